@@ -1,0 +1,59 @@
+// Named, described event counters. Dotted names nest in JSON output: "syscalls.mmap" → { syscalls: { mmap } }.
+export interface CounterInfo {
+  name: string;
+  description: string;
+  value: number;
+}
+
+export class Counters {
+  private readonly names: string[] = [];
+  private readonly descriptions: string[] = [];
+  private readonly byName = new Map<string, number>();
+  values: number[] = [];
+
+  /** Returns the id of a counter, defining it on first use. Hot paths keep the id. */
+  id(name: string, description = ''): number {
+    let id = this.byName.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.byName.set(name, id);
+      this.names.push(name);
+      this.descriptions.push(description);
+      this.values.push(0);
+    } else if (description && !this.descriptions[id]) {
+      this.descriptions[id] = description;
+    }
+    return id;
+  }
+
+  add(id: number, n = 1): void {
+    this.values[id] += n;
+  }
+
+  /** Adds by name (defining the counter if needed); for cold paths. */
+  bump(name: string, n = 1, description = ''): void {
+    this.values[this.id(name, description)] += n;
+  }
+
+  get(name: string): number {
+    const id = this.byName.get(name);
+    return id === undefined ? 0 : this.values[id];
+  }
+
+  list(): CounterInfo[] {
+    return this.names.map((name, i) => ({ name, description: this.descriptions[i], value: this.values[i] }));
+  }
+
+  /** Nested object of every counter, keys sorted for stable output. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const order = this.names.map((_, i) => i).sort((a, b) => (this.names[a] < this.names[b] ? -1 : 1));
+    for (const i of order) {
+      const parts = this.names[i].split('.');
+      let node = out;
+      for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+      node[parts[parts.length - 1]] = this.values[i];
+    }
+    return out;
+  }
+}

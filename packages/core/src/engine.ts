@@ -1,0 +1,281 @@
+// The engine: per-CPU cycle clocks, simulated threads (generators) bound to CPUs, and the min-clock scheduler.
+//
+// A thread runs local work with spend() and never yields for it. Before touching shared state it yields an Op
+// (`yield lock.lock(t)`); the scheduler performs that Op only when the thread's CPU clock is the lowest of all
+// runnable threads (ties: first queued first), so shared state changes in simulated-time order. Same inputs and
+// seed ⇒ same event order ⇒ byte-identical results.
+import { Counters } from './counters.js';
+import { RunQueue } from './heap.js';
+import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
+import { Rng } from './rng.js';
+
+/** Something a thread asks the scheduler to do at its current time. Returns true if the thread must block. */
+export interface Op {
+  perform(t: Thread): boolean;
+}
+
+export type ThreadBody = (t: Thread) => Generator<Op | undefined, void, void>;
+
+export interface EngineOptions {
+  cpus: number;
+  /** Converts cycles to seconds for output. */
+  clockHz: number;
+  seed?: number;
+}
+
+export interface SpendHook {
+  (cpu: number, sym: SymbolId, start: number, cycles: number): void;
+}
+
+export class DeadlockError extends Error {
+  override name = 'DeadlockError';
+}
+
+export class SimulationError extends Error {
+  override name = 'SimulationError';
+}
+
+type ThreadState = 'ready' | 'blocked' | 'done';
+
+export class Thread {
+  state: ThreadState = 'ready';
+  /** What a blocked thread waits for, for deadlock reports. */
+  blockedOn = '';
+  /** Op to perform when the thread next becomes the minimum. */
+  pending: Op | undefined = undefined;
+  gen!: Generator<Op | undefined, void, void>;
+  userCycles = 0;
+  sysCycles = 0;
+  idleCycles = 0;
+  startCycle = 0;
+  endCycle = 0;
+  /** Scratch slot for an Op's result (e.g. an I/O completion time). */
+  result = 0;
+  /** Free slot for the workload (a task struct, a per-thread RNG …). */
+  data: unknown = undefined;
+
+  constructor(
+    readonly engine: Engine,
+    readonly id: number,
+    readonly cpu: number,
+    readonly name: string,
+  ) {}
+
+  get clock(): number {
+    return this.engine.clock[this.cpu];
+  }
+
+  /** Local work: advances this CPU's clock and charges the symbol. Never yields. */
+  spend(sym: SymbolId | string, cycles: number): void {
+    const e = this.engine;
+    const id = typeof sym === 'string' ? e.profiler.sym(sym) : sym;
+    if (e.onSpend !== undefined) e.onSpend(this.cpu, id, e.clock[this.cpu], cycles);
+    e.clock[this.cpu] += cycles;
+    e.profiler.cycles[id] += cycles;
+    const k = e.profiler.cls[id];
+    if (k === 1) this.sysCycles += cycles;
+    else if (k === 0) this.userCycles += cycles;
+    else this.idleCycles += cycles;
+  }
+
+  /** Waits (idle class) until the given time, charging the gap to `sym`; no-op if already past it. */
+  idleUntil(time: number, sym: SymbolId | string): void {
+    const gap = time - this.engine.clock[this.cpu];
+    if (gap > 0) this.spend(sym, gap);
+  }
+}
+
+export class Engine {
+  readonly cpus: number;
+  readonly clockHz: number;
+  readonly seed: number;
+  readonly clock: Float64Array;
+  readonly profiler = new Profiler();
+  readonly counters = new Counters();
+  readonly rng: Rng;
+  readonly threads: Thread[] = [];
+  /** Optional observer of every spend (timelines); undefined on the fast path. */
+  onSpend: SpendHook | undefined = undefined;
+  /** Sync points processed (each yield of a thread is one scheduler event). */
+  events = 0;
+  /** Times a different thread was resumed. */
+  switches = 0;
+  current: Thread | null = null;
+
+  private readonly queue = new RunQueue();
+  private readonly cpuThread: (Thread | null)[];
+  private live = 0;
+  private running = false;
+  // Broadcast interrupt work not yet added to each CPU's clock (see chargeAllButSelf).
+  private debtTotal = 0;
+  private readonly debtSeen: Float64Array;
+  private readonly selfDebt: Float64Array;
+  private readonly selfSeen: Float64Array;
+
+  constructor(opts: EngineOptions) {
+    if (!Number.isInteger(opts.cpus) || opts.cpus < 1) throw new RangeError(`cpus must be an integer ≥ 1, got ${opts.cpus}`);
+    if (!(opts.clockHz > 0)) throw new RangeError(`clockHz must be > 0, got ${opts.clockHz}`);
+    this.cpus = opts.cpus;
+    this.clockHz = opts.clockHz;
+    this.seed = opts.seed ?? 1;
+    this.rng = new Rng(this.seed);
+    this.clock = new Float64Array(opts.cpus);
+    this.cpuThread = new Array(opts.cpus).fill(null);
+    this.debtSeen = new Float64Array(opts.cpus);
+    this.selfDebt = new Float64Array(opts.cpus);
+    this.selfSeen = new Float64Array(opts.cpus);
+  }
+
+  sym(name: string, cls: SymbolClass = 'sys', sizeBytes = 0): SymbolId {
+    return this.profiler.sym(name, cls, sizeBytes);
+  }
+
+  /** Binds a new thread to a CPU. One live thread per CPU: its clock is the CPU's clock. */
+  spawn(cpu: number, name: string, body: ThreadBody): Thread {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus) {
+      throw new RangeError(`cpu ${cpu} out of range 0..${this.cpus - 1}`);
+    }
+    const busy = this.cpuThread[cpu];
+    if (busy && busy.state !== 'done') throw new SimulationError(`cpu ${cpu} already runs thread ${busy.name}`);
+    const t = new Thread(this, this.threads.length, cpu, name);
+    if (this.current) this.clock[cpu] = Math.max(this.clock[cpu], this.current.clock);
+    this.settle(cpu);
+    t.startCycle = this.clock[cpu];
+    t.gen = body(t);
+    this.threads.push(t);
+    this.cpuThread[cpu] = t;
+    this.live++;
+    this.queue.push(t.id, this.clock[cpu]);
+    return t;
+  }
+
+  /** Runs until every thread has finished. Throws DeadlockError if all remaining threads are blocked. */
+  run(): void {
+    if (this.running) throw new SimulationError('engine is already running');
+    this.running = true;
+    try {
+      const q = this.queue;
+      while (q.size > 0) {
+        const t = this.threads[q.pop()];
+        const key = q.lastKey;
+        if (this.debtTotal !== this.debtSeen[t.cpu]) this.settle(t.cpu);
+        const c = this.clock[t.cpu];
+        // Interrupt work raised this CPU's clock since it was queued: requeue at its true time.
+        if (c > key && q.size > 0 && c >= q.peekKey()) {
+          q.push(t.id, c);
+          continue;
+        }
+        this.step(t);
+      }
+      if (this.live > 0) {
+        const blocked = this.threads.filter((t) => t.state === 'blocked');
+        throw new DeadlockError(
+          `deadlock: ${blocked.map((t) => `${t.name} (cpu ${t.cpu}) waits on ${t.blockedOn}`).join('; ')}`,
+        );
+      }
+    } finally {
+      this.current = null;
+      this.running = false;
+    }
+  }
+
+  private step(t: Thread): void {
+    this.current = t;
+    this.switches++;
+    const q = this.queue;
+    if (t.pending !== undefined) {
+      const op = t.pending;
+      t.pending = undefined;
+      if (op.perform(t)) return;
+    }
+    const clock = this.clock;
+    for (;;) {
+      const r = t.gen.next();
+      if (r.done) {
+        t.state = 'done';
+        t.endCycle = clock[t.cpu];
+        this.live--;
+        return;
+      }
+      this.events++;
+      if (this.debtTotal !== this.debtSeen[t.cpu]) this.settle(t.cpu);
+      const op = r.value;
+      if (clock[t.cpu] < q.peekKey()) {
+        // Still the earliest thread: perform at once, no switch needed.
+        if (op !== undefined && op.perform(t)) return;
+        continue;
+      }
+      t.pending = op;
+      q.push(t.id, clock[t.cpu]);
+      return;
+    }
+  }
+
+  /** Parks the calling thread (from inside an Op's perform, which then returns true). */
+  block(t: Thread, on: string): void {
+    t.state = 'blocked';
+    t.blockedOn = on;
+  }
+
+  /** Makes a blocked thread runnable at `time` (never earlier than its own clock). */
+  wake(t: Thread, time: number): void {
+    if (t.state !== 'blocked') throw new SimulationError(`wake of ${t.name}, which is ${t.state}`);
+    if (this.debtTotal !== this.debtSeen[t.cpu]) this.settle(t.cpu);
+    if (time > this.clock[t.cpu]) this.clock[t.cpu] = time;
+    t.state = 'ready';
+    t.blockedOn = '';
+    this.queue.push(t.id, this.clock[t.cpu]);
+  }
+
+  /** The thread bound to a CPU, if any is live. */
+  threadOn(cpu: number): Thread | null {
+    const t = this.cpuThread[cpu];
+    return t && t.state !== 'done' ? t : null;
+  }
+
+  /**
+   * Charges `cycles` of interrupt work to every CPU except `from` (a broadcast IPI handler). O(1): each CPU
+   * adds its share to its clock the next time it is scheduled, and the time counts as sys time of the thread
+   * it interrupted, as the kernel's tick accounting does. The profile is charged here, once for all targets.
+   */
+  chargeAllButSelf(from: number, sym: SymbolId, cycles: number): void {
+    this.debtTotal += cycles;
+    this.selfDebt[from] += cycles;
+    this.profiler.cycles[sym] += cycles * (this.cpus - 1);
+  }
+
+  /** Charges interrupt work to one CPU now (a targeted IPI handler). */
+  chargeCpu(cpu: number, sym: SymbolId, cycles: number): void {
+    this.settle(cpu);
+    this.clock[cpu] += cycles;
+    this.profiler.cycles[sym] += cycles;
+    const t = this.threadOn(cpu);
+    if (t) t.sysCycles += cycles;
+  }
+
+  /** Adds pending broadcast work to a CPU's clock. */
+  settle(cpu: number): void {
+    const pending = this.debtTotal - this.debtSeen[cpu] - (this.selfDebt[cpu] - this.selfSeen[cpu]);
+    this.debtSeen[cpu] = this.debtTotal;
+    this.selfSeen[cpu] = this.selfDebt[cpu];
+    if (pending > 0) {
+      this.clock[cpu] += pending;
+      const t = this.threadOn(cpu);
+      if (t) t.sysCycles += pending;
+    }
+  }
+
+  /** Latest clock over all CPUs (after settling pending interrupt work). */
+  maxClock(): number {
+    let m = 0;
+    for (let c = 0; c < this.cpus; c++) {
+      this.settle(c);
+      if (this.clock[c] > m) m = this.clock[c];
+    }
+    return m;
+  }
+
+  seconds(cycles: number): number {
+    return cycles / this.clockHz;
+  }
+}

@@ -1,0 +1,92 @@
+// The one result document every command prints with --format json (DESIGN.md, "CLI contract").
+import { z } from 'zod';
+import type { Engine, Thread } from './engine.js';
+import { type ProfileRow, profileRows } from './formatters.js';
+
+export const RESULT_SCHEMA_ID = 'kmemsim/result@1';
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+type CounterTree = number | { [k: string]: CounterTree };
+const CounterTree: z.ZodType<CounterTree> = z.lazy(() => z.union([z.number(), z.record(z.string(), CounterTree)]));
+
+export const TimeSchema = z.object({
+  real_s: z.number().nonnegative(),
+  user_s: z.number().nonnegative(),
+  sys_s: z.number().nonnegative(),
+});
+
+export const ProfileRowSchema = z.object({
+  symbol: z.string(),
+  cycles: z.number().nonnegative(),
+  ticks: z.number().int().nonnegative(),
+  percent: z.number().nonnegative(),
+  load: z.number().nonnegative(),
+});
+
+export const RunSchema = z.object({
+  variant: z.record(z.string(), Scalar),
+  metrics: z.record(z.string(), z.number()),
+  time: TimeSchema,
+  counters: z.record(z.string(), CounterTree),
+  profile: z.array(ProfileRowSchema),
+});
+
+export const ResultDocumentSchema = z.object({
+  schema: z.literal(RESULT_SCHEMA_ID),
+  command: z.string(),
+  arch: z.string(),
+  virt: z.string(),
+  cpus: z.number().int().positive(),
+  seed: z.number().int(),
+  params: z.record(z.string(), z.unknown()),
+  runs: z.array(RunSchema),
+});
+
+export type Time = z.infer<typeof TimeSchema>;
+export type Run = z.infer<typeof RunSchema>;
+export type ResultDocument = z.infer<typeof ResultDocumentSchema>;
+
+/** The JSON Schema of the result document (draft 2020-12), as shipped in schema/result.schema.json. */
+export function resultJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://kmemsim.dev/schema/result@1.json',
+    title: 'kmemsim result document',
+    ...(z.toJSONSchema(ResultDocumentSchema) as Record<string, unknown>),
+  };
+}
+
+export interface RunFromEngineOptions {
+  variant: Record<string, string | number | boolean>;
+  metrics: Record<string, number>;
+  /** The threads that make up the measured process (time(1) is per process). Default: every thread. */
+  threads?: Thread[];
+  /** Wall-clock end of the measurement in cycles. Default: the latest end of `threads`. */
+  realCycles?: number;
+  tickRateHz?: number;
+  top?: number;
+}
+
+/** Builds a run record from a finished engine: time(1) of the process, every counter, the profile. */
+export function runFromEngine(engine: Engine, o: RunFromEngineOptions): Run & { profile: ProfileRow[] } {
+  const threads = o.threads ?? engine.threads;
+  const start = Math.min(...threads.map((t) => t.startCycle));
+  const end = o.realCycles ?? Math.max(...threads.map((t) => t.endCycle || t.clock));
+  const hz = engine.clockHz;
+  const sum = (f: (t: Thread) => number) => threads.reduce((a, t) => a + f(t), 0);
+  return {
+    variant: o.variant,
+    metrics: o.metrics,
+    time: {
+      real_s: roundTo((end - start) / hz, 6),
+      user_s: roundTo(sum((t) => t.userCycles) / hz, 6),
+      sys_s: roundTo(sum((t) => t.sysCycles) / hz, 6),
+    },
+    counters: engine.counters.toJSON() as Record<string, CounterTree>,
+    profile: profileRows(engine.profiler, { clockHz: hz, tickRateHz: o.tickRateHz ?? 1000, top: o.top ?? 20 }),
+  };
+}
+
+export function roundTo(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,19 @@
+export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
+export {
+  type ArchCosts,
+  type ArchProfile,
+  ArchProfileSchema,
+  VIRT_MODES,
+  type VirtModeName,
+  type VirtOverride,
+} from './schema.js';
+export { type StaleReport, Tlb } from './tlb.js';
+export { type EffectiveCosts, effectiveCosts, VirtModeError, virtOverride } from './virt.js';
+export {
+  type ArchProblem,
+  ArchValidationError,
+  checkArch,
+  defineArch,
+  numericPaths,
+  validateArch,
+} from './validate.js';

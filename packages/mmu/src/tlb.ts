@@ -1,0 +1,141 @@
+// Per-CPU TLBs over one kernel page table, with hit/miss counters and the stale-translation detector.
+//
+// Representation: each CPU's TLB is a direct-mapped array of `entries` slots in typed arrays (no object per
+// entry). Flushes are generation counters, so a global flush is O(1) whatever the CPU count: an entry is valid
+// only if it was filled in the current global generation and its CPU's current local generation.
+// The detector: an access that hits an entry whose page-table entry has since changed or been cleared is a
+// stale translation — the bug a missing flush causes — and is reported with its CPU, page and time.
+
+export interface StaleReport {
+  kind: 'stale' | 'unmapped' | 'alias';
+  cpu: number;
+  vpn: number;
+  /** Frame the TLB translated to. */
+  cachedPfn: number;
+  /** Frame the page table maps now (-1 if none). */
+  currentPfn: number;
+  cycle: number;
+}
+
+export class Tlb {
+  readonly entries: number;
+  private readonly tag: Float64Array;
+  private readonly pfn: Float64Array;
+  private readonly gStamp: Uint32Array;
+  private readonly lStamp: Uint32Array;
+  private globalGen = 1;
+  private readonly localGen: Uint32Array;
+  /** The kernel page table: virtual page number → page frame number. */
+  readonly pte = new Map<number, number>();
+  hits = 0;
+  misses = 0;
+  readonly reports: StaleReport[] = [];
+  staleCount = 0;
+  /** Keep at most this many reports (the count keeps going). */
+  maxReports = 100;
+
+  constructor(
+    readonly cpus: number,
+    entries: number,
+  ) {
+    this.entries = entries;
+    this.tag = new Float64Array(cpus * entries).fill(-1);
+    this.pfn = new Float64Array(cpus * entries);
+    this.gStamp = new Uint32Array(cpus * entries);
+    this.lStamp = new Uint32Array(cpus * entries);
+    this.localGen = new Uint32Array(cpus).fill(1);
+  }
+
+  /**
+   * A CPU accesses a virtual page. Returns true on a TLB hit. Reports a stale translation when the hit's frame
+   * is not what the page table maps now, and an access to an unmapped page on a miss with no PTE.
+   */
+  access(cpu: number, vpn: number, cycle: number): boolean {
+    const i = cpu * this.entries + (vpn % this.entries);
+    const cur = this.pte.get(vpn);
+    if (this.tag[i] === vpn && this.gStamp[i] === this.globalGen && this.lStamp[i] === this.localGen[cpu]) {
+      this.hits++;
+      if (cur !== this.pfn[i]) this.report(cur === undefined ? 'stale' : 'stale', cpu, vpn, this.pfn[i], cur, cycle);
+      return true;
+    }
+    this.misses++;
+    if (cur === undefined) {
+      this.report('unmapped', cpu, vpn, -1, undefined, cycle);
+      return false;
+    }
+    this.tag[i] = vpn;
+    this.pfn[i] = cur;
+    this.gStamp[i] = this.globalGen;
+    this.lStamp[i] = this.localGen[cpu];
+    return false;
+  }
+
+  /** True if `cpu` holds a valid translation for `vpn` (whatever it points to). */
+  holds(cpu: number, vpn: number): boolean {
+    const i = cpu * this.entries + (vpn % this.entries);
+    return this.tag[i] === vpn && this.gStamp[i] === this.globalGen && this.lStamp[i] === this.localGen[cpu];
+  }
+
+  /** True if some CPU may still translate `vpn` through an entry that differs from the page table. */
+  mayBeStale(vpn: number): boolean {
+    const cur = this.pte.get(vpn);
+    for (let c = 0; c < this.cpus; c++) {
+      const i = c * this.entries + (vpn % this.entries);
+      if (this.holds(c, vpn) && this.pfn[i] !== cur) return true;
+    }
+    return false;
+  }
+
+  flushLocal(cpu: number): void {
+    this.localGen[cpu]++;
+  }
+
+  flushAll(): void {
+    this.globalGen++;
+  }
+
+  invalidate(cpu: number, vpn: number): void {
+    const i = cpu * this.entries + (vpn % this.entries);
+    if (this.tag[i] === vpn) this.tag[i] = -1;
+  }
+
+  /** Invalidates `pages` pages from `vpn` on every CPU (cost O(cpus × min(pages, entries))). */
+  invalidateRangeAll(vpn: number, pages: number): void {
+    if (pages >= this.entries) {
+      for (let c = 0; c < this.cpus; c++) {
+        const base = c * this.entries;
+        for (let s = 0; s < this.entries; s++) {
+          const v = this.tag[base + s];
+          if (v >= vpn && v < vpn + pages) this.tag[base + s] = -1;
+        }
+      }
+      return;
+    }
+    for (let c = 0; c < this.cpus; c++) for (let p = vpn; p < vpn + pages; p++) this.invalidate(c, p);
+  }
+
+  /**
+   * Valid TLB entries on any CPU that translate to `pfn` through a page whose PTE no longer maps it: stale
+   * aliases, which Xen and PAT cannot tolerate when a page's attributes change.
+   */
+  staleAliases(pfn: number): { cpu: number; vpn: number }[] {
+    const out: { cpu: number; vpn: number }[] = [];
+    for (let c = 0; c < this.cpus; c++) {
+      const base = c * this.entries;
+      for (let s = 0; s < this.entries; s++) {
+        const i = base + s;
+        const vpn = this.tag[i];
+        if (vpn < 0 || this.pfn[i] !== pfn || !this.holds(c, vpn)) continue;
+        if (this.pte.get(vpn) !== pfn) out.push({ cpu: c, vpn });
+      }
+    }
+    return out;
+  }
+
+  report(kind: StaleReport['kind'], cpu: number, vpn: number, cachedPfn: number, cur: number | undefined, cycle: number): void {
+    this.staleCount++;
+    if (this.reports.length < this.maxReports) {
+      this.reports.push({ kind, cpu, vpn, cachedPfn, currentPfn: cur ?? -1, cycle });
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// Validation of arch profiles: every problem at once, each with its dot path.
+import { ArchProfileSchema, type ArchProfile } from './schema.js';
+
+export interface ArchProblem {
+  path: string;
+  message: string;
+}
+
+export class ArchValidationError extends Error {
+  override name = 'ArchValidationError';
+  constructor(
+    readonly archName: string,
+    readonly problems: ArchProblem[],
+  ) {
+    super(`arch ${archName}: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`);
+  }
+}
+
+/** Dot paths of every number in a value (the fields that need a source). */
+export function numericPaths(value: unknown, prefix = ''): string[] {
+  if (typeof value === 'number') return [prefix];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => (k === 'sources' && !prefix ? [] : numericPaths(v, prefix ? `${prefix}.${k}` : k)));
+}
+
+/** Checks a candidate profile; returns every problem (empty = valid). */
+export function checkArch(candidate: unknown): ArchProblem[] {
+  const r = ArchProfileSchema.safeParse(candidate);
+  const problems: ArchProblem[] = r.success
+    ? []
+    : r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: describe(i) }));
+  if (candidate && typeof candidate === 'object' && !Array.isArray(candidate)) {
+    const c = candidate as Record<string, unknown>;
+    const sources = (c.sources && typeof c.sources === 'object' ? c.sources : {}) as Record<string, unknown>;
+    for (const path of numericPaths(c)) {
+      if (typeof sources[path] !== 'string' || !(sources[path] as string).trim()) {
+        problems.push({ path: `sources.${path}`, message: `missing: every number needs its source (${path})` });
+      }
+    }
+    if (r.success) problems.push(...semanticProblems(r.data));
+  }
+  return problems;
+}
+
+function describe(i: { message: string; code: string; expected?: unknown; input?: unknown }): string {
+  if (i.code === 'invalid_type' && i.input === undefined) return `required (expected ${String(i.expected)})`;
+  return i.message;
+}
+
+function semanticProblems(a: ArchProfile): ArchProblem[] {
+  const out: ArchProblem[] = [];
+  if (a.defaultCpus > a.maxCpus) out.push({ path: 'defaultCpus', message: `${a.defaultCpus} exceeds maxCpus ${a.maxCpus}` });
+  if (a.highmem && a.wordBits === 64) out.push({ path: 'highmem', message: '64-bit arches have no highmem: use null' });
+  if (a.tlb.globalFlush === 'broadcast' && a.costs.broadcastFlushCycles === 0) {
+    out.push({ path: 'costs.broadcastFlushCycles', message: "must be > 0 when tlb.globalFlush is 'broadcast'" });
+  }
+  return out;
+}
+
+/** Validates and returns the profile, or throws ArchValidationError listing every problem. */
+export function validateArch(candidate: unknown): ArchProfile {
+  const problems = checkArch(candidate);
+  if (problems.length > 0) {
+    const name =
+      candidate && typeof candidate === 'object' && typeof (candidate as { name?: unknown }).name === 'string'
+        ? (candidate as { name: string }).name
+        : '(unnamed)';
+    throw new ArchValidationError(name, problems);
+  }
+  return candidate as ArchProfile;
+}
+
+/** Identity helper for plugin authors: type inference plus validation at definition time. */
+export function defineArch<T extends ArchProfile>(profile: T): T {
+  validateArch(profile);
+  return profile;
+}

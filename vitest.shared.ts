@@ -1,0 +1,9 @@
+// Shared vitest settings: tests resolve @kmemsim/* to sources, so they never wait for a build.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+export const alias = readdirSync(`${root}packages`).map((dir) => ({
+  find: new RegExp(`^@kmemsim/${dir}$`),
+  replacement: `${root}packages/${dir}/src/index.ts`,
+}));

@@ -3,7 +3,10 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-export const alias = readdirSync(`${root}packages`).map((dir) => ({
-  find: new RegExp(`^@kmemsim/${dir}$`),
-  replacement: `${root}packages/${dir}/src/index.ts`,
-}));
+export const alias = [
+  { find: /^@kmemsim\/mmu\/testing$/, replacement: `${root}packages/mmu/src/testing.ts` },
+  ...readdirSync(`${root}packages`).map((dir) => ({
+    find: new RegExp(`^@kmemsim/${dir}$`),
+    replacement: `${root}packages/${dir}/src/index.ts`,
+  })),
+];

@@ -23,9 +23,7 @@ export interface EngineOptions {
   seed?: number;
 }
 
-export interface SpendHook {
-  (cpu: number, sym: SymbolId, start: number, cycles: number): void;
-}
+export type SpendHook = (cpu: number, sym: SymbolId, start: number, cycles: number) => void;
 
 export class DeadlockError extends Error {
   override name = 'DeadlockError';
@@ -113,7 +111,8 @@ export class Engine {
   private readonly selfSeen: Float64Array;
 
   constructor(opts: EngineOptions) {
-    if (!Number.isInteger(opts.cpus) || opts.cpus < 1) throw new RangeError(`cpus must be an integer ≥ 1, got ${opts.cpus}`);
+    if (!Number.isInteger(opts.cpus) || opts.cpus < 1)
+      throw new RangeError(`cpus must be an integer ≥ 1, got ${opts.cpus}`);
     if (!(opts.clockHz > 0)) throw new RangeError(`clockHz must be > 0, got ${opts.clockHz}`);
     this.cpus = opts.cpus;
     this.clockHz = opts.clockHz;
@@ -202,7 +201,7 @@ export class Engine {
       const op = r.value;
       if (clock[t.cpu] < q.peekKey()) {
         // Still the earliest thread: perform at once, no switch needed.
-        if (op !== undefined && op.perform(t)) return;
+        if (op?.perform(t)) return;
         continue;
       }
       t.pending = op;

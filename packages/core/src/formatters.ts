@@ -25,17 +25,19 @@ export interface ProfileRowOptions {
 export function profileRows(p: Profiler, o: ProfileRowOptions): ProfileRow[] {
   const t = p.totals();
   const busy = t.user + t.sys;
-  const rows = p.entries((e) => o.includeIdle === true || e.cls !== 'idle').map((e) => {
-    const ticks = Math.round((e.cycles / o.clockHz) * o.tickRateHz);
-    const size = p.sizeOf(e.symbol);
-    return {
-      symbol: e.symbol,
-      cycles: Math.round(e.cycles),
-      ticks,
-      percent: busy > 0 ? round((100 * e.cycles) / busy, 2) : 0,
-      load: size > 0 ? round(ticks / size, 4) : 0,
-    };
-  });
+  const rows = p
+    .entries((e) => o.includeIdle === true || e.cls !== 'idle')
+    .map((e) => {
+      const ticks = Math.round((e.cycles / o.clockHz) * o.tickRateHz);
+      const size = p.sizeOf(e.symbol);
+      return {
+        symbol: e.symbol,
+        cycles: Math.round(e.cycles),
+        ticks,
+        percent: busy > 0 ? round((100 * e.cycles) / busy, 2) : 0,
+        load: size > 0 ? round(ticks / size, 4) : 0,
+      };
+    });
   return o.top ? rows.slice(0, o.top) : rows;
 }
 
@@ -47,8 +49,11 @@ function round(x: number, digits: number): number {
 /** readprofile(1): `%6d %-*s %8.4f` per symbol, most ticks first, and a total line. */
 export function formatReadprofile(rows: ProfileRow[], total?: { ticks: number; load: number }): string {
   const width = Math.max(...rows.map((r) => r.symbol.length), 5) + 1;
-  const lines = rows.map((r) => `${String(r.ticks).padStart(6)} ${r.symbol.padEnd(width)} ${r.load.toFixed(4).padStart(8)}`);
-  if (total) lines.push(`${String(total.ticks).padStart(6)} ${'total'.padEnd(width)} ${total.load.toFixed(4).padStart(8)}`);
+  const lines = rows.map(
+    (r) => `${String(r.ticks).padStart(6)} ${r.symbol.padEnd(width)} ${r.load.toFixed(4).padStart(8)}`,
+  );
+  if (total)
+    lines.push(`${String(total.ticks).padStart(6)} ${'total'.padEnd(width)} ${total.load.toFixed(4).padStart(8)}`);
   return lines.join('\n');
 }
 

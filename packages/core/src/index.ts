@@ -1,4 +1,4 @@
-export { Counters, type CounterInfo } from './counters.js';
+export { type CounterInfo, Counters } from './counters.js';
 export {
   DeadlockError,
   Engine,

@@ -27,7 +27,9 @@ export function parseSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(String(text));
   const unit = m ? m[2].toLowerCase() : '';
   if (!m || !(unit in IEC)) {
-    throw new SizeError(`"${text}" is not a size (expected a number with an optional unit: 4096, 4KiB, 800MiB, 1.5GiB, 16TiB)`);
+    throw new SizeError(
+      `"${text}" is not a size (expected a number with an optional unit: 4096, 4KiB, 800MiB, 1.5GiB, 16TiB)`,
+    );
   }
   const bytes = Number(m[1]) * IEC[unit];
   if (!Number.isSafeInteger(Math.round(bytes))) throw new SizeError(`"${text}" is too large (max 8 PiB)`);

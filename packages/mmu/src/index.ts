@@ -1,3 +1,4 @@
+export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, runConformance } from './conformance.js';
 export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
 export {
   type ArchCosts,
@@ -7,8 +8,8 @@ export {
   type VirtModeName,
   type VirtOverride,
 } from './schema.js';
+export { type Sourced, sourced } from './sourced.js';
 export { type StaleReport, Tlb } from './tlb.js';
-export { type EffectiveCosts, effectiveCosts, VirtModeError, virtOverride } from './virt.js';
 export {
   type ArchProblem,
   ArchValidationError,
@@ -17,3 +18,4 @@ export {
   numericPaths,
   validateArch,
 } from './validate.js';
+export { type EffectiveCosts, effectiveCosts, VirtModeError, virtOverride } from './virt.js';

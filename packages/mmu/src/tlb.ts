@@ -132,7 +132,14 @@ export class Tlb {
     return out;
   }
 
-  report(kind: StaleReport['kind'], cpu: number, vpn: number, cachedPfn: number, cur: number | undefined, cycle: number): void {
+  report(
+    kind: StaleReport['kind'],
+    cpu: number,
+    vpn: number,
+    cachedPfn: number,
+    cur: number | undefined,
+    cycle: number,
+  ): void {
     this.staleCount++;
     if (this.reports.length < this.maxReports) {
       this.reports.push({ kind, cpu, vpn, cachedPfn, currentPfn: cur ?? -1, cycle });

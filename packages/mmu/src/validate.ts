@@ -1,5 +1,5 @@
 // Validation of arch profiles: every problem at once, each with its dot path.
-import { ArchProfileSchema, type ArchProfile } from './schema.js';
+import { type ArchProfile, ArchProfileSchema } from './schema.js';
 
 export interface ArchProblem {
   path: string;
@@ -20,7 +20,9 @@ export class ArchValidationError extends Error {
 export function numericPaths(value: unknown, prefix = ''): string[] {
   if (typeof value === 'number') return [prefix];
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
-  return Object.entries(value).flatMap(([k, v]) => (k === 'sources' && !prefix ? [] : numericPaths(v, prefix ? `${prefix}.${k}` : k)));
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === 'sources' && !prefix ? [] : numericPaths(v, prefix ? `${prefix}.${k}` : k),
+  );
 }
 
 /** Checks a candidate profile; returns every problem (empty = valid). */
@@ -49,7 +51,8 @@ function describe(i: { message: string; code: string; expected?: unknown; input?
 
 function semanticProblems(a: ArchProfile): ArchProblem[] {
   const out: ArchProblem[] = [];
-  if (a.defaultCpus > a.maxCpus) out.push({ path: 'defaultCpus', message: `${a.defaultCpus} exceeds maxCpus ${a.maxCpus}` });
+  if (a.defaultCpus > a.maxCpus)
+    out.push({ path: 'defaultCpus', message: `${a.defaultCpus} exceeds maxCpus ${a.maxCpus}` });
   if (a.highmem && a.wordBits === 64) out.push({ path: 'highmem', message: '64-bit arches have no highmem: use null' });
   if (a.tlb.globalFlush === 'broadcast' && a.costs.broadcastFlushCycles === 0) {
     out.push({ path: 'costs.broadcastFlushCycles', message: "must be > 0 when tlb.globalFlush is 'broadcast'" });

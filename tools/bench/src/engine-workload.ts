@@ -11,7 +11,13 @@ export interface EngineWorkload {
 export function runEngineWorkload(w: EngineWorkload): Engine {
   const e = new Engine({ cpus: w.cpus, clockHz: 2e9, seed: 1 });
   const lock = new Spinlock(e, 'bench_lock', { symbol: '_spin_lock', acquireCycles: 40, handoffCycles: 200 });
-  const ipi = new Ipi(e, { sendCycles: 300, broadcastShorthand: false, deliveryCycles: 500, handlerEntryCycles: 400, ackCycles: 200 });
+  const ipi = new Ipi(e, {
+    sendCycles: 300,
+    broadcastShorthand: false,
+    deliveryCycles: 500,
+    handlerEntryCycles: 400,
+    ackCycles: 200,
+  });
   const work = e.sym('bench_work');
   const crit = e.sym('bench_critical');
   const handler = e.sym('smp_invalidate_interrupt');

@@ -1,10 +1,15 @@
 import { defineConfig } from 'tsup';
 
+// One bundled ESM entry with code splitting: `kmemsim --help` loads only commander and the command specs;
+// simulation packages load when a command runs.
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { cli: 'src/cli.ts', index: 'src/index.ts' },
   format: ['esm'],
-  dts: true,
+  dts: false,
   clean: true,
+  splitting: true,
   target: 'node20',
   tsconfig: 'tsconfig.build.json',
+  noExternal: [/^@kmemsim\//],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });

@@ -1,10 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/main.ts'],
   format: ['esm'],
-  dts: true,
+  dts: false,
   clean: true,
   target: 'node20',
   tsconfig: 'tsconfig.build.json',
+  noExternal: [/^@kmemsim\//],
 });

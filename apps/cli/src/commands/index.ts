@@ -1,0 +1,4 @@
+// Every simulation command, in the order `kmemsim --help` lists them. One module per command.
+import type { CommandModule } from '../framework/command.js';
+
+export const COMMANDS: CommandModule[] = [];

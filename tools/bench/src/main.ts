@@ -1,0 +1,1 @@
+console.log('bench: see tools/bench/README.md');

@@ -1,0 +1,5 @@
+// Every benchmark figure, in the order `pnpm bench` prints them. Each package adds its own file here.
+import type { Figure } from '../figure.js';
+import { engineFigures } from './engine.js';
+
+export const FIGURES: Figure[] = [...engineFigures];

@@ -1,0 +1,120 @@
+// kmap_atomic: per-CPU fixmap slots, idx = type + KM_TYPE_NR × cpu, used LIFO with preemption off. Since about
+// 2.6.20 [U] kunmap_atomic clears the PTE and does a local invlpg (kpte_clear_flush); before that the invlpg
+// came at map time and unmap left the PTE. Never an IPI. Under kvm-shadow each invlpg is a VM exit.
+import { SimulationError, type SymbolId, type Thread } from '@kmemsim/core';
+import type { Machine } from '@kmemsim/mmu';
+import { type HighmemEra, LAYOUT, type MechanismParams } from './params.js';
+
+export class KmapAtomic {
+  readonly typesPerCpu: number;
+  readonly baseVpn = LAYOUT.fixmapBaseVpn;
+  /** Per CPU: the stack of km types in use, innermost last. */
+  private readonly stack: Int32Array;
+  private readonly depth: Int32Array;
+  /** Per slot: set by a map, cleared by the first access. */
+  readonly fresh: Uint8Array;
+  private readonly cExit: number;
+  private readonly cInvlpg: number;
+  private readonly cMiss: number;
+
+  constructor(
+    readonly m: Machine,
+    readonly era: HighmemEra,
+    readonly p: MechanismParams,
+    readonly sMap: SymbolId,
+    readonly sUnmap: SymbolId,
+  ) {
+    this.typesPerCpu = m.arch.highmem?.kmTypeNr ?? 0;
+    this.stack = new Int32Array(m.cpus * this.typesPerCpu);
+    this.depth = new Int32Array(m.cpus);
+    this.fresh = new Uint8Array(m.cpus * this.typesPerCpu);
+    const k = m.engine.counters;
+    this.cExit = k.id('vm_exits');
+    this.cInvlpg = k.id('invlpg');
+    this.cMiss = k.id('tlb_miss');
+  }
+
+  /** Nesting depth on a CPU. */
+  depthOf(cpu: number): number {
+    return this.depth[cpu];
+  }
+
+  /** The slot's virtual page for a km type on a CPU. */
+  vpn(cpu: number, type: number): number {
+    return this.baseVpn + type + this.typesPerCpu * cpu;
+  }
+
+  /** kmap_atomic(page, type): `type` defaults to the next free level (the 2.6.37+ stack discipline). */
+  map(t: Thread, pfn: number, type = this.depth[t.cpu]): number {
+    const cpu = t.cpu;
+    const d = this.depth[cpu];
+    if (!Number.isInteger(type) || type < 0 || type >= this.typesPerCpu) {
+      throw new SimulationError(`kmap_atomic type ${type} out of range 0..${this.typesPerCpu - 1}`);
+    }
+    for (let i = 0; i < d; i++) {
+      if (this.stack[cpu * this.typesPerCpu + i] === type) {
+        throw new SimulationError(`kmap_atomic type ${type} already in use on cpu ${cpu} (nested reuse)`);
+      }
+    }
+    if (d >= this.typesPerCpu) throw new SimulationError(`kmap_atomic nesting deeper than KM_TYPE_NR on cpu ${cpu}`);
+    const vpn = this.vpn(cpu, type);
+    t.spend(this.sMap, this.p.kmapAtomicCallCycles);
+    this.m.setPte(t, vpn, pfn, this.sMap);
+    if (this.era.atomicInvlpg === 'map') this.m.invlpg(t, vpn, this.sMap);
+    this.stack[cpu * this.typesPerCpu + d] = type;
+    this.depth[cpu] = d + 1;
+    this.fresh[type + this.typesPerCpu * cpu] = 1;
+    return vpn;
+  }
+
+  /** kunmap_atomic(vaddr): must be the innermost mapping of this CPU (LIFO). */
+  unmap(t: Thread, vpn: number): void {
+    const cpu = t.cpu;
+    const d = this.depth[cpu];
+    if (d === 0) throw new SimulationError(`kunmap_atomic on cpu ${cpu} with nothing mapped`);
+    const top = this.stack[cpu * this.typesPerCpu + d - 1];
+    if (this.vpn(cpu, top) !== vpn) {
+      throw new SimulationError(
+        `kunmap_atomic out of LIFO order on cpu ${cpu}: unmapping vpn ${vpn}, innermost is ${this.vpn(cpu, top)}`,
+      );
+    }
+    t.spend(this.sUnmap, this.p.kunmapAtomicCallCycles);
+    if (this.era.atomicInvlpg === 'unmap') {
+      this.m.clearPte(t, vpn, this.sUnmap);
+      this.m.invlpg(t, vpn, this.sUnmap);
+    }
+    this.depth[cpu] = d - 1;
+  }
+
+  /**
+   * `n` map + unmap pairs on the caller's CPU, charged at once: the same cycles and counters as n map()/unmap()
+   * calls. With `accessSym`, each mapping is touched once (TLB walk + `shadowFault`), charged to that symbol.
+   */
+  pairs(t: Thread, n: number, accessSym?: SymbolId, shadowFault = 0): void {
+    if (n <= 0) return;
+    const m = this.m;
+    const c = m.cost;
+    const exits = m.virtMode?.exits;
+    const k = m.engine.counters;
+    let invlpgs = 0;
+    let mapCycles = this.p.kmapAtomicCallCycles + c.pteSetCycles;
+    let unmapCycles = this.p.kunmapAtomicCallCycles;
+    if (this.era.atomicInvlpg === 'map') {
+      mapCycles += c.invlpgCycles;
+      invlpgs = 1;
+    } else {
+      unmapCycles += c.pteClearCycles + c.invlpgCycles;
+      invlpgs = 1;
+    }
+    const pteWrites = this.era.atomicInvlpg === 'map' ? 1 : 2;
+    t.spend(this.sMap, n * mapCycles);
+    t.spend(this.sUnmap, n * unmapCycles);
+    k.add(this.cInvlpg, n * invlpgs);
+    const trapsPer = (exits?.pteWrite ? pteWrites : 0) + (exits?.invlpg ? invlpgs : 0);
+    if (trapsPer) k.add(this.cExit, n * trapsPer);
+    if (accessSym !== undefined) {
+      t.spend(accessSym, n * (c.tlbMissCycles + shadowFault));
+      k.add(this.cMiss, n);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+// The highmem API of one machine: kmap/kunmap (pkmap pool), kmap_atomic/kunmap_atomic (fixmap slots),
+// kmap_local (per-task stacks), page_address, and first access through a new mapping. On arches without
+// highmem (64-bit) every map is page_address(): the direct-map address, no work, no cost.
+// Other packages use it the way the kernel does: vmcore's i386 copy_oldmem_page (kmap_atomic_pfn), rmap's
+// HIGHPTE page-table visits (a kmap_atomic per PTE page).
+import type { Op, SymbolId, Thread } from '@kmemsim/core';
+import type { Machine } from '@kmemsim/mmu';
+import { KmapAtomic } from './atomic.js';
+import { KmapLocal, type LocalTask } from './local.js';
+import { DEFAULT_ERA, type HighmemEra, LAYOUT, MECHANISM, type MechanismParams, SYMBOL_BYTES } from './params.js';
+import { PkmapPool } from './pkmap.js';
+
+type Gen<T = void> = Generator<Op | undefined, T, void>;
+
+export interface HighmemOptions {
+  era?: Partial<HighmemEra>;
+  /** Overrides of the mechanism's own costs (cycles). */
+  params?: Partial<MechanismParams>;
+}
+
+export class Highmem {
+  readonly era: HighmemEra;
+  readonly params: MechanismParams;
+  /** False on 64-bit arches: kmap* = page_address(), free. */
+  readonly enabled: boolean;
+  /** Under kvm-shadow, the first access through a new mapping is a shadow page fault (a VM exit). */
+  readonly shadow: boolean;
+  readonly pool: PkmapPool | null;
+  readonly atomic: KmapAtomic | null;
+  readonly local: KmapLocal | null;
+  private readonly cExit: number;
+  private readonly cShadow: number;
+
+  constructor(
+    readonly machine: Machine,
+    o: HighmemOptions = {},
+  ) {
+    this.era = { ...DEFAULT_ERA, ...o.era };
+    const { sources: _s, ...mech } = MECHANISM;
+    this.params = { ...mech, ...o.params };
+    this.enabled = machine.arch.highmem !== null && machine.pkmapEntries > 0;
+    this.shadow = machine.virt === 'kvm-shadow';
+    const e = machine.engine;
+    const sym = (name: string) => e.sym(name, 'sys', SYMBOL_BYTES[name] ?? 0);
+    this.cExit = e.counters.id('vm_exits');
+    this.cShadow = e.counters.id('shadow_faults', 'first accesses through a new kernel mapping that exit (kvm-shadow)');
+    if (!this.enabled) {
+      this.pool = null;
+      this.atomic = null;
+      this.local = null;
+      return;
+    }
+    this.pool = new PkmapPool(machine, this.era, this.params, {
+      kmap: sym('kmap'),
+      kunmap: sym('kunmap'),
+      kmapHigh: sym('kmap_high'),
+      kunmapHigh: sym('kunmap_high'),
+      pageAddress: sym('page_address'),
+      setPageAddress: sym('set_page_address'),
+      flushZero: sym('flush_all_zero_pkmaps'),
+    });
+    this.atomic = new KmapAtomic(machine, this.era, this.params, sym('kmap_atomic'), sym('kunmap_atomic'));
+    this.local = new KmapLocal(machine, this.params, {
+      map: sym('__kmap_local_page_prot'),
+      unmap: sym('kunmap_local_indexed'),
+      schedOut: sym('__kmap_local_sched_out'),
+      schedIn: sym('__kmap_local_sched_in'),
+    });
+  }
+
+  /** page_address() of a lowmem page, and of every page on 64-bit arches. */
+  directVpn(pfn: number): number {
+    return LAYOUT.directMapBaseVpn + pfn;
+  }
+
+  // ---- kmap / kunmap ----
+
+  /** `const vpn = yield* hm.kmap(t, pfn)`: may sleep when all LAST_PKMAP slots are in use. */
+  *kmap(t: Thread, pfn: number): Gen<number> {
+    if (!this.pool) return this.directVpn(pfn);
+    return yield* this.pool.kmap(t, pfn);
+  }
+
+  *kunmap(t: Thread, pfn: number): Gen {
+    if (this.pool) yield* this.pool.kunmap(t, pfn);
+  }
+
+  /** `n` kmap + access + kunmap of fresh pages by the pool's only user, charged as n calls would be. */
+  *kmapPairs(t: Thread, n: number, accessSym?: SymbolId): Gen {
+    if (!this.pool || n <= 0) return;
+    const fault = this.shadow && accessSym !== undefined ? this.params.pkmapShadowFaultCycles : 0;
+    yield* this.pool.bulkPairs(t, n, accessSym, fault);
+    if (fault) this.countShadow(n);
+  }
+
+  // ---- kmap_atomic ----
+
+  /** kmap_atomic(pfn, type): the fixmap slot's virtual page. Local: never yields. */
+  kmapAtomic(t: Thread, pfn: number, type?: number): number {
+    return this.atomic ? this.atomic.map(t, pfn, type) : this.directVpn(pfn);
+  }
+
+  kunmapAtomic(t: Thread, vpn: number): void {
+    this.atomic?.unmap(t, vpn);
+  }
+
+  /** `n` kmap_atomic + (access) + kunmap_atomic pairs, charged at once. Free without highmem. */
+  atomicPairs(t: Thread, n: number, accessSym?: SymbolId): void {
+    if (!this.atomic || n <= 0) return;
+    const fault = this.shadow && accessSym !== undefined ? this.params.shadowFaultCycles : 0;
+    this.atomic.pairs(t, n, accessSym, fault);
+    if (fault) this.countShadow(n);
+  }
+
+  // ---- kmap_local ----
+
+  localTask(name: string): LocalTask | null {
+    return this.local ? this.local.task(name) : null;
+  }
+
+  kmapLocal(t: Thread, task: LocalTask | null, pfn: number): number {
+    return this.local && task ? this.local.map(t, task, pfn) : this.directVpn(pfn);
+  }
+
+  kunmapLocal(t: Thread, task: LocalTask | null, vpn: number): void {
+    if (this.local && task) this.local.unmap(t, task, vpn);
+  }
+
+  /** Context switch between two tasks on t's CPU: kmap_local slots are saved and restored. */
+  switchTasks(t: Thread, prev: LocalTask | null, next: LocalTask | null): void {
+    if (this.local && prev && next) this.local.switchTasks(t, prev, next);
+  }
+
+  localPairs(t: Thread, task: LocalTask | null, n: number, accessSym?: SymbolId): void {
+    if (!this.local || !task || n <= 0) return;
+    const fault = this.shadow && accessSym !== undefined ? this.params.shadowFaultCycles : 0;
+    this.local.pairs(t, task, n, accessSym, fault);
+    if (fault) this.countShadow(n);
+  }
+
+  // ---- access ----
+
+  /**
+   * The CPU touches a page through a highmem mapping: a TLB hit, or a walk (charged to `sym`); the first
+   * access after a new mapping is a shadow page fault under kvm-shadow. Stale translations are reported by the
+   * machine's TLB. Direct-map addresses cost nothing here.
+   */
+  access(t: Thread, vpn: number, sym: SymbolId): void {
+    if (!this.enabled) return;
+    this.machine.touch(t, vpn, sym);
+    const fault = this.takeFresh(t.cpu, vpn);
+    if (fault > 0 && this.shadow) {
+      t.spend(sym, fault);
+      this.countShadow(1);
+    }
+  }
+
+  /** Clears the slot's fresh mark; returns the shadow fault cost it implies (0 if not fresh). */
+  private takeFresh(_cpu: number, vpn: number): number {
+    const pool = this.pool!;
+    if (vpn >= pool.baseVpn && vpn < pool.baseVpn + pool.entries) {
+      const i = vpn - pool.baseVpn;
+      if (!pool.fresh[i]) return 0;
+      pool.fresh[i] = 0;
+      return this.params.pkmapShadowFaultCycles;
+    }
+    const a = this.atomic!;
+    if (vpn >= a.baseVpn && vpn < a.baseVpn + a.fresh.length) {
+      const i = vpn - a.baseVpn;
+      if (!a.fresh[i]) return 0;
+      a.fresh[i] = 0;
+      return this.params.shadowFaultCycles;
+    }
+    const l = this.local!;
+    if (vpn >= l.baseVpn && vpn < l.baseVpn + l.fresh.length) {
+      const i = vpn - l.baseVpn;
+      if (!l.fresh[i]) return 0;
+      l.fresh[i] = 0;
+      return this.params.shadowFaultCycles;
+    }
+    return 0;
+  }
+
+  private countShadow(n: number): void {
+    const k = this.machine.engine.counters;
+    k.add(this.cShadow, n);
+    k.add(this.cExit, n);
+  }
+}
+
+export function createHighmem(machine: Machine, opts: HighmemOptions = {}): Highmem {
+  return new Highmem(machine, opts);
+}

@@ -1,0 +1,115 @@
+// kmap_local_page (5.11): a per-task stack of up to KM_MAX_IDX (16) slots. The task only disables migration,
+// so it can be preempted: on a context switch its mappings are torn down (clear PTE + one-address flush each)
+// and the next task's are restored from its saved PTE values. Unmap flushes one address (invlpg).
+import { SimulationError, type SymbolId, type Thread } from '@kmemsim/core';
+import type { Machine } from '@kmemsim/mmu';
+import { LAYOUT, type MechanismParams } from './params.js';
+
+/** One task's kmap_local state: the saved frames of its stack (task_struct.kmap_ctrl). */
+export class LocalTask {
+  depth = 0;
+  readonly pfns: Float64Array;
+  constructor(
+    readonly name: string,
+    readonly bound: number,
+  ) {
+    this.pfns = new Float64Array(bound);
+  }
+}
+
+export interface LocalSymbols {
+  map: SymbolId;
+  unmap: SymbolId;
+  schedOut: SymbolId;
+  schedIn: SymbolId;
+}
+
+export class KmapLocal {
+  readonly bound: number;
+  readonly baseVpn = LAYOUT.localBaseVpn;
+  /** Per slot (cpu × bound + idx): set by a map or restore, cleared by the first access. */
+  readonly fresh: Uint8Array;
+  private readonly cExit: number;
+  private readonly cInvlpg: number;
+  private readonly cMiss: number;
+
+  constructor(
+    readonly m: Machine,
+    readonly p: MechanismParams,
+    readonly s: LocalSymbols,
+  ) {
+    this.bound = m.arch.highmem?.kmapLocalSlots ?? 16;
+    this.fresh = new Uint8Array(m.cpus * this.bound);
+    const k = m.engine.counters;
+    this.cExit = k.id('vm_exits');
+    this.cInvlpg = k.id('invlpg');
+    this.cMiss = k.id('tlb_miss');
+  }
+
+  task(name: string): LocalTask {
+    return new LocalTask(name, this.bound);
+  }
+
+  vpn(cpu: number, idx: number): number {
+    return this.baseVpn + cpu * this.bound + idx;
+  }
+
+  /** kmap_local_page(page) by `task` running on t's CPU. */
+  map(t: Thread, task: LocalTask, pfn: number): number {
+    const idx = task.depth;
+    if (idx >= this.bound) throw new SimulationError(`kmap_local stack of ${task.name} exceeds ${this.bound} slots`);
+    const vpn = this.vpn(t.cpu, idx);
+    t.spend(this.s.map, this.p.kmapLocalCallCycles);
+    this.m.setPte(t, vpn, pfn, this.s.map);
+    task.pfns[idx] = pfn;
+    task.depth = idx + 1;
+    this.fresh[t.cpu * this.bound + idx] = 1;
+    return vpn;
+  }
+
+  /** kunmap_local(vaddr): the innermost mapping of the task (LIFO). */
+  unmap(t: Thread, task: LocalTask, vpn: number): void {
+    const idx = task.depth - 1;
+    if (idx < 0) throw new SimulationError(`kunmap_local by ${task.name} with nothing mapped`);
+    if (this.vpn(t.cpu, idx) !== vpn) {
+      throw new SimulationError(`kunmap_local out of LIFO order by ${task.name}: vpn ${vpn}, innermost is ${idx}`);
+    }
+    t.spend(this.s.unmap, this.p.kunmapLocalCallCycles);
+    this.m.clearPte(t, vpn, this.s.unmap);
+    this.m.invlpg(t, vpn, this.s.unmap);
+    task.pfns[idx] = 0;
+    task.depth = idx;
+  }
+
+  /** Context switch on t's CPU from `prev` to `next`: tear down prev's slots, restore next's. */
+  switchTasks(t: Thread, prev: LocalTask, next: LocalTask): void {
+    for (let i = 0; i < prev.depth; i++) {
+      const vpn = this.vpn(t.cpu, i);
+      this.m.clearPte(t, vpn, this.s.schedOut);
+      this.m.invlpg(t, vpn, this.s.schedOut);
+    }
+    for (let i = 0; i < next.depth; i++) {
+      this.m.setPte(t, this.vpn(t.cpu, i), next.pfns[i], this.s.schedIn);
+      this.fresh[t.cpu * this.bound + i] = 1;
+    }
+  }
+
+  /** `n` map + unmap pairs at the current depth, charged at once (same cycles and counters as n calls). */
+  pairs(t: Thread, task: LocalTask, n: number, accessSym?: SymbolId, shadowFault = 0): void {
+    if (n <= 0) return;
+    if (task.depth >= this.bound) throw new SimulationError(`kmap_local stack of ${task.name} is full`);
+    const m = this.m;
+    const c = m.cost;
+    const exits = m.virtMode?.exits;
+    const k = m.engine.counters;
+    t.spend(this.s.map, n * (this.p.kmapLocalCallCycles + c.pteSetCycles));
+    t.spend(this.s.unmap, n * (this.p.kunmapLocalCallCycles + c.pteClearCycles + c.invlpgCycles));
+    k.add(this.cInvlpg, n);
+    const trapsPer = (exits?.pteWrite ? 2 : 0) + (exits?.invlpg ? 1 : 0);
+    if (trapsPer) k.add(this.cExit, n * trapsPer);
+    if (accessSym !== undefined) {
+      t.spend(accessSym, n * (c.tlbMissCycles + shadowFault));
+      k.add(this.cMiss, n);
+    }
+  }
+}

@@ -1,0 +1,260 @@
+// The permanent kmap pool of mm/highmem.c (2.6.2x): LAST_PKMAP slots, pkmap_count per slot (0 free and
+// flushed, 1 unused but maybe still in a TLB, n ≥ 2 n−1 users), last_pkmap_nr advancing modulo LAST_PKMAP, and
+// on wrap flush_all_zero_pkmaps: every count-1 slot to 0 (clear PTE, drop page->virtual), then ONE flush of
+// the pkmap range — flush_tlb_all on i386 of that era, an IPI to every CPU. No free slot after a full pass:
+// the caller sleeps on pkmap_map_wait. Everything runs under the one global kmap_lock.
+//
+// Two paths charge the same cycles and counters: per-operation kmap()/kunmap() (tracked in the machine's page
+// table, so the TLB's stale detector sees every mapping), and bulkPairs() for a run of map+unmap pairs of fresh
+// pages by the pool's only user, which keeps per-slot state in typed arrays and does one flush per wrap.
+import { type Op, SimulationError, type Spinlock, type SymbolId, type Thread, type WaitQueue } from '@kmemsim/core';
+import type { Machine } from '@kmemsim/mmu';
+import { type HighmemEra, LAYOUT, type MechanismParams } from './params.js';
+
+type Gen<T = void> = Generator<Op | undefined, T, void>;
+
+export interface PkmapSymbols {
+  kmap: SymbolId;
+  kunmap: SymbolId;
+  kmapHigh: SymbolId;
+  kunmapHigh: SymbolId;
+  pageAddress: SymbolId;
+  setPageAddress: SymbolId;
+  flushZero: SymbolId;
+}
+
+export class PkmapPool {
+  readonly entries: number;
+  readonly baseVpn = LAYOUT.pkmapBaseVpn;
+  /** pkmap_count[]. */
+  readonly count: Int32Array;
+  /** Frame mapped by a slot that per-operation kmap() tracks (−1: none, or a bulk mapping). */
+  readonly slotPfn: Float64Array;
+  /** Set when a slot gets a new mapping; cleared by the first access (a shadow fault under kvm-shadow). */
+  readonly fresh: Uint8Array;
+  last = 0;
+  /** Slots with count ≥ 2 (in use), count == 1, and tracked in slotPfn. */
+  held = 0;
+  ones = 0;
+  tracked = 0;
+  readonly lock: Spinlock;
+  readonly wait: WaitQueue;
+  /** page->virtual for tracked pages: pfn → slot (the page_address hash). */
+  private readonly addr = new Map<number, number>();
+  private readonly mask: number;
+  private readonly cExit: number;
+  private readonly cMiss: number;
+  private readonly cSleep: number;
+  private readonly cWrap: number;
+
+  constructor(
+    readonly m: Machine,
+    readonly era: HighmemEra,
+    readonly p: MechanismParams,
+    readonly s: PkmapSymbols,
+  ) {
+    this.entries = m.pkmapEntries;
+    if ((this.entries & (this.entries - 1)) !== 0) throw new SimulationError('LAST_PKMAP must be a power of two');
+    this.mask = this.entries - 1;
+    this.count = new Int32Array(this.entries);
+    this.slotPfn = new Float64Array(this.entries).fill(-1);
+    this.fresh = new Uint8Array(this.entries);
+    this.lock = m.spinlock('kmap_lock');
+    this.wait = m.waitQueue('pkmap_map_wait');
+    const k = m.engine.counters;
+    this.cExit = k.id('vm_exits');
+    this.cMiss = k.id('tlb_miss');
+    this.cSleep = k.id('pkmap.sleeps', 'kmap callers that slept on pkmap_map_wait (no free slot)');
+    this.cWrap = k.id('pkmap.wraps', 'last_pkmap_nr wraps (flush_all_zero_pkmaps calls)');
+  }
+
+  /** page_address() of a page kmapped through the pool, or −1. */
+  vpnOf(pfn: number): number {
+    const slot = this.addr.get(pfn);
+    return slot === undefined ? -1 : this.baseVpn + slot;
+  }
+
+  /** kmap(page): `const vpn = yield* pool.kmap(t, pfn)`. May sleep when every slot is in use. */
+  *kmap(t: Thread, pfn: number): Gen<number> {
+    t.spend(this.s.kmap, this.p.kmapCallCycles);
+    for (;;) {
+      yield this.lock.lock(t);
+      t.spend(this.s.pageAddress, this.p.pageAddressCycles);
+      let slot = this.addr.get(pfn);
+      if (slot === undefined) {
+        slot = yield* this.mapNewVirtual(t, pfn);
+        if (slot < 0) continue; // slept: retry from the top, as map_new_virtual's `goto start`
+      }
+      this.inc(slot);
+      this.lock.unlock(t);
+      return this.baseVpn + slot;
+    }
+  }
+
+  /** kunmap(page): drops one use; the slot stays mapped (count 1) until the next wrap. */
+  *kunmap(t: Thread, pfn: number): Gen {
+    t.spend(this.s.kunmap, this.p.kmapCallCycles);
+    yield this.lock.lock(t);
+    t.spend(this.s.pageAddress, this.p.pageAddressCycles);
+    const slot = this.addr.get(pfn);
+    if (slot === undefined) {
+      this.lock.unlock(t);
+      throw new SimulationError(`kunmap of pfn ${pfn}, which is not kmapped`);
+    }
+    this.dec(slot);
+    const wake = this.count[slot] === 1 && this.wait.length > 0;
+    this.lock.unlock(t);
+    if (wake) this.wait.wakeAll(t);
+  }
+
+  /**
+   * `n` kmap + kunmap pairs of fresh pages (never mapped in the pool) by the pool's only user: the same
+   * cycles and counters as `n` kmap()/access/kunmap() calls, one lock hold, one flush per wrap. With
+   * `accessSym`, each page is also touched once through its new address (TLB walk, shadow fault).
+   */
+  *bulkPairs(t: Thread, n: number, accessSym?: SymbolId, shadowFault = 0): Gen {
+    if (n <= 0) return;
+    const p = this.p;
+    const m = this.m;
+    yield this.lock.lock(t);
+    if (this.wait.length > 0) throw new SimulationError('bulk kmap while others sleep on pkmap_map_wait');
+    // The other 2n − 1 acquisitions of kmap_lock are uncontended on this CPU: charged together.
+    t.spend(this.lock.sym, (2 * n - 1) * m.arch.costs.lockUncontendedCycles);
+    this.lock.acquisitions += 2 * n - 1;
+    t.spend(this.s.kmap, n * p.kmapCallCycles);
+    t.spend(this.s.kunmap, n * p.kmapCallCycles);
+    t.spend(this.s.pageAddress, 2 * n * p.pageAddressCycles);
+    t.spend(this.s.setPageAddress, n * p.setPageAddressCycles);
+    t.spend(this.s.kmapHigh, n * m.cost.pteSetCycles);
+    if (m.virtMode?.exits.pteWrite) m.engine.counters.add(this.cExit, n);
+    if (accessSym !== undefined) {
+      t.spend(accessSym, n * (m.cost.tlbMissCycles + shadowFault));
+      m.engine.counters.add(this.cMiss, n);
+    }
+    const count = this.count;
+    let left = n;
+    let examined = 0;
+    let clean = false;
+    while (left > 0) {
+      if (clean) {
+        const k = Math.min(left, this.mask - this.last);
+        if (k > 0) {
+          count.fill(1, this.last + 1, this.last + 1 + k);
+          this.last += k;
+          this.ones += k;
+          examined += k;
+          left -= k;
+          continue;
+        }
+      }
+      this.last = (this.last + 1) & this.mask;
+      examined++;
+      if (this.last === 0) {
+        yield* this.flushAllZero(t);
+        clean = this.held === 0 && this.tracked === 0;
+      }
+      if (count[this.last] !== 0) {
+        if (this.ones === 0 && this.held + this.tracked >= this.entries) {
+          throw new SimulationError('bulk kmap found no free pkmap slot: the pool is held by other users');
+        }
+        continue;
+      }
+      count[this.last] = 1;
+      this.ones++;
+      left--;
+    }
+    t.spend(this.s.kmapHigh, examined * p.pkmapScanCyclesPerSlot);
+    this.lock.unlock(t);
+  }
+
+  /** map_new_virtual with kmap_lock held: the slot, or −1 after sleeping (lock dropped and retaken). */
+  private *mapNewVirtual(t: Thread, pfn: number): Gen<number> {
+    let budget = this.entries;
+    for (;;) {
+      this.last = (this.last + 1) & this.mask;
+      t.spend(this.s.kmapHigh, this.p.pkmapScanCyclesPerSlot);
+      if (this.last === 0) {
+        yield* this.flushAllZero(t);
+        budget = this.entries;
+      }
+      if (this.count[this.last] === 0) break;
+      if (--budget > 0) continue;
+      // Every slot in use: sleep on pkmap_map_wait, dropping kmap_lock atomically with queueing.
+      this.m.engine.counters.add(this.cSleep);
+      yield this.sleepUnlocked();
+      yield this.lock.lock(t);
+      const slot = this.addr.get(pfn);
+      if (slot !== undefined) return slot; // somebody else mapped it meanwhile
+      return -1;
+    }
+    const slot = this.last;
+    this.m.setPte(t, this.baseVpn + slot, pfn, this.s.kmapHigh);
+    this.count[slot] = 1;
+    this.ones++;
+    this.slotPfn[slot] = pfn;
+    this.tracked++;
+    this.addr.set(pfn, slot);
+    this.fresh[slot] = 1;
+    t.spend(this.s.setPageAddress, this.p.setPageAddressCycles);
+    return slot;
+  }
+
+  private sleepUnlocked(): Op {
+    return {
+      perform: (t) => {
+        this.lock.unlock(t);
+        return this.wait.perform(t);
+      },
+    };
+  }
+
+  /** flush_all_zero_pkmaps, with kmap_lock held. */
+  private *flushAllZero(t: Thread): Gen {
+    const m = this.m;
+    m.engine.counters.add(this.cWrap);
+    t.spend(this.s.flushZero, this.entries * this.p.pkmapScanCyclesPerSlot);
+    let reclaimed = 0;
+    if (this.held === 0 && this.tracked === 0) {
+      reclaimed = this.ones;
+      this.count.fill(0);
+    } else {
+      const count = this.count;
+      for (let i = 0; i < this.entries; i++) {
+        if (count[i] !== 1) continue;
+        count[i] = 0;
+        reclaimed++;
+        const pfn = this.slotPfn[i];
+        if (pfn >= 0) {
+          m.tlb.pte.delete(this.baseVpn + i);
+          this.addr.delete(pfn);
+          this.slotPfn[i] = -1;
+          this.tracked--;
+        }
+      }
+    }
+    this.ones -= reclaimed;
+    t.spend(this.s.flushZero, reclaimed * m.cost.pteClearCycles);
+    if (m.virtMode?.exits.pteWrite) m.engine.counters.add(this.cExit, reclaimed);
+    t.spend(this.s.setPageAddress, reclaimed * this.p.setPageAddressCycles);
+    if (this.era.pkmapFlush === 'always' || reclaimed > 0) {
+      yield* m.flushKernelRange(t, this.baseVpn, this.entries);
+    }
+  }
+
+  private inc(slot: number): void {
+    const c = ++this.count[slot];
+    if (c === 2) {
+      this.ones--;
+      this.held++;
+    }
+  }
+
+  private dec(slot: number): void {
+    const c = --this.count[slot];
+    if (c === 0) throw new SimulationError(`pkmap_count[${slot}] dropped to 0 on kunmap (BUG in kunmap_high)`);
+    if (c === 1) {
+      this.held--;
+      this.ones++;
+    }
+  }
+}

@@ -7,7 +7,15 @@ import type { Op, SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import { KmapAtomic } from './atomic.js';
 import { KmapLocal, type LocalTask } from './local.js';
-import { DEFAULT_ERA, type HighmemEra, LAYOUT, MECHANISM, type MechanismParams, SYMBOL_BYTES } from './params.js';
+import {
+  DEFAULT_ERA,
+  type HighmemEra,
+  type HighmemFaults,
+  LAYOUT,
+  MECHANISM,
+  type MechanismParams,
+  SYMBOL_BYTES,
+} from './params.js';
 import { PkmapPool } from './pkmap.js';
 
 type Gen<T = void> = Generator<Op | undefined, T, void>;
@@ -16,6 +24,8 @@ export interface HighmemOptions {
   era?: Partial<HighmemEra>;
   /** Overrides of the mechanism's own costs (cycles). */
   params?: Partial<MechanismParams>;
+  /** Testing only: break the mechanism on purpose. */
+  faults?: HighmemFaults;
 }
 
 export class Highmem {
@@ -50,15 +60,21 @@ export class Highmem {
       this.local = null;
       return;
     }
-    this.pool = new PkmapPool(machine, this.era, this.params, {
-      kmap: sym('kmap'),
-      kunmap: sym('kunmap'),
-      kmapHigh: sym('kmap_high'),
-      kunmapHigh: sym('kunmap_high'),
-      pageAddress: sym('page_address'),
-      setPageAddress: sym('set_page_address'),
-      flushZero: sym('flush_all_zero_pkmaps'),
-    });
+    this.pool = new PkmapPool(
+      machine,
+      this.era,
+      this.params,
+      {
+        kmap: sym('kmap'),
+        kunmap: sym('kunmap'),
+        kmapHigh: sym('kmap_high'),
+        kunmapHigh: sym('kunmap_high'),
+        pageAddress: sym('page_address'),
+        setPageAddress: sym('set_page_address'),
+        flushZero: sym('flush_all_zero_pkmaps'),
+      },
+      o.faults,
+    );
     this.atomic = new KmapAtomic(machine, this.era, this.params, sym('kmap_atomic'), sym('kunmap_atomic'));
     this.local = new KmapLocal(machine, this.params, {
       map: sym('__kmap_local_page_prot'),

@@ -1,10 +1,21 @@
 // @kmemsim/highmem: pkmap kmap/kunmap, kmap_atomic, kmap_local, and the checkpoint dump workload (seed 000).
+
+export { AddressSpace, type Extent, type PageRun, USER_PFN_BASE } from './address-space.js';
 export { KmapAtomic } from './atomic.js';
+export {
+  type CheckpointOptions,
+  type CheckpointResult,
+  checkpointParams,
+  MAP_KINDS,
+  type MapKind,
+  runCheckpoint,
+} from './checkpoint.js';
 export { createHighmem, Highmem, type HighmemOptions } from './highmem.js';
 export { KmapLocal, LocalTask } from './local.js';
 export {
   DEFAULT_ERA,
   type HighmemEra,
+  type HighmemFaults,
   LAYOUT,
   MECHANISM,
   type MechanismParams,
@@ -13,3 +24,4 @@ export {
   type WorkloadParams,
 } from './params.js';
 export { PkmapPool } from './pkmap.js';
+export { WRITE_PATH_TAIL } from './tail.js';

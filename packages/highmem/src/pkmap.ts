@@ -9,7 +9,7 @@
 // pages by the pool's only user, which keeps per-slot state in typed arrays and does one flush per wrap.
 import { type Op, SimulationError, type Spinlock, type SymbolId, type Thread, type WaitQueue } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
-import { type HighmemEra, LAYOUT, type MechanismParams } from './params.js';
+import { type HighmemEra, type HighmemFaults, LAYOUT, type MechanismParams } from './params.js';
 
 type Gen<T = void> = Generator<Op | undefined, T, void>;
 
@@ -52,6 +52,7 @@ export class PkmapPool {
     readonly era: HighmemEra,
     readonly p: MechanismParams,
     readonly s: PkmapSymbols,
+    readonly faults: HighmemFaults = {},
   ) {
     this.entries = m.pkmapEntries;
     if ((this.entries & (this.entries - 1)) !== 0) throw new SimulationError('LAST_PKMAP must be a power of two');
@@ -77,18 +78,12 @@ export class PkmapPool {
   /** kmap(page): `const vpn = yield* pool.kmap(t, pfn)`. May sleep when every slot is in use. */
   *kmap(t: Thread, pfn: number): Gen<number> {
     t.spend(this.s.kmap, this.p.kmapCallCycles);
-    for (;;) {
-      yield this.lock.lock(t);
-      t.spend(this.s.pageAddress, this.p.pageAddressCycles);
-      let slot = this.addr.get(pfn);
-      if (slot === undefined) {
-        slot = yield* this.mapNewVirtual(t, pfn);
-        if (slot < 0) continue; // slept: retry from the top, as map_new_virtual's `goto start`
-      }
-      this.inc(slot);
-      this.lock.unlock(t);
-      return this.baseVpn + slot;
-    }
+    yield this.lock.lock(t);
+    t.spend(this.s.pageAddress, this.p.pageAddressCycles);
+    const slot = this.addr.get(pfn) ?? (yield* this.mapNewVirtual(t, pfn));
+    this.inc(slot);
+    this.lock.unlock(t);
+    return this.baseVpn + slot;
   }
 
   /** kunmap(page): drops one use; the slot stays mapped (count 1) until the next wrap. */
@@ -167,7 +162,7 @@ export class PkmapPool {
     this.lock.unlock(t);
   }
 
-  /** map_new_virtual with kmap_lock held: the slot, or −1 after sleeping (lock dropped and retaken). */
+  /** map_new_virtual with kmap_lock held (dropped and retaken around a sleep): the page's slot. */
   private *mapNewVirtual(t: Thread, pfn: number): Gen<number> {
     let budget = this.entries;
     for (;;) {
@@ -185,7 +180,7 @@ export class PkmapPool {
       yield this.lock.lock(t);
       const slot = this.addr.get(pfn);
       if (slot !== undefined) return slot; // somebody else mapped it meanwhile
-      return -1;
+      budget = this.entries; // `goto start`
     }
     const slot = this.last;
     this.m.setPte(t, this.baseVpn + slot, pfn, this.s.kmapHigh);
@@ -236,6 +231,7 @@ export class PkmapPool {
     t.spend(this.s.flushZero, reclaimed * m.cost.pteClearCycles);
     if (m.virtMode?.exits.pteWrite) m.engine.counters.add(this.cExit, reclaimed);
     t.spend(this.s.setPageAddress, reclaimed * this.p.setPageAddressCycles);
+    if (this.faults.skipWrapFlush) return;
     if (this.era.pkmapFlush === 'always' || reclaimed > 0) {
       yield* m.flushKernelRange(t, this.baseVpn, this.entries);
     }

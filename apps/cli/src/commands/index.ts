@@ -1,4 +1,5 @@
 // Every simulation command, in the order `kmemsim --help` lists them. One module per command.
 import type { CommandModule } from '../framework/command.js';
+import { checkpointCommand } from './checkpoint.js';
 
-export const COMMANDS: CommandModule[] = [];
+export const COMMANDS: CommandModule[] = [checkpointCommand];

@@ -1,5 +1,6 @@
 // Every benchmark figure, in the order `pnpm bench` prints them. Each package adds its own file here.
 import type { Figure } from '../figure.js';
 import { engineFigures } from './engine.js';
+import { highmemFigures } from './highmem.js';
 
-export const FIGURES: Figure[] = [...engineFigures];
+export const FIGURES: Figure[] = [...engineFigures, ...highmemFigures];

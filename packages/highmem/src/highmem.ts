@@ -68,7 +68,6 @@ export class Highmem {
         kmap: sym('kmap'),
         kunmap: sym('kunmap'),
         kmapHigh: sym('kmap_high'),
-        kunmapHigh: sym('kunmap_high'),
         pageAddress: sym('page_address'),
         setPageAddress: sym('set_page_address'),
         flushZero: sym('flush_all_zero_pkmaps'),
@@ -164,7 +163,7 @@ export class Highmem {
   access(t: Thread, vpn: number, sym: SymbolId): void {
     if (!this.enabled) return;
     this.machine.touch(t, vpn, sym);
-    const fault = this.takeFresh(t.cpu, vpn);
+    const fault = this.takeFresh(vpn);
     if (fault > 0 && this.shadow) {
       t.spend(sym, fault);
       this.countShadow(1);
@@ -172,7 +171,7 @@ export class Highmem {
   }
 
   /** Clears the slot's fresh mark; returns the shadow fault cost it implies (0 if not fresh). */
-  private takeFresh(_cpu: number, vpn: number): number {
+  private takeFresh(vpn: number): number {
     const pool = this.pool!;
     if (vpn >= pool.baseVpn && vpn < pool.baseVpn + pool.entries) {
       const i = vpn - pool.baseVpn;

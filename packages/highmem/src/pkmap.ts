@@ -17,7 +17,6 @@ export interface PkmapSymbols {
   kmap: SymbolId;
   kunmap: SymbolId;
   kmapHigh: SymbolId;
-  kunmapHigh: SymbolId;
   pageAddress: SymbolId;
   setPageAddress: SymbolId;
   flushZero: SymbolId;

@@ -3,6 +3,7 @@
 // came at map time and unmap left the PTE. Never an IPI. Under kvm-shadow each invlpg is a VM exit.
 import { SimulationError, type SymbolId, type Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
+import { chargePairs } from './bulk.js';
 import { type HighmemEra, LAYOUT, type MechanismParams } from './params.js';
 
 export class KmapAtomic {
@@ -13,9 +14,6 @@ export class KmapAtomic {
   private readonly depth: Int32Array;
   /** Per slot: set by a map, cleared by the first access. */
   readonly fresh: Uint8Array;
-  private readonly cExit: number;
-  private readonly cInvlpg: number;
-  private readonly cMiss: number;
 
   constructor(
     readonly m: Machine,
@@ -28,10 +26,6 @@ export class KmapAtomic {
     this.stack = new Int32Array(m.cpus * this.typesPerCpu);
     this.depth = new Int32Array(m.cpus);
     this.fresh = new Uint8Array(m.cpus * this.typesPerCpu);
-    const k = m.engine.counters;
-    this.cExit = k.id('vm_exits');
-    this.cInvlpg = k.id('invlpg');
-    this.cMiss = k.id('tlb_miss');
   }
 
   /** Nesting depth on a CPU. */
@@ -92,29 +86,22 @@ export class KmapAtomic {
    */
   pairs(t: Thread, n: number, accessSym?: SymbolId, shadowFault = 0): void {
     if (n <= 0) return;
-    const m = this.m;
-    const c = m.cost;
-    const exits = m.virtMode?.exits;
-    const k = m.engine.counters;
-    let invlpgs = 0;
-    let mapCycles = this.p.kmapAtomicCallCycles + c.pteSetCycles;
-    let unmapCycles = this.p.kunmapAtomicCallCycles;
-    if (this.era.atomicInvlpg === 'map') {
-      mapCycles += c.invlpgCycles;
-      invlpgs = 1;
-    } else {
-      unmapCycles += c.pteClearCycles + c.invlpgCycles;
-      invlpgs = 1;
-    }
-    const pteWrites = this.era.atomicInvlpg === 'map' ? 1 : 2;
-    t.spend(this.sMap, n * mapCycles);
-    t.spend(this.sUnmap, n * unmapCycles);
-    k.add(this.cInvlpg, n * invlpgs);
-    const trapsPer = (exits?.pteWrite ? pteWrites : 0) + (exits?.invlpg ? invlpgs : 0);
-    if (trapsPer) k.add(this.cExit, n * trapsPer);
-    if (accessSym !== undefined) {
-      t.spend(accessSym, n * (c.tlbMissCycles + shadowFault));
-      k.add(this.cMiss, n);
-    }
+    const c = this.m.cost;
+    const atMap = this.era.atomicInvlpg === 'map';
+    chargePairs(
+      this.m,
+      t,
+      n,
+      {
+        mapSym: this.sMap,
+        mapCycles: this.p.kmapAtomicCallCycles + c.pteSetCycles + (atMap ? c.invlpgCycles : 0),
+        unmapSym: this.sUnmap,
+        unmapCycles: this.p.kunmapAtomicCallCycles + (atMap ? 0 : c.pteClearCycles + c.invlpgCycles),
+        invlpgs: 1,
+        pteWrites: atMap ? 1 : 2,
+      },
+      accessSym,
+      shadowFault,
+    );
   }
 }

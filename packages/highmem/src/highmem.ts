@@ -40,6 +40,8 @@ export class Highmem {
   readonly local: KmapLocal | null;
   private readonly cExit: number;
   private readonly cShadow: number;
+  /** The highmem windows: first virtual page, per-slot fresh marks, shadow fault cost of a fresh slot. */
+  private readonly windows: { base: number; fresh: Uint8Array; faultCycles: number }[] = [];
 
   constructor(
     readonly machine: Machine,
@@ -81,6 +83,12 @@ export class Highmem {
       schedOut: sym('__kmap_local_sched_out'),
       schedIn: sym('__kmap_local_sched_in'),
     });
+    const p = this.params;
+    this.windows.push(
+      { base: this.pool.baseVpn, fresh: this.pool.fresh, faultCycles: p.pkmapShadowFaultCycles },
+      { base: this.atomic.baseVpn, fresh: this.atomic.fresh, faultCycles: p.shadowFaultCycles },
+      { base: this.local.baseVpn, fresh: this.local.fresh, faultCycles: p.shadowFaultCycles },
+    );
   }
 
   /** page_address() of a lowmem page, and of every page on 64-bit arches. */
@@ -172,26 +180,12 @@ export class Highmem {
 
   /** Clears the slot's fresh mark; returns the shadow fault cost it implies (0 if not fresh). */
   private takeFresh(vpn: number): number {
-    const pool = this.pool!;
-    if (vpn >= pool.baseVpn && vpn < pool.baseVpn + pool.entries) {
-      const i = vpn - pool.baseVpn;
-      if (!pool.fresh[i]) return 0;
-      pool.fresh[i] = 0;
-      return this.params.pkmapShadowFaultCycles;
-    }
-    const a = this.atomic!;
-    if (vpn >= a.baseVpn && vpn < a.baseVpn + a.fresh.length) {
-      const i = vpn - a.baseVpn;
-      if (!a.fresh[i]) return 0;
-      a.fresh[i] = 0;
-      return this.params.shadowFaultCycles;
-    }
-    const l = this.local!;
-    if (vpn >= l.baseVpn && vpn < l.baseVpn + l.fresh.length) {
-      const i = vpn - l.baseVpn;
-      if (!l.fresh[i]) return 0;
-      l.fresh[i] = 0;
-      return this.params.shadowFaultCycles;
+    for (const w of this.windows) {
+      const i = vpn - w.base;
+      if (i < 0 || i >= w.fresh.length) continue;
+      if (!w.fresh[i]) return 0;
+      w.fresh[i] = 0;
+      return w.faultCycles;
     }
     return 0;
   }

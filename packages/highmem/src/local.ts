@@ -3,6 +3,7 @@
 // and the next task's are restored from its saved PTE values. Unmap flushes one address (invlpg).
 import { SimulationError, type SymbolId, type Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
+import { chargePairs } from './bulk.js';
 import { LAYOUT, type MechanismParams } from './params.js';
 
 /** One task's kmap_local state: the saved frames of its stack (task_struct.kmap_ctrl). */
@@ -29,9 +30,6 @@ export class KmapLocal {
   readonly baseVpn = LAYOUT.localBaseVpn;
   /** Per slot (cpu × bound + idx): set by a map or restore, cleared by the first access. */
   readonly fresh: Uint8Array;
-  private readonly cExit: number;
-  private readonly cInvlpg: number;
-  private readonly cMiss: number;
 
   constructor(
     readonly m: Machine,
@@ -40,10 +38,6 @@ export class KmapLocal {
   ) {
     this.bound = m.arch.highmem?.kmapLocalSlots ?? 16;
     this.fresh = new Uint8Array(m.cpus * this.bound);
-    const k = m.engine.counters;
-    this.cExit = k.id('vm_exits');
-    this.cInvlpg = k.id('invlpg');
-    this.cMiss = k.id('tlb_miss');
   }
 
   task(name: string): LocalTask {
@@ -98,18 +92,21 @@ export class KmapLocal {
   pairs(t: Thread, task: LocalTask, n: number, accessSym?: SymbolId, shadowFault = 0): void {
     if (n <= 0) return;
     if (task.depth >= this.bound) throw new SimulationError(`kmap_local stack of ${task.name} is full`);
-    const m = this.m;
-    const c = m.cost;
-    const exits = m.virtMode?.exits;
-    const k = m.engine.counters;
-    t.spend(this.s.map, n * (this.p.kmapLocalCallCycles + c.pteSetCycles));
-    t.spend(this.s.unmap, n * (this.p.kunmapLocalCallCycles + c.pteClearCycles + c.invlpgCycles));
-    k.add(this.cInvlpg, n);
-    const trapsPer = (exits?.pteWrite ? 2 : 0) + (exits?.invlpg ? 1 : 0);
-    if (trapsPer) k.add(this.cExit, n * trapsPer);
-    if (accessSym !== undefined) {
-      t.spend(accessSym, n * (c.tlbMissCycles + shadowFault));
-      k.add(this.cMiss, n);
-    }
+    const c = this.m.cost;
+    chargePairs(
+      this.m,
+      t,
+      n,
+      {
+        mapSym: this.s.map,
+        mapCycles: this.p.kmapLocalCallCycles + c.pteSetCycles,
+        unmapSym: this.s.unmap,
+        unmapCycles: this.p.kunmapLocalCallCycles + c.pteClearCycles + c.invlpgCycles,
+        invlpgs: 1,
+        pteWrites: 2,
+      },
+      accessSym,
+      shadowFault,
+    );
   }
 }

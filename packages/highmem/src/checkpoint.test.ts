@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fc, test } from '@fast-check/vitest';
 import i386 from '@kmemsim/arch-i386';
+import { ia64 } from '@kmemsim/arch-ia64';
 import x86_64 from '@kmemsim/arch-x86_64';
 import type { Run } from '@kmemsim/core';
 import { Machine } from '@kmemsim/mmu';
@@ -108,6 +109,12 @@ describe('checkpoint: predictions and other machines', () => {
         expect(run.profile.some((r) => r.symbol === s)).toBe(false);
       }
     }
+  });
+
+  it("dumps in the arch's page size (ia64: 16 KiB pages) with its copy routine", () => {
+    const { run } = runCheckpoint({ machine: new Machine({ arch: ia64 }), map: 'kmap', sizeBytes: 64 * MiB });
+    expect(run.metrics.pages).toBe(4096);
+    expect(run.profile.some((r) => r.symbol === '__copy_user')).toBe(true);
   });
 
   it('a slow disk makes the dump I/O-bound: real follows the disk, the writer waits at the dirty limit', () => {

@@ -37,10 +37,25 @@ export interface CheckpointResult {
   highmem: Highmem;
 }
 
-/** The resolved workload parameters: defaults with overrides. */
-export function checkpointParams(o: Pick<CheckpointOptions, 'params' | 'diskMbps'> = {}): WorkloadParams {
+/** The resolved workload parameters: defaults (page size from the arch when given) with overrides. */
+export function checkpointParams(
+  o: Pick<CheckpointOptions, 'params' | 'diskMbps'> & { archPageBytes?: number } = {},
+): WorkloadParams {
   const { sources: _s, ...defaults } = WORKLOAD;
-  return { ...defaults, ...o.params, ...(o.diskMbps !== undefined ? { diskMbps: o.diskMbps } : {}) };
+  return {
+    ...defaults,
+    ...(o.archPageBytes !== undefined ? { pageBytes: o.archPageBytes } : {}),
+    ...o.params,
+    ...(o.diskMbps !== undefined ? { diskMbps: o.diskMbps } : {}),
+  };
+}
+
+/** The arch's copy-from-user routine as its profiles name it (the write path's copy into the page cache). */
+function copyFromUserSymbol(arch: { name: string; wordBits: number }): string {
+  if (arch.wordBits === 32) return '__copy_from_user_ll_nozero';
+  if (arch.name.startsWith('x86_64')) return 'copy_user_generic_string';
+  if (arch.name.startsWith('ia64')) return '__copy_user';
+  return '__copy_from_user';
 }
 
 interface Pending {
@@ -51,7 +66,7 @@ interface Pending {
 export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
   const m = o.machine;
   const e = m.engine;
-  const p = checkpointParams(o);
+  const p = checkpointParams({ ...o, archPageBytes: m.arch.pageBytes });
   const hm = createHighmem(m, { era: o.era });
   const space = o.space ?? AddressSpace.contiguous(o.sizeBytes ?? 800 * 2 ** 20, p.pageBytes);
   const sym = (name: string, cls: 'user' | 'sys' | 'idle' = 'sys') => e.sym(name, cls, SYMBOL_BYTES[name] ?? 0);
@@ -60,7 +75,7 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
   const S = {
     user: sym('[user] checkpointed task', 'user'),
     dump: sym('checkpoint_dump_page'),
-    copy: sym(m.arch.wordBits === 32 ? '__copy_from_user_ll_nozero' : 'copy_user_generic_string'),
+    copy: sym(copyFromUserSymbol(m.arch)),
     ide: sym('ide_dma_end'),
     wait: sym('io_schedule', 'idle'),
   };

@@ -62,7 +62,7 @@ export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>>;
 
 /** The checkpoint workload: the c/r dump through ext3 (data=ordered) + jbd onto an IDE disk, per page. */
 export const WORKLOAD = sourced({
-  pageBytes: [4096, 'i386 / x86_64 base page'],
+  pageBytes: [4096, "i386 / x86_64 base page; runCheckpoint takes the machine arch's page size unless overridden"],
   ioRequestBytes: [131_072, 'IDE DMA requests of at most 256 sectors = 128 KiB (max_sectors of the ide driver)'],
   diskMbps: [60, '[U] a 2009 7200-rpm PATA disk: ~60 MB/s sustained sequential write (UDMA/100 bus)'],
   diskLatencyUs: [100, '[U] per-request command overhead of a sequential write with the drive cache on'],

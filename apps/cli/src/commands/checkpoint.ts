@@ -42,7 +42,7 @@ export const checkpointCommand: CommandModule = {
       atomicInvlpg: parseChoice(String(opts.atomicInvlpg ?? 'unmap'), '--atomic-invlpg', ['unmap', 'map']),
     } as const;
     const [{ Machine }, hm] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/highmem')]);
-    const params = hm.checkpointParams({ diskMbps });
+    const params = hm.checkpointParams({ diskMbps, archPageBytes: mc.arch.pageBytes });
     const runs: Run[] = [];
     for (const [i, map] of maps.entries()) {
       ctx.progress(i, maps.length, `checkpoint --map ${map}`);

@@ -79,6 +79,8 @@ describe('pkmap pool', () => {
       expect(b.m.engine.counters.toJSON()).toEqual(a.m.engine.counters.toJSON());
       expect(b.hm.pool!.count).toEqual(a.hm.pool!.count);
       expect(b.hm.pool!.last).toBe(a.hm.pool!.last);
+      expect(b.m.engine.threads[0].endCycle).toBe(a.m.engine.threads[0].endCycle);
+      expect(b.m.engine.maxClock()).toBe(a.m.engine.maxClock());
     });
   }
 

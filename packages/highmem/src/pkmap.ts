@@ -105,29 +105,20 @@ export class PkmapPool {
    * `n` kmap + kunmap pairs of fresh pages (never mapped in the pool) by the pool's only user: the same
    * cycles and counters as `n` kmap()/access/kunmap() calls, one lock hold, one flush per wrap. With
    * `accessSym`, each page is also touched once through its new address (TLB walk, shadow fault).
+   * Work is charged per stretch between wraps, so each flush happens at its time.
    */
   *bulkPairs(t: Thread, n: number, accessSym?: SymbolId, shadowFault = 0): Gen {
     if (n <= 0) return;
-    const p = this.p;
-    const m = this.m;
     yield this.lock.lock(t);
     if (this.wait.length > 0) throw new SimulationError('bulk kmap while others sleep on pkmap_map_wait');
-    // The other 2n − 1 acquisitions of kmap_lock are uncontended on this CPU: charged together.
-    t.spend(this.lock.sym, (2 * n - 1) * m.arch.costs.lockUncontendedCycles);
+    // The first acquisition was real; the other 2n − 1 are uncontended on this CPU.
     this.lock.acquisitions += 2 * n - 1;
-    t.spend(this.s.kmap, n * p.kmapCallCycles);
-    t.spend(this.s.kunmap, n * p.kmapCallCycles);
-    t.spend(this.s.pageAddress, 2 * n * p.pageAddressCycles);
-    t.spend(this.s.setPageAddress, n * p.setPageAddressCycles);
-    t.spend(this.s.kmapHigh, n * m.cost.pteSetCycles);
-    if (m.virtMode?.exits.pteWrite) m.engine.counters.add(this.cExit, n);
-    if (accessSym !== undefined) {
-      t.spend(accessSym, n * (m.cost.tlbMissCycles + shadowFault));
-      m.engine.counters.add(this.cMiss, n);
-    }
+    let lockCredit = 1;
     const count = this.count;
     let left = n;
+    let pages = 0; // mapped since the last charge
     let examined = 0;
+    let budget = this.entries;
     let clean = false;
     while (left > 0) {
       if (clean) {
@@ -137,6 +128,7 @@ export class PkmapPool {
           this.last += k;
           this.ones += k;
           examined += k;
+          pages += k;
           left -= k;
           continue;
         }
@@ -144,21 +136,53 @@ export class PkmapPool {
       this.last = (this.last + 1) & this.mask;
       examined++;
       if (this.last === 0) {
+        this.chargePairs(t, pages, examined, accessSym, shadowFault, lockCredit);
+        if (pages > 0) lockCredit = 0;
+        pages = examined = 0;
         yield* this.flushAllZero(t);
         clean = this.held === 0 && this.tracked === 0;
+        budget = this.entries;
       }
       if (count[this.last] !== 0) {
-        if (this.ones === 0 && this.held + this.tracked >= this.entries) {
-          throw new SimulationError('bulk kmap found no free pkmap slot: the pool is held by other users');
-        }
+        if (--budget === 0) throw new SimulationError('bulk kmap found no free pkmap slot: others hold the pool');
         continue;
       }
       count[this.last] = 1;
       this.ones++;
+      pages++;
       left--;
     }
-    t.spend(this.s.kmapHigh, examined * p.pkmapScanCyclesPerSlot);
+    this.chargePairs(t, pages, examined, accessSym, shadowFault, lockCredit);
     this.lock.unlock(t);
+  }
+
+  /**
+   * Charges `k` kmap + (access) + kunmap pairs and `examined` slot scans, as the per-call path would;
+   * `lockCredit` acquisitions of kmap_lock were already charged by a real acquire.
+   */
+  private chargePairs(
+    t: Thread,
+    k: number,
+    examined: number,
+    accessSym: SymbolId | undefined,
+    fault: number,
+    lockCredit: number,
+  ): void {
+    const p = this.p;
+    const m = this.m;
+    t.spend(this.s.kmapHigh, examined * p.pkmapScanCyclesPerSlot);
+    if (k === 0) return;
+    t.spend(this.lock.sym, (2 * k - lockCredit) * m.arch.costs.lockUncontendedCycles);
+    t.spend(this.s.kmap, k * p.kmapCallCycles);
+    t.spend(this.s.kunmap, k * p.kmapCallCycles);
+    t.spend(this.s.pageAddress, 2 * k * p.pageAddressCycles);
+    t.spend(this.s.setPageAddress, k * p.setPageAddressCycles);
+    t.spend(this.s.kmapHigh, k * m.cost.pteSetCycles);
+    if (m.virtMode?.exits.pteWrite) m.engine.counters.add(this.cExit, k);
+    if (accessSym !== undefined) {
+      t.spend(accessSym, k * (m.cost.tlbMissCycles + fault));
+      m.engine.counters.add(this.cMiss, k);
+    }
   }
 
   /** map_new_virtual with kmap_lock held (dropped and retaken around a sleep): the page's slot. */

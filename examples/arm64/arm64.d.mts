@@ -1,0 +1,4 @@
+import type { ArchProfile } from '@kmemsim/mmu';
+
+declare const profile: ArchProfile;
+export default profile;

@@ -82,7 +82,7 @@ describe('RunQueue', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (keys) => {
         const q = new RunQueue(2);
-        keys.forEach((k, i) => q.push(i, k));
+        for (const [i, k] of keys.entries()) q.push(i, k);
         const popped: number[] = [];
         while (q.size) popped.push(q.pop());
         const expected = keys

@@ -9,7 +9,9 @@ const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? (args[onlyIdx + 1] ?? '').split(',').filter(Boolean) : [];
 const figures = only.length ? FIGURES.filter((f) => only.some((o) => f.name.startsWith(o))) : FIGURES;
 if (figures.length === 0) {
-  process.stderr.write(`bench: --only ${only.join(',')} matches no figure (have: ${FIGURES.map((f) => f.name).join(', ')})\n`);
+  process.stderr.write(
+    `bench: --only ${only.join(',')} matches no figure (have: ${FIGURES.map((f) => f.name).join(', ')})\n`,
+  );
   process.exit(2);
 }
 

@@ -1,6 +1,7 @@
 // Engine throughput: 8 CPUs contending on one spinlock, every 16th iteration a broadcast IPI.
-import type { Figure } from '../figure.js';
+
 import { runEngineWorkload } from '../engine-workload.js';
+import type { Figure } from '../figure.js';
 
 export const engineFigures: Figure[] = [
   {

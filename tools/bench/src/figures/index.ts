@@ -1,6 +1,7 @@
 // Every benchmark figure, in the order `pnpm bench` prints them. Each package adds its own file here.
 import type { Figure } from '../figure.js';
+import { cliFigures } from './cli.js';
 import { engineFigures } from './engine.js';
 import { highmemFigures } from './highmem.js';
 
-export const FIGURES: Figure[] = [...engineFigures, ...highmemFigures];
+export const FIGURES: Figure[] = [...engineFigures, ...cliFigures, ...highmemFigures];

@@ -1,0 +1,33 @@
+// What the ELF writer needs from an image: PT_LOAD ranges, page-class runs in pfn order and where the kernel keeps
+// its mem_map and page tables. An adapter (fromImage.ts) builds this from the vmcore image model.
+
+export type ElfPageClass = 'kernel' | 'zero' | 'cache' | 'private' | 'user' | 'free';
+
+/** A run of pages of one class. For `free`, the run is a sequence of buddy blocks of 2^order pages each. */
+export interface ElfRun {
+  startPfn: number;
+  pages: number;
+  cls: ElfPageClass;
+  order: number;
+}
+
+export interface ElfImageSource {
+  /** RAM ranges (one PT_LOAD each), ascending and disjoint. */
+  loads: readonly { startPfn: number; pages: number }[];
+  /** Runs covering every pfn of every load exactly once, in pfn order. */
+  runs(): Iterable<ElfRun>;
+  /** First pfn of the mem_map array (struct page of pfn 0 .. maxPfn-1): kernel pages, 2 MiB aligned. */
+  memMapPfn: number;
+  /** First pfn of the kernel data block (page tables, init_uts_ns, the mem_map pointer): kernel pages. */
+  kernelDataPfn: number;
+  /** CPUs: one NT_PRSTATUS note each. */
+  cpus: number;
+  /** Seeds the page contents. */
+  seed: number;
+}
+
+/** One past the highest pfn of RAM: the length of the mem_map array (flat memory model). */
+export function maxPfnOf(src: Pick<ElfImageSource, 'loads'>): number {
+  const last = src.loads[src.loads.length - 1];
+  return last ? last.startPfn + last.pages : 0;
+}

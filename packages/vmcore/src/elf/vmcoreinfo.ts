@@ -1,0 +1,54 @@
+// The VMCOREINFO note text: the keys makedumpfile 1.7.2 needs for -d 31 on a flat mem_map (observed here, see
+// shared/reference/kernel-mechanisms.md) plus the 6.0 page-flag numbers. NUMBER(PG_hwpoison) is left out on
+// purpose (a kernel without CONFIG_MEMORY_FAILURE): with it makedumpfile walks mem_map even at -d 0.
+import type { KernelLayout } from './kernel-layout.js';
+import {
+  OFF_FLAGS,
+  OFF_LRU,
+  OFF_MAPCOUNT,
+  OFF_MAPPING,
+  OFF_PRIVATE,
+  OFF_REFCOUNT,
+  OSRELEASE,
+  PAGE_BUDDY_MAPCOUNT_VALUE,
+  PAGE_OFFLINE_MAPCOUNT_VALUE,
+  PAGE_SIZE,
+  PG_head,
+  PG_lru,
+  PG_private,
+  PG_slab,
+  PG_swapbacked,
+  PG_swapcache,
+  STRUCT_PAGE_SIZE,
+} from './x86.js';
+
+const hex = (v: bigint) => v.toString(16);
+
+export function vmcoreinfoText(l: KernelLayout): string {
+  const lines = [
+    `OSRELEASE=${OSRELEASE}`,
+    `PAGESIZE=${PAGE_SIZE}`,
+    `SYMBOL(init_uts_ns)=${hex(l.initUtsNs)}`,
+    'OFFSET(uts_namespace.name)=0',
+    `SYMBOL(mem_map)=${hex(l.memMapSymbol)}`,
+    `SIZE(page)=${STRUCT_PAGE_SIZE}`,
+    `OFFSET(page.flags)=${OFF_FLAGS}`,
+    `OFFSET(page._refcount)=${OFF_REFCOUNT}`,
+    `OFFSET(page.mapping)=${OFF_MAPPING}`,
+    `OFFSET(page.lru)=${OFF_LRU}`,
+    `OFFSET(page._mapcount)=${OFF_MAPCOUNT}`,
+    `OFFSET(page.private)=${OFF_PRIVATE}`,
+    `NUMBER(PG_lru)=${PG_lru}`,
+    `NUMBER(PG_private)=${PG_private}`,
+    `NUMBER(PG_swapcache)=${PG_swapcache}`,
+    `NUMBER(PG_swapbacked)=${PG_swapbacked}`,
+    `NUMBER(PG_slab)=${PG_slab}`,
+    `NUMBER(PG_head_mask)=${1 << PG_head}`,
+    `NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=${PAGE_BUDDY_MAPCOUNT_VALUE}`,
+    `NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)=${PAGE_OFFLINE_MAPCOUNT_VALUE}`,
+    `SYMBOL(init_top_pgt)=${hex(l.initTopPgt)}`,
+    'NUMBER(pgtable_l5_enabled)=0',
+    'NUMBER(phys_base)=0',
+  ];
+  return `${lines.join('\n')}\n`;
+}

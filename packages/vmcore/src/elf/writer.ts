@@ -1,0 +1,142 @@
+// Writes an ElfImageSource as a sparse x86_64 ELF vmcore: header and notes, page contents for every non-zero
+// page (zero pages stay holes), then the mem_map array and the kernel data block over their kernel pages.
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { fillPageWords } from './content.js';
+import { buildElfHeader, buildNotes, type LoadSegment } from './elf-header.js';
+import { fillKernelDataPage } from './kernel-data.js';
+import { type KernelLayout, kernelLayout } from './kernel-layout.js';
+import type { ElfImageSource, ElfPageClass } from './source.js';
+import { STRUCT_PAGE_SIZE, writeStructPage } from './struct-page.js';
+import { vmcoreinfoText } from './vmcoreinfo.js';
+import { PAGE_SIZE } from './x86.js';
+
+const CHUNK_PAGES = 256;
+
+export type ClassCounts = Record<ElfPageClass, number>;
+
+export interface WrittenVmcore {
+  path: string;
+  fileBytes: number;
+  /** Bytes actually written (header + non-zero pages + mem_map + kernel data), i.e. not holes. */
+  writtenBytes: number;
+  segments: LoadSegment[];
+  layout: KernelLayout;
+  vmcoreinfo: string;
+  /** Pages planted per class. */
+  planted: ClassCounts;
+}
+
+export function emptyCounts(): ClassCounts {
+  return { kernel: 0, zero: 0, cache: 0, private: 0, user: 0, free: 0 };
+}
+
+class PageSink {
+  written = 0;
+  constructor(
+    private fd: number,
+    private segments: LoadSegment[],
+  ) {}
+
+  offsetOf(pfn: number): number {
+    for (const s of this.segments)
+      if (pfn >= s.startPfn && pfn < s.startPfn + s.pages) return s.offset + (pfn - s.startPfn) * PAGE_SIZE;
+    throw new Error(`pfn ${pfn} is not in any PT_LOAD`);
+  }
+
+  /** Writes `pages` pages from `buf` at pfn `pfn` (the pages must lie in one segment). */
+  write(pfn: number, buf: Uint8Array, pages: number): void {
+    const bytes = pages * PAGE_SIZE;
+    writeSync(this.fd, buf, 0, bytes, this.offsetOf(pfn));
+    this.written += bytes;
+  }
+}
+
+function checkKernel(src: ElfImageSource, from: number, pages: number, what: string): void {
+  for (const r of src.runs()) {
+    const end = r.startPfn + r.pages;
+    if (end <= from || r.startPfn >= from + pages) continue;
+    if (r.cls !== 'kernel') throw new Error(`${what} (pfn ${from}+${pages}) overlaps ${r.cls} pages at ${r.startPfn}`);
+  }
+}
+
+export function writeVmcore(src: ElfImageSource, path: string): WrittenVmcore {
+  const layout = kernelLayout(src);
+  checkKernel(src, layout.memMapPfn, layout.memMapPages, 'mem_map');
+  checkKernel(src, layout.kernelDataPfn, layout.pages, 'kernel data');
+  const info = vmcoreinfoText(layout);
+  const header = buildElfHeader(src.loads, buildNotes(src.cpus, info));
+  const fd = openSync(path, 'w');
+  try {
+    ftruncateSync(fd, header.fileBytes);
+    writeSync(fd, header.bytes, 0, header.bytes.length, 0);
+    const sink = new PageSink(fd, header.segments);
+    const planted = writePages(src, sink);
+    writeMemMap(src, layout, sink);
+    writeKernelData(layout, sink);
+    return {
+      path,
+      fileBytes: header.fileBytes,
+      writtenBytes: sink.written + header.bytes.length,
+      segments: header.segments,
+      layout,
+      vmcoreinfo: info,
+      planted,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writePages(src: ElfImageSource, sink: PageSink): ClassCounts {
+  const buf = new Uint8Array(CHUNK_PAGES * PAGE_SIZE);
+  const words = new Uint32Array(buf.buffer);
+  const planted = emptyCounts();
+  for (const r of src.runs()) {
+    planted[r.cls] += r.pages;
+    if (r.cls === 'zero') continue;
+    for (let at = 0; at < r.pages; at += CHUNK_PAGES) {
+      const n = Math.min(CHUNK_PAGES, r.pages - at);
+      for (let i = 0; i < n; i++) fillPageWords(words, (i * PAGE_SIZE) / 4, r.startPfn + at + i, src.seed);
+      sink.write(r.startPfn + at, buf, n);
+    }
+  }
+  return planted;
+}
+
+/** The struct pages of pfn 0 .. maxPfn-1 (holes included), streamed in pfn order into the mem_map pages. */
+function writeMemMap(src: ElfImageSource, l: KernelLayout, sink: PageSink): void {
+  const perPage = PAGE_SIZE / STRUCT_PAGE_SIZE;
+  const buf = new Uint8Array(CHUNK_PAGES * PAGE_SIZE);
+  const view = new DataView(buf.buffer);
+  let filled = 0; // struct pages in buf
+  let outPfn = l.memMapPfn;
+  const flush = () => {
+    if (filled === 0) return;
+    const pages = Math.ceil(filled / perPage);
+    buf.fill(0, filled * STRUCT_PAGE_SIZE, pages * PAGE_SIZE);
+    sink.write(outPfn, buf, pages);
+    outPfn += pages;
+    filled = 0;
+  };
+  const put = (pfn: number, cls: ElfPageClass | 'hole', head: boolean, order: number) => {
+    writeStructPage(view, filled * STRUCT_PAGE_SIZE, pfn, cls, head, order);
+    if (++filled === CHUNK_PAGES * perPage) flush();
+  };
+  let next = 0;
+  for (const r of src.runs()) {
+    for (; next < r.startPfn; next++) put(next, 'hole', false, 0);
+    const block = r.cls === 'free' ? 2 ** r.order : 1;
+    for (let i = 0; i < r.pages; i++) put(r.startPfn + i, r.cls, i % block === 0, r.order);
+    next = r.startPfn + r.pages;
+  }
+  flush();
+}
+
+function writeKernelData(l: KernelLayout, sink: PageSink): void {
+  const page = new Uint8Array(PAGE_SIZE);
+  for (let i = 0; i < l.pages; i++) {
+    page.fill(0);
+    fillKernelDataPage(l, i, page);
+    sink.write(l.kernelDataPfn + i, page, 1);
+  }
+}

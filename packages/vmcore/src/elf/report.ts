@@ -1,0 +1,38 @@
+// Parses makedumpfile's closing report (printed with --message-level 31): the excluded pages per class.
+import type { ClassCounts } from './writer.js';
+
+export interface DumpReport {
+  originalPages: number;
+  excluded: Omit<ClassCounts, 'kernel'> & { hwpoison: number; offline: number };
+  remainingPages: number;
+  memoryHolePages: number;
+  totalPages: number;
+}
+
+const FIELDS: [string, keyof DumpReport['excluded']][] = [
+  ['Pages filled with zero', 'zero'],
+  ['Non-private cache pages', 'cache'],
+  ['Private cache pages', 'private'],
+  ['User process data pages', 'user'],
+  ['Free pages', 'free'],
+  ['Hwpoison pages', 'hwpoison'],
+  ['Offline pages', 'offline'],
+];
+
+function field(text: string, label: string): number {
+  const m = new RegExp(`${label}\\s*:\\s*0x([0-9a-f]+)`).exec(text);
+  if (!m) throw new Error(`makedumpfile report has no "${label}" line`);
+  return Number.parseInt(m[1], 16);
+}
+
+export function parseDumpReport(text: string): DumpReport {
+  const excluded = { zero: 0, cache: 0, private: 0, user: 0, free: 0, hwpoison: 0, offline: 0 };
+  for (const [label, key] of FIELDS) excluded[key] = field(text, label);
+  return {
+    originalPages: field(text, 'Original pages'),
+    excluded,
+    remainingPages: field(text, 'Remaining pages'),
+    memoryHolePages: field(text, 'Memory Hole'),
+    totalPages: field(text, 'Total pages'),
+  };
+}

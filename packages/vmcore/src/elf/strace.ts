@@ -1,0 +1,73 @@
+// Counts the system calls a traced process made on one file, from `strace -f -y` output: read, pread64 and lseek
+// name the file in their fd argument (strace -y prints `3</path>`), mmap in its fifth argument; munmap names no
+// file, so it counts when it unmaps an address that an mmap of the file returned.
+
+export interface FileSyscalls {
+  mmap: number;
+  munmap: number;
+  read: number;
+  pread64: number;
+  lseek: number;
+}
+
+const CALL = /^(?:\[pid\s+)?(?:\d+\]?\s+)?(\w+)\((.*)\)\s+=\s+(-?\w+)/;
+
+function fdNames(arg: string | undefined, path: string): boolean {
+  return arg !== undefined && arg.trim().endsWith(`<${path}>`);
+}
+
+/** Splits top-level call arguments (strings in the trace are quoted; commas inside quotes do not split). */
+function args(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '\\') {
+        cur += c + (s[++i] ?? '');
+        continue;
+      }
+      if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  if (cur.trim() !== '') out.push(cur.trim());
+  return out;
+}
+
+export function countFileSyscalls(trace: string, path: string): FileSyscalls {
+  const counts: FileSyscalls = { mmap: 0, munmap: 0, read: 0, pread64: 0, lseek: 0 };
+  const mapped = new Set<string>();
+  for (const line of trace.split('\n')) {
+    const m = CALL.exec(line);
+    if (!m) continue;
+    const [, name, rawArgs, ret] = m;
+    const a = args(rawArgs);
+    switch (name) {
+      case 'read':
+      case 'pread64':
+      case 'lseek':
+        if (fdNames(a[0], path)) counts[name]++;
+        break;
+      case 'mmap':
+        if (fdNames(a[4], path) && ret.startsWith('0x')) {
+          counts.mmap++;
+          mapped.add(ret);
+        }
+        break;
+      case 'munmap':
+        if (mapped.delete(a[0])) counts.munmap++;
+        break;
+    }
+  }
+  return counts;
+}

@@ -13,7 +13,7 @@ export interface FileSyscalls {
 const CALL = /^(?:\[pid\s+)?(?:\d+\]?\s+)?(\w+)\((.*)\)\s+=\s+(-?\w+)/;
 
 function fdNames(arg: string | undefined, path: string): boolean {
-  return arg !== undefined && arg.trim().endsWith(`<${path}>`);
+  return arg?.trim().endsWith(`<${path}>`) ?? false;
 }
 
 /** Splits top-level call arguments (strings in the trace are quoted; commas inside quotes do not split). */

@@ -8,7 +8,13 @@ describe('kmemsim arch', () => {
   it('lists the built-in arches', () => {
     const r = runCli(['arch', 'list', '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).map((a: { name: string }) => a.name)).toEqual(['i386', 'x86_64', 's390', 'ia64', 'ia64-sn2']);
+    expect(JSON.parse(r.stdout).map((a: { name: string }) => a.name)).toEqual([
+      'i386',
+      'x86_64',
+      's390',
+      'ia64',
+      'ia64-sn2',
+    ]);
   });
 
   it('shows every field with its source', () => {
@@ -38,7 +44,12 @@ describe('kmemsim arch', () => {
   });
 
   it('unknown arch, command and option: exit 2, one line', () => {
-    for (const args of [['arch', 'show', 'vax'], ['frobnicate'], ['arch', 'list', '--format', 'xml'], ['arch', 'list', '--bogus']]) {
+    for (const args of [
+      ['arch', 'show', 'vax'],
+      ['frobnicate'],
+      ['arch', 'list', '--format', 'xml'],
+      ['arch', 'list', '--bogus'],
+    ]) {
       const r = runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);

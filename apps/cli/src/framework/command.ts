@@ -33,6 +33,10 @@ export interface CommandModule {
   execute(opts: RawOptions, ctx: ExecContext): Promise<ResultDocument>;
   /** Human table for --format table (default: the generic runs table). */
   renderTable?(doc: ResultDocument): string;
+  /** Any other format this command renders itself (md, html, svg …); undefined falls back to the defaults. */
+  renderFormat?(doc: ResultDocument, format: Format): string | undefined | Promise<string | undefined>;
+  /** Exit code after a successful run (reproduce: 1 when a calibrated figure is out of tolerance). */
+  exitCode?(doc: ResultDocument): number;
 }
 
 export interface MachineChoice {

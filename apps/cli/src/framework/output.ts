@@ -7,6 +7,8 @@ import { UsageError } from './errors.js';
 import { docHeader, runsTable } from './table.js';
 
 export async function render(doc: ResultDocument, format: Format, mod: CommandModule): Promise<string> {
+  const own = await mod.renderFormat?.(doc, format);
+  if (own !== undefined) return own;
   switch (format) {
     case 'json':
       return `${JSON.stringify(doc, null, 2)}\n`;

@@ -1,8 +1,11 @@
 // Builds the commander program from the command modules. Kept free of simulation imports so that
 // `kmemsim --help` stays fast; commands load their packages inside execute().
+
+import type { ResultDocument } from '@kmemsim/core';
 import { Command, CommanderError, Option } from 'commander';
 import { registerArch } from '../commands/arch.js';
 import { COMMANDS } from '../commands/index.js';
+import { TOOL_COMMANDS } from '../commands/tools.js';
 import type { CommandModule, Format } from './command.js';
 import { UsageError } from './errors.js';
 import { emit, render, ttyProgress } from './output.js';
@@ -10,9 +13,17 @@ import { parseChoice } from './parse.js';
 
 export const VERSION = '0.1.0';
 
+/** Set by a command that ran but must report failure (exit 1), e.g. reproduce out of tolerance. */
+let exitAfterRun = 0;
+
 const DEFAULT_FORMATS: Format[] = ['table', 'json', 'csv'];
 
-export function buildProgram(): Command {
+export interface ProgramOptions {
+  /** Receives each command's result document instead of printing it (in-process runs: reproduce, sweep). */
+  onResult?: (doc: ResultDocument, mod: CommandModule) => void;
+}
+
+export function buildProgram(po: ProgramOptions = {}): Command {
   const program = new Command('kmemsim')
     .description(
       'Deterministic emulators of Linux memory-management mechanisms (highmem kmap, vmalloc, rmap, /proc/vmcore)\n' +
@@ -30,11 +41,11 @@ export function buildProgram(): Command {
       'Exit codes: 0 ok, 1 failure while running, 2 bad usage or input.',
   );
   registerArch(program);
-  for (const mod of COMMANDS) addCommand(program, mod);
+  for (const mod of [...COMMANDS, ...TOOL_COMMANDS]) addCommand(program, mod, po);
   return program;
 }
 
-export function addCommand(program: Command, mod: CommandModule): Command {
+export function addCommand(program: Command, mod: CommandModule, po: ProgramOptions = {}): Command {
   const cmd = program
     .command(mod.name)
     .description(mod.summary)
@@ -57,8 +68,12 @@ export function addCommand(program: Command, mod: CommandModule): Command {
   cmd.addHelpText('after', `\nExamples:\n${mod.examples.map((e) => `  ${e}`).join('\n')}`);
   cmd.action(async (opts: Record<string, unknown>) => {
     const format = parseChoice(String(opts.format), '--format', formats);
-    const doc = await mod.execute(opts, { progress: ttyProgress() });
-    emit(await render(doc, format, mod), opts.out as string | undefined);
+    const doc = await mod.execute(opts, { progress: po.onResult ? () => {} : ttyProgress() });
+    if (po.onResult) po.onResult(doc, mod);
+    else {
+      emit(await render(doc, format, mod), opts.out as string | undefined);
+      exitAfterRun = mod.exitCode?.(doc) ?? 0;
+    }
   });
   return cmd;
 }
@@ -66,9 +81,10 @@ export function addCommand(program: Command, mod: CommandModule): Command {
 /** Runs the CLI; returns the exit code (0 ok, 1 failure while running, 2 bad usage). */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  exitAfterRun = 0;
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return exitAfterRun;
   } catch (err) {
     return reportError(err);
   }

@@ -22,4 +22,16 @@ export const cliFigures: Figure[] = [
       return Math.round(best);
     },
   },
+  {
+    name: 'reproduce_ms',
+    description: '`kmemsim reproduce` (every published figure) as a whole process',
+    target: '≤ 10,000',
+    meets: (v) => v <= 10_000,
+    measure: () => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [CLI, 'reproduce', '--format', 'json']);
+      if (r.status !== 0) throw new Error(`kmemsim reproduce exited ${r.status}: ${r.stderr}`);
+      return Math.round(performance.now() - t0);
+    },
+  },
 ];

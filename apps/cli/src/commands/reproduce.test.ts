@@ -1,0 +1,86 @@
+import { type ResultDocument, ResultDocumentSchema } from '@kmemsim/core';
+import { describe, expect, it } from 'vitest';
+import { loadFigures, readMetric } from '../reproduce/calibration.js';
+import { compareAll } from '../reproduce/compare.js';
+import { runCli } from '../testing/run-cli.js';
+import { reproduceCommand } from './reproduce.js';
+
+const fakeDoc = (value: number): ResultDocument => ({
+  schema: 'kmemsim/result@1',
+  command: 'x',
+  arch: 'x86_64',
+  virt: 'none',
+  cpus: 1,
+  seed: 1,
+  params: {},
+  runs: [
+    {
+      variant: { impl: 'a' },
+      metrics: { ns_per_op: value },
+      time: { real_s: 1, user_s: 0, sys_s: 1 },
+      counters: { syscalls: { mmap: 3 } },
+      profile: [{ symbol: 'kunmap_atomic', cycles: 10, ticks: 415, percent: 1, load: 4.3 }],
+    },
+  ],
+});
+
+const fig = (published: number, role: 'calibration' | 'check' = 'calibration') => ({
+  id: 'x/1',
+  label: 'x',
+  argv: ['x'],
+  variant: { impl: 'a' },
+  metric: 'metrics.ns_per_op',
+  published,
+  tolerance: 0.1,
+  role,
+  seed: '999',
+  source: 's',
+  title: 't',
+});
+
+describe('reproduce', () => {
+  it('reads metrics by dot path, profile rows by symbol', () => {
+    const run = fakeDoc(5).runs[0];
+    expect(readMetric(run, 'metrics.ns_per_op')).toBe(5);
+    expect(readMetric(run, 'counters.syscalls.mmap')).toBe(3);
+    expect(readMetric(run, 'profile.kunmap_atomic.ticks')).toBe(415);
+    expect(readMetric(run, 'profile.absent.ticks')).toBe(0);
+  });
+
+  it('judges tolerance and fails the run only for calibration figures', async () => {
+    const [ok] = await compareAll([fig(105)], async () => fakeDoc(100));
+    expect(ok.within).toBe(true);
+    expect(ok.error).toBeCloseTo(-0.0476, 3);
+    const [out] = await compareAll([fig(200)], async () => fakeDoc(100));
+    expect(out.within).toBe(false);
+    const doc = (within: number, role: string) => ({
+      ...fakeDoc(1),
+      runs: [{ ...fakeDoc(1).runs[0], variant: { role }, metrics: { within } }],
+    });
+    expect(reproduceCommand.exitCode?.(doc(0, 'calibration'))).toBe(1);
+    expect(reproduceCommand.exitCode?.(doc(0, 'check'))).toBe(0);
+    expect(reproduceCommand.exitCode?.(doc(1, 'calibration'))).toBe(0);
+  });
+
+  it('every calibration file parses and names its source and what each figure set', () => {
+    const figures = loadFigures();
+    expect(figures.length).toBeGreaterThan(0);
+    for (const f of figures) {
+      expect(f.source.length, f.id).toBeGreaterThan(10);
+      if (f.role === 'calibration') expect(f.sets?.length, `${f.id} names what it calibrated`).toBeGreaterThan(0);
+    }
+  });
+
+  it('the built CLI runs every figure, all calibration figures within tolerance', () => {
+    const r = runCli(['reproduce', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = ResultDocumentSchema.parse(JSON.parse(r.stdout));
+    expect(doc.runs.length).toBe(loadFigures().length);
+    for (const run of doc.runs.filter((x) => x.variant.role === 'calibration'))
+      expect(run.metrics.within, String(run.variant.figure)).toBe(1);
+    const md = runCli(['reproduce', '--format', 'md', '--only', '000']);
+    expect(md.stdout).toMatch(/^\| figure \| what \|/);
+    expect(runCli(['reproduce', '--only', '123']).code).toBe(2);
+  });
+});

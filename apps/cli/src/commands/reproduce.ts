@@ -1,0 +1,74 @@
+// `kmemsim reproduce`: every published figure in the calibration data, run on its published configuration.
+import { RESULT_SCHEMA_ID, type ResultDocument, type Run } from '@kmemsim/core';
+import type { Command } from 'commander';
+import type { CommandModule, RawOptions } from '../framework/command.js';
+import { UsageError } from '../framework/errors.js';
+import { parseList } from '../framework/parse.js';
+
+export const reproduceCommand: CommandModule = {
+  name: 'reproduce',
+  summary: 'run every published figure on its published configuration: model vs published, error, tolerance',
+  examples: [
+    'kmemsim reproduce',
+    'kmemsim reproduce --only 000,002 --format md',
+    'kmemsim reproduce --format html --out reproduce.html',
+  ],
+  common: { machine: false, formats: ['table', 'md', 'json', 'html', 'csv'] },
+  options(cmd: Command) {
+    cmd.option('--only <list>', 'seed numbers or figure-id prefixes to run, comma-separated (default: all)');
+  },
+  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
+    const [{ loadFigures }, { compareAll }, { executeArgv }] = await Promise.all([
+      import('../reproduce/calibration.js'),
+      import('../reproduce/compare.js'),
+      import('../framework/execute.js'),
+    ]);
+    let figures = loadFigures();
+    if (opts.only !== undefined) {
+      const only = parseList(String(opts.only), '--only', (s) => s);
+      const known = [...new Set(figures.map((f) => f.seed))];
+      figures = figures.filter((f) => only.some((o) => f.seed === o || f.id.startsWith(o)));
+      if (figures.length === 0)
+        throw new UsageError(`--only: got "${opts.only}", expected seeds (${known.join(', ')}) or figure ids`);
+    }
+    const results = await compareAll(figures, (argv) => executeArgv(argv), ctx.progress);
+    const runs: Run[] = results.map(({ figure: f, model, error, within }) => ({
+      variant: { figure: f.id, label: f.label, seed: f.seed, role: f.role },
+      metrics: {
+        published: f.published,
+        model: model ?? 0,
+        ...(model === null ? { model_missing: 1 } : {}),
+        error_pct: error === null ? 0 : Math.round(error * 1e4) / 100,
+        ...(f.toleranceAbs !== undefined
+          ? { tolerance_abs: f.toleranceAbs }
+          : { tolerance_pct: (f.tolerance ?? 0) * 100 }),
+        within: within ? 1 : 0,
+      },
+      time: { real_s: 0, user_s: 0, sys_s: 0 },
+      counters: {},
+      profile: [],
+    }));
+    return {
+      schema: RESULT_SCHEMA_ID,
+      command: 'reproduce',
+      arch: 'per-figure',
+      virt: 'per-figure',
+      cpus: 1,
+      seed: 1,
+      params: {
+        figures: figures.length,
+        sources: Object.fromEntries(figures.map((f) => [f.seed, f.source])),
+        argv: Object.fromEntries(figures.map((f) => [f.id, f.argv.join(' ')])),
+      },
+      runs,
+    };
+  },
+  async renderFormat(doc, format) {
+    const r = await import('../reproduce/render.js');
+    if (format === 'md') return r.reproduceMarkdown(doc);
+    if (format === 'html') return r.reproduceHtml(doc);
+    if (format === 'table') return `${r.reproduceTable(doc)}\n`;
+    return undefined;
+  },
+  exitCode: (doc) => (doc.runs.some((r) => r.variant.role === 'calibration' && r.metrics.within !== 1) ? 1 : 0),
+};

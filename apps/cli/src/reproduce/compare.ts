@@ -1,0 +1,42 @@
+// Runs every published figure's configuration once per distinct command line and compares model with published.
+import type { ResultDocument } from '@kmemsim/core';
+import { type Figure, matchesVariant, readMetric } from './calibration.js';
+
+export interface Comparison {
+  figure: Figure;
+  model: number | null;
+  /** (model − published) / published. */
+  error: number | null;
+  within: boolean;
+}
+
+export async function compareAll(
+  figures: Figure[],
+  run: (argv: string[]) => Promise<ResultDocument>,
+  progress: (done: number, total: number, label: string) => void = () => {},
+): Promise<Comparison[]> {
+  const groups = new Map<string, Figure[]>();
+  for (const f of figures) {
+    const key = JSON.stringify(f.argv);
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const docs = new Map<string, ResultDocument>();
+  let done = 0;
+  for (const [key, figs] of groups) {
+    progress(done++, groups.size, `${figs[0].seed}: ${figs[0].argv.join(' ')}`);
+    docs.set(key, await run(figs[0].argv));
+  }
+  progress(groups.size, groups.size, 'done');
+  return figures.map((f) => {
+    const doc = docs.get(JSON.stringify(f.argv))!;
+    const r = doc.runs.find((x) => matchesVariant(x, f.variant));
+    const model = r ? (readMetric(r, f.metric) ?? null) : null;
+    const error = model === null || f.published === 0 ? null : (model - f.published) / f.published;
+    let within = false;
+    if (model !== null) {
+      if (f.toleranceAbs !== undefined) within = Math.abs(model - f.published) <= f.toleranceAbs;
+      else within = error !== null && Math.abs(error) <= (f.tolerance ?? 0) + 1e-12;
+    }
+    return { figure: f, model, error, within };
+  });
+}

@@ -1,0 +1,100 @@
+// reproduce's views: terminal table, Markdown, standalone HTML.
+import type { ResultDocument } from '@kmemsim/core';
+import { fmtNum, table } from '../framework/table.js';
+
+interface Row {
+  id: string;
+  label: string;
+  role: string;
+  published: number;
+  model: number | null;
+  error_pct: number | null;
+  tolerance: string;
+  verdict: string;
+}
+
+export function rowsOf(doc: ResultDocument): Row[] {
+  return doc.runs.map((r) => {
+    const m = r.metrics;
+    const model = m.model_missing ? null : m.model;
+    return {
+      id: String(r.variant.figure),
+      label: String(r.variant.label),
+      role: String(r.variant.role),
+      published: m.published,
+      model,
+      error_pct: model === null ? null : m.error_pct,
+      tolerance: m.tolerance_abs !== undefined ? `±${fmtNum(m.tolerance_abs)}` : `±${fmtNum(m.tolerance_pct)}%`,
+      verdict: model === null ? 'NO VALUE' : m.within ? 'ok' : r.variant.role === 'calibration' ? 'OUT' : 'off',
+    };
+  });
+}
+
+const HEAD = ['figure', 'what', 'role', 'published', 'model', 'error', 'tolerance', 'verdict'];
+const cells = (r: Row) => [
+  r.id,
+  r.label,
+  r.role,
+  fmtNum(r.published),
+  r.model === null ? '—' : fmtNum(Number(r.model.toPrecision(6))),
+  r.error_pct === null ? '—' : `${r.error_pct >= 0 ? '+' : ''}${r.error_pct.toFixed(1)}%`,
+  r.tolerance,
+  r.verdict,
+];
+
+export function summary(doc: ResultDocument): string {
+  const rows = rowsOf(doc);
+  const cal = rows.filter((r) => r.role === 'calibration');
+  const out = cal.filter((r) => r.verdict !== 'ok');
+  const checks = rows.filter((r) => r.role === 'check');
+  return (
+    `${cal.length - out.length}/${cal.length} calibration figures within tolerance` +
+    (checks.length
+      ? `; ${checks.filter((r) => r.verdict === 'ok').length}/${checks.length} checks within tolerance`
+      : '') +
+    (out.length ? `; OUT: ${out.map((r) => r.id).join(', ')}` : '')
+  );
+}
+
+export function reproduceTable(doc: ResultDocument): string {
+  const seeds = new Set(doc.runs.map((r) => String(r.variant.seed)));
+  return [
+    `kmemsim reproduce — ${doc.runs.length} published figures from ${seeds.size} experiment${seeds.size === 1 ? '' : 's'} (model vs published)`,
+    table(HEAD, rowsOf(doc).map(cells)),
+    summary(doc),
+  ].join('\n');
+}
+
+export function reproduceMarkdown(doc: ResultDocument): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`];
+  for (const r of rowsOf(doc))
+    lines.push(
+      `| ${cells(r)
+        .map((c) => esc(String(c)))
+        .join(' | ')} |`,
+    );
+  return `${lines.join('\n')}\n\n${summary(doc)}\n`;
+}
+
+const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function reproduceHtml(doc: ResultDocument): string {
+  const rows = rowsOf(doc)
+    .map((r) => {
+      const cls = r.verdict === 'ok' ? 'ok' : r.role === 'calibration' ? 'bad' : 'off';
+      return `<tr class="${cls}">${cells(r)
+        .map((c) => `<td>${escHtml(String(c))}</td>`)
+        .join('')}</tr>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kmemsim reproduce</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
+tr.ok td:last-child{color:#070}tr.bad td:last-child{color:#b00;font-weight:bold}tr.off td:last-child{color:#a60}</style></head>
+<body><h1>kmemsim reproduce: model vs published</h1>
+<table><thead><tr>${HEAD.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
+${rows}
+</tbody></table><p>${escHtml(summary(doc))}</p></body></html>
+`;
+}

@@ -68,7 +68,7 @@ export const LAYOUT = {
 /** Per-page work of the benchmark's "touch" that does not depend on the design. */
 export const BENCH = sourced({
   touchCyclesPerPage: [
-    1_263,
+    1_254,
     'calibrated: seed 002 rewrite 2,900 ns (1 thread): the first store to a page just mapped at a new address ' +
       'misses the cache (DRAM, ~100 ns on K10) and walks page-table lines that are new every 8 pages; the ' +
       "residual after the mechanism's own cycles",

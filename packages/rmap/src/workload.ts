@@ -1,0 +1,224 @@
+// The rmap-fork workloads on a Machine: fork + exit of a process with N mapped pages (M children per round,
+// children exiting on other CPUs while the parent waits), the fork-heavy script mix (many short-lived children
+// of a small shell while other processes share its file pages), and a reclaim scan over K pages.
+import { type Op, type Run, runFromEngine, type Thread } from '@kmemsim/core';
+import { createHighmem, type Highmem } from '@kmemsim/highmem';
+import type { Machine } from '@kmemsim/mmu';
+import { Gates } from './gate.js';
+import type { RmapKind } from './geometry.js';
+import type { LockKind } from './locks.js';
+import type { RmapCosts } from './params.js';
+import { reclaimPages } from './reclaim.js';
+import { RmapSystem } from './rmap.js';
+import { flushTally, internSymbols } from './tally.js';
+
+export const WORKLOADS = ['fork-exit', 'script', 'reclaim'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+export interface RmapVariant {
+  rmap: RmapKind;
+  direct: boolean;
+  lock: LockKind;
+  batch: boolean;
+}
+
+export interface RmapForkOptions {
+  machine: Machine;
+  variant: RmapVariant;
+  workload?: Workload;
+  /** Mapped pages of the forking process. */
+  pages: number;
+  /** Percent of them private anonymous (the rest: a shared file mapping). */
+  anonPct?: number;
+  /** Children forked per round (alive together). */
+  children?: number;
+  rounds?: number;
+  /** Other processes mapping the same file pages (longer chains). */
+  background?: number;
+  /** reclaim: pages scanned by page_referenced + try_to_unmap. */
+  reclaimPages?: number;
+  /** i386: page tables in highmem (each PTE-page visit is a kmap_atomic pair). */
+  highpte?: boolean;
+  costs?: Partial<RmapCosts>;
+}
+
+export interface RmapForkResult {
+  run: Run;
+  fork_us: number;
+  exit_us: number;
+  real_us: number;
+  rmap_bytes_per_pte: number;
+  reclaim_us: number;
+}
+
+type Gen = Generator<Op | undefined, void, void>;
+
+export function runRmapFork(o: RmapForkOptions): RmapForkResult {
+  const m = o.machine;
+  const e = m.engine;
+  const workload = o.workload ?? 'fork-exit';
+  const children = o.children ?? 1;
+  const rounds = o.rounds ?? 1;
+  const anonPages = Math.round((o.pages * (o.anonPct ?? 50)) / 100);
+  const highpte = (o.highpte ?? false) && m.arch.highmem !== null;
+  const v = o.variant;
+  const sys = new RmapSystem({
+    arch: m.arch,
+    config: { kind: v.rmap, direct: v.direct, lock: v.lock, batch: v.batch, pae: m.pae, highpte },
+    vpnSpace: o.pages,
+    anonPages,
+    costs: o.costs,
+  });
+  // Set-up is not measured: the parent and the background processes fault their pages in.
+  const parent = sys.space.newMm();
+  sys.populate(parent, 0, o.pages);
+  for (let b = 0; b < (o.background ?? 0); b++) sys.populate(sys.space.newMm(), anonPages, o.pages);
+  sys.tally.clear();
+
+  const ids = internSymbols(e);
+  const hm: Highmem | null = highpte ? createHighmem(m) : null;
+  const per = sys.g.ptesPerTable;
+  const total = children * rounds;
+  const forkDone = new Gates(e, 'fork', total);
+  const exitDone = new Gates(e, 'exit', total);
+  const reclaimDone = new Gates(e, 'reclaim', 1);
+  const mmOf = new Int32Array(total);
+  let forkCycles = 0;
+  let exitCycles = 0;
+  let reclaimCycles = 0;
+  let peakPtes = 0;
+  let peakBytes = 0;
+  const charge = (t: Thread) => {
+    const pairs = flushTally(t, sys.tally, ids);
+    if (pairs > 0) hm?.atomicPairs(t, pairs);
+  };
+  const measureMemory = () => {
+    let ptes = 0;
+    for (const mm of sys.space.aliveMms()) ptes += sys.space.present[mm];
+    if (ptes <= peakPtes) return;
+    peakPtes = ptes;
+    const slab = sys.chains ? sys.chains.slab.inUse * sys.g.nodeBytes : 0;
+    const perPage = v.rmap === 'none' ? 0 : sys.g.wordBytes; // page->pte union, or objrmap's mapcount
+    peakBytes = slab + perPage * mappedPages(sys);
+  };
+
+  function* fork(t: Thread, i: number): Gen {
+    const t0 = t.clock;
+    sys.cpu = t.cpu;
+    const child = sys.forkMm(parent);
+    mmOf[i] = child;
+    for (let v0 = 0; v0 < o.pages; v0 += per) {
+      sys.cpu = t.cpu;
+      sys.forkRange(parent, child, v0, Math.min(o.pages, v0 + per));
+      charge(t);
+      yield undefined;
+    }
+    measureMemory();
+    forkCycles += t.clock - t0;
+  }
+
+  function* exit(t: Thread, i: number): Gen {
+    const t0 = t.clock;
+    const mm = mmOf[i];
+    for (let v0 = 0; v0 < o.pages; v0 += per) {
+      sys.cpu = t.cpu;
+      sys.exitRange(mm, v0, Math.min(o.pages, v0 + per));
+      charge(t);
+      yield undefined;
+    }
+    sys.exitMm(mm);
+    charge(t);
+    exitCycles += t.clock - t0;
+  }
+
+  const workers = m.cpus - 1;
+  const threads: Thread[] = [];
+  threads.push(
+    e.spawn(0, 'parent', function* (t) {
+      for (let r = 0; r < rounds; r++) {
+        for (let j = 0; j < children; j++) {
+          yield* fork(t, r * children + j);
+          forkDone.open(t, r * children + j);
+        }
+        if (workload === 'reclaim' && r === 0) {
+          const t0 = t.clock;
+          sys.cpu = t.cpu;
+          const k = Math.min(o.reclaimPages ?? 1024, o.pages);
+          const pt = sys.space.ptes[parent] as Int32Array;
+          const pfns: number[] = [];
+          for (let q = 0; q < k; q++) {
+            const e0 = pt[Math.floor((q * o.pages) / k)];
+            if (e0 !== 0) pfns.push(e0 - 1);
+          }
+          reclaimPages(sys, [...new Set(pfns)]);
+          charge(t);
+          reclaimCycles = t.clock - t0;
+          reclaimDone.open(t, 0);
+        }
+        for (let j = 0; j < children; j++) {
+          const i = r * children + j;
+          if (workers === 0) yield* exit(t, i);
+          else yield exitDone.wait(t, i);
+        }
+      }
+    }),
+  );
+  for (let w = 0; w < workers; w++) {
+    threads.push(
+      e.spawn(1 + w, `child/${1 + w}`, function* (t) {
+        for (let i = w; i < total; i += workers) {
+          if (workload === 'reclaim' && i < children) yield reclaimDone.wait(t, 0);
+          yield forkDone.wait(t, i);
+          yield* exit(t, i);
+          exitDone.open(t, i);
+        }
+      }),
+    );
+  }
+  e.run();
+  countRmap(sys, m);
+  const us = (c: number) => (c / e.clockHz) * 1e6;
+  const realCycles = Math.max(...threads.map((t) => t.endCycle));
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  const res = {
+    fork_us: r2(us(forkCycles / total)),
+    exit_us: r2(us(exitCycles / total)),
+    real_us: r2(us(realCycles - threads[0].startCycle)),
+    rmap_bytes_per_pte: peakPtes > 0 ? Math.round((peakBytes / peakPtes) * 1000) / 1000 : 0,
+    reclaim_us: r2(us(reclaimCycles)),
+  };
+  const metrics: Record<string, number> = { ...res };
+  if (workload !== 'reclaim') delete metrics.reclaim_us;
+  const run = runFromEngine(e, {
+    variant: { rmap: v.rmap, direct: onOff(v.direct), lock: v.lock, batch: onOff(v.batch) },
+    metrics,
+    threads,
+    tickRateHz: m.arch.hz,
+  });
+  return { run, ...res };
+}
+
+function onOff(b: boolean): string {
+  return b ? 'on' : 'off';
+}
+
+function mappedPages(sys: RmapSystem): number {
+  let n = 0;
+  const mc = sys.space.mapcount;
+  for (let p = 0; p < mc.length; p++) if (mc[p] > 0) n++;
+  return n;
+}
+
+function countRmap(sys: RmapSystem, m: Machine): void {
+  const k = m.engine.counters;
+  if (sys.chains) {
+    const s = sys.chains.slab;
+    k.bump('rmap.pte_chain_allocs', s.allocs, 'pte_chain objects allocated');
+    k.bump('rmap.pte_chain_frees', s.frees, 'pte_chain objects freed');
+    k.bump('rmap.slab_pages_peak', s.peakSlabs, 'pte_chain slab pages at the high-water mark');
+  }
+  if (sys.locks) {
+    k.bump('rmap.lock_acquisitions', sys.locks.acquisitions, 'pte_chain_lock / lock_rmap acquisitions');
+    k.bump('rmap.lock_transfers', sys.locks.transfers, 'lock_rmap lines moved between CPUs');
+  }
+}

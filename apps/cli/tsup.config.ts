@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 // One bundled ESM entry with code splitting: `kmemsim --help` loads only commander and the command specs;
 // simulation packages load when a command runs.
 export default defineConfig({
-  entry: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  entry: { cli: 'src/cli.ts', index: 'src/index.ts', 'sweep-worker': 'src/sweep/worker.ts' },
   format: ['esm'],
   dts: false,
   clean: true,

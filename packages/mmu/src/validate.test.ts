@@ -45,6 +45,15 @@ describe('arch validation', () => {
     });
   }
 
+  it('says "required" only for missing fields', () => {
+    const p = clone();
+    delete p.hz;
+    p.wordBits = 48;
+    const byPath = Object.fromEntries(checkArch(p).map((x) => [x.path, x.message]));
+    expect(byPath.hz).toMatch(/^required/);
+    expect(byPath.wordBits).not.toMatch(/required/);
+  });
+
   it('reports every problem at once', () => {
     const p = clone();
     p.pageBytes = 3;

@@ -44,8 +44,9 @@ export function checkArch(candidate: unknown): ArchProblem[] {
   return problems;
 }
 
-function describe(i: { message: string; code: string; expected?: unknown; input?: unknown }): string {
-  if (i.code === 'invalid_type' && i.input === undefined) return `required (expected ${String(i.expected)})`;
+function describe(i: { message: string; code: string; expected?: unknown }): string {
+  if (i.code === 'invalid_type' && /received undefined$/.test(i.message))
+    return `required (expected ${String(i.expected)})`;
   return i.message;
 }
 

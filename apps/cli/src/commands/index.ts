@@ -1,5 +1,6 @@
 // Every simulation command, in the order `kmemsim --help` lists them. One module per command.
 import type { CommandModule } from '../framework/command.js';
 import { checkpointCommand } from './checkpoint.js';
+import { vmapBenchCommand } from './vmap-bench.js';
 
-export const COMMANDS: CommandModule[] = [checkpointCommand];
+export const COMMANDS: CommandModule[] = [checkpointCommand, vmapBenchCommand];

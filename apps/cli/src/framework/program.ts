@@ -5,6 +5,7 @@ import type { ResultDocument } from '@kmemsim/core';
 import { Command, CommanderError, Option } from 'commander';
 import { registerArch } from '../commands/arch.js';
 import { COMMANDS } from '../commands/index.js';
+import { registerSweep } from '../commands/sweep.js';
 import { TOOL_COMMANDS } from '../commands/tools.js';
 import type { CommandModule, Format } from './command.js';
 import { UsageError } from './errors.js';
@@ -42,6 +43,10 @@ export function buildProgram(po: ProgramOptions = {}): Command {
   );
   registerArch(program);
   for (const mod of [...COMMANDS, ...TOOL_COMMANDS]) addCommand(program, mod, po);
+  registerSweep(program, (name) => {
+    const cmd = COMMANDS.some((c) => c.name === name) ? program.commands.find((c) => c.name() === name) : undefined;
+    return cmd?.options.map((o) => (o.long ?? '').replace(/^--/, ''));
+  });
   return program;
 }
 

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readLines } from '../sweep/jsonl.js';
+import { parseShard, points, SweepSpecSchema } from '../sweep/spec.js';
+import { CLI, runCli } from '../testing/run-cli.js';
+
+const SPEC = `command: checkpoint
+base: { arch: i386, virt: kvm-shadow, pae: on }
+grid:
+  size: [8MiB, 16MiB, 24MiB]
+  map: [kmap, kmap_atomic, kmap_local]
+seeds: [1, 2]
+`;
+
+function dir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kmemsim-sweep-'));
+  writeFileSync(join(d, 's.yaml'), SPEC);
+  return d;
+}
+
+describe('sweep spec', () => {
+  it('numbers points: axes in order, seeds slowest; argv carries every option', () => {
+    const p = points(
+      SweepSpecSchema.parse({ command: 'c', base: { arch: 'x' }, grid: { a: [1, 2], b: ['u', 'v'] }, seeds: [7, 8] }),
+    );
+    expect(p).toHaveLength(8);
+    expect(p[1].argv).toEqual(['c', '--a', '1', '--arch', 'x', '--b', 'v', '--seed', '7']);
+    expect(p[4].seed).toBe(8);
+    expect(new Set(p.map((x) => x.key)).size).toBe(8);
+  });
+  it('takes the shard from --shard or from Kubernetes Indexed Job variables', () => {
+    expect(parseShard('1/3', {})).toEqual({ index: 1, count: 3 });
+    expect(parseShard(undefined, { JOB_COMPLETION_INDEX: '2', JOB_COMPLETIONS: '4' })).toEqual({ index: 2, count: 4 });
+    expect(parseShard(undefined, {})).toEqual({ index: 0, count: 1 });
+    expect(() => parseShard('3/3', {})).toThrow(/--shard/);
+    expect(() => parseShard(undefined, { JOB_COMPLETION_INDEX: '5', JOB_COMPLETIONS: '4' })).toThrow(
+      /JOB_COMPLETION_INDEX/,
+    );
+  });
+});
+
+describe('kmemsim sweep / merge (built binary)', () => {
+  it('same merged bytes with 1 or 2 workers and with 1 or 3 shards', () => {
+    const d = dir();
+    const s = join(d, 's.yaml');
+    expect(runCli(['sweep', s, '--out', join(d, 'w1.jsonl')]).code).toBe(0);
+    expect(runCli(['sweep', s, '--out', join(d, 'w2.jsonl'), '--workers', '2']).code).toBe(0);
+    for (const i of [0, 1, 2])
+      expect(runCli(['sweep', s, '--out', join(d, `s${i}.jsonl`), '--shard', `${i}/3`]).code).toBe(0);
+    const m1 = runCli(['merge', join(d, 'w1.jsonl')]).stdout;
+    expect(m1.trim().split('\n')).toHaveLength(18);
+    expect(runCli(['merge', join(d, 'w2.jsonl')]).stdout).toBe(m1);
+    expect(runCli(['merge', ...[0, 1, 2].map((i) => join(d, `s${i}.jsonl`))]).stdout).toBe(m1);
+    // A rerun skips everything already done.
+    expect(runCli(['sweep', s, '--out', join(d, 'w1.jsonl')]).stderr).toMatch(/18 already done, 0 run/);
+  });
+
+  it('a run killed with SIGKILL loses no finished point and resumes to the same result', async () => {
+    const d = dir();
+    const s = join(d, 's.yaml');
+    const out = join(d, 'k.jsonl');
+    const child = spawn(process.execPath, [CLI, 'sweep', s, '--out', out], { stdio: 'ignore' });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 3) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 5);
+    });
+    await new Promise((r) => child.on('exit', r));
+    const before = readLines(out);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    expect(runCli(['sweep', s, '--out', out]).code).toBe(0);
+    const clean = join(d, 'clean.jsonl');
+    runCli(['sweep', s, '--out', clean]);
+    expect(runCli(['merge', out]).stdout).toBe(runCli(['merge', clean]).stdout);
+  });
+
+  it('rejects malformed sweep files in one line with the dot path, exit 2', () => {
+    const d = dir();
+    const cases: [string, RegExp][] = [
+      ['command: checkpoint\ngrid: { map: kmap }\n', /grid\.map: .*expected array/],
+      ['grid: { map: [kmap] }\n', /command: required/],
+      ['command: nope\ngrid: { map: [kmap] }\n', /command: "nope" is not a simulation command/],
+      ['command: checkpoint\ngrid: { mapp: [kmap] }\n', /grid\.mapp: not an option of checkpoint/],
+      ['command: checkpoint\ngrid: { seed: [1] }\n', /grid\.seed: set by sweep itself/],
+      ['command: checkpoint\ngrid: { map: [] }\n', /grid\.map: needs at least one value/],
+      ['command: [checkpoint\n', /not valid YAML/],
+      ['command: checkpoint\ngrid: { map: [kmap] }\nextra: 1\n', /Unrecognized key/],
+    ];
+    for (const [text, re] of cases) {
+      writeFileSync(join(d, 'b.yaml'), text);
+      const r = runCli(['sweep', join(d, 'b.yaml'), '--out', join(d, 'o.jsonl')]);
+      expect(r.code, text).toBe(2);
+      expect(r.stderr.trim().split('\n'), text).toHaveLength(1);
+      expect(r.stderr, text).toMatch(re);
+    }
+  });
+});

@@ -20,3 +20,4 @@ export {
   VmapError,
   type VmapFaults,
 } from './types.js';
+export { runVmapBench, type VmapBenchOptions, type VmapBenchResult } from './vmap-bench.js';

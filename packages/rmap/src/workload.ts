@@ -15,6 +15,25 @@ import { flushTally, internSymbols } from './tally.js';
 export const WORKLOADS = ['fork-exit', 'script', 'reclaim'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
+/** Workload presets. fork-exit: the seed 003 test; script: a shell forking many short-lived children. */
+export const PRESETS: Record<
+  Workload,
+  { pages: number; anonPct: number; children: number; rounds: number; background: number }
+> = {
+  // [U] "a process with many mapped pages": 64 MiB, half private anonymous, half a shared file; 4 fork+exit loops.
+  'fork-exit': { pages: 16_384, anonPct: 50, children: 1, rounds: 4, background: 0 },
+  // [U] a shell of ~1.6 MiB mapped (mostly libc and its own text), 200 short-lived children, 16 other processes
+  // sharing the same file pages (long chains on shared pages).
+  script: { pages: 400, anonPct: 25, children: 1, rounds: 200, background: 16 },
+  // [U] the reclaim scan runs with the parent and 4 children alive, over 1,024 of the parent's pages.
+  reclaim: { pages: 16_384, anonPct: 50, children: 4, rounds: 1, background: 0 },
+};
+
+/** Bottom-line overhead of a run against the `none` baseline, in percent of the baseline's real time. */
+export function overheadPct(realUs: number, baselineRealUs: number): number {
+  return Math.round((realUs / baselineRealUs - 1) * 10_000) / 100;
+}
+
 export interface RmapVariant {
   rmap: RmapKind;
   direct: boolean;

@@ -8,6 +8,7 @@ import { Counters } from './counters.js';
 import { RunQueue } from './heap.js';
 import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
 import { Rng } from './rng.js';
+import { notifyEngineCreated } from './trace.js';
 
 /** Something a thread asks the scheduler to do at its current time. Returns true if the thread must block. */
 export interface Op {
@@ -24,6 +25,8 @@ export interface EngineOptions {
 }
 
 export type SpendHook = (cpu: number, sym: SymbolId, start: number, cycles: number) => void;
+
+export type InstantHook = (cpu: number, name: string, at: number, args?: Record<string, unknown>) => void;
 
 export class DeadlockError extends Error {
   override name = 'DeadlockError';
@@ -94,6 +97,8 @@ export class Engine {
   readonly threads: Thread[] = [];
   /** Optional observer of every spend (timelines); undefined on the fast path. */
   onSpend: SpendHook | undefined = undefined;
+  /** Optional observer of instant events (IPIs, flushes, lock waits); undefined on the fast path. */
+  onInstant: InstantHook | undefined = undefined;
   /** Sync points processed (each yield of a thread is one scheduler event). */
   events = 0;
   /** Times a different thread was resumed. */
@@ -123,6 +128,7 @@ export class Engine {
     this.debtSeen = new Float64Array(opts.cpus);
     this.selfDebt = new Float64Array(opts.cpus);
     this.selfSeen = new Float64Array(opts.cpus);
+    notifyEngineCreated(this);
   }
 
   sym(name: string, cls: SymbolClass = 'sys', sizeBytes = 0): SymbolId {

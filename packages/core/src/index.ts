@@ -3,6 +3,7 @@ export {
   DeadlockError,
   Engine,
   type EngineOptions,
+  type InstantHook,
   type Op,
   SimulationError,
   type SpendHook,
@@ -45,4 +46,5 @@ export {
   type Time,
 } from './result.js';
 export { Rng } from './rng.js';
+export { observeEngines, type TraceEvent, type TraceOptions, TraceRecorder } from './trace.js';
 export { fls, formatSize, parseSize, roundupPowerOfTwo, SizeError } from './units.js';

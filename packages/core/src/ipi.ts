@@ -57,6 +57,7 @@ export class Ipi {
     e.counters.add(this.cCalls);
     if (n === 0) return false;
     e.counters.add(this.cSent, n);
+    e.onInstant?.(t.cpu, 'ipi', t.clock, { targets: n, handler: e.profiler.info(c.handlerSym).name });
     const sendTotal = k.broadcastShorthand ? k.sendCycles : k.sendCycles * n;
     const perTarget = k.handlerEntryCycles + c.handlerCycles;
     if (c.targets === 'allbutself') e.chargeAllButSelf(t.cpu, c.handlerSym, perTarget);

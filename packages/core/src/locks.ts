@@ -73,6 +73,7 @@ abstract class LockBase {
     if (wasBlocked) this.engine.settle(w.cpu);
     const wait = at - w.clock;
     if (wait > 0) {
+      this.engine.onInstant?.(w.cpu, 'lock_wait', w.clock, { lock: this.name, cycles: wait });
       this.waitCycles += wait;
       w.spend(this.sym, wait);
     }

@@ -215,6 +215,7 @@ export class Machine {
   *flushAll(t: Thread): Generator<Op | undefined, void, void> {
     yield undefined;
     this.engine.counters.add(this.c.flushGlobal);
+    this.engine.onInstant?.(t.cpu, 'tlb_flush_global', t.clock);
     if (this.arch.tlb.globalFlush === 'broadcast') {
       const k = this.arch.costs;
       t.spend(this.syms.globalFlush, k.broadcastFlushCycles + k.broadcastFlushPerCpuCycles * this.cpus);
@@ -250,6 +251,7 @@ export class Machine {
     }
     yield undefined;
     this.engine.counters.add(this.c.flushRange);
+    this.engine.onInstant?.(t.cpu, 'tlb_flush_range', t.clock, { pages });
     const work = pages * this.cost.invlpgCycles;
     this.ipi.perform(t, {
       targets: 'allbutself',

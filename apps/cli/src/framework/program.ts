@@ -1,6 +1,7 @@
 // Builds the commander program from the command modules. Kept free of simulation imports so that
 // `kmemsim --help` stays fast; commands load their packages inside execute().
 
+import { writeFileSync } from 'node:fs';
 import type { ResultDocument } from '@kmemsim/core';
 import { Command, CommanderError, Option } from 'commander';
 import { registerArch } from '../commands/arch.js';
@@ -10,7 +11,7 @@ import { TOOL_COMMANDS } from '../commands/tools.js';
 import type { CommandModule, Format } from './command.js';
 import { UsageError } from './errors.js';
 import { emit, render, ttyProgress } from './output.js';
-import { parseChoice } from './parse.js';
+import { parseChoice, parseIntIn } from './parse.js';
 
 export const VERSION = '0.1.0';
 
@@ -70,10 +71,21 @@ export function addCommand(program: Command, mod: CommandModule, po: ProgramOpti
   mod.options(cmd);
   cmd.addOption(new Option('--format <fmt>', `output format: ${formats.join(', ')}`).default('table'));
   cmd.option('--out <file>', 'write the output to a file instead of stdout');
+  if (machine) {
+    cmd.option('--trace <file>', 'write a Chrome trace-event timeline (Perfetto: ui.perfetto.dev) of every run');
+    cmd.option('--trace-limit <n>', 'at most this many trace events (default: 200000)');
+  }
   cmd.addHelpText('after', `\nExamples:\n${mod.examples.map((e) => `  ${e}`).join('\n')}`);
   cmd.action(async (opts: Record<string, unknown>) => {
     const format = parseChoice(String(opts.format), '--format', formats);
-    const doc = await mod.execute(opts, { progress: po.onResult ? () => {} : ttyProgress() });
+    const trace = opts.trace === undefined ? undefined : await startTrace(mod.name, opts);
+    let doc: ResultDocument;
+    try {
+      doc = await mod.execute(opts, { progress: po.onResult ? () => {} : ttyProgress() });
+    } finally {
+      trace?.stop();
+    }
+    trace?.write();
     if (po.onResult) po.onResult(doc, mod);
     else {
       emit(await render(doc, format, mod), opts.out as string | undefined);
@@ -81,6 +93,27 @@ export function addCommand(program: Command, mod: CommandModule, po: ProgramOpti
     }
   });
   return cmd;
+}
+
+async function startTrace(command: string, opts: Record<string, unknown>) {
+  const file = String(opts.trace);
+  const maxEvents = opts.traceLimit === undefined ? 200_000 : parseIntIn(String(opts.traceLimit), '--trace-limit', 1);
+  const { TraceRecorder, observeEngines } = await import('@kmemsim/core');
+  const rec = new TraceRecorder({ maxEvents });
+  let runs = 0;
+  observeEngines((e) => rec.attach(e, `${command} run ${++runs}`));
+  return {
+    stop: () => observeEngines(undefined),
+    write: () => {
+      try {
+        writeFileSync(file, JSON.stringify(rec.toJSON()));
+      } catch (err) {
+        throw new UsageError(
+          `--trace: cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
+      }
+    },
+  };
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure while running, 2 bad usage). */

@@ -1,2 +1,27 @@
-// Placeholder until the vmcore issue lands: the package is part of the workspace build from the start.
-export const packageName = '@kmemsim/vmcore';
+// @kmemsim/vmcore: the crashed kernel's memory as data, /proc/vmcore read()/mmap() per arch, and a makedumpfile
+// model (1.5.7's single mmap window, 1.7's 8-entry cache of windows) with syscall counts and a perf profile.
+export {
+  CLASS_CODE,
+  type ClassCounts,
+  checkDumpLevel,
+  EXCLUDING_BITS,
+  emptyCounts,
+  excludes,
+  PAGE_CLASSES,
+  type PageClass,
+} from './classes.js';
+// Part B of issue 5 (src/elf): real synthetic x86_64 ELF vmcores and the real-makedumpfile interop helpers.
+export * from './elf/index.js';
+export { type BuildImageOptions, buildImage, INDEX_STRIDE, type MemMap, type VmcoreImage } from './image.js';
+export { type ArchLike, type Layout, layoutFor, memMapPages, type PfnRange } from './layout.js';
+export { IMAGE, KERNEL_COSTS, LAYOUTS, MAKEDUMPFILE, USER_COSTS } from './params.js';
+export {
+  type Composition,
+  DEFAULT_PROFILE,
+  normaliseFractions,
+  PROFILE_NAMES,
+  PROFILES,
+  type ProfileInfo,
+  resolveComposition,
+} from './profiles.js';
+export { type ClassRun, classAt, classRuns, forEachBuddyBlock, forEachRun, type RunVisitor } from './runs.js';

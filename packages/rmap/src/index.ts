@@ -10,10 +10,13 @@ export { type RmapConfig, RmapSystem, type RmapSystemOptions } from './rmap.js';
 export { SlabCache } from './slab.js';
 export { Space } from './space.js';
 export {
+  overheadPct,
+  PRESETS,
   type RmapForkOptions,
   type RmapForkResult,
   type RmapVariant,
   runRmapFork,
+  variantKeys,
   WORKLOADS,
   type Workload,
 } from './workload.js';

@@ -209,7 +209,7 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
   const metrics: Record<string, number> = { ...res };
   if (workload !== 'reclaim') delete metrics.reclaim_us;
   const run = runFromEngine(e, {
-    variant: { rmap: v.rmap, direct: onOff(v.direct), lock: v.lock, batch: onOff(v.batch) },
+    variant: variantKeys(v),
     metrics,
     threads,
     tickRateHz: m.arch.hz,
@@ -219,6 +219,13 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
 
 function onOff(b: boolean): string {
   return b ? 'on' : 'off';
+}
+
+/** The run's variant: direct, lock and batch are 'n/a' for designs without pte_chains (none, objrmap). */
+export function variantKeys(v: RmapVariant): Record<string, string> {
+  const chained = v.rmap === 'pte_chain' || v.rmap === 'multi';
+  const na = (x: string) => (chained ? x : 'n/a');
+  return { rmap: v.rmap, direct: na(onOff(v.direct)), lock: na(v.lock), batch: na(onOff(v.batch)) };
 }
 
 function mappedPages(sys: RmapSystem): number {

@@ -1,6 +1,7 @@
 // Every simulation command, in the order `kmemsim --help` lists them. One module per command.
 import type { CommandModule } from '../framework/command.js';
 import { checkpointCommand } from './checkpoint.js';
+import { rmapForkCommand } from './rmap-fork.js';
 import { vmapBenchCommand } from './vmap-bench.js';
 
-export const COMMANDS: CommandModule[] = [checkpointCommand, vmapBenchCommand];
+export const COMMANDS: CommandModule[] = [checkpointCommand, vmapBenchCommand, rmapForkCommand];

@@ -25,3 +25,5 @@ export {
   resolveComposition,
 } from './profiles.js';
 export { type ClassRun, classAt, classRuns, forEachBuddyBlock, forEachRun, type RunVisitor } from './runs.js';
+// Part B of issue 5 (src/elf): real synthetic x86_64 ELF vmcores and the real-makedumpfile interop helpers.
+export * from './elf/index.js';

@@ -3,5 +3,6 @@ import type { CommandModule } from '../framework/command.js';
 import { checkpointCommand } from './checkpoint.js';
 import { rmapForkCommand } from './rmap-fork.js';
 import { vmapBenchCommand } from './vmap-bench.js';
+import { vmcoreImageCommand } from './vmcore-image.js';
 
-export const COMMANDS: CommandModule[] = [checkpointCommand, vmapBenchCommand, rmapForkCommand];
+export const COMMANDS: CommandModule[] = [checkpointCommand, vmapBenchCommand, rmapForkCommand, vmcoreImageCommand];

@@ -1,5 +1,5 @@
 // Parses makedumpfile's closing report (printed with --message-level 31): the excluded pages per class.
-import type { ClassCounts } from './writer.js';
+import type { ClassCounts } from '../classes.js';
 
 export interface DumpReport {
   originalPages: number;

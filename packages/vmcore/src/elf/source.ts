@@ -1,7 +1,9 @@
 // What the ELF writer needs from an image: PT_LOAD ranges, page-class runs in pfn order and where the kernel keeps
 // its mem_map and page tables. An adapter (fromImage.ts) builds this from the vmcore image model.
 
-export type ElfPageClass = 'kernel' | 'zero' | 'cache' | 'private' | 'user' | 'free';
+import type { PageClass } from '../classes.js';
+
+export type ElfPageClass = PageClass;
 
 /** A run of pages of one class. For `free`, the run is a sequence of buddy blocks of 2^order pages each. */
 export interface ElfRun {

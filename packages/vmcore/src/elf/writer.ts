@@ -1,8 +1,11 @@
 // Writes an ElfImageSource as a sparse x86_64 ELF vmcore: header and notes, page contents for every non-zero
 // page (zero pages stay holes), then the mem_map array and the kernel data block over their kernel pages.
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { type ClassCounts, emptyCounts } from '../classes.js';
+import type { VmcoreImage } from '../image.js';
 import { fillPageWords } from './content.js';
 import { buildElfHeader, buildNotes, type LoadSegment } from './elf-header.js';
+import { elfSourceFromImage } from './from-image.js';
 import { fillKernelDataPage } from './kernel-data.js';
 import { type KernelLayout, kernelLayout } from './kernel-layout.js';
 import type { ElfImageSource, ElfPageClass } from './source.js';
@@ -11,8 +14,6 @@ import { vmcoreinfoText } from './vmcoreinfo.js';
 import { PAGE_SIZE } from './x86.js';
 
 const CHUNK_PAGES = 256;
-
-export type ClassCounts = Record<ElfPageClass, number>;
 
 export interface WrittenVmcore {
   path: string;
@@ -26,8 +27,9 @@ export interface WrittenVmcore {
   planted: ClassCounts;
 }
 
-export function emptyCounts(): ClassCounts {
-  return { kernel: 0, zero: 0, cache: 0, private: 0, user: 0, free: 0 };
+/** Writes the image model `img` as an ELF vmcore at `path` (x86_64 images only). */
+export function writeImageVmcore(img: VmcoreImage, path: string, o: { cpus: number }): WrittenVmcore {
+  return writeVmcore(elfSourceFromImage(img, o), path);
 }
 
 class PageSink {

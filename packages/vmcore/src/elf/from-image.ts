@@ -1,0 +1,23 @@
+// The vmcore image model (image.ts) as the ELF writer sees it: runs in pfn order with free runs split into buddy
+// blocks by the model's own classRuns (so the file and the model's makedumpfile prediction agree on every order).
+import type { VmcoreImage } from '../image.js';
+import { classRuns } from '../runs.js';
+import type { ElfImageSource } from './source.js';
+import { PAGE_SIZE, STRUCT_PAGE_SIZE } from './x86.js';
+
+export function elfSourceFromImage(img: VmcoreImage, o: { cpus: number }): ElfImageSource {
+  if (img.arch !== 'x86_64' || img.pageBytes !== PAGE_SIZE || img.memMap.structPageBytes !== STRUCT_PAGE_SIZE) {
+    throw new RangeError(
+      `an ELF vmcore is written for x86_64 images (4 KiB pages, 64-byte struct page); got ${img.arch} with ` +
+        `${img.pageBytes}-byte pages and ${img.memMap.structPageBytes}-byte struct pages`,
+    );
+  }
+  return {
+    loads: img.loads,
+    runs: () => classRuns(img),
+    memMapPfn: img.memMap.startPfn,
+    kernelDataPfn: img.kernelDataPfn,
+    cpus: o.cpus,
+    seed: img.seed,
+  };
+}

@@ -13,7 +13,7 @@ export const reproduceCommand: CommandModule = {
     'kmemsim reproduce --only 000,002 --format md',
     'kmemsim reproduce --format html --out reproduce.html',
   ],
-  common: { machine: false, formats: ['table', 'md', 'json', 'html', 'csv'] },
+  common: { machine: false, formats: ['table', 'md', 'json', 'html', 'csv', 'svg'] },
   options(cmd: Command) {
     cmd.option('--only <list>', 'seed numbers or figure-id prefixes to run, comma-separated (default: all)');
   },

@@ -14,6 +14,16 @@ export async function render(doc: ResultDocument, format: Format, mod: CommandMo
       return `${JSON.stringify(doc, null, 2)}\n`;
     case 'csv':
       return toCsv(doc);
+    case 'svg': {
+      const [{ chartFor }, { specToSvg }] = await Promise.all([
+        import('../report/charts.js'),
+        import('../report/svg.js'),
+      ]);
+      const spec = chartFor(doc.command, [doc]);
+      if (!spec) throw new UsageError(`--format svg: ${mod.name} produced nothing to chart`);
+      return `${await specToSvg(spec)}
+`;
+    }
     case 'table':
       return `${mod.renderTable ? mod.renderTable(doc) : `${docHeader(doc)}\n${runsTable(doc)}`}\n`;
     default:

@@ -6,6 +6,7 @@ import type { ResultDocument } from '@kmemsim/core';
 import { Command, CommanderError, Option } from 'commander';
 import { registerArch } from '../commands/arch.js';
 import { COMMANDS } from '../commands/index.js';
+import { registerReport } from '../commands/report.js';
 import { registerSweep } from '../commands/sweep.js';
 import { TOOL_COMMANDS } from '../commands/tools.js';
 import type { CommandModule, Format } from './command.js';
@@ -18,7 +19,7 @@ export const VERSION = '0.1.0';
 /** Set by a command that ran but must report failure (exit 1), e.g. reproduce out of tolerance. */
 let exitAfterRun = 0;
 
-const DEFAULT_FORMATS: Format[] = ['table', 'json', 'csv'];
+const DEFAULT_FORMATS: Format[] = ['table', 'json', 'csv', 'svg'];
 
 export interface ProgramOptions {
   /** Receives each command's result document instead of printing it (in-process runs: reproduce, sweep). */
@@ -48,6 +49,7 @@ export function buildProgram(po: ProgramOptions = {}): Command {
     const cmd = COMMANDS.some((c) => c.name === name) ? program.commands.find((c) => c.name() === name) : undefined;
     return cmd?.options.map((o) => (o.long ?? '').replace(/^--/, ''));
   });
+  registerReport(program);
   return program;
 }
 

@@ -33,6 +33,8 @@ export class LazyVmap extends VmapBase {
   private lazyVpn: number[] = [];
   private lazyLen: number[] = [];
   private nonlazy = false;
+  /** 2024: the node whose CPU allocated an area; its pool gets the area back after a purge. [U] */
+  private readonly homeOf = new Map<number, number>();
   private lazyNrCpu = -1;
   private readonly k: { purges: number; skipped: number; lazyFrees: number; poolHits: number };
 
@@ -168,8 +170,8 @@ export class LazyVmap extends VmapBase {
   private *reserveOnce(t: Thread, size: number, align: number): Gen<number> {
     const p = this.p;
     const nodes = this.nodes;
-    if (nodes !== null && size <= p.poolMaxPages) {
-      const home = nodes.home(t.cpu);
+    const home = nodes === null ? -1 : nodes.home(t.cpu);
+    if (nodes !== null && nodes.count > 1 && size <= p.poolMaxPages) {
       const lock = nodes.poolLock(home);
       yield lock.lock(t);
       const at = nodes.take(home, size, align);
@@ -177,6 +179,7 @@ export class LazyVmap extends VmapBase {
       lock.unlock(t);
       if (at >= 0) {
         this.m.engine.counters.add(this.k.poolHits);
+        this.homeOf.set(at, home);
         yield* this.insertBusy(t, at);
         return at;
       }
@@ -197,7 +200,10 @@ export class LazyVmap extends VmapBase {
     }
     this.areaLock.unlock(t);
     if (r === null) return -1;
-    if (nodes !== null) yield* this.insertBusy(t, r.start);
+    if (nodes !== null) {
+      this.homeOf.set(r.start, home);
+      yield* this.insertBusy(t, r.start);
+    }
     return r.start;
   }
 
@@ -303,8 +309,10 @@ export class LazyVmap extends VmapBase {
     if (nodes !== null) {
       const rest: { vpn: number; size: number }[] = [];
       for (const x of toTree) {
-        if (x.size <= p.poolMaxPages) {
-          nodes.put(nodes.of(x.vpn), x.size, x.vpn);
+        const home = this.homeOf.get(x.vpn) ?? -1;
+        this.homeOf.delete(x.vpn);
+        if (home >= 0 && nodes.count > 1 && x.size <= p.poolMaxPages) {
+          nodes.put(home, x.size, x.vpn);
           t.spend(this.s.pool, p.poolLookupCycles);
         } else rest.push(x);
       }

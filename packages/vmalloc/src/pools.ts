@@ -1,7 +1,8 @@
 // The 2024 design's per-node vmap pools (6.9 [U]): nodes = online CPUs capped at 128; an address belongs to node
-// (addr / 16 pages) mod nodes; each node keeps its busy areas and lazy areas under its own locks, and purged
-// areas of up to 256 pages go back to per-size pools of their node instead of the global free tree, so the next
-// allocation of that size takes one without the global lock. Each purge returns a quarter of every pool.
+// (addr / 16 pages) mod nodes; each node keeps its busy areas and lazy areas under its own locks. A CPU allocates
+// from node (cpu mod nodes)'s pools first; purged areas of up to 256 pages go back to the pool of the node that
+// allocated them [U] instead of the global free tree, so the next allocation of that size takes one without the
+// global lock. Each purge returns a quarter of every pool. With one node there are no pools.
 import type { Spinlock } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { MechanismParams } from './params.js';

@@ -3,5 +3,6 @@ import type { Figure } from '../figure.js';
 import { cliFigures } from './cli.js';
 import { engineFigures } from './engine.js';
 import { highmemFigures } from './highmem.js';
+import { rmapFigures } from './rmap.js';
 
-export const FIGURES: Figure[] = [...engineFigures, ...cliFigures, ...highmemFigures];
+export const FIGURES: Figure[] = [...engineFigures, ...cliFigures, ...highmemFigures, ...rmapFigures];

@@ -1,5 +1,7 @@
 // @kmemsim/vmcore: the crashed kernel's memory as data, /proc/vmcore read()/mmap() per arch, and a makedumpfile
 // model (1.5.7's single mmap window, 1.7's 8-entry cache of windows) with syscall counts and a perf profile.
+
+export { type AccessKind, emptyFileCounts, type FileCounts, VmcoreAccess } from './access.js';
 export {
   CLASS_CODE,
   type ClassCounts,
@@ -10,11 +12,26 @@ export {
   PAGE_CLASSES,
   type PageClass,
 } from './classes.js';
+export { type OutputTarget, runVmcoreDump, type VmcoreDumpOptions, type VmcoreDumpResult } from './dump.js';
+// Part B of issue 5 (src/elf): real synthetic x86_64 ELF vmcores and the real-makedumpfile interop helpers.
+export * from './elf/index.js';
 // Part B of issue 5 (src/elf): real synthetic x86_64 ELF vmcores and the real-makedumpfile interop helpers.
 export * from './elf/index.js';
 export { type BuildImageOptions, buildImage, INDEX_STRIDE, type MemMap, type VmcoreImage } from './image.js';
 export { type ArchLike, type Layout, layoutFor, memMapPages, type PfnRange } from './layout.js';
+export {
+  type AccessMode,
+  type DumpCounts,
+  type DumpOptions,
+  MAKEDUMPFILE_VERSIONS,
+  type MakedumpfileVersion,
+  type OutputFormat,
+  predictVmcoreSyscalls,
+  type SyscallCounts,
+  simulateMakedumpfile,
+} from './makedumpfile.js';
 export { IMAGE, KERNEL_COSTS, LAYOUTS, MAKEDUMPFILE, USER_COSTS } from './params.js';
+export { type CopyOldmemPath, copyPathOf, ProcVmcore, type ProcVmcoreOptions } from './proc-vmcore.js';
 export {
   type Composition,
   DEFAULT_PROFILE,
@@ -25,5 +42,3 @@ export {
   resolveComposition,
 } from './profiles.js';
 export { type ClassRun, classAt, classRuns, forEachBuddyBlock, forEachRun, type RunVisitor } from './runs.js';
-// Part B of issue 5 (src/elf): real synthetic x86_64 ELF vmcores and the real-makedumpfile interop helpers.
-export * from './elf/index.js';

@@ -136,6 +136,7 @@ export const KERNEL_COSTS = sourced({
   mmapRegionCycles: [3000, '[U] mmap_region: vma allocation, rb-tree insert, security hooks'],
   munmapCallCycles: [2000, '[U] do_munmap: vma split/removal, free_pgtables'],
   vmNormalPageCycles: [8, '[U] vm_normal_page: pfn test per PTE in unmap_single_vma (VM_PFNMAP)'],
+  lseekCycles: [100, '[U] sys_lseek on /proc/vmcore: default_llseek under the file lock'],
   writeNullCycles: [100, '[U] write_null: returns the count, nothing copied'],
   writeFileCyclesPerByte: [0.6, '[U] generic_perform_write: copy_from_user + page-cache insertion'],
   diskBytesPerSecond: [100e6, '[U] a 2015 SATA disk or virtio-blk target, 100 MB/s'],

@@ -5,9 +5,17 @@ export { VmapBlock, VmapBlocks } from './blocks.js';
 export { createVmap, mechanismParams, type VmapOptions } from './create.js';
 export { type LazyImpl, LazyVmap } from './lazy.js';
 export { LegacyVmap } from './legacy.js';
-export { BENCH, LAYOUT, MECHANISM, type MechanismParams } from './params.js';
+export { BENCH, LAYOUT, MECHANISM, type MechanismParams, TEST_VMALLOC } from './params.js';
 export { VmapNodes } from './pools.js';
 export { type Reservation, type SplitCase, VmSpace } from './space.js';
+export { TEST_CASES, type TestCase, UNMODELLED_BITS } from './test-cases.js';
+export {
+  runTestVmalloc,
+  selectedCases,
+  type TestSummary,
+  type TestVmallocOptions,
+  type TestVmallocResult,
+} from './test-vmalloc.js';
 export { alignUp, IntervalSet } from './treap.js';
 export {
   type Gen,

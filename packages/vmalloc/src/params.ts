@@ -74,3 +74,18 @@ export const BENCH = sourced({
       "residual after the mechanism's own cycles",
   ],
 });
+
+/** lib/test_vmalloc.c's own work around the allocator (page allocation, zeroing, the percpu allocator). */
+export const TEST_VMALLOC = sourced({
+  allocPageCycles: [250, '[U] alloc_page via the per-CPU free lists (buffered_rmqueue fast path) per page'],
+  freePageCycles: [150, '[U] __free_page to the per-CPU free list per page'],
+  zeroCyclesPerByte: [0.25, '[U] __GFP_ZERO: clear_page with rep stosq, ~2 bytes per cycle from cache'],
+  pcpuUnitPages: [8, '[U] percpu unit of 32 KiB per CPU for dynamic chunks (PCPU_MIN_UNIT_SIZE)'],
+  pcpuAllocCycles: [400, '[U] pcpu_alloc under pcpu_alloc_mutex: area-map scan of the first chunk that fits'],
+  pcpuFreeCycles: [200, '[U] free_percpu: pcpu_free_area + area-map merge'],
+  defaultLoopCount: [
+    10_000,
+    'test_vmalloc.c defaults test_loop_count to 1,000,000; the emulator defaults to 10,000 (averages settle ' +
+      'long before) — pass --test-loop-count 1000000 for the kernel default',
+  ],
+});

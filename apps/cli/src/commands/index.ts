@@ -2,7 +2,14 @@
 import type { CommandModule } from '../framework/command.js';
 import { checkpointCommand } from './checkpoint.js';
 import { rmapForkCommand } from './rmap-fork.js';
+import { testVmallocCommand } from './test-vmalloc.js';
 import { vmapBenchCommand } from './vmap-bench.js';
 import { vmcoreImageCommand } from './vmcore-image.js';
 
-export const COMMANDS: CommandModule[] = [checkpointCommand, vmapBenchCommand, rmapForkCommand, vmcoreImageCommand];
+export const COMMANDS: CommandModule[] = [
+  checkpointCommand,
+  vmapBenchCommand,
+  testVmallocCommand,
+  rmapForkCommand,
+  vmcoreImageCommand,
+];

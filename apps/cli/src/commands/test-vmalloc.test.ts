@@ -1,0 +1,72 @@
+import { ResultDocumentSchema } from '@kmemsim/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../framework/program.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err += String(s);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('kmemsim test-vmalloc', () => {
+  it('prints one run per impl with avg µs per case and cycles per worker (json)', async () => {
+    const r = await cli([
+      'test-vmalloc',
+      '--cpus',
+      '4',
+      '--nr-threads',
+      '4',
+      '--run-test-mask',
+      '9',
+      '--test-loop-count',
+      '50',
+      '--impl',
+      'lazy,rb2019,pools2024',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = ResultDocumentSchema.parse(JSON.parse(r.out));
+    expect(doc.runs.map((x) => x.variant)).toEqual([{ impl: 'lazy' }, { impl: 'rb2019' }, { impl: 'pools2024' }]);
+    expect(doc.params.cases).toEqual(['fix_size_alloc_test', 'random_size_alloc_test']);
+    expect(doc.runs[0].metrics['fix_size_alloc_test.avg_usec']).toBeGreaterThan(0);
+    expect(Object.keys((doc.runs[0].counters.test_vmalloc as { worker_cycles: object }).worker_cycles)).toHaveLength(4);
+  });
+
+  it("prints the module's summary lines (table)", async () => {
+    const r = await cli(['test-vmalloc', '--run-test-mask', '1', '--test-loop-count', '20', '--impl', 'legacy']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Summary: fix_size_alloc_test passed: 1 failed: 0 repeat: 1 loops: 20 avg: \d+ usec/);
+    expect(r.out).toMatch(/All test took worker0=\d+ cycles/);
+  });
+
+  it('rejects bad input with one line and exit 2', async () => {
+    for (const [args, flag] of [
+      [['--nr-threads', '9', '--cpus', '8'], '--nr-threads'],
+      [['--run-test-mask', '256'], '--run-test-mask'],
+      [['--sequential-test-order', 'yes'], '--sequential-test-order'],
+      [['--impl', 'slab'], '--impl'],
+    ] as const) {
+      const r = await cli(['test-vmalloc', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(flag);
+    }
+  });
+});

@@ -4,11 +4,12 @@
 import { sourced } from '@kmemsim/mmu';
 
 export const COSTS = sourced({
-  structPageMissCycles: [
-    420,
-    'calibrated: seed 003 "about 20% bottom line" of pte_chain vs none on the fork-heavy test. The one DRAM miss ' +
-      'per PTE visit on the struct page (get_page/put_page), the dominant cost of the 2.4 baseline; also used for ' +
-      'every other cold line (chain nodes beyond the cache, PTE lines found through a reverse map)',
+  structPageMissNs: [
+    175,
+    'calibrated: seed 003 "about 20% bottom line" of pte_chain vs none on the fork-heavy test (420 cycles on the ' +
+      'i386 profile at 2.4 GHz). The one DRAM miss per PTE visit on the struct page (get_page/put_page), the ' +
+      'dominant cost of the 2.4 baseline; also every other cold line (chain nodes beyond the cache, PTE lines found ' +
+      'through a reverse map). In ns: a memory latency, turned into cycles with each arch clock',
   ],
   copyPteCycles: [
     60,

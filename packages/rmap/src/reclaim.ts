@@ -24,7 +24,7 @@ function chainReclaim(sys: RmapSystem, pfn: number): number {
   const touch = ch.work.nodeTouches * sys.nodeTouchCycles() + ch.work.slotsScanned * c.slotCompareCycles;
   const k = ptes.length;
   // page_referenced under the page's rmap lock: a cold PTE line per entry.
-  t.add(S.page_referenced, sys.lockCycles + touch + k * (c.referencedPerPteCycles + c.structPageMissCycles));
+  t.add(S.page_referenced, sys.lockCycles + touch + k * (c.referencedPerPteCycles + sys.miss));
   // try_to_unmap walks the chain again, unmapping; each entry's removal is page_remove_rmap's work.
   t.add(S.try_to_unmap, sys.lockCycles + touch + k * (c.unmapPerPteCycles + c.lineHitCycles));
   t.add(S.flush_tlb_page, k * sys.invlpg);
@@ -48,7 +48,7 @@ function objReclaim(sys: RmapSystem, pfn: number): number {
     if ((sp.ptes[mm] as Int32Array)[vpn] === pfn + 1) found.push(sp.pteAddr(mm, vpn));
   }
   const k = found.length;
-  t.add(S.page_referenced, vmas * c.ptWalkMisses * c.structPageMissCycles + k * c.referencedPerPteCycles);
+  t.add(S.page_referenced, vmas * c.ptWalkMisses * sys.miss + k * c.referencedPerPteCycles);
   t.add(S.try_to_unmap, vmas * c.ptWalkMisses * c.lineHitCycles + k * c.unmapPerPteCycles);
   t.add(S.flush_tlb_page, k * sys.invlpg);
   if (sys.g.highpte) t.kmapPairs += 2 * vmas;

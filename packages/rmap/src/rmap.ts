@@ -46,6 +46,8 @@ export class RmapSystem {
   private readonly pteSet: number;
   private readonly pteClear: number;
   readonly invlpg: number;
+  /** A DRAM miss in this arch's cycles. */
+  readonly miss: number;
   private readonly clearPage: number;
   private heldLock = -1;
 
@@ -66,6 +68,7 @@ export class RmapSystem {
     this.pteSet = k.pteSetCycles;
     this.pteClear = k.pteClearCycles;
     this.invlpg = k.invlpgCycles;
+    this.miss = Math.round((this.c.structPageMissNs * o.arch.clockHz) / 1e9);
     this.clearPage = this.c.ptePageAllocCycles + o.arch.pageBytes * k.memcpyCyclesPerByte;
   }
 
@@ -73,7 +76,7 @@ export class RmapSystem {
   nodeTouchCycles(): number {
     const ch = this.chains as ChainStore;
     if (ch.slab.bytes <= this.c.l2CacheBytes) return this.c.lineHitCycles;
-    return this.c.structPageMissCycles * Math.min(1, this.g.nodeBytes / this.g.cacheLineBytes);
+    return this.miss * Math.min(1, this.g.nodeBytes / this.g.cacheLineBytes);
   }
 
   private syncCapacity(): void {
@@ -201,7 +204,7 @@ export class RmapSystem {
     this.unlockHeld();
     sp.present[child] += n;
     const t = this.tally;
-    t.add(S.copy_page_range, n * (this.c.copyPteCycles + this.c.structPageMissCycles + this.pteSet));
+    t.add(S.copy_page_range, n * (this.c.copyPteCycles + this.miss + this.pteSet));
     if (n > 0) {
       t.add(S.pte_alloc_one, this.clearPage);
       if (this.cfg.batch && this.chains) t.add(S.pte_chain_alloc, this.c.slabAllocCycles);
@@ -225,7 +228,7 @@ export class RmapSystem {
     this.unlockHeld();
     sp.present[mm] -= n;
     const t = this.tally;
-    t.add(S.zap_pte_range, n * (this.c.zapPteCycles + this.c.structPageMissCycles + this.pteClear));
+    t.add(S.zap_pte_range, n * (this.c.zapPteCycles + this.miss + this.pteClear));
     if (n > 0) {
       t.add(S.pte_free, this.c.ptePageFreeCycles);
       if (this.g.highpte) t.kmapPairs += 1;

@@ -54,6 +54,15 @@ describe('fork + exit workload', () => {
     expect(run(V('none'), { pages: 2048 }).rmap_bytes_per_pte).toBe(0);
   });
 
+  it('PageDirect: a singly mapped page needs no chain node (parent alone, before the fork)', () => {
+    const before = (v: RmapVariant) => run(v, { pages: 2048 }).rmap_bytes_per_pte_before_fork;
+    expect(before(V('pte_chain'))).toBe(12);
+    expect(before(V('pte_chain', { direct: true }))).toBe(4);
+    expect(before(V('multi'))).toBe(68);
+    expect(before(V('multi', { direct: true }))).toBe(4);
+    expect(before(V('objrmap'))).toBe(4);
+  });
+
   it('predictions keep their mechanism order: objrmap < multi < pte_chain; batching and hashed locks help', () => {
     const base = run(V('none')).real_us;
     const pct = (v: RmapVariant) => overheadPct(run(v).real_us, base);

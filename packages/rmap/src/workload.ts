@@ -66,7 +66,10 @@ export interface RmapForkResult {
   fork_us: number;
   exit_us: number;
   real_us: number;
+  /** At the peak of mapped PTEs (all children forked). */
   rmap_bytes_per_pte: number;
+  /** Before the first fork: the parent (and background processes) alone; PageDirect shows here. */
+  rmap_bytes_per_pte_before_fork: number;
   reclaim_us: number;
 }
 
@@ -93,6 +96,9 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
   sys.populate(parent, 0, o.pages);
   for (let b = 0; b < (o.background ?? 0); b++) sys.populate(sys.space.newMm(), anonPages, o.pages);
   sys.tally.clear();
+  const before = rmapBytes(sys, v);
+  let beforePtes = 0;
+  for (const mm of sys.space.aliveMms()) beforePtes += sys.space.present[mm];
 
   const ids = internSymbols(e);
   const hm: Highmem | null = highpte ? createHighmem(m) : null;
@@ -116,9 +122,7 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
     for (const mm of sys.space.aliveMms()) ptes += sys.space.present[mm];
     if (ptes <= peakPtes) return;
     peakPtes = ptes;
-    const slab = sys.chains ? sys.chains.slab.inUse * sys.g.nodeBytes : 0;
-    const perPage = v.rmap === 'none' ? 0 : sys.g.wordBytes; // page->pte union, or objrmap's mapcount
-    peakBytes = slab + perPage * mappedPages(sys);
+    peakBytes = rmapBytes(sys, v);
   };
 
   function* fork(t: Thread, i: number): Gen {
@@ -203,7 +207,8 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
     fork_us: r2(us(forkCycles / total)),
     exit_us: r2(us(exitCycles / total)),
     real_us: r2(us(realCycles - threads[0].startCycle)),
-    rmap_bytes_per_pte: peakPtes > 0 ? Math.round((peakBytes / peakPtes) * 1000) / 1000 : 0,
+    rmap_bytes_per_pte: perPte(peakBytes, peakPtes),
+    rmap_bytes_per_pte_before_fork: perPte(before, beforePtes),
     reclaim_us: r2(us(reclaimCycles)),
   };
   const metrics: Record<string, number> = { ...res };
@@ -217,6 +222,10 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
   return { run, ...res };
 }
 
+function perPte(bytes: number, ptes: number): number {
+  return ptes > 0 ? Math.round((bytes / ptes) * 1000) / 1000 : 0;
+}
+
 function onOff(b: boolean): string {
   return b ? 'on' : 'off';
 }
@@ -226,6 +235,12 @@ export function variantKeys(v: RmapVariant): Record<string, string> {
   const chained = v.rmap === 'pte_chain' || v.rmap === 'multi';
   const na = (x: string) => (chained ? x : 'n/a');
   return { rmap: v.rmap, direct: na(onOff(v.direct)), lock: na(v.lock), batch: na(onOff(v.batch)) };
+}
+
+/** pte_chain objects in use, plus one word of struct page per mapped page (page->pte, or objrmap's mapcount). */
+function rmapBytes(sys: RmapSystem, v: RmapVariant): number {
+  const slab = sys.chains ? sys.chains.slab.inUse * sys.g.nodeBytes : 0;
+  return slab + (v.rmap === 'none' ? 0 : sys.g.wordBytes * mappedPages(sys));
 }
 
 function mappedPages(sys: RmapSystem): number {

@@ -131,7 +131,7 @@ export const rmapForkCommand: CommandModule = {
     const p = doc.params;
     const out = [
       docHeader(doc),
-      `workload ${p.workload}: ${p.pages} pages (${p.anon_pct}% anon), ${p.children} children × ${p.rounds} rounds, ` +
+      `workload ${p.workload}: ${p.pages} pages (${p.anon_pct}% anon), ${p.children} child(ren) × ${p.rounds} round(s), ` +
         `${p.background} background; PAE ${p.pae ? 'on' : 'off'}, HIGHPTE ${p.highpte ? 'on' : 'off'}`,
       '',
     ];
@@ -159,8 +159,10 @@ export const rmapForkCommand: CommandModule = {
           reclaim ? r.metrics.reclaim_us : r.metrics.real_us,
           r.metrics.overhead_pct,
           r.metrics.rmap_bytes_per_pte,
+          r.metrics.rmap_bytes_per_pte_before_fork,
         ]),
       ),
+      'B/PTE peak: rmap bytes per mapped PTE with every child forked; 1 map: the parent alone, before forking',
       '',
       'sys time by symbol (% of all cycles):',
     );

@@ -38,7 +38,9 @@ describe('ChainStore (multi-pointer, NRPTE 3)', () => {
     c.insert(5, 100);
     expect(c.direct[5]).toBe(1);
     expect(c.nodesInUse).toBe(0);
+    c.work.reset();
     c.insert(5, 101);
+    expect(c.work).toMatchObject({ nodeAllocs: 1, nodeTouches: 1, toChain: 1 });
     expect(c.direct[5]).toBe(0);
     expect(entries(c, 5)).toEqual([101, 100]);
     expect(c.work.toChain).toBe(1);

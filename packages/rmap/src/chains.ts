@@ -124,6 +124,11 @@ export class ChainStore {
       this.directPte[pfn] = 0;
       w.toChain++;
       this.chainInsert(pfn, old);
+      const h = this.head[pfn];
+      this.chainInsert(pfn, pte);
+      // Both entries went into the same new node: its line is read once.
+      if (this.head[pfn] === h) w.nodeTouches--;
+      return;
     }
     this.chainInsert(pfn, pte);
   }

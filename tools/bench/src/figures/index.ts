@@ -4,5 +4,12 @@ import { cliFigures } from './cli.js';
 import { engineFigures } from './engine.js';
 import { highmemFigures } from './highmem.js';
 import { rmapFigures } from './rmap.js';
+import { vmallocFigures } from './vmalloc.js';
 
-export const FIGURES: Figure[] = [...engineFigures, ...cliFigures, ...highmemFigures, ...rmapFigures];
+export const FIGURES: Figure[] = [
+  ...engineFigures,
+  ...cliFigures,
+  ...highmemFigures,
+  ...rmapFigures,
+  ...vmallocFigures,
+];

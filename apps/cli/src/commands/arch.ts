@@ -2,6 +2,7 @@
 import type { ArchProfile } from '@kmemsim/mmu';
 import { type Command, Option } from 'commander';
 import { builtinArches, loadArch } from '../framework/arches.js';
+import { UsageError } from '../framework/errors.js';
 import { emit } from '../framework/output.js';
 import { parseChoice } from '../framework/parse.js';
 import { table } from '../framework/table.js';
@@ -47,7 +48,15 @@ export function registerArch(program: Command): void {
     .command('arch')
     .description('list the architectures, or show one with every field and its source')
     .configureOutput({ outputError: () => {} })
-    .exitOverride();
+    .exitOverride()
+    .argument('[subcommand]')
+    .action((sub?: string) => {
+      throw new UsageError(
+        sub
+          ? `arch: unknown subcommand '${sub}' (expected list or show NAME|PATH)`
+          : 'arch: expected a subcommand: list or show NAME|PATH (see kmemsim arch --help)',
+      );
+    });
   arch
     .command('list')
     .description('list the built-in architectures')

@@ -1,0 +1,131 @@
+// Hardening: the built binary on bad input. Every case must exit 2 with exactly one line on stderr that starts
+// with "kmemsim:", and never a stack trace.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './testing/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kmemsim-bad-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const syntaxError = file('syntax.mjs', 'export default {');
+const noDefault = file('nodefault.mjs', 'export const x = 1;\n');
+const badFields = file('badfields.mjs', "export default { name: 'x', wordBits: 48, sources: {} };\n");
+const badJson = file('bad.json', '{ not json');
+const notArray = file('s1.yaml', 'command: checkpoint\ngrid: { map: kmap }\n');
+const unknownKey = file('s2.yaml', 'command: checkpoint\ngrid: { map: [kmap] }\nwat: 1\n');
+const badCommand = file('s3.yaml', 'command: reproduce\ngrid: { only: ["000"] }\n');
+const badOption = file('s4.yaml', 'command: vmap-bench\ngrid: { thread: [1] }\n');
+const badPoint = file('s5.yaml', 'command: checkpoint\ngrid: { size: [1XB] }\n');
+const notYaml = file('s6.yaml', 'command: [x\n');
+const notResult = file('r.jsonl', '{"a":1}\n');
+
+// [arguments, what the one line must say]
+const CASES: [string[], RegExp][] = [
+  // commands and global options
+  [['frobnicate'], /unknown command 'frobnicate'/],
+  [['--frob'], /unknown option '--frob'/],
+  [['arch'], /arch: expected a subcommand: list or show/],
+  [['arch', 'shw'], /arch: unknown subcommand 'shw'/],
+  [['arch', 'show'], /missing required argument/],
+  [['arch', 'show', 'vax'], /arch show: got "vax", expected a built-in arch/],
+  [['arch', 'list', '--format', 'xml'], /--format: got "xml", expected one of table, json/],
+  // arch plugins
+  [['arch', 'show', './nope/missing.mjs'], /plugin file .* does not exist/],
+  [['arch', 'show', syntaxError], /cannot load plugin/],
+  [['arch', 'show', noDefault], /has no default export/],
+  [['arch', 'show', badFields], /invalid arch plugin .*wordBits/],
+  [['arch', 'show', badJson], /cannot load plugin/],
+  [['checkpoint', '--arch', badFields], /--arch: invalid arch plugin/],
+  [['checkpoint', '--arch', 'sparc'], /--arch: got "sparc"/],
+  // common machine options
+  [['checkpoint', '--virt', 'vmware'], /--virt: got "vmware", expected one of/],
+  [['checkpoint', '--arch', 's390', '--virt', 'xen-pv'], /--virt: got "xen-pv", expected a virt mode arch s390 offers/],
+  [['checkpoint', '--cpus', '0'], /--cpus: got "0", expected an integer from 1/],
+  [['checkpoint', '--cpus', '-4'], /--cpus: got "-4"/],
+  [['checkpoint', '--cpus', 'many'], /--cpus: got "many"/],
+  [['checkpoint', '--cpus', '100000'], /--cpus: got "100000", expected an integer from 1 to 64/],
+  [['checkpoint', '--cpus', '2.5'], /--cpus: got "2.5"/],
+  [['checkpoint', '--seed', '-1'], /--seed: got "-1"/],
+  [['checkpoint', '--seed', 'abc'], /--seed: got "abc"/],
+  [['checkpoint', '--format', 'pdf'], /--format: got "pdf"/],
+  [['checkpoint', '--cpus'], /option '--cpus <n>' argument missing/],
+  [['checkpoint', '--trace-limit', '0', '--trace', join(dir, 't.json')], /--trace-limit: got "0"/],
+  [['checkpoint', '--size', '1MiB', '--out', join(dir, 'no/such/dir/x.txt')], /--out: cannot write/],
+  // checkpoint
+  [['checkpoint', '--size', 'huge'], /--size: got "huge", expected a size/],
+  [['checkpoint', '--size', '0'], /--size: got "0", expected a size of at least 4096 bytes/],
+  [['checkpoint', '--size', '-5MiB'], /--size: got "-5MiB"/],
+  [['checkpoint', '--size', '12XB'], /--size: got "12XB"/],
+  [['checkpoint', '--map', 'kmap,vmap'], /--map: got "vmap", expected one of kmap, kmap_atomic, kmap_local/],
+  [['checkpoint', '--map', ''], /--map: got "", expected a comma-separated list/],
+  [['checkpoint', '--map', 'kmap,,kmap_atomic'], /--map: .*without empty items/],
+  [['checkpoint', '--pae', 'maybe'], /--pae: got "maybe", expected one of on, off/],
+  [['checkpoint', '--arch', 'x86_64', '--pae', 'on'], /--pae: got "on", expected off \(arch x86_64 has no PAE mode\)/],
+  [['checkpoint', '--disk-mbps', '0'], /--disk-mbps: got "0"/],
+  [['checkpoint', '--disk-mbps', 'fast'], /--disk-mbps: got "fast"/],
+  [['checkpoint', '--pkmap-flush', 'never'], /--pkmap-flush: got "never"/],
+  [['checkpoint', '--atomic-invlpg', 'both'], /--atomic-invlpg: got "both"/],
+  // vmap-bench
+  [['vmap-bench', '--impl', 'slab'], /--impl: got "slab"/],
+  [['vmap-bench', '--threads', '0'], /--threads: got "0"/],
+  [['vmap-bench', '--threads', '1,x'], /--threads: got "x"/],
+  [['vmap-bench', '--cpus', '4', '--threads', '8'], /--threads/],
+  [['vmap-bench', '--pages', '0'], /--pages: got "0"/],
+  [['vmap-bench', '--pages', 'lots'], /--pages: got "lots"/],
+  [['vmap-bench', '--iterations', '-3'], /--iterations: got "-3"/],
+  [['vmap-bench', '--iterations', '1e3'], /--iterations: got "1e3"/],
+  // rmap-fork
+  [['rmap-fork', '--rmap', 'anon_vma'], /--rmap: got "anon_vma"/],
+  [['rmap-fork', '--pages', '0'], /--pages: got "0"/],
+  [['rmap-fork', '--children', '-1'], /--children: got "-1"/],
+  [['rmap-fork', '--lock', 'mutex'], /--lock: got "mutex"/],
+  [['rmap-fork', '--direct', 'yes'], /--direct: got "yes"/],
+  [['rmap-fork', '--batch', '2'], /--batch: got "2"/],
+  [['rmap-fork', '--workload', 'boot'], /--workload: got "boot"/],
+  [['rmap-fork', '--anon-pct', '150'], /--anon-pct: got "150"/],
+  [['rmap-fork', '--arch', 'x86_64', '--highpte', 'on'], /--highpte/],
+  // vmcore-image
+  [['vmcore-image', '--mem', '1GiB'], /--out/],
+  [['vmcore-image', '--mem', 'big', '--out', join(dir, 'v')], /--mem: got "big"/],
+  [['vmcore-image', '--mem', '1KiB', '--out', join(dir, 'v')], /--mem: got "1KiB"/],
+  [['vmcore-image', '--mem', '1GiB', '--profile', 'gaming', '--out', join(dir, 'v')], /--profile: got "gaming"/],
+  // reproduce, sweep, merge, report
+  [['reproduce', '--only', '999'], /--only: got "999"/],
+  [['reproduce', '--format', 'pdf'], /--format: got "pdf"/],
+  [['sweep'], /missing required argument 'file'|required option '--out <file>'/],
+  [['sweep', notArray], /required option '--out <file>' not specified/],
+  [['sweep', join(dir, 'absent.yaml'), '--out', join(dir, 'o.jsonl')], /cannot read \(ENOENT\)/],
+  [['sweep', notArray, '--out', join(dir, 'o.jsonl')], /grid\.map: .*expected array/],
+  [['sweep', unknownKey, '--out', join(dir, 'o.jsonl')], /Unrecognized key/],
+  [['sweep', badCommand, '--out', join(dir, 'o.jsonl')], /command: "reproduce" is not a simulation command/],
+  [['sweep', badOption, '--out', join(dir, 'o.jsonl')], /grid\.thread: not an option of vmap-bench/],
+  [['sweep', notYaml, '--out', join(dir, 'o.jsonl')], /not valid YAML/],
+  [['sweep', badPoint, '--out', join(dir, 'o.jsonl')], /sweep point 0 .*--size: got "1XB"/],
+  [['sweep', notArray, '--out', join(dir, 'o.jsonl'), '--workers', '0'], /--workers: got "0"/],
+  [['sweep', notArray, '--out', join(dir, 'o.jsonl'), '--shard', '3/2'], /--shard: got "3\/2"/],
+  [['merge', join(dir, 'absent.jsonl')], /merge: .* does not exist/],
+  [['report', notResult], /not a kmemsim result/],
+  [['report', join(dir, 'absent.jsonl')], /cannot read/],
+];
+
+describe('bad input: exit 2, one clear line, no stack trace', () => {
+  it(`has at least 60 cases (${CASES.length})`, () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(60);
+  });
+  for (const [args, expected] of CASES) {
+    it(args.join(' ').replaceAll(dir, '$TMP'), () => {
+      const r = runCli(args);
+      const lines = r.stderr.trim().split('\n');
+      expect(r.code, r.stderr).toBe(2);
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^kmemsim: /);
+      expect(lines[0]).toMatch(expected);
+      expect(r.stderr).not.toMatch(/\s+at .+:\d+:\d+/);
+    });
+  }
+});

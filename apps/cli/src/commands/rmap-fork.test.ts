@@ -77,6 +77,7 @@ describe('kmemsim rmap-fork', () => {
     const r = await cli(['rmap-fork', '--rmap', 'none,pte_chain', '--pages', '2048']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('overhead %');
+    expect(r.out).toMatch(/B\/PTE peak +│ B\/PTE 1 map/);
     expect(r.out).toContain('page_add_rmap');
     expect(r.out).toContain('pte_chain');
   });

@@ -147,7 +147,8 @@ export const rmapForkCommand: CommandModule = {
           'exit µs',
           reclaim ? 'reclaim µs' : 'real µs',
           'overhead %',
-          'B/PTE',
+          'B/PTE peak',
+          'B/PTE 1 map',
         ],
         doc.runs.map((r) => [
           String(r.variant.rmap),

@@ -4,7 +4,7 @@ import type { SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import { LAYOUT, type MechanismParams } from './params.js';
 import { VmSpace } from './space.js';
-import { type Gen, type ImplName, type Ledger, VmArea, VmapError, type VmapFaults } from './types.js';
+import { type Gen, type ImplName, type Ledger, LiveAreas, VmArea, VmapError, type VmapFaults } from './types.js';
 
 export interface VmapSymbols {
   getArea: SymbolId;
@@ -30,7 +30,7 @@ export abstract class VmapBase {
   abstract readonly impl: ImplName;
   readonly space: VmSpace;
   readonly s: VmapSymbols;
-  readonly ledger: Ledger = { allocs: 0, frees: 0, live: new Map(), lazyPages: 0 };
+  readonly ledger: Ledger = { allocs: 0, frees: 0, live: new LiveAreas(), lazyPages: 0 };
   /** Pages per guard (0 or 1) of a vmalloc/vmap area. */
   readonly guard = 1;
   protected readonly c: {
@@ -81,13 +81,13 @@ export abstract class VmapBase {
   /** Records a caller-visible area in the ledger. */
   protected issue(vpn: number, pages: number, reserved: number, block: VmArea['block'] = null): VmArea {
     const a = new VmArea(++this.ledger.allocs, vpn, pages, reserved, block);
-    this.ledger.live.set(a.id, a);
+    this.ledger.live.add(a);
     this.m.engine.counters.add(this.c.allocs);
     return a;
   }
 
   protected retire(a: VmArea): void {
-    if (!this.ledger.live.delete(a.id)) throw new VmapError(`free of area ${a.id} at page ${a.vpn}, not live`);
+    if (!this.ledger.live.delete(a)) throw new VmapError(`free of area ${a.id} at page ${a.vpn}, not live`);
     this.ledger.frees++;
     this.m.engine.counters.add(this.c.frees);
   }

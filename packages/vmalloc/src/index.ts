@@ -7,7 +7,7 @@ export { type LazyImpl, LazyVmap } from './lazy.js';
 export { LegacyVmap } from './legacy.js';
 export { BENCH, LAYOUT, MECHANISM, type MechanismParams, TEST_VMALLOC } from './params.js';
 export { VmapNodes } from './pools.js';
-export { type Reservation, type SplitCase, VmSpace } from './space.js';
+export { type SplitCase, VmSpace } from './space.js';
 export { TEST_CASES, type TestCase, UNMODELLED_BITS } from './test-cases.js';
 export {
   runTestVmalloc,
@@ -22,6 +22,7 @@ export {
   IMPLS,
   type ImplName,
   type Ledger,
+  LiveAreas,
   VmArea,
   type Vmap,
   type VmapBlockRef,

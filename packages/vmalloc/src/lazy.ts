@@ -186,25 +186,25 @@ export class LazyVmap extends VmapBase {
     }
     t.spend(this.s.kmalloc, p.vmapAreaCycles);
     yield this.areaLock.lock(t);
-    const r = this.space.reserve(size, align);
+    const at = this.space.reserve(size, align);
     if (this.era === 2008) {
       // rbtree descent to vstart, then rb_next over every area (busy or lazy) below the hole found.
-      const passed = r === null ? this.space.busy.size : r.busyBelow;
+      const passed = at < 0 ? this.space.busy.size : this.space.busyBelow(at);
       this.walked(passed);
       t.spend(this.s.allocVa, log2(this.space.busy.size) * p.rbLevelCycles + passed * p.rbNextCycles);
     } else {
       const d = log2(this.space.free.size);
-      const extra = r?.split === 'no-edge' ? p.vmapAreaCycles : 0;
+      const extra = at >= 0 && this.space.lastSplit === 'no-edge' ? p.vmapAreaCycles : 0;
       t.spend(this.s.allocVa, d * (p.rbLevelCycles + p.augmentLevelCycles) + extra);
       if (nodes === null) t.spend(this.s.allocVa, log2(this.space.busy.size) * p.rbLevelCycles);
     }
     this.areaLock.unlock(t);
-    if (r === null) return -1;
+    if (at < 0) return -1;
     if (nodes !== null) {
-      this.homeOf.set(r.start, home);
-      yield* this.insertBusy(t, r.start);
+      this.homeOf.set(at, home);
+      yield* this.insertBusy(t, at);
     }
-    return r.start;
+    return at;
   }
 
   /** 2024: insert into the busy tree of the address's node. */

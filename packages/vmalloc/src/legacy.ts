@@ -21,19 +21,19 @@ export class LegacyVmap extends VmapBase {
   *alloc(t: Thread, pages: number, align = 1): Gen<VmArea> {
     t.spend(this.s.kmalloc, this.p.vmStructCycles);
     yield this.vmlist.writeLock(t);
-    const r = this.space.reserve(pages + this.guard, align);
-    const visited = (r === null ? this.space.busy.size : r.busyBelow) + 1;
+    const at = this.space.reserve(pages + this.guard, align);
+    const visited = (at < 0 ? this.space.busy.size : this.space.busyBelow(at)) + 1;
     this.walked(visited);
     t.spend(this.s.getArea, visited * this.p.listWalkCyclesPerArea);
     this.vmlist.writeUnlock(t);
-    if (r === null) throw this.failed(pages, align);
-    return this.issue(r.start, pages, pages + this.guard);
+    if (at < 0) throw this.failed(pages, align);
+    return this.issue(at, pages, pages + this.guard);
   }
 
   *free(t: Thread, a: VmArea): Gen {
     this.retire(a);
     yield this.vmlist.writeLock(t);
-    const visited = this.space.busy.rank(a.vpn) + 1;
+    const visited = this.space.busyBelow(a.vpn) + 1;
     this.walked(visited);
     t.spend(this.s.removeVm, visited * this.p.listWalkCyclesPerArea);
     this.unmapPtes(t, a);

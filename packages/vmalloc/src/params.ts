@@ -56,9 +56,13 @@ type Widen<T> = { [K in keyof T]: T[K] extends number ? number : T[K] };
 
 export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>>;
 
-/** The vmalloc range in virtual page numbers: 2.6.28 x86_64 VMALLOC_START (layout only; no cost depends on it). */
+/**
+ * Where the vmalloc range starts, in virtual page numbers (layout only; no cost depends on it). 64-bit: page 2^29,
+ * not x86_64's VMALLOC_START >> 12 (0xffffc2000000): page numbers below 2^30 stay small integers in the page
+ * table's Map, which keeps the emulator fast; only alignment beyond 2^29 pages behaves differently.
+ */
 export const LAYOUT = {
-  base64Vpn: 0xffffc2000000,
+  base64Vpn: 2 ** 29,
   /** i386: VMALLOC_START after the 896 MB direct map + 8 MB hole. [U] */
   base32Vpn: 0xf8800,
   /** First frame the workloads map (any frame works: the model never reads memory). */

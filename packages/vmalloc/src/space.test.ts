@@ -5,11 +5,15 @@ import { VmSpace } from './space.js';
 describe('VmSpace', () => {
   it('reserves lowest fit first, aligned, and reports the split case', () => {
     const s = new VmSpace(1000, 100);
-    expect(s.reserve(10)).toMatchObject({ start: 1000, end: 1010, busyBelow: 0, split: 'left-edge' });
-    expect(s.reserve(5, 8)).toMatchObject({ start: 1016, end: 1021, busyBelow: 1, split: 'no-edge' });
-    expect(s.reserve(6)).toMatchObject({ start: 1010, end: 1016, busyBelow: 1, split: 'fit' });
-    expect(s.reserve(79)).toMatchObject({ start: 1021, end: 1100, split: 'fit', busyBelow: 3 });
-    expect(s.reserve(1)).toBeNull();
+    const take = (size: number, align = 1) => {
+      const at = s.reserve(size, align);
+      return { at, below: at < 0 ? -1 : s.busyBelow(at), split: s.lastSplit };
+    };
+    expect(take(10)).toEqual({ at: 1000, below: 0, split: 'left-edge' });
+    expect(take(5, 8)).toEqual({ at: 1016, below: 1, split: 'no-edge' });
+    expect(take(6)).toEqual({ at: 1010, below: 1, split: 'fit' });
+    expect(take(79)).toEqual({ at: 1021, below: 3, split: 'fit' });
+    expect(s.reserve(1)).toBe(-1);
   });
 
   it('merges a released area with both neighbours', () => {
@@ -17,9 +21,12 @@ describe('VmSpace', () => {
     s.reserve(10);
     s.reserve(10);
     s.reserve(10);
-    expect(s.release(0).merged).toBe(0);
-    expect(s.release(20).merged).toBe(0);
-    expect(s.release(10).merged).toBe(2);
+    expect(s.release(0)).toBe(10);
+    expect(s.lastMerged).toBe(0);
+    s.release(20);
+    expect(s.lastMerged).toBe(0);
+    s.release(10);
+    expect(s.lastMerged).toBe(2);
     expect(s.free.toArray()).toEqual([[0, 30]]);
     expect(() => s.release(10)).toThrow(/no busy vmap area/);
   });
@@ -42,15 +49,15 @@ describe('VmSpace', () => {
             break;
           }
         }
-        const r = s.reserve(size, align);
-        expect(r?.start ?? -1).toBe(expectAt);
-        if (r !== null) {
-          used.fill(1, r.start - 64, r.end - 64);
-          live.push(r.start);
+        const at = s.reserve(size, align);
+        expect(at).toBe(expectAt);
+        if (at >= 0) {
+          used.fill(1, at - 64, at + size - 64);
+          live.push(at);
         }
       } else {
         const at = live.splice(size % live.length, 1)[0];
-        const { end } = s.release(at);
+        const end = s.release(at);
         used.fill(0, at - 64, end - 64);
       }
       const pages = [...s.busy.toArray(), ...s.free.toArray()].reduce((n, [a, b]) => n + b - a, 0);

@@ -6,21 +6,15 @@ import { IntervalSet } from './treap.js';
 /** How a reservation split the free block it came from (the four cases of the 2019 allocator). */
 export type SplitCase = 'fit' | 'left-edge' | 'right-edge' | 'no-edge';
 
-export interface Reservation {
-  start: number;
-  end: number;
-  /** Busy areas with a lower address: what a first-fit list walk from the start passes. */
-  busyBelow: number;
-  /** Free blocks with a lower address (free blocks a linear free-list walk would pass). */
-  freeBelow: number;
-  split: SplitCase;
-}
-
 export class VmSpace {
   readonly free = new IntervalSet();
   readonly busy = new IntervalSet();
   /** Pages in busy areas. */
   busyPages = 0;
+  /** How the last reservation split its free block. */
+  lastSplit: SplitCase = 'fit';
+  /** Free neighbours the last release merged with (0–2). */
+  lastMerged = 0;
 
   constructor(
     readonly base: number,
@@ -33,51 +27,57 @@ export class VmSpace {
     return this.base + this.pages;
   }
 
-  /** Lowest-address `size`-page range aligned to `align` pages within [lo, hi); null if none fits. */
-  reserve(size: number, align = 1, lo = this.base, hi = this.end): Reservation | null {
-    const f = this.free.lowestFit(size, align, lo, hi);
-    if (f === null) return null;
-    const { node, at } = f;
+  /** Lowest-address `size`-page range aligned to `align` pages within [lo, hi): its start, or −1. */
+  reserve(size: number, align = 1, lo = this.base, hi = this.end): number {
+    const node = this.free.lowestFit(size, align, lo, hi);
+    if (node === null) return -1;
+    const at = this.free.fitAt;
     const fs = node.start;
     const fe = node.end;
-    const freeBelow = this.free.rank(fs);
-    this.free.remove(fs);
     const left = at > fs;
     const right = at + size < fe;
-    if (left) this.free.insert(fs, at);
-    if (right) this.free.insert(at + size, fe);
-    const busyBelow = this.busy.rank(at);
+    if (left && right) {
+      this.free.resize(node, fs, at);
+      this.free.insert(at + size, fe);
+    } else if (left) this.free.resize(node, fs, at);
+    else if (right) this.free.resize(node, at + size, fe);
+    else this.free.remove(fs);
     this.busy.insert(at, at + size);
     this.busyPages += size;
-    const split: SplitCase = left ? (right ? 'no-edge' : 'right-edge') : right ? 'left-edge' : 'fit';
-    return { start: at, end: at + size, busyBelow, freeBelow, split };
+    this.lastSplit = left ? (right ? 'no-edge' : 'right-edge') : right ? 'left-edge' : 'fit';
+    return at;
   }
 
-  /** Releases the busy area starting at `start`; returns its end and how many neighbours it merged with. */
-  release(start: number): { end: number; merged: number; busyBelow: number } {
+  /** Busy areas below `vpn`: what a first-fit list walk from the start passes. */
+  busyBelow(vpn: number): number {
+    return this.busy.rank(vpn);
+  }
+
+  /** Releases the busy area starting at `start`; returns its end (the merges are in lastMerged). */
+  release(start: number): number {
     const b = this.busy.get(start);
     if (b === null) throw new RangeError(`no busy vmap area at page ${start}`);
     const end = b.end;
-    const busyBelow = this.busy.rank(start);
     this.busy.remove(start);
     this.busyPages -= end - start;
-    let s = start;
-    let e = end;
     let merged = 0;
     const prev = this.free.floor(start - 1);
-    if (prev !== null && prev.end === start) {
-      s = prev.start;
-      this.free.remove(prev.start);
-      merged++;
-    }
     const next = this.free.get(end);
-    if (next !== null) {
-      e = next.end;
+    const joinPrev = prev !== null && prev.end === start;
+    if (joinPrev && next !== null) {
+      const e = next.end;
       this.free.remove(end);
-      merged++;
-    }
-    this.free.insert(s, e);
-    return { end, merged, busyBelow };
+      this.free.resize(prev, prev.start, e);
+      merged = 2;
+    } else if (joinPrev) {
+      this.free.resize(prev, prev.start, end);
+      merged = 1;
+    } else if (next !== null) {
+      this.free.resize(next, start, next.end);
+      merged = 1;
+    } else this.free.insert(start, end);
+    this.lastMerged = merged;
+    return end;
   }
 
   isBusy(start: number): boolean {

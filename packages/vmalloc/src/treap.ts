@@ -9,9 +9,9 @@ export class Interval {
   n = 1;
   max: number;
   constructor(
-    readonly start: number,
+    public start: number,
     public end: number,
-    readonly pri: number,
+    public pri: number,
   ) {
     this.max = end - start;
   }
@@ -47,19 +47,59 @@ function merge(a: Interval | null, b: Interval | null): Interval | null {
   return b;
 }
 
-/** Splits into (start < key, start ≥ key). */
-function split(x: Interval | null, key: number): [Interval | null, Interval | null] {
-  if (x === null) return [null, null];
-  if (x.start < key) {
-    const [a, b] = split(x.right, key);
-    x.right = a;
-    pull(x);
-    return [x, b];
-  }
-  const [a, b] = split(x.left, key);
-  x.left = b;
+function rotRight(x: Interval): Interval {
+  const l = x.left as Interval;
+  x.left = l.right;
   pull(x);
-  return [a, x];
+  l.right = x;
+  pull(l);
+  return l;
+}
+
+function rotLeft(x: Interval): Interval {
+  const r = x.right as Interval;
+  x.right = r.left;
+  pull(x);
+  r.left = x;
+  pull(r);
+  return r;
+}
+
+function ins(x: Interval | null, node: Interval): Interval {
+  if (x === null) return node;
+  if (node.start < x.start) {
+    const l = ins(x.left, node);
+    x.left = l;
+    if (l.pri > x.pri) return rotRight(x);
+  } else {
+    const r = ins(x.right, node);
+    x.right = r;
+    if (r.pri > x.pri) return rotLeft(x);
+  }
+  pull(x);
+  return x;
+}
+
+/** Re-pulls the path from `x` down to the node starting at `key` (after that node's bounds changed). */
+function fix(x: Interval | null, key: number): void {
+  if (x === null) return;
+  if (key < x.start) fix(x.left, key);
+  else if (key > x.start) fix(x.right, key);
+  pull(x);
+}
+
+let removed: Interval | null = null;
+
+function del(x: Interval | null, start: number): Interval | null {
+  if (x === null) return null;
+  if (start < x.start) x.left = del(x.left, start);
+  else if (start > x.start) x.right = del(x.right, start);
+  else {
+    removed = x;
+    return merge(x.left, x.right);
+  }
+  pull(x);
+  return x;
 }
 
 export function alignUp(x: number, align: number): number {
@@ -69,6 +109,9 @@ export function alignUp(x: number, align: number): number {
 export class IntervalSet {
   root: Interval | null = null;
   private seed = 0x9e3779b9;
+  private readonly spare: Interval[] = [];
+  /** The aligned start found by the last lowestFit. */
+  fitAt = 0;
 
   get size(): number {
     return this.root?.n ?? 0;
@@ -84,19 +127,37 @@ export class IntervalSet {
   }
 
   insert(start: number, end: number): Interval {
-    const node = new Interval(start, end, this.nextPri());
-    const [a, b] = split(this.root, start);
-    this.root = merge(merge(a, node), b);
+    const spare = this.spare.pop();
+    let node: Interval;
+    if (spare === undefined) node = new Interval(start, end, this.nextPri());
+    else {
+      node = spare;
+      node.start = start;
+      node.end = end;
+      node.pri = this.nextPri();
+      node.n = 1;
+      node.max = end - start;
+    }
+    this.root = ins(this.root, node);
     return node;
   }
 
-  /** Removes the interval starting at `start`; returns it, or null. */
-  remove(start: number): Interval | null {
-    const [a, rest] = split(this.root, start);
-    const [mid, b] = split(rest, start + 1);
-    this.root = merge(a, b);
-    if (mid !== null) mid.left = mid.right = null;
-    return mid;
+  /** Removes the interval starting at `start`; false if there is none. The node is recycled. */
+  remove(start: number): boolean {
+    removed = null;
+    this.root = del(this.root, start);
+    const r = removed as Interval | null;
+    if (r === null) return false;
+    r.left = r.right = null;
+    if (this.spare.length < 1024) this.spare.push(r);
+    return true;
+  }
+
+  /** Changes a node's bounds in place; the caller keeps it between its neighbours (order unchanged). */
+  resize(node: Interval, start: number, end: number): void {
+    node.start = start;
+    node.end = end;
+    fix(this.root, start);
   }
 
   /** The interval starting exactly at `start`. */
@@ -161,11 +222,13 @@ export class IntervalSet {
   }
 
   /**
-   * The lowest interval that holds `need` pages from an `align`-aligned start within [lo, hi); returns the
-   * interval and the aligned start, or null.
+   * The lowest interval that holds `need` pages from an `align`-aligned start within [lo, hi), or null; the
+   * aligned start is left in `fitAt`.
    */
-  lowestFit(need: number, align: number, lo: number, hi: number): { node: Interval; at: number } | null {
-    return fit(this.root, need, align, lo, hi);
+  lowestFit(need: number, align: number, lo: number, hi: number): Interval | null {
+    const node = fit(this.root, need, align, lo, hi);
+    if (node !== null) this.fitAt = alignUp(Math.max(node.start, lo), align);
+    return node;
   }
 
   /** Every interval in address order (tests, reports). */
@@ -182,13 +245,7 @@ export class IntervalSet {
   }
 }
 
-function fit(
-  x: Interval | null,
-  need: number,
-  align: number,
-  lo: number,
-  hi: number,
-): { node: Interval; at: number } | null {
+function fit(x: Interval | null, need: number, align: number, lo: number, hi: number): Interval | null {
   if (x === null || x.max < need) return null;
   if (x.start >= hi) return fit(x.left, need, align, lo, hi);
   if (x.end <= lo) return fit(x.right, need, align, lo, hi);
@@ -196,7 +253,7 @@ function fit(
   if (l !== null) return l;
   if (x.end - x.start >= need) {
     const at = alignUp(Math.max(x.start, lo), align);
-    if (at + need <= Math.min(x.end, hi)) return { node: x, at };
+    if (at + need <= Math.min(x.end, hi)) return x;
   }
   return fit(x.right, need, align, lo, hi);
 }

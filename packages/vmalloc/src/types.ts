@@ -10,6 +10,8 @@ export type ImplName = (typeof IMPLS)[number];
 export class VmArea {
   /** Frame mapped at `vpn` (the rest follow consecutively), or −1 while unmapped. */
   pfn = -1;
+  /** Index in the ledger's live list (−1 once freed). */
+  slot = -1;
   constructor(
     /** Ledger id: allocation number, from 1. */
     readonly id: number,
@@ -77,11 +79,41 @@ export interface Vmap {
   readonly ledger: Ledger;
 }
 
+/** The caller-visible areas not yet freed: O(1) add and delete without hashing (swap with the last). */
+export class LiveAreas {
+  private readonly items: VmArea[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  add(a: VmArea): void {
+    a.slot = this.items.length;
+    this.items.push(a);
+  }
+
+  delete(a: VmArea): boolean {
+    const i = a.slot;
+    if (i < 0 || this.items[i] !== a) return false;
+    const last = this.items.pop() as VmArea;
+    if (last !== a) {
+      this.items[i] = last;
+      last.slot = i;
+    }
+    a.slot = -1;
+    return true;
+  }
+
+  values(): IterableIterator<VmArea> {
+    return this.items.values();
+  }
+}
+
 export interface Ledger {
   allocs: number;
   frees: number;
   /** Caller-visible areas not yet freed. */
-  live: Map<number, VmArea>;
+  live: LiveAreas;
   /** Pages freed lazily and not yet purged. */
   lazyPages: number;
 }

@@ -41,6 +41,7 @@ export const vmcoreImageCommand: CommandModule = {
     cmd.option('--mean-run-pages <n>', 'fragmentation: mean run length in pages for every class');
     cmd.option('--cpus <n>', 'CPUs of the crashed machine: one NT_PRSTATUS note each (default: 2)');
     cmd.option('--seed <n>', 'seed of the composition and the page contents (default: 1)');
+    cmd.addHelpText('after', '\n--out FILE (required) names the vmcore to write; the summary goes to stdout.');
   },
   async execute(opts: RawOptions): Promise<ResultDocument> {
     if (opts.out === undefined || String(opts.out).trim() === '')

@@ -44,10 +44,33 @@ function args(s: string): string[] {
   return out;
 }
 
+const UNFINISHED = /^(\d+)\s+(.*) <unfinished \.\.\.>$/;
+const RESUMED = /^(\d+)\s+<\.\.\. \w+ resumed>\s?(.*)$/;
+
+/** With -f, a call interrupted by another thread's is split into "<unfinished ...>" and "<... resumed>" lines. */
+function* joinResumed(lines: string[]): Generator<string> {
+  const pending = new Map<string, string>();
+  for (const line of lines) {
+    const u = UNFINISHED.exec(line);
+    if (u) {
+      pending.set(u[1], `${u[1]} ${u[2]}`);
+      continue;
+    }
+    const r = RESUMED.exec(line);
+    if (r) {
+      const head = pending.get(r[1]);
+      pending.delete(r[1]);
+      if (head !== undefined) yield `${head}${r[2]}`;
+      continue;
+    }
+    yield line;
+  }
+}
+
 export function countFileSyscalls(trace: string, path: string): FileSyscalls {
   const counts: FileSyscalls = { mmap: 0, munmap: 0, read: 0, pread64: 0, lseek: 0 };
   const mapped = new Set<string>();
-  for (const line of trace.split('\n')) {
+  for (const line of joinResumed(trace.split('\n'))) {
     const m = CALL.exec(line);
     if (!m) continue;
     const [, name, rawArgs, ret] = m;

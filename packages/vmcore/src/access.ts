@@ -69,56 +69,38 @@ export class VmcoreAccess {
       }
       return;
     }
-    // LRU kinds: the table pages are touched between every two mem_map pages, so they stay cached.
-    this.access(pinFrom, pinPages, pinEnd);
     if (this.kind === 'lru') {
-      const pin = this.find(pinFrom);
+      // Window by window: the walk's table pages, then as many mem_map pages as the window holds.
       let p = pfn;
       const to = pfn + pages;
       while (p < to) {
+        this.mapPages(pinFrom, pinFrom + pinPages, pinEnd);
+        this.mapPages(p, p + 1, loadEnd);
         const i = this.find(p);
-        const stepEnd = i >= 0 ? Math.min(to, this.end[i]) : Math.min(to, p + this.windowPages, loadEnd);
-        this.mapPages(p, stepEnd, loadEnd);
-        if (pin >= 0 && this.start[pin] === pinFrom) this.used[pin] = ++this.clock;
-        p = stepEnd;
+        p = Math.min(to, this.end[i]);
       }
       return;
     }
-    // 'read': the mem_map pages miss unless cached; afterwards the cache holds the table pages (most recent)
-    // and the last mem_map pages.
-    let cached = 0;
-    for (let i = 0; i < this.n; i++) {
-      const s = this.start[i];
-      if (s >= pfn && s < pfn + pages && !(s >= pinFrom && s < pinFrom + pinPages)) cached++;
-    }
-    const misses = pages - cached;
-    this.c.read += misses;
-    this.c.lseek += misses;
-    const keep = Math.min(pages, this.start.length - pinPages);
-    for (let q = pfn + pages - keep; q < pfn + pages; q++) {
-      let i = this.find(q);
-      if (i < 0) {
-        i = this.victim();
-        this.start[i] = q;
-        this.end[i] = q + 1;
-      }
-      this.used[i] = ++this.clock;
-    }
-    for (let q = pinFrom; q < pinFrom + pinPages; q++) {
-      const i = this.find(q);
-      if (i >= 0) this.used[i] = ++this.clock;
+    // 'read': page by page (the table pages stay cached; the mem_map pages mostly miss).
+    for (let q = pfn; q < pfn + pages; q++) {
+      this.readPages(pinFrom, pinPages);
+      this.readPages(q, 1);
     }
   }
 
   /** Header and note reads: plain lseek + read() of the file, outside the cache. */
-  fileReads(n: number): void {
+  fileReads(n: number, lseeks = n): void {
     this.c.read += n;
-    this.c.lseek += n;
+    this.c.lseek += lseeks;
   }
 
+  /** The most recently used entry holding pfn (cache.c searches from the most recent), or −1. */
   private find(pfn: number): number {
-    for (let i = 0; i < this.n; i++) if (pfn >= this.start[i] && pfn < this.end[i]) return i;
-    return -1;
+    let best = -1;
+    for (let i = 0; i < this.n; i++) {
+      if (pfn >= this.start[i] && pfn < this.end[i] && (best < 0 || this.used[i] > this.used[best])) best = i;
+    }
+    return best;
   }
 
   private victim(): number {

@@ -70,8 +70,14 @@ export function buildImage(o: BuildImageOptions): VmcoreImage {
   const mmPages = memMapPages(o.arch, lay.maxPfn, lay.memMapAlignPages);
   const mmStart =
     Math.floor((biggest.startPfn + biggest.pages - mmPages) / lay.memMapAlignPages) * lay.memMapAlignPages;
-  const kLoad = lay.loads.find((r) => lay.kernelImagePfn >= r.startPfn && lay.kernelImagePfn < r.startPfn + r.pages);
-  if (!kLoad || mmStart < biggest.startPfn) {
+  let kPfn = lay.kernelImagePfn;
+  let kLoad = lay.loads.find((r) => kPfn >= r.startPfn && kPfn < r.startPfn + r.pages);
+  if (!kLoad || (kLoad === biggest && kPfn + IMAGE.minKernelImagePages > mmStart)) {
+    // Small memory: the kernel goes to the start of the main range instead of its usual address.
+    kLoad = biggest;
+    kPfn = biggest.startPfn;
+  }
+  if (mmStart < biggest.startPfn || kPfn + IMAGE.minKernelImagePages > mmStart) {
     throw new RangeError(`memory of ${o.memBytes} bytes is too small for a kernel image and a mem_map`);
   }
   const kEnd = kLoad === biggest ? mmStart : kLoad.startPfn + kLoad.pages;
@@ -80,10 +86,10 @@ export function buildImage(o: BuildImageOptions): VmcoreImage {
     Math.floor(IMAGE.kernelImageBytes / o.arch.pageBytes),
     Math.floor(comp.fractions.kernel * total) - mmPages,
   );
-  const kPages = Math.min(kEnd - lay.kernelImagePfn, Math.max(IMAGE.minKernelImagePages, wantK));
+  const kPages = Math.min(kEnd - kPfn, Math.max(IMAGE.minKernelImagePages, wantK));
   if (kPages < IMAGE.minKernelImagePages) throw new RangeError(`no room for a kernel image below the mem_map`);
   const fixed: PfnRange[] = [
-    { startPfn: lay.kernelImagePfn, pages: kPages },
+    { startPfn: kPfn, pages: kPages },
     { startPfn: mmStart, pages: mmPages },
   ].sort((a, b) => a.startPfn - b.startPfn);
   const budgets = splitBudgets(comp, total, kPages + mmPages);
@@ -129,8 +135,8 @@ export function buildImage(o: BuildImageOptions): VmcoreImage {
     holes: lay.holes,
     maxPfn: lay.maxPfn,
     totalPages: total,
-    kernelImage: { startPfn: lay.kernelImagePfn, pages: kPages },
-    kernelDataPfn: lay.kernelImagePfn,
+    kernelImage: { startPfn: kPfn, pages: kPages },
+    kernelDataPfn: kPfn,
     memMap: { startPfn: mmStart, pages: mmPages, structPageBytes: o.arch.structPageBytes, structs: lay.maxPfn },
     runCount: g.count,
     runPages: g.pages.subarray(0, g.count),

@@ -1,8 +1,9 @@
 // A makedumpfile model: which pages of /proc/vmcore it touches, in which order, and through which system calls.
-// kdump-compressed output: headers, kernel analysis (VMCOREINFO symbols through readmem), mem_map walks in chunks
-// of 512 struct pages (each page of them after a page-table walk), then every page kept in the bitmap is read,
-// zero-checked if bit 1 is set, and written. 1.5.7 runs cyclic with a counting pass (get_num_dumpable_cyclic)
-// before the writing cycles; 1.7 keeps the whole bitmap (non-cyclic) when --cyclic-buffer allows it.
+// kdump-compressed output: headers, notes and the kernel's init page-table walk with read(); at -d ≥ 2 the
+// mem_map in chunks of 512 struct pages (each page of them after a vmemmap page-table walk through the cache),
+// once to count dumpable pages and once per writing cycle (--cyclic-buffer sizes the cycles); then every page kept
+// in the bitmap is read once, zero-checked if bit 1 is set, and written. How the reads reach the file: access.ts.
+// Observed 1.7.2 behaviour (elf/makedumpfile-1.7.2-observed.md) is reproduced call for call on x86_64 images.
 // ELF output (-E) reads page data with read() even in mmap mode (observed 1.7.2).
 
 import { type AccessKind, type FileCounts, VmcoreAccess } from './access.js';
@@ -15,7 +16,7 @@ import {
   PAGE_CLASSES,
 } from './classes.js';
 import type { VmcoreImage } from './image.js';
-import { MAKEDUMPFILE } from './params.js';
+import { IMAGE, MAKEDUMPFILE } from './params.js';
 import { forEachRun } from './runs.js';
 
 export const MAKEDUMPFILE_VERSIONS = ['1.5.7', '1.7'] as const;
@@ -82,7 +83,6 @@ export function simulateMakedumpfile(img: VmcoreImage, o: DumpOptions): DumpCoun
   const dataFile = accessKind(o, true) === file.kind ? file : new VmcoreAccess('read', M.cacheEntries, windowPages);
   const level = o.dumpLevel;
   const needMemMap = (level & ~1) !== 0 || o.hwpoison === true;
-  const analysis = needMemMap || o.version === '1.7';
   const out: DumpCounts = {
     vmcore: file.c,
     syscalls: { mmap: 0, munmap: 0, read: 0, lseek: 0, write: 0 },
@@ -104,28 +104,46 @@ export function simulateMakedumpfile(img: VmcoreImage, o: DumpOptions): DumpCoun
   };
   const kd = img.kernelDataPfn;
   const kdEnd = loadEndOf(kd);
+  // Headers, notes, the init page-table walk and the PT_NOTE: read() outside the cache in every mode.
+  file.fileReads(M.fixedReads, M.fixedReads - M.fixedReadsWithoutLseek);
 
-  file.fileReads(M.headerReads);
-  if (analysis) {
-    file.access(kd, M.kernelDataPages, kdEnd);
-    out.readmemCalls += M.kernelDataPages;
-    out.copiedPages += M.kernelDataPages;
+  if (needMemMap && file.kind === 'lru') {
+    // Observed 1.7.2: filtering first maps the first PT_LOAD's first window outside the cache; it is never
+    // used again nor unmapped (one more mapping than the cache holds at exit).
+    const l0 = img.loads[0];
+    file.c.mmap += M.filterProbeMaps17;
+    file.c.mmapPages += M.filterProbeMaps17 * Math.min(windowPages, l0.pages);
   }
 
   const mm = img.memMap;
   const mmEnd = loadEndOf(mm.startPfn);
   const chunk = M.memMapChunkStructs;
+  const skipped = needMemMap ? skippedChunks(img, chunk) : new Float64Array(0);
+  const pin = kd + M.translationTableOffsetPages;
+  const pagesOf = (c0: number, c1: number): [number, number] => [
+    mm.startPfn + Math.floor((c0 * chunk * mm.structPageBytes) / page),
+    mm.startPfn + Math.ceil((Math.min(c1 * chunk, mm.structs) * mm.structPageBytes) / page),
+  ];
   const walk = (a: number, b: number) => {
-    // Struct pages of pfns [a, b) in chunks of 512; the chunk reads cover whole pages of the mem_map.
+    // Struct pages of pfns [a, b) in chunks of 512, skipping chunks wholly inside a free buddy block past its
+    // head (the walk jumps pfn += 2^order); consecutive chunks' pages are read as one sequential range.
     const first = Math.floor(a / chunk);
-    const last = Math.ceil(b / chunk);
-    const p0 = mm.startPfn + Math.floor((first * chunk * mm.structPageBytes) / page);
-    const p1 = mm.startPfn + Math.ceil((Math.min(last * chunk, mm.structs) * mm.structPageBytes) / page);
-    file.accessTranslated(p0, p1 - p0, mmEnd, kd, M.translationPages, kdEnd);
-    out.readmemCalls += last - first;
-    out.translations += p1 - p0;
-    out.copiedPages += p1 - p0;
-    out.structPages += Math.min(last * chunk, mm.structs) - first * chunk;
+    const last = Math.ceil(Math.min(b, mm.structs) / chunk);
+    let k = lowerBound(skipped, first);
+    let c = first;
+    while (c < last) {
+      const next = k < skipped.length && skipped[k] < last ? skipped[k] : last;
+      if (next > c) {
+        const [p0, p1] = pagesOf(c, next);
+        file.accessTranslated(p0, p1 - p0, mmEnd, pin, M.translationPages, kdEnd);
+        out.readmemCalls += next - c;
+        out.translations += p1 - p0;
+        out.copiedPages += p1 - p0;
+        out.structPages += Math.min(next * chunk, mm.structs) - c * chunk;
+      }
+      c = next + 1;
+      k++;
+    }
     out.memMapWalks++;
   };
 
@@ -173,16 +191,17 @@ export function simulateMakedumpfile(img: VmcoreImage, o: DumpOptions): DumpCoun
   const cycles: [number, number][] = [];
   for (let a = 0; a < img.maxPfn; a += perCycle) cycles.push([a, Math.min(img.maxPfn, a + perCycle)]);
   out.cycles = cycles.length;
-  const cyclic = o.version === '1.5.7' || cycles.length > 1;
   if (format === 'elf' && zeroBit) {
     // ELF program headers need the final segments first: a pass finds the zero pages (exclude_zero_pages) [U].
     if (needMemMap) for (const [a, b] of cycles) walk(a, b);
     for (const [a, b] of cycles) data(a, b, false);
-  } else if (needMemMap && cyclic && format === 'kdump') {
-    for (const [a, b] of cycles) walk(a, b); // get_num_dumpable_cyclic
+  } else if (needMemMap && format === 'kdump') {
+    // Both versions count dumpable pages in a pass of their own before writing (observed 1.7.2: two walks
+    // even with one cycle).
+    for (const [a, b] of cycles) walk(a, b);
   }
-  for (const [i, [a, b]] of cycles.entries()) {
-    if (needMemMap && (cyclic || i === 0)) walk(a, b);
+  for (const [a, b] of cycles) {
+    if (needMemMap) walk(a, b);
     data(a, b, true);
   }
 
@@ -214,6 +233,40 @@ export function simulateMakedumpfile(img: VmcoreImage, o: DumpOptions): DumpCoun
     write: writes,
   };
   return out;
+}
+
+/** Chunk indices (sorted) whose struct pages all belong to buddy-block tails: never read by the walk. */
+export function skippedChunks(img: VmcoreImage, chunk: number): Float64Array {
+  const block = 2 ** IMAGE.maxOrder;
+  if (block <= chunk) return new Float64Array(0);
+  let out = new Float64Array(1024);
+  let n = 0;
+  forEachRun(img, (s, len, code) => {
+    if (code !== CLASS_CODE.free) return;
+    // The buddy decomposition of a free run holds every max-order-aligned block lying wholly inside it.
+    for (let b = Math.ceil(s / block) * block; b + block <= s + len; b += block) {
+      for (let c = (b + chunk) / chunk; c < (b + block) / chunk; c++) {
+        if (n === out.length) {
+          const g = new Float64Array(n * 2);
+          g.set(out);
+          out = g;
+        }
+        out[n++] = c;
+      }
+    }
+  });
+  return out.subarray(0, n);
+}
+
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The prediction part B's interop test compares with strace: calls on the vmcore file only. */

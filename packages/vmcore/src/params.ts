@@ -85,28 +85,40 @@ export const MAKEDUMPFILE = sourced({
   mapRegionBytes: [4 * MiB, 'makedumpfile MAP_REGION = 4 MiB (kernel-mechanisms.md; observed 1.7.2)'],
   cacheEntries: [8, 'makedumpfile cache.c: 8 entries (kernel-mechanisms.md)'],
   memMapChunkStructs: [512, 'PGMM_CACHED = 512 struct pages per mem_map read (kernel-mechanisms.md)'],
-  headerReads: [
-    16,
-    '[U] observed 1.7.2: "~20" vmcore reads besides pages; 16 of them read the ELF header, program headers and ' +
-      'notes with read(), the rest are the kernel-data pages below',
+  fixedReads: [
+    25,
+    'observed 1.7.2 (elf/makedumpfile-1.7.2-observed.md): 18 reads of ELF metadata, the first data page, 5 ' +
+      'page-table/utsname reads before mmap is set up, the PT_NOTE when the header is written — read() in every mode',
   ],
-  kernelDataPages: [
-    4,
-    '[U] kernel analysis reads 4 pages through readmem: init_uts_ns, the mem_map pointer, and 2 table pages',
-  ],
+  fixedReadsWithoutLseek: [3, 'observed 1.7.2: 3 note header/name pairs are read without an lseek between them'],
   translationPages: [
-    3,
-    '[U] vaddr_to_paddr of a vmemmap address reads 3 table pages (pgd, pud, pmd; 2 MiB vmemmap pages)',
+    2,
+    'observed 1.7.2: filtering reads 2 table pages through the cache (PUD and PMD of vmemmap; the PGD entry is ' +
+      'known from the first walk) before the mem_map',
+  ],
+  translationTableOffsetPages: [
+    6,
+    'kernel data block layout shared with the ELF writer (elf/kernel-layout.ts): PUD-vmemmap and PMD-vmemmap are ' +
+      'its pages 6 and 7',
+  ],
+  filterProbeMaps17: [
+    1,
+    'observed 1.7.2: at -d ≥ 2 one mapping of the first PT_LOAD is made before filtering, outside the cache',
+  ],
+  memMapWalks17: [
+    2,
+    'observed 1.7.2: at -d ≥ 2 the mem_map is walked twice (a counting pass before the header, then the writing ' +
+      'cycle), even with one cycle',
   ],
   processMmaps157: [34, 'calibrated: seed 001 non-mmap -d 0 mmap count 34 (library loading, malloc)'],
   processMunmaps157: [3, 'calibrated: seed 001 non-mmap -d 0 munmap count 3'],
   processReads157: [
-    149,
-    'calibrated: seed 001 mmap -d 0 read count 165, less the 16 vmcore header reads (other files: libraries, /proc)',
+    140,
+    'calibrated: seed 001 mmap -d 0 read count 165, less the 25 fixed vmcore reads (other files: libraries, /proc)',
   ],
   processMmaps17: [34, '[U] as 1.5.7 (seed 001): the process outside the vmcore; the interop test counts per file'],
   processMunmaps17: [3, '[U] as 1.5.7 (seed 001)'],
-  processReads17: [149, '[U] as 1.5.7 (seed 001)'],
+  processReads17: [140, '[U] as 1.5.7 (seed 001)'],
   pageDescBytes: [24, 'kdump-compressed page_desc: offset 8 + size 4 + flags 4 + page_flags 8 bytes'],
   writeBufferBytes: [
     4096,

@@ -4,6 +4,7 @@ import { checkpointCommand } from './checkpoint.js';
 import { rmapForkCommand } from './rmap-fork.js';
 import { testVmallocCommand } from './test-vmalloc.js';
 import { vmapBenchCommand } from './vmap-bench.js';
+import { vmcoreDumpCommand } from './vmcore-dump.js';
 import { vmcoreImageCommand } from './vmcore-image.js';
 
 export const COMMANDS: CommandModule[] = [
@@ -11,5 +12,6 @@ export const COMMANDS: CommandModule[] = [
   vmapBenchCommand,
   testVmallocCommand,
   rmapForkCommand,
+  vmcoreDumpCommand,
   vmcoreImageCommand,
 ];

@@ -5,6 +5,8 @@ import { engineFigures } from './engine.js';
 import { highmemFigures } from './highmem.js';
 import { rmapFigures } from './rmap.js';
 import { vmallocFigures } from './vmalloc.js';
+import { vmcoreFigures } from './vmcore.js';
+import { vmcoreImageFigures } from './vmcore-image.js';
 
 export const FIGURES: Figure[] = [
   ...engineFigures,
@@ -12,4 +14,6 @@ export const FIGURES: Figure[] = [
   ...highmemFigures,
   ...rmapFigures,
   ...vmallocFigures,
+  ...vmcoreFigures,
+  ...vmcoreImageFigures,
 ];

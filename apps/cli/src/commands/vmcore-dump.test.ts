@@ -1,0 +1,77 @@
+import { ResultDocumentSchema } from '@kmemsim/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../framework/program.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err += String(s);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('kmemsim vmcore-dump', () => {
+  it('seed 001: one run per access × dump level, counters.syscalls in the JSON', async () => {
+    const args = ['vmcore-dump', '--arch', 's390', '--mem', '1.5GiB', '--dump-level', '0,31'];
+    const r = await cli([...args, '--access', 'read,mmap', '--makedumpfile', '1.5.7', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = ResultDocumentSchema.parse(JSON.parse(r.out));
+    expect(doc.runs.map((x) => x.variant)).toEqual([
+      { access: 'read', dump_level: 0 },
+      { access: 'read', dump_level: 31 },
+      { access: 'mmap', dump_level: 0 },
+      { access: 'mmap', dump_level: 31 },
+    ]);
+    expect(doc.runs[2].counters.syscalls).toMatchObject({ mmap: 482, read: 165 });
+    expect(doc.runs[0].counters.syscalls).toMatchObject({ mmap: 34, munmap: 3, read: 458_917 });
+    const again = await cli([...args, '--access', 'read,mmap', '--makedumpfile', '1.5.7', '--format', 'json']);
+    expect(again.out).toBe(r.out);
+  });
+
+  it('prints a table with a perf report per run', async () => {
+    const r = await cli([
+      'vmcore-dump',
+      '--arch',
+      'x86_64',
+      '--mem',
+      '64MiB',
+      '--access',
+      'mmap',
+      '--dump-level',
+      '31',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/perf report/);
+    expect(r.out).toMatch(/remap_pfn_range|readmem/);
+  });
+
+  it('bad input: one line naming the flag, exit 2', async () => {
+    for (const bad of [
+      ['--dump-level', '32'],
+      ['--access', 'pread'],
+      ['--makedumpfile', '1.6'],
+      ['--profile', 'laptop'],
+      ['--fractions', 'kernel=2'],
+      ['--mem', '1MiB'],
+    ]) {
+      const r = await cli(['vmcore-dump', '--mem', '64MiB', ...bad]);
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(bad[0]);
+    }
+  });
+});

@@ -65,9 +65,14 @@ export class LazyVmap extends VmapBase {
   // ---- the interface ----
 
   *alloc(t: Thread, pages: number, align = 1): Gen<VmArea> {
-    if (this.impl === 'percpu') return yield* this.ramAlloc(t, pages);
+    if (this.impl === 'percpu') {
+      if (pages <= this.blocks.maxAlloc) return yield* this.blocks.alloc(t, pages);
+      return yield* this.ramAlloc(t, pages);
+    }
     t.spend(this.s.kmalloc, this.p.vmStructCycles);
-    const at = yield* this.reserve(t, pages + this.guard, align);
+    // The first attempt inline (one generator level less on the hot path); reserve() purges and retries.
+    let at = yield* this.reserveOnce(t, pages + this.guard, align);
+    if (at < 0) at = yield* this.reserve(t, pages + this.guard, align);
     if (at < 0) throw this.failed(pages, align);
     if (this.vmlist !== null) {
       yield this.vmlist.writeLock(t);
@@ -86,7 +91,12 @@ export class LazyVmap extends VmapBase {
       return;
     }
     this.retire(a);
-    yield* this.findArea(t, a.vpn);
+    if (this.nodes === null) {
+      // find_vmap_area, inline on the hot path
+      yield this.areaLock.lock(t);
+      t.spend(this.s.findVa, log2(this.space.busy.size) * this.p.rbLevelCycles);
+      this.areaLock.unlock(t);
+    } else yield* this.findArea(t, a.vpn);
     if (this.vmlist !== null && this.vmlistAreas.get(a.vpn) !== null) {
       yield this.vmlist.writeLock(t);
       const visited = this.vmlistAreas.rank(a.vpn) + 1;
@@ -96,7 +106,10 @@ export class LazyVmap extends VmapBase {
       this.vmlist.writeUnlock(t);
     }
     this.unmapPtes(t, a);
-    yield* this.lazyFree(t, a.vpn, a.reserved);
+    if (this.nodes === null && !this.faults.reuseBeforeFlush) {
+      t.spend(this.s.lazy, this.p.lazyMarkCycles);
+      if (this.noteLazy(t, a.vpn, a.reserved)) yield* this.purgeIfDue(t);
+    } else yield* this.lazyFree(t, a.vpn, a.reserved);
   }
 
   *mapRam(t: Thread, pfn: number, pages: number): Gen<VmArea> {
@@ -167,7 +180,7 @@ export class LazyVmap extends VmapBase {
     }
   }
 
-  private *reserveOnce(t: Thread, size: number, align: number): Gen<number> {
+  *reserveOnce(t: Thread, size: number, align: number): Gen<number> {
     const p = this.p;
     const nodes = this.nodes;
     const home = nodes === null ? -1 : nodes.home(t.cpu);
@@ -251,6 +264,11 @@ export class LazyVmap extends VmapBase {
       t.spend(this.s.lazy, this.p.lazyMarkCycles);
       lock.unlock(t);
     } else t.spend(this.s.lazy, this.p.lazyMarkCycles);
+    if (this.noteLazy(t, vpn, pages)) yield* this.purgeIfDue(t);
+  }
+
+  /** Adds a lazy area to vmap_lazy_nr; true if a purge is due (over the limit, or set_iounmap_nonlazy). */
+  private noteLazy(t: Thread, vpn: number, pages: number): boolean {
     // atomic_add on vmap_lazy_nr: its cache line moves if another CPU touched it last.
     if (this.lazyNrCpu !== t.cpu) {
       if (this.lazyNrCpu !== -1) t.spend(this.s.lazy, this.m.arch.costs.cacheLineTransferCycles);
@@ -261,6 +279,10 @@ export class LazyVmap extends VmapBase {
     this.lazyNr += pages;
     this.ledger.lazyPages += pages;
     this.m.engine.counters.add(this.k.lazyFrees);
+    return this.nonlazy || this.lazyNr > this.lazyMaxPages;
+  }
+
+  private *purgeIfDue(t: Thread): Gen {
     if (this.nonlazy) {
       this.nonlazy = false;
       yield* this.purge(t);

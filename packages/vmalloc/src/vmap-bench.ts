@@ -40,7 +40,8 @@ export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
       e.spawn(cpu, `vmap-bench/${cpu}`, function* (t) {
         const pfn0 = LAYOUT.pfnBase + cpu * 2 * n;
         for (let i = 0; i < o.iterations; i++) {
-          const a = yield* v.vmap(t, pfn0 + (i & 1) * n, n);
+          const a = yield* v.alloc(t, n);
+          v.map(t, a, pfn0 + (i & 1) * n);
           for (let p = 0; p < n; p++) m.touch(t, a.vpn + p, touchSym);
           t.spend(touchSym, touch);
           yield* v.free(t, a);

@@ -76,6 +76,13 @@ describe('buildImage', () => {
     expect(img.runCount).toBeLessThan(2000);
   });
 
+  it('struct page size per era: 56-byte struct pages shrink the mem_map', () => {
+    const img = buildImage({ arch: x86_64, memBytes: 1024 * MiB, seed: 1, structPageBytes: 56 });
+    // 262,241 × 56 B = 3,585.3 pages → 3,586, rounded up to 2 MiB: 4,096.
+    expect(img.memMap).toMatchObject({ pages: 4096, structPageBytes: 56 });
+    expect(() => buildImage({ arch: x86_64, memBytes: 64 * MiB, structPageBytes: 3 })).toThrow(/struct page/);
+  });
+
   it('rejects a memory too small for a kernel and a mem_map', () => {
     expect(() => buildImage({ arch: x86_64, memBytes: 64 * 1024 })).toThrow(/too small/);
   });

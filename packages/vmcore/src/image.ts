@@ -18,6 +18,8 @@ export interface BuildImageOptions {
   seed?: number;
   /** Representation budget; fragmentation is coarsened (and says so) beyond it. */
   maxRuns?: number;
+  /** sizeof(struct page) of the crashed kernel's era, if not the arch profile's (e.g. 56 for 2.6-era x86_64). */
+  structPageBytes?: number;
 }
 
 export interface MemMap {
@@ -62,7 +64,10 @@ export const INDEX_STRIDE = 256;
 const MAX_RUN = 2 ** 31;
 
 /** Builds an image: fixed kernel image and mem_map, the rest filled with runs drawn to the composition exactly. */
-export function buildImage(o: BuildImageOptions): VmcoreImage {
+export function buildImage(o0: BuildImageOptions): VmcoreImage {
+  const sp = o0.structPageBytes ?? o0.arch.structPageBytes;
+  if (!Number.isInteger(sp) || sp < 8 || sp > 256) throw new RangeError(`struct page of ${sp} bytes (expected 8..256)`);
+  const o = { ...o0, arch: { ...o0.arch, structPageBytes: sp } };
   const comp = resolveComposition(o);
   const lay = layoutFor(o.arch, o.memBytes);
   const total = lay.loads.reduce((a, r) => a + r.pages, 0);

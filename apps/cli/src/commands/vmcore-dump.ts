@@ -46,6 +46,7 @@ export const vmcoreDumpCommand: CommandModule = {
     cmd.option('--output <where>', 'null (/dev/null, default) or disk (a simulated 100 MB/s disk)');
     cmd.option('--cyclic-buffer <size>', 'makedumpfile --cyclic-buffer (bitmap bytes per cycle; default: one cycle)');
     cmd.option('--iounmap <mode>', 'x86_64 copy_oldmem_page: nonlazy (set_iounmap_nonlazy, default) or lazy');
+    cmd.option('--struct-page <bytes>', "sizeof(struct page) of the crashed kernel's era (default: the arch's)");
     cmd.option('--hwpoison <on|off>', 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0 (default: off)');
   },
   async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
@@ -63,6 +64,8 @@ export const vmcoreDumpCommand: CommandModule = {
     const cyclicBufferBytes =
       opts.cyclicBuffer === undefined ? undefined : parseSizeOpt(String(opts.cyclicBuffer), '--cyclic-buffer', 1);
     const meanRunPages = opts.meanRun === undefined ? undefined : parseNumberIn(String(opts.meanRun), '--mean-run', 1);
+    const structPageBytes =
+      opts.structPage === undefined ? undefined : parseIntIn(String(opts.structPage), '--struct-page', 16, 256);
     const fractions = opts.fractions === undefined ? undefined : parseFractions(String(opts.fractions));
     if (fractions && opts.profile !== undefined) {
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
@@ -74,7 +77,15 @@ export const vmcoreDumpCommand: CommandModule = {
     }
     let image: ReturnType<typeof vc.buildImage>;
     try {
-      image = vc.buildImage({ arch: mc.arch, memBytes, profile, fractions, meanRunPages, seed: mc.seed });
+      image = vc.buildImage({
+        arch: mc.arch,
+        memBytes,
+        profile,
+        fractions,
+        meanRunPages,
+        structPageBytes,
+        seed: mc.seed,
+      });
     } catch (err) {
       throw new UsageError(`--mem ${String(opts.mem ?? '1.5GiB')}: ${(err as Error).message}`);
     }

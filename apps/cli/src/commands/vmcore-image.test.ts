@@ -38,6 +38,8 @@ describe('kmemsim vmcore-image', () => {
       '64MiB',
       '--profile',
       'busy-server',
+      '--hwpoison',
+      'on',
       '--out',
       file,
       '--format',
@@ -48,6 +50,7 @@ describe('kmemsim vmcore-image', () => {
     const doc = ResultDocumentSchema.parse(JSON.parse(r.out));
     expect(doc.command).toBe('vmcore-image');
     expect(doc.runs[0].variant).toEqual({ profile: 'busy-server' });
+    expect(doc.params.hwpoison).toBe(true);
     const m = doc.runs[0].metrics;
     const classes = ['kernel', 'zero', 'cache', 'private', 'user', 'free'];
     expect(classes.reduce((s, c) => s + m[`${c}_pages`], 0)).toBe(m.total_pages);
@@ -57,6 +60,7 @@ describe('kmemsim vmcore-image', () => {
     try {
       expect(reader.loads.length).toBe((doc.params.pt_loads as unknown[]).length);
       expect(reader.vmcoreinfo()).toContain('OSRELEASE=6.0.0-kmemsim');
+      expect(reader.vmcoreinfo()).toContain('NUMBER(PG_hwpoison)=23');
     } finally {
       reader.close();
     }
@@ -78,9 +82,11 @@ describe('kmemsim vmcore-image', () => {
     [['--mem', '64MiB'], '--out: required'],
     [['--mem', 'lots', '--out', 'x'], '--mem: got "lots"'],
     [['--mem', '1TiB', '--out', 'x'], 'expected a size from 64MiB to 256GiB'],
+    [['--mem', '3MiB', '--out', 'x'], 'expected a size from 64MiB to 256GiB'],
     [['--profile', 'nope', '--out', 'x'], '--profile: got "nope", expected one of idle-guest'],
     [['--fractions', 'kernel=1,disk=2', '--out', 'x'], '--fractions: got "kernel=1,disk=2"'],
     [['--cpus', '0', '--out', 'x'], '--cpus: got "0"'],
+    [['--hwpoison', 'yes', '--out', 'x'], '--hwpoison: got "yes", expected one of on, off'],
   ])('rejects %j with one line naming the flag (exit 2)', async (args, msg) => {
     const r = await cli(['vmcore-image', ...args]);
     expect(r.code).toBe(2);

@@ -5,7 +5,7 @@ import type { ResultDocument } from '@kmemsim/core';
 import type { Command } from 'commander';
 import type { CommandModule, RawOptions } from '../framework/command.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseIntIn, parseList, parseNumberIn, parseSizeOpt } from '../framework/parse.js';
+import { parseIntIn, parseList, parseNumberIn, parseOnOff, parseSizeOpt } from '../framework/parse.js';
 import { table } from '../framework/table.js';
 
 const CLASSES = ['kernel', 'zero', 'cache', 'private', 'user', 'free'] as const;
@@ -41,14 +41,16 @@ export const vmcoreImageCommand: CommandModule = {
     cmd.option('--mean-run-pages <n>', 'fragmentation: mean run length in pages for every class');
     cmd.option('--cpus <n>', 'CPUs of the crashed machine: one NT_PRSTATUS note each (default: 2)');
     cmd.option('--seed <n>', 'seed of the composition and the page contents (default: 1)');
+    cmd.option('--hwpoison <on|off>', 'VMCOREINFO has NUMBER(PG_hwpoison): mem_map walked even at -d 0 (default: off)');
     cmd.addHelpText('after', '\n--out FILE (required) names the vmcore to write; the summary goes to stdout.');
   },
   async execute(opts: RawOptions): Promise<ResultDocument> {
     if (opts.out === undefined || String(opts.out).trim() === '')
       throw new UsageError('--out: required, the path of the vmcore file to write');
     const out = String(opts.out);
-    const memBytes = parseSizeOpt(String(opts.mem ?? '1GiB'), '--mem', MIN_MEM);
-    if (memBytes > MAX_MEM) throw badValue('--mem', opts.mem, 'a size from 64MiB to 256GiB');
+    const memBytes = parseSizeOpt(String(opts.mem ?? '1GiB'), '--mem');
+    if (memBytes < MIN_MEM || memBytes > MAX_MEM) throw badValue('--mem', opts.mem, 'a size from 64MiB to 256GiB');
+    const hwpoison = opts.hwpoison === undefined ? false : parseOnOff(String(opts.hwpoison), '--hwpoison');
     const fractions = opts.fractions === undefined ? undefined : parseFractions(String(opts.fractions));
     const meanRunPages =
       opts.meanRunPages === undefined ? undefined : parseNumberIn(String(opts.meanRunPages), '--mean-run-pages', 1);
@@ -73,7 +75,7 @@ export const vmcoreImageCommand: CommandModule = {
     }
     let w: ReturnType<typeof vm.writeImageVmcore>;
     try {
-      w = vm.writeImageVmcore(img, out, { cpus });
+      w = vm.writeImageVmcore(img, out, { cpus, hwpoison });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code) throw new UsageError(`--out: cannot write ${out}: ${code}`);
@@ -100,6 +102,7 @@ export const vmcoreImageCommand: CommandModule = {
         max_pfn: img.maxPfn,
         mem_map: { start_pfn: img.memMap.startPfn, pages: img.memMap.pages, struct_page_bytes: 64 },
         kernel_data_pfn: img.kernelDataPfn,
+        hwpoison,
         vmcoreinfo: w.vmcoreinfo.trimEnd().split('\n'),
       },
       runs: [

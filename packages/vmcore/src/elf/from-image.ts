@@ -5,7 +5,7 @@ import { classRuns } from '../runs.js';
 import type { ElfImageSource } from './source.js';
 import { PAGE_SIZE, STRUCT_PAGE_SIZE } from './x86.js';
 
-export function elfSourceFromImage(img: VmcoreImage, o: { cpus: number }): ElfImageSource {
+export function elfSourceFromImage(img: VmcoreImage, o: { cpus: number; hwpoison?: boolean }): ElfImageSource {
   if (img.arch !== 'x86_64' || img.pageBytes !== PAGE_SIZE || img.memMap.structPageBytes !== STRUCT_PAGE_SIZE) {
     throw new RangeError(
       `an ELF vmcore is written for x86_64 images (4 KiB pages, 64-byte struct page); got ${img.arch} with ` +
@@ -19,5 +19,6 @@ export function elfSourceFromImage(img: VmcoreImage, o: { cpus: number }): ElfIm
     kernelDataPfn: img.kernelDataPfn,
     cpus: o.cpus,
     seed: img.seed,
+    hwpoison: o.hwpoison ?? false,
   };
 }

@@ -32,6 +32,8 @@ const BITS = [1, 2, 4, 8, 16].map((dumpLevel) => ({ dumpLevel, mmap: true }));
 const CASES = [
   { memBytes: 256 * MiB, profile: 'busy-server', runs: [...BOTH, ...BITS] },
   { memBytes: 1024 * MiB, profile: 'idle-guest', runs: BOTH },
+  // NUMBER(PG_hwpoison) in VMCOREINFO: mem_map is walked even at -d 0.
+  { memBytes: 256 * MiB, profile: 'busy-server', hwpoison: true, runs: BOTH.filter((r) => r.dumpLevel === 0) },
 ];
 const DUMPED = ['zero', 'cache', 'private', 'user', 'free'] as const satisfies readonly PageClass[];
 
@@ -57,13 +59,17 @@ describe.skipIf(!TOOLS)(`interop with the real makedumpfile${SKIP}`, () => {
 
   for (const c of CASES) {
     const RUNS = c.runs;
-    describe(`${c.memBytes / MiB} MiB ${c.profile}`, () => {
+    const hwpoison = c.hwpoison ?? false;
+    describe(`${c.memBytes / MiB} MiB ${c.profile}${hwpoison ? ' with NUMBER(PG_hwpoison)' : ''}`, () => {
       let img: VmcoreImage;
       let w: WrittenVmcore;
       let dumps: RealDump[] = [];
       beforeAll(async () => {
         img = buildImage({ memBytes: c.memBytes, arch: X86_64, profile: c.profile, seed: 1 });
-        w = writeImageVmcore(img, join(dir, `${c.profile}-${c.memBytes / MiB}.vmcore`), { cpus: 2 });
+        w = writeImageVmcore(img, join(dir, `${c.profile}-${c.memBytes / MiB}${hwpoison ? '-hwpoison' : ''}.vmcore`), {
+          cpus: 2,
+          hwpoison,
+        });
         dumps = await twoAtATime(RUNS.map((r) => () => runRealMakedumpfile(w.path, r)));
         rmSync(w.path);
       }, 120_000);
@@ -87,6 +93,7 @@ describe.skipIf(!TOOLS)(`interop with the real makedumpfile${SKIP}`, () => {
             version: '1.7',
             access: r.mmap ? 'mmap' : 'read',
             dumpLevel: r.dumpLevel,
+            hwpoison,
           });
           return { command: dumps[i].command, observed: dumps[i].syscalls, predicted: pred };
         });

@@ -26,6 +26,8 @@ export interface ElfImageSource {
   cpus: number;
   /** Seeds the page contents. */
   seed: number;
+  /** VMCOREINFO carries NUMBER(PG_hwpoison) (CONFIG_MEMORY_FAILURE): makedumpfile then walks mem_map at -d 0. */
+  hwpoison?: boolean;
 }
 
 /** One past the highest pfn of RAM: the length of the mem_map array (flat memory model). */

@@ -1,6 +1,6 @@
 // The VMCOREINFO note text: the keys makedumpfile 1.7.2 needs for -d 31 on a flat mem_map (observed here, see
-// shared/reference/kernel-mechanisms.md) plus the 6.0 page-flag numbers. NUMBER(PG_hwpoison) is left out on
-// purpose (a kernel without CONFIG_MEMORY_FAILURE): with it makedumpfile walks mem_map even at -d 0.
+// shared/reference/kernel-mechanisms.md) plus the 6.0 page-flag numbers. NUMBER(PG_hwpoison) only on request (a
+// kernel with CONFIG_MEMORY_FAILURE): with it makedumpfile walks mem_map even at -d 0.
 import type { KernelLayout } from './kernel-layout.js';
 import {
   OFF_FLAGS,
@@ -14,6 +14,7 @@ import {
   PAGE_OFFLINE_MAPCOUNT_VALUE,
   PAGE_SIZE,
   PG_head,
+  PG_hwpoison,
   PG_lru,
   PG_private,
   PG_slab,
@@ -24,7 +25,7 @@ import {
 
 const hex = (v: bigint) => v.toString(16);
 
-export function vmcoreinfoText(l: KernelLayout): string {
+export function vmcoreinfoText(l: KernelLayout, o: { hwpoison?: boolean } = {}): string {
   const lines = [
     `OSRELEASE=${OSRELEASE}`,
     `PAGESIZE=${PAGE_SIZE}`,
@@ -50,5 +51,6 @@ export function vmcoreinfoText(l: KernelLayout): string {
     'NUMBER(pgtable_l5_enabled)=0',
     'NUMBER(phys_base)=0',
   ];
+  if (o.hwpoison) lines.push(`NUMBER(PG_hwpoison)=${PG_hwpoison}`);
   return `${lines.join('\n')}\n`;
 }

@@ -28,7 +28,11 @@ export interface WrittenVmcore {
 }
 
 /** Writes the image model `img` as an ELF vmcore at `path` (x86_64 images only). */
-export function writeImageVmcore(img: VmcoreImage, path: string, o: { cpus: number }): WrittenVmcore {
+export function writeImageVmcore(
+  img: VmcoreImage,
+  path: string,
+  o: { cpus: number; hwpoison?: boolean },
+): WrittenVmcore {
   return writeVmcore(elfSourceFromImage(img, o), path);
 }
 
@@ -65,7 +69,7 @@ export function writeVmcore(src: ElfImageSource, path: string): WrittenVmcore {
   const layout = kernelLayout(src);
   checkKernel(src, layout.memMapPfn, layout.memMapPages, 'mem_map');
   checkKernel(src, layout.kernelDataPfn, layout.pages, 'kernel data');
-  const info = vmcoreinfoText(layout);
+  const info = vmcoreinfoText(layout, { hwpoison: src.hwpoison });
   const header = buildElfHeader(src.loads, buildNotes(src.cpus, info));
   const fd = openSync(path, 'w');
   try {

@@ -56,6 +56,8 @@ export const PG_reserved = 12;
 export const PG_private = 13;
 export const PG_head = 16;
 export const PG_swapbacked = 19;
+/** With CONFIG_MEMORY_FAILURE (after PG_mlocked 21 and x86's PG_uncached 22). */
+export const PG_hwpoison = 23;
 
 /** page_type of a free buddy block's head: PAGE_TYPE_BASE with PG_buddy (0x80) cleared, read as an int. */
 export const PAGE_BUDDY_MAPCOUNT_VALUE = -129;

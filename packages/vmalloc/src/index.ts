@@ -6,6 +6,7 @@ export { createVmap, mechanismParams, type VmapOptions } from './create.js';
 export { type LazyImpl, LazyVmap } from './lazy.js';
 export { LegacyVmap } from './legacy.js';
 export { BENCH, LAYOUT, MECHANISM, type MechanismParams, TEST_VMALLOC } from './params.js';
+export { changePageAttr } from './pat.js';
 export { VmapNodes } from './pools.js';
 export { type SplitCase, VmSpace } from './space.js';
 export { TEST_CASES, type TestCase, UNMODELLED_BITS } from './test-cases.js';

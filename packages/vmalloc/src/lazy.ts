@@ -123,6 +123,7 @@ export class LazyVmap extends VmapBase {
   }
 
   *unmapAliases(t: Thread): Gen {
+    if (this.faults.skipAliasFlush) return;
     const r = yield* this.blocks.flushDirty(t);
     yield* this.purgeLazy(t, true, r.any, r.min, r.max);
   }

@@ -6,6 +6,7 @@ import { Machine } from '@kmemsim/mmu';
 import { describe, expect, it } from 'vitest';
 import { createVmap } from './create.js';
 import type { LazyVmap } from './lazy.js';
+import { changePageAttr } from './pat.js';
 import type { Gen, ImplName } from './types.js';
 
 const NO_BOOT = { bootAreas: 0 };
@@ -153,6 +154,24 @@ describe('percpu (vm_map_ram)', () => {
         yield* vm.unmapAliases(t);
       });
       expect(m.tlb.staleAliases(pfn)).toEqual([]);
+    }
+  });
+});
+
+describe('page-attribute changes (xen-pv / PAT)', () => {
+  it('leave no stale alias after vm_unmap_aliases; a broken vm_unmap_aliases is caught as an alias report', () => {
+    for (const broken of [false, true]) {
+      const m = new Machine({ arch: x86_64, virt: 'xen-pv', cpus: 2 });
+      const vm = createVmap(m, { impl: 'percpu', faults: { skipAliasFlush: broken } });
+      let found = -1;
+      once(m, function* (t) {
+        const a = yield* vm.mapRam(t, 77, 1);
+        m.touch(t, a.vpn, 'use');
+        yield* vm.unmapRam(t, a);
+        found = yield* changePageAttr(m, vm, t, 77);
+      });
+      expect(found).toBe(broken ? 1 : 0);
+      expect(m.tlb.reports.filter((r) => r.kind === 'alias').length).toBe(broken ? 1 : 0);
     }
   });
 });

@@ -42,6 +42,8 @@ export interface VmapFaults {
   reuseBeforeFlush?: boolean;
   /** Legacy: skip the TLB flush in vunmap. */
   skipFlush?: boolean;
+  /** Lazy designs: vm_unmap_aliases does nothing. */
+  skipAliasFlush?: boolean;
 }
 
 export class VmapError extends Error {

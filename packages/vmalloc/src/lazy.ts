@@ -70,9 +70,12 @@ export class LazyVmap extends VmapBase {
       return yield* this.ramAlloc(t, pages);
     }
     t.spend(this.s.kmalloc, this.p.vmStructCycles);
-    // The first attempt inline (one generator level less on the hot path); reserve() purges and retries.
+    // reserve() inline (one generator level less on the hot path): on failure, a forced purge and one retry.
     let at = yield* this.reserveOnce(t, pages + this.guard, align);
-    if (at < 0) at = yield* this.reserve(t, pages + this.guard, align);
+    if (at < 0) {
+      yield* this.purge(t);
+      at = yield* this.reserveOnce(t, pages + this.guard, align);
+    }
     if (at < 0) throw this.failed(pages, align);
     if (this.vmlist !== null) {
       yield this.vmlist.writeLock(t);

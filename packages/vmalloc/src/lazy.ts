@@ -9,8 +9,10 @@ import { fls, type RwLock, type Spinlock, type Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import { VmapBase } from './base.js';
 import { VmapBlocks } from './blocks.js';
+import { LazyList } from './lazy-list.js';
 import type { MechanismParams } from './params.js';
 import { VmapNodes } from './pools.js';
+import { purgeLazy } from './purge.js';
 import { IntervalSet } from './treap.js';
 import type { Gen, VmArea, VmapFaults } from './types.js';
 
@@ -29,14 +31,12 @@ export class LazyVmap extends VmapBase {
   readonly lazyMaxPages: number;
   readonly blocks: VmapBlocks;
   readonly nodes: VmapNodes | null;
-  lazyNr = 0;
-  private lazyVpn: number[] = [];
-  private lazyLen: number[] = [];
+  readonly lazy = new LazyList();
   private nonlazy = false;
   /** 2024: the node whose CPU allocated an area; its pool gets the area back after a purge. [U] */
-  private readonly homeOf = new Map<number, number>();
+  readonly homeOf = new Map<number, number>();
   private lazyNrCpu = -1;
-  private readonly k: { purges: number; skipped: number; lazyFrees: number; poolHits: number };
+  readonly k: { purges: number; skipped: number; lazyFrees: number; poolHits: number };
 
   constructor(
     m: Machine,
@@ -128,7 +128,7 @@ export class LazyVmap extends VmapBase {
   *unmapAliases(t: Thread): Gen {
     if (this.faults.skipAliasFlush) return;
     const r = yield* this.blocks.flushDirty(t);
-    yield* this.purgeLazy(t, true, r.any, r.min, r.max);
+    yield* purgeLazy(this, t, true, r.any, r.min, r.max);
   }
 
   setIounmapNonlazy(): void {
@@ -136,16 +136,13 @@ export class LazyVmap extends VmapBase {
   }
 
   *purge(t: Thread): Gen {
-    yield* this.purgeLazy(t, true, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    yield* purgeLazy(this, t, true, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
   }
 
   check(): string[] {
     const out = this.checkSpace();
-    let sum = 0;
-    for (const n of this.lazyLen) sum += n;
-    if (sum !== this.lazyNr) out.push(`vmap_lazy_nr ${this.lazyNr} ≠ ${sum} pages in lazy areas`);
-    if (this.ledger.lazyPages !== this.lazyNr) out.push('ledger lazy pages disagree with vmap_lazy_nr');
-    for (const v of this.lazyVpn) if (!this.space.isBusy(v)) out.push(`lazy area ${v} is not busy`);
+    out.push(...this.lazy.check((v) => this.space.isBusy(v)));
+    if (this.ledger.lazyPages !== this.lazy.pages) out.push('ledger lazy pages disagree with vmap_lazy_nr');
     out.push(...this.blocks.check());
     return out;
   }
@@ -278,81 +275,24 @@ export class LazyVmap extends VmapBase {
       if (this.lazyNrCpu !== -1) t.spend(this.s.lazy, this.m.arch.costs.cacheLineTransferCycles);
       this.lazyNrCpu = t.cpu;
     }
-    this.lazyVpn.push(vpn);
-    this.lazyLen.push(pages);
-    this.lazyNr += pages;
+    this.lazy.push(vpn, pages);
     this.ledger.lazyPages += pages;
     this.m.engine.counters.add(this.k.lazyFrees);
-    return this.nonlazy || this.lazyNr > this.lazyMaxPages;
+    return this.nonlazy || this.lazy.pages > this.lazyMaxPages;
   }
 
   private *purgeIfDue(t: Thread): Gen {
     if (this.nonlazy) {
       this.nonlazy = false;
       yield* this.purge(t);
-    } else if (this.lazyNr > this.lazyMaxPages) {
-      yield* this.purgeLazy(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    } else if (this.lazy.pages > this.lazyMaxPages) {
+      yield* purgeLazy(this, t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
     }
   }
 
-  /** __purge_vmap_area_lazy: one flush over every lazy area (and [min, max) if given), then free them. */
-  private *purgeLazy(t: Thread, force: boolean, flush: boolean, min: number, max: number): Gen {
-    yield undefined;
-    if (!force) {
-      if (!this.purgeLock.tryLock(t)) {
-        this.m.engine.counters.add(this.k.skipped);
-        return;
-      }
-    } else yield this.purgeLock.lock(t);
-    const vpns = this.lazyVpn;
-    const lens = this.lazyLen;
-    this.lazyVpn = [];
-    this.lazyLen = [];
-    let nr = 0;
-    for (let i = 0; i < vpns.length; i++) {
-      nr += lens[i];
-      if (vpns[i] < min) min = vpns[i];
-      if (vpns[i] + lens[i] > max) max = vpns[i] + lens[i];
-    }
-    // 2.6.28 walks the whole vmap_area_list for VM_LAZY_FREE flags; later kernels take a purge list.
-    const scanned = this.era === 2008 ? this.space.busy.size : vpns.length;
-    t.spend(this.s.purge, scanned * this.p.purgeScanCyclesPerArea);
-    if (nr > 0 || flush) {
-      this.m.engine.counters.add(this.k.purges);
-      if (max > min) yield* this.m.flushKernelRange(t, min, max - min);
-    }
-    this.lazyNr -= nr;
-    this.ledger.lazyPages -= nr;
-    if (vpns.length > 0) yield* this.release(t, vpns, lens);
-    this.purgeLock.unlock(t);
-  }
-
-  /** Returns purged areas to the free space (2024: small ones to their node's pools, then decay). */
-  private *release(t: Thread, vpns: number[], lens: number[]): Gen {
-    const p = this.p;
-    const nodes = this.nodes;
-    let toTree = vpns.map((v, i) => ({ vpn: v, size: lens[i] }));
-    if (nodes !== null) {
-      const rest: { vpn: number; size: number }[] = [];
-      for (const x of toTree) {
-        const home = this.homeOf.get(x.vpn) ?? -1;
-        this.homeOf.delete(x.vpn);
-        if (home >= 0 && nodes.count > 1 && x.size <= p.poolMaxPages) {
-          nodes.put(home, x.size, x.vpn);
-          t.spend(this.s.pool, p.poolLookupCycles);
-        } else rest.push(x);
-      }
-      toTree = rest.concat(nodes.decay());
-    }
-    if (toTree.length === 0) return;
-    yield this.areaLock.lock(t);
-    const per =
-      this.era === 2008
-        ? p.freeVmapAreaCycles
-        : p.freeVmapAreaCycles + log2(this.space.free.size) * (p.rbLevelCycles + p.augmentLevelCycles);
-    t.spend(this.s.freeVa, toTree.length * per);
-    for (const x of toTree) this.space.release(x.vpn);
-    this.areaLock.unlock(t);
+  /** vmap_lazy_nr. */
+  get lazyNr(): number {
+    return this.lazy.pages;
   }
 
   /** Pages held in per-node pools (2024), reserved but reusable without a flush. */

@@ -1,26 +1,6 @@
 import { ResultDocumentSchema } from '@kmemsim/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../framework/program.js';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+import { cli } from '../testing/in-process.js';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -4,26 +4,7 @@ import { join } from 'node:path';
 import { ResultDocumentSchema } from '@kmemsim/core';
 import { VmcoreReader } from '@kmemsim/vmcore';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../framework/program.js';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+import { cli } from '../testing/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kmemsim-cli-vmcore-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -47,4 +47,5 @@ export {
 } from './result.js';
 export { Rng } from './rng.js';
 export { observeEngines, type TraceEvent, type TraceOptions, TraceRecorder } from './trace.js';
+export { isUncertain, type UncertainRange, uncertainRange } from './uncertain.js';
 export { fls, formatSize, parseSize, roundupPowerOfTwo, SizeError } from './units.js';

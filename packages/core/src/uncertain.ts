@@ -1,0 +1,29 @@
+// Unsourced guesses declare their plausible range in the source string: "[U lo..hi] why" (docs/fidelity.md).
+// Commands use the range to say whether a verdict holds while such a value moves within it.
+
+export interface UncertainRange {
+  lo: number;
+  hi: number;
+}
+
+const RANGE = /^\s*\[U\s+(-?[\d_.]+(?:e[+-]?\d+)?)\s*\.\.\s*(-?[\d_.]+(?:e[+-]?\d+)?)\]/i;
+
+/**
+ * The plausible range of an unsourced value from its source string, or null when the source names no range
+ * (a sourced value, or a bare "[U]").
+ *
+ * @example uncertainRange('[U 1500..4000] VM exit round trip on Core 2') // { lo: 1500, hi: 4000 }
+ */
+export function uncertainRange(source: string): UncertainRange | null {
+  const m = RANGE.exec(source);
+  if (!m) return null;
+  const lo = Number(m[1]!.replaceAll('_', ''));
+  const hi = Number(m[2]!.replaceAll('_', ''));
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) return null;
+  return { lo, hi };
+}
+
+/** True when a source string marks its value as an unsourced guess ("[U]" or "[U lo..hi]"). */
+export function isUncertain(source: string): boolean {
+  return /^\s*\[U[\s\]]/.test(source);
+}

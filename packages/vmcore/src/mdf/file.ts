@@ -191,9 +191,14 @@ export class DumpFile {
     return this.end[i];
   }
 
+  /** page_is_fractional: the page's file offset is not page aligned (e.g. an ELF dump written by makedumpfile -E). */
+  private fractional(li: number): boolean {
+    return this.loads[li].offset % this.pageBytes !== 0;
+  }
+
   /** 1.5.7 readpage_elf → read_from_vmcore → read_with_mmap: one window, munmap before every mmap. */
   private miss157(pfn: number, li: number): void {
-    if (!this.mmapOn) return this.readPage(pfn);
+    if (!this.mmapOn || this.fractional(li)) return this.readPage(pfn);
     const w = this.latest;
     if (w && pfn >= w.startPfn && pfn < w.endPfn) return; // memcpy from the window
     // update_mmap_range: munmap(old window), mmap at the missed page's offset, cut at its PT_LOAD's end.
@@ -209,7 +214,7 @@ export class DumpFile {
 
   /** 1.5.8+ mappage_elf: the cache entry becomes the window; the last page of a PT_LOAD is read(). */
   private miss158(pfn: number, li: number, i: number): void {
-    if (!this.mmapOn) return this.readPage(pfn);
+    if (!this.mmapOn || this.fractional(li)) return this.readPage(pfn);
     // off2 = paddr_to_offset(p + page) must exist and follow off in the file.
     const l = this.loads[li];
     let next = pfn + 1 < l.startPfn + l.pages;
@@ -232,7 +237,7 @@ export class DumpFile {
    */
   pageRun(a: number, b: number): void {
     let p = a;
-    const pageOnly = !this.mmapOn || this.version === '1.5.7';
+    const pageOnly = !this.mmapOn || this.version === '1.5.7' || this.loads.every((l) => l.offset % this.pageBytes);
     while (p < b) {
       if (pageOnly && this.search(p) < 0 && this.loadOf(p) >= 0) {
         let q = b;
@@ -256,6 +261,8 @@ export class DumpFile {
       this.c.lseek += n;
       this.c.readBytes += n * this.pageBytes;
       if (this.trace) for (let x = p; x < q; x++) this.trace.push(`R${this.pageBytes}@p${x}`);
+    } else if (this.fractional(li)) {
+      for (let x = p; x < q; x++) this.readPage(x);
     } else {
       // 1.5.7: read_with_mmap copies from the window; a page outside it remaps (munmap + mmap).
       let x = p;

@@ -53,7 +53,12 @@ describe('seed 001: s390, 1.5 GiB guest, makedumpfile 1.5.7, -d 0 (experiment se
   });
   it('stock 1.5.7 cannot mmap on s390: initialize_mmap fails and everything is read()', () => {
     const img = seedImage();
-    const stock = simulateMakedumpfile(img, { version: '1.5.7', access: 'mmap', dumpLevel: 0, fixedInitMmap157: false });
+    const stock = simulateMakedumpfile(img, {
+      version: '1.5.7',
+      access: 'mmap',
+      dumpLevel: 0,
+      fixedInitMmap157: false,
+    });
     expect(stock.vmcore.mmap).toBe(0);
     expect(stock.vmcore.read).toBe(seedRun('read', 0).vmcore.read);
   });
@@ -114,23 +119,26 @@ describe('invariants', () => {
       fc.nat(100),
     ],
     { numRuns: 25 },
-  )('read and mmap modes exclude and dump the same pages; exclusions follow the level; identities of each cache', (mib, level, version, format, kib, profile, seed) => {
-    const img = buildImage({ arch: x86_64, memBytes: mib * MiB, seed, profile });
-    const o = { version, dumpLevel: level, format, cyclicBufferBytes: kib && kib * 1024, crashCpus: 2 };
-    const m = simulateMakedumpfile(img, { ...o, access: 'mmap' });
-    const r = simulateMakedumpfile(img, { ...o, access: 'read' });
-    expect(m.excluded).toEqual(r.excluded);
-    expect(m.dumpedPages).toBe(r.dumpedPages);
-    for (const cls of PAGE_CLASSES) {
-      const want = excludes(level, PAGE_CLASSES.indexOf(cls)) ? img.counts[cls] : 0;
-      expect(m.excluded[cls], cls).toBe(want);
-    }
-    expect(m.dumpedPages + PAGE_CLASSES.reduce((s, c) => s + m.excluded[c], 0)).toBe(img.totalPages);
-    expect(r.vmcore.mmap).toBe(0);
-    expect(r.vmcore.read - r.vmcore.lseek).toBe(format === 'elf' ? r.vmcore.read - r.vmcore.lseek : 3);
-    if (version === '1.5.7') expect(m.vmcore.munmap).toBe(Math.max(0, m.vmcore.mmap - 1));
-    else expect(m.vmcore.munmap).toBeLessThanOrEqual(m.vmcore.mmap - Math.min(m.vmcore.mmap, 1));
-  });
+  )(
+    'read and mmap modes exclude and dump the same pages; exclusions follow the level; identities of each cache',
+    (mib, level, version, format, kib, profile, seed) => {
+      const img = buildImage({ arch: x86_64, memBytes: mib * MiB, seed, profile });
+      const o = { version, dumpLevel: level, format, cyclicBufferBytes: kib && kib * 1024, crashCpus: 2 };
+      const m = simulateMakedumpfile(img, { ...o, access: 'mmap' });
+      const r = simulateMakedumpfile(img, { ...o, access: 'read' });
+      expect(m.excluded).toEqual(r.excluded);
+      expect(m.dumpedPages).toBe(r.dumpedPages);
+      for (const cls of PAGE_CLASSES) {
+        const want = excludes(level, PAGE_CLASSES.indexOf(cls)) ? img.counts[cls] : 0;
+        expect(m.excluded[cls], cls).toBe(want);
+      }
+      expect(m.dumpedPages + PAGE_CLASSES.reduce((s, c) => s + m.excluded[c], 0)).toBe(img.totalPages);
+      expect(r.vmcore.mmap).toBe(0);
+      expect(r.vmcore.read - r.vmcore.lseek).toBe(format === 'elf' ? r.vmcore.read - r.vmcore.lseek : 3);
+      if (version === '1.5.7') expect(m.vmcore.munmap).toBe(Math.max(0, m.vmcore.mmap - 1));
+      else expect(m.vmcore.munmap).toBeLessThanOrEqual(m.vmcore.mmap - Math.min(m.vmcore.mmap, 1));
+    },
+  );
 
   it('PG_hwpoison in VMCOREINFO walks the mem_map even at -d 0', () => {
     const img = buildImage({ arch: x86_64, memBytes: 64 * MiB, seed: 1 });

@@ -6,7 +6,7 @@ import type { ClassCounts } from './classes.js';
 import type { VmcoreImage } from './image.js';
 import { type SpecOptions, specFromImage } from './mdf/from-image.js';
 import { type MdfOptions, simulate } from './mdf/simulate.js';
-import { MDF_VERSIONS, type DumpSpec, type MdfVersion } from './mdf/types.js';
+import { type DumpSpec, MDF_VERSIONS, type MdfVersion } from './mdf/types.js';
 import { MAKEDUMPFILE } from './params.js';
 
 /** Versions modelled; '1.7' is accepted for 1.7.2 (the name used before the per-version rework). */

@@ -50,7 +50,7 @@ export const LAYOUTS: Record<string, LayoutParams> = {
     kernelImageAtBytes: 0,
     memMapAlignBytes: MiB,
     source:
-      's390 kdump: elfcorehdr_alloc lists the old system\'s memory chunks from 0 (loads_init); kernel at 0 (lowcore + ' +
+      "s390 kdump: elfcorehdr_alloc lists the old system's memory chunks from 0 (loads_init); kernel at 0 (lowcore + " +
       'image); vmemmap with 1 MiB EDAT pages [U]',
   },
   ia64: {
@@ -84,7 +84,10 @@ export const MAKEDUMPFILE = sourced({
     'observed makedumpfile 1.7.2 (Debian 12) under strace: 34 mmaps outside /proc/vmcore — ld.so maps 7 libraries ' +
       '(lzo2, dw, elf, z, c, lzma, bz2) with 4 calls each, plus 6 anonymous (TLS, malloc)',
   ],
-  processMunmaps: [2, 'observed makedumpfile 1.7.2 (Debian 12): munmap of ld.so.cache and of one 132 KiB malloc buffer'],
+  processMunmaps: [
+    2,
+    'observed makedumpfile 1.7.2 (Debian 12): munmap of ld.so.cache and of one 132 KiB malloc buffer',
+  ],
   processReads: [
     204,
     'observed makedumpfile 1.7.2 (Debian 12) on a kmemsim x86_64 vmcore: 7 library headers, /proc/meminfo, and 196 ' +

@@ -31,15 +31,17 @@ export const vmcoreImageCommand: CommandModule = {
   common: { machine: false, formats: ['table', 'json'] },
   examples: [
     'kmemsim vmcore-image --mem 1GiB --profile busy-server --out /tmp/vmcore && makedumpfile -d 31 -f /tmp/vmcore /tmp/dump',
-    'kmemsim vmcore-image --mem 256MiB --fractions kernel=0.1,cache=0.5,user=0.3,free=0.1 --mean-run-pages 8 --out vmcore',
-    'kmemsim vmcore-image --mem 2GiB --profile idle-guest --seed 7 --cpus 4 --out vmcore --format json',
+    'kmemsim vmcore-image --mem 256MiB --fractions kernel=0.1,cache=0.5,user=0.3,free=0.1 --mean-run 8 --out vmcore',
+    'kmemsim vmcore-image --mem 2GiB --profile idle-guest --seed 7 --crash-cpus 4 --out vmcore --format json',
   ],
   options(cmd: Command) {
     cmd.option('--mem <size>', 'RAM of the crashed machine, IEC units, 64MiB to 256GiB (default: 1GiB)');
     cmd.option('--profile <name>', 'composition profile: idle-guest, busy-server, file-server (default: idle-guest)');
     cmd.option('--fractions <list>', 'explicit composition, e.g. kernel=0.1,cache=0.5,user=0.3,free=0.1');
-    cmd.option('--mean-run-pages <n>', 'fragmentation: mean run length in pages for every class');
-    cmd.option('--cpus <n>', 'CPUs of the crashed machine: one NT_PRSTATUS note each (default: 2)');
+    cmd.option('--mean-run <pages>', 'fragmentation: mean run length in pages for every class');
+    cmd.option('--crash-cpus <n>', 'CPUs of the crashed machine: one NT_PRSTATUS note each (default: 2)');
+    cmd.option('--cpus <n>', 'renamed: --crash-cpus (the same name as in vmcore-dump)');
+    cmd.option('--mean-run-pages <n>', 'renamed: --mean-run (the same name as in vmcore-dump)');
     cmd.option('--seed <n>', 'seed of the composition and the page contents (default: 1)');
     cmd.option('--hwpoison <on|off>', 'VMCOREINFO has NUMBER(PG_hwpoison): mem_map walked even at -d 0 (default: off)');
     cmd.addHelpText('after', '\n--out FILE (required) names the vmcore to write; the summary goes to stdout.');
@@ -52,11 +54,12 @@ export const vmcoreImageCommand: CommandModule = {
     if (memBytes < MIN_MEM || memBytes > MAX_MEM) throw badValue('--mem', opts.mem, 'a size from 64MiB to 256GiB');
     const hwpoison = opts.hwpoison === undefined ? false : parseOnOff(String(opts.hwpoison), '--hwpoison');
     const fractions = opts.fractions === undefined ? undefined : parseFractions(String(opts.fractions));
-    const meanRunPages =
-      opts.meanRunPages === undefined ? undefined : parseNumberIn(String(opts.meanRunPages), '--mean-run-pages', 1);
-    const cpus = opts.cpus === undefined ? 2 : parseIntIn(String(opts.cpus), '--cpus', 1, 8192);
+    if (opts.cpus !== undefined) throw new UsageError("--cpus: renamed --crash-cpus (the crashed machine's CPUs)");
+    if (opts.meanRunPages !== undefined) throw new UsageError('--mean-run-pages: renamed --mean-run');
+    const meanRunPages = opts.meanRun === undefined ? undefined : parseNumberIn(String(opts.meanRun), '--mean-run', 1);
+    const cpus = opts.crashCpus === undefined ? 2 : parseIntIn(String(opts.crashCpus), '--crash-cpus', 1, 8192);
     const seed = opts.seed === undefined ? 1 : parseIntIn(String(opts.seed), '--seed', 0, 2 ** 32 - 1);
-    const vm = await import('@kmemsim/vmcore');
+    const [vm, node] = await Promise.all([import('@kmemsim/vmcore'), import('@kmemsim/vmcore/node')]);
     const profile = opts.profile === undefined ? undefined : String(opts.profile);
     if (profile !== undefined && !vm.PROFILE_NAMES.includes(profile))
       throw badValue('--profile', profile, `one of ${vm.PROFILE_NAMES.join(', ')}`);
@@ -73,9 +76,9 @@ export const vmcoreImageCommand: CommandModule = {
     } catch (err) {
       throw new UsageError(`--mem/--profile/--fractions: ${(err as Error).message}`);
     }
-    let w: ReturnType<typeof vm.writeImageVmcore>;
+    let w: ReturnType<typeof node.writeImageVmcore>;
     try {
-      w = vm.writeImageVmcore(img, out, { cpus, hwpoison });
+      w = node.writeImageVmcore(img, out, { cpus, hwpoison });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code) throw new UsageError(`--out: cannot write ${out}: ${code}`);

@@ -15,7 +15,10 @@ export interface Cycles {
   ranges: [number, number][];
 }
 
-export function cyclesOf(spec: DumpSpec, o: Pick<MdfOptions, 'version' | 'cyclicBufferBytes' | 'memFreeBytes'>): Cycles {
+export function cyclesOf(
+  spec: DumpSpec,
+  o: Pick<MdfOptions, 'version' | 'cyclicBufferBytes' | 'memFreeBytes'>,
+): Cycles {
   const maxMapnr = spec.maxMapnr;
   const memFree = o.memFreeBytes ?? Number.POSITIVE_INFINITY;
   let buf: number;

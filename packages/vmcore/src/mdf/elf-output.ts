@@ -4,13 +4,13 @@
 // readmem, its cache and mmap. An output segment runs from a kept page to the last kept page before a run of
 // PFN_EXCLUDED (256) excluded pages; the excluded pages inside it are read too.
 import { CLASS_CODE, PAGE_CLASSES } from '../classes.js';
+import { cyclesOf } from './cycles.js';
 import type { DumpFile } from './file.js';
 import type { Readmem } from './readmem.js';
 import type { MdfOptions, MdfResult } from './simulate.js';
-import { cyclesOf } from './cycles.js';
+import { walksMemMap } from './simulate.js';
 import type { DumpSpec } from './types.js';
 import { excludedByWalk } from './walk.js';
-import { walksMemMap } from './simulate.js';
 
 /** PFN_EXCLUDED in makedumpfile.h: a gap of this many excluded pages ends an output segment. */
 export const PFN_EXCLUDED = 256;

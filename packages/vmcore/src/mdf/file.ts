@@ -80,7 +80,8 @@ export class DumpFile {
     this.c.lseek++;
     this.c.read += pages;
     this.c.readBytes += pages * this.pageBytes;
-    if (this.trace) for (let x = 0; x < pages; x++) this.trace.push(`${x === 0 ? '' : '+'}R${this.pageBytes}@p${startPfn + x}`);
+    if (this.trace)
+      for (let x = 0; x < pages; x++) this.trace.push(`${x === 0 ? '' : '+'}R${this.pageBytes}@p${startPfn + x}`);
   }
 
   /** A page read with lseek + read() (readpage_elf): counted, traced by pfn. */
@@ -141,13 +142,12 @@ export class DumpFile {
   /** cache_search: linear from the most recent entry, range match; a hit moves to the front. */
   private search(pfn: number): number {
     const o = this.order;
-    for (let k = 0; k < o.length; k++) {
+    const n = o.length;
+    for (let k = 0; k < n; k++) {
       const i = o[k];
       if (pfn >= this.start[i] && pfn < this.end[i]) {
-        if (k > 0) {
-          o.splice(k, 1);
-          o.unshift(i);
-        }
+        for (let j = k; j > 0; j--) o[j] = o[j - 1];
+        o[0] = i;
         return i;
       }
     }
@@ -198,7 +198,10 @@ export class DumpFile {
 
   /** 1.5.7 readpage_elf → read_from_vmcore → read_with_mmap: one window, munmap before every mmap. */
   private miss157(pfn: number, li: number): void {
-    if (!this.mmapOn || this.fractional(li)) return this.readPage(pfn);
+    if (!this.mmapOn || this.fractional(li)) {
+      this.readPage(pfn);
+      return;
+    }
     const w = this.latest;
     if (w && pfn >= w.startPfn && pfn < w.endPfn) return; // memcpy from the window
     // update_mmap_range: munmap(old window), mmap at the missed page's offset, cut at its PT_LOAD's end.
@@ -214,15 +217,24 @@ export class DumpFile {
 
   /** 1.5.8+ mappage_elf: the cache entry becomes the window; the last page of a PT_LOAD is read(). */
   private miss158(pfn: number, li: number, i: number): void {
-    if (!this.mmapOn || this.fractional(li)) return this.readPage(pfn);
+    if (!this.mmapOn || this.fractional(li)) {
+      this.readPage(pfn);
+      return;
+    }
     // off2 = paddr_to_offset(p + page) must exist and follow off in the file.
     const l = this.loads[li];
     let next = pfn + 1 < l.startPfn + l.pages;
     if (!next) {
       const lj = this.loadOf(pfn + 1);
-      next = lj >= 0 && this.loads[lj].offset + (pfn + 1 - this.loads[lj].startPfn) * this.pageBytes === l.offset + (pfn + 1 - l.startPfn) * this.pageBytes;
+      next =
+        lj >= 0 &&
+        this.loads[lj].offset + (pfn + 1 - this.loads[lj].startPfn) * this.pageBytes ===
+          l.offset + (pfn + 1 - l.startPfn) * this.pageBytes;
     }
-    if (!next) return this.readPage(pfn);
+    if (!next) {
+      this.readPage(pfn);
+      return;
+    }
     let w = this.latest;
     if (!(w && pfn >= w.startPfn && pfn < w.endPfn)) w = this.newWindow(pfn, li);
     // The entry maps from the missed page to the window's end (bufptr into the mapping, buflen to its end).

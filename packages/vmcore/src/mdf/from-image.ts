@@ -4,11 +4,11 @@
 // + 7 notes per CPU) and [U] placements of the kernel data; other arches a flat mem_map with linear translation.
 import { CLASS_CODE } from '../classes.js';
 import { kernelLayout } from '../elf/kernel-layout.js';
-import { START_KERNEL_MAP, VMEMMAP_START as X86_VMEMMAP, PAGE_OFFSET as X86_PAGE_OFFSET } from '../elf/x86.js';
+import { vmcoreinfoText } from '../elf/vmcoreinfo.js';
+import { START_KERNEL_MAP, PAGE_OFFSET as X86_PAGE_OFFSET, VMEMMAP_START as X86_VMEMMAP } from '../elf/x86.js';
 import type { VmcoreImage } from '../image.js';
 import { IMAGE } from '../params.js';
 import { forEachRun } from '../runs.js';
-import { vmcoreinfoText } from '../elf/vmcoreinfo.js';
 import type { ClassSource, DumpSpec, KernelView, NoteHeader, Translation } from './types.js';
 
 export interface SpecOptions {
@@ -128,7 +128,11 @@ function x86Kernel(img: VmcoreImage, o: SpecOptions): { view: KernelView; vmcore
       const idx = Math.floor(byte / (PMD * 4096));
       const within = Math.floor((byte % (PMD * 4096)) / 4096);
       const pmdPage = kd + l.pmdVmemmap + Math.floor(idx / 512);
-      return { tables: [kd + l.pgd, kd + l.pudVmemmap, pmdPage], pfn: l.memMapPfn + idx * PMD + within, span: PMD - within };
+      return {
+        tables: [kd + l.pgd, kd + l.pudVmemmap, pmdPage],
+        pfn: l.memMapPfn + idx * PMD + within,
+        span: PMD - within,
+      };
     }
     if (v >= X86_PAGE_OFFSET) {
       const pfn = Number((v - X86_PAGE_OFFSET) / 4096n);
@@ -149,6 +153,16 @@ function x86Kernel(img: VmcoreImage, o: SpecOptions): { view: KernelView; vmcore
       // 1.5.x (vaddr_to_paddr_x86_64): direct map and kernel text are linear; vmemmap walks (§3).
       if (t && version !== '1.7.2' && v < X86_VMEMMAP) return { tables: [], pfn: t.pfn, span: 1 << 30 };
       return t;
+    },
+    translateMemMap(byte) {
+      const idx = Math.floor(byte / (PMD * 4096));
+      const within = Math.floor((byte % (PMD * 4096)) / 4096);
+      const pmdPage = kd + l.pmdVmemmap + Math.floor(idx / 512);
+      return {
+        tables: [kd + l.pgd, kd + l.pudVmemmap, pmdPage],
+        pfn: l.memMapPfn + idx * PMD + within,
+        span: PMD - within,
+      };
     },
     memMap: [{ startPfn: 0, endPfn: l.maxPfn, vaddr: X86_VMEMMAP }],
     structPageBytes: sz,
@@ -187,6 +201,12 @@ function flatKernel(img: VmcoreImage, o: SpecOptions): { view: KernelView; vmcor
       const within = idx % segPages;
       const seg = Math.floor(idx / segPages);
       const segTablePage = kd + 5 + Math.floor((seg * 8) / page);
+      return { tables: [kd + 1, kd + 1, segTablePage], pfn: img.memMap.startPfn + idx, span: segPages - within };
+    },
+    translateMemMap(byte) {
+      const idx = Math.floor(byte / page);
+      const within = idx % segPages;
+      const segTablePage = kd + 5 + Math.floor((Math.floor(idx / segPages) * 8) / page);
       return { tables: [kd + 1, kd + 1, segTablePage], pfn: img.memMap.startPfn + idx, span: segPages - within };
     },
     memMap: [{ startPfn: 0, endPfn: img.memMap.structs, vaddr: VMEMMAP }],

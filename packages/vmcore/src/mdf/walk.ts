@@ -45,7 +45,7 @@ export function walkCycle(
     let pendTo = -1;
     const flush = () => {
       if (pendFrom < 0) return;
-      rm.vaddr(r.vaddr + BigInt((pendFrom - r.startPfn) * sz), (pendTo - pendFrom) * sz);
+      rm.memMap(r.vaddr, (pendFrom - r.startPfn) * sz, (pendTo - pendFrom) * sz);
       pendFrom = -1;
     };
     /** Struct pages of pfns [x, y) examined one by one. */
@@ -79,9 +79,7 @@ export function walkCycle(
         if (x >= end) return;
         const block = order > 0 ? 2 ** order : 1;
         const blockSkip =
-          block > 1 &&
-          excludedByWalk(level, code, k.buddyHandler) &&
-          (code === CLASS_CODE.free || version === '1.7.2');
+          block > 1 && excludedByWalk(level, code, k.buddyHandler) && (code === CLASS_CODE.free || version === '1.7.2');
         if (!blockSkip) {
           need(x, end);
           return;

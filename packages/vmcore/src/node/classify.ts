@@ -81,7 +81,8 @@ export function classifyMemMap(
   const PG_private = bit('PG_private');
   const PG_slab = bit('PG_slab');
   const PG_buddy = bit('PG_buddy');
-  if (PG_lru === 0n || PG_private === 0n) throw new VmcoreFileError('VMCOREINFO has no NUMBER(PG_lru) / NUMBER(PG_private)');
+  if (PG_lru === 0n || PG_private === 0n)
+    throw new VmcoreFileError('VMCOREINFO has no NUMBER(PG_lru) / NUMBER(PG_private)');
   const buddyValue = vi.has('NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)') ? vi.number('PAGE_BUDDY_MAPCOUNT_VALUE') : null;
   const runs = new Runs();
   const sorted = [...loads].sort((a, b) => a.startPfn - b.startPfn);
@@ -111,7 +112,9 @@ export function classifyMemMap(
         const flags = buf.readBigUInt64LE(b + oFlags);
         const mapping = buf.readBigUInt64LE(b + oMapping);
         const mapcount = buf.readInt32LE(b + oMapcount);
-        const buddy = PG_buddy ? (flags & PG_buddy) !== 0n : buddyValue !== null && (flags & PG_slab) === 0n && mapcount === buddyValue;
+        const buddy = PG_buddy
+          ? (flags & PG_buddy) !== 0n
+          : buddyValue !== null && (flags & PG_slab) === 0n && mapcount === buddyValue;
         if (buddy) {
           const order = Math.min(MAX_ORDER, Number(buf.readBigUInt64LE(b + oPrivate) & 0xffn));
           blockOrder = order;

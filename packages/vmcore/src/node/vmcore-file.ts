@@ -32,7 +32,9 @@ class Bytes {
   ) {}
   read(off: number, n: number, what: string): Buffer {
     if (off < 0 || n < 0 || off + n > this.size) {
-      throw new VmcoreFileError(`${what} at offset ${off} (+${n} bytes) lies past the end of the file (${this.size} bytes)`);
+      throw new VmcoreFileError(
+        `${what} at offset ${off} (+${n} bytes) lies past the end of the file (${this.size} bytes)`,
+      );
     }
     const b = Buffer.alloc(n);
     let got = 0;
@@ -91,7 +93,9 @@ function parse(f: Bytes, path: string): VmcoreFileInfo {
       note = { off, size: filesz };
     } else if (t === 1) {
       if (off + filesz > f.size) {
-        throw new VmcoreFileError(`${path}: PT_LOAD ${i} ends at ${off + filesz}, past the end of the file (${f.size})`);
+        throw new VmcoreFileError(
+          `${path}: PT_LOAD ${i} ends at ${off + filesz}, past the end of the file (${f.size})`,
+        );
       }
       if (paddr % PAGE !== 0 || filesz % PAGE !== 0) {
         throw new VmcoreFileError(`${path}: PT_LOAD ${i} is not page aligned (paddr ${paddr}, size ${filesz})`);
@@ -122,7 +126,8 @@ function parse(f: Bytes, path: string): VmcoreFileInfo {
     },
     memMap: [{ startPfn: 0, endPfn: maxMapnr, vaddr: memMapVaddr }],
     structPageBytes: vi.size('page'),
-    buddyHandler: vi.has('NUMBER(PG_buddy)') || (vi.has('NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)') && vi.has('OFFSET(page._mapcount)')),
+    buddyHandler:
+      vi.has('NUMBER(PG_buddy)') || (vi.has('NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)') && vi.has('OFFSET(page._mapcount)')),
     hwpoison: vi.has('NUMBER(PG_hwpoison)'),
     vmcoreinfo: true,
   };
@@ -160,7 +165,9 @@ function readNotes(f: Bytes, off: number, size: number, path: string): { notes: 
     const type = buf.readUInt32LE(at + 8);
     const end = at + 12 + pad4(namesz) + pad4(descsz);
     if (namesz > size || descsz > size || end > size) {
-      throw new VmcoreFileError(`${path}: note at offset ${off + at} claims name ${namesz} and desc ${descsz} bytes, past the PT_NOTE (${size})`);
+      throw new VmcoreFileError(
+        `${path}: note at offset ${off + at} claims name ${namesz} and desc ${descsz} bytes, past the PT_NOTE (${size})`,
+      );
     }
     if (namesz === 0 && descsz === 0 && type === 0) break;
     const name = buf.toString('latin1', at + 12, at + 12 + Math.max(0, namesz - 1));
@@ -186,7 +193,8 @@ export class Walker {
 
   /** File offset of a pfn (paddr_to_offset: the first PT_LOAD that holds it), or −1. */
   offsetOf(pfn: number): number {
-    for (const l of this.loads) if (pfn >= l.startPfn && pfn < l.startPfn + l.pages) return l.offset + (pfn - l.startPfn) * PAGE;
+    for (const l of this.loads)
+      if (pfn >= l.startPfn && pfn < l.startPfn + l.pages) return l.offset + (pfn - l.startPfn) * PAGE;
     return -1;
   }
 

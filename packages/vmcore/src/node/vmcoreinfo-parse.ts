@@ -34,12 +34,16 @@ export function parseVmcoreinfo(text: string, path: string): Vmcoreinfo {
   }
   const koff = map.has('KERNELOFFSET') ? BigInt(`0x${map.get('KERNELOFFSET')}`) : 0n;
   if (koff !== 0n) {
-    throw new VmcoreFileError(`${path}: KASLR (KERNELOFFSET=${map.get('KERNELOFFSET')}) is not supported: symbols would need relocating`);
+    throw new VmcoreFileError(
+      `${path}: KASLR (KERNELOFFSET=${map.get('KERNELOFFSET')}) is not supported: symbols would need relocating`,
+    );
   }
   const page = map.get('PAGESIZE');
   if (page !== undefined && page !== '4096') throw new VmcoreFileError(`${path}: PAGESIZE=${page}, only 4096 is read`);
   if (!map.has('SYMBOL(mem_map)') && map.has('SYMBOL(mem_section)')) {
-    throw new VmcoreFileError(`${path}: SPARSEMEM (SYMBOL(mem_section)) is not supported yet: only a flat mem_map (SYMBOL(mem_map))`);
+    throw new VmcoreFileError(
+      `${path}: SPARSEMEM (SYMBOL(mem_section)) is not supported yet: only a flat mem_map (SYMBOL(mem_map))`,
+    );
   }
   return {
     get: (k) => map.get(k),

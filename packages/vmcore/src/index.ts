@@ -14,7 +14,7 @@ export {
 export { type OutputTarget, runVmcoreDump, type VmcoreDumpOptions, type VmcoreDumpResult } from './dump.js';
 // Part B of issue 5 (src/elf): real synthetic x86_64 ELF vmcores and the real-makedumpfile interop helpers.
 export * from './elf/index.js';
-export { SEED001 } from './experiments/seed001.js';
+export { EXPERIMENTS, type ExperimentName, SEED001 } from './experiments/index.js';
 export { type BuildImageOptions, buildImage, INDEX_STRIDE, type MemMap, type VmcoreImage } from './image.js';
 export { type ArchLike, type Layout, layoutFor, memMapPages, type PfnRange } from './layout.js';
 export {

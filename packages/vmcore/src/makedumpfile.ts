@@ -10,8 +10,8 @@ import { type DumpSpec, MDF_VERSIONS, type MdfVersion } from './mdf/types.js';
 import { MAKEDUMPFILE } from './params.js';
 
 /** Versions modelled; '1.7' is accepted for 1.7.2 (the name used before the per-version rework). */
-export const MAKEDUMPFILE_VERSIONS = MDF_VERSIONS;
-export type MakedumpfileVersion = MdfVersion | '1.7';
+export const MAKEDUMPFILE_VERSIONS = [...MDF_VERSIONS, '1.7'] as const;
+export type MakedumpfileVersion = (typeof MAKEDUMPFILE_VERSIONS)[number];
 export type AccessMode = 'mmap' | 'read';
 export type OutputFormat = 'kdump' | 'elf';
 

@@ -49,6 +49,7 @@ describe('kmemsim vmcore-dump', () => {
       ['--mem', '1MiB'],
       ['--experiment', 'seed999'],
       ['--crash-cpus', '0'],
+      ['--cpus', '2'],
       ['--capture-cpus', 'x'],
       ['--image', '/dev/zero'],
       ['--image', '/'],

@@ -1,34 +1,68 @@
-// `kmemsim vmcore-dump`: makedumpfile over /proc/vmcore of a crashed machine (seed 001), one run per
-// --access × --dump-level combination: syscall counts like perf stat, time(1) and a perf report per run.
+// `kmemsim vmcore-dump`: makedumpfile over /proc/vmcore of a crashed machine — a modelled one (--mem, --profile …)
+// or a real ELF vmcore file (--image) — one run per --access × --dump-level combination: calls like perf stat,
+// time(1), dump size and a perf report per run.
 import { formatPerfReport, type ResultDocument, type Run } from '@kmemsim/core';
-import type { VmcoreDumpOptions } from '@kmemsim/vmcore';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import {
+  type AccessMode,
+  DEFAULT_PROFILE,
+  EXPERIMENTS,
+  MAKEDUMPFILE_VERSIONS,
+  type OutputFormat,
+  type OutputTarget,
+  PAGE_CLASSES,
+  type PageClass,
+  PROFILE_NAMES,
+  type VmcoreDumpOptions,
+} from '@kmemsim/vmcore';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseIntIn, parseList, parseNumberIn, parseOnOff, parseSizeOpt } from '../framework/parse.js';
+import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
+import { allOf, bool, choice, custom, int, num, size, text } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import { listValue, numberValue } from '../framework/values.js';
 
-const ACCESS = ['read', 'mmap'] as const;
-const VERSIONS = ['1.5.7', '1.5.8', '1.7.2', '1.7'] as const;
-const CLASSES = ['kernel', 'zero', 'cache', 'private', 'user', 'free'] as const;
+/** Memory follows --mem: 16 TiB at -d 31 takes ~250 MiB and seconds; 64 TiB stays under 2 GiB. */
+export const MAX_VMCORE_MEM = 64 * 2 ** 40;
 
-/** "kernel=0.1,free=0.5": fractions per page class. */
-function parseFractions(raw: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of parseList(raw, '--fractions', (s) => s)) {
-    const m = /^([a-z]+)=(.+)$/.exec(part);
-    if (!m) throw badValue('--fractions', raw, `class=fraction pairs such as kernel=0.1,free=0.6`);
-    const cls = parseChoice(m[1], '--fractions', CLASSES);
-    out[cls] = parseNumberIn(m[2], '--fractions', 0, 1);
+type Fractions = Partial<Record<PageClass, number>>;
+
+/**
+ * Fractions per page class: "kernel=0.1,free=0.5" on the command line, or a mapping in a sweep file; each class
+ * at most once, each in [0, max], at least one above 0.
+ */
+export function parseFractions(raw: unknown, flag: string, max = 1): Fractions {
+  let pairs: [string, unknown][];
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) pairs = Object.entries(raw);
+  else if (typeof raw === 'string') {
+    pairs = listValue(raw, flag, (s) => String(s), 16).map((part) => {
+      const m = /^([^=]*)=(.*)$/.exec(part);
+      if (!m) throw badValue(flag, raw, `CLASS=NUMBER pairs such as kernel=0.1,free=0.6`);
+      return [m[1], m[2]];
+    });
+    const seen = new Set<string>();
+    for (const [k] of pairs) {
+      if (seen.has(k)) throw badValue(flag, raw, `each class once (${k} is given twice)`);
+      seen.add(k);
+    }
+  } else throw badValue(flag, raw, `CLASS=NUMBER pairs such as kernel=0.1,free=0.6`);
+  const out: Fractions = {};
+  for (const [k, v] of pairs) {
+    if (!(PAGE_CLASSES as readonly string[]).includes(k))
+      throw badValue(flag, k, `a page class: one of ${PAGE_CLASSES.join(', ')}`);
+    out[k as PageClass] = numberValue(v, `${flag} ${k}`, 0, max);
   }
-  if (Object.values(out).every((v) => v === 0)) throw badValue('--fractions', raw, 'at least one fraction > 0');
+  if (Object.values(out).every((v) => v === 0)) throw badValue(flag, raw, 'at least one fraction > 0');
   return out;
 }
 
-export const vmcoreDumpCommand: CommandModule = {
+const { cpus: _machineCpus, ...machine } = machineOptions('s390');
+
+export const vmcoreDumpCommand = defineCommand({
+  kind: 'result',
   name: 'vmcore-dump',
   summary: 'makedumpfile over /proc/vmcore (modelled, or a real vmcore with --image): calls, time, dump size',
-  defaultArch: 's390',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim vmcore-dump --experiment seed001 --dump-level 0,31 --access read,mmap',
     'kmemsim vmcore-dump --image /var/crash/vmcore --dump-level 31 --access mmap,read --makedumpfile 1.7.2',
@@ -36,116 +70,148 @@ export const vmcoreDumpCommand: CommandModule = {
     'kmemsim vmcore-dump --arch x86_64 --mem 4GiB --profile busy-server --access read --iounmap lazy --crash-cpus 8',
     'kmemsim vmcore-dump --mem 2GiB --fractions kernel=0.1,cache=0.3,user=0.2,free=0.4 --mean-run 16',
   ],
-  options(cmd: Command) {
-    cmd.option('--image <file>', 'predict for this ELF vmcore file (x86_64, flat mem_map) instead of a modelled one');
-    cmd.option('--experiment <name>', 'apply an experiment profile and its setup as defaults: seed001');
-    cmd.option('--mem <size>', 'memory of the crashed machine, IEC units (default: 1.5GiB)');
-    cmd.option('--dump-level <list>', 'makedumpfile -d levels, 0..31 (default: 0,31)');
-    cmd.option('--access <list>', 'read (--non-mmap) and/or mmap (default: read,mmap)');
-    cmd.option(
-      '--makedumpfile <version>',
-      '1.5.7 (one mmap window), 1.5.8 or 1.7.2 (8-entry cache of windows); 1.7 = 1.7.2 (default: 1.7.2)',
-    );
-    cmd.option('--profile <name>', 'memory composition: idle-guest, busy-server, file-server (default: idle-guest)');
-    cmd.option('--fractions <list>', 'explicit composition instead of a profile: kernel=…,zero=…,cache=…,…');
-    cmd.option('--mean-run <pages>', 'fragmentation: mean run length in pages for every class');
-    cmd.option(
-      '--crash-cpus <n>',
-      'CPUs of the crashed machine: one set of notes each (default: 1; --image: its notes)',
-    );
-    cmd.option('--capture-cpus <n>', 'CPUs of the capture (kdump) kernel running makedumpfile (default: 1, nr_cpus=1)');
-    cmd.option('--dump-format <fmt>', 'kdump (compressed format, default) or elf (-E)');
-    cmd.option('--output <where>', 'null (/dev/null, default) or disk (a simulated 100 MB/s disk)');
-    cmd.option(
-      '--cyclic-buffer <size>',
-      'makedumpfile --cyclic-buffer (bitmap bytes per cycle; default: sized as the version does)',
-    );
-    cmd.option('--iounmap <mode>', 'x86_64 copy_oldmem_page: nonlazy (set_iounmap_nonlazy, default) or lazy');
-    cmd.option('--struct-page <bytes>', "sizeof(struct page) of the crashed kernel's era (default: the arch's)");
-    cmd.option('--hwpoison <on|off>', 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0 (default: off)');
+  helpAfter:
+    '\nTwo machines: --crash-cpus is the crashed one (its notes), --capture-cpus the kdump kernel running makedumpfile.',
+  options: {
+    ...machine,
+    arch: text({
+      description: 'architecture of the crashed machine: a built-in name or a plugin file (.mjs, .js, .json)',
+      defaultText: "s390; x86_64 with --image; the experiment's with --experiment",
+      placeholder: '<name|path>',
+      maxLength: 4096,
+    }),
+    image: text({
+      description: 'predict for this ELF vmcore file (x86_64, flat mem_map) instead of a modelled machine',
+      placeholder: '<file>',
+      maxLength: 4096,
+    }),
+    experiment: choice(Object.keys(EXPERIMENTS) as (keyof typeof EXPERIMENTS)[], {
+      description: 'apply an experiment profile (fitted values, its configuration as defaults)',
+      placeholder: '<name>',
+    }),
+    mem: size({
+      description: 'memory of the crashed machine',
+      min: 16 * 2 ** 20,
+      max: MAX_VMCORE_MEM,
+      defaultText: "1.5GiB (the experiment's with --experiment)",
+    }),
+    dumpLevel: int({ description: 'makedumpfile -d levels', list: true, min: 0, max: 31, default: [0, 31] }),
+    access: choice(allOf<AccessMode>()(['read', 'mmap']), {
+      description: 'read (--non-mmap) and/or mmap',
+      list: true,
+      default: ['read', 'mmap'],
+    }),
+    makedumpfile: choice(MAKEDUMPFILE_VERSIONS, {
+      description: '1.5.7 (one mmap window), 1.5.8 or 1.7.2 (8-entry cache of windows); 1.7 means 1.7.2',
+      defaultText: "1.7.2 (the experiment's with --experiment)",
+      placeholder: '<version>',
+    }),
+    crashCpus: int({
+      description: 'CPUs of the crashed machine: one set of notes each (--image: its notes)',
+      min: 1,
+      max: MAX_CPUS,
+      defaultText: "1 (the experiment's with --experiment)",
+    }),
+    captureCpus: int({
+      description: 'CPUs of the capture (kdump) kernel running makedumpfile (kdump boots it with nr_cpus=1)',
+      min: 1,
+      max: MAX_CPUS,
+      default: 1,
+    }),
+    profile: choice(PROFILE_NAMES, { description: 'memory composition', defaultText: DEFAULT_PROFILE }),
+    fractions: custom({
+      description: `explicit composition instead of a profile: CLASS=FRACTION pairs (${PAGE_CLASSES.join(', ')})`,
+      expected: 'CLASS=NUMBER pairs such as kernel=0.1,free=0.6',
+      parse: (v, w) => parseFractions(v, w),
+      placeholder: '<list>',
+    }),
+    meanRun: num({
+      description: 'fragmentation: mean run length in pages for every class (the same name as in vmcore-image)',
+      min: 1,
+      max: 2 ** 40,
+      placeholder: '<pages>',
+    }),
+    dumpFormat: choice(allOf<OutputFormat>()(['kdump', 'elf']), {
+      description: 'kdump (compressed format) or elf (-E)',
+      default: 'kdump',
+      placeholder: '<fmt>',
+    }),
+    output: choice(allOf<OutputTarget>()(['null', 'disk']), {
+      description: 'null (/dev/null) or disk (a simulated 100 MB/s disk)',
+      default: 'null',
+      placeholder: '<where>',
+    }),
+    cyclicBuffer: size({
+      description: 'makedumpfile --cyclic-buffer (bitmap bytes per cycle)',
+      min: 1,
+      max: 2 ** 40,
+      defaultText: 'sized as the version does',
+    }),
+    iounmap: choice(['nonlazy', 'lazy'], {
+      description: 'x86_64 copy_oldmem_page: nonlazy (set_iounmap_nonlazy) or lazy',
+      default: 'nonlazy',
+      placeholder: '<mode>',
+    }),
+    structPage: int({
+      description: "sizeof(struct page) of the crashed kernel's era",
+      min: 16,
+      max: 256,
+      defaultText: "the arch's",
+      placeholder: '<bytes>',
+    }),
+    hwpoison: bool({
+      description: 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0',
+      defaultText: 'off (--image: the file says)',
+    }),
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    if (opts.cpus !== undefined) {
-      throw new UsageError(
-        '--cpus: vmcore-dump has two machines: give --crash-cpus (notes) or --capture-cpus (kdump kernel)',
-      );
-    }
-    const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
-    const exp =
-      opts.experiment === undefined
-        ? undefined
-        : parseChoice(String(opts.experiment), '--experiment', ['seed001'] as const);
-    const E = exp ? vc.SEED001 : undefined;
-    const image = opts.image === undefined ? undefined : String(opts.image);
-    if (image !== undefined) {
-      for (const f of [
-        'mem',
-        'profile',
-        'fractions',
-        'meanRun',
-        'structPage',
-        'hwpoison',
-        'crashCpus',
-        'experiment',
-      ] as const) {
-        if (opts[f] !== undefined)
+  async run(o, ctx): Promise<ResultDocument> {
+    const E = o.experiment === undefined ? undefined : EXPERIMENTS[o.experiment];
+    const imageFile = o.image;
+    if (imageFile !== undefined) {
+      const given = {
+        mem: o.mem,
+        profile: o.profile,
+        fractions: o.fractions,
+        meanRun: o.meanRun,
+        structPage: o.structPage,
+        hwpoison: o.hwpoison,
+        crashCpus: o.crashCpus,
+        experiment: o.experiment,
+      };
+      for (const [f, v] of Object.entries(given)) {
+        if (v !== undefined)
           throw new UsageError(
             `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} conflicts with --image: the file says it`,
           );
       }
-      if (opts.arch !== undefined && String(opts.arch) !== 'x86_64')
-        throw badValue('--arch', opts.arch, 'x86_64 with --image');
+      if (o.arch !== undefined && o.arch !== 'x86_64') throw badValue('--arch', o.arch, 'x86_64 with --image');
     }
-    const archName = image !== undefined ? 'x86_64' : (opts.arch ?? E?.config.arch);
-    const captureCpus =
-      opts.captureCpus === undefined ? 1 : parseIntIn(String(opts.captureCpus), '--capture-cpus', 1, 8192);
-    const mc = await machineChoice({ ...opts, arch: archName, cpus: captureCpus }, 's390');
-    const memRaw = String(opts.mem ?? (E ? `${E.config.memBytes / 2 ** 20}MiB` : '1.5GiB'));
-    const memBytes = parseSizeOpt(memRaw, '--mem', 16 * 2 ** 20);
-    const levels = parseList(String(opts.dumpLevel ?? '0,31'), '--dump-level', (s) =>
-      parseIntIn(s, '--dump-level', 0, 31),
-    );
-    const access = parseList(String(opts.access ?? 'read,mmap'), '--access', (s) => parseChoice(s, '--access', ACCESS));
-    const version = parseChoice(
-      String(opts.makedumpfile ?? E?.config.makedumpfile ?? '1.7.2'),
-      '--makedumpfile',
-      VERSIONS,
-    );
-    const format = parseChoice(String(opts.dumpFormat ?? 'kdump'), '--dump-format', ['kdump', 'elf'] as const);
-    const output = parseChoice(String(opts.output ?? 'null'), '--output', ['null', 'disk'] as const);
-    const iounmap = parseChoice(String(opts.iounmap ?? 'nonlazy'), '--iounmap', ['nonlazy', 'lazy'] as const);
-    const hwpoison = opts.hwpoison === undefined ? false : parseOnOff(String(opts.hwpoison), '--hwpoison');
-    const cyclicBufferBytes =
-      opts.cyclicBuffer === undefined ? undefined : parseSizeOpt(String(opts.cyclicBuffer), '--cyclic-buffer', 1);
-    const meanRunPages = opts.meanRun === undefined ? undefined : parseNumberIn(String(opts.meanRun), '--mean-run', 1);
-    const structPageBytes =
-      opts.structPage === undefined ? undefined : parseIntIn(String(opts.structPage), '--struct-page', 16, 256);
-    const crashCpus =
-      opts.crashCpus === undefined
-        ? (E?.values.crashCpus ?? 1)
-        : parseIntIn(String(opts.crashCpus), '--crash-cpus', 1, 8192);
-    const fractions = opts.fractions === undefined ? undefined : parseFractions(String(opts.fractions));
-    if (fractions && opts.profile !== undefined) {
+    if (o.fractions && o.profile !== undefined) {
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
     }
-    const profile = opts.profile === undefined ? E?.config.profile : String(opts.profile);
-    if (profile !== undefined && !vc.PROFILE_NAMES.includes(profile)) {
-      throw badValue('--profile', profile, `one of ${vc.PROFILE_NAMES.join(', ')}`);
-    }
+    const arch = imageFile !== undefined ? 'x86_64' : (o.arch ?? E?.config.arch ?? 's390');
+    const mc = await resolveMachine({ arch, virt: o.virt, cpus: o.captureCpus, seed: o.seed });
+    const { access, dumpFormat: format, output, iounmap, cyclicBuffer: cyclicBufferBytes } = o;
+    const levels = o.dumpLevel;
+    const version = o.makedumpfile ?? E?.config.makedumpfile ?? '1.7.2';
+    const hwpoison = o.hwpoison ?? false;
+    const crashCpus = o.crashCpus ?? E?.values.crashCpus ?? 1;
+    const memBytes = o.mem ?? E?.config.memBytes ?? 1.5 * 2 ** 30;
+    const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
     let src: Pick<VmcoreDumpOptions, 'image' | 'spec'>;
     let imageParams: Record<string, unknown>;
-    if (image !== undefined) {
+    if (imageFile !== undefined) {
       const node = await import('@kmemsim/vmcore/node');
       let info: ReturnType<typeof node.readVmcoreFile>;
       try {
-        info = node.readVmcoreFile(image);
+        info = node.readVmcoreFile(imageFile);
       } catch (err) {
         if (err instanceof node.VmcoreFileError) throw new UsageError(`--image: ${err.message}`);
         throw err;
       }
       src = { spec: info.spec };
       imageParams = {
-        file: image,
+        file: imageFile,
         file_bytes: info.fileBytes,
         osrelease: info.osrelease,
         crash_cpus: info.cpus,
@@ -160,15 +226,15 @@ export const vmcoreDumpCommand: CommandModule = {
         img = vc.buildImage({
           arch: mc.arch,
           memBytes,
-          profile,
-          fractions,
-          meanRunPages,
-          structPageBytes,
+          profile: o.profile ?? E?.config.profile,
+          fractions: o.fractions,
+          meanRunPages: o.meanRun,
+          structPageBytes: o.structPage,
           seed: mc.seed,
           extraLoadBytes: E?.values.extraLoadBytes,
         });
       } catch (err) {
-        throw new UsageError(`--mem ${memRaw}: ${(err as Error).message}`);
+        throw new UsageError(`--mem ${memBytes}: ${(err as Error).message}`);
       }
       src = { image: img };
       imageParams = {
@@ -225,9 +291,9 @@ export const vmcoreDumpCommand: CommandModule = {
       cpus: mc.cpus,
       seed: mc.seed,
       params: {
-        mem_bytes: image === undefined ? memBytes : null,
-        image_file: image ?? null,
-        experiment: exp ?? null,
+        mem_bytes: imageFile === undefined ? memBytes : null,
+        image_file: imageFile ?? null,
+        experiment: o.experiment ?? null,
         makedumpfile: vc.resolveVersion(version),
         dump_format: format,
         output,
@@ -235,7 +301,7 @@ export const vmcoreDumpCommand: CommandModule = {
         iounmap,
         hwpoison,
         capture_cpus: mc.cpus,
-        crash_cpus: image === undefined ? crashCpus : imageParams.crash_cpus,
+        crash_cpus: imageFile === undefined ? crashCpus : imageParams.crash_cpus,
         copy_oldmem_page: vc.copyPathOf(new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus })),
         image: imageParams,
         makedumpfile_params: strip(vc.MAKEDUMPFILE),
@@ -296,4 +362,4 @@ export const vmcoreDumpCommand: CommandModule = {
     }
     return out.join('\n');
   },
-};
+});

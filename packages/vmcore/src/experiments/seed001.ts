@@ -26,7 +26,7 @@ export const SEED001 = {
       'calibrated: seed 001, figure 001/read/d0/read — both modes say the vmcore listed 1.75 GiB of pages, not ' +
         'the 1.5 GiB of RAM: 458,917 − 165 = 458,752 page reads (non-mmap) and 482 − 34 = 448 windows of 4 MiB ' +
         '(mmap). What the 256 MiB beyond RAM is (a larger guest than stated, standby memory) is not established; it ' +
-        'is modelled as a PT_LOAD after RAM for this experiment only.',
+        'is modelled as 256 MiB more pages right after RAM (so one PT_LOAD of 1.75 GiB), for this experiment only.',
     ],
     processReads: [
       134,

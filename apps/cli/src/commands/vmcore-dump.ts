@@ -4,6 +4,7 @@
 import { formatPerfReport, type ResultDocument, type Run } from '@kmemsim/core';
 import {
   type AccessMode,
+  DEFAULT_KERNEL,
   DEFAULT_PROFILE,
   EXPERIMENTS,
   MAKEDUMPFILE_VERSIONS,
@@ -147,9 +148,24 @@ export const vmcoreDumpCommand = defineCommand({
       max: 2 ** 40,
       defaultText: 'sized as the version does',
     }),
+    kernel: text({
+      description: "the capture kernel's version: its /proc/vmcore, iounmap and TLB-flush code (2.6.x … 6.x)",
+      defaultText: `${DEFAULT_KERNEL}; --image: the file's OSRELEASE; the experiment's with --experiment`,
+      placeholder: '<version>',
+      maxLength: 64,
+    }),
+    tlbFlushallShift: int({
+      description:
+        "x86 CPU's tlb_flushall_shift, for kernels 3.6–3.16: −1 AMD and Core 2 (always a full flush), 6 Nehalem and " +
+        'Westmere, 5 Sandy Bridge, 1 Ivy Bridge',
+      min: -1,
+      max: 10,
+      default: -1,
+      placeholder: '<n>',
+    }),
     iounmap: choice(['nonlazy', 'lazy'], {
       description: 'x86_64 copy_oldmem_page: nonlazy (set_iounmap_nonlazy) or lazy',
-      default: 'nonlazy',
+      defaultText: "the kernel's: nonlazy from 2.6.37 to 5.18, lazy otherwise",
       placeholder: '<mode>',
     }),
     structPage: int({
@@ -200,6 +216,7 @@ export const vmcoreDumpCommand = defineCommand({
     const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
     let src: Pick<VmcoreDumpOptions, 'image' | 'spec'>;
     let imageParams: Record<string, unknown>;
+    let osrelease: string | undefined;
     if (imageFile !== undefined) {
       const node = await import('@kmemsim/vmcore/node');
       let info: ReturnType<typeof node.readVmcoreFile>;
@@ -210,6 +227,7 @@ export const vmcoreDumpCommand = defineCommand({
         throw err;
       }
       src = { spec: info.spec };
+      osrelease = info.osrelease;
       imageParams = {
         file: imageFile,
         file_bytes: info.fileBytes,
@@ -251,11 +269,23 @@ export const vmcoreDumpCommand = defineCommand({
         crash_cpus: crashCpus,
       };
     }
+    // The capture kernel: --kernel, else the crashed kernel of --image (kdump usually boots the same one), else
+    // the experiment's, else the default.
+    let kernelText = o.kernel ?? E?.config.kernel;
+    if (kernelText === undefined && osrelease !== undefined) {
+      if (vc.parseKernelVersion(osrelease)) kernelText = osrelease;
+      else ctx.warn(`--image: OSRELEASE "${osrelease}" is not a kernel version; using ${vc.DEFAULT_KERNEL} (--kernel)`);
+    }
+    kernelText ??= vc.DEFAULT_KERNEL;
+    if (!vc.parseKernelVersion(kernelText))
+      throw badValue('--kernel', kernelText, 'a Linux version from 2.6 to 6.x such as 2.6.32, 3.10, 5.15, 6.1');
+    const kernel = vc.vmcoreKernel(kernelText);
+    const machineArch = vc.archForKernel(mc.arch, kernel, o.tlbFlushallShift);
     const combos = access.flatMap((a) => levels.map((d) => [a, d] as const));
     const runs: Run[] = [];
     for (const [i, [acc, level]] of combos.entries()) {
       ctx.progress(i, combos.length, `vmcore-dump --access ${acc} --dump-level ${level}`);
-      const machine = new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
+      const machine = new Machine({ arch: machineArch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
       try {
         const { run } = vc.runVmcoreDump({
           machine,
@@ -270,7 +300,8 @@ export const vmcoreDumpCommand = defineCommand({
           crashCpus,
           fixedInitMmap157: E?.config.fixedInitMmap157,
           process: E ? { read: E.values.processReads } : undefined,
-          iounmapNonlazy: iounmap === 'nonlazy',
+          kernel,
+          iounmapNonlazy: iounmap === undefined ? undefined : iounmap === 'nonlazy',
         });
         runs.push(run);
       } catch (err) {
@@ -298,7 +329,11 @@ export const vmcoreDumpCommand = defineCommand({
         dump_format: format,
         output,
         cyclic_buffer_bytes: cyclicBufferBytes ?? null,
-        iounmap,
+        kernel: kernel.version,
+        kernel_era: strip(kernel),
+        tlb_flushall_shift: o.tlbFlushallShift,
+        range_flush_ceiling_pages: machineArch.tlb.rangeFlushCeilingPages,
+        iounmap: iounmap ?? (kernel.iounmapNonlazy ? 'nonlazy' : 'lazy'),
         hwpoison,
         capture_cpus: mc.cpus,
         crash_cpus: imageFile === undefined ? crashCpus : imageParams.crash_cpus,
@@ -312,6 +347,7 @@ export const vmcoreDumpCommand = defineCommand({
           ...vc.MAKEDUMPFILE.sources,
           ...vc.USER_COSTS.sources,
           ...vc.KERNEL_COSTS.sources,
+          ...Object.fromEntries(Object.entries(kernel.sources).map(([k, v]) => [`kernel_era.${k}`, v])),
           ...(E ? E.values.sources : {}),
         },
       },
@@ -323,6 +359,7 @@ export const vmcoreDumpCommand = defineCommand({
       mem_bytes: number | null;
       image_file: string | null;
       makedumpfile: string;
+      kernel: string;
       image: { profile?: string };
     };
     const what =
@@ -331,7 +368,7 @@ export const vmcoreDumpCommand = defineCommand({
         : `${((p.mem_bytes ?? 0) / 2 ** 30).toLocaleString('en-US')} GiB ${p.image.profile}`;
     const out = [
       docHeader(doc),
-      `${what}, makedumpfile ${p.makedumpfile}`,
+      `${what}, makedumpfile ${p.makedumpfile}, capture kernel ${p.kernel}`,
       '',
       table(
         ['access', '-d', 'mmap', 'munmap', 'read', 'lseek', 'write', 'dumped', 'excluded', 'real_s', 'user_s', 'sys_s'],

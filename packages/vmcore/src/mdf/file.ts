@@ -20,12 +20,24 @@ export interface FileCalls {
   munmapCalls: number;
   mmapPages: number;
   munmapPages: number;
+  /** munmap calls of a live mapping by its size in pages (the kernel's TLB flush depends on the size). */
+  munmapSizes: Record<number, number>;
   /** Bytes read with read() (header, notes, pages). */
   readBytes: number;
 }
 
 export function emptyCalls(): FileCalls {
-  return { read: 0, lseek: 0, mmap: 0, munmap: 0, munmapCalls: 0, mmapPages: 0, munmapPages: 0, readBytes: 0 };
+  return {
+    read: 0,
+    lseek: 0,
+    mmap: 0,
+    munmap: 0,
+    munmapCalls: 0,
+    mmapPages: 0,
+    munmapPages: 0,
+    munmapSizes: {},
+    readBytes: 0,
+  };
 }
 
 interface Mapping {
@@ -108,10 +120,17 @@ export class DumpFile {
    * start* used as a file offset — munmap(MAP_FAILED, 0) first, and it fails unless that number is a file offset
    * inside some PT_LOAD (stock 1.5.7 on s390, phys_start 0: always fails; `fixedInitMmap` is commit f822608).
    */
-  initializeMmap(fixedInitMmap157 = true): void {
+  initializeMmap(fixedInitMmap157 = true, vmcoreMmap = true): void {
     this.accesses++;
     const l0 = this.loads[0];
     if (!l0) return;
+    if (!vmcoreMmap) {
+      // /proc/vmcore before 3.11 has no .mmap: the call fails (ENODEV) and MMAP_DISABLE holds for the run.
+      if (this.version === '1.5.7') this.c.munmapCalls++;
+      this.c.mmap++;
+      this.trace?.push('M0@fail');
+      return;
+    }
     if (this.version === '1.5.7') {
       this.c.munmapCalls++; // munmap(info->mmap_buf = MAP_FAILED, 0): EINVAL
       let pfn = l0.startPfn;
@@ -146,7 +165,9 @@ export class DumpFile {
     if (!m.live) return;
     m.live = false;
     this.c.munmap++;
-    this.c.munmapPages += m.endPfn - m.startPfn;
+    const pages = m.endPfn - m.startPfn;
+    this.c.munmapPages += pages;
+    this.c.munmapSizes[pages] = (this.c.munmapSizes[pages] ?? 0) + 1;
     this.trace?.push(`U@p${m.startPfn}`);
   }
 
@@ -217,13 +238,8 @@ export class DumpFile {
     const w = this.latest;
     if (w && pfn >= w.startPfn && pfn < w.endPfn) return; // memcpy from the window
     // update_mmap_range: munmap(old window), mmap at the missed page's offset, cut at its PT_LOAD's end.
-    this.c.munmapCalls++;
-    if (w?.live) {
-      w.live = false;
-      this.c.munmap++;
-      this.c.munmapPages += w.endPfn - w.startPfn;
-      this.trace?.push(`U@p${w.startPfn}`);
-    }
+    if (w) this.unmap(w);
+    else this.c.munmapCalls++; // munmap(MAP_FAILED, 0) before the first mmap
     this.newWindow(pfn, li);
   }
 

@@ -18,6 +18,8 @@ export interface SpecOptions {
   hwpoison?: boolean;
   /** s390: the vector facility adds 2 notes per CPU (§1). */
   s390Vector?: boolean;
+  /** PT_LOADs page aligned after page-rounded header and notes (/proc/vmcore since 3.11, the default). */
+  pageAlignedSegments?: boolean;
 }
 
 /** Free runs as buddy blocks (maximal aligned, up to MAX_ORDER − 1), grouped into pieces of equal order. */
@@ -106,8 +108,9 @@ export function specFromImage(img: VmcoreImage, o: SpecOptions): DumpSpec {
   const phnum = 1 + img.loads.length;
   const noteOffset = 64 + 56 * phnum;
   const notesLen = notes.reduce((s, n) => s + noteBytes(n), 0);
-  // /proc/vmcore since 3.11: segments start page aligned after the page-rounded header and notes.
-  let off = Math.ceil((noteOffset + notesLen) / page) * page;
+  // /proc/vmcore since 3.11: segments start page aligned after the page-rounded header and notes; before, right
+  // after the notes, and PT_LOAD data keeps its offset within the page (p_offset ≡ paddr mod PAGE_SIZE only since).
+  let off = o.pageAlignedSegments === false ? noteOffset + notesLen : Math.ceil((noteOffset + notesLen) / page) * page;
   const loads = img.loads.map((l) => {
     const seg = { startPfn: l.startPfn, pages: l.pages, offset: off };
     off += l.pages * page;

@@ -82,7 +82,7 @@ export const vmcoreDumpCommand = defineCommand({
       maxLength: 4096,
     }),
     image: text({
-      description: 'predict for this ELF vmcore file (x86_64, flat mem_map) instead of a modelled machine',
+      description: 'predict for this ELF vmcore file (x86_64, flat or sparse mem_map) instead of a modelled machine',
       placeholder: '<file>',
       maxLength: 4096,
     }),
@@ -175,6 +175,11 @@ export const vmcoreDumpCommand = defineCommand({
       defaultText: "the arch's",
       placeholder: '<bytes>',
     }),
+    memoryModel: choice(['sparse', 'flat'] as const, {
+      description: 'x86_64: the crashed kernel describes its mem_map sparse (mem_section, as x86_64 kernels) or flat',
+      defaultText: 'sparse on x86_64, flat on other arches',
+      placeholder: '<model>',
+    }),
     hwpoison: bool({
       description: 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0',
       defaultText: 'off (--image: the file says)',
@@ -193,6 +198,7 @@ export const vmcoreDumpCommand = defineCommand({
         hwpoison: o.hwpoison,
         crashCpus: o.crashCpus,
         experiment: o.experiment,
+        memoryModel: o.memoryModel,
       };
       for (const [f, v] of Object.entries(given)) {
         if (v !== undefined)
@@ -207,6 +213,9 @@ export const vmcoreDumpCommand = defineCommand({
     }
     const arch = imageFile !== undefined ? 'x86_64' : (o.arch ?? E?.config.arch ?? 's390');
     const mc = await resolveMachine({ arch, virt: o.virt, cpus: o.captureCpus, seed: o.seed });
+    if (o.memoryModel === 'sparse' && mc.arch.name !== 'x86_64')
+      throw badValue('--memory-model', 'sparse', `flat on ${mc.arch.name} (the sparse layout is modelled for x86_64)`);
+    const memoryModel = o.memoryModel ?? (mc.arch.name === 'x86_64' ? 'sparse' : 'flat');
     const { access, dumpFormat: format, output, iounmap, cyclicBuffer: cyclicBufferBytes } = o;
     const levels = o.dumpLevel;
     const version = o.makedumpfile ?? E?.config.makedumpfile ?? '1.7.2';
@@ -226,6 +235,10 @@ export const vmcoreDumpCommand = defineCommand({
         if (err instanceof node.VmcoreFileError) throw new UsageError(`--image: ${err.message}`);
         throw err;
       }
+      for (const level of levels) {
+        const missing = info.missingFor(level);
+        if (missing) throw new UsageError(`--dump-level ${level}: the VMCOREINFO of ${imageFile} has no ${missing}`);
+      }
       src = { spec: info.spec };
       osrelease = info.osrelease;
       imageParams = {
@@ -236,6 +249,8 @@ export const vmcoreDumpCommand = defineCommand({
         pt_loads: info.spec.loads,
         max_mapnr: info.spec.maxMapnr,
         struct_page_bytes: info.spec.kernel.structPageBytes,
+        memory_model: info.memMap.model,
+        mem_map_sections: info.memMap.sections,
         hwpoison: info.spec.kernel.hwpoison,
       };
     } else {
@@ -250,6 +265,7 @@ export const vmcoreDumpCommand = defineCommand({
           structPageBytes: o.structPage,
           seed: mc.seed,
           extraLoadBytes: E?.values.extraLoadBytes,
+          memoryModel,
         });
       } catch (err) {
         throw new UsageError(`--mem ${memBytes}: ${(err as Error).message}`);
@@ -266,6 +282,7 @@ export const vmcoreDumpCommand = defineCommand({
         loads: img.loads,
         counts: img.counts,
         mem_map: img.memMap,
+        memory_model: img.memoryModel,
         crash_cpus: crashCpus,
       };
     }

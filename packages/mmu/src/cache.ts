@@ -82,7 +82,7 @@ export class CacheModel {
   private writer = new Int16Array(1 << 16).fill(-1);
   private holdLo = new Uint32Array(1 << 16);
   private holdHi = new Uint32Array(1 << 16);
-  private home = new Int8Array(1 << 12);
+  private home: Int8Array = new Int8Array(1 << 12);
   private clock = 0;
   // Per CPU: the L1 slot of the last access, to skip the set scan for runs of accesses to one line.
   private readonly lastLine: Float64Array;

@@ -54,6 +54,13 @@ export {
 } from './workload.js';
 
 import { type RmapExperiment, SEED003 } from './experiments/seed003.js';
+import { LAT_WORKLOADS } from './lat.js';
+import { FORK_WORKLOADS } from './workload.js';
+
+/** Every workload of the rmap model: fork + exit and its variants, LMbench latencies, the kernel compile. */
+export const WORKLOADS = [...FORK_WORKLOADS, ...LAT_WORKLOADS, 'kernel-compile'] as const;
+export type Workload = (typeof WORKLOADS)[number];
 
 /** Seed experiments by name (`--experiment`). */
-export const EXPERIMENTS: Record<string, RmapExperiment> = { seed003: SEED003 };
+export const EXPERIMENT_NAMES = ['seed003'] as const;
+export const EXPERIMENTS: Record<(typeof EXPERIMENT_NAMES)[number], RmapExperiment> = { seed003: SEED003 };

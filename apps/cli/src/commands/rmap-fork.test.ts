@@ -38,7 +38,7 @@ describe('kmemsim rmap-fork', () => {
     expect(doc.runs[0]?.metrics.overhead_pct).toBe(0);
     expect(doc.runs[1]?.metrics.overhead_pct).toBeGreaterThan(15);
     expect(doc.runs[1]?.metrics.rmap_bytes_per_pte).toBe(10);
-    expect((doc.runs[1]?.counters.cache as Record<string, number>).memory_local).toBeGreaterThan(0);
+    expect((doc.runs[1]?.counters.cache as Record<string, number>)?.memory_local).toBeGreaterThan(0);
   });
 
   it('--experiment seed003: the seed configuration (dual PIII, kernel 2.4, freelist) and its fitted value', async () => {

@@ -1,4 +1,5 @@
 export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, runConformance } from './conformance.js';
+export { ARCH_PROFILE_SCHEMA_ID, archProfileJsonSchema } from './json-schema.js';
 export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
 export {
   type ArchCosts,
@@ -9,12 +10,15 @@ export {
   type VirtOverride,
 } from './schema.js';
 export { type Sourced, sourced } from './sourced.js';
+export { nearest } from './strict.js';
 export { type StaleReport, Tlb } from './tlb.js';
 export {
   type ArchProblem,
   ArchValidationError,
   checkArch,
   defineArch,
+  type Exact,
+  formatProblems,
   numericPaths,
   validateArch,
 } from './validate.js';

@@ -1,0 +1,127 @@
+// Installing kmemsim as a stranger would: every package packed, the tarballs installed with npm into a CommonJS
+// TypeScript project and a strict ESM TypeScript project outside the repository; both compile and print the same
+// bytes as the sources. attw and publint are clean for every tarball; the CLI installs small, runs, and asks for
+// the optional chart packages only when a chart is wanted.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { example } from '../fixtures/consumer/example.js';
+import { copyFixtures, createConsumer, packAll, run, treeBytes, tsc, writeTsconfig } from './consumer.js';
+import { ROOT } from './workspace.js';
+
+const TYPES_NODE = { '@types/node': '^20.19.0' };
+const tmp = mkdtempSync(join(tmpdir(), 'kmemsim-consumers-'));
+let tarballs: Map<string, string>;
+const libs = () => new Map([...tarballs].filter(([name]) => name !== 'kmemsim'));
+const expected = `${JSON.stringify(example())}\n`;
+
+beforeAll(() => {
+  tarballs = packAll(join(tmp, 'tarballs'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('a CommonJS TypeScript project', () => {
+  const dir = join(tmp, 'cjs');
+  beforeAll(() => {
+    createConsumer(dir, { type: 'commonjs', tarballs: libs(), extra: TYPES_NODE });
+    copyFixtures(dir);
+  });
+
+  it('typechecks strictly under node16 (require conditions) and node10 (no exports: mmu/testing via its folder)', () => {
+    writeTsconfig(dir, 'tsconfig.json', { module: 'node16', moduleResolution: 'node16', outDir: 'dist' });
+    expect(tsc('tsconfig.json', dir)).toBe('');
+    // esModuleInterop: zod's own .d.cts default-imports its locales (as `tsc --init` projects have it on).
+    const node10 = { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true, noEmit: true };
+    writeTsconfig(dir, 'tsconfig.node10.json', node10);
+    expect(tsc('tsconfig.node10.json', dir)).toBe('');
+  });
+
+  it('require()s every library package and prints what the sources print', () => {
+    const r = run('node', ['dist/main.js'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(expected);
+    const plain = run('node', ['-e', `for (const n of ${JSON.stringify([...libs().keys()])}) require(n);`], dir);
+    expect(plain.status, plain.stderr).toBe(0);
+  });
+});
+
+describe('a strict ESM TypeScript project', () => {
+  const dir = join(tmp, 'esm');
+  beforeAll(() => {
+    createConsumer(dir, { type: 'module', tarballs: libs(), extra: TYPES_NODE });
+    copyFixtures(dir);
+  });
+
+  it('typechecks under nodenext and bundler resolution', () => {
+    writeTsconfig(dir, 'tsconfig.json', { module: 'nodenext', moduleResolution: 'nodenext', outDir: 'dist' });
+    expect(tsc('tsconfig.json', dir)).toBe('');
+    writeTsconfig(dir, 'tsconfig.bundler.json', { module: 'esnext', moduleResolution: 'bundler', noEmit: true });
+    expect(tsc('tsconfig.bundler.json', dir)).toBe('');
+  });
+
+  it('imports every library package and prints what the sources print', () => {
+    const r = run('node', ['dist/main.js'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(expected);
+  });
+});
+
+describe('attw and publint', () => {
+  it('every tarball resolves with types under node10, node16 (CJS and ESM) and bundler', () => {
+    const attw = join(ROOT, 'node_modules/.bin/attw');
+    for (const [name, tgz] of tarballs) {
+      // The CLI package is ESM-only by design (Node ≥ 20.19 require()s it; TypeScript's node16-cjs mode does not
+      // know that): its profile checks node16-esm and bundler. The libraries are dual and checked everywhere.
+      const esmOnly = name === 'kmemsim';
+      const r = run(attw, [tgz, '--format', 'json', ...(esmOnly ? ['--profile', 'esm-only'] : [])], tmp);
+      const report = JSON.parse(r.stdout) as { analysis: { types?: unknown; problems: { resolutionKind?: string }[] } };
+      const ignored = esmOnly ? ['node10', 'node16-cjs'] : [];
+      const problems = report.analysis.problems.filter((p) => !ignored.includes(p.resolutionKind ?? ''));
+      expect({ name, types: !!report.analysis.types, problems }).toEqual({ name, types: true, problems: [] });
+      expect(r.status, `${name}: ${r.stdout.slice(0, 500)}`).toBe(0);
+    }
+  });
+
+  it('publint --strict has nothing to say about any tarball', () => {
+    const publint = join(ROOT, 'node_modules/.bin/publint');
+    for (const [name, tgz] of tarballs) {
+      const r = run(publint, ['run', tgz, '--strict'], tmp);
+      expect(`${name}: ${r.stdout.trim().split('\n').at(-1)}`).toBe(`${name}: All good!`);
+    }
+  });
+});
+
+describe('the CLI from its tarball', () => {
+  const dir = join(tmp, 'cli');
+  const kmemsim = (args: string[]) => run(join(dir, 'node_modules/.bin/kmemsim'), args, dir);
+  const bench = ['vmap-bench', '--threads', '1', '--iterations', '200', '--impl', 'legacy'];
+  beforeAll(() => createConsumer(dir, { type: 'module', tarballs }));
+
+  it('installs without the chart packages, under 15 MB', () => {
+    const bytes = treeBytes(join(dir, 'node_modules'));
+    console.log(`kmemsim install: ${(bytes / 2 ** 20).toFixed(1)} MiB of node_modules`);
+    expect(bytes).toBeLessThan(15 * 2 ** 20);
+    expect(existsSync(join(dir, 'node_modules/vega'))).toBe(false);
+  });
+
+  it('runs a command and prints the result document', () => {
+    const r = kmemsim([...bench, '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).schema).toBe('kmemsim/result@1');
+    // The programmatic entry is ESM; Node ≥ 20.19 require()s it too.
+    const cjs = run('node', ['-e', "if (typeof require('kmemsim').main !== 'function') process.exit(3)"], dir);
+    expect(cjs.status, cjs.stderr).toBe(0);
+  });
+
+  it('asks for vega and vega-lite in one line (exit 2) when a chart is wanted, and draws once they are installed', () => {
+    const without = kmemsim([...bench, '--format', 'svg']);
+    expect(without.status).toBe(2);
+    expect(without.stderr.trim().split('\n')).toHaveLength(1);
+    expect(without.stderr).toContain('npm i vega@^6.4.0 vega-lite@^6.4.3');
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'vega@6.4.0', 'vega-lite@6.4.3'], dir);
+    const withVega = kmemsim([...bench, '--format', 'svg']);
+    expect(withVega.status, withVega.stderr).toBe(0);
+    expect(withVega.stdout).toMatch(/^<svg/);
+  });
+});

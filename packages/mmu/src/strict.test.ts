@@ -60,6 +60,16 @@ describe('strict profiles: unknown fields are errors with a did-you-mean', () =>
     );
   });
 
+  it('names placeholders a starter profile leaves (NaN numbers, TODO sources)', () => {
+    const p = clone();
+    p.costs.invlpgCycles = Number.NaN;
+    p.sources['costs.invlpgCycles'] = 'TODO: where this number comes from';
+    expect(byPath(p)).toEqual({
+      'costs.invlpgCycles': 'not filled in (TODO)',
+      'sources.costs.invlpgCycles': 'not filled in: "TODO: where this number comes from"',
+    });
+  });
+
   it('reports every issue at once, each with its dot path', () => {
     const p = clone();
     p.costs.tlbMisCycles = 5;

@@ -52,7 +52,11 @@ interface Issue {
   expected?: unknown;
 }
 
+/** A source still reading "TODO…" (as `kmemsim arch init` writes them) is not a source. */
+const isTodo = (s: string) => /^\s*TODO\b/i.test(s);
+
 function describe(i: Issue, given: unknown): string {
+  if (typeof given === 'number' && Number.isNaN(given)) return 'not filled in (TODO)';
   if (given === undefined) return `required (expected ${i.code === 'invalid_type' ? String(i.expected) : 'a value'})`;
   return `${i.message} (got ${shown(given)})`;
 }
@@ -85,6 +89,7 @@ function sourceProblems(c: Record<string, unknown>): ArchProblem[] {
     const s = sources[path];
     if (typeof s !== 'string' || !s.trim())
       out.push({ path: `sources.${path}`, message: `missing: every number needs its source (${path})` });
+    else if (isTodo(s)) out.push({ path: `sources.${path}`, message: `not filled in: ${JSON.stringify(s)}` });
   }
   const have = new Set(numbers);
   const declared = new Set(schemaPaths(ArchProfileSchema));

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import x86_64 from '@kmemsim/arch-x86_64';
 import { runConformance } from '@kmemsim/mmu';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fillIn } from '../testing/fill-in.js';
 import { archInitFiles } from './init.js';
 
 // Inside the package so the generated index.mjs resolves @kmemsim/mmu as an installed plugin would.
@@ -12,27 +13,6 @@ const tmp = mkdtempSync(join(here, '.arch-init-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const files = archInitFiles({ name: 'riscv64', mmuRange: '^0.1.0', vitestRange: '^4.1.12' });
-
-/** What a plugin author does: every TODO replaced, here with x86_64's value at the same dot path. */
-export function fillIn(text: string, from: Record<string, any>): string {
-  const path: string[] = [];
-  const at = (key: string) => [...path, key].reduce<any>((v, k) => v?.[k], from);
-  return text
-    .split('\n')
-    .map((line) => {
-      const open = /^\s*'?([\w-]+)'?: \{$/.exec(line);
-      if (open) path.push(open[1]);
-      if (/^\s*\},?$/.test(line)) path.pop();
-      const leaf = /^(\s*)'?([\w-]+)'?: (\[TODO, 'TODO: source'\]|null \/\* TODO[^*]*\*\/|'' \/\* TODO \*\/),$/.exec(
-        line,
-      );
-      if (!leaf) return line;
-      const v = at(leaf[2]);
-      const value = typeof v === 'number' ? `[${v}, 'from x86_64, for the test']` : JSON.stringify(v);
-      return `${leaf[1]}${leaf[2]}: ${value},`;
-    })
-    .join('\n');
-}
 
 async function load(dir: string, profile: string): Promise<unknown> {
   mkdirSync(dir);

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse, resolve } from 'node:path';
+import type { ArchSource } from '@kmemsim/core';
 
 /** npm package names: `name` or `@scope/name`, lowercase, URL-safe. */
 const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
@@ -74,19 +75,6 @@ export function owningPackage(file: string): PackageInfo | null {
 
 export function sha256File(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-/** Provenance of the arch a run used, recorded in the result document. */
-export interface ArchSource {
-  /** builtin: shipped with kmemsim; package: --arch <package name>; file: --arch <path>. */
-  kind: 'builtin' | 'package' | 'file';
-  /** The package the profile came from (for a file: the package it sits in, if any). */
-  package?: string;
-  version?: string;
-  /** Absolute path of the loaded module (plugins only). */
-  file?: string;
-  /** SHA-256 of that file's bytes (plugins only). */
-  sha256?: string;
 }
 
 export function pluginSource(kind: 'package' | 'file', file: string, pkg: PackageInfo | null): ArchSource {

@@ -2,12 +2,15 @@
 // TypeScript project and a strict ESM TypeScript project outside the repository; both compile and print the same
 // bytes as the sources. attw and publint are clean for every tarball; the CLI installs small, runs, and asks for
 // the optional chart packages only when a chart is wanted.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import x86_64 from '@kmemsim/arch-x86_64';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillIn } from '../../../apps/cli/src/testing/fill-in.js';
 import { example } from '../fixtures/consumer/example.js';
 import { copyFixtures, createConsumer, packAll, run, treeBytes, tsc, writeTsconfig } from './consumer.js';
+import { packedManifest } from './tarball.js';
 import { ROOT } from './workspace.js';
 
 const TYPES_NODE = { '@types/node': '^20.19.0' };
@@ -108,6 +111,7 @@ describe('the CLI from its tarball', () => {
   it('runs a command and prints the result document', () => {
     const r = kmemsim([...bench, '--format', 'json']);
     expect(r.status, r.stderr).toBe(0);
+    expect(kmemsim(['--version']).stdout.trim()).toBe(packedManifest(tarballs.get('kmemsim') as string).version);
     expect(JSON.parse(r.stdout).schema).toBe('kmemsim/result@1');
     // The programmatic entry is ESM; Node ≥ 20.19 require()s it too.
     const cjs = run('node', ['-e', "if (typeof require('kmemsim').main !== 'function') process.exit(3)"], dir);
@@ -123,5 +127,52 @@ describe('the CLI from its tarball', () => {
     const withVega = kmemsim([...bench, '--format', 'svg']);
     expect(withVega.status, withVega.stderr).toBe(0);
     expect(withVega.stdout).toMatch(/^<svg/);
+  });
+});
+
+describe('a plugin author, from kmemsim arch init to a run', () => {
+  const dir = join(tmp, 'cli');
+  const plugin = join(dir, 'kmemsim-arch-riscv64');
+
+  it('arch init writes a package whose kit fails until filled in and passes after; vmap-bench runs it by name', () => {
+    const kmemsim = (args: string[], cwd = dir) => run(join(dir, 'node_modules/.bin/kmemsim'), args, cwd);
+    const init = kmemsim(['arch', 'init', 'riscv64']);
+    expect(init.status, init.stderr).toBe(0);
+    // The tarballs stand in for the registry: the plugin's @kmemsim/mmu range resolves to them.
+    const manifestFile = join(plugin, 'package.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    const local = Object.fromEntries([...tarballs].filter(([n]) => n !== 'kmemsim').map(([n, t]) => [n, `file:${t}`]));
+    manifest.devDependencies['@kmemsim/mmu'] = local['@kmemsim/mmu'];
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, overrides: local }, null, 2));
+    const install = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], plugin);
+    expect(install.status, install.stderr).toBe(0);
+    const vitest = join(plugin, 'node_modules/.bin/vitest');
+    const empty = run(vitest, ['run'], plugin);
+    expect(empty.status).not.toBe(0);
+    expect(empty.stdout).toContain('not filled in');
+    const profile = join(plugin, 'index.mjs');
+    writeFileSync(profile, fillIn(readFileSync(profile, 'utf8'), x86_64 as never));
+    const filled = run(vitest, ['run'], plugin);
+    expect(filled.status, filled.stdout).toBe(0);
+    expect(filled.stdout).toMatch(/5 passed/);
+
+    const add = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', './kmemsim-arch-riscv64'], dir);
+    expect(add.status, add.stderr).toBe(0);
+    const r = kmemsim([
+      'vmap-bench',
+      '--arch',
+      'kmemsim-arch-riscv64',
+      '--threads',
+      '1',
+      '--iterations',
+      '200',
+      '--format',
+      'json',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.arch).toBe('riscv64');
+    expect(doc.arch_source).toMatchObject({ kind: 'package', package: 'kmemsim-arch-riscv64', version: '0.1.0' });
+    expect(doc.arch_source.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });

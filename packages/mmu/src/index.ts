@@ -6,6 +6,8 @@ export {
   ArchProfileSchema,
   VIRT_MODES,
   type VirtModeName,
+  type VirtMechanismCosts,
+  VirtMechanismSchema,
   type VirtOverride,
 } from './schema.js';
 export { type Sourced, sourced } from './sourced.js';
@@ -18,4 +20,6 @@ export {
   numericPaths,
   validateArch,
 } from './validate.js';
+export { DEFAULT_KVM, KVM_VERSIONS, type KvmRules, type KvmVersion, kvmRules } from './kvm-era.js';
 export { type EffectiveCosts, effectiveCosts, VirtModeError, virtOverride } from './virt.js';
+export { EXIT_KINDS, type ExitKind, GuestPageTable, mechanismOf, VirtOps } from './virt-ops.js';

@@ -57,6 +57,13 @@ export const IpiSchema = z.object({
   ackCycles: nonneg(),
   /** smp_call_function serializes callers on a global call_lock (i386/x86_64 before 2.6.27). */
   callLock: z.boolean(),
+  /**
+   * Additive (issue 10). APIC delivery: up to this many CPUs one send reaches every target (flat logical mode, an
+   * 8-bit LDR); above it the kernel runs bigsmp/physflat and sends one IPI per target CPU. Absent: no limit.
+   */
+  flatMaxCpus: count().optional(),
+  /** Additive (issue 10). Guest APIC register accesses per IPI send (ICR idle poll + ICR2 + ICR writes). */
+  apicAccessesPerSend: count().optional(),
 });
 
 export const TlbSchema = z.object({
@@ -88,6 +95,46 @@ export const SymbolsSchema = z.object({
   ipiSendPerTarget: z.string(),
   flushHandler: z.string().min(1),
   globalFlush: z.string().min(1),
+  /**
+   * Additive (issue 10): where the call differs with more than one target (2.6.27+ smp_call_function_many and
+   * smp_call_function_interrupt vs the _single variants for one), the sender's and the handler's symbols then.
+   */
+  ipiSendMany: z.string().min(1).optional(),
+  /** Additive (issue 10): the per-target send routine when one send cannot reach every target (bigsmp). */
+  ipiSendSequence: z.string().min(1).optional(),
+  flushHandlerMany: z.string().min(1).optional(),
+});
+
+/**
+ * Costs of the virtualization mechanisms modelled in mmu's virt layer (issue 10; additive: a profile without them
+ * falls back to vmExitCycles + handlingCycles). Cycles per event; each one is what the named host code does.
+ */
+export const VirtMechanismSchema = z.object({
+  /** Page-fault exit on a trapping shadow PTE: guest walk, gfn_to_pfn, FNAME(fetch), rmap_add (kvm-shadow). */
+  pageFaultHandlingCycles: nonneg(),
+  /** A write to a write-protected guest page table emulated: x86 emulate_instruction + kvm_mmu_pte_write. */
+  ptWriteEmulationCycles: nonneg(),
+  /** kvm_unsync_page: mark the shadow page unsync, its parents' bitmaps, convert notrap sptes (per page). */
+  unsyncCycles: nonneg(),
+  /** kvm_sync_page / prefetch: read one guest PTE and rebuild or zap its spte. */
+  syncCyclesPerSpte: nonneg(),
+  /** kvm_mmu_load after a CR3/CR4 write: mmu_alloc_roots + set_cr3 (PAE: four roots). */
+  rootReloadCycles: nonneg(),
+  /** Emulating one xAPIC register access (APIC-access exit handling, ICR/ICR2/EOI). */
+  apicAccessCycles: nonneg(),
+  /** kvm_vcpu_kick of a halted vCPU: waking its host thread until it re-enters the guest. */
+  kickCycles: nonneg(),
+  /** kvm_flush_remote_tlbs: a host IPI to each other pCPU running a vCPU, waited for. */
+  remoteFlushCycles: nonneg(),
+  /** An emulated port I/O access handled in user space (QEMU): exit to user, device model, re-entry. */
+  pioCycles: nonneg(),
+  /**
+   * Guest cycles a kernel function pays after an exit that flushed the TLB (no VPID): refilling the TLB entries
+   * and cache lines it touches. Charged once per function per stretch between exits.
+   */
+  refillCyclesPerCall: nonneg(),
+  /** Most vCPUs the hypervisor gives one guest (KVM_MAX_VCPUS). */
+  maxVcpus: count(),
 });
 
 export const VirtOverrideSchema = z.object({
@@ -112,6 +159,8 @@ export const VirtOverrideSchema = z.object({
   }),
   /** TLB miss cost under this mode (2D walks under EPT are longer). */
   tlbMissCycles: nonneg().optional(),
+  /** Additive (issue 10): the costs the virt mechanism in @kmemsim/mmu (virt/) charges per guest operation. */
+  mechanism: VirtMechanismSchema.optional(),
 });
 
 export const ArchProfileSchema = z.object({
@@ -146,3 +195,4 @@ export const ArchProfileSchema = z.object({
 export type ArchProfile = z.infer<typeof ArchProfileSchema>;
 export type ArchCosts = z.infer<typeof CostsSchema>;
 export type VirtOverride = z.infer<typeof VirtOverrideSchema>;
+export type VirtMechanismCosts = z.infer<typeof VirtMechanismSchema>;

@@ -9,6 +9,7 @@ export {
   MAP_KINDS,
   type MapKind,
   runCheckpoint,
+  UNMODELLED,
 } from './checkpoint.js';
 export { createHighmem, Highmem, type HighmemOptions } from './highmem.js';
 export { KmapLocal, LocalTask } from './local.js';
@@ -22,6 +23,18 @@ export {
   SYMBOL_BYTES,
   WORKLOAD,
   type WorkloadParams,
+  WRITE_PATH,
+  type WritePathFunction,
 } from './params.js';
+export { writePathCharges } from './write.js';
 export { PkmapPool } from './pkmap.js';
-export { WRITE_PATH_TAIL } from './tail.js';
+export {
+  EXPERIMENTS,
+  type ExperimentName,
+  type ExperimentProfile,
+  SEED000,
+  SEED000_CONFIG,
+  SEED000_FITTED,
+  type Seed000Fitted,
+  seed000,
+} from './experiments/seed000.js';

@@ -220,10 +220,10 @@ export class Machine {
   }
 
   /** `n` invlpg of addresses mapped through `pt`, charged at once (bulk paths; TLB state not tracked). */
-  invlpgs(t: Thread, pt: GuestPageTable | null, n: number, sym: SymbolId | string): void {
+  invlpgs(t: Thread, pt: GuestPageTable | null, n: number, sym: SymbolId | string, guestPresent = false): void {
     if (n <= 0) return;
     this.engine.counters.add(this.c.invlpg, n);
-    t.spend(sym, n * this.arch.costs.invlpgCycles + this.vops.invlpg(pt, n));
+    t.spend(sym, n * this.arch.costs.invlpgCycles + this.vops.invlpg(pt, n, guestPresent));
   }
 
   /** `n` port I/O instructions of `bareCycles` each to a device (an exit to the device model when virtualized). */
@@ -259,7 +259,8 @@ export class Machine {
   invlpg(t: Thread, vpn: number, sym: SymbolId | string, pt?: GuestPageTable): void {
     this.tlb.invalidate(t.cpu, vpn);
     this.engine.counters.add(this.c.invlpg);
-    t.spend(sym, this.arch.costs.invlpgCycles + this.vops.invlpg(pt ?? null, 1));
+    const present = pt !== undefined && this.tlb.pte.has(vpn);
+    t.spend(sym, this.arch.costs.invlpgCycles + this.vops.invlpg(pt ?? null, 1, present));
   }
 
   /** Local full flush (CR3 reload): under kvm-shadow a root reload that resyncs unsync shadow pages. */

@@ -144,15 +144,24 @@ export class VirtOps {
     return cycles + this.exit('pf', n - free, this.m.pageFaultHandlingCycles);
   }
 
-  /** `n` guest invlpg of addresses mapped through `pt` (null: a page whose spte is present). */
-  invlpg(pt: GuestPageTable | null, n: number): number {
+  /**
+   * `n` guest invlpg of addresses mapped through `pt` (null: a page whose spte is present). `guestPresent`: the
+   * guest PTE is present and accessed at the invlpg (≤ 2.6.18 kmap_atomic flushes after set_pte), so
+   * FNAME(invlpg) re-reads it and kvm_mmu_pte_write re-installs the spte: the next access does not fault.
+   */
+  invlpg(pt: GuestPageTable | null, n: number, guestPresent = false): number {
     if (n <= 0 || this.o === null) return 0;
     if (this.mode === 'xen-pv') return this.exit('hypercall', n, this.o.handlingCycles.invlpg);
     if (!this.shadow) return 0;
     const zapped = pt ? Math.min(n, pt.present) : n;
     if (pt) pt.present -= zapped;
     const remote = this.kvm.invlpgRemoteFlush && this.cpus > 1 ? zapped * this.m.remoteFlushCycles : 0;
-    return this.exit('invlpg', n, this.o.handlingCycles.invlpg) + remote;
+    let reinstall = 0;
+    if (pt && guestPresent && pt.shadowed) {
+      pt.prefilled = Math.min(pt.entries, pt.prefilled + n);
+      reinstall = n * this.m.syncCyclesPerSpte;
+    }
+    return this.exit('invlpg', n, this.o.handlingCycles.invlpg) + remote + reinstall;
   }
 
   /**

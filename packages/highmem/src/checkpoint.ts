@@ -10,7 +10,7 @@ import type { Machine } from '@kmemsim/mmu';
 import { AddressSpace, type PageRun } from './address-space.js';
 import { createHighmem, type Highmem } from './highmem.js';
 import type { LocalTask } from './local.js';
-import { type HighmemEra, SYMBOL_BYTES, WORKLOAD, type WorkloadParams } from './params.js';
+import { type HighmemEra, type MechanismParams, SYMBOL_BYTES, WORKLOAD, type WorkloadParams } from './params.js';
 import { writePathCharges } from './write.js';
 
 export const MAP_KINDS = ['kmap', 'kmap_atomic', 'kmap_local'] as const;
@@ -27,6 +27,8 @@ export interface CheckpointOptions {
   diskMbps?: number;
   params?: Partial<WorkloadParams>;
   era?: Partial<HighmemEra>;
+  /** Overrides of the highmem mechanism's own costs. */
+  mechanism?: Partial<MechanismParams>;
   /** Processes checkpointing at once, one per CPU (0..writers−1), each dumping an equal share. Default 1. */
   writers?: number;
   /** Called for every run of pages dumped, in order per writer (tests: every page exactly once). */
@@ -78,7 +80,7 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
     throw new RangeError(`writers ${writers}: expected an integer from 1 to the machine's ${m.cpus} CPUs`);
   }
   const p = checkpointParams({ ...o, archPageBytes: m.arch.pageBytes });
-  const hm = createHighmem(m, { era: o.era });
+  const hm = createHighmem(m, { era: o.era, params: o.mechanism });
   const space = o.space ?? AddressSpace.contiguous(o.sizeBytes ?? 800 * 2 ** 20, p.pageBytes);
   const sym = (name: string, cls: 'user' | 'sys' | 'idle' = 'sys') => e.sym(name, cls, SYMBOL_BYTES[name] ?? 0);
   // Sizes for readprofile's load column, also of symbols the machine interned first (on_each_cpu …).

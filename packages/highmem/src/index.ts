@@ -38,3 +38,10 @@ export {
   type Seed000Fitted,
   seed000,
 } from './experiments/seed000.js';
+export { fitSeed000, runSeed000, SEED000_TARGETS } from './experiments/fit.js';
+export {
+  checkpointSensitivity,
+  type Sensitivity,
+  type SensitivityConfig,
+  type SensitivityEntry,
+} from './sensitivity.js';

@@ -37,7 +37,10 @@ export const MECHANISM = sourced({
     40,
     '[U 20..80] kmap_atomic: pagefault_disable + PageHighMem + fixmap index + pte lookup, besides the PTE write',
   ],
-  kunmapAtomicCallCycles: [40, '[U 20..80] kunmap_atomic: fixmap index check + pagefault_enable, besides clear + invlpg'],
+  kunmapAtomicCallCycles: [
+    40,
+    '[U 20..80] kunmap_atomic: fixmap index check + pagefault_enable, besides clear + invlpg',
+  ],
   kmapLocalCallCycles: [30, '[U 15..60] kmap_local_page: migrate_disable + stack index push, besides the PTE write'],
   kunmapLocalCallCycles: [30, '[U 15..60] kunmap_local: stack index pop + migrate_enable, besides clear + invlpg'],
 });
@@ -106,17 +109,83 @@ const wp = (symbol: string, callsPerPage: number, cyclesPerCall: number, calls: 
 });
 
 export const WRITE_PATH: readonly WritePathFunction[] = [
-  wp('lookup_bh_lru', 3, 60, '__find_get_block for the inode table, block bitmap and indirect block buffers', '[U 30..150] scan of the 8-entry per-CPU bh LRU'),
-  wp('ext3_do_update_inode', 2, 500, 'ext3_mark_inode_dirty from ext3_splice_branch and from ext3_dirty_inode', '[U 250..1_200] copy of the in-core inode to its raw buffer'),
-  wp('__set_page_dirty', 1, 200, '__block_commit_write → mark_buffer_dirty', '[U 100..400] radix tree tag under tree_lock + inode dirty'),
-  wp('__mark_inode_dirty', 2, 150, 'I_DIRTY_PAGES from __set_page_dirty; I_DIRTY from generic_write_end (i_size)', '[U 80..400] inode_lock + list move'),
-  wp('do_get_write_access', 5, 150, 'journal_get_write_access: bitmap + group descriptor, indirect block, inode buffer ×2', '[U 80..500] jbd fast path: buffer already in the running transaction'),
-  wp('radix_tree_lookup_slot', 2, 80, 'find_get_page (grab_cache_page_write_begin) and __find_get_block_slow (unmap_underlying_metadata)', '[U 40..200] 2–3 level radix walk'),
-  wp('ext3_get_inode_block', 2, 150, '__ext3_get_inode_loc for each ext3_reserve_inode_write', '[U 80..400] inode table block arithmetic + sb_getblk'),
-  wp('buffered_rmqueue', 1, 300, 'page_cache_alloc of the page-cache page (order 0, per-CPU list)', '[U 150..600] per-CPU page list take, prep_new_page'),
-  wp('journal_stop', 1, 250, 'ext3_journal_stop in ext3_ordered_write_end (the nested ext3_dirty_inode handle only drops h_ref)', '[U 120..600] handle accounting, kmem_cache_free'),
-  wp('journal_add_journal_head', 3, 100, 'journal_get_write_access of new buffers + journal_dirty_data of the data buffer', '[U 50..250] bh_state lock, existing jh or allocation'),
-  wp('kmem_cache_alloc', 3, 80, 'alloc_buffer_head, jbd_alloc_handle, journal_head for the data buffer', '[U 40..200] per-CPU array_cache pop'),
+  wp(
+    'lookup_bh_lru',
+    3,
+    60,
+    '__find_get_block for the inode table, block bitmap and indirect block buffers',
+    '[U 30..150] scan of the 8-entry per-CPU bh LRU',
+  ),
+  wp(
+    'ext3_do_update_inode',
+    2,
+    500,
+    'ext3_mark_inode_dirty from ext3_splice_branch and from ext3_dirty_inode',
+    '[U 250..1_200] copy of the in-core inode to its raw buffer',
+  ),
+  wp(
+    '__set_page_dirty',
+    1,
+    200,
+    '__block_commit_write → mark_buffer_dirty',
+    '[U 100..400] radix tree tag under tree_lock + inode dirty',
+  ),
+  wp(
+    '__mark_inode_dirty',
+    2,
+    150,
+    'I_DIRTY_PAGES from __set_page_dirty; I_DIRTY from generic_write_end (i_size)',
+    '[U 80..400] inode_lock + list move',
+  ),
+  wp(
+    'do_get_write_access',
+    5,
+    150,
+    'journal_get_write_access: bitmap + group descriptor, indirect block, inode buffer ×2',
+    '[U 80..500] jbd fast path: buffer already in the running transaction',
+  ),
+  wp(
+    'radix_tree_lookup_slot',
+    2,
+    80,
+    'find_get_page (grab_cache_page_write_begin) and __find_get_block_slow (unmap_underlying_metadata)',
+    '[U 40..200] 2–3 level radix walk',
+  ),
+  wp(
+    'ext3_get_inode_block',
+    2,
+    150,
+    '__ext3_get_inode_loc for each ext3_reserve_inode_write',
+    '[U 80..400] inode table block arithmetic + sb_getblk',
+  ),
+  wp(
+    'buffered_rmqueue',
+    1,
+    300,
+    'page_cache_alloc of the page-cache page (order 0, per-CPU list)',
+    '[U 150..600] per-CPU page list take, prep_new_page',
+  ),
+  wp(
+    'journal_stop',
+    1,
+    250,
+    'ext3_journal_stop in ext3_ordered_write_end (the nested ext3_dirty_inode handle only drops h_ref)',
+    '[U 120..600] handle accounting, kmem_cache_free',
+  ),
+  wp(
+    'journal_add_journal_head',
+    3,
+    100,
+    'journal_get_write_access of new buffers + journal_dirty_data of the data buffer',
+    '[U 50..250] bh_state lock, existing jh or allocation',
+  ),
+  wp(
+    'kmem_cache_alloc',
+    3,
+    80,
+    'alloc_buffer_head, jbd_alloc_handle, journal_head for the data buffer',
+    '[U 40..200] per-CPU array_cache pop',
+  ),
 ];
 /**
  * Function sizes in bytes (System.map), for readprofile's load column only (no cost depends on them): size =

@@ -4,17 +4,54 @@ import { formatReadprofile, formatTime, type ResultDocument, type Run } from '@k
 import type { Command } from 'commander';
 import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseList, parseNumberIn, parseOnOff, parseSizeOpt } from '../framework/parse.js';
+import {
+  conflict,
+  parseChoice,
+  parseIntIn,
+  parseList,
+  parseNumberIn,
+  parseOnOff,
+  parseSizeOpt,
+} from '../framework/parse.js';
 import { docHeader, table } from '../framework/table.js';
 
 const MAPS = ['kmap', 'kmap_atomic', 'kmap_local'] as const;
+const KVM_CHOICES = ['2.6.27', '2.6.28', '2.6.29', '2.6.30', '2.6.31'] as const;
+const EXPERIMENT_CHOICES = ['seed000'] as const;
+
+/** --experiment: its configuration becomes the defaults; a flag that contradicts it is a usage error. */
+function applyExperiment(opts: RawOptions): RawOptions {
+  if (opts.experiment === undefined) return opts;
+  parseChoice(String(opts.experiment), '--experiment', EXPERIMENT_CHOICES);
+  const fixed: [keyof RawOptions & string, string, string][] = [
+    ['arch', '--arch', 'i386'],
+    ['virt', '--virt', 'kvm-shadow'],
+    ['pae', '--pae', 'on'],
+    ['kvm', '--kvm', '2.6.29'],
+    ['pkmapFlush', '--pkmap-flush', 'always'],
+    ['atomicInvlpg', '--atomic-invlpg', 'unmap'],
+  ];
+  const out: RawOptions = { size: '800MiB', map: 'kmap', cpus: '2', ...opts };
+  for (const [key, flag, value] of fixed) {
+    if (opts[key] !== undefined && String(opts[key]) !== value)
+      throw conflict(
+        flag,
+        '--experiment seed000',
+        `its fitted values belong to ${flag} ${value}; drop --experiment to run other configurations`,
+      );
+    out[key] = value;
+  }
+  return out;
+}
 
 export const checkpointCommand: CommandModule = {
   name: 'checkpoint',
   summary: "dump a process's memory to a file through the page cache, per kmap variant (seed 000)",
   defaultArch: 'i386',
   examples: [
+    'kmemsim checkpoint --experiment seed000 --map kmap,kmap_atomic,kmap_local',
     'kmemsim checkpoint --arch i386 --virt kvm-shadow --size 800MiB --map kmap,kmap_atomic,kmap_local',
+    'kmemsim checkpoint --arch i386 --virt kvm-shadow --cpus 4 --writers 4 --map kmap --kvm 2.6.30',
     'kmemsim checkpoint --arch i386 --virt kvm-shadow --map kmap --pae off --disk-mbps 30 --format json',
     'kmemsim checkpoint --arch x86_64 --size 4GiB --map kmap',
   ],
@@ -24,9 +61,28 @@ export const checkpointCommand: CommandModule = {
     cmd.option('--pae <on|off>', 'i386 PAE: LAST_PKMAP 512 instead of 1024 (default: on where the arch has PAE)');
     cmd.option('--disk-mbps <n>', 'disk bandwidth in MB/s (default: 60, an IDE disk of 2009)');
     cmd.option('--pkmap-flush <era>', 'always (2.6.2x) or if-reclaimed (later kernels) (default: always)');
-    cmd.option('--atomic-invlpg <era>', 'kmap_atomic invlpg at unmap (2.6.20+) or map (before) (default: unmap)');
+    cmd.option('--atomic-invlpg <era>', 'kmap_atomic invlpg at unmap (2.6.19+) or map (before) (default: unmap)');
+    cmd.option(
+      '--experiment <name>',
+      'run as a calibrated experiment with its fitted values and configuration defaults: seed000 (i386 PAE guest, ' +
+        'KVM 2009, Core 2-class host, ext3 on emulated IDE). Without it only sourced values are used',
+    );
+    cmd.option(
+      '--kvm <version>',
+      `host KVM whose shadow paging runs (kvm-shadow): ${KVM_CHOICES.join(', ')} (default: 2.6.29)`,
+    );
+    cmd.option(
+      '--writers <n>',
+      'processes checkpointing at once, one per CPU, sharing kmap_lock and the pkmap pool (default: 1)',
+    );
+    cmd.option(
+      '--sensitivity <on|off>',
+      'with several --map values: check the verdict across every [U] range (default: on)',
+    );
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
+  async execute(raw: RawOptions, ctx): Promise<ResultDocument> {
+    const opts = applyExperiment(raw);
+    const experiment = opts.experiment === undefined ? undefined : ('seed000' as const);
     const mc = await machineChoice(opts, 'i386');
     const sizeBytes = parseSizeOpt(String(opts.size ?? '800MiB'), '--size', 4096);
     const maps = parseList(opts.map === undefined ? MAPS.join(',') : String(opts.map), '--map', (s) =>
@@ -41,19 +97,48 @@ export const checkpointCommand: CommandModule = {
       pkmapFlush: parseChoice(String(opts.pkmapFlush ?? 'always'), '--pkmap-flush', ['always', 'if-reclaimed']),
       atomicInvlpg: parseChoice(String(opts.atomicInvlpg ?? 'unmap'), '--atomic-invlpg', ['unmap', 'map']),
     } as const;
+    const kvm = parseChoice(String(opts.kvm ?? '2.6.29'), '--kvm', KVM_CHOICES);
+    const writers = opts.writers === undefined ? 1 : parseIntIn(String(opts.writers), '--writers', 1, mc.cpus);
+    const top = opts.top === undefined ? 20 : parseIntIn(String(opts.top), '--top', 1, 10_000);
+    const sensitivity = opts.sensitivity === undefined ? true : parseOnOff(String(opts.sensitivity), '--sensitivity');
     const [{ Machine }, hm] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/highmem')]);
-    const params = hm.checkpointParams({ diskMbps, archPageBytes: mc.arch.pageBytes });
+    const profile = experiment ? hm.EXPERIMENTS[experiment] : undefined;
+    const params = hm.checkpointParams({ diskMbps, archPageBytes: mc.arch.pageBytes, params: profile?.params });
     const runs: Run[] = [];
     for (const [i, map] of maps.entries()) {
       ctx.progress(i, maps.length, `checkpoint --map ${map}`);
       let machine: InstanceType<typeof Machine>;
       try {
-        machine = new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed, pae });
+        machine = new Machine({
+          arch: mc.arch,
+          virt: mc.virt,
+          cpus: mc.cpus,
+          seed: mc.seed,
+          pae,
+          kvm,
+          virtCosts: profile?.virtCosts,
+        });
       } catch (err) {
-        throw new UsageError(`--arch ${mc.arch.name}: ${(err as Error).message}`);
+        throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
       }
-      runs.push(hm.runCheckpoint({ machine, map, sizeBytes, diskMbps, era }).run);
+      runs.push(hm.runCheckpoint({ machine, map, sizeBytes, diskMbps, era, writers, params: profile?.params, top }).run);
     }
+    const sens =
+      sensitivity && maps.length > 1
+        ? hm.checkpointSensitivity({
+            arch: mc.arch,
+            virt: mc.virt,
+            kvm,
+            pae,
+            cpus: mc.cpus,
+            writers,
+            maps,
+            sizeBytes,
+            diskMbps,
+            era,
+            experiment,
+          })
+        : undefined;
     ctx.progress(maps.length, maps.length, 'done');
     const pkmap = mc.arch.highmem ? (pae ? mc.arch.highmem.pkmapEntriesPae : mc.arch.highmem.pkmapEntries) : 0;
     return {
@@ -64,6 +149,12 @@ export const checkpointCommand: CommandModule = {
       cpus: mc.cpus,
       seed: mc.seed,
       params: {
+        experiment: experiment ?? 'none',
+        ...(profile
+          ? { experiment_description: profile.description, fitted: profile.fitted, calibration: profile.calibration }
+          : {}),
+        kvm,
+        writers,
         size_bytes: sizeBytes,
         pages: Math.ceil(sizeBytes / params.pageBytes),
         pae,
@@ -78,6 +169,8 @@ export const checkpointCommand: CommandModule = {
           return m;
         })(),
         sources: { ...hm.WORKLOAD.sources, ...hm.MECHANISM.sources },
+        write_path: hm.WRITE_PATH,
+        ...(sens ? { sensitivity: sens } : {}),
       },
       runs,
     };
@@ -97,7 +190,10 @@ export function renderCheckpoint(doc: ResultDocument): string {
       formatReadprofile(r.profile),
     );
   }
-  out.push('', 'comparison:');
+  out.push(
+    '',
+    `comparison${doc.params.experiment !== 'none' ? ` (experiment ${doc.params.experiment}: fitted values applied)` : ' (sourced values only)'}:`,
+  );
   out.push(
     table(
       ['map', 'real_s', 'user_s', 'sys_s', 'pkmap wraps', 'global flushes', 'invlpg', 'vm exits', 'MB/s'],
@@ -114,5 +210,36 @@ export function renderCheckpoint(doc: ResultDocument): string {
       ]),
     ),
   );
+  const sens = doc.params.sensitivity as
+    | {
+        verdict: string;
+        size_bytes: number;
+        entries: {
+          parameter: string;
+          lo: number;
+          hi: number;
+          verdict_lo: string;
+          verdict_hi: string;
+          flips: boolean;
+        }[];
+      }
+    | undefined;
+  if (sens) out.push(...sensitivityLines(sens));
   return out.join('\n');
+}
+
+function sensitivityLines(s: {
+  verdict: string;
+  entries: { parameter: string; lo: number; hi: number; verdict_lo: string; verdict_hi: string; flips: boolean }[];
+}): string[] {
+  const flips = s.entries.filter((e) => e.flips);
+  const head = `verdict by sys time: ${s.verdict}`;
+  if (flips.length === 0) return [head, `holds across all ${s.entries.length} [U] ranges the run depends on`];
+  return [
+    head,
+    `flips within ${flips.length} of ${s.entries.length} [U] ranges:`,
+    ...flips.map(
+      (e) => `  ${e.parameter} [U ${e.lo}..${e.hi}]: at ${e.lo} ${e.verdict_lo}; at ${e.hi} ${e.verdict_hi}`,
+    ),
+  ];
 }

@@ -18,7 +18,7 @@ export const reproduceCommand: CommandModule = {
     cmd.option('--only <list>', 'seed numbers or figure-id prefixes to run, comma-separated (default: all)');
   },
   async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    const [{ loadFigures }, { compareAll }, { executeArgv }] = await Promise.all([
+    const [{ loadFigures, ledgers }, { compareAll }, { executeArgv }] = await Promise.all([
       import('../reproduce/calibration.js'),
       import('../reproduce/compare.js'),
       import('../framework/execute.js'),
@@ -57,6 +57,7 @@ export const reproduceCommand: CommandModule = {
       seed: 1,
       params: {
         figures: figures.length,
+        experiments: ledgers(figures),
         sources: Object.fromEntries(figures.map((f) => [f.seed, f.source])),
         argv: Object.fromEntries(figures.map((f) => [f.id, f.argv.join(' ')])),
       },

@@ -59,6 +59,11 @@ export const kvmShadow = {
       '[U 10_000..60_000] kvm_vcpu_kick of a halted vCPU: host try_to_wake_up, schedule on its pCPU, vcpu_load, ' +
         're-entry with the injection (~4–25 µs of host wake-up latency)',
     ],
+    kickCallCycles: [
+      2_000,
+      '[U 1_000..4_000] the sender’s part of each kvm_vcpu_kick (apic_send_ipi loops over the targets): ' +
+        'try_to_wake_up of a halted vCPU thread, or smp_call_function_single to a running one (2.6.29–30)',
+    ],
     remoteFlushCycles: [
       4_000,
       '[U 2_000..8_000] host smp_call_function(_many) to the pCPU running another vCPU, waited for (2.6.29–30 kick, ' +
@@ -104,6 +109,7 @@ export const kvmEpt = {
     rootReloadCycles: [0, 'CR3 writes do not exit with EPT'],
     apicAccessCycles: [2_500, '[U 1_500..5_000] APIC-access exit emulation, as kvm-shadow'],
     kickCycles: [24_000, '[U 10_000..60_000] waking a halted vCPU, as kvm-shadow'],
+    kickCallCycles: [2_000, '[U 1_000..4_000] the sender’s part of each kick, as kvm-shadow'],
     remoteFlushCycles: [4_000, '[U 2_000..8_000] host IPI to another vCPU’s pCPU, as kvm-shadow'],
     pioCycles: [20_000, '[U 10_000..40_000] port I/O handled by QEMU, as kvm-shadow'],
     refillCyclesPerCall: [0, 'VPID (Nehalem): exits keep the guest TLB (Intel SDM 3B ch. 24–25)'],
@@ -131,6 +137,7 @@ export const xenPv = {
     rootReloadCycles: [0, 'included in the CR3 hypercall'],
     apicAccessCycles: [0, 'no emulated APIC: event channels'],
     kickCycles: [0, 'included in the event-channel send'],
+    kickCallCycles: [0, 'included in the event-channel send'],
     remoteFlushCycles: [0, 'no shadow pages to flush'],
     pioCycles: [1_500, '[U 500..5_000] a trapped port access forwarded to dom0’s device model'],
     refillCyclesPerCall: [0, 'hypercalls do not flush the TLB (Xen is mapped in every address space)'],

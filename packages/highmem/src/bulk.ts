@@ -18,14 +18,21 @@ export interface PairCost {
 export function chargePairs(m: Machine, t: Thread, n: number, c: PairCost, accessSym: SymbolId | undefined): void {
   const r = m.cost.refillCyclesPerCall;
   t.spend(c.mapSym, n * (c.mapCycles + r));
-  if (m.vops.shadow && !m.vops.kvm.unsync) {
-    // ≤ 2.6.27 emulates each write and detects write floods: the order of writes and accesses matters.
-    for (let i = 0; i < n; i++) onePair(m, t, 1, c, accessSym);
-  } else onePair(m, t, n, c, accessSym);
+  let left = n;
+  if (m.vops.shadow) {
+    // Pair by pair while the table's shadow state still changes (built, then unsynced); ≤ 2.6.27 emulates each
+    // write and detects write floods, so there the order of writes and accesses matters throughout.
+    while (left > 0 && (!m.vops.kvm.unsync || !(c.pt.shadowed && c.pt.unsync))) {
+      onePair(m, t, 1, c, accessSym);
+      left--;
+    }
+  }
+  onePair(m, t, left, c, accessSym);
   t.spend(c.unmapSym, n * (c.unmapCycles + r));
 }
 
 function onePair(m: Machine, t: Thread, n: number, c: PairCost, accessSym: SymbolId | undefined): void {
+  if (n <= 0) return;
   m.ptWrites(t, c.pt, n, true, c.mapSym);
   if (c.invlpgAt === 'map') m.invlpgs(t, c.pt, n, c.mapSym, true);
   if (accessSym !== undefined) m.firstAccesses(t, c.pt, n, accessSym);

@@ -11,6 +11,17 @@ export {
   runCheckpoint,
   UNMODELLED,
 } from './checkpoint.js';
+export { fitSeed000, runSeed000, SEED000_TARGETS } from './experiments/fit.js';
+export {
+  EXPERIMENTS,
+  type ExperimentName,
+  type ExperimentProfile,
+  SEED000,
+  SEED000_CONFIG,
+  SEED000_FITTED,
+  type Seed000Fitted,
+  seed000,
+} from './experiments/seed000.js';
 export { createHighmem, Highmem, type HighmemOptions } from './highmem.js';
 export { KmapLocal, LocalTask } from './local.js';
 export {
@@ -26,22 +37,11 @@ export {
   WRITE_PATH,
   type WritePathFunction,
 } from './params.js';
-export { writePathCharges } from './write.js';
 export { PkmapPool } from './pkmap.js';
-export {
-  EXPERIMENTS,
-  type ExperimentName,
-  type ExperimentProfile,
-  SEED000,
-  SEED000_CONFIG,
-  SEED000_FITTED,
-  type Seed000Fitted,
-  seed000,
-} from './experiments/seed000.js';
-export { fitSeed000, runSeed000, SEED000_TARGETS } from './experiments/fit.js';
 export {
   checkpointSensitivity,
   type Sensitivity,
   type SensitivityConfig,
   type SensitivityEntry,
 } from './sensitivity.js';
+export { writePathCharges } from './write.js';

@@ -186,16 +186,19 @@ export class PkmapPool {
     t.spend(this.s.kunmapHigh, k * (p.kmapHighCallCycles + r));
     t.spend(this.s.pageAddress, 2 * k * (p.pageAddressCycles + r));
     t.spend(this.s.setPageAddress, k * (p.setPageAddressCycles + r));
-    if (m.vops.shadow && !m.vops.kvm.unsync) {
-      // ≤ 2.6.27 emulates each write and detects write floods: the write/access order matters, page by page.
-      for (let i = 0; i < k; i++) {
+    let left = k;
+    if (m.vops.shadow) {
+      // Page by page while the table's shadow state still changes (built, then unsynced); ≤ 2.6.27 emulates each
+      // write and detects write floods, so there the write/access order matters throughout.
+      while (left > 0 && (!m.vops.kvm.unsync || !(this.pt.shadowed && this.pt.unsync))) {
         m.ptWrites(t, this.pt, 1, true, this.s.kmapHigh);
         if (accessSym !== undefined) m.firstAccesses(t, this.pt, 1, accessSym);
+        left--;
       }
-      return;
     }
-    m.ptWrites(t, this.pt, k, true, this.s.kmapHigh);
-    if (accessSym !== undefined) m.firstAccesses(t, this.pt, k, accessSym);
+    if (left === 0) return;
+    m.ptWrites(t, this.pt, left, true, this.s.kmapHigh);
+    if (accessSym !== undefined) m.firstAccesses(t, this.pt, left, accessSym);
   }
 
   /** map_new_virtual with kmap_lock held (dropped and retaken around a sleep): the page's slot. */

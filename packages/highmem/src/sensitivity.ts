@@ -4,7 +4,7 @@
 // trip is fitted there; its plausible range is swept by pinning it and letting kunmap_atomic's figure set
 // kvm_mmu_invlpg's handling instead (the invlpg exit keeps its measured cost; only the split moves).
 import { uncertainRange } from '@kmemsim/core';
-import { type ArchProfile, Machine, type KvmVersion, type VirtModeName } from '@kmemsim/mmu';
+import { type ArchProfile, type KvmVersion, Machine, type VirtModeName } from '@kmemsim/mmu';
 import { type MapKind, runCheckpoint } from './checkpoint.js';
 import { fitSeed000, withInvlpgHandling } from './experiments/fit.js';
 import { seed000 } from './experiments/seed000.js';

@@ -1,13 +1,14 @@
 export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, runConformance } from './conformance.js';
+export { DEFAULT_KVM, KVM_VERSIONS, type KvmRules, type KvmVersion, kvmRules } from './kvm-era.js';
 export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
 export {
   type ArchCosts,
   type ArchProfile,
   ArchProfileSchema,
   VIRT_MODES,
-  type VirtModeName,
   type VirtMechanismCosts,
   VirtMechanismSchema,
+  type VirtModeName,
   type VirtOverride,
 } from './schema.js';
 export { type Sourced, sourced } from './sourced.js';
@@ -20,6 +21,5 @@ export {
   numericPaths,
   validateArch,
 } from './validate.js';
-export { DEFAULT_KVM, KVM_VERSIONS, type KvmRules, type KvmVersion, kvmRules } from './kvm-era.js';
 export { type EffectiveCosts, effectiveCosts, VirtModeError, virtOverride } from './virt.js';
 export { EXIT_KINDS, type ExitKind, GuestPageTable, mechanismOf, VirtOps } from './virt-ops.js';

@@ -300,7 +300,7 @@ export class Machine {
       const waitSym = many && this.arch.symbols.ipiSendMany ? e.sym(this.arch.symbols.ipiSendMany) : this.syms.ipiSend;
       const sends = this.oneSendReachesAll ? 1 : n;
       const accesses = k.apicAccessesPerSend ?? (k.broadcastShorthand ? 2 : 3);
-      const sendCycles = sends * this.cost.ipiSendCycles + this.vops.ipiSend(sends, accesses);
+      const sendCycles = sends * this.cost.ipiSendCycles + this.vops.ipiSend(sends, accesses, n);
       const target = (running: boolean) =>
         this.cost.ipiHandlerEntryCycles +
         perCpu +

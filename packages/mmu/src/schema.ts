@@ -124,6 +124,8 @@ export const VirtMechanismSchema = z.object({
   apicAccessCycles: nonneg(),
   /** kvm_vcpu_kick of a halted vCPU: waking its host thread until it re-enters the guest. */
   kickCycles: nonneg(),
+  /** The sender's part of each kick: apic_send_ipi calls kvm_vcpu_kick per target, one after another. */
+  kickCallCycles: nonneg(),
   /** kvm_flush_remote_tlbs: a host IPI to each other pCPU running a vCPU, waited for. */
   remoteFlushCycles: nonneg(),
   /** An emulated port I/O access handled in user space (QEMU): exit to user, device model, re-entry. */

@@ -24,7 +24,7 @@ export class GuestPageTable {
   shadowed = false;
   /** Out of sync: writes do not exit until the next resync. */
   unsync = false;
-  /** Present sptes (translations KVM installed and has not zapped). */
+  /** Present sptes (translations KVM installed and has not zapped); may run past `entries` in bulk charges. */
   present = 0;
   /** Present guest PTEs. */
   guestPresent = 0;
@@ -50,6 +50,7 @@ export function mechanismOf(o: VirtOverride, maxCpus: number): VirtMechanismCost
     rootReloadCycles: 0,
     apicAccessCycles: h.ipiSend,
     kickCycles: 0,
+    kickCallCycles: 0,
     remoteFlushCycles: 0,
     pioCycles: 0,
     refillCyclesPerCall: 0,
@@ -115,7 +116,7 @@ export class VirtOps {
     // access in between zaps the shadow page, after which writes no longer trap.
     const trapped = Math.min(n, Math.max(0, FLOOD_WRITES - pt.floodWrites));
     pt.floodWrites += n;
-    if (set) pt.prefilled = Math.min(pt.entries, pt.prefilled + trapped);
+    if (set) pt.prefilled += trapped;
     const cycles = this.exit('pt_write', trapped, this.m.ptWriteEmulationCycles);
     if (pt.floodWrites >= FLOOD_WRITES) {
       pt.shadowed = false;
@@ -139,7 +140,7 @@ export class VirtOps {
     }
     const free = Math.min(n, pt.prefilled);
     pt.prefilled -= free;
-    pt.present = Math.min(pt.entries, pt.present + n);
+    pt.present += n; // bulk callers alternate accesses and zaps: capped where it is read (resync)
     // A trapping spte (zapped by invlpg or a resync, or converted by kvm_unsync_page): #PF exit + FNAME(fetch).
     return cycles + this.exit('pf', n - free, this.m.pageFaultHandlingCycles);
   }
@@ -158,7 +159,7 @@ export class VirtOps {
     const remote = this.kvm.invlpgRemoteFlush && this.cpus > 1 ? zapped * this.m.remoteFlushCycles : 0;
     let reinstall = 0;
     if (pt && guestPresent && pt.shadowed) {
-      pt.prefilled = Math.min(pt.entries, pt.prefilled + n);
+      pt.prefilled += n;
       reinstall = n * this.m.syncCyclesPerSpte;
     }
     return this.exit('invlpg', n, this.o.handlingCycles.invlpg) + remote + reinstall;
@@ -192,18 +193,22 @@ export class VirtOps {
     let cycles = 0;
     for (const pt of tables) {
       if (!pt.unsync) continue;
-      cycles += pt.present * this.m.syncCyclesPerSpte;
-      pt.present = Math.min(pt.present, pt.guestPresent);
+      const present = Math.min(pt.present, pt.entries);
+      cycles += present * this.m.syncCyclesPerSpte;
+      pt.present = Math.min(present, pt.guestPresent);
       pt.unsync = false;
     }
     return cycles;
   }
 
-  /** Sending IPIs: `sends` ICR writes of `accesses` APIC register accesses each. */
-  ipiSend(sends: number, accesses: number): number {
+  /**
+   * Sending IPIs to `targets` CPUs: `sends` ICR writes of `accesses` APIC register accesses each; the ICR write's
+   * exit kicks every target in turn (apic_send_ipi → kvm_vcpu_kick).
+   */
+  ipiSend(sends: number, accesses: number, targets: number): number {
     if (this.o === null || sends <= 0) return 0;
     if (this.mode === 'xen-pv') return this.exit('hypercall', sends, this.o.handlingCycles.ipiSend);
-    return this.exit('apic', sends * accesses, this.m.apicAccessCycles);
+    return this.exit('apic', sends * accesses, this.m.apicAccessCycles) + targets * this.m.kickCallCycles;
   }
 
   /** An IPI's cost on its target: the EOI write, and the host's kick (wake a halted vCPU or IPI a running one). */

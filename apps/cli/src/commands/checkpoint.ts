@@ -121,7 +121,9 @@ export const checkpointCommand: CommandModule = {
       } catch (err) {
         throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
       }
-      runs.push(hm.runCheckpoint({ machine, map, sizeBytes, diskMbps, era, writers, params: profile?.params, top }).run);
+      runs.push(
+        hm.runCheckpoint({ machine, map, sizeBytes, diskMbps, era, writers, params: profile?.params, top }).run,
+      );
     }
     const sens =
       sensitivity && maps.length > 1

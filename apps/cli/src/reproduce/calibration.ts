@@ -85,7 +85,14 @@ export function ledgers(figures: Figure[]): LedgerSummary[] {
   for (const f of figures) bySeed.set(f.seed, [...(bySeed.get(f.seed) ?? []), f]);
   return [...bySeed].map(([seed, fs]) => {
     const fitted = new Set(fs.flatMap((f) => f.sets ?? [])).size;
-    return { seed, title: fs[0]!.title, figures: fs.length, fitted, budget: fitBudget(fs.length), checks: fs.length - fitted };
+    return {
+      seed,
+      title: fs[0]!.title,
+      figures: fs.length,
+      fitted,
+      budget: fitBudget(fs.length),
+      checks: fs.length - fitted,
+    };
   });
 }
 

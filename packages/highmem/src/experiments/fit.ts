@@ -39,7 +39,8 @@ export function runSeed000(
     kvm: c.kvm,
     virtCosts: profile.virtCosts,
   });
-  return runCheckpoint({ machine, map, sizeBytes, params: { ...workload, ...profile.params }, mechanism, top: 1000 }).run;
+  return runCheckpoint({ machine, map, sizeBytes, params: { ...workload, ...profile.params }, mechanism, top: 1000 })
+    .run;
 }
 
 /** The fitted figure's value in cycles (ticks are whole numbers: fitting on them would not converge). */
@@ -108,7 +109,10 @@ export function fitSeed000(
 export function withInvlpgHandling(arch: ArchProfile, cycles: number): ArchProfile {
   const v = arch.virt['kvm-shadow'];
   if (!v) return arch;
-  return { ...arch, virt: { ...arch.virt, 'kvm-shadow': { ...v, handlingCycles: { ...v.handlingCycles, invlpg: cycles } } } };
+  return {
+    ...arch,
+    virt: { ...arch.virt, 'kvm-shadow': { ...v, handlingCycles: { ...v.handlingCycles, invlpg: cycles } } },
+  };
 }
 
 /** Gaussian elimination with partial pivoting (a small dense system). */

@@ -138,7 +138,10 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
   const inflight: Pending[] = [];
   let head = 0;
   let dirty = 0; // bytes dirtied and not yet written back
-  const all = [...space.runs(p.chunkPages)];
+  // Several writers take runs in turn; smaller runs so that every writer gets a share of a small dump.
+  const chunk =
+    writers === 1 ? p.chunkPages : Math.max(1, Math.min(p.chunkPages, Math.ceil(space.pages / (8 * writers))));
+  const all = [...space.runs(chunk)];
   const threads = Array.from({ length: writers }, (_, w) =>
     e.spawn(w, writers === 1 ? 'checkpoint' : `checkpoint/${w}`, function* (t) {
       const task = hm.localTask(`checkpoint/${w}`);

@@ -3,7 +3,7 @@
 // in an experiment the fitted values are refitted first so its calibration figures still hold. The VM-exit round
 // trip is fitted there; its plausible range is swept by pinning it and letting kunmap_atomic's figure set
 // kvm_mmu_invlpg's handling instead (the invlpg exit keeps its measured cost; only the split moves).
-import { uncertainRange } from '@kmemsim/core';
+import { observeEngines, uncertainRange } from '@kmemsim/core';
 import { type ArchProfile, type KvmVersion, Machine, type VirtModeName } from '@kmemsim/mmu';
 import { type MapKind, runCheckpoint } from './checkpoint.js';
 import { fitSeed000, withInvlpgHandling } from './experiments/fit.js';
@@ -143,6 +143,16 @@ function knobsOf(
 
 /** The verdict and, per [U] value, the verdicts at its range's ends. Needs at least two map variants. */
 export function checkpointSensitivity(c: SensitivityConfig): Sensitivity {
+  // The sweep's runs are not the command's runs: keep them out of any trace being recorded.
+  const observer = observeEngines(undefined);
+  try {
+    return sweep(c);
+  } finally {
+    observeEngines(observer);
+  }
+}
+
+function sweep(c: SensitivityConfig): Sensitivity {
   const size = Math.min(c.sizeBytes, 64 * 2 ** 20);
   const verdict = verdictOf(c, { arch: c.arch, mechanism: {}, workload: {} }, size);
   const entries = knobsOf(c).map((k) => {

@@ -98,12 +98,13 @@ export class Machine {
     this.cost = effectiveCosts(arch, this.virtMode);
     const e = this.engine;
     const kExit = e.counters.id('vm_exits', 'guest exits to the hypervisor');
+    // Per-kind exit counters only where something can exit (bare-metal documents keep their counters as they were).
     const kKind = Object.fromEntries(
-      Object.entries(EXIT_KINDS).map(([k, d]) => [k, e.counters.id(`vm_exit.${k}`, d)]),
+      Object.entries(EXIT_KINDS).map(([k, d]) => [k, this.virt === 'none' ? -1 : e.counters.id(`vm_exit.${k}`, d)]),
     ) as Record<ExitKind, number>;
     this.vops = new VirtOps(this.virt, this.virtMode, mech, this.cpus, kvmRules(o.kvm ?? DEFAULT_KVM), (kind, n) => {
       e.counters.add(kExit, n);
-      e.counters.add(kKind[kind], n);
+      if (kKind[kind] >= 0) e.counters.add(kKind[kind], n);
     });
     this.ipi = new Ipi(e, {
       sendCycles: this.cost.ipiSendCycles,

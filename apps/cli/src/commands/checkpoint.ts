@@ -79,6 +79,7 @@ export const checkpointCommand: CommandModule = {
       '--sensitivity <on|off>',
       'with several --map values: check the verdict across every [U] range (default: on)',
     );
+    cmd.option('--top <n>', 'readprofile rows kept per run (default: 20, as the published profile)');
   },
   async execute(raw: RawOptions, ctx): Promise<ResultDocument> {
     const opts = applyExperiment(raw);

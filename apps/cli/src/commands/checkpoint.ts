@@ -1,116 +1,162 @@
 // `kmemsim checkpoint`: dump a process's memory to a file page by page (seed 000), once per --map variant:
-// time(1) and a readprofile top list per variant, then a comparison across variants.
+// time(1) and a readprofile top list per variant, then a comparison across variants and, with several variants,
+// whether the verdict holds across every [U] range. `--experiment seed000` applies that experiment's fitted
+// values and configuration; without it only sourced values are used.
 import { formatReadprofile, formatTime, type ResultDocument, type Run } from '@kmemsim/core';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import { DEFAULT_ERA, type HighmemEra, MAP_KINDS, SEED000_CONFIG } from '@kmemsim/highmem';
+import { KVM_VERSIONS, VIRT_MODES } from '@kmemsim/mmu';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import {
-  conflict,
-  parseChoice,
-  parseIntIn,
-  parseList,
-  parseNumberIn,
-  parseOnOff,
-  parseSizeOpt,
-} from '../framework/parse.js';
+import { machineOptions, resolveMachine } from '../framework/machine.js';
+import { allOf, bool, choice, int, num, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 
-const MAPS = ['kmap', 'kmap_atomic', 'kmap_local'] as const;
-const KVM_CHOICES = ['2.6.27', '2.6.28', '2.6.29', '2.6.30', '2.6.31'] as const;
-const EXPERIMENT_CHOICES = ['seed000'] as const;
+/** 1 TiB runs in about a second; 64 TiB (about a minute) is the most a run may take. */
+export const MAX_CHECKPOINT_BYTES = 64 * 2 ** 40;
 
-/** --experiment: its configuration becomes the defaults; a flag that contradicts it is a usage error. */
-function applyExperiment(opts: RawOptions): RawOptions {
-  if (opts.experiment === undefined) return opts;
-  parseChoice(String(opts.experiment), '--experiment', EXPERIMENT_CHOICES);
-  const fixed: [keyof RawOptions & string, string, string][] = [
-    ['arch', '--arch', 'i386'],
-    ['virt', '--virt', 'kvm-shadow'],
-    ['pae', '--pae', 'on'],
-    ['kvm', '--kvm', '2.6.29'],
-    ['pkmapFlush', '--pkmap-flush', 'always'],
-    ['atomicInvlpg', '--atomic-invlpg', 'unmap'],
+const EXPERIMENTS = ['seed000'] as const;
+
+/** Flags an experiment fixes: giving another value is a usage error (its fitted values belong to that value). */
+function fixedByExperiment(o: {
+  arch?: string;
+  virt?: string;
+  pae?: boolean;
+  kvm?: string;
+  pkmapFlush?: string;
+  atomicInvlpg?: string;
+}): void {
+  const c = SEED000_CONFIG;
+  const fixed: [string, unknown, unknown, string][] = [
+    ['--arch', o.arch, c.arch, c.arch],
+    ['--virt', o.virt, c.virt, c.virt],
+    ['--pae', o.pae, c.pae, 'on'],
+    ['--kvm', o.kvm, c.kvm, c.kvm],
+    ['--pkmap-flush', o.pkmapFlush, c.pkmapFlush, c.pkmapFlush],
+    ['--atomic-invlpg', o.atomicInvlpg, c.atomicInvlpg, c.atomicInvlpg],
   ];
-  const out: RawOptions = { size: '800MiB', map: 'kmap', cpus: '2', ...opts };
-  for (const [key, flag, value] of fixed) {
-    if (opts[key] !== undefined && String(opts[key]) !== value)
-      throw conflict(
-        flag,
-        '--experiment seed000',
-        `its fitted values belong to ${flag} ${value}; drop --experiment to run other configurations`,
+  for (const [flag, given, want, shown] of fixed)
+    if (given !== undefined && given !== want)
+      throw new UsageError(
+        `${flag} conflicts with --experiment seed000: its fitted values belong to ${flag} ${shown}; drop --experiment to run other configurations`,
       );
-    out[key] = value;
-  }
-  return out;
 }
 
-export const checkpointCommand: CommandModule = {
+const machine = machineOptions('i386');
+
+export const checkpointCommand = defineCommand({
+  kind: 'result',
   name: 'checkpoint',
   summary: "dump a process's memory to a file through the page cache, per kmap variant (seed 000)",
-  defaultArch: 'i386',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim checkpoint --experiment seed000 --map kmap,kmap_atomic,kmap_local',
     'kmemsim checkpoint --arch i386 --virt kvm-shadow --size 800MiB --map kmap,kmap_atomic,kmap_local',
     'kmemsim checkpoint --arch i386 --virt kvm-shadow --cpus 4 --writers 4 --map kmap --kvm 2.6.30',
-    'kmemsim checkpoint --arch i386 --virt kvm-shadow --map kmap --pae off --disk-mbps 30 --format json',
     'kmemsim checkpoint --arch x86_64 --size 4GiB --map kmap',
   ],
-  options(cmd: Command) {
-    cmd.option('--size <size>', 'process memory to dump, IEC units (default: 800MiB)');
-    cmd.option('--map <list>', 'how checkpoint_dump_page maps each page: kmap, kmap_atomic, kmap_local (default: all)');
-    cmd.option('--pae <on|off>', 'i386 PAE: LAST_PKMAP 512 instead of 1024 (default: on where the arch has PAE)');
-    cmd.option('--disk-mbps <n>', 'disk bandwidth in MB/s (default: 60, an IDE disk of 2009)');
-    cmd.option('--pkmap-flush <era>', 'always (2.6.2x) or if-reclaimed (later kernels) (default: always)');
-    cmd.option('--atomic-invlpg <era>', 'kmap_atomic invlpg at unmap (2.6.19+) or map (before) (default: unmap)');
-    cmd.option(
-      '--experiment <name>',
-      'run as a calibrated experiment with its fitted values and configuration defaults: seed000 (i386 PAE guest, ' +
-        'KVM 2009, Core 2-class host, ext3 on emulated IDE). Without it only sourced values are used',
-    );
-    cmd.option(
-      '--kvm <version>',
-      `host KVM whose shadow paging runs (kvm-shadow): ${KVM_CHOICES.join(', ')} (default: 2.6.29)`,
-    );
-    cmd.option(
-      '--writers <n>',
-      'processes checkpointing at once, one per CPU, sharing kmap_lock and the pkmap pool (default: 1)',
-    );
-    cmd.option(
-      '--sensitivity <on|off>',
-      'with several --map values: check the verdict across every [U] range (default: on)',
-    );
-    cmd.option('--top <n>', 'readprofile rows kept per run (default: 20, as the published profile)');
+  options: {
+    ...machine,
+    // Without defaults here: --experiment supplies its own, and a flag given against it must be seen.
+    arch: { ...machine.arch, default: undefined, defaultText: 'i386 (with --experiment: its arch)' },
+    virt: choice(VIRT_MODES, {
+      description: 'virtualization mode (the arch must offer it)',
+      defaultText: 'none (with --experiment: its mode)',
+      placeholder: '<mode>',
+    }),
+    experiment: choice(EXPERIMENTS, {
+      description:
+        'run as a calibrated experiment with its fitted values and configuration defaults: seed000 (i386 PAE ' +
+        'guest, KVM 2009, Core 2-class host, ext3 on emulated IDE); without it only sourced values are used',
+      placeholder: '<name>',
+    }),
+    size: size({
+      description: 'process memory to dump',
+      min: 4096,
+      max: MAX_CHECKPOINT_BYTES,
+      defaultText: '800MiB',
+    }),
+    map: choice(MAP_KINDS, {
+      description: 'how checkpoint_dump_page maps each page',
+      list: true,
+      defaultText: 'all (with --experiment: kmap)',
+    }),
+    pae: bool({
+      description: 'i386 PAE: LAST_PKMAP 512 instead of 1024',
+      defaultText: 'on where the arch has PAE',
+    }),
+    diskMbps: num({
+      description: 'disk bandwidth in MB/s',
+      min: 0.001,
+      max: 1e6,
+      defaultText: '60, an IDE disk of 2009',
+    }),
+    pkmapFlush: choice(allOf<HighmemEra['pkmapFlush']>()(['always', 'if-reclaimed']), {
+      description: 'flush_all_zero_pkmaps: always (2.6.2x) or if-reclaimed (later kernels)',
+      defaultText: DEFAULT_ERA.pkmapFlush,
+      placeholder: '<era>',
+    }),
+    atomicInvlpg: choice(allOf<HighmemEra['atomicInvlpg']>()(['unmap', 'map']), {
+      description: 'kmap_atomic invlpg at unmap (2.6.19+) or at map (before)',
+      defaultText: DEFAULT_ERA.atomicInvlpg,
+      placeholder: '<era>',
+    }),
+    kvm: choice(KVM_VERSIONS, {
+      description: 'host KVM whose shadow paging runs (kvm-shadow)',
+      defaultText: '2.6.29',
+      placeholder: '<version>',
+    }),
+    writers: int({
+      description: 'processes checkpointing at once, one per CPU, sharing kmap_lock and the pkmap pool',
+      min: 1,
+      max: 8192,
+      default: 1,
+    }),
+    top: int({
+      description: 'readprofile rows kept per run (the published profile has 20)',
+      min: 1,
+      max: 10_000,
+      default: 20,
+    }),
+    sensitivity: bool({
+      description: 'with several --map values: check the verdict across every [U] range',
+      default: true,
+      sweep: false,
+    }),
   },
-  async execute(raw: RawOptions, ctx): Promise<ResultDocument> {
-    const opts = applyExperiment(raw);
-    const experiment = opts.experiment === undefined ? undefined : ('seed000' as const);
-    const mc = await machineChoice(opts, 'i386');
-    const sizeBytes = parseSizeOpt(String(opts.size ?? '800MiB'), '--size', 4096);
-    const maps = parseList(opts.map === undefined ? MAPS.join(',') : String(opts.map), '--map', (s) =>
-      parseChoice(s, '--map', MAPS),
-    );
+  async run(o, ctx): Promise<ResultDocument> {
+    const experiment = o.experiment;
+    if (experiment) fixedByExperiment(o);
+    const cfg = experiment ? SEED000_CONFIG : undefined;
+    const mc = await resolveMachine({
+      arch: o.arch ?? cfg?.arch ?? 'i386',
+      virt: o.virt ?? cfg?.virt ?? 'none',
+      cpus: o.cpus ?? cfg?.cpus,
+      seed: o.seed,
+    });
+    const sizeBytes = o.size ?? cfg?.sizeBytes ?? 800 * 2 ** 20;
+    const maps = o.map ?? (cfg ? [cfg.map] : MAP_KINDS);
     const hasPae = (mc.arch.highmem?.pkmapEntriesPae ?? 0) > 0;
-    const pae = opts.pae === undefined ? hasPae : parseOnOff(String(opts.pae), '--pae');
+    const pae = o.pae ?? hasPae;
     if (pae && !hasPae) throw badValue('--pae', 'on', `off (arch ${mc.arch.name} has no PAE mode)`);
-    const diskMbps =
-      opts.diskMbps === undefined ? undefined : parseNumberIn(String(opts.diskMbps), '--disk-mbps', 0, 1e6, true);
-    const era = {
-      pkmapFlush: parseChoice(String(opts.pkmapFlush ?? 'always'), '--pkmap-flush', ['always', 'if-reclaimed']),
-      atomicInvlpg: parseChoice(String(opts.atomicInvlpg ?? 'unmap'), '--atomic-invlpg', ['unmap', 'map']),
-    } as const;
-    const kvm = parseChoice(String(opts.kvm ?? '2.6.29'), '--kvm', KVM_CHOICES);
-    const writers = opts.writers === undefined ? 1 : parseIntIn(String(opts.writers), '--writers', 1, mc.cpus);
-    const top = opts.top === undefined ? 20 : parseIntIn(String(opts.top), '--top', 1, 10_000);
-    const sensitivity = opts.sensitivity === undefined ? true : parseOnOff(String(opts.sensitivity), '--sensitivity');
+    const diskMbps = o.diskMbps;
+    const era: HighmemEra = {
+      pkmapFlush: o.pkmapFlush ?? DEFAULT_ERA.pkmapFlush,
+      atomicInvlpg: o.atomicInvlpg ?? DEFAULT_ERA.atomicInvlpg,
+    };
+    const kvm = o.kvm ?? '2.6.29';
+    const writers = o.writers;
+    if (writers > mc.cpus) throw badValue('--writers', writers, `an integer from 1 to ${mc.cpus} (one writer per CPU)`);
+    const top = o.top;
     const [{ Machine }, hm] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/highmem')]);
     const profile = experiment ? hm.EXPERIMENTS[experiment] : undefined;
     const params = hm.checkpointParams({ diskMbps, archPageBytes: mc.arch.pageBytes, params: profile?.params });
     const runs: Run[] = [];
     for (const [i, map] of maps.entries()) {
       ctx.progress(i, maps.length, `checkpoint --map ${map}`);
-      let machine: InstanceType<typeof Machine>;
+      let m: InstanceType<typeof Machine>;
       try {
-        machine = new Machine({
+        m = new Machine({
           arch: mc.arch,
           virt: mc.virt,
           cpus: mc.cpus,
@@ -123,11 +169,11 @@ export const checkpointCommand: CommandModule = {
         throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
       }
       runs.push(
-        hm.runCheckpoint({ machine, map, sizeBytes, diskMbps, era, writers, params: profile?.params, top }).run,
+        hm.runCheckpoint({ machine: m, map, sizeBytes, diskMbps, era, writers, params: profile?.params, top }).run,
       );
     }
     const sens =
-      sensitivity && maps.length > 1
+      o.sensitivity && maps.length > 1
         ? hm.checkpointSensitivity({
             arch: mc.arch,
             virt: mc.virt,
@@ -181,7 +227,7 @@ export const checkpointCommand: CommandModule = {
   renderTable(doc: ResultDocument): string {
     return renderCheckpoint(doc);
   },
-};
+});
 
 export function renderCheckpoint(doc: ResultDocument): string {
   const size = Number(doc.params.size_bytes);

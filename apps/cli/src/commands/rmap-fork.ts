@@ -2,25 +2,26 @@
 // reclaim scan, once per reverse-mapping design: time per fork and exit, bottom-line overhead against `none` in
 // the same invocation, rmap memory per mapped PTE, and the sys-time breakdown by kernel symbol.
 import type { ResultDocument, Run } from '@kmemsim/core';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import { type LockKind, PRESETS, RMAP_KINDS, type RmapKind, WORKLOADS } from '@kmemsim/rmap';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseIntIn, parseList, parseOnOff } from '../framework/parse.js';
+import { machineOptions, resolveMachine } from '../framework/machine.js';
+import { allOf, bool, choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 
-const RMAPS = ['none', 'pte_chain', 'multi', 'objrmap'] as const;
-const WORKLOADS = ['fork-exit', 'script', 'reclaim'] as const;
-const LOCKS = ['bit', 'hashed'] as const;
+const LOCKS = allOf<LockKind>()(['bit', 'hashed']);
 const BREAKDOWN = ['copy_page_range', 'zap_pte_range', 'page_add_rmap', 'page_remove_rmap', 'pte_chain_alloc'];
 
-type Variant = { rmap: (typeof RMAPS)[number]; direct: boolean; lock: (typeof LOCKS)[number]; batch: boolean };
+type Variant = { rmap: RmapKind; direct: boolean; lock: LockKind; batch: boolean };
 
-const onOffList = (raw: unknown, flag: string) => parseList(String(raw ?? 'off'), flag, (s) => parseOnOff(s, flag));
+const preset = (k: keyof (typeof PRESETS)['fork-exit']) => WORKLOADS.map((w) => `${w}: ${PRESETS[w][k]}`).join(', ');
 
-export const rmapForkCommand: CommandModule = {
+export const rmapForkCommand = defineCommand({
+  kind: 'result',
   name: 'rmap-fork',
   summary: 'fork + exit (or a reclaim scan) under each reverse-mapping design: µs, overhead vs none (seed 003)',
-  defaultArch: 'i386',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim rmap-fork --arch i386 --cpus 2 --rmap none,pte_chain,multi,objrmap --pages 16384 --children 1',
     'kmemsim rmap-fork --rmap none,pte_chain --lock bit,hashed --batch off,on --format json',
@@ -28,45 +29,82 @@ export const rmapForkCommand: CommandModule = {
     'kmemsim rmap-fork --rmap none,pte_chain,objrmap --workload reclaim --children 8 --reclaim-pages 4096',
     'kmemsim rmap-fork --arch i386 --pae on --highpte on --rmap none,multi',
   ],
-  options(cmd: Command) {
-    cmd.option('--rmap <list>', `designs: ${RMAPS.join(', ')} (default: all)`);
-    cmd.option('--direct <list>', 'PageDirect for singly mapped pages (pte_chain, multi): on, off (default: off)');
-    cmd.option('--lock <list>', 'pte_chain_lock bit spinlock or hashed lock_rmap: bit, hashed (default: bit)');
-    cmd.option('--batch <list>', 'batched pte_chain allocation in copy_page_range: on, off (default: off)');
-    cmd.option('--workload <name>', `${WORKLOADS.join(', ')} (default: fork-exit, the seed 003 test)`);
-    cmd.option('--pages <n>', 'mapped pages of the forking process (default: 16384; script: 400)');
-    cmd.option('--children <n>', 'children forked per round, alive together (default: 1; reclaim: 4)');
-    cmd.option('--rounds <n>', 'fork rounds; the parent waits for its children after each (default: 4; script: 200)');
-    cmd.option('--anon-pct <n>', 'percent of the pages private anonymous, the rest a shared file (default: 50)');
-    cmd.option('--background <n>', 'other processes mapping the same file pages (default: 0; script: 16)');
-    cmd.option('--reclaim-pages <n>', 'reclaim: pages put through page_referenced + try_to_unmap (default: 1024)');
-    cmd.option('--pae <on|off>', 'i386 PAE: 8-byte PTEs, 512 per page-table page (default: off)');
-    cmd.option('--highpte <on|off>', 'i386 page tables in highmem: kmap_atomic per PTE-page visit (default: off)');
+  options: {
+    ...machineOptions('i386'),
+    rmap: choice(RMAP_KINDS, { description: 'reverse-mapping designs', list: true, default: RMAP_KINDS }),
+    direct: bool({
+      description: 'PageDirect for singly mapped pages (pte_chain, multi)',
+      list: true,
+      default: [false],
+    }),
+    lock: choice(LOCKS, {
+      description: 'pte_chain_lock bit spinlock or hashed lock_rmap (pte_chain, multi)',
+      list: true,
+      default: ['bit'],
+    }),
+    batch: bool({ description: 'batched pte_chain allocation in copy_page_range', list: true, default: [false] }),
+    workload: choice(WORKLOADS, { description: 'what runs (fork-exit: the seed 003 test)', default: 'fork-exit' }),
+    pages: int({
+      description: 'mapped pages of the forking process',
+      min: 1,
+      max: 1 << 24,
+      defaultText: preset('pages'),
+    }),
+    children: int({
+      description: 'children forked per round, alive together',
+      min: 1,
+      max: 256,
+      defaultText: preset('children'),
+    }),
+    rounds: int({
+      description: 'fork rounds; the parent waits for its children after each',
+      min: 1,
+      max: 100_000,
+      defaultText: preset('rounds'),
+    }),
+    anonPct: int({
+      description: 'percent of the pages private anonymous, the rest a shared file',
+      min: 0,
+      max: 100,
+      defaultText: preset('anonPct'),
+    }),
+    background: int({
+      description: 'other processes mapping the same file pages',
+      min: 0,
+      max: 1024,
+      defaultText: preset('background'),
+    }),
+    reclaimPages: int({
+      description: 'reclaim: pages put through page_referenced + try_to_unmap (only with --workload reclaim)',
+      min: 1,
+      max: 1 << 24,
+      defaultText: '1024',
+    }),
+    pae: bool({ description: 'i386 PAE: 8-byte PTEs, 512 per page-table page', default: false }),
+    highpte: bool({ description: 'i386 page tables in highmem: kmap_atomic per PTE-page visit', default: false }),
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    const mc = await machineChoice(opts, 'i386');
-    const rmaps = parseList(String(opts.rmap ?? RMAPS.join(',')), '--rmap', (s) => parseChoice(s, '--rmap', RMAPS));
-    const directs = onOffList(opts.direct, '--direct');
-    const locks = parseList(String(opts.lock ?? 'bit'), '--lock', (s) => parseChoice(s, '--lock', LOCKS));
-    const batches = onOffList(opts.batch, '--batch');
-    const workload = parseChoice(String(opts.workload ?? 'fork-exit'), '--workload', WORKLOADS);
+  async run(o, ctx): Promise<ResultDocument> {
+    const mc = await resolveMachine(o);
+    const rmaps = o.rmap;
+    const directs = o.direct;
+    const locks = o.lock;
+    const batches = o.batch;
+    const workload = o.workload;
     const rm = await import('@kmemsim/rmap');
-    const preset = rm.PRESETS[workload];
-    const int = (v: unknown, flag: string, def: number, min: number, max: number) =>
-      v === undefined ? def : parseIntIn(String(v), flag, min, max);
-    const pages = int(opts.pages, '--pages', preset.pages, 1, 1 << 24);
-    const children = int(opts.children, '--children', preset.children, 1, 256);
-    const rounds = int(opts.rounds, '--rounds', preset.rounds, 1, 100_000);
-    const anonPct = int(opts.anonPct, '--anon-pct', preset.anonPct, 0, 100);
-    const background = int(opts.background, '--background', preset.background, 0, 1024);
-    const reclaimPages = int(opts.reclaimPages, '--reclaim-pages', 1024, 1, 1 << 24);
-    if (opts.reclaimPages !== undefined && workload !== 'reclaim') {
-      throw badValue('--reclaim-pages', String(opts.reclaimPages), 'only with --workload reclaim');
+    const p = PRESETS[workload];
+    const pages = o.pages ?? p.pages;
+    const children = o.children ?? p.children;
+    const rounds = o.rounds ?? p.rounds;
+    const anonPct = o.anonPct ?? p.anonPct;
+    const background = o.background ?? p.background;
+    if (o.reclaimPages !== undefined && workload !== 'reclaim') {
+      throw badValue('--reclaim-pages', String(o.reclaimPages), 'only with --workload reclaim');
     }
+    const reclaimPages = o.reclaimPages ?? 1024;
     const hasPae = (mc.arch.highmem?.pkmapEntriesPae ?? 0) > 0;
-    const pae = opts.pae === undefined ? false : parseOnOff(String(opts.pae), '--pae');
+    const pae = o.pae;
     if (pae && !hasPae) throw badValue('--pae', 'on', `off (arch ${mc.arch.name} has no PAE mode)`);
-    const highpte = opts.highpte === undefined ? false : parseOnOff(String(opts.highpte), '--highpte');
+    const highpte = o.highpte;
     if (highpte && !mc.arch.highmem) throw badValue('--highpte', 'on', `off (arch ${mc.arch.name} has no highmem)`);
 
     const variants: Variant[] = [];
@@ -182,4 +220,4 @@ export const rmapForkCommand: CommandModule = {
     );
     return out.join('\n');
   },
-};
+});

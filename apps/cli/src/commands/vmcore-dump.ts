@@ -1,80 +1,150 @@
 // `kmemsim vmcore-dump`: makedumpfile over /proc/vmcore of a crashed machine (seed 001), one run per
 // --access × --dump-level combination: syscall counts like perf stat, time(1) and a perf report per run.
 import { formatPerfReport, type ResultDocument, type Run } from '@kmemsim/core';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import {
+  type AccessMode,
+  DEFAULT_PROFILE,
+  MAKEDUMPFILE_VERSIONS,
+  type OutputFormat,
+  type OutputTarget,
+  PAGE_CLASSES,
+  type PageClass,
+  PROFILE_NAMES,
+} from '@kmemsim/vmcore';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseIntIn, parseList, parseNumberIn, parseOnOff, parseSizeOpt } from '../framework/parse.js';
+import { machineOptions, resolveMachine } from '../framework/machine.js';
+import { allOf, bool, choice, custom, int, num, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import { listValue, numberValue } from '../framework/values.js';
 
-const ACCESS = ['read', 'mmap'] as const;
-const VERSIONS = ['1.5.7', '1.7'] as const;
-const CLASSES = ['kernel', 'zero', 'cache', 'private', 'user', 'free'] as const;
+/** Memory follows --mem: 16 TiB at -d 31 takes ~250 MiB and seconds; 64 TiB stays under 2 GiB. */
+export const MAX_VMCORE_MEM = 64 * 2 ** 40;
 
-/** "kernel=0.1,free=0.5": fractions per page class. */
-function parseFractions(raw: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of parseList(raw, '--fractions', (s) => s)) {
-    const m = /^([a-z]+)=(.+)$/.exec(part);
-    if (!m) throw badValue('--fractions', raw, `class=fraction pairs such as kernel=0.1,free=0.6`);
-    const cls = parseChoice(m[1], '--fractions', CLASSES);
-    out[cls] = parseNumberIn(m[2], '--fractions', 0, 1);
+type Fractions = Partial<Record<PageClass, number>>;
+
+/**
+ * Fractions per page class: "kernel=0.1,free=0.5" on the command line, or a mapping in a sweep file; each class
+ * at most once, each in [0, max], at least one above 0.
+ */
+export function parseFractions(raw: unknown, flag: string, max = 1): Fractions {
+  let pairs: [string, unknown][];
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) pairs = Object.entries(raw);
+  else if (typeof raw === 'string') {
+    pairs = listValue(raw, flag, (s) => String(s), 16).map((part) => {
+      const m = /^([^=]*)=(.*)$/.exec(part);
+      if (!m) throw badValue(flag, raw, `CLASS=NUMBER pairs such as kernel=0.1,free=0.6`);
+      return [m[1], m[2]];
+    });
+    const seen = new Set<string>();
+    for (const [k] of pairs) {
+      if (seen.has(k)) throw badValue(flag, raw, `each class once (${k} is given twice)`);
+      seen.add(k);
+    }
+  } else throw badValue(flag, raw, `CLASS=NUMBER pairs such as kernel=0.1,free=0.6`);
+  const out: Fractions = {};
+  for (const [k, v] of pairs) {
+    if (!(PAGE_CLASSES as readonly string[]).includes(k))
+      throw badValue(flag, k, `a page class: one of ${PAGE_CLASSES.join(', ')}`);
+    out[k as PageClass] = numberValue(v, `${flag} ${k}`, 0, max);
   }
-  if (Object.values(out).every((v) => v === 0)) throw badValue('--fractions', raw, 'at least one fraction > 0');
+  if (Object.values(out).every((v) => v === 0)) throw badValue(flag, raw, 'at least one fraction > 0');
   return out;
 }
 
-export const vmcoreDumpCommand: CommandModule = {
+export const vmcoreDumpCommand = defineCommand({
+  kind: 'result',
   name: 'vmcore-dump',
   summary: 'makedumpfile over /proc/vmcore: read() vs mmap(), dump levels, syscall counts (seed 001)',
-  defaultArch: 's390',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim vmcore-dump --arch s390 --mem 1.5GiB --dump-level 0,31 --access read,mmap --makedumpfile 1.5.7',
     'kmemsim vmcore-dump --arch x86_64 --mem 16TiB --dump-level 31 --access mmap --makedumpfile 1.7 --format json',
     'kmemsim vmcore-dump --arch x86_64 --mem 4GiB --profile busy-server --access read --iounmap lazy',
     'kmemsim vmcore-dump --mem 2GiB --fractions kernel=0.1,cache=0.3,user=0.2,free=0.4 --mean-run 16',
   ],
-  options(cmd: Command) {
-    cmd.option('--mem <size>', 'memory of the crashed machine, IEC units (default: 1.5GiB)');
-    cmd.option('--dump-level <list>', 'makedumpfile -d levels, 0..31 (default: 0,31)');
-    cmd.option('--access <list>', 'read (--non-mmap) and/or mmap (default: read,mmap)');
-    cmd.option('--makedumpfile <version>', '1.5.7 (one mmap window) or 1.7 (8-entry cache of windows) (default: 1.7)');
-    cmd.option('--profile <name>', 'memory composition: idle-guest, busy-server, file-server (default: idle-guest)');
-    cmd.option('--fractions <list>', 'explicit composition instead of a profile: kernel=…,zero=…,cache=…,…');
-    cmd.option('--mean-run <pages>', 'fragmentation: mean run length in pages for every class');
-    cmd.option('--dump-format <fmt>', 'kdump (compressed format, default) or elf (-E)');
-    cmd.option('--output <where>', 'null (/dev/null, default) or disk (a simulated 100 MB/s disk)');
-    cmd.option('--cyclic-buffer <size>', 'makedumpfile --cyclic-buffer (bitmap bytes per cycle; default: one cycle)');
-    cmd.option('--iounmap <mode>', 'x86_64 copy_oldmem_page: nonlazy (set_iounmap_nonlazy, default) or lazy');
-    cmd.option('--struct-page <bytes>', "sizeof(struct page) of the crashed kernel's era (default: the arch's)");
-    cmd.option('--hwpoison <on|off>', 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0 (default: off)');
+  options: {
+    ...machineOptions('s390'),
+    mem: size({
+      description: 'memory of the crashed machine',
+      min: 16 * 2 ** 20,
+      max: MAX_VMCORE_MEM,
+      default: 1.5 * 2 ** 30,
+    }),
+    dumpLevel: int({ description: 'makedumpfile -d levels', list: true, min: 0, max: 31, default: [0, 31] }),
+    access: choice(allOf<AccessMode>()(['read', 'mmap']), {
+      description: 'read (--non-mmap) and/or mmap',
+      list: true,
+      default: ['read', 'mmap'],
+    }),
+    makedumpfile: choice(MAKEDUMPFILE_VERSIONS, {
+      description: '1.5.7 (one mmap window) or 1.7 (8-entry cache of windows)',
+      default: '1.7',
+      placeholder: '<version>',
+    }),
+    profile: choice(PROFILE_NAMES, { description: 'memory composition', defaultText: DEFAULT_PROFILE }),
+    fractions: custom({
+      description: `explicit composition instead of a profile: CLASS=FRACTION pairs (${PAGE_CLASSES.join(', ')})`,
+      expected: 'CLASS=NUMBER pairs such as kernel=0.1,free=0.6',
+      parse: (v, w) => parseFractions(v, w),
+      placeholder: '<list>',
+    }),
+    meanRun: num({
+      description: 'fragmentation: mean run length in pages for every class',
+      min: 1,
+      max: 2 ** 40,
+      placeholder: '<pages>',
+    }),
+    dumpFormat: choice(allOf<OutputFormat>()(['kdump', 'elf']), {
+      description: 'kdump (compressed format) or elf (-E)',
+      default: 'kdump',
+      placeholder: '<fmt>',
+    }),
+    output: choice(allOf<OutputTarget>()(['null', 'disk']), {
+      description: 'null (/dev/null) or disk (a simulated 100 MB/s disk)',
+      default: 'null',
+      placeholder: '<where>',
+    }),
+    cyclicBuffer: size({
+      description: 'makedumpfile --cyclic-buffer (bitmap bytes per cycle)',
+      min: 1,
+      max: 2 ** 40,
+      defaultText: 'one cycle',
+    }),
+    iounmap: choice(['nonlazy', 'lazy'], {
+      description: 'x86_64 copy_oldmem_page: nonlazy (set_iounmap_nonlazy) or lazy',
+      default: 'nonlazy',
+      placeholder: '<mode>',
+    }),
+    structPage: int({
+      description: "sizeof(struct page) of the crashed kernel's era",
+      min: 16,
+      max: 256,
+      defaultText: "the arch's",
+      placeholder: '<bytes>',
+    }),
+    hwpoison: bool({ description: 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0', default: false }),
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    const mc = await machineChoice(opts, 's390');
-    const memBytes = parseSizeOpt(String(opts.mem ?? '1.5GiB'), '--mem', 16 * 2 ** 20);
-    const levels = parseList(String(opts.dumpLevel ?? '0,31'), '--dump-level', (s) =>
-      parseIntIn(s, '--dump-level', 0, 31),
-    );
-    const access = parseList(String(opts.access ?? 'read,mmap'), '--access', (s) => parseChoice(s, '--access', ACCESS));
-    const version = parseChoice(String(opts.makedumpfile ?? '1.7'), '--makedumpfile', VERSIONS);
-    const format = parseChoice(String(opts.dumpFormat ?? 'kdump'), '--dump-format', ['kdump', 'elf'] as const);
-    const output = parseChoice(String(opts.output ?? 'null'), '--output', ['null', 'disk'] as const);
-    const iounmap = parseChoice(String(opts.iounmap ?? 'nonlazy'), '--iounmap', ['nonlazy', 'lazy'] as const);
-    const hwpoison = opts.hwpoison === undefined ? false : parseOnOff(String(opts.hwpoison), '--hwpoison');
-    const cyclicBufferBytes =
-      opts.cyclicBuffer === undefined ? undefined : parseSizeOpt(String(opts.cyclicBuffer), '--cyclic-buffer', 1);
-    const meanRunPages = opts.meanRun === undefined ? undefined : parseNumberIn(String(opts.meanRun), '--mean-run', 1);
-    const structPageBytes =
-      opts.structPage === undefined ? undefined : parseIntIn(String(opts.structPage), '--struct-page', 16, 256);
-    const fractions = opts.fractions === undefined ? undefined : parseFractions(String(opts.fractions));
-    if (fractions && opts.profile !== undefined) {
+  async run(o, ctx): Promise<ResultDocument> {
+    const mc = await resolveMachine(o);
+    const memBytes = o.mem;
+    const levels = o.dumpLevel;
+    const access = o.access;
+    const version = o.makedumpfile;
+    const format = o.dumpFormat;
+    const output = o.output;
+    const iounmap = o.iounmap;
+    const hwpoison = o.hwpoison;
+    const cyclicBufferBytes = o.cyclicBuffer;
+    const meanRunPages = o.meanRun;
+    const structPageBytes = o.structPage;
+    const fractions = o.fractions;
+    if (fractions && o.profile !== undefined) {
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
     }
+    const profile = o.profile;
     const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
-    const profile = opts.profile === undefined ? undefined : String(opts.profile);
-    if (profile !== undefined && !vc.PROFILE_NAMES.includes(profile)) {
-      throw badValue('--profile', profile, `one of ${vc.PROFILE_NAMES.join(', ')}`);
-    }
     let image: ReturnType<typeof vc.buildImage>;
     try {
       image = vc.buildImage({
@@ -87,7 +157,7 @@ export const vmcoreDumpCommand: CommandModule = {
         seed: mc.seed,
       });
     } catch (err) {
-      throw new UsageError(`--mem ${String(opts.mem ?? '1.5GiB')}: ${(err as Error).message}`);
+      throw new UsageError(`--mem ${memBytes}: ${(err as Error).message}`);
     }
     const combos = access.flatMap((a) => levels.map((d) => [a, d] as const));
     const runs: Run[] = [];
@@ -184,4 +254,4 @@ export const vmcoreDumpCommand: CommandModule = {
     }
     return out.join('\n');
   },
-};
+});

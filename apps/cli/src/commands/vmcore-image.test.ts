@@ -65,7 +65,7 @@ describe('kmemsim vmcore-image', () => {
     [['--mem', '1TiB', '--out', 'x'], 'expected a size from 64MiB to 256GiB'],
     [['--mem', '3MiB', '--out', 'x'], 'expected a size from 64MiB to 256GiB'],
     [['--profile', 'nope', '--out', 'x'], '--profile: got "nope", expected one of idle-guest'],
-    [['--fractions', 'kernel=1,disk=2', '--out', 'x'], '--fractions: got "kernel=1,disk=2"'],
+    [['--fractions', 'kernel=1,disk=2', '--out', 'x'], '--fractions: got "disk", expected a page class'],
     [['--cpus', '0', '--out', 'x'], '--cpus: got "0"'],
     [['--hwpoison', 'yes', '--out', 'x'], '--hwpoison: got "yes", expected one of on, off'],
   ])('rejects %j with one line naming the flag (exit 2)', async (args, msg) => {

@@ -35,6 +35,9 @@ export interface MachineOptions {
   virtCosts?: Partial<VirtOverride['mechanism'] & { vmExitCycles: number }>;
 }
 
+/** Targets resync nothing: the sender's root reload already did (the unsync list is per VM). */
+const NO_TABLES: readonly GuestPageTable[] = [];
+
 export class MachineError extends Error {
   override name = 'MachineError';
 }
@@ -74,6 +77,8 @@ export class Machine {
     invlpg: number;
     flushRange: number;
     tlbMiss: number;
+    ipi: number;
+    ipiCalls: number;
   };
 
   constructor(o: MachineOptions) {
@@ -132,6 +137,8 @@ export class Machine {
       invlpg: k.id('invlpg', 'single-address TLB invalidations'),
       flushRange: k.id('tlb_flush_range', 'kernel range flushes done page by page'),
       tlbMiss: k.id('tlb_miss', 'TLB misses (page walks)'),
+      ipi: k.id('ipi'),
+      ipiCalls: k.id('ipi_calls'),
     };
   }
 
@@ -306,30 +313,25 @@ export class Machine {
         this.cost.ipiHandlerEntryCycles +
         perCpu +
         this.vops.ipiTarget(running) +
-        this.vops.globalFlushCpu([], !running);
+        this.vops.globalFlushCpu(NO_TABLES, !running);
+      let busy = 0;
+      for (let c = 0; c < this.cpus; c++) if (c !== t.cpu && e.threadOn(c)) busy++;
       let slowest = 0;
-      const idle: number[] = [];
-      const busy: number[] = [];
-      for (let c = 0; c < this.cpus; c++) if (c !== t.cpu) (e.threadOn(c) ? busy : idle).push(c);
-      if (busy.length === 0 || idle.length === 0) {
-        const cyc = target(busy.length > 0);
-        for (let i = 1; i < n; i++) target(busy.length > 0); // each target's exits are counted
-        e.chargeAllButSelf(t.cpu, handlerSym, cyc);
-        slowest = cyc;
+      if (busy === 0 || busy === n) {
+        // Every target alike (all idle or all running): one broadcast charge, each target's exits still counted.
+        slowest = target(busy > 0);
+        for (let i = 1; i < n; i++) target(busy > 0);
+        e.chargeAllButSelf(t.cpu, handlerSym, slowest);
       } else {
-        for (const [cpus, running] of [
-          [idle, false],
-          [busy, true],
-        ] as const) {
-          for (const c of cpus) {
-            const cyc = target(running);
-            e.chargeCpu(c, handlerSym, cyc);
-            slowest = Math.max(slowest, cyc);
-          }
+        for (let c = 0; c < this.cpus; c++) {
+          if (c === t.cpu) continue;
+          const cyc = target(e.threadOn(c) !== null);
+          e.chargeCpu(c, handlerSym, cyc);
+          if (cyc > slowest) slowest = cyc;
         }
       }
-      e.counters.bump('ipi', n);
-      e.counters.bump('ipi_calls');
+      e.counters.add(this.c.ipi, n);
+      e.counters.add(this.c.ipiCalls);
       e.onInstant?.(t.cpu, 'ipi', t.clock, { targets: n, handler: e.profiler.info(handlerSym).name });
       const seq = this.arch.symbols.ipiSendSequence;
       t.spend(sends > 1 && seq ? e.sym(seq) : (this.syms.ipiSendPerTarget ?? waitSym), sendCycles);

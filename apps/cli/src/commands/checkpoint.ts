@@ -281,12 +281,20 @@ function sensitivityLines(s: {
   verdict: string;
   entries: { parameter: string; lo: number; hi: number; verdict_lo: string; verdict_hi: string; flips: boolean }[];
 }): string[] {
+  const order = s.verdict.split(' < ');
+  const before = (v: string, a: string, b: string) => v.split(' < ').indexOf(a) < v.split(' < ').indexOf(b);
+  // Each pair of variants: does its order hold at both ends of every range?
+  const pairs = order.flatMap((a, i) => order.slice(i + 1).map((b) => [a, b] as const));
+  const pairLines = pairs.map(([a, b]) => {
+    const n = s.entries.filter((e) => !before(e.verdict_lo, a, b) || !before(e.verdict_hi, a, b)).length;
+    return n === 0
+      ? `  ${a} < ${b}: holds across all ${s.entries.length} [U] ranges`
+      : `  ${a} < ${b}: flips within ${n} of ${s.entries.length} [U] ranges`;
+  });
   const flips = s.entries.filter((e) => e.flips);
-  const head = `verdict by sys time: ${s.verdict}`;
-  if (flips.length === 0) return [head, `holds across all ${s.entries.length} [U] ranges the run depends on`];
   return [
-    head,
-    `flips within ${flips.length} of ${s.entries.length} [U] ranges:`,
+    `verdict by sys time: ${s.verdict}`,
+    ...pairLines,
     ...flips.map(
       (e) => `  ${e.parameter} [U ${e.lo}..${e.hi}]: at ${e.lo} ${e.verdict_lo}; at ${e.hi} ${e.verdict_hi}`,
     ),

@@ -6,9 +6,9 @@
 // Representation: tags and LRU stamps in typed arrays per level (all CPUs in one array), and per coherence line
 // (the largest line of any level) the CPUs that may hold it and the one that modified it, interleaved in one array.
 // A store by a CPU while others may hold the line removes their copies at once (the invalidation a bus or directory
-// does). Evictions do not clear holder bits (a later store may look for copies that are gone, which costs nothing
-// here) and a line written back by eviction still counts as modified by its writer (a later miss elsewhere is
-// charged as a transfer). CPUs beyond 32 share holder bits (cpu mod 32), so their copies are invalidated together.
+// does). The levels are inclusive: a line evicted from a CPU's last level leaves its upper levels too, the CPU stops
+// holding it, and a modified line is written back (a later miss elsewhere is served by memory). CPUs beyond 32
+// share holder bits (cpu mod 32), so their copies are invalidated together.
 import type { ArchCache, ArchCacheLevel, ArchNuma, ArchProfile } from './schema.js';
 
 export class CacheModelError extends Error {
@@ -79,6 +79,7 @@ export class CacheModel {
   readonly cpus: number;
   readonly levels: Level[];
   private readonly l1: Level;
+  private readonly last: Level;
   /** Coherence granule: the largest line of any level. */
   readonly cohBytes: number;
   private readonly cohShift: number;
@@ -112,6 +113,7 @@ export class CacheModel {
     const geo = [c.l1d, c.l2, ...(c.l3 ? [c.l3] : [])];
     this.levels = geo.map((g) => new Level(g, o.cpus));
     this.l1 = this.levels[0] as Level;
+    this.last = this.levels[this.levels.length - 1] as Level;
     this.cohBytes = Math.max(...geo.map((g) => g.lineBytes));
     this.cohShift = Math.log2(this.cohBytes);
     this.memoryCycles = c.memoryCycles;
@@ -272,9 +274,9 @@ export class CacheModel {
       if (this.line[2 * cl + 1] !== cpu + 1) this.line[2 * cl + 1] = 0;
       this.line[2 * cl] = holders | bit;
     }
-    // Install in every level above the one that hit.
+    // Install in every level above the one that hit, lowest first (its evictions leave the levels above).
     const upto = hitAt >= 0 ? hitAt : nl;
-    for (let l = 0; l < upto; l++) {
+    for (let l = upto - 1; l >= 0; l--) {
       const k = this.fill(levels[l] as Level, cpu, addr);
       if (l === 0) slot = k;
     }
@@ -336,6 +338,7 @@ export class CacheModel {
       const t = lv.tags[k];
       if (t === tag) {
         victim = k;
+        oldest = -2;
         break;
       }
       const age = t === 0 ? -1 : lv.stamps[k];
@@ -344,9 +347,31 @@ export class CacheModel {
         victim = k;
       }
     }
+    const old = lv.tags[victim];
+    if (old !== 0 && old !== tag && lv === this.last) this.evict(cpu, old - 1);
     lv.tags[victim] = tag;
     lv.stamps[victim] = ++this.clock;
     return victim;
+  }
+
+  /**
+   * A line leaves this CPU's last level: its copies above go too (inclusion), the CPU no longer holds it, and a
+   * modified line is written back (the next miss elsewhere is served by memory).
+   */
+  private evict(cpu: number, line: number): void {
+    const cl = (line << this.last.shift) >>> this.cohShift;
+    this.line[2 * cl] &= ~(1 << (cpu & 31));
+    if (this.line[2 * cl + 1] === cpu + 1) this.line[2 * cl + 1] = 0;
+    const addr = line << this.last.shift;
+    for (const lv of this.levels) {
+      if (lv === this.last) break;
+      const n = this.last.shift > lv.shift ? 1 << (this.last.shift - lv.shift) : 1;
+      const first = addr >>> lv.shift;
+      for (let i = 0; i < n; i++) {
+        const k = lv.find(cpu, first + i);
+        if (k >= 0) lv.tags[k] = 0;
+      }
+    }
   }
 
   /** Forgets every cached line (caches cold), keeping home placements. */

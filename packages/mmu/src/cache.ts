@@ -43,6 +43,25 @@ class Level {
     this.stamps = new Float64Array(n);
   }
 
+  /** Slot of a line in a CPU's set if present (≥ 0), else −1 − the slot to fill (empty, or least recent). */
+  probe(cpu: number, line: number): number {
+    const base = (cpu * this.sets + (line & this.setMask)) * this.ways;
+    const end = base + this.ways;
+    const tag = line + 1;
+    let victim = base;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let k = base; k < end; k++) {
+      const t = this.tags[k];
+      if (t === tag) return k;
+      const age = t === 0 ? -1 : this.stamps[k];
+      if (age < oldest) {
+        oldest = age;
+        victim = k;
+      }
+    }
+    return -1 - victim;
+  }
+
   /** Slot of a line in a CPU's set, or -1. */
   find(cpu: number, line: number): number {
     const base = (cpu * this.sets + (line & this.setMask)) * this.ways;
@@ -80,6 +99,8 @@ export class CacheModel {
   readonly levels: Level[];
   private readonly l1: Level;
   private readonly last: Level;
+  /** Scratch: per level, the slot a missed probe chose. */
+  private readonly victims = new Int32Array(4);
   /** Coherence granule: the largest line of any level. */
   readonly cohBytes: number;
   private readonly cohShift: number;
@@ -227,12 +248,14 @@ export class CacheModel {
     const nl = levels.length;
     let hitAt = slot0 >= 0 ? 0 : -1;
     let slot = slot0;
+    // Probe the lower levels; a miss remembers where the line will go (no second scan to install it).
+    const victims = this.victims;
     for (let l = 1; l < nl && hitAt < 0; l++) {
-      const k = (levels[l] as Level).find(cpu, addr >>> (levels[l] as Level).shift);
+      const k = (levels[l] as Level).probe(cpu, addr >>> (levels[l] as Level).shift);
       if (k >= 0) {
         hitAt = l;
         slot = k;
-      }
+      } else victims[l] = -1 - k;
     }
     const bit = 1 << (cpu & 31);
     const holders = this.line[2 * cl];
@@ -277,7 +300,11 @@ export class CacheModel {
     // Install in every level above the one that hit, lowest first (its evictions leave the levels above).
     const upto = hitAt >= 0 ? hitAt : nl;
     for (let l = upto - 1; l >= 0; l--) {
-      const k = this.fill(levels[l] as Level, cpu, addr);
+      const lv = levels[l] as Level;
+      const k =
+        l > 0 && lv.sectorLines === 1
+          ? this.place(lv, cpu, victims[l] as number, addr >>> lv.shift)
+          : this.fill(lv, cpu, addr);
       if (l === 0) slot = k;
     }
     this.lastLine[cpu] = addr >>> this.l1.shift;
@@ -327,6 +354,15 @@ export class CacheModel {
     return slot;
   }
 
+  /** Puts a line in a slot a probe chose. */
+  private place(lv: Level, cpu: number, slot: number, line: number): number {
+    const old = lv.tags[slot];
+    if (old !== 0 && lv === this.last) this.evict(cpu, old - 1);
+    lv.tags[slot] = line + 1;
+    lv.stamps[slot] = ++this.clock;
+    return slot;
+  }
+
   /** Puts one line in its set: the line's own way if present, else an empty way, else the least recent. */
   private install(lv: Level, cpu: number, line: number): number {
     const base = (cpu * lv.sets + (line & lv.setMask)) * lv.ways;
@@ -363,8 +399,9 @@ export class CacheModel {
     this.line[2 * cl] &= ~(1 << (cpu & 31));
     if (this.line[2 * cl + 1] === cpu + 1) this.line[2 * cl + 1] = 0;
     const addr = line << this.last.shift;
-    for (const lv of this.levels) {
-      if (lv === this.last) break;
+    const levels = this.levels;
+    for (let l = 0; l < levels.length - 1; l++) {
+      const lv = levels[l] as Level;
       const n = this.last.shift > lv.shift ? 1 << (this.last.shift - lv.shift) : 1;
       const first = addr >>> lv.shift;
       for (let i = 0; i < n; i++) {

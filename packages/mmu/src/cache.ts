@@ -312,17 +312,32 @@ export class CacheModel {
     return cycles;
   }
 
-  /** Removes a coherence line from the caches of every CPU in `mask` except `self`. */
+  /** Removes a coherence line from the caches of every CPU in `mask` except `self` (inclusive: last level first). */
   private invalidate(cl: number, mask: number, self: number): void {
+    const levels = this.levels;
+    const nl = levels.length;
+    const last = this.last;
     for (let bits = mask; bits !== 0; bits &= bits - 1) {
       const b = 31 - Math.clz32(bits & -bits);
       for (let c = b; c < this.cpus; c += 32) {
         if (c === self) continue;
-        for (const lv of this.levels) {
-          const n = this.cohShift > lv.shift ? 1 << (this.cohShift - lv.shift) : 1;
-          const first = (cl << this.cohShift) >>> lv.shift;
-          for (let i = 0; i < n; i++) {
-            const k = lv.find(c, first + i);
+        const n = this.cohShift > last.shift ? 1 << (this.cohShift - last.shift) : 1;
+        const first = (cl << this.cohShift) >>> last.shift;
+        let present = false;
+        for (let i = 0; i < n; i++) {
+          const k = last.find(c, first + i);
+          if (k >= 0) {
+            last.tags[k] = 0;
+            present = true;
+          }
+        }
+        if (!present) continue; // not in the last level ⇒ not above it either
+        for (let l = 0; l < nl - 1; l++) {
+          const lv = levels[l] as Level;
+          const m = this.cohShift > lv.shift ? 1 << (this.cohShift - lv.shift) : 1;
+          const f = (cl << this.cohShift) >>> lv.shift;
+          for (let i = 0; i < m; i++) {
+            const k = lv.find(c, f + i);
             if (k >= 0) lv.tags[k] = 0;
           }
         }

@@ -77,6 +77,7 @@ export class RmapSystem implements AllocCtx {
   private readonly batchList: number[] = [];
   private batching = false;
   private readonly clearPageCycles: number;
+  private readonly atomicCycles: number;
   readonly invlpg: number;
 
   constructor(o: RmapSystemOptions) {
@@ -127,6 +128,8 @@ export class RmapSystem implements AllocCtx {
       this.locks = null;
     }
     this.lockArray = this.mem.frame(0);
+    this.cycles = this.tally.cycles;
+    this.atomicCycles = this.cache.atomicCycles;
     this.clearPageCycles = a.pageBytes * a.costs.memcpyCyclesPerByte;
     this.invlpg = a.costs.invlpgCycles;
   }
@@ -136,20 +139,22 @@ export class RmapSystem implements AllocCtx {
   /** False while setting up a workload: accesses are not followed (caches start cold when it is measured). */
   tracking = true;
 
+  private readonly cycles: Float64Array;
+
   rd(sym: number, addr: number): void {
-    if (this.tracking) this.tally.add(sym, this.cache.access(this.cpu, addr, false));
+    if (this.tracking) this.cycles[sym] += this.cache.access(this.cpu, addr, false);
   }
 
   wr(sym: number, addr: number): void {
-    if (this.tracking) this.tally.add(sym, this.cache.access(this.cpu, addr, true));
+    if (this.tracking) this.cycles[sym] += this.cache.access(this.cpu, addr, true);
   }
 
   at(sym: number, addr: number): void {
-    if (this.tracking) this.tally.add(sym, this.cache.access(this.cpu, addr, true) + this.cache.atomicCycles);
+    if (this.tracking) this.cycles[sym] += this.cache.access(this.cpu, addr, true) + this.atomicCycles;
   }
 
   add(sym: number, cycles: number): void {
-    this.tally.add(sym, cycles);
+    this.cycles[sym] += cycles;
   }
 
   /** The function the chain code's node accesses are charged to. */

@@ -154,6 +154,24 @@ export class CacheModel {
     this.lastSlot = new Int32Array(o.cpus);
   }
 
+  /** log2 of the L1 line size: callers that remember their last line compare `addr >>> l1Shift`. */
+  get l1Shift(): number {
+    return this.l1.shift;
+  }
+
+  get l1HitCycles(): number {
+    return this.l1.hitCycles;
+  }
+
+  /**
+   * Counts `n` accesses a caller served itself: each repeated the caller's previous access to the same L1 line
+   * (a load, or a store after a store), which is an L1 hit that changes no state.
+   */
+  repeatHits(n: number): void {
+    this.accesses += n;
+    this.l1.hits += n;
+  }
+
   get stats(): CacheStats {
     return {
       accesses: this.accesses,

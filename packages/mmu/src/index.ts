@@ -1,8 +1,12 @@
+export { CacheModel, CacheModelError, type CacheModelOptions, type CacheStats, createCacheModel } from './cache.js';
 export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, runConformance } from './conformance.js';
 export { ARCH_PROFILE_SCHEMA_ID, archProfileJsonSchema } from './json-schema.js';
 export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
 export {
+  type ArchCache,
+  type ArchCacheLevel,
   type ArchCosts,
+  type ArchNuma,
   type ArchProfile,
   ArchProfileSchema,
   VIRT_MODES,

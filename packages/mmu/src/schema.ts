@@ -133,45 +133,6 @@ export const SymbolsSchema = z
   })
   .describe('Kernel symbol names the profiler charges, as real profiles of this arch and era show them.');
 
-/** One cache level of one CPU (cache.ts models it as LRU sets; the geometry must give a power-of-two set count). */
-export const CacheLevelSchema = z
-  .object({
-    sizeBytes: count('Capacity of one instance of this level, bytes (integer ≥ 1).'),
-    ways: count('Associativity: lines per set (integer ≥ 1).'),
-    lineBytes: pow2('Line size in bytes, a power of two.'),
-    sectorBytes: pow2(
-      'Bytes one miss fetches (P4 L2: a 128-byte sector of two lines), a power of two; omit when equal to lineBytes.',
-    ).optional(),
-    hitCycles: nonneg('Load-to-use latency of a hit at this level, cycles ≥ 0.'),
-  })
-  .describe('One cache level of one CPU.');
-
-/** The memory hierarchy per CPU and what leaving it costs (packages/mmu/src/cache.ts). */
-export const CacheSchema = z
-  .object({
-    l1d: CacheLevelSchema,
-    l2: CacheLevelSchema,
-    l3: CacheLevelSchema.optional(),
-    memoryCycles: nonneg('A load that misses every level and is served by local memory, cycles ≥ 0.'),
-    transferCycles: nonneg(
-      "A load of a line modified in another CPU's cache (snoop hit, cache-to-cache transfer), cycles ≥ 0.",
-    ),
-    upgradeCycles: nonneg('A store to a line other CPUs hold: the bus invalidation before it completes, cycles ≥ 0.'),
-    atomicCycles: nonneg('A LOCK-prefixed read-modify-write (or xchg) on a line this CPU owns, cycles ≥ 0.'),
-  })
-  .describe('Cache geometry and memory latencies, for models that follow lines through the caches (rmap).');
-
-/** NUMA topology: CPUs grouped into nodes with their own memory (NUMA-Q quads). */
-export const NumaSchema = z
-  .object({
-    nodes: count('NUMA nodes (integer ≥ 1).'),
-    cpusPerNode: count('CPUs per node (integer ≥ 1).'),
-    remoteMemoryCycles: nonneg("A load served by another node's memory, cycles ≥ 0."),
-    remoteTransferCycles: nonneg('A load of a line modified in a cache on another node, cycles ≥ 0.'),
-    remoteIpiCycles: nonneg('Extra cost of delivering one IPI to a CPU on another node, cycles ≥ 0.'),
-  })
-  .describe('NUMA nodes (absent = one node).');
-
 /**
  * Costs of the virtualization mechanisms modelled in mmu's virt layer (a profile without them falls back to
  * vmExitCycles + handlingCycles). Cycles per event; each one is what the named host code does.
@@ -315,8 +276,6 @@ export const ArchProfileSchema = z
     ipi: IpiSchema,
     costs: CostsSchema,
     symbols: SymbolsSchema,
-    cache: CacheSchema.optional(),
-    numa: NumaSchema.optional(),
     virt: VirtModesSchema,
     cache: CacheSchema.optional(),
     numa: NumaSchema.optional(),

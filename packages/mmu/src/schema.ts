@@ -206,45 +206,6 @@ export const VirtOverrideSchema = z
   })
   .describe('A virtualization mode: which guest operations trap, and what each costs.');
 
-/** One cache level of one CPU (cache.ts models it as LRU sets; the geometry must give a power-of-two set count). */
-export const CacheLevelSchema = z
-  .object({
-    sizeBytes: count('Capacity of one instance, bytes (integer ≥ 1); size / (ways × lineBytes) a power of two.'),
-    ways: count('Associativity: lines per set, integer ≥ 1.'),
-    lineBytes: pow2('Line size in bytes, a power of two.'),
-    sectorBytes: pow2(
-      'Bytes a miss fetches (P4 L2: a 128-byte sector of two lines), a power of two ≥ lineBytes; omit when equal.',
-    ).optional(),
-    hitCycles: nonneg('Load-to-use latency of a hit at this level, cycles ≥ 0.'),
-  })
-  .describe('One cache level of one CPU.');
-
-/** The memory hierarchy per CPU and what leaving it costs (packages/mmu/src/cache.ts). */
-export const CacheSchema = z
-  .object({
-    l1d: CacheLevelSchema.describe('Level-1 data cache.'),
-    l2: CacheLevelSchema.describe('Level-2 cache (at least as large as l1d).'),
-    l3: CacheLevelSchema.optional().describe('Level-3 cache, where there is one.'),
-    memoryCycles: nonneg('A load that misses every level and is served by local memory, cycles ≥ 0.'),
-    transferCycles: nonneg(
-      "A load of a line modified in another CPU's cache (snoop hit, cache-to-cache transfer), cycles ≥ 0.",
-    ),
-    upgradeCycles: nonneg('A store to a line other CPUs hold: the bus invalidation before it completes, cycles ≥ 0.'),
-    atomicCycles: nonneg('A LOCK-prefixed read-modify-write (or xchg) on a line this CPU already owns, cycles ≥ 0.'),
-  })
-  .describe('Optional: cache geometry and memory latencies, for models that follow lines through the caches (rmap).');
-
-/** NUMA topology: CPUs grouped into nodes with their own memory (NUMA-Q quads). */
-export const NumaSchema = z
-  .object({
-    nodes: count('NUMA nodes, integer ≥ 1.'),
-    cpusPerNode: count('CPUs per node, integer ≥ 1; nodes × cpusPerNode ≥ maxCpus.'),
-    remoteMemoryCycles: nonneg("A load served by another node's memory, cycles ≥ 0."),
-    remoteTransferCycles: nonneg('A load of a line modified in a cache on another node, cycles ≥ 0.'),
-    remoteIpiCycles: nonneg('Extra cost of delivering one IPI to a CPU on another node, cycles ≥ 0.'),
-  })
-  .describe('Optional: NUMA nodes, CPUs grouped with their own memory (absent = one node).');
-
 /** The `virt` block: one optional override per mode in VIRT_MODES (besides 'none'), so modes are checked by name. */
 const VirtModesSchema = z
   .object(
@@ -277,8 +238,6 @@ export const ArchProfileSchema = z
     costs: CostsSchema,
     symbols: SymbolsSchema,
     virt: VirtModesSchema,
-    cache: CacheSchema.optional(),
-    numa: NumaSchema.optional(),
     sources: z
       .record(z.string(), z.string().min(1))
       .describe('Where each number comes from, keyed by its dot path ("costs.invlpgCycles": "Intel SDM …").'),

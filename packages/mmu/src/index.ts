@@ -2,6 +2,7 @@ export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, run
 export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
 export {
   type ArchCosts,
+  type ArchMemory,
   type ArchProfile,
   ArchProfileSchema,
   VIRT_MODES,

@@ -68,6 +68,22 @@ export const TlbSchema = z.object({
   rangeFlushCeilingPages: z.number().int().nonnegative(),
 });
 
+/**
+ * The data-cache hierarchy as seen by a chain of dependent loads (a list or tree walk): capacity and load-to-use
+ * latency per level. Optional; subsystems that cost pointer chasing fall back to their own documented guess.
+ */
+export const MemorySchema = z.object({
+  l1Bytes: count(),
+  l1LatencyCycles: pos(),
+  l2Bytes: count(),
+  l2LatencyCycles: pos(),
+  /** 0 where there is no L3. */
+  l3Bytes: z.number().int().nonnegative(),
+  l3LatencyCycles: nonneg(),
+  /** A dependent load that misses every cache (local memory). */
+  dramLatencyCycles: pos(),
+});
+
 export const HighmemSchema = z.object({
   /** LAST_PKMAP without PAE. */
   pkmapEntries: count(),
@@ -131,6 +147,7 @@ export const ArchProfileSchema = z.object({
   hz: count(),
   highmem: HighmemSchema.nullable(),
   tlb: TlbSchema,
+  memory: MemorySchema.optional(),
   ipi: IpiSchema,
   costs: CostsSchema,
   symbols: SymbolsSchema,
@@ -145,4 +162,5 @@ export const ArchProfileSchema = z.object({
 
 export type ArchProfile = z.infer<typeof ArchProfileSchema>;
 export type ArchCosts = z.infer<typeof CostsSchema>;
+export type ArchMemory = z.infer<typeof MemorySchema>;
 export type VirtOverride = z.infer<typeof VirtOverrideSchema>;

@@ -55,6 +55,15 @@ function semanticProblems(a: ArchProfile): ArchProblem[] {
   if (a.defaultCpus > a.maxCpus)
     out.push({ path: 'defaultCpus', message: `${a.defaultCpus} exceeds maxCpus ${a.maxCpus}` });
   if (a.highmem && a.wordBits === 64) out.push({ path: 'highmem', message: '64-bit arches have no highmem: use null' });
+  const mem = a.memory;
+  if (mem) {
+    if (mem.l2Bytes <= mem.l1Bytes) out.push({ path: 'memory.l2Bytes', message: 'must exceed memory.l1Bytes' });
+    if (mem.l3Bytes > 0 && mem.l3Bytes <= mem.l2Bytes)
+      out.push({ path: 'memory.l3Bytes', message: 'must exceed memory.l2Bytes (or be 0: no L3)' });
+    const lat = [mem.l1LatencyCycles, mem.l2LatencyCycles, ...(mem.l3Bytes > 0 ? [mem.l3LatencyCycles] : [])];
+    if (lat.some((x, i) => i > 0 && x < lat[i - 1]!) || mem.dramLatencyCycles < lat[lat.length - 1]!)
+      out.push({ path: 'memory', message: 'latencies must not decrease from L1 to DRAM' });
+  }
   if (a.tlb.globalFlush === 'broadcast' && a.costs.broadcastFlushCycles === 0) {
     out.push({ path: 'costs.broadcastFlushCycles', message: "must be > 0 when tlb.globalFlush is 'broadcast'" });
   }

@@ -2,15 +2,18 @@
 // vmlist, 2.6.28's lazy vmap + per-CPU blocks, 2.6.37's eager PTE clearing, 2.6.39's free_vmap_cache, 5.2's
 // augmented free tree, 6.9's per-node pools), vm_unmap_aliases, and the workloads: vmap-bench (seed 002),
 // test_vmalloc and the XFS large-directory workload, with sampled extrapolation of long loops.
-export type { HoleSearch, PerCpuBlocks, VmapDesign } from './designs/design.js';
 export {
   ALIAS_API,
   DESIGN_CHOICES,
   DESIGN_NAMES,
   DESIGNS,
+  type HoleSearch,
+  type PerCpuBlocks,
   resolveDesign,
   UnknownDesignError,
-} from './designs/registry.js';
+  type VmapDesign,
+} from './designs/index.js';
+export { EXPERIMENTS, type ExperimentProfile, SEED002, withExperiment } from './experiments/seed002.js';
 export { createVmap, VmapAllocator, type VmapOptions } from './mechanism/api.js';
 export { AreaTable } from './mechanism/areas.js';
 export { VmapBlocks, vmapBlockBits } from './mechanism/blocks.js';
@@ -20,7 +23,7 @@ export { LAYOUT, MECHANISM, type MechanismParams, mechanismParams } from './mech
 export { changePageAttr } from './mechanism/pat.js';
 export { type SplitCase, VmSpace } from './mechanism/space.js';
 export { type Gen, type Ledger, VmArea, type Vmap, VmapError, type VmapFaults } from './types.js';
-export { Loop, Sampler, type SamplingOptions, type SamplingReport } from './workloads/sampler.js';
+export { flushEvents, Loop, Sampler, type SamplingOptions, type SamplingReport } from './workloads/sampler.js';
 export { TEST_CASES, TEST_VMALLOC, type TestCase, UNMODELLED_BITS } from './workloads/test-cases.js';
 export {
   runTestVmalloc,
@@ -38,3 +41,4 @@ export {
   type VmapBenchOptions,
   type VmapBenchResult,
 } from './workloads/vmap-bench.js';
+export { runXfsDir, XFS, type XfsDirOptions, type XfsDirResult } from './workloads/xfs-dir.js';

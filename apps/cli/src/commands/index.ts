@@ -6,11 +6,13 @@ import { testVmallocCommand } from './test-vmalloc.js';
 import { vmapBenchCommand } from './vmap-bench.js';
 import { vmcoreDumpCommand } from './vmcore-dump.js';
 import { vmcoreImageCommand } from './vmcore-image.js';
+import { xfsDirCommand } from './xfs-dir.js';
 
 export const COMMANDS: CommandModule[] = [
   checkpointCommand,
   vmapBenchCommand,
   testVmallocCommand,
+  xfsDirCommand,
   rmapForkCommand,
   vmcoreDumpCommand,
   vmcoreImageCommand,

@@ -34,7 +34,13 @@ const V2_6_28: VmapDesign = {
   gapPages: 1,
   vmlist: 'mirror',
   vmapAreaBytes: 104,
-  perCpuBlocks: { bits: 'nr-cpus', vbFree: 'dirty-only', purgeFragmented: false, alloc: 'bitmap-scan', aliasWalk: 'free-list' },
+  perCpuBlocks: {
+    bits: 'nr-cpus',
+    vbFree: 'dirty-only',
+    purgeFragmented: false,
+    alloc: 'bitmap-scan',
+    aliasWalk: 'free-list',
+  },
   bookkeeping: 'global',
   pools: false,
   pteClear: 'at-purge',
@@ -53,7 +59,13 @@ const V2_6_37: VmapDesign = {
   aliases: [],
   origin: '"vmalloc: eagerly clear ptes on vunmap" (Jeremy Fitzhardinge, 2010) and purge_fragmented_blocks',
   summary: 'as 2.6.28, but vunmap and vb_free clear PTEs at once (only the TLB flush stays lazy)',
-  perCpuBlocks: { bits: 'nr-cpus', vbFree: 'unmap', purgeFragmented: true, alloc: 'bitmap-scan', aliasWalk: 'free-list' },
+  perCpuBlocks: {
+    bits: 'nr-cpus',
+    vbFree: 'unmap',
+    purgeFragmented: true,
+    alloc: 'bitmap-scan',
+    aliasWalk: 'free-list',
+  },
   pteClear: 'at-free',
   // [U] by 2.6.37 purge_vmap_area_lazy() passes sync = 1 (the failure path waits for purge_lock).
   failurePurge: 'wait',
@@ -107,7 +119,13 @@ const V6_9: VmapDesign = {
   vmapAreaBytes: 72,
   // 6.5's "mm/vmalloc: Prevent stale TLBs in fully utilized blocks" (Thomas Gleixner): vm_unmap_aliases walks
   // every block, not only those on a free list.
-  perCpuBlocks: { bits: 'pow2-nr-cpus', vbFree: 'unmap', purgeFragmented: true, alloc: 'bump', aliasWalk: 'all-blocks' },
+  perCpuBlocks: {
+    bits: 'pow2-nr-cpus',
+    vbFree: 'unmap',
+    purgeFragmented: true,
+    alloc: 'bump',
+    aliasWalk: 'all-blocks',
+  },
   // find_unlink_vmap_area: one trip on the address's node busy lock.
   vfreeLockTrips: 1,
   bookkeeping: 'per-node',

@@ -257,8 +257,8 @@ export class IntervalSet {
         const e = this.le[b + j];
         if (e - s < need || e <= lo) continue;
         const from = s === padFree ? s : s + pad;
-        const at = alignUp(from > lo ? from : lo, align);
-        if (at + need <= (e < hi ? e : hi)) {
+        const at = alignUp(Math.max(from, lo), align);
+        if (at + need <= Math.min(e, hi)) {
           this.fitAt = at;
           return b + j;
         }

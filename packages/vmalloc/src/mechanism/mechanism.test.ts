@@ -272,7 +272,7 @@ describe('2.6.39, 5.2 and 6.9', () => {
     // The first search starts at VMALLOC_START, each later one right after the area allocated before it: one
     // area checked each time. (vmlist, still there until 3.10, is walked to its sorted position every time.)
     expect(vm.hole.walked).toBe(1000);
-    expect(vm.walked - vm.hole.walked).toBe(1000 * 1001 / 2);
+    expect(vm.walked - vm.hole.walked).toBe((1000 * 1001) / 2);
   });
 
   it('5.2 finds the lowest fit whatever the number of areas below it', () => {

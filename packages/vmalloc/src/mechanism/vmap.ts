@@ -192,7 +192,7 @@ export class VmapCore implements BlockHost, PurgeHost {
   *reserve(t: Thread, size: number, align: number): Gen<number> {
     const nodes = this.nodes;
     this.lastHome = -1;
-    if (nodes !== null && nodes.pooled(size)) {
+    if (nodes?.pooled(size)) {
       const home = nodes.home(t.cpu);
       this.lastHome = home;
       const lock = nodes.poolLock(home);

@@ -7,12 +7,14 @@
 // steady state: every thread skips ahead by the same simulated time ΔT (K_i = ΔT / c_i of its loops), its
 // clock and user/sys time and the machine's profile and counters advanced by what the measured window did per
 // loop. The phase ends in detail (the loop that ends first keeps its last cycles), so transitions, set-ups and
-// tear-downs are always simulated. The error bound is Σ K_i · (h + |c_i − c|) over the simulated total: the
-// 95 % half-width h of the pooled rate c, plus how far each thread's own rate c_i in the window was from it
-// (the skip moves every thread at the pooled rate, so the drift between threads is not carried over).
+// tear-downs are always simulated. The error bound is Σ [K_i · (h + |c_i − c|) + Y + c] over the simulated
+// total: the 95 % half-width h of the pooled rate c, how far each thread's own rate c_i in the window was from
+// it (the skip moves every thread at the pooled rate, so the drift between threads is not carried over), and
+// the displacement of the rest of the run — the state after a skip is the window's, not the one the exact run
+// would reach then: up to one regeneration cycle Y, and a loop's rounding.
 // `exact` simulates every loop. Without a regeneration counter every `batchLoops` loops of a thread count as
 // a cycle.
-import type { Engine, Thread } from '@kmemsim/core';
+import type { Engine, Rng, Thread } from '@kmemsim/core';
 
 export interface SamplingOptions {
   /** Simulate every loop. */
@@ -71,6 +73,8 @@ export class Loop {
   pendingK = 0;
   pendingC = 0;
   pendingH = 0;
+  pendingShift = 0;
+  pendingJump = 0;
 
   constructor(
     readonly t: Thread,
@@ -100,6 +104,8 @@ export class Sampler {
   private readonly need: number;
   private readonly warmLoops: number;
   private readonly regen: (() => number) | null;
+  /** The sampler's own stream (the workload's random draws stay as in the exact run). */
+  private readonly rng: Rng;
   private lastRegen = -1;
   private readonly members = new Set<Thread>();
   private readonly loops = new Map<Thread, Loop>();
@@ -124,6 +130,7 @@ export class Sampler {
     this.need = o.cycles ?? 8;
     this.warmLoops = o.batchLoops ?? 32;
     this.regen = o.regeneration ?? null;
+    this.rng = engine.rng.fork(0x5a3d);
   }
 
   /** A workload thread: skips wait until every member is inside a loop. */
@@ -276,7 +283,7 @@ export class Sampler {
       if (g === undefined) groups.set(l.tag, [l]);
       else g.push(l);
     }
-    const stats: { l: Loop; c: number; h: number; perCycle: number }[] = [];
+    const stats: { l: Loop; c: number; h: number; shift: number; spread: number; perCycle: number }[] = [];
     for (const g of groups.values()) {
       const k = Math.min(...g.map((l) => l.y.length));
       const y = new Array<number>(k).fill(0);
@@ -296,9 +303,22 @@ export class Sampler {
       for (const x of n) loops += x;
       // The skip gives every thread the pooled rate: a thread's own rate in the window may differ (which one did
       // a cycle's purge, how far it drifted from the others), and that difference is part of the bound.
+      // Threads drift apart in an exact run: per cycle, each completes a few loops more or fewer than the
+      // others (which one did the purge, who waited). That spread, measured here, is given back to the skipped
+      // cycles as a random walk, so which thread ends first — which matters to the next phase — stays as likely.
+      let q = 0;
       for (const l of g) {
-        const own = ratio(l.y, l.n, l.y.length - k, l.y.length).c;
-        stats.push({ l, c: s.c, h: s.h + Math.abs(own - s.c), perCycle: loops / k / g.length });
+        const from = l.y.length - k;
+        for (let i = 0; i < k; i++) q += (l.n[from + i] - n[i] / g.length) ** 2;
+      }
+      const spread = Math.sqrt(q / (k * g.length));
+      for (const l of g) {
+        const from = l.y.length - k;
+        const own = ratio(l.y, l.n, from, l.y.length).c;
+        // The state after the skip is the window's, not the one the exact run would reach at that time: the
+        // rest of the run may be displaced by up to a whole regeneration cycle (and a loop's rounding).
+        const shift = s.c * (loops / k / g.length + 1);
+        stats.push({ l, c: s.c, h: s.h + Math.abs(own - s.c), shift, spread, perCycle: loops / k / g.length });
       }
     }
     // Skip whole regeneration cycles (the phase of the cycle after the skip is the one the exact run would be
@@ -308,11 +328,17 @@ export class Sampler {
     if (!(cycles >= 2)) return;
     let inWindow = 0;
     let skip = 0;
+    const rng = this.rng;
     for (const st of stats) {
       const { l, c, h } = st;
-      l.pendingK = Math.round(cycles * st.perCycle);
+      const k = cycles * st.perCycle;
+      const walk = Math.round(gauss(rng) * st.spread * Math.sqrt(cycles));
+      l.pendingK = Math.max(1, Math.min(l.count - l.done - 1, Math.round(k) + walk));
+      // Every thread moves by the same time: those cycles' span.
+      l.pendingJump = Math.round(k * c);
       l.pendingC = c;
       l.pendingH = h;
+      l.pendingShift = st.shift;
       inWindow += l.done - l.openDone;
       skip += l.pendingK;
       this.pending++;
@@ -338,7 +364,7 @@ export class Sampler {
     l.pendingK = 0;
     this.pending--;
     // The skipped time splits into user / sys / idle as this thread's window did.
-    const jump = Math.round(k * l.pendingC);
+    const jump = l.pendingJump;
     const span = t.clock - l.w0Clock;
     const share = (d: number) => (span > 0 ? Math.round((d / span) * jump) : 0);
     const sys = share(t.sysCycles - l.w0Sys);
@@ -349,7 +375,7 @@ export class Sampler {
     this.engine.clock[t.cpu] += jump;
     l.done += k;
     l.skipped += k;
-    const err = k * l.pendingH;
+    const err = k * l.pendingH + l.pendingShift;
     l.errCycles += err;
     this.loopsSkipped += k;
     this.errTotal += err;
@@ -366,6 +392,12 @@ export class Sampler {
       }
     }
   }
+}
+
+/** A standard normal draw (Box–Muller) from the engine's seeded generator. */
+function gauss(rng: Rng): number {
+  const u = Math.max(rng.float(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.float());
 }
 
 /** Regenerative ratio estimator over cycles [from, to): c = ΣY/ΣN and its 95 % half-width. */

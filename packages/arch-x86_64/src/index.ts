@@ -26,14 +26,32 @@ export const x86_64 = defineArch(
     ],
     hz: [250, 'CONFIG_HZ_250, the Kconfig default of 2.6.2x'],
     highmem: null,
-    memory: {
-      l1Bytes: [65_536, 'AMD Family 10h: 64 KB L1 data cache per core (Software Optimization Guide for 10h, 40546)'],
-      l1LatencyCycles: [3, 'Software Optimization Guide for AMD Family 10h (40546): 3-cycle L1 load-to-use latency'],
-      l2Bytes: [524_288, 'sources-mm.md §4.5: Barcelona, 512 KiB L2 per core'],
-      l2LatencyCycles: [15, '[U 12..16] K10 L2 load-to-use latency (K8: 12 cycles; Barcelona adds a few)'],
-      l3Bytes: [2_097_152, 'sources-mm.md §4.5: Barcelona, 2 MiB shared victim L3'],
-      l3LatencyCycles: [48, '[U 40..60] Barcelona shared L3 load-to-use latency'],
-      dramLatencyCycles: [200, '[U 150..300] local DDR2-667 on a 2-socket Opteron, ~65–130 ns at 2.3 GHz'],
+    cache: {
+      l1d: {
+        sizeBytes: [
+          65_536,
+          'AMD Family 10h: 64 KB L1 data cache per core (Software Optimization Guide for 10h, 40546)',
+        ],
+        ways: [2, 'AMD Family 10h: the L1 data cache is 2-way set associative'],
+        lineBytes: [64, 'AMD Family 10h: 64-byte cache lines'],
+        hitCycles: [3, 'Software Optimization Guide for AMD Family 10h (40546): 3-cycle L1 load-to-use latency'],
+      },
+      l2: {
+        sizeBytes: [524_288, 'sources-mm.md §4.5: Barcelona, 512 KiB L2 per core'],
+        ways: [16, 'AMD Family 10h: the L2 is 16-way set associative'],
+        lineBytes: [64, 'AMD Family 10h: 64-byte cache lines'],
+        hitCycles: [15, '[U 12..16] K10 L2 load-to-use latency (K8: 12 cycles; Barcelona adds a few)'],
+      },
+      l3: {
+        sizeBytes: [2_097_152, 'sources-mm.md §4.5: Barcelona, 2 MiB shared victim L3'],
+        ways: [32, 'AMD Family 10h: the shared L3 is 32-way set associative'],
+        lineBytes: [64, 'AMD Family 10h: 64-byte cache lines'],
+        hitCycles: [48, '[U 40..60] Barcelona shared L3 load-to-use latency'],
+      },
+      memoryCycles: [200, '[U 150..300] local DDR2-667 on a 2-socket Opteron, ~65–130 ns at 2.3 GHz'],
+      transferCycles: [250, '[U 160..300] as costs.cacheLineTransferCycles: K10 cache-to-cache transfer'],
+      upgradeCycles: [100, '[U 60..200] invalidating a shared line before a store (HyperTransport probe)'],
+      atomicCycles: [20, '[U 15..40] LOCK-prefixed RMW on an owned line (costs.lockUncontendedCycles covers two)'],
     },
     tlb: {
       entries: [512, 'AMD Family 10h: 512-entry L2 DTLB for 4 KB pages (Software Optimization Guide for 10h, §A.4)'],

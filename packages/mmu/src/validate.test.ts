@@ -27,8 +27,6 @@ const MALFORMED: [string, Mutator, string][] = [
   ],
   ['defaultCpus above maxCpus', (p) => (p.defaultCpus = 10_000), 'defaultCpus'],
   ['virt mode missing its exits', (p) => delete p.virt['kvm-ept'].exits, 'virt.kvm-ept.exits'],
-  ['an L2 no larger than L1', (p) => (p.memory.l2Bytes = 1024), 'memory.l2Bytes'],
-  ['DRAM faster than L3', (p) => (p.memory.dramLatencyCycles = 10), 'memory'],
 ];
 
 describe('arch validation', () => {

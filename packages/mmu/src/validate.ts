@@ -55,17 +55,42 @@ function semanticProblems(a: ArchProfile): ArchProblem[] {
   if (a.defaultCpus > a.maxCpus)
     out.push({ path: 'defaultCpus', message: `${a.defaultCpus} exceeds maxCpus ${a.maxCpus}` });
   if (a.highmem && a.wordBits === 64) out.push({ path: 'highmem', message: '64-bit arches have no highmem: use null' });
-  const mem = a.memory;
-  if (mem) {
-    if (mem.l2Bytes <= mem.l1Bytes) out.push({ path: 'memory.l2Bytes', message: 'must exceed memory.l1Bytes' });
-    if (mem.l3Bytes > 0 && mem.l3Bytes <= mem.l2Bytes)
-      out.push({ path: 'memory.l3Bytes', message: 'must exceed memory.l2Bytes (or be 0: no L3)' });
-    const lat = [mem.l1LatencyCycles, mem.l2LatencyCycles, ...(mem.l3Bytes > 0 ? [mem.l3LatencyCycles] : [])];
-    if (lat.some((x, i) => i > 0 && x < lat[i - 1]!) || mem.dramLatencyCycles < lat[lat.length - 1]!)
-      out.push({ path: 'memory', message: 'latencies must not decrease from L1 to DRAM' });
-  }
   if (a.tlb.globalFlush === 'broadcast' && a.costs.broadcastFlushCycles === 0) {
     out.push({ path: 'costs.broadcastFlushCycles', message: "must be > 0 when tlb.globalFlush is 'broadcast'" });
+  }
+  out.push(...cacheProblems(a));
+  return out;
+}
+
+/** Cache geometry the LRU-set model can run: sets = size / (ways × line) a power of two, sectors of whole lines. */
+function cacheProblems(a: ArchProfile): ArchProblem[] {
+  const out: ArchProblem[] = [];
+  const c = a.cache;
+  if (c) {
+    for (const name of ['l1d', 'l2', 'l3'] as const) {
+      const l = c[name];
+      if (!l) continue;
+      const sets = l.sizeBytes / (l.ways * l.lineBytes);
+      if (!Number.isInteger(sets) || sets < 1 || !Number.isInteger(Math.log2(sets))) {
+        out.push({
+          path: `cache.${name}.sizeBytes`,
+          message: `${l.sizeBytes} bytes / (${l.ways} ways × ${l.lineBytes}-byte lines) = ${+sets.toFixed(3)} sets: must be a power of two`,
+        });
+      }
+      if (l.sectorBytes !== undefined && l.sectorBytes < l.lineBytes) {
+        out.push({ path: `cache.${name}.sectorBytes`, message: `${l.sectorBytes} is below lineBytes ${l.lineBytes}` });
+      }
+    }
+    if (c.l2.sizeBytes < c.l1d.sizeBytes) {
+      out.push({ path: 'cache.l2.sizeBytes', message: `${c.l2.sizeBytes} is below cache.l1d.sizeBytes` });
+    }
+  }
+  const n = a.numa;
+  if (n && n.nodes * n.cpusPerNode < a.maxCpus) {
+    out.push({
+      path: 'numa.cpusPerNode',
+      message: `numa.nodes × cpusPerNode = ${n.nodes * n.cpusPerNode} is below maxCpus ${a.maxCpus}`,
+    });
   }
   return out;
 }

@@ -2,51 +2,79 @@
 // parameters and its output (per case: passed / failed / average µs; per worker: cycles). Design names come
 // from @kmemsim/vmalloc's registry; loops in steady state are extrapolated unless --exact.
 import type { ResultDocument, Run } from '@kmemsim/core';
-import { DESIGN_CHOICES, DESIGN_NAMES, DESIGNS } from '@kmemsim/vmalloc/designs';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import { DESIGN_CHOICES, DESIGN_NAMES, TEST_VMALLOC } from '@kmemsim/vmalloc';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseIntIn, parseList } from '../framework/parse.js';
+import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
+import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
-import { samplingCells, samplingLine, samplingOptions, samplingParams } from './vmalloc-common.js';
+import { samplingCells, samplingLine, samplingOptions, samplingParams, samplingSchema } from './vmalloc-common.js';
 
-const ALIASES = DESIGNS.flatMap((d) => d.aliases.map((a) => `${a}=${d.name}`));
 /** run_test_mask bits test_vmalloc.c defines (11 cases). */
 const ALL_BITS = 2047;
 
-export const testVmallocCommand: CommandModule = {
+export const testVmallocCommand = defineCommand({
+  kind: 'result',
   name: 'test-vmalloc',
   summary: 'lib/test_vmalloc.c per vmap design: average µs per test case, cycles per worker',
-  defaultArch: 'x86_64',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim test-vmalloc --cpus 64 --nr-threads 64 --run-test-mask 7 --impl 5.2,6.9',
     'kmemsim test-vmalloc --cpus 8 --nr-threads 8 --run-test-mask 1024 --nr-pages 4 --impl 2.6.28,5.2',
-    'kmemsim test-vmalloc --cpus 1 --nr-threads 1 --run-test-mask 4 --impl 2.6.27,2.6.39 --exact --format json',
+    'kmemsim test-vmalloc --cpus 1 --nr-threads 1 --run-test-mask 4 --impl 2.6.27,2.6.39 --exact on --format json',
   ],
-  options(cmd: Command) {
-    cmd.option('--impl <list>', `designs: ${DESIGN_NAMES.join(', ')} (aliases: ${ALIASES.join(', ')}; default: all)`);
-    cmd.option('--nr-threads <n>', 'workers, one per CPU (default: 1)');
-    cmd.option('--run-test-mask <n>', 'bit mask of cases: 1 fix_size … 1024 vm_map_ram (default: all modelled)');
-    cmd.option('--test-loop-count <n>', 'loops per case, up to 10^9 (default: 1000000, the kernel default)');
-    cmd.option('--test-repeat-count <n>', 'runs of each case (default: 1)');
-    cmd.option('--sequential-test-order <0|1>', '1: cases in mask order; 0: shuffled per worker (default: 0)');
-    cmd.option('--nr-pages <n>', 'pages per vm_map_ram in vm_map_ram_test (default: 0, meaning 1)');
-    cmd.option('--nr-cpus <n>', "the kernel's CONFIG_NR_CPUS, which sizes vmap blocks (default: max(8, --cpus))");
-    cmd.option('--exact', 'simulate every loop (default: extrapolate loops in steady state)');
-    cmd.option('--max-error <pct>', "target 95 % half-width of each thread's cycles per loop (default: 1)");
+  options: {
+    ...machineOptions('x86_64'),
+    impl: choice(DESIGN_CHOICES, {
+      description: `vmap designs (${DESIGN_NAMES.join(', ')}) or their aliases`,
+      list: true,
+      default: DESIGN_NAMES,
+    }),
+    nrThreads: int({ description: 'workers, one per CPU (at most --cpus)', min: 1, max: MAX_CPUS, default: 1 }),
+    runTestMask: int({
+      description: 'bit mask of cases: 1 fix_size … 1024 vm_map_ram (256, 512 are not modelled)',
+      min: 1,
+      max: ALL_BITS,
+      defaultText: 'every modelled case',
+    }),
+    testLoopCount: int({
+      description: 'loops per case (the kernel module defaults to 1000000)',
+      min: 1,
+      max: 1_000_000_000,
+      default: TEST_VMALLOC.defaultLoopCount,
+    }),
+    testRepeatCount: int({ description: 'runs of each case', min: 1, max: 1000, default: 1 }),
+    sequentialTestOrder: choice(['0', '1'], {
+      description: '1: cases in mask order; 0: shuffled per worker',
+      default: '0',
+      placeholder: '<0|1>',
+    }),
+    nrPages: int({
+      description: 'pages per vm_map_ram in vm_map_ram_test (0 means 1)',
+      min: 0,
+      max: 1 << 20,
+      default: 0,
+    }),
+    nrCpus: int({
+      description: "the kernel's CONFIG_NR_CPUS, which sizes vmap blocks (at least --cpus)",
+      min: 1,
+      max: 1 << 16,
+      defaultText: 'max(8, --cpus)',
+    }),
+    ...samplingSchema,
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    const mc = await machineChoice(opts, 'x86_64');
-    const impls = parseList(String(opts.impl ?? DESIGN_NAMES.join(',')), '--impl', (s) =>
-      parseChoice(s, '--impl', DESIGN_CHOICES),
-    );
-    const nrThreads = opts.nrThreads === undefined ? 1 : parseIntIn(String(opts.nrThreads), '--nr-threads', 1);
+  async run(o, ctx): Promise<ResultDocument> {
+    const mc = await resolveMachine(o);
+    const impls = o.impl;
+    const nrThreads = o.nrThreads;
     if (nrThreads > mc.cpus)
       throw badValue('--nr-threads', nrThreads, `at most --cpus (${mc.cpus}): one worker per CPU`);
+    if (o.nrCpus !== undefined && o.nrCpus < mc.cpus)
+      throw badValue('--nr-cpus', o.nrCpus, `at least --cpus (${mc.cpus})`);
     const vm = await import('@kmemsim/vmalloc');
     const modelled = vm.TEST_CASES.reduce((m, c) => m | c.bit, 0);
-    const mask =
-      opts.runTestMask === undefined ? modelled : parseIntIn(String(opts.runTestMask), '--run-test-mask', 1, ALL_BITS);
+    const mask = o.runTestMask ?? modelled;
     if ((mask & modelled) === 0) {
       throw badValue(
         '--run-test-mask',
@@ -55,25 +83,16 @@ export const testVmallocCommand: CommandModule = {
       );
     }
     if (mask & vm.UNMODELLED_BITS) {
-      process.stderr.write(
-        `kmemsim: warning: --run-test-mask ${mask}: bits ${bitsOf(mask & vm.UNMODELLED_BITS)} ` +
-          '(the kvfree_rcu cases) are not modelled; skipped\n',
+      ctx.warn(
+        `--run-test-mask ${mask}: bits ${bitsOf(mask & vm.UNMODELLED_BITS)} (the kvfree_rcu cases) are not modelled; skipped`,
       );
     }
-    const loops =
-      opts.testLoopCount === undefined
-        ? vm.TEST_VMALLOC.defaultLoopCount
-        : parseIntIn(String(opts.testLoopCount), '--test-loop-count', 1, 1e9);
-    const repeat =
-      opts.testRepeatCount === undefined ? 1 : parseIntIn(String(opts.testRepeatCount), '--test-repeat-count', 1, 1e6);
-    const sequential =
-      opts.sequentialTestOrder === undefined
-        ? false
-        : parseChoice(String(opts.sequentialTestOrder), '--sequential-test-order', ['0', '1']) === '1';
-    const nrPages = opts.nrPages === undefined ? 0 : parseIntIn(String(opts.nrPages), '--nr-pages', 0, 1 << 20);
-    const nrCpus =
-      opts.nrCpus === undefined ? undefined : parseIntIn(String(opts.nrCpus), '--nr-cpus', mc.cpus, 1 << 16);
-    const sampling = samplingOptions(opts);
+    const loops = o.testLoopCount;
+    const repeat = o.testRepeatCount;
+    const sequential = o.sequentialTestOrder === '1';
+    const nrPages = o.nrPages;
+    const nrCpus = o.nrCpus;
+    const sampling = samplingOptions(o);
     const { Machine } = await import('@kmemsim/mmu');
     const runs: Run[] = [];
     for (const [i, impl] of impls.entries()) {
@@ -126,7 +145,7 @@ export const testVmallocCommand: CommandModule = {
   renderTable(doc: ResultDocument): string {
     return renderTestVmalloc(doc);
   },
-};
+});
 
 function bitsOf(mask: number): string {
   const out: number[] = [];

@@ -1,35 +1,41 @@
-// What vmap-bench, test-vmalloc and xfs-dir share: --experiment (an experiment profile's fitted values over the
-// arch), --exact / --max-error (sampled simulation of long loops) and how the sampling is reported.
+// What vmap-bench, test-vmalloc and xfs-dir share: the sampling options (--exact, --max-error) and how sampling
+// is reported, and --experiment (an experiment profile's fitted values over the arch).
 import type { Run } from '@kmemsim/core';
 import type { ArchProfile } from '@kmemsim/mmu';
 import type { ExperimentProfile, SamplingOptions } from '@kmemsim/vmalloc';
-import type { RawOptions } from '../framework/command.js';
-import { badValue, UsageError } from '../framework/errors.js';
-import { parseNumberIn } from '../framework/parse.js';
+import { UsageError } from '../framework/errors.js';
+import { bool, num } from '../framework/options.js';
 
-/** The arch with the experiment's fitted values layered over it (exit 2 if the experiment is for another arch). */
-export function experimentArch(
-  arch: ArchProfile,
-  e: ExperimentProfile | null,
-  apply: (a: ArchProfile, e: ExperimentProfile) => ArchProfile,
-): ArchProfile {
-  if (e === null) return arch;
-  if (arch.name !== e.arch) {
-    throw new UsageError(`--experiment ${e.name}: fitted on --arch ${e.arch}, got --arch ${JSON.stringify(arch.name)}`);
-  }
-  return apply(arch, e);
-}
+export const samplingSchema = {
+  exact: bool({ description: 'simulate every loop instead of extrapolating loops in steady state', default: false }),
+  maxError: num({
+    description: "target 95 % half-width of each thread's cycles per loop before extrapolating, percent",
+    min: 0,
+    max: 50,
+    exclusiveMin: true,
+    default: 1,
+  }),
+};
 
-/** --exact and --max-error <pct>. */
-export function samplingOptions(opts: RawOptions): SamplingOptions {
-  const exact = opts.exact === true;
-  if (opts.exact !== undefined && typeof opts.exact !== 'boolean') throw badValue('--exact', opts.exact, 'no value');
-  const pct = opts.maxError === undefined ? 1 : parseNumberIn(String(opts.maxError), '--max-error', 0, 50, true);
-  return { exact, relError: pct / 100 };
+export function samplingOptions(o: { exact: boolean; maxError: number }): SamplingOptions {
+  return { exact: o.exact, relError: o.maxError / 100 };
 }
 
 export function samplingParams(s: SamplingOptions): Record<string, unknown> {
   return { exact: s.exact ? 1 : 0, max_error_pct: Math.round((s.relError ?? 0.01) * 1e6) / 1e4 };
+}
+
+/** The arch with the experiment's fitted values layered over it (exit 2 if the experiment is for another arch). */
+export function experimentArch(
+  arch: ArchProfile,
+  e: ExperimentProfile | undefined,
+  apply: (a: ArchProfile, e: ExperimentProfile) => ArchProfile,
+): ArchProfile {
+  if (e === undefined) return arch;
+  if (arch.name !== e.arch) {
+    throw new UsageError(`--experiment ${e.name}: fitted on --arch ${e.arch}, got --arch ${JSON.stringify(arch.name)}`);
+  }
+  return apply(arch, e);
 }
 
 /** "12,345 of 800,000" loops simulated in detail, and the error bound of the rest. */
@@ -44,6 +50,6 @@ export function samplingLine(runs: Run[]): string {
   const sampled = runs.some((r) => (r.metrics.loops_extrapolated ?? 0) > 0);
   return sampled
     ? 'Loops in steady state were extrapolated from whole regeneration cycles (between TLB flushes); the bound is ' +
-        'the 95 % error of the extrapolated share of the result. --exact simulates every loop.'
+        'the 95 % error of the extrapolated share of the result. --exact on simulates every loop.'
     : 'Every loop was simulated in detail.';
 }

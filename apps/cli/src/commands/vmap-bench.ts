@@ -1,83 +1,91 @@
 // `kmemsim vmap-bench`: T threads on T CPUs each map N pages, touch them and unmap, per vmap design (seed 002):
 // nanoseconds per map+touch+unmap in a threads × impl table, then each run's flush counts and top symbols.
-// The design names come from @kmemsim/vmalloc's registry; long runs are sampled unless --exact.
+// The design names come from @kmemsim/vmalloc's registry; long runs are sampled unless --exact on.
 import type { ResultDocument, Run } from '@kmemsim/core';
-import { ALIAS_API, DESIGN_CHOICES, DESIGN_NAMES, DESIGNS } from '@kmemsim/vmalloc/designs';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import { ALIAS_API, BENCH, DESIGN_CHOICES, DESIGN_NAMES, EXPERIMENTS, MAP_APIS } from '@kmemsim/vmalloc';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseIntIn, parseList } from '../framework/parse.js';
+import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
+import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
-import { experimentArch, samplingCells, samplingLine, samplingOptions, samplingParams } from './vmalloc-common.js';
+import {
+  experimentArch,
+  samplingCells,
+  samplingLine,
+  samplingOptions,
+  samplingParams,
+  samplingSchema,
+} from './vmalloc-common.js';
 
-const APIS = ['vmap', 'vm_map_ram'] as const;
-const ALIASES = DESIGNS.flatMap((d) =>
-  d.aliases.map((a) => `${a}=${d.name}${ALIAS_API[a] ? ` (${ALIAS_API[a]})` : ''}`),
-);
+/** Loops per thread: 10^9 (the kernel's loops are counted in unsigned ints; sampling makes them affordable). */
+export const MAX_ITERATIONS = 1_000_000_000;
 
-export const vmapBenchCommand: CommandModule = {
+export const vmapBenchCommand = defineCommand({
+  kind: 'result',
   name: 'vmap-bench',
   summary: 'map + touch + unmap N pages in a loop on T CPUs, per vmap design: ns per op (seed 002)',
-  defaultArch: 'x86_64',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim vmap-bench --experiment seed002 --threads 1,2,4,8',
     'kmemsim vmap-bench --cpus 8 --threads 1,8 --impl 2.6.27,2.6.28,5.2,6.9 --api vmap,vm_map_ram',
-    'kmemsim vmap-bench --arch ia64-sn2 --cpus 64 --threads 1,64 --impl 2.6.27,percpu --format json',
+    'kmemsim vmap-bench --arch ia64-sn2 --cpus 64 --threads 1,64 --impl legacy,percpu --format json',
   ],
-  options(cmd: Command) {
-    cmd.option('--threads <list>', 'thread counts, one thread per CPU (default: 1,2,4,8 capped at --cpus)');
-    cmd.option(
-      '--impl <list>',
-      `designs: ${DESIGN_NAMES.join(', ')} (aliases: ${ALIASES.join(', ')}; default: every design)`,
-    );
-    cmd.option('--api <list>', 'vmap (vmap/vunmap) or vm_map_ram (vm_map_ram/vm_unmap_ram) (default: vmap)');
-    cmd.option('--pages <n>', 'pages mapped per op (default: 4)');
-    cmd.option('--iterations <n>', 'map+touch+unmap loops per thread, up to 10^9 (default: 50000)');
-    cmd.option('--touch-bytes <n>', 'bytes the loop writes to each mapped page (default: 4096, the whole page)');
-    cmd.option('--nr-cpus <n>', "the kernel's CONFIG_NR_CPUS, which sizes vmap blocks (default: max(8, --cpus))");
-    cmd.option('--experiment <name>', 'seed002: its configuration and its fitted value (tools/calibration)');
-    cmd.option('--exact', 'simulate every loop (default: extrapolate loops in steady state)');
-    cmd.option('--max-error <pct>', "target 95 % half-width of each thread's ns per loop before skipping (default: 1)");
+  options: {
+    ...machineOptions('x86_64'),
+    threads: int({
+      description: 'thread counts, one thread per CPU (at most --cpus)',
+      list: true,
+      min: 1,
+      max: MAX_CPUS,
+      defaultText: "1,2,4,8 capped at --cpus (the experiment's with --experiment)",
+    }),
+    impl: choice(DESIGN_CHOICES, {
+      description: `vmap designs (${DESIGN_NAMES.join(', ')}) or their aliases; percpu = 2.6.28 through vm_map_ram`,
+      list: true,
+      defaultText: "every design (the experiment's with --experiment)",
+    }),
+    api: choice(MAP_APIS, { description: 'vmap/vunmap or vm_map_ram/vm_unmap_ram', list: true, default: ['vmap'] }),
+    pages: int({ description: 'pages mapped per op', min: 1, max: 1 << 20, default: 4 }),
+    iterations: int({ description: 'map+touch+unmap loops per thread', min: 1, max: MAX_ITERATIONS, default: 50_000 }),
+    touchBytes: int({
+      description: 'bytes the loop writes to each mapped page',
+      min: 0,
+      max: 1 << 20,
+      default: BENCH.touchBytesPerPage,
+    }),
+    nrCpus: int({
+      description: "the kernel's CONFIG_NR_CPUS, which sizes vmap blocks (at least --cpus)",
+      min: 1,
+      max: 1 << 16,
+      defaultText: 'max(8, --cpus)',
+    }),
+    experiment: choice(Object.keys(EXPERIMENTS) as (keyof typeof EXPERIMENTS)[], {
+      description: 'apply an experiment profile (its fitted value, its configuration as defaults)',
+    }),
+    ...samplingSchema,
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
+  async run(o, ctx): Promise<ResultDocument> {
     const vm = await import('@kmemsim/vmalloc');
-    const exp =
-      opts.experiment === undefined ? null : parseChoice(String(opts.experiment), '--experiment', ['seed002']);
-    const e = exp === null ? null : vm.EXPERIMENTS[exp];
-    const mc = await machineChoice(e === null ? opts : { cpus: e.defaults.cpus, ...opts }, 'x86_64');
+    const e = o.experiment === undefined ? undefined : vm.EXPERIMENTS[o.experiment];
+    const mc = await resolveMachine({ ...o, arch: o.arch, cpus: o.cpus ?? e?.defaults.cpus });
     const arch = experimentArch(mc.arch, e, vm.withExperiment);
-    const threads = parseList(
-      opts.threads === undefined
-        ? (e?.defaults.threads ?? [1, 2, 4, 8]).filter((n) => n <= mc.cpus).join(',')
-        : String(opts.threads),
-      '--threads',
-      (s) => parseIntIn(s, '--threads', 1),
-    );
+    const threads = o.threads ?? (e?.defaults.threads ?? [1, 2, 4, 8]).filter((n) => n <= mc.cpus);
     for (const n of threads) {
       if (n > mc.cpus) throw badValue('--threads', n, `at most --cpus (${mc.cpus}): one thread per CPU`);
     }
-    const impls = parseList(String(opts.impl ?? (e?.defaults.impl ?? DESIGN_NAMES).join(',')), '--impl', (s) =>
-      parseChoice(s, '--impl', DESIGN_CHOICES),
-    );
-    const apis = parseList(String(opts.api ?? 'vmap'), '--api', (s) => parseChoice(s, '--api', APIS));
-    const pages =
-      opts.pages === undefined ? (e?.defaults.pages ?? 4) : parseIntIn(String(opts.pages), '--pages', 1, 1 << 20);
-    const iterations =
-      opts.iterations === undefined
-        ? (e?.defaults.iterations ?? 50_000)
-        : parseIntIn(String(opts.iterations), '--iterations', 1, 1e9);
-    const touchBytes =
-      opts.touchBytes === undefined
-        ? vm.BENCH.touchBytesPerPage
-        : parseIntIn(String(opts.touchBytes), '--touch-bytes', 0, mc.arch.pageBytes);
-    const nrCpus =
-      opts.nrCpus === undefined ? undefined : parseIntIn(String(opts.nrCpus), '--nr-cpus', mc.cpus, 1 << 16);
-    const sampling = samplingOptions(opts);
+    if (o.touchBytes > arch.pageBytes)
+      throw badValue('--touch-bytes', o.touchBytes, `at most a page (${arch.pageBytes})`);
+    if (o.nrCpus !== undefined && o.nrCpus < mc.cpus)
+      throw badValue('--nr-cpus', o.nrCpus, `at least --cpus (${mc.cpus})`);
+    const impls = o.impl ?? e?.defaults.impl ?? DESIGN_NAMES;
+    const sampling = samplingOptions(o);
     const { Machine } = await import('@kmemsim/mmu');
-    // Each alias that names an API (percpu = 2.6.28 through vm_map_ram) runs once with it; others once per --api.
-    const combos = impls.flatMap((impl) =>
-      ALIAS_API[impl] ? [{ impl, api: ALIAS_API[impl] }] : apis.map((api) => ({ impl, api })),
-    );
+    // An alias that names an API (percpu = 2.6.28 through vm_map_ram) runs once with it; the others once per --api.
+    const combos = impls.flatMap((impl) => {
+      const forced = ALIAS_API[impl];
+      return forced !== undefined ? [{ impl, api: forced }] : o.api.map((api) => ({ impl, api }));
+    });
     const runs: Run[] = [];
     const total = combos.length * threads.length;
     let i = 0;
@@ -95,10 +103,10 @@ export const vmapBenchCommand: CommandModule = {
           impl,
           api,
           threads: t,
-          pages,
-          iterations,
-          nrCpus,
-          touchBytesPerPage: touchBytes,
+          pages: o.pages,
+          iterations: o.iterations,
+          nrCpus: o.nrCpus,
+          touchBytesPerPage: o.touchBytes,
           sampling,
         });
         runs.push(r.run);
@@ -114,11 +122,11 @@ export const vmapBenchCommand: CommandModule = {
       cpus: mc.cpus,
       seed: mc.seed,
       params: {
-        experiment: exp ?? 'none',
-        pages,
-        iterations,
-        touch_bytes_per_page: touchBytes,
-        nr_cpus: nrCpus ?? Math.max(vm.MECHANISM.nrCpusDefault, mc.cpus),
+        experiment: o.experiment ?? 'none',
+        pages: o.pages,
+        iterations: o.iterations,
+        touch_bytes_per_page: o.touchBytes,
+        nr_cpus: o.nrCpus ?? Math.max(vm.MECHANISM.nrCpusDefault, mc.cpus),
         ...samplingParams(sampling),
         clock_hz: arch.clockHz,
         page_bytes: arch.pageBytes,
@@ -137,7 +145,7 @@ export const vmapBenchCommand: CommandModule = {
   renderTable(doc: ResultDocument): string {
     return renderVmapBench(doc);
   },
-};
+});
 
 export function renderVmapBench(doc: ResultDocument): string {
   const label = (r: Run) => (r.variant.api === 'vmap' ? String(r.variant.impl) : `${r.variant.impl} ${r.variant.api}`);

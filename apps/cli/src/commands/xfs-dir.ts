@@ -2,79 +2,87 @@
 // multi-page directory buffers are mapped and unmapped through the vmap layer of each design (2.6.27's XFS:
 // vmap + batched vunmap; later: vm_map_ram). Defaults are the 64-CPU SGI Altix (ia64 sn2) of the posting.
 import type { ResultDocument, Run } from '@kmemsim/core';
-import { DESIGN_CHOICES, DESIGN_NAMES, DESIGNS } from '@kmemsim/vmalloc/designs';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import { DESIGN_CHOICES, DESIGN_NAMES, MAP_APIS, XFS } from '@kmemsim/vmalloc';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseIntIn, parseList, parseSizeOpt } from '../framework/parse.js';
+import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
+import { choice, int, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
-import { samplingCells, samplingLine, samplingOptions, samplingParams } from './vmalloc-common.js';
+import { samplingCells, samplingLine, samplingOptions, samplingParams, samplingSchema } from './vmalloc-common.js';
 
-const ALIASES = DESIGNS.flatMap((d) => d.aliases.map((a) => `${a}=${d.name}`));
-
-export const xfsDirCommand: CommandModule = {
+export const xfsDirCommand = defineCommand({
+  kind: 'result',
   name: 'xfs-dir',
   summary: 'large-directory XFS operations mapping multi-page directory buffers, per vmap design (seed 002, sn2)',
-  defaultArch: 'ia64-sn2',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim xfs-dir --threads 1,16,64 --impl 2.6.27,2.6.28',
     'kmemsim xfs-dir --arch x86_64 --cpus 8 --threads 1,8 --impl 2.6.27,2.6.28,5.2 --dir-block 16KiB',
     'kmemsim xfs-dir --impl 2.6.28 --api vmap,vm_map_ram --threads 64 --format json',
   ],
-  options(cmd: Command) {
-    cmd.option('--threads <list>', 'thread counts, one per CPU, each in its own directory (default: 1 and --cpus)');
-    cmd.option('--impl <list>', `designs: ${DESIGN_NAMES.join(', ')} (aliases: ${ALIASES.join(', ')}; default: all)`);
-    cmd.option(
-      '--api <list>',
-      "how XFS maps buffers: vmap or vm_map_ram (default: the era's — 2.6.27 vmap with XFS's batched vunmap, later vm_map_ram)",
-    );
-    cmd.option('--ops <n>', 'directory operations per thread, up to 10^9 (default: 20000)');
-    cmd.option('--dir-block <size>', 'directory block size, up to 64KiB (default: 64KiB)');
-    cmd.option('--buffers-per-op <n>', 'directory blocks read per operation (default: 4)');
-    cmd.option('--nr-cpus <n>', "the kernel's CONFIG_NR_CPUS (default: 1024 on ia64-sn2, else max(8, --cpus))");
-    cmd.option('--exact', 'simulate every operation (default: extrapolate operations in steady state)');
-    cmd.option('--max-error <pct>', "target 95 % half-width of each thread's cycles per operation (default: 1)");
+  options: {
+    ...machineOptions('ia64-sn2'),
+    threads: int({
+      description: 'thread counts, one per CPU (at most --cpus), each in its own directory',
+      list: true,
+      min: 1,
+      max: MAX_CPUS,
+      defaultText: '1 and --cpus',
+    }),
+    impl: choice(DESIGN_CHOICES, {
+      description: `vmap designs (${DESIGN_NAMES.join(', ')}) or their aliases`,
+      list: true,
+      default: DESIGN_NAMES,
+    }),
+    api: choice(MAP_APIS, {
+      description: 'how XFS maps its buffers',
+      list: true,
+      defaultText: "the era's: 2.6.27 vmap with XFS's batched vunmap, later vm_map_ram",
+    }),
+    ops: int({ description: 'directory operations per thread', min: 1, max: 1_000_000_000, default: 20_000 }),
+    dirBlock: size({
+      description: 'directory block size, a power of two (XFS_MAX_BLOCKSIZE 64KiB)',
+      min: 512,
+      max: 65_536,
+      default: XFS.dirBlockBytes,
+    }),
+    buffersPerOp: int({
+      description: 'directory blocks read per operation',
+      min: 1,
+      max: 64,
+      default: XFS.buffersPerOp,
+    }),
+    nrCpus: int({
+      description: "the kernel's CONFIG_NR_CPUS (at least --cpus)",
+      min: 1,
+      max: 1 << 16,
+      defaultText: '1024 on ia64-sn2 (sn2_defconfig), else max(8, --cpus)',
+    }),
+    ...samplingSchema,
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    const mc = await machineChoice(opts, 'ia64-sn2');
-    const threads = parseList(
-      opts.threads === undefined ? [...new Set([1, mc.cpus])].join(',') : String(opts.threads),
-      '--threads',
-      (s) => parseIntIn(s, '--threads', 1),
-    );
+  async run(o, ctx): Promise<ResultDocument> {
+    const mc = await resolveMachine(o);
+    const threads = o.threads ?? [...new Set([1, mc.cpus])];
     for (const n of threads) {
       if (n > mc.cpus) throw badValue('--threads', n, `at most --cpus (${mc.cpus}): one thread per CPU`);
     }
-    const impls = parseList(String(opts.impl ?? DESIGN_NAMES.join(',')), '--impl', (s) =>
-      parseChoice(s, '--impl', DESIGN_CHOICES),
-    );
-    const apis =
-      opts.api === undefined
-        ? [undefined]
-        : parseList(String(opts.api), '--api', (s) => parseChoice(s, '--api', ['vmap', 'vm_map_ram'] as const));
-    const ops = opts.ops === undefined ? 20_000 : parseIntIn(String(opts.ops), '--ops', 1, 1e9);
+    if ((o.dirBlock & (o.dirBlock - 1)) !== 0) throw badValue('--dir-block', o.dirBlock, 'a power of two');
+    if (o.nrCpus !== undefined && o.nrCpus < mc.cpus)
+      throw badValue('--nr-cpus', o.nrCpus, `at least --cpus (${mc.cpus})`);
     const vm = await import('@kmemsim/vmalloc');
-    const dirBlock =
-      opts.dirBlock === undefined ? vm.XFS.dirBlockBytes : parseSizeOpt(String(opts.dirBlock), '--dir-block', 512);
-    if (dirBlock > 65_536 || (dirBlock & (dirBlock - 1)) !== 0) {
-      throw badValue('--dir-block', opts.dirBlock, 'a power of two from 512B to 64KiB (XFS_MAX_BLOCKSIZE)');
-    }
-    const perOp =
-      opts.buffersPerOp === undefined
-        ? vm.XFS.buffersPerOp
-        : parseIntIn(String(opts.buffersPerOp), '--buffers-per-op', 1, 64);
     const nrCpus =
-      opts.nrCpus === undefined
-        ? mc.arch.name === 'ia64-sn2'
-          ? Math.max(vm.XFS.nrCpusSn2, mc.cpus)
-          : Math.max(vm.MECHANISM.nrCpusDefault, mc.cpus)
-        : parseIntIn(String(opts.nrCpus), '--nr-cpus', mc.cpus, 1 << 16);
-    const sampling = samplingOptions(opts);
+      o.nrCpus ??
+      (mc.arch.name === 'ia64-sn2'
+        ? Math.max(vm.XFS.nrCpusSn2, mc.cpus)
+        : Math.max(vm.MECHANISM.nrCpusDefault, mc.cpus));
+    const apis = o.api ?? [undefined];
+    const sampling = samplingOptions(o);
     const { Machine } = await import('@kmemsim/mmu');
     const runs: Run[] = [];
-    const total = impls.length * apis.length * threads.length;
+    const total = o.impl.length * apis.length * threads.length;
     let i = 0;
-    for (const impl of impls) {
+    for (const impl of o.impl) {
       for (const api of apis) {
         for (const t of threads) {
           ctx.progress(i++, total, `xfs-dir --impl ${impl} --threads ${t}`);
@@ -89,10 +97,10 @@ export const xfsDirCommand: CommandModule = {
             impl,
             api,
             threads: t,
-            ops,
+            ops: o.ops,
             nrCpus,
-            dirBlockBytes: dirBlock,
-            buffersPerOp: perOp,
+            dirBlockBytes: o.dirBlock,
+            buffersPerOp: o.buffersPerOp,
             sampling,
           });
           runs.push(r.run);
@@ -108,10 +116,10 @@ export const xfsDirCommand: CommandModule = {
       cpus: mc.cpus,
       seed: mc.seed,
       params: {
-        ops,
-        dir_block_bytes: dirBlock,
-        pages_per_buffer: Math.max(1, Math.ceil(dirBlock / mc.arch.pageBytes)),
-        buffers_per_op: perOp,
+        ops: o.ops,
+        dir_block_bytes: o.dirBlock,
+        pages_per_buffer: Math.max(1, Math.ceil(o.dirBlock / mc.arch.pageBytes)),
+        buffers_per_op: o.buffersPerOp,
         nr_cpus: nrCpus,
         ...samplingParams(sampling),
         clock_hz: mc.arch.clockHz,
@@ -154,4 +162,4 @@ export const xfsDirCommand: CommandModule = {
       samplingLine(doc.runs),
     ].join('\n');
   },
-};
+});

@@ -3,7 +3,7 @@
 // global or per-node bookkeeping and pools (nodes.ts), when PTEs are cleared, and how the lazy purge runs
 // (purge.ts). Areas are integer handles into an AreaTable; api.ts adds the VmArea object API on top.
 import { fls, type RwLock, type Spinlock, type Thread } from '@kmemsim/core';
-import type { ArchMemory, Machine } from '@kmemsim/mmu';
+import type { Machine } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
 import type { Gen, Ledger, VmapFaults } from '../types.js';
 import { VmapError } from '../types.js';
@@ -11,7 +11,7 @@ import { AreaTable } from './areas.js';
 import { type BlockHost, VmapBlocks } from './blocks.js';
 import { Descent, type HoleFinder, holeFinder } from './hole.js';
 import { LazyQueue } from './lazy-queue.js';
-import { archMemory, chaseCycles } from './memory.js';
+import { archMemory, type ChaseLevels, chaseCycles } from './memory.js';
 import { VmapNodes } from './nodes.js';
 import { LAYOUT, type MechanismParams } from './params.js';
 import { type PurgeHost, Purger } from './purge.js';
@@ -43,7 +43,7 @@ export class VmapCore implements BlockHost, PurgeHost {
   private lazyNrCpu = -1;
   private lastHome = -1;
   private ownWalks = 0;
-  private readonly mem: ArchMemory;
+  private readonly mem: ChaseLevels;
 
   constructor(
     readonly m: Machine,

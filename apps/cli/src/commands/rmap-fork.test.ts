@@ -133,7 +133,7 @@ describe('kmemsim rmap-fork', () => {
     [['--alloc', 'mempool'], /--alloc: got "mempool", expected one of freelist, slab, percpu/],
     [['--pages', '0'], /--pages: got "0", expected an integer from 1/],
     [['--workload', 'kbuild'], /--workload: got "kbuild", expected one of fork-exit, script, reclaim/],
-    [['--arch', 'x86_64'], /--arch: got "x86_64", expected an arch with cache geometry/],
+    [['--arch', 's390'], /--arch: got "s390", expected an arch with cache geometry/],
     [['--reclaim-pages', '10'], /--reclaim-pages: got "10", expected only with --workload reclaim/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['rmap-fork', ...args]);

@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
+  entry: { index: 'src/index.ts', designs: 'src/designs/index.ts' },
+  format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   target: 'node20',

@@ -10,10 +10,16 @@ describe('kmemsim arch', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).map((a: { name: string }) => a.name)).toEqual([
       'i386',
+      'i386-bigsmp',
       'x86_64',
       's390',
       'ia64',
       'ia64-sn2',
+      'i386-piii',
+      'i386-tualatin',
+      'i386-p4',
+      'i386-xeonmp',
+      'i386-numaq',
     ]);
   });
 

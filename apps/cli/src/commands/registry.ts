@@ -1,5 +1,6 @@
 // Every command, in the order `kmemsim --help` lists them. One definition per file.
 import type { CommandDef } from '../framework/define.js';
+import { archInitCommand } from './arch-init.js';
 import { archListCommand } from './arch-list.js';
 import { archShowCommand } from './arch-show.js';
 import { checkpointCommand } from './checkpoint.js';
@@ -12,13 +13,16 @@ import { testVmallocCommand } from './test-vmalloc.js';
 import { vmapBenchCommand } from './vmap-bench.js';
 import { vmcoreDumpCommand } from './vmcore-dump.js';
 import { vmcoreImageCommand } from './vmcore-image.js';
+import { xfsDirCommand } from './xfs-dir.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   archListCommand,
   archShowCommand,
+  archInitCommand,
   checkpointCommand,
   vmapBenchCommand,
   testVmallocCommand,
+  xfsDirCommand,
   rmapForkCommand,
   vmcoreDumpCommand,
   vmcoreImageCommand,
@@ -30,5 +34,5 @@ export const COMMANDS: readonly CommandDef[] = [
 
 /** Descriptions of command groups (`kmemsim arch`). */
 export const GROUPS: Record<string, string> = {
-  arch: 'list the architectures, or show one with every field and its source',
+  arch: 'list the architectures, show one with every field and its source, or start a plugin',
 };

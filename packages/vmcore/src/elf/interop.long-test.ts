@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@kmemsim/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkForeignCore } from '../testing/foreign-check.js';
+import type { ForeignOptions } from '../testing/foreign-core.js';
 import { type Case, checkCase, checkForeign, SKIP, TOOLS } from './interop-check.js';
 import type { RealDumpOptions } from './real-tool.js';
 
@@ -131,6 +133,32 @@ function drawn(seed: number, n: number): Case[] {
 
 const SEED = Number(process.env.KMEMSIM_INTEROP_SEED ?? 77);
 
+const FOREIGN: [string, ForeignOptions][] = [
+  [
+    'KASLR, 3.6 GiB across the PCI hole, 2 MiB direct map',
+    {
+      ramMiB: 3700,
+      cpus: 4,
+      seed: 31,
+      sparse: true,
+      textLoad: true,
+      directMap: '2m',
+      kaslr: true,
+    },
+  ],
+  [
+    'flat mem_map in the direct map, kernel-text PT_LOAD',
+    {
+      ramMiB: 1200,
+      cpus: 1,
+      seed: 32,
+      sparse: false,
+      textLoad: true,
+      directMap: '1g',
+    },
+  ],
+];
+
 describe.skipIf(!TOOLS)(`real makedumpfile 1.7.2, full matrix${SKIP}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kmemsim-interop-long-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -142,6 +170,17 @@ describe.skipIf(!TOOLS)(`real makedumpfile 1.7.2, full matrix${SKIP}`, () => {
   for (const c of drawn(SEED, 8)) {
     it(`drawn (KMEMSIM_INTEROP_SEED=${SEED}): ${JSON.stringify(c)}`, async () => {
       expect(await checkCase(dir, c)).toEqual([]);
+    });
+  }
+  for (const [name, o] of FOREIGN) {
+    it(`a vmcore another generator wrote (${name}): model from --image equals the real tool`, async () => {
+      const runs: RealDumpOptions[] = [
+        ...both({ dumpLevel: 31 }),
+        ...levels([1, 2, 4, 8, 16], true),
+        { dumpLevel: 31, mmap: true, cyclicBufferKiB: 16 },
+        { dumpLevel: 30, mmap: true, elf: true },
+      ];
+      expect(await checkForeignCore(join(dir, `foreign-${o.seed}.vmcore`), o, runs)).toEqual([]);
     });
   }
   it('an ELF vmcore written by makedumpfile -E, more levels', async () => {

@@ -43,6 +43,8 @@ export function emptyCalls(): FileCalls {
 interface Mapping {
   startPfn: number;
   endPfn: number;
+  /** The PT_LOAD it maps (pfns of overlapping PT_LOADs are at other file offsets). */
+  li: number;
   live: boolean;
 }
 
@@ -152,7 +154,7 @@ export class DumpFile {
   private newWindow(pfn: number, li: number): Mapping {
     const l = this.loads[li];
     const end = Math.min(pfn + this.windowPages, l.startPfn + l.pages);
-    const m: Mapping = { startPfn: pfn, endPfn: end, live: true };
+    const m: Mapping = { startPfn: pfn, endPfn: end, li, live: true };
     this.c.mmap++;
     this.c.mmapPages += end - pfn;
     this.trace?.push(`M${end - pfn}@p${pfn}`);
@@ -236,7 +238,7 @@ export class DumpFile {
       return;
     }
     const w = this.latest;
-    if (w && pfn >= w.startPfn && pfn < w.endPfn) return; // memcpy from the window
+    if (w && w.li === li && pfn >= w.startPfn && pfn < w.endPfn) return; // memcpy from the window
     // update_mmap_range: munmap(old window), mmap at the missed page's offset, cut at its PT_LOAD's end.
     if (w) this.unmap(w);
     else this.c.munmapCalls++; // munmap(MAP_FAILED, 0) before the first mmap
@@ -264,8 +266,12 @@ export class DumpFile {
       return;
     }
     let w = this.latest;
-    if (!(w && pfn >= w.startPfn && pfn < w.endPfn)) w = this.newWindow(pfn, li);
-    // The entry maps from the missed page to the window's end (bufptr into the mapping, buflen to its end).
+    if (!(w && w.li === li && pfn >= w.startPfn && pfn < w.endPfn)) w = this.newWindow(pfn, li);
+    // readmem: cached->paddr = pgaddr − (mapbuf − mmap_buf), buflen = the window's length: the entry is the whole
+    // window, from its first page (observed 1.7.2: a table page that hits initialize_mmap's window makes its
+    // earlier pages hits too).
+    this.start[i] = w.startPfn;
+    this.lastStart = w.startPfn;
     this.end[i] = w.endPfn;
     this.map[i] = w;
   }
@@ -313,7 +319,7 @@ export class DumpFile {
       let x = p;
       while (x < q) {
         const w = this.latest;
-        if (w && x >= w.startPfn && x < w.endPfn) x = Math.min(q, w.endPfn);
+        if (w && w.li === li && x >= w.startPfn && x < w.endPfn) x = Math.min(q, w.endPfn);
         else this.miss157(x, li);
       }
     }

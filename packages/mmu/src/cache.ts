@@ -11,6 +11,7 @@
 // share holder bits (cpu mod 32), so their copies are invalidated together.
 import type { ArchCache, ArchCacheLevel, ArchNuma, ArchProfile } from './schema.js';
 
+/** Thrown when a cache geometry cannot be modelled (sizes not a power of two, an address out of range, …). */
 export class CacheModelError extends Error {
   override name = 'CacheModelError';
 }
@@ -72,6 +73,7 @@ class Level {
   }
 }
 
+/** Hit and miss counts of a {@link CacheModel}. */
 export interface CacheStats {
   accesses: number;
   /** Hits per level, L1 first. */
@@ -83,6 +85,7 @@ export interface CacheStats {
   upgrades: number;
 }
 
+/** Geometry of a {@link CacheModel}: the arch's cache section and, for NUMA machines, its NUMA section. */
 export interface CacheModelOptions {
   cache: ArchCache;
   numa?: ArchNuma | null;
@@ -94,6 +97,10 @@ export interface CacheModelOptions {
 /** Addresses are below 4 GiB (32-bit physical memory of the machines modelled here). */
 const ADDRESS_LIMIT = 2 ** 32;
 
+/**
+ * A set-associative, per-CPU cache hierarchy with LRU replacement, built from an arch profile's `cache` section:
+ * gives the latency in cycles of each memory reference a mechanism makes (page walks, list walks).
+ */
 export class CacheModel {
   readonly cpus: number;
   readonly levels: Level[];

@@ -10,6 +10,8 @@ export class Counters {
   private readonly descriptions: string[] = [];
   private readonly byName = new Map<string, number>();
   values: number[] = [];
+  /** Optional observer of every change (timelines' counter tracks); undefined on the fast path. */
+  watch: ((id: number, value: number) => void) | undefined = undefined;
 
   /** Returns the id of a counter, defining it on first use. Hot paths keep the id. */
   id(name: string, description = ''): number {
@@ -28,11 +30,16 @@ export class Counters {
 
   add(id: number, n = 1): void {
     this.values[id] += n;
+    if (this.watch !== undefined) this.watch(id, this.values[id]);
   }
 
   /** Adds by name (defining the counter if needed); for cold paths. */
   bump(name: string, n = 1, description = ''): void {
-    this.values[this.id(name, description)] += n;
+    this.add(this.id(name, description), n);
+  }
+
+  nameOf(id: number): string {
+    return this.names[id];
   }
 
   get(name: string): number {

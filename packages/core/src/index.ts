@@ -1,8 +1,10 @@
+export { CallPaths, CycleStore, type FoldedStack, type FrameId, type PathNode } from './callpath.js';
 export { type CounterInfo, Counters } from './counters.js';
 export {
   DeadlockError,
   Engine,
   type EngineOptions,
+  type EngineTracer,
   type InstantHook,
   type Op,
   SimulationError,
@@ -43,9 +45,18 @@ export {
   resultJsonSchema,
   roundTo,
   runFromEngine,
+  type Stack,
+  StackSchema,
   type Time,
 } from './result.js';
 export { Rng } from './rng.js';
-export { observeEngines, type TraceEvent, type TraceOptions, TraceRecorder } from './trace.js';
+export {
+  observeEngines,
+  type TraceOptions,
+  TraceRecorder,
+  type TraceRunSummary,
+  type TraceSummary,
+} from './trace.js';
+export { checkTraceEvents } from './trace-check.js';
 export { isUncertain, type UncertainRange, uncertainRange } from './uncertain.js';
 export { fls, formatSize, parseSize, roundupPowerOfTwo, SizeError } from './units.js';

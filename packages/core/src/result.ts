@@ -23,12 +23,20 @@ export const ProfileRowSchema = z.object({
   load: z.number().nonnegative(),
 });
 
+/** One folded stack: `command;frame;…;symbol` and the CPU cycles charged there (flame graphs). */
+export const StackSchema = z.object({
+  stack: z.string(),
+  cycles: z.number().nonnegative(),
+});
+
 export const RunSchema = z.object({
   variant: z.record(z.string(), Scalar),
   metrics: z.record(z.string(), z.number()),
   time: TimeSchema,
   counters: z.record(z.string(), CounterTree),
   profile: z.array(ProfileRowSchema),
+  /** Folded stacks of the run's CPU time, most cycles first (absent where nothing was simulated). */
+  stacks: z.array(StackSchema).optional(),
 });
 
 export const ResultDocumentSchema = z.object({
@@ -44,6 +52,7 @@ export const ResultDocumentSchema = z.object({
 
 export type Time = z.infer<typeof TimeSchema>;
 export type Run = z.infer<typeof RunSchema>;
+export type Stack = z.infer<typeof StackSchema>;
 export type ResultDocument = z.infer<typeof ResultDocumentSchema>;
 
 /** The JSON Schema of the result document (draft 2020-12), as shipped in schema/result.schema.json. */
@@ -68,6 +77,7 @@ export interface RunFromEngineOptions {
 
 /** Builds a run record from a finished engine: time(1) of the process, every counter, the profile. */
 export function runFromEngine(engine: Engine, o: RunFromEngineOptions): Run & { profile: ProfileRow[] } {
+  engine.tracer?.run?.(o.variant);
   const threads = o.threads ?? engine.threads;
   const start = Math.min(...threads.map((t) => t.startCycle));
   const end = o.realCycles ?? Math.max(...threads.map((t) => t.endCycle || t.clock));
@@ -83,6 +93,10 @@ export function runFromEngine(engine: Engine, o: RunFromEngineOptions): Run & { 
     },
     counters: engine.counters.toJSON() as Record<string, CounterTree>,
     profile: profileRows(engine.profiler, { clockHz: hz, tickRateHz: o.tickRateHz ?? 1000, top: o.top ?? 20 }),
+    stacks: engine.profiler
+      .folded()
+      .map((s) => ({ stack: s.stack, cycles: Math.round(s.cycles) }))
+      .filter((s) => s.cycles > 0),
   };
 }
 

@@ -1,3 +1,3 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'calibration' } });
+export default defineProject({ test: { name: 'calibration', testTimeout: 30_000 } });

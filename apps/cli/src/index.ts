@@ -1,4 +1,29 @@
-// Programmatic entry: run kmemsim commands in-process (used by sweep, reproduce and tests).
-export { type CommandModule, type ExecContext, type Format, machineChoice } from './framework/command.js';
-export { UsageError } from './framework/errors.js';
+// Programmatic entry: kmemsim's commands in-process, with typed options (the same schema as the command line).
+export { COMMANDS } from './commands/registry.js';
+export {
+  type ActionCommand,
+  type CommandDef,
+  defineAction,
+  defineCommand,
+  type Format,
+  type ResultCommand,
+  type RunContext,
+} from './framework/define.js';
+export { OutputError, UsageError } from './framework/errors.js';
+export { findCommand, parseCommandLine, runCommand, runCommandLine } from './framework/invoke.js';
+export type { Io } from './framework/io.js';
+export { machineOptions, resolveMachine } from './framework/machine.js';
+export {
+  allOf,
+  bool,
+  choice,
+  custom,
+  int,
+  num,
+  type Option,
+  type OptionSchema,
+  size,
+  text,
+  type Values,
+} from './framework/options.js';
 export { buildProgram, main } from './framework/program.js';

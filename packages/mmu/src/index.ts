@@ -1,7 +1,11 @@
+export { CacheModel, CacheModelError, type CacheModelOptions, type CacheStats, createCacheModel } from './cache.js';
 export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, runConformance } from './conformance.js';
 export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
 export {
+  type ArchCache,
+  type ArchCacheLevel,
   type ArchCosts,
+  type ArchNuma,
   type ArchProfile,
   ArchProfileSchema,
   VIRT_MODES,

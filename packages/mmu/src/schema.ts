@@ -114,6 +114,46 @@ export const VirtOverrideSchema = z.object({
   tlbMissCycles: nonneg().optional(),
 });
 
+/** One cache level of one CPU (cache.ts models it as LRU sets; the geometry must give a power-of-two set count). */
+export const CacheLevelSchema = z.object({
+  /** Capacity of one instance, bytes. */
+  sizeBytes: count(),
+  /** Associativity (lines per set). */
+  ways: count(),
+  lineBytes: pow2(),
+  /** A miss fetches this many bytes (P4 L2: a 128-byte sector of two lines); omit when equal to lineBytes. */
+  sectorBytes: pow2().optional(),
+  /** Load-to-use latency of a hit at this level. */
+  hitCycles: nonneg(),
+});
+
+/** The memory hierarchy per CPU and what leaving it costs (packages/mmu/src/cache.ts). */
+export const CacheSchema = z.object({
+  l1d: CacheLevelSchema,
+  l2: CacheLevelSchema,
+  l3: CacheLevelSchema.optional(),
+  /** A load that misses every level and is served by local memory. */
+  memoryCycles: nonneg(),
+  /** A load of a line modified in another CPU's cache (snoop hit, cache-to-cache transfer). */
+  transferCycles: nonneg(),
+  /** A store to a line other CPUs hold: the bus invalidation before it completes. */
+  upgradeCycles: nonneg(),
+  /** A LOCK-prefixed read-modify-write (or xchg) on a line this CPU already owns. */
+  atomicCycles: nonneg(),
+});
+
+/** NUMA topology: CPUs grouped into nodes with their own memory (NUMA-Q quads). */
+export const NumaSchema = z.object({
+  nodes: count(),
+  cpusPerNode: count(),
+  /** A load served by another node's memory. */
+  remoteMemoryCycles: nonneg(),
+  /** A load of a line modified in a cache on another node. */
+  remoteTransferCycles: nonneg(),
+  /** Extra cost of delivering one IPI to a CPU on another node. */
+  remoteIpiCycles: nonneg(),
+});
+
 export const ArchProfileSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'lowercase letters, digits, _ . - only'),
   description: z.string().min(1),
@@ -134,6 +174,10 @@ export const ArchProfileSchema = z.object({
   ipi: IpiSchema,
   costs: CostsSchema,
   symbols: SymbolsSchema,
+  /** Optional: cache geometry and memory latencies, for models that follow lines through the caches (rmap). */
+  cache: CacheSchema.optional(),
+  /** Optional: NUMA nodes (absent = one node). */
+  numa: NumaSchema.optional(),
   virt: z.object({
     'kvm-shadow': VirtOverrideSchema.optional(),
     'kvm-ept': VirtOverrideSchema.optional(),
@@ -146,3 +190,6 @@ export const ArchProfileSchema = z.object({
 export type ArchProfile = z.infer<typeof ArchProfileSchema>;
 export type ArchCosts = z.infer<typeof CostsSchema>;
 export type VirtOverride = z.infer<typeof VirtOverrideSchema>;
+export type ArchCache = z.infer<typeof CacheSchema>;
+export type ArchCacheLevel = z.infer<typeof CacheLevelSchema>;
+export type ArchNuma = z.infer<typeof NumaSchema>;

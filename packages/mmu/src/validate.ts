@@ -58,6 +58,40 @@ function semanticProblems(a: ArchProfile): ArchProblem[] {
   if (a.tlb.globalFlush === 'broadcast' && a.costs.broadcastFlushCycles === 0) {
     out.push({ path: 'costs.broadcastFlushCycles', message: "must be > 0 when tlb.globalFlush is 'broadcast'" });
   }
+  out.push(...cacheProblems(a));
+  return out;
+}
+
+/** Cache geometry the LRU-set model can run: sets = size / (ways × line) a power of two, sectors of whole lines. */
+function cacheProblems(a: ArchProfile): ArchProblem[] {
+  const out: ArchProblem[] = [];
+  const c = a.cache;
+  if (c) {
+    for (const name of ['l1d', 'l2', 'l3'] as const) {
+      const l = c[name];
+      if (!l) continue;
+      const sets = l.sizeBytes / (l.ways * l.lineBytes);
+      if (!Number.isInteger(sets) || sets < 1 || !Number.isInteger(Math.log2(sets))) {
+        out.push({
+          path: `cache.${name}.sizeBytes`,
+          message: `${l.sizeBytes} bytes / (${l.ways} ways × ${l.lineBytes}-byte lines) = ${+sets.toFixed(3)} sets: must be a power of two`,
+        });
+      }
+      if (l.sectorBytes !== undefined && l.sectorBytes < l.lineBytes) {
+        out.push({ path: `cache.${name}.sectorBytes`, message: `${l.sectorBytes} is below lineBytes ${l.lineBytes}` });
+      }
+    }
+    if (c.l2.sizeBytes < c.l1d.sizeBytes) {
+      out.push({ path: 'cache.l2.sizeBytes', message: `${c.l2.sizeBytes} is below cache.l1d.sizeBytes` });
+    }
+  }
+  const n = a.numa;
+  if (n && n.nodes * n.cpusPerNode < a.maxCpus) {
+    out.push({
+      path: 'numa.cpusPerNode',
+      message: `numa.nodes × cpusPerNode = ${n.nodes * n.cpusPerNode} is below maxCpus ${a.maxCpus}`,
+    });
+  }
   return out;
 }
 

@@ -1,10 +1,8 @@
-// `kmemsim arch list` and `kmemsim arch show NAME|PATH`: the architectures and every field with its source.
+// Shared by `kmemsim arch list` and `kmemsim arch show`: their tables, options and output.
 import type { ArchProfile } from '@kmemsim/mmu';
-import { type Command, Option } from 'commander';
-import { builtinArches, loadArch } from '../framework/arches.js';
-import { UsageError } from '../framework/errors.js';
-import { emit } from '../framework/output.js';
-import { parseChoice } from '../framework/parse.js';
+import type { RunContext } from '../framework/define.js';
+import { checkWritable, writeWhole } from '../framework/io.js';
+import { choice, text } from '../framework/options.js';
 import { table } from '../framework/table.js';
 
 const FORMATS = ['table', 'json'] as const;
@@ -13,7 +11,7 @@ function virtModes(a: ArchProfile): string {
   return ['none', ...Object.keys(a.virt)].join(',');
 }
 
-function listTable(arches: ArchProfile[]): string {
+export function listTable(arches: ArchProfile[]): string {
   return table(
     ['arch', 'bits', 'page', 'line', 'cpus', 'highmem', 'global flush', 'virt modes', 'description'],
     arches.map((a) => [
@@ -37,57 +35,20 @@ function flatten(o: unknown, prefix = ''): [string, unknown][] {
   return [[prefix, o]];
 }
 
-function showTable(a: ArchProfile): string {
+export function showTable(a: ArchProfile): string {
   const { sources, ...rest } = a;
   const rows = flatten(rest).map(([path, v]) => [path, v === null ? 'none' : String(v), sources[path] ?? '']);
   return `${a.name} — ${a.description}\n${table(['field', 'value', 'source'], rows)}`;
 }
 
-export function registerArch(program: Command): void {
-  const arch = program
-    .command('arch')
-    .description('list the architectures, or show one with every field and its source')
-    .configureOutput({ outputError: () => {} })
-    .exitOverride()
-    .argument('[subcommand]')
-    .action((sub?: string) => {
-      throw new UsageError(
-        sub
-          ? `arch: unknown subcommand '${sub}' (expected list or show NAME|PATH)`
-          : 'arch: expected a subcommand: list or show NAME|PATH (see kmemsim arch --help)',
-      );
-    });
-  arch
-    .command('list')
-    .description('list the built-in architectures')
-    .addOption(new Option('--format <fmt>', 'output format: table, json').default('table'))
-    .option('--out <file>', 'write the output to a file instead of stdout')
-    .addHelpText('after', '\nExamples:\n  kmemsim arch list\n  kmemsim arch list --format json')
-    .configureOutput({ outputError: () => {} })
-    .exitOverride()
-    .action(async (opts: { format: string; out?: string }) => {
-      const format = parseChoice(opts.format, '--format', FORMATS);
-      const arches = await builtinArches();
-      emit(format === 'json' ? `${JSON.stringify(arches, null, 2)}\n` : `${listTable(arches)}\n`, opts.out);
-    });
-  arch
-    .command('show')
-    .description('show one architecture: every field, its value and its source')
-    .argument(
-      '<name|path>',
-      'a built-in arch name, or a plugin file (.mjs/.js/.json) whose default export is a profile',
-    )
-    .addOption(new Option('--format <fmt>', 'output format: table, json').default('table'))
-    .option('--out <file>', 'write the output to a file instead of stdout')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  kmemsim arch show i386\n  kmemsim arch show ./examples/arm64/arm64.mjs --format json',
-    )
-    .configureOutput({ outputError: () => {} })
-    .exitOverride()
-    .action(async (name: string, opts: { format: string; out?: string }) => {
-      const format = parseChoice(opts.format, '--format', FORMATS);
-      const a = await loadArch(name, 'arch show');
-      emit(format === 'json' ? `${JSON.stringify(a, null, 2)}\n` : `${showTable(a)}\n`, opts.out);
-    });
+export const format = choice(FORMATS, { description: 'output format', default: 'table', placeholder: '<fmt>' });
+export const out = text({ description: 'write the output to a file instead of stdout', placeholder: '<file>' });
+
+export async function emitTo(ctx: RunContext, file: string | undefined, body: string): Promise<number> {
+  if (file === undefined) await ctx.out(body);
+  else {
+    checkWritable(file, '--out');
+    writeWhole(file, body, '--out');
+  }
+  return 0;
 }

@@ -57,7 +57,7 @@ describe('kmemsim checkpoint', () => {
     [['--size', 'lots'], /--size: got "lots"/],
     [['--pae', 'maybe'], /--pae: got "maybe", expected one of on, off/],
     [['--arch', 'x86_64', '--pae', 'on'], /--pae: got "on", expected off \(arch x86_64 has no PAE mode\)/],
-    [['--disk-mbps', '0'], /--disk-mbps: got "0", expected a number > 0/],
+    [['--disk-mbps', '0'], /--disk-mbps: got "0", expected a number from 0.001 to/],
     [['--pkmap-flush', 'sometimes'], /--pkmap-flush: got "sometimes"/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['checkpoint', '--size', '4MiB', ...args]);

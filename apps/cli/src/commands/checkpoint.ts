@@ -1,46 +1,65 @@
 // `kmemsim checkpoint`: dump a process's memory to a file page by page (seed 000), once per --map variant:
 // time(1) and a readprofile top list per variant, then a comparison across variants.
 import { formatReadprofile, formatTime, type ResultDocument, type Run } from '@kmemsim/core';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import { DEFAULT_ERA, type HighmemEra, MAP_KINDS } from '@kmemsim/highmem';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseList, parseNumberIn, parseOnOff, parseSizeOpt } from '../framework/parse.js';
+import { machineOptions, resolveMachine } from '../framework/machine.js';
+import { allOf, bool, choice, num, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 
-const MAPS = ['kmap', 'kmap_atomic', 'kmap_local'] as const;
+/** 1 TiB runs in about a second; 64 TiB (about a minute) is the most a run may take. */
+export const MAX_CHECKPOINT_BYTES = 64 * 2 ** 40;
 
-export const checkpointCommand: CommandModule = {
+export const checkpointCommand = defineCommand({
+  kind: 'result',
   name: 'checkpoint',
   summary: "dump a process's memory to a file through the page cache, per kmap variant (seed 000)",
-  defaultArch: 'i386',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim checkpoint --arch i386 --virt kvm-shadow --size 800MiB --map kmap,kmap_atomic,kmap_local',
     'kmemsim checkpoint --arch i386 --virt kvm-shadow --map kmap --pae off --disk-mbps 30 --format json',
     'kmemsim checkpoint --arch x86_64 --size 4GiB --map kmap',
   ],
-  options(cmd: Command) {
-    cmd.option('--size <size>', 'process memory to dump, IEC units (default: 800MiB)');
-    cmd.option('--map <list>', 'how checkpoint_dump_page maps each page: kmap, kmap_atomic, kmap_local (default: all)');
-    cmd.option('--pae <on|off>', 'i386 PAE: LAST_PKMAP 512 instead of 1024 (default: on where the arch has PAE)');
-    cmd.option('--disk-mbps <n>', 'disk bandwidth in MB/s (default: 60, an IDE disk of 2009)');
-    cmd.option('--pkmap-flush <era>', 'always (2.6.2x) or if-reclaimed (later kernels) (default: always)');
-    cmd.option('--atomic-invlpg <era>', 'kmap_atomic invlpg at unmap (2.6.20+) or map (before) (default: unmap)');
+  options: {
+    ...machineOptions('i386'),
+    size: size({ description: 'process memory to dump', min: 4096, max: MAX_CHECKPOINT_BYTES, default: 800 * 2 ** 20 }),
+    map: choice(MAP_KINDS, {
+      description: 'how checkpoint_dump_page maps each page',
+      list: true,
+      default: MAP_KINDS,
+    }),
+    pae: bool({
+      description: 'i386 PAE: LAST_PKMAP 512 instead of 1024',
+      defaultText: 'on where the arch has PAE',
+    }),
+    diskMbps: num({
+      description: 'disk bandwidth in MB/s',
+      min: 0.001,
+      max: 1e6,
+      defaultText: '60, an IDE disk of 2009',
+    }),
+    pkmapFlush: choice(allOf<HighmemEra['pkmapFlush']>()(['always', 'if-reclaimed']), {
+      description: 'flush_all_zero_pkmaps: always (2.6.2x) or if-reclaimed (later kernels)',
+      default: DEFAULT_ERA.pkmapFlush,
+      placeholder: '<era>',
+    }),
+    atomicInvlpg: choice(allOf<HighmemEra['atomicInvlpg']>()(['unmap', 'map']), {
+      description: 'kmap_atomic invlpg at unmap (2.6.20+) or at map (before)',
+      default: DEFAULT_ERA.atomicInvlpg,
+      placeholder: '<era>',
+    }),
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    const mc = await machineChoice(opts, 'i386');
-    const sizeBytes = parseSizeOpt(String(opts.size ?? '800MiB'), '--size', 4096);
-    const maps = parseList(opts.map === undefined ? MAPS.join(',') : String(opts.map), '--map', (s) =>
-      parseChoice(s, '--map', MAPS),
-    );
+  async run(o, ctx): Promise<ResultDocument> {
+    const mc = await resolveMachine(o);
+    const sizeBytes = o.size;
+    const maps = o.map;
     const hasPae = (mc.arch.highmem?.pkmapEntriesPae ?? 0) > 0;
-    const pae = opts.pae === undefined ? hasPae : parseOnOff(String(opts.pae), '--pae');
+    const pae = o.pae ?? hasPae;
     if (pae && !hasPae) throw badValue('--pae', 'on', `off (arch ${mc.arch.name} has no PAE mode)`);
-    const diskMbps =
-      opts.diskMbps === undefined ? undefined : parseNumberIn(String(opts.diskMbps), '--disk-mbps', 0, 1e6, true);
-    const era = {
-      pkmapFlush: parseChoice(String(opts.pkmapFlush ?? 'always'), '--pkmap-flush', ['always', 'if-reclaimed']),
-      atomicInvlpg: parseChoice(String(opts.atomicInvlpg ?? 'unmap'), '--atomic-invlpg', ['unmap', 'map']),
-    } as const;
+    const diskMbps = o.diskMbps;
+    const era: HighmemEra = { pkmapFlush: o.pkmapFlush, atomicInvlpg: o.atomicInvlpg };
     const [{ Machine }, hm] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/highmem')]);
     const params = hm.checkpointParams({ diskMbps, archPageBytes: mc.arch.pageBytes });
     const runs: Run[] = [];
@@ -85,7 +104,7 @@ export const checkpointCommand: CommandModule = {
   renderTable(doc: ResultDocument): string {
     return renderCheckpoint(doc);
   },
-};
+});
 
 export function renderCheckpoint(doc: ResultDocument): string {
   const size = Number(doc.params.size_bytes);

@@ -2,9 +2,10 @@
 // --format json outputs) in one self-contained page.
 import { readFileSync } from 'node:fs';
 import type { ResultDocument } from '@kmemsim/core';
-import type { Command } from 'commander';
+import { defineAction } from '../framework/define.js';
 import { UsageError } from '../framework/errors.js';
-import { emit } from '../framework/output.js';
+import { checkWritable, writeWhole } from '../framework/io.js';
+import { text } from '../framework/options.js';
 
 async function readDocs(file: string): Promise<ResultDocument[]> {
   const { ResultDocumentSchema } = await import('@kmemsim/core');
@@ -46,25 +47,34 @@ async function readDocs(file: string): Promise<ResultDocument[]> {
   return docs;
 }
 
-export function registerReport(program: Command): void {
-  program
-    .command('report')
-    .description(
-      'write a self-contained HTML page of charts and tables from results (sweep JSON lines or JSON documents)',
-    )
-    .argument('<files...>', 'sweep outputs (.jsonl) or `--format json` documents')
-    .option('--out <file>', 'the HTML file (default: stdout)')
-    .option('--title <text>', 'page title (default: kmemsim report)')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  kmemsim sweep vmap.yaml --out vmap.jsonl && kmemsim report vmap.jsonl --out vmap.html\n  kmemsim vmap-bench --format json > a.json && kmemsim report a.json --out a.html',
-    )
-    .configureOutput({ outputError: () => {} })
-    .exitOverride()
-    .action(async (files: string[], opts: { out?: string; title?: string }) => {
-      const docs = (await Promise.all(files.map(readDocs))).flat();
-      if (docs.length === 0) throw new UsageError(`report: no results in ${files.join(', ')}`);
-      const { reportHtml } = await import('../report/html.js');
-      emit(await reportHtml(docs, opts.title), opts.out);
-    });
-}
+export const reportCommand = defineAction({
+  kind: 'action',
+  name: 'report',
+  summary: 'write a self-contained HTML page of charts and tables from results (sweep JSON lines or JSON documents)',
+  examples: [
+    'kmemsim sweep vmap.yaml --out vmap.jsonl && kmemsim report vmap.jsonl --out vmap.html',
+    'kmemsim vmap-bench --format json > a.json && kmemsim report a.json --out a.html',
+  ],
+  options: {
+    files: text({
+      description: 'sweep outputs (.jsonl) or `--format json` documents',
+      positional: true,
+      list: true,
+      required: true,
+      placeholder: '<files...>',
+      maxItems: 4096,
+    }),
+    out: text({ description: 'the HTML file', placeholder: '<file>', defaultText: 'stdout' }),
+    title: text({ description: 'page title', maxLength: 200, default: 'kmemsim report' }),
+  },
+  async run(o, ctx) {
+    if (o.out !== undefined) checkWritable(o.out, '--out');
+    const docs = (await Promise.all(o.files.map(readDocs))).flat();
+    if (docs.length === 0) throw new UsageError(`report: no results in ${o.files.join(', ')}`);
+    const { reportHtml } = await import('../report/html.js');
+    const html = await reportHtml(docs, o.title);
+    if (o.out !== undefined) writeWhole(o.out, html, '--out');
+    else await ctx.out(html);
+    return 0;
+  },
+});

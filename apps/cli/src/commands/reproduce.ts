@@ -1,37 +1,48 @@
 // `kmemsim reproduce`: every published figure in the calibration data, run on its published configuration.
 import { RESULT_SCHEMA_ID, type ResultDocument, type Run } from '@kmemsim/core';
-import type { Command } from 'commander';
-import type { CommandModule, RawOptions } from '../framework/command.js';
+import { defineCommand } from '../framework/define.js';
 import { UsageError } from '../framework/errors.js';
-import { parseList } from '../framework/parse.js';
+import { text } from '../framework/options.js';
 
-export const reproduceCommand: CommandModule = {
+export const reproduceCommand = defineCommand({
+  kind: 'result',
   name: 'reproduce',
   summary: 'run every published figure on its published configuration: model vs published, error, tolerance',
+  trace: false,
+  sweepable: false,
   examples: [
     'kmemsim reproduce',
     'kmemsim reproduce --only 000,002 --format md',
     'kmemsim reproduce --format html --out reproduce.html',
   ],
-  common: { machine: false, formats: ['table', 'md', 'json', 'html', 'csv', 'svg'] },
-  options(cmd: Command) {
-    cmd.option('--only <list>', 'seed numbers or figure-id prefixes to run, comma-separated (default: all)');
+  formats: ['table', 'md', 'json', 'html', 'csv', 'svg'],
+  options: {
+    only: text({
+      description: 'seed numbers or figure-id prefixes to run',
+      list: true,
+      maxLength: 200,
+      defaultText: 'all',
+    }),
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    const [{ loadFigures }, { compareAll }, { executeArgv }] = await Promise.all([
+  async run(o, ctx): Promise<ResultDocument> {
+    const [{ loadFigures }, { compareAll }, { runCommandLine }] = await Promise.all([
       import('../reproduce/calibration.js'),
       import('../reproduce/compare.js'),
-      import('../framework/execute.js'),
+      import('../framework/invoke.js'),
     ]);
     let figures = loadFigures();
-    if (opts.only !== undefined) {
-      const only = parseList(String(opts.only), '--only', (s) => s);
+    if (o.only !== undefined) {
+      const only = o.only;
       const known = [...new Set(figures.map((f) => f.seed))];
-      figures = figures.filter((f) => only.some((o) => f.seed === o || f.id.startsWith(o)));
-      if (figures.length === 0)
-        throw new UsageError(`--only: got "${opts.only}", expected seeds (${known.join(', ')}) or figure ids`);
+      const matches = (sel: string, f: (typeof figures)[number]) => f.seed === sel || f.id.startsWith(sel);
+      const unknown = only.filter((sel) => !figures.some((f) => matches(sel, f)));
+      if (unknown.length > 0)
+        throw new UsageError(
+          `--only: got "${unknown.join(',')}", expected seeds (${known.join(', ')}) or figure-id prefixes (e.g. ${figures[0]?.id})`,
+        );
+      figures = figures.filter((f) => only.some((sel) => matches(sel, f)));
     }
-    const results = await compareAll(figures, (argv) => executeArgv(argv), ctx.progress);
+    const results = await compareAll(figures, (argv) => runCommandLine(argv), ctx.progress);
     const runs: Run[] = results.map(({ figure: f, model, error, within }) => ({
       variant: { figure: f.id, label: f.label, seed: f.seed, role: f.role },
       metrics: {
@@ -71,4 +82,4 @@ export const reproduceCommand: CommandModule = {
     return undefined;
   },
   exitCode: (doc) => (doc.runs.some((r) => r.variant.role === 'calibration' && r.metrics.within !== 1) ? 1 : 0),
-};
+});

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLines } from '../sweep/jsonl.js';
-import { parseShard, points, SweepSpecSchema } from '../sweep/spec.js';
+import { compileSweep, parseShard, point } from '../sweep/spec.js';
 import { CLI, runCli } from '../testing/run-cli.js';
 
 const SPEC = `command: checkpoint
@@ -22,14 +22,20 @@ function dir(): string {
 }
 
 describe('sweep spec', () => {
-  it('numbers points: axes in order, seeds slowest; argv carries every option', () => {
-    const p = points(
-      SweepSpecSchema.parse({ command: 'c', base: { arch: 'x' }, grid: { a: [1, 2], b: ['u', 'v'] }, seeds: [7, 8] }),
+  it('numbers points: axes in order, seeds slowest; each point carries typed values', () => {
+    const s = compileSweep(
+      {
+        command: 'vmap-bench',
+        base: { arch: 'x86_64' },
+        grid: { pages: [1, 2], impl: ['legacy', 'lazy'] },
+        seeds: [7, 8],
+      },
+      'test',
     );
-    expect(p).toHaveLength(8);
-    expect(p[1].argv).toEqual(['c', '--a', '1', '--arch', 'x', '--b', 'v', '--seed', '7']);
-    expect(p[4].seed).toBe(8);
-    expect(new Set(p.map((x) => x.key)).size).toBe(8);
+    expect(s.total).toBe(8);
+    expect(point(s, 1)).toEqual({ index: 1, seed: 7, options: { arch: 'x86_64', pages: 2 - 1, impl: ['lazy'] } });
+    expect(point(s, 2).options).toEqual({ arch: 'x86_64', pages: 2, impl: ['legacy'] });
+    expect(point(s, 4).seed).toBe(8);
   });
   it('takes the shard from --shard or from Kubernetes Indexed Job variables', () => {
     expect(parseShard('1/3', {})).toEqual({ index: 1, count: 3 });

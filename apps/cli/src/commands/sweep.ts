@@ -1,64 +1,67 @@
-// `kmemsim sweep FILE` and `kmemsim merge FILES…`.
-import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
-import { UsageError } from '../framework/errors.js';
-import { emit } from '../framework/output.js';
-import { parseIntIn } from '../framework/parse.js';
+// `kmemsim sweep FILE`: a parameter grid of any simulation command, one JSON line per point (docs/sweeps.md).
+import { defineAction } from '../framework/define.js';
+import { int, text } from '../framework/options.js';
 
-const SWEEP_EXAMPLE = `
+const SWEEP_FILE = `
 Sweep file (YAML or JSON):
   command: vmap-bench
   base: { arch: x86_64, cpus: 8, iterations: 2000, pages: 4 }
   grid: { threads: [1, 2, 4, 8], impl: [legacy, lazy, percpu] }
   seeds: [1, 2]
 
-Examples:
-  kmemsim sweep vmap.yaml --out vmap.jsonl --workers 2
-  kmemsim sweep vmap.yaml --out shard-0.jsonl --shard 0/3     # this machine runs points 0, 3, 6 …
-  JOB_COMPLETION_INDEX=1 JOB_COMPLETIONS=3 kmemsim sweep vmap.yaml --out shard-1.jsonl
-  kmemsim merge shard-*.jsonl --out vmap.jsonl
-
+Option names as on the command line (nr-threads), in camelCase (nrThreads) or snake_case (nr_threads).
 A rerun with the same --out skips the points already there (a killed run loses no finished point).`;
 
-export function registerSweep(program: Command, optionsOf: (command: string) => string[] | undefined): void {
-  program
-    .command('sweep')
-    .description('run a parameter grid of any command; one JSON line per point, resumable and shardable')
-    .argument('<file>', 'sweep file (.yaml, .yml or .json)')
-    .requiredOption('--out <file>', 'JSON-lines output; points already in it are skipped')
-    .option('--workers <n>', 'worker threads (default: 1)')
-    .option(
-      '--shard <i/n>',
-      'run only points with index % n == i (default: JOB_COMPLETION_INDEX/JOB_COMPLETIONS, else 0/1)',
-    )
-    .addHelpText('after', SWEEP_EXAMPLE)
-    .configureOutput({ outputError: () => {} })
-    .exitOverride()
-    .action(async (file: string, opts: { out: string; workers?: string; shard?: string }) => {
-      const workers = opts.workers === undefined ? 1 : parseIntIn(opts.workers, '--workers', 1, 64);
-      const [{ runSweep }, { parseShard }] = await Promise.all([import('../sweep/run.js'), import('../sweep/spec.js')]);
-      const shard = parseShard(opts.shard, process.env);
-      const bar = await progressBar();
-      const s = await runSweep({ file, out: opts.out, workers, shard, optionsOf, progress: bar?.update });
-      bar?.stop();
-      process.stderr.write(
-        `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${opts.out}\n`,
-      );
+export const sweepCommand = defineAction({
+  kind: 'action',
+  name: 'sweep',
+  summary: 'run a parameter grid of any command; one JSON line per point, resumable and shardable',
+  examples: [
+    'kmemsim sweep vmap.yaml --out vmap.jsonl --workers 2',
+    'kmemsim sweep vmap.yaml --out shard-0.jsonl --shard 0/3     # this machine runs points 0, 3, 6 …',
+    'JOB_COMPLETION_INDEX=1 JOB_COMPLETIONS=3 kmemsim sweep vmap.yaml --out shard-1.jsonl',
+    'kmemsim merge shard-*.jsonl --out vmap.jsonl',
+  ],
+  helpAfter: SWEEP_FILE,
+  options: {
+    file: text({
+      description: 'sweep file (.yaml, .yml or .json)',
+      positional: true,
+      required: true,
+      placeholder: '<file>',
+    }),
+    out: text({
+      description: 'JSON-lines output; points already in it are skipped',
+      required: true,
+      placeholder: '<file>',
+    }),
+    workers: int({ description: 'worker threads', min: 1, max: 64, default: 1 }),
+    shard: text({
+      description: 'run only points with index % n == i',
+      placeholder: '<i/n>',
+      maxLength: 32,
+      defaultText: 'JOB_COMPLETION_INDEX/JOB_COMPLETIONS, else 0/1',
+    }),
+  },
+  async run(o, ctx) {
+    const [{ runSweep }, { parseShard }] = await Promise.all([import('../sweep/run.js'), import('../sweep/spec.js')]);
+    const shard = parseShard(o.shard, process.env);
+    const bar = await progressBar();
+    const s = await runSweep({
+      file: o.file,
+      out: o.out,
+      workers: o.workers,
+      shard,
+      progress: bar?.update,
+      warn: ctx.warn,
     });
-  program
-    .command('merge')
-    .description('join sweep outputs (shards, reruns) into one JSON-lines file ordered by point')
-    .argument('<files...>', 'sweep outputs')
-    .option('--out <file>', 'write to a file instead of stdout')
-    .addHelpText('after', '\nExamples:\n  kmemsim merge shard-0.jsonl shard-1.jsonl shard-2.jsonl --out all.jsonl')
-    .configureOutput({ outputError: () => {} })
-    .exitOverride()
-    .action(async (files: string[], opts: { out?: string }) => {
-      for (const f of files) if (!existsSync(f)) throw new UsageError(`merge: ${f} does not exist`);
-      const { mergeFiles } = await import('../sweep/merge.js');
-      emit(mergeFiles(files), opts.out);
-    });
-}
+    bar?.stop();
+    process.stderr.write(
+      `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${o.out}\n`,
+    );
+    return 0;
+  },
+});
 
 async function progressBar(): Promise<{ update: (done: number, total: number) => void; stop: () => void } | undefined> {
   if (!process.stderr.isTTY) return undefined;

@@ -1,46 +1,62 @@
 // `kmemsim test-vmalloc`: lib/test_vmalloc.c on a simulated machine, per vmap design, with the module's
 // parameters and its output (per case: passed / failed / average µs; per worker: cycles).
 import type { ResultDocument, Run } from '@kmemsim/core';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import { IMPLS, TEST_VMALLOC } from '@kmemsim/vmalloc';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseIntIn, parseList } from '../framework/parse.js';
+import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
+import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 
-const IMPLS = ['legacy', 'lazy', 'percpu', 'rb2019', 'pools2024'] as const;
-
-export const testVmallocCommand: CommandModule = {
+export const testVmallocCommand = defineCommand({
+  kind: 'result',
   name: 'test-vmalloc',
   summary: 'lib/test_vmalloc.c per vmap design: average µs per test case, cycles per worker',
-  defaultArch: 'x86_64',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim test-vmalloc --arch x86_64 --cpus 64 --nr-threads 64 --run-test-mask 7 --impl lazy,rb2019,pools2024',
     'kmemsim test-vmalloc --cpus 8 --nr-threads 8 --run-test-mask 1024 --nr-pages 4 --impl percpu,rb2019',
     'kmemsim test-vmalloc --cpus 1 --nr-threads 1 --run-test-mask 4 --impl legacy,rb2019 --format json',
   ],
-  options(cmd: Command) {
-    cmd.option('--impl <list>', `designs: ${IMPLS.join(', ')} (default: lazy,rb2019,pools2024)`);
-    cmd.option('--nr-threads <n>', 'workers, one per CPU (default: 1)');
-    cmd.option('--run-test-mask <n>', 'bit mask of cases: 1 fix_size … 1024 vm_map_ram (default: all modelled)');
-    cmd.option('--test-loop-count <n>', 'loops per case (kernel default 1000000; default here: 10000)');
-    cmd.option('--test-repeat-count <n>', 'runs of each case (default: 1)');
-    cmd.option('--sequential-test-order <0|1>', '1: cases in mask order; 0: shuffled per worker (default: 0)');
-    cmd.option('--nr-pages <n>', 'pages per vm_map_ram in vm_map_ram_test (default: 0, meaning 1)');
+  options: {
+    ...machineOptions('x86_64'),
+    impl: choice(IMPLS, { description: 'vmap designs', list: true, default: ['lazy', 'rb2019', 'pools2024'] }),
+    nrThreads: int({ description: 'workers, one per CPU (at most --cpus)', min: 1, max: MAX_CPUS, default: 1 }),
+    runTestMask: int({
+      description: 'bit mask of cases: 1 fix_size … 1024 vm_map_ram',
+      min: 1,
+      max: 2 ** 31 - 1,
+      defaultText: 'every modelled case',
+    }),
+    testLoopCount: int({
+      description: 'loops per case (the kernel module defaults to 1000000)',
+      min: 1,
+      max: 10_000_000,
+      default: TEST_VMALLOC.defaultLoopCount,
+    }),
+    testRepeatCount: int({ description: 'runs of each case', min: 1, max: 1000, default: 1 }),
+    sequentialTestOrder: choice(['0', '1'], {
+      description: '1: cases in mask order; 0: shuffled per worker',
+      default: '0',
+      placeholder: '<0|1>',
+    }),
+    nrPages: int({
+      description: 'pages per vm_map_ram in vm_map_ram_test (0 means 1)',
+      min: 0,
+      max: 1 << 20,
+      default: 0,
+    }),
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    const mc = await machineChoice(opts, 'x86_64');
-    const impls = parseList(String(opts.impl ?? 'lazy,rb2019,pools2024'), '--impl', (s) =>
-      parseChoice(s, '--impl', IMPLS),
-    );
-    const nrThreads = opts.nrThreads === undefined ? 1 : parseIntIn(String(opts.nrThreads), '--nr-threads', 1);
+  async run(o, ctx): Promise<ResultDocument> {
+    const mc = await resolveMachine(o);
+    const impls = o.impl;
+    const nrThreads = o.nrThreads;
     if (nrThreads > mc.cpus)
       throw badValue('--nr-threads', nrThreads, `at most --cpus (${mc.cpus}): one worker per CPU`);
     const vm = await import('@kmemsim/vmalloc');
     const modelled = vm.TEST_CASES.reduce((m, c) => m | c.bit, 0);
-    const mask =
-      opts.runTestMask === undefined
-        ? modelled
-        : parseIntIn(String(opts.runTestMask), '--run-test-mask', 1, 2 ** 31 - 1);
+    const mask = o.runTestMask ?? modelled;
     if ((mask & modelled) === 0) {
       throw badValue(
         '--run-test-mask',
@@ -48,17 +64,10 @@ export const testVmallocCommand: CommandModule = {
         `a mask with at least one modelled case (${vm.TEST_CASES.map((c) => `${c.bit} ${c.name}`).join(', ')})`,
       );
     }
-    const loops =
-      opts.testLoopCount === undefined
-        ? vm.TEST_VMALLOC.defaultLoopCount
-        : parseIntIn(String(opts.testLoopCount), '--test-loop-count', 1, 1e9);
-    const repeat =
-      opts.testRepeatCount === undefined ? 1 : parseIntIn(String(opts.testRepeatCount), '--test-repeat-count', 1, 1e6);
-    const sequential =
-      opts.sequentialTestOrder === undefined
-        ? false
-        : parseChoice(String(opts.sequentialTestOrder), '--sequential-test-order', ['0', '1']) === '1';
-    const nrPages = opts.nrPages === undefined ? 0 : parseIntIn(String(opts.nrPages), '--nr-pages', 0, 1 << 20);
+    const loops = o.testLoopCount;
+    const repeat = o.testRepeatCount;
+    const sequential = o.sequentialTestOrder === '1';
+    const nrPages = o.nrPages;
     const { Machine } = await import('@kmemsim/mmu');
     const runs: Run[] = [];
     for (const [i, impl] of impls.entries()) {
@@ -107,7 +116,7 @@ export const testVmallocCommand: CommandModule = {
   renderTable(doc: ResultDocument): string {
     return renderTestVmalloc(doc);
   },
-};
+});
 
 export function renderTestVmalloc(doc: ResultDocument): string {
   const cases = doc.params.cases as string[];

@@ -1,45 +1,48 @@
 // `kmemsim vmap-bench`: T threads on T CPUs each map N pages, touch them and unmap, per vmap design (seed 002):
 // nanoseconds per map+touch+unmap in a threads × impl table, then each run's flush counts and top symbols.
 import type { ResultDocument, Run } from '@kmemsim/core';
-import type { Command } from 'commander';
-import { type CommandModule, machineChoice, type RawOptions } from '../framework/command.js';
+import { IMPLS } from '@kmemsim/vmalloc';
+import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { parseChoice, parseIntIn, parseList } from '../framework/parse.js';
+import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
+import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 
-const IMPLS = ['legacy', 'lazy', 'percpu', 'rb2019', 'pools2024'] as const;
+/** A thread-iteration costs ~4 µs of wall time: 10 M per thread is minutes at 8 threads. */
+export const MAX_ITERATIONS = 10_000_000;
 
-export const vmapBenchCommand: CommandModule = {
+export const vmapBenchCommand = defineCommand({
+  kind: 'result',
   name: 'vmap-bench',
   summary: 'map + touch + unmap N pages in a loop on T CPUs, per vmap design: ns per op (seed 002)',
-  defaultArch: 'x86_64',
+  trace: true,
+  sweepable: true,
   examples: [
     'kmemsim vmap-bench --arch x86_64 --cpus 8 --threads 1,2,4,8 --impl legacy,lazy,percpu --pages 4',
     'kmemsim vmap-bench --arch x86_64 --cpus 64 --threads 64 --impl percpu,rb2019,pools2024 --iterations 2000',
     'kmemsim vmap-bench --arch s390 --cpus 8 --threads 1,8 --impl legacy,percpu --format json',
   ],
-  options(cmd: Command) {
-    cmd.option('--threads <list>', 'thread counts, one thread per CPU (default: 1,2,4,8 capped at --cpus)');
-    cmd.option('--impl <list>', `designs: ${IMPLS.join(', ')} (default: legacy,lazy,percpu)`);
-    cmd.option('--pages <n>', 'pages mapped per op (default: 4)');
-    cmd.option('--iterations <n>', 'map+touch+unmap loops per thread (default: 50000)');
+  options: {
+    ...machineOptions('x86_64'),
+    threads: int({
+      description: 'thread counts, one thread per CPU (at most --cpus)',
+      list: true,
+      min: 1,
+      max: MAX_CPUS,
+      defaultText: '1,2,4,8 capped at --cpus',
+    }),
+    impl: choice(IMPLS, { description: 'vmap designs', list: true, default: ['legacy', 'lazy', 'percpu'] }),
+    pages: int({ description: 'pages mapped per op', min: 1, max: 1 << 20, default: 4 }),
+    iterations: int({ description: 'map+touch+unmap loops per thread', min: 1, max: MAX_ITERATIONS, default: 50_000 }),
   },
-  async execute(opts: RawOptions, ctx): Promise<ResultDocument> {
-    const mc = await machineChoice(opts, 'x86_64');
-    const threads = parseList(
-      opts.threads === undefined ? [1, 2, 4, 8].filter((n) => n <= mc.cpus).join(',') : String(opts.threads),
-      '--threads',
-      (s) => parseIntIn(s, '--threads', 1),
-    );
+  async run(o, ctx): Promise<ResultDocument> {
+    const mc = await resolveMachine(o);
+    const threads = o.threads ?? [1, 2, 4, 8].filter((n) => n <= mc.cpus);
     for (const n of threads) {
       if (n > mc.cpus) throw badValue('--threads', n, `at most --cpus (${mc.cpus}): one thread per CPU`);
     }
-    const impls = parseList(String(opts.impl ?? 'legacy,lazy,percpu'), '--impl', (s) =>
-      parseChoice(s, '--impl', IMPLS),
-    );
-    const pages = opts.pages === undefined ? 4 : parseIntIn(String(opts.pages), '--pages', 1, 1 << 20);
-    const iterations =
-      opts.iterations === undefined ? 50_000 : parseIntIn(String(opts.iterations), '--iterations', 1, 1e9);
+    const impls = o.impl;
+    const { pages, iterations } = o;
     const [{ Machine }, vm] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmalloc')]);
     const runs: Run[] = [];
     const total = impls.length * threads.length;
@@ -81,7 +84,7 @@ export const vmapBenchCommand: CommandModule = {
   renderTable(doc: ResultDocument): string {
     return renderVmapBench(doc);
   },
-};
+});
 
 export function renderVmapBench(doc: ResultDocument): string {
   const impls = [...new Set(doc.runs.map((r) => String(r.variant.impl)))];

@@ -2,64 +2,63 @@
 // real makedumpfile dumps. Not a simulation: no machine options; --out names the image and the summary of what was
 // planted goes to stdout.
 import type { ResultDocument } from '@kmemsim/core';
-import type { Command } from 'commander';
-import type { CommandModule, RawOptions } from '../framework/command.js';
-import { badValue, UsageError } from '../framework/errors.js';
-import { parseIntIn, parseList, parseNumberIn, parseOnOff, parseSizeOpt } from '../framework/parse.js';
+import { DEFAULT_PROFILE, PAGE_CLASSES, PROFILE_NAMES } from '@kmemsim/vmcore';
+import { defineCommand } from '../framework/define.js';
+import { UsageError } from '../framework/errors.js';
+import { checkWritable } from '../framework/io.js';
+import { bool, choice, custom, int, num, size, text } from '../framework/options.js';
 import { table } from '../framework/table.js';
+import { parseFractions } from './vmcore-dump.js';
 
-const CLASSES = ['kernel', 'zero', 'cache', 'private', 'user', 'free'] as const;
-type Cls = (typeof CLASSES)[number];
 const MIN_MEM = 64 * 2 ** 20;
 /** The direct map is one PUD page of 1 GiB entries, and the image is written in full: keep it to a sane size. */
 const MAX_MEM = 256 * 2 ** 30;
 
-function parseFractions(raw: string): Partial<Record<Cls, number>> {
-  const out: Partial<Record<Cls, number>> = {};
-  for (const item of parseList(raw, '--fractions', (s) => s)) {
-    const [k, v, extra] = item.split('=');
-    if (!(CLASSES as readonly string[]).includes(k) || v === undefined || extra !== undefined)
-      throw badValue('--fractions', raw, `CLASS=NUMBER items with CLASS one of ${CLASSES.join(', ')}`);
-    out[k as Cls] = parseNumberIn(v, `--fractions ${k}`, 0);
-  }
-  return out;
-}
-
-export const vmcoreImageCommand: CommandModule = {
+export const vmcoreImageCommand = defineCommand({
+  kind: 'result',
   name: 'vmcore-image',
   summary: 'write a synthetic x86_64 ELF vmcore (sparse) with planted page classes, for the real makedumpfile',
-  common: { machine: false, formats: ['table', 'json'] },
+  trace: false,
+  sweepable: false,
+  outOption: false,
+  formats: ['table', 'json'],
   examples: [
     'kmemsim vmcore-image --mem 1GiB --profile busy-server --out /tmp/vmcore && makedumpfile -d 31 -f /tmp/vmcore /tmp/dump',
-    'kmemsim vmcore-image --mem 256MiB --fractions kernel=0.1,cache=0.5,user=0.3,free=0.1 --mean-run-pages 8 --out vmcore',
-    'kmemsim vmcore-image --mem 2GiB --profile idle-guest --seed 7 --cpus 4 --out vmcore --format json',
+    'kmemsim vmcore-image --mem 256MiB --fractions kernel=0.1,cache=0.5,user=0.3,free=0.1 --mean-run 8 --out vmcore',
+    'kmemsim vmcore-image --mem 2GiB --profile idle-guest --seed 7 --crash-cpus 4 --out vmcore --format json',
   ],
-  options(cmd: Command) {
-    cmd.option('--mem <size>', 'RAM of the crashed machine, IEC units, 64MiB to 256GiB (default: 1GiB)');
-    cmd.option('--profile <name>', 'composition profile: idle-guest, busy-server, file-server (default: idle-guest)');
-    cmd.option('--fractions <list>', 'explicit composition, e.g. kernel=0.1,cache=0.5,user=0.3,free=0.1');
-    cmd.option('--mean-run-pages <n>', 'fragmentation: mean run length in pages for every class');
-    cmd.option('--cpus <n>', 'CPUs of the crashed machine: one NT_PRSTATUS note each (default: 2)');
-    cmd.option('--seed <n>', 'seed of the composition and the page contents (default: 1)');
-    cmd.option('--hwpoison <on|off>', 'VMCOREINFO has NUMBER(PG_hwpoison): mem_map walked even at -d 0 (default: off)');
-    cmd.addHelpText('after', '\n--out FILE (required) names the vmcore to write; the summary goes to stdout.');
+  helpAfter: '\n--out FILE (required) names the vmcore to write; the summary goes to stdout.',
+  options: {
+    out: text({ description: 'the vmcore file to write (required)', required: true, placeholder: '<file>' }),
+    mem: size({ description: 'RAM of the crashed machine', min: MIN_MEM, max: MAX_MEM, default: 2 ** 30 }),
+    profile: choice(PROFILE_NAMES, { description: 'composition profile', defaultText: DEFAULT_PROFILE }),
+    fractions: custom({
+      description: `explicit composition instead of a profile: CLASS=WEIGHT pairs (${PAGE_CLASSES.join(', ')})`,
+      expected: 'CLASS=NUMBER pairs such as kernel=0.1,cache=0.5,user=0.3,free=0.1',
+      parse: (v, w) => parseFractions(v, w, 1e6),
+      placeholder: '<list>',
+    }),
+    meanRun: num({
+      description: 'fragmentation: mean run length in pages for every class (the same name as in vmcore-dump)',
+      min: 1,
+      max: 2 ** 36,
+      placeholder: '<pages>',
+    }),
+    crashCpus: int({
+      description: 'CPUs of the crashed machine: one NT_PRSTATUS note each (the same name as in vmcore-dump)',
+      min: 1,
+      max: 8192,
+      default: 2,
+    }),
+    seed: int({ description: 'seed of the composition and the page contents', min: 0, max: 2 ** 32 - 1, default: 1 }),
+    hwpoison: bool({ description: 'VMCOREINFO has NUMBER(PG_hwpoison): mem_map walked even at -d 0', default: false }),
   },
-  async execute(opts: RawOptions): Promise<ResultDocument> {
-    if (opts.out === undefined || String(opts.out).trim() === '')
-      throw new UsageError('--out: required, the path of the vmcore file to write');
-    const out = String(opts.out);
-    const memBytes = parseSizeOpt(String(opts.mem ?? '1GiB'), '--mem');
-    if (memBytes < MIN_MEM || memBytes > MAX_MEM) throw badValue('--mem', opts.mem, 'a size from 64MiB to 256GiB');
-    const hwpoison = opts.hwpoison === undefined ? false : parseOnOff(String(opts.hwpoison), '--hwpoison');
-    const fractions = opts.fractions === undefined ? undefined : parseFractions(String(opts.fractions));
-    const meanRunPages =
-      opts.meanRunPages === undefined ? undefined : parseNumberIn(String(opts.meanRunPages), '--mean-run-pages', 1);
-    const cpus = opts.cpus === undefined ? 2 : parseIntIn(String(opts.cpus), '--cpus', 1, 8192);
-    const seed = opts.seed === undefined ? 1 : parseIntIn(String(opts.seed), '--seed', 0, 2 ** 32 - 1);
-    const vm = await import('@kmemsim/vmcore');
-    const profile = opts.profile === undefined ? undefined : String(opts.profile);
-    if (profile !== undefined && !vm.PROFILE_NAMES.includes(profile))
-      throw badValue('--profile', profile, `one of ${vm.PROFILE_NAMES.join(', ')}`);
+  async run(o): Promise<ResultDocument> {
+    const { out, mem: memBytes, hwpoison, fractions, meanRun: meanRunPages, crashCpus: cpus, seed, profile } = o;
+    if (fractions && profile !== undefined)
+      throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
+    checkWritable(out, '--out');
+    const [vm, node] = await Promise.all([import('@kmemsim/vmcore'), import('@kmemsim/vmcore/node')]);
     let img: ReturnType<typeof vm.buildImage>;
     try {
       img = vm.buildImage({
@@ -73,16 +72,14 @@ export const vmcoreImageCommand: CommandModule = {
     } catch (err) {
       throw new UsageError(`--mem/--profile/--fractions: ${(err as Error).message}`);
     }
-    let w: ReturnType<typeof vm.writeImageVmcore>;
+    let w: ReturnType<typeof node.writeImageVmcore>;
     try {
-      w = vm.writeImageVmcore(img, out, { cpus, hwpoison });
+      w = node.writeImageVmcore(img, out, { cpus, hwpoison });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code) throw new UsageError(`--out: cannot write ${out}: ${code}`);
       throw err;
     }
-    // The framework writes the rendered document to --out; here --out is the image, so the summary goes to stdout.
-    opts.out = undefined;
     return {
       schema: 'kmemsim/result@1',
       command: 'vmcore-image',
@@ -113,7 +110,7 @@ export const vmcoreImageCommand: CommandModule = {
             written_bytes: w.writtenBytes,
             total_pages: img.totalPages,
             runs: img.runCount,
-            ...Object.fromEntries(CLASSES.map((c) => [`${c}_pages`, w.planted[c]])),
+            ...Object.fromEntries(PAGE_CLASSES.map((c) => [`${c}_pages`, w.planted[c]])),
           },
           time: { real_s: 0, user_s: 0, sys_s: 0 },
           counters: {},
@@ -126,8 +123,12 @@ export const vmcoreImageCommand: CommandModule = {
     const m = doc.runs[0].metrics;
     const p = doc.params as { out: string; profile: string; mem_bytes: number; pt_loads: unknown[] };
     const head = `kmemsim vmcore-image — x86_64 ELF vmcore ${p.out} (${p.profile}, ${p.mem_bytes} bytes of RAM, ${p.pt_loads.length} PT_LOADs)`;
-    const rows = CLASSES.map((c) => [c, m[`${c}_pages`], `${((100 * m[`${c}_pages`]) / m.total_pages).toFixed(2)}%`]);
+    const rows = PAGE_CLASSES.map((c) => [
+      c,
+      m[`${c}_pages`],
+      `${((100 * m[`${c}_pages`]) / m.total_pages).toFixed(2)}%`,
+    ]);
     const sizes = `file ${m.file_bytes} bytes, ${m.written_bytes} written (zero pages are holes)`;
     return `${head}\n${table(['class', 'pages', 'share'], [...rows, ['total', m.total_pages, '100.00%']])}\n${sizes}`;
   },
-};
+});

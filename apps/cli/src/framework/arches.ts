@@ -5,7 +5,18 @@ import { pathToFileURL } from 'node:url';
 import type { ArchProfile } from '@kmemsim/mmu';
 import { badValue, UsageError } from './errors.js';
 
-export const BUILTIN_ARCHES = ['i386', 'x86_64', 's390', 'ia64', 'ia64-sn2'] as const;
+export const BUILTIN_ARCHES = [
+  'i386',
+  'x86_64',
+  's390',
+  'ia64',
+  'ia64-sn2',
+  'i386-piii',
+  'i386-tualatin',
+  'i386-p4',
+  'i386-xeonmp',
+  'i386-numaq',
+] as const;
 
 export async function builtinArches(): Promise<ArchProfile[]> {
   const [i386, x86, s390, ia64] = await Promise.all([
@@ -14,7 +25,18 @@ export async function builtinArches(): Promise<ArchProfile[]> {
     import('@kmemsim/arch-s390'),
     import('@kmemsim/arch-ia64'),
   ]);
-  return [i386.i386, x86.x86_64, s390.s390, ia64.ia64, ia64.ia64Sn2];
+  return [
+    i386.i386,
+    x86.x86_64,
+    s390.s390,
+    ia64.ia64,
+    ia64.ia64Sn2,
+    i386.i386Piii,
+    i386.i386Tualatin,
+    i386.i386P4,
+    i386.i386XeonMp,
+    i386.i386Numaq,
+  ];
 }
 
 function looksLikePath(v: string): boolean {

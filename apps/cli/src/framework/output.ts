@@ -1,13 +1,13 @@
-// Renders a result document in the chosen format and writes it to stdout or --out.
-import { writeFileSync } from 'node:fs';
+// Renders a result document in the chosen format.
 import type { ResultDocument } from '@kmemsim/core';
-import type { CommandModule, Format } from './command.js';
 import { toCsv } from './csv.js';
+import type { Format, ResultCommand } from './define.js';
 import { UsageError } from './errors.js';
+import type { Io } from './io.js';
 import { docHeader, runsTable } from './table.js';
 
-export async function render(doc: ResultDocument, format: Format, mod: CommandModule): Promise<string> {
-  const own = await mod.renderFormat?.(doc, format);
+export async function render(doc: ResultDocument, format: Format, def: ResultCommand): Promise<string> {
+  const own = await def.renderFormat?.(doc, format);
   if (own !== undefined) return own;
   switch (format) {
     case 'json':
@@ -20,34 +20,21 @@ export async function render(doc: ResultDocument, format: Format, mod: CommandMo
         import('../report/svg.js'),
       ]);
       const spec = chartFor(doc.command, [doc]);
-      if (!spec) throw new UsageError(`--format svg: ${mod.name} produced nothing to chart`);
-      return `${await specToSvg(spec)}
-`;
+      if (!spec) throw new UsageError(`--format svg: ${def.name} produced nothing to chart`);
+      return `${await specToSvg(spec)}\n`;
     }
     case 'table':
-      return `${mod.renderTable ? mod.renderTable(doc) : `${docHeader(doc)}\n${runsTable(doc)}`}\n`;
+      return `${def.renderTable ? def.renderTable(doc) : `${docHeader(doc)}\n${runsTable(doc)}`}\n`;
     default:
-      throw new UsageError(`--format: ${format} is not available for ${mod.name}`);
+      throw new UsageError(`--format: ${format} is not available for ${def.name}`);
   }
 }
 
-export function emit(text: string, out: string | undefined): void {
-  if (out) {
-    try {
-      writeFileSync(out, text);
-    } catch (err) {
-      throw new UsageError(
-        `--out: cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      );
-    }
-  } else process.stdout.write(text);
-}
-
 /** Progress on stderr, only when stderr is a terminal (DESIGN.md). */
-export function ttyProgress(): (done: number, total: number, label: string) => void {
-  if (!process.stderr.isTTY) return () => {};
+export function ttyProgress(io: Io): (done: number, total: number, label: string) => void {
+  if (!io.stderrIsTTY) return () => {};
   return (done, total, label) => {
-    process.stderr.write(`\r\x1b[K[${done}/${total}] ${label}`);
-    if (done === total) process.stderr.write('\r\x1b[K');
+    io.stderr(`\r\x1b[K[${done}/${total}] ${label}`);
+    if (done === total) io.stderr('\r\x1b[K');
   };
 }

@@ -7,7 +7,7 @@ export interface PointLine {
   index: number;
   key: string;
   seed: number;
-  options: Record<string, string | number | boolean>;
+  options: Record<string, unknown>;
   result: ResultDocument;
 }
 

@@ -1,18 +1,20 @@
 // Runs a sweep: the points of this shard not yet in the output file, on `workers` threads, each finished point
 // appended at once. Results do not depend on worker or shard count: every point runs alone with its own seed.
+// Points are computed from their index as they are needed: a shard of a huge grid starts at once.
 import type { ResultDocument } from '@kmemsim/core';
-import { UsageError } from '../framework/errors.js';
-import { executeArgv } from '../framework/execute.js';
+import { describeThrown, UsageError } from '../framework/errors.js';
+import { runCommand } from '../framework/invoke.js';
 import { Appender, readLines } from './jsonl.js';
-import { loadSweepFile, type Point, points } from './spec.js';
+import { loadSweepFile, optionsJson, type Point, point, shardIndices, shardSize } from './spec.js';
+import type { PointTask } from './worker.js';
 
 export interface SweepRun {
   file: string;
   out: string;
   workers: number;
   shard: { index: number; count: number };
-  optionsOf: (command: string) => string[] | undefined;
   progress?: (done: number, total: number) => void;
+  warn?: (line: string) => void;
 }
 
 export interface SweepSummary {
@@ -24,32 +26,44 @@ export interface SweepSummary {
 
 type Outcome = { doc: ResultDocument } | { error: { name: string; message: string } };
 
-function failed(p: Point, e: { name: string; message: string }): Error {
-  const where = `sweep point ${p.index} (${p.argv.join(' ')})`;
+function failed(command: string, p: Point, e: { name: string; message: string }): Error {
+  const where = `sweep point ${p.index} (${command} ${JSON.stringify(optionsJson(p))} seed ${p.seed})`;
   return e.name === 'UsageError' ? new UsageError(`${where}: ${e.message}`) : new Error(`${where}: ${e.message}`);
 }
 
 export async function runSweep(o: SweepRun): Promise<SweepSummary> {
-  const spec = loadSweepFile(o.file, o.optionsOf);
-  const all = points(spec);
-  const mine = all.filter((p) => p.index % o.shard.count === o.shard.index);
-  const done = new Set(readLines(o.out, true).map((l) => l.key));
-  const todo = mine.filter((p) => !done.has(p.key));
+  const s = loadSweepFile(o.file);
+  for (const w of s.warnings) o.warn?.(w);
+  const command = s.def.name;
+  const done = new Set(readLines(o.out, true).map((l) => l.index));
+  const inShard = shardSize(s.total, o.shard);
+  let skipped = 0;
+  for (const i of done) if (i % o.shard.count === o.shard.index && i < s.total) skipped++;
+  const todo = inShard - skipped;
   const out = new Appender(o.out);
   let finished = 0;
-  o.progress?.(0, todo.length);
+  o.progress?.(0, todo);
+  const task = (p: Point): PointTask => ({ command, options: { ...p.options, seed: p.seed } });
   const record = (p: Point, doc: ResultDocument) => {
-    out.append({ index: p.index, key: p.key, seed: p.seed, options: p.options, result: doc });
-    o.progress?.(++finished, todo.length);
+    const options = optionsJson(p);
+    const key = JSON.stringify([command, Object.entries(options), p.seed]);
+    out.append({ index: p.index, key, seed: p.seed, options, result: doc });
+    o.progress?.(++finished, todo);
   };
+  function* pending(): Generator<Point> {
+    for (const i of shardIndices(s.total, o.shard)) if (!done.has(i)) yield point(s, i);
+  }
   try {
     if (o.workers <= 1) {
-      for (const p of todo) {
+      for (const p of pending()) {
+        const t = task(p);
+        let doc: ResultDocument;
         try {
-          record(p, await executeArgv(p.argv));
+          doc = await runCommand(t.command, t.options);
         } catch (err) {
-          throw failed(p, err as Error);
+          throw failed(command, p, describeThrown(err));
         }
+        record(p, doc);
       }
     } else {
       const { default: Tinypool } = await import('tinypool');
@@ -59,13 +73,22 @@ export async function runSweep(o: SweepRun): Promise<SweepSummary> {
         maxThreads: o.workers,
       });
       try {
-        await Promise.all(
-          todo.map(async (p) => {
-            const r = (await pool.run(p.argv)) as Outcome;
-            if ('error' in r) throw failed(p, r.error);
+        // At most 2 × workers points in flight: the queue stays small whatever the grid's size.
+        const it = pending();
+        let failure: Error | undefined;
+        const lane = async () => {
+          for (let n = it.next(); !n.done && !failure; n = it.next()) {
+            const p = n.value;
+            const r = (await pool.run(task(p))) as Outcome;
+            if ('error' in r) {
+              failure ??= failed(command, p, r.error);
+              return;
+            }
             record(p, r.doc);
-          }),
-        );
+          }
+        };
+        await Promise.all(Array.from({ length: o.workers * 2 }, lane));
+        if (failure) throw failure;
       } finally {
         await pool.destroy();
       }
@@ -73,5 +96,5 @@ export async function runSweep(o: SweepRun): Promise<SweepSummary> {
   } finally {
     out.close();
   }
-  return { points: all.length, inShard: mine.length, skipped: mine.length - todo.length, ran: todo.length };
+  return { points: s.total, inShard, skipped, ran: finished };
 }

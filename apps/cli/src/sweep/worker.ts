@@ -1,12 +1,17 @@
-// A sweep worker (tinypool): runs one command line in-process. Errors come back as data so the main thread
-// can tell bad input (exit 2) from a failure while running (exit 1).
-import { executeArgv } from '../framework/execute.js';
+// A sweep worker (tinypool): runs one point in-process through the typed command. Errors come back as data so
+// the main thread can tell bad input (exit 2) from a failure while running (exit 1).
+import { describeThrown } from '../framework/errors.js';
+import { runCommand } from '../framework/invoke.js';
 
-export default async function runPoint(argv: string[]) {
+export interface PointTask {
+  command: string;
+  options: Record<string, unknown>;
+}
+
+export default async function runPoint(task: PointTask) {
   try {
-    return { doc: await executeArgv(argv) };
+    return { doc: await runCommand(task.command, task.options) };
   } catch (err) {
-    const e = err as Error;
-    return { error: { name: e?.name ?? 'Error', message: String(e?.message ?? e) } };
+    return { error: describeThrown(err) };
   }
 }

@@ -1,0 +1,26 @@
+// `kmemsim arch show NAME|PATH`: one architecture, every field with its value and its source.
+import { loadArch } from '../framework/arches.js';
+import { defineAction } from '../framework/define.js';
+import { text } from '../framework/options.js';
+import { emitTo, format, out, showTable } from './arch.js';
+
+export const archShowCommand = defineAction({
+  kind: 'action',
+  name: 'arch show',
+  summary: 'show one architecture: every field, its value and its source',
+  examples: ['kmemsim arch show i386', 'kmemsim arch show ./examples/arm64/arm64.mjs --format json'],
+  options: {
+    name: text({
+      description: 'a built-in arch name, or a plugin file (.mjs/.js/.json) whose default export is a profile',
+      positional: true,
+      required: true,
+      placeholder: '<name|path>',
+    }),
+    format,
+    out,
+  },
+  async run(o, ctx) {
+    const a = await loadArch(o.name, 'arch show');
+    return emitTo(ctx, o.out, o.format === 'json' ? `${JSON.stringify(a, null, 2)}\n` : `${showTable(a)}\n`);
+  },
+});

@@ -1,0 +1,64 @@
+// The common machine options of every simulation command (--arch, --virt, --cpus, --seed) and their resolution
+// against the chosen arch (its virt modes and maxCpus).
+import type { ArchProfile, VirtModeName } from '@kmemsim/mmu';
+import { VIRT_MODES } from '@kmemsim/mmu';
+import { BUILTIN_ARCHES, loadArch } from './arches.js';
+import { badValue } from './errors.js';
+import { choice, int, text } from './options.js';
+
+/** Hard ceiling of --cpus whatever the arch says: per-CPU TLB arrays and run queues follow it. */
+export const MAX_CPUS = 8192;
+
+export function machineOptions<const A extends string>(defaultArch: A) {
+  return {
+    arch: text({
+      description: `architecture: a built-in name (${BUILTIN_ARCHES.join(', ')}) or a plugin file (.mjs, .js, .json)`,
+      default: defaultArch,
+      placeholder: '<name|path>',
+      maxLength: 4096,
+    }),
+    virt: choice(VIRT_MODES, {
+      description: 'virtualization mode (the arch must offer it)',
+      default: 'none',
+      placeholder: '<mode>',
+    }),
+    cpus: int({
+      description: `simulated CPUs, at most the arch's maxCpus`,
+      min: 1,
+      max: MAX_CPUS,
+      defaultText: "the arch's defaultCpus",
+    }),
+    seed: int({
+      description: 'random seed; same seed ⇒ same bytes (sweep files set it with seeds:)',
+      min: 0,
+      max: 2 ** 32 - 1,
+      default: 1,
+      sweep: false,
+    }),
+  };
+}
+
+export interface MachineChoice {
+  arch: ArchProfile;
+  virt: VirtModeName;
+  cpus: number;
+  seed: number;
+}
+
+/** Loads the arch and checks --virt and --cpus against it. */
+export async function resolveMachine(o: {
+  arch: string;
+  virt: VirtModeName;
+  cpus: number | undefined;
+  seed: number;
+}): Promise<MachineChoice> {
+  const arch = await loadArch(o.arch);
+  if (o.virt !== 'none' && !arch.virt[o.virt]) {
+    const have = ['none', ...Object.keys(arch.virt)].join(', ');
+    throw badValue('--virt', o.virt, `a virt mode arch ${arch.name} offers (${have})`);
+  }
+  const maxCpus = Math.min(arch.maxCpus, MAX_CPUS);
+  if (o.cpus !== undefined && o.cpus > maxCpus) throw badValue('--cpus', o.cpus, `an integer from 1 to ${maxCpus}`);
+  const cpus = o.cpus ?? Math.min(arch.defaultCpus, maxCpus);
+  return { arch, virt: o.virt, cpus, seed: o.seed };
+}

@@ -1,0 +1,109 @@
+// Value parsers shared by every option type. Each takes what the user gave — a command-line string, or a typed
+// value from a sweep file or a calibration entry (number, boolean, string) — and returns the typed value or throws
+// a UsageError naming where it came from (`--threads`, `grid.threads[1]`), what was given and what was expected.
+import { formatSize, parseSize } from '@kmemsim/core';
+import { badValue } from './errors.js';
+
+export type Given = unknown;
+
+const show = (v: Given): string => (typeof v === 'string' ? v : String(v));
+
+function describeRange(kind: string, min: number, max: number, exclusiveMin = false): string {
+  if (exclusiveMin) return `${kind} > ${fmt(min)} and ≤ ${fmt(max)}`;
+  return `${kind} from ${fmt(min)} to ${fmt(max)}`;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) && Math.abs(n) >= 1e6 ? n.toExponential().replace('+', '') : String(n));
+
+/** An integer in [min, max]: "8", "1_000", or a number that is an integer. Exponents are refused in text. */
+export function intValue(v: Given, where: string, min: number, max: number): number {
+  let n = Number.NaN;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string') {
+    const s = v.trim().replace(/_/g, '');
+    if (/^[-+]?\d+$/.test(s)) n = Number(s);
+  }
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw badValue(where, show(v), describeRange('an integer', min, max));
+  return n;
+}
+
+/** A finite number in [min, max] (or (min, max] with exclusiveMin). */
+export function numberValue(v: Given, where: string, min: number, max: number, exclusiveMin = false): number {
+  let n = Number.NaN;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && v.trim() !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v.trim()))
+    n = Number(v.trim());
+  if (!Number.isFinite(n) || n < min || (exclusiveMin && n === min) || n > max)
+    throw badValue(where, show(v), describeRange('a number', min, max, exclusiveMin));
+  return n;
+}
+
+/** IEC (800MiB) or SI (800MB) sizes in bytes; a lowercase "b" after a prefix is bits and refused with a hint. */
+export function sizeValue(v: Given, where: string, min: number, max: number): number {
+  const range = `a size from ${formatSize(min).replace(' ', '')} to ${formatSize(max).replace(' ', '')}`;
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v) || v < min || v > max) throw badValue(where, v, `${range} (in bytes)`);
+    return v;
+  }
+  if (typeof v !== 'string') throw badValue(where, show(v), range);
+  const bits = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtTpP])(i?)(b|bit|bits)\s*$/.exec(v);
+  if (bits) {
+    const [, num, p, i] = bits;
+    const P = p.toUpperCase();
+    throw badValue(
+      where,
+      v,
+      `a size in bytes — "${bits[4]}" means bits; did you mean ${num}${P}${i}B or ${num}${P}iB?`,
+    );
+  }
+  let n: number;
+  try {
+    n = parseSize(v);
+  } catch {
+    throw badValue(where, v, `${range}, such as 4096, 800MiB, 1.5GiB or 16TiB`);
+  }
+  if (n < min || n > max) throw badValue(where, v, range);
+  return n;
+}
+
+export function choiceValue<T extends string>(v: Given, where: string, choices: readonly T[]): T {
+  const s = typeof v === 'number' ? String(v) : v;
+  if (typeof s !== 'string' || !(choices as readonly string[]).includes(s))
+    throw badValue(where, show(v), `one of ${choices.join(', ')}`);
+  return s as T;
+}
+
+/** on/off on the command line; true/false (or "on"/"off", "true"/"false") in sweep files. */
+export function boolValue(v: Given, where: string): boolean {
+  if (typeof v === 'boolean') return v;
+  if (v === 'on' || v === 'true') return true;
+  if (v === 'off' || v === 'false') return false;
+  throw badValue(where, show(v), 'one of on, off');
+}
+
+export function stringValue(v: Given, where: string, maxLength: number, pattern?: RegExp, expected?: string): string {
+  const s = typeof v === 'number' ? String(v) : v;
+  if (typeof s !== 'string' || s.trim() === '' || s.length > maxLength || (pattern && !pattern.test(s)))
+    throw badValue(where, show(v), expected ?? `a non-empty text of at most ${maxLength} characters`);
+  return s;
+}
+
+/** A comma-separated list (text) or an array (sweep file); items parsed by `item`; duplicates dropped, order kept. */
+export function listValue<T>(v: Given, where: string, item: (x: Given) => T, maxItems: number): T[] {
+  let parts: Given[];
+  if (Array.isArray(v)) parts = v.flatMap((x) => (typeof x === 'string' ? x.split(',').map((s) => s.trim()) : [x]));
+  else if (typeof v === 'string') {
+    if (v.trim() === '') throw badValue(where, v, 'a comma-separated list');
+    parts = v.split(',').map((s) => s.trim());
+  } else parts = [v];
+  if (parts.length === 0) throw badValue(where, show(v), 'a comma-separated list');
+  if (parts.some((p) => p === '')) throw badValue(where, show(v), 'a comma-separated list without empty items');
+  if (parts.length > maxItems) throw badValue(where, show(v), `at most ${maxItems} items`);
+  const out: T[] = [];
+  for (const p of parts) {
+    const x = item(p);
+    if (!out.some((o) => Object.is(o, x))) out.push(x);
+  }
+  return out;
+}

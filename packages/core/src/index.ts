@@ -52,6 +52,7 @@ export {
 export { Rng } from './rng.js';
 export {
   observeEngines,
+  QUIET_COUNTERS,
   type TraceOptions,
   TraceRecorder,
   type TraceRunSummary,

@@ -13,9 +13,22 @@ import { type TraceJsonRun, traceJsonChunks } from './trace-json.js';
 export interface TraceOptions {
   /** Events kept at most over every run (slices, instants, counter samples, flow ends); metadata is free. */
   maxEvents?: number;
-  /** Counters not drawn as tracks because they change on nearly every event. Default: tlb_miss. */
+  /**
+   * Counters not drawn as tracks because they change on nearly every event (the slices show those already): a
+   * name, or `*.suffix` for every counter with that suffix. Default: QUIET_COUNTERS.
+   */
   quietCounters?: readonly string[];
 }
+
+/** Per-access or per-operation counts, which the slices already show one by one. */
+export const QUIET_COUNTERS: readonly string[] = [
+  'tlb_miss',
+  'ipi_calls',
+  '*.allocs',
+  '*.frees',
+  '*.lazy_frees',
+  '*.areas_walked',
+];
 
 export interface TraceRunSummary {
   /** The process name: the command and the run's variant. */
@@ -212,7 +225,7 @@ class RunTrace implements EngineTracer {
   counter(id: number, value: number): void {
     let quiet = this.quiet[id];
     const name = this.engine.counters.nameOf(id);
-    if (quiet === undefined) quiet = this.quiet[id] = this.rec.quietCounters.has(name);
+    if (quiet === undefined) quiet = this.quiet[id] = this.rec.isQuiet(name);
     if (!quiet) this.value(name, this.engine.now(), value);
   }
 
@@ -254,7 +267,13 @@ export class TraceRecorder {
 
   constructor(o: TraceOptions = {}) {
     this.maxEvents = o.maxEvents ?? 1_000_000;
-    this.quietCounters = new Set(o.quietCounters ?? ['tlb_miss']);
+    this.quietCounters = new Set(o.quietCounters ?? QUIET_COUNTERS);
+  }
+
+  isQuiet(counter: string): boolean {
+    if (this.quietCounters.has(counter)) return true;
+    const dot = counter.lastIndexOf('.');
+    return dot >= 0 && this.quietCounters.has(`*${counter.slice(dot)}`);
   }
 
   name(s: string): number {

@@ -31,14 +31,15 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io): Promis
   ) as Record<string, unknown>;
   if (typeof out === 'string') checkWritable(out, '--out');
   if (typeof trace === 'string') checkWritable(trace, '--trace');
-  const rec = typeof trace === 'string' ? await startTrace(def.name, trace, traceLimit as number) : undefined;
+  const ctx = contextFor(io);
+  const rec = typeof trace === 'string' ? await startTrace(def.name, trace, traceLimit as number, ctx.warn) : undefined;
   let doc: ResultDocument;
   try {
-    doc = await def.run(options as never, contextFor(io));
+    doc = await def.run(options as never, ctx);
   } finally {
     rec?.stop();
   }
-  rec?.write();
+  await rec?.write();
   const text = await render(doc, format as never, def);
   if (typeof out === 'string') writeWhole(out, text, '--out');
   else await io.stdout(text);

@@ -36,6 +36,8 @@ export {
 } from './locks.js';
 export { type ProfileEntry, Profiler, type SymbolClass, type SymbolId, type SymbolInfo } from './profiler.js';
 export {
+  type Provenance,
+  ProvenanceSchema,
   RESULT_SCHEMA_ID,
   type ResultDocument,
   ResultDocumentSchema,

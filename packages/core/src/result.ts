@@ -39,6 +39,13 @@ export const RunSchema = z.object({
   stacks: z.array(StackSchema).optional(),
 });
 
+/** Where a document came from: the kmemsim version, the command line and every option's resolved value. */
+export const ProvenanceSchema = z.object({
+  kmemsim: z.string(),
+  command_line: z.string(),
+  options: z.record(z.string(), z.unknown()),
+});
+
 export const ResultDocumentSchema = z.object({
   schema: z.literal(RESULT_SCHEMA_ID),
   command: z.string(),
@@ -46,11 +53,14 @@ export const ResultDocumentSchema = z.object({
   virt: z.string(),
   cpus: z.number().int().positive(),
   seed: z.number().int(),
+  /** Absent in documents written before kmemsim recorded it. */
+  provenance: ProvenanceSchema.optional(),
   params: z.record(z.string(), z.unknown()),
   runs: z.array(RunSchema),
 });
 
 export type Time = z.infer<typeof TimeSchema>;
+export type Provenance = z.infer<typeof ProvenanceSchema>;
 export type Run = z.infer<typeof RunSchema>;
 export type Stack = z.infer<typeof StackSchema>;
 export type ResultDocument = z.infer<typeof ResultDocumentSchema>;

@@ -10,6 +10,7 @@ import type { CommandDef, ResultCommand, RunContext } from './define.js';
 import { UsageError } from './errors.js';
 import { didYouMean, flagOf } from './keys.js';
 import { fromArgv, fromObject, OUTPUT_OPTIONS } from './normalise.js';
+import { commandLineFor, commandLineOf, withProvenance } from './provenance.js';
 
 export const QUIET: RunContext = { progress: () => {}, warn: () => {}, out: async () => {} };
 
@@ -37,7 +38,8 @@ export async function runCommand(
 ): Promise<ResultDocument> {
   const def = findCommand(name);
   if (def?.kind !== 'result') throw new UsageError(`"${name}" is not a command that produces results`);
-  return def.run(fromObject(def.options, input) as never, ctx);
+  const options = fromObject(def.options, input) as Record<string, unknown>;
+  return withProvenance(await def.run(options as never, ctx), options, commandLineFor(name, input));
 }
 
 /** A command line (without "kmemsim") → its definition and typed values, without running it. */
@@ -77,5 +79,5 @@ export async function parseCommandLine(
 /** Parses a command line through the typed definitions and calls run() directly. */
 export async function runCommandLine(argv: readonly string[], ctx: RunContext = QUIET): Promise<ResultDocument> {
   const { def, options } = await parseCommandLine(argv);
-  return def.run(options as never, ctx);
+  return withProvenance(await def.run(options as never, ctx), options, commandLineOf(argv));
 }

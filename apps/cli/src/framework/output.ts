@@ -15,13 +15,19 @@ export async function render(doc: ResultDocument, format: Format, def: ResultCom
     case 'csv':
       return toCsv(doc);
     case 'svg': {
-      const [{ chartFor }, { specToSvg }] = await Promise.all([
+      const [{ chartFor }, { chartSvg }, { ChartError }] = await Promise.all([
         import('../report/charts.js'),
         import('../report/svg.js'),
+        import('../report/build.js'),
       ]);
-      const spec = chartFor(doc.command, [doc]);
-      if (!spec) throw new UsageError(`--format svg: ${def.name} produced nothing to chart`);
-      return `${await specToSvg(spec)}\n`;
+      try {
+        const chart = await chartFor(doc.command, [doc]);
+        if (!chart) throw new UsageError(`--format svg: ${def.name} produced nothing to chart`);
+        return `${await chartSvg(chart)}\n`;
+      } catch (err) {
+        if (err instanceof ChartError) throw new UsageError(`--format svg: ${err.message}`);
+        throw err;
+      }
     }
     case 'table':
       return `${def.renderTable ? def.renderTable(doc) : `${docHeader(doc)}\n${runsTable(doc)}`}\n`;

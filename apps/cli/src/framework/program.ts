@@ -10,9 +10,10 @@ import { describeThrown, OutputError, UsageError } from './errors.js';
 import { checkWritable, type Io, processIo, writeWhole } from './io.js';
 import { fromArgv } from './normalise.js';
 import { render, ttyProgress } from './output.js';
+import { commandLineOf, VERSION, withProvenance } from './provenance.js';
 import { startTrace } from './trace.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function contextFor(io: Io, progress = true): RunContext {
   return {
@@ -23,7 +24,7 @@ export function contextFor(io: Io, progress = true): RunContext {
 }
 
 /** Runs a result command from parsed command-line values: trace, run, render, write. Returns the exit code. */
-async function runResult(def: ResultCommand, raw: RawInvocation, io: Io): Promise<number> {
+async function runResult(def: ResultCommand, raw: RawInvocation, io: Io, argv: readonly string[]): Promise<number> {
   const all = fromArgv(cliSchema(def), raw) as Record<string, unknown>;
   const options = Object.fromEntries(Object.keys(def.options).map((k) => [k, all[k]]));
   const { format, out, trace, traceLimit } = Object.fromEntries(
@@ -35,7 +36,7 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io): Promis
   const rec = typeof trace === 'string' ? await startTrace(def.name, trace, traceLimit as number, ctx.warn) : undefined;
   let doc: ResultDocument;
   try {
-    doc = await def.run(options as never, ctx);
+    doc = withProvenance(await def.run(options as never, ctx), options, commandLineOf(argv));
   } finally {
     rec?.stop();
   }
@@ -46,7 +47,7 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io): Promis
   return def.exitCode?.(doc) ?? 0;
 }
 
-export function buildProgram(io: Io, onExit: (code: number) => void): Command {
+export function buildProgram(io: Io, onExit: (code: number) => void, argv: readonly string[] = []): Command {
   const program = new Command('kmemsim')
     .description(
       'Deterministic emulators of Linux memory-management mechanisms (highmem kmap, vmalloc, rmap, /proc/vmcore)\n' +
@@ -64,7 +65,7 @@ export function buildProgram(io: Io, onExit: (code: number) => void): Command {
       'Exit codes: 0 ok, 1 failure while running, 2 bad usage or input.',
   );
   const action = async (def: CommandDef, raw: RawInvocation) => {
-    if (def.kind === 'result') onExit(await runResult(def, raw, io));
+    if (def.kind === 'result') onExit(await runResult(def, raw, io, argv));
     else onExit((await def.run(fromArgv(def.options, raw), contextFor(io))) ?? 0);
   };
   for (const def of COMMANDS) addDefinition(program, def, action, GROUPS);
@@ -75,9 +76,13 @@ export function buildProgram(io: Io, onExit: (code: number) => void): Command {
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let code = 0;
   let pending = '';
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    argv,
+  );
   // commander prints --help and --version synchronously; collect and write them through io (a full stdout fails
   // like any other output).
   const capture = (cmd: Command) => {

@@ -79,22 +79,43 @@ export function reproduceMarkdown(doc: ResultDocument): string {
 
 const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function reproduceHtml(doc: ResultDocument): string {
+const NUMERIC = new Set(['published', 'model', 'error', 'tolerance']);
+
+/** The figures as an HTML table: numbers right-aligned, the verdict coloured (ok, off, OUT). */
+export function reproduceTableHtml(doc: ResultDocument): string {
   const rows = rowsOf(doc)
     .map((r) => {
       const cls = r.verdict === 'ok' ? 'ok' : r.role === 'calibration' ? 'bad' : 'off';
       return `<tr class="${cls}">${cells(r)
-        .map((c) => `<td>${escHtml(String(c))}</td>`)
+        .map((c, i) => {
+          const k = HEAD[i];
+          const klass = k === 'verdict' ? 'verdict' : NUMERIC.has(k) ? 'num' : '';
+          return `<td${klass ? ` class="${klass}"` : ''}>${escHtml(String(c))}</td>`;
+        })
         .join('')}</tr>`;
     })
     .join('\n');
+  return `<div class="scroll"><table><thead><tr>${HEAD.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
+${rows}
+</tbody></table></div><p>${escHtml(summary(doc))}</p>`;
+}
+
+/** `reproduce --format html`: the chart of every figure's error in its tolerance band, then the table. */
+export async function reproduceHtml(doc: ResultDocument): Promise<string> {
+  const [{ chartFor }, { chartSvg }, { STYLE }] = await Promise.all([
+    import('../report/charts.js'),
+    import('../report/svg.js'),
+    import('../report/html.js'),
+  ]);
+  const chart = await chartFor('reproduce', [doc]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kmemsim reproduce</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
-tr.ok td:last-child{color:#070}tr.bad td:last-child{color:#b00;font-weight:bold}tr.off td:last-child{color:#a60}</style></head>
+<style>
+${STYLE}
+</style></head>
 <body><h1>kmemsim reproduce: model vs published</h1>
-<table><thead><tr>${HEAD.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
-${rows}
-</tbody></table><p>${escHtml(summary(doc))}</p></body></html>
+${chart ? `<figure class="chart">${await chartSvg(chart)}</figure>` : ''}
+${reproduceTableHtml(doc)}
+</body></html>
 `;
 }

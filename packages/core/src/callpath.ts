@@ -11,6 +11,8 @@ export interface FoldedStack {
   /** Frames from the root, `;`-separated, ending with the charged symbol (Brendan Gregg's folded format). */
   stack: string;
   cycles: number;
+  /** The charged symbol runs in user space (perf's `[.]`); otherwise in the kernel (`[k]`). */
+  user?: true;
 }
 
 /** The root node: no frame. A thread's base node is its command's frame under it. */
@@ -132,7 +134,11 @@ export class CallPaths {
    * Every leaf with cycles, as folded stacks (`frame;frame;symbol`), most cycles first (ties by stack, so the
    * order is stable). `symbolName` turns a symbol id into its name; `keep` filters by symbol (e.g. no idle class).
    */
-  folded(symbolName: (s: SymbolId) => string, keep: (s: SymbolId) => boolean = () => true): FoldedStack[] {
+  folded(
+    symbolName: (s: SymbolId) => string,
+    keep: (s: SymbolId) => boolean = () => true,
+    isUser: (s: SymbolId) => boolean = () => false,
+  ): FoldedStack[] {
     const out: FoldedStack[] = [];
     this.totals().forEach((row, node) => {
       let prefix: string | undefined;
@@ -141,7 +147,11 @@ export class CallPaths {
         if (!(c > 0) || !keep(sym)) continue;
         prefix ??= this.framesOf(node).map(clean).join(';');
         const name = clean(symbolName(sym));
-        out.push({ stack: prefix ? `${prefix};${name}` : name, cycles: c });
+        out.push({
+          stack: prefix ? `${prefix};${name}` : name,
+          cycles: c,
+          ...(isUser(sym) ? { user: true as const } : {}),
+        });
       }
     });
     return out.sort((a, b) => b.cycles - a.cycles || (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));

@@ -14,9 +14,11 @@ export {
 } from './engine.js';
 export {
   formatPerfReport,
+  formatPerfReportStdio,
   formatPerfStat,
   formatReadprofile,
   formatTime,
+  type PerfReportOptions,
   type ProfileRow,
   type ProfileRowOptions,
   perfStatOf,

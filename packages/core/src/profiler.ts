@@ -104,6 +104,7 @@ export class Profiler {
     return this.paths.folded(
       (id) => this.names[id],
       (id) => this.cls[id] !== CLASS_CODE.idle,
+      (id) => this.cls[id] === CLASS_CODE.user,
     );
   }
 }

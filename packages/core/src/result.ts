@@ -27,6 +27,8 @@ export const ProfileRowSchema = z.object({
 export const StackSchema = z.object({
   stack: z.string(),
   cycles: z.number().nonnegative(),
+  /** The symbol runs in user space (perf's `[.]`, shared object the command's binary). */
+  user: z.literal(true).optional(),
 });
 
 export const RunSchema = z.object({
@@ -105,7 +107,7 @@ export function runFromEngine(engine: Engine, o: RunFromEngineOptions): Run & { 
     profile: profileRows(engine.profiler, { clockHz: hz, tickRateHz: o.tickRateHz ?? 1000, top: o.top ?? 20 }),
     stacks: engine.profiler
       .folded()
-      .map((s) => ({ stack: s.stack, cycles: Math.round(s.cycles) }))
+      .map((s) => ({ stack: s.stack, cycles: Math.round(s.cycles), ...(s.user ? { user: s.user } : {}) }))
       .filter((s) => s.cycles > 0),
   };
 }

@@ -3,7 +3,6 @@ import type { ResultDocument } from '@kmemsim/core';
 import { toCsv } from './csv.js';
 import type { Format, ResultCommand } from './define.js';
 import { UsageError } from './errors.js';
-import type { Io } from './io.js';
 import { docHeader, runsTable } from './table.js';
 
 export async function render(doc: ResultDocument, format: Format, def: ResultCommand): Promise<string> {
@@ -29,18 +28,15 @@ export async function render(doc: ResultDocument, format: Format, def: ResultCom
         throw err;
       }
     }
+    case 'folded': {
+      const { foldedOf } = await import('../report/flame.js');
+      const text = foldedOf(doc);
+      if (!text) throw new UsageError(`--format folded: ${def.name} recorded no call paths`);
+      return `${text}\n`;
+    }
     case 'table':
       return `${def.renderTable ? def.renderTable(doc) : `${docHeader(doc)}\n${runsTable(doc)}`}\n`;
     default:
       throw new UsageError(`--format: ${format} is not available for ${def.name}`);
   }
-}
-
-/** Progress on stderr, only when stderr is a terminal (DESIGN.md). */
-export function ttyProgress(io: Io): (done: number, total: number, label: string) => void {
-  if (!io.stderrIsTTY) return () => {};
-  return (done, total, label) => {
-    io.stderr(`\r\x1b[K[${done}/${total}] ${label}`);
-    if (done === total) io.stderr('\r\x1b[K');
-  };
 }

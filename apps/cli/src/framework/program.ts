@@ -9,17 +9,41 @@ import type { CommandDef, ResultCommand, RunContext } from './define.js';
 import { describeThrown, OutputError, UsageError } from './errors.js';
 import { checkWritable, type Io, processIo, writeWhole } from './io.js';
 import { fromArgv } from './normalise.js';
-import { render, ttyProgress } from './output.js';
+import { render } from './output.js';
+import { createProgress, NO_PROGRESS } from './progress.js';
 import { commandLineOf, VERSION, withProvenance } from './provenance.js';
 import { startTrace } from './trace.js';
 
 export { VERSION };
 
-export function contextFor(io: Io, progress = true): RunContext {
+export interface CliContext extends RunContext {
+  /** Clears the progress display (the framework calls it when a command ends, however it ends). */
+  done(): void;
+}
+
+export function contextFor(io: Io, progress = true, unit = 'runs'): CliContext {
+  const bar = progress ? createProgress(io, unit) : NO_PROGRESS;
   return {
-    progress: progress ? ttyProgress(io) : () => {},
-    warn: (line) => io.stderr(`kmemsim: warning: ${line}\n`),
+    progress: (done, total, label) => bar.update(done, total, label),
+    warn: (line) => {
+      bar.stop();
+      io.stderr(`kmemsim: warning: ${line}\n`);
+    },
     out: (text) => io.stdout(text),
+    interruptible(message) {
+      const on = (signal: NodeJS.Signals) => {
+        bar.stop();
+        io.stderr(`\nkmemsim: interrupted (${signal}): ${message()}\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      process.once('SIGINT', on);
+      process.once('SIGTERM', on);
+      return () => {
+        process.removeListener('SIGINT', on);
+        process.removeListener('SIGTERM', on);
+      };
+    },
+    done: () => bar.stop(),
   };
 }
 
@@ -38,6 +62,7 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io, argv: r
   try {
     doc = withProvenance(await def.run(options as never, ctx), options, commandLineOf(argv));
   } finally {
+    ctx.done();
     rec?.stop();
   }
   await rec?.write();
@@ -66,7 +91,14 @@ export function buildProgram(io: Io, onExit: (code: number) => void, argv: reado
   );
   const action = async (def: CommandDef, raw: RawInvocation) => {
     if (def.kind === 'result') onExit(await runResult(def, raw, io, argv));
-    else onExit((await def.run(fromArgv(def.options, raw), contextFor(io))) ?? 0);
+    else {
+      const ctx = contextFor(io, true, def.name === 'sweep' ? 'points' : 'runs');
+      try {
+        onExit((await def.run(fromArgv(def.options, raw), ctx)) ?? 0);
+      } finally {
+        ctx.done();
+      }
+    }
   };
   for (const def of COMMANDS) addDefinition(program, def, action, GROUPS);
   return program;

@@ -1,6 +1,6 @@
 // Flame graphs from a run's folded stacks, laid out by vega (stratify + partition) and rendered to SVG: the root
 // at the bottom, each frame as wide as its share of the CPU cycles, children stacked above their caller.
-import type { Stack } from '@kmemsim/core';
+import type { ResultDocument, Stack } from '@kmemsim/core';
 import { vegaToSvg } from './svg.js';
 
 interface Node {
@@ -125,4 +125,22 @@ export async function flameSvg(stacks: readonly Stack[], title: string, root = '
 /** Brendan Gregg's folded format: one `frame;frame;symbol cycles` line per stack. */
 export function foldedText(stacks: readonly Stack[], prefix?: string): string {
   return stacks.map((s) => `${prefix ? `${prefix};` : ''}${s.stack} ${Math.round(s.cycles)}`).join('\n');
+}
+
+/**
+ * `--format folded`: every run's stacks, for flamegraph.pl, speedscope or inferno. With several runs, each stack
+ * starts with the run's variant (`impl=legacy,threads=8;vmap-bench;…`) so the runs stay apart.
+ */
+export function foldedOf(doc: ResultDocument): string {
+  const several = doc.runs.length > 1;
+  return doc.runs
+    .filter((r) => (r.stacks?.length ?? 0) > 0)
+    .map((r) => {
+      const label = Object.entries(r.variant)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')
+        .replace(/[;\s]/g, '_');
+      return foldedText(r.stacks ?? [], several ? label : undefined);
+    })
+    .join('\n');
 }

@@ -1,5 +1,6 @@
 // reproduce's views: terminal table, Markdown, standalone HTML.
 import type { ResultDocument } from '@kmemsim/core';
+import { verdictColor } from '../framework/colors.js';
 import { fmtNum, table } from '../framework/table.js';
 
 interface Row {
@@ -60,7 +61,15 @@ export function reproduceTable(doc: ResultDocument): string {
   const seeds = new Set(doc.runs.map((r) => String(r.variant.seed)));
   return [
     `kmemsim reproduce — ${doc.runs.length} published figures from ${seeds.size} experiment${seeds.size === 1 ? '' : 's'} (model vs published)`,
-    table(HEAD, rowsOf(doc).map(cells)),
+    table(
+      HEAD,
+      rowsOf(doc).map((r) => {
+        const c = cells(r);
+        c[c.length - 1] = verdictColor(r.verdict === 'NO VALUE' ? 'NO VALUE' : r.verdict);
+        return c;
+      }),
+      { spill: [2, 1] },
+    ),
     summary(doc),
   ].join('\n');
 }

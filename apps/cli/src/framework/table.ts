@@ -23,7 +23,6 @@ export function terminalWidth(): number {
   return Number.isFinite(env) && env > 0 ? env : Number.POSITIVE_INFINITY;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour sequences
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Display width of a cell line (ANSI colours take no room). */

@@ -38,6 +38,8 @@ export {
 } from './locks.js';
 export { type ProfileEntry, Profiler, type SymbolClass, type SymbolId, type SymbolInfo } from './profiler.js';
 export {
+  type ArchSource,
+  ArchSourceSchema,
   type Provenance,
   ProvenanceSchema,
   RESULT_SCHEMA_ID,

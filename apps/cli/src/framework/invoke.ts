@@ -4,6 +4,7 @@
 import type { ResultDocument } from '@kmemsim/core';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from '../commands/registry.js';
+import { withArchSource } from './arches.js';
 import { cliSchema } from './cli-schema.js';
 import { addDefinition, type RawInvocation } from './commander.js';
 import type { CommandDef, ResultCommand, RunContext } from './define.js';
@@ -39,7 +40,7 @@ export async function runCommand(
   const def = findCommand(name);
   if (def?.kind !== 'result') throw new UsageError(`"${name}" is not a command that produces results`);
   const options = fromObject(def.options, input) as Record<string, unknown>;
-  return withProvenance(await def.run(options as never, ctx), options, commandLineFor(name, input));
+  return withProvenance(withArchSource(await def.run(options as never, ctx)), options, commandLineFor(name, input));
 }
 
 /** A command line (without "kmemsim") → its definition and typed values, without running it. */
@@ -79,5 +80,5 @@ export async function parseCommandLine(
 /** Parses a command line through the typed definitions and calls run() directly. */
 export async function runCommandLine(argv: readonly string[], ctx: RunContext = QUIET): Promise<ResultDocument> {
   const { def, options } = await parseCommandLine(argv);
-  return withProvenance(await def.run(options as never, ctx), options, commandLineOf(argv));
+  return withProvenance(withArchSource(await def.run(options as never, ctx)), options, commandLineOf(argv));
 }

@@ -3,6 +3,7 @@
 import type { ResultDocument } from '@kmemsim/core';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS, GROUPS } from '../commands/registry.js';
+import { withArchSource } from './arches.js';
 import { cliSchema, outputOptions } from './cli-schema.js';
 import { addDefinition, type RawInvocation } from './commander.js';
 import type { CommandDef, ResultCommand, RunContext } from './define.js';
@@ -60,7 +61,7 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io, argv: r
   const rec = typeof trace === 'string' ? await startTrace(def.name, trace, traceLimit as number, ctx.warn) : undefined;
   let doc: ResultDocument;
   try {
-    doc = withProvenance(await def.run(options as never, ctx), options, commandLineOf(argv));
+    doc = withProvenance(withArchSource(await def.run(options as never, ctx)), options, commandLineOf(argv));
   } finally {
     ctx.done();
     rec?.stop();

@@ -1,9 +1,11 @@
 // Every result document says where it came from (issue: figures without provenance mislead): the kmemsim
 // version, the command line, and every option's resolved value. It sits in the header, before params and runs.
 import type { ResultDocument } from '@kmemsim/core';
+import { version } from '../../package.json';
 import { flagOf } from './keys.js';
 
-export const VERSION = '0.1.0';
+/** The package's own version (bundled from package.json, so `changeset version` moves it). */
+export const VERSION: string = version;
 
 /** Shell-quotes one word when it needs it. */
 function quote(w: string): string {
@@ -36,11 +38,12 @@ export function withProvenance(
   options: Record<string, unknown>,
   commandLine: string,
 ): ResultDocument {
-  const { schema, command, arch, virt, cpus, seed, provenance: _old, params, runs, ...rest } = doc;
+  const { schema, command, arch, arch_source, virt, cpus, seed, provenance: _old, params, runs, ...rest } = doc;
   return {
     schema,
     command,
     arch,
+    ...(arch_source ? { arch_source } : {}),
     virt,
     cpus,
     seed,

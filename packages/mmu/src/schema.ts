@@ -73,12 +73,13 @@ export const IpiSchema = z
     callLock: z
       .boolean()
       .describe('smp_call_function serializes callers on a global call_lock (i386/x86_64 before 2.6.27).'),
+    // Additive (issue 10): APIC delivery modes.
     flatMaxCpus: count(
-      'APIC delivery: up to this many CPUs one send reaches every target (flat logical mode, an 8-bit LDR); above ' +
-        'it the kernel runs bigsmp/physflat and sends one IPI per target (integer ≥ 1; absent: no limit).',
+      'Up to this many CPUs one send reaches every target (flat logical mode: an 8-bit LDR); above it one send per ' +
+        'target CPU (bigsmp/physflat). Integer ≥ 1; absent: no limit.',
     ).optional(),
     apicAccessesPerSend: count(
-      'Guest APIC register accesses per IPI send (ICR idle poll + ICR2 + ICR writes), integer ≥ 1; absent: 1.',
+      'Guest APIC register accesses per IPI send (ICR idle poll + ICR2 + ICR writes), integer ≥ 1 (exits under KVM).',
     ).optional(),
   })
   .describe('Inter-processor interrupts (smp_call_function / on_each_cpu).');
@@ -121,21 +122,65 @@ export const SymbolsSchema = z
       .describe("Per-target send routine if it shows separately in profiles (ia64 sn2: sn_send_IPI_phys); else ''."),
     flushHandler: symbol('Symbol of the TLB-flush IPI handler on targets (smp_invalidate_interrupt).'),
     globalFlush: symbol('Symbol of the global flush routine on the sender (flush_tlb_all).'),
+    // Additive (issue 10): where the call differs with the number of targets.
     ipiSendMany: symbol(
-      'Sender symbol when the call has more than one target, where it differs (2.6.27+ smp_call_function_many).',
-    ).optional(),
-    ipiSendSequence: symbol(
-      'Per-target send routine when one send cannot reach every target (bigsmp send_IPI_mask_sequence).',
+      'Sender symbol with more than one target (smp_call_function_many); absent: ipiSend.',
     ).optional(),
     flushHandlerMany: symbol(
-      'Handler symbol on targets of a many-target call, where it differs (smp_call_function_interrupt).',
+      'Handler symbol with more than one target (smp_call_function_interrupt); absent: flushHandler.',
+    ).optional(),
+    ipiSendSequence: symbol(
+      'Send routine when one send cannot reach every target (default_send_IPI_mask_sequence_phys); absent: ipiSendPerTarget.',
     ).optional(),
   })
   .describe('Kernel symbol names the profiler charges, as real profiles of this arch and era show them.');
 
+/** One cache level of one CPU (cache.ts models it as LRU sets; the geometry must give a power-of-two set count). */
+export const CacheLevelSchema = z
+  .object({
+    sizeBytes: count('Capacity of one instance of this level, bytes (integer ≥ 1).'),
+    ways: count('Associativity: lines per set (integer ≥ 1).'),
+    lineBytes: pow2('Line size in bytes, a power of two.'),
+    sectorBytes: pow2(
+      'Bytes one miss fetches (P4 L2: a 128-byte sector of two lines), a power of two; omit when equal to lineBytes.',
+    ).optional(),
+    hitCycles: nonneg('Load-to-use latency of a hit at this level, cycles ≥ 0.'),
+  })
+  .describe('One cache level of one CPU.');
+
+/** The memory hierarchy per CPU and what leaving it costs (packages/mmu/src/cache.ts). */
+export const CacheSchema = z
+  .object({
+    l1d: CacheLevelSchema,
+    l2: CacheLevelSchema,
+    l3: CacheLevelSchema.optional(),
+    memoryCycles: nonneg('A load that misses every level and is served by local memory, cycles ≥ 0.'),
+    transferCycles: nonneg(
+      "A load of a line modified in another CPU's cache (snoop hit, cache-to-cache transfer), cycles ≥ 0.",
+    ),
+    upgradeCycles: nonneg('A store to a line other CPUs hold: the bus invalidation before it completes, cycles ≥ 0.'),
+    atomicCycles: nonneg('A LOCK-prefixed read-modify-write (or xchg) on a line this CPU owns, cycles ≥ 0.'),
+  })
+  .describe('Cache geometry and memory latencies, for models that follow lines through the caches (rmap).');
+
+/** NUMA topology: CPUs grouped into nodes with their own memory (NUMA-Q quads). */
+export const NumaSchema = z
+  .object({
+    nodes: count('NUMA nodes (integer ≥ 1).'),
+    cpusPerNode: count('CPUs per node (integer ≥ 1).'),
+    remoteMemoryCycles: nonneg("A load served by another node's memory, cycles ≥ 0."),
+    remoteTransferCycles: nonneg('A load of a line modified in a cache on another node, cycles ≥ 0.'),
+    remoteIpiCycles: nonneg('Extra cost of delivering one IPI to a CPU on another node, cycles ≥ 0.'),
+  })
+  .describe('NUMA nodes (absent = one node).');
+
+const trapFlag = (op: string) => z.boolean().describe(`${op} traps to the hypervisor.`);
+const trapCost = (op: string) =>
+  nonneg(`Hypervisor work per trapped ${op}, beyond the exit itself (shadow-PTE invalidate, resync …), cycles ≥ 0.`);
+
 /**
- * Costs of the virtualization mechanisms modelled in mmu's virt layer (a profile without them falls back to
- * vmExitCycles + handlingCycles). Cycles per event; each one is what the named host code does.
+ * Costs of the virtualization mechanism modelled in mmu's virt layer (virt-ops.ts; issue 10, additive: a profile
+ * without them falls back to vmExitCycles + handlingCycles). Cycles per event; each is what the named host code does.
  */
 export const VirtMechanismSchema = z
   .object({
@@ -143,41 +188,24 @@ export const VirtMechanismSchema = z
       'Page-fault exit on a trapping shadow PTE: guest walk, gfn_to_pfn, FNAME(fetch), rmap_add (kvm-shadow), cycles ≥ 0.',
     ),
     ptWriteEmulationCycles: nonneg(
-      'A write to a write-protected guest page table emulated: emulate_instruction + kvm_mmu_pte_write, cycles ≥ 0.',
+      'A write to a write-protected guest page table emulated (emulate_instruction + kvm_mmu_pte_write), cycles ≥ 0.',
     ),
     unsyncCycles: nonneg(
-      "kvm_unsync_page: mark the shadow page unsync, its parents' bitmaps, convert notrap sptes (per page), cycles ≥ 0.",
+      'kvm_unsync_page: mark the shadow page and its parents unsync, convert notrap sptes, cycles ≥ 0.',
     ),
     syncCyclesPerSpte: nonneg('kvm_sync_page / prefetch: read one guest PTE and rebuild or zap its spte, cycles ≥ 0.'),
-    rootReloadCycles: nonneg(
-      'kvm_mmu_load after a CR3/CR4 write: mmu_alloc_roots + set_cr3 (PAE: four roots), cycles ≥ 0.',
-    ),
-    apicAccessCycles: nonneg(
-      'Emulating one xAPIC register access (APIC-access exit handling, ICR/ICR2/EOI), cycles ≥ 0.',
-    ),
-    kickCycles: nonneg(
-      'kvm_vcpu_kick of a halted vCPU: waking its host thread until it re-enters the guest, cycles ≥ 0.',
-    ),
-    kickCallCycles: nonneg(
-      "The sender's part of each kick: apic_send_ipi calls kvm_vcpu_kick per target, one after another, cycles ≥ 0.",
-    ),
-    remoteFlushCycles: nonneg(
-      'kvm_flush_remote_tlbs: a host IPI to each other pCPU running a vCPU, waited for, cycles ≥ 0.',
-    ),
-    pioCycles: nonneg(
-      'An emulated port I/O access handled in user space (QEMU): exit to user, device model, re-entry, cycles ≥ 0.',
-    ),
+    rootReloadCycles: nonneg('kvm_mmu_load after a CR3/CR4 write: mmu_alloc_roots + set_cr3, cycles ≥ 0.'),
+    apicAccessCycles: nonneg('Emulating one xAPIC register access (ICR, ICR2, EOI), cycles ≥ 0.'),
+    kickCycles: nonneg('kvm_vcpu_kick of a halted vCPU: its host thread woken until it re-enters, cycles ≥ 0.'),
+    kickCallCycles: nonneg("The sender's part of each kick (apic_send_ipi kicks the targets one by one), cycles ≥ 0."),
+    remoteFlushCycles: nonneg('kvm_flush_remote_tlbs / a host IPI to another vCPU’s pCPU, waited for, cycles ≥ 0.'),
+    pioCycles: nonneg('An emulated port I/O access handled in user space (QEMU), beyond the exit, cycles ≥ 0.'),
     refillCyclesPerCall: nonneg(
-      'Guest cycles a kernel function pays after an exit that flushed the TLB (no VPID): refilling the TLB entries ' +
-        'and cache lines it touches, charged once per function per stretch between exits, cycles ≥ 0.',
+      'Guest cycles a kernel function pays after an exit that flushed the TLB (no VPID), once per stretch, ≥ 0.',
     ),
     maxVcpus: count('Most vCPUs the hypervisor gives one guest (KVM_MAX_VCPUS), integer ≥ 1.'),
   })
-  .describe('Costs the virt mechanism in @kmemsim/mmu (virt/) charges per guest operation.');
-
-const trapFlag = (op: string) => z.boolean().describe(`${op} traps to the hypervisor.`);
-const trapCost = (op: string) =>
-  nonneg(`Hypervisor work per trapped ${op}, beyond the exit itself (shadow-PTE invalidate, resync …), cycles ≥ 0.`);
+  .describe('What the virt mechanism charges per guest operation (mmu virt-ops.ts).');
 
 export const VirtOverrideSchema = z
   .object({
@@ -238,6 +266,8 @@ export const ArchProfileSchema = z
     costs: CostsSchema,
     symbols: SymbolsSchema,
     virt: VirtModesSchema,
+    cache: CacheSchema.optional(),
+    numa: NumaSchema.optional(),
     sources: z
       .record(z.string(), z.string().min(1))
       .describe('Where each number comes from, keyed by its dot path ("costs.invlpgCycles": "Intel SDM …").'),
@@ -247,7 +277,7 @@ export const ArchProfileSchema = z
 export type ArchProfile = z.infer<typeof ArchProfileSchema>;
 export type ArchCosts = z.infer<typeof CostsSchema>;
 export type VirtOverride = z.infer<typeof VirtOverrideSchema>;
+export type VirtMechanismCosts = z.infer<typeof VirtMechanismSchema>;
 export type ArchCache = z.infer<typeof CacheSchema>;
 export type ArchCacheLevel = z.infer<typeof CacheLevelSchema>;
 export type ArchNuma = z.infer<typeof NumaSchema>;
-export type VirtMechanismCosts = z.infer<typeof VirtMechanismSchema>;

@@ -9,7 +9,7 @@ import { cliSchema } from './cli-schema.js';
 import { addDefinition, type RawInvocation } from './commander.js';
 import type { CommandDef, ResultCommand, RunContext } from './define.js';
 import { UsageError } from './errors.js';
-import { didYouMean, flagOf } from './keys.js';
+import { camel, didYouMean, flagOf } from './keys.js';
 import { fromArgv, fromObject, OUTPUT_OPTIONS } from './normalise.js';
 import { commandLineFor, commandLineOf, withProvenance } from './provenance.js';
 
@@ -40,7 +40,15 @@ export async function runCommand(
   const def = findCommand(name);
   if (def?.kind !== 'result') throw new UsageError(`"${name}" is not a command that produces results`);
   const options = fromObject(def.options, input) as Record<string, unknown>;
-  return withProvenance(withArchSource(await def.run(options as never, ctx)), options, commandLineFor(name, input));
+  const show = (k: string, v: unknown) => {
+    const o = def.options[camel(k)];
+    try {
+      return o ? o.show(o.item(v, k)) : String(v);
+    } catch {
+      return String(v);
+    }
+  };
+  return withProvenance(withArchSource(await def.run(options as never, ctx)), options, commandLineFor(name, input, show));
 }
 
 /** A command line (without "kmemsim") → its definition and typed values, without running it. */

@@ -16,12 +16,19 @@ export function commandLineOf(argv: readonly string[]): string {
   return ['kmemsim', ...argv].map(quote).join(' ');
 }
 
-/** The command line that gives these options (a sweep point, or code calling a command): lists joined by commas. */
-export function commandLineFor(command: string, given: Record<string, unknown>): string {
+/**
+ * The command line that gives these options (a sweep point, or code calling a command), each value written the
+ * way its option shows it (8MiB, on, 1,2,4).
+ */
+export function commandLineFor(
+  command: string,
+  given: Record<string, unknown>,
+  show: (key: string, v: unknown) => string = (_k, v) => String(v),
+): string {
   const words = [command];
   for (const [k, v] of Object.entries(given)) {
     if (v === undefined) continue;
-    words.push(flagOf(k), Array.isArray(v) ? v.join(',') : String(v));
+    words.push(flagOf(k), Array.isArray(v) ? v.map((x) => show(k, x)).join(',') : show(k, v));
   }
   return commandLineOf(words);
 }

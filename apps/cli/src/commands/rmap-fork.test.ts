@@ -199,7 +199,7 @@ describe('kmemsim rmap-fork', () => {
     [['--workload', 'kernel-compile', '--jobs', '0'], /--jobs: got "0", expected an integer from 1 to 64/],
     [['--files', '10'], /--files: got "10", expected only with --workload kernel-compile/],
     [['--workload', 'lat-fork', '--children', '2'], /--children: got "2", expected only with a fork workload/],
-    [['--arch', 'x86_64'], /--arch: got "x86_64", expected an arch with cache geometry/],
+    [['--arch', 's390'], /--arch: got "s390", expected an arch with cache geometry/],
     [['--reclaim-pages', '10'], /--reclaim-pages: got "10", expected only with --workload reclaim/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['rmap-fork', ...args]);

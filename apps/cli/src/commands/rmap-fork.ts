@@ -28,7 +28,8 @@ type Variant = { rmap: RmapKind; direct: boolean; lock: LockKind; batch: boolean
 type ForkKind = keyof typeof PRESETS;
 
 /** Machines with cache geometry, which the rmap model needs. */
-const CACHE_ARCHES = 'i386-piii, i386-tualatin, i386-p4, i386-xeonmp, i386-numaq, or a plugin with a cache section';
+const CACHE_ARCHES =
+  'i386-piii, i386-tualatin, i386-p4, i386-xeonmp, i386-numaq, x86_64, ia64, ia64-sn2, or a plugin with a cache section';
 const FORK = Object.keys(PRESETS) as ForkKind[];
 const preset = (k: keyof (typeof PRESETS)['fork-exit']) => FORK.map((w) => `${w}: ${PRESETS[w][k]}`).join(', ');
 const machine = machineOptions('i386-piii');

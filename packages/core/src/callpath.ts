@@ -3,6 +3,7 @@
 // symbol. Paths are nodes of a trie; each thread has a cycles-per-symbol row for the node it is in, so the hot
 // path (Thread.spend) is one typed-array add, as a flat per-symbol profile would be. Per-symbol totals are sums.
 import type { SymbolId } from './profiler.js';
+import { type ProfileSnapshot, replayStores, snapshotStores } from './replay.js';
 
 export type FrameId = number;
 export type PathNode = number;
@@ -97,6 +98,16 @@ export class CallPaths {
   /** Charges `cycles` to (node, sym) in the engine's own store (cold paths: interrupt work). */
   charge(node: PathNode, sym: SymbolId, cycles: number): void {
     this.stores[0].charge(node, sym, cycles);
+  }
+
+  /** Every path's cycles now, for `replay`. */
+  snapshot(): ProfileSnapshot {
+    return snapshotStores(this.stores);
+  }
+
+  /** Adds `f` times what each path gained since `since` (see replay.ts). */
+  replay(since: ProfileSnapshot, f: number): void {
+    replayStores(this.stores, since, f);
   }
 
   /** Per node, cycles per symbol summed over every store (stores in creation order: deterministic sums). */

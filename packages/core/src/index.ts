@@ -37,6 +37,7 @@ export {
   WaitQueue,
 } from './locks.js';
 export { type ProfileEntry, Profiler, type SymbolClass, type SymbolId, type SymbolInfo } from './profiler.js';
+export type { ProfileSnapshot } from './replay.js';
 export {
   type ArchSource,
   ArchSourceSchema,

@@ -1,6 +1,7 @@
 // Every charged cycle carries a kernel symbol and a class. Symbols are interned to small integers so the
 // hot path (Thread.spend) is a few typed-array adds. `paths` keeps the same cycles per call path.
 import { CallPaths, type FoldedStack } from './callpath.js';
+import type { ProfileSnapshot } from './replay.js';
 
 export type SymbolClass = 'user' | 'sys' | 'idle';
 export type SymbolId = number;
@@ -63,6 +64,19 @@ export class Profiler {
   /** Cycles charged per symbol id, all CPUs and paths together (computed; cold path). */
   get cycles(): Float64Array {
     return this.paths.perSymbol(this.names.length);
+  }
+
+  /** The profile now, every call path included: the start of a window a sampler will replay. */
+  snapshot(): ProfileSnapshot {
+    return this.paths.snapshot();
+  }
+
+  /**
+   * Charges `f` times what was charged since `since` (loops a sampler skipped, costed as its measured window):
+   * each symbol's total grows by round(f × Δ), and its call paths by their shares of it.
+   */
+  replay(since: ProfileSnapshot, f: number): void {
+    this.paths.replay(since, f);
   }
 
   info(id: SymbolId): SymbolInfo {

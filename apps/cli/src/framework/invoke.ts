@@ -48,7 +48,11 @@ export async function runCommand(
       return String(v);
     }
   };
-  return withProvenance(withArchSource(await def.run(options as never, ctx)), options, commandLineFor(name, input, show));
+  return withProvenance(
+    withArchSource(await def.run(options as never, ctx)),
+    options,
+    commandLineFor(name, input, show),
+  );
 }
 
 /** A command line (without "kmemsim") → its definition and typed values, without running it. */

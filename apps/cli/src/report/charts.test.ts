@@ -119,7 +119,8 @@ describe('buildChart', () => {
       ),
     };
     const chart = await chartFor('test-vmalloc', [doc]);
-    const values = (chart?.spec.data as { values: Record<string, unknown>[] }).values;
+    if (!chart) throw new Error('no chart for test-vmalloc');
+    const values = (chart.spec.data as { values: Record<string, unknown>[] }).values;
     expect(values.map((v) => `${v.case}/${v.impl}=${v.y}`)).toEqual([
       'fix_size_alloc_test/lazy=10',
       'full_fit_alloc_test/lazy=100',
@@ -128,7 +129,7 @@ describe('buildChart', () => {
       'full_fit_alloc_test/rb2019=1000',
       'vm_map_ram_test/rb2019=10000',
     ]);
-    expect(chart?.channels[0]).toMatchObject({ x: 'case', xOffset: 'impl', color: 'impl' });
+    expect(chart.channels[0]).toMatchObject({ x: 'case', xOffset: 'impl', color: 'impl' });
   });
 
   it('numbers on a category axis are ordered as numbers (dump levels 0, 1, 7, 31)', () => {

@@ -84,15 +84,20 @@ interface SensEntry {
   flips: boolean;
 }
 
-/** The `sensitivity` entry a command adds when a verdict depends on [U] values (top level or in params). */
+/**
+ * The `sensitivity` entry a command adds when a verdict depends on [U] values (top level or in params):
+ * `{ verdict, entries: [{ parameter, lo, hi, verdict_lo, verdict_hi, flips }] }` (checkpoint), or rmap-fork's
+ * list of `{ param, lo, hi, ranking_lo, ranking_hi, flips }`.
+ */
 export function sensitivityLines(doc: ResultDocument): string[] {
-  const s = ((doc as { sensitivity?: unknown }).sensitivity ?? doc.params.sensitivity) as
+  const raw = (doc as { sensitivity?: unknown }).sensitivity ?? doc.params.sensitivity;
+  const s = (Array.isArray(raw) ? { entries: raw.map(fromRanking) } : raw) as
     | { verdict?: string; entries?: SensEntry[] }
     | undefined;
   if (!s || typeof s !== 'object') return [];
   const entries = Array.isArray(s.entries) ? s.entries : [];
+  const verdict = s.verdict ? `verdict ${s.verdict}` : Array.isArray(raw) ? 'the ranking' : 'the verdict';
   const flips = entries.filter((e) => e.flips);
-  const verdict = s.verdict ? `verdict ${s.verdict}` : 'the verdict';
   if (flips.length === 0)
     return entries.length ? [`${verdict} holds across the ${entries.length} [U] ranges it depends on`] : [];
   return [
@@ -101,6 +106,19 @@ export function sensitivityLines(doc: ResultDocument): string[] {
         .map((e) => `${e.parameter} [U ${e.lo}..${e.hi}] gives ${e.verdict_lo} at ${e.lo}, ${e.verdict_hi} at ${e.hi}`)
         .join('; '),
   ];
+}
+
+/** rmap-fork's entry (a ranking of designs at each end of the range) in the common form. */
+function fromRanking(e: Record<string, unknown>): SensEntry {
+  const order = (r: unknown) => (Array.isArray(r) ? r.join(' < ') : String(r));
+  return {
+    parameter: String(e.param),
+    lo: e.lo as number,
+    hi: e.hi as number,
+    verdict_lo: order(e.ranking_lo),
+    verdict_hi: order(e.ranking_hi),
+    flips: Boolean(e.flips),
+  };
 }
 
 const range = (xs: number[]) =>

@@ -2,6 +2,7 @@
 // ordered and ticked as numbers, metric names are names, published figures land on the run they belong to.
 import type { ResultDocument, Run } from '@kmemsim/core';
 import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../framework/invoke.js';
 import type { Figure } from '../reproduce/calibration.js';
 import { buildChart, ChartError, MAX_PANELS } from './build.js';
 import { captionLines, provenanceOf, sensitivityLines, svgMetadata } from './caption.js';
@@ -165,25 +166,12 @@ describe('axes', () => {
   });
 });
 
+const FIG_ARGV = ['vmap-bench', '--experiment', 'seed002', '--threads', '1', '--impl', 'legacy'];
 const FIG: Figure = {
   id: '002/legacy/t1',
   label: 'old vmap',
-  argv: [
-    'vmap-bench',
-    '--arch',
-    'x86_64',
-    '--cpus',
-    '8',
-    '--threads',
-    '1',
-    '--impl',
-    'legacy',
-    '--pages',
-    '4',
-    '--iterations',
-    '20000',
-  ],
-  variant: { impl: 'legacy', threads: 1 },
+  argv: [...FIG_ARGV, '--iterations', '20000', '--exact', 'on'],
+  variant: { impl: '2.6.27', api: 'vmap', threads: 1 },
   metric: 'metrics.ns_per_op',
   published: 14700,
   tolerance: 0.1,
@@ -193,24 +181,66 @@ const FIG: Figure = {
   title: 't',
 };
 
+/** A sweep's document as `kmemsim vmap-bench …` records it: resolved options; legacy, lazy, percpu as run. */
+async function sweptDoc(iterations: number, withProvenance = true): Promise<ResultDocument> {
+  const argv = [...FIG_ARGV.slice(0, 4), '1,2,4,8', '--impl', 'legacy,lazy,percpu', '--iterations', String(iterations)];
+  const { options } = await parseCommandLine([...argv, '--exact', 'on']);
+  const designs = [
+    { impl: '2.6.27', api: 'vmap' },
+    { impl: '2.6.28', api: 'vmap' },
+    { impl: '2.6.28', api: 'vm_map_ram' },
+  ];
+  return {
+    ...vmapDoc({ seed: 1, pages: 4, iterations }),
+    ...(withProvenance ? { provenance: { kmemsim: '0.1.0', command_line: argv.join(' '), options } } : {}),
+    runs: designs.flatMap((d) => [1, 2, 4, 8].map((threads) => run({ ...d, threads }, { ns_per_op: threads }))),
+  };
+}
+
 describe('published figures', () => {
   it('land on the run whose resolved options are the figure’s, with the tolerance band', async () => {
-    const refs = analyse([vmapDoc({ seed: 1, pages: 4, withProvenance: true })]).refs;
-    const pts = await publishedFor(refs, [FIG]);
+    const pts = await publishedFor(analyse([await sweptDoc(20000)]).refs, [FIG]);
     expect(pts).toHaveLength(1);
     expect(pts[0]).toMatchObject({ figure: '002/legacy/t1', published: 14700, lo: 13230, hi: 16170 });
-    expect(pts[0].ref.run.variant).toEqual({ impl: 'legacy', threads: 1 });
+    expect(pts[0].ref.run.variant).toEqual({ impl: '2.6.27', api: 'vmap', threads: 1 });
   });
 
   it('not on a run with another configuration (fewer iterations), nor on documents without provenance', async () => {
-    const other = analyse([vmapDoc({ seed: 1, pages: 4, iterations: 300, withProvenance: true })]).refs;
-    expect(await publishedFor(other, [FIG])).toEqual([]);
-    const bare = analyse([vmapDoc({ seed: 1, pages: 4 })]).refs;
-    expect(await publishedFor(bare, [FIG])).toEqual([]);
+    expect(await publishedFor(analyse([await sweptDoc(300)]).refs, [FIG])).toEqual([]);
+    expect(await publishedFor(analyse([await sweptDoc(20000, false)]).refs, [FIG])).toEqual([]);
   });
 });
 
 describe('provenance', () => {
+  it('rmap-fork’s sensitivity list reads as a ranking that flips', () => {
+    const doc = {
+      ...vmapDoc({ seed: 1, pages: 4 }),
+      params: {
+        sensitivity: [
+          {
+            param: 'cache.memoryCycles',
+            lo: 100,
+            hi: 300,
+            ranking_lo: ['anon_vma', 'pte_chain'],
+            ranking_hi: ['pte_chain', 'anon_vma'],
+            flips: true,
+          },
+          {
+            param: 'cache.l2.hitCycles',
+            lo: 10,
+            hi: 20,
+            ranking_lo: ['anon_vma', 'pte_chain'],
+            ranking_hi: ['anon_vma', 'pte_chain'],
+            flips: false,
+          },
+        ],
+      },
+    };
+    expect(sensitivityLines(doc)).toEqual([
+      '⚠ the ranking flips within 1 of 2 [U] ranges: cache.memoryCycles [U 100..300] gives anon_vma < pte_chain at 100, pte_chain < anon_vma at 300',
+    ]);
+  });
+
   it('caption: version, machine and constant options, what was swept, seeds; the same as SVG metadata', () => {
     const docs = sweep();
     const dims = analyse(docs);

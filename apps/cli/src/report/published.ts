@@ -49,8 +49,10 @@ function matches(f: Resolved, ref: RunRef): boolean {
     const given = p.options[k];
     const show = f.lists.get(k);
     if (show) {
-      // The run's own value of a list option is in its variant (as the command line writes it: on, off, 7);
-      // the figure's list must contain it.
+      // The run's own value of a list option is in its variant. Where the figure's variant names it, the variant
+      // check above has compared the resolved values (--impl legacy runs as impl 2.6.27, api vmap); otherwise the
+      // figure's list must contain it (as the command line writes it: on, off, 7).
+      if (snake(k) in f.figure.variant) continue;
       const mine = ref.run.variant[snake(k)];
       if (mine !== undefined && Array.isArray(v) && !v.some((x) => same(x, mine) || show(x) === String(mine)))
         return false;

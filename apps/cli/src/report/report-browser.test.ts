@@ -40,11 +40,10 @@ describe('report of a 3-option sweep', () => {
           const charts = await page.$$eval('figure.chart svg', (svgs) =>
             svgs.map((svg) => ({
               texts: [...svg.querySelectorAll('text')].map((t) => (t.textContent ?? '').trim()),
-              // Bars of the model: vega labels each with its encoded values; facet cells are groups.
+              // Where each bar of the model is drawn: two configurations sharing a mark would share a box.
               bars: [...svg.querySelectorAll('path[aria-roledescription="bar"]')].map((p) => {
-                const cell = p.closest('g.cell, g[class*="cell"]');
-                const cellIndex = cell ? [...svg.querySelectorAll('g.cell, g[class*="cell"]')].indexOf(cell) : -1;
-                return `${cellIndex}|${p.getAttribute('aria-label')}`;
+                const b = p.getBoundingClientRect();
+                return [b.x, b.y, b.width, b.height].map((v) => v.toFixed(1)).join(',');
               }),
               width: svg.getBoundingClientRect().width,
             })),

@@ -5,12 +5,16 @@
 import type { SymbolId } from './profiler.js';
 import { type ProfileSnapshot, replayStores, snapshotStores } from './replay.js';
 
+/** An interned frame name (a command, syscall or function entered). */
 export type FrameId = number;
+/** A node of the call-path trie: the frames entered from the root to here. */
 export type PathNode = number;
 
+/** One line of a folded-stack file: a call path and the cycles charged at its end. */
 export interface FoldedStack {
   /** Frames from the root, `;`-separated, ending with the charged symbol (Brendan Gregg's folded format). */
   stack: string;
+  /** Cycles charged to the symbol on this path. */
   cycles: number;
   /** The charged symbol runs in user space (perf's `[.]`); otherwise in the kernel (`[k]`). */
   user?: true;
@@ -24,8 +28,10 @@ export const ROOT_NODE: PathNode = 0;
  * a row belongs to one store, so the thread that writes it is the one that replaces it when it grows.
  */
 export class CycleStore {
+  /** Cycles per symbol, indexed by path node (undefined: nothing charged there yet). */
   readonly rows: (Float64Array | undefined)[] = [];
 
+  /** The row of `node`, created empty if needed. */
   row(node: PathNode): Float64Array {
     let r = this.rows[node];
     if (r === undefined) this.rows[node] = r = new Float64Array(32);
@@ -42,11 +48,13 @@ export class CycleStore {
     return r;
   }
 
+  /** Adds `cycles` to `sym` on the path `node`. */
   charge(node: PathNode, sym: SymbolId, cycles: number): void {
     this.grow(node, sym)[sym] += cycles;
   }
 }
 
+/** The call-path trie of one engine, and the cycle stores charged against it. */
 export class CallPaths {
   private readonly frameIds = new Map<string, FrameId>();
   private readonly frameNames: string[] = [];
@@ -56,6 +64,7 @@ export class CallPaths {
   /** The engine's own store (interrupt work), then one per thread, in creation order. */
   private readonly stores: CycleStore[] = [new CycleStore()];
 
+  /** Interns a frame name. */
   frame(name: string): FrameId {
     let id = this.frameIds.get(name);
     if (id === undefined) {
@@ -66,6 +75,7 @@ export class CallPaths {
     return id;
   }
 
+  /** The name of an interned frame. */
   frameName(id: FrameId): string {
     return this.frameNames[id];
   }
@@ -84,6 +94,7 @@ export class CallPaths {
     return c;
   }
 
+  /** The node one frame up (the root's parent is -1). */
   parentOf(node: PathNode): PathNode {
     return this.parent[node];
   }

@@ -38,6 +38,7 @@ export class Counters {
     this.add(this.id(name, description), n);
   }
 
+  /** The name of counter `id`. */
   nameOf(id: number): string {
     return this.names[id];
   }

@@ -66,6 +66,7 @@ export function formatPerfReport(rows: ProfileRow[], classOf: (symbol: string) =
     .join('\n');
 }
 
+/** How `perfReport` prints: perf report --stdio's header and Overhead / Command / Shared Object / Symbol columns. */
 export interface PerfReportOptions {
   /** The CPU time the stacks add up to (time(1)'s user + sys of the run), for the header's counts. */
   cpuSeconds: number;

@@ -72,9 +72,11 @@ export const ResultDocumentSchema = z.object({
 });
 
 export type Time = z.infer<typeof TimeSchema>;
+/** What produced a result document: kmemsim version, command line, resolved options. */
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 export type ArchSource = z.infer<typeof ArchSourceSchema>;
 export type Run = z.infer<typeof RunSchema>;
+/** A folded stack of a run (`cmd;syscall;function` and its cycles). */
 export type Stack = z.infer<typeof StackSchema>;
 export type ResultDocument = z.infer<typeof ResultDocumentSchema>;
 

@@ -30,22 +30,31 @@ export const QUIET_COUNTERS: readonly string[] = [
   '*.areas_walked',
 ];
 
+/** What one run's timeline kept of what it produced. */
 export interface TraceRunSummary {
   /** The process name: the command and the run's variant. */
   label: string;
   /** Events the run produced (what an unlimited trace would hold). */
   produced: number;
+  /** Events kept in the file. */
   kept: number;
   /** Simulated time the run covers, and the time up to which its events were kept (Infinity: all). */
   endSeconds: number;
+  /** Simulated time up to which the run's events were kept (Infinity: all of them). */
   keptUntilSeconds: number;
 }
 
+/** What a trace kept and dropped, over every run, for the file's otherData and the warning on stderr. */
 export interface TraceSummary {
+  /** The event budget (--trace-limit). */
   maxEvents: number;
+  /** Events produced by every run together. */
   produced: number;
+  /** Events written. */
   kept: number;
+  /** produced − kept, exactly. */
   dropped: number;
+  /** Per run, in run order. */
   runs: TraceRunSummary[];
 }
 
@@ -257,11 +266,15 @@ function allBut(n: number, from: number): number[] {
 }
 
 export class TraceRecorder {
+  /** The event budget shared by every run. */
   readonly maxEvents: number;
+  /** Counters that get no counter track (names, or `*.suffix` patterns). */
   readonly quietCounters: Set<string>;
+  /** The next flow id (flow arrows are numbered across runs). */
   nextFlow = 1;
   private readonly runs: RunTrace[] = [];
   private readonly names = new Map<string, number>();
+  /** Interned event names, by id. */
   readonly nameList: string[] = [];
   private settled = false;
 
@@ -270,12 +283,14 @@ export class TraceRecorder {
     this.quietCounters = new Set(o.quietCounters ?? QUIET_COUNTERS);
   }
 
+  /** True when `counter` gets no counter track. */
   isQuiet(counter: string): boolean {
     if (this.quietCounters.has(counter)) return true;
     const dot = counter.lastIndexOf('.');
     return dot >= 0 && this.quietCounters.has(`*${counter.slice(dot)}`);
   }
 
+  /** Interns an event name. */
   name(s: string): number {
     let id = this.names.get(s);
     if (id === undefined) {
@@ -330,6 +345,7 @@ export class TraceRecorder {
     });
   }
 
+  /** Shares the budget out (once) and says what each run kept. */
   summary(): TraceSummary {
     this.settle();
     const runs = this.runs

@@ -36,6 +36,7 @@ export { type ProfileEntry, Profiler, type SymbolClass, type SymbolId, type Symb
 export {
   type ArchSource,
   ArchSourceSchema,
+  type CounterTree,
   RESULT_SCHEMA_ID,
   type ResultDocument,
   ResultDocumentSchema,
@@ -46,6 +47,7 @@ export {
   roundTo,
   runFromEngine,
   type Time,
+  type TypedRun,
 } from './result.js';
 export { Rng } from './rng.js';
 export { observeEngines, type TraceEvent, type TraceOptions, TraceRecorder } from './trace.js';

@@ -18,7 +18,7 @@ export const SEED001 = {
     memBytes: 1536 * MiB,
     makedumpfile: '1.5.7' as const,
     fixedInitMmap157: true,
-    profile: 'idle-guest',
+    profile: 'idle-guest' as const,
   },
   values: sourced({
     extraLoadBytes: [

@@ -41,6 +41,7 @@ export type { ProfileSnapshot } from './replay.js';
 export {
   type ArchSource,
   ArchSourceSchema,
+  type CounterTree,
   type Provenance,
   ProvenanceSchema,
   RESULT_SCHEMA_ID,
@@ -55,6 +56,7 @@ export {
   type Stack,
   StackSchema,
   type Time,
+  type TypedRun,
 } from './result.js';
 export { Rng } from './rng.js';
 export {

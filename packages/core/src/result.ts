@@ -7,7 +7,8 @@ import { type ProfileRow, profileRows } from './formatters.js';
 export const RESULT_SCHEMA_ID = 'kmemsim/result@1';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
-type CounterTree = number | { [k: string]: CounterTree };
+/** A counter value, or a level of dotted counter names (`syscalls.mmap` → `{ syscalls: { mmap } }`). */
+export type CounterTree = number | { [k: string]: CounterTree };
 const CounterTree: z.ZodType<CounterTree> = z.lazy(() => z.union([z.number(), z.record(z.string(), CounterTree)]));
 
 /** time(1) of the measured process: real, user and sys seconds. */
@@ -92,6 +93,21 @@ export type Stack = z.infer<typeof StackSchema>;
 /** The document a command prints with `--format json` (see {@link ResultDocumentSchema}). */
 export type ResultDocument = z.infer<typeof ResultDocumentSchema>;
 
+/**
+ * A run whose metrics and counters are typed per command (`VmcoreRun`, `VmapBenchRun`, …), so strict TypeScript
+ * catches a wrong key: `M` lists every metric; `C` the counters the command guarantees (others a machine adds, such
+ * as `ipi` or `vm_exit.*`, read as {@link CounterTree}). Assignable to {@link Run}.
+ */
+export type TypedRun<M extends Record<string, number>, C extends Record<string, CounterTree>> = Omit<
+  Run,
+  'metrics' | 'counters'
+> & {
+  /** The command's headline numbers, every key known. */
+  metrics: M;
+  /** Every counter of the run, nested by dots; the command's own ones typed. */
+  counters: C & { [name: string]: CounterTree };
+};
+
 /** The JSON Schema of the result document (draft 2020-12), as shipped in schema/result.schema.json. */
 export function resultJsonSchema(): Record<string, unknown> {
   return {
@@ -102,11 +118,11 @@ export function resultJsonSchema(): Record<string, unknown> {
 }
 
 /** What {@link runFromEngine} puts into a run besides what the engine holds. */
-export interface RunFromEngineOptions {
+export interface RunFromEngineOptions<M extends Record<string, number> = Record<string, number>> {
   /** The option values that identify this run (`{ impl: 'lazy', threads: 8 }`). */
   variant: Record<string, string | number | boolean>;
   /** The command's headline numbers (`ns_per_op`, `mb_per_s`, …). */
-  metrics: Record<string, number>;
+  metrics: M;
   /** The threads that make up the measured process (time(1) is per process). Default: every thread. */
   threads?: Thread[];
   /** Wall-clock end of the measurement in cycles. Default: the latest end of `threads`. */
@@ -118,7 +134,10 @@ export interface RunFromEngineOptions {
 }
 
 /** Builds a run record from a finished engine: time(1) of the process, every counter, the profile. */
-export function runFromEngine(engine: Engine, o: RunFromEngineOptions): Run & { profile: ProfileRow[] } {
+export function runFromEngine<M extends Record<string, number>>(
+  engine: Engine,
+  o: RunFromEngineOptions<M>,
+): Omit<Run, 'metrics'> & { metrics: M; profile: ProfileRow[] } {
   engine.tracer?.run?.(o.variant);
   const threads = o.threads ?? engine.threads;
   const start = Math.min(...threads.map((t) => t.startCycle));

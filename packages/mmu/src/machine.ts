@@ -135,6 +135,8 @@ export class Machine {
       e.counters.add(kExit, n);
       if (kKind[kind] >= 0) e.counters.add(kKind[kind], n);
     });
+    // A 32-bit PAE guest writes each 8-byte PTE as two 4-byte stores (asm/pgtable-3level.h).
+    if (this.pae && arch.wordBits === 32) this.vops.storesPerPte = 2;
     this.ipi = new Ipi(e, {
       sendCycles: this.cost.ipiSendCycles,
       broadcastShorthand: this.oneSendReachesAll,

@@ -196,7 +196,11 @@ export const VirtMechanismSchema = z
     unsyncCycles: nonneg(
       'kvm_unsync_page: mark the shadow page and its parents unsync, convert notrap sptes, cycles ≥ 0.',
     ),
-    syncCyclesPerSpte: nonneg('kvm_sync_page / prefetch: read one guest PTE and rebuild or zap its spte, cycles ≥ 0.'),
+    syncCyclesPerSpte: nonneg('kvm_sync_page: read one guest PTE and rebuild or zap its spte, cycles ≥ 0.'),
+    prefetchCyclesPerSpte: nonneg(
+      'FNAME(prefetch_page) when a shadow page is built, per spte: its share of the 256-byte guest reads and the ' +
+        'trap/notrap store, cycles ≥ 0 (absent: syncCyclesPerSpte).',
+    ).optional(),
     rootReloadCycles: nonneg('kvm_mmu_load after a CR3/CR4 write: mmu_alloc_roots + set_cr3, cycles ≥ 0.'),
     apicAccessCycles: nonneg('Emulating one xAPIC register access (ICR, ICR2, EOI), cycles ≥ 0.'),
     kickCycles: nonneg('kvm_vcpu_kick of a halted vCPU: its host thread woken until it re-enters, cycles ≥ 0.'),

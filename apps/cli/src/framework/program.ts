@@ -18,6 +18,7 @@ export function contextFor(io: Io, progress = true): RunContext {
   return {
     progress: progress ? ttyProgress(io) : () => {},
     warn: (line) => io.stderr(`kmemsim: warning: ${line}\n`),
+    info: (line) => io.stderr(`${line}\n`),
     out: (text) => io.stdout(text),
   };
 }

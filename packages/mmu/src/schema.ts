@@ -3,15 +3,20 @@
 // "calibrated: seed 000 …"); validation reports every missing source and every bad field at once.
 import { z } from 'zod';
 
-const pos = () => z.number().positive();
-const nonneg = () => z.number().nonnegative();
-const count = () => z.number().int().positive();
-const pow2 = () =>
+// Every number is finite (zod 4) and bounded to physical sense, so no profile can turn a result into Infinity.
+/** Cycles of one operation: up to 1e9 (a second at 1 GHz) — far above any real cost. */
+const CYCLES_MAX = 1e9;
+const pos = (max = CYCLES_MAX) => z.number().positive().max(max);
+const nonneg = (max = CYCLES_MAX) => z.number().nonnegative().max(max);
+const count = (max = 2 ** 20) => z.number().int().positive().max(max);
+/** A power of two in [min, max], exactly: `n & (n - 1)` would truncate to 32 bits and pass 3 × 2^32. */
+const pow2 = (min: number, max: number) =>
   z
     .number()
     .int()
-    .positive()
-    .refine((n) => (n & (n - 1)) === 0, 'must be a power of two');
+    .min(min)
+    .max(max)
+    .refine((n) => Number.isSafeInteger(n) && 2 ** Math.round(Math.log2(n)) === n, 'must be a power of two');
 
 export const VIRT_MODES = ['none', 'kvm-shadow', 'kvm-ept', 'xen-pv'] as const;
 export type VirtModeName = (typeof VIRT_MODES)[number];
@@ -28,11 +33,11 @@ export const CostsSchema = z.object({
   /** Extra cycles per online CPU of a hardware-broadcast flush (the broadcast quiesces every CPU). */
   broadcastFlushPerCpuCycles: nonneg(),
   /** Cycles per byte of a cached memcpy in the kernel. */
-  memcpyCyclesPerByte: nonneg(),
+  memcpyCyclesPerByte: nonneg(1000),
   /** Cycles per byte of copy_to_user / copy_from_user. */
-  copyUserCyclesPerByte: nonneg(),
+  copyUserCyclesPerByte: nonneg(1000),
   /** s390 memcpy_real: copy with DAT off into a bounce buffer, cycles per byte (0 where there is none). */
-  bounceCopyCyclesPerByte: nonneg(),
+  bounceCopyCyclesPerByte: nonneg(1000),
   ioremapCycles: nonneg(),
   iounmapCycles: nonneg(),
   syscallCycles: nonneg(),
@@ -65,14 +70,22 @@ export const TlbSchema = z.object({
   /** How a global kernel flush reaches other CPUs. */
   globalFlush: z.enum(['ipi', 'broadcast']),
   /** Largest range flushed page by page; larger ranges flush everything. 0: every range flush is a full flush. */
-  rangeFlushCeilingPages: z.number().int().nonnegative(),
+  rangeFlushCeilingPages: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 32),
 });
 
 export const HighmemSchema = z.object({
   /** LAST_PKMAP without PAE. */
   pkmapEntries: count(),
   /** LAST_PKMAP with PAE (0 if the arch has no PAE). */
-  pkmapEntriesPae: z.number().int().nonnegative(),
+  pkmapEntriesPae: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 20),
   /** KM_TYPE_NR: kmap_atomic fixmap slots per CPU. */
   kmTypeNr: count(),
   /** kmap_local_page stack depth per task (KM_MAX_IDX, 5.11+). */
@@ -118,17 +131,18 @@ export const ArchProfileSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'lowercase letters, digits, _ . - only'),
   description: z.string().min(1),
   wordBits: z.union([z.literal(32), z.literal(64)]),
-  pageBytes: pow2(),
-  cacheLineBytes: pow2(),
+  pageBytes: pow2(512, 2 ** 30),
+  cacheLineBytes: pow2(8, 4096),
   defaultCpus: count(),
   maxCpus: count(),
-  clockHz: pos(),
-  /** Bytes of vmalloc address space. */
-  vmallocBytes: pos(),
+  /** 1 MHz to 100 GHz. */
+  clockHz: z.number().min(1e6).max(1e11),
+  /** Bytes of vmalloc address space (at most 2^64). */
+  vmallocBytes: pos(2 ** 64),
   /** sizeof(struct page). */
-  structPageBytes: count(),
+  structPageBytes: count(4096),
   /** Kernel HZ: readprofile's tick rate. */
-  hz: count(),
+  hz: count(100_000),
   highmem: HighmemSchema.nullable(),
   tlb: TlbSchema,
   ipi: IpiSchema,

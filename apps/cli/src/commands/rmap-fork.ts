@@ -5,9 +5,15 @@ import type { ResultDocument, Run } from '@kmemsim/core';
 import { type LockKind, PRESETS, RMAP_KINDS, type RmapKind, WORKLOADS } from '@kmemsim/rmap';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
+import { limit } from '../framework/limits.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+
+/** pte_chain slots, PTE pages and struct pages follow the mapped PTEs: 2^25 of them stay under 2 GiB. */
+export const MAX_MAPPED_PTES = 2 ** 25;
+/** PTEs copied and zapped (rounds × children × pages): 2^27 is about a minute for the slowest design. */
+export const MAX_PTE_WORK = 2 ** 27;
 
 const LOCKS = allOf<LockKind>()(['bit', 'hashed']);
 const BREAKDOWN = ['copy_page_range', 'zap_pte_range', 'page_add_rmap', 'page_remove_rmap', 'pte_chain_alloc'];
@@ -45,7 +51,7 @@ export const rmapForkCommand = defineCommand({
     batch: bool({ description: 'batched pte_chain allocation in copy_page_range', list: true, default: [false] }),
     workload: choice(WORKLOADS, { description: 'what runs (fork-exit: the seed 003 test)', default: 'fork-exit' }),
     pages: int({
-      description: 'mapped pages of the forking process',
+      description: 'mapped pages of the forking process (pages × (1 + children + background) at most 33,554,432)',
       min: 1,
       max: 1 << 24,
       defaultText: preset('pages'),
@@ -101,6 +107,18 @@ export const rmapForkCommand = defineCommand({
       throw badValue('--reclaim-pages', String(o.reclaimPages), 'only with --workload reclaim');
     }
     const reclaimPages = o.reclaimPages ?? 1024;
+    limit(
+      '--pages × (1 + --children + --background)',
+      pages * (1 + children + background),
+      MAX_MAPPED_PTES,
+      'PTEs a run may map (memory)',
+    );
+    limit(
+      '--rounds × --children × --pages',
+      rounds * children * pages,
+      MAX_PTE_WORK,
+      'PTE copies a run may make (time)',
+    );
     const hasPae = (mc.arch.highmem?.pkmapEntriesPae ?? 0) > 0;
     const pae = o.pae;
     if (pae && !hasPae) throw badValue('--pae', 'on', `off (arch ${mc.arch.name} has no PAE mode)`);

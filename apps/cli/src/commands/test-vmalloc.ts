@@ -4,9 +4,15 @@ import type { ResultDocument, Run } from '@kmemsim/core';
 import { IMPLS, TEST_VMALLOC } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
+import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+
+/** Live vmap areas (full_fit keeps 2 × fls(cpus) × 32 MiB of 1-page areas per worker): ~310 bytes each. */
+export const MAX_LIVE_AREAS = 5_000_000;
+/** Allocations (workers × loops × repeats × cases): 2^24 is minutes for the slower designs. */
+export const MAX_ALLOCATIONS = 2 ** 24;
 
 export const testVmallocCommand = defineCommand({
   kind: 'result',
@@ -15,7 +21,7 @@ export const testVmallocCommand = defineCommand({
   trace: true,
   sweepable: true,
   examples: [
-    'kmemsim test-vmalloc --arch x86_64 --cpus 64 --nr-threads 64 --run-test-mask 7 --impl lazy,rb2019,pools2024',
+    'kmemsim test-vmalloc --arch x86_64 --cpus 64 --nr-threads 64 --run-test-mask 5 --impl lazy,rb2019,pools2024',
     'kmemsim test-vmalloc --cpus 8 --nr-threads 8 --run-test-mask 1024 --nr-pages 4 --impl percpu,rb2019',
     'kmemsim test-vmalloc --cpus 1 --nr-threads 1 --run-test-mask 4 --impl legacy,rb2019 --format json',
   ],
@@ -68,6 +74,22 @@ export const testVmallocCommand = defineCommand({
     const repeat = o.testRepeatCount;
     const sequential = o.sequentialTestOrder === '1';
     const nrPages = o.nrPages;
+    const cases = vm.selectedCases(mask);
+    limit(
+      '--nr-threads × --test-loop-count × --test-repeat-count × cases',
+      nrThreads * loops * repeat * cases.length,
+      MAX_ALLOCATIONS,
+      'allocations a run may make (time)',
+    );
+    if (cases.some((c) => c.name === 'full_fit_alloc_test')) {
+      const perWorker = 2 * Math.floor(Math.log2(mc.cpus) + 1) * Math.floor((32 * 2 ** 20) / mc.arch.pageBytes);
+      limit(
+        `--nr-threads × full_fit_alloc_test's areas (2 × fls(${mc.cpus} CPUs) × 32 MiB of pages)`,
+        nrThreads * perWorker,
+        MAX_LIVE_AREAS,
+        `live vmap areas a run may hold in memory (use at most ${Math.floor(MAX_LIVE_AREAS / perWorker)} workers, or leave out mask bit 2)`,
+      );
+    }
     const { Machine } = await import('@kmemsim/mmu');
     const runs: Run[] = [];
     for (const [i, impl] of impls.entries()) {

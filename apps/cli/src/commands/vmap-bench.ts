@@ -4,11 +4,15 @@ import type { ResultDocument, Run } from '@kmemsim/core';
 import { IMPLS } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
+import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 
-/** A thread-iteration costs ~4 µs of wall time: 10 M per thread is minutes at 8 threads. */
+/** A map+touch+unmap costs 1.5–3 µs of wall time: 2^26 of them (threads × iterations) is about 2–3 minutes. */
+export const MAX_OPS = 2 ** 26;
+/** Pages mapped at once (threads × pages) hold per-page state: 2^20 stays well under 2 GiB. */
+export const MAX_MAPPED_PAGES = 2 ** 20;
 export const MAX_ITERATIONS = 10_000_000;
 
 export const vmapBenchCommand = defineCommand({
@@ -32,8 +36,18 @@ export const vmapBenchCommand = defineCommand({
       defaultText: '1,2,4,8 capped at --cpus',
     }),
     impl: choice(IMPLS, { description: 'vmap designs', list: true, default: ['legacy', 'lazy', 'percpu'] }),
-    pages: int({ description: 'pages mapped per op', min: 1, max: 1 << 20, default: 4 }),
-    iterations: int({ description: 'map+touch+unmap loops per thread', min: 1, max: MAX_ITERATIONS, default: 50_000 }),
+    pages: int({
+      description: 'pages mapped per op (threads × pages at most 1,048,576)',
+      min: 1,
+      max: 1024,
+      default: 4,
+    }),
+    iterations: int({
+      description: 'map+touch+unmap loops per thread (threads × iterations at most 67,108,864)',
+      min: 1,
+      max: MAX_ITERATIONS,
+      default: 50_000,
+    }),
   },
   async run(o, ctx): Promise<ResultDocument> {
     const mc = await resolveMachine(o);
@@ -43,6 +57,14 @@ export const vmapBenchCommand = defineCommand({
     }
     const impls = o.impl;
     const { pages, iterations } = o;
+    const most = Math.max(...threads);
+    limit(
+      '--threads × --iterations',
+      most * iterations,
+      MAX_OPS,
+      'map+touch+unmap ops a run may take (minutes of wall time)',
+    );
+    limit('--threads × --pages', most * pages, MAX_MAPPED_PAGES, 'pages a run may map at once (memory)');
     const [{ Machine }, vm] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmalloc')]);
     const runs: Run[] = [];
     const total = impls.length * threads.length;

@@ -13,13 +13,16 @@ import {
 } from '@kmemsim/vmcore';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
+import { limit } from '../framework/limits.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, custom, int, num, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 import { listValue, numberValue } from '../framework/values.js';
 
-/** Memory follows --mem: 16 TiB at -d 31 takes ~250 MiB and seconds; 64 TiB stays under 2 GiB. */
-export const MAX_VMCORE_MEM = 64 * 2 ** 40;
+/** 16 TiB at -d 31 takes ~250 MiB and ~5 s; read() at -d 0 reads every page, ~20 s at 16 TiB. */
+export const MAX_VMCORE_MEM = 16 * 2 ** 40;
+/** makedumpfile cycles (memory ÷ pages per --cyclic-buffer): each is a pass over its part of mem_map. */
+export const MAX_CYCLES = 2 ** 20;
 
 type Fractions = Partial<Record<PageClass, number>>;
 
@@ -107,7 +110,7 @@ export const vmcoreDumpCommand = defineCommand({
       placeholder: '<where>',
     }),
     cyclicBuffer: size({
-      description: 'makedumpfile --cyclic-buffer (bitmap bytes per cycle)',
+      description: 'makedumpfile --cyclic-buffer (bitmap bytes per cycle; at most 1,048,576 cycles)',
       min: 1,
       max: 2 ** 40,
       defaultText: 'one cycle',
@@ -144,6 +147,16 @@ export const vmcoreDumpCommand = defineCommand({
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
     }
     const profile = o.profile;
+    if (cyclicBufferBytes !== undefined) {
+      const pages = Math.ceil(memBytes / mc.arch.pageBytes);
+      const cycles = Math.ceil(pages / (cyclicBufferBytes * 8));
+      limit(
+        `--mem ÷ (--cyclic-buffer × 8 pages per byte): ${pages} pages in cycles of ${cyclicBufferBytes * 8}, cycles`,
+        cycles,
+        MAX_CYCLES,
+        `a run may make (give --cyclic-buffer ${Math.ceil(pages / MAX_CYCLES / 8)} or more)`,
+      );
+    }
     const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
     let image: ReturnType<typeof vc.buildImage>;
     try {

@@ -110,7 +110,15 @@ function loadInWorker(file: string, flag: string, shown: string): Promise<unknow
       ),
     );
     worker.on('exit', (code) =>
-      done(() => fail(new UsageError(`${flag}: cannot load plugin ${shown}: it ended the process (exit ${code})`))),
+      done(() =>
+        fail(
+          new UsageError(
+            code === 0
+              ? `${flag}: plugin ${shown} did not finish loading (a top-level await that never settles?)`
+              : `${flag}: cannot load plugin ${shown}: it ended the process (exit ${code})`,
+          ),
+        ),
+      ),
     );
   });
 }

@@ -1,5 +1,6 @@
 // `kmemsim merge FILES…`: sweep outputs (shards, reruns) of one grid joined into one file ordered by point.
 import { defineAction } from '../framework/define.js';
+import { UsageError } from '../framework/errors.js';
 import { checkWritable, writeChunks } from '../framework/io.js';
 import { text } from '../framework/options.js';
 
@@ -23,6 +24,8 @@ export const mergeCommand = defineAction({
     out: text({ description: 'write to a file instead of stdout', placeholder: '<file>' }),
   },
   async run(o, ctx) {
+    if (o.files.includes('-'))
+      throw new UsageError('merge: reads files (it seeks in them), not stdin: give file names');
     if (o.out !== undefined) checkWritable(o.out, '--out');
     const { mergeFiles } = await import('../sweep/merge.js');
     const m = mergeFiles(o.files, ctx.warn);

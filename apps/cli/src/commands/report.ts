@@ -1,5 +1,6 @@
 // `kmemsim report FILES… --out report.html`: charts and tables of result documents (sweep JSON lines or
 // --format json outputs) in one self-contained page.
+import { statSync } from 'node:fs';
 import type { ResultDocument } from '@kmemsim/core';
 import { defineAction } from '../framework/define.js';
 import { UsageError } from '../framework/errors.js';
@@ -8,6 +9,7 @@ import { text } from '../framework/options.js';
 
 /** A report reads at most this much per input file (every document is rendered into one page). */
 export const MAX_REPORT_INPUT_BYTES = 256 * 2 ** 20;
+export const MAX_REPORT_TOTAL_BYTES = 512 * 2 ** 20;
 
 async function readDocs(file: string, warn: (line: string) => void): Promise<ResultDocument[]> {
   const { ResultDocumentSchema } = await import('@kmemsim/core');
@@ -27,6 +29,8 @@ async function readDocs(file: string, warn: (line: string) => void): Promise<Res
     docs.push(r.data);
   };
   const text = readBounded(file, 'report', MAX_REPORT_INPUT_BYTES);
+  // Read once (stdin can only be read once), then scanned from memory.
+  const source = { name: file === '-' ? 'stdin' : file, data: Buffer.from(text) };
   const firstLine = text.slice(0, text.indexOf('\n') + 1 || text.length);
   let first: unknown;
   try {
@@ -36,7 +40,7 @@ async function readDocs(file: string, warn: (line: string) => void): Promise<Res
   }
   if (asHeader(first)) {
     // A sweep output: its header, then point lines (the torn-last-line rule of sweep and merge).
-    const r = readSweepOutput(file, 'report', (p, at) => check(p, `${file}:${at.n}`));
+    const r = readSweepOutput(source, 'report', (p, at) => check(p, `${source.name}:${at.n}`));
     if (r.scan.tornBytes > 0) warn(`${file}: a torn last line (${r.scan.tornBytes} bytes) is ignored`);
     return docs;
   }
@@ -54,7 +58,7 @@ async function readDocs(file: string, warn: (line: string) => void): Promise<Res
     }
   }
   // JSON lines of result documents.
-  const scan = scanJsonLines(file, 'report', (line) => check(line.value, `${file}:${line.n}`));
+  const scan = scanJsonLines(source, 'report', (line) => check(line.value, `${source.name}:${line.n}`));
   if (scan.tornBytes > 0) warn(`${file}: a torn last line (${scan.tornBytes} bytes) is ignored`);
   return docs;
 }
@@ -69,7 +73,7 @@ export const reportCommand = defineAction({
   ],
   options: {
     files: text({
-      description: 'sweep outputs (.jsonl) or `--format json` documents',
+      description: 'sweep outputs (.jsonl) or `--format json` documents; - reads stdin',
       positional: true,
       list: true,
       required: true,
@@ -81,6 +85,19 @@ export const reportCommand = defineAction({
   },
   async run(o, ctx) {
     if (o.out !== undefined) checkWritable(o.out, '--out');
+    let total = 0;
+    for (const f of o.files) {
+      if (f === '-') continue;
+      try {
+        total += statSync(f).size;
+      } catch {
+        // readDocs names the file
+      }
+    }
+    if (total > MAX_REPORT_TOTAL_BYTES)
+      throw new UsageError(
+        `report: the inputs hold ${total} bytes, more than the ${MAX_REPORT_TOTAL_BYTES} one page may show`,
+      );
     const docs: ResultDocument[] = [];
     for (const f of o.files) docs.push(...(await readDocs(f, ctx.warn)));
     if (docs.length === 0) throw new UsageError(`report: no results in ${o.files.join(', ')}`);

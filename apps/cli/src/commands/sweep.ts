@@ -56,25 +56,29 @@ export const sweepCommand = defineAction({
   async run(o, ctx) {
     const [{ runSweep }, { parseShard }] = await Promise.all([import('../sweep/run.js'), import('../sweep/spec.js')]);
     const shard = parseShard(o.shard, process.env);
-    const bar = await progressBar();
-    const s = await runSweep({
-      file: o.file,
-      out: o.out,
-      workers: o.workers,
-      shard,
-      progress: bar?.update,
-      warn: ctx.warn,
-    });
-    bar?.stop();
-    process.stderr.write(
-      `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${o.out}\n`,
+    const bar = ctx.tty ? await progressBar() : undefined;
+    let s: Awaited<ReturnType<typeof runSweep>>;
+    try {
+      s = await runSweep({
+        file: o.file,
+        out: o.out,
+        workers: o.workers,
+        shard,
+        progress: bar?.update,
+        warn: ctx.warn,
+        appender: { waitFullMs: o.waitFullDisk * 1000 },
+      });
+    } finally {
+      bar?.stop();
+    }
+    ctx.info(
+      `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${o.out}`,
     );
     return 0;
   },
 });
 
 async function progressBar(): Promise<{ update: (done: number, total: number) => void; stop: () => void } | undefined> {
-  if (!process.stderr.isTTY) return undefined;
   const { SingleBar, Presets } = await import('cli-progress');
   const bar = new SingleBar(
     { stream: process.stderr, format: 'sweep [{bar}] {value}/{total} points' },

@@ -13,6 +13,8 @@ export interface RunContext {
   warn(line: string): void;
   /** One line on stderr as is (a summary of what was done). */
   info(line: string): void;
+  /** stderr is a terminal (progress bars). */
+  tty: boolean;
   /** Writes to stdout; rejects with OutputError when stdout is closed or full. */
   out(text: string): Promise<void>;
 }

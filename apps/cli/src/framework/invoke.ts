@@ -11,7 +11,13 @@ import { UsageError } from './errors.js';
 import { didYouMean, flagOf } from './keys.js';
 import { fromArgv, fromObject, OUTPUT_OPTIONS } from './normalise.js';
 
-export const QUIET: RunContext = { progress: () => {}, warn: () => {}, info: () => {}, out: async () => {} };
+export const QUIET: RunContext = {
+  progress: () => {},
+  warn: () => {},
+  info: () => {},
+  tty: false,
+  out: async () => {},
+};
 
 export function findCommand(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -19,6 +19,7 @@ export function contextFor(io: Io, progress = true): RunContext {
     progress: progress ? ttyProgress(io) : () => {},
     warn: (line) => io.stderr(`kmemsim: warning: ${line}\n`),
     info: (line) => io.stderr(`${line}\n`),
+    tty: io.stderrIsTTY && progress,
     out: (text) => io.stdout(text),
   };
 }

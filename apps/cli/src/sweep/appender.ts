@@ -25,7 +25,7 @@ export interface AppenderOptions {
   fs?: AppendFs;
   /** How long to wait for space on a full disk before giving up (ms). */
   waitFullMs?: number;
-  /** Called once per wait on a full disk. */
+  /** Called when an append starts waiting for space on a full disk. */
   onWait?: (code: string, waitedMs: number) => void;
   sleep?: (ms: number) => void;
 }
@@ -75,7 +75,7 @@ export class Appender {
           `sweep: cannot append to ${this.file} (${why}); it holds every point finished so far: rerun to resume`,
         );
       }
-      if (failure === 'ENOSPC' || failure === 'EDQUOT') this.o.onWait?.(failure, waited);
+      if ((failure === 'ENOSPC' || failure === 'EDQUOT') && waited === 0) this.o.onWait?.(failure, waited);
       (this.o.sleep ?? sleep)(delay);
       waited += delay;
     }

@@ -61,13 +61,14 @@ export interface SweepOutput {
  * or one whose only line is a torn header, has no header.
  */
 export function readSweepOutput(
-  file: string,
+  source: string | { name: string; data: Buffer },
   label: string,
   each: (p: PointLine, at: { offset: number; length: number; n: number; unterminated: boolean }) => void,
   onHeader: (h: Header) => void = () => {},
 ): SweepOutput {
   let header: Header | undefined;
-  const scan = scanJsonLines(file, label, (line) => {
+  const file = typeof source === 'string' ? source : source.name;
+  const scan = scanJsonLines(source, label, (line) => {
     if (!header) {
       header = asHeader(line.value);
       if (!header)

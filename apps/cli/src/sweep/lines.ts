@@ -35,8 +35,14 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * Calls `each` for every non-empty line with its parsed JSON. A line that is not JSON is an error (exit 2), naming
  * file and line — except a torn last line, which is reported in the result for the caller to warn about.
  */
-export function scanJsonLines(file: string, label: string, each: (line: Line) => void): ScanResult {
-  const f = openInput(file, label);
+export function scanJsonLines(
+  source: string | { name: string; data: Buffer },
+  label: string,
+  each: (line: Line) => void,
+): ScanResult {
+  const file = typeof source === 'string' ? source : source.name;
+  let given = typeof source === 'string' ? undefined : source.data;
+  const f = typeof source === 'string' ? openInput(file, label) : { fd: -1, close: () => {} };
   const chunk = Buffer.alloc(1 << 20);
   let pending = Buffer.alloc(0);
   let pendingOffset = 0;
@@ -67,13 +73,21 @@ export function scanJsonLines(file: string, label: string, each: (line: Line) =>
   try {
     for (;;) {
       let got: number;
-      try {
-        got = readSync(f.fd, chunk, 0, chunk.length, null);
-      } catch (err) {
-        throw new UsageError(`${label}: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
+      let fresh: Buffer;
+      if (given !== undefined) {
+        fresh = given;
+        got = given.length;
+        given = Buffer.alloc(0);
+      } else {
+        try {
+          got = readSync(f.fd, chunk, 0, chunk.length, null);
+        } catch (err) {
+          throw new UsageError(`${label}: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
+        }
+        fresh = chunk.subarray(0, got);
       }
       if (got === 0) break;
-      let data = Buffer.concat([pending, chunk.subarray(0, got)]);
+      let data = Buffer.concat([pending, fresh]);
       let start = 0;
       let base = pendingOffset;
       for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {

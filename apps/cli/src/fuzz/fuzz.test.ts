@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../testing/in-process.js';
 import { REPO, runCliAsync } from '../testing/run-cli.js';
 import type { FuzzEnv } from './argv.js';
+import { noNul } from './long.js';
 import { FUZZ_SEED, type FuzzCase, fuzzCase, fuzzEnv, judge } from './suite.js';
 
 let env: FuzzEnv;
@@ -42,7 +43,7 @@ describe('fuzz (quick)', () => {
     for (const c of cases) {
       let rss = 0;
       const found = await judge(c, async (args) => {
-        const r = await runCliAsync(args, { cwd: env.dir, env: { KMEMSIM_PLUGIN_TIMEOUT_MS: '250' } });
+        const r = await runCliAsync(noNul(args), { cwd: env.dir, env: { KMEMSIM_PLUGIN_TIMEOUT_MS: '250' } });
         rss = Math.max(rss, r.rssMiB);
         return { code: r.code, out: r.stdout, err: r.stderr };
       });

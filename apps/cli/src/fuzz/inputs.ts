@@ -216,7 +216,7 @@ export function sweepFile(dir: string): fc.Arbitrary<string> {
       );
     });
   const spec = fc
-    .oneof({ weight: 2, arbitrary: wildSpec }, { weight: 1, arbitrary: validSweep(dir, sweepable) })
+    .oneof({ weight: 3, arbitrary: wildSpec }, { weight: 1, arbitrary: validSweep(dir, sweepable) })
     .map((s: Record<string, Json>) => {
       // Cheap points: a small run of whichever command.
       const base = { ...(s.base as Record<string, Json>) };

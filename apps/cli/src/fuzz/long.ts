@@ -7,6 +7,9 @@ import { cli } from '../testing/in-process.js';
 import { REPO, runCliAsync } from '../testing/run-cli.js';
 import { FUZZ_SEED, type FuzzCase, fuzzCase, fuzzEnv, judge } from './suite.js';
 
+/** The OS cannot pass a NUL byte in an argument: a user cannot type one either. */
+export const noNul = (args: string[]) => args.map((a) => a.replace(/\u0000/g, ''));
+
 async function setup() {
   process.env.KMEMSIM_PLUGIN_TIMEOUT_MS = '250';
   const profile = (await import(pathToFileURL(`${REPO}examples/arm64/arm64.mjs`).href)).default;
@@ -47,7 +50,7 @@ export async function fuzzBinary(numRuns: number, seedOffset: number, parallel =
       for (let i = next++; i < cases.length; i = next++) {
         let rss = 0;
         const f = await judge(cases[i], async (args) => {
-          const r = await runCliAsync(args, { cwd: env.dir, env: { KMEMSIM_PLUGIN_TIMEOUT_MS: '250' } });
+          const r = await runCliAsync(noNul(args), { cwd: env.dir, env: { KMEMSIM_PLUGIN_TIMEOUT_MS: '250' } });
           rss = Math.max(rss, r.rssMiB);
           return { code: r.code, out: r.stdout, err: r.stderr };
         });

@@ -1,11 +1,11 @@
 import { defineConfig } from 'tsup';
 
 // One bundled ESM entry with code splitting: `kmemsim --help` loads only commander and the command specs;
-// simulation packages load when a command runs.
+// simulation packages load when a command runs. Types only for the programmatic entry (index).
 export default defineConfig({
   entry: { cli: 'src/cli.ts', index: 'src/index.ts', 'sweep-worker': 'src/sweep/worker.ts' },
   format: ['esm'],
-  dts: false,
+  dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   splitting: true,
   target: 'node20',

@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
+  entry: ['src/index.ts', 'src/node.ts'],
+  format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   target: 'node20',

@@ -41,7 +41,7 @@ const CASES: Record<string, string[]> = {
     '--format',
     'json',
   ],
-  'rmap-fork': ['rmap-fork', '--arch', 'i386', '--pages', '256', '--children', '2', '--format', 'json'],
+  'rmap-fork': ['rmap-fork', '--arch', 'i386-piii', '--pages', '256', '--children', '2', '--format', 'json'],
   'vmcore-dump': [
     'vmcore-dump',
     '--arch',

@@ -89,7 +89,10 @@ const CASES: [string[], RegExp][] = [
   [['rmap-fork', '--batch', '2'], /--batch: got "2"/],
   [['rmap-fork', '--workload', 'boot'], /--workload: got "boot"/],
   [['rmap-fork', '--anon-pct', '150'], /--anon-pct: got "150"/],
-  [['rmap-fork', '--arch', 'x86_64', '--highpte', 'on'], /--highpte/],
+  [['rmap-fork', '--arch', 'x86_64'], /--arch: got "x86_64", expected an arch with cache geometry/],
+  [['rmap-fork', '--alloc', 'mempool'], /--alloc: got "mempool"/],
+  [['rmap-fork', '--kernel', '2.6'], /--kernel: got "2.6", expected one of 2.4, 2.5/],
+  [['rmap-fork', '--experiment', 'seed004'], /--experiment: got "seed004", expected one of seed003/],
   // vmcore-image
   [['vmcore-image', '--mem', '1GiB'], /--out/],
   [['vmcore-image', '--mem', 'big', '--out', join(dir, 'v')], /--mem: got "big"/],

@@ -122,3 +122,8 @@ export const i386 = defineArch(
 );
 
 export default i386;
+
+// 2002 machines (Linux 2.5): the rmap seeds 003/004.
+export { i386P4, i386XeonMp } from './netburst.js';
+export { i386Numaq } from './numaq.js';
+export { i386Piii, i386Tualatin } from './piii.js';

@@ -34,6 +34,8 @@ export {
 } from './locks.js';
 export { type ProfileEntry, Profiler, type SymbolClass, type SymbolId, type SymbolInfo } from './profiler.js';
 export {
+  type ArchSource,
+  ArchSourceSchema,
   RESULT_SCHEMA_ID,
   type ResultDocument,
   ResultDocumentSchema,

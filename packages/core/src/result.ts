@@ -31,10 +31,20 @@ export const RunSchema = z.object({
   profile: z.array(ProfileRowSchema),
 });
 
+/** Where a third-party arch plugin came from (absent for the built-in arches). */
+export const ArchSourceSchema = z.object({
+  kind: z.enum(['builtin', 'package', 'file']).describe('builtin, an installed package (--arch NAME) or a file'),
+  package: z.string().optional().describe('the package the plugin came from (a file: the package it sits in)'),
+  version: z.string().optional().describe("that package's version"),
+  file: z.string().optional().describe('absolute path of the module that was loaded'),
+  sha256: z.string().optional().describe("SHA-256 of that file's bytes"),
+});
+
 export const ResultDocumentSchema = z.object({
   schema: z.literal(RESULT_SCHEMA_ID),
   command: z.string(),
   arch: z.string(),
+  arch_source: ArchSourceSchema.optional(),
   virt: z.string(),
   cpus: z.number().int().positive(),
   seed: z.number().int(),
@@ -43,6 +53,7 @@ export const ResultDocumentSchema = z.object({
 });
 
 export type Time = z.infer<typeof TimeSchema>;
+export type ArchSource = z.infer<typeof ArchSourceSchema>;
 export type Run = z.infer<typeof RunSchema>;
 export type ResultDocument = z.infer<typeof ResultDocumentSchema>;
 

@@ -3,7 +3,7 @@
 import type { Op, Thread } from '@kmemsim/core';
 import { Machine } from './machine.js';
 import { type ArchProfile, VIRT_MODES, type VirtModeName } from './schema.js';
-import { checkArch } from './validate.js';
+import { checkArch, formatProblems } from './validate.js';
 
 export interface ConformanceCheck {
   name: string;
@@ -48,7 +48,7 @@ export const CONFORMANCE_CHECKS: ConformanceCheck[] = [
     name: 'profile satisfies the schema and every number has a source',
     run: (a) => {
       const p = checkArch(a);
-      return p.length ? p.map((x) => `${x.path}: ${x.message}`).join('; ') : null;
+      return p.length ? `${p.length} problem(s): ${formatProblems(p)}` : null;
     },
   },
   {
@@ -113,7 +113,19 @@ export interface ConformanceFinding {
   problem: string | null;
 }
 
+/**
+ * Runs every check. An invalid profile fails all of them: the first names its problems, the others say they
+ * cannot vouch for a profile that does not satisfy the contract (a run on it would silently use other values).
+ */
 export function runConformance(profile: ArchProfile): ConformanceFinding[] {
+  const [schemaCheck, ...rest] = CONFORMANCE_CHECKS;
+  const invalid = schemaCheck.run(profile);
+  if (invalid !== null) {
+    return [
+      { check: schemaCheck.name, problem: invalid },
+      ...rest.map((c) => ({ check: c.name, problem: 'not run: the profile does not satisfy the schema (see above)' })),
+    ];
+  }
   return CONFORMANCE_CHECKS.map((c) => {
     try {
       return { check: c.name, problem: c.run(profile) };

@@ -1,7 +1,12 @@
+export { CacheModel, CacheModelError, type CacheModelOptions, type CacheStats, createCacheModel } from './cache.js';
 export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, runConformance } from './conformance.js';
+export { ARCH_PROFILE_SCHEMA_ID, archProfileJsonSchema } from './json-schema.js';
 export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
 export {
+  type ArchCache,
+  type ArchCacheLevel,
   type ArchCosts,
+  type ArchNuma,
   type ArchProfile,
   ArchProfileSchema,
   VIRT_MODES,
@@ -9,12 +14,15 @@ export {
   type VirtOverride,
 } from './schema.js';
 export { type Sourced, sourced } from './sourced.js';
+export { nearest } from './strict.js';
 export { type StaleReport, Tlb } from './tlb.js';
 export {
   type ArchProblem,
   ArchValidationError,
   checkArch,
   defineArch,
+  type Exact,
+  formatProblems,
   numericPaths,
   validateArch,
 } from './validate.js';

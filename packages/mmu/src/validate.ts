@@ -1,5 +1,7 @@
-// Validation of arch profiles: every problem at once, each with its dot path.
-import { type ArchProfile, ArchProfileSchema } from './schema.js';
+// Validation of arch profiles: every problem at once, each with its dot path, what was given and what was expected.
+// Strict: unknown fields (and virt modes, and sources naming no number) are errors with a did-you-mean.
+import { type ArchProfile, ArchProfileSchema, VIRT_MODES } from './schema.js';
+import { nearest, schemaPaths, unknownKeys } from './strict.js';
 
 export interface ArchProblem {
   path: string;
@@ -12,8 +14,13 @@ export class ArchValidationError extends Error {
     readonly archName: string,
     readonly problems: ArchProblem[],
   ) {
-    super(`arch ${archName}: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`);
+    super(`arch ${archName}: ${formatProblems(problems)}`);
   }
+}
+
+/** "path: message; path: message" — the one-line form the CLI and the conformance kit print. */
+export function formatProblems(problems: ArchProblem[]): string {
+  return problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ');
 }
 
 /** Dot paths of every number in a value (the fields that need a source). */
@@ -25,29 +32,80 @@ export function numericPaths(value: unknown, prefix = ''): string[] {
   );
 }
 
+const isPlain = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const k of path) v = isPlain(v) ? v[k as string] : undefined;
+  return v;
+}
+
+function shown(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
+}
+
+interface Issue {
+  message: string;
+  code: string;
+  path: PropertyKey[];
+  expected?: unknown;
+}
+
+/** A source still reading "TODO…" (as `kmemsim arch init` writes them) is not a source. */
+const isTodo = (s: string) => /^\s*TODO\b/i.test(s);
+
+function describe(i: Issue, given: unknown): string {
+  if (typeof given === 'number' && Number.isNaN(given)) return 'not filled in (TODO)';
+  if (given === undefined) return `required (expected ${i.code === 'invalid_type' ? String(i.expected) : 'a value'})`;
+  return `${i.message} (got ${shown(given)})`;
+}
+
+const VIRT_NAMES = VIRT_MODES.filter((m) => m !== 'none');
+const blockName = (path: string) => (path === 'virt' ? `virt mode (one of ${VIRT_NAMES.join(', ')})` : 'field');
+
 /** Checks a candidate profile; returns every problem (empty = valid). */
 export function checkArch(candidate: unknown): ArchProblem[] {
   const r = ArchProfileSchema.safeParse(candidate);
   const problems: ArchProblem[] = r.success
     ? []
-    : r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: describe(i) }));
-  if (candidate && typeof candidate === 'object' && !Array.isArray(candidate)) {
-    const c = candidate as Record<string, unknown>;
-    const sources = (c.sources && typeof c.sources === 'object' ? c.sources : {}) as Record<string, unknown>;
-    for (const path of numericPaths(c)) {
-      if (typeof sources[path] !== 'string' || !(sources[path] as string).trim()) {
-        problems.push({ path: `sources.${path}`, message: `missing: every number needs its source (${path})` });
-      }
-    }
-    if (r.success) problems.push(...semanticProblems(r.data));
-  }
+    : (r.error.issues as Issue[]).map((i) => ({
+        path: i.path.map(String).join('.'),
+        message: describe(i, valueAt(candidate, i.path)),
+      }));
+  if (!isPlain(candidate)) return problems;
+  problems.push(...unknownKeys(ArchProfileSchema, candidate, blockName));
+  problems.push(...sourceProblems(candidate));
+  if (r.success) problems.push(...semanticProblems(r.data));
   return problems;
 }
 
-function describe(i: { message: string; code: string; expected?: unknown }): string {
-  if (i.code === 'invalid_type' && /received undefined$/.test(i.message))
-    return `required (expected ${String(i.expected)})`;
-  return i.message;
+/** Every number needs a source; every source must name a number the profile sets. */
+function sourceProblems(c: Record<string, unknown>): ArchProblem[] {
+  const out: ArchProblem[] = [];
+  const sources = isPlain(c.sources) ? c.sources : {};
+  const numbers = numericPaths(c);
+  for (const path of numbers) {
+    const s = sources[path];
+    if (typeof s !== 'string' || !s.trim())
+      out.push({ path: `sources.${path}`, message: `missing: every number needs its source (${path})` });
+    else if (isTodo(s)) out.push({ path: `sources.${path}`, message: `not filled in: ${JSON.stringify(s)}` });
+  }
+  const have = new Set(numbers);
+  const declared = new Set(schemaPaths(ArchProfileSchema));
+  for (const key of Object.keys(sources)) {
+    if (have.has(key)) continue;
+    const near = nearest(
+      key,
+      numbers.filter((n) => !(n in sources)),
+    );
+    const why = declared.has(key) ? 'the profile sets no number there' : 'no such field';
+    out.push({
+      path: `sources.${key}`,
+      message: `source for ${key}, but ${why}${near ? `; did you mean ${near}?` : ''}`,
+    });
+  }
+  return out;
 }
 
 function semanticProblems(a: ArchProfile): ArchProblem[] {
@@ -58,6 +116,40 @@ function semanticProblems(a: ArchProfile): ArchProblem[] {
   if (a.tlb.globalFlush === 'broadcast' && a.costs.broadcastFlushCycles === 0) {
     out.push({ path: 'costs.broadcastFlushCycles', message: "must be > 0 when tlb.globalFlush is 'broadcast'" });
   }
+  out.push(...cacheProblems(a));
+  return out;
+}
+
+/** Cache geometry the LRU-set model can run: sets = size / (ways × line) a power of two, sectors of whole lines. */
+function cacheProblems(a: ArchProfile): ArchProblem[] {
+  const out: ArchProblem[] = [];
+  const c = a.cache;
+  if (c) {
+    for (const name of ['l1d', 'l2', 'l3'] as const) {
+      const l = c[name];
+      if (!l) continue;
+      const sets = l.sizeBytes / (l.ways * l.lineBytes);
+      if (!Number.isInteger(sets) || sets < 1 || !Number.isInteger(Math.log2(sets))) {
+        out.push({
+          path: `cache.${name}.sizeBytes`,
+          message: `${l.sizeBytes} bytes / (${l.ways} ways × ${l.lineBytes}-byte lines) = ${+sets.toFixed(3)} sets: must be a power of two`,
+        });
+      }
+      if (l.sectorBytes !== undefined && l.sectorBytes < l.lineBytes) {
+        out.push({ path: `cache.${name}.sectorBytes`, message: `${l.sectorBytes} is below lineBytes ${l.lineBytes}` });
+      }
+    }
+    if (c.l2.sizeBytes < c.l1d.sizeBytes) {
+      out.push({ path: 'cache.l2.sizeBytes', message: `${c.l2.sizeBytes} is below cache.l1d.sizeBytes` });
+    }
+  }
+  const n = a.numa;
+  if (n && n.nodes * n.cpusPerNode < a.maxCpus) {
+    out.push({
+      path: 'numa.cpusPerNode',
+      message: `numa.nodes × cpusPerNode = ${n.nodes * n.cpusPerNode} is below maxCpus ${a.maxCpus}`,
+    });
+  }
   return out;
 }
 
@@ -65,17 +157,26 @@ function semanticProblems(a: ArchProfile): ArchProblem[] {
 export function validateArch(candidate: unknown): ArchProfile {
   const problems = checkArch(candidate);
   if (problems.length > 0) {
-    const name =
-      candidate && typeof candidate === 'object' && typeof (candidate as { name?: unknown }).name === 'string'
-        ? (candidate as { name: string }).name
-        : '(unnamed)';
+    const name = isPlain(candidate) && typeof candidate.name === 'string' ? candidate.name : '(unnamed)';
     throw new ArchValidationError(name, problems);
   }
   return candidate as ArchProfile;
 }
 
-/** Identity helper for plugin authors: type inference plus validation at definition time. */
-export function defineArch<T extends ArchProfile>(profile: T): T {
+/**
+ * `T` with every key that `S` does not declare turned into `never`, at any depth: TypeScript then rejects a
+ * misspelt field in a `defineArch({...})` literal (a generic parameter gets no excess-property check otherwise).
+ */
+export type Exact<T, S> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? S extends object
+      ? { [K in keyof T]: K extends keyof S ? Exact<T[K], NonNullable<S[K]>> : never }
+      : T
+    : T;
+
+/** Identity helper for plugin authors: type inference, unknown fields rejected by the compiler, validation. */
+export function defineArch<T extends ArchProfile>(profile: T & Exact<T, ArchProfile>): T {
   validateArch(profile);
   return profile;
 }

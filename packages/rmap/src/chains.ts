@@ -1,26 +1,34 @@
-// page->pte: the union of a direct PTE address (PG_direct) and a chain of cache-line nodes, kept in typed arrays
-// (no object per page or per node). Discipline as in 2.5 mm/rmap.c: only the head node has free slots; insert
-// fills the head's last free slot (a new head when it is full); remove scans the chain until it finds the entry,
-// moves the head's first entry into the hole and frees an empty head; with PageDirect a chain of one entry
-// collapses back to direct. PTE addresses are stored + 1 so that 0 means empty.
-import { SlabCache } from './slab.js';
+// page->pte: the union of a direct PTE address (PG_direct) and a chain of pte_chain nodes, in typed arrays (no
+// object per page or per node). Two layouts, as their eras had them:
+// - single-pointer {next; ptep} (2.4 rmap, 2.5.27–2.5.34): a new node goes in front; remove walks from the head and
+//   unlinks the node it finds; with PageDirect, a chain left with one entry collapses back to direct (on remove).
+// - multi-pointer (2.5.35+): NRPTE slots per node; only the head has free slots; insert fills the head's last free
+//   slot (a new head when it is full); remove walks until it finds the entry, moves the head's first entry into
+//   the hole and frees an emptied head; a one-entry chain collapses only in page_referenced.
+// Every node line read or written goes through `mem` (the cache model); nodes come from and return to `nodes`
+// (the era's allocator, with its batching or preallocation). PTE addresses are stored + 1 (0 = empty slot).
 
-/** What the last operations did, for costing: filled by insert/remove/walk, reset by the caller. */
+/** Memory accesses of the chain code, charged by the caller to the running function. */
+export interface ChainMemory {
+  rd(addr: number): void;
+  wr(addr: number): void;
+}
+
+/** Where nodes come from: returns a node's address / takes one back. */
+export interface NodeSource {
+  alloc(): number;
+  free(addr: number): void;
+}
+
+/** Counts of the last operations, for costing: reset by the caller. */
 export class ChainWork {
-  nodeAllocs = 0;
-  nodeFrees = 0;
-  slabGrows = 0;
-  /** Nodes whose line the CPU had to read (head on insert, every node visited on remove/walk). */
-  nodeTouches = 0;
   slotsScanned = 0;
+  /** Cumulative: nodes read while searching or walking. */
+  nodesVisited = 0;
   toChain = 0;
   toDirect = 0;
 
   reset(): void {
-    this.nodeAllocs = 0;
-    this.nodeFrees = 0;
-    this.slabGrows = 0;
-    this.nodeTouches = 0;
     this.slotsScanned = 0;
     this.toChain = 0;
     this.toDirect = 0;
@@ -28,39 +36,44 @@ export class ChainWork {
 }
 
 export class ChainStore {
-  /** Per page: 1 if PG_direct. */
   direct: Uint8Array;
-  /** Per page: the direct PTE address + 1 (0 = none). */
   directPte: Float64Array;
-  /** Per page: head node index, -1 if no chain. */
   head: Int32Array;
   private next: Int32Array;
-  /** Per node: index of the first used slot (slots before it are free; only heads may have free slots). */
+  /** Per node: index of the first used slot (multi: only heads may have free slots; single: 0 or 1). */
   private first: Int32Array;
   private slots: Float64Array;
-  private freeNodes: number[] = [];
+  /** Per node: its address (for the cache model). */
+  private addr: Float64Array;
+  private freeIdx: number[] = [];
   private nodeCount = 0;
-  readonly slab: SlabCache;
+  nodesInUse = 0;
+  peakNodes = 0;
+  allocs = 0;
+  frees = 0;
   readonly work = new ChainWork();
 
   constructor(
     readonly slotsPerNode: number,
-    nodeBytes: number,
-    pageBytes: number,
+    readonly multi: boolean,
     readonly useDirect: boolean,
+    readonly collapseOnRemove: boolean,
+    readonly wordBytes: number,
+    readonly pteAddrBytes: number,
+    readonly mem: ChainMemory,
+    public nodes: NodeSource,
     pages = 1024,
   ) {
-    this.slab = new SlabCache(nodeBytes, pageBytes);
     this.direct = new Uint8Array(pages);
     this.directPte = new Float64Array(pages);
     this.head = new Int32Array(pages).fill(-1);
-    const nodes = 1024;
-    this.next = new Int32Array(nodes);
-    this.first = new Int32Array(nodes);
-    this.slots = new Float64Array(nodes * slotsPerNode);
+    const n = 1024;
+    this.next = new Int32Array(n);
+    this.first = new Int32Array(n);
+    this.slots = new Float64Array(n * slotsPerNode);
+    this.addr = new Float64Array(n);
   }
 
-  /** Makes room for page numbers below `pages`. */
   ensurePages(pages: number): void {
     if (pages <= this.head.length) return;
     const n = Math.max(pages, this.head.length * 2);
@@ -75,25 +88,33 @@ export class ChainStore {
     this.head = h;
   }
 
+  private slotAddr(n: number, i: number): number {
+    // multi: next_and_idx word, then the slots; single: {next; ptep}.
+    return this.addr[n] + this.wordBytes + i * this.pteAddrBytes;
+  }
+
   private allocNode(nextNode: number): number {
     let n: number;
-    if (this.freeNodes.length > 0) n = this.freeNodes.pop() as number;
+    if (this.freeIdx.length > 0) n = this.freeIdx.pop() as number;
     else {
       n = this.nodeCount++;
       if (n === this.next.length) this.growNodes();
     }
+    this.addr[n] = this.nodes.alloc();
     this.next[n] = nextNode;
     this.first[n] = this.slotsPerNode;
-    if (this.slab.alloc()) this.work.slabGrows++;
-    this.work.nodeAllocs++;
+    this.allocs++;
+    if (++this.nodesInUse > this.peakNodes) this.peakNodes = this.nodesInUse;
+    this.mem.wr(this.addr[n]); // next (and, multi, the index)
     return n;
   }
 
   private freeNode(n: number): void {
     this.slots.fill(0, n * this.slotsPerNode, (n + 1) * this.slotsPerNode);
-    this.freeNodes.push(n);
-    this.slab.free();
-    this.work.nodeFrees++;
+    this.nodes.free(this.addr[n]);
+    this.freeIdx.push(n);
+    this.nodesInUse--;
+    this.frees++;
   }
 
   private growNodes(): void {
@@ -107,87 +128,133 @@ export class ChainStore {
     const s = new Float64Array(n * this.slotsPerNode);
     s.set(this.slots);
     this.slots = s;
+    const a = new Float64Array(n);
+    a.set(this.addr);
+    this.addr = a;
   }
 
-  /** page_add_rmap's structure part: records that PTE `pte` maps page `pfn`. */
+  /** page_add_rmap's structure part. The caller has read page->pte. */
   insert(pfn: number, pte: number): void {
-    const w = this.work;
     if (this.direct[pfn] === 0 && this.head[pfn] === -1 && this.useDirect) {
       this.direct[pfn] = 1;
       this.directPte[pfn] = pte + 1;
       return;
     }
     if (this.direct[pfn] === 1) {
-      // Second mapping: the direct entry moves into a new chain with the new one.
+      // Second mapping: the direct entry and the new one go into a chain (multi: slots NRPTE−1 and NRPTE−2 of
+      // one new node; single-pointer: a node each).
       const old = this.directPte[pfn] - 1;
       this.direct[pfn] = 0;
       this.directPte[pfn] = 0;
-      w.toChain++;
+      this.work.toChain++;
       this.chainInsert(pfn, old);
-      const h = this.head[pfn];
       this.chainInsert(pfn, pte);
-      // Both entries went into the same new node: its line is read once.
-      if (this.head[pfn] === h) w.nodeTouches--;
       return;
     }
     this.chainInsert(pfn, pte);
   }
 
   private chainInsert(pfn: number, pte: number): void {
-    const w = this.work;
     let h = this.head[pfn];
+    if (h !== -1 && this.multi) {
+      this.mem.rd(this.addr[h]);
+      this.work.nodesVisited++;
+    }
     if (h === -1 || this.first[h] === 0) {
       h = this.allocNode(h);
       this.head[pfn] = h;
     }
-    w.nodeTouches++;
     const i = --this.first[h];
     this.slots[h * this.slotsPerNode + i] = pte + 1;
+    this.mem.wr(this.slotAddr(h, i));
   }
 
   /** page_remove_rmap's structure part. Returns false if the entry is not there (a bug in the caller). */
   remove(pfn: number, pte: number): boolean {
-    const w = this.work;
     if (this.direct[pfn] === 1) {
       if (this.directPte[pfn] !== pte + 1) return false;
       this.direct[pfn] = 0;
       this.directPte[pfn] = 0;
       return true;
     }
+    const ok = this.multi ? this.removeMulti(pfn, pte + 1) : this.removeSingle(pfn, pte + 1);
+    if (ok && this.useDirect && this.collapseOnRemove) this.collapseIfSingle(pfn);
+    return ok;
+  }
+
+  private removeSingle(pfn: number, want: number): boolean {
+    let prev = -1;
+    for (let n = this.head[pfn]; n !== -1; prev = n, n = this.next[n]) {
+      this.mem.rd(this.addr[n]);
+      this.work.nodesVisited++;
+      this.work.slotsScanned++;
+      if (this.slots[n] !== want) continue;
+      // pte_chain_free(pc, prev_pc, page): unlink from the previous node (or page->pte), free the node.
+      if (prev === -1) this.head[pfn] = this.next[n];
+      else {
+        this.next[prev] = this.next[n];
+        this.mem.wr(this.addr[prev]);
+      }
+      this.freeNode(n);
+      return true;
+    }
+    return false;
+  }
+
+  private removeMulti(pfn: number, want: number): boolean {
     const h = this.head[pfn];
     const k = this.slotsPerNode;
-    const want = pte + 1;
     for (let n = h; n !== -1; n = this.next[n]) {
-      w.nodeTouches++;
+      this.mem.rd(this.addr[n]);
+      this.work.nodesVisited++;
       const base = n * k;
       for (let i = this.first[n]; i < k; i++) {
-        w.slotsScanned++;
+        this.work.slotsScanned++;
         if (this.slots[base + i] !== want) continue;
         // Fill the hole with the head's first entry, then drop that slot from the head.
         const hf = this.first[h];
         this.slots[base + i] = this.slots[h * k + hf];
+        this.mem.wr(this.slotAddr(n, i));
         this.slots[h * k + hf] = 0;
         this.first[h] = hf + 1;
-        if (n !== h) w.nodeTouches++;
+        this.mem.wr(this.addr[h]);
         if (this.first[h] === k) {
           this.head[pfn] = this.next[h];
           this.freeNode(h);
         }
-        this.maybeCollapse(pfn);
         return true;
       }
     }
     return false;
   }
 
-  private maybeCollapse(pfn: number): void {
+  /** A chain holding exactly one entry goes back to PageDirect (its node freed). Returns true if it did. */
+  collapseIfSingle(pfn: number): boolean {
     const h = this.head[pfn];
-    if (!this.useDirect || h === -1 || this.next[h] !== -1 || this.first[h] !== this.slotsPerNode - 1) return;
+    if (!this.useDirect || h === -1 || this.next[h] !== -1 || this.first[h] !== this.slotsPerNode - 1) return false;
+    this.mem.rd(this.addr[h]);
     this.direct[pfn] = 1;
     this.directPte[pfn] = this.slots[h * this.slotsPerNode + this.slotsPerNode - 1];
     this.head[pfn] = -1;
     this.freeNode(h);
     this.work.toDirect++;
+    return true;
+  }
+
+  /** try_to_unmap succeeded on every entry: the page's chain is freed (or its direct entry dropped). */
+  clearPage(pfn: number): void {
+    if (this.direct[pfn] === 1) {
+      this.direct[pfn] = 0;
+      this.directPte[pfn] = 0;
+      return;
+    }
+    let n = this.head[pfn];
+    while (n !== -1) {
+      const nx = this.next[n];
+      this.freeNode(n);
+      n = nx;
+    }
+    this.head[pfn] = -1;
   }
 
   /** Calls fn for every PTE address of the page (try_to_unmap / page_referenced order: head first). */
@@ -198,7 +265,8 @@ export class ChainStore {
     }
     const k = this.slotsPerNode;
     for (let n = this.head[pfn]; n !== -1; n = this.next[n]) {
-      this.work.nodeTouches++;
+      this.mem.rd(this.addr[n]);
+      this.work.nodesVisited++;
       for (let i = this.first[n]; i < k; i++) {
         this.work.slotsScanned++;
         fn(this.slots[n * k + i] - 1);
@@ -206,24 +274,21 @@ export class ChainStore {
     }
   }
 
-  /** Number of entries recorded for the page. */
+  /** Entries without touching memory (checks and reports). */
+  entries(pfn: number): number[] {
+    if (this.direct[pfn] === 1) return [this.directPte[pfn] - 1];
+    const out: number[] = [];
+    const k = this.slotsPerNode;
+    for (let n = this.head[pfn]; n !== -1; n = this.next[n])
+      for (let i = this.first[n]; i < k; i++) out.push(this.slots[n * k + i] - 1);
+    return out;
+  }
+
   count(pfn: number): number {
-    let c = 0;
-    this.walkQuiet(pfn, () => c++);
-    return c;
+    return this.entries(pfn).length;
   }
 
-  /** walk() without charging work (for checks and reports). */
-  walkQuiet(pfn: number, fn: (pte: number) => void): void {
-    const w = this.work;
-    const t = w.nodeTouches;
-    const s = w.slotsScanned;
-    this.walk(pfn, fn);
-    w.nodeTouches = t;
-    w.slotsScanned = s;
-  }
-
-  /** Chain discipline violations of one page (empty list when sound): only the head has free slots. */
+  /** Chain discipline violations of one page (empty list when sound). */
   checkPage(pfn: number): string[] {
     const bad: string[] = [];
     if (this.direct[pfn] === 1 && this.head[pfn] !== -1) bad.push(`page ${pfn}: direct and chained`);
@@ -231,19 +296,15 @@ export class ChainStore {
     const k = this.slotsPerNode;
     for (let n = this.head[pfn]; n !== -1; n = this.next[n]) {
       const f = this.first[n];
-      if (n === this.head[pfn] && f >= k) bad.push(`page ${pfn}: empty head node`);
+      if (f >= k) bad.push(`page ${pfn}: empty node in chain`);
       if (n !== this.head[pfn] && f !== 0) bad.push(`page ${pfn}: non-head node with ${f} free slots`);
       for (let i = 0; i < k; i++) {
         const used = this.slots[n * k + i] !== 0;
         if (used !== i >= f) bad.push(`page ${pfn}: node slot ${i} ${used ? 'used' : 'empty'} against first ${f}`);
       }
     }
-    if (this.useDirect && this.head[pfn] !== -1 && this.count(pfn) === 1) bad.push(`page ${pfn}: uncollapsed chain`);
+    if (this.useDirect && this.collapseOnRemove && this.head[pfn] !== -1 && this.count(pfn) === 1)
+      bad.push(`page ${pfn}: uncollapsed chain`);
     return bad;
-  }
-
-  /** Nodes in use. */
-  get nodesInUse(): number {
-    return this.nodeCount - this.freeNodes.length;
   }
 }

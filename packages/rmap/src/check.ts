@@ -15,16 +15,15 @@ export function checkRmap(sys: RmapSystem): string[] {
       const pfn = pt[v] - 1;
       let l = ptesOf.get(pfn);
       if (!l) ptesOf.set(pfn, (l = []));
-      l.push(sp.pteAddr(mm, v));
+      l.push(sp.pteId(mm, v));
     }
     if (present !== sp.present[mm]) bad.push(`mm ${mm}: present count ${sp.present[mm]}, table has ${present}`);
   }
-  for (let pfn = 0; pfn < sp.mapcount.length; pfn++) {
+  for (let pfn = 0; pfn < sys.mem.pfnsAllocated; pfn++) {
     const want = ptesOf.get(pfn) ?? [];
     if (sp.mapcount[pfn] !== want.length) bad.push(`page ${pfn}: mapcount ${sp.mapcount[pfn]}, ${want.length} PTEs`);
     if (!sys.chains) continue;
-    const got: number[] = [];
-    sys.chains.walkQuiet(pfn, (pte) => got.push(pte));
+    const got = sys.chains.entries(pfn);
     const w = new Set(want);
     const g = new Set(got);
     if (g.size !== got.length) bad.push(`page ${pfn}: duplicate rmap entries`);

@@ -1,22 +1,66 @@
-// @kmemsim/rmap: reverse mapping designs of 2.4–2.6 (none, pte_chain, multi-pointer chains, PageDirect, bit vs
-// hashed locks, batched allocation, objrmap) and the rmap-fork workloads (seeds 003/004).
+// @kmemsim/rmap: reverse mapping as 2.4–2.6 did it (none, single- and multi-pointer pte_chains, PageDirect with its
+// era's collapse rule, bit vs the postings' hashed locks, each era's pte_chain allocation, objrmap), its cost
+// through the machine's caches, and the workloads of seeds 003/004 (fork-exit, lat_proc, kernel-compile).
+export { type AllocCtx, createAllocator, type NodeAllocator } from './alloc.js';
 export { ChainStore, ChainWork } from './chains.js';
 export { checkRmap } from './check.js';
-export { type Geometry, geometry, nrpte, RMAP_KINDS, type RmapKind } from './geometry.js';
-export { type LockKind, RmapLockError, RmapLocks } from './locks.js';
+export {
+  buildSystem,
+  Charger,
+  countRmap,
+  overheadPct,
+  perPte,
+  type RmapVariant,
+  rmapBytes,
+  variantKeys,
+} from './common.js';
+export { type CompileOptions, type CompileResult, runKernelCompile } from './compile.js';
+export { COMPILE, type CompileParams, type ProgramImage, programs } from './compile-params.js';
+export {
+  ALLOC_KINDS,
+  ALLOC_SOURCES,
+  type AllocKind,
+  CHAIN_ERAS,
+  type ChainEra,
+  type Geometry,
+  geometry,
+  KERNELS,
+  type KernelEra,
+  LOCK_ERAS,
+  LOCK_KINDS,
+  type LockEra,
+  type LockKind,
+  nrpte,
+  RMAP_KINDS,
+  type RmapKind,
+  type StructPageLayout,
+  structPageLayout,
+} from './eras.js';
+export { type RmapExperiment, SEED003 } from './experiments/seed003.js';
+export { LAT, LAT_WORKLOADS, type LatOptions, type LatResult, type LatWorkload, runLat } from './lat.js';
+export { RmapLockError, RmapLocks } from './locks.js';
+export { KernelMemory } from './memory.js';
 export { COSTS, defaultCosts, type RmapCosts, SYMBOL_BYTES } from './params.js';
 export { reclaimPages } from './reclaim.js';
-export { type RmapConfig, RmapSystem, type RmapSystemOptions } from './rmap.js';
-export { SlabCache } from './slab.js';
-export { Space } from './space.js';
+export { type RmapConfig, RmapConfigError, RmapSystem, type RmapSystemOptions } from './rmap.js';
+export { Layout, Space, type Vma } from './space.js';
 export {
-  overheadPct,
+  FORK_WORKLOADS,
+  type ForkWorkload,
   PRESETS,
   type RmapForkOptions,
   type RmapForkResult,
-  type RmapVariant,
   runRmapFork,
-  variantKeys,
-  WORKLOADS,
-  type Workload,
 } from './workload.js';
+
+import { type RmapExperiment, SEED003 } from './experiments/seed003.js';
+import { LAT_WORKLOADS } from './lat.js';
+import { FORK_WORKLOADS } from './workload.js';
+
+/** Every workload of the rmap model: fork + exit and its variants, LMbench latencies, the kernel compile. */
+export const WORKLOADS = [...FORK_WORKLOADS, ...LAT_WORKLOADS, 'kernel-compile'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+/** Seed experiments by name (`--experiment`). */
+export const EXPERIMENT_NAMES = ['seed003'] as const;
+export const EXPERIMENTS: Record<(typeof EXPERIMENT_NAMES)[number], RmapExperiment> = { seed003: SEED003 };

@@ -1,7 +1,7 @@
-// The rmap lock state: pte_chain_lock (a bit spinlock in page->flags, one per page) or lock_rmap (one of
-// num_rmap_locks spinlocks hashed by page->index, re-checked after acquiring). The state is tracked so that a
-// release of a lock that is not held is caught; costs are charged by the caller.
-export type LockKind = 'bit' | 'hashed';
+// The rmap lock state: pte_chain_lock (a bit spinlock in page->flags, one per page) or lock_rmap (one of the
+// posting's hashed spinlocks, by page->index, re-checked after acquiring). The state is tracked so that a release
+// of a lock that is not held is caught; costs are charged by the caller (RmapSystem).
+export type LockState = 'bit' | 'hashed';
 
 export class RmapLockError extends Error {
   override name = 'RmapLockError';
@@ -17,7 +17,7 @@ export class RmapLocks {
   heldCount = 0;
 
   constructor(
-    readonly kind: LockKind,
+    readonly kind: LockState,
     readonly numLocks: number,
     readonly shift: number,
     pages = 1024,

@@ -1,66 +1,48 @@
-// Costs of the rmap mechanism and of the fork/exit/reclaim paths around it, each next to its source.
-// [U] = an assumption (hardware fact not in shared/reference); "calibrated:" names the one reference figure used.
-// Arch-wide costs (lock, PTE set/clear, invlpg, memcpy bandwidth) come from the Machine's arch profile instead.
+// Instruction work of the rmap paths, in cycles, besides what the cache model charges for each memory access and
+// each LOCKed operation (those come from the machine's profile: cache.*, costs.*). Counts of accesses and locked
+// operations follow the code; these are the few ALU-level constants left, each "[U lo..hi]" with its reasoning.
+// No value here is fitted: the one fitted parameter of seed 003 lives in experiments/seed003.ts.
 import { sourced } from '@kmemsim/mmu';
 
 export const COSTS = sourced({
-  structPageMissNs: [
-    175,
-    'calibrated: seed 003 "about 20% bottom line" of pte_chain vs none on the fork-heavy test (420 cycles on the ' +
-      'i386 profile at 2.4 GHz). The one DRAM miss per PTE visit on the struct page (get_page/put_page), the ' +
-      'dominant cost of the 2.4 baseline; also every other cold line (chain nodes beyond the cache, PTE lines found ' +
-      'through a reverse map). In ns: a memory latency, turned into cycles with each arch clock',
-  ],
   copyPteCycles: [
-    60,
-    '[U] copy_page_range per PTE besides the struct page miss: ptep_set_wrprotect and get_page (two LOCKed ' +
-      'RMWs, ~20 cycles each on Core 2) + pte_mkold + set_pte',
+    20,
+    '[U 10..40] copy_page_range per present PTE besides its accesses: pte_present, pfn_valid, pte_mkold, rss++',
   ],
   zapPteCycles: [
-    60,
-    '[U] zap_pte_range per PTE besides the struct page miss: ptep_get_and_clear (xchg) + put_page (LOCKed dec) ' +
-      '+ dirty/accessed transfer',
+    20,
+    '[U 10..40] zap_pte_range per present PTE besides its accesses: pte_none/present tests, tlb batching',
   ],
-  ptePageAllocCycles: [600, '[U] __get_free_page for a child PTE page, before clear_page (arch memcpy bandwidth)'],
-  ptePageFreeCycles: [300, '[U] pte_free: __free_page of a PTE page at exit'],
+  addRmapCycles: [15, '[U 8..30] page_add_rmap body besides its accesses and locks: checks, branches, call'],
+  removeRmapCycles: [15, '[U 8..30] page_remove_rmap body besides its accesses and locks'],
+  slotCompareCycles: [2, '[U 1..3] compare one pte_chain slot with the PTE address and advance'],
+  freelistCycles: [6, '[U 3..12] pte_chain_alloc / pte_chain_free of the freelist era besides lock and line accesses'],
+  irqSaveCycles: [20, '[U 10..40] local_irq_save + local_irq_restore (pushfl/cli, popfl) around a slab fast path'],
+  slabObjectCycles: [8, '[U 4..15] kmem_cache_alloc / kmem_cache_free fast path: pop or push one array entry'],
+  slabRefillPerObjectCycles: [
+    25,
+    '[U 10..50] cache_alloc_refill / cache_flusharray per object moved between the per-CPU array and a slab',
+  ],
+  slabLimit: [120, '[U 54..120] per-CPU array limit of the 2.5 slab for objects ≤ 256 bytes (enable_cpucache)'],
+  slabBatch: [60, '[U 27..60] batchcount = limit / 2 (enable_cpucache)'],
+  slabBufctlBytes: [4, 'kmem_bufctl_t: one unsigned int per object of an on-slab cache (mm/slab.c)'],
+  slabHeaderBytes: [24, '[U 20..32] struct slab at the head of an on-slab page (list, colouroff, s_mem, inuse, free)'],
+  findPageCycles: [100, "[U 50..200] do_no_page: find_get_page in the file's page-cache radix tree under its lock"],
+  pageAllocCycles: [500, '[U 300..1000] __alloc_pages fast path of one order-0 page (zone lock, free list, prep)'],
+  pageFreeCycles: [300, '[U 150..600] __free_pages of one order-0 page'],
+  batchSize: [16, 'Phillips "Rmap speedup": copy_page_range allocates 16 pte_chains per batch into a local list'],
   forkFixedCycles: [
-    60_000,
-    '[U] do_fork besides the page tables: copy task_struct, dup_mm, copy vmas, wake the child (~25 µs)',
+    30_000,
+    '[U 15_000..60_000] do_fork besides the page tables: task_struct, dup_mmap of the vmas, wake-up',
   ],
-  exitFixedCycles: [40_000, '[U] do_exit + exit_mmap besides zap_pte_range, then the parent wait4 reaping (~17 µs)'],
-  slabAllocCycles: [
-    40,
-    '[U] kmem_cache_alloc fast path: irq save, per-CPU array pop (2.4.19 slab with cpucache), irq restore',
-  ],
-  slabFreeCycles: [40, '[U] kmem_cache_free fast path: per-CPU array push'],
-  slabGrowCycles: [2500, '[U] kmem_cache_grow: one page from the buddy allocator + slab descriptor set-up'],
-  slabBulkPerObjectCycles: [
-    10,
-    '[U] --batch on: pte_chains for a whole PTE page taken in one allocation call; per object only the list ' +
-      'unlink remains',
-  ],
-  slotCompareCycles: [2, '[U] compare one pte_chain slot with the PTE address (L1-resident line)'],
-  lineHitCycles: [14, '[U] Core 2 L2 hit latency (~14 cycles), for a chain node line still in cache'],
-  l2CacheBytes: [4 * 2 ** 20, '[U] 4 MiB shared L2 (Core 2 Duo E6600 class): chains beyond it miss'],
-  mapcountCycles: [20, '[U] objrmap: atomic_inc/dec of page->mapcount on the struct page line already fetched'],
-  anonVmaLinkCycles: [300, '[U] objrmap fork: anon_vma_link of a private vma / i_mmap insert of a shared one'],
-  numRmapLocks: [64, '[U] num_rmap_locks of lock_rmap (seed 003 variant); power of two'],
-  rmapLockShift: [
-    4,
-    '[U] lock_rmap hashes page->index >> 4: 16 consecutive pages share a lock, so copy_page_range and ' +
-      'zap_pte_range keep it across them ("taking pte_chain_lock less often", seed 003 text)',
-  ],
-  rmapRecheckCycles: [4, '[U] lock_rmap re-check: reread page->index after acquiring and compare'],
-  ptScanPerPteCycles: [
-    8,
-    '[U] 2.4 swap_out: sequential PTE scan of every mm (prefetched page-table lines), pte_present + page test',
-  ],
-  ptWalkMisses: [
-    2,
-    '[U] objrmap vma_address + pgd/pmd/pte walk: two cold lines (pmd and pte pages; the pgd line stays hot)',
-  ],
-  referencedPerPteCycles: [20, '[U] ptep_test_and_clear_young: one LOCKed bit op on the PTE'],
-  unmapPerPteCycles: [80, '[U] try_to_unmap_one besides the flush: ptep_get_and_clear, swap entry, put_page'],
+  exitFixedCycles: [20_000, '[U 10_000..40_000] do_exit + exit_mmap besides zap_pte_range, and the parent reaping it'],
+  execFixedCycles: [60_000, "[U 30_000..120_000] do_execve besides the old mm's teardown: ELF load, new mm, mmaps"],
+  mapcountCycles: [5, '[U 2..10] objrmap page_dup_rmap / page_remove_rmap body besides the atomic on _mapcount'],
+  anonVmaLinkCycles: [300, '[U 100..600] objrmap fork: anon_vma_link of a private vma / i_mmap insert of a shared one'],
+  ptWalkCycles: [40, '[U 20..80] objrmap vma_address + pgd/pmd walk to the PTE, besides the pgd and PTE lines'],
+  referencedPerPteCycles: [10, '[U 5..20] page_referenced per PTE besides ptep_test_and_clear_young'],
+  unmapPerPteCycles: [40, '[U 20..80] try_to_unmap_one besides its accesses: swap entry, set_pte, page_cache_release'],
+  ptScanPerPteCycles: [8, '[U 4..15] 2.4 swap_out: one PTE of the sequential page-table scan, besides its line'],
 });
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends number ? number : T[K] };
@@ -71,7 +53,7 @@ export function defaultCosts(): RmapCosts {
   return { ...c };
 }
 
-/** Function sizes in bytes for readprofile's load column (2.4/2.5 i386 System.map orders of magnitude [U]). */
+/** Function sizes in bytes for readprofile's load column ([U] orders of magnitude of 2.5 i386 System.map). */
 export const SYMBOL_BYTES: Record<string, number> = {
   copy_page_range: 700,
   zap_pte_range: 500,
@@ -79,11 +61,15 @@ export const SYMBOL_BYTES: Record<string, number> = {
   page_remove_rmap: 400,
   pte_chain_alloc: 120,
   pte_chain_free: 100,
+  kmem_cache_alloc: 150,
+  kmem_cache_free: 150,
+  cache_alloc_refill: 400,
+  cache_flusharray: 300,
   kmem_cache_grow: 600,
-  pte_chain_lock: 40,
   lock_rmap: 80,
   do_fork: 1500,
   do_exit: 1200,
+  do_execve: 1200,
   pte_alloc_one: 120,
   pte_free: 60,
   try_to_unmap: 600,
@@ -92,4 +78,10 @@ export const SYMBOL_BYTES: Record<string, number> = {
   flush_tlb_page: 120,
   page_dup_rmap: 40,
   anon_vma_link: 120,
+  do_page_fault: 600,
+  do_anonymous_page: 300,
+  do_no_page: 400,
+  clear_page: 60,
+  __free_pages: 200,
+  do_mmap_pgoff: 800,
 };

@@ -1,8 +1,10 @@
 // Reclaim of chosen pages: page_referenced then try_to_unmap, the way each design finds a page's PTEs.
-// pte_chain / multi: walk the page's chain (each entry is a PTE address; its line is cold). objrmap: walk every
-// vma of the page's anon_vma (anonymous) or of the file's i_mmap, computing the address and walking the page
-// table in each, mapped or not. none (2.4): swap_out scans the page tables of every process.
+// pte_chain / multi: walk the page's chain under its rmap lock (each entry leads to a PTE line elsewhere);
+// 2.5.35+ with PageDirect collapses a one-entry chain in page_referenced. objrmap: walk every vma of the page's
+// anon_vma (anonymous) or of the file's i_mmap, computing the address and reading the PTE in each, mapped or not.
+// none (2.4): swap_out scans the page tables of every process.
 import type { ChainStore } from './chains.js';
+import { CHAIN_ERAS } from './eras.js';
 import type { RmapSystem } from './rmap.js';
 import { S } from './tally.js';
 
@@ -16,54 +18,104 @@ export function reclaimPages(sys: RmapSystem, pfns: readonly number[]): number {
 
 function chainReclaim(sys: RmapSystem, pfn: number): number {
   const ch = sys.chains as ChainStore;
+  const sp = sys.space;
   const c = sys.c;
-  const t = sys.tally;
+  const spa = sys.mem.structPage[pfn];
+  const page = (sym: number) => {
+    sys.at(sym, spa + sys.sp.flags); // the page's rmap lock (pte_chain_lock in reclaim)
+    sys.rd(sym, spa + sys.sp.pte);
+  };
+  // page_referenced: test-and-clear the young bit of every PTE.
+  sys.setSymbol(S.page_referenced);
+  page(S.page_referenced);
   const ptes: number[] = [];
-  ch.work.reset();
   ch.walk(pfn, (pte) => ptes.push(pte));
-  const touch = ch.work.nodeTouches * sys.nodeTouchCycles() + ch.work.slotsScanned * c.slotCompareCycles;
-  const k = ptes.length;
-  // page_referenced under the page's rmap lock: a cold PTE line per entry.
-  t.add(S.page_referenced, sys.lockCycles + touch + k * (c.referencedPerPteCycles + sys.miss));
-  // try_to_unmap walks the chain again, unmapping; each entry's removal is page_remove_rmap's work.
-  t.add(S.try_to_unmap, sys.lockCycles + touch + k * (c.unmapPerPteCycles + c.lineHitCycles));
-  t.add(S.flush_tlb_page, k * sys.invlpg);
-  if (sys.g.highpte) t.kmapPairs += 2 * k;
-  for (const pte of ptes) unmapPte(sys, pte);
-  return k;
+  for (const pte of ptes) {
+    sys.at(S.page_referenced, sp.pteAddr(sp.mmOf(pte), sp.vpnOf(pte)));
+    sys.add(S.page_referenced, c.referencedPerPteCycles);
+  }
+  if (CHAIN_ERAS[sys.cfg.kind as 'pte_chain' | 'multi'].collapseInReferenced && ch.collapseIfSingle(pfn)) {
+    sys.at(S.page_referenced, spa + sys.sp.flags);
+    sys.wr(S.page_referenced, spa + sys.sp.pte);
+  }
+  sys.at(S.page_referenced, spa + sys.sp.flags);
+  // try_to_unmap: every PTE cleared and flushed, the page's references dropped, the chain freed.
+  sys.setSymbol(S.try_to_unmap);
+  page(S.try_to_unmap);
+  ch.walk(pfn, () => {});
+  for (const pte of ptes) {
+    const mm = sp.mmOf(pte);
+    const vpn = sp.vpnOf(pte);
+    sys.at(S.try_to_unmap, sp.pteAddr(mm, vpn));
+    sys.add(S.flush_tlb_page, sys.invlpg);
+    sys.at(S.try_to_unmap, spa + sys.sp.count);
+    sys.add(S.try_to_unmap, c.unmapPerPteCycles);
+    clearPte(sys, mm, vpn, pfn);
+  }
+  ch.clearPage(pfn);
+  sys.wr(S.try_to_unmap, spa + sys.sp.pte);
+  sys.at(S.try_to_unmap, spa + sys.sp.flags);
+  if (sys.g.highpte) sys.tally.kmapPairs += 2 * ptes.length;
+  sp.mapcount[pfn] = 0;
+  sp.releaseIfUnmapped(pfn);
+  return ptes.length;
 }
 
 function objReclaim(sys: RmapSystem, pfn: number): number {
   const sp = sys.space;
   const c = sys.c;
-  const t = sys.tally;
   const anon = sp.anon[pfn] === 1;
-  const vpn = anon ? sp.index[pfn] : sp.index[pfn] + sp.anonPages;
   const fam = sp.pageFamily[pfn];
-  const found: number[] = [];
+  const file = sp.pageFile[pfn];
+  const idx = sp.index[pfn];
+  const found: [number, number][] = [];
   let vmas = 0;
   for (const mm of sp.aliveMms()) {
-    if (anon && sp.family[mm] !== fam) continue;
-    vmas++;
-    if ((sp.ptes[mm] as Int32Array)[vpn] === pfn + 1) found.push(sp.pteAddr(mm, vpn));
+    if (anon) {
+      if (sp.family[mm] !== fam) continue;
+      vmas++;
+      probe(mm, sp.pageVpn[pfn]);
+      continue;
+    }
+    const layout = sp.layouts[mm];
+    if (!layout) continue;
+    for (const v of layout.vmas) {
+      if (v.file !== file || idx < v.pgoff || idx >= v.pgoff + v.end - v.start) continue;
+      vmas++;
+      probe(mm, v.start + idx - v.pgoff);
+    }
   }
-  const k = found.length;
-  t.add(S.page_referenced, vmas * c.ptWalkMisses * sys.miss + k * c.referencedPerPteCycles);
-  t.add(S.try_to_unmap, vmas * c.ptWalkMisses * c.lineHitCycles + k * c.unmapPerPteCycles);
-  t.add(S.flush_tlb_page, k * sys.invlpg);
-  if (sys.g.highpte) t.kmapPairs += 2 * vmas;
-  for (const pte of found) unmapPte(sys, pte);
-  return k;
+  function probe(mm: number, vpn: number): void {
+    sys.add(S.page_referenced, c.ptWalkCycles);
+    sys.rd(S.page_referenced, sp.pgdEntry(mm, vpn));
+    const a = sp.pteAddr(mm, vpn);
+    if (a !== 0) sys.rd(S.page_referenced, a);
+    if ((sp.ptes[mm] as Int32Array)[vpn] === pfn + 1) found.push([mm, vpn]);
+  }
+  const spa = sys.mem.structPage[pfn];
+  for (const [mm, vpn] of found) {
+    sys.at(S.page_referenced, sp.pteAddr(mm, vpn));
+    sys.add(S.page_referenced, c.referencedPerPteCycles);
+    sys.add(S.try_to_unmap, c.ptWalkCycles + c.unmapPerPteCycles);
+    sys.rd(S.try_to_unmap, sp.pgdEntry(mm, vpn));
+    sys.at(S.try_to_unmap, sp.pteAddr(mm, vpn));
+    sys.add(S.flush_tlb_page, sys.invlpg);
+    sys.at(S.try_to_unmap, spa + sys.sp.count);
+    sys.at(S.try_to_unmap, spa + sys.sp.count + 4); // _mapcount
+    clearPte(sys, mm, vpn, pfn);
+  }
+  if (sys.g.highpte) sys.tally.kmapPairs += 2 * vmas;
+  sp.mapcount[pfn] -= found.length;
+  sp.releaseIfUnmapped(pfn);
+  return found.length;
 }
 
 function swapOutScan(sys: RmapSystem, pfns: readonly number[]): number {
   const sp = sys.space;
   const c = sys.c;
-  const t = sys.tally;
   const want = new Set(pfns);
-  let scanned = 0;
   let tables = 0;
-  const hits: number[] = [];
+  const hits: [number, number, number][] = [];
   const per = sys.g.ptesPerTable;
   for (const mm of sp.aliveMms()) {
     const pt = sp.ptes[mm] as Int32Array;
@@ -73,29 +125,30 @@ function swapOutScan(sys: RmapSystem, pfns: readonly number[]): number {
         const e = pt[v];
         if (e === 0) continue;
         any = true;
-        scanned++;
-        if (want.has(e - 1)) hits.push(sp.pteAddr(mm, v));
+        sys.rd(S.swap_out, sp.pteAddr(mm, v));
+        sys.add(S.swap_out, c.ptScanPerPteCycles);
+        if (want.has(e - 1)) hits.push([mm, v, e - 1]);
       }
       if (any) tables++;
     }
   }
-  const k = hits.length;
-  t.add(S.swap_out, scanned * c.ptScanPerPteCycles + k * (c.referencedPerPteCycles + c.unmapPerPteCycles));
-  t.add(S.flush_tlb_page, k * sys.invlpg);
-  if (sys.g.highpte) t.kmapPairs += tables;
-  for (const pte of hits) unmapPte(sys, pte);
-  return k;
+  for (const [mm, vpn, pfn] of hits) {
+    sys.at(S.swap_out, sp.pteAddr(mm, vpn));
+    sys.add(S.swap_out, c.referencedPerPteCycles + c.unmapPerPteCycles);
+    sys.add(S.flush_tlb_page, sys.invlpg);
+    sys.at(S.swap_out, sys.mem.structPage[pfn] + sys.sp.count);
+    clearPte(sys, mm, vpn, pfn);
+    sp.mapcount[pfn]--;
+    sp.releaseIfUnmapped(pfn);
+  }
+  if (sys.g.highpte) sys.tally.kmapPairs += tables;
+  return hits.length;
 }
 
-function unmapPte(sys: RmapSystem, pte: number): void {
+function clearPte(sys: RmapSystem, mm: number, vpn: number, pfn: number): void {
   const sp = sys.space;
-  const mm = sp.mmOf(pte);
-  const vpn = sp.vpnOf(pte);
   const pt = sp.ptes[mm] as Int32Array;
-  const e = pt[vpn];
-  if (e === 0) throw new Error(`reclaim: pte ${pte} (mm ${mm}, vpn ${vpn}) is not present`);
+  if (pt[vpn] !== pfn + 1) throw new Error(`reclaim: mm ${mm} vpn ${vpn} does not map page ${pfn}`);
   pt[vpn] = 0;
   sp.present[mm]--;
-  sys.removeRmap(e - 1, pte);
-  sys.unlockHeld();
 }

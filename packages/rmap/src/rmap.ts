@@ -1,12 +1,27 @@
-// One machine's reverse-mapping state and its costed operations: fault-in, fork (copy_page_range of one PTE page
-// at a time), exit (zap_pte_range), munmap of a page, and reclaim (page_referenced + try_to_unmap). Work is done
-// on the real data structures page by page and its cycles are summed into a Tally per kernel symbol.
-import type { ArchProfile } from '@kmemsim/mmu';
+// One machine's reverse-mapping state and its costed paths: page faults, fork (copy_page_range one PTE page at a
+// time), exit (zap_pte_range), COW breaks, munmap, and (reclaim.ts) page_referenced + try_to_unmap. Work is done on
+// the real structures page by page; every line the code touches (struct page fields, PTEs, chain nodes, locks,
+// allocator state) goes through the machine's cache model, and the cycles are summed per kernel symbol (Tally).
+import { type ArchProfile, type CacheModel, createCacheModel } from '@kmemsim/mmu';
+import { type AllocCtx, createAllocator, type NodeAllocator } from './alloc.js';
 import { ChainStore } from './chains.js';
-import { type Geometry, geometry, type RmapKind } from './geometry.js';
-import { type LockKind, RmapLocks } from './locks.js';
+import {
+  type AllocKind,
+  CHAIN_ERAS,
+  type Geometry,
+  geometry,
+  type KernelEra,
+  LOCK_ERAS,
+  type LockEra,
+  type LockKind,
+  type RmapKind,
+  type StructPageLayout,
+  structPageLayout,
+} from './eras.js';
+import { RmapLocks } from './locks.js';
+import { KernelMemory } from './memory.js';
 import { defaultCosts, type RmapCosts } from './params.js';
-import { Space } from './space.js';
+import { type Layout, Space } from './space.js';
 import { S, Tally } from './tally.js';
 
 export interface RmapConfig {
@@ -14,130 +29,249 @@ export interface RmapConfig {
   /** PageDirect for singly mapped pages (pte_chain and multi). */
   direct: boolean;
   lock: LockKind;
-  /** Batched pte_chain allocation in copy_page_range. */
+  /** Phillips' batched pte_chain allocation in copy_page_range. */
   batch: boolean;
+  alloc: AllocKind;
+  kernel: KernelEra;
   pae: boolean;
   /** Page tables in highmem (i386): every PTE-page visit is a kmap_atomic. */
   highpte: boolean;
 }
 
+export class RmapConfigError extends Error {
+  override name = 'RmapConfigError';
+}
+
 export interface RmapSystemOptions {
   arch: ArchProfile;
+  cpus: number;
   config: RmapConfig;
-  /** Virtual pages per process (the layout every mm shares). */
-  vpnSpace: number;
-  /** Of those, private anonymous pages (the rest map a shared file). */
-  anonPages: number;
+  /** Largest layout any mm will have, in pages. */
+  maxVpns: number;
   costs?: Partial<RmapCosts>;
 }
 
-export class RmapSystem {
+export class RmapSystem implements AllocCtx {
   readonly g: Geometry;
   readonly cfg: RmapConfig;
   readonly c: RmapCosts;
+  readonly cpus: number;
+  readonly arch: ArchProfile;
+  readonly cache: CacheModel;
+  readonly mem: KernelMemory;
+  readonly sp: StructPageLayout;
   readonly space: Space;
   readonly chains: ChainStore | null;
   readonly locks: RmapLocks | null;
+  readonly lockEra: LockEra;
+  readonly alloc: NodeAllocator | null;
   readonly tally = new Tally();
-  /** CPU doing the current operation (lock line ownership). */
+  /** CPU running the current path. */
   cpu = 0;
-  readonly lockCycles: number;
-  private readonly transferCycles: number;
-  private readonly pteSet: number;
-  private readonly pteClear: number;
-  readonly invlpg: number;
-  /** A DRAM miss in this arch's cycles. */
-  readonly miss: number;
-  private readonly clearPage: number;
+  /** Symbol the chain code's accesses are charged to. */
+  private sym = 0;
+  private readonly lockArray: number;
   private heldLock = -1;
+  private holding = false;
+  private prealloc = 0;
+  private readonly batchList: number[] = [];
+  private batching = false;
+  private readonly clearPageCycles: number;
+  readonly invlpg: number;
 
   constructor(o: RmapSystemOptions) {
+    const a = o.arch;
+    if (!a.cache) {
+      throw new RmapConfigError(
+        `arch ${a.name} has no cache geometry (a cache section): the rmap model follows lines through the caches`,
+      );
+    }
+    this.arch = a;
     this.cfg = o.config;
-    this.g = geometry(o.arch, { kind: o.config.kind, pae: o.config.pae, highpte: o.config.highpte });
+    this.cpus = o.cpus;
     this.c = { ...defaultCosts(), ...o.costs };
-    this.space = new Space(o.vpnSpace, o.anonPages);
-    const chained = o.config.kind === 'pte_chain' || o.config.kind === 'multi';
-    const cap = this.space.pageCapacity;
-    this.chains = chained
-      ? new ChainStore(this.g.slotsPerNode, this.g.nodeBytes, this.g.pageBytes, o.config.direct, cap)
-      : null;
-    this.locks = chained ? new RmapLocks(o.config.lock, this.c.numRmapLocks, this.c.rmapLockShift, cap) : null;
-    const k = o.arch.costs;
-    this.lockCycles = k.lockUncontendedCycles;
-    this.transferCycles = k.cacheLineTransferCycles;
-    this.pteSet = k.pteSetCycles;
-    this.pteClear = k.pteClearCycles;
-    this.invlpg = k.invlpgCycles;
-    this.miss = Math.round((this.c.structPageMissNs * o.arch.clockHz) / 1e9);
-    this.clearPage = this.c.ptePageAllocCycles + o.arch.pageBytes * k.memcpyCyclesPerByte;
+    const cfg = o.config;
+    this.g = geometry(a, { kind: cfg.kind, pae: cfg.pae, highpte: cfg.highpte });
+    this.sp = structPageLayout(cfg.kernel, this.g.pteAddrBytes);
+    this.cache = createCacheModel(a, o.cpus) as CacheModel;
+    this.mem = new KernelMemory(this.cache, a.pageBytes, this.sp.bytes);
+    const chained = cfg.kind === 'pte_chain' || cfg.kind === 'multi';
+    this.lockEra = LOCK_ERAS[cfg.lock];
+    this.space = new Space(
+      this.mem,
+      o.maxVpns,
+      this.g.ptesPerTable,
+      this.g.pteBytes,
+      chained && this.lockEra.anonIndexCounter,
+    );
+    if (chained) {
+      const era = CHAIN_ERAS[cfg.kind as 'pte_chain' | 'multi'];
+      const src = { alloc: () => this.nodeAlloc(), free: (x: number) => (this.alloc as NodeAllocator).give(x) };
+      const mem = { rd: (x: number) => this.rd(this.sym, x), wr: (x: number) => this.wr(this.sym, x) };
+      this.chains = new ChainStore(
+        this.g.slotsPerNode,
+        era.multi,
+        cfg.direct,
+        era.collapseOnRemove,
+        this.g.wordBytes,
+        this.g.pteAddrBytes,
+        mem,
+        src,
+      );
+      this.alloc = createAllocator(cfg.alloc, this, this.g.nodeBytes);
+      const e = this.lockEra;
+      this.locks = new RmapLocks(e.hashed ? 'hashed' : 'bit', e.hashed ? e.locks : 1, e.shift);
+    } else {
+      this.chains = null;
+      this.alloc = null;
+      this.locks = null;
+    }
+    this.lockArray = this.mem.frame(0);
+    this.clearPageCycles = a.pageBytes * a.costs.memcpyCyclesPerByte;
+    this.invlpg = a.costs.invlpgCycles;
   }
 
-  /** Cycles to read a chain node's line: an L2 hit while the chains fit the cache, else its share of a miss. */
-  nodeTouchCycles(): number {
-    const ch = this.chains as ChainStore;
-    if (ch.slab.bytes <= this.c.l2CacheBytes) return this.c.lineHitCycles;
-    return this.miss * Math.min(1, this.g.nodeBytes / this.g.cacheLineBytes);
+  // ---- costed accesses (AllocCtx) ----
+
+  /** False while setting up a workload: accesses are not followed (caches start cold when it is measured). */
+  tracking = true;
+
+  rd(sym: number, addr: number): void {
+    if (this.tracking) this.tally.add(sym, this.cache.access(this.cpu, addr, false));
+  }
+
+  wr(sym: number, addr: number): void {
+    if (this.tracking) this.tally.add(sym, this.cache.access(this.cpu, addr, true));
+  }
+
+  at(sym: number, addr: number): void {
+    if (this.tracking) this.tally.add(sym, this.cache.access(this.cpu, addr, true) + this.cache.atomicCycles);
+  }
+
+  add(sym: number, cycles: number): void {
+    this.tally.add(sym, cycles);
+  }
+
+  /** The function the chain code's node accesses are charged to. */
+  setSymbol(sym: number): void {
+    this.sym = sym;
+  }
+
+  get node(): number {
+    return this.cache.nodeOf(this.cpu);
+  }
+
+  private page(pfn: number): number {
+    return this.mem.structPage[pfn];
   }
 
   private syncCapacity(): void {
-    const cap = this.space.pageCapacity;
-    this.chains?.ensurePages(cap);
-    this.locks?.ensurePages(cap);
+    this.chains?.ensurePages(this.space.pageCapacity);
+    this.locks?.ensurePages(this.space.pageCapacity);
   }
 
-  // ---- locking: bit lock per page, or a hashed lock kept across pages that share it ----
+  // ---- pte_chain nodes: the era's allocator, Phillips' batch list, or 2.5.55's preallocated chain ----
+
+  private nodeAlloc(): number {
+    const al = this.alloc as NodeAllocator;
+    if (this.prealloc !== 0) {
+      const x = this.prealloc;
+      this.prealloc = 0;
+      return x;
+    }
+    if (this.batching) {
+      if (this.batchList.length === 0) al.takeBatch(this.c.batchSize, this.batchList);
+      return this.batchList.pop() as number;
+    }
+    return al.take();
+  }
+
+  /** Start of a path that maps pages: 2.5.55+ preallocates one chain outside the locks. */
+  private beginMapping(batch: boolean): void {
+    if (!this.chains) return;
+    this.batching = batch && this.cfg.batch;
+    if (this.cfg.alloc === 'percpu' && !this.batching) this.prealloc = (this.alloc as NodeAllocator).take();
+  }
+
+  /** After page_add_rmap consumed the preallocated chain, the next one is taken (GFP_ATOMIC in copy_page_range). */
+  private refillPrealloc(): void {
+    if (this.cfg.alloc === 'percpu' && !this.batching && this.prealloc === 0) {
+      this.prealloc = (this.alloc as NodeAllocator).take();
+    }
+  }
+
+  private endMapping(): void {
+    if (!this.chains) return;
+    const al = this.alloc as NodeAllocator;
+    if (this.prealloc !== 0) al.give(this.prealloc);
+    this.prealloc = 0;
+    if (this.batchList.length > 0) al.giveBatch(this.batchList.splice(0));
+    this.batching = false;
+  }
+
+  // ---- the rmap lock: per-page bit lock, or a posting's hashed lock (kept across pages where the era did) ----
 
   private lock(pfn: number, sym: number): void {
     const l = this.locks as RmapLocks;
-    const k = l.lockOf(pfn, this.space.index[pfn]);
+    const sp = this.page(pfn);
     if (l.kind === 'bit') {
-      l.acquire(k, this.cpu);
-      this.tally.add(sym, this.lockCycles);
+      l.acquire(pfn, this.cpu);
+      this.at(sym, sp + this.sp.flags); // test_and_set_bit(PG_chainlock)
       return;
     }
-    if (this.heldLock === k) return;
+    this.rd(S.lock_rmap, sp + this.sp.index);
+    const k = l.lockOf(pfn, this.space.index[pfn]);
+    if (this.holding && this.heldLock === k) return;
     this.unlockHeld();
-    const moved = l.acquire(k, this.cpu);
+    l.acquire(k, this.cpu);
+    this.at(S.lock_rmap, this.lockArray + 4 * k); // spin_lock
+    this.rd(S.lock_rmap, sp + this.sp.index); // lock_rmap: index still the same?
     this.heldLock = k;
-    this.tally.add(S.lock_rmap, this.lockCycles + this.c.rmapRecheckCycles + (moved ? this.transferCycles : 0));
   }
 
-  private unlock(pfn: number): void {
+  private unlock(pfn: number, sym: number): void {
     const l = this.locks as RmapLocks;
-    if (l.kind === 'bit') l.release(pfn, this.cpu);
+    if (l.kind === 'bit') {
+      l.release(pfn, this.cpu);
+      this.at(sym, this.page(pfn) + this.sp.flags); // clear_bit(PG_chainlock)
+      return;
+    }
+    if (!this.holding) this.unlockHeld();
   }
 
-  /** Drops a hashed lock kept across pages (end of a PTE page, or before a different lock). */
+  /** Drops a hashed lock (end of a PTE page, or before a different lock): spin_unlock is a plain store. */
   unlockHeld(): void {
     if (this.heldLock === -1) return;
     (this.locks as RmapLocks).release(this.heldLock, this.cpu);
+    this.wr(S.lock_rmap, this.lockArray + 4 * this.heldLock);
     this.heldLock = -1;
   }
 
   // ---- page_add_rmap / page_remove_rmap ----
 
-  private addRmap(pfn: number, pte: number, fork: boolean): void {
+  private addRmap(pfn: number, pte: number, sym: number): void {
     const sp = this.space;
     sp.mapcount[pfn]++;
     const kind = this.cfg.kind;
     if (kind === 'none') return;
     if (kind === 'objrmap') {
-      this.tally.add(fork ? S.page_dup_rmap : S.page_add_rmap, this.c.mapcountCycles);
+      this.at(sym, this.page(pfn) + this.sp.count + 4); // atomic_inc(&page->_mapcount)
+      this.add(sym, this.c.mapcountCycles);
       return;
     }
     const ch = this.chains as ChainStore;
-    const w = ch.work;
-    w.reset();
+    this.sym = S.page_add_rmap;
+    this.add(S.page_add_rmap, this.c.addRmapCycles);
     this.lock(pfn, S.page_add_rmap);
+    const spa = this.page(pfn);
+    this.rd(S.page_add_rmap, spa + this.sp.pte);
+    const head = ch.head[pfn];
+    const direct = ch.direct[pfn];
     ch.insert(pfn, pte);
-    this.unlock(pfn);
-    const t = this.tally;
-    t.add(S.page_add_rmap, w.nodeTouches * this.nodeTouchCycles() + this.c.slotCompareCycles);
-    if (w.nodeAllocs > 0) {
-      const per = this.cfg.batch && fork ? this.c.slabBulkPerObjectCycles : this.c.slabAllocCycles;
-      t.add(S.pte_chain_alloc, w.nodeAllocs * per);
-    }
-    if (w.slabGrows > 0) t.add(S.kmem_cache_grow, w.slabGrows * this.c.slabGrowCycles);
+    if (ch.direct[pfn] !== direct) this.at(S.page_add_rmap, spa + this.sp.flags); // Set/ClearPageDirect
+    if (ch.head[pfn] !== head || ch.direct[pfn] !== direct) this.wr(S.page_add_rmap, spa + this.sp.pte);
+    this.unlock(pfn, S.page_add_rmap);
+    this.refillPrealloc();
   }
 
   /** page_remove_rmap (with its lock) and the mapcount; frees an anonymous page left unmapped. */
@@ -145,46 +279,127 @@ export class RmapSystem {
     const sp = this.space;
     sp.mapcount[pfn]--;
     const kind = this.cfg.kind;
-    if (kind === 'objrmap') this.tally.add(S.page_remove_rmap, this.c.mapcountCycles);
+    if (kind === 'objrmap') {
+      this.at(S.page_remove_rmap, this.page(pfn) + this.sp.count + 4);
+      this.add(S.page_remove_rmap, this.c.mapcountCycles);
+    }
     if (kind === 'pte_chain' || kind === 'multi') {
       const ch = this.chains as ChainStore;
-      const w = ch.work;
-      w.reset();
+      this.sym = S.page_remove_rmap;
+      this.add(S.page_remove_rmap, this.c.removeRmapCycles);
       this.lock(pfn, S.page_remove_rmap);
+      const spa = this.page(pfn);
+      this.rd(S.page_remove_rmap, spa + this.sp.pte);
+      const head = ch.head[pfn];
+      const direct = ch.direct[pfn];
+      ch.work.reset();
       if (!ch.remove(pfn, pte)) throw new Error(`page_remove_rmap: page ${pfn} has no entry for pte ${pte}`);
-      this.unlock(pfn);
-      const t = this.tally;
-      t.add(S.page_remove_rmap, w.nodeTouches * this.nodeTouchCycles() + w.slotsScanned * this.c.slotCompareCycles);
-      if (w.nodeFrees > 0) t.add(S.pte_chain_free, w.nodeFrees * this.c.slabFreeCycles);
+      this.add(S.page_remove_rmap, ch.work.slotsScanned * this.c.slotCompareCycles);
+      if (ch.direct[pfn] !== direct) this.at(S.page_remove_rmap, spa + this.sp.flags);
+      if (ch.head[pfn] !== head || ch.direct[pfn] !== direct) this.wr(S.page_remove_rmap, spa + this.sp.pte);
+      this.unlock(pfn, S.page_remove_rmap);
     }
-    sp.releaseIfUnmapped(pfn);
+    if (sp.releaseIfUnmapped(pfn)) {
+      this.wr(S.__free_pages, this.page(pfn) + this.sp.flags);
+      this.add(S.__free_pages, this.c.pageFreeCycles);
+    }
+  }
+
+  // ---- page tables ----
+
+  /** The PTE page holding `vpn` in `mm`, allocated and cleared on first use (pte_alloc_one). */
+  private table(mm: number, vpn: number): void {
+    const t = this.space.tables[mm] as Float64Array;
+    const i = Math.floor(vpn / this.g.ptesPerTable);
+    if (t[i] !== 0) return;
+    const addr = this.mem.frame(this.node);
+    t[i] = addr;
+    this.add(S.pte_alloc_one, this.c.pageAllocCycles + this.clearPageCycles);
+    if (this.tracking) {
+      const line = this.cache.cohBytes;
+      for (let off = 0; off < this.g.pageBytes; off += line) this.cache.write(this.cpu, addr + off);
+    }
+  }
+
+  /** Frees every PTE page of an mm (exit_mmap → clear_page_tables). */
+  freeTables(mm: number): void {
+    const t = this.space.tables[mm] as Float64Array;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === 0) continue;
+      this.mem.freeFrame(t[i]);
+      t[i] = 0;
+      this.add(S.pte_free, this.c.pageFreeCycles);
+    }
   }
 
   // ---- process-level operations ----
 
-  /** A page fault maps the page for `vpn` in `mm` (no-op if present). */
+  /** A page fault maps the page for `vpn` in `mm` (no-op if present): do_anonymous_page or do_no_page. */
   faultIn(mm: number, vpn: number): void {
     const sp = this.space;
     const pt = sp.ptes[mm] as Int32Array;
     if (pt[vpn] !== 0) return;
-    const pfn = sp.pageFor(mm, vpn);
+    this.add(S.do_page_fault, this.arch.costs.pageFaultCycles);
+    this.table(mm, vpn);
+    const anon = (sp.vmaOf(mm, vpn) as { file: number }).file < 0;
+    const pfn = sp.pageFor(mm, vpn, this.node);
     this.syncCapacity();
+    const spa = this.page(pfn);
+    if (anon) {
+      this.add(S.do_anonymous_page, this.c.pageAllocCycles);
+      this.wr(S.do_anonymous_page, spa + this.sp.count); // set_page_count, flags
+      this.add(S.clear_page, this.clearPageCycles);
+    } else {
+      this.add(S.do_no_page, this.c.findPageCycles);
+      this.at(S.do_no_page, spa + this.sp.count); // find_get_page: page_cache_get
+    }
+    this.beginMapping(false);
+    this.wr(anon ? S.do_anonymous_page : S.do_no_page, sp.pteAddr(mm, vpn)); // set_pte
     pt[vpn] = pfn + 1;
     sp.present[mm]++;
-    this.addRmap(pfn, sp.pteAddr(mm, vpn), false);
+    this.addRmap(pfn, sp.pteId(mm, vpn), S.page_add_rmap);
     this.unlockHeld();
+    this.endMapping();
   }
 
-  /** Faults in [from, to) of mm. */
   populate(mm: number, from: number, to: number): void {
     for (let v = from; v < to; v++) this.faultIn(mm, v);
   }
 
-  /** New mm for a child of `parent` (same anon_vma family), with its fork bookkeeping charged. */
+  /** A write to a COW-shared private page: a private copy replaces it (do_wp_page). */
+  cowFault(mm: number, vpn: number): void {
+    const sp = this.space;
+    const pt = sp.ptes[mm] as Int32Array;
+    const e = pt[vpn];
+    if (e === 0) {
+      this.faultIn(mm, vpn);
+      return;
+    }
+    const old = e - 1;
+    this.add(S.do_page_fault, this.arch.costs.pageFaultCycles);
+    if (sp.mapcount[old] <= 1 && sp.anon[old] === 1) return; // reuse: the only mapping gets write access
+    const pfn = sp.cowPage(mm, vpn, this.node);
+    this.syncCapacity();
+    this.add(S.do_anonymous_page, this.c.pageAllocCycles);
+    this.add(S.clear_page, this.clearPageCycles); // copy_user_highpage: one page at copy bandwidth
+    const pte = sp.pteId(mm, vpn);
+    this.removeRmap(old, pte);
+    this.at(S.do_anonymous_page, this.page(old) + this.sp.count); // page_cache_release(old)
+    this.unlockHeld();
+    this.beginMapping(false);
+    this.wr(S.do_anonymous_page, sp.pteAddr(mm, vpn));
+    pt[vpn] = pfn + 1;
+    this.addRmap(pfn, pte, S.page_add_rmap);
+    this.unlockHeld();
+    this.endMapping();
+  }
+
+  /** New mm for a child of `parent` (same layout and anon_vma family), with its fork bookkeeping charged. */
   forkMm(parent: number): number {
-    const child = this.space.newMm(this.space.family[parent]);
-    this.tally.add(S.do_fork, this.c.forkFixedCycles);
-    if (this.cfg.kind === 'objrmap') this.tally.add(S.anon_vma_link, 2 * this.c.anonVmaLinkCycles);
+    const sp = this.space;
+    const child = sp.newMm(sp.layouts[parent] as Layout, sp.family[parent], this.node);
+    this.add(S.do_fork, this.c.forkFixedCycles);
+    if (this.cfg.kind === 'objrmap') this.add(S.anon_vma_link, 2 * this.c.anonVmaLinkCycles);
     return child;
   }
 
@@ -193,23 +408,32 @@ export class RmapSystem {
     const sp = this.space;
     const src = sp.ptes[parent] as Int32Array;
     const dst = sp.ptes[child] as Int32Array;
+    const layout = sp.layouts[parent] as Layout;
     let n = 0;
+    this.holding = this.lockEra.holdInCopy;
+    this.beginMapping(true);
     for (let v = from; v < to; v++) {
       const e = src[v];
       if (e === 0) continue;
+      if (n === 0) this.table(child, v);
+      const pfn = e - 1;
+      const srcPte = sp.pteAddr(parent, v);
+      this.rd(S.copy_page_range, srcPte);
+      if ((layout.vmas[layout.vmaAt[v]] as { cow: boolean }).cow) this.at(S.copy_page_range, srcPte); // wrprotect
+      const spa = this.page(pfn);
+      this.rd(S.copy_page_range, spa + this.sp.flags); // PageReserved
+      this.at(S.copy_page_range, spa + this.sp.count); // get_page
+      this.wr(S.copy_page_range, sp.pteAddr(child, v)); // set_pte
       dst[v] = e;
       n++;
-      this.addRmap(e - 1, sp.pteAddr(child, v), true);
+      this.addRmap(pfn, sp.pteId(child, v), S.page_dup_rmap);
     }
     this.unlockHeld();
+    this.holding = false;
+    this.endMapping();
     sp.present[child] += n;
-    const t = this.tally;
-    t.add(S.copy_page_range, n * (this.c.copyPteCycles + this.miss + this.pteSet));
-    if (n > 0) {
-      t.add(S.pte_alloc_one, this.clearPage);
-      if (this.cfg.batch && this.chains) t.add(S.pte_chain_alloc, this.c.slabAllocCycles);
-      if (this.g.highpte) t.kmapPairs += 2;
-    }
+    this.add(S.copy_page_range, n * this.c.copyPteCycles);
+    if (n > 0 && this.g.highpte) this.tally.kmapPairs += 2;
     return n;
   }
 
@@ -218,38 +442,43 @@ export class RmapSystem {
     const sp = this.space;
     const pt = sp.ptes[mm] as Int32Array;
     let n = 0;
+    this.holding = this.lockEra.holdInZap;
     for (let v = from; v < to; v++) {
       const e = pt[v];
       if (e === 0) continue;
+      const pfn = e - 1;
+      this.at(S.zap_pte_range, sp.pteAddr(mm, v)); // ptep_get_and_clear (xchg)
       pt[v] = 0;
       n++;
-      this.removeRmap(e - 1, sp.pteAddr(mm, v));
+      const spa = this.page(pfn);
+      this.rd(S.zap_pte_range, spa + this.sp.flags);
+      this.at(S.zap_pte_range, spa + this.sp.count); // tlb_remove_page → put_page
+      this.removeRmap(pfn, sp.pteId(mm, v));
     }
     this.unlockHeld();
+    this.holding = false;
     sp.present[mm] -= n;
-    const t = this.tally;
-    t.add(S.zap_pte_range, n * (this.c.zapPteCycles + this.miss + this.pteClear));
-    if (n > 0) {
-      t.add(S.pte_free, this.c.ptePageFreeCycles);
-      if (this.g.highpte) t.kmapPairs += 1;
-    }
+    this.add(S.zap_pte_range, n * this.c.zapPteCycles);
+    if (n > 0 && this.g.highpte) this.tally.kmapPairs += 1;
     return n;
   }
 
-  /** The rest of exit once the page tables are empty. */
+  /** The rest of exit once the page tables are empty: free them, drop the mm. */
   exitMm(mm: number): void {
-    this.tally.add(S.do_exit, this.c.exitFixedCycles);
+    this.add(S.do_exit, this.c.exitFixedCycles);
+    this.freeTables(mm);
     this.space.dropMm(mm);
   }
 
-  /** munmap of one page (or its COW break): the PTE goes away with its reverse mapping. */
+  /** munmap of one page: the PTE goes away with its reverse mapping. */
   unmapPage(mm: number, vpn: number): void {
     const pt = this.space.ptes[mm] as Int32Array;
     const e = pt[vpn];
     if (e === 0) return;
+    this.at(S.zap_pte_range, this.space.pteAddr(mm, vpn));
     pt[vpn] = 0;
     this.space.present[mm]--;
-    this.removeRmap(e - 1, this.space.pteAddr(mm, vpn));
+    this.removeRmap(e - 1, this.space.pteId(mm, vpn));
     this.unlockHeld();
   }
 }

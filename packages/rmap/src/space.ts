@@ -1,52 +1,91 @@
-// Processes and pages in typed arrays: each mm is a page table (vpn → pfn + 1, 0 = not present) over one shared
-// layout (private anonymous pages below `anonPages`, a shared file mapping above), pages carry page->index,
-// anon/file, mapcount and the anon_vma family they were faulted in. A PTE's address is mm × vpnSpace + vpn.
+// Processes and pages in typed arrays. Each mm is a page table (vpn → pfn + 1, 0 = not present) over a layout of
+// vmas (anonymous, or a window of a file); files are page-cache pfns filled on first fault; user pages carry
+// page->index, anon/file, mapcount and their anon_vma family. A PTE is named by mm × maxVpns + vpn; its physical
+// address comes from the mm's page-table pages (kernel frames, allocated on first use).
+import type { KernelMemory } from './memory.js';
+
+export interface Vma {
+  start: number;
+  end: number;
+  /** File id, or -1 for anonymous memory. */
+  file: number;
+  /** File page offset of `start`. */
+  pgoff: number;
+  /** Private writable (COW on fork: wrprotected in parent and child). */
+  cow: boolean;
+}
+
+export class Layout {
+  readonly vpns: number;
+  /** Per vpn: index of its vma in `vmas` (-1: unmapped). */
+  readonly vmaAt: Int16Array;
+
+  constructor(readonly vmas: readonly Vma[]) {
+    this.vpns = vmas.reduce((m, v) => Math.max(m, v.end), 0);
+    this.vmaAt = new Int16Array(this.vpns).fill(-1);
+    for (let i = 0; i < vmas.length; i++) this.vmaAt.fill(i, (vmas[i] as Vma).start, (vmas[i] as Vma).end);
+  }
+}
+
 export class Space {
   ptes: (Int32Array | null)[] = [];
+  /** Per mm: addresses of its PTE pages (0 = none yet). */
+  tables: (Float64Array | null)[] = [];
+  /** Per mm: address of its page directory (pgd) frame. */
+  pgd: number[] = [];
+  layouts: (Layout | null)[] = [];
   present: number[] = [];
   family: number[] = [];
   private freeMms: number[] = [];
   /** Per page. */
-  index: Int32Array;
-  anon: Uint8Array;
-  mapcount: Int32Array;
-  pageFamily: Int32Array;
-  private freePfns: number[] = [];
-  private nextAnonPfn: number;
-  /** Live mms per anon_vma family. */
+  index = new Int32Array(1024);
+  anon = new Uint8Array(1024);
+  mapcount = new Int32Array(1024);
+  pageFamily = new Int32Array(1024).fill(-1);
+  /** Per page: the file it caches (-1 anonymous) and, for anonymous pages, the vpn it was faulted at. */
+  pageFile = new Int32Array(1024).fill(-1);
+  pageVpn = new Int32Array(1024);
+  private readonly files: Int32Array[] = [];
   private familySize = new Map<number, number>();
+  /** The global allocation counter that gives anonymous pages their page->index under hashed rmap locks. */
+  private anonSeq = 0;
 
   constructor(
-    readonly vpnSpace: number,
-    readonly anonPages: number,
-  ) {
-    // File pages are pfn = file index (page cache); anonymous pages come after the file.
-    this.nextAnonPfn = vpnSpace - anonPages;
-    const cap = Math.max(16, vpnSpace * 2);
-    this.index = new Int32Array(cap);
-    this.anon = new Uint8Array(cap);
-    this.mapcount = new Int32Array(cap);
-    this.pageFamily = new Int32Array(cap).fill(-1);
+    readonly mem: KernelMemory,
+    readonly maxVpns: number,
+    readonly ptesPerTable: number,
+    readonly pteBytes: number,
+    /** Anonymous page->index from a global counter (hashed lock postings) instead of the linear offset. */
+    readonly anonIndexCounter: boolean,
+  ) {}
+
+  /** A file of `pages` pages (its page cache starts empty); returns its id. */
+  addFile(pages: number): number {
+    this.files.push(new Int32Array(pages).fill(-1));
+    return this.files.length - 1;
   }
 
-  get pageCapacity(): number {
-    return this.index.length;
-  }
-
-  newMm(family?: number): number {
+  newMm(layout: Layout, family?: number, node = 0): number {
+    if (layout.vpns > this.maxVpns) throw new RangeError(`layout of ${layout.vpns} pages exceeds ${this.maxVpns}`);
     const id = this.freeMms.length > 0 ? (this.freeMms.pop() as number) : this.ptes.length;
     const fam = family ?? id;
-    this.ptes[id] = new Int32Array(this.vpnSpace);
+    this.ptes[id] = new Int32Array(layout.vpns);
+    this.tables[id] = new Float64Array(Math.ceil(layout.vpns / this.ptesPerTable));
+    this.layouts[id] = layout;
+    this.pgd[id] = this.mem.frame(node);
     this.present[id] = 0;
     this.family[id] = fam;
     this.familySize.set(fam, (this.familySize.get(fam) ?? 0) + 1);
     return id;
   }
 
-  /** Forgets an mm whose page table is empty. */
+  /** Forgets an mm whose page table is empty (its PTE pages already freed). */
   dropMm(mm: number): void {
     if (this.present[mm] !== 0) throw new Error(`mm ${mm} dropped with ${this.present[mm]} PTEs present`);
     this.ptes[mm] = null;
+    this.tables[mm] = null;
+    this.layouts[mm] = null;
+    this.mem.freeFrame(this.pgd[mm] as number);
     const fam = this.family[mm];
     this.familySize.set(fam, (this.familySize.get(fam) ?? 1) - 1);
     this.freeMms.push(mm);
@@ -62,64 +101,115 @@ export class Space {
     return out;
   }
 
-  /** Live mms sharing an anon_vma family (the length of its vma list). */
   familyMembers(fam: number): number {
     return this.familySize.get(fam) ?? 0;
   }
 
-  isAnonVpn(vpn: number): boolean {
-    return vpn < this.anonPages;
+  vmaOf(mm: number, vpn: number): Vma | null {
+    const l = this.layouts[mm] as Layout;
+    const i = l.vmaAt[vpn];
+    return i < 0 ? null : (l.vmas[i] as Vma);
   }
 
-  pteAddr(mm: number, vpn: number): number {
-    return mm * this.vpnSpace + vpn;
+  pteId(mm: number, vpn: number): number {
+    return mm * this.maxVpns + vpn;
   }
 
   mmOf(pte: number): number {
-    return Math.floor(pte / this.vpnSpace);
+    return Math.floor(pte / this.maxVpns);
   }
 
   vpnOf(pte: number): number {
-    return pte % this.vpnSpace;
+    return pte % this.maxVpns;
   }
 
-  /** The page a fault at `vpn` maps: a fresh anonymous page, or the page-cache page of the file offset. */
-  pageFor(mm: number, vpn: number): number {
-    if (!this.isAnonVpn(vpn)) {
-      const pfn = vpn - this.anonPages;
-      this.index[pfn] = pfn;
+  /** Physical address of the PTE of (mm, vpn); 0 if its PTE page does not exist. */
+  pteAddr(mm: number, vpn: number): number {
+    const t = (this.tables[mm] as Float64Array)[Math.floor(vpn / this.ptesPerTable)];
+    return t === 0 ? 0 : t + (vpn % this.ptesPerTable) * this.pteBytes;
+  }
+
+  /** Address of the pgd entry covering (mm, vpn) (two-level i386 paging: the pmd is folded). */
+  pgdEntry(mm: number, vpn: number): number {
+    return (this.pgd[mm] as number) + Math.floor(vpn / this.ptesPerTable) * 4;
+  }
+
+  /** The page a fault at `vpn` maps: the file's page-cache page, or a fresh anonymous page on `node`. */
+  pageFor(mm: number, vpn: number, node: number): number {
+    const v = this.vmaOf(mm, vpn);
+    if (!v) throw new RangeError(`mm ${mm}: vpn ${vpn} is not in a vma`);
+    const off = v.pgoff + vpn - v.start;
+    if (v.file >= 0) {
+      const f = this.files[v.file] as Int32Array;
+      if (f[off] >= 0) return f[off];
+      const pfn = this.newPage(node);
+      f[off] = pfn;
+      this.index[pfn] = off;
+      this.pageFile[pfn] = v.file;
       return pfn;
     }
-    const pfn = this.freePfns.length > 0 ? (this.freePfns.pop() as number) : this.nextAnonPfn++;
-    if (pfn >= this.index.length) this.grow(pfn + 1);
-    this.index[pfn] = vpn;
+    const pfn = this.newPage(node);
+    this.index[pfn] = this.anonIndexCounter ? this.anonSeq++ : off;
     this.anon[pfn] = 1;
     this.pageFamily[pfn] = this.family[mm];
+    this.pageVpn[pfn] = vpn;
     return pfn;
   }
 
-  /** An anonymous page whose last mapping went away returns to the free pool. */
-  releaseIfUnmapped(pfn: number): void {
+  private newPage(node: number): number {
+    const pfn = this.mem.allocPfn(node);
+    if (pfn >= this.index.length) this.grow(pfn + 1);
+    return pfn;
+  }
+
+  /** Private copy of a page for a COW write fault in `mm` at `vpn` (the new page is anonymous). */
+  cowPage(mm: number, vpn: number, node: number): number {
+    const pfn = this.newPage(node);
+    this.index[pfn] = this.anonIndexCounter ? this.anonSeq++ : vpn;
+    this.anon[pfn] = 1;
+    this.pageFamily[pfn] = this.family[mm];
+    this.pageVpn[pfn] = vpn;
+    return pfn;
+  }
+
+  /** An anonymous page whose last mapping went away returns to the free pages. */
+  releaseIfUnmapped(pfn: number): boolean {
     if (this.anon[pfn] === 1 && this.mapcount[pfn] === 0) {
       this.anon[pfn] = 0;
       this.pageFamily[pfn] = -1;
-      this.freePfns.push(pfn);
+      this.mem.freePfn(pfn);
+      return true;
     }
+    return false;
+  }
+
+  /** Page-cache pages of a file, for checks. */
+  filePages(file: number): Int32Array {
+    return this.files[file] as Int32Array;
+  }
+
+  get fileCount(): number {
+    return this.files.length;
+  }
+
+  get pageCapacity(): number {
+    return this.index.length;
   }
 
   private grow(min: number): void {
     const n = Math.max(min, this.index.length * 2);
-    const i = new Int32Array(n);
-    i.set(this.index);
-    this.index = i;
+    const i32 = (a: Int32Array, fill = 0) => {
+      const b = new Int32Array(n).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.index = i32(this.index);
+    this.mapcount = i32(this.mapcount);
+    this.pageFamily = i32(this.pageFamily, -1);
+    this.pageFile = i32(this.pageFile, -1);
+    this.pageVpn = i32(this.pageVpn);
     const a = new Uint8Array(n);
     a.set(this.anon);
     this.anon = a;
-    const m = new Int32Array(n);
-    m.set(this.mapcount);
-    this.mapcount = m;
-    const f = new Int32Array(n).fill(-1);
-    f.set(this.pageFamily);
-    this.pageFamily = f;
   }
 }

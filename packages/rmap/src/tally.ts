@@ -6,6 +6,7 @@ import { SYMBOL_BYTES } from './params.js';
 export const SYMBOLS = [
   'do_fork',
   'do_exit',
+  'do_execve',
   'copy_page_range',
   'zap_pte_range',
   'pte_alloc_one',
@@ -14,6 +15,10 @@ export const SYMBOLS = [
   'page_remove_rmap',
   'pte_chain_alloc',
   'pte_chain_free',
+  'kmem_cache_alloc',
+  'kmem_cache_free',
+  'cache_alloc_refill',
+  'cache_flusharray',
   'kmem_cache_grow',
   'lock_rmap',
   'page_dup_rmap',
@@ -22,6 +27,12 @@ export const SYMBOLS = [
   'try_to_unmap',
   'swap_out',
   'flush_tlb_page',
+  'do_page_fault',
+  'do_anonymous_page',
+  'do_no_page',
+  'clear_page',
+  '__free_pages',
+  'do_mmap_pgoff',
 ] as const;
 export type RmapSymbol = (typeof SYMBOLS)[number];
 export const S = Object.fromEntries(SYMBOLS.map((s, i) => [s, i])) as Record<RmapSymbol, number>;

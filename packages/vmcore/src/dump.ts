@@ -5,15 +5,19 @@ import { IoDevice, type Run, runFromEngine, type SymbolId } from '@kmemsim/core'
 import type { Machine } from '@kmemsim/mmu';
 import { PAGE_CLASSES } from './classes.js';
 import type { VmcoreImage } from './image.js';
-import { type DumpCounts, type DumpOptions, simulateMakedumpfile } from './makedumpfile.js';
+import { type DumpCounts, type DumpOptions, simulateSpec, specOptionsOf } from './makedumpfile.js';
+import { specFromImage } from './mdf/from-image.js';
+import type { DumpSpec } from './mdf/types.js';
 import { KERNEL_COSTS, USER_COSTS } from './params.js';
 import { ProcVmcore } from './proc-vmcore.js';
 
 export type OutputTarget = 'null' | 'disk';
 
-export interface VmcoreDumpOptions extends Omit<DumpOptions, 'onDumped'> {
+export interface VmcoreDumpOptions extends DumpOptions {
   machine: Machine;
-  image: VmcoreImage;
+  /** The crashed machine as the image model, or `spec`: what makedumpfile sees of a vmcore (e.g. a real file). */
+  image?: VmcoreImage;
+  spec?: DumpSpec;
   /** /dev/null (seed 001) or a file on a simulated disk. */
   output?: OutputTarget;
   /** x86_64 copy_oldmem_page: set_iounmap_nonlazy before each iounmap (default true). */
@@ -29,11 +33,14 @@ export interface VmcoreDumpResult {
 const SLICES = 64;
 
 export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
-  const { machine: m, image: img } = o;
+  const m = o.machine;
+  const spec = o.spec ?? (o.image ? specFromImage(o.image, specOptionsOf(o)) : undefined);
+  if (!spec) throw new RangeError('runVmcoreDump needs an image or a spec');
   const e = m.engine;
-  const counts = simulateMakedumpfile(img, o);
+  const counts = simulateSpec(spec, o);
   const output = o.output ?? 'null';
-  const page = img.pageBytes;
+  const page = spec.pageBytes;
+  const totalPages = spec.loads.reduce((a, l) => a + l.pages, 0);
   const a = m.arch.costs;
   const U = USER_COSTS;
   const K = KERNEL_COSTS;
@@ -60,7 +67,7 @@ export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
       u(o.format === 'elf' ? 'write_elf_pages_cyclic' : 'write_kdump_pages_cyclic'),
       counts.dumpedPages * U.writePageCycles,
     ],
-    [u('set_bitmap'), img.maxPfn * U.bitmapCyclesPerPage * (1 + counts.memMapWalks)],
+    [u('set_bitmap'), spec.maxMapnr * U.bitmapCyclesPerPage * (1 + counts.memMapWalks)],
     [k('system_call'), totalCalls * a.syscallCycles],
     [k('sys_lseek'), sc.lseek * K.lseekCycles],
     [
@@ -77,7 +84,7 @@ export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
     for (let i = 0; i < SLICES; i++) {
       const part = (n: number) => Math.floor((n * (i + 1)) / SLICES) - Math.floor((n * i) / SLICES);
       for (const [sym, cycles] of work) t.spend(sym, cycles / SLICES);
-      yield* proc.read(t, part(v.read), img.kernelDataPfn);
+      yield* proc.read(t, part(v.read), spec.loads[0].startPfn);
       proc.mmap(t, part(v.mmap), part(v.mmapPages));
       proc.munmap(t, part(v.munmap), part(v.munmapPages));
       if (disk) disk.submitAt(t.clock, part(writeBytes));
@@ -100,13 +107,14 @@ export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
   const run = runFromEngine(e, {
     variant: { access: o.access, dump_level: o.dumpLevel },
     metrics: {
-      pages_total: img.totalPages,
+      pages_total: totalPages,
       pages_dumped: counts.dumpedPages,
       pages_excluded: excluded,
       vmcore_mmap: v.mmap,
       vmcore_munmap: v.munmap,
       vmcore_read: v.read,
       syscalls_total: totalCalls,
+      syscalls_mmap_munmap_read: sc.mmap + sc.munmap + sc.read,
       output_bytes: writeBytes,
     },
     threads: [thread],

@@ -27,12 +27,14 @@ describe('buildImage', () => {
     expect(img.kernelDataPfn).toBe(4096);
   });
 
-  it('x86_64 above 3 GiB leaves the PCI hole; s390 lists the extra 256 MiB PT_LOAD (seed 001)', () => {
+  it('x86_64 above 3 GiB leaves the PCI hole; s390 is one PT_LOAD, grown by the extra 256 MiB of the seed 001 experiment', () => {
     const x = buildImage({ arch: x86_64, memBytes: 4096 * MiB, seed: 1 });
     expect(x.loads.map((l) => l.startPfn)).toEqual([1, 256, 1048576]);
     expect(x.totalPages).toBe(1048576);
     const s = buildImage({ arch: s390, memBytes: 1536 * MiB, seed: 1 });
-    expect(s.loads).toEqual([{ startPfn: 0, pages: 458752 }]);
+    expect(s.loads).toEqual([{ startPfn: 0, pages: 393216 }]);
+    const e = buildImage({ arch: s390, memBytes: 1536 * MiB, seed: 1, extraLoadBytes: 256 * MiB });
+    expect(e.loads).toEqual([{ startPfn: 0, pages: 458752 }]); // contiguous with RAM: one PT_LOAD of 1.75 GiB
   });
 
   it('composition: class counts sum to the pages and follow the fractions to a page', () => {

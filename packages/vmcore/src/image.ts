@@ -20,6 +20,8 @@ export interface BuildImageOptions {
   maxRuns?: number;
   /** sizeof(struct page) of the crashed kernel's era, if not the arch profile's (e.g. 56 for 2.6-era x86_64). */
   structPageBytes?: number;
+  /** A PT_LOAD of this many bytes after RAM (an experiment's setup; default none). */
+  extraLoadBytes?: number;
 }
 
 export interface MemMap {
@@ -69,7 +71,7 @@ export function buildImage(o0: BuildImageOptions): VmcoreImage {
   if (!Number.isInteger(sp) || sp < 8 || sp > 256) throw new RangeError(`struct page of ${sp} bytes (expected 8..256)`);
   const o = { ...o0, arch: { ...o0.arch, structPageBytes: sp } };
   const comp = resolveComposition(o);
-  const lay = layoutFor(o.arch, o.memBytes);
+  const lay = layoutFor(o.arch, o.memBytes, o.extraLoadBytes);
   const total = lay.loads.reduce((a, r) => a + r.pages, 0);
   const biggest = lay.loads.reduce((a, b) => (b.pages > a.pages ? b : a));
   const mmPages = memMapPages(o.arch, lay.maxPfn, lay.memMapAlignPages);

@@ -1,7 +1,6 @@
 // @kmemsim/vmcore: the crashed kernel's memory as data, /proc/vmcore read()/mmap() per arch, and a makedumpfile
 // model (1.5.7's single mmap window, 1.7's 8-entry cache of windows) with syscall counts and a perf profile.
 
-export { type AccessKind, emptyFileCounts, type FileCounts, VmcoreAccess } from './access.js';
 export {
   CLASS_CODE,
   type ClassCounts,
@@ -15,6 +14,7 @@ export {
 export { type OutputTarget, runVmcoreDump, type VmcoreDumpOptions, type VmcoreDumpResult } from './dump.js';
 // Part B of issue 5 (src/elf): real synthetic x86_64 ELF vmcores and the real-makedumpfile interop helpers.
 export * from './elf/index.js';
+export { EXPERIMENTS, type ExperimentName, SEED001 } from './experiments/index.js';
 export { type BuildImageOptions, buildImage, INDEX_STRIDE, type MemMap, type VmcoreImage } from './image.js';
 export { type ArchLike, type Layout, layoutFor, memMapPages, type PfnRange } from './layout.js';
 export {
@@ -24,10 +24,20 @@ export {
   MAKEDUMPFILE_VERSIONS,
   type MakedumpfileVersion,
   type OutputFormat,
+  type ProcessCalls,
   predictVmcoreSyscalls,
+  resolveVersion,
   type SyscallCounts,
   simulateMakedumpfile,
+  simulateSpec,
+  type VmcoreCalls,
 } from './makedumpfile.js';
+export { type Cycles, cyclesOf } from './mdf/cycles.js';
+export { CACHE_ENTRIES, DumpFile, type FileCalls, MAP_REGION_BYTES } from './mdf/file.js';
+export { imageClasses, type SpecOptions, specFromImage } from './mdf/from-image.js';
+export { type MdfOptions, type MdfResult, simulate, walksMemMap } from './mdf/simulate.js';
+export * from './mdf/types.js';
+export { PGMM_CACHED } from './mdf/walk.js';
 export { IMAGE, KERNEL_COSTS, LAYOUTS, MAKEDUMPFILE, USER_COSTS } from './params.js';
 export { type CopyOldmemPath, copyPathOf, ProcVmcore, type ProcVmcoreOptions } from './proc-vmcore.js';
 export {

@@ -26,8 +26,9 @@ export interface Layout {
 }
 
 /** The PT_LOAD ranges of a machine with `memBytes` of RAM. */
-export function layoutFor(arch: ArchLike, memBytes: number): Layout {
+export function layoutFor(arch: ArchLike, memBytes: number, extraLoadBytes?: number): Layout {
   const L = LAYOUTS[arch.name] ?? LAYOUTS.generic;
+  const extra = extraLoadBytes ?? L.extraLoadBytes;
   const page = arch.pageBytes;
   let left = Math.floor(memBytes / page);
   if (left < 1) throw new RangeError(`memory of ${memBytes} bytes holds no ${page}-byte page`);
@@ -42,9 +43,10 @@ export function layoutFor(arch: ArchLike, memBytes: number): Layout {
     loads.push({ startPfn: start, pages });
     left -= pages;
   }
-  if (L.extraLoadBytes > 0) {
+  if (extra > 0) {
+    // A PT_LOAD beyond RAM (an experiment's setup: see experiments/seed001.ts).
     const last = loads[loads.length - 1];
-    loads.push({ startPfn: last.startPfn + last.pages, pages: Math.floor(L.extraLoadBytes / page) });
+    loads.push({ startPfn: last.startPfn + last.pages, pages: Math.floor(extra / page) });
   }
   const merged: PfnRange[] = [];
   for (const r of loads) {

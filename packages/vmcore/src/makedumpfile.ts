@@ -1,41 +1,49 @@
-// A makedumpfile model: which pages of /proc/vmcore it touches, in which order, and through which system calls.
-// kdump-compressed output: headers, notes and the kernel's init page-table walk with read(); at -d ≥ 2 the
-// mem_map in chunks of 512 struct pages (each page of them after a vmemmap page-table walk through the cache),
-// once to count dumpable pages and once per writing cycle (--cyclic-buffer sizes the cycles); then every page kept
-// in the bitmap is read once, zero-checked if bit 1 is set, and written. How the reads reach the file: access.ts.
-// Observed 1.7.2 behaviour (elf/makedumpfile-1.7.2-observed.md) is reproduced call for call on x86_64 images.
-// ELF output (-E) reads page data with read() even in mmap mode (observed 1.7.2).
-
-import { type AccessKind, type FileCounts, VmcoreAccess } from './access.js';
-import {
-  CLASS_CODE,
-  type ClassCounts,
-  checkDumpLevel,
-  emptyCounts,
-  excludedByMemMap,
-  PAGE_CLASSES,
-} from './classes.js';
+// The makedumpfile model as the rest of kmemsim uses it: a DumpSpec (from the image model, or from a real vmcore
+// file) run through mdf/simulate.ts — every call on /proc/vmcore, call by call from each version's source — plus
+// the process's own calls (libraries, /proc, the VMCOREINFO temp file) and the output writes, as perf stat counts
+// them for the whole process.
+import type { ClassCounts } from './classes.js';
 import type { VmcoreImage } from './image.js';
-import { IMAGE, MAKEDUMPFILE } from './params.js';
-import { forEachRun } from './runs.js';
+import { type SpecOptions, specFromImage } from './mdf/from-image.js';
+import { type MdfOptions, simulate } from './mdf/simulate.js';
+import { type DumpSpec, MDF_VERSIONS, type MdfVersion } from './mdf/types.js';
+import { MAKEDUMPFILE } from './params.js';
 
-export const MAKEDUMPFILE_VERSIONS = ['1.5.7', '1.7'] as const;
+/** Versions modelled; '1.7' is accepted for 1.7.2 (the name used before the per-version rework). */
+export const MAKEDUMPFILE_VERSIONS = [...MDF_VERSIONS, '1.7'] as const;
 export type MakedumpfileVersion = (typeof MAKEDUMPFILE_VERSIONS)[number];
 export type AccessMode = 'mmap' | 'read';
 export type OutputFormat = 'kdump' | 'elf';
 
+export function resolveVersion(v: MakedumpfileVersion): MdfVersion {
+  return v === '1.7' ? '1.7.2' : v;
+}
+
+/** The process's own calls outside /proc/vmcore and the output (perf stat counts them too). */
+export interface ProcessCalls {
+  mmap: number;
+  munmap: number;
+  read: number;
+}
+
 export interface DumpOptions {
   version: MakedumpfileVersion;
-  /** mmap (default of both versions) or read (--non-mmap). */
+  /** mmap (default of every version) or read (--non-mmap). */
   access: AccessMode;
   dumpLevel: number;
   format?: OutputFormat;
-  /** --cyclic-buffer in bytes: one cycle covers bytes × 8 pfns. Default: the whole bitmap in one cycle. */
+  /** --cyclic-buffer in bytes. Default: sized from MemFree as the version does. */
   cyclicBufferBytes?: number;
-  /** VMCOREINFO carries NUMBER(PG_hwpoison): mem_map is walked even at -d 0 (observed 1.7.2). */
+  /** MemFree of the capture kernel (sizes the default cyclic buffer). Default: plenty. */
+  memFreeBytes?: number;
+  /** VMCOREINFO carries NUMBER(PG_hwpoison): mem_map is walked even at -d 0. */
   hwpoison?: boolean;
-  /** Called for every run of dumped pages, in the order they are written. */
-  onDumped?: (pfn: number, pages: number) => void;
+  /** CPUs of the crashed machine (their notes are read at start-up). Default 1. */
+  crashCpus?: number;
+  /** 1.5.7: initialize_mmap with commit f822608 (default true; stock 1.5.7 cannot mmap on s390). */
+  fixedInitMmap157?: boolean;
+  /** The process's own calls (an experiment may set them); default MAKEDUMPFILE.process*. */
+  process?: Partial<ProcessCalls>;
 }
 
 export interface SyscallCounts {
@@ -46,15 +54,25 @@ export interface SyscallCounts {
   write: number;
 }
 
+export interface VmcoreCalls {
+  mmap: number;
+  munmap: number;
+  read: number;
+  lseek: number;
+  mmapPages: number;
+  munmapPages: number;
+}
+
 export interface DumpCounts {
   /** Calls on the vmcore file only (what strace -y attributes to it). */
-  vmcore: FileCounts;
-  /** The whole process, as perf stat counts: vmcore + output + the process's own (libraries, malloc, /proc). */
+  vmcore: VmcoreCalls;
+  /** The whole process, as perf stat counts: vmcore + output + the process's own. */
   syscalls: SyscallCounts;
   cycles: number;
+  cyclic: boolean;
   memMapWalks: number;
   readmemCalls: number;
-  /** Pages readmem delivered to makedumpfile (each a copy from a window or a cache page). */
+  /** Pages delivered to makedumpfile (each a copy from a window, a cache page or a read()). */
   copiedPages: number;
   translations: number;
   structPages: number;
@@ -64,215 +82,92 @@ export interface DumpCounts {
   outputBytes: number;
   /** PT_LOAD segments written (ELF output). */
   elfSegments: number;
+  trace: string[] | null;
 }
 
-function accessKind(o: DumpOptions, forData: boolean): AccessKind {
-  if (o.access === 'read' || (forData && o.format === 'elf')) return 'read';
-  return o.version === '1.5.7' ? 'window' : 'lru';
+export function specOptionsOf(o: Pick<DumpOptions, 'crashCpus' | 'hwpoison'>): SpecOptions {
+  return { crashCpus: o.crashCpus ?? 1, hwpoison: o.hwpoison };
 }
 
 /** Runs the model over an image; pure counting (no engine), deterministic. */
-export function simulateMakedumpfile(img: VmcoreImage, o: DumpOptions): DumpCounts {
-  checkDumpLevel(o.dumpLevel);
-  const M = MAKEDUMPFILE;
+export function simulateMakedumpfile(img: VmcoreImage, o: DumpOptions & { trace?: boolean }): DumpCounts {
+  return simulateSpec(specFromImage(img, specOptionsOf(o)), o);
+}
+
+/** Runs the model over any DumpSpec (an image model's or a real vmcore file's). */
+export function simulateSpec(spec: DumpSpec, o: DumpOptions & { trace?: boolean }): DumpCounts {
+  const version = resolveVersion(o.version);
   const format = o.format ?? 'kdump';
-  const page = img.pageBytes;
-  const windowPages = Math.max(1, Math.floor(M.mapRegionBytes / page));
-  const file = new VmcoreAccess(accessKind(o, false), M.cacheEntries, windowPages);
-  // ELF output in mmap mode: page data through read(), mem_map and kernel data still through windows.
-  const dataFile = accessKind(o, true) === file.kind ? file : new VmcoreAccess('read', M.cacheEntries, windowPages);
-  const level = o.dumpLevel;
-  const needMemMap = (level & ~1) !== 0 || o.hwpoison === true;
-  const out: DumpCounts = {
-    vmcore: file.c,
-    syscalls: { mmap: 0, munmap: 0, read: 0, lseek: 0, write: 0 },
-    cycles: 0,
-    memMapWalks: 0,
-    readmemCalls: 0,
-    copiedPages: 0,
-    translations: 0,
-    structPages: 0,
-    zeroChecked: 0,
-    dumpedPages: 0,
-    excluded: emptyCounts(),
-    outputBytes: 0,
-    elfSegments: 0,
+  const mo: MdfOptions = {
+    version,
+    access: o.access,
+    dumpLevel: o.dumpLevel,
+    format,
+    cyclicBufferBytes: o.cyclicBufferBytes,
+    memFreeBytes: o.memFreeBytes,
+    fixedInitMmap157: o.fixedInitMmap157,
+    trace: o.trace,
   };
-  const loadEndOf = (pfn: number): number => {
-    for (const l of img.loads) if (pfn < l.startPfn + l.pages) return l.startPfn + l.pages;
-    return pfn + 1;
-  };
-  const kd = img.kernelDataPfn;
-  const kdEnd = loadEndOf(kd);
-  // Headers, notes, the init page-table walk and the PT_NOTE: read() outside the cache in every mode.
-  file.fileReads(M.fixedReads, M.fixedReads - M.fixedReadsWithoutLseek);
-
-  if (needMemMap && file.kind === 'lru') {
-    // Observed 1.7.2: filtering first maps the first PT_LOAD's first window outside the cache; it is never
-    // used again nor unmapped (one more mapping than the cache holds at exit).
-    const l0 = img.loads[0];
-    file.c.mmap += M.filterProbeMaps17;
-    file.c.mmapPages += M.filterProbeMaps17 * Math.min(windowPages, l0.pages);
-  }
-
-  const mm = img.memMap;
-  const mmEnd = loadEndOf(mm.startPfn);
-  const chunk = M.memMapChunkStructs;
-  const skipped = needMemMap ? skippedChunks(img, chunk) : new Float64Array(0);
-  const pin = kd + M.translationTableOffsetPages;
-  const pagesOf = (c0: number, c1: number): [number, number] => [
-    mm.startPfn + Math.floor((c0 * chunk * mm.structPageBytes) / page),
-    mm.startPfn + Math.ceil((Math.min(c1 * chunk, mm.structs) * mm.structPageBytes) / page),
-  ];
-  const walk = (a: number, b: number) => {
-    // Struct pages of pfns [a, b) in chunks of 512, skipping chunks wholly inside a free buddy block past its
-    // head (the walk jumps pfn += 2^order); consecutive chunks' pages are read as one sequential range.
-    const first = Math.floor(a / chunk);
-    const last = Math.ceil(Math.min(b, mm.structs) / chunk);
-    let k = lowerBound(skipped, first);
-    let c = first;
-    while (c < last) {
-      const next = k < skipped.length && skipped[k] < last ? skipped[k] : last;
-      if (next > c) {
-        const [p0, p1] = pagesOf(c, next);
-        file.accessTranslated(p0, p1 - p0, mmEnd, pin, M.translationPages, kdEnd);
-        out.readmemCalls += next - c;
-        out.translations += p1 - p0;
-        out.copiedPages += p1 - p0;
-        out.structPages += Math.min(next * chunk, mm.structs) - c * chunk;
-      }
-      c = next + 1;
-      k++;
-    }
-    out.memMapWalks++;
-  };
-
-  const zeroBit = (level & 1) !== 0;
-  const split = M.elfSplitExcludedPages;
-  let segGap = Number.POSITIVE_INFINITY;
-  let segLoadEnd = -1;
-  const data = (a: number, b: number, write: boolean) => {
-    let loadEnd = 0;
-    forEachRun(
-      img,
-      (s, n, code) => {
-        if (s >= loadEnd) loadEnd = loadEndOf(s);
-        if (needMemMap && excludedByMemMap(level, code)) {
-          if (write) {
-            out.excluded[PAGE_CLASSES[code]] += n;
-            segGap += n;
-          }
-          return;
-        }
-        dataFile.access(s, n, loadEnd);
-        out.readmemCalls += n;
-        out.copiedPages += n;
-        if (zeroBit) out.zeroChecked += n;
-        if (zeroBit && code === CLASS_CODE.zero) {
-          if (write) {
-            out.excluded.zero += n;
-            segGap += n;
-          }
-          return;
-        }
-        if (!write) return;
-        if (segGap >= split || loadEnd !== segLoadEnd) out.elfSegments++;
-        segGap = 0;
-        segLoadEnd = loadEnd;
-        out.dumpedPages += n;
-        o.onDumped?.(s, n);
-      },
-      a,
-      b,
-    );
-  };
-
-  const perCycle = o.cyclicBufferBytes === undefined ? Number.POSITIVE_INFINITY : o.cyclicBufferBytes * 8;
-  const cycles: [number, number][] = [];
-  for (let a = 0; a < img.maxPfn; a += perCycle) cycles.push([a, Math.min(img.maxPfn, a + perCycle)]);
-  out.cycles = cycles.length;
-  if (format === 'elf' && zeroBit) {
-    // ELF program headers need the final segments first: a pass finds the zero pages (exclude_zero_pages) [U].
-    if (needMemMap) for (const [a, b] of cycles) walk(a, b);
-    for (const [a, b] of cycles) data(a, b, false);
-  } else if (needMemMap && format === 'kdump') {
-    // Both versions count dumpable pages in a pass of their own before writing (observed 1.7.2: two walks
-    // even with one cycle).
-    for (const [a, b] of cycles) walk(a, b);
-  }
-  for (const [a, b] of cycles) {
-    if (needMemMap) walk(a, b);
-    data(a, b, true);
-  }
-
+  const r = simulate(spec, mo);
+  const M = MAKEDUMPFILE;
+  const page = spec.pageBytes;
   const buf = M.writeBufferBytes;
-  const dumpedBytes = out.dumpedPages * page;
+  const dumpedBytes = r.dumpedPages * page;
   let writes: number;
+  let outputBytes: number;
   if (format === 'kdump') {
-    const bitmapBytes = Math.ceil(img.maxPfn / 8);
-    const descBytes = out.dumpedPages * M.pageDescBytes;
+    const bitmapBytes = Math.ceil(spec.maxMapnr / 8);
+    const descBytes = r.dumpedPages * M.pageDescBytes;
     writes = M.kdumpHeaderWrites + 2 * Math.ceil(bitmapBytes / buf) + Math.ceil(descBytes / buf);
     writes += Math.ceil(dumpedBytes / buf);
-    out.outputBytes = 2 * page + 2 * bitmapBytes + descBytes + dumpedBytes;
+    outputBytes = 2 * page + 2 * bitmapBytes + descBytes + dumpedBytes;
   } else {
     writes = M.elfHeaderWrites + Math.ceil(dumpedBytes / buf);
-    out.outputBytes = page + dumpedBytes;
+    outputBytes = page + dumpedBytes;
   }
-  const v157 = o.version === '1.5.7';
-  const d = dataFile === file ? null : dataFile.c;
-  const vm = file.c;
-  if (d) {
-    vm.read += d.read;
-    vm.lseek += d.lseek;
-  }
-  out.syscalls = {
-    mmap: vm.mmap + (v157 ? M.processMmaps157 : M.processMmaps17),
-    munmap: vm.munmap + (v157 ? M.processMunmaps157 : M.processMunmaps17),
-    read: vm.read + (v157 ? M.processReads157 : M.processReads17),
-    lseek: vm.lseek,
-    write: writes,
+  const own: ProcessCalls = {
+    mmap: o.process?.mmap ?? M.processMmaps,
+    munmap: o.process?.munmap ?? M.processMunmaps,
+    read: o.process?.read ?? M.processReads,
   };
-  return out;
+  const v = r.vmcore;
+  return {
+    vmcore: {
+      mmap: v.mmap,
+      munmap: v.munmap,
+      read: v.read,
+      lseek: v.lseek,
+      mmapPages: v.mmapPages,
+      munmapPages: v.munmapPages,
+    },
+    syscalls: {
+      mmap: v.mmap + own.mmap,
+      // perf stat counts every munmap entered, including 1.5.7's munmap(MAP_FAILED, 0).
+      munmap: v.munmapCalls + own.munmap,
+      read: v.read + own.read,
+      lseek: v.lseek,
+      write: writes,
+    },
+    cycles: r.cycles,
+    cyclic: r.cyclic,
+    memMapWalks: r.walk.walks,
+    readmemCalls: r.walk.chunks + r.dataReads,
+    copiedPages: r.pieces,
+    translations: r.translations,
+    structPages: r.walk.structPages,
+    zeroChecked: r.zeroChecked,
+    dumpedPages: r.dumpedPages,
+    excluded: r.excluded,
+    outputBytes,
+    elfSegments: r.elfSegments,
+    trace: r.trace,
+  };
 }
 
-/** Chunk indices (sorted) whose struct pages all belong to buddy-block tails: never read by the walk. */
-export function skippedChunks(img: VmcoreImage, chunk: number): Float64Array {
-  const block = 2 ** IMAGE.maxOrder;
-  if (block <= chunk) return new Float64Array(0);
-  let out = new Float64Array(1024);
-  let n = 0;
-  forEachRun(img, (s, len, code) => {
-    if (code !== CLASS_CODE.free) return;
-    // The buddy decomposition of a free run holds every max-order-aligned block lying wholly inside it.
-    for (let b = Math.ceil(s / block) * block; b + block <= s + len; b += block) {
-      for (let c = (b + chunk) / chunk; c < (b + block) / chunk; c++) {
-        if (n === out.length) {
-          const g = new Float64Array(n * 2);
-          g.set(out);
-          out = g;
-        }
-        out[n++] = c;
-      }
-    }
-  });
-  return out.subarray(0, n);
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The prediction part B's interop test compares with strace: calls on the vmcore file only. */
+/** Calls on the vmcore file only, as `strace -y` attributes them (the interop tests compare these). */
 export function predictVmcoreSyscalls(
   img: VmcoreImage,
-  o: Omit<DumpOptions, 'onDumped'>,
+  o: DumpOptions,
 ): { mmap: number; munmap: number; read: number; lseek: number } {
   const c = simulateMakedumpfile(img, o).vmcore;
   return { mmap: c.mmap, munmap: c.munmap, read: c.read, lseek: c.lseek };

@@ -46,15 +46,12 @@ export const LAYOUTS: Record<string, LayoutParams> = {
   },
   s390: {
     ramWindowsBytes: [[0, INF]],
-    extraLoadBytes: 256 * MiB,
+    extraLoadBytes: 0,
     kernelImageAtBytes: 0,
     memMapAlignBytes: MiB,
     source:
-      'calibrated: seed 001 — both access modes say the 1.5 GiB guest vmcore held 256 MiB more than its RAM: ' +
-      'mmap mode 482 − 34 (non-mmap baseline) = 448 windows of 4 MiB = 1.75 GiB, and non-mmap reads 458,917 − ' +
-      '165 (mmap-mode reads) = 458,752 pages = 1.75 GiB. [U] that region is an extra PT_LOAD after RAM (the ' +
-      'crashkernel area as the s390 kdump ELF header lists it). Kernel at 0 (lowcore + image); vmemmap with 1 MiB ' +
-      'EDAT pages [U]',
+      "s390 kdump: elfcorehdr_alloc lists the old system's memory chunks from 0 (loads_init); kernel at 0 (lowcore + " +
+      'image); vmemmap with 1 MiB EDAT pages [U]',
   },
   ia64: {
     ramWindowsBytes: [[64 * MiB, INF]],
@@ -80,45 +77,22 @@ export const IMAGE = sourced({
   maxRuns: [2 ** 25, 'representation budget: 33.5 M runs × 5 bytes ≈ 168 MB; coarser fragmentation beyond it'],
 });
 
-/** makedumpfile's constants, per version where they differ. */
+/** makedumpfile's constants beyond the call-by-call model (mdf/): the process's own calls and output writes. */
 export const MAKEDUMPFILE = sourced({
-  mapRegionBytes: [4 * MiB, 'makedumpfile MAP_REGION = 4 MiB (kernel-mechanisms.md; observed 1.7.2)'],
-  cacheEntries: [8, 'makedumpfile cache.c: 8 entries (kernel-mechanisms.md)'],
-  memMapChunkStructs: [512, 'PGMM_CACHED = 512 struct pages per mem_map read (kernel-mechanisms.md)'],
-  fixedReads: [
-    25,
-    'observed 1.7.2 (elf/makedumpfile-1.7.2-observed.md): 18 reads of ELF metadata, the first data page, 5 ' +
-      'page-table/utsname reads before mmap is set up, the PT_NOTE when the header is written — read() in every mode',
+  processMmaps: [
+    34,
+    'observed makedumpfile 1.7.2 (Debian 12) under strace: 34 mmaps outside /proc/vmcore — ld.so maps 7 libraries ' +
+      '(lzo2, dw, elf, z, c, lzma, bz2) with 4 calls each, plus 6 anonymous (TLS, malloc)',
   ],
-  fixedReadsWithoutLseek: [3, 'observed 1.7.2: 3 note header/name pairs are read without an lseek between them'],
-  translationPages: [
+  processMunmaps: [
     2,
-    'observed 1.7.2: filtering reads 2 table pages through the cache (PUD and PMD of vmemmap; the PGD entry is ' +
-      'known from the first walk) before the mem_map',
+    'observed makedumpfile 1.7.2 (Debian 12): munmap of ld.so.cache and of one 132 KiB malloc buffer',
   ],
-  translationTableOffsetPages: [
-    6,
-    'kernel data block layout shared with the ELF writer (elf/kernel-layout.ts): PUD-vmemmap and PMD-vmemmap are ' +
-      'its pages 6 and 7',
+  processReads: [
+    204,
+    'observed makedumpfile 1.7.2 (Debian 12) on a kmemsim x86_64 vmcore: 7 library headers, /proc/meminfo, and 196 ' +
+      'reads of the VMCOREINFO temp file (stdio re-reads it for each key looked up)',
   ],
-  filterProbeMaps17: [
-    1,
-    'observed 1.7.2: at -d ≥ 2 one mapping of the first PT_LOAD is made before filtering, outside the cache',
-  ],
-  memMapWalks17: [
-    2,
-    'observed 1.7.2: at -d ≥ 2 the mem_map is walked twice (a counting pass before the header, then the writing ' +
-      'cycle), even with one cycle',
-  ],
-  processMmaps157: [34, 'calibrated: seed 001 non-mmap -d 0 mmap count 34 (library loading, malloc)'],
-  processMunmaps157: [3, 'calibrated: seed 001 non-mmap -d 0 munmap count 3'],
-  processReads157: [
-    140,
-    'calibrated: seed 001 mmap -d 0 read count 165, less the 25 fixed vmcore reads (other files: libraries, /proc)',
-  ],
-  processMmaps17: [34, '[U] as 1.5.7 (seed 001): the process outside the vmcore; the interop test counts per file'],
-  processMunmaps17: [3, '[U] as 1.5.7 (seed 001)'],
-  processReads17: [140, '[U] as 1.5.7 (seed 001)'],
   pageDescBytes: [24, 'kdump-compressed page_desc: offset 8 + size 4 + flags 4 + page_flags 8 bytes'],
   writeBufferBytes: [
     4096,

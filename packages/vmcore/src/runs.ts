@@ -4,7 +4,8 @@ import { PAGE_CLASSES, type PageClass } from './classes.js';
 import { INDEX_STRIDE, type VmcoreImage } from './image.js';
 import { IMAGE } from './params.js';
 
-export type RunVisitor = (startPfn: number, pages: number, code: number) => void;
+/** A run clipped to the range asked for; `runStart`/`runPages` give the whole run. */
+export type RunVisitor = (startPfn: number, pages: number, code: number, runStart: number, runPages: number) => void;
 
 /** Calls `fn` for each run (clipped to [fromPfn, toPfn)) in pfn order. */
 export function forEachRun(img: VmcoreImage, fn: RunVisitor, fromPfn = 0, toPfn = Number.POSITIVE_INFINITY): void {
@@ -37,7 +38,7 @@ export function forEachRun(img: VmcoreImage, fn: RunVisitor, fromPfn = 0, toPfn 
     if (end > fromPfn) {
       const a = Math.max(pfn, fromPfn);
       const b = Math.min(end, toPfn);
-      fn(a, b - a, runClass[i]);
+      fn(a, b - a, runClass[i], pfn, n);
     }
     pfn = end;
   }

@@ -1,5 +1,5 @@
 // `kmemsim arch show NAME|PATH`: one architecture, every field with its value and its source.
-import { loadArch } from '../framework/arches.js';
+import { archSourceOf, loadArch } from '../framework/arches.js';
 import { defineAction } from '../framework/define.js';
 import { text } from '../framework/options.js';
 import { emitTo, format, out, showTable } from './arch.js';
@@ -11,16 +11,21 @@ export const archShowCommand = defineAction({
   examples: ['kmemsim arch show i386', 'kmemsim arch show ./examples/arm64/arm64.mjs --format json'],
   options: {
     name: text({
-      description: 'a built-in arch name, or a plugin file (.mjs/.js/.json) whose default export is a profile',
+      description:
+        'a built-in arch name, an installed plugin package, or a plugin file (.mjs/.js/.json) whose default export is a profile',
       positional: true,
       required: true,
-      placeholder: '<name|path>',
+      placeholder: '<name|package|path>',
     }),
     format,
     out,
   },
   async run(o, ctx) {
     const a = await loadArch(o.name, 'arch show');
-    return emitTo(ctx, o.out, o.format === 'json' ? `${JSON.stringify(a, null, 2)}\n` : `${showTable(a)}\n`);
+    const src = archSourceOf(a.name);
+    const from = src
+      ? `from ${src.kind === 'package' ? 'package' : 'file'} ${src.file}${src.package ? ` (${src.package} ${src.version})` : ''}, sha256 ${src.sha256}\n`
+      : '';
+    return emitTo(ctx, o.out, o.format === 'json' ? `${JSON.stringify(a, null, 2)}\n` : `${showTable(a)}\n${from}`);
   },
 });

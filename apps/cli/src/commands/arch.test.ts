@@ -14,6 +14,11 @@ describe('kmemsim arch', () => {
       's390',
       'ia64',
       'ia64-sn2',
+      'i386-piii',
+      'i386-tualatin',
+      'i386-p4',
+      'i386-xeonmp',
+      'i386-numaq',
     ]);
   });
 

@@ -1,5 +1,6 @@
 // Every command, in the order `kmemsim --help` lists them. One definition per file.
 import type { CommandDef } from '../framework/define.js';
+import { archInitCommand } from './arch-init.js';
 import { archListCommand } from './arch-list.js';
 import { archShowCommand } from './arch-show.js';
 import { checkpointCommand } from './checkpoint.js';
@@ -16,6 +17,7 @@ import { vmcoreImageCommand } from './vmcore-image.js';
 export const COMMANDS: readonly CommandDef[] = [
   archListCommand,
   archShowCommand,
+  archInitCommand,
   checkpointCommand,
   vmapBenchCommand,
   testVmallocCommand,
@@ -30,5 +32,5 @@ export const COMMANDS: readonly CommandDef[] = [
 
 /** Descriptions of command groups (`kmemsim arch`). */
 export const GROUPS: Record<string, string> = {
-  arch: 'list the architectures, or show one with every field and its source',
+  arch: 'list the architectures, show one with every field and its source, or start a plugin',
 };

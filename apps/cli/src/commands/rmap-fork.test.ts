@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ResultDocumentSchema } from '@kmemsim/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../testing/in-process.js';
@@ -5,19 +8,17 @@ import { cli } from '../testing/in-process.js';
 afterEach(() => vi.restoreAllMocks());
 
 describe('kmemsim rmap-fork', () => {
-  it('json: one run per design, variant keys rmap/direct/lock/batch, the four metrics', async () => {
+  it('json: one run per design, variant keys rmap/direct/lock/batch/alloc, the four metrics', async () => {
     const r = await cli([
       'rmap-fork',
       '--arch',
-      'i386',
+      'i386-piii',
       '--cpus',
       '2',
       '--rmap',
       'none,pte_chain,multi,objrmap',
       '--pages',
       '4096',
-      '--children',
-      '1',
       '--format',
       'json',
     ]);
@@ -25,26 +26,60 @@ describe('kmemsim rmap-fork', () => {
     const doc = ResultDocumentSchema.parse(JSON.parse(r.out));
     expect(doc.command).toBe('rmap-fork');
     expect(doc.runs.map((x) => x.variant)).toEqual([
-      { rmap: 'none', direct: 'n/a', lock: 'n/a', batch: 'n/a' },
-      { rmap: 'pte_chain', direct: 'off', lock: 'bit', batch: 'off' },
-      { rmap: 'multi', direct: 'off', lock: 'bit', batch: 'off' },
-      { rmap: 'objrmap', direct: 'n/a', lock: 'n/a', batch: 'n/a' },
+      { rmap: 'none', direct: 'n/a', lock: 'n/a', batch: 'n/a', alloc: 'n/a' },
+      { rmap: 'pte_chain', direct: 'off', lock: 'bit', batch: 'off', alloc: 'slab' },
+      { rmap: 'multi', direct: 'off', lock: 'bit', batch: 'off', alloc: 'slab' },
+      { rmap: 'objrmap', direct: 'n/a', lock: 'n/a', batch: 'n/a', alloc: 'n/a' },
     ]);
     for (const run of doc.runs) {
       for (const k of ['fork_us', 'exit_us', 'overhead_pct', 'rmap_bytes_per_pte'])
         expect(run.metrics).toHaveProperty(k);
     }
-    expect(doc.runs[0].metrics.overhead_pct).toBe(0);
-    expect(doc.runs[1].metrics.overhead_pct).toBeGreaterThan(15);
-    expect(doc.runs[1].metrics.rmap_bytes_per_pte).toBe(10);
+    expect(doc.runs[0]?.metrics.overhead_pct).toBe(0);
+    expect(doc.runs[1]?.metrics.overhead_pct).toBeGreaterThan(15);
+    expect(doc.runs[1]?.metrics.rmap_bytes_per_pte).toBe(10);
+    expect((doc.runs[1]?.counters.cache as Record<string, number>)?.memory_local).toBeGreaterThan(0);
   });
 
-  it('combines --direct, --lock and --batch lists for chained designs and runs the baseline when none is absent', async () => {
+  it('--experiment seed003: the seed configuration (dual PIII, kernel 2.4, freelist) and its fitted value', async () => {
+    const r = await cli([
+      'rmap-fork',
+      '--experiment',
+      'seed003',
+      '--rmap',
+      'none,pte_chain',
+      '--lock',
+      'bit,hashed',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.arch).toBe('i386-piii');
+    expect(doc.cpus).toBe(2);
+    expect(doc.params).toMatchObject({ experiment: 'seed003', kernel: '2.4', pages: 16384, rounds: 4 });
+    expect(doc.params.fitted.sources.loopCyclesPerPage).toMatch(
+      /^calibrated: seed 003, figure 003\/pte_chain\/overhead/,
+    );
+    const pct = doc.runs.map((x: { metrics: { overhead_pct: number } }) => x.metrics.overhead_pct);
+    expect(pct[1]).toBeGreaterThan(15);
+    expect(pct[1]).toBeLessThan(25);
+    expect(pct[2]).toBeLessThan(pct[1]);
+  });
+
+  it('combines --direct, --lock, --batch and --alloc lists for chained designs; runs the baseline when absent', async () => {
     const r = await cli(
-      ['rmap-fork', '--rmap', 'pte_chain', '--lock', 'bit,hashed', '--batch', 'off,on', '--pages', '2048'].concat([
-        '--format',
-        'json',
-      ]),
+      [
+        'rmap-fork',
+        '--rmap',
+        'pte_chain',
+        '--lock',
+        'bit,hashed',
+        '--alloc',
+        'freelist,percpu',
+        '--pages',
+        '2048',
+      ].concat(['--format', 'json']),
     );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
@@ -59,7 +94,7 @@ describe('kmemsim rmap-fork', () => {
     expect(r.out).toContain('overhead %');
     expect(r.out).toMatch(/B\/PTE peak +│ B\/PTE 1 map/);
     expect(r.out).toContain('page_add_rmap');
-    expect(r.out).toContain('pte_chain');
+    expect(r.out).toContain('kernel 2.5');
   });
 
   it('reclaim workload reports reclaim_us; same seed, same bytes', async () => {
@@ -71,12 +106,34 @@ describe('kmemsim rmap-fork', () => {
   });
 
   it.each([
+    [
+      'a non-power-of-two set count',
+      (c: Record<string, any>) => (c.l2.sizeBytes = 3 * 65536),
+      /cache\.l2\.sizeBytes: 196608 bytes \/ \(8 ways × 32-byte lines\) = 768 sets: must be a power of two/,
+    ],
+    ['zero ways', (c: Record<string, any>) => (c.l1d.ways = 0), /cache\.l1d\.ways: Too small/],
+  ])('a plugin with %s in its cache geometry: one line naming the field, exit 2', async (_what, mutate, msg) => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmemsim-'));
+    const file = join(dir, 'bad-cache.mjs');
+    const { i386Piii } = await import('@kmemsim/arch-i386');
+    const bad = structuredClone(i386Piii) as unknown as Record<string, any>;
+    bad.name = 'bad-cache';
+    mutate(bad.cache);
+    writeFileSync(file, `export default ${JSON.stringify(bad)};\n`);
+    const r = await cli(['rmap-fork', '--arch', file, '--pages', '64']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(msg);
+  });
+
+  it.each([
     [['--rmap', 'rmap13'], /--rmap: got "rmap13", expected one of none, pte_chain, multi, objrmap/],
     [['--direct', 'maybe'], /--direct: got "maybe", expected one of on, off/],
-    [['--lock', 'ticket'], /--lock: got "ticket", expected one of bit, hashed/],
+    [['--lock', 'ticket'], /--lock: got "ticket", expected one of bit, hashed, hashed-akpm/],
+    [['--alloc', 'mempool'], /--alloc: got "mempool", expected one of freelist, slab, percpu/],
     [['--pages', '0'], /--pages: got "0", expected an integer from 1/],
     [['--workload', 'kbuild'], /--workload: got "kbuild", expected one of fork-exit, script, reclaim/],
-    [['--arch', 'x86_64', '--highpte', 'on'], /--highpte: got "on", expected off \(arch x86_64 has no highmem\)/],
+    [['--arch', 'x86_64'], /--arch: got "x86_64", expected an arch with cache geometry/],
     [['--reclaim-pages', '10'], /--reclaim-pages: got "10", expected only with --workload reclaim/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['rmap-fork', ...args]);

@@ -1,60 +1,93 @@
-// `kmemsim rmap-fork`: fork + exit of a process with N mapped pages (seed 003), the fork-heavy script mix, or a
-// reclaim scan, once per reverse-mapping design: time per fork and exit, bottom-line overhead against `none` in
-// the same invocation, rmap memory per mapped PTE, and the sys-time breakdown by kernel symbol.
+// `kmemsim rmap-fork`: the reverse-mapping designs of 2.4–2.6 under a workload, once per design — fork + exit of a
+// process with N mapped pages (seed 003), the fork-heavy script mix, a reclaim scan, LMbench lat_proc/lat_mmap, or
+// a `make -jN` kernel compile (seed 004) — against `none` in the same invocation: times, bottom-line overhead, rmap
+// memory per mapped PTE and the sys time by kernel symbol. `--experiment seed003` runs the seed's configuration
+// with its one fitted parameter.
 import type { ResultDocument, Run } from '@kmemsim/core';
-import { type LockKind, PRESETS, RMAP_KINDS, type RmapKind, WORKLOADS } from '@kmemsim/rmap';
+import {
+  ALLOC_KINDS,
+  type AllocKind,
+  EXPERIMENT_NAMES,
+  KERNELS,
+  LOCK_KINDS,
+  type LockKind,
+  PRESETS,
+  RMAP_KINDS,
+  type RmapKind,
+  WORKLOADS,
+  type Workload,
+} from '@kmemsim/rmap';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
-import { allOf, bool, choice, int } from '../framework/options.js';
-import { docHeader, table } from '../framework/table.js';
+import { bool, choice, int } from '../framework/options.js';
+import { renderRmapTable } from './rmap-render.js';
 
 /** pte_chain slots, PTE pages and struct pages follow the mapped PTEs: 2^25 of them stay under 2 GiB. */
 export const MAX_MAPPED_PTES = 2 ** 25;
 /** PTEs copied and zapped (rounds × children × pages): 2^27 is about a minute for the slowest design. */
 export const MAX_PTE_WORK = 2 ** 27;
 
-const LOCKS = allOf<LockKind>()(['bit', 'hashed']);
-const BREAKDOWN = ['copy_page_range', 'zap_pte_range', 'page_add_rmap', 'page_remove_rmap', 'pte_chain_alloc'];
+type Variant = { rmap: RmapKind; direct: boolean; lock: LockKind; batch: boolean; alloc: AllocKind };
+type ForkKind = keyof typeof PRESETS;
 
-type Variant = { rmap: RmapKind; direct: boolean; lock: LockKind; batch: boolean };
-
-const preset = (k: keyof (typeof PRESETS)['fork-exit']) => WORKLOADS.map((w) => `${w}: ${PRESETS[w][k]}`).join(', ');
+/** Machines with cache geometry, which the rmap model needs. */
+const CACHE_ARCHES = 'i386-piii, i386-tualatin, i386-p4, i386-xeonmp, i386-numaq, or a plugin with a cache section';
+const FORK = Object.keys(PRESETS) as ForkKind[];
+const preset = (k: keyof (typeof PRESETS)['fork-exit']) => FORK.map((w) => `${w}: ${PRESETS[w][k]}`).join(', ');
+const machine = machineOptions('i386-piii');
 
 export const rmapForkCommand = defineCommand({
   kind: 'result',
   name: 'rmap-fork',
-  summary: 'fork + exit (or a reclaim scan) under each reverse-mapping design: µs, overhead vs none (seed 003)',
+  summary: 'reverse-mapping designs under fork + exit, lat_proc, reclaim or a kernel compile: time, overhead vs none',
   trace: true,
   sweepable: true,
   examples: [
-    'kmemsim rmap-fork --arch i386 --cpus 2 --rmap none,pte_chain,multi,objrmap --pages 16384 --children 1',
-    'kmemsim rmap-fork --rmap none,pte_chain --lock bit,hashed --batch off,on --format json',
-    'kmemsim rmap-fork --rmap none,pte_chain,multi --direct off,on --workload script',
+    'kmemsim rmap-fork --experiment seed003 --rmap none,pte_chain --lock bit,hashed',
+    'kmemsim rmap-fork --arch i386-piii --cpus 2 --rmap none,pte_chain,multi,objrmap --pages 16384',
+    'kmemsim rmap-fork --workload kernel-compile --arch i386-numaq --cpus 16 --rmap pte_chain,multi --direct off,on',
+    'kmemsim rmap-fork --workload lat-exec --arch i386-p4 --rmap none,pte_chain,multi,objrmap',
     'kmemsim rmap-fork --rmap none,pte_chain,objrmap --workload reclaim --children 8 --reclaim-pages 4096',
-    'kmemsim rmap-fork --arch i386 --pae on --highpte on --rmap none,multi',
   ],
   options: {
-    ...machineOptions('i386'),
+    ...machine,
+    arch: {
+      ...machine.arch,
+      default: undefined,
+      defaultText: 'i386-piii; kernel-compile: i386-numaq; --experiment: its machine',
+    },
     rmap: choice(RMAP_KINDS, { description: 'reverse-mapping designs', list: true, default: RMAP_KINDS }),
     direct: bool({
       description: 'PageDirect for singly mapped pages (pte_chain, multi)',
       list: true,
       default: [false],
     }),
-    lock: choice(LOCKS, {
-      description: 'pte_chain_lock bit spinlock or hashed lock_rmap (pte_chain, multi)',
+    lock: choice(LOCK_KINDS, {
+      description: 'pte_chain_lock bit spinlock, or the hashed lock_rmap of Phillips (2.4 rmap13b) or akpm (2.5.31)',
       list: true,
       default: ['bit'],
     }),
-    batch: bool({ description: 'batched pte_chain allocation in copy_page_range', list: true, default: [false] }),
-    workload: choice(WORKLOADS, { description: 'what runs (fork-exit: the seed 003 test)', default: 'fork-exit' }),
+    batch: bool({
+      description: "Phillips' batched pte_chain allocation in copy_page_range",
+      list: true,
+      default: [false],
+    }),
+    alloc: choice(ALLOC_KINDS, {
+      description: 'pte_chain allocation era: freelist (2.4 rmap, 2.5.27), slab (2.5.30–2.5.54), percpu (2.5.55+)',
+      list: true,
+      defaultText: 'slab; --experiment: its era',
+    }),
+    kernel: choice(KERNELS, { description: 'struct page layout: 2.4 (the rmap patches) or 2.5', defaultText: '2.5' }),
+    experiment: choice(EXPERIMENT_NAMES, { description: "a seed experiment's configuration and fitted value" }),
+    workload: choice(WORKLOADS, { description: 'what runs', defaultText: 'fork-exit (the seed 003 test)' }),
     pages: int({
-      description: 'mapped pages of the forking process (pages × (1 + children + background) at most 33,554,432)',
+      description:
+        'mapped pages of the forking process (lat-mmap: pages of the mapped file); pages × (1 + children + background) at most 33,554,432',
       min: 1,
-      max: 1 << 24,
-      defaultText: preset('pages'),
+      max: 1 << 22,
+      defaultText: `${preset('pages')}; lat-mmap: 2048`,
     }),
     children: int({
       description: 'children forked per round, alive together',
@@ -63,7 +96,7 @@ export const rmapForkCommand = defineCommand({
       defaultText: preset('children'),
     }),
     rounds: int({
-      description: 'fork rounds; the parent waits for its children after each',
+      description: 'fork rounds; the parent waits after each',
       min: 1,
       max: 100_000,
       defaultText: preset('rounds'),
@@ -83,80 +116,147 @@ export const rmapForkCommand = defineCommand({
     reclaimPages: int({
       description: 'reclaim: pages put through page_referenced + try_to_unmap (only with --workload reclaim)',
       min: 1,
-      max: 1 << 24,
+      max: 1 << 22,
       defaultText: '1024',
     }),
+    jobs: int({
+      description: 'kernel-compile: make -jN job slots, one per CPU',
+      min: 1,
+      max: 64,
+      defaultText: 'every CPU',
+    }),
+    files: int({ description: 'kernel-compile: object files built', min: 1, max: 20_000, defaultText: '900' }),
     pae: bool({ description: 'i386 PAE: 8-byte PTEs, 512 per page-table page', default: false }),
     highpte: bool({ description: 'i386 page tables in highmem: kmap_atomic per PTE-page visit', default: false }),
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const mc = await resolveMachine(o);
-    const rmaps = o.rmap;
-    const directs = o.direct;
-    const locks = o.lock;
-    const batches = o.batch;
-    const workload = o.workload;
     const rm = await import('@kmemsim/rmap');
-    const p = PRESETS[workload];
-    const pages = o.pages ?? p.pages;
-    const children = o.children ?? p.children;
-    const rounds = o.rounds ?? p.rounds;
-    const anonPct = o.anonPct ?? p.anonPct;
-    const background = o.background ?? p.background;
-    if (o.reclaimPages !== undefined && workload !== 'reclaim') {
-      throw badValue('--reclaim-pages', String(o.reclaimPages), 'only with --workload reclaim');
-    }
-    const reclaimPages = o.reclaimPages ?? 1024;
-    limit(
-      '--pages × (1 + --children + --background)',
-      pages * (1 + children + background),
-      MAX_MAPPED_PTES,
-      'PTEs a run may map (memory)',
-    );
-    limit(
-      '--rounds × --children × --pages',
-      rounds * children * pages,
-      MAX_PTE_WORK,
-      'PTE copies a run may make (time)',
-    );
+    const experiment = o.experiment === undefined ? null : rm.EXPERIMENTS[o.experiment];
+    const d = experiment?.defaults;
+    const workload: Workload = o.workload ?? d?.workload ?? 'fork-exit';
+    const archName =
+      (o.arch as string | undefined) ??
+      experiment?.arch ??
+      (workload === 'kernel-compile' ? 'i386-numaq' : 'i386-piii');
+    const mc = await resolveMachine({ ...o, arch: archName, cpus: o.cpus ?? (o.arch ? undefined : experiment?.cpus) });
+    if (!mc.arch.cache) throw badValue('--arch', mc.arch.name, `an arch with cache geometry (${CACHE_ARCHES})`);
+    const allocs: AllocKind[] = o.alloc ?? [d?.alloc ?? 'slab'];
+    const kernel = o.kernel ?? d?.kernel ?? '2.5';
+    const fork = (FORK as string[]).includes(workload) ? (workload as ForkKind) : null;
+    const p = fork ? (fork === d?.workload ? { ...PRESETS[fork], ...d } : PRESETS[fork]) : null;
+    const only = (flag: string, v: unknown, ok: boolean, where: string) => {
+      if (v !== undefined && !ok) throw badValue(flag, String(v), `only with ${where}`);
+    };
+    only('--reclaim-pages', o.reclaimPages, workload === 'reclaim', '--workload reclaim');
+    only('--jobs', o.jobs, workload === 'kernel-compile', '--workload kernel-compile');
+    only('--files', o.files, workload === 'kernel-compile', '--workload kernel-compile');
+    for (const [flag, v] of [
+      ['--children', o.children],
+      ['--rounds', o.rounds],
+      ['--anon-pct', o.anonPct],
+      ['--background', o.background],
+    ] as const)
+      only(flag, v, fork !== null, 'a fork workload (fork-exit, script, reclaim)');
+    only('--pages', o.pages, fork !== null || workload === 'lat-mmap', 'a fork workload or lat-mmap');
+    if (o.jobs !== undefined && o.jobs > mc.cpus)
+      throw badValue('--jobs', o.jobs, `an integer from 1 to ${mc.cpus} (one job per CPU)`);
     const hasPae = (mc.arch.highmem?.pkmapEntriesPae ?? 0) > 0;
-    const pae = o.pae;
-    if (pae && !hasPae) throw badValue('--pae', 'on', `off (arch ${mc.arch.name} has no PAE mode)`);
-    const highpte = o.highpte;
-    if (highpte && !mc.arch.highmem) throw badValue('--highpte', 'on', `off (arch ${mc.arch.name} has no highmem)`);
+    if (o.pae && !hasPae) throw badValue('--pae', 'on', `off (arch ${mc.arch.name} has no PAE mode)`);
+    if (o.highpte && !mc.arch.highmem) throw badValue('--highpte', 'on', `off (arch ${mc.arch.name} has no highmem)`);
+    const loopCyclesPerPage = experiment?.fitted.loopCyclesPerPage ?? 0;
+    if (fork) {
+      const q = p as (typeof PRESETS)['fork-exit'];
+      const pages = o.pages ?? q.pages;
+      const children = o.children ?? q.children;
+      const background = o.background ?? PRESETS[fork].background;
+      limit(
+        '--pages × (1 + --children + --background)',
+        pages * (1 + children + background),
+        MAX_MAPPED_PTES,
+        'PTEs a run may map (memory)',
+      );
+      limit(
+        '--rounds × --children × --pages',
+        (o.rounds ?? q.rounds) * children * pages,
+        MAX_PTE_WORK,
+        'PTE copies a run may make (time)',
+      );
+    }
 
     const variants: Variant[] = [];
-    for (const rmap of rmaps) {
-      if (rmap === 'none' || rmap === 'objrmap') variants.push({ rmap, direct: false, lock: 'bit', batch: false });
+    for (const rmap of o.rmap) {
+      if (rmap === 'none' || rmap === 'objrmap')
+        variants.push({ rmap, direct: false, lock: 'bit', batch: false, alloc: allocs[0] as AllocKind });
       else
-        for (const direct of directs)
-          for (const lock of locks) for (const batch of batches) variants.push({ rmap, direct, lock, batch });
+        for (const direct of o.direct)
+          for (const lock of o.lock)
+            for (const batch of o.batch)
+              for (const alloc of allocs) variants.push({ rmap, direct, lock, batch, alloc });
     }
     const { Machine } = await import('@kmemsim/mmu');
-    const runOne = (variant: Variant) => {
-      let machine: InstanceType<typeof Machine>;
+    const newMachine = () => {
       try {
-        machine = new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed, pae });
+        return new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed, pae: o.pae });
       } catch (err) {
         throw new UsageError(`--arch ${mc.arch.name}: ${(err as Error).message}`);
       }
-      const o = { machine, variant, workload, pages, children, rounds, anonPct, background, reclaimPages, highpte };
-      return rm.runRmapFork(o);
     };
-    const baselineInList = rmaps.includes('none');
+    /** One run and its headline value (what the overhead is computed on). */
+    const runOne = (variant: Variant): { run: Run; headline: number } => {
+      const common = { machine: newMachine(), variant, kernel };
+      if (workload === 'kernel-compile') {
+        const r = rm.runKernelCompile({ ...common, jobs: o.jobs, files: o.files });
+        return { run: r.run, headline: r.elapsed_s };
+      }
+      if (!fork) {
+        const r = rm.runLat({ ...common, workload: workload as 'lat-fork', pages: o.pages });
+        return { run: r.run, headline: r.lat_us };
+      }
+      const q = p as (typeof PRESETS)['fork-exit'];
+      const r = rm.runRmapFork({
+        ...common,
+        workload: fork,
+        pages: o.pages ?? q.pages,
+        children: o.children ?? q.children,
+        rounds: o.rounds ?? q.rounds,
+        anonPct: o.anonPct ?? q.anonPct,
+        background: o.background ?? PRESETS[fork].background,
+        reclaimPages: o.reclaimPages ?? 1024,
+        highpte: o.highpte,
+        loopCyclesPerPage,
+      });
+      return { run: r.run, headline: workload === 'reclaim' ? r.reclaim_us : r.real_us };
+    };
     const results = variants.map((v, i) => {
-      ctx.progress(i, variants.length, `rmap-fork --rmap ${v.rmap}`);
+      ctx.progress(i, variants.length, `rmap-fork --workload ${workload} --rmap ${v.rmap}`);
       return runOne(v);
     });
     const noneIdx = variants.findIndex((v) => v.rmap === 'none');
-    const base = noneIdx >= 0 ? results[noneIdx] : runOne({ rmap: 'none', direct: false, lock: 'bit', batch: false });
+    const base =
+      noneIdx >= 0
+        ? (results[noneIdx] as { run: Run; headline: number })
+        : runOne({ rmap: 'none', direct: false, lock: 'bit', batch: false, alloc: 'slab' });
     ctx.progress(variants.length, variants.length, 'done');
-    const baseUs = workload === 'reclaim' ? base.reclaim_us : base.real_us;
     const runs: Run[] = results.map((r) => {
-      const us = workload === 'reclaim' ? r.reclaim_us : r.real_us;
-      return { ...r.run, metrics: { ...r.run.metrics, overhead_pct: rm.overheadPct(us, baseUs) } };
+      const extra: Record<string, number> = { overhead_pct: rm.overheadPct(r.headline, base.headline) };
+      if (workload === 'kernel-compile') extra.sys_overhead_pct = rm.overheadPct(r.run.time.sys_s, base.run.time.sys_s);
+      return { ...r.run, metrics: { ...r.run.metrics, ...extra } };
     });
     const { sources, ...costs } = rm.COSTS;
+    const shape =
+      workload === 'kernel-compile'
+        ? { jobs: o.jobs ?? mc.cpus, files: o.files ?? rm.COMPILE.files }
+        : fork
+          ? {
+              pages: o.pages ?? (p as { pages: number }).pages,
+              children: o.children ?? (p as { children: number }).children,
+              rounds: o.rounds ?? (p as { rounds: number }).rounds,
+              anon_pct: o.anonPct ?? (p as { anonPct: number }).anonPct,
+              background: o.background ?? PRESETS[fork].background,
+              ...(workload === 'reclaim' ? { reclaim_pages: o.reclaimPages ?? 1024 } : {}),
+              loop_cycles_per_page: loopCyclesPerPage,
+            }
+          : { pages: o.pages ?? rm.LAT.mmapPages, iterations: rm.LAT.iterations };
     return {
       schema: 'kmemsim/result@1',
       command: 'rmap-fork',
@@ -166,76 +266,28 @@ export const rmapForkCommand = defineCommand({
       seed: mc.seed,
       params: {
         workload,
-        pages,
-        children,
-        rounds,
-        anon_pct: anonPct,
-        background,
-        ...(workload === 'reclaim' ? { reclaim_pages: reclaimPages } : {}),
-        pae,
-        highpte,
-        baseline: baselineInList ? 'none (in this invocation)' : 'none (run for reference, not listed)',
-        overhead_of: workload === 'reclaim' ? 'reclaim time vs none' : 'real time of the whole workload vs none',
+        ...(experiment ? { experiment: experiment.name, fitted: experiment.fitted } : {}),
+        kernel,
+        ...shape,
+        pae: o.pae,
+        highpte: o.highpte,
+        baseline: noneIdx >= 0 ? 'none (in this invocation)' : 'none (run for reference, not listed)',
+        overhead_of:
+          workload === 'reclaim'
+            ? 'reclaim time vs none'
+            : workload === 'kernel-compile'
+              ? 'elapsed time of the build vs none'
+              : fork
+                ? 'real time of the whole workload vs none'
+                : 'latency per operation vs none',
         clock_hz: mc.arch.clockHz,
         costs,
         sources,
+        ...(workload === 'kernel-compile' ? { compile: rm.COMPILE } : {}),
+        ...(fork ? {} : workload === 'kernel-compile' ? {} : { lat: rm.LAT }),
       },
       runs,
     };
   },
-  renderTable(doc: ResultDocument): string {
-    const p = doc.params;
-    const out = [
-      docHeader(doc),
-      `workload ${p.workload}: ${p.pages} pages (${p.anon_pct}% anon), ${p.children} child(ren) × ${p.rounds} round(s), ` +
-        `${p.background} background; PAE ${p.pae ? 'on' : 'off'}, HIGHPTE ${p.highpte ? 'on' : 'off'}`,
-      '',
-    ];
-    const reclaim = p.workload === 'reclaim';
-    out.push(
-      table(
-        [
-          'rmap',
-          'direct',
-          'lock',
-          'batch',
-          'fork µs',
-          'exit µs',
-          reclaim ? 'reclaim µs' : 'real µs',
-          'overhead %',
-          'B/PTE peak',
-          'B/PTE 1 map',
-        ],
-        doc.runs.map((r) => [
-          String(r.variant.rmap),
-          String(r.variant.direct),
-          String(r.variant.lock),
-          String(r.variant.batch),
-          r.metrics.fork_us,
-          r.metrics.exit_us,
-          reclaim ? r.metrics.reclaim_us : r.metrics.real_us,
-          r.metrics.overhead_pct,
-          r.metrics.rmap_bytes_per_pte,
-          r.metrics.rmap_bytes_per_pte_before_fork,
-        ]),
-      ),
-      'B/PTE peak: rmap bytes per mapped PTE with every child forked; 1 map: the parent alone, before forking',
-      '',
-      'sys time by symbol (% of all cycles):',
-    );
-    const syms = reclaim ? [...BREAKDOWN, 'page_referenced', 'try_to_unmap', 'swap_out'] : BREAKDOWN;
-    out.push(
-      table(
-        ['rmap', 'direct', 'lock', 'batch', ...syms],
-        doc.runs.map((r) => [
-          String(r.variant.rmap),
-          String(r.variant.direct),
-          String(r.variant.lock),
-          String(r.variant.batch),
-          ...syms.map((s) => r.profile.find((x) => x.symbol === s)?.percent ?? 0),
-        ]),
-      ),
-    );
-    return out.join('\n');
-  },
+  renderTable: renderRmapTable,
 });

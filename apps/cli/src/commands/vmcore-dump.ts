@@ -1,27 +1,31 @@
-// `kmemsim vmcore-dump`: makedumpfile over /proc/vmcore of a crashed machine (seed 001), one run per
-// --access × --dump-level combination: syscall counts like perf stat, time(1) and a perf report per run.
+// `kmemsim vmcore-dump`: makedumpfile over /proc/vmcore of a crashed machine — a modelled one (--mem, --profile …)
+// or a real ELF vmcore file (--image) — one run per --access × --dump-level combination: calls like perf stat,
+// time(1), dump size and a perf report per run.
 import { formatPerfReport, type ResultDocument, type Run } from '@kmemsim/core';
 import {
   type AccessMode,
   DEFAULT_PROFILE,
+  EXPERIMENTS,
   MAKEDUMPFILE_VERSIONS,
   type OutputFormat,
   type OutputTarget,
   PAGE_CLASSES,
   type PageClass,
   PROFILE_NAMES,
+  type VmcoreDumpOptions,
 } from '@kmemsim/vmcore';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
+import { openInput } from '../framework/files.js';
 import { limit } from '../framework/limits.js';
-import { machineOptions, resolveMachine } from '../framework/machine.js';
-import { allOf, bool, choice, custom, int, num, size } from '../framework/options.js';
+import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
+import { allOf, bool, choice, custom, int, num, size, text } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 import { listValue, numberValue } from '../framework/values.js';
 
 /** 16 TiB at -d 31 takes ~250 MiB and ~5 s; read() at -d 0 reads every page, ~20 s at 16 TiB. */
 export const MAX_VMCORE_MEM = 16 * 2 ** 40;
-/** makedumpfile cycles (memory ÷ pages per --cyclic-buffer): each is a pass over its part of mem_map. */
+/** makedumpfile cycles (pages ÷ pages per --cyclic-buffer): each is a pass over its part of mem_map. */
 export const MAX_CYCLES = 2 ** 20;
 
 type Fractions = Partial<Record<PageClass, number>>;
@@ -55,25 +59,45 @@ export function parseFractions(raw: unknown, flag: string, max = 1): Fractions {
   return out;
 }
 
+const { cpus: _machineCpus, ...machine } = machineOptions('s390');
+
 export const vmcoreDumpCommand = defineCommand({
   kind: 'result',
   name: 'vmcore-dump',
-  summary: 'makedumpfile over /proc/vmcore: read() vs mmap(), dump levels, syscall counts (seed 001)',
+  summary: 'makedumpfile over /proc/vmcore (modelled, or a real vmcore with --image): calls, time, dump size',
   trace: true,
   sweepable: true,
   examples: [
-    'kmemsim vmcore-dump --arch s390 --mem 1.5GiB --dump-level 0,31 --access read,mmap --makedumpfile 1.5.7',
-    'kmemsim vmcore-dump --arch x86_64 --mem 16TiB --dump-level 31 --access mmap --makedumpfile 1.7 --format json',
-    'kmemsim vmcore-dump --arch x86_64 --mem 4GiB --profile busy-server --access read --iounmap lazy',
+    'kmemsim vmcore-dump --experiment seed001 --dump-level 0,31 --access read,mmap',
+    'kmemsim vmcore-dump --image /var/crash/vmcore --dump-level 31 --access mmap,read --makedumpfile 1.7.2',
+    'kmemsim vmcore-dump --arch x86_64 --mem 16TiB --dump-level 31 --access mmap --format json',
+    'kmemsim vmcore-dump --arch x86_64 --mem 4GiB --profile busy-server --access read --iounmap lazy --crash-cpus 8',
     'kmemsim vmcore-dump --mem 2GiB --fractions kernel=0.1,cache=0.3,user=0.2,free=0.4 --mean-run 16',
   ],
+  helpAfter:
+    '\nTwo machines: --crash-cpus is the crashed one (its notes), --capture-cpus the kdump kernel running makedumpfile.',
   options: {
-    ...machineOptions('s390'),
+    ...machine,
+    arch: text({
+      description: 'architecture of the crashed machine: a built-in name or a plugin file (.mjs, .js, .json)',
+      defaultText: "s390; x86_64 with --image; the experiment's with --experiment",
+      placeholder: '<name|path>',
+      maxLength: 4096,
+    }),
+    image: text({
+      description: 'predict for this ELF vmcore file (x86_64, flat mem_map) instead of a modelled machine',
+      placeholder: '<file>',
+      maxLength: 4096,
+    }),
+    experiment: choice(Object.keys(EXPERIMENTS) as (keyof typeof EXPERIMENTS)[], {
+      description: 'apply an experiment profile (fitted values, its configuration as defaults)',
+      placeholder: '<name>',
+    }),
     mem: size({
       description: 'memory of the crashed machine',
       min: 16 * 2 ** 20,
       max: MAX_VMCORE_MEM,
-      default: 1.5 * 2 ** 30,
+      defaultText: "1.5GiB (the experiment's with --experiment)",
     }),
     dumpLevel: int({ description: 'makedumpfile -d levels', list: true, min: 0, max: 31, default: [0, 31] }),
     access: choice(allOf<AccessMode>()(['read', 'mmap']), {
@@ -82,9 +106,21 @@ export const vmcoreDumpCommand = defineCommand({
       default: ['read', 'mmap'],
     }),
     makedumpfile: choice(MAKEDUMPFILE_VERSIONS, {
-      description: '1.5.7 (one mmap window) or 1.7 (8-entry cache of windows)',
-      default: '1.7',
+      description: '1.5.7 (one mmap window), 1.5.8 or 1.7.2 (8-entry cache of windows); 1.7 means 1.7.2',
+      defaultText: "1.7.2 (the experiment's with --experiment)",
       placeholder: '<version>',
+    }),
+    crashCpus: int({
+      description: 'CPUs of the crashed machine: one set of notes each (--image: its notes)',
+      min: 1,
+      max: MAX_CPUS,
+      defaultText: "1 (the experiment's with --experiment)",
+    }),
+    captureCpus: int({
+      description: 'CPUs of the capture (kdump) kernel running makedumpfile (kdump boots it with nr_cpus=1)',
+      min: 1,
+      max: MAX_CPUS,
+      default: 1,
     }),
     profile: choice(PROFILE_NAMES, { description: 'memory composition', defaultText: DEFAULT_PROFILE }),
     fractions: custom({
@@ -94,7 +130,7 @@ export const vmcoreDumpCommand = defineCommand({
       placeholder: '<list>',
     }),
     meanRun: num({
-      description: 'fragmentation: mean run length in pages for every class',
+      description: 'fragmentation: mean run length in pages for every class (the same name as in vmcore-image)',
       min: 1,
       max: 2 ** 40,
       placeholder: '<pages>',
@@ -113,7 +149,7 @@ export const vmcoreDumpCommand = defineCommand({
       description: 'makedumpfile --cyclic-buffer (bitmap bytes per cycle; at most 1,048,576 cycles)',
       min: 1,
       max: 2 ** 40,
-      defaultText: 'one cycle',
+      defaultText: 'sized as the version does',
     }),
     iounmap: choice(['nonlazy', 'lazy'], {
       description: 'x86_64 copy_oldmem_page: nonlazy (set_iounmap_nonlazy) or lazy',
@@ -127,69 +163,134 @@ export const vmcoreDumpCommand = defineCommand({
       defaultText: "the arch's",
       placeholder: '<bytes>',
     }),
-    hwpoison: bool({ description: 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0', default: false }),
+    hwpoison: bool({
+      description: 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0',
+      defaultText: 'off (--image: the file says)',
+    }),
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const mc = await resolveMachine(o);
-    const memBytes = o.mem;
-    const levels = o.dumpLevel;
-    const access = o.access;
-    const version = o.makedumpfile;
-    const format = o.dumpFormat;
-    const output = o.output;
-    const iounmap = o.iounmap;
-    const hwpoison = o.hwpoison;
-    const cyclicBufferBytes = o.cyclicBuffer;
-    const meanRunPages = o.meanRun;
-    const structPageBytes = o.structPage;
-    const fractions = o.fractions;
-    if (fractions && o.profile !== undefined) {
+    const E = o.experiment === undefined ? undefined : EXPERIMENTS[o.experiment];
+    const imageFile = o.image;
+    if (imageFile !== undefined) {
+      const given = {
+        mem: o.mem,
+        profile: o.profile,
+        fractions: o.fractions,
+        meanRun: o.meanRun,
+        structPage: o.structPage,
+        hwpoison: o.hwpoison,
+        crashCpus: o.crashCpus,
+        experiment: o.experiment,
+      };
+      for (const [f, v] of Object.entries(given)) {
+        if (v !== undefined)
+          throw new UsageError(
+            `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} conflicts with --image: the file says it`,
+          );
+      }
+      if (o.arch !== undefined && o.arch !== 'x86_64') throw badValue('--arch', o.arch, 'x86_64 with --image');
+    }
+    if (o.fractions && o.profile !== undefined) {
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
     }
-    const profile = o.profile;
+    const arch = imageFile !== undefined ? 'x86_64' : (o.arch ?? E?.config.arch ?? 's390');
+    const mc = await resolveMachine({ arch, virt: o.virt, cpus: o.captureCpus, seed: o.seed });
+    const { access, dumpFormat: format, output, iounmap, cyclicBuffer: cyclicBufferBytes } = o;
+    const levels = o.dumpLevel;
+    const version = o.makedumpfile ?? E?.config.makedumpfile ?? '1.7.2';
+    const hwpoison = o.hwpoison ?? false;
+    const crashCpus = o.crashCpus ?? E?.values.crashCpus ?? 1;
+    const memBytes = o.mem ?? E?.config.memBytes ?? 1.5 * 2 ** 30;
+    const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
+    let src: Pick<VmcoreDumpOptions, 'image' | 'spec'>;
+    let imageParams: Record<string, unknown>;
+    if (imageFile !== undefined) {
+      const node = await import('@kmemsim/vmcore/node');
+      let info: ReturnType<typeof node.readVmcoreFile>;
+      openInput(imageFile, '--image').close(); // a regular file (not /dev/zero, a pipe or a directory)
+      try {
+        info = node.readVmcoreFile(imageFile);
+      } catch (err) {
+        if (err instanceof node.VmcoreFileError) throw new UsageError(`--image: ${err.message}`);
+        throw err;
+      }
+      src = { spec: info.spec };
+      imageParams = {
+        file: imageFile,
+        file_bytes: info.fileBytes,
+        osrelease: info.osrelease,
+        crash_cpus: info.cpus,
+        pt_loads: info.spec.loads,
+        max_mapnr: info.spec.maxMapnr,
+        struct_page_bytes: info.spec.kernel.structPageBytes,
+        hwpoison: info.spec.kernel.hwpoison,
+      };
+    } else {
+      let img: ReturnType<typeof vc.buildImage>;
+      try {
+        img = vc.buildImage({
+          arch: mc.arch,
+          memBytes,
+          profile: o.profile ?? E?.config.profile,
+          fractions: o.fractions,
+          meanRunPages: o.meanRun,
+          structPageBytes: o.structPage,
+          seed: mc.seed,
+          extraLoadBytes: E?.values.extraLoadBytes,
+        });
+      } catch (err) {
+        throw new UsageError(`--mem ${memBytes}: ${(err as Error).message}`);
+      }
+      src = { image: img };
+      imageParams = {
+        profile: img.profile,
+        fractions: img.fractions,
+        mean_run_pages: img.meanRunPages,
+        coarsening: img.coarsening,
+        pages: img.totalPages,
+        max_pfn: img.maxPfn,
+        runs: img.runCount,
+        loads: img.loads,
+        counts: img.counts,
+        mem_map: img.memMap,
+        crash_cpus: crashCpus,
+      };
+    }
     if (cyclicBufferBytes !== undefined) {
-      const pages = Math.ceil(memBytes / mc.arch.pageBytes);
-      const cycles = Math.ceil(pages / (cyclicBufferBytes * 8));
+      const pages = imageFile !== undefined ? Number(imageParams.max_mapnr) : Math.ceil(memBytes / mc.arch.pageBytes);
       limit(
-        `--mem ÷ (--cyclic-buffer × 8 pages per byte): ${pages} pages in cycles of ${cyclicBufferBytes * 8}, cycles`,
-        cycles,
+        `pages ÷ (--cyclic-buffer × 8 pages per byte): ${pages} pages in cycles of ${cyclicBufferBytes * 8}, cycles`,
+        Math.ceil(pages / (cyclicBufferBytes * 8)),
         MAX_CYCLES,
         `a run may make (give --cyclic-buffer ${Math.ceil(pages / MAX_CYCLES / 8)} or more)`,
       );
-    }
-    const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
-    let image: ReturnType<typeof vc.buildImage>;
-    try {
-      image = vc.buildImage({
-        arch: mc.arch,
-        memBytes,
-        profile,
-        fractions,
-        meanRunPages,
-        structPageBytes,
-        seed: mc.seed,
-      });
-    } catch (err) {
-      throw new UsageError(`--mem ${memBytes}: ${(err as Error).message}`);
     }
     const combos = access.flatMap((a) => levels.map((d) => [a, d] as const));
     const runs: Run[] = [];
     for (const [i, [acc, level]] of combos.entries()) {
       ctx.progress(i, combos.length, `vmcore-dump --access ${acc} --dump-level ${level}`);
       const machine = new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
-      const { run } = vc.runVmcoreDump({
-        machine,
-        image,
-        version,
-        access: acc,
-        dumpLevel: level,
-        format,
-        output,
-        cyclicBufferBytes,
-        hwpoison,
-        iounmapNonlazy: iounmap === 'nonlazy',
-      });
-      runs.push(run);
+      try {
+        const { run } = vc.runVmcoreDump({
+          machine,
+          ...src,
+          version,
+          access: acc,
+          dumpLevel: level,
+          format,
+          output,
+          cyclicBufferBytes,
+          hwpoison,
+          crashCpus,
+          fixedInitMmap157: E?.config.fixedInitMmap157,
+          process: E ? { read: E.values.processReads } : undefined,
+          iounmapNonlazy: iounmap === 'nonlazy',
+        });
+        runs.push(run);
+      } catch (err) {
+        if (err instanceof RangeError) throw new UsageError(`--dump-level ${level}: ${err.message}`);
+        throw err;
+      }
     }
     ctx.progress(combos.length, combos.length, 'done');
     const strip = <T extends { sources: Record<string, string> }>(p: T) => {
@@ -204,39 +305,47 @@ export const vmcoreDumpCommand = defineCommand({
       cpus: mc.cpus,
       seed: mc.seed,
       params: {
-        mem_bytes: memBytes,
-        makedumpfile: version,
+        mem_bytes: imageFile === undefined ? memBytes : null,
+        image_file: imageFile ?? null,
+        experiment: o.experiment ?? null,
+        makedumpfile: vc.resolveVersion(version),
         dump_format: format,
         output,
         cyclic_buffer_bytes: cyclicBufferBytes ?? null,
         iounmap,
         hwpoison,
+        capture_cpus: mc.cpus,
+        crash_cpus: imageFile === undefined ? crashCpus : imageParams.crash_cpus,
         copy_oldmem_page: vc.copyPathOf(new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus })),
-        image: {
-          profile: image.profile,
-          fractions: image.fractions,
-          mean_run_pages: image.meanRunPages,
-          coarsening: image.coarsening,
-          pages: image.totalPages,
-          max_pfn: image.maxPfn,
-          runs: image.runCount,
-          loads: image.loads,
-          counts: image.counts,
-          mem_map: image.memMap,
-        },
+        image: imageParams,
         makedumpfile_params: strip(vc.MAKEDUMPFILE),
+        experiment_values: E ? strip(E.values) : null,
         user_costs: strip(vc.USER_COSTS),
         kernel_costs: strip(vc.KERNEL_COSTS),
-        sources: { ...vc.MAKEDUMPFILE.sources, ...vc.USER_COSTS.sources, ...vc.KERNEL_COSTS.sources },
+        sources: {
+          ...vc.MAKEDUMPFILE.sources,
+          ...vc.USER_COSTS.sources,
+          ...vc.KERNEL_COSTS.sources,
+          ...(E ? E.values.sources : {}),
+        },
       },
       runs,
     };
   },
   renderTable(doc: ResultDocument): string {
-    const p = doc.params as { mem_bytes: number; makedumpfile: string; image: { profile: string } };
+    const p = doc.params as {
+      mem_bytes: number | null;
+      image_file: string | null;
+      makedumpfile: string;
+      image: { profile?: string };
+    };
+    const what =
+      p.image_file !== null
+        ? `vmcore ${p.image_file}`
+        : `${((p.mem_bytes ?? 0) / 2 ** 30).toLocaleString('en-US')} GiB ${p.image.profile}`;
     const out = [
       docHeader(doc),
-      `${(p.mem_bytes / 2 ** 30).toLocaleString('en-US')} GiB ${p.image.profile}, makedumpfile ${p.makedumpfile}`,
+      `${what}, makedumpfile ${p.makedumpfile}`,
       '',
       table(
         ['access', '-d', 'mmap', 'munmap', 'read', 'lseek', 'write', 'dumped', 'excluded', 'real_s', 'user_s', 'sys_s'],

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResultDocumentSchema } from '@kmemsim/core';
-import { VmcoreReader } from '@kmemsim/vmcore';
+import { VmcoreReader } from '@kmemsim/vmcore/node';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../testing/in-process.js';
 
@@ -66,7 +66,7 @@ describe('kmemsim vmcore-image', () => {
     [['--mem', '3MiB', '--out', 'x'], 'expected a size from 64MiB to 256GiB'],
     [['--profile', 'nope', '--out', 'x'], '--profile: got "nope", expected one of idle-guest'],
     [['--fractions', 'kernel=1,disk=2', '--out', 'x'], '--fractions: got "disk", expected a page class'],
-    [['--cpus', '0', '--out', 'x'], '--cpus: got "0"'],
+    [['--crash-cpus', '0', '--out', 'x'], '--crash-cpus: got "0"'],
     [['--hwpoison', 'yes', '--out', 'x'], '--hwpoison: got "yes", expected one of on, off'],
   ])('rejects %j with one line naming the flag (exit 2)', async (args, msg) => {
     const r = await cli(['vmcore-image', ...args]);

@@ -36,8 +36,8 @@ export const vmcoreImageCommand = defineCommand({
   formats: ['table', 'json'],
   examples: [
     'kmemsim vmcore-image --mem 1GiB --profile busy-server --out /tmp/vmcore && makedumpfile -d 31 -f /tmp/vmcore /tmp/dump',
-    'kmemsim vmcore-image --mem 256MiB --fractions kernel=0.1,cache=0.5,user=0.3,free=0.1 --mean-run-pages 8 --out vmcore',
-    'kmemsim vmcore-image --mem 2GiB --profile idle-guest --seed 7 --cpus 4 --out vmcore --format json',
+    'kmemsim vmcore-image --mem 256MiB --fractions kernel=0.1,cache=0.5,user=0.3,free=0.1 --mean-run 8 --out vmcore',
+    'kmemsim vmcore-image --mem 2GiB --profile idle-guest --seed 7 --crash-cpus 4 --out vmcore --format json',
   ],
   helpAfter: '\n--out FILE (required) names the vmcore to write; the summary goes to stdout.',
   options: {
@@ -50,17 +50,27 @@ export const vmcoreImageCommand = defineCommand({
       parse: (v, w) => parseFractions(v, w, 1e6),
       placeholder: '<list>',
     }),
-    meanRunPages: num({ description: 'fragmentation: mean run length in pages for every class', min: 1, max: 2 ** 36 }),
-    cpus: int({ description: 'CPUs of the crashed machine: one NT_PRSTATUS note each', min: 1, max: 8192, default: 2 }),
+    meanRun: num({
+      description: 'fragmentation: mean run length in pages for every class (the same name as in vmcore-dump)',
+      min: 1,
+      max: 2 ** 36,
+      placeholder: '<pages>',
+    }),
+    crashCpus: int({
+      description: 'CPUs of the crashed machine: one NT_PRSTATUS note each (the same name as in vmcore-dump)',
+      min: 1,
+      max: 8192,
+      default: 2,
+    }),
     seed: int({ description: 'seed of the composition and the page contents', min: 0, max: 2 ** 32 - 1, default: 1 }),
     hwpoison: bool({ description: 'VMCOREINFO has NUMBER(PG_hwpoison): mem_map walked even at -d 0', default: false }),
   },
   async run(o): Promise<ResultDocument> {
-    const { out, mem: memBytes, hwpoison, fractions, meanRunPages, cpus, seed, profile } = o;
+    const { out, mem: memBytes, hwpoison, fractions, meanRun: meanRunPages, crashCpus: cpus, seed, profile } = o;
     if (fractions && profile !== undefined)
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
     checkWritable(out, '--out');
-    const vm = await import('@kmemsim/vmcore');
+    const [vm, node] = await Promise.all([import('@kmemsim/vmcore'), import('@kmemsim/vmcore/node')]);
     let img: ReturnType<typeof vm.buildImage>;
     try {
       img = vm.buildImage({
@@ -81,9 +91,9 @@ export const vmcoreImageCommand = defineCommand({
       throw new OutputError(
         `--out: ${out} needs about ${formatSize(need)} of disk, and its file system has ${formatSize(free)} free`,
       );
-    let w: ReturnType<typeof vm.writeImageVmcore>;
+    let w: ReturnType<typeof node.writeImageVmcore>;
     try {
-      w = vm.writeImageVmcore(img, out, { cpus, hwpoison });
+      w = node.writeImageVmcore(img, out, { cpus, hwpoison });
     } catch (err) {
       try {
         unlinkSync(out);

@@ -4,6 +4,7 @@
 import type { ResultDocument } from '@kmemsim/core';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from '../commands/registry.js';
+import { withArchSource } from './arches.js';
 import { cliSchema } from './cli-schema.js';
 import { addDefinition, type RawInvocation } from './commander.js';
 import type { CommandDef, ResultCommand, RunContext } from './define.js';
@@ -43,7 +44,7 @@ export async function runCommand(
 ): Promise<ResultDocument> {
   const def = findCommand(name);
   if (def?.kind !== 'result') throw new UsageError(`"${name}" is not a command that produces results`);
-  return def.run(fromObject(def.options, input) as never, ctx);
+  return withArchSource(await def.run(fromObject(def.options, input) as never, ctx));
 }
 
 /** A command line (without "kmemsim") → its definition and typed values, without running it. */
@@ -83,5 +84,5 @@ export async function parseCommandLine(
 /** Parses a command line through the typed definitions and calls run() directly. */
 export async function runCommandLine(argv: readonly string[], ctx: RunContext = QUIET): Promise<ResultDocument> {
   const { def, options } = await parseCommandLine(argv);
-  return def.run(options as never, ctx);
+  return withArchSource(await def.run(options as never, ctx));
 }

@@ -15,9 +15,9 @@ export const MAX_TLB_SLOTS = 2 ** 24;
 export function machineOptions<const A extends string>(defaultArch: A) {
   return {
     arch: text({
-      description: `architecture: a built-in name (${BUILTIN_ARCHES.join(', ')}) or a plugin file (.mjs, .js, .json)`,
+      description: `architecture: a built-in name (${BUILTIN_ARCHES.join(', ')}), an installed plugin package, or a plugin file (.mjs, .js, .json)`,
       default: defaultArch,
-      placeholder: '<name|path>',
+      placeholder: '<name|package|path>',
       maxLength: 4096,
     }),
     virt: choice(VIRT_MODES, {

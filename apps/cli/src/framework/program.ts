@@ -2,7 +2,9 @@
 // exit codes (0 ok, 1 failure while running, 2 bad usage or input) with one line on stderr for any error.
 import type { ResultDocument } from '@kmemsim/core';
 import { Command, CommanderError } from 'commander';
+import { version } from '../../package.json';
 import { COMMANDS, GROUPS } from '../commands/registry.js';
+import { withArchSource } from './arches.js';
 import { cliSchema, outputOptions } from './cli-schema.js';
 import { addDefinition, type RawInvocation } from './commander.js';
 import type { CommandDef, ResultCommand, RunContext } from './define.js';
@@ -12,7 +14,8 @@ import { fromArgv } from './normalise.js';
 import { render, ttyProgress } from './output.js';
 import { startTrace } from './trace.js';
 
-export const VERSION = '0.1.0';
+/** The package's own version (bundled from package.json, so `changeset version` moves it). */
+export const VERSION: string = version;
 
 export function contextFor(io: Io, progress = true): RunContext {
   return {
@@ -36,7 +39,7 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io): Promis
   const rec = typeof trace === 'string' ? await startTrace(def.name, trace, traceLimit as number) : undefined;
   let doc: ResultDocument;
   try {
-    doc = await def.run(options as never, contextFor(io));
+    doc = withArchSource(await def.run(options as never, contextFor(io)));
   } finally {
     rec?.stop();
   }

@@ -20,12 +20,24 @@ export function haveTool(tool: string): boolean {
   return r.status === 0 && r.stdout.trim() !== '';
 }
 
-/** `makedumpfile -d LEVEL [--non-mmap] -f VMCORE /dev/null` under `strace -f -y`, report at message level 31. */
-export async function runRealMakedumpfile(vmcore: string, o: { dumpLevel: number; mmap: boolean }): Promise<RealDump> {
+export interface RealDumpOptions {
+  dumpLevel: number;
+  mmap: boolean;
+  /** -E: ELF output (written to a temporary file, removed after). */
+  elf?: boolean;
+  /** --cyclic-buffer, in KiB. */
+  cyclicBufferKiB?: number;
+}
+
+/** `makedumpfile -d LEVEL [--non-mmap] [-E] [--cyclic-buffer N] -f VMCORE OUT` under `strace -f -y`. */
+export async function runRealMakedumpfile(vmcore: string, o: RealDumpOptions): Promise<RealDump> {
   const dir = mkdtempSync(join(tmpdir(), 'kmemsim-strace-'));
   const trace = join(dir, 'trace');
   const args = ['--message-level', '31', '-d', String(o.dumpLevel), ...(o.mmap ? [] : ['--non-mmap'])];
-  args.push('-f', vmcore, '/dev/null');
+  if (o.elf) args.push('-E');
+  if (o.cyclicBufferKiB !== undefined) args.push('--cyclic-buffer', String(o.cyclicBufferKiB));
+  // -E output is a real file (makedumpfile seeks in it); the kdump format goes to /dev/null.
+  args.push('-f', vmcore, o.elf ? join(dir, 'out.elf') : '/dev/null');
   const command = `makedumpfile ${args.join(' ')}`;
   // -s 0 and no signals keep the trace small: a 1 GiB --non-mmap -d 0 run makes half a million calls.
   const straceArgs = ['-f', '-y', '-qq', '-s', '0', '-e', 'signal=none', '-e', 'trace=mmap,munmap,read,pread64,lseek'];

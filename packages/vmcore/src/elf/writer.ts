@@ -31,9 +31,9 @@ export interface WrittenVmcore {
 export function writeImageVmcore(
   img: VmcoreImage,
   path: string,
-  o: { cpus: number; hwpoison?: boolean },
+  o: { cpus: number; hwpoison?: boolean; pageData?: boolean },
 ): WrittenVmcore {
-  return writeVmcore(elfSourceFromImage(img, o), path);
+  return writeVmcore(elfSourceFromImage(img, o), path, { pageData: o.pageData });
 }
 
 class PageSink {
@@ -74,7 +74,11 @@ function checkKernel(src: ElfImageSource, from: number, pages: number, what: str
   }
 }
 
-export function writeVmcore(src: ElfImageSource, path: string): WrittenVmcore {
+/**
+ * `pageData: false` leaves every page's contents a hole (struct pages and kernel data are still written): a sparse
+ * file whose calls under makedumpfile are the same in kdump format, for benchmarks of huge images.
+ */
+export function writeVmcore(src: ElfImageSource, path: string, o: { pageData?: boolean } = {}): WrittenVmcore {
   const layout = kernelLayout(src);
   checkKernel(src, layout.memMapPfn, layout.memMapPages, 'mem_map');
   checkKernel(src, layout.kernelDataPfn, layout.pages, 'kernel data');
@@ -85,7 +89,7 @@ export function writeVmcore(src: ElfImageSource, path: string): WrittenVmcore {
     ftruncateSync(fd, header.fileBytes);
     writeFully(fd, header.bytes, header.bytes.length, 0);
     const sink = new PageSink(fd, header.segments);
-    const planted = writePages(src, sink);
+    const planted = writePages(src, sink, o.pageData ?? true);
     writeMemMap(src, layout, sink);
     writeKernelData(layout, sink);
     return {
@@ -102,13 +106,13 @@ export function writeVmcore(src: ElfImageSource, path: string): WrittenVmcore {
   }
 }
 
-function writePages(src: ElfImageSource, sink: PageSink): ClassCounts {
+function writePages(src: ElfImageSource, sink: PageSink, data: boolean): ClassCounts {
   const buf = new Uint8Array(CHUNK_PAGES * PAGE_SIZE);
   const words = new Uint32Array(buf.buffer);
   const planted = emptyCounts();
   for (const r of src.runs()) {
     planted[r.cls] += r.pages;
-    if (r.cls === 'zero') continue;
+    if (r.cls === 'zero' || !data) continue;
     for (let at = 0; at < r.pages; at += CHUNK_PAGES) {
       const n = Math.min(CHUNK_PAGES, r.pages - at);
       for (let i = 0; i < n; i++) fillPageWords(words, (i * PAGE_SIZE) / 4, r.startPfn + at + i, src.seed);

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { x86_64 } from '@kmemsim/arch-x86_64';
-import { buildImage, writeImageVmcore } from '@kmemsim/vmcore';
+import { buildImage, simulateSpec } from '@kmemsim/vmcore';
+import { readVmcoreFile, writeImageVmcore } from '@kmemsim/vmcore/node';
 import type { Figure } from '../figure.js';
 
 function write1GiBMs(): number {
@@ -19,7 +20,44 @@ function write1GiBMs(): number {
   }
 }
 
+let imageRss = 0;
+
+/** `vmcore-dump --image` on a 16 GiB sparse busy-server vmcore: read it, predict -d 31 in both modes. */
+function predict16GiBImageMs(): number {
+  const dir = mkdtempSync(join(tmpdir(), 'kmemsim-bench-image-'));
+  try {
+    const image = buildImage({ arch: x86_64, memBytes: 16 * 2 ** 30, profile: 'busy-server', seed: 1 });
+    writeImageVmcore(image, join(dir, 'vmcore'), { cpus: 4, pageData: false });
+    const t0 = performance.now();
+    const { spec } = readVmcoreFile(join(dir, 'vmcore'));
+    for (const access of ['mmap', 'read'] as const) simulateSpec(spec, { version: '1.7.2', access, dumpLevel: 31 });
+    const ms = performance.now() - t0;
+    imageRss = Math.max(imageRss, process.memoryUsage().rss);
+    return ms;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const vmcoreImageFigures: Figure[] = [
+  {
+    name: 'vmcore_image_16gib_predict_ms',
+    description:
+      'wall ms for --image on a 16 GiB sparse busy-server vmcore: read ELF + mem_map, predict -d 31 mmap and read',
+    target: '≤ 10,000',
+    meets: (v) => v <= 10_000,
+    measure: () => Math.round(predict16GiBImageMs()),
+  },
+  {
+    name: 'vmcore_image_16gib_rss_mib',
+    description: 'process RSS (MiB) after the 16 GiB --image prediction',
+    target: '≤ 512',
+    meets: (v) => v <= 512,
+    measure: () => {
+      if (imageRss === 0) predict16GiBImageMs();
+      return Math.round(imageRss / 2 ** 20);
+    },
+  },
   {
     name: 'vmcore_image_1gib_ms',
     description: 'wall ms to build and write a 1 GiB busy-server x86_64 ELF vmcore (sparse, real page contents)',

@@ -20,7 +20,7 @@ let rssAfter16TiB = 0;
 function dump16TiB(): number {
   const t0 = performance.now();
   const image = buildImage({ arch: x86_64, memBytes: 16 * 2 ** 40, seed: 1 });
-  runVmcoreDump({ machine: new Machine({ arch: x86_64 }), image, version: '1.7', access: 'mmap', dumpLevel: 31 });
+  runVmcoreDump({ machine: new Machine({ arch: x86_64 }), image, version: '1.7.2', access: 'mmap', dumpLevel: 31 });
   const ms = performance.now() - t0;
   rssAfter16TiB = Math.max(rssAfter16TiB, process.memoryUsage().rss);
   return ms;

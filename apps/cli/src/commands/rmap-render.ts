@@ -1,0 +1,118 @@
+// The table view of an rmap-fork result: one row per design with its times, overhead and memory, then the sys
+// time by kernel symbol.
+import type { ResultDocument } from '@kmemsim/core';
+import { docHeader, table } from '../framework/table.js';
+
+const BREAKDOWN = ['copy_page_range', 'zap_pte_range', 'page_add_rmap', 'page_remove_rmap', 'pte_chain_alloc'];
+
+const variantCells = (v: Record<string, unknown>) => [
+  String(v.rmap),
+  String(v.direct),
+  String(v.lock),
+  String(v.batch),
+  String(v.alloc),
+];
+const VARIANT_HEAD = ['rmap', 'direct', 'lock', 'batch', 'alloc'];
+
+export function renderRmapTable(doc: ResultDocument): string {
+  const p = doc.params;
+  if (p.workload === 'kernel-compile') return renderCompile(doc);
+  if (String(p.workload).startsWith('lat-')) return renderLat(doc);
+  const out = [
+    docHeader(doc),
+    `workload ${p.workload}${p.experiment ? ` (experiment ${p.experiment})` : ''}: ${p.pages} pages ` +
+      `(${p.anon_pct}% anon), ${p.children} child(ren) × ${p.rounds} round(s), ${p.background} background; ` +
+      `kernel ${p.kernel}; PAE ${p.pae ? 'on' : 'off'}, HIGHPTE ${p.highpte ? 'on' : 'off'}`,
+    '',
+  ];
+  const reclaim = p.workload === 'reclaim';
+  out.push(
+    table(
+      [
+        ...VARIANT_HEAD,
+        'fork µs',
+        'exit µs',
+        reclaim ? 'reclaim µs' : 'real µs',
+        'overhead %',
+        'B/PTE peak',
+        'B/PTE 1 map',
+      ],
+      doc.runs.map((r) => [
+        ...variantCells(r.variant),
+        r.metrics.fork_us,
+        r.metrics.exit_us,
+        reclaim ? r.metrics.reclaim_us : r.metrics.real_us,
+        r.metrics.overhead_pct,
+        r.metrics.rmap_bytes_per_pte,
+        r.metrics.rmap_bytes_per_pte_before_fork,
+      ]),
+    ),
+    'B/PTE peak: rmap bytes per mapped PTE with every child forked; 1 map: the parent alone, before forking',
+    '',
+    'sys time by symbol (% of all cycles):',
+  );
+  const syms = reclaim ? [...BREAKDOWN, 'page_referenced', 'try_to_unmap', 'swap_out'] : BREAKDOWN;
+  out.push(
+    table(
+      [...VARIANT_HEAD, ...syms],
+      doc.runs.map((r) => [
+        ...variantCells(r.variant),
+        ...syms.map((s) => r.profile.find((x) => x.symbol === s)?.percent ?? 0),
+      ]),
+    ),
+  );
+  return out.join('\n');
+}
+
+const RMAP_SYMS = ['page_add_rmap', 'page_remove_rmap', 'kmem_cache_alloc', 'kmem_cache_free', 'pte_chain_alloc'];
+
+function symbolTable(doc: ResultDocument, syms: string[]): string {
+  return table(
+    [...VARIANT_HEAD, ...syms],
+    doc.runs.map((r) => [
+      ...variantCells(r.variant),
+      ...syms.map((s) => r.profile.find((x) => x.symbol === s)?.percent ?? 0),
+    ]),
+  );
+}
+
+function renderCompile(doc: ResultDocument): string {
+  const p = doc.params;
+  return [
+    docHeader(doc),
+    `workload kernel-compile: make -j${p.jobs}, ${p.files} object files (make → sh → gcc → cpp0, cc1, as); kernel ${p.kernel}`,
+    '',
+    table(
+      [...VARIANT_HEAD, 'elapsed s', 'user s', 'sys s', 'rmap sys s', 'elapsed +%', 'sys +%'],
+      doc.runs.map((r) => [
+        ...variantCells(r.variant),
+        r.metrics.elapsed_s,
+        r.metrics.user_s,
+        r.metrics.sys_s,
+        r.metrics.rmap_sys_s,
+        r.metrics.overhead_pct,
+        r.metrics.sys_overhead_pct,
+      ]),
+    ),
+    'elapsed, user and sys as time(1) of the whole make; +%: against none; rmap sys: the reverse-mapping functions',
+    '',
+    'sys time by symbol (% of all cycles):',
+    symbolTable(doc, [...RMAP_SYMS, 'zap_pte_range', 'copy_page_range', 'clear_page']),
+  ].join('\n');
+}
+
+function renderLat(doc: ResultDocument): string {
+  const p = doc.params;
+  return [
+    docHeader(doc),
+    `workload ${p.workload} (LMbench style, one CPU)${p.workload === 'lat-mmap' ? `: a ${p.pages}-page file` : ''}; kernel ${p.kernel}`,
+    '',
+    table(
+      [...VARIANT_HEAD, 'latency µs', 'overhead %'],
+      doc.runs.map((r) => [...variantCells(r.variant), r.metrics.lat_us, r.metrics.overhead_pct]),
+    ),
+    '',
+    'sys time by symbol (% of all cycles):',
+    symbolTable(doc, [...RMAP_SYMS, 'copy_page_range', 'zap_pte_range', 'do_page_fault']),
+  ].join('\n');
+}

@@ -1,0 +1,370 @@
+// Per-CPU caches as LRU sets, with the coherence a 2002 SMP bus or a NUMA interconnect gives them: a line another
+// CPU modified is a cache-to-cache transfer, a store to a line others hold invalidates their copies, a miss is
+// served by the memory of the line's home node. Models that follow kernel data structures line by line (rmap's
+// struct pages, chain nodes, page tables, locks) ask it what each access costs on the machine being simulated.
+//
+// Representation: tags and LRU stamps in typed arrays per level (all CPUs in one array), and per coherence line
+// (the largest line of any level) the CPUs that may hold it and the one that modified it, interleaved in one array.
+// A store by a CPU while others may hold the line removes their copies at once (the invalidation a bus or directory
+// does). Evictions do not clear holder bits (a later store may look for copies that are gone, which costs nothing
+// here) and a line written back by eviction still counts as modified by its writer (a later miss elsewhere is
+// charged as a transfer). CPUs beyond 32 share holder bits (cpu mod 32), so their copies are invalidated together.
+import type { ArchCache, ArchCacheLevel, ArchNuma, ArchProfile } from './schema.js';
+
+export class CacheModelError extends Error {
+  override name = 'CacheModelError';
+}
+
+class Level {
+  readonly sets: number;
+  readonly setMask: number;
+  readonly ways: number;
+  readonly shift: number;
+  /** Lines installed together on a miss (sector / line). */
+  readonly sectorLines: number;
+  readonly hitCycles: number;
+  /** line + 1 per way (0 = empty), all CPUs' sets in one array. */
+  readonly tags: Int32Array;
+  readonly stamps: Float64Array;
+  hits = 0;
+
+  constructor(g: ArchCacheLevel, cpus: number) {
+    this.sets = g.sizeBytes / (g.ways * g.lineBytes);
+    if (!Number.isInteger(this.sets) || (this.sets & (this.sets - 1)) !== 0) {
+      throw new CacheModelError(`cache level of ${g.sizeBytes} bytes: set count ${this.sets} is not a power of two`);
+    }
+    this.setMask = this.sets - 1;
+    this.ways = g.ways;
+    this.shift = Math.log2(g.lineBytes);
+    this.sectorLines = Math.max(1, (g.sectorBytes ?? g.lineBytes) / g.lineBytes);
+    this.hitCycles = g.hitCycles;
+    const n = cpus * this.sets * this.ways;
+    this.tags = new Int32Array(n);
+    this.stamps = new Float64Array(n);
+  }
+
+  /** Slot of a line in a CPU's set, or -1. */
+  find(cpu: number, line: number): number {
+    const base = (cpu * this.sets + (line & this.setMask)) * this.ways;
+    const end = base + this.ways;
+    const tag = line + 1;
+    for (let k = base; k < end; k++) if (this.tags[k] === tag) return k;
+    return -1;
+  }
+}
+
+export interface CacheStats {
+  accesses: number;
+  /** Hits per level, L1 first. */
+  levelHits: number[];
+  memoryLocal: number;
+  memoryRemote: number;
+  transfersLocal: number;
+  transfersRemote: number;
+  upgrades: number;
+}
+
+export interface CacheModelOptions {
+  cache: ArchCache;
+  numa?: ArchNuma | null;
+  cpus: number;
+  /** Bytes per home-node granule (the page size: memory is placed page by page). */
+  pageBytes?: number;
+}
+
+/** Addresses are below 4 GiB (32-bit physical memory of the machines modelled here). */
+const ADDRESS_LIMIT = 2 ** 32;
+
+export class CacheModel {
+  readonly cpus: number;
+  readonly levels: Level[];
+  private readonly l1: Level;
+  /** Coherence granule: the largest line of any level. */
+  readonly cohBytes: number;
+  private readonly cohShift: number;
+  readonly memoryCycles: number;
+  readonly transferCycles: number;
+  readonly upgradeCycles: number;
+  readonly atomicCycles: number;
+  readonly remoteMemoryCycles: number;
+  readonly remoteTransferCycles: number;
+  readonly cpusPerNode: number;
+  readonly nodes: number;
+  private readonly pageShift: number;
+  private readonly cpuNode: Int32Array;
+  /** Per coherence line: [holder mask, modifying CPU + 1 (0 = clean)]. */
+  private line = new Int32Array(1 << 12);
+  private home: Int8Array = new Int8Array(1 << 12);
+  private clock = 0;
+  // Per CPU: the L1 line and slot of the last access, to skip the set scan for runs of accesses to one line.
+  private readonly lastLine: Int32Array;
+  private readonly lastSlot: Int32Array;
+  private accesses = 0;
+  private memoryLocal = 0;
+  private memoryRemote = 0;
+  private transfersLocal = 0;
+  private transfersRemote = 0;
+  private upgrades = 0;
+
+  constructor(o: CacheModelOptions) {
+    const c = o.cache;
+    this.cpus = o.cpus;
+    const geo = [c.l1d, c.l2, ...(c.l3 ? [c.l3] : [])];
+    this.levels = geo.map((g) => new Level(g, o.cpus));
+    this.l1 = this.levels[0] as Level;
+    this.cohBytes = Math.max(...geo.map((g) => g.lineBytes));
+    this.cohShift = Math.log2(this.cohBytes);
+    this.memoryCycles = c.memoryCycles;
+    this.transferCycles = c.transferCycles;
+    this.upgradeCycles = c.upgradeCycles;
+    this.atomicCycles = c.atomicCycles;
+    const n = o.numa ?? null;
+    this.nodes = n ? n.nodes : 1;
+    this.cpusPerNode = n ? n.cpusPerNode : Math.max(1, o.cpus);
+    this.remoteMemoryCycles = n ? n.remoteMemoryCycles : c.memoryCycles;
+    this.remoteTransferCycles = n ? n.remoteTransferCycles : c.transferCycles;
+    this.pageShift = Math.log2(o.pageBytes ?? 4096);
+    this.cpuNode = Int32Array.from({ length: o.cpus }, (_, cpu) =>
+      Math.min(this.nodes - 1, Math.floor(cpu / this.cpusPerNode)),
+    );
+    this.lastLine = new Int32Array(o.cpus).fill(-1);
+    this.lastSlot = new Int32Array(o.cpus);
+  }
+
+  get stats(): CacheStats {
+    return {
+      accesses: this.accesses,
+      levelHits: this.levels.map((l) => l.hits),
+      memoryLocal: this.memoryLocal,
+      memoryRemote: this.memoryRemote,
+      transfersLocal: this.transfersLocal,
+      transfersRemote: this.transfersRemote,
+      upgrades: this.upgrades,
+    };
+  }
+
+  /** NUMA node of a CPU (0 without NUMA). */
+  nodeOf(cpu: number): number {
+    return this.cpuNode[cpu];
+  }
+
+  /** Places [addr, addr + bytes) on a node's memory (default: node 0). */
+  setHome(addr: number, bytes: number, node: number): void {
+    if (addr + bytes > ADDRESS_LIMIT) throw new CacheModelError(`address ${addr + bytes} beyond 4 GiB`);
+    const first = Math.floor(addr / 2 ** this.pageShift);
+    const last = Math.floor((addr + bytes - 1) / 2 ** this.pageShift);
+    if (last >= this.home.length) this.home = grow8(this.home, last + 1, 0);
+    this.home.fill(node, first, last + 1);
+  }
+
+  homeOf(addr: number): number {
+    const p = addr >>> this.pageShift;
+    return p < this.home.length ? this.home[p] : 0;
+  }
+
+  /** Cycles of a load at `addr` by `cpu`. */
+  read(cpu: number, addr: number): number {
+    return this.access(cpu, addr, false);
+  }
+
+  /** Cycles of a store (or the line fetch of a read-modify-write) at `addr` by `cpu`. */
+  write(cpu: number, addr: number): number {
+    return this.access(cpu, addr, true);
+  }
+
+  /** A LOCK-prefixed read-modify-write: the line's fetch for ownership plus the locked operation itself. */
+  atomic(cpu: number, addr: number): number {
+    return this.access(cpu, addr, true) + this.atomicCycles;
+  }
+
+  private ensure(cl: number): void {
+    const need = 2 * cl + 2;
+    if (need <= this.line.length) return;
+    const a = new Int32Array(Math.max(need, this.line.length * 2));
+    a.set(this.line);
+    this.line = a;
+  }
+
+  /** Cycles of one access (a load, or a store with `write`); updates every CPU's view of the line. */
+  access(cpu: number, addr: number, write: boolean): number {
+    this.accesses++;
+    const cl = addr >>> this.cohShift;
+    if (2 * cl + 1 >= this.line.length) this.ensure(cl);
+    const l1 = this.l1;
+    const line1 = addr >>> l1.shift;
+    const tag = line1 + 1;
+    const tags = l1.tags;
+    // L1 lookup, starting with the slot of this CPU's last access (runs of accesses to one line).
+    let s = this.lastLine[cpu] === line1 ? this.lastSlot[cpu] : -1;
+    if (s < 0 || tags[s] !== tag) {
+      s = -1;
+      const base = (cpu * l1.sets + (line1 & l1.setMask)) * l1.ways;
+      const end = base + l1.ways;
+      for (let k = base; k < end; k++) {
+        if (tags[k] === tag) {
+          s = k;
+          break;
+        }
+      }
+    }
+    if (s >= 0 && (!write || this.line[2 * cl] === 1 << (cpu & 31))) {
+      // An L1 hit that needs no bus transaction.
+      l1.stamps[s] = ++this.clock;
+      l1.hits++;
+      if (write) this.line[2 * cl + 1] = cpu + 1;
+      this.lastLine[cpu] = line1;
+      this.lastSlot[cpu] = s;
+      return l1.hitCycles;
+    }
+    return this.slow(cpu, addr, write, cl, s);
+  }
+
+  /** An L1 miss (slot0 −1), or an L1 store hit that must first invalidate other copies. */
+  private slow(cpu: number, addr: number, write: boolean, cl: number, slot0: number): number {
+    const levels = this.levels;
+    const nl = levels.length;
+    let hitAt = slot0 >= 0 ? 0 : -1;
+    let slot = slot0;
+    for (let l = 1; l < nl && hitAt < 0; l++) {
+      const k = (levels[l] as Level).find(cpu, addr >>> (levels[l] as Level).shift);
+      if (k >= 0) {
+        hitAt = l;
+        slot = k;
+      }
+    }
+    const bit = 1 << (cpu & 31);
+    const holders = this.line[2 * cl];
+    const others = holders & ~bit;
+    let cycles: number;
+    if (hitAt >= 0) {
+      const lv = levels[hitAt] as Level;
+      lv.stamps[slot] = ++this.clock;
+      lv.hits++;
+      cycles = lv.hitCycles;
+      if (write && others !== 0) {
+        cycles += this.upgradeCycles;
+        this.upgrades++;
+      }
+    } else {
+      const w = this.line[2 * cl + 1] - 1;
+      const myNode = this.cpuNode[cpu];
+      if (w >= 0 && w !== cpu) {
+        if (this.cpuNode[w] === myNode) {
+          cycles = this.transferCycles;
+          this.transfersLocal++;
+        } else {
+          cycles = this.remoteTransferCycles;
+          this.transfersRemote++;
+        }
+      } else if (this.homeOf(addr) === myNode) {
+        cycles = this.memoryCycles;
+        this.memoryLocal++;
+      } else {
+        cycles = this.remoteMemoryCycles;
+        this.memoryRemote++;
+      }
+    }
+    if (write) {
+      if (others !== 0) this.invalidate(cl, others, cpu);
+      this.line[2 * cl] = bit;
+      this.line[2 * cl + 1] = cpu + 1;
+    } else {
+      if (this.line[2 * cl + 1] !== cpu + 1) this.line[2 * cl + 1] = 0;
+      this.line[2 * cl] = holders | bit;
+    }
+    // Install in every level above the one that hit.
+    const upto = hitAt >= 0 ? hitAt : nl;
+    for (let l = 0; l < upto; l++) {
+      const k = this.fill(levels[l] as Level, cpu, addr);
+      if (l === 0) slot = k;
+    }
+    this.lastLine[cpu] = addr >>> this.l1.shift;
+    this.lastSlot[cpu] = slot;
+    return cycles;
+  }
+
+  /** Removes a coherence line from the caches of every CPU in `mask` except `self`. */
+  private invalidate(cl: number, mask: number, self: number): void {
+    for (let bits = mask; bits !== 0; bits &= bits - 1) {
+      const b = 31 - Math.clz32(bits & -bits);
+      for (let c = b; c < this.cpus; c += 32) {
+        if (c === self) continue;
+        for (const lv of this.levels) {
+          const n = this.cohShift > lv.shift ? 1 << (this.cohShift - lv.shift) : 1;
+          const first = (cl << this.cohShift) >>> lv.shift;
+          for (let i = 0; i < n; i++) {
+            const k = lv.find(c, first + i);
+            if (k >= 0) lv.tags[k] = 0;
+          }
+        }
+      }
+    }
+  }
+
+  /** Installs the line (and the rest of its sector) at this level; returns the line's slot. */
+  private fill(lv: Level, cpu: number, addr: number): number {
+    const line = addr >>> lv.shift;
+    if (lv.sectorLines === 1) return this.install(lv, cpu, line);
+    const first = line - (line % lv.sectorLines);
+    let slot = -1;
+    for (let k = 0; k < lv.sectorLines; k++) {
+      const ln = first + k;
+      if (ln === line) {
+        slot = this.install(lv, cpu, ln);
+        continue;
+      }
+      // The sector's other line comes along unless another CPU holds it modified; this CPU now holds a copy.
+      const scl = (ln << lv.shift) >>> this.cohShift;
+      this.ensure(scl);
+      const w = this.line[2 * scl + 1] - 1;
+      if (w >= 0 && w !== cpu) continue;
+      if (lv.find(cpu, ln) >= 0) continue;
+      this.line[2 * scl] |= 1 << (cpu & 31);
+      this.install(lv, cpu, ln);
+    }
+    return slot;
+  }
+
+  /** Puts one line in its set: the line's own way if present, else an empty way, else the least recent. */
+  private install(lv: Level, cpu: number, line: number): number {
+    const base = (cpu * lv.sets + (line & lv.setMask)) * lv.ways;
+    const tag = line + 1;
+    let victim = base;
+    let oldest = Number.POSITIVE_INFINITY;
+    const end = base + lv.ways;
+    for (let k = base; k < end; k++) {
+      const t = lv.tags[k];
+      if (t === tag) {
+        victim = k;
+        break;
+      }
+      const age = t === 0 ? -1 : lv.stamps[k];
+      if (age < oldest) {
+        oldest = age;
+        victim = k;
+      }
+    }
+    lv.tags[victim] = tag;
+    lv.stamps[victim] = ++this.clock;
+    return victim;
+  }
+
+  /** Forgets every cached line (caches cold), keeping home placements. */
+  flushAll(): void {
+    for (const lv of this.levels) lv.tags.fill(0);
+    this.lastLine.fill(-1);
+    this.line.fill(0);
+  }
+}
+
+function grow8(a: Int8Array, min: number, fill: number): Int8Array {
+  const b = new Int8Array(Math.max(min, a.length * 2)).fill(fill);
+  b.set(a);
+  return b;
+}
+
+/** The cache model of an arch profile, or null if the profile gives no cache geometry. */
+export function createCacheModel(arch: ArchProfile, cpus: number): CacheModel | null {
+  if (!arch.cache) return null;
+  return new CacheModel({ cache: arch.cache, numa: arch.numa ?? null, cpus, pageBytes: arch.pageBytes });
+}

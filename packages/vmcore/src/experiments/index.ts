@@ -1,0 +1,6 @@
+// The experiment profiles of this package by name (docs/fidelity.md): `--experiment <name>` applies one.
+import { SEED001 } from './seed001.js';
+
+export { SEED001 };
+export const EXPERIMENTS = { seed001: SEED001 } as const;
+export type ExperimentName = keyof typeof EXPERIMENTS;

@@ -1,0 +1,163 @@
+// makedumpfile on a vmcore, call by call (sources-vmcore.md, read from 1.5.7 / 1.5.8 / 1.7.2): start-up reads,
+// initial()'s kernel reads before initialize_mmap, the count pass and the write loop per cycle, each mem_map
+// walk and each page read through readmem()'s cache. Counts every read/lseek/mmap/munmap on the vmcore file.
+import { CLASS_CODE, type ClassCounts, checkDumpLevel, emptyCounts, PAGE_CLASSES } from '../classes.js';
+import { cyclesOf } from './cycles.js';
+import { elfOutput } from './elf-output.js';
+import { DumpFile, type FileCalls } from './file.js';
+import { Readmem } from './readmem.js';
+import type { DumpSpec, MdfVersion } from './types.js';
+import { excludedByWalk, type WalkCounts, walkCycle } from './walk.js';
+
+export interface MdfOptions {
+  version: MdfVersion;
+  /** mmap (the default of every version) or read (--non-mmap). */
+  access: 'mmap' | 'read';
+  dumpLevel: number;
+  /** kdump-compressed (default) or ELF (-E). */
+  format?: 'kdump' | 'elf';
+  /** --cyclic-buffer, in bytes (the option takes KiB). */
+  cyclicBufferBytes?: number;
+  /** MemFree of the capture kernel (/proc/meminfo), which sizes the default cyclic buffer. Default: plenty. */
+  memFreeBytes?: number;
+  /** 1.5.7 only: initialize_mmap with commit f822608 (PT_LOAD[0]'s file offset); stock 1.5.7 passes phys_start. */
+  fixedInitMmap157?: boolean;
+  /** Record the call trace (tests). */
+  trace?: boolean;
+}
+
+export interface MdfResult {
+  vmcore: FileCalls;
+  trace: string[] | null;
+  cyclic: boolean;
+  cycles: number;
+  pfnCyclic: number;
+  walk: WalkCounts;
+  /** readmem page pieces delivered (each a copy from a window or a cache page) and translations done. */
+  pieces: number;
+  translations: number;
+  /** Pages read for the dump's data and zero checks (through readmem or, -E, plain read()). */
+  dataReads: number;
+  zeroChecked: number;
+  dumpedPages: number;
+  excluded: ClassCounts;
+  elfSegments: number;
+}
+
+/** Does this run walk the mem_map (sources-vmcore.md §4, "When it runs")? */
+export function walksMemMap(spec: DumpSpec, level: number): boolean {
+  const k = spec.kernel;
+  if (!k.vmcoreinfo) return false;
+  return (level & (2 | 4 | 8)) !== 0 || k.hwpoison || ((level & 16) !== 0 && k.buddyHandler);
+}
+
+export function simulate(spec: DumpSpec, o: MdfOptions): MdfResult {
+  checkDumpLevel(o.dumpLevel);
+  const level = o.dumpLevel;
+  if (level >= 2 && !spec.kernel.vmcoreinfo) {
+    throw new RangeError(`dump level ${level} needs VMCOREINFO (kernel data), which this vmcore lacks`);
+  }
+  const file = new DumpFile(o.version, spec.loads, spec.pageBytes);
+  if (o.trace) file.trace = [];
+  const rm = new Readmem(file, spec.kernel, o.version, spec.pageBytes);
+  startup(spec, file);
+  // initial(): the kernel reads before mmap is set up (check_release, get_mem_map, …), then initialize_mmap.
+  if (spec.kernel.vmcoreinfo) for (const [v, n] of spec.kernel.startupReads(o.version)) rm.vaddr(v, n);
+  if (o.access === 'mmap') file.initializeMmap(o.fixedInitMmap157 ?? true);
+
+  const cyc = cyclesOf(spec, o);
+  const walk: WalkCounts = { walks: 0, structPages: 0, chunks: 0 };
+  const res: MdfResult = {
+    vmcore: file.c,
+    trace: file.trace,
+    cyclic: cyc.cyclic,
+    cycles: cyc.ranges.length,
+    pfnCyclic: cyc.pfnCyclic,
+    walk,
+    pieces: 0,
+    translations: 0,
+    dataReads: 0,
+    zeroChecked: 0,
+    dumpedPages: 0,
+    excluded: emptyCounts(),
+    elfSegments: 0,
+  };
+  const needWalk = walksMemMap(spec, level);
+  const doWalk = (a: number, b: number) => {
+    if (needWalk) walkCycle(spec, rm, o.version, level, a, b, walk);
+  };
+  if ((o.format ?? 'kdump') === 'elf') {
+    elfOutput(spec, o, file, rm, doWalk, res);
+  } else {
+    // Count pass (get_num_dumpable_cyclic / 1.7.2 create_2nd_bitmap per cycle); non-cyclic 1.7.2 builds the
+    // bitmap once in a file instead.
+    if (cyc.cyclic) for (const [a, b] of cyc.ranges) doWalk(a, b);
+    else doWalk(0, cyc.end);
+    // write_kdump_header: the whole PT_NOTE with one lseek + read().
+    file.rawRead(spec.noteOffset, spec.noteBytes);
+    // The write loop: per cycle the walk again (cyclic only), then every page left in bitmap2, in pfn order.
+    for (const [a, b] of cyc.ranges) {
+      if (cyc.cyclic) doWalk(a, b);
+      writePages(spec, file, level, needWalk, a, b, res);
+    }
+  }
+  res.pieces = rm.pieces + res.dataReads;
+  res.translations = rm.translations;
+  return res;
+}
+
+/** get_elf_info and friends: the ELF header, program headers and notes with lseek + read() (§1). */
+function startup(spec: DumpSpec, file: DumpFile): void {
+  file.rawRead(0, 464); // check_kdump_compressed: sizeof(struct disk_dump_header), on a second fd
+  file.rawRead(0, 4096); // read_sadump_header: the header
+  file.rawRead(0, 4096); // … the media header
+  file.rawRead(4096, 4096); // … the partition header
+  file.rawRead(0, 64); // check_elf_format: Elf64_Ehdr
+  file.rawRead(0, 52); // … Elf32_Ehdr
+  for (let pass = 0; pass < 2; pass++) {
+    // check_elf_format counts PT_LOADs, then get_elf_info reads every phdr again (get_phdr_memory).
+    for (let i = 0; i < spec.phnum; i++) file.rawRead(64 + 56 * i, 56);
+  }
+  let at = spec.noteOffset;
+  let info: { off: number; bytes: number } | null = null;
+  for (const n of spec.notes) {
+    // get_pt_note_info: the Nhdr, then the name into a 15-byte buffer ("VMCOREINFO_XEN") if it fits.
+    file.rawRead(at, 12);
+    if (n.namesz > 0 && n.namesz <= 15) file.rawRead(at + 12, 15, false);
+    const desc = at + 12 + pad4(n.namesz);
+    if (n.name === 'VMCOREINFO') info = { off: desc, bytes: n.descsz };
+    at = desc + pad4(n.descsz);
+  }
+  if (info) file.rawRead(info.off, info.bytes); // copy_vmcoreinfo
+}
+
+const pad4 = (n: number) => (n + 3) & ~3;
+
+/** write_kdump_pages_cyclic: one readmem(PADDR) per page set in bitmap2, ascending (§6). */
+function writePages(
+  spec: DumpSpec,
+  file: DumpFile,
+  level: number,
+  walked: boolean,
+  a: number,
+  b: number,
+  res: MdfResult,
+): void {
+  const zeroBit = (level & 1) !== 0;
+  const buddy = spec.kernel.buddyHandler;
+  spec.classes.forEachRun(
+    (s, n, code) => {
+      if (walked && excludedByWalk(level, code, buddy)) {
+        res.excluded[PAGE_CLASSES[code]] += n;
+        return;
+      }
+      file.pageRun(s, s + n);
+      res.dataReads += n;
+      if (zeroBit) res.zeroChecked += n;
+      if (zeroBit && code === CLASS_CODE.zero) res.excluded.zero += n;
+      else res.dumpedPages += n;
+    },
+    a,
+    b,
+  );
+}

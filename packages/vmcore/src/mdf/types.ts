@@ -1,0 +1,75 @@
+// What the makedumpfile model sees of a vmcore: the ELF layout (program headers, notes), the kernel's view
+// (symbols read at start-up, page-table walks, where the mem_map lies) and each pfn's page class. Built from the
+// image model (spec-from-image.ts) or from a real ELF vmcore file (node/read-vmcore.ts): the model is the same.
+
+export const MDF_VERSIONS = ['1.5.7', '1.5.8', '1.7.2'] as const;
+export type MdfVersion = (typeof MDF_VERSIONS)[number];
+
+/** A PT_LOAD: physical frames [startPfn, startPfn + pages) at file offset `offset` (bytes) for startPfn. */
+export interface LoadSeg {
+  startPfn: number;
+  pages: number;
+  offset: number;
+}
+
+/** One note of the PT_NOTE: what get_pt_note_info reads of it. */
+export interface NoteHeader {
+  name: string;
+  namesz: number;
+  descsz: number;
+  type: number;
+}
+
+/** A virtual-to-physical translation as makedumpfile walks it. */
+export interface Translation {
+  /** Physical frames of the table entries read, in order (each a readmem(PADDR, 8) through the cache). */
+  tables: number[];
+  /** Physical frame of the page. */
+  pfn: number;
+  /** Pages from this one on that translate through the same tables to consecutive frames (≥ 1). */
+  span: number;
+}
+
+export interface KernelView {
+  arch: string;
+  /** readmem(VADDR) calls of initial() before initialize_mmap, in order: [vaddr, bytes]. */
+  startupReads(version: MdfVersion): [bigint, number][];
+  /** vaddr_to_paddr of that version (undefined: not mapped). */
+  translate(vaddr: bigint, version: MdfVersion): Translation | undefined;
+  /** Optional fast path: translate(memMap[0].vaddr + byteOffset) without BigInt (same result). */
+  translateMemMap?(byteOffset: number, version: MdfVersion): Translation | undefined;
+  /** mem_map_data: flat (one region from pfn 0) or one per sparsemem section that has a mem_map. */
+  memMap: { startPfn: number; endPfn: number; vaddr: bigint }[];
+  structPageBytes: number;
+  /** A page_is_buddy handler exists (PG_buddy, or PAGE_BUDDY_MAPCOUNT_VALUE + OFFSET(page._mapcount)). */
+  buddyHandler: boolean;
+  /** NUMBER(PG_hwpoison) is in VMCOREINFO: the mem_map is walked even at -d 0 and 1. */
+  hwpoison: boolean;
+  /** VMCOREINFO present (debug_info): without it only -d 0 and 1 work. */
+  vmcoreinfo: boolean;
+}
+
+/** Visits page classes in pfn order: code (classes.ts CLASS_CODE), and for runs of blocks the block order. */
+export type ClassVisitor = (pfn: number, pages: number, code: number, order: number) => void;
+
+export interface ClassSource {
+  /** Runs covering every pfn of every PT_LOAD once, ascending; free runs are buddy blocks of 2^order pages. */
+  forEachRun(fn: ClassVisitor, fromPfn?: number, toPfn?: number): void;
+}
+
+export interface DumpSpec {
+  arch: string;
+  pageBytes: number;
+  /** e_phnum: PT_NOTE + PT_LOADs (+ any other program header). */
+  phnum: number;
+  /** p_type of each program header, in order (PT_LOAD 1, PT_NOTE 4). */
+  phdrTypes: number[];
+  loads: LoadSeg[];
+  noteOffset: number;
+  noteBytes: number;
+  notes: NoteHeader[];
+  kernel: KernelView;
+  classes: ClassSource;
+  /** Page-rounded highest PT_LOAD end, in pfns (max_mapnr before get_mem_map lowers it). */
+  maxMapnr: number;
+}

@@ -142,9 +142,9 @@ const CASES: Case[] = [
   },
   {
     name: 'rmap-fork mapping too many PTEs',
-    args: ['rmap-fork', '--pages', '16777216', '--children', '4'],
+    args: ['rmap-fork', '--pages', '4194304', '--children', '8'],
     code: 2,
-    says: /--pages × \(1 \+ --children \+ --background\) = 83,886,080, more than the 33,554,432/,
+    says: /--pages × \(1 \+ --children \+ --background\) = 37,748,736, more than the 33,554,432/,
   },
   {
     name: 'vmap-bench mapping too many pages',

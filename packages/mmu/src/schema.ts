@@ -31,11 +31,13 @@ export type VirtModeName = (typeof VIRT_MODES)[number];
 
 export const CostsSchema = z
   .object({
-    localFlushCycles: nonneg('Local full TLB flush (CR3 reload / CR4.PGE toggle / ptc.e loop / PTLB), cycles, 0..1e9.'),
-    globalFlushPerCpuCycles: nonneg(
-      "A global flush's work on each CPU besides interrupt entry (the flush plus refill pressure), cycles, 0..1e9.",
+    localFlushCycles: nonneg(
+      'Local full TLB flush (CR3 reload / CR4.PGE toggle / ptc.e loop / PTLB), cycles ≥ 0 (at most 1e9).',
     ),
-    invlpgCycles: nonneg('Single-address invalidation (invlpg / ptc.l / IPTE local), cycles, 0..1e9.'),
+    globalFlushPerCpuCycles: nonneg(
+      "A global flush's work on each CPU besides interrupt entry (the flush plus refill pressure), cycles ≥ 0 (at most 1e9).",
+    ),
+    invlpgCycles: nonneg('Single-address invalidation (invlpg / ptc.l / IPTE local), cycles ≥ 0 (at most 1e9).'),
     broadcastFlushCycles: nonneg(
       "Hardware-broadcast global flush issued by one CPU (CSP/IDTE), cycles ≥ 0; > 0 when tlb.globalFlush is 'broadcast'.",
     ),
@@ -49,33 +51,35 @@ export const CostsSchema = z
       1000,
     ),
     ioremapCycles: nonneg(
-      'ioremap beyond the vmap area it takes (memtype reservation, page-table set-up), cycles, 0..1e9.',
+      'ioremap beyond the vmap area it takes (memtype reservation, page-table set-up), cycles ≥ 0 (at most 1e9).',
     ),
-    iounmapCycles: nonneg('iounmap beyond the vunmap itself, cycles, 0..1e9.'),
-    syscallCycles: nonneg('System call entry + exit round trip, cycles, 0..1e9.'),
-    pageFaultCycles: nonneg('Minimal page-fault entry + handle_mm_fault fast path, cycles, 0..1e9.'),
-    pteSetCycles: nonneg('Writing one PTE, cycles, 0..1e9.'),
-    pteClearCycles: nonneg('Clearing one PTE, cycles, 0..1e9.'),
-    tlbMissCycles: nonneg('TLB miss: a hardware (or software, ia64 VHPT) page walk, cycles, 0..1e9.'),
+    iounmapCycles: nonneg('iounmap beyond the vunmap itself, cycles ≥ 0 (at most 1e9).'),
+    syscallCycles: nonneg('System call entry + exit round trip, cycles ≥ 0 (at most 1e9).'),
+    pageFaultCycles: nonneg('Minimal page-fault entry + handle_mm_fault fast path, cycles ≥ 0 (at most 1e9).'),
+    pteSetCycles: nonneg('Writing one PTE, cycles ≥ 0 (at most 1e9).'),
+    pteClearCycles: nonneg('Clearing one PTE, cycles ≥ 0 (at most 1e9).'),
+    tlbMissCycles: nonneg('TLB miss: a hardware (or software, ia64 VHPT) page walk, cycles ≥ 0 (at most 1e9).'),
     cacheLineTransferCycles: nonneg(
-      'Moving a cache line from another CPU (lock hand-off, bouncing counters), cycles, 0..1e9.',
+      'Moving a cache line from another CPU (lock hand-off, bouncing counters), cycles ≥ 0 (at most 1e9).',
     ),
-    lockUncontendedCycles: nonneg('Uncontended lock acquire + release, cycles, 0..1e9.'),
+    lockUncontendedCycles: nonneg('Uncontended lock acquire + release, cycles ≥ 0 (at most 1e9).'),
     contextSwitchCycles: nonneg(
-      'Wake-up of a sleeping task to running again (try_to_wake_up + schedule + switch), cycles, 0..1e9.',
+      'Wake-up of a sleeping task to running again (try_to_wake_up + schedule + switch), cycles ≥ 0 (at most 1e9).',
     ),
   })
   .describe('Costs of the basic operations on bare metal, in CPU cycles.');
 
 export const IpiSchema = z
   .object({
-    sendCycles: nonneg('Sending one IPI (ICR write, or the send routine per target), cycles, 0..1e9.'),
+    sendCycles: nonneg('Sending one IPI (ICR write, or the send routine per target), cycles ≥ 0 (at most 1e9).'),
     broadcastShorthand: z
       .boolean()
       .describe('One send reaches every other CPU (APIC all-but-self shorthand) instead of one send per target.'),
-    deliveryCycles: nonneg('From the send to the target taking the interrupt, cycles, 0..1e9.'),
-    handlerEntryCycles: nonneg('Interrupt entry + exit on a target, besides the handler work, cycles, 0..1e9.'),
-    ackCycles: nonneg("A target's acknowledgement reaching the waiting sender, cycles, 0..1e9."),
+    deliveryCycles: nonneg('From the send to the target taking the interrupt, cycles ≥ 0 (at most 1e9).'),
+    handlerEntryCycles: nonneg(
+      'Interrupt entry + exit on a target, besides the handler work, cycles ≥ 0 (at most 1e9).',
+    ),
+    ackCycles: nonneg("A target's acknowledgement reaching the waiting sender, cycles ≥ 0 (at most 1e9)."),
     callLock: z
       .boolean()
       .describe('smp_call_function serializes callers on a global call_lock (i386/x86_64 before 2.6.27).'),
@@ -135,7 +139,7 @@ export const CacheLevelSchema = z
       'Bytes one miss fetches (P4 L2: a 128-byte sector of two lines), a power of two ≤ 4096; omit when equal to lineBytes.',
       4096,
     ).optional(),
-    hitCycles: nonneg('Load-to-use latency of a hit at this level, cycles, 0..1e9.'),
+    hitCycles: nonneg('Load-to-use latency of a hit at this level, cycles ≥ 0 (at most 1e9).'),
   })
   .describe('One cache level of one CPU.');
 
@@ -145,14 +149,16 @@ export const CacheSchema = z
     l1d: CacheLevelSchema,
     l2: CacheLevelSchema,
     l3: CacheLevelSchema.optional(),
-    memoryCycles: nonneg('A load that misses every level and is served by local memory, cycles, 0..1e9.'),
+    memoryCycles: nonneg('A load that misses every level and is served by local memory, cycles ≥ 0 (at most 1e9).'),
     transferCycles: nonneg(
-      "A load of a line modified in another CPU's cache (snoop hit, cache-to-cache transfer), cycles, 0..1e9.",
+      "A load of a line modified in another CPU's cache (snoop hit, cache-to-cache transfer), cycles ≥ 0 (at most 1e9).",
     ),
     upgradeCycles: nonneg(
-      'A store to a line other CPUs hold: the bus invalidation before it completes, cycles, 0..1e9.',
+      'A store to a line other CPUs hold: the bus invalidation before it completes, cycles ≥ 0 (at most 1e9).',
     ),
-    atomicCycles: nonneg('A LOCK-prefixed read-modify-write (or xchg) on a line this CPU owns, cycles, 0..1e9.'),
+    atomicCycles: nonneg(
+      'A LOCK-prefixed read-modify-write (or xchg) on a line this CPU owns, cycles ≥ 0 (at most 1e9).',
+    ),
   })
   .describe('Cache geometry and memory latencies, for models that follow lines through the caches (rmap).');
 
@@ -161,9 +167,9 @@ export const NumaSchema = z
   .object({
     nodes: count('NUMA nodes (integer 1..4096).', 4096),
     cpusPerNode: count('CPUs per node (integer 1..1048576).'),
-    remoteMemoryCycles: nonneg("A load served by another node's memory, cycles, 0..1e9."),
-    remoteTransferCycles: nonneg('A load of a line modified in a cache on another node, cycles, 0..1e9.'),
-    remoteIpiCycles: nonneg('Extra cost of delivering one IPI to a CPU on another node, cycles, 0..1e9.'),
+    remoteMemoryCycles: nonneg("A load served by another node's memory, cycles ≥ 0 (at most 1e9)."),
+    remoteTransferCycles: nonneg('A load of a line modified in a cache on another node, cycles ≥ 0 (at most 1e9).'),
+    remoteIpiCycles: nonneg('Extra cost of delivering one IPI to a CPU on another node, cycles ≥ 0 (at most 1e9).'),
   })
   .describe('NUMA nodes (absent = one node).');
 
@@ -174,7 +180,9 @@ const trapCost = (op: string) =>
 export const VirtOverrideSchema = z
   .object({
     description: z.string().min(1).describe('What this virtualization mode is (hypervisor, paging mode, era).'),
-    vmExitCycles: nonneg('One guest exit + re-entry (VMEXIT/VMRUN round trip, or a hypercall), cycles, 0..1e9.'),
+    vmExitCycles: nonneg(
+      'One guest exit + re-entry (VMEXIT/VMRUN round trip, or a hypercall), cycles ≥ 0 (at most 1e9).',
+    ),
     exits: z
       .object({
         invlpg: trapFlag('invlpg'),
@@ -193,7 +201,9 @@ export const VirtOverrideSchema = z
         pteWrite: trapCost('page-table write'),
       })
       .describe('Hypervisor work per trapped operation.'),
-    tlbMissCycles: nonneg('TLB miss under this mode (2-D walks under EPT are longer), cycles, 0..1e9.').optional(),
+    tlbMissCycles: nonneg(
+      'TLB miss under this mode (2-D walks under EPT are longer), cycles ≥ 0 (at most 1e9).',
+    ).optional(),
   })
   .describe('A virtualization mode: which guest operations trap, and what each costs.');
 

@@ -5,6 +5,7 @@
 import { IMPLS } from '@kmemsim/vmalloc';
 import fc from 'fast-check';
 import { COMMANDS } from '../commands/registry.js';
+import { BUILTIN_ARCHES } from '../framework/arches.js';
 import { cliSchema } from '../framework/cli-schema.js';
 import type { CommandDef } from '../framework/define.js';
 import { kebab } from '../framework/keys.js';
@@ -123,12 +124,13 @@ export function valid(command: string, name: string, o: AnyOption, env: FuzzEnv)
         );
       default:
         if (name === 'arch')
-          return fc.constantFrom('i386', 'x86_64', 's390', 'ia64', ...env.files.filter((f) => /\.(mjs|json)$/.test(f)));
+          return fc.constantFrom(...BUILTIN_ARCHES, ...env.files.filter((f) => /\.(mjs|json)$/.test(f)));
         if (name === 'out' || name === 'trace')
           return fc.constantFrom('a.out', 'b.json', 'sub/c.out').map((f) => `${env.dir}/${f}`);
         if (name === 'only') return fc.constantFrom('000', '001', '002', '003', '002/legacy');
         if (name === 'shard') return fc.constantFrom('0/1', '0/2', '1/2');
-        if (name === 'name') return fc.constantFrom('i386', 'x86_64', 's390', 'ia64', 'ia64-sn2', ...env.files);
+        if (name === 'name') return fc.constantFrom(...BUILTIN_ARCHES, 'my-arch', ...env.files);
+        if (name === 'dir') return fc.constantFrom('plugin', 'sub-dir', 'a/b');
         if (name === 'file' || name === 'files') return fc.constantFrom(...env.files);
         return fc.string({ minLength: 1, maxLength: 20 });
     }

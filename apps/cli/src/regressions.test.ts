@@ -150,7 +150,7 @@ const CASES: Case[] = [
     name: 'vmap-bench mapping too many pages',
     args: ['vmap-bench', '--pages', '1048576'],
     code: 2,
-    says: /--pages: got "1048576", expected an integer from 1 to 1024/,
+    says: /--threads × --pages = 8,388,608, more than the 1,048,576 pages a run may map at once/,
   },
   {
     name: 'test-vmalloc full_fit at 64 workers',

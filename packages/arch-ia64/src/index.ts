@@ -13,6 +13,30 @@ const base = {
   structPageBytes: [56, '[U] 64-bit struct page of the 2.6.2x era'],
   hz: [1024, 'ia64 CONFIG_HZ default 1024'],
   highmem: null,
+  cache: {
+    l1d: {
+      sizeBytes: [16_384, 'sources-mm.md §4.5: Itanium 2 in Altix 3700, 16 KiB L1 data cache, 64 B lines'],
+      ways: [4, 'Itanium 2 Processor Reference Manual: the L1D is 4-way set associative'],
+      lineBytes: [64, 'sources-mm.md §4.5: 64-byte L1 lines'],
+      hitCycles: [1, 'Itanium 2 Processor Reference Manual: 1-cycle L1D for integer loads'],
+    },
+    l2: {
+      sizeBytes: [262_144, 'sources-mm.md §4.5: 256 KiB L2, 128-byte lines'],
+      ways: [8, 'Itanium 2 Processor Reference Manual: the L2 is 8-way set associative'],
+      lineBytes: [128, 'sources-mm.md §4.5: 128-byte L2 lines'],
+      hitCycles: [5, 'Itanium 2 Processor Reference Manual: 5-cycle L2 for integer loads'],
+    },
+    l3: {
+      sizeBytes: [3_145_728, 'sources-mm.md §4.5: 3 MiB L3'],
+      ways: [12, 'sources-mm.md §4.5: the L3 is 12-way'],
+      lineBytes: [128, 'sources-mm.md §4.5: 128-byte L3 lines'],
+      hitCycles: [14, '[U 12..16] Itanium 2 L3 load-to-use latency'],
+    },
+    memoryCycles: [300, '[U 200..480] local memory behind the SHub, ~130–300 ns at 1.6 GHz'],
+    transferCycles: [600, '[U 400..1000] a modified line from another CPU (front-side bus, or NUMAlink on sn2)'],
+    upgradeCycles: [300, '[U 150..600] invalidating the other copies before a store'],
+    atomicCycles: [10, '[U 5..20] cmpxchg / fetchadd on an owned line'],
+  },
   tlb: {
     entries: [128, 'Itanium 2: 128-entry L2 DTLB (Itanium 2 Reference Manual)'],
     globalFlush: 'ipi',

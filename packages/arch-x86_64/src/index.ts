@@ -1,6 +1,7 @@
 // x86_64 as in seed 002 (2.6.28, "mm: rewrite vmap layer"): 2 sockets × 4-core Opteron, no highmem, TLB
 // shootdown by IPI, /proc/vmcore read through ioremap of one page at a time.
-// [U] marks a documented assumption; "calibrated:" names the reference figure a value was set from.
+// [U lo..hi] marks a documented assumption and its plausible range. No value here is fitted to a seed figure:
+// experiment profiles (e.g. @kmemsim/vmalloc's SEED002, `--experiment seed002`) layer their fitted values over it.
 import { defineArch, sourced } from '@kmemsim/mmu';
 
 const KVM_EXIT: readonly [number, string] = [
@@ -25,6 +26,33 @@ export const x86_64 = defineArch(
     ],
     hz: [250, 'CONFIG_HZ_250, the Kconfig default of 2.6.2x'],
     highmem: null,
+    cache: {
+      l1d: {
+        sizeBytes: [
+          65_536,
+          'AMD Family 10h: 64 KB L1 data cache per core (Software Optimization Guide for 10h, 40546)',
+        ],
+        ways: [2, 'AMD Family 10h: the L1 data cache is 2-way set associative'],
+        lineBytes: [64, 'AMD Family 10h: 64-byte cache lines'],
+        hitCycles: [3, 'Software Optimization Guide for AMD Family 10h (40546): 3-cycle L1 load-to-use latency'],
+      },
+      l2: {
+        sizeBytes: [524_288, 'sources-mm.md §4.5: Barcelona, 512 KiB L2 per core'],
+        ways: [16, 'AMD Family 10h: the L2 is 16-way set associative'],
+        lineBytes: [64, 'AMD Family 10h: 64-byte cache lines'],
+        hitCycles: [15, '[U 12..16] K10 L2 load-to-use latency (K8: 12 cycles; Barcelona adds a few)'],
+      },
+      l3: {
+        sizeBytes: [2_097_152, 'sources-mm.md §4.5: Barcelona, 2 MiB shared victim L3'],
+        ways: [32, 'AMD Family 10h: the shared L3 is 32-way set associative'],
+        lineBytes: [64, 'AMD Family 10h: 64-byte cache lines'],
+        hitCycles: [48, '[U 40..60] Barcelona shared L3 load-to-use latency'],
+      },
+      memoryCycles: [200, '[U 150..300] local DDR2-667 on a 2-socket Opteron, ~65–130 ns at 2.3 GHz'],
+      transferCycles: [250, '[U 160..300] as costs.cacheLineTransferCycles: K10 cache-to-cache transfer'],
+      upgradeCycles: [100, '[U 60..200] invalidating a shared line before a store (HyperTransport probe)'],
+      atomicCycles: [20, '[U 15..40] LOCK-prefixed RMW on an owned line (costs.lockUncontendedCycles covers two)'],
+    },
     tlb: {
       entries: [512, 'AMD Family 10h: 512-entry L2 DTLB for 4 KB pages (Software Optimization Guide for 10h, §A.4)'],
       globalFlush: 'ipi',
@@ -53,11 +81,10 @@ export const x86_64 = defineArch(
     costs: {
       localFlushCycles: [500, '[U] MOV CR3 without PCID on K10: a few hundred cycles, before refill misses'],
       globalFlushPerCpuCycles: [
-        11_110,
-        'calibrated: seed 002 old (legacy vmap) 14,700 ns at 1 thread: __flush_tlb_all (two CR4 writes dropping ' +
-          'global entries, ~700 cycles [U]) plus the TLB refill of the kernel working set it forces on each CPU; ' +
-          'the residual of the legacy loop after its other modelled costs, paid once by the sender and once by ' +
-          'the slowest target it waits for',
+        1_200,
+        '[U 600..3000] __flush_tlb_all → __flush_tlb_global (2.6.26+: two CR4 writes with irqs off, each ' +
+          'serializing, ~100–300 cycles on K10) plus the refill of the kernel TLB working set it drops (~10–40 ' +
+          'misses at tlbMissCycles); an experiment profile (--experiment seed002) carries its fitted value',
       ],
       invlpgCycles: [230, 'arch/x86/mm/tlb.c comment: a single-page flush is about 100 ns (230 cycles at 2.3 GHz)'],
       broadcastFlushCycles: [0, 'no hardware-broadcast TLB invalidation on x86'],

@@ -88,8 +88,11 @@ export class TraceRecorder {
 /** Called with every new Engine (the CLI's --trace attaches a recorder this way). */
 let observer: ((e: Engine) => void) | undefined;
 
-export function observeEngines(fn: ((e: Engine) => void) | undefined): void {
+/** Sets the observer of every engine created from now on; returns the one it replaces (to restore it). */
+export function observeEngines(fn: ((e: Engine) => void) | undefined): ((e: Engine) => void) | undefined {
+  const prev = observer;
   observer = fn;
+  return prev;
 }
 
 export function notifyEngineCreated(e: Engine): void {

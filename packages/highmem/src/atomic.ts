@@ -2,7 +2,7 @@
 // 2.6.20 [U] kunmap_atomic clears the PTE and does a local invlpg (kpte_clear_flush); before that the invlpg
 // came at map time and unmap left the PTE. Never an IPI. Under kvm-shadow each invlpg is a VM exit.
 import { SimulationError, type SymbolId, type Thread } from '@kmemsim/core';
-import type { Machine } from '@kmemsim/mmu';
+import type { GuestPageTable, Machine } from '@kmemsim/mmu';
 import { chargePairs } from './bulk.js';
 import { type HighmemEra, LAYOUT, type MechanismParams } from './params.js';
 
@@ -21,6 +21,8 @@ export class KmapAtomic {
     readonly p: MechanismParams,
     readonly sMap: SymbolId,
     readonly sUnmap: SymbolId,
+    /** The fixmap page-table page holding every CPU's kmap_atomic slots. */
+    readonly pt: GuestPageTable,
   ) {
     this.typesPerCpu = m.arch.highmem?.kmTypeNr ?? 0;
     this.stack = new Int32Array(m.cpus * this.typesPerCpu);
@@ -52,9 +54,9 @@ export class KmapAtomic {
     }
     if (d >= this.typesPerCpu) throw new SimulationError(`kmap_atomic nesting deeper than KM_TYPE_NR on cpu ${cpu}`);
     const vpn = this.vpn(cpu, type);
-    t.spend(this.sMap, this.p.kmapAtomicCallCycles);
-    this.m.setPte(t, vpn, pfn, this.sMap);
-    if (this.era.atomicInvlpg === 'map') this.m.invlpg(t, vpn, this.sMap);
+    t.spend(this.sMap, this.p.kmapAtomicCallCycles + this.m.cost.refillCyclesPerCall);
+    this.m.setPte(t, vpn, pfn, this.sMap, this.pt);
+    if (this.era.atomicInvlpg === 'map') this.m.invlpg(t, vpn, this.sMap, this.pt);
     this.stack[cpu * this.typesPerCpu + d] = type;
     this.depth[cpu] = d + 1;
     this.fresh[type + this.typesPerCpu * cpu] = 1;
@@ -72,36 +74,33 @@ export class KmapAtomic {
         `kunmap_atomic out of LIFO order on cpu ${cpu}: unmapping vpn ${vpn}, innermost is ${this.vpn(cpu, top)}`,
       );
     }
-    t.spend(this.sUnmap, this.p.kunmapAtomicCallCycles);
+    t.spend(this.sUnmap, this.p.kunmapAtomicCallCycles + this.m.cost.refillCyclesPerCall);
     if (this.era.atomicInvlpg === 'unmap') {
-      this.m.clearPte(t, vpn, this.sUnmap);
-      this.m.invlpg(t, vpn, this.sUnmap);
+      this.m.clearPte(t, vpn, this.sUnmap, this.pt);
+      this.m.invlpg(t, vpn, this.sUnmap, this.pt);
     }
     this.depth[cpu] = d - 1;
   }
 
   /**
    * `n` map + unmap pairs on the caller's CPU, charged at once: the same cycles and counters as n map()/unmap()
-   * calls. With `accessSym`, each mapping is touched once (TLB walk + `shadowFault`), charged to that symbol.
+   * calls. With `accessSym`, each mapping is touched once (TLB walk, shadow fault), charged to that symbol.
    */
-  pairs(t: Thread, n: number, accessSym?: SymbolId, shadowFault = 0): void {
+  pairs(t: Thread, n: number, accessSym?: SymbolId): void {
     if (n <= 0) return;
-    const c = this.m.cost;
-    const atMap = this.era.atomicInvlpg === 'map';
     chargePairs(
       this.m,
       t,
       n,
       {
+        pt: this.pt,
         mapSym: this.sMap,
-        mapCycles: this.p.kmapAtomicCallCycles + c.pteSetCycles + (atMap ? c.invlpgCycles : 0),
+        mapCycles: this.p.kmapAtomicCallCycles,
         unmapSym: this.sUnmap,
-        unmapCycles: this.p.kunmapAtomicCallCycles + (atMap ? 0 : c.pteClearCycles + c.invlpgCycles),
-        invlpgs: 1,
-        pteWrites: atMap ? 1 : 2,
+        unmapCycles: this.p.kunmapAtomicCallCycles,
+        invlpgAt: this.era.atomicInvlpg,
       },
       accessSym,
-      shadowFault,
     );
   }
 }

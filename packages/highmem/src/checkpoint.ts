@@ -1,15 +1,17 @@
 // The checkpoint workload (seed 000): a kernel c/r patch set dumps every page of a process into a file on ext3.
-// Per page, checkpoint_dump_page maps the user page (kmap | kmap_atomic | kmap_local), copies it into the dump
-// buffer and writes that through the page cache: the write path's own kmap_atomic of the page-cache page and
-// __copy_from_user_ll_nozero, the block and journaling layers' per-page and per-inode costs, and writeback to
-// an IDE disk that runs asynchronously, the writer throttled at the dirty limit (balance_dirty_pages).
-// Work is charged per run of pages (up to chunkPages); only flushes and I/O waits are events.
+// Per page, checkpoint_dump_page maps the user page (kmap | kmap_atomic | kmap_local), copies it into a scratch
+// buffer, unmaps it and writes the buffer through the page cache: the write path's kmap_atomic of the page-cache
+// page and __copy_from_user_ll_nozero into it, the block, journaling and page-cache functions of write.ts, the
+// rest of the path as one (unmodelled) row, and writeback to an IDE disk that runs asynchronously, each writer
+// throttled at the dirty limit (balance_dirty_pages). With several writers (one per CPU) each dumps its share and
+// kmap() goes call by call, so kmap_lock and the pkmap wrap flushes contend as in the kernel.
 import { IoDevice, type Run, runFromEngine, type SymbolId, type Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import { AddressSpace, type PageRun } from './address-space.js';
 import { createHighmem, type Highmem } from './highmem.js';
-import { type HighmemEra, SYMBOL_BYTES, WORKLOAD, type WorkloadParams } from './params.js';
-import { WRITE_PATH_TAIL } from './tail.js';
+import type { LocalTask } from './local.js';
+import { type HighmemEra, type MechanismParams, SYMBOL_BYTES, WORKLOAD, type WorkloadParams } from './params.js';
+import { writePathCharges } from './write.js';
 
 export const MAP_KINDS = ['kmap', 'kmap_atomic', 'kmap_local'] as const;
 export type MapKind = (typeof MAP_KINDS)[number];
@@ -25,7 +27,11 @@ export interface CheckpointOptions {
   diskMbps?: number;
   params?: Partial<WorkloadParams>;
   era?: Partial<HighmemEra>;
-  /** Called for every run of pages dumped, in order (tests: every page exactly once). */
+  /** Overrides of the highmem mechanism's own costs. */
+  mechanism?: Partial<MechanismParams>;
+  /** Processes checkpointing at once, one per CPU (0..writers−1), each dumping an equal share. Default 1. */
+  writers?: number;
+  /** Called for every run of pages dumped, in order per writer (tests: every page exactly once). */
   onRun?: (run: PageRun) => void;
   /** Profile rows to keep (readprofile top list). */
   top?: number;
@@ -63,98 +69,116 @@ interface Pending {
   bytes: number;
 }
 
+/** The name of the one row that holds the sys time of functions the model does not run one by one. */
+export const UNMODELLED = '(unmodelled)';
+
 export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
   const m = o.machine;
   const e = m.engine;
+  const writers = o.writers ?? 1;
+  if (!Number.isInteger(writers) || writers < 1 || writers > m.cpus) {
+    throw new RangeError(`writers ${writers}: expected an integer from 1 to the machine's ${m.cpus} CPUs`);
+  }
   const p = checkpointParams({ ...o, archPageBytes: m.arch.pageBytes });
-  const hm = createHighmem(m, { era: o.era });
+  const hm = createHighmem(m, { era: o.era, params: o.mechanism });
   const space = o.space ?? AddressSpace.contiguous(o.sizeBytes ?? 800 * 2 ** 20, p.pageBytes);
   const sym = (name: string, cls: 'user' | 'sys' | 'idle' = 'sys') => e.sym(name, cls, SYMBOL_BYTES[name] ?? 0);
   // Sizes for readprofile's load column, also of symbols the machine interned first (on_each_cpu …).
   for (const name of Object.keys(SYMBOL_BYTES)) sym(name);
   const S = {
-    user: sym('[user] checkpointed task', 'user'),
+    user: sym('[user] checkpointing task', 'user'),
     dump: sym('checkpoint_dump_page'),
     copy: sym(copyFromUserSymbol(m.arch)),
     ide: sym('ide_dma_end'),
+    unmodelled: sym(UNMODELLED),
     wait: sym('io_schedule', 'idle'),
   };
-  const perPage: [SymbolId, number][] = [
-    [sym('__block_prepare_write'), p.blockPrepareWriteCycles],
-    [sym('lookup_bh_lru'), p.lookupBhLruCycles],
-    [sym('ext3_do_update_inode'), p.ext3DoUpdateInodeCycles],
-    [sym('__set_page_dirty'), p.setPageDirtyCycles],
-    [sym('__mark_inode_dirty'), p.markInodeDirtyCycles],
-    [sym('do_get_write_access'), p.doGetWriteAccessCycles],
-    [sym('radix_tree_lookup_slot'), p.radixTreeLookupCycles],
-    [sym('ext3_get_inode_block'), p.ext3GetInodeBlockCycles],
-    [sym('buffered_rmqueue'), p.bufferedRmqueueCycles],
-    [sym('journal_stop'), p.journalStopCycles],
-    [sym('journal_add_journal_head'), p.journalAddJournalHeadCycles],
-    [sym('kmem_cache_alloc'), p.kmemCacheAllocCycles],
-  ];
-  const tailShare = p.writePathTailCycles / WRITE_PATH_TAIL.length;
-  for (const name of WRITE_PATH_TAIL) perPage.push([sym(name), tailShare]);
+  const refill = m.cost.refillCyclesPerCall;
+  const perPage: [SymbolId, number][] = writePathCharges(p, refill).map(([name, c]) => [sym(name), c]);
+  perPage.push([S.unmodelled, p.unmodelledCyclesPerPage]);
   const disk = new IoDevice(e, {
     name: 'disk',
     bytesPerSecond: p.diskMbps * 1e6,
     latencySeconds: p.diskLatencyUs * 1e-6,
   });
-  const copyCycles = p.pageBytes * m.arch.costs.memcpyCyclesPerByte;
-  const copyUserCycles = p.pageBytes * m.arch.costs.copyUserCyclesPerByte;
-  const task = hm.localTask('checkpoint');
+  const dumpCallCycles = refill + p.dumpResidualCycles + p.pageBytes * m.arch.costs.memcpyCyclesPerByte;
+  const copyCallCycles = refill + p.pageBytes * m.arch.costs.copyUserCyclesPerByte;
 
-  function* dumpRun(t: Thread, r: PageRun) {
+  function* dumpRun(t: Thread, task: LocalTask | null, r: PageRun) {
     const n = r.pages;
     t.spend(S.user, n * p.userCyclesPerPage);
-    // checkpoint_dump_page: map the user page, copy it into the dump buffer, unmap.
-    if (o.map === 'kmap') yield* hm.kmapPairs(t, n, S.dump);
-    else if (o.map === 'kmap_atomic') hm.atomicPairs(t, n, S.dump);
+    // checkpoint_dump_page: map the user page, copy it into the scratch buffer (first access through the new
+    // mapping: a TLB walk, a shadow fault under kvm-shadow), unmap.
+    if (o.map === 'kmap') {
+      if (writers === 1) yield* hm.kmapPairs(t, n, S.dump);
+      else
+        for (let i = 0; i < n; i++) {
+          const vpn = yield* hm.kmap(t, r.pfn + i);
+          hm.access(t, vpn, S.dump);
+          yield* hm.kunmap(t, r.pfn + i);
+        }
+    } else if (o.map === 'kmap_atomic') hm.atomicPairs(t, n, S.dump);
     else hm.localPairs(t, task, n, S.dump);
-    t.spend(S.dump, n * copyCycles);
-    // The write path: kmap_atomic of each page-cache page, copy into it, the fs/journal/block costs.
+    t.spend(S.dump, n * dumpCallCycles);
+    // The write path: kmap_atomic of each page-cache page, the copy into it, the fs/journal/block functions.
     hm.atomicPairs(t, n, S.copy);
-    t.spend(S.copy, n * copyUserCycles);
+    t.spend(S.copy, n * copyCallCycles);
     for (const [s, c] of perPage) t.spend(s, n * c);
     o.onRun?.(r);
   }
 
+  // ide_dma_end per completed request: its port accesses (exits to the device model when virtualized).
+  const ideEnd = (t: Thread, reqs: number) => {
+    t.spend(S.ide, reqs * (p.ideDmaEndCallCycles + refill));
+    m.portIo(t, reqs * p.idePortIoPerRequest, p.idePortIoCycles, S.ide);
+  };
+
+  // Writeback and throttling are global: one dirty count, one disk.
   const reqBytes = p.ioRequestBytes;
-  const writer = e.spawn(0, 'checkpoint', function* (t) {
-    const inflight: Pending[] = [];
-    let head = 0;
-    let dirty = 0; // bytes dirtied and not yet written back
-    let unsubmitted = 0; // bytes dirtied but not yet in a whole request
-    for (const r of space.runs(p.chunkPages)) {
-      const bytes = r.pages * p.pageBytes;
-      // balance_dirty_pages: wait for writeback while this run would push dirty memory over the limit.
-      while (head < inflight.length && (inflight[head].at <= t.clock || dirty + bytes > p.dirtyLimitBytes)) {
-        t.idleUntil(inflight[head].at, S.wait);
-        dirty -= inflight[head].bytes;
-        head++;
+  const inflight: Pending[] = [];
+  let head = 0;
+  let dirty = 0; // bytes dirtied and not yet written back
+  // Several writers take runs in turn; smaller runs so that every writer gets a share of a small dump.
+  const chunk =
+    writers === 1 ? p.chunkPages : Math.max(1, Math.min(p.chunkPages, Math.ceil(space.pages / (8 * writers))));
+  const all = [...space.runs(chunk)];
+  const threads = Array.from({ length: writers }, (_, w) =>
+    e.spawn(w, writers === 1 ? 'checkpoint' : `checkpoint/${w}`, function* (t) {
+      const task = hm.localTask(`checkpoint/${w}`);
+      let unsubmitted = 0; // bytes this writer dirtied but not yet in a whole request
+      for (let i = w; i < all.length; i += writers) {
+        const r = all[i];
+        const bytes = r.pages * p.pageBytes;
+        yield undefined; // the dirty count and the disk queue are shared: act at this writer's time
+        // balance_dirty_pages: wait for writeback while this run would push dirty memory over the limit.
+        while (head < inflight.length && (inflight[head].at <= t.clock || dirty + bytes > p.dirtyLimitBytes)) {
+          t.idleUntil(inflight[head].at, S.wait);
+          dirty -= inflight[head].bytes;
+          head++;
+        }
+        yield* dumpRun(t, task, r);
+        dirty += bytes;
+        unsubmitted += bytes;
+        const reqs = Math.floor(unsubmitted / reqBytes);
+        if (reqs > 0) {
+          yield disk.submit(t, reqBytes, reqs);
+          inflight.push({ at: t.result, bytes: reqs * reqBytes });
+          unsubmitted -= reqs * reqBytes;
+          // Each completion interrupt (ide_dma_end) lands on the submitting CPU.
+          ideEnd(t, reqs);
+        }
       }
-      yield* dumpRun(t, r);
-      dirty += bytes;
-      unsubmitted += bytes;
-      const reqs = Math.floor(unsubmitted / reqBytes);
-      if (reqs > 0) {
-        yield disk.submit(t, reqBytes, reqs);
-        inflight.push({ at: t.result, bytes: reqs * reqBytes });
-        unsubmitted -= reqs * reqBytes;
-        // Each completion interrupt (ide_dma_end) lands on this CPU.
-        t.spend(S.ide, reqs * p.ideDmaEndCyclesPerRequest);
+      if (unsubmitted > 0) {
+        yield disk.submit(t, unsubmitted, 1);
+        ideEnd(t, 1);
       }
-    }
-    if (unsubmitted > 0) {
-      yield disk.submit(t, unsubmitted, 1);
-      t.spend(S.ide, p.ideDmaEndCyclesPerRequest);
-    }
-  });
+    }),
+  );
   e.run();
   const run = runFromEngine(e, {
     variant: { map: o.map },
     metrics: {},
-    threads: [writer],
+    threads,
     tickRateHz: m.arch.hz,
     top: 0,
   });
@@ -165,6 +189,7 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
   run.metrics = {
     pages: space.pages,
     bytes: space.pages * p.pageBytes,
+    writers,
     pkmap_wraps: k.get('pkmap.wraps'),
     tlb_flush_global: k.get('tlb_flush_global'),
     invlpg: k.get('invlpg'),

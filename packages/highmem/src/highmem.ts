@@ -4,7 +4,7 @@
 // Other packages use it the way the kernel does: vmcore's i386 copy_oldmem_page (kmap_atomic_pfn), rmap's
 // HIGHPTE page-table visits (a kmap_atomic per PTE page).
 import type { Op, SymbolId, Thread } from '@kmemsim/core';
-import type { Machine } from '@kmemsim/mmu';
+import type { GuestPageTable, Machine } from '@kmemsim/mmu';
 import { KmapAtomic } from './atomic.js';
 import { KmapLocal, type LocalTask } from './local.js';
 import {
@@ -33,15 +33,11 @@ export class Highmem {
   readonly params: MechanismParams;
   /** False on 64-bit arches: kmap* = page_address(), free. */
   readonly enabled: boolean;
-  /** Under kvm-shadow, the first access through a new mapping is a shadow page fault (a VM exit). */
-  readonly shadow: boolean;
   readonly pool: PkmapPool | null;
   readonly atomic: KmapAtomic | null;
   readonly local: KmapLocal | null;
-  private readonly cExit: number;
-  private readonly cShadow: number;
-  /** The highmem windows: first virtual page, per-slot fresh marks, shadow fault cost of a fresh slot. */
-  private readonly windows: { base: number; fresh: Uint8Array; faultCycles: number }[] = [];
+  /** The highmem windows: first virtual page, per-slot fresh marks, the page-table page they live in. */
+  private readonly windows: { base: number; fresh: Uint8Array; pt: GuestPageTable }[] = [];
 
   constructor(
     readonly machine: Machine,
@@ -51,11 +47,8 @@ export class Highmem {
     const { sources: _s, ...mech } = MECHANISM;
     this.params = { ...mech, ...o.params };
     this.enabled = machine.arch.highmem !== null && machine.pkmapEntries > 0;
-    this.shadow = machine.virt === 'kvm-shadow';
     const e = machine.engine;
     const sym = (name: string) => e.sym(name, 'sys', SYMBOL_BYTES[name] ?? 0);
-    this.cExit = e.counters.id('vm_exits');
-    this.cShadow = e.counters.id('shadow_faults', 'first accesses through a new kernel mapping that exit (kvm-shadow)');
     if (!this.enabled) {
       this.pool = null;
       this.atomic = null;
@@ -70,24 +63,31 @@ export class Highmem {
         kmap: sym('kmap'),
         kunmap: sym('kunmap'),
         kmapHigh: sym('kmap_high'),
+        kunmapHigh: sym('kunmap_high'),
         pageAddress: sym('page_address'),
         setPageAddress: sym('set_page_address'),
         flushZero: sym('flush_all_zero_pkmaps'),
       },
       o.faults,
     );
-    this.atomic = new KmapAtomic(machine, this.era, this.params, sym('kmap_atomic'), sym('kunmap_atomic'));
-    this.local = new KmapLocal(machine, this.params, {
-      map: sym('__kmap_local_page_prot'),
-      unmap: sym('kunmap_local_indexed'),
-      schedOut: sym('__kmap_local_sched_out'),
-      schedIn: sym('__kmap_local_sched_in'),
-    });
-    const p = this.params;
+    // The fixmap PT page: one page-table page (512 PTEs with PAE, 1024 without) holding the kmap slots.
+    const fixmap = machine.pageTable('fixmap', machine.pae ? 512 : 1024);
+    this.atomic = new KmapAtomic(machine, this.era, this.params, sym('kmap_atomic'), sym('kunmap_atomic'), fixmap);
+    this.local = new KmapLocal(
+      machine,
+      this.params,
+      {
+        map: sym('__kmap_local_page_prot'),
+        unmap: sym('kunmap_local_indexed'),
+        schedOut: sym('__kmap_local_sched_out'),
+        schedIn: sym('__kmap_local_sched_in'),
+      },
+      fixmap,
+    );
     this.windows.push(
-      { base: this.pool.baseVpn, fresh: this.pool.fresh, faultCycles: p.pkmapShadowFaultCycles },
-      { base: this.atomic.baseVpn, fresh: this.atomic.fresh, faultCycles: p.shadowFaultCycles },
-      { base: this.local.baseVpn, fresh: this.local.fresh, faultCycles: p.shadowFaultCycles },
+      { base: this.pool.baseVpn, fresh: this.pool.fresh, pt: this.pool.pt },
+      { base: this.atomic.baseVpn, fresh: this.atomic.fresh, pt: fixmap },
+      { base: this.local.baseVpn, fresh: this.local.fresh, pt: fixmap },
     );
   }
 
@@ -111,9 +111,7 @@ export class Highmem {
   /** `n` kmap + access + kunmap of fresh pages by the pool's only user, charged as n calls would be. */
   *kmapPairs(t: Thread, n: number, accessSym?: SymbolId): Gen {
     if (!this.pool || n <= 0) return;
-    const fault = this.shadow && accessSym !== undefined ? this.params.pkmapShadowFaultCycles : 0;
-    yield* this.pool.bulkPairs(t, n, accessSym, fault);
-    if (fault) this.countShadow(n);
+    yield* this.pool.bulkPairs(t, n, accessSym);
   }
 
   // ---- kmap_atomic ----
@@ -130,9 +128,7 @@ export class Highmem {
   /** `n` kmap_atomic + (access) + kunmap_atomic pairs, charged at once. Free without highmem. */
   atomicPairs(t: Thread, n: number, accessSym?: SymbolId): void {
     if (!this.atomic || n <= 0) return;
-    const fault = this.shadow && accessSym !== undefined ? this.params.shadowFaultCycles : 0;
-    this.atomic.pairs(t, n, accessSym, fault);
-    if (fault) this.countShadow(n);
+    this.atomic.pairs(t, n, accessSym);
   }
 
   // ---- kmap_local ----
@@ -156,9 +152,7 @@ export class Highmem {
 
   localPairs(t: Thread, task: LocalTask | null, n: number, accessSym?: SymbolId): void {
     if (!this.local || !task || n <= 0) return;
-    const fault = this.shadow && accessSym !== undefined ? this.params.shadowFaultCycles : 0;
-    this.local.pairs(t, task, n, accessSym, fault);
-    if (fault) this.countShadow(n);
+    this.local.pairs(t, task, n, accessSym);
   }
 
   // ---- access ----
@@ -170,30 +164,25 @@ export class Highmem {
    */
   access(t: Thread, vpn: number, sym: SymbolId): void {
     if (!this.enabled) return;
-    this.machine.touch(t, vpn, sym);
-    const fault = this.takeFresh(vpn);
-    if (fault > 0 && this.shadow) {
-      t.spend(sym, fault);
-      this.countShadow(1);
+    const hit = this.machine.touch(t, vpn, sym);
+    const pt = this.takeFresh(vpn);
+    if (pt) {
+      // A new mapping: the virt mechanism decides whether this first access faults (a trapping shadow PTE).
+      if (hit) t.spend(sym, this.machine.cost.tlbMissCycles);
+      t.spend(sym, this.machine.vops.firstAccess(pt, 1));
     }
   }
 
-  /** Clears the slot's fresh mark; returns the shadow fault cost it implies (0 if not fresh). */
-  private takeFresh(vpn: number): number {
+  /** Clears the slot's fresh mark; returns its page-table page if it was fresh. */
+  private takeFresh(vpn: number): GuestPageTable | null {
     for (const w of this.windows) {
       const i = vpn - w.base;
       if (i < 0 || i >= w.fresh.length) continue;
-      if (!w.fresh[i]) return 0;
+      if (!w.fresh[i]) return null;
       w.fresh[i] = 0;
-      return w.faultCycles;
+      return w.pt;
     }
-    return 0;
-  }
-
-  private countShadow(n: number): void {
-    const k = this.machine.engine.counters;
-    k.add(this.cShadow, n);
-    k.add(this.cExit, n);
+    return null;
   }
 }
 

@@ -9,7 +9,19 @@ export {
   MAP_KINDS,
   type MapKind,
   runCheckpoint,
+  UNMODELLED,
 } from './checkpoint.js';
+export { fitSeed000, runSeed000, SEED000_TARGETS } from './experiments/fit.js';
+export {
+  EXPERIMENTS,
+  type ExperimentName,
+  type ExperimentProfile,
+  SEED000,
+  SEED000_CONFIG,
+  SEED000_FITTED,
+  type Seed000Fitted,
+  seed000,
+} from './experiments/seed000.js';
 export { createHighmem, Highmem, type HighmemOptions } from './highmem.js';
 export { KmapLocal, LocalTask } from './local.js';
 export {
@@ -22,6 +34,14 @@ export {
   SYMBOL_BYTES,
   WORKLOAD,
   type WorkloadParams,
+  WRITE_PATH,
+  type WritePathFunction,
 } from './params.js';
 export { PkmapPool } from './pkmap.js';
-export { WRITE_PATH_TAIL } from './tail.js';
+export {
+  checkpointSensitivity,
+  type Sensitivity,
+  type SensitivityConfig,
+  type SensitivityEntry,
+} from './sensitivity.js';
+export { writePathCharges } from './write.js';

@@ -2,7 +2,7 @@
 // so it can be preempted: on a context switch its mappings are torn down (clear PTE + one-address flush each)
 // and the next task's are restored from its saved PTE values. Unmap flushes one address (invlpg).
 import { SimulationError, type SymbolId, type Thread } from '@kmemsim/core';
-import type { Machine } from '@kmemsim/mmu';
+import type { GuestPageTable, Machine } from '@kmemsim/mmu';
 import { chargePairs } from './bulk.js';
 import { LAYOUT, type MechanismParams } from './params.js';
 
@@ -35,6 +35,8 @@ export class KmapLocal {
     readonly m: Machine,
     readonly p: MechanismParams,
     readonly s: LocalSymbols,
+    /** kmap_local slots are fixmap entries too (5.11 reuses the kmap_atomic fixmap range). */
+    readonly pt: GuestPageTable,
   ) {
     this.bound = m.arch.highmem?.kmapLocalSlots ?? 16;
     this.fresh = new Uint8Array(m.cpus * this.bound);
@@ -53,8 +55,8 @@ export class KmapLocal {
     const idx = task.depth;
     if (idx >= this.bound) throw new SimulationError(`kmap_local stack of ${task.name} exceeds ${this.bound} slots`);
     const vpn = this.vpn(t.cpu, idx);
-    t.spend(this.s.map, this.p.kmapLocalCallCycles);
-    this.m.setPte(t, vpn, pfn, this.s.map);
+    t.spend(this.s.map, this.p.kmapLocalCallCycles + this.m.cost.refillCyclesPerCall);
+    this.m.setPte(t, vpn, pfn, this.s.map, this.pt);
     task.pfns[idx] = pfn;
     task.depth = idx + 1;
     this.fresh[t.cpu * this.bound + idx] = 1;
@@ -68,9 +70,9 @@ export class KmapLocal {
     if (this.vpn(t.cpu, idx) !== vpn) {
       throw new SimulationError(`kunmap_local out of LIFO order by ${task.name}: vpn ${vpn}, innermost is ${idx}`);
     }
-    t.spend(this.s.unmap, this.p.kunmapLocalCallCycles);
-    this.m.clearPte(t, vpn, this.s.unmap);
-    this.m.invlpg(t, vpn, this.s.unmap);
+    t.spend(this.s.unmap, this.p.kunmapLocalCallCycles + this.m.cost.refillCyclesPerCall);
+    this.m.clearPte(t, vpn, this.s.unmap, this.pt);
+    this.m.invlpg(t, vpn, this.s.unmap, this.pt);
     task.pfns[idx] = 0;
     task.depth = idx;
   }
@@ -79,34 +81,32 @@ export class KmapLocal {
   switchTasks(t: Thread, prev: LocalTask, next: LocalTask): void {
     for (let i = 0; i < prev.depth; i++) {
       const vpn = this.vpn(t.cpu, i);
-      this.m.clearPte(t, vpn, this.s.schedOut);
-      this.m.invlpg(t, vpn, this.s.schedOut);
+      this.m.clearPte(t, vpn, this.s.schedOut, this.pt);
+      this.m.invlpg(t, vpn, this.s.schedOut, this.pt);
     }
     for (let i = 0; i < next.depth; i++) {
-      this.m.setPte(t, this.vpn(t.cpu, i), next.pfns[i], this.s.schedIn);
+      this.m.setPte(t, this.vpn(t.cpu, i), next.pfns[i], this.s.schedIn, this.pt);
       this.fresh[t.cpu * this.bound + i] = 1;
     }
   }
 
   /** `n` map + unmap pairs at the current depth, charged at once (same cycles and counters as n calls). */
-  pairs(t: Thread, task: LocalTask, n: number, accessSym?: SymbolId, shadowFault = 0): void {
+  pairs(t: Thread, task: LocalTask, n: number, accessSym?: SymbolId): void {
     if (n <= 0) return;
     if (task.depth >= this.bound) throw new SimulationError(`kmap_local stack of ${task.name} is full`);
-    const c = this.m.cost;
     chargePairs(
       this.m,
       t,
       n,
       {
+        pt: this.pt,
         mapSym: this.s.map,
-        mapCycles: this.p.kmapLocalCallCycles + c.pteSetCycles,
+        mapCycles: this.p.kmapLocalCallCycles,
         unmapSym: this.s.unmap,
-        unmapCycles: this.p.kunmapLocalCallCycles + c.pteClearCycles + c.invlpgCycles,
-        invlpgs: 1,
-        pteWrites: 2,
+        unmapCycles: this.p.kunmapLocalCallCycles,
+        invlpgAt: 'unmap',
       },
       accessSym,
-      shadowFault,
     );
   }
 }

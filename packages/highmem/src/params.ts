@@ -1,10 +1,8 @@
 // Parameters of the highmem mechanism and of the checkpoint workload, each next to its source.
 // Arch-dependent numbers (LAST_PKMAP, KM_TYPE_NR, PTE/invlpg/flush costs, VM exits) come from the Machine's arch
-// profile; here are the mechanism's own costs and the seed 000 workload's (ext3 + jbd + IDE of 2009).
-// "calibrated: seed 000 …" names the published figure a value was set from (shared/reference/seed-figures.md);
-// [U] marks a documented assumption. Calibrated per-page costs are ticks × (2.4e9 Hz / 250 Hz) / 204,800 pages
-// (800 MiB at 4 KiB), i.e. 46.875 cycles per tick per page; per-request costs divide by 6,400 requests of
-// 128 KiB, per-flush costs by the 400 pkmap wraps of that dump.
+// profile and its virt mechanism; here are the mechanism's own costs and the checkpoint workload's (ext3 + jbd +
+// IDE of 2009). [U lo..hi] marks a documented guess. Nothing here is fitted: seed 000's fitted values live in
+// experiments/seed000.ts and apply only to runs of that experiment.
 import { sourced } from '@kmemsim/mmu';
 
 /** Kernel-era choices the mechanism offers. */
@@ -22,37 +20,29 @@ export interface HighmemFaults {
 
 export const DEFAULT_ERA: HighmemEra = { pkmapFlush: 'always', atomicInvlpg: 'unmap' };
 
-/** The mechanism's own costs (cycles), beyond the arch's PTE / invlpg / flush / lock costs. */
+/** The mechanism's own costs (cycles), beyond the arch's PTE / invlpg / flush / lock costs. None is fitted. */
 export const MECHANISM = sourced({
-  pkmapScanCyclesPerSlot: [4, '[U] map_new_virtual: one pkmap_count[] load + compare per slot scanned'],
-  kmapCallCycles: [30, '[U] kmap()/kunmap() wrappers: might_sleep + PageHighMem test + call'],
+  pkmapScanCyclesPerSlot: [4, '[U 2..10] map_new_virtual: one pkmap_count[] load + compare per slot scanned'],
+  kmapCallCycles: [30, '[U 15..60] kmap()/kunmap() wrappers: might_sleep + PageHighMem test + call'],
+  kmapHighCallCycles: [40, '[U 20..100] kmap_high/kunmap_high bodies besides the lock, lookup and slot scan'],
   pageAddressCycles: [
-    914,
-    'calibrated: seed 000 readprofile page_address 39 ticks = 1,828 cycles/page over 2 calls (kmap_high, kunmap_high)',
+    120,
+    '[U 60..250] page_address(): hash_ptr, spin_lock_irqsave of the bucket, list walk, unlock (mm/highmem.c)',
   ],
   setPageAddressCycles: [
-    586,
-    'calibrated: seed 000 readprofile set_page_address 25 ticks = 1,172 cycles/page over 2 calls (map, flush)',
+    150,
+    '[U 80..300] set_page_address(): pool_lock + bucket lock, list_add or list_del (HASHED_PAGE_VIRTUAL)',
   ],
   kmapAtomicCallCycles: [
     40,
-    '[U] kmap_atomic: pagefault_disable + PageHighMem + fixmap index + pte lookup, besides the PTE write',
+    '[U 20..80] kmap_atomic: pagefault_disable + PageHighMem + fixmap index + pte lookup, besides the PTE write',
   ],
-  kunmapAtomicCallCycles: [40, '[U] kunmap_atomic: fixmap index check + pagefault_enable, besides clear + invlpg'],
-  kmapLocalCallCycles: [30, '[U] kmap_local_page: migrate_disable + stack index push, besides the PTE write'],
-  kunmapLocalCallCycles: [30, '[U] kunmap_local: stack index pop + migrate_enable, besides clear + invlpg'],
-  shadowFaultCycles: [
-    17_750,
-    'calibrated: seed 000 readprofile __copy_from_user_ll_nozero 423 ticks = 19,828 cycles/page: the 4 KiB copy ' +
-      '(2,048) + TLB walk (30) + one KVM shadow page fault on the freshly remapped kmap_atomic destination',
+  kunmapAtomicCallCycles: [
+    40,
+    '[U 20..80] kunmap_atomic: fixmap index check + pagefault_enable, besides clear + invlpg',
   ],
-  pkmapShadowFaultCycles: [
-    34_860,
-    'calibrated: seed 000 readprofile checkpoint_dump_page 788 ticks = 36,938 cycles/page: the 4 KiB copy of the ' +
-      'kmapped page (2,048) + TLB walk (30) + the shadow fault on its new pkmap address. [U] why it is twice the ' +
-      'fixmap fault: the pkmap page-table page is rewritten 512 times a pass and cleared at every wrap, so KVM ' +
-      'also resyncs it',
-  ],
+  kmapLocalCallCycles: [30, '[U 15..60] kmap_local_page: migrate_disable + stack index push, besides the PTE write'],
+  kunmapLocalCallCycles: [30, '[U 15..60] kunmap_local: stack index pop + migrate_enable, besides clear + invlpg'],
 });
 
 /** Numbers widened from the literal types sourced() infers. */
@@ -60,51 +50,146 @@ type Widen<T> = { [K in keyof T]: T[K] extends number ? number : T[K] };
 
 export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>>;
 
-/** The checkpoint workload: the c/r dump through ext3 (data=ordered) + jbd onto an IDE disk, per page. */
+/**
+ * The checkpoint workload: the c/r dump through ext3 (data=ordered) + jbd onto an IDE disk, per page. Generic
+ * values are sourced or [U lo..hi]; the seed 000 experiment (experiments/seed000.ts) overrides the fitted ones.
+ */
 export const WORKLOAD = sourced({
   pageBytes: [4096, "i386 / x86_64 base page; runCheckpoint takes the machine arch's page size unless overridden"],
   ioRequestBytes: [131_072, 'IDE DMA requests of at most 256 sectors = 128 KiB (max_sectors of the ide driver)'],
-  diskMbps: [60, '[U] a 2009 7200-rpm PATA disk: ~60 MB/s sustained sequential write (UDMA/100 bus)'],
-  diskLatencyUs: [100, '[U] per-request command overhead of a sequential write with the drive cache on'],
+  diskMbps: [60, '[U 40..80] a 2009 7200-rpm PATA disk: ~60 MB/s sustained sequential write (UDMA/100 bus)'],
+  diskLatencyUs: [100, '[U 50..500] per-request command overhead of a sequential write with the drive cache on'],
   dirtyLimitBytes: [
     64 * 2 ** 20,
-    '[U] balance_dirty_pages limit: vm_dirty_ratio 10 % (2.6.22+) of ~640 MiB dirtyable memory in the guest',
+    '[U 32..128 MiB] balance_dirty_pages limit: vm_dirty_ratio 10 % (2.6.22+) of ~640 MiB dirtyable memory',
   ],
   chunkPages: [4096, 'simulation granularity (16 MiB): CPU work, writeback submission and throttling per chunk'],
-  blockPrepareWriteCycles: [12_563, 'calibrated: seed 000 readprofile __block_prepare_write 268 ticks'],
-  lookupBhLruCycles: [2_344, 'calibrated: seed 000 readprofile lookup_bh_lru 50 ticks'],
-  ext3DoUpdateInodeCycles: [1_875, 'calibrated: seed 000 readprofile ext3_do_update_inode 40 ticks'],
-  setPageDirtyCycles: [1_781, 'calibrated: seed 000 readprofile __set_page_dirty 38 ticks'],
-  markInodeDirtyCycles: [1_453, 'calibrated: seed 000 readprofile __mark_inode_dirty 31 ticks'],
-  doGetWriteAccessCycles: [1_406, 'calibrated: seed 000 readprofile do_get_write_access 30 ticks'],
-  radixTreeLookupCycles: [1_359, 'calibrated: seed 000 readprofile radix_tree_lookup_slot 29 ticks'],
-  ext3GetInodeBlockCycles: [1_219, 'calibrated: seed 000 readprofile ext3_get_inode_block 26 ticks'],
-  bufferedRmqueueCycles: [1_172, 'calibrated: seed 000 readprofile buffered_rmqueue 25 ticks'],
-  journalStopCycles: [1_125, 'calibrated: seed 000 readprofile journal_stop 24 ticks'],
-  journalAddJournalHeadCycles: [1_125, 'calibrated: seed 000 readprofile journal_add_journal_head 24 ticks'],
-  kmemCacheAllocCycles: [1_078, 'calibrated: seed 000 readprofile kmem_cache_alloc 23 ticks'],
-  ideDmaEndCyclesPerRequest: [
-    130_500,
-    'calibrated: seed 000 readprofile ide_dma_end 87 ticks over 6,400 requests of 128 KiB (emulated IDE: ' +
-      'port I/O exits to QEMU at every DMA completion)',
+  idePortIoPerRequest: [
+    4,
+    'ide_dma_end (2.6.30 drivers/ide/ide-dma.c): inb + outb of ATA_DMA_CMD (stop DMA), read and write of the ' +
+      'BMDMA status (clear INTR/ERR)',
   ],
-  writePathTailCycles: [
-    122_172,
-    'calibrated: seed 000 time sys 20.161 s minus the 9.736 s the modelled symbols take, per page; [U] split ' +
-      "evenly over the 138 write-path functions in tail.ts (~19 ticks each, below the 20th entry's 23)",
+  idePortIoCycles: [1_500, '[U 500..3_000] one PCI I/O-port access to the PIIX bus-master DMA registers'],
+  ideDmaEndCallCycles: [100, '[U 50..300] ide_dma_end besides its port accesses'],
+  blockPrepareWriteCycles: [
+    500,
+    '[U 200..1_500] __block_prepare_write for one 4 KiB block: buffer loop, get_block call, new-buffer handling',
   ],
-  userCyclesPerPage: [
-    23_672,
-    'calibrated: seed 000 time user 2.020 s over 204,800 pages; [U] user-space time of the checkpointed task, ' +
-      'not modelled by mechanism',
+  dumpResidualCycles: [0, 'checkpoint_dump_page beyond its copy, mapping and call: nothing known on bare metal'],
+  unmodelledCyclesPerPage: [
+    6_000,
+    '[U 3_000..12_000] the rest of a 2.6.30 ext3 buffered write of one page (VFS, page-cache insert, jbd handle, ' +
+      'block allocation, writeback submission): the functions not modelled one by one',
   ],
+  userCyclesPerPage: [0, '[U 0..25_000] user-space work of the checkpointing task per page: not modelled'],
 });
 
 export type WorkloadParams = Widen<Omit<typeof WORKLOAD, 'sources'>>;
 
 /**
- * Function sizes in bytes (System.map), for readprofile's load column: size = ticks / load from seed 000's
- * profile (reference data). Symbols outside that profile have no known size (load 0).
+ * The functions of the buffered-write path modelled one by one (2.6.30, ext3 data=ordered, appending a file of
+ * 4 KiB blocks): calls per dumped page, read from the code path, and bare-metal cycles per call. Each function
+ * also pays the arch's refill cost once per page when exits flush the TLB between pages (kvm-shadow, Core 2).
+ */
+export interface WritePathFunction {
+  symbol: string;
+  callsPerPage: number;
+  cyclesPerCall: number;
+  /** The calls, as the code makes them. */
+  calls: string;
+  source: string;
+}
+
+const wp = (symbol: string, callsPerPage: number, cyclesPerCall: number, calls: string, source: string) => ({
+  symbol,
+  callsPerPage,
+  cyclesPerCall,
+  calls,
+  source,
+});
+
+export const WRITE_PATH: readonly WritePathFunction[] = [
+  wp(
+    'lookup_bh_lru',
+    3,
+    60,
+    '__find_get_block for the inode table, block bitmap and indirect block buffers',
+    '[U 30..150] scan of the 8-entry per-CPU bh LRU',
+  ),
+  wp(
+    'ext3_do_update_inode',
+    2,
+    500,
+    'ext3_mark_inode_dirty from ext3_splice_branch and from ext3_dirty_inode',
+    '[U 250..1_200] copy of the in-core inode to its raw buffer',
+  ),
+  wp(
+    '__set_page_dirty',
+    1,
+    200,
+    '__block_commit_write → mark_buffer_dirty',
+    '[U 100..400] radix tree tag under tree_lock + inode dirty',
+  ),
+  wp(
+    '__mark_inode_dirty',
+    2,
+    150,
+    'I_DIRTY_PAGES from __set_page_dirty; I_DIRTY from generic_write_end (i_size)',
+    '[U 80..400] inode_lock + list move',
+  ),
+  wp(
+    'do_get_write_access',
+    5,
+    150,
+    'journal_get_write_access: bitmap + group descriptor, indirect block, inode buffer ×2',
+    '[U 80..500] jbd fast path: buffer already in the running transaction',
+  ),
+  wp(
+    'radix_tree_lookup_slot',
+    2,
+    80,
+    'find_get_page (grab_cache_page_write_begin) and __find_get_block_slow (unmap_underlying_metadata)',
+    '[U 40..200] 2–3 level radix walk',
+  ),
+  wp(
+    'ext3_get_inode_block',
+    2,
+    150,
+    '__ext3_get_inode_loc for each ext3_reserve_inode_write',
+    '[U 80..400] inode table block arithmetic + sb_getblk',
+  ),
+  wp(
+    'buffered_rmqueue',
+    1,
+    300,
+    'page_cache_alloc of the page-cache page (order 0, per-CPU list)',
+    '[U 150..600] per-CPU page list take, prep_new_page',
+  ),
+  wp(
+    'journal_stop',
+    1,
+    250,
+    'ext3_journal_stop in ext3_ordered_write_end (the nested ext3_dirty_inode handle only drops h_ref)',
+    '[U 120..600] handle accounting, kmem_cache_free',
+  ),
+  wp(
+    'journal_add_journal_head',
+    3,
+    100,
+    'journal_get_write_access of new buffers + journal_dirty_data of the data buffer',
+    '[U 50..250] bh_state lock, existing jh or allocation',
+  ),
+  wp(
+    'kmem_cache_alloc',
+    3,
+    80,
+    'alloc_buffer_head, jbd_alloc_handle, journal_head for the data buffer',
+    '[U 40..200] per-CPU array_cache pop',
+  ),
+];
+/**
+ * Function sizes in bytes (System.map), for readprofile's load column only (no cost depends on them): size =
+ * ticks / load of seed 000's printed profile. Symbols outside that profile have no known size (load 0).
  */
 export const SYMBOL_BYTES: Record<string, number> = {
   checkpoint_dump_page: 65,

@@ -8,7 +8,7 @@
 // table, so the TLB's stale detector sees every mapping), and bulkPairs() for a run of map+unmap pairs of fresh
 // pages by the pool's only user, which keeps per-slot state in typed arrays and does one flush per wrap.
 import { type Op, SimulationError, type Spinlock, type SymbolId, type Thread, type WaitQueue } from '@kmemsim/core';
-import type { Machine } from '@kmemsim/mmu';
+import type { GuestPageTable, Machine } from '@kmemsim/mmu';
 import { type HighmemEra, type HighmemFaults, LAYOUT, type MechanismParams } from './params.js';
 
 type Gen<T = void> = Generator<Op | undefined, T, void>;
@@ -17,6 +17,7 @@ export interface PkmapSymbols {
   kmap: SymbolId;
   kunmap: SymbolId;
   kmapHigh: SymbolId;
+  kunmapHigh: SymbolId;
   pageAddress: SymbolId;
   setPageAddress: SymbolId;
   flushZero: SymbolId;
@@ -38,11 +39,13 @@ export class PkmapPool {
   tracked = 0;
   readonly lock: Spinlock;
   readonly wait: WaitQueue;
+  /** The pkmap page-table page (one PT page: LAST_PKMAP entries), as the virt mechanism sees it. */
+  readonly pt: GuestPageTable;
+  /** Refill cycles a function pays after an exit flushed the TLB (0 on bare metal). */
+  private readonly refill: number;
   /** page->virtual for tracked pages: pfn → slot (the page_address hash). */
   private readonly addr = new Map<number, number>();
   private readonly mask: number;
-  private readonly cExit: number;
-  private readonly cMiss: number;
   private readonly cSleep: number;
   private readonly cWrap: number;
 
@@ -61,9 +64,9 @@ export class PkmapPool {
     this.fresh = new Uint8Array(this.entries);
     this.lock = m.spinlock('kmap_lock');
     this.wait = m.waitQueue('pkmap_map_wait');
+    this.pt = m.pageTable('pkmap', this.entries);
+    this.refill = m.cost.refillCyclesPerCall;
     const k = m.engine.counters;
-    this.cExit = k.id('vm_exits');
-    this.cMiss = k.id('tlb_miss');
     this.cSleep = k.id('pkmap.sleeps', 'kmap callers that slept on pkmap_map_wait (no free slot)');
     this.cWrap = k.id('pkmap.wraps', 'last_pkmap_nr wraps (flush_all_zero_pkmaps calls)');
   }
@@ -76,9 +79,11 @@ export class PkmapPool {
 
   /** kmap(page): `const vpn = yield* pool.kmap(t, pfn)`. May sleep when every slot is in use. */
   *kmap(t: Thread, pfn: number): Gen<number> {
-    t.spend(this.s.kmap, this.p.kmapCallCycles);
+    const r = this.refill;
+    t.spend(this.s.kmap, this.p.kmapCallCycles + r);
+    t.spend(this.s.kmapHigh, this.p.kmapHighCallCycles + r);
     yield this.lock.lock(t);
-    t.spend(this.s.pageAddress, this.p.pageAddressCycles);
+    t.spend(this.s.pageAddress, this.p.pageAddressCycles + r);
     const slot = this.addr.get(pfn) ?? (yield* this.mapNewVirtual(t, pfn));
     this.inc(slot);
     this.lock.unlock(t);
@@ -87,9 +92,11 @@ export class PkmapPool {
 
   /** kunmap(page): drops one use; the slot stays mapped (count 1) until the next wrap. */
   *kunmap(t: Thread, pfn: number): Gen {
-    t.spend(this.s.kunmap, this.p.kmapCallCycles);
+    const r = this.refill;
+    t.spend(this.s.kunmap, this.p.kmapCallCycles + r);
+    t.spend(this.s.kunmapHigh, this.p.kmapHighCallCycles + r);
     yield this.lock.lock(t);
-    t.spend(this.s.pageAddress, this.p.pageAddressCycles);
+    t.spend(this.s.pageAddress, this.p.pageAddressCycles + r);
     const slot = this.addr.get(pfn);
     if (slot === undefined) {
       this.lock.unlock(t);
@@ -107,7 +114,7 @@ export class PkmapPool {
    * `accessSym`, each page is also touched once through its new address (TLB walk, shadow fault).
    * Work is charged per stretch between wraps, so each flush happens at its time.
    */
-  *bulkPairs(t: Thread, n: number, accessSym?: SymbolId, shadowFault = 0): Gen {
+  *bulkPairs(t: Thread, n: number, accessSym?: SymbolId): Gen {
     if (n <= 0) return;
     yield this.lock.lock(t);
     if (this.wait.length > 0) throw new SimulationError('bulk kmap while others sleep on pkmap_map_wait');
@@ -136,7 +143,7 @@ export class PkmapPool {
       this.last = (this.last + 1) & this.mask;
       examined++;
       if (this.last === 0) {
-        this.chargePairs(t, pages, examined, accessSym, shadowFault, lockCredit);
+        this.chargePairs(t, pages, examined, accessSym, lockCredit);
         if (pages > 0) lockCredit = 0;
         pages = examined = 0;
         yield* this.flushAllZero(t);
@@ -152,7 +159,7 @@ export class PkmapPool {
       pages++;
       left--;
     }
-    this.chargePairs(t, pages, examined, accessSym, shadowFault, lockCredit);
+    this.chargePairs(t, pages, examined, accessSym, lockCredit);
     this.lock.unlock(t);
   }
 
@@ -165,24 +172,33 @@ export class PkmapPool {
     k: number,
     examined: number,
     accessSym: SymbolId | undefined,
-    fault: number,
     lockCredit: number,
   ): void {
     const p = this.p;
     const m = this.m;
+    const r = this.refill;
     t.spend(this.s.kmapHigh, examined * p.pkmapScanCyclesPerSlot);
     if (k === 0) return;
     t.spend(this.lock.sym, (2 * k - lockCredit) * m.arch.costs.lockUncontendedCycles);
-    t.spend(this.s.kmap, k * p.kmapCallCycles);
-    t.spend(this.s.kunmap, k * p.kmapCallCycles);
-    t.spend(this.s.pageAddress, 2 * k * p.pageAddressCycles);
-    t.spend(this.s.setPageAddress, k * p.setPageAddressCycles);
-    t.spend(this.s.kmapHigh, k * m.cost.pteSetCycles);
-    if (m.virtMode?.exits.pteWrite) m.engine.counters.add(this.cExit, k);
-    if (accessSym !== undefined) {
-      t.spend(accessSym, k * (m.cost.tlbMissCycles + fault));
-      m.engine.counters.add(this.cMiss, k);
+    t.spend(this.s.kmap, k * (p.kmapCallCycles + r));
+    t.spend(this.s.kunmap, k * (p.kmapCallCycles + r));
+    t.spend(this.s.kmapHigh, k * (p.kmapHighCallCycles + r));
+    t.spend(this.s.kunmapHigh, k * (p.kmapHighCallCycles + r));
+    t.spend(this.s.pageAddress, 2 * k * (p.pageAddressCycles + r));
+    t.spend(this.s.setPageAddress, k * (p.setPageAddressCycles + r));
+    let left = k;
+    if (m.vops.shadow) {
+      // Page by page while the table's shadow state still changes (built, then unsynced); ≤ 2.6.27 emulates each
+      // write and detects write floods, so there the write/access order matters throughout.
+      while (left > 0 && (!m.vops.kvm.unsync || !(this.pt.shadowed && this.pt.unsync))) {
+        m.ptWrites(t, this.pt, 1, true, this.s.kmapHigh);
+        if (accessSym !== undefined) m.firstAccesses(t, this.pt, 1, accessSym);
+        left--;
+      }
     }
+    if (left === 0) return;
+    m.ptWrites(t, this.pt, left, true, this.s.kmapHigh);
+    if (accessSym !== undefined) m.firstAccesses(t, this.pt, left, accessSym);
   }
 
   /** map_new_virtual with kmap_lock held (dropped and retaken around a sleep): the page's slot. */
@@ -206,14 +222,14 @@ export class PkmapPool {
       budget = this.entries; // `goto start`
     }
     const slot = this.last;
-    this.m.setPte(t, this.baseVpn + slot, pfn, this.s.kmapHigh);
+    this.m.setPte(t, this.baseVpn + slot, pfn, this.s.kmapHigh, this.pt);
     this.count[slot] = 1;
     this.ones++;
     this.slotPfn[slot] = pfn;
     this.tracked++;
     this.addr.set(pfn, slot);
     this.fresh[slot] = 1;
-    t.spend(this.s.setPageAddress, this.p.setPageAddressCycles);
+    t.spend(this.s.setPageAddress, this.p.setPageAddressCycles + this.refill);
     return slot;
   }
 
@@ -230,7 +246,7 @@ export class PkmapPool {
   private *flushAllZero(t: Thread): Gen {
     const m = this.m;
     m.engine.counters.add(this.cWrap);
-    t.spend(this.s.flushZero, this.entries * this.p.pkmapScanCyclesPerSlot);
+    t.spend(this.s.flushZero, this.entries * this.p.pkmapScanCyclesPerSlot + this.refill);
     let reclaimed = 0;
     if (this.held === 0 && this.tracked === 0) {
       reclaimed = this.ones;
@@ -251,9 +267,9 @@ export class PkmapPool {
       }
     }
     this.ones -= reclaimed;
-    t.spend(this.s.flushZero, reclaimed * m.cost.pteClearCycles);
-    if (m.virtMode?.exits.pteWrite) m.engine.counters.add(this.cExit, reclaimed);
-    t.spend(this.s.setPageAddress, reclaimed * this.p.setPageAddressCycles);
+    // pte_clear of each reclaimed slot, then set_page_address(page, NULL): one cold call, the rest warm.
+    m.ptWrites(t, this.pt, reclaimed, false, this.s.flushZero);
+    if (reclaimed > 0) t.spend(this.s.setPageAddress, reclaimed * this.p.setPageAddressCycles + this.refill);
     if (this.faults.skipWrapFlush) return;
     if (this.era.pkmapFlush === 'always' || reclaimed > 0) {
       yield* m.flushKernelRange(t, this.baseVpn, this.entries);

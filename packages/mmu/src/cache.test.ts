@@ -70,8 +70,8 @@ describe('CacheModel, exact small cases', () => {
   });
 });
 
-// A reference model written the obvious way: per CPU and level, sets as arrays in LRU order; a store removes the
-// line from every other CPU. Hits and misses must agree with the typed-array model access by access.
+// A reference model written the obvious way: per CPU and level, sets as arrays in LRU order, L1 inside L2; a store
+// removes the line from every other CPU. Hits and misses must agree with the typed-array model access by access.
 class Reference {
   private readonly sets: number[][][][]; // [cpu][level][set] = lines, most recent last
   constructor(
@@ -97,9 +97,17 @@ class Reference {
       }
     }
     const upto = hit < 0 ? 2 : hit;
-    for (let l = 0; l < upto; l++) {
+    for (let l = upto - 1; l >= 0; l--) {
       const set = this.sets[cpu][l][line % (lv[l].sizeBytes / (lv[l].ways * 32))];
-      if (set.length === lv[l].ways) set.shift();
+      if (set.length === lv[l].ways) {
+        const out = set.shift() as number;
+        // Inclusion: a line leaving L2 leaves L1 too.
+        if (l === 1) {
+          const s1 = this.sets[cpu][0][out % (lv[0].sizeBytes / (lv[0].ways * 32))];
+          const i = s1.indexOf(out);
+          if (i >= 0) s1.splice(i, 1);
+        }
+      }
       set.push(line);
     }
     if (write) {

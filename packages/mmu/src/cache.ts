@@ -6,9 +6,9 @@
 // Representation: tags and LRU stamps in typed arrays per level (all CPUs in one array), and per coherence line
 // (the largest line of any level) the CPUs that may hold it and the one that modified it, interleaved in one array.
 // A store by a CPU while others may hold the line removes their copies at once (the invalidation a bus or directory
-// does). Evictions do not clear holder bits (a later store may look for copies that are gone, which costs nothing
-// here) and a line written back by eviction still counts as modified by its writer (a later miss elsewhere is
-// charged as a transfer). CPUs beyond 32 share holder bits (cpu mod 32), so their copies are invalidated together.
+// does). The levels are inclusive: a line evicted from a CPU's last level leaves its upper levels too, the CPU stops
+// holding it, and a modified line is written back (a later miss elsewhere is served by memory). CPUs beyond 32
+// share holder bits (cpu mod 32), so their copies are invalidated together.
 import type { ArchCache, ArchCacheLevel, ArchNuma, ArchProfile } from './schema.js';
 
 export class CacheModelError extends Error {
@@ -41,6 +41,25 @@ class Level {
     const n = cpus * this.sets * this.ways;
     this.tags = new Int32Array(n);
     this.stamps = new Float64Array(n);
+  }
+
+  /** Slot of a line in a CPU's set if present (≥ 0), else −1 − the slot to fill (empty, or least recent). */
+  probe(cpu: number, line: number): number {
+    const base = (cpu * this.sets + (line & this.setMask)) * this.ways;
+    const end = base + this.ways;
+    const tag = line + 1;
+    let victim = base;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let k = base; k < end; k++) {
+      const t = this.tags[k];
+      if (t === tag) return k;
+      const age = t === 0 ? -1 : this.stamps[k];
+      if (age < oldest) {
+        oldest = age;
+        victim = k;
+      }
+    }
+    return -1 - victim;
   }
 
   /** Slot of a line in a CPU's set, or -1. */
@@ -79,6 +98,9 @@ export class CacheModel {
   readonly cpus: number;
   readonly levels: Level[];
   private readonly l1: Level;
+  private readonly last: Level;
+  /** Scratch: per level, the slot a missed probe chose. */
+  private readonly victims = new Int32Array(4);
   /** Coherence granule: the largest line of any level. */
   readonly cohBytes: number;
   private readonly cohShift: number;
@@ -112,6 +134,7 @@ export class CacheModel {
     const geo = [c.l1d, c.l2, ...(c.l3 ? [c.l3] : [])];
     this.levels = geo.map((g) => new Level(g, o.cpus));
     this.l1 = this.levels[0] as Level;
+    this.last = this.levels[this.levels.length - 1] as Level;
     this.cohBytes = Math.max(...geo.map((g) => g.lineBytes));
     this.cohShift = Math.log2(this.cohBytes);
     this.memoryCycles = c.memoryCycles;
@@ -129,6 +152,24 @@ export class CacheModel {
     );
     this.lastLine = new Int32Array(o.cpus).fill(-1);
     this.lastSlot = new Int32Array(o.cpus);
+  }
+
+  /** log2 of the L1 line size: callers that remember their last line compare `addr >>> l1Shift`. */
+  get l1Shift(): number {
+    return this.l1.shift;
+  }
+
+  get l1HitCycles(): number {
+    return this.l1.hitCycles;
+  }
+
+  /**
+   * Counts `n` accesses a caller served itself: each repeated the caller's previous access to the same L1 line
+   * (a load, or a store after a store), which is an L1 hit that changes no state.
+   */
+  repeatHits(n: number): void {
+    this.accesses += n;
+    this.l1.hits += n;
   }
 
   get stats(): CacheStats {
@@ -225,12 +266,14 @@ export class CacheModel {
     const nl = levels.length;
     let hitAt = slot0 >= 0 ? 0 : -1;
     let slot = slot0;
+    // Probe the lower levels; a miss remembers where the line will go (no second scan to install it).
+    const victims = this.victims;
     for (let l = 1; l < nl && hitAt < 0; l++) {
-      const k = (levels[l] as Level).find(cpu, addr >>> (levels[l] as Level).shift);
+      const k = (levels[l] as Level).probe(cpu, addr >>> (levels[l] as Level).shift);
       if (k >= 0) {
         hitAt = l;
         slot = k;
-      }
+      } else victims[l] = -1 - k;
     }
     const bit = 1 << (cpu & 31);
     const holders = this.line[2 * cl];
@@ -272,10 +315,14 @@ export class CacheModel {
       if (this.line[2 * cl + 1] !== cpu + 1) this.line[2 * cl + 1] = 0;
       this.line[2 * cl] = holders | bit;
     }
-    // Install in every level above the one that hit.
+    // Install in every level above the one that hit, lowest first (its evictions leave the levels above).
     const upto = hitAt >= 0 ? hitAt : nl;
-    for (let l = 0; l < upto; l++) {
-      const k = this.fill(levels[l] as Level, cpu, addr);
+    for (let l = upto - 1; l >= 0; l--) {
+      const lv = levels[l] as Level;
+      const k =
+        l > 0 && lv.sectorLines === 1
+          ? this.place(lv, cpu, victims[l] as number, addr >>> lv.shift)
+          : this.fill(lv, cpu, addr);
       if (l === 0) slot = k;
     }
     this.lastLine[cpu] = addr >>> this.l1.shift;
@@ -283,17 +330,32 @@ export class CacheModel {
     return cycles;
   }
 
-  /** Removes a coherence line from the caches of every CPU in `mask` except `self`. */
+  /** Removes a coherence line from the caches of every CPU in `mask` except `self` (inclusive: last level first). */
   private invalidate(cl: number, mask: number, self: number): void {
+    const levels = this.levels;
+    const nl = levels.length;
+    const last = this.last;
     for (let bits = mask; bits !== 0; bits &= bits - 1) {
       const b = 31 - Math.clz32(bits & -bits);
       for (let c = b; c < this.cpus; c += 32) {
         if (c === self) continue;
-        for (const lv of this.levels) {
-          const n = this.cohShift > lv.shift ? 1 << (this.cohShift - lv.shift) : 1;
-          const first = (cl << this.cohShift) >>> lv.shift;
-          for (let i = 0; i < n; i++) {
-            const k = lv.find(c, first + i);
+        const n = this.cohShift > last.shift ? 1 << (this.cohShift - last.shift) : 1;
+        const first = (cl << this.cohShift) >>> last.shift;
+        let present = false;
+        for (let i = 0; i < n; i++) {
+          const k = last.find(c, first + i);
+          if (k >= 0) {
+            last.tags[k] = 0;
+            present = true;
+          }
+        }
+        if (!present) continue; // not in the last level ⇒ not above it either
+        for (let l = 0; l < nl - 1; l++) {
+          const lv = levels[l] as Level;
+          const m = this.cohShift > lv.shift ? 1 << (this.cohShift - lv.shift) : 1;
+          const f = (cl << this.cohShift) >>> lv.shift;
+          for (let i = 0; i < m; i++) {
+            const k = lv.find(c, f + i);
             if (k >= 0) lv.tags[k] = 0;
           }
         }
@@ -325,6 +387,15 @@ export class CacheModel {
     return slot;
   }
 
+  /** Puts a line in a slot a probe chose. */
+  private place(lv: Level, cpu: number, slot: number, line: number): number {
+    const old = lv.tags[slot];
+    if (old !== 0 && lv === this.last) this.evict(cpu, old - 1);
+    lv.tags[slot] = line + 1;
+    lv.stamps[slot] = ++this.clock;
+    return slot;
+  }
+
   /** Puts one line in its set: the line's own way if present, else an empty way, else the least recent. */
   private install(lv: Level, cpu: number, line: number): number {
     const base = (cpu * lv.sets + (line & lv.setMask)) * lv.ways;
@@ -336,6 +407,7 @@ export class CacheModel {
       const t = lv.tags[k];
       if (t === tag) {
         victim = k;
+        oldest = -2;
         break;
       }
       const age = t === 0 ? -1 : lv.stamps[k];
@@ -344,9 +416,32 @@ export class CacheModel {
         victim = k;
       }
     }
+    const old = lv.tags[victim];
+    if (old !== 0 && old !== tag && lv === this.last) this.evict(cpu, old - 1);
     lv.tags[victim] = tag;
     lv.stamps[victim] = ++this.clock;
     return victim;
+  }
+
+  /**
+   * A line leaves this CPU's last level: its copies above go too (inclusion), the CPU no longer holds it, and a
+   * modified line is written back (the next miss elsewhere is served by memory).
+   */
+  private evict(cpu: number, line: number): void {
+    const cl = (line << this.last.shift) >>> this.cohShift;
+    this.line[2 * cl] &= ~(1 << (cpu & 31));
+    if (this.line[2 * cl + 1] === cpu + 1) this.line[2 * cl + 1] = 0;
+    const addr = line << this.last.shift;
+    const levels = this.levels;
+    for (let l = 0; l < levels.length - 1; l++) {
+      const lv = levels[l] as Level;
+      const n = this.last.shift > lv.shift ? 1 << (this.last.shift - lv.shift) : 1;
+      const first = addr >>> lv.shift;
+      for (let i = 0; i < n; i++) {
+        const k = lv.find(cpu, first + i);
+        if (k >= 0) lv.tags[k] = 0;
+      }
+    }
   }
 
   /** Forgets every cached line (caches cold), keeping home placements. */

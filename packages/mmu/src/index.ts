@@ -1,6 +1,7 @@
 export { CacheModel, CacheModelError, type CacheModelOptions, type CacheStats, createCacheModel } from './cache.js';
 export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, runConformance } from './conformance.js';
 export { ARCH_PROFILE_SCHEMA_ID, archProfileJsonSchema } from './json-schema.js';
+export { DEFAULT_KVM, KVM_VERSIONS, type KvmRules, type KvmVersion, kvmRules } from './kvm-era.js';
 export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
 export {
   type ArchCache,
@@ -10,6 +11,8 @@ export {
   type ArchProfile,
   ArchProfileSchema,
   VIRT_MODES,
+  type VirtMechanismCosts,
+  VirtMechanismSchema,
   type VirtModeName,
   type VirtOverride,
 } from './schema.js';
@@ -27,3 +30,4 @@ export {
   validateArch,
 } from './validate.js';
 export { type EffectiveCosts, effectiveCosts, VirtModeError, virtOverride } from './virt.js';
+export { EXIT_KINDS, type ExitKind, GuestPageTable, mechanismOf, VirtOps } from './virt-ops.js';

@@ -13,9 +13,11 @@ import {
   type Thread,
   WaitQueue,
 } from '@kmemsim/core';
+import { DEFAULT_KVM, type KvmVersion, kvmRules } from './kvm-era.js';
 import type { ArchProfile, VirtModeName, VirtOverride } from './schema.js';
 import { Tlb } from './tlb.js';
 import { type EffectiveCosts, effectiveCosts, virtOverride } from './virt.js';
+import { EXIT_KINDS, type ExitKind, GuestPageTable, mechanismOf, VirtOps } from './virt-ops.js';
 
 export interface MachineOptions {
   arch: ArchProfile;
@@ -27,7 +29,14 @@ export interface MachineOptions {
   pae?: boolean;
   /** Override the arch's clock rate. */
   clockHz?: number;
+  /** Host KVM version whose shadow-paging code runs (kvm-shadow). Default: 2.6.29. */
+  kvm?: KvmVersion;
+  /** Overrides of the virt mode's costs (an experiment's fitted values): merged over the arch's. */
+  virtCosts?: Partial<VirtOverride['mechanism'] & { vmExitCycles: number }>;
 }
+
+/** Targets resync nothing: the sender's root reload already did (the unsync list is per VM). */
+const NO_TABLES: readonly GuestPageTable[] = [];
 
 export class MachineError extends Error {
   override name = 'MachineError';
@@ -55,6 +64,10 @@ export class Machine {
   readonly cost: EffectiveCosts;
   readonly ipi: Ipi;
   readonly syms: MachineSymbols;
+  /** The virt mechanism: which guest operations exit and what the host does (virt-ops.ts). */
+  readonly vops: VirtOps;
+  /** Guest page-table pages the workload declared (resynced at root reloads under kvm-shadow). */
+  readonly pageTables: GuestPageTable[] = [];
   /** LAST_PKMAP in effect (0 without highmem). */
   readonly pkmapEntries: number;
   private readonly callLock: Spinlock | null;
@@ -63,18 +76,22 @@ export class Machine {
     flushLocal: number;
     invlpg: number;
     flushRange: number;
-    vmExit: number;
     tlbMiss: number;
+    ipi: number;
+    ipiCalls: number;
   };
 
   constructor(o: MachineOptions) {
     const arch = o.arch;
     this.arch = arch;
     this.virt = o.virt ?? 'none';
-    this.virtMode = virtOverride(arch, this.virt);
+    this.virtMode = withVirtCosts(virtOverride(arch, this.virt), o.virtCosts, arch.maxCpus);
     this.cpus = o.cpus ?? arch.defaultCpus;
-    if (!Number.isInteger(this.cpus) || this.cpus < 1 || this.cpus > arch.maxCpus) {
-      throw new MachineError(`cpus ${o.cpus} out of range for arch ${arch.name} (1..${arch.maxCpus})`);
+    const mech = this.virtMode ? mechanismOf(this.virtMode, arch.maxCpus) : null;
+    const maxCpus = Math.min(arch.maxCpus, mech?.maxVcpus ?? arch.maxCpus);
+    if (!Number.isInteger(this.cpus) || this.cpus < 1 || this.cpus > maxCpus) {
+      const why = maxCpus < arch.maxCpus ? `, ${maxCpus} vCPUs under ${this.virt}` : '';
+      throw new MachineError(`cpus ${o.cpus} out of range for arch ${arch.name} (1..${maxCpus}${why})`);
     }
     this.pae = o.pae ?? false;
     if (this.pae && !(arch.highmem && arch.highmem.pkmapEntriesPae > 0)) {
@@ -85,9 +102,18 @@ export class Machine {
     this.tlb = new Tlb(this.cpus, arch.tlb.entries);
     this.cost = effectiveCosts(arch, this.virtMode);
     const e = this.engine;
+    const kExit = e.counters.id('vm_exits', 'guest exits to the hypervisor');
+    // Per-kind exit counters only where something can exit (bare-metal documents keep their counters as they were).
+    const kKind = Object.fromEntries(
+      Object.entries(EXIT_KINDS).map(([k, d]) => [k, this.virt === 'none' ? -1 : e.counters.id(`vm_exit.${k}`, d)]),
+    ) as Record<ExitKind, number>;
+    this.vops = new VirtOps(this.virt, this.virtMode, mech, this.cpus, kvmRules(o.kvm ?? DEFAULT_KVM), (kind, n) => {
+      e.counters.add(kExit, n);
+      if (kKind[kind] >= 0) e.counters.add(kKind[kind], n);
+    });
     this.ipi = new Ipi(e, {
       sendCycles: this.cost.ipiSendCycles,
-      broadcastShorthand: arch.ipi.broadcastShorthand,
+      broadcastShorthand: this.oneSendReachesAll,
       deliveryCycles: arch.ipi.deliveryCycles,
       handlerEntryCycles: this.cost.ipiHandlerEntryCycles,
       ackCycles: arch.ipi.ackCycles,
@@ -110,13 +136,27 @@ export class Machine {
       flushLocal: k.id('tlb_flush_local', 'local full TLB flushes'),
       invlpg: k.id('invlpg', 'single-address TLB invalidations'),
       flushRange: k.id('tlb_flush_range', 'kernel range flushes done page by page'),
-      vmExit: k.id('vm_exits', 'guest exits to the hypervisor'),
       tlbMiss: k.id('tlb_miss', 'TLB misses (page walks)'),
+      ipi: k.id('ipi'),
+      ipiCalls: k.id('ipi_calls'),
     };
   }
 
   get clockHz(): number {
     return this.engine.clockHz;
+  }
+
+  /** One IPI send reaches every target: the all-but-self shorthand, or a flat logical-mode mask (≤ 8 CPUs). */
+  get oneSendReachesAll(): boolean {
+    const flat = this.arch.ipi.flatMaxCpus;
+    return this.arch.ipi.broadcastShorthand || (flat !== undefined && this.cpus <= flat);
+  }
+
+  /** Declares a guest page-table page the workload writes (kvm-shadow tracks its shadow page's state). */
+  pageTable(name: string, entries: number): GuestPageTable {
+    const pt = new GuestPageTable(name, entries);
+    this.pageTables.push(pt);
+    return pt;
   }
 
   spinlock(name: string, symbol = this.arch.symbols.spinlock): Spinlock {
@@ -154,17 +194,50 @@ export class Machine {
   // ---- page table and TLB operations (local: no yield) ----
 
   /** Writes a kernel PTE (set_pte). Traps under xen-pv / shadow paging when the mode says so. */
-  setPte(t: Thread, vpn: number, pfn: number, sym: SymbolId | string): void {
+  setPte(t: Thread, vpn: number, pfn: number, sym: SymbolId | string, pt?: GuestPageTable): void {
     this.tlb.pte.set(vpn, pfn);
-    this.trapCount(this.virtMode?.exits.pteWrite);
-    t.spend(sym, this.cost.pteSetCycles);
+    if (pt) t.spend(sym, this.arch.costs.pteSetCycles + this.vops.ptWrite(pt, 1, true));
+    else {
+      this.trapCount(this.virtMode?.exits.pteWrite);
+      t.spend(sym, this.cost.pteSetCycles);
+    }
   }
 
   /** Clears a kernel PTE (pte_clear). The TLBs keep their entries until flushed. */
-  clearPte(t: Thread, vpn: number, sym: SymbolId | string): void {
+  clearPte(t: Thread, vpn: number, sym: SymbolId | string, pt?: GuestPageTable): void {
     this.tlb.pte.delete(vpn);
-    this.trapCount(this.virtMode?.exits.pteWrite);
-    t.spend(sym, this.cost.pteClearCycles);
+    if (pt) t.spend(sym, this.arch.costs.pteClearCycles + this.vops.ptWrite(pt, 1, false));
+    else {
+      this.trapCount(this.virtMode?.exits.pteWrite);
+      t.spend(sym, this.cost.pteClearCycles);
+    }
+  }
+
+  /** `n` PTE writes to `pt` charged at once, without tracking translations (bulk paths). */
+  ptWrites(t: Thread, pt: GuestPageTable, n: number, set: boolean, sym: SymbolId | string): void {
+    if (n <= 0) return;
+    const c = this.arch.costs;
+    t.spend(sym, n * (set ? c.pteSetCycles : c.pteClearCycles) + this.vops.ptWrite(pt, n, set));
+  }
+
+  /** `n` first accesses through new mappings in `pt`: TLB walks, and shadow page faults under kvm-shadow. */
+  firstAccesses(t: Thread, pt: GuestPageTable, n: number, sym: SymbolId | string): void {
+    if (n <= 0) return;
+    this.engine.counters.add(this.c.tlbMiss, n);
+    t.spend(sym, n * this.cost.tlbMissCycles + this.vops.firstAccess(pt, n));
+  }
+
+  /** `n` invlpg of addresses mapped through `pt`, charged at once (bulk paths; TLB state not tracked). */
+  invlpgs(t: Thread, pt: GuestPageTable | null, n: number, sym: SymbolId | string, guestPresent = false): void {
+    if (n <= 0) return;
+    this.engine.counters.add(this.c.invlpg, n);
+    t.spend(sym, n * this.arch.costs.invlpgCycles + this.vops.invlpg(pt, n, guestPresent));
+  }
+
+  /** `n` port I/O instructions of `bareCycles` each to a device (an exit to the device model when virtualized). */
+  portIo(t: Thread, n: number, bareCycles: number, sym: SymbolId | string): void {
+    if (n <= 0) return;
+    t.spend(sym, n * bareCycles + this.vops.pio(n));
   }
 
   /** Sets `pages` PTEs from `vpn` to consecutive frames from `pfn`, costing them as one charge. */
@@ -191,19 +264,18 @@ export class Machine {
   }
 
   /** Single-address local invalidation (invlpg). Under kvm-shadow: a VM exit + shadow-PTE invalidate. */
-  invlpg(t: Thread, vpn: number, sym: SymbolId | string): void {
+  invlpg(t: Thread, vpn: number, sym: SymbolId | string, pt?: GuestPageTable): void {
     this.tlb.invalidate(t.cpu, vpn);
     this.engine.counters.add(this.c.invlpg);
-    this.trapCount(this.virtMode?.exits.invlpg);
-    t.spend(sym, this.cost.invlpgCycles);
+    const present = pt !== undefined && this.tlb.pte.has(vpn);
+    t.spend(sym, this.arch.costs.invlpgCycles + this.vops.invlpg(pt ?? null, 1, present));
   }
 
-  /** Local full flush (CR3 reload). */
+  /** Local full flush (CR3 reload): under kvm-shadow a root reload that resyncs unsync shadow pages. */
   flushLocal(t: Thread, sym: SymbolId | string): void {
     this.tlb.flushLocal(t.cpu);
     this.engine.counters.add(this.c.flushLocal);
-    this.trapCount(this.virtMode?.exits.cr3Write);
-    t.spend(sym, this.cost.localFlushCycles);
+    t.spend(sym, this.arch.costs.localFlushCycles + this.vops.cr3Write(this.pageTables));
   }
 
   /**
@@ -223,17 +295,50 @@ export class Machine {
       return;
     }
     if (this.callLock) yield this.callLock.lock(t);
+    const e = this.engine;
+    const n = this.cpus - 1;
     const perCpu = this.cost.globalFlushPerCpuCycles;
-    this.ipi.perform(t, {
-      targets: 'allbutself',
-      handlerSym: this.syms.flushHandler,
-      handlerCycles: perCpu,
-      senderSym: this.syms.ipiSend,
-      sendSym: this.syms.ipiSendPerTarget,
-    });
-    this.trapCount(this.virtMode?.exits.ipiSend, this.arch.ipi.broadcastShorthand ? 1 : this.cpus - 1);
-    this.trapCount(this.virtMode?.exits.cr4Write, this.cpus);
-    t.spend(this.syms.globalFlush, perCpu);
+    if (n > 0) {
+      // smp_call_function(do_flush_tlb_all, wait=1): the sends, each target's interrupt (an idle target is in
+      // lazy TLB mode and also leaves the mm: a CR3 write), then the sender spins until the last one acks.
+      const k = this.arch.ipi;
+      const many = n > 1;
+      const handlerSym =
+        many && this.arch.symbols.flushHandlerMany ? e.sym(this.arch.symbols.flushHandlerMany) : this.syms.flushHandler;
+      const waitSym = many && this.arch.symbols.ipiSendMany ? e.sym(this.arch.symbols.ipiSendMany) : this.syms.ipiSend;
+      const sends = this.oneSendReachesAll ? 1 : n;
+      const accesses = k.apicAccessesPerSend ?? (k.broadcastShorthand ? 2 : 3);
+      const sendCycles = sends * this.cost.ipiSendCycles + this.vops.ipiSend(sends, accesses, n);
+      const target = (running: boolean) =>
+        this.cost.ipiHandlerEntryCycles +
+        perCpu +
+        this.vops.ipiTarget(running) +
+        this.vops.globalFlushCpu(NO_TABLES, !running);
+      let busy = 0;
+      for (let c = 0; c < this.cpus; c++) if (c !== t.cpu && e.threadOn(c)) busy++;
+      let slowest = 0;
+      if (busy === 0 || busy === n) {
+        // Every target alike (all idle or all running): one broadcast charge, each target's exits still counted.
+        slowest = target(busy > 0);
+        for (let i = 1; i < n; i++) target(busy > 0);
+        e.chargeAllButSelf(t.cpu, handlerSym, slowest);
+      } else {
+        for (let c = 0; c < this.cpus; c++) {
+          if (c === t.cpu) continue;
+          const cyc = target(e.threadOn(c) !== null);
+          e.chargeCpu(c, handlerSym, cyc);
+          if (cyc > slowest) slowest = cyc;
+        }
+      }
+      e.counters.add(this.c.ipi, n);
+      e.counters.add(this.c.ipiCalls);
+      e.onInstant?.(t.cpu, 'ipi', t.clock, { targets: n, handler: e.profiler.info(handlerSym).name });
+      const seq = this.arch.symbols.ipiSendSequence;
+      t.spend(sends > 1 && seq ? e.sym(seq) : (this.syms.ipiSendPerTarget ?? waitSym), sendCycles);
+      t.spend(waitSym, k.deliveryCycles + slowest + k.ackCycles);
+    }
+    // The local flush, irqs off: readprofile's tick lands where they are re-enabled (the arch's globalFlush symbol).
+    t.spend(this.syms.globalFlush, perCpu + this.vops.globalFlushCpu(this.pageTables, false));
     if (this.callLock) this.callLock.unlock(t);
     this.tlb.flushAll();
   }
@@ -260,14 +365,29 @@ export class Machine {
       senderSym: this.syms.ipiSend,
       sendSym: this.syms.ipiSendPerTarget,
     });
-    this.trapCount(this.virtMode?.exits.invlpg, pages * this.cpus);
+    this.vops.invlpg(null, pages * this.cpus);
     t.spend(this.syms.globalFlush, work);
     this.tlb.invalidateRangeAll(vpn, pages);
   }
 
   private trapCount(on: boolean | undefined, n = 1): void {
-    if (on) this.engine.counters.add(this.c.vmExit, n);
+    if (on) this.vops.count('pt_write', n);
   }
+}
+
+/** The arch's virt override with an experiment's cost overrides merged in (`virtCosts`). */
+function withVirtCosts(
+  o: VirtOverride | null,
+  costs: MachineOptions['virtCosts'],
+  maxCpus: number,
+): VirtOverride | null {
+  if (!o || !costs) return o;
+  const { vmExitCycles, ...mech } = costs;
+  return {
+    ...o,
+    vmExitCycles: vmExitCycles ?? o.vmExitCycles,
+    mechanism: { ...mechanismOf(o, maxCpus), ...mech },
+  };
 }
 
 export function createMachine(o: MachineOptions): Machine {

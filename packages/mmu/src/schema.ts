@@ -83,6 +83,14 @@ export const IpiSchema = z
     callLock: z
       .boolean()
       .describe('smp_call_function serializes callers on a global call_lock (i386/x86_64 before 2.6.27).'),
+    // Additive (issue 10): APIC delivery modes.
+    flatMaxCpus: count(
+      'Up to this many CPUs one send reaches every target (flat logical mode: an 8-bit LDR); above it one send per ' +
+        'target CPU (bigsmp/physflat). Integer ≥ 1; absent: no limit.',
+    ).optional(),
+    apicAccessesPerSend: count(
+      'Guest APIC register accesses per IPI send (ICR idle poll + ICR2 + ICR writes), integer ≥ 1 (exits under KVM).',
+    ).optional(),
   })
   .describe('Inter-processor interrupts (smp_call_function / on_each_cpu).');
 
@@ -126,6 +134,16 @@ export const SymbolsSchema = z
       .describe("Per-target send routine if it shows separately in profiles (ia64 sn2: sn_send_IPI_phys); else ''."),
     flushHandler: symbol('Symbol of the TLB-flush IPI handler on targets (smp_invalidate_interrupt).'),
     globalFlush: symbol('Symbol of the global flush routine on the sender (flush_tlb_all).'),
+    // Additive (issue 10): where the call differs with the number of targets.
+    ipiSendMany: symbol(
+      'Sender symbol with more than one target (smp_call_function_many); absent: ipiSend.',
+    ).optional(),
+    flushHandlerMany: symbol(
+      'Handler symbol with more than one target (smp_call_function_interrupt); absent: flushHandler.',
+    ).optional(),
+    ipiSendSequence: symbol(
+      'Send routine when one send cannot reach every target (default_send_IPI_mask_sequence_phys); absent: ipiSendPerTarget.',
+    ).optional(),
   })
   .describe('Kernel symbol names the profiler charges, as real profiles of this arch and era show them.');
 
@@ -177,6 +195,35 @@ const trapFlag = (op: string) => z.boolean().describe(`${op} traps to the hyperv
 const trapCost = (op: string) =>
   nonneg(`Hypervisor work per trapped ${op}, beyond the exit itself (shadow-PTE invalidate, resync …), cycles ≥ 0.`);
 
+/**
+ * Costs of the virtualization mechanism modelled in mmu's virt layer (virt-ops.ts; issue 10, additive: a profile
+ * without them falls back to vmExitCycles + handlingCycles). Cycles per event; each is what the named host code does.
+ */
+export const VirtMechanismSchema = z
+  .object({
+    pageFaultHandlingCycles: nonneg(
+      'Page-fault exit on a trapping shadow PTE: guest walk, gfn_to_pfn, FNAME(fetch), rmap_add (kvm-shadow), cycles ≥ 0.',
+    ),
+    ptWriteEmulationCycles: nonneg(
+      'A write to a write-protected guest page table emulated (emulate_instruction + kvm_mmu_pte_write), cycles ≥ 0.',
+    ),
+    unsyncCycles: nonneg(
+      'kvm_unsync_page: mark the shadow page and its parents unsync, convert notrap sptes, cycles ≥ 0.',
+    ),
+    syncCyclesPerSpte: nonneg('kvm_sync_page / prefetch: read one guest PTE and rebuild or zap its spte, cycles ≥ 0.'),
+    rootReloadCycles: nonneg('kvm_mmu_load after a CR3/CR4 write: mmu_alloc_roots + set_cr3, cycles ≥ 0.'),
+    apicAccessCycles: nonneg('Emulating one xAPIC register access (ICR, ICR2, EOI), cycles ≥ 0.'),
+    kickCycles: nonneg('kvm_vcpu_kick of a halted vCPU: its host thread woken until it re-enters, cycles ≥ 0.'),
+    kickCallCycles: nonneg("The sender's part of each kick (apic_send_ipi kicks the targets one by one), cycles ≥ 0."),
+    remoteFlushCycles: nonneg('kvm_flush_remote_tlbs / a host IPI to another vCPU’s pCPU, waited for, cycles ≥ 0.'),
+    pioCycles: nonneg('An emulated port I/O access handled in user space (QEMU), beyond the exit, cycles ≥ 0.'),
+    refillCyclesPerCall: nonneg(
+      'Guest cycles a kernel function pays after an exit that flushed the TLB (no VPID), once per stretch, ≥ 0.',
+    ),
+    maxVcpus: count('Most vCPUs the hypervisor gives one guest (KVM_MAX_VCPUS), integer ≥ 1.'),
+  })
+  .describe('What the virt mechanism charges per guest operation (mmu virt-ops.ts).');
+
 export const VirtOverrideSchema = z
   .object({
     description: z.string().min(1).describe('What this virtualization mode is (hypervisor, paging mode, era).'),
@@ -204,6 +251,7 @@ export const VirtOverrideSchema = z
     tlbMissCycles: nonneg(
       'TLB miss under this mode (2-D walks under EPT are longer), cycles ≥ 0 (at most 1e9).',
     ).optional(),
+    mechanism: VirtMechanismSchema.optional(),
   })
   .describe('A virtualization mode: which guest operations trap, and what each costs.');
 
@@ -254,6 +302,7 @@ export const ArchProfileSchema = z
 export type ArchProfile = z.infer<typeof ArchProfileSchema>;
 export type ArchCosts = z.infer<typeof CostsSchema>;
 export type VirtOverride = z.infer<typeof VirtOverrideSchema>;
+export type VirtMechanismCosts = z.infer<typeof VirtMechanismSchema>;
 export type ArchCache = z.infer<typeof CacheSchema>;
 export type ArchCacheLevel = z.infer<typeof CacheLevelSchema>;
 export type ArchNuma = z.infer<typeof NumaSchema>;

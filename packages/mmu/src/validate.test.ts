@@ -1,3 +1,4 @@
+import i386 from '@kmemsim/arch-i386';
 import x86_64 from '@kmemsim/arch-x86_64';
 import { describe, expect, it } from 'vitest';
 // The example third-party plugin under examples/ must pass the same kit as the built-in arches.
@@ -27,6 +28,21 @@ const MALFORMED: [string, Mutator, string][] = [
   ],
   ['defaultCpus above maxCpus', (p) => (p.defaultCpus = 10_000), 'defaultCpus'],
   ['virt mode missing its exits', (p) => delete p.virt['kvm-ept'].exits, 'virt.kvm-ept.exits'],
+  [
+    'virt mode with a negative exit cost',
+    (p) => (p.virt['kvm-shadow'].vmExitCycles = -5),
+    'virt.kvm-shadow.vmExitCycles',
+  ],
+  [
+    'virt mode with a non-finite handling cost',
+    (p) => (p.virt['kvm-shadow'].handlingCycles.invlpg = Number.POSITIVE_INFINITY),
+    'virt.kvm-shadow.handlingCycles.invlpg',
+  ],
+  [
+    'virt mechanism with a negative cost',
+    (p) => (p.virt['kvm-shadow'].mechanism = { ...i386.virt['kvm-shadow']!.mechanism, kickCycles: -1 }),
+    'virt.kvm-shadow.mechanism.kickCycles',
+  ],
 ];
 
 describe('arch validation', () => {

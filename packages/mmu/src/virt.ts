@@ -1,22 +1,27 @@
-// Effective costs of a machine: the arch's bare-metal costs with its virtualization mode's traps added.
+// Effective costs of a machine: the arch's bare-metal costs with its virtualization mode's traps added. The
+// per-operation mechanism (which write exits, resyncs, kicks) is virt-ops.ts; these are the flat per-operation
+// figures other packages charge in bulk.
 import type { ArchProfile, VirtModeName, VirtOverride } from './schema.js';
+import { mechanismOf } from './virt-ops.js';
 
 export interface EffectiveCosts {
   /** invlpg (single-address local flush), including the VM exit under shadow paging. */
   invlpgCycles: number;
   /** Local full flush (CR3 write). */
   localFlushCycles: number;
-  /** Each CPU's part of a global flush (CR4.PGE toggle / ptc.e loop). */
+  /** Each CPU's part of a global flush (CR4.PGE toggle / ptc.e loop), bare. */
   globalFlushPerCpuCycles: number;
-  /** Sending one IPI (ICR write). */
+  /** Sending one IPI (ICR write), bare. */
   ipiSendCycles: number;
-  /** Interrupt entry/exit on a target, including an EOI exit when virtualized. */
+  /** Interrupt entry/exit on a target, bare. */
   ipiHandlerEntryCycles: number;
   pteSetCycles: number;
   pteClearCycles: number;
   tlbMissCycles: number;
   /** One VM exit round trip (0 on bare metal). */
   vmExitCycles: number;
+  /** Guest cycles a kernel function pays to refill the TLB and caches after an exit that flushed them. */
+  refillCyclesPerCall: number;
 }
 
 export class VirtModeError extends Error {
@@ -39,12 +44,13 @@ export function effectiveCosts(arch: ArchProfile, v: VirtOverride | null): Effec
   return {
     invlpgCycles: c.invlpgCycles + (v ? trap(v.exits.invlpg, v.handlingCycles.invlpg) : 0),
     localFlushCycles: c.localFlushCycles + (v ? trap(v.exits.cr3Write, v.handlingCycles.cr3Write) : 0),
-    globalFlushPerCpuCycles: c.globalFlushPerCpuCycles + (v ? trap(v.exits.cr4Write, v.handlingCycles.cr4Write) : 0),
-    ipiSendCycles: arch.ipi.sendCycles + (v ? trap(v.exits.ipiSend, v.handlingCycles.ipiSend) : 0),
-    ipiHandlerEntryCycles: arch.ipi.handlerEntryCycles + (v?.exits.ipiSend ? v.vmExitCycles : 0),
+    globalFlushPerCpuCycles: c.globalFlushPerCpuCycles,
+    ipiSendCycles: arch.ipi.sendCycles,
+    ipiHandlerEntryCycles: arch.ipi.handlerEntryCycles,
     pteSetCycles: c.pteSetCycles + (v ? trap(v.exits.pteWrite, v.handlingCycles.pteWrite) : 0),
     pteClearCycles: c.pteClearCycles + (v ? trap(v.exits.pteWrite, v.handlingCycles.pteWrite) : 0),
     tlbMissCycles: v?.tlbMissCycles ?? c.tlbMissCycles,
     vmExitCycles: v ? v.vmExitCycles : 0,
+    refillCyclesPerCall: v ? mechanismOf(v, arch.maxCpus).refillCyclesPerCall : 0,
   };
 }

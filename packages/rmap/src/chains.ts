@@ -110,7 +110,8 @@ export class ChainStore {
   }
 
   private freeNode(n: number): void {
-    this.slots.fill(0, n * this.slotsPerNode, (n + 1) * this.slotsPerNode);
+    const k = this.slotsPerNode;
+    for (let i = n * k; i < (n + 1) * k; i++) this.slots[i] = 0;
     this.nodes.free(this.addr[n]);
     this.freeIdx.push(n);
     this.nodesInUse--;

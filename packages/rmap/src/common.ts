@@ -118,6 +118,7 @@ export function countRmap(sys: RmapSystem, m: Machine): void {
     k.bump('rmap.chain_nodes_visited', sys.chains.work.nodesVisited, 'chain nodes read while searching or walking');
   }
   if (sys.locks) k.bump('rmap.lock_acquisitions', sys.locks.acquisitions, 'pte_chain_lock / lock_rmap acquisitions');
+  sys.flushHits();
   const s = sys.cache.stats;
   const names = ['l1', 'l2', 'l3'];
   for (let i = 0; i < s.levelHits.length; i++) {

@@ -77,6 +77,9 @@ export class RmapSystem implements AllocCtx {
   private readonly batchList: number[] = [];
   private batching = false;
   private readonly clearPageCycles: number;
+  private readonly atomicCycles: number;
+  private readonly l1Shift: number;
+  private readonly l1Hit: number;
   readonly invlpg: number;
 
   constructor(o: RmapSystemOptions) {
@@ -127,6 +130,10 @@ export class RmapSystem implements AllocCtx {
       this.locks = null;
     }
     this.lockArray = this.mem.frame(0);
+    this.cycles = this.tally.cycles;
+    this.atomicCycles = this.cache.atomicCycles;
+    this.l1Shift = this.cache.l1Shift;
+    this.l1Hit = this.cache.l1HitCycles;
     this.clearPageCycles = a.pageBytes * a.costs.memcpyCyclesPerByte;
     this.invlpg = a.costs.invlpgCycles;
   }
@@ -136,20 +143,47 @@ export class RmapSystem implements AllocCtx {
   /** False while setting up a workload: accesses are not followed (caches start cold when it is measured). */
   tracking = true;
 
+  private readonly cycles: Float64Array;
+
+  // The last line this CPU touched, and whether that touch was a store: repeating it (a load, or a store after a
+  // store) is an L1 hit that changes nothing, so it is counted here without asking the cache model.
+  private memoLine = -1;
+  private memoOwned = false;
+  private memoCpu = -1;
+  private memoHits = 0;
+
+  private touch(addr: number, write: boolean): number {
+    const line = addr >>> this.l1Shift;
+    if (line === this.memoLine && this.cpu === this.memoCpu && (!write || this.memoOwned)) {
+      this.memoHits++;
+      return this.l1Hit;
+    }
+    this.memoLine = line;
+    this.memoCpu = this.cpu;
+    this.memoOwned = write;
+    return this.cache.access(this.cpu, addr, write);
+  }
+
   rd(sym: number, addr: number): void {
-    if (this.tracking) this.tally.add(sym, this.cache.access(this.cpu, addr, false));
+    if (this.tracking) this.cycles[sym] += this.touch(addr, false);
   }
 
   wr(sym: number, addr: number): void {
-    if (this.tracking) this.tally.add(sym, this.cache.access(this.cpu, addr, true));
+    if (this.tracking) this.cycles[sym] += this.touch(addr, true);
   }
 
   at(sym: number, addr: number): void {
-    if (this.tracking) this.tally.add(sym, this.cache.access(this.cpu, addr, true) + this.cache.atomicCycles);
+    if (this.tracking) this.cycles[sym] += this.touch(addr, true) + this.atomicCycles;
+  }
+
+  /** Hands the repeated-line hits counted here to the cache model's statistics. */
+  flushHits(): void {
+    if (this.memoHits > 0) this.cache.repeatHits(this.memoHits);
+    this.memoHits = 0;
   }
 
   add(sym: number, cycles: number): void {
-    this.tally.add(sym, cycles);
+    this.cycles[sym] += cycles;
   }
 
   /** The function the chain code's node accesses are charged to. */
@@ -318,6 +352,7 @@ export class RmapSystem implements AllocCtx {
     if (this.tracking) {
       const line = this.cache.cohBytes;
       for (let off = 0; off < this.g.pageBytes; off += line) this.cache.write(this.cpu, addr + off);
+      this.memoLine = -1;
     }
   }
 

@@ -1,33 +1,44 @@
-// @kmemsim/vmalloc: the legacy vmlist, the 2.6.28 lazy vmap layer and its per-CPU vm_map_ram front end,
-// vm_unmap_aliases, the 2019 and 2024 allocators; the vmap-bench (seed 002) and test_vmalloc workloads.
-export { VmapBase } from './base.js';
-export { VmapBlock, VmapBlocks } from './blocks.js';
-export { createVmap, mechanismParams, type VmapOptions } from './create.js';
-export { type LazyImpl, LazyVmap } from './lazy.js';
-export { LegacyVmap } from './legacy.js';
-export { BENCH, LAYOUT, MECHANISM, type MechanismParams, TEST_VMALLOC } from './params.js';
-export { changePageAttr } from './pat.js';
-export { VmapNodes } from './pools.js';
-export { type SplitCase, VmSpace } from './space.js';
-export { TEST_CASES, type TestCase, UNMODELLED_BITS } from './test-cases.js';
+// @kmemsim/vmalloc: the kernel's vmap layers as data-driven designs along mm/vmalloc.c's history (2.6.27's
+// vmlist, 2.6.28's lazy vmap + per-CPU blocks, 2.6.37's eager PTE clearing, 2.6.39's free_vmap_cache, 5.2's
+// augmented free tree, 6.9's per-node pools), vm_unmap_aliases, and the workloads: vmap-bench (seed 002),
+// test_vmalloc and the XFS large-directory workload, with sampled extrapolation of long loops.
+export {
+  ALIAS_API,
+  DESIGN_CHOICES,
+  DESIGN_NAMES,
+  DESIGNS,
+  type HoleSearch,
+  type PerCpuBlocks,
+  resolveDesign,
+  UnknownDesignError,
+  type VmapDesign,
+} from './designs/index.js';
+export { EXPERIMENTS, type ExperimentProfile, SEED002, withExperiment } from './experiments/seed002.js';
+export { createVmap, VmapAllocator, type VmapOptions } from './mechanism/api.js';
+export { AreaTable } from './mechanism/areas.js';
+export { VmapBlocks, vmapBlockBits } from './mechanism/blocks.js';
+export { alignUp, IntervalSet } from './mechanism/intervals.js';
+export { chaseCycles, FALLBACK_MEMORY } from './mechanism/memory.js';
+export { LAYOUT, MECHANISM, type MechanismParams, mechanismParams } from './mechanism/params.js';
+export { changePageAttr } from './mechanism/pat.js';
+export { type SplitCase, VmSpace } from './mechanism/space.js';
+export { type Gen, type Ledger, VmArea, type Vmap, VmapError, type VmapFaults } from './types.js';
+export { flushEvents, Loop, Sampler, type SamplingOptions, type SamplingReport } from './workloads/sampler.js';
+export { TEST_CASES, TEST_VMALLOC, type TestCase, UNMODELLED_BITS } from './workloads/test-cases.js';
 export {
   runTestVmalloc,
   selectedCases,
   type TestSummary,
   type TestVmallocOptions,
   type TestVmallocResult,
-} from './test-vmalloc.js';
-export { alignUp, IntervalSet } from './treap.js';
+} from './workloads/test-vmalloc.js';
 export {
-  type Gen,
-  IMPLS,
-  type ImplName,
-  type Ledger,
-  LiveAreas,
-  VmArea,
-  type Vmap,
-  type VmapBlockRef,
-  VmapError,
-  type VmapFaults,
-} from './types.js';
-export { runVmapBench, type VmapBenchOptions, type VmapBenchResult } from './vmap-bench.js';
+  BENCH,
+  benchImpl,
+  MAP_APIS,
+  type MapApi,
+  runVmapBench,
+  type VmapBenchOptions,
+  type VmapBenchResult,
+} from './workloads/vmap-bench.js';
+export { runXfsDir, XFS, type XfsDirOptions, type XfsDirResult } from './workloads/xfs-dir.js';

@@ -1,53 +1,70 @@
 // The one allocator interface every design implements, and the area it hands out.
 import type { Op, Thread } from '@kmemsim/core';
+import type { VmapDesign } from './designs/design.js';
+import type { AreaTable } from './mechanism/areas.js';
 
 export type Gen<T = void> = Generator<Op | undefined, T, void>;
 
-export const IMPLS = ['legacy', 'lazy', 'percpu', 'rb2019', 'pools2024'] as const;
-export type ImplName = (typeof IMPLS)[number];
-
-/** A reservation of vmalloc address space, optionally mapped to consecutive frames. */
+/**
+ * A reservation of vmalloc address space as an object (the convenient API; workloads holding millions of areas
+ * use the integer handles of `Vmap.allocArea` instead). The fields are fixed at allocation; `pfn` follows the
+ * area while it is live.
+ */
 export class VmArea {
-  /** Frame mapped at `vpn` (the rest follow consecutively), or −1 while unmapped. */
-  pfn = -1;
-  /** Index in the ledger's live list (−1 once freed). */
-  slot = -1;
   constructor(
-    /** Ledger id: allocation number, from 1. */
+    private readonly table: AreaTable,
+    /** Handle in the allocator's area table. */
     readonly id: number,
+    /** Generation of the handle (a freed slot is reused with a new one). */
+    readonly gen: number,
     /** First virtual page. */
     readonly vpn: number,
     /** Pages the caller may map. */
     readonly pages: number,
     /** Pages reserved in the address space: `pages` + the guard page where the design has one. */
     readonly reserved: number,
-    /** Per-CPU vmap block this came from (vm_map_ram), or null. */
-    readonly block: VmapBlockRef | null = null,
+    /** Per-CPU vmap block this came from (vm_map_ram), or −1. */
+    readonly block: number,
   ) {}
+
+  /** Still allocated (not freed through this or another handle). */
+  get live(): boolean {
+    return this.table.gen[this.id] === this.gen && this.table.isLive(this.id);
+  }
+
+  /** Frame mapped at `vpn` (the rest follow consecutively), or −1 while unmapped or freed. */
+  get pfn(): number {
+    return this.live ? this.table.pfn[this.id] : -1;
+  }
 
   get mapped(): boolean {
     return this.pfn >= 0;
   }
 }
 
-/** What an area needs to know of its vmap block (see blocks.ts). */
-export interface VmapBlockRef {
-  readonly vpn: number;
-  readonly cpu: number;
-}
-
 /** Testing only: deliberately broken behaviour the invariant tests must catch. */
 export interface VmapFaults {
   /** Lazy designs: return a freed area to the free space at once, before any flush covers it. */
   reuseBeforeFlush?: boolean;
-  /** Legacy: skip the TLB flush in vunmap. */
+  /** 2.6.27: skip the TLB flush in vunmap. */
   skipFlush?: boolean;
   /** Lazy designs: vm_unmap_aliases does nothing. */
   skipAliasFlush?: boolean;
+  /** Per-CPU blocks: ignore the requested size's order alignment (hand out any free run). */
+  misalignBlocks?: boolean;
 }
 
 export class VmapError extends Error {
   override name = 'VmapError';
+}
+
+export interface Ledger {
+  allocs: number;
+  frees: number;
+  /** Caller-visible areas not yet freed. */
+  readonly live: number;
+  /** Pages in lazily freed areas not yet purged. */
+  readonly lazyPages: number;
 }
 
 /**
@@ -55,67 +72,41 @@ export class VmapError extends Error {
  * may flush), so another package's thread can compose them the way the kernel does.
  */
 export interface Vmap {
-  readonly impl: ImplName;
-  /** Reserve `pages` (plus a guard page where the design has one), aligned to `align` pages. Throws VmapError. */
-  alloc(t: Thread, pages: number, align?: number): Gen<VmArea>;
-  /** As alloc, but returns null when no space fits (after a forced purge in lazy designs). */
-  tryAlloc(t: Thread, pages: number, align?: number): Gen<VmArea | null>;
+  readonly design: VmapDesign;
+  readonly areas: AreaTable;
+  readonly ledger: Ledger;
+
+  // ---- handles (no object per area) ----
+  /** get_vm_area + guard page, aligned to `align` pages: a handle, or −1 when no space fits (after a purge). */
+  allocArea(t: Thread, pages: number, align?: number): Gen<number>;
   /** Map the area's pages to consecutive frames from `pfn` (set_pte per page). Local: no yield. */
+  mapArea(t: Thread, id: number, pfn: number): void;
+  /** vunmap / vfree: unmap and free, at once with a flush (2.6.27) or lazily. */
+  freeArea(t: Thread, id: number): Gen;
+  /** vm_map_ram: per-CPU blocks for small requests where the design has them, else an area without guard. */
+  mapRamArea(t: Thread, pfn: number, pages: number): Gen<number>;
+  /** vm_unmap_ram. */
+  unmapRamArea(t: Thread, id: number): Gen;
+
+  // ---- objects ----
+  /** As allocArea, throwing VmapError when nothing fits. */
+  alloc(t: Thread, pages: number, align?: number): Gen<VmArea>;
+  tryAlloc(t: Thread, pages: number, align?: number): Gen<VmArea | null>;
   map(t: Thread, area: VmArea, pfn: number): void;
-  /** Unmap (if mapped) and free: at once with a flush (legacy) or lazily (the others). */
   free(t: Thread, area: VmArea): Gen;
   /** alloc + map: vmap(). */
   vmap(t: Thread, pfn: number, pages: number, align?: number): Gen<VmArea>;
-  /** vm_map_ram(): per-CPU blocks for small requests where the design has them, else vmap without guard. */
   mapRam(t: Thread, pfn: number, pages: number): Gen<VmArea>;
-  /** vm_unmap_ram(). */
   unmapRam(t: Thread, area: VmArea): Gen;
-  /** vm_unmap_aliases(): after it, no CPU holds a translation of a freed vmap address. */
+
+  /** vm_unmap_aliases(): unmap and flush every lazily freed range the design's walk reaches. */
   unmapAliases(t: Thread): Gen;
-  /** set_iounmap_nonlazy(): the next free purges (flushes) at once. */
+  /** set_iounmap_nonlazy(): vmap_lazy_nr = lazy_max_pages + 1, so the next free purges. */
   setIounmapNonlazy(): void;
   /** Forced purge of every lazily freed area (the ledger's drain). */
   purge(t: Thread): Gen;
+  /** Virtual pages of freed areas whose PTE still maps `pfn` (an alias Xen and PAT cannot tolerate). */
+  pteAliases(pfn: number): number[];
   /** Invariant violations found now (empty when consistent). */
   check(): string[];
-  readonly ledger: Ledger;
-}
-
-/** The caller-visible areas not yet freed: O(1) add and delete without hashing (swap with the last). */
-export class LiveAreas {
-  private readonly items: VmArea[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  add(a: VmArea): void {
-    a.slot = this.items.length;
-    this.items.push(a);
-  }
-
-  delete(a: VmArea): boolean {
-    const i = a.slot;
-    if (i < 0 || this.items[i] !== a) return false;
-    const last = this.items.pop() as VmArea;
-    if (last !== a) {
-      this.items[i] = last;
-      last.slot = i;
-    }
-    a.slot = -1;
-    return true;
-  }
-
-  values(): IterableIterator<VmArea> {
-    return this.items.values();
-  }
-}
-
-export interface Ledger {
-  allocs: number;
-  frees: number;
-  /** Caller-visible areas not yet freed. */
-  live: LiveAreas;
-  /** Pages freed lazily and not yet purged. */
-  lazyPages: number;
 }

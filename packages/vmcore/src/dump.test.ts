@@ -44,7 +44,9 @@ describe('runVmcoreDump', () => {
     const reads = nonlazy.counts.vmcore.read;
     expect(nonlazy.run.counters.tlb_flush_global).toBe(reads);
     expect(lazy.run.counters.tlb_flush_global).toBeLessThan(reads / 100);
-    expect(lazy.run.time.sys_s).toBeLessThan(nonlazy.run.time.sys_s);
+    // Lazily freed ioremap areas pile up to lazy_max_pages, and 2.6.28's alloc_vmap_area walks past every one
+    // of them (rb_next) for each new ioremap: without set_iounmap_nonlazy the dump costs more sys time.
+    expect(lazy.run.time.sys_s).toBeGreaterThan(nonlazy.run.time.sys_s);
   });
 
   it('i386 read(): kmap_atomic_pfn — one local invlpg per page, no global flush', () => {

@@ -59,10 +59,14 @@ export interface VmcoreImage {
   runClass: Uint8Array;
   /** Start pfn of run i × INDEX_STRIDE (for random access). */
   runIndex: Float64Array;
+  /** The free runs alone (start pfn, pages), ascending: the mem_map walk visits only these with bit 16. */
+  freeRunStart: Float64Array;
+  freeRunPages: Float64Array;
   counts: ClassCounts;
 }
 
 export const INDEX_STRIDE = 256;
+const FREE = CLASS_CODE.free;
 const MAX_RUN = 2 ** 31;
 
 /** Builds an image: fixed kernel image and mem_map, the rest filled with runs drawn to the composition exactly. */
@@ -127,8 +131,11 @@ export function buildImage(o0: BuildImageOptions): VmcoreImage {
     }
     fill(at, end);
   }
+  const byCode = new Float64Array(PAGE_CLASSES.length);
+  const { cls, pages } = g;
+  for (let i = 0; i < g.count; i++) byCode[cls[i]] += pages[i];
   const counts = emptyCounts();
-  for (let i = 0; i < g.count; i++) counts[PAGE_CLASSES[g.cls[i]]] += g.pages[i];
+  for (const c of PAGE_CLASSES) counts[c] = byCode[CLASS_CODE[c]];
   return {
     arch: o.arch.name,
     pageBytes: o.arch.pageBytes,
@@ -149,6 +156,8 @@ export function buildImage(o0: BuildImageOptions): VmcoreImage {
     runPages: g.pages.subarray(0, g.count),
     runClass: g.cls.subarray(0, g.count),
     runIndex: g.index.subarray(0, Math.ceil(g.count / INDEX_STRIDE)),
+    freeRunStart: g.freeStart.subarray(0, g.freeCount),
+    freeRunPages: g.freePages.subarray(0, g.freeCount),
     counts,
   };
 }
@@ -252,6 +261,9 @@ class RunWriter {
   pages: Uint32Array;
   cls: Uint8Array;
   index: Float64Array;
+  freeCount = 0;
+  freeStart = new Float64Array(1024);
+  freePages = new Float64Array(1024);
   private lastEnd = -1;
 
   constructor(cap: number) {
@@ -263,6 +275,7 @@ class RunWriter {
   push(start: number, n: number, k: number): void {
     if (n <= 0) return;
     const i = this.count - 1;
+    if (k === FREE) this.pushFree(start, n);
     if (i >= 0 && this.lastEnd === start && this.cls[i] === k && this.pages[i] + n < 2 ** 32) {
       this.pages[i] += n;
     } else {
@@ -273,6 +286,26 @@ class RunWriter {
       this.count++;
     }
     this.lastEnd = start + n;
+  }
+
+  /** The free-run index: contiguous free pushes are one run, as in the run arrays. */
+  private pushFree(start: number, n: number): void {
+    const j = this.freeCount - 1;
+    if (j >= 0 && this.freeStart[j] + this.freePages[j] === start && this.freePages[j] + n < 2 ** 32) {
+      this.freePages[j] += n;
+      return;
+    }
+    if (this.freeCount === this.freeStart.length) {
+      const a = new Float64Array(this.freeCount * 2);
+      a.set(this.freeStart);
+      this.freeStart = a;
+      const b = new Float64Array(this.freeCount * 2);
+      b.set(this.freePages);
+      this.freePages = b;
+    }
+    this.freeStart[this.freeCount] = start;
+    this.freePages[this.freeCount] = n;
+    this.freeCount++;
   }
 
   private grow(): void {

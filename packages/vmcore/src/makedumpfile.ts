@@ -44,6 +44,8 @@ export interface DumpOptions {
   fixedInitMmap157?: boolean;
   /** The process's own calls (an experiment may set them); default MAKEDUMPFILE.process*. */
   process?: Partial<ProcessCalls>;
+  /** Page by page, no shortcuts (the reference of the tests; small images only). */
+  callByCall?: boolean;
 }
 
 export interface SyscallCounts {
@@ -107,6 +109,7 @@ export function simulateSpec(spec: DumpSpec, o: DumpOptions & { trace?: boolean 
     memFreeBytes: o.memFreeBytes,
     fixedInitMmap157: o.fixedInitMmap157,
     trace: o.trace,
+    callByCall: o.callByCall,
   };
   const r = simulate(spec, mo);
   const M = MAKEDUMPFILE;

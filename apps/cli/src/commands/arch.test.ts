@@ -10,6 +10,7 @@ describe('kmemsim arch', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).map((a: { name: string }) => a.name)).toEqual([
       'i386',
+      'i386-bigsmp',
       'x86_64',
       's390',
       'ia64',

@@ -34,7 +34,7 @@ describe('kmemsim checkpoint', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/== --map kmap ==\nreal\t0m\d+\.\d{3}s\nuser\t/);
     expect(r.out).toMatch(/^ +\d+ checkpoint_dump_page +\d+\.\d{4}$/m);
-    expect(r.out).toContain('comparison:');
+    expect(r.out).toContain('comparison (sourced values only):');
     expect(r.out).toContain('kmap_atomic');
   });
 
@@ -52,7 +52,101 @@ describe('kmemsim checkpoint', () => {
     expect(doc.runs[0].metrics.pkmap_wraps).toBe(4);
   });
 
+  it('--experiment seed000 applies its fitted values and configuration; without it only sourced values', async () => {
+    const exp = JSON.parse(
+      (await cli(['checkpoint', '--experiment', 'seed000', '--size', '16MiB', '--format', 'json'])).out,
+    );
+    expect(exp.arch).toBe('i386');
+    expect(exp.virt).toBe('kvm-shadow');
+    expect(exp.params.experiment).toBe('seed000');
+    expect(exp.params.workload.userCyclesPerPage).toBe(exp.params.fitted.userCyclesPerPage.value);
+    expect(Object.keys(exp.params.fitted)).toHaveLength(7);
+    const plain = JSON.parse(
+      (
+        await cli([
+          'checkpoint',
+          '--arch',
+          'i386',
+          '--virt',
+          'kvm-shadow',
+          '--size',
+          '16MiB',
+          '--map',
+          'kmap',
+          '--format',
+          'json',
+        ])
+      ).out,
+    );
+    expect(plain.params.experiment).toBe('none');
+    expect(plain.runs[0].time.sys_s).toBeLessThan(exp.runs[0].time.sys_s / 2);
+  });
+
+  it('x86_64 bare metal uses no seed 000 fitted value', async () => {
+    const doc = JSON.parse(
+      (
+        await cli([
+          'checkpoint',
+          '--arch',
+          'x86_64',
+          '--virt',
+          'none',
+          '--size',
+          '16MiB',
+          '--map',
+          'kmap',
+          '--format',
+          'json',
+        ])
+      ).out,
+    );
+    const { SEED000 } = await import('@kmemsim/highmem');
+    for (const [k, v] of Object.entries(SEED000.params)) expect(doc.params.workload[k], k).not.toBe(v);
+    expect(doc.runs[0].time.user_s).toBe(0);
+  });
+
+  it('with several variants, says whether the verdict holds across every [U] range', async () => {
+    const r = await cli(['checkpoint', '--experiment', 'seed000', '--size', '8MiB', '--map', 'kmap,kmap_atomic']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^verdict by sys time: kmap < kmap_atomic$/m);
+    expect(r.out).toMatch(/^ {2}kmap < kmap_atomic: holds across all \d+ \[U\] ranges$/m);
+  });
+
+  it('--writers N runs N checkpointing processes on N CPUs; --kvm picks the host version', async () => {
+    const doc = JSON.parse(
+      (
+        await cli([
+          'checkpoint',
+          '--virt',
+          'kvm-shadow',
+          '--cpus',
+          '4',
+          '--writers',
+          '4',
+          '--kvm',
+          '2.6.30',
+          '--size',
+          '8MiB',
+          '--map',
+          'kmap',
+          '--format',
+          'json',
+        ])
+      ).out,
+    );
+    expect(doc.params.writers).toBe(4);
+    expect(doc.params.kvm).toBe('2.6.30');
+    expect(doc.runs[0].metrics.writers).toBe(4);
+    expect(doc.runs[0].counters.lock_contended).toBeGreaterThan(0);
+  });
+
   it.each([
+    [['--experiment', 'seed001'], /--experiment: got "seed001", expected one of seed000/],
+    [['--experiment', 'seed000', '--virt', 'none'], /--virt conflicts with --experiment seed000/],
+    [['--experiment', 'seed000', '--arch', 'x86_64'], /--arch conflicts with --experiment seed000/],
+    [['--kvm', '2.6.40'], /--kvm: got "2.6.40", expected one of 2.6.27/],
+    [['--writers', '3'], /--writers: got "3", expected an integer from 1 to 2/],
+    [['--virt', 'kvm-shadow', '--arch', 'i386-bigsmp', '--cpus', '32'], /--cpus 32: .*16 vCPUs under kvm-shadow/],
     [['--map', 'kmapp'], /--map: got "kmapp", expected one of kmap, kmap_atomic, kmap_local/],
     [['--size', 'lots'], /--size: got "lots"/],
     [['--pae', 'maybe'], /--pae: got "maybe", expected one of on, off/],

@@ -1,15 +1,47 @@
 // `kmemsim checkpoint`: dump a process's memory to a file page by page (seed 000), once per --map variant:
-// time(1) and a readprofile top list per variant, then a comparison across variants.
+// time(1) and a readprofile top list per variant, then a comparison across variants and, with several variants,
+// whether the verdict holds across every [U] range. `--experiment seed000` applies that experiment's fitted
+// values and configuration; without it only sourced values are used.
 import { formatReadprofile, formatTime, type ResultDocument, type Run } from '@kmemsim/core';
-import { DEFAULT_ERA, type HighmemEra, MAP_KINDS } from '@kmemsim/highmem';
+import { DEFAULT_ERA, type HighmemEra, MAP_KINDS, SEED000_CONFIG } from '@kmemsim/highmem';
+import { KVM_VERSIONS, VIRT_MODES } from '@kmemsim/mmu';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
-import { allOf, bool, choice, num, size } from '../framework/options.js';
+import { allOf, bool, choice, int, num, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 
 /** Time follows the pages dumped: 1 TiB takes about a second, 16 TiB (the most a run may ask) about 15 s. */
 export const MAX_CHECKPOINT_BYTES = 16 * 2 ** 40;
+
+const EXPERIMENTS = ['seed000'] as const;
+
+/** Flags an experiment fixes: giving another value is a usage error (its fitted values belong to that value). */
+function fixedByExperiment(o: {
+  arch?: string;
+  virt?: string;
+  pae?: boolean;
+  kvm?: string;
+  pkmapFlush?: string;
+  atomicInvlpg?: string;
+}): void {
+  const c = SEED000_CONFIG;
+  const fixed: [string, unknown, unknown, string][] = [
+    ['--arch', o.arch, c.arch, c.arch],
+    ['--virt', o.virt, c.virt, c.virt],
+    ['--pae', o.pae, c.pae, 'on'],
+    ['--kvm', o.kvm, c.kvm, c.kvm],
+    ['--pkmap-flush', o.pkmapFlush, c.pkmapFlush, c.pkmapFlush],
+    ['--atomic-invlpg', o.atomicInvlpg, c.atomicInvlpg, c.atomicInvlpg],
+  ];
+  for (const [flag, given, want, shown] of fixed)
+    if (given !== undefined && given !== want)
+      throw new UsageError(
+        `${flag} conflicts with --experiment seed000: its fitted values belong to ${flag} ${shown}; drop --experiment to run other configurations`,
+      );
+}
+
+const machine = machineOptions('i386');
 
 export const checkpointCommand = defineCommand({
   kind: 'result',
@@ -18,17 +50,36 @@ export const checkpointCommand = defineCommand({
   trace: true,
   sweepable: true,
   examples: [
+    'kmemsim checkpoint --experiment seed000 --map kmap,kmap_atomic,kmap_local',
     'kmemsim checkpoint --arch i386 --virt kvm-shadow --size 800MiB --map kmap,kmap_atomic,kmap_local',
-    'kmemsim checkpoint --arch i386 --virt kvm-shadow --map kmap --pae off --disk-mbps 30 --format json',
+    'kmemsim checkpoint --arch i386 --virt kvm-shadow --cpus 4 --writers 4 --map kmap --kvm 2.6.30',
     'kmemsim checkpoint --arch x86_64 --size 4GiB --map kmap',
   ],
   options: {
-    ...machineOptions('i386'),
-    size: size({ description: 'process memory to dump', min: 4096, max: MAX_CHECKPOINT_BYTES, default: 800 * 2 ** 20 }),
+    ...machine,
+    // Without defaults here: --experiment supplies its own, and a flag given against it must be seen.
+    arch: { ...machine.arch, default: undefined, defaultText: 'i386 (with --experiment: its arch)' },
+    virt: choice(VIRT_MODES, {
+      description: 'virtualization mode (the arch must offer it)',
+      defaultText: 'none (with --experiment: its mode)',
+      placeholder: '<mode>',
+    }),
+    experiment: choice(EXPERIMENTS, {
+      description:
+        'run as a calibrated experiment with its fitted values and configuration defaults: seed000 (i386 PAE ' +
+        'guest, KVM 2009, Core 2-class host, ext3 on emulated IDE); without it only sourced values are used',
+      placeholder: '<name>',
+    }),
+    size: size({
+      description: 'process memory to dump',
+      min: 4096,
+      max: MAX_CHECKPOINT_BYTES,
+      defaultText: '800MiB',
+    }),
     map: choice(MAP_KINDS, {
       description: 'how checkpoint_dump_page maps each page',
       list: true,
-      default: MAP_KINDS,
+      defaultText: 'all (with --experiment: kmap)',
     }),
     pae: bool({
       description: 'i386 PAE: LAST_PKMAP 512 instead of 1024',
@@ -42,37 +93,101 @@ export const checkpointCommand = defineCommand({
     }),
     pkmapFlush: choice(allOf<HighmemEra['pkmapFlush']>()(['always', 'if-reclaimed']), {
       description: 'flush_all_zero_pkmaps: always (2.6.2x) or if-reclaimed (later kernels)',
-      default: DEFAULT_ERA.pkmapFlush,
+      defaultText: DEFAULT_ERA.pkmapFlush,
       placeholder: '<era>',
     }),
     atomicInvlpg: choice(allOf<HighmemEra['atomicInvlpg']>()(['unmap', 'map']), {
-      description: 'kmap_atomic invlpg at unmap (2.6.20+) or at map (before)',
-      default: DEFAULT_ERA.atomicInvlpg,
+      description: 'kmap_atomic invlpg at unmap (2.6.19+) or at map (before)',
+      defaultText: DEFAULT_ERA.atomicInvlpg,
       placeholder: '<era>',
+    }),
+    kvm: choice(KVM_VERSIONS, {
+      description: 'host KVM whose shadow paging runs (kvm-shadow)',
+      defaultText: '2.6.29',
+      placeholder: '<version>',
+    }),
+    writers: int({
+      description: 'processes checkpointing at once, one per CPU, sharing kmap_lock and the pkmap pool',
+      min: 1,
+      max: 8192,
+      default: 1,
+    }),
+    top: int({
+      description: 'readprofile rows kept per run (the published profile has 20)',
+      min: 1,
+      max: 10_000,
+      default: 20,
+    }),
+    sensitivity: bool({
+      description: 'with several --map values: check the verdict across every [U] range',
+      default: true,
+      sweep: false,
     }),
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const mc = await resolveMachine(o);
-    const sizeBytes = o.size;
-    const maps = o.map;
+    const experiment = o.experiment;
+    if (experiment) fixedByExperiment(o);
+    const cfg = experiment ? SEED000_CONFIG : undefined;
+    const mc = await resolveMachine({
+      arch: o.arch ?? cfg?.arch ?? 'i386',
+      virt: o.virt ?? cfg?.virt ?? 'none',
+      cpus: o.cpus ?? cfg?.cpus,
+      seed: o.seed,
+    });
+    const sizeBytes = o.size ?? cfg?.sizeBytes ?? 800 * 2 ** 20;
+    const maps = o.map ?? (cfg ? [cfg.map] : MAP_KINDS);
     const hasPae = (mc.arch.highmem?.pkmapEntriesPae ?? 0) > 0;
     const pae = o.pae ?? hasPae;
     if (pae && !hasPae) throw badValue('--pae', 'on', `off (arch ${mc.arch.name} has no PAE mode)`);
     const diskMbps = o.diskMbps;
-    const era: HighmemEra = { pkmapFlush: o.pkmapFlush, atomicInvlpg: o.atomicInvlpg };
+    const era: HighmemEra = {
+      pkmapFlush: o.pkmapFlush ?? DEFAULT_ERA.pkmapFlush,
+      atomicInvlpg: o.atomicInvlpg ?? DEFAULT_ERA.atomicInvlpg,
+    };
+    const kvm = o.kvm ?? '2.6.29';
+    const writers = o.writers;
+    if (writers > mc.cpus) throw badValue('--writers', writers, `an integer from 1 to ${mc.cpus} (one writer per CPU)`);
+    const top = o.top;
     const [{ Machine }, hm] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/highmem')]);
-    const params = hm.checkpointParams({ diskMbps, archPageBytes: mc.arch.pageBytes });
+    const profile = experiment ? hm.EXPERIMENTS[experiment] : undefined;
+    const params = hm.checkpointParams({ diskMbps, archPageBytes: mc.arch.pageBytes, params: profile?.params });
     const runs: Run[] = [];
     for (const [i, map] of maps.entries()) {
       ctx.progress(i, maps.length, `checkpoint --map ${map}`);
-      let machine: InstanceType<typeof Machine>;
+      let m: InstanceType<typeof Machine>;
       try {
-        machine = new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed, pae });
+        m = new Machine({
+          arch: mc.arch,
+          virt: mc.virt,
+          cpus: mc.cpus,
+          seed: mc.seed,
+          pae,
+          kvm,
+          virtCosts: profile?.virtCosts,
+        });
       } catch (err) {
-        throw new UsageError(`--arch ${mc.arch.name}: ${(err as Error).message}`);
+        throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
       }
-      runs.push(hm.runCheckpoint({ machine, map, sizeBytes, diskMbps, era }).run);
+      runs.push(
+        hm.runCheckpoint({ machine: m, map, sizeBytes, diskMbps, era, writers, params: profile?.params, top }).run,
+      );
     }
+    const sens =
+      o.sensitivity && maps.length > 1
+        ? hm.checkpointSensitivity({
+            arch: mc.arch,
+            virt: mc.virt,
+            kvm,
+            pae,
+            cpus: mc.cpus,
+            writers,
+            maps,
+            sizeBytes,
+            diskMbps,
+            era,
+            experiment,
+          })
+        : undefined;
     ctx.progress(maps.length, maps.length, 'done');
     const pkmap = mc.arch.highmem ? (pae ? mc.arch.highmem.pkmapEntriesPae : mc.arch.highmem.pkmapEntries) : 0;
     return {
@@ -83,6 +198,12 @@ export const checkpointCommand = defineCommand({
       cpus: mc.cpus,
       seed: mc.seed,
       params: {
+        experiment: experiment ?? 'none',
+        ...(profile
+          ? { experiment_description: profile.description, fitted: profile.fitted, calibration: profile.calibration }
+          : {}),
+        kvm,
+        writers,
         size_bytes: sizeBytes,
         pages: Math.ceil(sizeBytes / params.pageBytes),
         pae,
@@ -97,6 +218,8 @@ export const checkpointCommand = defineCommand({
           return m;
         })(),
         sources: { ...hm.WORKLOAD.sources, ...hm.MECHANISM.sources },
+        write_path: hm.WRITE_PATH,
+        ...(sens ? { sensitivity: sens } : {}),
       },
       runs,
     };
@@ -116,7 +239,10 @@ export function renderCheckpoint(doc: ResultDocument): string {
       formatReadprofile(r.profile),
     );
   }
-  out.push('', 'comparison:');
+  out.push(
+    '',
+    `comparison${doc.params.experiment !== 'none' ? ` (experiment ${doc.params.experiment}: fitted values applied)` : ' (sourced values only)'}:`,
+  );
   out.push(
     table(
       ['map', 'real_s', 'user_s', 'sys_s', 'pkmap wraps', 'global flushes', 'invlpg', 'vm exits', 'MB/s'],
@@ -133,5 +259,44 @@ export function renderCheckpoint(doc: ResultDocument): string {
       ]),
     ),
   );
+  const sens = doc.params.sensitivity as
+    | {
+        verdict: string;
+        size_bytes: number;
+        entries: {
+          parameter: string;
+          lo: number;
+          hi: number;
+          verdict_lo: string;
+          verdict_hi: string;
+          flips: boolean;
+        }[];
+      }
+    | undefined;
+  if (sens) out.push(...sensitivityLines(sens));
   return out.join('\n');
+}
+
+function sensitivityLines(s: {
+  verdict: string;
+  entries: { parameter: string; lo: number; hi: number; verdict_lo: string; verdict_hi: string; flips: boolean }[];
+}): string[] {
+  const order = s.verdict.split(' < ');
+  const before = (v: string, a: string, b: string) => v.split(' < ').indexOf(a) < v.split(' < ').indexOf(b);
+  // Each pair of variants: does its order hold at both ends of every range?
+  const pairs = order.flatMap((a, i) => order.slice(i + 1).map((b) => [a, b] as const));
+  const pairLines = pairs.map(([a, b]) => {
+    const n = s.entries.filter((e) => !before(e.verdict_lo, a, b) || !before(e.verdict_hi, a, b)).length;
+    return n === 0
+      ? `  ${a} < ${b}: holds across all ${s.entries.length} [U] ranges`
+      : `  ${a} < ${b}: flips within ${n} of ${s.entries.length} [U] ranges`;
+  });
+  const flips = s.entries.filter((e) => e.flips);
+  return [
+    `verdict by sys time: ${s.verdict}`,
+    ...pairLines,
+    ...flips.map(
+      (e) => `  ${e.parameter} [U ${e.lo}..${e.hi}]: at ${e.lo} ${e.verdict_lo}; at ${e.hi} ${e.verdict_hi}`,
+    ),
+  ];
 }

@@ -13,6 +13,7 @@ import { testVmallocCommand } from './test-vmalloc.js';
 import { vmapBenchCommand } from './vmap-bench.js';
 import { vmcoreDumpCommand } from './vmcore-dump.js';
 import { vmcoreImageCommand } from './vmcore-image.js';
+import { xfsDirCommand } from './xfs-dir.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   archListCommand,
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CommandDef[] = [
   checkpointCommand,
   vmapBenchCommand,
   testVmallocCommand,
+  xfsDirCommand,
   rmapForkCommand,
   vmcoreDumpCommand,
   vmcoreImageCommand,

@@ -1,6 +1,6 @@
 import { type ResultDocument, ResultDocumentSchema } from '@kmemsim/core';
 import { describe, expect, it } from 'vitest';
-import { loadFigures, readMetric } from '../reproduce/calibration.js';
+import { ledgerLine, ledgers, loadFigures, readMetric } from '../reproduce/calibration.js';
 import { compareAll } from '../reproduce/compare.js';
 import { runCli } from '../testing/run-cli.js';
 import { reproduceCommand } from './reproduce.js';
@@ -39,6 +39,15 @@ const fig = (published: number, role: 'calibration' | 'check' = 'calibration') =
 });
 
 describe('reproduce', () => {
+  it('per experiment: figures N, fitted K (the union of its sets ledgers), budget max(1, ⌊N/3⌋), checks N−K', () => {
+    const f = (seed: string, sets: string[]) => ({ ...fig(1), seed, sets });
+    const l = ledgers([f('a', ['x#1']), f('a', ['x#1', 'x#2']), f('a', []), f('b', []), f('b', [])]);
+    expect(l.map(ledgerLine)).toEqual([
+      'seed a — t: figures 3, fitted 2 (budget 1), checks 1',
+      'seed b — t: figures 2, fitted 0 (budget 1), checks 2',
+    ]);
+  });
+
   it('reads metrics by dot path, profile rows by symbol', () => {
     const run = fakeDoc(5).runs[0];
     expect(readMetric(run, 'metrics.ns_per_op')).toBe(5);
@@ -80,7 +89,10 @@ describe('reproduce', () => {
     for (const run of doc.runs.filter((x) => x.variant.role === 'calibration'))
       expect(run.metrics.within, String(run.variant.figure)).toBe(1);
     const md = runCli(['reproduce', '--format', 'md', '--only', '000']);
-    expect(md.stdout).toMatch(/^\| figure \| what \|/);
+    expect(md.stdout).toMatch(/^\*\*seed 000 — .*: figures 23, fitted 7 \(budget 7\), checks 16\*\*$/m);
+    expect(md.stdout).toMatch(/^\| figure \| what \|/m);
+    // Every published number of seed 000 is shown, each once.
+    expect(md.stdout.match(/^\| 000\//gm)).toHaveLength(23);
     expect(runCli(['reproduce', '--only', '123']).code).toBe(2);
   });
 });

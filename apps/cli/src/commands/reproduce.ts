@@ -25,7 +25,7 @@ export const reproduceCommand = defineCommand({
     }),
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const [{ loadFigures }, { compareAll }, { runCommandLine }] = await Promise.all([
+    const [{ loadFigures, ledgers }, { compareAll }, { runCommandLine }] = await Promise.all([
       import('../reproduce/calibration.js'),
       import('../reproduce/compare.js'),
       import('../framework/invoke.js'),
@@ -68,6 +68,7 @@ export const reproduceCommand = defineCommand({
       seed: 1,
       params: {
         figures: figures.length,
+        experiments: ledgers(figures),
         sources: Object.fromEntries(figures.map((f) => [f.seed, f.source])),
         argv: Object.fromEntries(figures.map((f) => [f.id, f.argv.join(' ')])),
       },

@@ -97,6 +97,65 @@ describe('kmemsim rmap-fork', () => {
     expect(r.out).toContain('kernel 2.5');
   });
 
+  it('kernel-compile: elapsed, user and sys per design on the NUMA-Q (default machine of the workload)', async () => {
+    const r = await cli(
+      ['rmap-fork', '--workload', 'kernel-compile', '--cpus', '4', '--files', '4', '--rmap', 'none,multi'].concat([
+        '--direct',
+        'on',
+        '--format',
+        'json',
+      ]),
+    );
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.arch).toBe('i386-numaq');
+    expect(doc.params).toMatchObject({ workload: 'kernel-compile', jobs: 4, files: 4 });
+    expect(doc.runs[1].variant).toMatchObject({ rmap: 'multi', direct: 'on', jobs: 4 });
+    for (const k of ['elapsed_s', 'user_s', 'sys_s', 'rmap_sys_s', 'overhead_pct', 'sys_overhead_pct'])
+      expect(doc.runs[1].metrics).toHaveProperty(k);
+    expect(doc.runs[1].metrics.sys_s).toBeGreaterThan(doc.runs[0].metrics.sys_s);
+    const table = await cli([
+      'rmap-fork',
+      '--workload',
+      'kernel-compile',
+      '--cpus',
+      '2',
+      '--files',
+      '2',
+      '--rmap',
+      'none',
+    ]);
+    expect(table.out).toContain('make -j2, 2 object files');
+  });
+
+  it('lat-fork / lat-exec / lat-mmap: latency per operation and overhead vs none', async () => {
+    const r = await cli(['rmap-fork', '--workload', 'lat-exec', '--rmap', 'none,objrmap', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.runs[1].metrics.lat_us).toBeGreaterThan(doc.runs[0].metrics.lat_us);
+    expect(doc.params.overhead_of).toBe('latency per operation vs none');
+  });
+
+  it('--sensitivity on: every design at the ends of the [U] ranges, a line under the table', async () => {
+    const args = [
+      'rmap-fork',
+      '--rmap',
+      'none,pte_chain,objrmap',
+      '--pages',
+      '256',
+      '--rounds',
+      '1',
+      '--sensitivity',
+      'on',
+    ];
+    const j = JSON.parse((await cli([...args, '--format', 'json'])).out);
+    const params = j.params.sensitivity.map((e: { param: string }) => e.param);
+    expect(params).toContain('cache.atomicCycles');
+    expect(j.params.sensitivity[0]).toHaveProperty('ranking_lo');
+    expect((await cli(args)).out).toMatch(/^sensitivity: the ranking (holds|flips)/m);
+    expect((await cli(args.slice(0, -2))).out).toMatch(/sensitivity to the \[U\] hardware values: not computed/);
+  });
+
   it('reclaim workload reports reclaim_us; same seed, same bytes', async () => {
     const args = ['rmap-fork', '--rmap', 'pte_chain,objrmap', '--workload', 'reclaim', '--pages', '2048'];
     const a = await cli([...args, '--format', 'json']);
@@ -132,8 +191,15 @@ describe('kmemsim rmap-fork', () => {
     [['--lock', 'ticket'], /--lock: got "ticket", expected one of bit, hashed, hashed-akpm/],
     [['--alloc', 'mempool'], /--alloc: got "mempool", expected one of freelist, slab, percpu/],
     [['--pages', '0'], /--pages: got "0", expected an integer from 1/],
-    [['--workload', 'kbuild'], /--workload: got "kbuild", expected one of fork-exit, script, reclaim/],
-    [['--arch', 'x86_64'], /--arch: got "x86_64", expected an arch with cache geometry/],
+    [['--workload', 'kbuild'], /--workload: got "kbuild", expected one of fork-exit, script, reclaim, lat-fork/],
+    [
+      ['--workload', 'kernel-compile', '--jobs', '32'],
+      /--jobs: got "32", expected an integer from 1 to 16 \(one job per CPU\)/,
+    ],
+    [['--workload', 'kernel-compile', '--jobs', '0'], /--jobs: got "0", expected an integer from 1 to 64/],
+    [['--files', '10'], /--files: got "10", expected only with --workload kernel-compile/],
+    [['--workload', 'lat-fork', '--children', '2'], /--children: got "2", expected only with a fork workload/],
+    [['--arch', 's390'], /--arch: got "s390", expected an arch with cache geometry/],
     [['--reclaim-pages', '10'], /--reclaim-pages: got "10", expected only with --workload reclaim/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['rmap-fork', ...args]);

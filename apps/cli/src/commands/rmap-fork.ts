@@ -23,6 +23,7 @@ import { limit } from '../framework/limits.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { bool, choice, int } from '../framework/options.js';
 import { renderRmapTable } from './rmap-render.js';
+import { ranking, type SensitivityEntry, uncertainHardware, withValue } from './rmap-sensitivity.js';
 
 /** pte_chain slots, PTE pages and struct pages follow the mapped PTEs: 2^25 of them stay under 2 GiB. */
 export const MAX_MAPPED_PTES = 2 ** 25;
@@ -33,7 +34,8 @@ type Variant = { rmap: RmapKind; direct: boolean; lock: LockKind; batch: boolean
 type ForkKind = keyof typeof PRESETS;
 
 /** Machines with cache geometry, which the rmap model needs. */
-const CACHE_ARCHES = 'i386-piii, i386-tualatin, i386-p4, i386-xeonmp, i386-numaq, or a plugin with a cache section';
+const CACHE_ARCHES =
+  'i386-piii, i386-tualatin, i386-p4, i386-xeonmp, i386-numaq, x86_64, ia64, ia64-sn2, or a plugin with a cache section';
 const FORK = Object.keys(PRESETS) as ForkKind[];
 const preset = (k: keyof (typeof PRESETS)['fork-exit']) => FORK.map((w) => `${w}: ${PRESETS[w][k]}`).join(', ');
 const machine = machineOptions('i386-piii');
@@ -128,6 +130,10 @@ export const rmapForkCommand = defineCommand({
     files: int({ description: 'kernel-compile: object files built', min: 1, max: 20_000, defaultText: '900' }),
     pae: bool({ description: 'i386 PAE: 8-byte PTEs, 512 per page-table page', default: false }),
     highpte: bool({ description: 'i386 page tables in highmem: kmap_atomic per PTE-page visit', default: false }),
+    sensitivity: bool({
+      description: "re-run every design at both ends of each of the machine's [U lo..hi] cache/NUMA values",
+      default: false,
+    }),
   },
   async run(o, ctx): Promise<ResultDocument> {
     const rm = await import('@kmemsim/rmap');
@@ -194,16 +200,16 @@ export const rmapForkCommand = defineCommand({
               for (const alloc of allocs) variants.push({ rmap, direct, lock, batch, alloc });
     }
     const { Machine } = await import('@kmemsim/mmu');
-    const newMachine = () => {
+    const newMachine = (arch = mc.arch) => {
       try {
-        return new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed, pae: o.pae });
+        return new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed, pae: o.pae });
       } catch (err) {
         throw new UsageError(`--arch ${mc.arch.name}: ${(err as Error).message}`);
       }
     };
     /** One run and its headline value (what the overhead is computed on). */
-    const runOne = (variant: Variant): { run: Run; headline: number } => {
-      const common = { machine: newMachine(), variant, kernel };
+    const runOne = (variant: Variant, arch = mc.arch): { run: Run; headline: number } => {
+      const common = { machine: newMachine(arch), variant, kernel };
       if (workload === 'kernel-compile') {
         const r = rm.runKernelCompile({ ...common, jobs: o.jobs, files: o.files });
         return { run: r.run, headline: r.elapsed_s };
@@ -242,6 +248,44 @@ export const rmapForkCommand = defineCommand({
       if (workload === 'kernel-compile') extra.sys_overhead_pct = rm.overheadPct(r.run.time.sys_s, base.run.time.sys_s);
       return { ...r.run, metrics: { ...r.run.metrics, ...extra } };
     });
+    const chained = (v: Variant) => v.rmap === 'pte_chain' || v.rmap === 'multi';
+    const label = (v: Variant) =>
+      [v.rmap, v.direct && 'direct', v.lock !== 'bit' && v.lock, v.batch && 'batch', chained(v) && v.alloc]
+        .filter(Boolean)
+        .join('+');
+    const sensitivity: SensitivityEntry[] = [];
+    if (o.sensitivity) {
+      const headlines = (arch: typeof mc.arch) => {
+        const all = variants.map((v) => runOne(v, arch).headline);
+        const none =
+          noneIdx >= 0 ? (all[noneIdx] as number) : runOne({ ...variants[0], rmap: 'none' } as Variant, arch).headline;
+        return { values: Object.fromEntries(variants.map((v, i) => [label(v), all[i] as number])), none };
+      };
+      const nominal = ranking(
+        Object.fromEntries(variants.map((v, i) => [label(v), (results[i] as { headline: number }).headline])),
+      );
+      for (const u of uncertainHardware(mc.arch)) {
+        ctx.progress(sensitivity.length, uncertainHardware(mc.arch).length, `sensitivity ${u.path}`);
+        const at = (x: number) => headlines(withValue(mc.arch, u.path, x));
+        const lo = at(u.lo);
+        const hi = at(u.hi);
+        const pct = (h: { values: Record<string, number>; none: number }) =>
+          Object.fromEntries(Object.entries(h.values).map(([k, x]) => [k, rm.overheadPct(x, h.none)]));
+        const rlo = ranking(lo.values);
+        const rhi = ranking(hi.values);
+        sensitivity.push({
+          param: u.path,
+          nominal: u.nominal,
+          lo: u.lo,
+          hi: u.hi,
+          ranking_lo: rlo,
+          ranking_hi: rhi,
+          flips: rlo.join() !== nominal.join() || rhi.join() !== nominal.join(),
+          overhead_lo: pct(lo),
+          overhead_hi: pct(hi),
+        });
+      }
+    }
     const { sources, ...costs } = rm.COSTS;
     const shape =
       workload === 'kernel-compile'
@@ -285,6 +329,7 @@ export const rmapForkCommand = defineCommand({
         sources,
         ...(workload === 'kernel-compile' ? { compile: rm.COMPILE } : {}),
         ...(fork ? {} : workload === 'kernel-compile' ? {} : { lat: rm.LAT }),
+        ...(o.sensitivity ? { sensitivity } : {}),
       },
       runs,
     };

@@ -2,6 +2,7 @@
 // time by kernel symbol.
 import type { ResultDocument } from '@kmemsim/core';
 import { docHeader, table } from '../framework/table.js';
+import { type SensitivityEntry, sensitivityLines } from './rmap-sensitivity.js';
 
 const BREAKDOWN = ['copy_page_range', 'zap_pte_range', 'page_add_rmap', 'page_remove_rmap', 'pte_chain_alloc'];
 
@@ -15,6 +16,16 @@ const variantCells = (v: Record<string, unknown>) => [
 const VARIANT_HEAD = ['rmap', 'direct', 'lock', 'batch', 'alloc'];
 
 export function renderRmapTable(doc: ResultDocument): string {
+  const s = doc.params.sensitivity as SensitivityEntry[] | undefined;
+  const foot = s
+    ? sensitivityLines(s)
+    : [
+        'sensitivity to the [U] hardware values: not computed (--sensitivity on re-runs each design at their range ends)',
+      ];
+  return [body(doc), '', ...foot].join('\n');
+}
+
+function body(doc: ResultDocument): string {
   const p = doc.params;
   if (p.workload === 'kernel-compile') return renderCompile(doc);
   if (String(p.workload).startsWith('lat-')) return renderLat(doc);

@@ -1,4 +1,5 @@
 import { ResultDocumentSchema } from '@kmemsim/core';
+import { DESIGN_CHOICES } from '@kmemsim/vmalloc';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../testing/in-process.js';
 
@@ -17,29 +18,45 @@ describe('kmemsim test-vmalloc', () => {
       '--test-loop-count',
       '50',
       '--impl',
-      'lazy,rb2019,pools2024',
+      'lazy,rb2019,6.9',
       '--format',
       'json',
     ]);
     expect(r.code).toBe(0);
     const doc = ResultDocumentSchema.parse(JSON.parse(r.out));
-    expect(doc.runs.map((x) => x.variant)).toEqual([{ impl: 'lazy' }, { impl: 'rb2019' }, { impl: 'pools2024' }]);
+    expect(doc.runs.map((x) => x.variant)).toEqual([{ impl: '2.6.28' }, { impl: '5.2' }, { impl: '6.9' }]);
     expect(doc.params.cases).toEqual(['fix_size_alloc_test', 'random_size_alloc_test']);
     expect(doc.runs[0].metrics['fix_size_alloc_test.avg_usec']).toBeGreaterThan(0);
     expect(Object.keys((doc.runs[0].counters.test_vmalloc as { worker_cycles: object }).worker_cycles)).toHaveLength(4);
   });
 
-  it("prints the module's summary lines (table)", async () => {
+  it("prints the module's summary lines and how many loops ran in detail (table)", async () => {
     const r = await cli(['test-vmalloc', '--run-test-mask', '1', '--test-loop-count', '20', '--impl', 'legacy']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Summary: fix_size_alloc_test passed: 1 failed: 0 repeat: 1 loops: 20 avg: \d+ usec/);
     expect(r.out).toMatch(/All test took worker0=\d+ cycles/);
+    expect(r.out).toContain('loops simulated in detail: all 20; error bound exact');
+  });
+
+  it('lists exactly the registry designs in --help', async () => {
+    const help = await cli(['test-vmalloc', '--help']);
+    expect(help.out.replace(/\s+/g, ' ')).toContain(`any of: ${DESIGN_CHOICES.join(', ')}`);
+  });
+
+  it('warns about unmodelled mask bits, naming them', async () => {
+    const r = await cli(['test-vmalloc', '--run-test-mask', '257', '--test-loop-count', '10', '--impl', '5.2']);
+    expect(r.code).toBe(0);
+    expect(r.err.trim()).toBe(
+      'kmemsim: warning: --run-test-mask 257: bits 256 (the kvfree_rcu cases) are not modelled; skipped',
+    );
   });
 
   it('rejects bad input with one line and exit 2', async () => {
     for (const [args, flag] of [
       [['--nr-threads', '9', '--cpus', '8'], '--nr-threads'],
       [['--run-test-mask', '256'], '--run-test-mask'],
+      [['--run-test-mask', '4096'], '--run-test-mask'],
+      [['--test-loop-count', '2000000000'], '--test-loop-count'],
       [['--sequential-test-order', 'yes'], '--sequential-test-order'],
       [['--impl', 'slab'], '--impl'],
     ] as const) {

@@ -1,17 +1,29 @@
 // `kmemsim test-vmalloc`: lib/test_vmalloc.c on a simulated machine, per vmap design, with the module's
-// parameters and its output (per case: passed / failed / average µs; per worker: cycles).
+// parameters and its output (per case: passed / failed / average µs; per worker: cycles). Design names come
+// from @kmemsim/vmalloc's registry; loops in steady state are extrapolated unless --exact.
 import type { ResultDocument, Run } from '@kmemsim/core';
-import { IMPLS, TEST_VMALLOC } from '@kmemsim/vmalloc';
+import { DESIGN_CHOICES, DESIGN_NAMES, TEST_VMALLOC } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import {
+  runDesign,
+  samplingCells,
+  samplingLine,
+  samplingOptions,
+  samplingParams,
+  samplingSchema,
+} from './vmalloc-common.js';
+
+/** run_test_mask bits test_vmalloc.c defines (11 cases). */
+const ALL_BITS = 2047;
 
 /** Live vmap areas (full_fit keeps 2 × fls(cpus) × 32 MiB of 1-page areas per worker): ~310 bytes each. */
 export const MAX_LIVE_AREAS = 5_000_000;
-/** Allocations (workers × loops × repeats × cases): 2^24 is minutes for the slower designs. */
+/** Allocations simulated by an --exact run (workers × loops × repeats × cases): 2^24 is minutes for the slower designs. */
 export const MAX_ALLOCATIONS = 2 ** 24;
 
 export const testVmallocCommand = defineCommand({
@@ -21,24 +33,28 @@ export const testVmallocCommand = defineCommand({
   trace: true,
   sweepable: true,
   examples: [
-    'kmemsim test-vmalloc --arch x86_64 --cpus 64 --nr-threads 64 --run-test-mask 5 --impl lazy,rb2019,pools2024',
-    'kmemsim test-vmalloc --cpus 8 --nr-threads 8 --run-test-mask 1024 --nr-pages 4 --impl percpu,rb2019',
-    'kmemsim test-vmalloc --cpus 1 --nr-threads 1 --run-test-mask 4 --impl legacy,rb2019 --format json',
+    'kmemsim test-vmalloc --cpus 64 --nr-threads 64 --run-test-mask 7 --impl 5.2,6.9',
+    'kmemsim test-vmalloc --cpus 8 --nr-threads 8 --run-test-mask 1024 --nr-pages 4 --impl 2.6.28,5.2',
+    'kmemsim test-vmalloc --cpus 1 --nr-threads 1 --run-test-mask 4 --impl 2.6.27,2.6.39 --exact on --format json',
   ],
   options: {
     ...machineOptions('x86_64'),
-    impl: choice(IMPLS, { description: 'vmap designs', list: true, default: ['lazy', 'rb2019', 'pools2024'] }),
+    impl: choice(DESIGN_CHOICES, {
+      description: `vmap designs (${DESIGN_NAMES.join(', ')}) or their aliases`,
+      list: true,
+      default: DESIGN_NAMES,
+    }),
     nrThreads: int({ description: 'workers, one per CPU (at most --cpus)', min: 1, max: MAX_CPUS, default: 1 }),
     runTestMask: int({
-      description: 'bit mask of cases: 1 fix_size … 1024 vm_map_ram',
+      description: 'bit mask of cases: 1 fix_size … 1024 vm_map_ram (256, 512 are not modelled)',
       min: 1,
-      max: 2 ** 31 - 1,
+      max: ALL_BITS,
       defaultText: 'every modelled case',
     }),
     testLoopCount: int({
       description: 'loops per case (the kernel module defaults to 1000000)',
       min: 1,
-      max: 10_000_000,
+      max: 1_000_000_000,
       default: TEST_VMALLOC.defaultLoopCount,
     }),
     testRepeatCount: int({ description: 'runs of each case', min: 1, max: 1000, default: 1 }),
@@ -53,6 +69,13 @@ export const testVmallocCommand = defineCommand({
       max: 1 << 20,
       default: 0,
     }),
+    nrCpus: int({
+      description: "the kernel's CONFIG_NR_CPUS, which sizes vmap blocks (at least --cpus)",
+      min: 1,
+      max: 1 << 16,
+      defaultText: 'max(8, --cpus)',
+    }),
+    ...samplingSchema,
   },
   async run(o, ctx): Promise<ResultDocument> {
     const mc = await resolveMachine(o);
@@ -60,6 +83,8 @@ export const testVmallocCommand = defineCommand({
     const nrThreads = o.nrThreads;
     if (nrThreads > mc.cpus)
       throw badValue('--nr-threads', nrThreads, `at most --cpus (${mc.cpus}): one worker per CPU`);
+    if (o.nrCpus !== undefined && o.nrCpus < mc.cpus)
+      throw badValue('--nr-cpus', o.nrCpus, `at least --cpus (${mc.cpus})`);
     const vm = await import('@kmemsim/vmalloc');
     const modelled = vm.TEST_CASES.reduce((m, c) => m | c.bit, 0);
     const mask = o.runTestMask ?? modelled;
@@ -70,17 +95,26 @@ export const testVmallocCommand = defineCommand({
         `a mask with at least one modelled case (${vm.TEST_CASES.map((c) => `${c.bit} ${c.name}`).join(', ')})`,
       );
     }
+    if (mask & vm.UNMODELLED_BITS) {
+      ctx.warn(
+        `--run-test-mask ${mask}: bits ${bitsOf(mask & vm.UNMODELLED_BITS)} (the kvfree_rcu cases) are not modelled; skipped`,
+      );
+    }
     const loops = o.testLoopCount;
     const repeat = o.testRepeatCount;
     const sequential = o.sequentialTestOrder === '1';
     const nrPages = o.nrPages;
+    const nrCpus = o.nrCpus;
+    const sampling = samplingOptions(o);
     const cases = vm.selectedCases(mask);
-    limit(
-      '--nr-threads × --test-loop-count × --test-repeat-count × cases',
-      nrThreads * loops * repeat * cases.length,
-      MAX_ALLOCATIONS,
-      'allocations a run may make (time)',
-    );
+    // Loops in steady state are extrapolated unless --exact: only an exact run's time follows the loop count.
+    if (o.exact)
+      limit(
+        '--nr-threads × --test-loop-count × --test-repeat-count × cases',
+        nrThreads * loops * repeat * cases.length,
+        MAX_ALLOCATIONS,
+        'allocations a run may make (time)',
+      );
     if (cases.some((c) => c.name === 'full_fit_alloc_test')) {
       const perWorker = 2 * Math.floor(Math.log2(mc.cpus) + 1) * Math.floor((32 * 2 ** 20) / mc.arch.pageBytes);
       limit(
@@ -100,16 +134,20 @@ export const testVmallocCommand = defineCommand({
       } catch (err) {
         throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
       }
-      const r = vm.runTestVmalloc({
-        machine,
-        impl,
-        nrThreads,
-        runTestMask: mask,
-        testLoopCount: loops,
-        testRepeatCount: repeat,
-        sequentialTestOrder: sequential,
-        nrPages,
-      });
+      const r = runDesign(`--arch ${mc.arch.name} --cpus ${mc.cpus} --impl ${impl} --nr-threads ${nrThreads}`, () =>
+        vm.runTestVmalloc({
+          machine,
+          impl,
+          nrThreads,
+          runTestMask: mask,
+          testLoopCount: loops,
+          testRepeatCount: repeat,
+          sequentialTestOrder: sequential,
+          nrPages,
+          nrCpus,
+          sampling,
+        }),
+      );
       runs.push(r.run);
     }
     ctx.progress(impls.length, impls.length, 'done');
@@ -127,6 +165,8 @@ export const testVmallocCommand = defineCommand({
         test_repeat_count: repeat,
         sequential_test_order: sequential ? 1 : 0,
         nr_pages: nrPages,
+        nr_cpus: nrCpus ?? Math.max(vm.MECHANISM.nrCpusDefault, mc.cpus),
+        ...samplingParams(sampling),
         cases: vm.selectedCases(mask).map((c) => c.name),
         unmodelled_cases_skipped: mask & vm.UNMODELLED_BITS,
         clock_hz: mc.arch.clockHz,
@@ -140,6 +180,12 @@ export const testVmallocCommand = defineCommand({
   },
 });
 
+function bitsOf(mask: number): string {
+  const out: number[] = [];
+  for (let b = 1; b <= mask; b *= 2) if (mask & b) out.push(b);
+  return out.join(', ');
+}
+
 export function renderTestVmalloc(doc: ResultDocument): string {
   const cases = doc.params.cases as string[];
   const p = doc.params;
@@ -147,14 +193,17 @@ export function renderTestVmalloc(doc: ResultDocument): string {
   for (const r of doc.runs) {
     out.push('', `== --impl ${r.variant.impl} ==`);
     for (const name of cases) {
+      const bound = r.metrics[`${name}.error_bound_pct`] ?? 0;
       out.push(
         `Summary: ${name} passed: ${Number(p.nr_threads) * Number(p.test_repeat_count) - r.metrics[`${name}.failed`]} ` +
           `failed: ${r.metrics[`${name}.failed`]} repeat: ${p.test_repeat_count} loops: ${p.test_loop_count} ` +
-          `avg: ${r.metrics[`${name}.avg_usec`]} usec`,
+          `avg: ${r.metrics[`${name}.avg_usec`]} usec${bound > 0 ? ` (±${bound} %)` : ''}`,
       );
     }
     const workers = (r.counters.test_vmalloc as { worker_cycles: Record<string, number> }).worker_cycles;
     for (const [w, c] of Object.entries(workers)) out.push(`All test took worker${w}=${c} cycles`);
+    const [detail, bound] = samplingCells(r);
+    out.push(`loops simulated in detail: ${detail}; error bound ${bound}`);
   }
   out.push('', 'average µs per test:');
   out.push(
@@ -163,5 +212,6 @@ export function renderTestVmalloc(doc: ResultDocument): string {
       cases.map((name) => [name, ...doc.runs.map((r) => r.metrics[`${name}.avg_usec`])]),
     ),
   );
+  out.push(samplingLine(doc.runs));
   return out.join('\n');
 }

@@ -1,19 +1,31 @@
 // `kmemsim vmap-bench`: T threads on T CPUs each map N pages, touch them and unmap, per vmap design (seed 002):
 // nanoseconds per map+touch+unmap in a threads × impl table, then each run's flush counts and top symbols.
+// The design names come from @kmemsim/vmalloc's registry; long runs are sampled unless --exact on.
 import type { ResultDocument, Run } from '@kmemsim/core';
-import { IMPLS } from '@kmemsim/vmalloc';
+import { ALIAS_API, BENCH, DESIGN_CHOICES, DESIGN_NAMES, EXPERIMENTS, MAP_APIS } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import {
+  experimentArch,
+  runDesign,
+  samplingCells,
+  samplingLine,
+  samplingOptions,
+  samplingParams,
+  samplingSchema,
+} from './vmalloc-common.js';
 
-/** A map+touch+unmap costs 1.5–3 µs of wall time: 2^26 of them (threads × iterations) is about 2–3 minutes. */
-export const MAX_OPS = 2 ** 26;
+/** A map+touch+unmap costs 1.5–3 µs of wall time simulated in detail: 2^26 of them (threads × iterations) in an
+ * --exact run is about 2–3 minutes (without --exact, loops in steady state are extrapolated). */
+export const MAX_EXACT_OPS = 2 ** 26;
 /** Pages mapped at once (threads × pages) hold per-page state: 2^20 stays well under 2 GiB. */
 export const MAX_MAPPED_PAGES = 2 ** 20;
-export const MAX_ITERATIONS = 10_000_000;
+/** Loops per thread: 10^9 (the kernel's loops are counted in unsigned ints; sampling makes them affordable). */
+export const MAX_ITERATIONS = 1_000_000_000;
 
 export const vmapBenchCommand = defineCommand({
   kind: 'result',
@@ -22,9 +34,9 @@ export const vmapBenchCommand = defineCommand({
   trace: true,
   sweepable: true,
   examples: [
-    'kmemsim vmap-bench --arch x86_64 --cpus 8 --threads 1,2,4,8 --impl legacy,lazy,percpu --pages 4',
-    'kmemsim vmap-bench --arch x86_64 --cpus 64 --threads 64 --impl percpu,rb2019,pools2024 --iterations 2000',
-    'kmemsim vmap-bench --arch s390 --cpus 8 --threads 1,8 --impl legacy,percpu --format json',
+    'kmemsim vmap-bench --experiment seed002 --threads 1,2,4,8',
+    'kmemsim vmap-bench --cpus 8 --threads 1,8 --impl 2.6.27,2.6.28,5.2,6.9 --api vmap,vm_map_ram',
+    'kmemsim vmap-bench --arch ia64-sn2 --cpus 64 --threads 1,64 --impl legacy,percpu --format json',
   ],
   options: {
     ...machineOptions('x86_64'),
@@ -33,52 +45,102 @@ export const vmapBenchCommand = defineCommand({
       list: true,
       min: 1,
       max: MAX_CPUS,
-      defaultText: '1,2,4,8 capped at --cpus',
+      defaultText: "1,2,4,8 capped at --cpus (the experiment's with --experiment)",
     }),
-    impl: choice(IMPLS, { description: 'vmap designs', list: true, default: ['legacy', 'lazy', 'percpu'] }),
+    impl: choice(DESIGN_CHOICES, {
+      description: `vmap designs (${DESIGN_NAMES.join(', ')}) or their aliases; percpu = 2.6.28 through vm_map_ram`,
+      list: true,
+      defaultText: "every design (the experiment's with --experiment)",
+    }),
+    api: choice(MAP_APIS, { description: 'vmap/vunmap or vm_map_ram/vm_unmap_ram', list: true, default: ['vmap'] }),
     pages: int({
       description: 'pages mapped per op (threads × pages at most 1,048,576)',
       min: 1,
-      max: 1024,
+      max: 1 << 20,
       default: 4,
     }),
     iterations: int({
-      description: 'map+touch+unmap loops per thread (threads × iterations at most 67,108,864)',
+      description: 'map+touch+unmap loops per thread (with --exact, threads × iterations at most 67,108,864)',
       min: 1,
       max: MAX_ITERATIONS,
       default: 50_000,
     }),
+    touchBytes: int({
+      description: 'bytes the loop writes to each mapped page',
+      min: 0,
+      max: 1 << 20,
+      default: BENCH.touchBytesPerPage,
+    }),
+    nrCpus: int({
+      description: "the kernel's CONFIG_NR_CPUS, which sizes vmap blocks (at least --cpus)",
+      min: 1,
+      max: 1 << 16,
+      defaultText: 'max(8, --cpus)',
+    }),
+    experiment: choice(Object.keys(EXPERIMENTS) as (keyof typeof EXPERIMENTS)[], {
+      description: 'apply an experiment profile (its fitted value, its configuration as defaults)',
+    }),
+    ...samplingSchema,
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const mc = await resolveMachine(o);
-    const threads = o.threads ?? [1, 2, 4, 8].filter((n) => n <= mc.cpus);
+    const vm = await import('@kmemsim/vmalloc');
+    const e = o.experiment === undefined ? undefined : vm.EXPERIMENTS[o.experiment];
+    const mc = await resolveMachine({ ...o, arch: o.arch, cpus: o.cpus ?? e?.defaults.cpus });
+    const arch = experimentArch(mc.arch, e, vm.withExperiment);
+    const threads = o.threads ?? (e?.defaults.threads ?? [1, 2, 4, 8]).filter((n) => n <= mc.cpus);
     for (const n of threads) {
       if (n > mc.cpus) throw badValue('--threads', n, `at most --cpus (${mc.cpus}): one thread per CPU`);
     }
-    const impls = o.impl;
-    const { pages, iterations } = o;
+    if (o.touchBytes > arch.pageBytes)
+      throw badValue('--touch-bytes', o.touchBytes, `at most a page (${arch.pageBytes})`);
+    if (o.nrCpus !== undefined && o.nrCpus < mc.cpus)
+      throw badValue('--nr-cpus', o.nrCpus, `at least --cpus (${mc.cpus})`);
+    const impls = o.impl ?? e?.defaults.impl ?? DESIGN_NAMES;
+    const sampling = samplingOptions(o);
     const most = Math.max(...threads);
-    limit(
-      '--threads × --iterations',
-      most * iterations,
-      MAX_OPS,
-      'map+touch+unmap ops a run may take (minutes of wall time)',
-    );
-    limit('--threads × --pages', most * pages, MAX_MAPPED_PAGES, 'pages a run may map at once (memory)');
-    const [{ Machine }, vm] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmalloc')]);
+    if (o.exact) {
+      limit(
+        '--threads × --iterations with --exact',
+        most * o.iterations,
+        MAX_EXACT_OPS,
+        'map+touch+unmap ops an exact run may simulate (minutes of wall time)',
+      );
+    }
+    limit('--threads × --pages', most * o.pages, MAX_MAPPED_PAGES, 'pages a run may map at once (memory)');
+    const { Machine } = await import('@kmemsim/mmu');
+    // An alias that names an API (percpu = 2.6.28 through vm_map_ram) runs once with it; the others once per --api.
+    const combos = impls.flatMap((impl) => {
+      const forced = ALIAS_API[impl];
+      return forced !== undefined ? [{ impl, api: forced }] : o.api.map((api) => ({ impl, api }));
+    });
     const runs: Run[] = [];
-    const total = impls.length * threads.length;
+    const total = combos.length * threads.length;
     let i = 0;
-    for (const impl of impls) {
+    for (const { impl, api } of combos) {
       for (const t of threads) {
-        ctx.progress(i++, total, `vmap-bench --impl ${impl} --threads ${t}`);
+        ctx.progress(i++, total, `vmap-bench --impl ${impl} --api ${api} --threads ${t}`);
         let machine: InstanceType<typeof Machine>;
         try {
-          machine = new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
+          machine = new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
         } catch (err) {
           throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
         }
-        runs.push(vm.runVmapBench({ machine, impl, threads: t, pages, iterations }).run);
+        const r = runDesign(
+          `--arch ${arch.name} --cpus ${mc.cpus} --impl ${impl} --threads ${t} --pages ${o.pages}`,
+          () =>
+            vm.runVmapBench({
+              machine,
+              impl,
+              api,
+              threads: t,
+              pages: o.pages,
+              iterations: o.iterations,
+              nrCpus: o.nrCpus,
+              touchBytesPerPage: o.touchBytes,
+              sampling,
+            }),
+        );
+        runs.push(r.run);
       }
     }
     ctx.progress(total, total, 'done');
@@ -86,19 +148,27 @@ export const vmapBenchCommand = defineCommand({
     return {
       schema: 'kmemsim/result@1',
       command: 'vmap-bench',
-      arch: mc.arch.name,
+      arch: arch.name,
       virt: mc.virt,
       cpus: mc.cpus,
       seed: mc.seed,
       params: {
-        pages,
-        iterations,
-        clock_hz: mc.arch.clockHz,
-        page_bytes: mc.arch.pageBytes,
-        global_flush: mc.arch.tlb.globalFlush,
-        touch_cycles_per_page: vm.BENCH.touchCyclesPerPage,
+        experiment: o.experiment ?? 'none',
+        pages: o.pages,
+        iterations: o.iterations,
+        touch_bytes_per_page: o.touchBytes,
+        nr_cpus: o.nrCpus ?? Math.max(vm.MECHANISM.nrCpusDefault, mc.cpus),
+        ...samplingParams(sampling),
+        clock_hz: arch.clockHz,
+        page_bytes: arch.pageBytes,
+        global_flush: arch.tlb.globalFlush,
+        global_flush_per_cpu_cycles: arch.costs.globalFlushPerCpuCycles,
         mechanism,
-        sources: { ...vm.MECHANISM.sources, ...vm.BENCH.sources },
+        sources: {
+          ...vm.MECHANISM.sources,
+          ...vm.BENCH.sources,
+          globalFlushPerCpuCycles: arch.sources['costs.globalFlushPerCpuCycles'],
+        },
       },
       runs,
     };
@@ -109,12 +179,14 @@ export const vmapBenchCommand = defineCommand({
 });
 
 export function renderVmapBench(doc: ResultDocument): string {
-  const impls = [...new Set(doc.runs.map((r) => String(r.variant.impl)))];
+  const label = (r: Run) => (r.variant.api === 'vmap' ? String(r.variant.impl) : `${r.variant.impl} ${r.variant.api}`);
+  const impls = [...new Set(doc.runs.map(label))];
   const threads = [...new Set(doc.runs.map((r) => Number(r.variant.threads)))];
-  const find = (impl: string, t: number) => doc.runs.find((r) => r.variant.impl === impl && r.variant.threads === t);
+  const find = (impl: string, t: number) => doc.runs.find((r) => label(r) === impl && r.variant.threads === t);
   const out = [
     docHeader(doc),
-    `${doc.params.pages} pages per op, ${Number(doc.params.iterations).toLocaleString('en-US')} iterations per thread`,
+    `${doc.params.pages} pages per op, ${Number(doc.params.iterations).toLocaleString('en-US')} iterations per thread` +
+      (doc.params.experiment !== 'none' ? `, --experiment ${doc.params.experiment}` : ''),
     '',
     'ns per map+touch+unmap:',
     table(
@@ -123,10 +195,22 @@ export function renderVmapBench(doc: ResultDocument): string {
     ),
     '',
     table(
-      ['impl', 'threads', 'global flushes', 'IPIs', 'purges', 'contended', 'stale', 'top symbols (% of cycles)'],
+      [
+        'impl',
+        'threads',
+        'loops in detail',
+        'bound',
+        'global flushes',
+        'IPIs',
+        'purges',
+        'contended',
+        'stale',
+        'top symbols (% of cycles)',
+      ],
       doc.runs.map((r) => [
-        String(r.variant.impl),
+        label(r),
         Number(r.variant.threads),
+        ...samplingCells(r),
         r.metrics.tlb_flush_global,
         r.metrics.ipi,
         r.metrics.purges,
@@ -138,6 +222,7 @@ export function renderVmapBench(doc: ResultDocument): string {
           .join(', '),
       ]),
     ),
+    samplingLine(doc.runs),
   ];
   return out.join('\n');
 }

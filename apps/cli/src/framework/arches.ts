@@ -20,6 +20,7 @@ import { didYouMean } from './keys.js';
 
 export const BUILTIN_ARCHES = [
   'i386',
+  'i386-bigsmp',
   'x86_64',
   's390',
   'ia64',
@@ -46,6 +47,7 @@ export async function builtinArches(): Promise<ArchProfile[]> {
   ]);
   return [
     i386.i386,
+    i386.i386Bigsmp,
     x86.x86_64,
     s390.s390,
     ia64.ia64,

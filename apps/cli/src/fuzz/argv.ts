@@ -2,7 +2,7 @@
 // valid run takes milliseconds) and hostile ones (out of range, bits for bytes, junk, near misses, empty list
 // items, unknown and repeated flags, missing values).
 
-import { IMPLS } from '@kmemsim/vmalloc';
+import { DESIGN_NAMES } from '@kmemsim/vmalloc';
 import fc from 'fast-check';
 import { COMMANDS } from '../commands/registry.js';
 import { BUILTIN_ARCHES } from '../framework/arches.js';
@@ -41,6 +41,8 @@ const CHEAP: Record<string, number> = {
   meanRun: 4096,
   meanRunPages: 4096,
   structPage: 256,
+  nrCpus: 64,
+  touchBytes: 4096,
 };
 
 /** Options a valid case always sets (their defaults are heavy), with the values it may take. */
@@ -48,14 +50,14 @@ const ALWAYS: Record<string, Record<string, fc.Arbitrary<string>>> = {
   'vmap-bench': {
     iterations: fc.integer({ min: 1, max: 100 }).map(String),
     threads: fc.constantFrom('1', '2', '1,2'),
-    impl: fc.constantFrom(...IMPLS),
+    impl: fc.constantFrom(...DESIGN_NAMES),
   },
   'test-vmalloc': {
     // Not 2 (full_fit) or 4 (long_busy_list): they hold tens of thousands of areas whatever the loop count.
     testLoopCount: fc.integer({ min: 1, max: 20 }).map(String),
     runTestMask: fc.constantFrom('1', '8', '9', '16', '32', '64', '128', '512', '1024'),
     cpus: fc.integer({ min: 1, max: 2 }).map(String),
-    impl: fc.constantFrom(...IMPLS),
+    impl: fc.constantFrom(...DESIGN_NAMES),
   },
   'rmap-fork': {
     pages: fc.integer({ min: 1, max: 1024 }).map(String),

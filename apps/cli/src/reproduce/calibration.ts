@@ -66,3 +66,36 @@ export function readMetric(run: Run, path: string): number | undefined {
 export function matchesVariant(run: Run, variant: Figure['variant']): boolean {
   return Object.entries(variant).every(([k, v]) => run.variant[k] === v);
 }
+
+/** Per experiment (seed): published figures N, fitted parameters K (the union of its figures' `sets`), budget. */
+export interface LedgerSummary {
+  seed: string;
+  title: string;
+  figures: number;
+  fitted: number;
+  budget: number;
+  checks: number;
+}
+
+/** The fit budget of docs/fidelity.md: max(1, ⌊published figures / 3⌋). */
+export const fitBudget = (figures: number) => Math.max(1, Math.floor(figures / 3));
+
+export function ledgers(figures: Figure[]): LedgerSummary[] {
+  const bySeed = new Map<string, Figure[]>();
+  for (const f of figures) bySeed.set(f.seed, [...(bySeed.get(f.seed) ?? []), f]);
+  return [...bySeed].map(([seed, fs]) => {
+    const fitted = new Set(fs.flatMap((f) => f.sets ?? [])).size;
+    return {
+      seed,
+      title: fs[0]!.title,
+      figures: fs.length,
+      fitted,
+      budget: fitBudget(fs.length),
+      checks: fs.length - fitted,
+    };
+  });
+}
+
+export function ledgerLine(l: LedgerSummary): string {
+  return `seed ${l.seed} — ${l.title}: figures ${l.figures}, fitted ${l.fitted} (budget ${l.budget}), checks ${l.checks}`;
+}

@@ -1,6 +1,22 @@
 // reproduce's views: terminal table, Markdown, standalone HTML.
 import type { ResultDocument } from '@kmemsim/core';
 import { fmtNum, table } from '../framework/table.js';
+import { type LedgerSummary, ledgerLine } from './calibration.js';
+
+function ledgerOf(doc: ResultDocument): LedgerSummary[] {
+  return (doc.params.experiments as LedgerSummary[] | undefined) ?? [];
+}
+
+/** Rows grouped by experiment, each group under its `figures N, fitted K (budget B), checks N−K` line. */
+function groups(doc: ResultDocument): { head: string; rows: Row[] }[] {
+  const rows = rowsOf(doc);
+  const seen = new Map(ledgerOf(doc).map((l) => [l.seed, ledgerLine(l)]));
+  const seeds = [...new Set(doc.runs.map((r) => String(r.variant.seed)))];
+  return seeds.map((seed) => ({
+    head: seen.get(seed) ?? `seed ${seed}`,
+    rows: rows.filter((_, i) => String(doc.runs[i]!.variant.seed) === seed),
+  }));
+}
 
 interface Row {
   id: string;
@@ -60,33 +76,44 @@ export function reproduceTable(doc: ResultDocument): string {
   const seeds = new Set(doc.runs.map((r) => String(r.variant.seed)));
   return [
     `kmemsim reproduce — ${doc.runs.length} published figures from ${seeds.size} experiment${seeds.size === 1 ? '' : 's'} (model vs published)`,
-    table(HEAD, rowsOf(doc).map(cells)),
+    ...groups(doc).flatMap((g) => ['', g.head, table(HEAD, g.rows.map(cells))]),
+    '',
     summary(doc),
   ].join('\n');
 }
 
 export function reproduceMarkdown(doc: ResultDocument): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const lines = [`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`];
-  for (const r of rowsOf(doc))
-    lines.push(
-      `| ${cells(r)
-        .map((c) => esc(String(c)))
-        .join(' | ')} |`,
-    );
+  const lines: string[] = [];
+  for (const g of groups(doc)) {
+    if (lines.length) lines.push('');
+    lines.push(`**${esc(g.head)}**`, '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);
+    for (const r of g.rows)
+      lines.push(
+        `| ${cells(r)
+          .map((c) => esc(String(c)))
+          .join(' | ')} |`,
+      );
+  }
   return `${lines.join('\n')}\n\n${summary(doc)}\n`;
 }
 
 const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function reproduceHtml(doc: ResultDocument): string {
-  const rows = rowsOf(doc)
-    .map((r) => {
-      const cls = r.verdict === 'ok' ? 'ok' : r.role === 'calibration' ? 'bad' : 'off';
-      return `<tr class="${cls}">${cells(r)
-        .map((c) => `<td>${escHtml(String(c))}</td>`)
-        .join('')}</tr>`;
-    })
+  const rows = groups(doc)
+    .map(
+      (g) =>
+        `<tr><th colspan="${HEAD.length}">${escHtml(g.head)}</th></tr>\n` +
+        g.rows
+          .map((r) => {
+            const cls = r.verdict === 'ok' ? 'ok' : r.role === 'calibration' ? 'bad' : 'off';
+            return `<tr class="${cls}">${cells(r)
+              .map((c) => `<td>${escHtml(String(c))}</td>`)
+              .join('')}</tr>`;
+          })
+          .join('\n'),
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kmemsim reproduce</title>

@@ -55,7 +55,7 @@ describe('sweep durability', () => {
 
   it('a disk that fills and empties: the sweep waits, then ends with every point exactly once', async () => {
     const { file, out } = setup();
-    const cap = { bytes: 4000 }; // room for the header and about one point
+    const cap = { bytes: 16_000 }; // room for the header and about one point (~13 KB: every design's run)
     const waits: string[] = [];
     await runSweep({
       file,
@@ -76,7 +76,7 @@ describe('sweep durability', () => {
 
   it('a disk that stays full: the sweep stops (exit 1) with every finished point intact, and a rerun completes', async () => {
     const { file, out } = setup();
-    const cap = { bytes: 9000 };
+    const cap = { bytes: 36_000 }; // the header and two or three points
     await expect(
       runSweep({
         file,

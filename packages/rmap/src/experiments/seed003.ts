@@ -46,10 +46,11 @@ export const SEED003: RmapExperiment = {
   },
   fitted: sourced({
     loopCyclesPerPage: [
-      2082,
+      1685,
       "calibrated: seed 003, figure 003/pte_chain/overhead — the test's own work per mapped page and iteration " +
         "outside do_fork/do_exit (its user-space loop over its pages and the faults that takes; the test's source " +
-        'is not in the reference), in the parent before each fork',
+        'is not in the reference), in the parent before each fork. Fitted in closed form: with N and P the real ' +
+        'time of none and pte_chain without it, loop = (P − 1.2 N) / 0.2 over rounds × pages',
     ],
   }),
   notes: [

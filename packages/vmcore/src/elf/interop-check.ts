@@ -25,13 +25,21 @@ export interface Case {
   profile: string;
   seed: number;
   cpus: number;
+  /** Fragmentation (mean run length in pages), if not the profile's. */
+  meanRun?: number;
   hwpoison?: boolean;
   runs: RealDumpOptions[];
 }
 
 /** Writes the case's image, runs each dump under strace, and checks report and counts (model and --image). */
 export async function checkCase(dir: string, c: Case): Promise<string[]> {
-  const img = buildImage({ memBytes: c.mib * MiB, arch: X86_64, profile: c.profile, seed: c.seed });
+  const img = buildImage({
+    memBytes: c.mib * MiB,
+    arch: X86_64,
+    profile: c.profile,
+    seed: c.seed,
+    meanRunPages: c.meanRun,
+  });
   const path = join(dir, `${c.profile}-${c.mib}-${c.seed}-${c.cpus}${c.hwpoison ? '-hw' : ''}.vmcore`);
   const w = writeImageVmcore(img, path, { cpus: c.cpus, hwpoison: c.hwpoison });
   const misses: string[] = [];

@@ -9,7 +9,7 @@ import type { DumpFile } from './file.js';
 import type { Readmem } from './readmem.js';
 import type { MdfOptions, MdfResult } from './simulate.js';
 import { walksMemMap } from './simulate.js';
-import type { DumpSpec } from './types.js';
+import { type DumpSpec, forEachClassRun } from './types.js';
 import { excludedByWalk } from './walk.js';
 
 /** PFN_EXCLUDED in makedumpfile.h: a gap of this many excluded pages ends an output segment. */
@@ -33,7 +33,8 @@ export function elfOutput(
   /** exclude_zero_pages_cyclic / read_pfn: every kept page of [a, b) through readmem. */
   const zeroScan = (a: number, b: number) => {
     if (!zeroBit) return;
-    spec.classes.forEachRun(
+    forEachClassRun(
+      spec.classes,
       (s, n, code) => {
         if (!kept(code)) return;
         file.pageRun(s, s + n);
@@ -99,7 +100,7 @@ export function elfOutput(
     });
   }
   // Excluded pages per class, once per pfn.
-  spec.classes.forEachRun((_s, n, code) => {
+  forEachClassRun(spec.classes, (_s, n, code) => {
     if (!kept(code)) res.excluded[PAGE_CLASSES[code]] += n;
     else if (zeroBit && code === CLASS_CODE.zero) res.excluded.zero += n;
   });
@@ -125,7 +126,8 @@ function segments(
     segStart = -1;
     dumped = 0;
   };
-  spec.classes.forEachRun(
+  forEachClassRun(
+    spec.classes,
     (s, n, code) => {
       const isKept = kept(code) && !(zeroBit && code === CLASS_CODE.zero);
       if (!isKept) return;

@@ -47,13 +47,23 @@ export class DumpFile {
   /** info->mmap_*: the latest window (1.5.8+), or the one window (1.5.7). */
   private latest: Mapping | null = null;
   readonly windowPages: number;
+  /** Every PT_LOAD's file offset is off page alignment (e.g. makedumpfile -E output): nothing can be mapped. */
+  private readonly allFractional: boolean;
+  /** Bumped by every lookup or state change: a caller's memo of a fixed point holds while it is unchanged. */
+  accesses = 0;
 
+  /**
+   * `callByCall`: pageRun looks up every page (the reference the shortcuts are tested against); otherwise hits on
+   * one entry are skipped to its end and stretches that can only miss into page entries are counted at once.
+   */
   constructor(
     readonly version: MdfVersion,
     readonly loads: readonly LoadSeg[],
     readonly pageBytes: number,
+    readonly callByCall = false,
   ) {
     this.windowPages = Math.max(1, Math.floor(MAP_REGION_BYTES / pageBytes));
+    this.allFractional = loads.every((l) => l.offset % pageBytes !== 0);
   }
 
   get mmapEnabled(): boolean {
@@ -99,6 +109,7 @@ export class DumpFile {
    * inside some PT_LOAD (stock 1.5.7 on s390, phys_start 0: always fails; `fixedInitMmap` is commit f822608).
    */
   initializeMmap(fixedInitMmap157 = true): void {
+    this.accesses++;
     const l0 = this.loads[0];
     if (!l0) return;
     if (this.version === '1.5.7') {
@@ -175,6 +186,7 @@ export class DumpFile {
 
   /** The cache entry covering pfn after readmem(PADDR) of that page; returns the entry's end pfn. */
   page(pfn: number): number {
+    this.accesses++;
     let i = this.search(pfn);
     if (i >= 0) {
       this.lastStart = this.start[i];
@@ -248,8 +260,13 @@ export class DumpFile {
    * window) a stretch with no cached page is done at once: its last 8 pages end up as the cache.
    */
   pageRun(a: number, b: number): void {
+    if (this.callByCall) {
+      for (let p = a; p < b; p++) this.page(p);
+      return;
+    }
+    this.accesses++;
     let p = a;
-    const pageOnly = !this.mmapOn || this.version === '1.5.7' || this.loads.every((l) => l.offset % this.pageBytes);
+    const pageOnly = !this.mmapOn || this.version === '1.5.7' || this.allFractional;
     while (p < b) {
       if (pageOnly && this.search(p) < 0 && this.loadOf(p) >= 0) {
         let q = b;

@@ -45,6 +45,25 @@ export function imageClasses(img: VmcoreImage): ClassSource {
         to,
       );
     },
+    forEachClassRun(fn, from = 0, to = Number.POSITIVE_INFINITY) {
+      forEachRun(img, fn, from, to);
+    },
+    freeRuns: {
+      maxOrder,
+      forEach(fn, from, to) {
+        const S = img.freeRunStart;
+        const N = img.freeRunPages;
+        // The first free run ending after `from`.
+        let lo = 0;
+        let hi = S.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (S[mid] + N[mid] <= from) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let i = lo; i < S.length && S[i] < to; i++) fn(S[i], S[i] + N[i]);
+      },
+    },
   };
 }
 

@@ -6,7 +6,8 @@ import { cyclesOf } from './cycles.js';
 import { elfOutput } from './elf-output.js';
 import { DumpFile, type FileCalls } from './file.js';
 import { Readmem } from './readmem.js';
-import type { DumpSpec, MdfVersion } from './types.js';
+import { walkCycleReference } from './reference.js';
+import { type DumpSpec, forEachClassRun, type MdfVersion } from './types.js';
 import { excludedByWalk, type WalkCounts, walkCycle } from './walk.js';
 
 export interface MdfOptions {
@@ -24,6 +25,8 @@ export interface MdfOptions {
   fixedInitMmap157?: boolean;
   /** Record the call trace (tests). */
   trace?: boolean;
+  /** Page by page and pfn by pfn, no shortcuts: the reference the fast path is tested against (small images). */
+  callByCall?: boolean;
 }
 
 export interface MdfResult {
@@ -57,9 +60,10 @@ export function simulate(spec: DumpSpec, o: MdfOptions): MdfResult {
   if (level >= 2 && !spec.kernel.vmcoreinfo) {
     throw new RangeError(`dump level ${level} needs VMCOREINFO (kernel data), which this vmcore lacks`);
   }
-  const file = new DumpFile(o.version, spec.loads, spec.pageBytes);
+  const file = new DumpFile(o.version, spec.loads, spec.pageBytes, o.callByCall);
   if (o.trace) file.trace = [];
-  const rm = new Readmem(file, spec.kernel, o.version, spec.pageBytes);
+  const rm = new Readmem(file, spec.kernel, o.version, spec.pageBytes, o.callByCall);
+  const walkOne = o.callByCall ? walkCycleReference : walkCycle;
   startup(spec, file);
   // initial(): the kernel reads before mmap is set up (check_release, get_mem_map, …), then initialize_mmap.
   if (spec.kernel.vmcoreinfo) for (const [v, n] of spec.kernel.startupReads(o.version)) rm.vaddr(v, n);
@@ -84,7 +88,7 @@ export function simulate(spec: DumpSpec, o: MdfOptions): MdfResult {
   };
   const needWalk = walksMemMap(spec, level);
   const doWalk = (a: number, b: number) => {
-    if (needWalk) walkCycle(spec, rm, o.version, level, a, b, walk);
+    if (needWalk) walkOne(spec, rm, o.version, level, a, b, walk);
   };
   if ((o.format ?? 'kdump') === 'elf') {
     elfOutput(spec, o, file, rm, doWalk, res);
@@ -145,19 +149,29 @@ function writePages(
 ): void {
   const zeroBit = (level & 1) !== 0;
   const buddy = spec.kernel.buddyHandler;
-  spec.classes.forEachRun(
+  const out = PAGE_CLASSES.map((_, code) => walked && excludedByWalk(level, code, buddy));
+  const excluded = new Float64Array(PAGE_CLASSES.length);
+  let read = 0;
+  let zero = 0;
+  forEachClassRun(
+    spec.classes,
     (s, n, code) => {
-      if (walked && excludedByWalk(level, code, buddy)) {
-        res.excluded[PAGE_CLASSES[code]] += n;
+      if (out[code]) {
+        excluded[code] += n;
         return;
       }
       file.pageRun(s, s + n);
-      res.dataReads += n;
-      if (zeroBit) res.zeroChecked += n;
-      if (zeroBit && code === CLASS_CODE.zero) res.excluded.zero += n;
-      else res.dumpedPages += n;
+      read += n;
+      if (code === CLASS_CODE.zero) zero += n;
     },
     a,
     b,
   );
+  for (const [code, cls] of PAGE_CLASSES.entries()) res.excluded[cls] += excluded[code];
+  res.dataReads += read;
+  if (zeroBit) {
+    res.zeroChecked += read;
+    res.excluded.zero += zero;
+    res.dumpedPages += read - zero;
+  } else res.dumpedPages += read;
 }

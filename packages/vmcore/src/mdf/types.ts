@@ -52,9 +52,30 @@ export interface KernelView {
 /** Visits page classes in pfn order: code (classes.ts CLASS_CODE), and for runs of blocks the block order. */
 export type ClassVisitor = (pfn: number, pages: number, code: number, order: number) => void;
 
+/** Runs by class in pfn order, orders ignored (ClassSource.forEachClassRun where it exists). */
+export function forEachClassRun(
+  src: ClassSource,
+  fn: (pfn: number, pages: number, code: number) => void,
+  fromPfn?: number,
+  toPfn?: number,
+): void {
+  if (src.forEachClassRun) src.forEachClassRun(fn, fromPfn, toPfn);
+  else src.forEachRun(fn, fromPfn, toPfn);
+}
+
 export interface ClassSource {
   /** Runs covering every pfn of every PT_LOAD once, ascending; free runs are buddy blocks of 2^order pages. */
   forEachRun(fn: ClassVisitor, fromPfn?: number, toPfn?: number): void;
+  /** The same runs by class alone (orders not split): cheaper where the order does not matter. */
+  forEachClassRun?(fn: (pfn: number, pages: number, code: number) => void, fromPfn?: number, toPfn?: number): void;
+  /**
+   * Free runs alone, whole (not clipped), those overlapping [fromPfn, toPfn), ascending; their buddy blocks are the
+   * maximal aligned ones up to 2^maxOrder pages (buddy.ts). Lets the walk skip every other run.
+   */
+  freeRuns?: {
+    maxOrder: number;
+    forEach(fn: (start: number, end: number) => void, fromPfn: number, toPfn: number): void;
+  };
 }
 
 export interface DumpSpec {

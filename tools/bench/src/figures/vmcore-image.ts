@@ -21,6 +21,7 @@ function write1GiBMs(): number {
 }
 
 let imageRss = 0;
+let imageCpu = 0;
 
 /** `vmcore-dump --image` on a 16 GiB sparse busy-server vmcore: read it, predict -d 31 in both modes. */
 function predict16GiBImageMs(): number {
@@ -29,9 +30,12 @@ function predict16GiBImageMs(): number {
     const image = buildImage({ arch: x86_64, memBytes: 16 * 2 ** 30, profile: 'busy-server', seed: 1 });
     writeImageVmcore(image, join(dir, 'vmcore'), { cpus: 4, pageData: false });
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const { spec } = readVmcoreFile(join(dir, 'vmcore'));
     for (const access of ['mmap', 'read'] as const) simulateSpec(spec, { version: '1.7.2', access, dumpLevel: 31 });
     const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    imageCpu = (c.user + c.system) / 1000;
     imageRss = Math.max(imageRss, process.memoryUsage().rss);
     return ms;
   } finally {
@@ -47,6 +51,16 @@ export const vmcoreImageFigures: Figure[] = [
     target: '≤ 10,000',
     meets: (v) => v <= 10_000,
     measure: () => Math.round(predict16GiBImageMs()),
+  },
+  {
+    name: 'vmcore_image_16gib_predict_cpu_ms',
+    description: 'CPU ms (user + sys) of the same --image prediction (the wall figure without the wait for a CPU)',
+    target: '≤ 10,000',
+    meets: (v) => v <= 10_000,
+    measure: () => {
+      if (imageCpu === 0) predict16GiBImageMs();
+      return Math.round(imageCpu);
+    },
   },
   {
     name: 'vmcore_image_16gib_rss_mib',

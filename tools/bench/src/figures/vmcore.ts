@@ -16,12 +16,16 @@ function seed001Four(): void {
 }
 
 let rssAfter16TiB = 0;
+let cpuOf16TiB = 0;
 
 function dump16TiB(): number {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const image = buildImage({ arch: x86_64, memBytes: 16 * 2 ** 40, seed: 1 });
   runVmcoreDump({ machine: new Machine({ arch: x86_64 }), image, version: '1.7.2', access: 'mmap', dumpLevel: 31 });
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  cpuOf16TiB = (c.user + c.system) / 1000;
   rssAfter16TiB = Math.max(rssAfter16TiB, process.memoryUsage().rss);
   return ms;
 }
@@ -40,6 +44,17 @@ export const vmcoreFigures: Figure[] = [
     target: '≤ 10,000',
     meets: (v) => v <= 10_000,
     measure: () => Math.round(dump16TiB()),
+  },
+  {
+    name: 'vmcore_16tib_d31_mmap_cpu_ms',
+    description:
+      'CPU ms (user + sys) of the same 16 TiB build + -d 31 dump: the wall figure without the wait for a shared CPU',
+    target: '≤ 10,000',
+    meets: (v) => v <= 10_000,
+    measure: () => {
+      if (cpuOf16TiB === 0) dump16TiB();
+      return Math.round(cpuOf16TiB);
+    },
   },
   {
     name: 'vmcore_16tib_rss_mib',

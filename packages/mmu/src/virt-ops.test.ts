@@ -1,0 +1,148 @@
+// The virt mechanism: which guest operations exit under each mode and KVM version, and what they cost.
+import i386, { i386Bigsmp } from '@kmemsim/arch-i386';
+import type { Op, Thread } from '@kmemsim/core';
+import { describe, expect, it } from 'vitest';
+import { type KvmVersion, kvmRules } from './kvm-era.js';
+import { Machine } from './machine.js';
+import type { VirtModeName } from './schema.js';
+
+const shadow = i386.virt['kvm-shadow']!;
+const mech = shadow.mechanism!;
+
+function machine(virt: VirtModeName, kvm?: KvmVersion, cpus = 2) {
+  return new Machine({ arch: i386, virt, kvm, cpus, pae: true });
+}
+
+/** Runs `body` on CPU 0 and returns the machine's counters. */
+function on(m: Machine, body: (t: Thread) => Generator<Op | undefined, void, void>) {
+  m.engine.spawn(0, 'x', body);
+  m.engine.run();
+  return m.engine.counters;
+}
+
+describe('KVM versions', () => {
+  it('unsync from 2.6.28, PGE in the shadow role and remote flush on invlpg from 2.6.30', () => {
+    expect(kvmRules('2.6.27')).toMatchObject({ unsync: false, pgeInRole: false, invlpgRemoteFlush: false });
+    expect(kvmRules('2.6.29')).toMatchObject({ unsync: true, pgeInRole: false, invlpgRemoteFlush: false });
+    expect(kvmRules('2.6.30')).toMatchObject({ unsync: true, pgeInRole: true, invlpgRemoteFlush: true });
+  });
+
+  it('a shadowed table: 2.6.29 unsyncs at the first write (one exit), 2.6.27 emulates until a write flood', () => {
+    for (const [kvm, pf, emulated] of [
+      ['2.6.29', 2, 0],
+      ['2.6.27', 1, 3],
+    ] as const) {
+      const m = machine('kvm-shadow', kvm);
+      const pt = m.pageTable('t', 512);
+      const k = on(m, function* (t) {
+        yield undefined;
+        m.firstAccesses(t, pt, 1, 'a'); // builds the shadow page: the table is now write-protected
+        m.ptWrites(t, pt, 10, true, 'w');
+      });
+      expect(k.get('vm_exit.pf'), kvm).toBe(pf);
+      expect(k.get('vm_exit.pt_write'), kvm).toBe(emulated);
+      expect(pt.shadowed, kvm).toBe(kvm === '2.6.29'); // ≤ 2.6.27: the flood zapped the shadow page
+    }
+  });
+
+  it('a global flush is two CR4 exits per CPU, resyncs unsync tables, and 2.6.30 faults into the other PGE role', () => {
+    for (const kvm of ['2.6.29', '2.6.30'] as const) {
+      const m = machine('kvm-shadow', kvm);
+      const pt = m.pageTable('t', 512);
+      let cost = 0;
+      const k = on(m, function* (t) {
+        yield undefined;
+        m.firstAccesses(t, pt, 1, 'a');
+        m.ptWrites(t, pt, 1, true, 'w');
+        m.firstAccesses(t, pt, 99, 'a');
+        const before = t.clock;
+        yield* m.flushAll(t);
+        cost = t.clock - before;
+      });
+      expect(k.get('vm_exit.cr4')).toBe(4);
+      expect(k.get('vm_exit.cr3')).toBe(1); // the idle CPU leaves its lazy mm
+      expect(k.get('vm_exit.apic')).toBe(4); // ICR poll + ICR2 + ICR, and the target's EOI
+      expect(pt.unsync).toBe(false);
+      expect(cost).toBeGreaterThan(100 * mech.syncCyclesPerSpte);
+      expect(k.get('vm_exit.pf')).toBe(101 + (kvm === '2.6.30' ? 2 : 0)); // 100 accesses + 1 unsync write
+    }
+  });
+
+  it('2.6.30 invlpg of a present spte also flushes the other vCPUs (kvm_flush_remote_tlbs)', () => {
+    const cost = (kvm: KvmVersion) => {
+      const m = machine('kvm-shadow', kvm);
+      const pt = m.pageTable('t', 512);
+      let c = 0;
+      on(m, function* (t) {
+        yield undefined;
+        m.firstAccesses(t, pt, 1, 'a');
+        const before = t.clock;
+        m.invlpgs(t, pt, 1, 'i');
+        c = t.clock - before;
+      });
+      return c;
+    };
+    expect(cost('2.6.30') - cost('2.6.29')).toBe(mech.remoteFlushCycles);
+  });
+});
+
+describe('other modes', () => {
+  it('EPT: page-table writes, invlpg and flushes run natively; IPIs still exit', () => {
+    const m = machine('kvm-ept');
+    const pt = m.pageTable('t', 512);
+    const k = on(m, function* (t) {
+      yield undefined;
+      m.firstAccesses(t, pt, 5, 'a');
+      m.ptWrites(t, pt, 5, true, 'w');
+      m.invlpgs(t, pt, 5, 'i');
+      yield* m.flushAll(t);
+    });
+    expect(k.get('vm_exits')).toBe(k.get('vm_exit.apic'));
+    expect(k.get('vm_exit.apic')).toBe(4);
+  });
+
+  it('Xen PV: each page-table write, invlpg and flush is a hypercall; no shadow faults', () => {
+    const m = machine('xen-pv');
+    const pt = m.pageTable('t', 512);
+    const k = on(m, function* (t) {
+      yield undefined;
+      m.firstAccesses(t, pt, 5, 'a');
+      m.ptWrites(t, pt, 5, true, 'w');
+      m.invlpgs(t, pt, 5, 'i');
+    });
+    expect(k.get('vm_exit.hypercall')).toBe(10);
+    expect(k.get('vm_exit.pf')).toBe(0);
+  });
+
+  it('bare metal: nothing exits, and exits never make a run cheaper', () => {
+    const m = machine('none');
+    const pt = m.pageTable('t', 512);
+    const k = on(m, function* (t) {
+      yield undefined;
+      m.firstAccesses(t, pt, 5, 'a');
+      m.ptWrites(t, pt, 5, true, 'w');
+      yield* m.flushAll(t);
+      m.portIo(t, 4, 100, 'p');
+    });
+    expect(k.get('vm_exits')).toBe(0);
+  });
+});
+
+describe('IPI delivery on i386', () => {
+  it('flat logical mode: one send for every target up to 8 CPUs; no i386 kernel without bigsmp runs more', () => {
+    expect(() => new Machine({ arch: i386, cpus: 9 })).toThrow(/1\.\.8/);
+    const m = new Machine({ arch: i386, cpus: 8 });
+    expect(m.oneSendReachesAll).toBe(true);
+  });
+
+  it('bigsmp above 8 CPUs: one ICR2+ICR pair per target, three APIC exits each under KVM', () => {
+    const m = new Machine({ arch: i386Bigsmp, cpus: 12, virt: 'kvm-shadow' });
+    expect(m.oneSendReachesAll).toBe(false);
+    const k = on(m, function* (t) {
+      yield* m.flushAll(t);
+    });
+    expect(k.get('vm_exit.apic')).toBe(11 * 3 + 11);
+    expect(m.engine.profiler.cyclesOf('default_send_IPI_mask_sequence_phys')).toBeGreaterThan(0);
+    expect(() => new Machine({ arch: i386Bigsmp, cpus: 17, virt: 'kvm-shadow' })).toThrow(/16 vCPUs/);
+  });
+});

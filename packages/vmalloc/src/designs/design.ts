@@ -1,0 +1,65 @@
+// A vmap design is data: one record per kernel design along mm/vmalloc.c's history, naming the mechanism pieces
+// it is made of (src/mechanism) and how each behaves. The allocator (mechanism/vmap.ts) reads only these fields;
+// adding a design is one record in registry.ts plus any new piece it names.
+
+/** How alloc_vmap_area (or __get_vm_area_node) finds a hole, which is what its cost grows with. */
+export type HoleSearch =
+  /** ≤ 2.6.27 __get_vm_area_node: first fit walking the address-sorted vmlist from VMALLOC_START, O(n). */
+  | 'vmlist-first-fit'
+  /** 2.6.28 alloc_vmap_area: rbtree descent to vstart, then rb_next over every area below the hole, O(n). */
+  | 'rbtree-walk'
+  /** free_vmap_cache + cached_hole_size: the walk starts after the last allocated area, O(1) typically. */
+  | 'cached-hole'
+  /** 5.2 find_vmap_lowest_match: descent of the free tree augmented with subtree_max_size, O(log n). */
+  | 'augmented-free-tree';
+
+/** The per-CPU vm_map_ram front end (vmap blocks), where a design has it. */
+export interface PerCpuBlocks {
+  /** VMAP_BBMAP_BITS from VMALLOC_PAGES / NR_CPUS / 16 (2.6.28) or / roundup_pow_of_two(NR_CPUS) / 16 (5.2+). */
+  bits: 'nr-cpus' | 'pow2-nr-cpus';
+  /** vb_free: only sets dirty bits, PTEs stay until the block is purged (2.6.28), or unmaps at once (2.6.37+). */
+  vbFree: 'dirty-only' | 'unmap';
+  /** purge_fragmented_blocks: a block whose space is all free or dirty, with holes, is released (2.6.37+). */
+  purgeFragmented: boolean;
+  /** vb_alloc: bitmap_find_free_region scanning from bit 0 (naturally aligned), or a bump pointer (3.15+). */
+  alloc: 'bitmap-scan' | 'bump';
+  /** vm_unmap_aliases walks the blocks on each CPU's free list only (≤ 6.4), or every block (6.5+). */
+  aliasWalk: 'free-list' | 'all-blocks';
+}
+
+export interface VmapDesign {
+  /** Canonical name: the kernel release that first shipped the design. */
+  name: string;
+  /** Earlier kmemsim names that resolve to this design. */
+  aliases: readonly string[];
+  /** The change that introduced it (commit title and author, as in the kernel's history). */
+  origin: string;
+  /** What changed, in one line. */
+  summary: string;
+  holeSearch: HoleSearch;
+  /** Free pages kept after every existing area by the search (2.6.28: ALIGN(va_end + PAGE_SIZE, align)). */
+  gapPages: number;
+  /** vm_structs: the allocator itself under vmlist_lock (2.6.27), a sorted mirror of it (2.6.28–3.9), or gone. */
+  vmlist: 'allocator' | 'mirror' | 'none';
+  /** sizeof(struct vmap_area) on 64-bit (the walks' working set); 0 where there is none. */
+  vmapAreaBytes: number;
+  perCpuBlocks: PerCpuBlocks | null;
+  /** Busy and lazy areas in one tree under vmap_area_lock, or striped over vmap nodes with their own locks. */
+  bookkeeping: 'global' | 'per-node';
+  /** Per-node pools of purged areas by exact size (6.9). */
+  pools: boolean;
+  /** When vunmap clears an area's PTEs: at once, flushing under vmlist_lock (2.6.27); at the lazy purge; or at once. */
+  pteClear: 'at-free-flush' | 'at-purge' | 'at-free';
+  /** The purge lock: a spinlock (2.6.28), the vmap_purge_lock mutex (5.x), or none (no lazy freeing). */
+  purgeLock: 'none' | 'spinlock' | 'mutex';
+  /** How an over-limit vmap_lazy_nr purges: inline with a trylock, or by queueing drain_vmap_work (6.9). */
+  purgeTrigger: 'none' | 'inline-trylock' | 'workqueue';
+  /** What the purge walks to find lazy areas: the whole vmap_area_list (2.6.28) or its own purge list. */
+  purgeScan: 'none' | 'area-list' | 'purge-list';
+  /** vmap_area_lock round trips of a vfree besides the allocation's: find_vmap_area (1), + va->vm and unlink_va (5.2: 3). */
+  vfreeLockTrips: number;
+  /** An allocation that finds no space purges with a trylock (2.6.28) or waits for the purge lock. */
+  failurePurge: 'none' | 'trylock' | 'wait';
+  /** Freed areas merge into an augmented free tree (5.2+), paying its descent and augment updates. */
+  freeTree: boolean;
+}

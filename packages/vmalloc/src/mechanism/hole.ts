@@ -1,0 +1,174 @@
+// How each design finds a hole for a new area, and what that search costs. The answer always comes from VmSpace
+// in O(log n) wall time; the cycles charged are those of the design's own search: a list or rb_next walk over
+// every area it passes (each step a dependent load over a working set of all areas), a tree descent, or a walk
+// from the cached position. Called with the design's allocation lock held.
+import type { SymbolId, Thread } from '@kmemsim/core';
+import type { Machine } from '@kmemsim/mmu';
+import type { HoleSearch, VmapDesign } from '../designs/design.js';
+import { alignUp } from './intervals.js';
+import { archMemory, chaseCycles } from './memory.js';
+import type { MechanismParams } from './params.js';
+import type { VmSpace } from './space.js';
+
+export interface HoleFinder {
+  /** Reserves `size` pages aligned to `align`; returns the start or −1, having charged the search to `t`. */
+  find(t: Thread, size: number, align: number): number;
+  /** __free_vmap_area of [vpn, end): the search state may move (free_vmap_cache). */
+  released(vpn: number, end: number): void;
+  /** Areas passed by linear walks so far (the vmap.areas_walked counter's source). */
+  walked: number;
+}
+
+/** Cycles of a balanced-tree descent over `n` nodes of `bytes`: the top levels hot, the lowest as cold as n is big. */
+export class Descent {
+  private readonly table: number[] = [];
+
+  constructor(
+    private readonly m: Machine,
+    private readonly step: number,
+    private readonly bytes: number,
+  ) {}
+
+  depth(n: number): number {
+    return n <= 1 ? 1 : Math.ceil(Math.log2(n + 1));
+  }
+
+  cycles(n: number): number {
+    const d = this.depth(n);
+    while (this.table.length <= d) {
+      const k = this.table.length;
+      const prev = k === 0 ? 0 : this.table[k - 1];
+      const ws = 2 ** k * this.bytes;
+      this.table.push(k === 0 ? 0 : prev + this.step + chaseCycles(archMemory(this.m), ws));
+    }
+    return this.table[d];
+  }
+}
+
+interface Ctx {
+  m: Machine;
+  design: VmapDesign;
+  p: MechanismParams;
+  space: VmSpace;
+  sym: SymbolId;
+}
+
+abstract class Finder implements HoleFinder {
+  walked = 0;
+  protected readonly mem;
+  constructor(protected readonly c: Ctx) {
+    this.mem = archMemory(c.m);
+  }
+  abstract find(t: Thread, size: number, align: number): number;
+  released(_vpn: number, _end: number): void {}
+
+  /** `n` steps of a walk over a structure of `total` objects of `bytes` each. */
+  protected walk(t: Thread, n: number, total: number, bytes: number): void {
+    this.walked += n;
+    t.spend(this.c.sym, n * (this.c.p.walkStepCycles + chaseCycles(this.mem, total * bytes)));
+  }
+}
+
+/** ≤ 2.6.27 __get_vm_area_node: walk vmlist from the start; stop at the first area the request fits before. */
+class VmlistFirstFit extends Finder {
+  find(t: Thread, size: number, align: number): number {
+    const s = this.c.space;
+    const at = s.reserve(size, align);
+    const n = s.busy.size;
+    this.walk(t, (at < 0 ? n : s.busyBelow(at)) + 1, n, this.c.p.vmStructBytes);
+    return at;
+  }
+}
+
+/** 2.6.28 alloc_vmap_area: rbtree descent to vstart, then rb_next over every area up to the hole. */
+class RbtreeWalk extends Finder {
+  private readonly descent: Descent;
+  constructor(c: Ctx) {
+    super(c);
+    this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes);
+  }
+  find(t: Thread, size: number, align: number): number {
+    const s = this.c.space;
+    const at = s.reserve(size, align, s.base, s.end, this.c.design.gapPages);
+    const n = s.busy.size;
+    t.spend(this.c.sym, this.descent.cycles(n));
+    this.walk(t, at < 0 ? n : s.busyBelow(at) + 1, n, this.c.design.vmapAreaBytes);
+    return at;
+  }
+}
+
+/**
+ * 2.6.39–5.1 free_vmap_cache: the walk starts after the area last allocated unless the request could use a hole
+ * seen below it (size < cached_hole_size) or asks for a smaller alignment (then from VMALLOC_START, as 2.6.28).
+ * Freeing an area at or below the cached one moves the cache to the area before it (rb_prev).
+ */
+class CachedHole extends Finder {
+  private readonly descent: Descent;
+  /** Start of the vmap_area in free_vmap_cache, or −1 (NULL). */
+  private cache = -1;
+  private holeSize = 0;
+  private cachedAlign = 0;
+  constructor(c: Ctx) {
+    super(c);
+    this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes);
+  }
+  find(t: Thread, size: number, align: number): number {
+    const s = this.c.space;
+    if (this.cache < 0 || size < this.holeSize || align < this.cachedAlign) {
+      this.cache = -1;
+      this.holeSize = 0;
+    }
+    this.cachedAlign = align;
+    let lo = s.base;
+    if (this.cache >= 0) {
+      lo = alignUp(s.endOf(this.cache), align);
+    } else t.spend(this.c.sym, this.descent.cycles(s.busy.size));
+    const at = s.reserve(size, align, lo, s.end);
+    const stop = at < 0 ? s.end : at;
+    const n = s.busy.size;
+    this.walk(t, s.busyBelow(stop) - s.busyBelow(lo) + (at < 0 ? 0 : 1), n, this.c.design.vmapAreaBytes);
+    // cached_hole_size: the largest hole the walk passed below the area it placed.
+    const hole = s.free.maxLenIn(lo, stop);
+    if (hole > this.holeSize) this.holeSize = hole;
+    if (at >= 0) this.cache = at;
+    return at;
+  }
+  override released(vpn: number, end: number): void {
+    if (this.cache < 0) return;
+    if (end < this.c.space.base) this.cache = -1;
+    else if (vpn <= this.cache) {
+      const prev = this.c.space.busy.floor(vpn - 1);
+      this.cache = prev < 0 ? -1 : this.c.space.busy.startAt(prev);
+    }
+  }
+}
+
+/** 5.2+ find_vmap_lowest_match: descent of the free tree by subtree_max_size, then the split's augment updates. */
+class AugmentedFreeTree extends Finder {
+  private readonly descent: Descent;
+  constructor(c: Ctx) {
+    super(c);
+    this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes);
+  }
+  find(t: Thread, size: number, align: number): number {
+    const s = this.c.space;
+    const n = s.free.size;
+    const at = s.reserve(size, align);
+    const d = this.descent.depth(n);
+    // The no-edge split needs a second vmap_area (preloaded per CPU with GFP_NOWAIT).
+    const extra = at >= 0 && s.lastSplit === 'no-edge' ? this.c.p.vmapAreaCycles : 0;
+    t.spend(this.c.sym, this.descent.cycles(n) + d * this.c.p.augmentLevelCycles + extra);
+    return at;
+  }
+}
+
+const FINDERS: Record<HoleSearch, new (c: Ctx) => HoleFinder> = {
+  'vmlist-first-fit': VmlistFirstFit,
+  'rbtree-walk': RbtreeWalk,
+  'cached-hole': CachedHole,
+  'augmented-free-tree': AugmentedFreeTree,
+};
+
+export function holeFinder(m: Machine, design: VmapDesign, p: MechanismParams, space: VmSpace, sym: SymbolId) {
+  return new FINDERS[design.holeSearch]({ m, design, p, space, sym });
+}

@@ -1,0 +1,148 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { alignUp, IntervalSet } from './intervals.js';
+
+/** The obvious model: a sorted array of [start, end). */
+class Naive {
+  a: [number, number][] = [];
+  private at(s: number) {
+    let lo = 0;
+    let hi = this.a.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (this.a[m][0] < s) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  }
+  insert(s: number, e: number) {
+    this.a.splice(this.at(s), 0, [s, e]);
+  }
+  remove(s: number) {
+    const i = this.at(s);
+    const ok = this.a[i]?.[0] === s;
+    if (ok) this.a.splice(i, 1);
+    return ok;
+  }
+  floor(k: number) {
+    return this.a[this.at(k + 1) - 1] ?? null;
+  }
+  rank(k: number) {
+    return this.at(k);
+  }
+  fit(need: number, align: number, lo: number, hi: number, pad: number, padFree: number) {
+    for (const [s, e] of this.a) {
+      const from = s === padFree ? s : s + pad;
+      const at = alignUp(Math.max(from, lo), align);
+      if (at + need <= Math.min(e, hi)) return at;
+    }
+    return -1;
+  }
+  maxLen(lo: number, hi: number) {
+    return Math.max(0, ...this.a.filter(([s]) => s >= lo && s < hi).map(([s, e]) => e - s));
+  }
+}
+
+/** Deterministic xorshift so the big runs are reproducible. */
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return (n: number) => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s % n;
+  };
+}
+
+function compare(t: IntervalSet, n: Naive, r: (n: number) => number) {
+  expect(t.size).toBe(n.a.length);
+  expect(t.toArray()).toEqual(n.a);
+  for (let q = 0; q < 20; q++) {
+    const k = r(40_000) - 100;
+    const f = t.floor(k);
+    const nf = n.floor(k);
+    expect(f < 0 ? null : [t.startAt(f), t.endAt(f)]).toEqual(nf);
+    expect(t.rank(k)).toBe(n.rank(k));
+    const c = t.ceil(k);
+    const nc = n.a.find((x) => x[0] >= k) ?? null;
+    expect(c < 0 ? null : [t.startAt(c), t.endAt(c)]).toEqual(nc);
+    if (c >= 0) {
+      const nx = t.next(c);
+      const i = n.a.indexOf(nc as [number, number]);
+      expect(nx < 0 ? null : [t.startAt(nx), t.endAt(nx)]).toEqual(n.a[i + 1] ?? null);
+    }
+    const need = 1 + r(30);
+    const align = 1 << r(5);
+    const lo = r(30_000);
+    const hi = lo + r(20_000);
+    const pad = r(2);
+    const padFree = n.a[0]?.[0] ?? -1;
+    const fc = t.lowestFit(need, align, lo, hi, pad, padFree);
+    expect(fc < 0 ? -1 : t.fitAt).toBe(n.fit(need, align, lo, hi, pad, padFree));
+    expect(t.maxLenIn(lo, hi)).toBe(n.maxLen(lo, hi));
+  }
+}
+
+describe('IntervalSet (B+tree)', () => {
+  it('agrees with a sorted array over 30,000 random inserts, removes and resizes (several tree levels)', () => {
+    const r = rng(7);
+    const t = new IntervalSet();
+    const n = new Naive();
+    // Disjoint intervals on a grid of 10-page cells: cell c holds at most one interval inside it.
+    const used = new Map<number, [number, number]>();
+    for (let step = 0; step < 30_000; step++) {
+      const cell = r(4000);
+      const op = r(10);
+      const have = used.get(cell);
+      if (have === undefined && op < 6) {
+        const s = cell * 10 + r(5);
+        const e = s + 1 + r(10 - (s - cell * 10));
+        t.insert(s, e);
+        n.insert(s, e);
+        used.set(cell, [s, e]);
+      } else if (have !== undefined && op < 9) {
+        expect(t.remove(have[0])).toBe(true);
+        n.remove(have[0]);
+        used.delete(cell);
+      } else if (have !== undefined) {
+        const ns = cell * 10;
+        const ne = cell * 10 + 10;
+        t.resize(have[0], ns, ne);
+        n.remove(have[0]);
+        n.insert(ns, ne);
+        used.set(cell, [ns, ne]);
+      }
+      if (step % 3000 === 2999) compare(t, n, r);
+    }
+    expect(t.remove(-5)).toBe(false);
+    for (const [, [s]] of used) t.remove(s);
+    expect(t.size).toBe(0);
+    expect(t.toArray()).toEqual([]);
+    expect(t.floor(100)).toBe(-1);
+    t.insert(3, 4);
+    expect(t.toArray()).toEqual([[3, 4]]);
+  });
+
+  test.prop([fc.array(fc.tuple(fc.nat(200), fc.integer({ min: 1, max: 4 }), fc.boolean()), { maxLength: 300 })], {
+    numRuns: 200,
+  })('small sequences agree with a sorted array', (ops) => {
+    const t = new IntervalSet();
+    const n = new Naive();
+    const taken = new Set<number>();
+    for (const [cell, len, del] of ops) {
+      const s = cell * 5;
+      if (taken.has(cell) && del) {
+        t.remove(s);
+        n.remove(s);
+        taken.delete(cell);
+      } else if (!taken.has(cell)) {
+        t.insert(s, s + len);
+        n.insert(s, s + len);
+        taken.add(cell);
+      }
+    }
+    compare(t, n, rng(ops.length + 1));
+  });
+});

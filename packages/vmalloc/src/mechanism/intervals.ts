@@ -1,0 +1,509 @@
+// An ordered set of disjoint page intervals [start, end) in a B+tree of typed arrays, augmented per subtree with
+// the number of intervals and the largest interval length. It is the emulator's own wall-time structure: every
+// design finds its answer here in O(log n) — lowest fit with alignment, rank (areas below an address), floor —
+// and charges the cycles its real structure would take. Millions of intervals cost a few typed arrays, not one
+// object each; leaves hold 64 intervals, inner nodes 32 children, so a search touches ~4 nodes at 7 M intervals.
+// Deletion leaves nodes underfull (empty ones are unlinked): simpler, and the workloads refill what they free.
+
+const LEAF = 64;
+const FAN = 32;
+
+export function alignUp(x: number, align: number): number {
+  return align <= 1 ? x : Math.ceil(x / align) * align;
+}
+
+export class IntervalSet {
+  /** Interval count. */
+  size = 0;
+  /** The aligned start found by the last lowestFit. */
+  fitAt = 0;
+  // Leaves: starts and ends, LEAF slots per leaf, and the count in use.
+  private ls = new Float64Array(LEAF);
+  private le = new Float64Array(LEAF);
+  private ln = new Int32Array(1);
+  private leafTop = 0;
+  private readonly leafFree: number[] = [];
+  // Inner nodes: FAN slots per node of child id, child's smallest start, interval count and largest length.
+  private ic = new Int32Array(FAN);
+  private ik = new Float64Array(FAN);
+  private icnt = new Int32Array(FAN);
+  private imax = new Float64Array(FAN);
+  private inn = new Int32Array(1);
+  private innerTop = 0;
+  private readonly innerFree: number[] = [];
+  private root: number;
+  /** Inner levels above the leaves (0: the root is a leaf). */
+  private height = 0;
+
+  constructor() {
+    this.root = this.newLeaf();
+  }
+
+  // ---- queries ----
+
+  /** Start of the interval at a cursor returned by get/floor/ceil/lowestFit. */
+  startAt(c: number): number {
+    return this.ls[c];
+  }
+
+  endAt(c: number): number {
+    return this.le[c];
+  }
+
+  /** Cursor of the interval starting exactly at `start`, or −1. */
+  get(start: number): number {
+    const c = this.floor(start);
+    return c >= 0 && this.ls[c] === start ? c : -1;
+  }
+
+  /** Cursor of the interval with the largest start ≤ key, or −1. */
+  floor(key: number): number {
+    // Each level takes the last child whose smallest start is ≤ key, so the leaf reached starts ≤ key unless
+    // key is below every interval.
+    let node = this.root;
+    for (let d = 0; d < this.height; d++) node = this.ic[node * FAN + this.childFor(node, key)];
+    const j = this.slotFloor(node, key);
+    return j < 0 ? -1 : node * LEAF + j;
+  }
+
+  /** Cursor of the interval with the smallest start ≥ key, or −1. */
+  ceil(key: number): number {
+    const f = this.floor(key);
+    if (f >= 0 && this.ls[f] === key) return f;
+    return f >= 0 ? this.next(f) : this.first();
+  }
+
+  /** Cursor of the interval after the one at `c`, or −1. */
+  next(c: number): number {
+    const leaf = Math.floor(c / LEAF);
+    if ((c % LEAF) + 1 < this.ln[leaf]) return c + 1;
+    const end = this.le[c];
+    return this.firstFrom(end);
+  }
+
+  /** Number of intervals whose start is < key. */
+  rank(key: number): number {
+    let node = this.root;
+    let r = 0;
+    for (let d = 0; d < this.height; d++) {
+      const b = node * FAN;
+      const n = this.inn[node];
+      let i = 0;
+      while (i + 1 < n && this.ik[b + i + 1] < key) r += this.icnt[b + i++];
+      node = this.ic[b + i];
+    }
+    const b = node * LEAF;
+    const n = this.ln[node];
+    let j = 0;
+    while (j < n && this.ls[b + j] < key) j++;
+    return r + j;
+  }
+
+  /** Largest interval length among intervals that start in [lo, hi). */
+  maxLenIn(lo: number, hi: number): number {
+    return lo >= hi || this.size === 0 ? 0 : this.maxRec(this.root, 0, lo, hi, Infinity);
+  }
+
+  /**
+   * The lowest interval holding `need` pages from an `align`-aligned start within [lo, hi), where a start must
+   * also keep `pad` pages after the interval's own start unless that start is `padFree` (2.6.28 leaves a page
+   * after every area): its cursor (start in `fitAt`), or −1.
+   */
+  lowestFit(need: number, align: number, lo: number, hi: number, pad = 0, padFree = -1): number {
+    if (this.size === 0) return -1;
+    return this.fitRec(this.root, 0, need, align, lo, hi, pad, padFree);
+  }
+
+  // ---- updates ----
+
+  insert(start: number, end: number): void {
+    const sib = this.insRec(this.root, 0, start, end);
+    if (sib >= 0) {
+      const r = this.newInner();
+      const leaves = this.height === 0;
+      this.setChild(r, 0, this.root, leaves);
+      this.setChild(r, 1, sib, leaves);
+      this.inn[r] = 2;
+      this.root = r;
+      this.height++;
+    }
+    this.size++;
+  }
+
+  /** Removes the interval starting at `start`; false if there is none. */
+  remove(start: number): boolean {
+    if (!this.delRec(this.root, 0, start)) return false;
+    this.size--;
+    while (this.height > 0 && this.inn[this.root] === 1) {
+      const only = this.ic[this.root * FAN];
+      this.innerFree.push(this.root);
+      this.root = only;
+      this.height--;
+    }
+    return true;
+  }
+
+  /** Moves the bounds of the interval starting at `start`; the caller keeps it between its neighbours. */
+  resize(start: number, newStart: number, newEnd: number): void {
+    if (!this.setRec(this.root, 0, start, newStart, newEnd)) throw new RangeError(`no interval at ${start}`);
+  }
+
+  /** Every interval in address order (tests, checks). */
+  toArray(): [number, number][] {
+    const out: [number, number][] = [];
+    this.walk(this.root, 0, (s, e) => out.push([s, e]));
+    return out;
+  }
+
+  forEach(f: (start: number, end: number) => void): void {
+    this.walk(this.root, 0, f);
+  }
+
+  // ---- internals ----
+
+  /** Index of the last child whose smallest start is ≤ key (0 if none). */
+  private childFor(node: number, key: number): number {
+    const b = node * FAN;
+    let lo = 0;
+    let hi = this.inn[node] - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.ik[b + mid] <= key) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Slot of the last start ≤ key in a leaf, or −1. */
+  private slotFloor(leaf: number, key: number): number {
+    const b = leaf * LEAF;
+    let lo = 0;
+    let hi = this.ln[leaf] - 1;
+    if (hi < 0 || this.ls[b] > key) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.ls[b + mid] <= key) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private first(): number {
+    return this.size === 0 ? -1 : this.firstFrom(-Infinity);
+  }
+
+  /** Cursor of the first interval with start ≥ key by descent (any leaf), or −1. */
+  private firstFrom(key: number): number {
+    return this.firstRec(this.root, 0, key);
+  }
+
+  private firstRec(node: number, d: number, key: number): number {
+    if (d === this.height) {
+      const b = node * LEAF;
+      for (let j = 0; j < this.ln[node]; j++) if (this.ls[b + j] >= key) return b + j;
+      return -1;
+    }
+    const b = node * FAN;
+    for (let i = Math.max(0, this.childFor(node, key)); i < this.inn[node]; i++) {
+      const c = this.firstRec(this.ic[b + i], d + 1, key);
+      if (c >= 0) return c;
+    }
+    return -1;
+  }
+
+  private maxRec(node: number, d: number, lo: number, hi: number, to: number): number {
+    if (d === this.height) {
+      const b = node * LEAF;
+      let m = 0;
+      for (let j = 0; j < this.ln[node]; j++) {
+        const s = this.ls[b + j];
+        if (s >= lo && s < hi && this.le[b + j] - s > m) m = this.le[b + j] - s;
+      }
+      return m;
+    }
+    const b = node * FAN;
+    const n = this.inn[node];
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const s = this.ik[b + i];
+      const e = i + 1 < n ? this.ik[b + i + 1] : to;
+      if (e <= lo || s >= hi) continue;
+      if (s >= lo && e <= hi) {
+        if (this.imax[b + i] > m) m = this.imax[b + i];
+      } else {
+        const x = this.maxRec(this.ic[b + i], d + 1, lo, hi, e);
+        if (x > m) m = x;
+      }
+    }
+    return m;
+  }
+
+  private fitRec(
+    node: number,
+    d: number,
+    need: number,
+    align: number,
+    lo: number,
+    hi: number,
+    pad: number,
+    padFree: number,
+  ): number {
+    if (d === this.height) {
+      const b = node * LEAF;
+      const n = this.ln[node];
+      for (let j = 0; j < n; j++) {
+        const s = this.ls[b + j];
+        if (s >= hi) return -1;
+        const e = this.le[b + j];
+        if (e - s < need || e <= lo) continue;
+        const from = s === padFree ? s : s + pad;
+        const at = alignUp(Math.max(from, lo), align);
+        if (at + need <= Math.min(e, hi)) {
+          this.fitAt = at;
+          return b + j;
+        }
+      }
+      return -1;
+    }
+    const b = node * FAN;
+    const n = this.inn[node];
+    for (let i = 0; i < n; i++) {
+      if (this.imax[b + i] < need) continue;
+      if (this.ik[b + i] >= hi) return -1;
+      if (i + 1 < n && this.ik[b + i + 1] <= lo) continue;
+      const c = this.fitRec(this.ic[b + i], d + 1, need, align, lo, hi, pad, padFree);
+      if (c >= 0) return c;
+    }
+    return -1;
+  }
+
+  /** Inserts below `node`; returns a new right sibling of `node` when it split, else −1. */
+  private insRec(node: number, d: number, start: number, end: number): number {
+    if (d === this.height) return this.leafInsert(node, start, end);
+    const i = this.childFor(node, start);
+    const b = node * FAN;
+    const child = this.ic[b + i];
+    const sib = this.insRec(child, d + 1, start, end);
+    if (sib < 0) {
+      // No split below: the child gained one interval (O(1) summary update).
+      const k = b + i;
+      this.icnt[k]++;
+      if (end - start > this.imax[k]) this.imax[k] = end - start;
+      if (start < this.ik[k]) this.ik[k] = start;
+      return -1;
+    }
+    this.setChild(node, i, child, d + 1 === this.height);
+    return this.innerInsert(node, i + 1, sib, d + 1 === this.height);
+  }
+
+  private leafInsert(leaf: number, start: number, end: number): number {
+    let n = this.ln[leaf];
+    let target = leaf;
+    let sib = -1;
+    if (n === LEAF && start > this.ls[leaf * LEAF + LEAF - 1]) {
+      // Appending to a full leaf (addresses handed out in order): start a new leaf, keep this one full.
+      sib = this.newLeaf();
+      target = sib;
+      n = 0;
+    } else if (n === LEAF) {
+      sib = this.newLeaf();
+      const half = LEAF >> 1;
+      const b = leaf * LEAF;
+      this.ls.copyWithin(sib * LEAF, b + half, b + LEAF);
+      this.le.copyWithin(sib * LEAF, b + half, b + LEAF);
+      this.ln[leaf] = half;
+      this.ln[sib] = LEAF - half;
+      if (start >= this.ls[sib * LEAF]) target = sib;
+      n = this.ln[target];
+    }
+    const b = target * LEAF;
+    let j = n;
+    while (j > 0 && this.ls[b + j - 1] > start) {
+      this.ls[b + j] = this.ls[b + j - 1];
+      this.le[b + j] = this.le[b + j - 1];
+      j--;
+    }
+    this.ls[b + j] = start;
+    this.le[b + j] = end;
+    this.ln[target] = n + 1;
+    return sib;
+  }
+
+  /** Puts `child` at slot `at` of `node`, splitting `node` when full; returns the new sibling or −1. */
+  private innerInsert(node: number, at: number, child: number, childIsLeaf: boolean): number {
+    let target = node;
+    let pos = at;
+    let sib = -1;
+    if (this.inn[node] === FAN && at === FAN) {
+      sib = this.newInner();
+      target = sib;
+      pos = 0;
+    } else if (this.inn[node] === FAN) {
+      sib = this.newInner();
+      const half = FAN >> 1;
+      const b = node * FAN;
+      const s = sib * FAN;
+      this.ic.copyWithin(s, b + half, b + FAN);
+      this.ik.copyWithin(s, b + half, b + FAN);
+      this.icnt.copyWithin(s, b + half, b + FAN);
+      this.imax.copyWithin(s, b + half, b + FAN);
+      this.inn[node] = half;
+      this.inn[sib] = FAN - half;
+      if (at > half) {
+        target = sib;
+        pos = at - half;
+      }
+    }
+    const b = target * FAN;
+    const n = this.inn[target];
+    for (let k = n; k > pos; k--) {
+      this.ic[b + k] = this.ic[b + k - 1];
+      this.ik[b + k] = this.ik[b + k - 1];
+      this.icnt[b + k] = this.icnt[b + k - 1];
+      this.imax[b + k] = this.imax[b + k - 1];
+    }
+    this.inn[target] = n + 1;
+    this.setChild(target, pos, child, childIsLeaf);
+    return sib;
+  }
+
+  /** Length of the interval removed by the last delRec. */
+  private removedLen = 0;
+
+  private delRec(node: number, d: number, start: number): boolean {
+    if (d === this.height) {
+      const j = this.slotFloor(node, start);
+      const b = node * LEAF;
+      if (j < 0 || this.ls[b + j] !== start) return false;
+      this.removedLen = this.le[b + j] - start;
+      const n = this.ln[node];
+      this.ls.copyWithin(b + j, b + j + 1, b + n);
+      this.le.copyWithin(b + j, b + j + 1, b + n);
+      this.ln[node] = n - 1;
+      return true;
+    }
+    const i = this.childFor(node, start);
+    const b = node * FAN;
+    const child = this.ic[b + i];
+    if (!this.delRec(child, d + 1, start)) return false;
+    const empty = d + 1 === this.height ? this.ln[child] === 0 : this.inn[child] === 0;
+    if (!empty) {
+      const k = b + i;
+      // Only the count changes unless the removed interval was this subtree's smallest start or its longest.
+      if (this.removedLen >= this.imax[k] || start === this.ik[k]) this.setChild(node, i, child, d + 1 === this.height);
+      else this.icnt[k]--;
+      return true;
+    }
+    if (d + 1 === this.height) this.leafFree.push(child);
+    else this.innerFree.push(child);
+    const n = this.inn[node];
+    this.ic.copyWithin(b + i, b + i + 1, b + n);
+    this.ik.copyWithin(b + i, b + i + 1, b + n);
+    this.icnt.copyWithin(b + i, b + i + 1, b + n);
+    this.imax.copyWithin(b + i, b + i + 1, b + n);
+    this.inn[node] = n - 1;
+    if (n - 1 === 0 && node === this.root) {
+      // The tree is empty: start over with one empty leaf.
+      this.innerFree.push(node);
+      this.root = this.newLeaf();
+      this.height = 0;
+    }
+    return true;
+  }
+
+  /** Length before the last setRec changed it. */
+  private oldLen = 0;
+
+  private setRec(node: number, d: number, start: number, ns: number, ne: number): boolean {
+    if (d === this.height) {
+      const j = this.slotFloor(node, start);
+      const k = node * LEAF + j;
+      if (j < 0 || this.ls[k] !== start) return false;
+      this.oldLen = this.le[k] - start;
+      this.ls[k] = ns;
+      this.le[k] = ne;
+      return true;
+    }
+    const i = this.childFor(node, start);
+    const child = this.ic[node * FAN + i];
+    if (!this.setRec(child, d + 1, start, ns, ne)) return false;
+    const k = node * FAN + i;
+    const len = ne - ns;
+    if (start === this.ik[k] || (this.oldLen >= this.imax[k] && len < this.oldLen)) {
+      this.setChild(node, i, child, d + 1 === this.height);
+    } else if (len > this.imax[k]) this.imax[k] = len;
+    return true;
+  }
+
+  /** Writes child's summary (smallest start, count, largest length) into slot i of node. */
+  private setChild(node: number, i: number, child: number, isLeaf: boolean): void {
+    const k = node * FAN + i;
+    this.ic[k] = child;
+    if (isLeaf) {
+      const b = child * LEAF;
+      const n = this.ln[child];
+      let m = 0;
+      for (let j = 0; j < n; j++) {
+        const len = this.le[b + j] - this.ls[b + j];
+        if (len > m) m = len;
+      }
+      this.ik[k] = n > 0 ? this.ls[b] : Infinity;
+      this.icnt[k] = n;
+      this.imax[k] = m;
+    } else {
+      const b = child * FAN;
+      const n = this.inn[child];
+      let m = 0;
+      let c = 0;
+      for (let j = 0; j < n; j++) {
+        c += this.icnt[b + j];
+        if (this.imax[b + j] > m) m = this.imax[b + j];
+      }
+      this.ik[k] = n > 0 ? this.ik[b] : Infinity;
+      this.icnt[k] = c;
+      this.imax[k] = m;
+    }
+  }
+
+  private walk(node: number, d: number, f: (s: number, e: number) => void): void {
+    if (d === this.height) {
+      const b = node * LEAF;
+      for (let j = 0; j < this.ln[node]; j++) f(this.ls[b + j], this.le[b + j]);
+      return;
+    }
+    const b = node * FAN;
+    for (let i = 0; i < this.inn[node]; i++) this.walk(this.ic[b + i], d + 1, f);
+  }
+
+  private newLeaf(): number {
+    const id = this.leafFree.pop() ?? this.leafTop++;
+    if (id >= this.ln.length) {
+      const cap = this.ln.length * 2;
+      this.ls = grow(this.ls, cap * LEAF);
+      this.le = grow(this.le, cap * LEAF);
+      this.ln = grow(this.ln, cap);
+    }
+    this.ln[id] = 0;
+    return id;
+  }
+
+  private newInner(): number {
+    const id = this.innerFree.pop() ?? this.innerTop++;
+    if (id >= this.inn.length) {
+      const cap = this.inn.length * 2;
+      this.ic = grow(this.ic, cap * FAN);
+      this.ik = grow(this.ik, cap * FAN);
+      this.icnt = grow(this.icnt, cap * FAN);
+      this.imax = grow(this.imax, cap * FAN);
+      this.inn = grow(this.inn, cap);
+    }
+    this.inn[id] = 0;
+    return id;
+  }
+}
+
+function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,100 @@
+// 6.9's vmap nodes (mm/vmalloc.c vmap_node): nr_vmap_nodes = CPUs capped at 128; a busy area lives on node
+// (addr / 16 pages) mod nodes under that node's busy lock; a lazily freed one on the node it was allocated for
+// (its vn_id), or by address, under the node's lazy lock; a CPU allocates from node (cpu mod nodes)'s per-size
+// pool (≤ 256 pages) under its pool_lock; a purge returns pool-sized areas to their node's pool, after decaying
+// every pool by a quarter. With one node there are no pools.
+import type { Spinlock } from '@kmemsim/core';
+import type { Machine } from '@kmemsim/mmu';
+import type { MechanismParams } from './params.js';
+
+export class VmapNodes {
+  readonly count: number;
+  /** Busy areas per node (the size of its rbtree). */
+  readonly busy: Int32Array;
+  /** pools[node].get(size) → starts of pooled areas of that size, oldest first. */
+  private readonly pools: Map<number, number[]>[];
+  private readonly locks: (Spinlock | null)[];
+
+  constructor(
+    readonly m: Machine,
+    readonly p: MechanismParams,
+  ) {
+    this.count = Math.min(m.cpus, p.poolNodesMax);
+    this.busy = new Int32Array(this.count);
+    this.pools = Array.from({ length: this.count }, () => new Map());
+    this.locks = new Array(this.count * 3).fill(null);
+  }
+
+  /** addr_to_node(). */
+  of(vpn: number): number {
+    return Math.floor(vpn / this.p.poolHashPages) % this.count;
+  }
+
+  /** node_alloc: raw_smp_processor_id() % nr_vmap_nodes. */
+  home(cpu: number): number {
+    return cpu % this.count;
+  }
+
+  /** Pools exist (more than one node) and the request is pool-sized. */
+  pooled(size: number): boolean {
+    return this.count > 1 && size <= this.p.poolMaxPages;
+  }
+
+  busyLock(node: number): Spinlock {
+    return this.lock(node * 3, `vmap_node[${node}].busy.lock`);
+  }
+
+  lazyLock(node: number): Spinlock {
+    return this.lock(node * 3 + 1, `vmap_node[${node}].lazy.lock`);
+  }
+
+  poolLock(node: number): Spinlock {
+    return this.lock(node * 3 + 2, `vmap_node[${node}].pool_lock`);
+  }
+
+  private lock(i: number, name: string): Spinlock {
+    this.locks[i] ??= this.m.spinlock(name);
+    return this.locks[i];
+  }
+
+  /** node_pool_del_va: the head of the exact-size pool if it satisfies `align`, else −1 (no rotation). */
+  take(node: number, size: number, align: number): number {
+    const list = this.pools[node].get(size);
+    if (list === undefined || list.length === 0) return -1;
+    const at = list[list.length - 1];
+    if (align > 1 && at % align !== 0) return -1;
+    list.pop();
+    return at;
+  }
+
+  put(node: number, size: number, vpn: number): void {
+    let list = this.pools[node].get(size);
+    if (list === undefined) {
+      list = [];
+      this.pools[node].set(size, list);
+    }
+    list.push(vpn);
+  }
+
+  /** decay_va_pool_node: removes len >> shift (all with `full`) of every pool, oldest first; calls back with each. */
+  decay(full: boolean, out: (vpn: number, size: number) => void): void {
+    for (const pools of this.pools) {
+      for (const [size, list] of pools) {
+        const n = full ? list.length : list.length >> this.p.poolDecayShift;
+        for (let i = 0; i < n; i++) out(list[i], size);
+        if (n > 0) list.splice(0, n);
+      }
+    }
+  }
+
+  pooledPages(): number {
+    let n = 0;
+    for (const pools of this.pools) for (const [size, list] of pools) n += size * list.length;
+    return n;
+  }
+
+  /** Every pooled area (checks). */
+  forEachPooled(f: (vpn: number, size: number) => void): void {
+    for (const pools of this.pools) for (const [size, list] of pools) for (const v of list) f(v, size);
+  }
+}

@@ -1,0 +1,98 @@
+// The vmalloc address range as two interval sets: busy areas (each with its guard page, if any, inside it) and
+// free blocks (the complement, merged). Reserve = lowest-address fit; release = return and merge with the
+// neighbours. Both report what the real structures would have visited, so each design can charge it.
+import { IntervalSet } from './intervals.js';
+
+/** How a reservation split the free block it came from (the four cases of the 2019 allocator). */
+export type SplitCase = 'fit' | 'left-edge' | 'right-edge' | 'no-edge';
+
+export class VmSpace {
+  readonly free = new IntervalSet();
+  readonly busy = new IntervalSet();
+  /** Pages in busy areas. */
+  busyPages = 0;
+  /** How the last reservation split its free block. */
+  lastSplit: SplitCase = 'fit';
+  /** Free neighbours the last release merged with (0–2). */
+  lastMerged = 0;
+
+  constructor(
+    readonly base: number,
+    readonly pages: number,
+  ) {
+    this.free.insert(base, base + pages);
+  }
+
+  get end(): number {
+    return this.base + this.pages;
+  }
+
+  /**
+   * Lowest-address `size`-page range aligned to `align` pages within [lo, hi), keeping `gap` free pages after
+   * the area below it (2.6.28's alloc_vmap_area starts its search at va_end + PAGE_SIZE): its start, or −1.
+   */
+  reserve(size: number, align = 1, lo = this.base, hi = this.end, gap = 0): number {
+    const f = this.free;
+    const c = f.lowestFit(size, align, lo, hi, gap, this.base);
+    if (c < 0) return -1;
+    const at = f.fitAt;
+    const fs = f.startAt(c);
+    const fe = f.endAt(c);
+    const left = at > fs;
+    const right = at + size < fe;
+    if (left && right) {
+      f.resize(fs, fs, at);
+      f.insert(at + size, fe);
+    } else if (left) f.resize(fs, fs, at);
+    else if (right) f.resize(fs, at + size, fe);
+    else f.remove(fs);
+    this.busy.insert(at, at + size);
+    this.busyPages += size;
+    this.lastSplit = left ? (right ? 'no-edge' : 'right-edge') : right ? 'left-edge' : 'fit';
+    return at;
+  }
+
+  /** Busy areas below `vpn`: what a first-fit list walk from the start passes. */
+  busyBelow(vpn: number): number {
+    return this.busy.rank(vpn);
+  }
+
+  /** End of the busy area starting at `start`, or −1. */
+  endOf(start: number): number {
+    const c = this.busy.get(start);
+    return c < 0 ? -1 : this.busy.endAt(c);
+  }
+
+  /** Releases the busy area starting at `start`; returns its end (the merges are in lastMerged). */
+  release(start: number): number {
+    const end = this.endOf(start);
+    if (end < 0) throw new RangeError(`no busy vmap area at page ${start}`);
+    this.busy.remove(start);
+    this.busyPages -= end - start;
+    const f = this.free;
+    const p = f.floor(start - 1);
+    const joinPrev = p >= 0 && f.endAt(p) === start;
+    const prevStart = joinPrev ? f.startAt(p) : -1;
+    const n = f.get(end);
+    if (joinPrev && n >= 0) {
+      const e = f.endAt(n);
+      f.remove(end);
+      f.resize(prevStart, prevStart, e);
+      this.lastMerged = 2;
+    } else if (joinPrev) {
+      f.resize(prevStart, prevStart, end);
+      this.lastMerged = 1;
+    } else if (n >= 0) {
+      f.resize(end, start, f.endAt(n));
+      this.lastMerged = 1;
+    } else {
+      f.insert(start, end);
+      this.lastMerged = 0;
+    }
+    return end;
+  }
+
+  isBusy(start: number): boolean {
+    return this.busy.get(start) >= 0;
+  }
+}

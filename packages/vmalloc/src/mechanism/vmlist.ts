@@ -1,0 +1,61 @@
+// 2.6.28–3.9 kept every vm_struct (vmalloc / vmap / ioremap areas, not vm_map_ram or vmap blocks) on the
+// address-sorted vmlist as well, for /proc/vmallocinfo: insert_vmalloc_vm and remove_vm_area walk it under
+// vmlist_lock taken for write. Only the starts matter, so the list is an IntervalSet of one-page stubs.
+import type { RwLock, SymbolId, Thread } from '@kmemsim/core';
+import type { Machine } from '@kmemsim/mmu';
+import type { Gen } from '../types.js';
+import { IntervalSet } from './intervals.js';
+import { archMemory, chaseCycles } from './memory.js';
+import type { MechanismParams } from './params.js';
+
+export class VmlistMirror {
+  readonly lock: RwLock;
+  private readonly starts = new IntervalSet();
+  private readonly mem;
+  walked = 0;
+
+  constructor(
+    readonly m: Machine,
+    readonly p: MechanismParams,
+    private readonly insertSym: SymbolId,
+    private readonly removeSym: SymbolId,
+  ) {
+    this.lock = m.rwlock('vmlist_lock');
+    this.mem = archMemory(m);
+  }
+
+  get size(): number {
+    return this.starts.size;
+  }
+
+  has(vpn: number): boolean {
+    return this.starts.get(vpn) >= 0;
+  }
+
+  /** A vm_struct present before the workload (no cost). */
+  seed(vpn: number): void {
+    this.starts.insert(vpn, vpn + 1);
+  }
+
+  /** insert_vmalloc_vm: walk to the sorted position, link. */
+  *insert(t: Thread, vpn: number): Gen {
+    yield this.lock.writeLock(t);
+    this.charge(t, this.insertSym, this.starts.rank(vpn) + 1);
+    this.starts.insert(vpn, vpn + 1);
+    this.lock.writeUnlock(t);
+  }
+
+  /** remove_vm_area's unlink: walk to the vm_struct, unlink. */
+  *remove(t: Thread, vpn: number): Gen {
+    yield this.lock.writeLock(t);
+    this.charge(t, this.removeSym, this.starts.rank(vpn) + 1);
+    this.starts.remove(vpn);
+    this.lock.writeUnlock(t);
+  }
+
+  private charge(t: Thread, sym: SymbolId, n: number): void {
+    this.walked += n;
+    const step = this.p.walkStepCycles + chaseCycles(this.mem, this.starts.size * this.p.vmStructBytes);
+    t.spend(sym, n * step);
+  }
+}

@@ -1,0 +1,100 @@
+// Sampled simulation against the exact one: with extrapolation the results stay within the printed error bound
+// of the run that simulates every loop, across designs, thread counts and test_vmalloc's mixed phases.
+import { ia64Sn2 } from '@kmemsim/arch-ia64';
+import { x86_64 } from '@kmemsim/arch-x86_64';
+import { Machine } from '@kmemsim/mmu';
+import { describe, expect, it } from 'vitest';
+import { runTestVmalloc } from './test-vmalloc.js';
+import { runVmapBench } from './vmap-bench.js';
+import { runXfsDir } from './xfs-dir.js';
+
+// A small lazy_max_pages (fls(CPUs) × 1 MiB of pages) makes purge cycles short enough for exact runs in a test.
+const params = { lazyMaxBytesPerFlsCpu: 2 ** 20 };
+
+describe('sampled simulation', () => {
+  it('vmap-bench: extrapolated ns per op within the bound of the exact run, every design', () => {
+    for (const [impl, api] of [
+      ['2.6.27', 'vmap'],
+      ['2.6.28', 'vmap'],
+      ['2.6.28', 'vm_map_ram'],
+      ['2.6.39', 'vmap'],
+      ['5.2', 'vmap'],
+      ['6.9', 'vmap'],
+    ] as const) {
+      for (const threads of [1, 4]) {
+        const go = (exact: boolean) =>
+          runVmapBench({
+            machine: new Machine({ arch: x86_64, cpus: 4 }),
+            impl,
+            api,
+            threads,
+            pages: 4,
+            iterations: 12_000,
+            params,
+            sampling: { exact },
+          });
+        const s = go(false);
+        const x = go(true);
+        const what = `${impl} ${api} ×${threads}`;
+        expect(s.sampling.skipped, what).toBeGreaterThan(6_000 * threads);
+        const err = Math.abs(s.nsPerOp / x.nsPerOp - 1) * 100;
+        expect(err, what).toBeLessThanOrEqual(s.run.metrics.error_bound_pct);
+        // The skipped loops' flushes are replayed from the measured window.
+        const f = (r: typeof s) => r.run.metrics.tlb_flush_global;
+        expect(Math.abs(f(s) - f(x)), what).toBeLessThanOrEqual(Math.max(2, 0.02 * f(x)));
+      }
+    }
+  }, 300_000);
+
+  it('test_vmalloc: a case alone, its average within their bounds', () => {
+    for (const [impl, mask] of [['5.2', 1]] as const) {
+      const go = (exact: boolean) =>
+        runTestVmalloc({
+          machine: new Machine({ arch: x86_64, cpus: 4 }),
+          impl,
+          nrThreads: 4,
+          runTestMask: mask,
+          testLoopCount: 8_000,
+          params,
+          sampling: { exact },
+        });
+      const s = go(false);
+      const x = go(true);
+      const a = s.tests[0];
+      const b = x.tests[0];
+      expect(s.sampling.skipped, `${impl} ${a.name}`).toBeGreaterThan(0);
+      expect(a.passed, a.name).toBe(b.passed);
+      // avg µs is rounded to whole µs: allow that rounding besides the bound.
+      expect(Math.abs(a.avgUsec - b.avgUsec), `${impl} ${a.name}`).toBeLessThanOrEqual(b.avgUsec * a.errorBound + 1);
+    }
+  }, 300_000);
+
+  it('xfs-dir on the 64-CPU sn2: ops per second within the bound of the exact run', () => {
+    for (const impl of ['2.6.27', '2.6.28']) {
+      const go = (exact: boolean) =>
+        runXfsDir({
+          machine: new Machine({ arch: ia64Sn2, cpus: 64 }),
+          impl,
+          threads: 8,
+          ops: 1_500,
+          sampling: { exact },
+        });
+      const s = go(false);
+      const x = go(true);
+      const err = Math.abs(s.usPerOp / x.usPerOp - 1) * 100;
+      expect(err, impl).toBeLessThanOrEqual(s.run.metrics.error_bound_pct);
+    }
+  }, 300_000);
+
+  it('simulates every loop with exact, and changes nothing in a run too short to extrapolate', () => {
+    const r = runVmapBench({
+      machine: new Machine({ arch: x86_64, cpus: 2 }),
+      impl: '5.2',
+      threads: 2,
+      pages: 4,
+      iterations: 300,
+      sampling: { exact: false },
+    });
+    expect([r.sampling.detailed, r.sampling.skipped, r.run.metrics.error_bound_pct]).toEqual([600, 0, 0]);
+  });
+});

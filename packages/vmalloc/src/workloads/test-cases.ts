@@ -1,0 +1,257 @@
+// The cases of lib/test_vmalloc.c, each a generator run by one worker thread: `yield* c.run(w)` returns false
+// when the case fails (an allocation that returned NULL). vmalloc() here is a vmap area plus its pages: page
+// allocation, PTEs, and at vfree the pages freed (costs in TEST_VMALLOC). Areas are integer handles, so
+// full_fit's millions of areas cost typed-array slots. The loops over test_loop_count run under the sampler.
+import type { Rng, SymbolId, Thread } from '@kmemsim/core';
+import { sourced } from '@kmemsim/mmu';
+import { LAYOUT } from '../mechanism/params.js';
+import type { Gen, Vmap } from '../types.js';
+import type { Sampler } from './sampler.js';
+
+/** lib/test_vmalloc.c's own work around the allocator (page allocation, the percpu allocator). */
+export const TEST_VMALLOC = sourced({
+  allocPageCycles: [250, '[U 150..500] alloc_page via the per-CPU free lists (buffered_rmqueue fast path) per page'],
+  freePageCycles: [150, '[U 80..300] __free_page to the per-CPU free list per page'],
+  pcpuUnitPages: [8, '[U 8..32] percpu unit of 32 KiB per CPU for dynamic chunks (PCPU_MIN_UNIT_SIZE)'],
+  pcpuAllocCycles: [400, '[U 200..2000] pcpu_alloc under pcpu_alloc_mutex: area-map scan of the first chunk that fits'],
+  pcpuFreeCycles: [200, '[U 100..800] free_percpu: pcpu_free_area + area-map merge'],
+  defaultLoopCount: [1_000_000, 'lib/test_vmalloc.c: test_loop_count defaults to 1,000,000'],
+});
+
+export interface Worker {
+  t: Thread;
+  vm: Vmap;
+  rng: Rng;
+  loops: number;
+  /** nr_pages for vm_map_ram_test (0 ⇒ 1). */
+  nrPages: number;
+  pageBytes: number;
+  wordBits: number;
+  cpus: number;
+  clearCyclesPerByte: number;
+  sampler: Sampler;
+  touch(id: number): void;
+  sym: { alloc: SymbolId; free: SymbolId; memset: SymbolId };
+}
+
+/** vmalloc(pages) with optional byte alignment and zeroing: a handle, or −1 when no space fits. */
+export function* vmalloc(w: Worker, pages: number, alignBytes = 0, zero = false): Gen<number> {
+  const { t, vm } = w;
+  t.spend(w.sym.alloc, TEST_VMALLOC.allocPageCycles * pages);
+  const align = Math.max(1, Math.floor(alignBytes / w.pageBytes));
+  const id = yield* vm.allocArea(t, pages, align);
+  if (id < 0) return -1;
+  vm.mapArea(t, id, LAYOUT.pfnBase + (t.cpu << 20) + (id % 4096) * 128);
+  if (zero) t.spend(w.sym.memset, w.clearCyclesPerByte * pages * w.pageBytes);
+  return id;
+}
+
+export function* vfree(w: Worker, id: number): Gen {
+  const pages = w.vm.areas.pages[id];
+  yield* w.vm.freeArea(w.t, id);
+  w.t.spend(w.sym.free, TEST_VMALLOC.freePageCycles * pages);
+}
+
+export interface TestCase {
+  bit: number;
+  name: string;
+  run(w: Worker): Gen<boolean>;
+}
+
+/** A loop of test_loop_count iterations under the sampler; false as soon as one iteration fails. */
+function* loop(w: Worker, tag: string, body: (w: Worker) => Gen<boolean>): Gen<boolean> {
+  const l = w.sampler.begin(w.t, w.loops, tag);
+  let ok = true;
+  while (l.done < l.count) {
+    if (!(yield* body(w))) {
+      ok = false;
+      break;
+    }
+    w.sampler.next(l);
+  }
+  w.sampler.end(l);
+  return ok;
+}
+
+function* fixSizeOnce(w: Worker): Gen<boolean> {
+  const a = yield* vmalloc(w, 3);
+  if (a < 0) return false;
+  w.touch(a);
+  yield* vfree(w, a);
+  return true;
+}
+
+function* fixSize(w: Worker): Gen<boolean> {
+  return yield* loop(w, 'fix_size_alloc_test', fixSizeOnce);
+}
+
+function* fullFitOnce(w: Worker): Gen<boolean> {
+  const a = yield* vmalloc(w, 1);
+  if (a < 0) return false;
+  yield* vfree(w, a);
+  return true;
+}
+
+function* fullFit(w: Worker): Gen<boolean> {
+  // junk_length = fls(num_online_cpus()) × 32 MB of pages: two interleaved 1-page runs, the junk one freed.
+  const junk = Math.floor(Math.log2(w.cpus) + 1) * Math.floor((32 * 2 ** 20) / w.pageBytes);
+  // ptr[] and junk_ptr[]: two vmalloc'ed arrays of junk_length pointers.
+  const arrPages = Math.ceil((junk * (w.wordBits / 8)) / w.pageBytes);
+  const arr = yield* vmalloc(w, arrPages);
+  const arr2 = arr < 0 ? -1 : yield* vmalloc(w, arrPages);
+  if (arr2 < 0) {
+    if (arr >= 0) yield* vfree(w, arr);
+    return false;
+  }
+  const keep = new Int32Array(junk).fill(-1);
+  const drop = new Int32Array(junk).fill(-1);
+  for (let i = 0; i < junk; i++) {
+    keep[i] = yield* vmalloc(w, 1);
+    drop[i] = yield* vmalloc(w, 1);
+  }
+  for (let i = 0; i < junk; i++) if (drop[i] >= 0) yield* vfree(w, drop[i]);
+  const ok = yield* loop(w, 'full_fit_alloc_test', fullFitOnce);
+  for (let i = 0; i < junk; i++) if (keep[i] >= 0) yield* vfree(w, keep[i]);
+  yield* vfree(w, arr);
+  yield* vfree(w, arr2);
+  return ok;
+}
+
+function* longBusyOnce(w: Worker): Gen<boolean> {
+  const a = yield* vmalloc(w, 100);
+  if (a < 0) return false;
+  const b = yield* vmalloc(w, 1);
+  if (b < 0) {
+    yield* vfree(w, a);
+    return false;
+  }
+  w.touch(a);
+  w.touch(b);
+  yield* vfree(w, a);
+  yield* vfree(w, b);
+  return true;
+}
+
+function* longBusyList(w: Worker): Gen<boolean> {
+  const arr = yield* vmalloc(w, Math.ceil((15_000 * (w.wordBits / 8)) / w.pageBytes));
+  if (arr < 0) return false;
+  const busy = new Int32Array(15_000).fill(-1);
+  for (let i = 0; i < 15_000; i++) busy[i] = yield* vmalloc(w, 1);
+  const ok = yield* loop(w, 'long_busy_list_alloc_test', longBusyOnce);
+  for (let i = 0; i < 15_000; i++) if (busy[i] >= 0) yield* vfree(w, busy[i]);
+  yield* vfree(w, arr);
+  return ok;
+}
+
+function* randomSizeOnce(w: Worker): Gen<boolean> {
+  const a = yield* vmalloc(w, w.rng.int(1, 100));
+  if (a < 0) return false;
+  w.touch(a);
+  yield* vfree(w, a);
+  return true;
+}
+
+function* randomSize(w: Worker): Gen<boolean> {
+  return yield* loop(w, 'random_size_alloc_test', randomSizeOnce);
+}
+
+function* fixAlignOnce(w: Worker): Gen<boolean> {
+  // __vmalloc_node(5 pages, THREAD_ALIGN << 1): THREAD_SIZE 16 KiB on 64-bit, 8 KiB on 32-bit [U]
+  const threadAlign = w.wordBits === 64 ? 16_384 : 8192;
+  const a = yield* vmalloc(w, 5, threadAlign << 1);
+  if (a < 0) return false;
+  w.touch(a);
+  yield* vfree(w, a);
+  return true;
+}
+
+function* fixAlign(w: Worker): Gen<boolean> {
+  return yield* loop(w, 'fix_align_alloc_test', fixAlignOnce);
+}
+
+function* randomSizeAlignOnce(w: Worker): Gen<boolean> {
+  const rnd = w.rng.int(0, 255);
+  const a = yield* vmalloc(w, (rnd % 10) + 1, 2 ** (rnd % 23), true);
+  if (a < 0) return false;
+  yield* vfree(w, a);
+  return true;
+}
+
+function* randomSizeAlign(w: Worker): Gen<boolean> {
+  return yield* loop(w, 'random_size_align_alloc_test', randomSizeAlignOnce);
+}
+
+function* alignShift(w: Worker): Gen<boolean> {
+  // Expected to fail: some alignment up to 2^(BITS_PER_LONG−1) bytes no longer fits the vmalloc range.
+  for (let i = 0; i < w.wordBits; i++) {
+    const a = yield* vmalloc(w, 1, 2 ** i, true);
+    if (a < 0) return false;
+    yield* vfree(w, a);
+  }
+  return true;
+}
+
+function* pcpuAlloc(w: Worker): Gen<boolean> {
+  // 35,000 __alloc_percpu(1..PAGE_SIZE/4 bytes, align 2..2048) then free_percpu of each. [U] the percpu
+  // allocator is modelled only where it meets vmalloc: a chunk of unitPages per CPU is one vmap area
+  // (pcpu_get_vm_areas), populated for every CPU; allocations bump through a chunk's unit.
+  const { t } = w;
+  const unitBytes = TEST_VMALLOC.pcpuUnitPages * w.pageBytes;
+  const chunks: number[] = [];
+  let used = unitBytes;
+  let ok = true;
+  for (let i = 0; i < 35_000; i++) {
+    const size = w.rng.int(1, w.pageBytes / 4);
+    const align = 2 ** w.rng.int(1, 11);
+    const at = Math.ceil(used / align) * align;
+    t.spend('pcpu_alloc', TEST_VMALLOC.pcpuAllocCycles);
+    if (at + size <= unitBytes) {
+      used = at + size;
+      continue;
+    }
+    const pages = TEST_VMALLOC.pcpuUnitPages * w.cpus;
+    const c = yield* vmalloc(w, pages);
+    if (c < 0) {
+      ok = false;
+      continue;
+    }
+    chunks.push(c);
+    used = size;
+  }
+  t.spend('free_percpu', TEST_VMALLOC.pcpuFreeCycles * 35_000);
+  for (const c of chunks) yield* vfree(w, c);
+  return ok;
+}
+
+function* vmMapRamOnce(w: Worker): Gen<boolean> {
+  const n = w.nrPages > 0 ? w.nrPages : 1;
+  const a = yield* w.vm.mapRamArea(w.t, LAYOUT.pfnBase + (w.t.cpu << 20) + (a0(w) & 1) * n, n);
+  if (a < 0) return false;
+  w.touch(a);
+  yield* w.vm.unmapRamArea(w.t, a);
+  return true;
+}
+
+/** Alternates the frames mapped by successive vm_map_ram calls (the stale detector would see reuse). */
+function a0(w: Worker): number {
+  return w.vm.ledger.allocs;
+}
+
+function* vmMapRam(w: Worker): Gen<boolean> {
+  return yield* loop(w, 'vm_map_ram_test', vmMapRamOnce);
+}
+
+/** run_test_mask bits in the order of test_case_array. 256 and 512 (kvfree_rcu) are not modelled. */
+export const TEST_CASES: TestCase[] = [
+  { bit: 1, name: 'fix_size_alloc_test', run: fixSize },
+  { bit: 2, name: 'full_fit_alloc_test', run: fullFit },
+  { bit: 4, name: 'long_busy_list_alloc_test', run: longBusyList },
+  { bit: 8, name: 'random_size_alloc_test', run: randomSize },
+  { bit: 16, name: 'fix_align_alloc_test', run: fixAlign },
+  { bit: 32, name: 'random_size_align_alloc_test', run: randomSizeAlign },
+  { bit: 64, name: 'align_shift_alloc_test', run: alignShift },
+  { bit: 128, name: 'pcpu_alloc_test', run: pcpuAlloc },
+  { bit: 1024, name: 'vm_map_ram_test', run: vmMapRam },
+];
+
+export const UNMODELLED_BITS = 256 | 512;

@@ -1,0 +1,122 @@
+// vmap-bench (seed 002): T threads on T CPUs each loop — map N pages, touch each (TLB fill + the stores), unmap —
+// and report nanoseconds per map+touch+unmap. `api` picks vmap/vunmap or vm_map_ram/vm_unmap_ram (the alias
+// 'percpu' means 2.6.28 through vm_map_ram). Each thread alternates between two sets of frames, so an address
+// reused before a flush would be translated to the old frame and the TLB's stale detector would report it.
+import { type Run, roundTo, runFromEngine } from '@kmemsim/core';
+import type { Machine } from '@kmemsim/mmu';
+import { sourced } from '@kmemsim/mmu';
+import type { VmapDesign } from '../designs/design.js';
+import { ALIAS_API, resolveDesign } from '../designs/registry.js';
+import { createVmap } from '../mechanism/api.js';
+import { LAYOUT, type MechanismParams, mechanismParams } from '../mechanism/params.js';
+import type { Vmap } from '../types.js';
+import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
+
+export type MapApi = 'vmap' | 'vm_map_ram';
+export const MAP_APIS: readonly MapApi[] = ['vmap', 'vm_map_ram'];
+
+/** The benchmark loop's own work per page, besides the mapping. */
+export const BENCH = sourced({
+  touchBytesPerPage: [
+    4096,
+    '[U 8..4096] seed 002 "maps, touches and unmaps 4 pages": the touch read as a write of each whole page ' +
+      '(8: a one-word touch)',
+  ],
+});
+
+export interface VmapBenchOptions {
+  machine: Machine;
+  /** Design name or alias (registry). */
+  impl: string;
+  /** vmap/vunmap or vm_map_ram/vm_unmap_ram (default: the alias's, else vmap). */
+  api?: MapApi;
+  threads: number;
+  pages: number;
+  iterations: number;
+  params?: Partial<MechanismParams>;
+  nrCpus?: number;
+  touchBytesPerPage?: number;
+  sampling?: SamplingOptions;
+}
+
+export interface VmapBenchResult {
+  run: Run;
+  nsPerOp: number;
+  vmap: Vmap;
+  design: VmapDesign;
+  api: MapApi;
+  sampling: SamplingReport;
+}
+
+/** The design and API an --impl name stands for. */
+export function benchImpl(impl: string, api?: MapApi): { design: VmapDesign; api: MapApi } {
+  return { design: resolveDesign(impl), api: ALIAS_API[impl] ?? api ?? 'vmap' };
+}
+
+export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
+  const m = o.machine;
+  const e = m.engine;
+  if (!Number.isInteger(o.threads) || o.threads < 1 || o.threads > m.cpus) {
+    throw new RangeError(`threads ${o.threads} out of range 1..${m.cpus}`);
+  }
+  const { design, api } = benchImpl(o.impl, o.api);
+  const p = mechanismParams(o.params);
+  const v = createVmap(m, { impl: design, params: o.params, nrCpus: o.nrCpus });
+  const sampler = new Sampler(e, { regeneration: flushEvents(e), ...o.sampling });
+  const touchSym = e.sym('vmap_bench_loop');
+  const touch = (o.touchBytesPerPage ?? BENCH.touchBytesPerPage) * p.clearCyclesPerByte * o.pages;
+  const n = o.pages;
+  const ram = api === 'vm_map_ram';
+  const threads = [];
+  for (let cpu = 0; cpu < o.threads; cpu++) {
+    threads.push(
+      e.spawn(cpu, `vmap-bench/${cpu}`, function* (t) {
+        const pfn0 = LAYOUT.pfnBase + cpu * 2 * n;
+        sampler.join(t);
+        const l = sampler.begin(t, o.iterations, 'vmap-bench');
+        while (l.done < l.count) {
+          const pfn = pfn0 + (l.done & 1) * n;
+          let id: number;
+          if (ram) id = yield* v.mapRamArea(t, pfn, n);
+          else {
+            id = yield* v.allocArea(t, n);
+            if (id >= 0) v.mapArea(t, id, pfn);
+          }
+          if (id < 0) throw new RangeError(`vmap-bench: ${design.name} found no vmalloc space`);
+          const vpn = v.areas.vpn[id];
+          for (let q = 0; q < n; q++) m.touch(t, vpn + q, touchSym);
+          t.spend(touchSym, touch);
+          if (ram) yield* v.unmapRamArea(t, id);
+          else yield* v.freeArea(t, id);
+          sampler.next(l);
+        }
+        sampler.end(l);
+        sampler.leave(t);
+      }),
+    );
+  }
+  e.run();
+  let sum = 0;
+  for (const t of threads) sum += t.endCycle - t.startCycle;
+  const nsPerOp = (sum / threads.length / o.iterations / e.clockHz) * 1e9;
+  const c = e.counters;
+  const s = sampler.report();
+  const run = runFromEngine(e, {
+    variant: { impl: design.name, api, threads: o.threads },
+    metrics: {
+      ns_per_op: roundTo(nsPerOp, 1),
+      ops: o.iterations * o.threads,
+      tlb_flush_global: c.get('tlb_flush_global'),
+      ipi: c.get('ipi'),
+      purges: c.get('vmap.purges'),
+      lock_contended: c.get('lock_contended'),
+      stale_translations: m.tlb.staleCount,
+      loops_detailed: s.detailed,
+      loops_extrapolated: s.skipped,
+      error_bound_pct: roundTo((100 * s.errCycles) / sum, 3),
+    },
+    threads,
+    tickRateHz: m.arch.hz,
+  });
+  return { run, nsPerOp, vmap: v, design, api, sampling: s };
+}

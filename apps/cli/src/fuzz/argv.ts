@@ -59,11 +59,18 @@ const ALWAYS: Record<string, Record<string, fc.Arbitrary<string>>> = {
     cpus: fc.integer({ min: 1, max: 2 }).map(String),
     impl: fc.constantFrom(...DESIGN_NAMES),
   },
+  'xfs-dir': {
+    // Its defaults are the 64-CPU Altix, every design, 20,000 ops per thread: seconds, not milliseconds.
+    ops: fc.integer({ min: 1, max: 100 }).map(String),
+    threads: fc.constantFrom('1', '2', '1,2'),
+    cpus: fc.integer({ min: 2, max: 4 }).map(String),
+    impl: fc.constantFrom(...DESIGN_NAMES),
+  },
   'rmap-fork': {
     pages: fc.integer({ min: 1, max: 1024 }).map(String),
     rmap: fc.constantFrom('none', 'pte_chain', 'multi,objrmap'),
   },
-  reproduce: { only: fc.constantFrom('002/legacy', '999', '00', '', 'x') },
+  reproduce: { only: fc.constantFrom('001/mmap/d0/mmap', '003/hashed/overhead', '999', '', 'x') },
   'vmcore-image': {
     mem: fc.constantFrom('64MiB', '1MiB', '1TiB', 'x'),
     profile: fc.constantFrom('idle-guest', 'file-server'),

@@ -220,7 +220,20 @@ export function sweepFile(dir: string): fc.Arbitrary<string> {
     .map((s: Record<string, Json>) => {
       // Cheap points: a small run of whichever command.
       const base = { ...(s.base as Record<string, Json>) };
-      if (s.command === 'vmap-bench') base.iterations ??= 50;
+      const axis = (k: string) =>
+        Object.keys((s.grid ?? {}) as object).some((g) => g.replace(/[-_]/g, '').toLowerCase() === k);
+      const cheap = (k: string, v: Json) => {
+        if (!axis(k.toLowerCase())) base[k] ??= v;
+      };
+      if (s.command === 'vmap-bench') {
+        base.iterations ??= 50;
+        cheap('impl', '2.6.28'); // not every design per point
+      }
+      if (s.command === 'xfs-dir') {
+        cheap('ops', 50);
+        cheap('cpus', 2); // not the 64-CPU Altix
+        cheap('impl', '2.6.28');
+      }
       if (s.command === 'test-vmalloc') Object.assign(base, { test_loop_count: 10, run_test_mask: 1, cpus: 1 });
       if (s.command === 'rmap-fork') base.pages ??= 512;
       if (s.command === 'vmcore-dump') base.mem ??= '64MiB';

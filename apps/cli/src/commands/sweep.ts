@@ -10,7 +10,9 @@ Sweep file (YAML or JSON):
   seeds: [1, 2]
 
 Option names as on the command line (nr-threads), in camelCase (nrThreads) or snake_case (nr_threads).
-A rerun with the same --out skips the points already there (a killed run loses no finished point).`;
+A rerun with the same --out skips the points already there (a killed run loses no finished point). The output
+starts with a header naming the grid: another grid or shard is refused on that file, and one sweep at a time
+writes it (OUT.lock names the holder).`;
 
 export const sweepCommand = defineAction({
   kind: 'action',
@@ -36,6 +38,14 @@ export const sweepCommand = defineAction({
       placeholder: '<file>',
     }),
     workers: int({ description: 'worker threads', min: 1, max: 64, default: 1 }),
+    waitFullDisk: int({
+      description:
+        'on a full disk, wait this many seconds for space before stopping (the file keeps every finished point)',
+      min: 0,
+      max: 86_400,
+      default: 300,
+      placeholder: '<s>',
+    }),
     shard: text({
       description: 'run only points with index % n == i',
       placeholder: '<i/n>',
@@ -55,6 +65,7 @@ export const sweepCommand = defineAction({
         shard,
         progress: ctx.progress,
         warn: ctx.warn,
+        appender: { waitFullMs: o.waitFullDisk * 1000 },
         started: (c) => {
           // Ctrl-C: every finished point is already in --out (appended whole and fsync'd); say so and how to go on.
           release =
@@ -66,8 +77,8 @@ export const sweepCommand = defineAction({
         },
       });
       ctx.progress(1, 1, '');
-      process.stderr.write(
-        `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${o.out}\n`,
+      ctx.info(
+        `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${o.out}`,
       );
     } finally {
       release();

@@ -11,6 +11,10 @@ export interface RunContext {
   progress(done: number, total: number, label: string): void;
   /** One line on stderr, prefixed "kmemsim: warning: ". */
   warn(line: string): void;
+  /** One line on stderr as is (a summary of what was done). */
+  info(line: string): void;
+  /** stderr is a terminal (progress bars). */
+  tty: boolean;
   /** Writes to stdout; rejects with OutputError when stdout is closed or full. */
   out(text: string): Promise<void>;
   /**

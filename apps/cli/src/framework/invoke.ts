@@ -13,7 +13,13 @@ import { camel, didYouMean, flagOf } from './keys.js';
 import { fromArgv, fromObject, OUTPUT_OPTIONS } from './normalise.js';
 import { commandLineFor, commandLineOf, withProvenance } from './provenance.js';
 
-export const QUIET: RunContext = { progress: () => {}, warn: () => {}, out: async () => {} };
+export const QUIET: RunContext = {
+  progress: () => {},
+  warn: () => {},
+  info: () => {},
+  tty: false,
+  out: async () => {},
+};
 
 export function findCommand(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name);

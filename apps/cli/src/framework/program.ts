@@ -30,6 +30,11 @@ export function contextFor(io: Io, progress = true, unit = 'runs'): CliContext {
       bar.stop();
       io.stderr(`kmemsim: warning: ${line}\n`);
     },
+    info: (line) => {
+      bar.stop();
+      io.stderr(`${line}\n`);
+    },
+    tty: io.stderrIsTTY && progress,
     out: (text) => io.stdout(text),
     interruptible(message) {
       const on = (signal: NodeJS.Signals) => {

@@ -14,12 +14,14 @@ export function isPlainTwoLevel(o: CacheModelOptions): boolean {
   return !c.l3 && c.l2.lineBytes === c.l1d.lineBytes && same(c.l1d.sectorBytes) && same(c.l2.sectorBytes);
 }
 
+/** CacheModel with the miss path unrolled for two levels of one line size, no sectors (same answers, faster). */
 export class TwoLevelCacheModel extends CacheModel {
   constructor(o: CacheModelOptions) {
     super(o);
     if (!isPlainTwoLevel(o)) throw new Error('TwoLevelCacheModel: needs two levels of one line size, no sectors');
   }
 
+  /** Forgets every cached line (caches cold), keeping home placements; empty ways get stamp 0. */
   override flushAll(): void {
     super.flushAll();
     for (const lv of this.levels) lv.stamps.fill(0);

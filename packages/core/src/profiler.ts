@@ -1,24 +1,34 @@
 // Every charged cycle carries a kernel symbol and a class. Symbols are interned to small integers so the
 // hot path (Thread.spend) is two array adds.
+/** Class of a symbol's cycles, as time(1) splits them: `user`, `sys` (kernel) or `idle` (sleep, io-wait). */
 export type SymbolClass = 'user' | 'sys' | 'idle';
+/** A symbol interned by {@link Profiler.sym} (a small integer, so charging is two array adds). */
 export type SymbolId = number;
 
 const CLASS_CODE: Record<SymbolClass, number> = { user: 0, sys: 1, idle: 2 };
 const CLASS_NAME: SymbolClass[] = ['user', 'sys', 'idle'];
 
+/** What the profiler knows of a symbol. */
 export interface SymbolInfo {
+  /** Symbol name (`do_flush_tlb_all`). */
   name: string;
+  /** Class of the cycles charged to it (fixed by its first interning). */
   cls: SymbolClass;
   /** Size of the function in bytes (System.map), used for readprofile's load column; 0 if unknown. */
   sizeBytes: number;
 }
 
+/** A symbol with its class and total cycles (see {@link Profiler.entries}). */
 export interface ProfileEntry {
+  /** Symbol name. */
   symbol: string;
+  /** Class of the cycles charged to it (fixed by its first interning). */
   cls: SymbolClass;
+  /** Cycles charged to the symbol, all CPUs together. */
   cycles: number;
 }
 
+/** Cycles charged per symbol over all CPUs (the engine's `profiler`): what readprofile and perf report print. */
 export class Profiler {
   private readonly ids = new Map<string, SymbolId>();
   private readonly names: string[] = [];
@@ -53,19 +63,23 @@ export class Profiler {
     this.cls = k;
   }
 
+  /** Charges cycles to a symbol without advancing any clock (work done elsewhere, e.g. an interrupt handler). */
   add(id: SymbolId, cycles: number): void {
     this.cycles[id] += cycles;
   }
 
+  /** Name, class and size of an interned symbol. */
   info(id: SymbolId): SymbolInfo {
     return { name: this.names[id], cls: CLASS_NAME[this.cls[id]], sizeBytes: this.sizes[id] };
   }
 
+  /** Size in bytes of a symbol (0 when unknown or never interned). */
   sizeOf(name: string): number {
     const id = this.ids.get(name);
     return id === undefined ? 0 : this.sizes[id];
   }
 
+  /** Cycles charged to a symbol by name (0 when never interned). */
   cyclesOf(name: string): number {
     const id = this.ids.get(name);
     return id === undefined ? 0 : this.cycles[id];

@@ -3,24 +3,37 @@
 // of the same symbol on a CPU are merged, and the event count is capped so long runs stay bounded.
 import type { Engine } from './engine.js';
 
+/** One Chrome trace-event (the JSON that chrome://tracing and Perfetto read). */
 export interface TraceEvent {
+  /** Symbol or event name. */
   name: string;
+  /** Phase: `X` a complete span, `i` an instant, `M` metadata (process/thread names). */
   ph: 'X' | 'i' | 'M';
+  /** Process id: one per engine (run) attached. */
   pid: number;
+  /** Thread id: the CPU number. */
   tid: number;
+  /** Start time in microseconds of simulated time. */
   ts: number;
+  /** Duration in microseconds (spans only). */
   dur?: number;
+  /** Scope of an instant: `t` this thread, `p` the process. */
   s?: 't' | 'p';
+  /** Extra fields shown by the trace viewer. */
   args?: Record<string, unknown>;
 }
 
+/** Options of a {@link TraceRecorder}. */
 export interface TraceOptions {
   /** Events kept at most (spans + instants); later ones are counted and dropped. */
   maxEvents?: number;
 }
 
+/** Records spends and instants of attached engines as Chrome trace events (`--trace out.json`), up to a cap. */
 export class TraceRecorder {
+  /** Events kept, in recording order. */
   readonly events: TraceEvent[] = [];
+  /** Events not kept because the cap was reached. */
   dropped = 0;
   /** Spans and instants kept (metadata events do not count against the cap). */
   kept = 0;
@@ -76,6 +89,7 @@ export class TraceRecorder {
     return true;
   }
 
+  /** The trace file's JSON object (`traceEvents`, display unit, and how many events were dropped). */
   toJSON(): { traceEvents: TraceEvent[]; displayTimeUnit: 'ns'; otherData: Record<string, unknown> } {
     return {
       traceEvents: this.events,

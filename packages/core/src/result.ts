@@ -7,7 +7,8 @@ import { type ProfileRow, profileRows } from './formatters.js';
 export const RESULT_SCHEMA_ID = 'kmemsim/result@1';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
-type CounterTree = number | { [k: string]: CounterTree };
+/** A counter value, or a level of dotted counter names (`syscalls.mmap` → `{ syscalls: { mmap } }`). */
+export type CounterTree = number | { [k: string]: CounterTree };
 const CounterTree: z.ZodType<CounterTree> = z.lazy(() => z.union([z.number(), z.record(z.string(), CounterTree)]));
 
 /** time(1) of the measured process: real, user and sys seconds. */
@@ -26,6 +27,14 @@ export const ProfileRowSchema = z.object({
   load: z.number().nonnegative(),
 });
 
+/** One folded stack: `command;frame;…;symbol` and the CPU cycles charged there (flame graphs). */
+export const StackSchema = z.object({
+  stack: z.string(),
+  cycles: z.number().nonnegative(),
+  /** The symbol runs in user space (perf's `[.]`, shared object the command's binary). */
+  user: z.literal(true).optional(),
+});
+
 /** One run of a command: its variant (the option values that differ between runs), metrics, time, counters, profile. */
 export const RunSchema = z.object({
   variant: z.record(z.string(), Scalar),
@@ -33,6 +42,15 @@ export const RunSchema = z.object({
   time: TimeSchema,
   counters: z.record(z.string(), CounterTree),
   profile: z.array(ProfileRowSchema),
+  /** Folded stacks of the run's CPU time, most cycles first (absent where nothing was simulated). */
+  stacks: z.array(StackSchema).optional(),
+});
+
+/** Where a document came from: the kmemsim version, the command line and every option's resolved value. */
+export const ProvenanceSchema = z.object({
+  kmemsim: z.string(),
+  command_line: z.string(),
+  options: z.record(z.string(), z.unknown()),
 });
 
 /** Where a third-party arch plugin came from (absent for the built-in arches). */
@@ -56,18 +74,39 @@ export const ResultDocumentSchema = z.object({
   virt: z.string(),
   cpus: z.number().int().positive(),
   seed: z.number().int(),
+  /** Absent in documents written before kmemsim recorded it. */
+  provenance: ProvenanceSchema.optional(),
   params: z.record(z.string(), z.unknown()),
   runs: z.array(RunSchema),
 });
 
 /** time(1) of a run in seconds (see {@link TimeSchema}). */
 export type Time = z.infer<typeof TimeSchema>;
+/** What produced a result document: kmemsim version, command line, resolved options. */
+export type Provenance = z.infer<typeof ProvenanceSchema>;
 /** Where a third-party arch plugin came from: package, version, file and its SHA-256. */
 export type ArchSource = z.infer<typeof ArchSourceSchema>;
 /** One run of a result document (see {@link RunSchema}). */
 export type Run = z.infer<typeof RunSchema>;
+/** A folded stack of a run (`cmd;syscall;function` and its cycles). */
+export type Stack = z.infer<typeof StackSchema>;
 /** The document a command prints with `--format json` (see {@link ResultDocumentSchema}). */
 export type ResultDocument = z.infer<typeof ResultDocumentSchema>;
+
+/**
+ * A run whose metrics and counters are typed per command (`VmcoreRun`, `VmapBenchRun`, …), so strict TypeScript
+ * catches a wrong key: `M` lists every metric; `C` the counters the command guarantees (others a machine adds, such
+ * as `ipi` or `vm_exit.*`, read as {@link CounterTree}). Assignable to {@link Run}.
+ */
+export type TypedRun<M extends Record<string, number>, C extends Record<string, CounterTree>> = Omit<
+  Run,
+  'metrics' | 'counters'
+> & {
+  /** The command's headline numbers, every key known. */
+  metrics: M;
+  /** Every counter of the run, nested by dots; the command's own ones typed. */
+  counters: C & { [name: string]: CounterTree };
+};
 
 /** The JSON Schema of the result document (draft 2020-12), as shipped in schema/result.schema.json. */
 export function resultJsonSchema(): Record<string, unknown> {
@@ -79,11 +118,11 @@ export function resultJsonSchema(): Record<string, unknown> {
 }
 
 /** What {@link runFromEngine} puts into a run besides what the engine holds. */
-export interface RunFromEngineOptions {
+export interface RunFromEngineOptions<M extends Record<string, number> = Record<string, number>> {
   /** The option values that identify this run (`{ impl: 'lazy', threads: 8 }`). */
   variant: Record<string, string | number | boolean>;
   /** The command's headline numbers (`ns_per_op`, `mb_per_s`, …). */
-  metrics: Record<string, number>;
+  metrics: M;
   /** The threads that make up the measured process (time(1) is per process). Default: every thread. */
   threads?: Thread[];
   /** Wall-clock end of the measurement in cycles. Default: the latest end of `threads`. */
@@ -95,7 +134,11 @@ export interface RunFromEngineOptions {
 }
 
 /** Builds a run record from a finished engine: time(1) of the process, every counter, the profile. */
-export function runFromEngine(engine: Engine, o: RunFromEngineOptions): Run & { profile: ProfileRow[] } {
+export function runFromEngine<M extends Record<string, number>>(
+  engine: Engine,
+  o: RunFromEngineOptions<M>,
+): Omit<Run, 'metrics'> & { metrics: M; profile: ProfileRow[] } {
+  engine.tracer?.run?.(o.variant);
   const threads = o.threads ?? engine.threads;
   const start = Math.min(...threads.map((t) => t.startCycle));
   const end = o.realCycles ?? Math.max(...threads.map((t) => t.endCycle || t.clock));
@@ -111,6 +154,10 @@ export function runFromEngine(engine: Engine, o: RunFromEngineOptions): Run & { 
     },
     counters: engine.counters.toJSON() as Record<string, CounterTree>,
     profile: profileRows(engine.profiler, { clockHz: hz, tickRateHz: o.tickRateHz ?? 1000, top: o.top ?? 20 }),
+    stacks: engine.profiler
+      .folded()
+      .map((s) => ({ stack: s.stack, cycles: Math.round(s.cycles), ...(s.user ? { user: s.user } : {}) }))
+      .filter((s) => s.cycles > 0),
   };
 }
 

@@ -1,9 +1,9 @@
 // One makedumpfile run on a simulated machine: the model's counts (makedumpfile.ts) charged as user work in
 // makedumpfile and kernel work in /proc/vmcore (proc-vmcore.ts), output to /dev/null or a disk, as one result run
 // with time(1), perf-stat-like counters (counters.syscalls) and a perf-report profile.
-import { IoDevice, type Run, runFromEngine, type SymbolId } from '@kmemsim/core';
+import { IoDevice, runFromEngine, type SymbolId, type TypedRun } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
-import { PAGE_CLASSES } from './classes.js';
+import { PAGE_CLASSES, type PageClass } from './classes.js';
 import type { VmcoreImage } from './image.js';
 import { DEFAULT_KERNEL, vmcoreKernel } from './kernel-era.js';
 import { type DumpCounts, type DumpOptions, simulateSpec, specOptionsOf } from './makedumpfile.js';
@@ -34,10 +34,47 @@ export interface VmcoreDumpOptions extends DumpOptions {
   iounmapNonlazy?: boolean;
 }
 
+/** The headline numbers of a vmcore-dump run (`run.metrics`). */
+export type VmcoreMetrics = {
+  /** Pages of the crashed machine's memory. */
+  pages_total: number;
+  /** Pages written to the dump. */
+  pages_dumped: number;
+  /** Pages excluded by the dump level. */
+  pages_excluded: number;
+  /** mmap() calls on /proc/vmcore. */
+  vmcore_mmap: number;
+  /** munmap() calls of /proc/vmcore mappings. */
+  vmcore_munmap: number;
+  /** read() calls on /proc/vmcore. */
+  vmcore_read: number;
+  /** Every system call of the process (strace -f -c total). */
+  syscalls_total: number;
+  /** mmap + munmap + read calls of the process (the seed 001 figure). */
+  syscalls_mmap_munmap_read: number;
+  /** Bytes of dump output. */
+  output_bytes: number;
+};
+
+/** The counters a vmcore-dump run always has (`run.counters`), besides the machine's own. */
+export type VmcoreCounters = {
+  /** System calls of the makedumpfile process, as strace counts them. */
+  syscalls: { mmap: number; munmap: number; read: number; lseek: number; write: number };
+  /** Calls on /proc/vmcore itself (strace -y attributes them to the file). */
+  vmcore: { mmap: number; munmap: number; read: number; lseek: number };
+  /** Pages written, and pages excluded per class (every class but kernel). */
+  pages: { dumped: number; excluded: { [C in Exclude<PageClass, 'kernel'>]: number } };
+  /** Passes over the mem_map and struct pages examined. */
+  mem_map: { walks: number; struct_pages: number };
+};
+
+/** A vmcore-dump run with its metrics and counters typed: `run.counters.syscalls.mmap` is a number. */
+export type VmcoreRun = TypedRun<VmcoreMetrics, VmcoreCounters>;
+
 /** What {@link runVmcoreDump} returns. */
 export interface VmcoreDumpResult {
   /** The run for the result document: time(1), `counters.syscalls.*` as strace would count them, the profile. */
-  run: Run;
+  run: VmcoreRun;
   /** The makedumpfile model's counts (syscalls per kind, pages read, written, excluded). */
   counts: DumpCounts;
 }
@@ -165,5 +202,6 @@ export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
     threads: [thread],
     tickRateHz: m.arch.hz,
   });
-  return { run, counts };
+  // The counters VmcoreCounters names were all bumped just above (zero counts included), so the view is exact.
+  return { run: run as VmcoreRun, counts };
 }

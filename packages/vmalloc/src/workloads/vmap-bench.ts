@@ -2,7 +2,7 @@
 // and report nanoseconds per map+touch+unmap. `api` picks vmap/vunmap or vm_map_ram/vm_unmap_ram (the alias
 // 'percpu' means 2.6.28 through vm_map_ram). Each thread alternates between two sets of frames, so an address
 // reused before a flush would be translated to the old frame and the TLB's stale detector would report it.
-import { type Run, roundTo, runFromEngine } from '@kmemsim/core';
+import { roundTo, runFromEngine, type TypedRun } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import { sourced } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
@@ -50,10 +50,37 @@ export interface VmapBenchOptions {
   sampling?: SamplingOptions;
 }
 
+/** The headline numbers of a vmap-bench run (`run.metrics`). */
+export type VmapBenchMetrics = {
+  /** Nanoseconds per map+touch+unmap, averaged over threads. */
+  ns_per_op: number;
+  /** map+touch+unmap operations, all threads. */
+  ops: number;
+  /** Global TLB flushes (flush_tlb_all / flush_tlb_kernel_range with IPIs). */
+  tlb_flush_global: number;
+  /** IPIs sent. */
+  ipi: number;
+  /** Lazy-purge passes of the vmap allocator. */
+  purges: number;
+  /** Lock acquisitions that had to wait. */
+  lock_contended: number;
+  /** Uses of a stale translation the TLB detector saw (0 for a correct design). */
+  stale_translations: number;
+  /** Loops simulated in full detail. */
+  loops_detailed: number;
+  /** Loops extrapolated from the sampled ones (0 when sampling is off). */
+  loops_extrapolated: number;
+  /** Bound on the extrapolation's error, percent of the run's cycles. */
+  error_bound_pct: number;
+};
+
+/** A vmap-bench run with its metrics typed (`run.metrics.ns_per_op`); counters as the machine and design bump them. */
+export type VmapBenchRun = TypedRun<VmapBenchMetrics, Record<never, never>>;
+
 /** What {@link runVmapBench} returns. */
 export interface VmapBenchResult {
   /** The run for the result document: time, counters (flushes, IPIs, purges, stale), profile; `metrics.ns_per_op`. */
-  run: Run;
+  run: VmapBenchRun;
   /** Nanoseconds per map+touch+unmap, averaged over threads (the seed 002 figure). */
   nsPerOp: number;
   /** The allocator after the run (for invariant checks and inspection). */

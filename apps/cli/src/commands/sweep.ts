@@ -46,38 +46,32 @@ export const sweepCommand = defineAction({
   async run(o, ctx) {
     const [{ runSweep }, { parseShard }] = await Promise.all([import('../sweep/run.js'), import('../sweep/spec.js')]);
     const shard = parseShard(o.shard, process.env);
-    const bar = await progressBar();
-    const s = await runSweep({
-      file: o.file,
-      out: o.out,
-      workers: o.workers,
-      shard,
-      progress: bar?.update,
-      warn: ctx.warn,
-    });
-    bar?.stop();
-    process.stderr.write(
-      `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${o.out}\n`,
-    );
+    let release = () => {};
+    try {
+      const s = await runSweep({
+        file: o.file,
+        out: o.out,
+        workers: o.workers,
+        shard,
+        progress: ctx.progress,
+        warn: ctx.warn,
+        started: (c) => {
+          // Ctrl-C: every finished point is already in --out (appended whole and fsync'd); say so and how to go on.
+          release =
+            ctx.interruptible?.(
+              () =>
+                `${c.saved().toLocaleString('en-US')} of ${c.inShard.toLocaleString('en-US')} points saved in ${o.out}; ` +
+                'rerun the same command to resume',
+            ) ?? release;
+        },
+      });
+      ctx.progress(1, 1, '');
+      process.stderr.write(
+        `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${o.out}\n`,
+      );
+    } finally {
+      release();
+    }
     return 0;
   },
 });
-
-async function progressBar(): Promise<{ update: (done: number, total: number) => void; stop: () => void } | undefined> {
-  if (!process.stderr.isTTY) return undefined;
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar(
-    { stream: process.stderr, format: 'sweep [{bar}] {value}/{total} points' },
-    Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    update: (done, total) => {
-      if (!started) {
-        bar.start(total, done);
-        started = true;
-      } else bar.update(done);
-    },
-    stop: () => bar.stop(),
-  };
-}

@@ -1,7 +1,7 @@
 // `kmemsim vmcore-dump`: makedumpfile over /proc/vmcore of a crashed machine — a modelled one (--mem, --profile …)
 // or a real ELF vmcore file (--image) — one run per --access × --dump-level combination: calls like perf stat,
 // time(1), dump size and a perf report per run.
-import { formatPerfReport, type ResultDocument, type Run } from '@kmemsim/core';
+import { formatPerfReportStdio, type ResultDocument, type Run } from '@kmemsim/core';
 import {
   type AccessMode,
   DEFAULT_KERNEL,
@@ -409,10 +409,8 @@ export const vmcoreDumpCommand = defineCommand({
       ),
     ];
     for (const r of doc.runs) {
-      out.push('', `== --access ${r.variant.access} -d ${r.variant.dump_level}: perf report ==`);
-      const user = new Set(['readmem', 'vaddr_to_paddr', '__exclude_unnecessary_pages', 'is_zero_page', 'set_bitmap']);
-      const isUser = (s: string) => user.has(s) || s.startsWith('write_kdump') || s.startsWith('write_elf');
-      out.push(formatPerfReport(r.profile.slice(0, 10), (s) => (isUser(s) ? 'user' : 'sys')));
+      out.push('', `== --access ${r.variant.access} -d ${r.variant.dump_level}: perf report --stdio ==`);
+      out.push(formatPerfReportStdio(r.stacks ?? [], { cpuSeconds: r.time.user_s + r.time.sys_s, top: 10 }));
     }
     return out.join('\n');
   },

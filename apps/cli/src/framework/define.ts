@@ -4,7 +4,7 @@
 import type { ResultDocument } from '@kmemsim/core';
 import type { OptionSchema, Values } from './options.js';
 
-export type Format = 'table' | 'json' | 'csv' | 'svg' | 'md' | 'html';
+export type Format = 'table' | 'json' | 'csv' | 'svg' | 'folded' | 'md' | 'html';
 
 export interface RunContext {
   /** Progress (stderr on a TTY; silent otherwise and inside sweep/reproduce). */
@@ -13,6 +13,12 @@ export interface RunContext {
   warn(line: string): void;
   /** Writes to stdout; rejects with OutputError when stdout is closed or full. */
   out(text: string): Promise<void>;
+  /**
+   * While the returned function is not called, SIGINT and SIGTERM clear the progress display, print
+   * "kmemsim: interrupted: <message()>" and exit 130 (SIGINT) or 143 (SIGTERM). For work that saves as it goes
+   * (sweep): the message says what was kept and how to resume. Optional: contexts without a terminal omit it.
+   */
+  interruptible?(message: () => string): () => void;
 }
 
 interface Common<S extends OptionSchema> {
@@ -62,4 +68,4 @@ export function defineAction<S extends OptionSchema>(def: ActionCommand<S>): Act
   return def;
 }
 
-export const DEFAULT_FORMATS: readonly Format[] = ['table', 'json', 'csv', 'svg'];
+export const DEFAULT_FORMATS: readonly Format[] = ['table', 'json', 'csv', 'svg', 'folded'];

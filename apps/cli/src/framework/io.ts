@@ -85,8 +85,8 @@ export function checkWritable(file: string, flag: string): void {
 }
 
 /** Writes a whole file: loops on short writes and fsyncs; on failure removes what it wrote (exit 1). */
-export function writeWhole(file: string, text: string, flag: string): void {
-  const data = Buffer.from(text);
+export function writeWhole(file: string, text: string | Buffer, flag: string): void {
+  const data = typeof text === 'string' ? Buffer.from(text) : text;
   let fd: number;
   try {
     fd = openSync(file, 'w');

@@ -4,6 +4,7 @@
 import type { ResultDocument } from '@kmemsim/core';
 import { describeThrown, UsageError } from '../framework/errors.js';
 import { runCommand } from '../framework/invoke.js';
+import { snake } from '../framework/keys.js';
 import { Appender, readLines } from './jsonl.js';
 import { loadSweepFile, optionsJson, type Point, point, shardIndices, shardSize } from './spec.js';
 import type { PointTask } from './worker.js';
@@ -13,8 +14,11 @@ export interface SweepRun {
   out: string;
   workers: number;
   shard: { index: number; count: number };
-  progress?: (done: number, total: number) => void;
+  /** `done` of `total` points of this run finished; `label` names the point just started. */
+  progress?: (done: number, total: number, label: string) => void;
   warn?: (line: string) => void;
+  /** Called once before any point runs: the counts, and how many points are saved so far (for an interrupt). */
+  started?: (s: { points: number; inShard: number; skipped: number; saved: () => number }) => void;
 }
 
 export interface SweepSummary {
@@ -42,13 +46,17 @@ export async function runSweep(o: SweepRun): Promise<SweepSummary> {
   const todo = inShard - skipped;
   const out = new Appender(o.out);
   let finished = 0;
-  o.progress?.(0, todo);
+  o.started?.({ points: s.total, inShard, skipped, saved: () => skipped + finished });
+  const labelOf = (p: Point) =>
+    `#${p.index} ${s.axes.map((a) => `${snake(a.name)}=${fmt(p.options[a.name])}`).join(' ')} seed ${p.seed}`;
+  const starting = (p: Point) => o.progress?.(finished, todo, labelOf(p));
   const task = (p: Point): PointTask => ({ command, options: { ...p.options, seed: p.seed } });
   const record = (p: Point, doc: ResultDocument) => {
     const options = optionsJson(p);
     const key = JSON.stringify([command, Object.entries(options), p.seed]);
     out.append({ index: p.index, key, seed: p.seed, options, result: doc });
-    o.progress?.(++finished, todo);
+    finished++;
+    o.progress?.(finished, todo, labelOf(p));
   };
   function* pending(): Generator<Point> {
     for (const i of shardIndices(s.total, o.shard)) if (!done.has(i)) yield point(s, i);
@@ -57,6 +65,7 @@ export async function runSweep(o: SweepRun): Promise<SweepSummary> {
     if (o.workers <= 1) {
       for (const p of pending()) {
         const t = task(p);
+        starting(p);
         let doc: ResultDocument;
         try {
           doc = await runCommand(t.command, t.options);
@@ -79,6 +88,7 @@ export async function runSweep(o: SweepRun): Promise<SweepSummary> {
         const lane = async () => {
           for (let n = it.next(); !n.done && !failure; n = it.next()) {
             const p = n.value;
+            starting(p);
             const r = (await pool.run(task(p))) as Outcome;
             if ('error' in r) {
               failure ??= failed(command, p, r.error);
@@ -97,4 +107,8 @@ export async function runSweep(o: SweepRun): Promise<SweepSummary> {
     out.close();
   }
   return { points: s.total, inShard, skipped, ran: finished };
+}
+
+function fmt(v: unknown): string {
+  return Array.isArray(v) ? v.join(',') : String(v);
 }

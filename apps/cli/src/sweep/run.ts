@@ -73,6 +73,8 @@ export async function runSweep(o: SweepRun): Promise<SweepSummary> {
           throw failed(command, p, describeThrown(err));
         }
         record(p, doc);
+        // A point runs without yielding to the event loop: let a pending Ctrl-C / SIGTERM be handled between points.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } else {
       const { default: Tinypool } = await import('tinypool');

@@ -14,20 +14,33 @@ import { notifyEngineCreated } from './trace.js';
 
 /** Something a thread asks the scheduler to do at its current time. Returns true if the thread must block. */
 export interface Op {
+  /**
+   * Performs the operation at the thread's current clock (called by the scheduler in simulated-time order); returns
+   * true when the thread must block (it is woken later with {@link Engine.wake}).
+   */
   perform(t: Thread): boolean;
 }
 
+/**
+ * A simulated thread's body: a generator that does local work with `t.spend()` and yields an {@link Op} (a lock,
+ * an IPI, an I/O wait) before touching shared state; a bare `yield` just syncs to simulated-time order.
+ */
 export type ThreadBody = (t: Thread) => Generator<Op | undefined, void, void>;
 
+/** Options of a new {@link Engine}. */
 export interface EngineOptions {
+  /** Number of simulated CPUs (integer ≥ 1); each has its own cycle clock. */
   cpus: number;
   /** Converts cycles to seconds for output. */
   clockHz: number;
+  /** Seed of the engine's {@link Rng} (default 1). Same inputs and seed give byte-identical results. */
   seed?: number;
 }
 
+/** Observer of every {@link Thread.spend}: CPU, symbol id, start cycle and cycles (used by timelines/traces). */
 export type SpendHook = (cpu: number, sym: SymbolId, start: number, cycles: number) => void;
 
+/** Observer of instant events (an IPI sent, a flush, a lock wait) at cycle `at` on a CPU, with optional arguments. */
 export type InstantHook = (cpu: number, name: string, at: number, args?: Record<string, unknown>) => void;
 
 /**
@@ -66,27 +79,43 @@ export interface EngineTracer {
   run?(variant: Record<string, string | number | boolean>): void;
 }
 
+/** Thrown by {@link Engine.run} when every remaining thread is blocked; the message names what each one waits for. */
 export class DeadlockError extends Error {
   override name = 'DeadlockError';
 }
 
+/**
+ * Thrown when a model is used against its rules (unlocking a lock the thread does not hold, two live threads on
+ * one CPU, …): a bug in the workload or mechanism, not in the input.
+ */
 export class SimulationError extends Error {
   override name = 'SimulationError';
 }
 
 type ThreadState = 'ready' | 'blocked' | 'done';
 
+/**
+ * A simulated thread bound to one CPU (created by {@link Engine.spawn}). Its clock is its CPU's clock; it charges
+ * cycles to symbols with {@link Thread.spend} and accumulates user/sys/idle time like time(1).
+ */
 export class Thread {
+  /** `ready`, `blocked` (waiting in an Op; see `blockedOn`) or `done`. */
   state: ThreadState = 'ready';
   /** What a blocked thread waits for, for deadlock reports. */
   blockedOn = '';
   /** Op to perform when the thread next becomes the minimum. */
   pending: Op | undefined = undefined;
+  /** The running generator of the thread's body (set by spawn). */
   gen!: Generator<Op | undefined, void, void>;
+  /** Cycles charged to user-class symbols. */
   userCycles = 0;
+  /** Cycles charged to sys-class (kernel) symbols. */
   sysCycles = 0;
+  /** Cycles charged to idle-class symbols (sleeping, waiting for I/O). */
   idleCycles = 0;
+  /** The CPU clock when the thread started, in cycles. */
   startCycle = 0;
+  /** The CPU clock when the thread finished, in cycles (0 while it runs). */
   endCycle = 0;
   /** Scratch slot for an Op's result (e.g. an I/O completion time). */
   result = 0;
@@ -117,6 +146,7 @@ export class Thread {
     this.cyc = this.store.row(this.node);
   }
 
+  /** This thread's CPU clock, in cycles. */
   get clock(): number {
     return this.engine.clock[this.cpu];
   }
@@ -175,14 +205,40 @@ export class Thread {
   }
 }
 
+/**
+ * The discrete-event engine: per-CPU cycle clocks, simulated threads (generators) bound to CPUs and the min-clock
+ * scheduler, which performs every yielded {@link Op} in simulated-time order. Deterministic: no wall clock and no
+ * Math.random; same inputs and seed ⇒ same bytes.
+ * @example
+ * ```ts
+ * const e = new Engine({ cpus: 2, clockHz: 2e9, seed: 1 });
+ * const lock = new Spinlock(e, 'vmlist_lock', { symbol: '_spin_lock', acquireCycles: 40, handoffCycles: 250 });
+ * for (let cpu = 0; cpu < 2; cpu++)
+ *   e.spawn(cpu, `worker/${cpu}`, function* (t) {
+ *     t.spend('map_work', 800); // local work: never yields
+ *     yield lock.lock(t); // shared state: performed in simulated-time order
+ *     lock.unlock(t);
+ *   });
+ * e.run();
+ * e.seconds(e.maxClock()); // simulated wall time
+ * ```
+ */
 export class Engine {
+  /** Number of simulated CPUs. */
   readonly cpus: number;
+  /** CPU clock rate in Hz: converts cycles to seconds for output. */
   readonly clockHz: number;
+  /** The seed this engine was created with. */
   readonly seed: number;
+  /** Cycle clock of each CPU, indexed by CPU number. */
   readonly clock: Float64Array;
+  /** Cycles charged per kernel/user symbol, all CPUs together. */
   readonly profiler = new Profiler();
+  /** The event counters every mechanism on this engine bumps. */
   readonly counters = new Counters();
+  /** The engine's seeded random stream (fork it per workload with `rng.fork(n)`). */
   readonly rng: Rng;
+  /** Every thread spawned, in spawn order. */
   readonly threads: Thread[] = [];
   /** Optional observer of every spend (timelines); undefined on the fast path. */
   onSpend: SpendHook | undefined = undefined;
@@ -196,6 +252,7 @@ export class Engine {
   events = 0;
   /** Times a different thread was resumed. */
   switches = 0;
+  /** The thread being stepped by the scheduler, or null outside run(). */
   current: Thread | null = null;
 
   private readonly queue = new RunQueue();
@@ -227,6 +284,7 @@ export class Engine {
     notifyEngineCreated(this);
   }
 
+  /** Interns a symbol in the profiler (class `sys` by default; `sizeBytes` for readprofile's load column). */
   sym(name: string, cls: SymbolClass = 'sys', sizeBytes = 0): SymbolId {
     return this.profiler.sym(name, cls, sizeBytes);
   }
@@ -403,6 +461,7 @@ export class Engine {
     return m;
   }
 
+  /** Converts cycles to seconds at this engine's clock rate. */
   seconds(cycles: number): number {
     return cycles / this.clockHz;
   }

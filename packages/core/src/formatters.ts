@@ -2,8 +2,11 @@
 import type { Counters } from './counters.js';
 import type { Profiler, SymbolClass } from './profiler.js';
 
+/** One row of a profile, as readprofile or perf report would print it. */
 export interface ProfileRow {
+  /** Kernel or user symbol name. */
   symbol: string;
+  /** Cycles charged to the symbol, all CPUs together (rounded). */
   cycles: number;
   /** Profiling timer ticks at `tickRateHz`. */
   ticks: number;
@@ -13,15 +16,22 @@ export interface ProfileRow {
   load: number;
 }
 
+/** How {@link profileRows} turns cycles into ticks and which rows it keeps. */
 export interface ProfileRowOptions {
+  /** CPU clock rate in Hz. */
   clockHz: number;
   /** readprofile's sampling rate (the kernel's HZ, or the profiling timer rate). */
   tickRateHz: number;
+  /** Keep only the first `top` rows (most cycles first); default all. */
   top?: number;
   /** Include idle-class symbols (io-wait, sleeping). Default false, as readprofile/perf show CPU time. */
   includeIdle?: boolean;
 }
 
+/**
+ * The profile rows of a profiler, most cycles first: ticks at `tickRateHz`, percent of non-idle cycles, and
+ * readprofile's load (ticks per byte of the symbol).
+ */
 export function profileRows(p: Profiler, o: ProfileRowOptions): ProfileRow[] {
   const t = p.totals();
   const busy = t.user + t.sys;

@@ -3,25 +3,35 @@
 import { CallPaths, type FoldedStack } from './callpath.js';
 import type { ProfileSnapshot } from './replay.js';
 
+/** Class of a symbol's cycles, as time(1) splits them: `user`, `sys` (kernel) or `idle` (sleep, io-wait). */
 export type SymbolClass = 'user' | 'sys' | 'idle';
+/** A symbol interned by {@link Profiler.sym} (a small integer, so charging is two array adds). */
 export type SymbolId = number;
 
 const CLASS_CODE: Record<SymbolClass, number> = { user: 0, sys: 1, idle: 2 };
 const CLASS_NAME: SymbolClass[] = ['user', 'sys', 'idle'];
 
+/** What the profiler knows of a symbol. */
 export interface SymbolInfo {
+  /** Symbol name (`do_flush_tlb_all`). */
   name: string;
+  /** Class of the cycles charged to it (fixed by its first interning). */
   cls: SymbolClass;
   /** Size of the function in bytes (System.map), used for readprofile's load column; 0 if unknown. */
   sizeBytes: number;
 }
 
+/** A symbol with its class and total cycles (see {@link Profiler.entries}). */
 export interface ProfileEntry {
+  /** Symbol name. */
   symbol: string;
+  /** Class of the cycles charged to it (fixed by its first interning). */
   cls: SymbolClass;
+  /** Cycles charged to the symbol, all CPUs together. */
   cycles: number;
 }
 
+/** Cycles charged per symbol over all CPUs (the engine's `profiler`): what readprofile and perf report print. */
 export class Profiler {
   private readonly ids = new Map<string, SymbolId>();
   private readonly names: string[] = [];
@@ -79,15 +89,18 @@ export class Profiler {
     this.paths.replay(since, f);
   }
 
+  /** Name, class and size of an interned symbol. */
   info(id: SymbolId): SymbolInfo {
     return { name: this.names[id], cls: CLASS_NAME[this.cls[id]], sizeBytes: this.sizes[id] };
   }
 
+  /** Size in bytes of a symbol (0 when unknown or never interned). */
   sizeOf(name: string): number {
     const id = this.ids.get(name);
     return id === undefined ? 0 : this.sizes[id];
   }
 
+  /** Cycles charged to a symbol by name (0 when never interned). */
   cyclesOf(name: string): number {
     const id = this.ids.get(name);
     return id === undefined ? 0 : this.cycles[id];

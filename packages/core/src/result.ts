@@ -3,18 +3,21 @@ import { z } from 'zod';
 import type { Engine, Thread } from './engine.js';
 import { type ProfileRow, profileRows } from './formatters.js';
 
+/** Identifier of the result document's schema (`schema` field of every `--format json` output). */
 export const RESULT_SCHEMA_ID = 'kmemsim/result@1';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 type CounterTree = number | { [k: string]: CounterTree };
 const CounterTree: z.ZodType<CounterTree> = z.lazy(() => z.union([z.number(), z.record(z.string(), CounterTree)]));
 
+/** time(1) of the measured process: real, user and sys seconds. */
 export const TimeSchema = z.object({
   real_s: z.number().nonnegative(),
   user_s: z.number().nonnegative(),
   sys_s: z.number().nonnegative(),
 });
 
+/** One profile row of a run (see {@link ProfileRow}). */
 export const ProfileRowSchema = z.object({
   symbol: z.string(),
   cycles: z.number().nonnegative(),
@@ -31,6 +34,7 @@ export const StackSchema = z.object({
   user: z.literal(true).optional(),
 });
 
+/** One run of a command: its variant (the option values that differ between runs), metrics, time, counters, profile. */
 export const RunSchema = z.object({
   variant: z.record(z.string(), Scalar),
   metrics: z.record(z.string(), z.number()),
@@ -57,6 +61,10 @@ export const ArchSourceSchema = z.object({
   sha256: z.string().optional().describe("SHA-256 of that file's bytes"),
 });
 
+/**
+ * The result document every command prints with `--format json`: command, arch (and where a plugin came from),
+ * virt mode, CPUs, seed, parameters and the runs.
+ */
 export const ResultDocumentSchema = z.object({
   schema: z.literal(RESULT_SCHEMA_ID),
   command: z.string(),
@@ -71,13 +79,17 @@ export const ResultDocumentSchema = z.object({
   runs: z.array(RunSchema),
 });
 
+/** time(1) of a run in seconds (see {@link TimeSchema}). */
 export type Time = z.infer<typeof TimeSchema>;
 /** What produced a result document: kmemsim version, command line, resolved options. */
 export type Provenance = z.infer<typeof ProvenanceSchema>;
+/** Where a third-party arch plugin came from: package, version, file and its SHA-256. */
 export type ArchSource = z.infer<typeof ArchSourceSchema>;
+/** One run of a result document (see {@link RunSchema}). */
 export type Run = z.infer<typeof RunSchema>;
 /** A folded stack of a run (`cmd;syscall;function` and its cycles). */
 export type Stack = z.infer<typeof StackSchema>;
+/** The document a command prints with `--format json` (see {@link ResultDocumentSchema}). */
 export type ResultDocument = z.infer<typeof ResultDocumentSchema>;
 
 /** The JSON Schema of the result document (draft 2020-12), as shipped in schema/result.schema.json. */
@@ -89,14 +101,19 @@ export function resultJsonSchema(): Record<string, unknown> {
   };
 }
 
+/** What {@link runFromEngine} puts into a run besides what the engine holds. */
 export interface RunFromEngineOptions {
+  /** The option values that identify this run (`{ impl: 'lazy', threads: 8 }`). */
   variant: Record<string, string | number | boolean>;
+  /** The command's headline numbers (`ns_per_op`, `mb_per_s`, …). */
   metrics: Record<string, number>;
   /** The threads that make up the measured process (time(1) is per process). Default: every thread. */
   threads?: Thread[];
   /** Wall-clock end of the measurement in cycles. Default: the latest end of `threads`. */
   realCycles?: number;
+  /** Profiling tick rate for the profile's ticks column, Hz (default 1000). */
   tickRateHz?: number;
+  /** Profile rows kept (default 20). */
   top?: number;
 }
 
@@ -125,6 +142,7 @@ export function runFromEngine(engine: Engine, o: RunFromEngineOptions): Run & { 
   };
 }
 
+/** Rounds `x` to `digits` decimal places (for stable JSON output). */
 export function roundTo(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;

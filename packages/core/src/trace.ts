@@ -10,6 +10,7 @@ import type { SymbolId } from './profiler.js';
 import { EventBuffer, Kind, shares } from './trace-buffer.js';
 import { type TraceJsonRun, traceJsonChunks } from './trace-json.js';
 
+/** Options of a {@link TraceRecorder}. */
 export interface TraceOptions {
   /** Events kept at most over every run (slices, instants, counter samples, flow ends); metadata is free. */
   maxEvents?: number;
@@ -265,6 +266,7 @@ function allBut(n: number, from: number): number[] {
   return out;
 }
 
+/** Records spends and instants of attached engines as Chrome trace events (`--trace out.json`), up to a cap. */
 export class TraceRecorder {
   /** The event budget shared by every run. */
   readonly maxEvents: number;

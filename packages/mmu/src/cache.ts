@@ -17,6 +17,10 @@ export { CacheModelError, type CacheModelOptions, type CacheStats } from './cach
 /** Addresses are below 4 GiB (32-bit physical memory of the machines modelled here). */
 const ADDRESS_LIMIT = 2 ** 32;
 
+/**
+ * A set-associative, per-CPU cache hierarchy with LRU replacement, built from an arch profile's `cache` section:
+ * gives the latency in cycles of each memory reference a mechanism makes (page walks, list walks).
+ */
 export class CacheModel {
   readonly cpus: number;
   readonly levels: Level[];

@@ -21,9 +21,12 @@ const pow2 = (d: string) =>
     .describe(d);
 const symbol = (d: string) => z.string().min(1).describe(d);
 
+/** The virtualization modes by name: `none` (bare metal), `kvm-shadow`, `kvm-ept`, `xen-pv`. */
 export const VIRT_MODES = ['none', 'kvm-shadow', 'kvm-ept', 'xen-pv'] as const;
+/** One of {@link VIRT_MODES}. */
 export type VirtModeName = (typeof VIRT_MODES)[number];
 
+/** The arch profile's `costs` section: cycle costs of TLB flushes, copies, syscalls, faults, PTE writes and locks. */
 export const CostsSchema = z
   .object({
     localFlushCycles: nonneg('Local full TLB flush (CR3 reload / CR4.PGE toggle / ptc.e loop / PTLB), cycles ≥ 0.'),
@@ -207,6 +210,7 @@ export const VirtMechanismSchema = z
   })
   .describe('What the virt mechanism charges per guest operation (mmu virt-ops.ts).');
 
+/** One virt mode of the arch profile: the VM-exit cost, which guest operations exit, the handling costs. */
 export const VirtOverrideSchema = z
   .object({
     description: z.string().min(1).describe('What this virtualization mode is (hypervisor, paging mode, era).'),
@@ -243,6 +247,10 @@ const VirtModesSchema = z
   )
   .describe(`Virtualization modes this arch offers, by name (${VIRT_MODES.filter((m) => m !== 'none').join(', ')}).`);
 
+/**
+ * The zod schema of an arch plugin profile. Strict: an unknown field is an error (with a did-you-mean); every field
+ * carries its meaning, unit and range as its description, which also feeds the exported JSON Schema.
+ */
 export const ArchProfileSchema = z
   .object({
     $schema: z.string().optional().describe('JSON Schema reference, for editors (JSON plugin files).'),
@@ -274,10 +282,20 @@ export const ArchProfileSchema = z
   })
   .describe('A kmemsim architecture plugin profile (@kmemsim/mmu ArchProfile).');
 
+/**
+ * An arch plugin profile: machine geometry, costs in cycles, virt modes and a source for every number (see
+ * {@link ArchProfileSchema} for each field's meaning, unit and range). Write one with `defineArch(sourced({...}))`.
+ */
 export type ArchProfile = z.infer<typeof ArchProfileSchema>;
+/** The `costs` section of an arch profile (cycles; see {@link CostsSchema}). */
 export type ArchCosts = z.infer<typeof CostsSchema>;
+/** One virt mode of an arch profile (see {@link VirtOverrideSchema}). */
 export type VirtOverride = z.infer<typeof VirtOverrideSchema>;
+/** Host-side mechanism costs of a virt mode (see {@link VirtMechanismSchema}). */
 export type VirtMechanismCosts = z.infer<typeof VirtMechanismSchema>;
+/** The `cache` section of an arch profile (see {@link CacheSchema}). */
 export type ArchCache = z.infer<typeof CacheSchema>;
+/** One cache level of an arch profile (see {@link CacheLevelSchema}). */
 export type ArchCacheLevel = z.infer<typeof CacheLevelSchema>;
+/** The `numa` section of an arch profile (see {@link NumaSchema}). */
 export type ArchNuma = z.infer<typeof NumaSchema>;

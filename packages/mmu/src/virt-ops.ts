@@ -5,8 +5,10 @@
 import { type KvmRules, kvmRules } from './kvm-era.js';
 import type { VirtMechanismCosts, VirtModeName, VirtOverride } from './schema.js';
 
+/** Kinds of guest exits counted as `vm_exit.<kind>`. */
 export type ExitKind = 'invlpg' | 'pf' | 'pt_write' | 'cr3' | 'cr4' | 'apic' | 'pio' | 'hypercall';
 
+/** Every exit kind with the description of its `vm_exit.<kind>` counter. */
 export const EXIT_KINDS: Record<ExitKind, string> = {
   invlpg: 'guest invlpg exits (kvm_mmu_invlpg)',
   pf: 'page-fault exits on trapping or write-protected shadow PTEs',
@@ -61,6 +63,10 @@ export function mechanismOf(o: VirtOverride, maxCpus: number): VirtMechanismCost
 /** ≤ 2.6.27 write-flood rule (kvm_mmu_pte_write): this many writes without an access zap the shadow page. */
 const FLOOD_WRITES = 3;
 
+/**
+ * The virt mechanism of a machine: decides which guest operations exit under its mode and KVM version and charges
+ * the exits (`machine.vops`).
+ */
 export class VirtOps {
   readonly kvm: KvmRules;
   readonly m: VirtMechanismCosts;

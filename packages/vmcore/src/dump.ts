@@ -12,12 +12,21 @@ import type { DumpSpec } from './mdf/types.js';
 import { KERNEL_COSTS, USER_COSTS } from './params.js';
 import { ProcVmcore } from './proc-vmcore.js';
 
+/** Where makedumpfile writes the dump: /dev/null (seed 001) or a file on a simulated disk. */
 export type OutputTarget = 'null' | 'disk';
 
+/**
+ * Options of {@link runVmcoreDump}: makedumpfile's version and flags, the crashed machine's image (or a spec read
+ * from a real vmcore), the machine it runs on.
+ */
 export interface VmcoreDumpOptions extends DumpOptions {
+  /** The capture kernel's machine (arch, virt mode, CPUs). */
   machine: Machine;
   /** The crashed machine as the image model, or `spec`: what makedumpfile sees of a vmcore (e.g. a real file). */
   image?: VmcoreImage;
+  /**
+   * What makedumpfile sees of a vmcore, instead of `image` (e.g. read from a real file with `@kmemsim/vmcore/node`).
+   */
   spec?: DumpSpec;
   /** /dev/null (seed 001) or a file on a simulated disk. */
   output?: OutputTarget;
@@ -25,14 +34,31 @@ export interface VmcoreDumpOptions extends DumpOptions {
   iounmapNonlazy?: boolean;
 }
 
+/** What {@link runVmcoreDump} returns. */
 export interface VmcoreDumpResult {
+  /** The run for the result document: time(1), `counters.syscalls.*` as strace would count them, the profile. */
   run: Run;
+  /** The makedumpfile model's counts (syscalls per kind, pages read, written, excluded). */
   counts: DumpCounts;
 }
 
 /** Slices the work is charged in, so output I/O overlaps CPU work the way writeback does. */
 const SLICES = 64;
 
+/**
+ * Runs one makedumpfile over /proc/vmcore on a simulated machine (seed 001): the model's calls charged as user work
+ * in makedumpfile and kernel work in /proc/vmcore (read or mmap, ioremap per page on x86_64), output to /dev/null
+ * or a disk.
+ * @example
+ * ```ts
+ * import { s390 } from '@kmemsim/arch-s390';
+ * import { Machine } from '@kmemsim/mmu';
+ * import { buildImage, runVmcoreDump } from '@kmemsim/vmcore';
+ * const image = buildImage({ arch: s390, memBytes: 2 ** 30, profile: 'idle-guest', seed: 1 });
+ * const { run } = runVmcoreDump({ machine: new Machine({ arch: s390 }), image, version: '1.5.7', access: 'mmap', dumpLevel: 31 });
+ * run.counters.syscalls; // { mmap: …, munmap: …, read: …, lseek: …, write: … }
+ * ```
+ */
 export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
   const m = o.machine;
   const spec = o.spec ?? (o.image ? specFromImage(o.image, specOptionsOf(o)) : undefined);

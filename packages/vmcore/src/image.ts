@@ -68,6 +68,7 @@ export interface VmcoreImage {
   freeRunStart: Float64Array;
   freeRunPages: Float64Array;
   counts: ClassCounts;
+  /** FLATMEM (one mem_map) or SPARSEMEM (mem_section roots, a mem_map per present section). */
   memoryModel: 'flat' | 'sparse';
 }
 

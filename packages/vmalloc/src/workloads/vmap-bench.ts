@@ -12,7 +12,9 @@ import { LAYOUT, type MechanismParams, mechanismParams } from '../mechanism/para
 import type { Vmap } from '../types.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
 
+/** The mapping API a vmap-bench loop calls: vmap/vunmap or vm_map_ram/vm_unmap_ram. */
 export type MapApi = 'vmap' | 'vm_map_ram';
+/** Every {@link MapApi}. */
 export const MAP_APIS: readonly MapApi[] = ['vmap', 'vm_map_ram'];
 
 /** The benchmark loop's own work per page, besides the mapping. */
@@ -24,27 +26,43 @@ export const BENCH = sourced({
   ],
 });
 
+/** Options of {@link runVmapBench}. */
 export interface VmapBenchOptions {
+  /** The machine to run on (arch, virt mode, CPUs). */
   machine: Machine;
   /** Design name or alias (registry). */
   impl: string;
   /** vmap/vunmap or vm_map_ram/vm_unmap_ram (default: the alias's, else vmap). */
   api?: MapApi;
+  /** Benchmark threads, one per CPU (CPUs 0..threads−1); at most the machine's CPUs. */
   threads: number;
+  /** Pages mapped, touched and unmapped per iteration. */
   pages: number;
+  /** map+touch+unmap loops per thread. */
   iterations: number;
+  /** Overrides of the vmap mechanism's costs (an experiment's fitted values). */
   params?: Partial<MechanismParams>;
+  /** nr_cpu_ids the kernel sizes its per-CPU structures by (default: the machine's CPUs). */
   nrCpus?: number;
+  /** Bytes the loop writes per mapped page (default BENCH.touchBytesPerPage, [U 8..4096]). */
   touchBytesPerPage?: number;
+  /** Periodic sampling of the allocator's state during the run (off by default). */
   sampling?: SamplingOptions;
 }
 
+/** What {@link runVmapBench} returns. */
 export interface VmapBenchResult {
+  /** The run for the result document: time, counters (flushes, IPIs, purges, stale), profile; `metrics.ns_per_op`. */
   run: Run;
+  /** Nanoseconds per map+touch+unmap, averaged over threads (the seed 002 figure). */
   nsPerOp: number;
+  /** The allocator after the run (for invariant checks and inspection). */
   vmap: Vmap;
+  /** The design the `impl` name resolved to. */
   design: VmapDesign;
+  /** The mapping API the loop called. */
   api: MapApi;
+  /** The sampled allocator state (empty when sampling was off). */
   sampling: SamplingReport;
 }
 
@@ -53,6 +71,21 @@ export function benchImpl(impl: string, api?: MapApi): { design: VmapDesign; api
   return { design: resolveDesign(impl), api: ALIAS_API[impl] ?? api ?? 'vmap' };
 }
 
+/**
+ * Runs vmap-bench (seed 002): `threads` threads on as many CPUs each loop `iterations` times over map `pages`
+ * pages, touch each, unmap; returns nanoseconds per map+touch+unmap and the run (flushes, IPIs, purges, lock
+ * contention, stale translations, profile). Each thread alternates two sets of frames, so a reuse before a flush is
+ * reported by the TLB's stale detector.
+ * @example
+ * ```ts
+ * import { x86_64 } from '@kmemsim/arch-x86_64';
+ * import { Machine } from '@kmemsim/mmu';
+ * import { runVmapBench } from '@kmemsim/vmalloc';
+ * const { nsPerOp, run } = runVmapBench({
+ *   machine: new Machine({ arch: x86_64, cpus: 8 }), impl: 'percpu', threads: 8, pages: 4, iterations: 2_000,
+ * });
+ * ```
+ */
 export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
   const m = o.machine;
   const e = m.engine;

@@ -40,7 +40,7 @@ export function createProgress(io: Io, unit = 'runs', stream: NodeJS.WriteStream
   let stopped = false;
   const bar = new SingleBar({
     stream,
-    format: '{bar} {value}/{total} {unit} | {rate} | ETA {eta} | {label}',
+    format: '{bar} {value}/{total} {unit} | {rate} | ETA {remaining} | {label}',
     barsize: 24,
     barCompleteChar: '█',
     barIncompleteChar: '░',
@@ -54,7 +54,7 @@ export function createProgress(io: Io, unit = 'runs', stream: NodeJS.WriteStream
   const payload = (done: number, total: number, label: string) => {
     const secs = (Date.now() - started) / 1000;
     const r = done > 0 && secs > 0 ? done / secs : 0;
-    return { label, rate: rate(r), eta: r > 0 ? eta((total - done) / r) : '–', unit };
+    return { label, rate: rate(r), remaining: r > 0 ? eta((total - done) / r) : '–', unit };
   };
   const stop = () => {
     if (bar.isActive) bar.stop();

@@ -158,6 +158,8 @@ async function runPoints(s: Sweep, o: SweepRun, done: Float64Array, out: Appende
         throw failed(command, p, describeThrown(err));
       }
       record(p, doc);
+      // A point runs without yielding to the event loop: let a pending Ctrl-C / SIGTERM be handled between points.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   } else {
     const { default: Tinypool } = await import('tinypool');

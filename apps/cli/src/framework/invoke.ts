@@ -14,6 +14,7 @@ import { fromArgv, fromObject, OUTPUT_OPTIONS } from './normalise.js';
 
 export const QUIET: RunContext = { progress: () => {}, warn: () => {}, out: async () => {} };
 
+/** The command definition of a name (`vmap-bench`, `arch list`), or undefined. */
 export function findCommand(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name);
 }

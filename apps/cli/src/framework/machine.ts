@@ -9,6 +9,10 @@ import { choice, int, text } from './options.js';
 /** Hard ceiling of --cpus whatever the arch says: per-CPU TLB arrays and run queues follow it. */
 export const MAX_CPUS = 8192;
 
+/**
+ * The options every machine-running command shares: --arch (a built-in name, an installed plugin package or a
+ * file), --virt, --cpus, --seed; `defaultArch` is the default of --arch.
+ */
 export function machineOptions<const A extends string>(defaultArch: A) {
   return {
     arch: text({

@@ -48,6 +48,7 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io): Promis
   return def.exitCode?.(doc) ?? 0;
 }
 
+/** The commander program of every command, writing through `io`; `onExit` receives the exit code. */
 export function buildProgram(io: Io, onExit: (code: number) => void): Command {
   const program = new Command('kmemsim')
     .description(

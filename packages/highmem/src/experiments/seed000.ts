@@ -8,7 +8,7 @@ import type { WorkloadParams } from '../params.js';
 
 /**
  * The seed 000 experiment's fitted values (at most 7, each fitted to one published figure of the kmap variant),
- * with their `calibrated: seed 000, figure …` sources.
+ * each with its calibration marker as its source.
  */
 export const SEED000_FITTED = sourced({
   exitRoundTripCycles: [

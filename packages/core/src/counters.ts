@@ -25,6 +25,8 @@ export class Counters {
   private readonly byName = new Map<string, number>();
   /** Counter values indexed by id (read-only for users; written by add/bump). */
   values: number[] = [];
+  /** Optional observer of every change (timelines' counter tracks); undefined on the fast path. */
+  watch: ((id: number, value: number) => void) | undefined = undefined;
 
   /** Returns the id of a counter, defining it on first use. Hot paths keep the id. */
   id(name: string, description = ''): number {
@@ -44,11 +46,17 @@ export class Counters {
   /** Adds `n` (default 1) to the counter with this id; the hot-path form. */
   add(id: number, n = 1): void {
     this.values[id] += n;
+    if (this.watch !== undefined) this.watch(id, this.values[id]);
   }
 
   /** Adds by name (defining the counter if needed); for cold paths. */
   bump(name: string, n = 1, description = ''): void {
-    this.values[this.id(name, description)] += n;
+    this.add(this.id(name, description), n);
+  }
+
+  /** The name of counter `id`. */
+  nameOf(id: number): string {
+    return this.names[id];
   }
 
   /** The value of a counter by name; 0 for a counter never defined. */

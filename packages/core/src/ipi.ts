@@ -66,9 +66,13 @@ export class Ipi {
     e.counters.add(this.cCalls);
     if (n === 0) return false;
     e.counters.add(this.cSent, n);
-    e.onInstant?.(t.cpu, 'ipi', t.clock, { targets: n, handler: e.profiler.info(c.handlerSym).name });
     const sendTotal = k.broadcastShorthand ? k.sendCycles : k.sendCycles * n;
     const perTarget = k.handlerEntryCycles + c.handlerCycles;
+    if (e.tracer !== undefined) {
+      const step = k.broadcastShorthand ? 0 : k.sendCycles;
+      const first = t.clock + k.sendCycles + k.deliveryCycles;
+      e.tracer.ipi(t.cpu, t.clock, c.targets, c.handlerSym, perTarget, first, step);
+    }
     if (c.targets === 'allbutself') e.chargeAllButSelf(t.cpu, c.handlerSym, perTarget);
     else for (const cpu of c.targets) e.chargeCpu(cpu, c.handlerSym, perTarget);
     t.spend(c.sendSym ?? c.senderSym, sendTotal);

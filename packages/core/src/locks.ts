@@ -66,23 +66,36 @@ abstract class LockBase {
     const cold = this.lastCpu !== -1 && this.lastCpu !== t.cpu;
     t.spend(this.sym, this.costs.acquireCycles + (cold ? this.costs.handoffCycles : 0));
     this.lastCpu = t.cpu;
+    this.engine.lockHeld(1);
   }
 
-  /** A waiter that gets the lock at `at` (release time): wait charged to the lock, then the hand-off. */
+  /**
+   * A waiter that gets the lock at `at` (release time): wait charged to the lock, then the hand-off. A timeline
+   * shows the wait as a slice named for the lock; IPIs the waiter took while spinning sit inside it.
+   */
   protected grant(w: Thread, at: number, wasBlocked: boolean): void {
     this.contentions++;
-    this.engine.counters.add(this.cContended);
-    if (wasBlocked) this.engine.settle(w.cpu);
+    const e = this.engine;
+    e.counters.add(this.cContended);
+    const tr = e.tracer;
+    if (tr !== undefined) tr.begin(w.cpu, `wait ${this.name}`, w.clock, true);
+    if (wasBlocked) e.settle(w.cpu, at);
     const wait = at - w.clock;
     if (wait > 0) {
-      this.engine.onInstant?.(w.cpu, 'lock_wait', w.clock, { lock: this.name, cycles: wait });
       this.waitCycles += wait;
       w.spend(this.sym, wait);
     }
+    if (tr !== undefined) tr.end(w.cpu, w.clock);
     this.acquisitions++;
     w.spend(this.sym, this.costs.handoffCycles + this.costs.acquireCycles);
     this.lastCpu = w.cpu;
-    if (wasBlocked) this.engine.wake(w, w.clock);
+    e.lockHeld(1);
+    if (wasBlocked) e.wake(w, w.clock);
+  }
+
+  /** A holder released it (the locks_held gauge). */
+  protected released(): void {
+    this.engine.lockHeld(-1);
   }
 }
 
@@ -127,6 +140,7 @@ export class Spinlock extends LockBase implements Op {
     if (this.holder !== t) {
       throw new SimulationError(`${t.name} releases spinlock ${this.name} held by ${this.holder?.name ?? 'nobody'}`);
     }
+    this.released();
     if (this.waiters.length > 0) {
       const w = this.waiters.shift();
       this.holder = w;
@@ -203,6 +217,7 @@ export class RwLock extends LockBase {
       throw new SimulationError(`${t.name} read-unlocks rwlock ${this.name} it does not hold for read`);
     }
     this.holders.delete(t);
+    this.released();
     this.readers--;
     this.readersFreeAt = Math.max(this.readersFreeAt, t.clock);
     if (this.readers === 0) this.wakeNext(this.readersFreeAt);
@@ -214,6 +229,7 @@ export class RwLock extends LockBase {
       throw new SimulationError(`${t.name} write-unlocks rwlock ${this.name} held by ${this.writer?.name ?? 'nobody'}`);
     }
     this.holders.delete(t);
+    this.released();
     this.writer = null;
     this.writerFreeAt = t.clock;
     this.wakeNext(t.clock);
@@ -321,12 +337,14 @@ export class Mutex implements Op {
     if (this.holder === null && t.clock >= this.freeAt) {
       t.spend(this.sym, this.opts.acquireCycles);
       this.holder = t;
+      this.engine.lockHeld(1);
       return false;
     }
     if (this.holder === null) {
       t.idleUntil(this.freeAt, this.sleepSym);
       t.spend(this.sym, this.opts.wakeupCycles + this.opts.acquireCycles);
       this.holder = t;
+      this.engine.lockHeld(1);
       return false;
     }
     this.waiters.push(t);
@@ -339,9 +357,11 @@ export class Mutex implements Op {
     if (this.holder !== t) {
       throw new SimulationError(`${t.name} unlocks mutex ${this.name} held by ${this.holder?.name ?? 'nobody'}`);
     }
+    this.engine.lockHeld(-1);
     if (this.waiters.length > 0) {
       const w = this.waiters.shift();
       this.holder = w;
+      this.engine.lockHeld(1);
       this.engine.settle(w.cpu);
       w.idleUntil(t.clock, this.sleepSym);
       w.spend(this.sym, this.opts.wakeupCycles + this.opts.acquireCycles);

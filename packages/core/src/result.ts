@@ -27,6 +27,14 @@ export const ProfileRowSchema = z.object({
   load: z.number().nonnegative(),
 });
 
+/** One folded stack: `command;frame;…;symbol` and the CPU cycles charged there (flame graphs). */
+export const StackSchema = z.object({
+  stack: z.string(),
+  cycles: z.number().nonnegative(),
+  /** The symbol runs in user space (perf's `[.]`, shared object the command's binary). */
+  user: z.literal(true).optional(),
+});
+
 /** One run of a command: its variant (the option values that differ between runs), metrics, time, counters, profile. */
 export const RunSchema = z.object({
   variant: z.record(z.string(), Scalar),
@@ -34,6 +42,15 @@ export const RunSchema = z.object({
   time: TimeSchema,
   counters: z.record(z.string(), CounterTree),
   profile: z.array(ProfileRowSchema),
+  /** Folded stacks of the run's CPU time, most cycles first (absent where nothing was simulated). */
+  stacks: z.array(StackSchema).optional(),
+});
+
+/** Where a document came from: the kmemsim version, the command line and every option's resolved value. */
+export const ProvenanceSchema = z.object({
+  kmemsim: z.string(),
+  command_line: z.string(),
+  options: z.record(z.string(), z.unknown()),
 });
 
 /** Where a third-party arch plugin came from (absent for the built-in arches). */
@@ -57,16 +74,22 @@ export const ResultDocumentSchema = z.object({
   virt: z.string(),
   cpus: z.number().int().positive(),
   seed: z.number().int(),
+  /** Absent in documents written before kmemsim recorded it. */
+  provenance: ProvenanceSchema.optional(),
   params: z.record(z.string(), z.unknown()),
   runs: z.array(RunSchema),
 });
 
 /** time(1) of a run in seconds (see {@link TimeSchema}). */
 export type Time = z.infer<typeof TimeSchema>;
+/** What produced a result document: kmemsim version, command line, resolved options. */
+export type Provenance = z.infer<typeof ProvenanceSchema>;
 /** Where a third-party arch plugin came from: package, version, file and its SHA-256. */
 export type ArchSource = z.infer<typeof ArchSourceSchema>;
 /** One run of a result document (see {@link RunSchema}). */
 export type Run = z.infer<typeof RunSchema>;
+/** A folded stack of a run (`cmd;syscall;function` and its cycles). */
+export type Stack = z.infer<typeof StackSchema>;
 /** The document a command prints with `--format json` (see {@link ResultDocumentSchema}). */
 export type ResultDocument = z.infer<typeof ResultDocumentSchema>;
 
@@ -115,6 +138,7 @@ export function runFromEngine<M extends Record<string, number>>(
   engine: Engine,
   o: RunFromEngineOptions<M>,
 ): Omit<Run, 'metrics'> & { metrics: M; profile: ProfileRow[] } {
+  engine.tracer?.run?.(o.variant);
   const threads = o.threads ?? engine.threads;
   const start = Math.min(...threads.map((t) => t.startCycle));
   const end = o.realCycles ?? Math.max(...threads.map((t) => t.endCycle || t.clock));
@@ -130,6 +154,10 @@ export function runFromEngine<M extends Record<string, number>>(
     },
     counters: engine.counters.toJSON() as Record<string, CounterTree>,
     profile: profileRows(engine.profiler, { clockHz: hz, tickRateHz: o.tickRateHz ?? 1000, top: o.top ?? 20 }),
+    stacks: engine.profiler
+      .folded()
+      .map((s) => ({ stack: s.stack, cycles: Math.round(s.cycles), ...(s.user ? { user: s.user } : {}) }))
+      .filter((s) => s.cycles > 0),
   };
 }
 

@@ -135,6 +135,8 @@ export class Machine {
       e.counters.add(kExit, n);
       if (kKind[kind] >= 0) e.counters.add(kKind[kind], n);
     });
+    // A 32-bit PAE guest writes each 8-byte PTE as two 4-byte stores (asm/pgtable-3level.h).
+    if (this.pae && arch.wordBits === 32) this.vops.storesPerPte = 2;
     this.ipi = new Ipi(e, {
       sendCycles: this.cost.ipiSendCycles,
       broadcastShorthand: this.oneSendReachesAll,
@@ -338,6 +340,9 @@ export class Machine {
         perCpu +
         this.vops.ipiTarget(running) +
         this.vops.globalFlushCpu(NO_TABLES, !running);
+      // Targets are reached one send apart (one send reaches all with a broadcast shorthand or cluster mode).
+      const step = sends > 1 ? sendCycles / sends : 0;
+      const arrival = t.clock + sendCycles / sends + k.deliveryCycles;
       let busy = 0;
       for (let c = 0; c < this.cpus; c++) if (c !== t.cpu && e.threadOn(c)) busy++;
       let slowest = 0;
@@ -346,11 +351,14 @@ export class Machine {
         slowest = target(busy > 0);
         for (let i = 1; i < n; i++) target(busy > 0);
         e.chargeAllButSelf(t.cpu, handlerSym, slowest);
+        // The timeline: a handler slice on every target, each with a flow arrow from the sender.
+        e.tracer?.ipi(t.cpu, t.clock, 'allbutself', handlerSym, slowest, arrival, step);
       } else {
         for (let c = 0; c < this.cpus; c++) {
           if (c === t.cpu) continue;
           const cyc = target(e.threadOn(c) !== null);
           e.chargeCpu(c, handlerSym, cyc);
+          e.tracer?.ipi(t.cpu, t.clock, [c], handlerSym, cyc, arrival + (c < t.cpu ? c : c - 1) * step, 0);
           if (cyc > slowest) slowest = cyc;
         }
       }

@@ -68,7 +68,7 @@ export interface VmcoreImage {
   freeRunStart: Float64Array;
   freeRunPages: Float64Array;
   counts: ClassCounts;
-  /** How the crashed kernel describes its mem_map: flat (one array from pfn 0) or sparse (SPARSEMEM sections). */
+  /** FLATMEM (one mem_map) or SPARSEMEM (mem_section roots, a mem_map per present section). */
   memoryModel: 'flat' | 'sparse';
 }
 

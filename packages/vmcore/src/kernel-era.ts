@@ -6,11 +6,11 @@ import type { ArchProfile } from '@kmemsim/mmu';
 
 /** 2.6.N counts N (the release); from 3.0 the third number is a stable update and rules ignore it. */
 export interface KernelVersion {
-  /** First number of the release (2 … 6). */
+  /** First number (2 or 3 and later). */
   major: number;
-  /** Second number (the 2.6 series, or a 3.x … 6.x release). */
+  /** Second number (6 in 2.6.N). */
   minor: number;
-  /** Third number: the release within 2.6 (2.6.N); a stable update from 3.0 on (rules ignore it there). */
+  /** Third number: the 2.6 release N, or a stable update from 3.0 (ignored by the rules). */
   patch: number;
 }
 
@@ -20,27 +20,23 @@ export type X86RangeFlush = 'flush-all' | 'flushall-shift' | 'ceiling-33';
 export type S390MunmapFlush = 'ipte-per-pte' | 'lazy-mm';
 /** s390 copy_oldmem_page: bounce page (two copies), static bounce under a mutex (~6.0), or memcpy_real_iter. */
 export type S390Copy = 'bounce-page' | 'bounce-mutex' | 'iter-ipte';
-/** The vmap allocator design of the kernel's era (vmalloc's design names: lazy, rb2019, pools2024). */
 export type VmapImplOfEra = 'lazy' | 'rb2019' | 'pools2024';
 
-/**
- * The capture kernel's /proc/vmcore code of one release (`--kernel <version>`): which paths a run follows, each rule
- * with its source in `sources`. Built by `vmcoreKernel(version)`.
- */
+/** The /proc/vmcore rules of one capture-kernel version (`vmcoreKernel('3.12')`), each with its source. */
 export interface VmcoreKernel {
-  /** The kernel version it was built from ("3.12", "5.15"). */
+  /** The version the rules were read for, as given (e.g. '2.6.37', '5.19'). */
   version: string;
   /** /proc/vmcore has .mmap and page-aligned segments (3.11, HATAYAMA's series); before, mmap fails. */
   mmap: boolean;
   /** copy_oldmem_page calls set_iounmap_nonlazy() before iounmap: every iounmap purges. */
   iounmapNonlazy: boolean;
-  /** x86 flush_tlb_kernel_range / flush_tlb_mm_range of the era. */
+  /** How x86 flushes a kernel or user range of this era (whole TLB, tlb_flushall_shift, 33-page ceiling). */
   x86RangeFlush: X86RangeFlush;
-  /** The vmap allocator design that ioremap/iounmap go through. */
+  /** The vmap allocator behind ioremap in this era (a `@kmemsim/vmalloc` design). */
   vmapImpl: VmapImplOfEra;
-  /** s390 munmap flushing of the era: IPTE per present PTE, or the lazy mm-wide flush. */
+  /** How s390 flushes a munmap'ed window of a single-threaded mm. */
   s390MunmapFlush: S390MunmapFlush;
-  /** s390 copy_oldmem_page of the era (bounce page, bounce under a mutex, memcpy_real_iter). */
+  /** How s390 copy_oldmem_page copies a page of the old memory. */
   s390Copy: S390Copy;
   /** The rule of each field, with its source. */
   sources: Record<string, string>;

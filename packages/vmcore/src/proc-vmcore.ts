@@ -58,27 +58,27 @@ const SYMBOLS = [
   '__tlb_flush_mm_lazy',
 ] as const;
 
-/** munmap() calls of /proc/vmcore mappings, and how the era's code flushed them. */
+/** A batch of munmap() calls on /proc/vmcore windows (see `ProcVmcore.munmap`). */
 export interface MunmapCalls {
-  /** munmap() calls. */
+  /** Calls on live windows. */
   n: number;
-  /** Pages unmapped by them, all calls together. */
+  /** Pages unmapped by those calls in all. */
   pages: number;
-  /** Of them, calls small enough for a per-page (ranged) flush. */
+  /** Calls whose window is within the x86 range-flush ceiling (flushed page by page). */
   small?: number;
-  /** Pages unmapped by those small calls. */
+  /** Pages of the `small` calls. */
   smallPages?: number;
-  /** Calls that flushed the whole TLB instead (above the era's ceiling). */
+  /** Calls above the ceiling (a full flush); default `n − small`. */
   full?: number;
-  /** Calls that failed (nothing was mapped: before 3.11 mmap of /proc/vmcore fails). */
+  /** Further calls that unmap nothing (1.5.7's munmap(MAP_FAILED, 0)). */
   failed?: number;
 }
 
 export class ProcVmcore {
   readonly path: CopyOldmemPath;
-  /** The capture kernel's /proc/vmcore code this instance follows. */
+  /** The capture kernel's rules this file follows. */
   readonly kernel: VmcoreKernel;
-  /** Whether copy_oldmem_page calls set_iounmap_nonlazy before each iounmap (every iounmap then purges). */
+  /** x86_64: every iounmap purges the lazy vmap areas (set_iounmap_nonlazy, 2.6.37–5.18, or the override). */
   readonly nonlazy: boolean;
   private readonly vmap: Vmap | null;
   private readonly highmem: Highmem | null;

@@ -5,7 +5,7 @@ import type { ResultDocument } from '@kmemsim/core';
 import type { OptionSchema, Values } from './options.js';
 
 /** Output formats a command may offer with `--format`. */
-export type Format = 'table' | 'json' | 'csv' | 'svg' | 'md' | 'html';
+export type Format = 'table' | 'json' | 'csv' | 'svg' | 'folded' | 'md' | 'html';
 
 /** What a command's run() may use besides its options: progress, warnings, stdout. */
 export interface RunContext {
@@ -13,8 +13,18 @@ export interface RunContext {
   progress(done: number, total: number, label: string): void;
   /** One line on stderr, prefixed "kmemsim: warning: ". */
   warn(line: string): void;
+  /** One line on stderr as is (a summary of what was done). */
+  info(line: string): void;
+  /** stderr is a terminal (progress bars). */
+  tty: boolean;
   /** Writes to stdout; rejects with OutputError when stdout is closed or full. */
   out(text: string): Promise<void>;
+  /**
+   * While the returned function is not called, SIGINT and SIGTERM clear the progress display, print
+   * "kmemsim: interrupted: <message()>" and exit 130 (SIGINT) or 143 (SIGTERM). For work that saves as it goes
+   * (sweep): the message says what was kept and how to resume. Optional: contexts without a terminal omit it.
+   */
+  interruptible?(message: () => string): () => void;
 }
 
 interface Common<S extends OptionSchema> {
@@ -66,4 +76,4 @@ export function defineAction<S extends OptionSchema>(def: ActionCommand<S>): Act
   return def;
 }
 
-export const DEFAULT_FORMATS: readonly Format[] = ['table', 'json', 'csv', 'svg'];
+export const DEFAULT_FORMATS: readonly Format[] = ['table', 'json', 'csv', 'svg', 'folded'];

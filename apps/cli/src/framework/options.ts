@@ -201,7 +201,7 @@ export function defaultHelp(o: AnyOption): string {
 /**
  * The names of a union type a package exports only as a type (`HighmemEra['pkmapFlush']`), checked at compile time
  * to be exactly that union: a name the package adds or drops breaks the build instead of drifting. Prefer the
- * package's own array where it exports one (MAP_KINDS, IMPLS, RMAP_KINDS).
+ * package's own array where it exports one (MAP_KINDS, DESIGN_CHOICES, RMAP_KINDS).
  */
 export function allOf<T extends string>() {
   return <const L extends readonly T[]>(

@@ -14,7 +14,7 @@
 // would reach then: up to one regeneration cycle Y, and a loop's rounding.
 // `exact` simulates every loop. Without a regeneration counter every `batchLoops` loops of a thread count as
 // a cycle.
-import type { Engine, Rng, Thread } from '@kmemsim/core';
+import type { Engine, ProfileSnapshot, Rng, Thread } from '@kmemsim/core';
 
 export interface SamplingOptions {
   /** Simulate every loop. */
@@ -112,7 +112,7 @@ export class Sampler {
   private windowOpen = false;
   /** Loops still to record the boundary of the latest event. */
   private marksDue = 0;
-  private w0Profile = new Float64Array(0);
+  private w0Profile: ProfileSnapshot = [];
   private w0Counters: number[] = [];
   private pending = 0;
   private loopsTotal = 0;
@@ -226,7 +226,7 @@ export class Sampler {
     if (this.loops.size !== this.members.size || this.loops.size === 0) return;
     for (const l of this.loops.values()) if (l.state === 'warm') return;
     this.windowOpen = true;
-    this.w0Profile = Float64Array.from(this.engine.profiler.cycles);
+    this.w0Profile = this.engine.profiler.snapshot();
     this.w0Counters = [...this.engine.counters.values];
     this.marksDue = 0;
     for (const l of this.loops.values()) {
@@ -350,9 +350,7 @@ export class Sampler {
   /** Adds `f` times the window's profile and counters to the machine: the skipped loops' share. */
   private replayMachine(f: number): void {
     const e = this.engine;
-    const p = e.profiler.cycles;
-    const w = this.w0Profile;
-    for (let i = 0; i < p.length; i++) p[i] += Math.round((p[i] - (i < w.length ? w[i] : 0)) * f);
+    e.profiler.replay(this.w0Profile, f);
     const v = e.counters.values;
     for (let i = 0; i < v.length; i++) v[i] += Math.round((v[i] - (this.w0Counters[i] ?? 0)) * f);
   }

@@ -23,7 +23,7 @@ export interface VmcoreFileInfo {
   vmcoreinfo: Vmcoreinfo;
   cpus: number;
   osrelease: string;
-  /** Where the file's mem_map is, as makedumpfile's get_mem_map finds it (flat or sparse, its regions, the reads). */
+  /** Where the file's mem_map lies: one flat array, or per present section (SPARSEMEM). */
   memMap: MemMapLayout;
   /** What VMCOREINFO lacks for dump level `level` ('' if nothing): such a run is refused, not guessed. */
   missingFor(level: number): string;

@@ -6,14 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { PAGE_CLASSES } from './classes.js';
 import { runVmcoreDump, type VmcoreMetrics } from './dump.js';
 import { buildImage } from './image.js';
+import { archForKernel, vmcoreKernel } from './kernel-era.js';
 
 const image = buildImage({ arch: x86_64, memBytes: 64 * 2 ** 20, profile: 'busy-server', seed: 1 });
+const kernel = vmcoreKernel('6.1');
 const { run } = runVmcoreDump({
-  machine: new Machine({ arch: x86_64, cpus: 2 }),
+  machine: new Machine({ arch: archForKernel(x86_64, kernel), cpus: 2 }),
   image,
   version: '1.7',
   access: 'mmap',
   dumpLevel: 31,
+  kernel,
 });
 
 describe('VmcoreRun', () => {

@@ -4,8 +4,10 @@
 import type { ResultDocument } from '@kmemsim/core';
 import type { OptionSchema, Values } from './options.js';
 
+/** Output formats a command may offer with `--format`. */
 export type Format = 'table' | 'json' | 'csv' | 'svg' | 'folded' | 'md' | 'html';
 
+/** What a command's run() may use besides its options: progress, warnings, stdout. */
 export interface RunContext {
   /** Progress (stderr on a TTY; silent otherwise and inside sweep/reproduce). */
   progress(done: number, total: number, label: string): void;
@@ -62,12 +64,14 @@ export interface ActionCommand<S extends OptionSchema = OptionSchema> extends Co
   run(options: Values<S>, ctx: RunContext): Promise<number | undefined>;
 }
 
+/** Any command definition (result or action). */
 export type CommandDef = ResultCommand<OptionSchema> | ActionCommand<OptionSchema>;
 
 /** Identity helpers for type inference: run() gets the typed values of exactly these options. */
 export function defineCommand<S extends OptionSchema>(def: ResultCommand<S>): ResultCommand<S> {
   return def;
 }
+/** Identity helper for type inference: an action command whose run() gets the typed values of exactly its options. */
 export function defineAction<S extends OptionSchema>(def: ActionCommand<S>): ActionCommand<S> {
   return def;
 }

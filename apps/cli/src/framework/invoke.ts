@@ -21,6 +21,7 @@ export const QUIET: RunContext = {
   out: async () => {},
 };
 
+/** The command definition of a name (`vmap-bench`, `arch list`), or undefined. */
 export function findCommand(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name);
 }

@@ -14,6 +14,7 @@ import {
 import { dirname, resolve } from 'node:path';
 import { OutputError, UsageError } from './errors.js';
 
+/** Where the CLI writes: stdout (async, errors on a closed pipe), stderr, and whether stderr is a terminal. */
 export interface Io {
   stdout(text: string): Promise<void>;
   stderr(text: string): void;

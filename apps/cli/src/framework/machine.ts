@@ -12,6 +12,10 @@ export const MAX_CPUS = 8192;
 /** Per-CPU TLB arrays: 2^24 entries in all is 400 MiB. */
 export const MAX_TLB_SLOTS = 2 ** 24;
 
+/**
+ * The options every machine-running command shares: --arch (a built-in name, an installed plugin package or a
+ * file), --virt, --cpus, --seed; `defaultArch` is the default of --arch.
+ */
 export function machineOptions<const A extends string>(defaultArch: A) {
   return {
     arch: text({

@@ -78,6 +78,7 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io, argv: r
   return def.exitCode?.(doc) ?? 0;
 }
 
+/** The commander program of every command, writing through `io`; `onExit` receives the exit code. */
 export function buildProgram(io: Io, onExit: (code: number) => void, argv: readonly string[] = []): Command {
   const program = new Command('kmemsim')
     .description(

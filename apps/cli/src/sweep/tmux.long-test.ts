@@ -72,13 +72,15 @@ describe.skipIf(!TMUX)('under tmux (100 columns)', () => {
     const sock = `kmemsim-test-${process.pid}`;
     try {
       pane(sock, ['sweep', grid, '--out', out]);
-      await until('a saved point', () => existsSync(out) && readFileSync(out, 'utf8').includes('\n'));
+      await until('a saved point', () => existsSync(out) && readFileSync(out, 'utf8').includes('{"index"'));
       expect(dead(sock)).toBe(false);
       tmux(sock, 'send-keys', '-t', 'k', 'C-c');
       await until('the sweep to exit', () => dead(sock), 30_000);
       const text = screen(sock);
       expect(tmux(sock, 'display', '-p', '-t', 'k', '#{wrap_flag}').trim()).toBe('1');
-      const saved = readFileSync(out, 'utf8').split('\n').filter(Boolean).length;
+      // Point lines only: the first line of --out is the sweep's header (grid fingerprint, shard).
+      const saved = readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('{"index"')).length;
+      expect(saved).toBeGreaterThan(0);
       expect(saved).toBeLessThan(36);
       expect(text).toMatch(/(\d+) of 36 points saved in .*; rerun the same command to resume/);
       expect(Number(/(\d+) of 36 points saved/.exec(text)?.[1])).toBe(saved);

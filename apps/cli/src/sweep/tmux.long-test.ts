@@ -79,7 +79,9 @@ describe.skipIf(!TMUX)('under tmux (100 columns)', () => {
       const text = screen(sock);
       expect(tmux(sock, 'display', '-p', '-t', 'k', '#{wrap_flag}').trim()).toBe('1');
       // Point lines only: the first line of --out is the sweep's header (grid fingerprint, shard).
-      const saved = readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('{"index"')).length;
+      const saved = readFileSync(out, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{"index"')).length;
       expect(saved).toBeGreaterThan(0);
       expect(saved).toBeLessThan(36);
       expect(text).toMatch(/(\d+) of 36 points saved in .*; rerun the same command to resume/);

@@ -1,6 +1,6 @@
 // The ArchProfile contract: an architecture is data, validated by this schema. Every number in a profile carries
 // its source in `sources` under the number's dot path ("costs.invlpgCycles": "Intel SDM …" or
-// "calibrated: seed 000 …"); validation reports every missing source and every bad field at once.
+// a calibrated marker naming its seed and figure); validation reports every missing source and every bad field at once.
 // Each field is declared once, here, with its description (meaning, unit, valid range): the same text is the zod
 // schema's description, the JSON Schema for plugin authors (archProfileJsonSchema) and `kmemsim arch init`'s stub.
 // Objects are checked strictly by validate.ts (an unknown field is an error with a did-you-mean).

@@ -111,10 +111,13 @@ const wp = (symbol: string, callsPerPage: number, cyclesPerCall: number, calls: 
 export const WRITE_PATH: readonly WritePathFunction[] = [
   wp(
     'lookup_bh_lru',
-    3,
+    5,
     60,
-    '__find_get_block for the inode table, block bitmap and indirect block buffers',
-    '[U 30..150] scan of the 8-entry per-CPU bh LRU',
+    '__find_get_block via __getblk (2.6.29 fs/ext3): ext3_get_branch sb_bread of the double-indirect and ' +
+      'indirect blocks (an 800 MiB file is past the 12 + 1024 blocks of the direct and single-indirect ' +
+      'levels), read_block_bitmap sb_getblk from ext3_new_blocks, and __ext3_get_inode_loc sb_getblk for ' +
+      'each of the two ext3_mark_inode_dirty calls (unmap_underlying_metadata goes to __find_get_block_slow)',
+    '[U 30..150] scan of the 8-entry per-CPU bh LRU under local_irq_disable, move to front',
   ),
   wp(
     'ext3_do_update_inode',
@@ -174,9 +177,11 @@ export const WRITE_PATH: readonly WritePathFunction[] = [
   ),
   wp(
     'journal_add_journal_head',
-    3,
+    6,
     100,
-    'journal_get_write_access of new buffers + journal_dirty_data of the data buffer',
+    'every journal_get_write_access / journal_get_undo_access takes it before do_get_write_access (the five ' +
+      'buffers above: bitmap by undo access, group descriptor, indirect block, inode buffer ×2; 2.6.29 ' +
+      'fs/jbd/transaction.c), + journal_dirty_data of the data buffer',
     '[U 50..250] bh_state lock, existing jh or allocation',
   ),
   wp(

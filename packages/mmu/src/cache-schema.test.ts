@@ -8,6 +8,8 @@ type P = Record<string, any>;
 /** x86_64 with a valid cache and NUMA section, every number sourced. */
 function withCache(): P {
   const p = structuredClone(x86_64) as unknown as P;
+  // x86_64 ships its own cache section (with an L3); replace it whole, sources included.
+  for (const k of Object.keys(p.sources)) if (k.startsWith('cache.') || k.startsWith('numa.')) delete p.sources[k];
   p.cache = {
     l1d: { sizeBytes: 65536, ways: 2, lineBytes: 64, hitCycles: 3 },
     l2: { sizeBytes: 524288, ways: 16, lineBytes: 64, hitCycles: 12 },
@@ -35,7 +37,7 @@ describe('cache and NUMA sections of an arch profile', () => {
     const m = createCacheModel(p as never, 8);
     expect(m?.levels.map((l) => l.sets)).toEqual([512, 512]);
     expect(m?.nodeOf(5)).toBe(1);
-    const { cache: _c, ...noCache } = x86_64;
+    const { cache: _c, ...noCache } = withCache();
     expect(createCacheModel(noCache as never, 2)).toBeNull();
   });
 

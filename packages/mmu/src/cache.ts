@@ -9,87 +9,10 @@
 // does). The levels are inclusive: a line evicted from a CPU's last level leaves its upper levels too, the CPU stops
 // holding it, and a modified line is written back (a later miss elsewhere is served by memory). CPUs beyond 32
 // share holder bits (cpu mod 32), so their copies are invalidated together.
-import type { ArchCache, ArchCacheLevel, ArchNuma, ArchProfile } from './schema.js';
+import { CacheModelError, type CacheModelOptions, type CacheStats, grow8, Level } from './cache-level.js';
+import type { ArchProfile } from './schema.js';
 
-export class CacheModelError extends Error {
-  override name = 'CacheModelError';
-}
-
-class Level {
-  readonly sets: number;
-  readonly setMask: number;
-  readonly ways: number;
-  readonly shift: number;
-  /** Lines installed together on a miss (sector / line). */
-  readonly sectorLines: number;
-  readonly hitCycles: number;
-  /** line + 1 per way (0 = empty), all CPUs' sets in one array. */
-  readonly tags: Int32Array;
-  readonly stamps: Float64Array;
-  hits = 0;
-
-  constructor(g: ArchCacheLevel, cpus: number) {
-    this.sets = g.sizeBytes / (g.ways * g.lineBytes);
-    if (!Number.isInteger(this.sets) || (this.sets & (this.sets - 1)) !== 0) {
-      throw new CacheModelError(`cache level of ${g.sizeBytes} bytes: set count ${this.sets} is not a power of two`);
-    }
-    this.setMask = this.sets - 1;
-    this.ways = g.ways;
-    this.shift = Math.log2(g.lineBytes);
-    this.sectorLines = Math.max(1, (g.sectorBytes ?? g.lineBytes) / g.lineBytes);
-    this.hitCycles = g.hitCycles;
-    const n = cpus * this.sets * this.ways;
-    this.tags = new Int32Array(n);
-    this.stamps = new Float64Array(n);
-  }
-
-  /** Slot of a line in a CPU's set if present (≥ 0), else −1 − the slot to fill (empty, or least recent). */
-  probe(cpu: number, line: number): number {
-    const base = (cpu * this.sets + (line & this.setMask)) * this.ways;
-    const end = base + this.ways;
-    const tag = line + 1;
-    let victim = base;
-    let oldest = Number.POSITIVE_INFINITY;
-    for (let k = base; k < end; k++) {
-      const t = this.tags[k];
-      if (t === tag) return k;
-      const age = t === 0 ? -1 : this.stamps[k];
-      if (age < oldest) {
-        oldest = age;
-        victim = k;
-      }
-    }
-    return -1 - victim;
-  }
-
-  /** Slot of a line in a CPU's set, or -1. */
-  find(cpu: number, line: number): number {
-    const base = (cpu * this.sets + (line & this.setMask)) * this.ways;
-    const end = base + this.ways;
-    const tag = line + 1;
-    for (let k = base; k < end; k++) if (this.tags[k] === tag) return k;
-    return -1;
-  }
-}
-
-export interface CacheStats {
-  accesses: number;
-  /** Hits per level, L1 first. */
-  levelHits: number[];
-  memoryLocal: number;
-  memoryRemote: number;
-  transfersLocal: number;
-  transfersRemote: number;
-  upgrades: number;
-}
-
-export interface CacheModelOptions {
-  cache: ArchCache;
-  numa?: ArchNuma | null;
-  cpus: number;
-  /** Bytes per home-node granule (the page size: memory is placed page by page). */
-  pageBytes?: number;
-}
+export { CacheModelError, type CacheModelOptions, type CacheStats } from './cache-level.js';
 
 /** Addresses are below 4 GiB (32-bit physical memory of the machines modelled here). */
 const ADDRESS_LIMIT = 2 ** 32;
@@ -450,12 +373,6 @@ export class CacheModel {
     this.lastLine.fill(-1);
     this.line.fill(0);
   }
-}
-
-function grow8(a: Int8Array, min: number, fill: number): Int8Array {
-  const b = new Int8Array(Math.max(min, a.length * 2)).fill(fill);
-  b.set(a);
-  return b;
 }
 
 /** The cache model of an arch profile, or null if the profile gives no cache geometry. */

@@ -5,6 +5,7 @@ import { IoDevice, type Run, runFromEngine, type SymbolId } from '@kmemsim/core'
 import type { Machine } from '@kmemsim/mmu';
 import { PAGE_CLASSES } from './classes.js';
 import type { VmcoreImage } from './image.js';
+import { DEFAULT_KERNEL, vmcoreKernel } from './kernel-era.js';
 import { type DumpCounts, type DumpOptions, simulateSpec, specOptionsOf } from './makedumpfile.js';
 import { specFromImage } from './mdf/from-image.js';
 import type { DumpSpec } from './mdf/types.js';
@@ -20,7 +21,7 @@ export interface VmcoreDumpOptions extends DumpOptions {
   spec?: DumpSpec;
   /** /dev/null (seed 001) or a file on a simulated disk. */
   output?: OutputTarget;
-  /** x86_64 copy_oldmem_page: set_iounmap_nonlazy before each iounmap (default true). */
+  /** x86_64 copy_oldmem_page: set_iounmap_nonlazy before each iounmap (default: the kernel era's). */
   iounmapNonlazy?: boolean;
 }
 
@@ -37,14 +38,15 @@ export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
   const spec = o.spec ?? (o.image ? specFromImage(o.image, specOptionsOf(o)) : undefined);
   if (!spec) throw new RangeError('runVmcoreDump needs an image or a spec');
   const e = m.engine;
-  const counts = simulateSpec(spec, o);
+  const kernel = o.kernel ?? vmcoreKernel(DEFAULT_KERNEL);
+  const counts = simulateSpec(spec, { ...o, kernel });
   const output = o.output ?? 'null';
   const page = spec.pageBytes;
   const totalPages = spec.loads.reduce((a, l) => a + l.pages, 0);
   const a = m.arch.costs;
   const U = USER_COSTS;
   const K = KERNEL_COSTS;
-  const proc = new ProcVmcore(m, { iounmapNonlazy: o.iounmapNonlazy });
+  const proc = new ProcVmcore(m, { kernel, iounmapNonlazy: o.iounmapNonlazy });
   const u = (name: string) => e.sym(name, 'user');
   const k = (name: string) => e.sym(name, 'sys');
   const mmapMode = o.access === 'mmap';
@@ -80,13 +82,30 @@ export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
       ? new IoDevice(e, { name: 'disk', bytesPerSecond: K.diskBytesPerSecond, latencySeconds: K.diskLatencySeconds })
       : null;
   const v = counts.vmcore;
+  // munmaps within the x86 range-flush ceiling are flushed page by page (flush_tlb_mm_range).
+  const ceiling = m.arch.tlb.rangeFlushCeilingPages;
+  let small = 0;
+  let smallPages = 0;
+  for (const [size, calls] of Object.entries(v.munmapSizes)) {
+    if (Number(size) > ceiling) continue;
+    small += calls;
+    smallPages += calls * Number(size);
+  }
+  const failed = v.munmapCalls - v.munmap;
   const thread = e.spawn(0, 'makedumpfile', function* (t) {
     for (let i = 0; i < SLICES; i++) {
       const part = (n: number) => Math.floor((n * (i + 1)) / SLICES) - Math.floor((n * i) / SLICES);
       for (const [sym, cycles] of work) t.spend(sym, cycles / SLICES);
       yield* proc.read(t, part(v.read), spec.loads[0].startPfn);
       proc.mmap(t, part(v.mmap), part(v.mmapPages));
-      proc.munmap(t, part(v.munmap), part(v.munmapPages));
+      proc.munmap(t, {
+        n: part(v.munmap),
+        pages: part(v.munmapPages),
+        small: part(small),
+        smallPages: part(smallPages),
+        full: part(v.munmap - small),
+        failed: part(failed),
+      });
       if (disk) disk.submitAt(t.clock, part(writeBytes));
     }
     if (disk) t.idleUntil(disk.busyUntil, 'io_schedule');

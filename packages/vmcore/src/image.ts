@@ -22,6 +22,11 @@ export interface BuildImageOptions {
   structPageBytes?: number;
   /** A PT_LOAD of this many bytes after RAM (an experiment's setup; default none). */
   extraLoadBytes?: number;
+  /**
+   * How the kernel describes its mem_map (x86_64 images): flat (SYMBOL(mem_map), one array from pfn 0) or sparse
+   * (SPARSEMEM_EXTREME: mem_section roots, 128 MiB sections, a mem_map only where RAM is). Default flat.
+   */
+  memoryModel?: 'flat' | 'sparse';
 }
 
 export interface MemMap {
@@ -63,6 +68,7 @@ export interface VmcoreImage {
   freeRunStart: Float64Array;
   freeRunPages: Float64Array;
   counts: ClassCounts;
+  memoryModel: 'flat' | 'sparse';
 }
 
 export const INDEX_STRIDE = 256;
@@ -159,6 +165,7 @@ export function buildImage(o0: BuildImageOptions): VmcoreImage {
     freeRunStart: g.freeStart.subarray(0, g.freeCount),
     freeRunPages: g.freePages.subarray(0, g.freeCount),
     counts,
+    memoryModel: o.memoryModel ?? 'flat',
   };
 }
 

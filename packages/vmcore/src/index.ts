@@ -16,6 +16,19 @@ export { type OutputTarget, runVmcoreDump, type VmcoreDumpOptions, type VmcoreDu
 export * from './elf/index.js';
 export { EXPERIMENTS, type ExperimentName, SEED001 } from './experiments/index.js';
 export { type BuildImageOptions, buildImage, INDEX_STRIDE, type MemMap, type VmcoreImage } from './image.js';
+export {
+  archForKernel,
+  DEFAULT_KERNEL,
+  type KernelVersion,
+  parseKernelVersion,
+  rangeFlushCeiling,
+  type S390Copy,
+  type S390MunmapFlush,
+  TLB_SINGLE_PAGE_FLUSH_CEILING,
+  type VmcoreKernel,
+  vmcoreKernel,
+  type X86RangeFlush,
+} from './kernel-era.js';
 export { type ArchLike, type Layout, layoutFor, memMapPages, type PfnRange } from './layout.js';
 export {
   type AccessMode,
@@ -39,7 +52,13 @@ export { type MdfOptions, type MdfResult, simulate, walksMemMap } from './mdf/si
 export * from './mdf/types.js';
 export { PGMM_CACHED } from './mdf/walk.js';
 export { IMAGE, KERNEL_COSTS, LAYOUTS, MAKEDUMPFILE, USER_COSTS } from './params.js';
-export { type CopyOldmemPath, copyPathOf, ProcVmcore, type ProcVmcoreOptions } from './proc-vmcore.js';
+export {
+  type CopyOldmemPath,
+  copyPathOf,
+  type MunmapCalls,
+  ProcVmcore,
+  type ProcVmcoreOptions,
+} from './proc-vmcore.js';
 export {
   type Composition,
   DEFAULT_PROFILE,

@@ -4,6 +4,7 @@
 // them for the whole process.
 import type { ClassCounts } from './classes.js';
 import type { VmcoreImage } from './image.js';
+import type { VmcoreKernel } from './kernel-era.js';
 import { type SpecOptions, specFromImage } from './mdf/from-image.js';
 import { type MdfOptions, simulate } from './mdf/simulate.js';
 import { type DumpSpec, MDF_VERSIONS, type MdfVersion } from './mdf/types.js';
@@ -42,6 +43,8 @@ export interface DumpOptions {
   crashCpus?: number;
   /** 1.5.7: initialize_mmap with commit f822608 (default true; stock 1.5.7 cannot mmap on s390). */
   fixedInitMmap157?: boolean;
+  /** The capture kernel's /proc/vmcore by era (kernel-era.ts; default DEFAULT_KERNEL): mmap support (3.11+). */
+  kernel?: VmcoreKernel;
   /** The process's own calls (an experiment may set them); default MAKEDUMPFILE.process*. */
   process?: Partial<ProcessCalls>;
   /** Page by page, no shortcuts (the reference of the tests; small images only). */
@@ -63,6 +66,10 @@ export interface VmcoreCalls {
   lseek: number;
   mmapPages: number;
   munmapPages: number;
+  /** munmaps of a live window by size in pages. */
+  munmapSizes: Record<number, number>;
+  /** Every munmap call, with 1.5.7's munmap(MAP_FAILED, 0) that unmap nothing. */
+  munmapCalls: number;
 }
 
 export interface DumpCounts {
@@ -87,8 +94,8 @@ export interface DumpCounts {
   trace: string[] | null;
 }
 
-export function specOptionsOf(o: Pick<DumpOptions, 'crashCpus' | 'hwpoison'>): SpecOptions {
-  return { crashCpus: o.crashCpus ?? 1, hwpoison: o.hwpoison };
+export function specOptionsOf(o: Pick<DumpOptions, 'crashCpus' | 'hwpoison' | 'kernel'>): SpecOptions {
+  return { crashCpus: o.crashCpus ?? 1, hwpoison: o.hwpoison, pageAlignedSegments: o.kernel?.mmap ?? true };
 }
 
 /** Runs the model over an image; pure counting (no engine), deterministic. */
@@ -108,6 +115,7 @@ export function simulateSpec(spec: DumpSpec, o: DumpOptions & { trace?: boolean 
     cyclicBufferBytes: o.cyclicBufferBytes,
     memFreeBytes: o.memFreeBytes,
     fixedInitMmap157: o.fixedInitMmap157,
+    vmcoreMmap: o.kernel?.mmap ?? true,
     trace: o.trace,
     callByCall: o.callByCall,
   };
@@ -142,6 +150,8 @@ export function simulateSpec(spec: DumpSpec, o: DumpOptions & { trace?: boolean 
       lseek: v.lseek,
       mmapPages: v.mmapPages,
       munmapPages: v.munmapPages,
+      munmapSizes: v.munmapSizes,
+      munmapCalls: v.munmapCalls,
     },
     syscalls: {
       mmap: v.mmap + own.mmap,

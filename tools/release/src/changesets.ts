@@ -65,3 +65,29 @@ export function surpriseMajors(
   }
   return out;
 }
+
+/**
+ * One message per changeset that asks for `major` on a package still at 0.x. Under semver a 0.x breaking change is
+ * a minor bump (0.1 → 0.2); `major` would publish 1.0.0, a stability promise nobody made in a changeset line.
+ */
+export function majorsOnZero(changesets: Changeset[], versions: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const c of changesets)
+    for (const [name, bump] of Object.entries(c.releases)) {
+      const version = versions.get(name);
+      if (bump !== 'major' || version === undefined || major(version) !== 0) continue;
+      out.push(
+        `.changeset/${c.file}: "${name}": major would publish ${name} 1.0.0 from ${version}; use minor for a 0.x breaking change`,
+      );
+    }
+  return out;
+}
+
+/** One message per changeset line naming a package that is not in the workspace (a typo publishes nothing). */
+export function unknownPackages(changesets: Changeset[], versions: Map<string, string>): string[] {
+  return changesets.flatMap((c) =>
+    Object.keys(c.releases)
+      .filter((name) => !versions.has(name))
+      .map((name) => `.changeset/${c.file}: "${name}" is not a package of this workspace`),
+  );
+}

@@ -1,8 +1,16 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { declaredBumps, parseFrontMatter, surpriseMajors } from './changesets.js';
+import {
+  declaredBumps,
+  majorsOnZero,
+  parseFrontMatter,
+  readChangesets,
+  surpriseMajors,
+  unknownPackages,
+} from './changesets.js';
 import { changesetConfigProblems, metadataProblems } from './metadata.js';
 import { missingFiles } from './tarball.js';
-import { publishablePackages } from './workspace.js';
+import { publishablePackages, ROOT, workspacePackages } from './workspace.js';
 
 describe('release metadata', () => {
   const pkgs = publishablePackages();
@@ -115,5 +123,32 @@ describe('tarball contents', () => {
       'dist/cli.js',
     ];
     expect(missingFiles(ok, entries, { changelog: false })).toEqual([]);
+  });
+});
+
+// The long dry run catches a surprise 1.0.0 after `changeset version`; this catches the commonest cause in
+// milliseconds, in `pnpm test`: a changeset line asking `major` for a 0.x package.
+describe('pending changesets', () => {
+  const versions = new Map(workspacePackages().map((p) => [p.manifest.name, p.manifest.version]));
+  const pending = readChangesets(join(ROOT, '.changeset'));
+
+  it('ask no major bump of a 0.x package and name only workspace packages', () => {
+    expect(majorsOnZero(pending, versions)).toEqual([]);
+    expect(unknownPackages(pending, versions)).toEqual([]);
+  });
+
+  it('flag a major on 0.x and a misspelt package, naming the file', () => {
+    const cs = [
+      { file: 'x.md', releases: { '@kmemsim/vmalloc': 'major' as const, '@kmemsim/vmaloc': 'patch' as const } },
+    ];
+    const v = new Map([
+      ['@kmemsim/vmalloc', '0.1.0'],
+      ['@kmemsim/core', '1.0.0'],
+    ]);
+    expect(majorsOnZero(cs, v)).toEqual([
+      '.changeset/x.md: "@kmemsim/vmalloc": major would publish @kmemsim/vmalloc 1.0.0 from 0.1.0; use minor for a 0.x breaking change',
+    ]);
+    expect(majorsOnZero([{ file: 'y.md', releases: { '@kmemsim/core': 'major' } }], v)).toEqual([]);
+    expect(unknownPackages(cs, v)).toEqual(['.changeset/x.md: "@kmemsim/vmaloc" is not a package of this workspace']);
   });
 });

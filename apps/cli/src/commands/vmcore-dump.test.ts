@@ -39,6 +39,16 @@ describe('kmemsim vmcore-dump', () => {
     expect(r.out).toMatch(/remap_pfn_range|readmem/);
   });
 
+  it('--kernel picks the era: 3.10 cannot mmap /proc/vmcore, 4.19 flushes each iounmap by INVLPG', async () => {
+    const base = ['vmcore-dump', '--arch', 'x86_64', '--mem', '64MiB', '--dump-level', '31', '--format', 'json'];
+    const old = JSON.parse((await cli([...base, '--access', 'mmap', '--kernel', '3.10'])).out);
+    expect(old.runs[0].counters.vmcore).toMatchObject({ mmap: 1, munmap: 0 });
+    expect(old.params.kernel_era).toMatchObject({ mmap: false, iounmapNonlazy: true, x86RangeFlush: 'flushall-shift' });
+    const k419 = JSON.parse((await cli([...base, '--access', 'read', '--kernel', '4.19.0-26-amd64'])).out);
+    expect(k419.params.range_flush_ceiling_pages).toBe(33);
+    expect(k419.runs[0].counters.tlb_flush_range).toBe(k419.runs[0].counters.vmcore.read);
+  });
+
   it('bad input: one line naming the flag, exit 2', async () => {
     for (const bad of [
       ['--dump-level', '32'],
@@ -50,6 +60,10 @@ describe('kmemsim vmcore-dump', () => {
       ['--experiment', 'seed999'],
       ['--crash-cpus', '0'],
       ['--cpus', '2'],
+      ['--kernel', '7.1'],
+      ['--kernel', '2.4.20'],
+      ['--kernel', 'linux'],
+      ['--tlb-flushall-shift', '-2'],
       ['--capture-cpus', 'x'],
       ['--image', '/dev/zero'],
       ['--image', '/'],

@@ -4,6 +4,7 @@
 import { formatPerfReport, type ResultDocument, type Run } from '@kmemsim/core';
 import {
   type AccessMode,
+  DEFAULT_KERNEL,
   DEFAULT_PROFILE,
   EXPERIMENTS,
   MAKEDUMPFILE_VERSIONS,
@@ -81,7 +82,7 @@ export const vmcoreDumpCommand = defineCommand({
       maxLength: 4096,
     }),
     image: text({
-      description: 'predict for this ELF vmcore file (x86_64, flat mem_map) instead of a modelled machine',
+      description: 'predict for this ELF vmcore file (x86_64, flat or sparse mem_map) instead of a modelled machine',
       placeholder: '<file>',
       maxLength: 4096,
     }),
@@ -147,9 +148,24 @@ export const vmcoreDumpCommand = defineCommand({
       max: 2 ** 40,
       defaultText: 'sized as the version does',
     }),
+    kernel: text({
+      description: "the capture kernel's version: its /proc/vmcore, iounmap and TLB-flush code (2.6.x … 6.x)",
+      defaultText: `${DEFAULT_KERNEL}; --image: the file's OSRELEASE; the experiment's with --experiment`,
+      placeholder: '<version>',
+      maxLength: 64,
+    }),
+    tlbFlushallShift: int({
+      description:
+        "x86 CPU's tlb_flushall_shift, for kernels 3.6–3.16: −1 AMD and Core 2 (always a full flush), 6 Nehalem and " +
+        'Westmere, 5 Sandy Bridge, 1 Ivy Bridge',
+      min: -1,
+      max: 10,
+      default: -1,
+      placeholder: '<n>',
+    }),
     iounmap: choice(['nonlazy', 'lazy'], {
       description: 'x86_64 copy_oldmem_page: nonlazy (set_iounmap_nonlazy) or lazy',
-      default: 'nonlazy',
+      defaultText: "the kernel's: nonlazy from 2.6.37 to 5.18, lazy otherwise",
       placeholder: '<mode>',
     }),
     structPage: int({
@@ -158,6 +174,11 @@ export const vmcoreDumpCommand = defineCommand({
       max: 256,
       defaultText: "the arch's",
       placeholder: '<bytes>',
+    }),
+    memoryModel: choice(['sparse', 'flat'] as const, {
+      description: 'x86_64: the crashed kernel describes its mem_map sparse (mem_section, as x86_64 kernels) or flat',
+      defaultText: 'sparse on x86_64, flat on other arches',
+      placeholder: '<model>',
     }),
     hwpoison: bool({
       description: 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0',
@@ -177,6 +198,7 @@ export const vmcoreDumpCommand = defineCommand({
         hwpoison: o.hwpoison,
         crashCpus: o.crashCpus,
         experiment: o.experiment,
+        memoryModel: o.memoryModel,
       };
       for (const [f, v] of Object.entries(given)) {
         if (v !== undefined)
@@ -191,6 +213,9 @@ export const vmcoreDumpCommand = defineCommand({
     }
     const arch = imageFile !== undefined ? 'x86_64' : (o.arch ?? E?.config.arch ?? 's390');
     const mc = await resolveMachine({ arch, virt: o.virt, cpus: o.captureCpus, seed: o.seed });
+    if (o.memoryModel === 'sparse' && mc.arch.name !== 'x86_64')
+      throw badValue('--memory-model', 'sparse', `flat on ${mc.arch.name} (the sparse layout is modelled for x86_64)`);
+    const memoryModel = o.memoryModel ?? (mc.arch.name === 'x86_64' ? 'sparse' : 'flat');
     const { access, dumpFormat: format, output, iounmap, cyclicBuffer: cyclicBufferBytes } = o;
     const levels = o.dumpLevel;
     const version = o.makedumpfile ?? E?.config.makedumpfile ?? '1.7.2';
@@ -200,6 +225,7 @@ export const vmcoreDumpCommand = defineCommand({
     const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
     let src: Pick<VmcoreDumpOptions, 'image' | 'spec'>;
     let imageParams: Record<string, unknown>;
+    let osrelease: string | undefined;
     if (imageFile !== undefined) {
       const node = await import('@kmemsim/vmcore/node');
       let info: ReturnType<typeof node.readVmcoreFile>;
@@ -209,7 +235,12 @@ export const vmcoreDumpCommand = defineCommand({
         if (err instanceof node.VmcoreFileError) throw new UsageError(`--image: ${err.message}`);
         throw err;
       }
+      for (const level of levels) {
+        const missing = info.missingFor(level);
+        if (missing) throw new UsageError(`--dump-level ${level}: the VMCOREINFO of ${imageFile} has no ${missing}`);
+      }
       src = { spec: info.spec };
+      osrelease = info.osrelease;
       imageParams = {
         file: imageFile,
         file_bytes: info.fileBytes,
@@ -218,6 +249,8 @@ export const vmcoreDumpCommand = defineCommand({
         pt_loads: info.spec.loads,
         max_mapnr: info.spec.maxMapnr,
         struct_page_bytes: info.spec.kernel.structPageBytes,
+        memory_model: info.memMap.model,
+        mem_map_sections: info.memMap.sections,
         hwpoison: info.spec.kernel.hwpoison,
       };
     } else {
@@ -232,6 +265,7 @@ export const vmcoreDumpCommand = defineCommand({
           structPageBytes: o.structPage,
           seed: mc.seed,
           extraLoadBytes: E?.values.extraLoadBytes,
+          memoryModel,
         });
       } catch (err) {
         throw new UsageError(`--mem ${memBytes}: ${(err as Error).message}`);
@@ -248,14 +282,27 @@ export const vmcoreDumpCommand = defineCommand({
         loads: img.loads,
         counts: img.counts,
         mem_map: img.memMap,
+        memory_model: img.memoryModel,
         crash_cpus: crashCpus,
       };
     }
+    // The capture kernel: --kernel, else the crashed kernel of --image (kdump usually boots the same one), else
+    // the experiment's, else the default.
+    let kernelText = o.kernel ?? E?.config.kernel;
+    if (kernelText === undefined && osrelease !== undefined) {
+      if (vc.parseKernelVersion(osrelease)) kernelText = osrelease;
+      else ctx.warn(`--image: OSRELEASE "${osrelease}" is not a kernel version; using ${vc.DEFAULT_KERNEL} (--kernel)`);
+    }
+    kernelText ??= vc.DEFAULT_KERNEL;
+    if (!vc.parseKernelVersion(kernelText))
+      throw badValue('--kernel', kernelText, 'a Linux version from 2.6 to 6.x such as 2.6.32, 3.10, 5.15, 6.1');
+    const kernel = vc.vmcoreKernel(kernelText);
+    const machineArch = vc.archForKernel(mc.arch, kernel, o.tlbFlushallShift);
     const combos = access.flatMap((a) => levels.map((d) => [a, d] as const));
     const runs: Run[] = [];
     for (const [i, [acc, level]] of combos.entries()) {
       ctx.progress(i, combos.length, `vmcore-dump --access ${acc} --dump-level ${level}`);
-      const machine = new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
+      const machine = new Machine({ arch: machineArch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
       try {
         const { run } = vc.runVmcoreDump({
           machine,
@@ -270,7 +317,8 @@ export const vmcoreDumpCommand = defineCommand({
           crashCpus,
           fixedInitMmap157: E?.config.fixedInitMmap157,
           process: E ? { read: E.values.processReads } : undefined,
-          iounmapNonlazy: iounmap === 'nonlazy',
+          kernel,
+          iounmapNonlazy: iounmap === undefined ? undefined : iounmap === 'nonlazy',
         });
         runs.push(run);
       } catch (err) {
@@ -298,7 +346,11 @@ export const vmcoreDumpCommand = defineCommand({
         dump_format: format,
         output,
         cyclic_buffer_bytes: cyclicBufferBytes ?? null,
-        iounmap,
+        kernel: kernel.version,
+        kernel_era: strip(kernel),
+        tlb_flushall_shift: o.tlbFlushallShift,
+        range_flush_ceiling_pages: machineArch.tlb.rangeFlushCeilingPages,
+        iounmap: iounmap ?? (kernel.iounmapNonlazy ? 'nonlazy' : 'lazy'),
         hwpoison,
         capture_cpus: mc.cpus,
         crash_cpus: imageFile === undefined ? crashCpus : imageParams.crash_cpus,
@@ -312,6 +364,7 @@ export const vmcoreDumpCommand = defineCommand({
           ...vc.MAKEDUMPFILE.sources,
           ...vc.USER_COSTS.sources,
           ...vc.KERNEL_COSTS.sources,
+          ...Object.fromEntries(Object.entries(kernel.sources).map(([k, v]) => [`kernel_era.${k}`, v])),
           ...(E ? E.values.sources : {}),
         },
       },
@@ -323,6 +376,7 @@ export const vmcoreDumpCommand = defineCommand({
       mem_bytes: number | null;
       image_file: string | null;
       makedumpfile: string;
+      kernel: string;
       image: { profile?: string };
     };
     const what =
@@ -331,7 +385,7 @@ export const vmcoreDumpCommand = defineCommand({
         : `${((p.mem_bytes ?? 0) / 2 ** 30).toLocaleString('en-US')} GiB ${p.image.profile}`;
     const out = [
       docHeader(doc),
-      `${what}, makedumpfile ${p.makedumpfile}`,
+      `${what}, makedumpfile ${p.makedumpfile}, capture kernel ${p.kernel}`,
       '',
       table(
         ['access', '-d', 'mmap', 'munmap', 'read', 'lseek', 'write', 'dumped', 'excluded', 'real_s', 'user_s', 'sys_s'],

@@ -52,9 +52,17 @@ export const vmcoreImageCommand = defineCommand({
     }),
     seed: int({ description: 'seed of the composition and the page contents', min: 0, max: 2 ** 32 - 1, default: 1 }),
     hwpoison: bool({ description: 'VMCOREINFO has NUMBER(PG_hwpoison): mem_map walked even at -d 0', default: false }),
+    memoryModel: choice(['sparse', 'flat'] as const, {
+      description:
+        'how the kernel describes its mem_map: sparse (SPARSEMEM_EXTREME mem_section, as x86_64 kernels) or flat ' +
+        '(SYMBOL(mem_map))',
+      default: 'sparse',
+      placeholder: '<model>',
+    }),
   },
   async run(o): Promise<ResultDocument> {
     const { out, mem: memBytes, hwpoison, fractions, meanRun: meanRunPages, crashCpus: cpus, seed, profile } = o;
+    const memoryModel = o.memoryModel;
     if (fractions && profile !== undefined)
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
     checkWritable(out, '--out');
@@ -68,6 +76,7 @@ export const vmcoreImageCommand = defineCommand({
         fractions,
         meanRunPages,
         seed,
+        memoryModel,
       });
     } catch (err) {
       throw new UsageError(`--mem/--profile/--fractions: ${(err as Error).message}`);
@@ -100,6 +109,8 @@ export const vmcoreImageCommand = defineCommand({
         mem_map: { start_pfn: img.memMap.startPfn, pages: img.memMap.pages, struct_page_bytes: 64 },
         kernel_data_pfn: img.kernelDataPfn,
         hwpoison,
+        memory_model: memoryModel,
+        zero_kernel_pages: w.zeroKernelPages,
         vmcoreinfo: w.vmcoreinfo.trimEnd().split('\n'),
       },
       runs: [

@@ -20,5 +20,6 @@ export function elfSourceFromImage(img: VmcoreImage, o: { cpus: number; hwpoison
     cpus: o.cpus,
     seed: img.seed,
     hwpoison: o.hwpoison ?? false,
+    memoryModel: img.memoryModel,
   };
 }

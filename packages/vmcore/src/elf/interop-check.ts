@@ -27,6 +27,8 @@ export interface Case {
   cpus: number;
   /** Fragmentation (mean run length in pages), if not the profile's. */
   meanRun?: number;
+  /** flat (SYMBOL(mem_map)) or sparse (SYMBOL(mem_section), as x86_64 kernels are); default flat. */
+  memoryModel?: 'flat' | 'sparse';
   hwpoison?: boolean;
   runs: RealDumpOptions[];
 }
@@ -39,8 +41,10 @@ export async function checkCase(dir: string, c: Case): Promise<string[]> {
     profile: c.profile,
     seed: c.seed,
     meanRunPages: c.meanRun,
+    memoryModel: c.memoryModel,
   });
-  const path = join(dir, `${c.profile}-${c.mib}-${c.seed}-${c.cpus}${c.hwpoison ? '-hw' : ''}.vmcore`);
+  const name = `${c.profile}-${c.mib}-${c.seed}-${c.cpus}${c.hwpoison ? '-hw' : ''}-${c.memoryModel ?? 'flat'}`;
+  const path = join(dir, `${name}.vmcore`);
   const w = writeImageVmcore(img, path, { cpus: c.cpus, hwpoison: c.hwpoison });
   const misses: string[] = [];
   try {
@@ -67,6 +71,7 @@ export async function checkCase(dir: string, c: Case): Promise<string[]> {
       if (obs.pread64 !== 0) misses.push(`${real.command}: pread64 ${obs.pread64}`);
       const want = { zero: 0, cache: 0, private: 0, user: 0, free: 0, hwpoison: 0, offline: 0 };
       for (const k of DUMPED) if (excludes(r.dumpLevel, CLASS_CODE[k])) want[k] = w.planted[k];
+      if (r.dumpLevel & 1) want.zero += w.zeroKernelPages; // unused mem_section roots: kernel pages of zeros
       if (JSON.stringify(real.report.excluded) !== JSON.stringify(want)) {
         misses.push(
           `${real.command}: excluded ${JSON.stringify(real.report.excluded)}, planted ${JSON.stringify(want)}`,

@@ -1,10 +1,14 @@
 // The full real-tool matrix (pnpm test:long): CPUs 1/2/4, 256 MiB … 6 GiB (one to three PT_LOADs), every single
-// dump-level bit and mixed levels without bit 16, mmap and --non-mmap, cyclic buffers, -E, NUMBER(PG_hwpoison);
-// each run compared for equality with the model and with --image on the written file (interop.test.ts).
+// dump-level bit and mixed levels without bit 16, mmap and --non-mmap, cyclic buffers, -E, NUMBER(PG_hwpoison),
+// flat and sparse mem_map; then images no test chose: drawn from KMEMSIM_INTEROP_SEED (default fixed; set it to
+// try others). Each run compared for equality with the model and with --image on the written file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Rng } from '@kmemsim/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkForeignCore } from '../testing/foreign-check.js';
+import type { ForeignOptions } from '../testing/foreign-core.js';
 import { type Case, checkCase, checkForeign, SKIP, TOOLS } from './interop-check.js';
 import type { RealDumpOptions } from './real-tool.js';
 
@@ -67,12 +71,116 @@ const CASES: Case[] = [
   },
 ];
 
+CASES.push(
+  {
+    mib: 2048,
+    profile: 'busy-server',
+    seed: 11,
+    cpus: 1,
+    memoryModel: 'sparse',
+    runs: [
+      ...levels([1, 2, 4, 8, 16], true),
+      ...levels([31, 10], false),
+      { dumpLevel: 31, mmap: true, cyclicBufferKiB: 32 },
+      { dumpLevel: 31, mmap: false, elf: true },
+    ],
+  },
+  {
+    mib: 4608,
+    profile: 'file-server',
+    seed: 12,
+    cpus: 2,
+    memoryModel: 'sparse',
+    hwpoison: true,
+    runs: [...both({ dumpLevel: 31 }), { dumpLevel: 0, mmap: true }, { dumpLevel: 6, mmap: true }],
+  },
+);
+
+/** Images and runs drawn at random: sizes, fragmentation, CPUs, levels, modes, cycles, -E, memory model. */
+function drawn(seed: number, n: number): Case[] {
+  const rng = new Rng(seed);
+  const below = (k: number) => Math.floor((rng.u32() / 2 ** 32) * k);
+  const pick = <T>(a: readonly T[]) => a[below(a.length)];
+  const out: Case[] = [];
+  for (let i = 0; i < n; i++) {
+    const mib = pick([64, 100, 200, 333, 700, 1024, 1500, 2100, 3100]);
+    const meanRun = below(3) === 0 ? pick([3, 9, 40, 300]) : undefined;
+    // --non-mmap and -E on large fragmented images make millions of calls under strace: keep those small.
+    const heavyOk = mib <= 1024 && (meanRun === undefined || meanRun >= 9);
+    const runs: RealDumpOptions[] = [];
+    for (let j = 0; j < 4; j++) {
+      const mmap = !heavyOk || below(2) === 0;
+      runs.push({
+        dumpLevel: below(32),
+        mmap,
+        elf: heavyOk && below(5) === 0,
+        cyclicBufferKiB: below(4) === 0 ? pick([1, 3, 7, 16, 64]) : undefined,
+      });
+    }
+    out.push({
+      mib,
+      profile: pick(['idle-guest', 'busy-server', 'file-server']),
+      seed: below(1000),
+      cpus: pick([1, 2, 3, 4, 7]),
+      meanRun,
+      hwpoison: below(6) === 0,
+      memoryModel: pick(['flat', 'sparse'] as const),
+      runs,
+    });
+  }
+  return out;
+}
+
+const SEED = Number(process.env.KMEMSIM_INTEROP_SEED ?? 77);
+
+const FOREIGN: [string, ForeignOptions][] = [
+  [
+    'KASLR, 3.6 GiB across the PCI hole, 2 MiB direct map',
+    {
+      ramMiB: 3700,
+      cpus: 4,
+      seed: 31,
+      sparse: true,
+      textLoad: true,
+      directMap: '2m',
+      kaslr: true,
+    },
+  ],
+  [
+    'flat mem_map in the direct map, kernel-text PT_LOAD',
+    {
+      ramMiB: 1200,
+      cpus: 1,
+      seed: 32,
+      sparse: false,
+      textLoad: true,
+      directMap: '1g',
+    },
+  ],
+];
+
 describe.skipIf(!TOOLS)(`real makedumpfile 1.7.2, full matrix${SKIP}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kmemsim-interop-long-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   for (const c of CASES) {
     it(`${c.mib} MiB ${c.profile}, ${c.cpus} CPU(s)${c.hwpoison ? ', PG_hwpoison' : ''}: every count equal`, async () => {
       expect(await checkCase(dir, c)).toEqual([]);
+    });
+  }
+  for (const c of drawn(SEED, 8)) {
+    it(`drawn (KMEMSIM_INTEROP_SEED=${SEED}): ${JSON.stringify(c)}`, async () => {
+      expect(await checkCase(dir, c)).toEqual([]);
+    });
+  }
+  for (const [name, o] of FOREIGN) {
+    it(`a vmcore another generator wrote (${name}): model from --image equals the real tool`, async () => {
+      const runs: RealDumpOptions[] = [
+        ...both({ dumpLevel: 31 }),
+        ...levels([1, 2, 4, 8, 16], true),
+        { dumpLevel: 31, mmap: true, cyclicBufferKiB: 16 },
+        { dumpLevel: 30, mmap: true, elf: true },
+      ];
+      expect(await checkForeignCore(join(dir, `foreign-${o.seed}.vmcore`), o, runs)).toEqual([]);
     });
   }
   it('an ELF vmcore written by makedumpfile -E, more levels', async () => {

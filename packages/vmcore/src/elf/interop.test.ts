@@ -24,6 +24,16 @@ describe.skipIf(!TOOLS)(`interop with the real makedumpfile 1.7.2 (fast subset)$
     expect(await checkCase(dir, { mib: 256, profile: 'busy-server', seed: 1, cpus: 2, runs })).toEqual([]);
   }, 240_000);
 
+  it('SPARSEMEM (mem_section roots and sections, as x86_64 kernels): every count equal, model and --image', async () => {
+    const runs: RealDumpOptions[] = [
+      { dumpLevel: 31, mmap: true },
+      { dumpLevel: 8, mmap: false },
+      { dumpLevel: 0, mmap: true },
+    ];
+    const c = { mib: 320, profile: 'idle-guest', seed: 4, cpus: 3, memoryModel: 'sparse' as const, runs };
+    expect(await checkCase(dir, c)).toEqual([]);
+  }, 240_000);
+
   it('an ELF vmcore written by makedumpfile -E, through --image', async () => {
     expect(
       await checkForeign(dir, [

@@ -5,15 +5,23 @@ import { MEM_MAP_PTR_OFFSET, UTS_OFFSET } from './kernel-layout.js';
 import {
   KERNEL_LARGE,
   KERNEL_PTE,
+  MEM_SECTION_SIZE,
   OSRELEASE,
   PAGE_OFFSET,
   PAGE_SIZE,
+  PAGES_PER_SECTION,
   PGD_SHIFT,
   PMD_PAGES,
   PMD_SHIFT,
   PUD_PAGES,
   PUD_SHIFT,
+  SECTION_HAS_MEM_MAP,
+  SECTION_IS_EARLY,
+  SECTION_IS_ONLINE,
+  SECTION_MARKED_PRESENT,
+  SECTIONS_PER_ROOT,
   START_KERNEL_MAP,
+  STRUCT_PAGE_SIZE,
   tableIndex,
   VMEMMAP_START,
 } from './x86.js';
@@ -62,10 +70,31 @@ export function fillKernelDataPage(l: KernelLayout, page: number, buf: Uint8Arra
     for (let i = 0; i < l.pmdVmemmapCount; i++)
       entry(view, tableIndex(VMEMMAP_START, PUD_SHIFT) + i, physOf(l, l.pmdVmemmap + i) | KERNEL_PTE);
   } else if (page >= l.pmdVmemmap && page < l.pmdVmemmap + l.pmdVmemmapCount) {
-    // vmemmap in 2 MiB pages onto the physically contiguous mem_map array.
+    // vmemmap in 2 MiB pages onto the physically contiguous mem_map array; with sparse memory only the sections
+    // that have RAM are populated (vmemmap_populate per present section).
     const first = (page - l.pmdVmemmap) * 512;
     const total = l.memMapPages / PMD_PAGES;
-    for (let i = 0; i < 512 && first + i < total; i++)
+    const pmdsPerSection = (PAGES_PER_SECTION * STRUCT_PAGE_SIZE) / (PMD_PAGES * PAGE_SIZE);
+    for (let i = 0; i < 512 && first + i < total; i++) {
+      if (l.memoryModel === 'sparse' && !l.present(Math.floor((first + i) / pmdsPerSection))) continue;
       entry(view, i, BigInt((l.memMapPfn + (first + i) * PMD_PAGES) * PAGE_SIZE) | KERNEL_LARGE);
+    }
+  } else if (page >= l.memSectionRoot && page < l.memSectionRoot + l.memSectionRootPages) {
+    // mem_section: NR_SECTION_ROOTS pointers to the section arrays of roots that have a present section.
+    const firstRoot = ((page - l.memSectionRoot) * PAGE_SIZE) / 8;
+    for (let i = 0; i < PAGE_SIZE / 8; i++) {
+      const root = firstRoot + i;
+      if (root >= l.sectionPageCount) break;
+      if (l.rootUsed(root)) entry(view, i, PAGE_OFFSET + physOf(l, l.sectionPages + root));
+    }
+  } else if (page >= l.sectionPages && page < l.sectionPages + l.sectionPageCount) {
+    // struct mem_section { section_mem_map, usage }: the mem_map encoded as sparse_encode_mem_map does
+    // (mem_map − section_nr_to_pfn(nr) × sizeof(struct page): with vmemmap, VMEMMAP_START) plus the flags.
+    const root = page - l.sectionPages;
+    const flags = SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP | SECTION_IS_ONLINE | SECTION_IS_EARLY;
+    for (let i = 0; i < SECTIONS_PER_ROOT; i++) {
+      if (!l.present(root * SECTIONS_PER_ROOT + i)) continue;
+      view.setBigUint64(i * MEM_SECTION_SIZE, VMEMMAP_START | flags, true);
+    }
   } else throw new Error(`page ${page} is outside the kernel data block`);
 }

@@ -1,8 +1,21 @@
 // Where the synthetic kernel keeps what makedumpfile reads besides page data: the 4-level page tables rooted at
-// init_top_pgt, the utsname of init_uts_ns, the `mem_map` pointer, and the mem_map array mapped at VMEMMAP_START
-// with 2 MiB pages (as vmemmap_populate does). Page numbers are relative to the kernel data block.
+// init_top_pgt, the utsname of init_uts_ns, the `mem_map` pointer (flat), or the mem_section root array and
+// section arrays (SPARSEMEM_EXTREME, as x86_64 kernels have it), and the mem_map array mapped at VMEMMAP_START
+// with 2 MiB pages (as vmemmap_populate does; with sparse memory only the sections that have RAM are mapped).
+// Page numbers are relative to the kernel data block.
 import { type ElfImageSource, maxPfnOf } from './source.js';
-import { PAGE_SIZE, PMD_PAGES, START_KERNEL_MAP, STRUCT_PAGE_SIZE } from './x86.js';
+import {
+  NR_SECTION_ROOTS,
+  PAGE_OFFSET,
+  PAGE_SIZE,
+  PAGES_PER_SECTION,
+  PMD_PAGES,
+  SECTIONS_PER_ROOT,
+  START_KERNEL_MAP,
+  STRUCT_PAGE_SIZE,
+} from './x86.js';
+
+export type MemoryModel = 'flat' | 'sparse';
 
 export interface KernelLayout {
   maxPfn: number;
@@ -26,14 +39,34 @@ export interface KernelLayout {
   initTopPgt: bigint;
   initUtsNs: bigint;
   memMapSymbol: bigint;
+  memoryModel: MemoryModel;
+  /** Sparse: first page of the mem_section root array (NR_SECTION_ROOTS pointers), and its direct-map address. */
+  memSectionRoot: number;
+  memSectionRootPages: number;
+  memSectionSymbol: bigint;
+  /** Sparse: first section-array page (one per root that has a present section, in root order). */
+  sectionPages: number;
+  sectionPageCount: number;
+  /** Sparse: sections below maxPfn, and whether each has RAM (its mem_map is mapped and encoded). */
+  sections: number;
+  present: (section: number) => boolean;
+  /** Sparse: the root has a present section (its pointer is set; a NULL root is never read through). */
+  rootUsed: (root: number) => boolean;
 }
 
 /** Offsets inside the data page. */
 export const UTS_OFFSET = 0;
 export const MEM_MAP_PTR_OFFSET = 512;
 
-export function kernelDataPages(maxPfn: number): number {
-  return 7 + Math.max(1, Math.ceil((maxPfn * STRUCT_PAGE_SIZE) / (PAGE_SIZE * PMD_PAGES * 512)));
+const pmdVmemmapPages = (maxPfn: number) =>
+  Math.max(1, Math.ceil((maxPfn * STRUCT_PAGE_SIZE) / (PAGE_SIZE * PMD_PAGES * 512)));
+const ROOT_PAGES = (NR_SECTION_ROOTS * 8) / PAGE_SIZE;
+
+export function kernelDataPages(maxPfn: number, model: MemoryModel = 'flat'): number {
+  const flat = 7 + pmdVmemmapPages(maxPfn);
+  if (model === 'flat') return flat;
+  const sections = Math.ceil(maxPfn / PAGES_PER_SECTION);
+  return flat + ROOT_PAGES + Math.ceil(sections / SECTIONS_PER_ROOT);
 }
 
 export function memMapPagesFor(maxPfn: number): number {
@@ -41,14 +74,28 @@ export function memMapPagesFor(maxPfn: number): number {
   return Math.ceil(bytes / (PAGE_SIZE * PMD_PAGES)) * PMD_PAGES;
 }
 
-export function kernelLayout(src: Pick<ElfImageSource, 'loads' | 'memMapPfn' | 'kernelDataPfn'>): KernelLayout {
+export function kernelLayout(
+  src: Pick<ElfImageSource, 'loads' | 'memMapPfn' | 'kernelDataPfn' | 'memoryModel'>,
+): KernelLayout {
   const maxPfn = maxPfnOf(src);
   const kd = src.kernelDataPfn;
+  const model = src.memoryModel ?? 'flat';
   if (src.memMapPfn % PMD_PAGES !== 0) throw new Error(`mem_map pfn ${src.memMapPfn} is not 2 MiB aligned`);
   // The kernel-text mapping covers the first GiB of physical memory (phys_base 0): the block must lie there.
-  if (kd + kernelDataPages(maxPfn) > 512 * 512) throw new Error(`kernel data pfn ${kd} is not in the first GiB`);
+  if (kd + kernelDataPages(maxPfn, model) > 512 * 512) throw new Error(`kernel data pfn ${kd} is not in the first GiB`);
   const text = (pfn: number, off = 0) => START_KERNEL_MAP + BigInt(pfn * PAGE_SIZE + off);
-  const pmdVmemmapCount = kernelDataPages(maxPfn) - 7;
+  const pmdVmemmapCount = pmdVmemmapPages(maxPfn);
+  const sections = Math.ceil(maxPfn / PAGES_PER_SECTION);
+  // A section has a mem_map when RAM (a PT_LOAD) overlaps it (sparse_init / memory_present).
+  const has = new Uint8Array(sections);
+  for (const l of src.loads) {
+    for (let s = Math.floor(l.startPfn / PAGES_PER_SECTION); s * PAGES_PER_SECTION < l.startPfn + l.pages; s++)
+      has[s] = 1;
+  }
+  const rootHas = new Uint8Array(Math.ceil(sections / SECTIONS_PER_ROOT));
+  for (let x = 0; x < sections; x++) if (has[x]) rootHas[Math.floor(x / SECTIONS_PER_ROOT)] = 1;
+  const flatPages = 7 + pmdVmemmapCount;
+  const sparse = model === 'sparse';
   return {
     maxPfn,
     kernelDataPfn: kd,
@@ -63,9 +110,19 @@ export function kernelLayout(src: Pick<ElfImageSource, 'loads' | 'memMapPfn' | '
     pudVmemmap: 6,
     pmdVmemmap: 7,
     pmdVmemmapCount,
-    pages: 7 + pmdVmemmapCount,
+    pages: kernelDataPages(maxPfn, model),
     initTopPgt: text(kd),
     initUtsNs: text(kd + 5, UTS_OFFSET),
     memMapSymbol: text(kd + 5, MEM_MAP_PTR_OFFSET),
+    memoryModel: model,
+    memSectionRoot: sparse ? flatPages : -1,
+    memSectionRootPages: sparse ? ROOT_PAGES : 0,
+    // The root array is memblock memory: the kernel reaches it through the direct map.
+    memSectionSymbol: sparse ? PAGE_OFFSET + BigInt((kd + flatPages) * PAGE_SIZE) : 0n,
+    sectionPages: sparse ? flatPages + ROOT_PAGES : -1,
+    sectionPageCount: sparse ? Math.ceil(sections / SECTIONS_PER_ROOT) : 0,
+    sections,
+    present: (s) => s >= 0 && s < sections && has[s] === 1,
+    rootUsed: (r) => r >= 0 && r < rootHas.length && rootHas[r] === 1,
   };
 }

@@ -28,6 +28,8 @@ export interface ElfImageSource {
   seed: number;
   /** VMCOREINFO carries NUMBER(PG_hwpoison) (CONFIG_MEMORY_FAILURE): makedumpfile then walks mem_map at -d 0. */
   hwpoison?: boolean;
+  /** flat (SYMBOL(mem_map)) or sparse (SPARSEMEM_EXTREME: SYMBOL(mem_section), as x86_64 kernels are). */
+  memoryModel?: 'flat' | 'sparse';
 }
 
 /** One past the highest pfn of RAM: the length of the mem_map array (flat memory model). */

@@ -3,6 +3,9 @@
 // kernel with CONFIG_MEMORY_FAILURE): with it makedumpfile walks mem_map even at -d 0.
 import type { KernelLayout } from './kernel-layout.js';
 import {
+  MAX_PHYSMEM_BITS,
+  MEM_SECTION_SIZE,
+  NR_SECTION_ROOTS,
   OFF_FLAGS,
   OFF_LRU,
   OFF_MAPCOUNT,
@@ -20,6 +23,7 @@ import {
   PG_slab,
   PG_swapbacked,
   PG_swapcache,
+  SECTION_SIZE_BITS,
   STRUCT_PAGE_SIZE,
 } from './x86.js';
 
@@ -31,7 +35,18 @@ export function vmcoreinfoText(l: KernelLayout, o: { hwpoison?: boolean } = {}):
     `PAGESIZE=${PAGE_SIZE}`,
     `SYMBOL(init_uts_ns)=${hex(l.initUtsNs)}`,
     'OFFSET(uts_namespace.name)=0',
-    `SYMBOL(mem_map)=${hex(l.memMapSymbol)}`,
+    // crash_core.c: SYMBOL(mem_map) with FLATMEM; with SPARSEMEM the mem_section root array (its pointer's value
+    // since 4.15, VMCOREINFO_SYMBOL_ARRAY), its length, the struct size, section_mem_map and the section geometry.
+    ...(l.memoryModel === 'sparse'
+      ? [
+          `SYMBOL(mem_section)=${hex(l.memSectionSymbol)}`,
+          `LENGTH(mem_section)=${NR_SECTION_ROOTS}`,
+          `SIZE(mem_section)=${MEM_SECTION_SIZE}`,
+          'OFFSET(mem_section.section_mem_map)=0',
+          `NUMBER(SECTION_SIZE_BITS)=${SECTION_SIZE_BITS}`,
+          `NUMBER(MAX_PHYSMEM_BITS)=${MAX_PHYSMEM_BITS}`,
+        ]
+      : [`SYMBOL(mem_map)=${hex(l.memMapSymbol)}`]),
     `SIZE(page)=${STRUCT_PAGE_SIZE}`,
     `OFFSET(page.flags)=${OFF_FLAGS}`,
     `OFFSET(page._refcount)=${OFF_REFCOUNT}`,

@@ -25,6 +25,8 @@ export interface WrittenVmcore {
   vmcoreinfo: string;
   /** Pages planted per class. */
   planted: ClassCounts;
+  /** Kernel pages written all zero (unused mem_section roots): makedumpfile's -d 1 excludes them as zero pages. */
+  zeroKernelPages: number;
 }
 
 /** Writes the image model `img` as an ELF vmcore at `path` (x86_64 images only). */
@@ -82,7 +84,7 @@ export function writeVmcore(src: ElfImageSource, path: string, o: { pageData?: b
     const sink = new PageSink(fd, header.segments);
     const planted = writePages(src, sink, o.pageData ?? true);
     writeMemMap(src, layout, sink);
-    writeKernelData(layout, sink);
+    const zeroKernelPages = writeKernelData(layout, sink);
     return {
       path,
       fileBytes: header.fileBytes,
@@ -91,6 +93,7 @@ export function writeVmcore(src: ElfImageSource, path: string, o: { pageData?: b
       layout,
       vmcoreinfo: info,
       planted,
+      zeroKernelPages,
     };
   } finally {
     closeSync(fd);
@@ -142,11 +145,15 @@ function writeMemMap(src: ElfImageSource, l: KernelLayout, sink: PageSink): void
   flush();
 }
 
-function writeKernelData(l: KernelLayout, sink: PageSink): void {
+/** Writes the kernel data block; returns how many of its pages are all zero. */
+function writeKernelData(l: KernelLayout, sink: PageSink): number {
   const page = new Uint8Array(PAGE_SIZE);
+  let zero = 0;
   for (let i = 0; i < l.pages; i++) {
     page.fill(0);
     fillKernelDataPage(l, i, page);
-    sink.write(l.kernelDataPfn + i, page, 1);
+    if (page.every((b) => b === 0)) zero++;
+    sink.write(l.kernelDataPfn + i, page, 1); // zeros too: NULL roots over the kernel image's contents
   }
+  return zero;
 }

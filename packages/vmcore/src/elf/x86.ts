@@ -34,6 +34,20 @@ export function tableIndex(vaddr: bigint, shift: bigint): number {
   return Number((vaddr >> shift) & 511n);
 }
 
+// SPARSEMEM_EXTREME on x86_64 (arch/x86/include/asm/sparsemem.h, include/linux/mmzone.h): 128 MiB sections,
+// 46 physical address bits with 4-level paging, 16-byte struct mem_section, a page of them per root.
+export const SECTION_SIZE_BITS = 27;
+export const MAX_PHYSMEM_BITS = 46;
+export const PAGES_PER_SECTION = 2 ** (SECTION_SIZE_BITS - PAGE_SHIFT);
+export const MEM_SECTION_SIZE = 16;
+export const SECTIONS_PER_ROOT = PAGE_SIZE / MEM_SECTION_SIZE;
+export const NR_SECTION_ROOTS = 2 ** (MAX_PHYSMEM_BITS - SECTION_SIZE_BITS) / SECTIONS_PER_ROOT;
+/** section_mem_map flags (mmzone.h): SECTION_MARKED_PRESENT, SECTION_HAS_MEM_MAP, SECTION_IS_ONLINE, _IS_EARLY. */
+export const SECTION_MARKED_PRESENT = 1n;
+export const SECTION_HAS_MEM_MAP = 2n;
+export const SECTION_IS_ONLINE = 4n;
+export const SECTION_IS_EARLY = 8n;
+
 // struct page of Linux 6.0 on x86_64 without debug options: 64 bytes.
 export const STRUCT_PAGE_SIZE = 64;
 export const OFF_FLAGS = 0;

@@ -36,7 +36,12 @@ export function cyclesOf(
   const pfnCyclic = Math.max(1, buf * BITPERBYTE);
   // get_mem_map lowers max_mapnr to the highest pfn with a mem_map, after the buffer was sized.
   const mm = spec.kernel.vmcoreinfo ? spec.kernel.memMap : [];
-  const end = mm.length ? Math.min(maxMapnr, Math.max(...mm.map((r) => r.endPfn))) : maxMapnr;
+  const end = mm.length
+    ? Math.min(
+        maxMapnr,
+        mm.reduce((m, r) => Math.max(m, r.endPfn), 0),
+      )
+    : maxMapnr;
   const ranges: [number, number][] = [];
   if (!cyclic) ranges.push([0, end]);
   else for (let a = 0; a < end; a += pfnCyclic) ranges.push([a, Math.min(end, a + pfnCyclic)]);

@@ -20,17 +20,31 @@ export interface FileCalls {
   munmapCalls: number;
   mmapPages: number;
   munmapPages: number;
+  /** munmap calls of a live mapping by its size in pages (the kernel's TLB flush depends on the size). */
+  munmapSizes: Record<number, number>;
   /** Bytes read with read() (header, notes, pages). */
   readBytes: number;
 }
 
 export function emptyCalls(): FileCalls {
-  return { read: 0, lseek: 0, mmap: 0, munmap: 0, munmapCalls: 0, mmapPages: 0, munmapPages: 0, readBytes: 0 };
+  return {
+    read: 0,
+    lseek: 0,
+    mmap: 0,
+    munmap: 0,
+    munmapCalls: 0,
+    mmapPages: 0,
+    munmapPages: 0,
+    munmapSizes: {},
+    readBytes: 0,
+  };
 }
 
 interface Mapping {
   startPfn: number;
   endPfn: number;
+  /** The PT_LOAD it maps (pfns of overlapping PT_LOADs are at other file offsets). */
+  li: number;
   live: boolean;
 }
 
@@ -108,10 +122,17 @@ export class DumpFile {
    * start* used as a file offset — munmap(MAP_FAILED, 0) first, and it fails unless that number is a file offset
    * inside some PT_LOAD (stock 1.5.7 on s390, phys_start 0: always fails; `fixedInitMmap` is commit f822608).
    */
-  initializeMmap(fixedInitMmap157 = true): void {
+  initializeMmap(fixedInitMmap157 = true, vmcoreMmap = true): void {
     this.accesses++;
     const l0 = this.loads[0];
     if (!l0) return;
+    if (!vmcoreMmap) {
+      // /proc/vmcore before 3.11 has no .mmap: the call fails (ENODEV) and MMAP_DISABLE holds for the run.
+      if (this.version === '1.5.7') this.c.munmapCalls++;
+      this.c.mmap++;
+      this.trace?.push('M0@fail');
+      return;
+    }
     if (this.version === '1.5.7') {
       this.c.munmapCalls++; // munmap(info->mmap_buf = MAP_FAILED, 0): EINVAL
       let pfn = l0.startPfn;
@@ -133,7 +154,7 @@ export class DumpFile {
   private newWindow(pfn: number, li: number): Mapping {
     const l = this.loads[li];
     const end = Math.min(pfn + this.windowPages, l.startPfn + l.pages);
-    const m: Mapping = { startPfn: pfn, endPfn: end, live: true };
+    const m: Mapping = { startPfn: pfn, endPfn: end, li, live: true };
     this.c.mmap++;
     this.c.mmapPages += end - pfn;
     this.trace?.push(`M${end - pfn}@p${pfn}`);
@@ -146,7 +167,9 @@ export class DumpFile {
     if (!m.live) return;
     m.live = false;
     this.c.munmap++;
-    this.c.munmapPages += m.endPfn - m.startPfn;
+    const pages = m.endPfn - m.startPfn;
+    this.c.munmapPages += pages;
+    this.c.munmapSizes[pages] = (this.c.munmapSizes[pages] ?? 0) + 1;
     this.trace?.push(`U@p${m.startPfn}`);
   }
 
@@ -215,15 +238,10 @@ export class DumpFile {
       return;
     }
     const w = this.latest;
-    if (w && pfn >= w.startPfn && pfn < w.endPfn) return; // memcpy from the window
+    if (w && w.li === li && pfn >= w.startPfn && pfn < w.endPfn) return; // memcpy from the window
     // update_mmap_range: munmap(old window), mmap at the missed page's offset, cut at its PT_LOAD's end.
-    this.c.munmapCalls++;
-    if (w?.live) {
-      w.live = false;
-      this.c.munmap++;
-      this.c.munmapPages += w.endPfn - w.startPfn;
-      this.trace?.push(`U@p${w.startPfn}`);
-    }
+    if (w) this.unmap(w);
+    else this.c.munmapCalls++; // munmap(MAP_FAILED, 0) before the first mmap
     this.newWindow(pfn, li);
   }
 
@@ -248,8 +266,12 @@ export class DumpFile {
       return;
     }
     let w = this.latest;
-    if (!(w && pfn >= w.startPfn && pfn < w.endPfn)) w = this.newWindow(pfn, li);
-    // The entry maps from the missed page to the window's end (bufptr into the mapping, buflen to its end).
+    if (!(w && w.li === li && pfn >= w.startPfn && pfn < w.endPfn)) w = this.newWindow(pfn, li);
+    // readmem: cached->paddr = pgaddr − (mapbuf − mmap_buf), buflen = the window's length: the entry is the whole
+    // window, from its first page (observed 1.7.2: a table page that hits initialize_mmap's window makes its
+    // earlier pages hits too).
+    this.start[i] = w.startPfn;
+    this.lastStart = w.startPfn;
     this.end[i] = w.endPfn;
     this.map[i] = w;
   }
@@ -297,7 +319,7 @@ export class DumpFile {
       let x = p;
       while (x < q) {
         const w = this.latest;
-        if (w && x >= w.startPfn && x < w.endPfn) x = Math.min(q, w.endPfn);
+        if (w && w.li === li && x >= w.startPfn && x < w.endPfn) x = Math.min(q, w.endPfn);
         else this.miss157(x, li);
       }
     }

@@ -3,9 +3,16 @@
 // VMEMMAP_START in 2 MiB pages, one CORE note per CPU); on s390 the kdump kernel's own ELF header (§1: prpsinfo
 // + 7 notes per CPU) and [U] placements of the kernel data; other arches a flat mem_map with linear translation.
 import { CLASS_CODE } from '../classes.js';
-import { kernelLayout } from '../elf/kernel-layout.js';
+import { type KernelLayout, kernelLayout } from '../elf/kernel-layout.js';
 import { vmcoreinfoText } from '../elf/vmcoreinfo.js';
-import { START_KERNEL_MAP, PAGE_OFFSET as X86_PAGE_OFFSET, VMEMMAP_START as X86_VMEMMAP } from '../elf/x86.js';
+import {
+  MEM_SECTION_SIZE,
+  PAGES_PER_SECTION,
+  SECTIONS_PER_ROOT,
+  START_KERNEL_MAP,
+  PAGE_OFFSET as X86_PAGE_OFFSET,
+  VMEMMAP_START as X86_VMEMMAP,
+} from '../elf/x86.js';
 import type { VmcoreImage } from '../image.js';
 import { IMAGE } from '../params.js';
 import { forEachRun } from '../runs.js';
@@ -18,6 +25,8 @@ export interface SpecOptions {
   hwpoison?: boolean;
   /** s390: the vector facility adds 2 notes per CPU (§1). */
   s390Vector?: boolean;
+  /** PT_LOADs page aligned after page-rounded header and notes (/proc/vmcore since 3.11, the default). */
+  pageAlignedSegments?: boolean;
 }
 
 /** Free runs as buddy blocks (maximal aligned, up to MAX_ORDER − 1), grouped into pieces of equal order. */
@@ -106,8 +115,9 @@ export function specFromImage(img: VmcoreImage, o: SpecOptions): DumpSpec {
   const phnum = 1 + img.loads.length;
   const noteOffset = 64 + 56 * phnum;
   const notesLen = notes.reduce((s, n) => s + noteBytes(n), 0);
-  // /proc/vmcore since 3.11: segments start page aligned after the page-rounded header and notes.
-  let off = Math.ceil((noteOffset + notesLen) / page) * page;
+  // /proc/vmcore since 3.11: segments start page aligned after the page-rounded header and notes; before, right
+  // after the notes, and PT_LOAD data keeps its offset within the page (p_offset ≡ paddr mod PAGE_SIZE only since).
+  let off = o.pageAlignedSegments === false ? noteOffset + notesLen : Math.ceil((noteOffset + notesLen) / page) * page;
   const loads = img.loads.map((l) => {
     const seg = { startPfn: l.startPfn, pages: l.pages, offset: off };
     off += l.pages * page;
@@ -130,11 +140,30 @@ export function specFromImage(img: VmcoreImage, o: SpecOptions): DumpSpec {
 
 /** The x86_64 kernel of `vmcore-image` files (elf/kernel-layout.ts), with Linux 6.0 offsets. */
 function x86Kernel(img: VmcoreImage, o: SpecOptions): { view: KernelView; vmcoreinfoBytes: number } {
-  const l = kernelLayout({ loads: img.loads, memMapPfn: img.memMap.startPfn, kernelDataPfn: img.kernelDataPfn });
+  const l = kernelLayout({
+    loads: img.loads,
+    memMapPfn: img.memMap.startPfn,
+    kernelDataPfn: img.kernelDataPfn,
+    memoryModel: img.memoryModel,
+  });
   const kd = img.kernelDataPfn;
   const sz = img.memMap.structPageBytes;
   const PMD = 512;
   const kdPmd = Math.floor(kd / PMD);
+  const sparse = l.memoryModel === 'sparse';
+  const pmdsPerSection = (PAGES_PER_SECTION * sz) / (PMD * 4096);
+  const vmemmap = (byte: number): Translation | undefined => {
+    const idx = Math.floor(byte / (PMD * 4096));
+    // Sparse: only sections with RAM have their vmemmap populated.
+    if (sparse && !l.present(Math.floor(idx / pmdsPerSection))) return undefined;
+    const within = Math.floor((byte % (PMD * 4096)) / 4096);
+    const pmdPage = kd + l.pmdVmemmap + Math.floor(idx / 512);
+    return {
+      tables: [kd + l.pgd, kd + l.pudVmemmap, pmdPage],
+      pfn: l.memMapPfn + idx * PMD + within,
+      span: PMD - within,
+    };
+  };
   const translate = (v: bigint): Translation | undefined => {
     if (v >= START_KERNEL_MAP) {
       const pfn = Number((v - START_KERNEL_MAP) / 4096n);
@@ -142,17 +171,7 @@ function x86Kernel(img: VmcoreImage, o: SpecOptions): { view: KernelView; vmcore
       if (pmd === kdPmd) return { tables: [kd + l.pgd, kd + l.pudText, kd + l.pmdText, kd + l.pteText], pfn, span: 1 };
       return { tables: [kd + l.pgd, kd + l.pudText, kd + l.pmdText], pfn, span: (pmd + 1) * PMD - pfn };
     }
-    if (v >= X86_VMEMMAP) {
-      const byte = Number(v - X86_VMEMMAP);
-      const idx = Math.floor(byte / (PMD * 4096));
-      const within = Math.floor((byte % (PMD * 4096)) / 4096);
-      const pmdPage = kd + l.pmdVmemmap + Math.floor(idx / 512);
-      return {
-        tables: [kd + l.pgd, kd + l.pudVmemmap, pmdPage],
-        pfn: l.memMapPfn + idx * PMD + within,
-        span: PMD - within,
-      };
-    }
+    if (v >= X86_VMEMMAP) return vmemmap(Number(v - X86_VMEMMAP));
     if (v >= X86_PAGE_OFFSET) {
       const pfn = Number((v - X86_PAGE_OFFSET) / 4096n);
       const gib = 512 * 512;
@@ -162,34 +181,49 @@ function x86Kernel(img: VmcoreImage, o: SpecOptions): { view: KernelView; vmcore
   };
   const view: KernelView = {
     arch: 'x86_64',
-    // check_release: init_uts_ns (struct new_utsname, 6 × 65 bytes); get_mem_map (flat): the mem_map pointer.
-    startupReads: () => [
-      [l.initUtsNs, 390],
-      [l.memMapSymbol, 8],
-    ],
+    // check_release: init_uts_ns (struct new_utsname, 6 × 65 bytes); get_mem_map: the mem_map pointer (flat), or
+    // (sparse, get_mm_sparsemem as observed from 1.7.2) the root pointers of the sections below max_mapnr, then
+    // each section's struct mem_section.
+    startupReads: () => [[l.initUtsNs, 390], ...(sparse ? sparseReads(l) : [[l.memMapSymbol, 8] as [bigint, number]])],
     translate(v, version) {
       const t = translate(v);
       // 1.5.x (vaddr_to_paddr_x86_64): direct map and kernel text are linear; vmemmap walks (§3).
       if (t && version !== '1.7.2' && v < X86_VMEMMAP) return { tables: [], pfn: t.pfn, span: 1 << 30 };
       return t;
     },
-    translateMemMap(byte) {
-      const idx = Math.floor(byte / (PMD * 4096));
-      const within = Math.floor((byte % (PMD * 4096)) / 4096);
-      const pmdPage = kd + l.pmdVmemmap + Math.floor(idx / 512);
-      return {
-        tables: [kd + l.pgd, kd + l.pudVmemmap, pmdPage],
-        pfn: l.memMapPfn + idx * PMD + within,
-        span: PMD - within,
-      };
-    },
-    memMap: [{ startPfn: 0, endPfn: l.maxPfn, vaddr: X86_VMEMMAP }],
+    translateMemMap: vmemmap,
+    memMapBase: X86_VMEMMAP,
+    memMap: sparse ? sectionMemMaps(l, sz) : [{ startPfn: 0, endPfn: l.maxPfn, vaddr: X86_VMEMMAP }],
     structPageBytes: sz,
     buddyHandler: true,
     hwpoison: o.hwpoison ?? false,
     vmcoreinfo: true,
   };
   return { view, vmcoreinfoBytes: new TextEncoder().encode(vmcoreinfoText(l, { hwpoison: o.hwpoison })).length };
+}
+
+/** get_mm_sparsemem's reads: 8 bytes per root the sections below max_mapnr need, 16 per section of a root. */
+function sparseReads(l: KernelLayout): [bigint, number][] {
+  const roots = Math.ceil(l.sections / SECTIONS_PER_ROOT);
+  const out: [bigint, number][] = [[l.memSectionSymbol, 8 * roots]];
+  for (let s = 0; s < l.sections; s++) {
+    const root = Math.floor(s / SECTIONS_PER_ROOT);
+    if (!l.rootUsed(root)) continue; // a NULL root: no read
+    const page = X86_PAGE_OFFSET + BigInt((l.kernelDataPfn + l.sectionPages + root) * 4096);
+    out.push([page + BigInt((s % SECTIONS_PER_ROOT) * MEM_SECTION_SIZE), MEM_SECTION_SIZE]);
+  }
+  return out;
+}
+
+/** One mem_map region per section with RAM (dump_mem_map per section), capped at max_mapnr. */
+function sectionMemMaps(l: KernelLayout, sz: number): KernelView['memMap'] {
+  const out: KernelView['memMap'] = [];
+  for (let s = 0; s < l.sections; s++) {
+    if (!l.present(s)) continue;
+    const a = s * PAGES_PER_SECTION;
+    out.push({ startPfn: a, endPfn: Math.min(a + PAGES_PER_SECTION, l.maxPfn), vaddr: X86_VMEMMAP + BigInt(a * sz) });
+  }
+  return out;
 }
 
 /** s390 and plugin arches: identity-mapped kernel data at the kernel image, vmemmap walked through [U] tables. */

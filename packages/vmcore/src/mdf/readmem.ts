@@ -35,10 +35,20 @@ export class Readmem {
     private readonly callByCall = false,
   ) {}
 
+  /** Offset of `base` from the kernel's memMapBase, if the fast translation applies there. */
+  private fastBase(base: bigint): number | undefined {
+    if (this.callByCall || !this.kernel.translateMemMap) return undefined;
+    const mb = this.kernel.memMapBase ?? this.kernel.memMap[0]?.vaddr;
+    if (mb === undefined || base < mb || base - mb > 2n ** 52n) return undefined;
+    return Number(base - mb);
+  }
+
   /** readmem(VADDR) of bytes [off, off + bytes) of the mem_map at `base`, by the kernel's fast path if any. */
-  memMap(base: bigint, off: number, bytes: number): boolean {
+  memMap(base: bigint, off0: number, bytes: number): boolean {
     const fast = this.kernel.translateMemMap;
-    if (this.callByCall || !fast || base !== this.kernel.memMap[0].vaddr) return this.vaddr(base + BigInt(off), bytes);
+    const rel = this.fastBase(base);
+    if (!fast || rel === undefined) return this.vaddr(base + BigInt(off0), bytes);
+    const off = rel + off0;
     const P = this.pageBytes;
     let v = off - (off % P);
     const end = off + bytes;
@@ -58,8 +68,8 @@ export class Readmem {
   memMapStrided(base: bigint, off0: number, bytes: number, stride: number, count: number): void {
     const fast = this.kernel.translateMemMap;
     const P = this.pageBytes;
-    const linear = !this.callByCall && fast && base === this.kernel.memMap[0].vaddr && off0 % P === 0;
-    if (!linear || stride % P !== 0) {
+    const rel = this.fastBase(base);
+    if (!fast || rel === undefined || (rel + off0) % P !== 0 || stride % P !== 0) {
       for (let i = 0; i < count; i++) this.memMap(base, off0 + i * stride, bytes);
       return;
     }
@@ -68,7 +78,7 @@ export class Readmem {
     let i = 0;
     while (i < count) {
       const off = off0 + i * stride;
-      const t = fast.call(this.kernel, off, this.version);
+      const t = fast.call(this.kernel, rel + off, this.version);
       if (t && this.holds(t, t.pfn)) {
         // Reads j = i … i + k − 1 lie in [t.pfn, t.pfn + limit): same tables, same cache entry.
         const limit = Math.min(t.span, this.memoHi - t.pfn);

@@ -23,6 +23,8 @@ export interface MdfOptions {
   memFreeBytes?: number;
   /** 1.5.7 only: initialize_mmap with commit f822608 (PT_LOAD[0]'s file offset); stock 1.5.7 passes phys_start. */
   fixedInitMmap157?: boolean;
+  /** /proc/vmcore can be mmap()ed (kernel 3.11+, the default); otherwise the first mmap fails and read() is used. */
+  vmcoreMmap?: boolean;
   /** Record the call trace (tests). */
   trace?: boolean;
   /** Page by page and pfn by pfn, no shortcuts: the reference the fast path is tested against (small images). */
@@ -67,7 +69,7 @@ export function simulate(spec: DumpSpec, o: MdfOptions): MdfResult {
   startup(spec, file);
   // initial(): the kernel reads before mmap is set up (check_release, get_mem_map, …), then initialize_mmap.
   if (spec.kernel.vmcoreinfo) for (const [v, n] of spec.kernel.startupReads(o.version)) rm.vaddr(v, n);
-  if (o.access === 'mmap') file.initializeMmap(o.fixedInitMmap157 ?? true);
+  if (o.access === 'mmap') file.initializeMmap(o.fixedInitMmap157 ?? true, o.vmcoreMmap ?? true);
 
   const cyc = cyclesOf(spec, o);
   const walk: WalkCounts = { walks: 0, structPages: 0, chunks: 0 };

@@ -36,8 +36,10 @@ export interface KernelView {
   startupReads(version: MdfVersion): [bigint, number][];
   /** vaddr_to_paddr of that version (undefined: not mapped). */
   translate(vaddr: bigint, version: MdfVersion): Translation | undefined;
-  /** Optional fast path: translate(memMap[0].vaddr + byteOffset) without BigInt (same result). */
+  /** Optional fast path: translate(memMapBase + byteOffset) without BigInt (same result). */
   translateMemMap?(byteOffset: number, version: MdfVersion): Translation | undefined;
+  /** Base of translateMemMap's offsets (default memMap[0].vaddr): vmemmap, where every section's mem_map lies. */
+  memMapBase?: bigint;
   /** mem_map_data: flat (one region from pfn 0) or one per sparsemem section that has a mem_map. */
   memMap: { startPfn: number; endPfn: number; vaddr: bigint }[];
   structPageBytes: number;

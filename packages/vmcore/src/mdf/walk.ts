@@ -168,8 +168,12 @@ export function walkCycle(
   }
 }
 
+const rangesOf = new WeakMap<DumpSpec, [number, number][]>();
+
 /** PT_LOAD ranges sorted and merged (the pfns is_in_segs accepts). */
 function loadRanges(spec: DumpSpec): [number, number][] {
+  const known = rangesOf.get(spec);
+  if (known) return known;
   const rs = spec.loads.map((l): [number, number] => [l.startPfn, l.startPfn + l.pages]).sort((x, y) => x[0] - y[0]);
   const out: [number, number][] = [];
   for (const [s, e] of rs) {
@@ -177,6 +181,7 @@ function loadRanges(spec: DumpSpec): [number, number][] {
     if (last && s <= last[1]) last[1] = Math.max(last[1], e);
     else out.push([s, e]);
   }
+  rangesOf.set(spec, out);
   return out;
 }
 

@@ -3,7 +3,7 @@
 // order in `private`; page cache by PG_lru and a file mapping, private cache if PG_private too; user data by the
 // anon bit of `mapping`; anything else is kept (kernel). Streams the mem_map in 4 MiB pieces into runs.
 import { CLASS_CODE } from '../classes.js';
-import type { ClassSource, LoadSeg } from '../mdf/types.js';
+import type { ClassSource, KernelView, LoadSeg } from '../mdf/types.js';
 import type { Bytes, Walker } from './vmcore-file.js';
 import { VmcoreFileError } from './vmcore-file.js';
 import type { Vmcoreinfo } from './vmcoreinfo-parse.js';
@@ -66,34 +66,61 @@ export function classifyMemMap(
   f: Bytes,
   w: Walker,
   vi: Vmcoreinfo,
-  memMap: bigint,
-  maxMapnr: number,
+  regions: KernelView['memMap'],
   loads: LoadSeg[],
 ): ClassSource {
-  const sz = vi.size('page');
-  if (sz < 16 || sz > 256) throw new VmcoreFileError(`SIZE(page)=${sz} is implausible (16..256)`);
-  const oFlags = vi.offset('page.flags');
-  const oMapping = vi.offset('page.mapping');
-  const oMapcount = vi.offset('page._mapcount');
-  const oPrivate = vi.offset('page.private');
+  const runs = new Runs();
+  // Without the keys of a walk, every pfn is kept (a level that needs them is refused: vmcore-file missingFor).
+  const walkable = vi.has('SIZE(page)') && vi.has('OFFSET(page.flags)');
+  const sz = walkable ? vi.size('page') : 0;
+  if (walkable && (sz < 16 || sz > 256)) throw new VmcoreFileError(`SIZE(page)=${sz} is implausible (16..256)`);
+  const off = (m: string) => (vi.has(`OFFSET(${m})`) ? vi.offset(m) : -1);
+  const oFlags = off('page.flags');
+  const oMapping = off('page.mapping');
+  const oMapcount = off('page._mapcount');
+  const oPrivate = off('page.private');
+  for (const o of [oFlags, oMapping, oMapcount, oPrivate])
+    if (o >= 0 && o + 4 > sz) throw new VmcoreFileError(`a struct page offset (${o}) lies past SIZE(page)=${sz}`);
   const bit = (name: string) => (vi.has(`NUMBER(${name})`) ? 1n << BigInt(vi.number(name)) : 0n);
-  const PG_lru = bit('PG_lru');
+  const PG_lru = oMapping >= 0 ? bit('PG_lru') : 0n;
   const PG_private = bit('PG_private');
   const PG_slab = bit('PG_slab');
-  const PG_buddy = bit('PG_buddy');
-  if (PG_lru === 0n || PG_private === 0n)
-    throw new VmcoreFileError('VMCOREINFO has no NUMBER(PG_lru) / NUMBER(PG_private)');
-  const buddyValue = vi.has('NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)') ? vi.number('PAGE_BUDDY_MAPCOUNT_VALUE') : null;
-  const runs = new Runs();
+  const PG_buddy = oPrivate >= 0 ? bit('PG_buddy') : 0n;
+  const buddyValue =
+    vi.has('NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)') && oMapcount >= 0 && oPrivate >= 0
+      ? vi.number('PAGE_BUDDY_MAPCOUNT_VALUE')
+      : null;
+  // Each pfn of a PT_LOAD (overlaps counted once), in pfn order: with its region's struct page, or none (no
+  // mem_map covers it: makedumpfile never looks at it and it stays dumpable, i.e. kept like kernel data).
+  const spans: [number, number, bigint | null, number][] = [];
   const sorted = [...loads].sort((a, b) => a.startPfn - b.startPfn);
+  const regs = [...regions].sort((a, b) => a.startPfn - b.startPfn);
+  let done = 0;
   for (const l of sorted) {
-    let pfn = l.startPfn;
-    const end = Math.min(l.startPfn + l.pages, maxMapnr);
-    let blockEnd = -1;
-    let blockOrder = 0;
+    let at = Math.max(l.startPfn, done);
+    const to = l.startPfn + l.pages;
+    for (const r of regs) {
+      const a = Math.max(at, r.startPfn);
+      const b = Math.min(to, r.endPfn);
+      if (a >= b) continue;
+      if (a > at) spans.push([at, a, null, 0]);
+      spans.push([a, b, r.vaddr, r.startPfn]);
+      at = b;
+    }
+    if (to > at) spans.push([at, to, null, 0]);
+    done = Math.max(done, to);
+  }
+  let blockEnd = -1;
+  let blockOrder = 0;
+  for (const [a, end, base, first] of spans) {
+    let pfn = a;
+    if (base === null || !walkable) {
+      runs.push(a, end - a, CLASS_CODE.kernel, 0);
+      continue;
+    }
     while (pfn < end) {
       // One piece: struct pages of consecutive pfns that translate to consecutive physical pages.
-      const va = memMap + BigInt(pfn) * BigInt(sz);
+      const va = base + BigInt(pfn - first) * BigInt(sz);
       const t = w.translate(va);
       if (!t) throw new VmcoreFileError(`the struct page of pfn ${pfn} (${va.toString(16)}) is not mapped`);
       const inPage = Number(va % 4096n);
@@ -110,8 +137,8 @@ export function classifyMemMap(
         }
         const b = i * sz;
         const flags = buf.readBigUInt64LE(b + oFlags);
-        const mapping = buf.readBigUInt64LE(b + oMapping);
-        const mapcount = buf.readInt32LE(b + oMapcount);
+        const mapping = oMapping >= 0 ? buf.readBigUInt64LE(b + oMapping) : 0n;
+        const mapcount = oMapcount >= 0 ? buf.readInt32LE(b + oMapcount) : 0;
         const buddy = PG_buddy
           ? (flags & PG_buddy) !== 0n
           : buddyValue !== null && (flags & PG_slab) === 0n && mapcount === buddyValue;
@@ -120,9 +147,9 @@ export function classifyMemMap(
           blockOrder = order;
           blockEnd = pfn + 2 ** order;
           runs.push(pfn, 1, CLASS_CODE.free, order);
-        } else if ((flags & PG_lru) !== 0n && (mapping & 1n) === 0n && mapping !== 0n) {
+        } else if (PG_lru !== 0n && (flags & PG_lru) !== 0n && (mapping & 1n) === 0n && mapping !== 0n) {
           runs.push(pfn, 1, (flags & PG_private) !== 0n ? CLASS_CODE.private : CLASS_CODE.cache, 0);
-        } else if ((mapping & 1n) !== 0n) runs.push(pfn, 1, CLASS_CODE.user, 0);
+        } else if (oMapping >= 0 && (mapping & 1n) !== 0n) runs.push(pfn, 1, CLASS_CODE.user, 0);
         else runs.push(pfn, 1, CLASS_CODE.kernel, 0);
       }
     }

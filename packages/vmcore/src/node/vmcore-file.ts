@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DumpSpec, KernelView, LoadSeg, NoteHeader, Translation } from '../mdf/types.js';
 import { classifyMemMap } from './classify.js';
+import { findMemMap, type MemMapLayout } from './mem-map.js';
 import { parseVmcoreinfo, type Vmcoreinfo } from './vmcoreinfo-parse.js';
 
 export class VmcoreFileError extends Error {}
@@ -22,15 +23,46 @@ export interface VmcoreFileInfo {
   vmcoreinfo: Vmcoreinfo;
   cpus: number;
   osrelease: string;
+  memMap: MemMapLayout;
+  /** What VMCOREINFO lacks for dump level `level` ('' if nothing): such a run is refused, not guessed. */
+  missingFor(level: number): string;
+}
+
+/** The VMCOREINFO keys each dump-level bit needs here (__exclude_unnecessary_pages, setup_page_is_buddy). */
+function missingKeys(vi: Vmcoreinfo, level: number): string {
+  const need: string[] = [];
+  if (level & (2 | 4 | 8 | 16) || vi.has('NUMBER(PG_hwpoison)')) need.push('SIZE(page)', 'OFFSET(page.flags)');
+  if (level & (2 | 4)) need.push('NUMBER(PG_lru)', 'OFFSET(page.mapping)');
+  if (level & 2) need.push('NUMBER(PG_private)');
+  if (level & 8) need.push('OFFSET(page.mapping)');
+  const lacking = need.filter((k) => !vi.has(k));
+  if (level & 16 && !buddyKeys(vi)) {
+    lacking.push(
+      'NUMBER(PG_buddy) or NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) with OFFSET(page._mapcount), and OFFSET(page.private) ' +
+        '(the free-list walk without them is not modelled)',
+    );
+  }
+  return [...new Set(lacking)].join(', ');
+}
+
+/** A page_is_buddy handler can be set up (setup_page_is_buddy: v2 by PG_buddy, v3 by the _mapcount value). */
+function buddyKeys(vi: Vmcoreinfo): boolean {
+  if (!vi.has('OFFSET(page.private)')) return false;
+  return (
+    vi.has('NUMBER(PG_buddy)') || (vi.has('NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)') && vi.has('OFFSET(page._mapcount)'))
+  );
 }
 
 /** Positional reads with bounds: never past the file, never more than asked. */
 class Bytes {
+  /** Set when the file is closed: a read after it is a bug (everything the model needs is loaded while open). */
+  closed = false;
   constructor(
     readonly fd: number,
     readonly size: number,
   ) {}
   read(off: number, n: number, what: string): Buffer {
+    if (this.closed) throw new Error(`internal: ${what} read after the vmcore file was closed`);
     if (off < 0 || n < 0 || off + n > this.size) {
       throw new VmcoreFileError(
         `${what} at offset ${off} (+${n} bytes) lies past the end of the file (${this.size} bytes)`,
@@ -57,7 +89,12 @@ export function readVmcoreFile(path: string): VmcoreFileInfo {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new VmcoreFileError(`${path} is not a regular file (an ELF vmcore file is expected)`);
-    return parse(new Bytes(fd, st.size), path);
+    const bytes = new Bytes(fd, st.size);
+    try {
+      return parse(bytes, path);
+    } finally {
+      bytes.closed = true;
+    }
   } finally {
     closeSync(fd);
   }
@@ -81,6 +118,7 @@ function parse(f: Bytes, path: string): VmcoreFileInfo {
   const loads: LoadSeg[] = [];
   const types: number[] = [];
   let note: { off: number; size: number } | null = null;
+  let textPhysBase: bigint | undefined;
   for (let i = 0; i < phnum; i++) {
     const b = i * 56;
     const t = ph.readUInt32LE(b);
@@ -101,33 +139,45 @@ function parse(f: Bytes, path: string): VmcoreFileInfo {
         throw new VmcoreFileError(`${path}: PT_LOAD ${i} is not page aligned (paddr ${paddr}, size ${filesz})`);
       }
       loads.push({ startPfn: paddr / PAGE, pages: filesz / PAGE, offset: off });
+      // kexec's kernel-text PT_LOAD (p_vaddr in __START_KERNEL_map): get_phys_base_x86_64's source of phys_base.
+      const vaddr = ph.readBigUInt64LE(b + 16);
+      if (vaddr >= START_KERNEL_MAP && textPhysBase === undefined)
+        textPhysBase = BigInt(paddr) - (vaddr - START_KERNEL_MAP);
     }
   }
   if (!note) throw new VmcoreFileError(`${path}: no PT_NOTE (a vmcore has notes: NT_PRSTATUS per CPU, VMCOREINFO)`);
   if (loads.length === 0) throw new VmcoreFileError(`${path}: no PT_LOAD`);
   const { notes, info } = readNotes(f, note.off, note.size, path);
   const vi = parseVmcoreinfo(info, path);
-  const walker = new Walker(f, loads, vi);
-  const maxMapnr = Math.max(...loads.map((l) => l.startPfn + l.pages));
-  const memMapVaddr = walker.readU64(vi.symbol('mem_map'), 'the mem_map pointer');
-  const classes = classifyMemMap(f, walker, vi, memMapVaddr, maxMapnr, loads);
+  const physBase = vi.physBase ?? textPhysBase ?? 0n;
+  if (vi.kaslrOffset !== 0n && vi.physBase === undefined && textPhysBase === undefined) {
+    throw new VmcoreFileError(
+      `${path}: KASLR (KERNELOFFSET=${vi.kaslrOffset.toString(16)}) without NUMBER(phys_base) or a kernel-text ` +
+        'PT_LOAD: the physical address of init_top_pgt is unknown',
+    );
+  }
+  const walker = new Walker(f, loads, vi, physBase);
+
+  const maxMapnr = loads.reduce((m, l) => Math.max(m, l.startPfn + l.pages), 0);
+  const mm = findMemMap(walker, vi, maxMapnr, path);
+  const classes = classifyMemMap(f, walker, vi, mm.regions, loads);
+  // The model translates these again after the file is closed: load their page tables now.
+  for (const [v, n] of [[vi.symbol('init_uts_ns'), 390] as [bigint, number], ...mm.reads])
+    for (let p = v - (v % BigInt(PAGE)); p < v + BigInt(n); p += BigInt(PAGE)) walker.translate(p);
   const kernel: KernelView = {
     arch: 'x86_64',
-    startupReads: () => [
-      [vi.symbol('init_uts_ns') + BigInt(vi.offset('uts_namespace.name', 0)), 390],
-      [vi.symbol('mem_map'), 8],
-    ],
+    // check_release (init_uts_ns), then get_mem_map's reads.
+    startupReads: () => [[vi.symbol('init_uts_ns') + BigInt(vi.offset('uts_namespace.name', 0)), 390], ...mm.reads],
     translate: (v, version) => {
       if (version !== '1.7.2' && v < vi.vmemmapStart()) {
-        const base = v >= START_KERNEL_MAP ? START_KERNEL_MAP - vi.physBase : PAGE_OFFSET_4L;
+        const base = v >= START_KERNEL_MAP ? START_KERNEL_MAP - physBase : PAGE_OFFSET_4L;
         return { tables: [], pfn: Number((v - base) / BigInt(PAGE)), span: 1 << 30 };
       }
       return walker.translate(v);
     },
-    memMap: [{ startPfn: 0, endPfn: maxMapnr, vaddr: memMapVaddr }],
-    structPageBytes: vi.size('page'),
-    buddyHandler:
-      vi.has('NUMBER(PG_buddy)') || (vi.has('NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)') && vi.has('OFFSET(page._mapcount)')),
+    memMap: mm.regions,
+    structPageBytes: vi.has('SIZE(page)') ? vi.size('page') : 64,
+    buddyHandler: buddyKeys(vi),
     hwpoison: vi.has('NUMBER(PG_hwpoison)'),
     vmcoreinfo: true,
   };
@@ -151,6 +201,8 @@ function parse(f: Bytes, path: string): VmcoreFileInfo {
     vmcoreinfo: vi,
     cpus,
     osrelease: vi.get('OSRELEASE') ?? '',
+    memMap: mm,
+    missingFor: (level) => missingKeys(vi, level),
   };
 }
 
@@ -187,8 +239,14 @@ export class Walker {
     private readonly f: Bytes,
     private readonly loads: LoadSeg[],
     vi: Vmcoreinfo,
+    physBase: bigint,
   ) {
-    this.root = Number((vi.symbol('init_top_pgt') - START_KERNEL_MAP + vi.physBase) / BigInt(PAGE));
+    // vtop4_x86_64: the PGD at init_top_pgt − __START_KERNEL_map + phys_base (VMCOREINFO symbols are run-time
+    // addresses, KASLR's offset included).
+    const pgd = vi.symbol('init_top_pgt') - START_KERNEL_MAP + physBase;
+    if (pgd < 0n || pgd % BigInt(PAGE) !== 0n)
+      throw new VmcoreFileError(`SYMBOL(init_top_pgt) with phys_base ${physBase} gives PGD at ${pgd}, not a page`);
+    this.root = Number(pgd / BigInt(PAGE));
   }
 
   /** File offset of a pfn (paddr_to_offset: the first PT_LOAD that holds it), or −1. */
@@ -204,7 +262,7 @@ export class Walker {
       const off = this.offsetOf(pfn);
       if (off < 0) throw new VmcoreFileError(`${what}: physical page ${pfn} is in no PT_LOAD`);
       b = this.f.read(off, PAGE, what);
-      if (this.tables.size < 4096) this.tables.set(pfn, b);
+      this.tables.set(pfn, b);
     }
     return b;
   }

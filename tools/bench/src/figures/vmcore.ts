@@ -3,14 +3,15 @@
 import { s390 } from '@kmemsim/arch-s390';
 import { x86_64 } from '@kmemsim/arch-x86_64';
 import { Machine } from '@kmemsim/mmu';
-import { buildImage, runVmcoreDump } from '@kmemsim/vmcore';
+import { archForKernel, buildImage, runVmcoreDump, SEED001, vmcoreKernel } from '@kmemsim/vmcore';
 import { bestMs, type Figure } from '../figure.js';
 
 function seed001Four(): void {
   const image = buildImage({ arch: s390, memBytes: 1.5 * 2 ** 30, seed: 1 });
   for (const access of ['read', 'mmap'] as const) {
     for (const dumpLevel of [0, 31]) {
-      runVmcoreDump({ machine: new Machine({ arch: s390 }), image, version: '1.5.7', access, dumpLevel });
+      const kernel = vmcoreKernel(SEED001.config.kernel);
+      runVmcoreDump({ machine: new Machine({ arch: s390 }), image, version: '1.5.7', access, dumpLevel, kernel });
     }
   }
 }
@@ -22,7 +23,9 @@ function dump16TiB(): number {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const image = buildImage({ arch: x86_64, memBytes: 16 * 2 ** 40, seed: 1 });
-  runVmcoreDump({ machine: new Machine({ arch: x86_64 }), image, version: '1.7.2', access: 'mmap', dumpLevel: 31 });
+  const kernel = vmcoreKernel('6.1');
+  const machine = new Machine({ arch: archForKernel(x86_64, kernel), cpus: 1 });
+  runVmcoreDump({ machine, image, version: '1.7.2', access: 'mmap', dumpLevel: 31, kernel });
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
   cpuOf16TiB = (c.user + c.system) / 1000;

@@ -42,6 +42,8 @@ export class VmapCore implements BlockHost, PurgeHost {
   private readonly busyDescent: Descent;
   private lazyNrCpu = -1;
   private lastHome = -1;
+  /** The vmap node a functional allocation came from (functional.ts). */
+  fastHome = -1;
   private ownWalks = 0;
   private readonly mem: ChaseLevels;
 

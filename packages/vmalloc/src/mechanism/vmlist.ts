@@ -37,6 +37,11 @@ export class VmlistMirror {
     this.starts.insert(vpn, vpn + 1);
   }
 
+  /** A vm_struct gone without cost (functional fast-forward). */
+  drop(vpn: number): void {
+    this.starts.remove(vpn);
+  }
+
   /** insert_vmalloc_vm: walk to the sorted position, link. */
   *insert(t: Thread, vpn: number): Gen {
     yield this.lock.writeLock(t);

@@ -36,26 +36,39 @@ export class Loop {
   skipped = 0;
   /** Absolute error bound (cycles) of what was skipped. */
   errCycles = 0;
+  /** Loops left before this thread's cycles count (warm-up after entering the loop). */
   warm = 0;
   /** A cycle boundary is due at this thread's next loop boundary. */
   mark = false;
+  /** At the last boundary: the thread's clock (−1: none yet, or a skip intervened). */
   markClock = -1;
+  /** At the last boundary: loops done. */
   markDone = 0;
+  /** At the last boundary: the thread's sys cycles. */
   markSys = 0;
+  /** At the last boundary: the thread's user cycles. */
   markUser = 0;
-  /** This thread's own recent cycles: time, loops, and the sys and user parts of the time. */
+  /** This thread's own recent cycles: their time. */
   y: number[] = [];
+  /** This thread's own recent cycles: their loops. */
   n: number[] = [];
+  /** This thread's own recent cycles: the sys part of their time. */
   ys: number[] = [];
+  /** This thread's own recent cycles: the user part of their time. */
   yu: number[] = [];
-  /** A decided skip, applied at this thread's next boundary. */
+  /** A decided skip, applied at this thread's next boundary: the loops it skips. */
   pendingK = 0;
+  /** A decided skip: the simulated time it adds to this thread's clock. */
   pendingJump = 0;
+  /** A decided skip: its error bound, cycles. */
   pendingErr = 0;
 
   constructor(
+    /** The thread running the loop. */
     readonly t: Thread,
+    /** Iterations the loop runs. */
     readonly count: number,
+    /** Its kind (e.g. a test case): threads running the same kind pool their rates. */
     readonly tag: string,
     /** State-building loops: how to perform skipped loops functionally. */
     readonly fast: FastForward | null,

@@ -2,8 +2,8 @@
 // After an intended change, regenerate with `UPDATE_GOLDEN=1 pnpm exec vitest run apps/cli/src/golden.test.ts`
 // and review the diff: every changed number should be explainable by the change.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { runCli } from './testing/run-cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runMany } from './testing/run-cli.js';
 
 const CASES: Record<string, string[]> = {
   'arch-show-i386': ['arch', 'show', 'i386', '--format', 'json'],
@@ -61,9 +61,14 @@ const CASES: Record<string, string[]> = {
 const file = (name: string) => new URL(`./golden/${name}.${name.endsWith('-csv') ? 'csv' : 'json'}`, import.meta.url);
 
 describe('golden outputs', () => {
-  for (const [name, args] of Object.entries(CASES)) {
+  // The built binary, several at a time.
+  let results: CliResult[] = [];
+  beforeAll(async () => {
+    results = await runMany(Object.values(CASES));
+  }, 300_000);
+  Object.entries(CASES).forEach(([name, args], i) => {
     it(`kmemsim ${args.join(' ')}`, () => {
-      const r = runCli(args);
+      const r = results[i];
       expect(r.code, r.stderr).toBe(0);
       if (process.env.UPDATE_GOLDEN || !existsSync(file(name))) {
         if (!process.env.UPDATE_GOLDEN) throw new Error(`no golden file for ${name}: run with UPDATE_GOLDEN=1`);
@@ -71,5 +76,5 @@ describe('golden outputs', () => {
       }
       expect(r.stdout).toBe(readFileSync(file(name), 'utf8'));
     });
-  }
+  });
 });

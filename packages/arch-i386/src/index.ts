@@ -82,6 +82,16 @@ const spec = {
   virt: { 'kvm-shadow': kvmShadow, 'kvm-ept': kvmEpt, 'xen-pv': xenPv },
 } as const;
 
+/**
+ * The i386 arch profile: 32-bit x86 with highmem (Linux 2.6.2x), a 2009-era Core 2 class CPU; PAE optional
+ * (`new Machine({ arch: i386, pae: true })`). Also the package's default export.
+ * @example
+ * ```ts
+ * import { i386 } from '@kmemsim/arch-i386';
+ * import { Machine } from '@kmemsim/mmu';
+ * const m = new Machine({ arch: i386, virt: 'kvm-shadow', cpus: 2, pae: true });
+ * ```
+ */
 export const i386 = defineArch(sourced(spec));
 
 /**

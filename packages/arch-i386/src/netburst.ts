@@ -53,6 +53,7 @@ const TLB = {
   rangeFlushCeilingPages: S(0, 'flush_tlb_kernel_range() is flush_tlb_all() on i386 (sources-mm.md §1.4)'),
 } as const;
 
+/** The i386-p4 arch profile: a 2002 dual Xeon DP 2.4 GHz (NetBurst, Northwood) server running Linux 2.5. */
 export const i386P4 = defineArch(
   sourced({
     name: 'i386-p4',
@@ -80,6 +81,7 @@ export const i386P4 = defineArch(
   }),
 );
 
+/** The i386-xeonmp arch profile: a 2002 4-way Xeon MP 1.6 GHz (Foster MP) on one shared FSB, Linux 2.5. */
 export const i386XeonMp = defineArch(
   sourced({
     name: 'i386-xeonmp',

@@ -4,6 +4,10 @@
 import { defineArch, sourced } from '@kmemsim/mmu';
 import { KERNEL_25, P6_ATOMIC, p6Cache, p6Costs, S } from './kernel25.js';
 
+/**
+ * The i386-numaq arch profile: a 2002 NUMA-Q with 16 Pentium III Xeon 700 MHz in 4 quads (remote memory about
+ * 3.5× local), Linux 2.5.
+ */
 export const i386Numaq = defineArch(
   sourced({
     name: 'i386-numaq',

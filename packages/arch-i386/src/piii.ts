@@ -2,6 +2,7 @@
 import { defineArch, sourced } from '@kmemsim/mmu';
 import { FLAT_IPI, KERNEL_25, P6_ATOMIC, p6Cache, p6Costs, S } from './kernel25.js';
 
+/** The i386-piii arch profile: a 2002 dual Pentium III Coppermine 1 GHz PC, Linux 2.5. */
 export const i386Piii = defineArch(
   sourced({
     name: 'i386-piii',
@@ -33,6 +34,7 @@ export const i386Piii = defineArch(
   }),
 );
 
+/** The i386-tualatin arch profile: a 2002 dual Pentium III-S Tualatin 1.4 GHz server, Linux 2.5. */
 export const i386Tualatin = defineArch(
   sourced({
     name: 'i386-tualatin',

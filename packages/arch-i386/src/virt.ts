@@ -42,7 +42,13 @@ export const kvmShadow = {
     ],
     syncCyclesPerSpte: [
       200,
-      '[U 100..400] kvm_sync_page / prefetch: kvm_read_guest_atomic of one 8-byte guest PTE, then set_spte or rmap_remove',
+      '[U 100..400] kvm_sync_page: kvm_read_guest_atomic of one 8-byte guest PTE, then set_spte or rmap_remove',
+    ],
+    prefetchCyclesPerSpte: [
+      8,
+      '[U 4..20] FNAME(prefetch_page) (arch/x86/kvm/paging_tmpl.h, 2.6.2x) building a shadow page: the guest ' +
+        'table is read 256 bytes at a time (16 kvm_read_guest_atomic calls of ~100–200 cycles for 512 PTEs) ' +
+        'and each spte set trap or notrap non-present (a test and a store)',
     ],
     rootReloadCycles: [
       2_500,

@@ -72,6 +72,10 @@ const base = {
   virt: {},
 } as const;
 
+/**
+ * The ia64 arch profile: an Itanium 2 SMP (HP Integrity class) on Linux 2.6.2x, 16 KB pages, IPI plus ptc.e global
+ * flush. Also the package's default export.
+ */
 export const ia64 = defineArch(
   sourced({
     ...base,
@@ -92,6 +96,10 @@ export const ia64 = defineArch(
   }),
 );
 
+/**
+ * The ia64-sn2 arch profile: an SGI Altix (sn2) with 64 Itanium 2 CPUs, per-target IPIs through the SHub
+ * (sn_send_IPI_phys) over NUMAlink.
+ */
 export const ia64Sn2 = defineArch(
   sourced({
     ...base,

@@ -3,6 +3,10 @@
 // DAT off into a bounce buffer, then copy_to_user). [U] marks a documented assumption.
 import { defineArch, sourced } from '@kmemsim/mmu';
 
+/**
+ * The s390 arch profile: s390x (zEC12 class, 2015) on Linux 3.x, hardware-broadcast TLB invalidation and DAT-off
+ * bounce copies; KVM (SIE) as its virt mode. Also the package's default export.
+ */
 export const s390 = defineArch(
   sourced({
     name: 's390',

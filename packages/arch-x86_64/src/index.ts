@@ -9,6 +9,16 @@ const KVM_EXIT: readonly [number, string] = [
   'kernel-mechanisms.md: 2020 AMD SVM measurement, ~2,530 cycles for a full VMRUN/#VMEXIT round trip',
 ];
 
+/**
+ * The x86_64 arch profile: a 2-socket quad-core Opteron (2008) on Linux 2.6.28, IPI shootdown, no highmem; virt modes
+ * kvm-shadow, kvm-ept and xen-pv. Also the package's default export.
+ * @example
+ * ```ts
+ * import { x86_64 } from '@kmemsim/arch-x86_64';
+ * import { Machine } from '@kmemsim/mmu';
+ * const m = new Machine({ arch: x86_64, virt: 'kvm-ept', cpus: 8 });
+ * ```
+ */
 export const x86_64 = defineArch(
   sourced({
     name: 'x86_64',

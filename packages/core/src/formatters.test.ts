@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatPerfReport, formatPerfStat, formatReadprofile, formatTime, profileRows } from './formatters.js';
+import {
+  formatPerfReport,
+  formatPerfReportStdio,
+  formatPerfStat,
+  formatReadprofile,
+  formatTime,
+  profileRows,
+} from './formatters.js';
 import { Profiler } from './profiler.js';
 
 function known(): Profiler {
@@ -42,6 +49,41 @@ describe('formatters (exact on a known profile)', () => {
   it('time(1)', () => {
     expect(formatTime({ real_s: 23.373, user_s: 2.02, sys_s: 80.161 })).toBe(
       'real\t0m23.373s\nuser\t0m2.020s\nsys\t1m20.161s',
+    );
+  });
+
+  it('readprofile shows no load for a symbol whose size is unknown, instead of 0.0000', () => {
+    const rows = [
+      { symbol: 'known', cycles: 1, ticks: 19, percent: 1, load: 0.0048 },
+      { symbol: 'unknown', cycles: 1, ticks: 19, percent: 1, load: 0 },
+      { symbol: 'idle_zero', cycles: 0, ticks: 0, percent: 0, load: 0 },
+    ];
+    expect(formatReadprofile(rows)).toBe(
+      ['    19 known        0.0048', '    19 unknown           -', '     0 idle_zero    0.0000'].join('\n'),
+    );
+  });
+
+  it("perf report --stdio: perf's header, Overhead / Command / Shared Object / Symbol, per command and symbol", () => {
+    const stacks = [
+      { stack: 'makedumpfile;read;memcpy_real', cycles: 600 },
+      { stack: 'makedumpfile;readmem', cycles: 300, user: true as const },
+      { stack: 'makedumpfile;mmap;memcpy_real', cycles: 50 },
+      { stack: 'swapper;do_flush_tlb_all', cycles: 50 },
+    ];
+    expect(formatPerfReportStdio(stacks, { cpuSeconds: 2.5 })).toBe(
+      [
+        "# kmemsim: the model's CPU time as perf report would show it (samples at perf's default 4000 Hz)",
+        '#',
+        "# Samples: 10K of event 'cpu-clock'",
+        '# Event count (approx.): 2500000000',
+        '#',
+        '# Overhead  Command       Shared Object      Symbol',
+        '# ........  ............  .................  ....................',
+        '#',
+        '    65.00%  makedumpfile  [kernel.kallsyms]  [k] memcpy_real',
+        '    30.00%  makedumpfile  makedumpfile       [.] readmem',
+        '     5.00%  swapper       [kernel.kallsyms]  [k] do_flush_tlb_all',
+      ].join('\n'),
     );
   });
 });

@@ -1,8 +1,10 @@
+export { CallPaths, CycleStore, type FoldedStack, type FrameId, type PathNode } from './callpath.js';
 export { type CounterInfo, Counters } from './counters.js';
 export {
   DeadlockError,
   Engine,
   type EngineOptions,
+  type EngineTracer,
   type InstantHook,
   type Op,
   SimulationError,
@@ -12,9 +14,11 @@ export {
 } from './engine.js';
 export {
   formatPerfReport,
+  formatPerfReportStdio,
   formatPerfStat,
   formatReadprofile,
   formatTime,
+  type PerfReportOptions,
   type ProfileRow,
   type ProfileRowOptions,
   perfStatOf,
@@ -33,9 +37,13 @@ export {
   WaitQueue,
 } from './locks.js';
 export { type ProfileEntry, Profiler, type SymbolClass, type SymbolId, type SymbolInfo } from './profiler.js';
+export type { ProfileSnapshot } from './replay.js';
 export {
   type ArchSource,
   ArchSourceSchema,
+  type CounterTree,
+  type Provenance,
+  ProvenanceSchema,
   RESULT_SCHEMA_ID,
   type ResultDocument,
   ResultDocumentSchema,
@@ -45,9 +53,20 @@ export {
   resultJsonSchema,
   roundTo,
   runFromEngine,
+  type Stack,
+  StackSchema,
   type Time,
+  type TypedRun,
 } from './result.js';
 export { Rng } from './rng.js';
-export { observeEngines, type TraceEvent, type TraceOptions, TraceRecorder } from './trace.js';
+export {
+  observeEngines,
+  QUIET_COUNTERS,
+  type TraceOptions,
+  TraceRecorder,
+  type TraceRunSummary,
+  type TraceSummary,
+} from './trace.js';
+export { checkTraceEvents } from './trace-check.js';
 export { isUncertain, type UncertainRange, uncertainRange } from './uncertain.js';
 export { fls, formatSize, parseSize, roundupPowerOfTwo, SizeError } from './units.js';

@@ -4,7 +4,9 @@
 import type { Engine, Op, Thread } from './engine.js';
 import type { SymbolId } from './profiler.js';
 
+/** Parameters of an {@link IoDevice}. */
 export interface IoDeviceOptions {
+  /** Device name; counters are `io.<name>.requests` and `io.<name>.bytes`. */
   name: string;
   /** Sustained transfer rate. */
   bytesPerSecond: number;
@@ -12,10 +14,16 @@ export interface IoDeviceOptions {
   latencySeconds: number;
 }
 
+/**
+ * An asynchronous block device: FIFO requests, each costing a fixed latency plus bytes / bandwidth. Submitting does
+ * not wait, so CPU work overlaps writeback; a thread that needs a completion waits in io-wait (idle class).
+ */
 export class IoDevice {
   /** Cycle at which the device finishes everything submitted so far. */
   busyUntil = 0;
+  /** Bytes submitted so far. */
   bytes = 0;
+  /** Requests submitted so far. */
   requests = 0;
   private readonly cyclesPerByte: number;
   private readonly latencyCycles: number;

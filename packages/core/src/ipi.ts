@@ -5,6 +5,7 @@
 import type { Engine, Op, Thread } from './engine.js';
 import type { SymbolId } from './profiler.js';
 
+/** Cycle costs of an inter-processor interrupt, from the arch profile's `ipi` section. */
 export interface IpiCosts {
   /** Cycles for the sender to send one IPI (an ICR write). */
   sendCycles: number;
@@ -18,9 +19,12 @@ export interface IpiCosts {
   ackCycles: number;
 }
 
+/** Who receives an IPI: every other CPU (`allbutself`) or the listed CPU numbers. */
 export type IpiTargets = 'allbutself' | readonly number[];
 
+/** One smp_call_function-style call: targets, the handler's symbol and work, the sender's symbol. */
 export interface IpiCall {
+  /** CPUs that run the handler. */
   targets: IpiTargets;
   /** Symbol of the handler's work on each target (e.g. 'smp_invalidate_interrupt'). */
   handlerSym: SymbolId;
@@ -32,6 +36,11 @@ export interface IpiCall {
   sendSym?: SymbolId;
 }
 
+/**
+ * Inter-processor interrupts (smp_call_function / on_each_cpu): the sender pays the send cost (per target, or once
+ * with the all-but-self shorthand), every target is charged entry + handler, and the sender spins until the slowest
+ * target acknowledges. Counters `ipi` and `ipi_calls`.
+ */
 export class Ipi {
   private readonly cSent: number;
   private readonly cCalls: number;
@@ -57,9 +66,13 @@ export class Ipi {
     e.counters.add(this.cCalls);
     if (n === 0) return false;
     e.counters.add(this.cSent, n);
-    e.onInstant?.(t.cpu, 'ipi', t.clock, { targets: n, handler: e.profiler.info(c.handlerSym).name });
     const sendTotal = k.broadcastShorthand ? k.sendCycles : k.sendCycles * n;
     const perTarget = k.handlerEntryCycles + c.handlerCycles;
+    if (e.tracer !== undefined) {
+      const step = k.broadcastShorthand ? 0 : k.sendCycles;
+      const first = t.clock + k.sendCycles + k.deliveryCycles;
+      e.tracer.ipi(t.cpu, t.clock, c.targets, c.handlerSym, perTarget, first, step);
+    }
     if (c.targets === 'allbutself') e.chargeAllButSelf(t.cpu, c.handlerSym, perTarget);
     else for (const cpu of c.targets) e.chargeCpu(cpu, c.handlerSym, perTarget);
     t.spend(c.sendSym ?? c.senderSym, sendTotal);

@@ -7,6 +7,7 @@
 import { type Engine, type Op, SimulationError, type Thread } from './engine.js';
 import type { SymbolId } from './profiler.js';
 
+/** Cycle costs of a lock. */
 export interface LockCosts {
   /** Cycles of an uncontended acquire+release pair (atomic op on a local line). */
   acquireCycles: number;
@@ -14,6 +15,7 @@ export interface LockCosts {
   handoffCycles: number;
 }
 
+/** A lock's costs and the symbol its acquire and spin are charged to. */
 export interface LockOptions extends LockCosts {
   /** Symbol charged for acquiring and for spinning (e.g. '_spin_lock'). */
   symbol: string;
@@ -64,28 +66,42 @@ abstract class LockBase {
     const cold = this.lastCpu !== -1 && this.lastCpu !== t.cpu;
     t.spend(this.sym, this.costs.acquireCycles + (cold ? this.costs.handoffCycles : 0));
     this.lastCpu = t.cpu;
+    this.engine.lockHeld(1);
   }
 
-  /** A waiter that gets the lock at `at` (release time): wait charged to the lock, then the hand-off. */
+  /**
+   * A waiter that gets the lock at `at` (release time): wait charged to the lock, then the hand-off. A timeline
+   * shows the wait as a slice named for the lock; IPIs the waiter took while spinning sit inside it.
+   */
   protected grant(w: Thread, at: number, wasBlocked: boolean): void {
     this.contentions++;
-    this.engine.counters.add(this.cContended);
-    if (wasBlocked) this.engine.settle(w.cpu);
+    const e = this.engine;
+    e.counters.add(this.cContended);
+    const tr = e.tracer;
+    if (tr !== undefined) tr.begin(w.cpu, `wait ${this.name}`, w.clock, true);
+    if (wasBlocked) e.settle(w.cpu, at);
     const wait = at - w.clock;
     if (wait > 0) {
-      this.engine.onInstant?.(w.cpu, 'lock_wait', w.clock, { lock: this.name, cycles: wait });
       this.waitCycles += wait;
       w.spend(this.sym, wait);
     }
+    if (tr !== undefined) tr.end(w.cpu, w.clock);
     this.acquisitions++;
     w.spend(this.sym, this.costs.handoffCycles + this.costs.acquireCycles);
     this.lastCpu = w.cpu;
-    if (wasBlocked) this.engine.wake(w, w.clock);
+    e.lockHeld(1);
+    if (wasBlocked) e.wake(w, w.clock);
+  }
+
+  /** A holder released it (the locks_held gauge). */
+  protected released(): void {
+    this.engine.lockHeld(-1);
   }
 }
 
 /** Spinlock: one holder, FIFO waiters spinning (sys time charged to the lock symbol). */
 export class Spinlock extends LockBase implements Op {
+  /** The thread holding the lock, or null. */
   holder: Thread | null = null;
   private readonly label = `spinlock ${this.name}`;
   /** Time of the last release (a later-processed acquirer with an earlier clock waits until then). */
@@ -97,6 +113,7 @@ export class Spinlock extends LockBase implements Op {
     return this;
   }
 
+  /** The acquire, performed by the scheduler at the thread's time: takes the lock or queues the thread (FIFO). */
   perform(t: Thread): boolean {
     if (this.holder === null) {
       if (t.clock >= this.freeAt) this.take(t);
@@ -118,10 +135,12 @@ export class Spinlock extends LockBase implements Op {
     return true;
   }
 
+  /** Releases the lock (never yields) and hands it to the first waiter; throws SimulationError if not held. */
   unlock(t: Thread): void {
     if (this.holder !== t) {
       throw new SimulationError(`${t.name} releases spinlock ${this.name} held by ${this.holder?.name ?? 'nobody'}`);
     }
+    this.released();
     if (this.waiters.length > 0) {
       const w = this.waiters.shift();
       this.holder = w;
@@ -132,6 +151,7 @@ export class Spinlock extends LockBase implements Op {
     }
   }
 
+  /** Whether a thread holds the lock. */
   get isLocked(): boolean {
     return this.holder !== null;
   }
@@ -141,7 +161,9 @@ type RwWaiter = { t: Thread; write: boolean };
 
 /** Reader-writer spinlock: readers share, writers exclusive; FIFO among waiters. */
 export class RwLock extends LockBase {
+  /** The thread holding the lock for writing, or null. */
   writer: Thread | null = null;
+  /** Number of threads holding the lock for reading. */
   readers = 0;
   private writerFreeAt = 0;
   private readersFreeAt = 0;
@@ -189,21 +211,25 @@ export class RwLock extends LockBase {
     return true;
   }
 
+  /** Releases a read hold (never yields); the last reader hands the lock to a waiting writer. */
   readUnlock(t: Thread): void {
     if (this.writer !== null || !this.holders.has(t)) {
       throw new SimulationError(`${t.name} read-unlocks rwlock ${this.name} it does not hold for read`);
     }
     this.holders.delete(t);
+    this.released();
     this.readers--;
     this.readersFreeAt = Math.max(this.readersFreeAt, t.clock);
     if (this.readers === 0) this.wakeNext(this.readersFreeAt);
   }
 
+  /** Releases the write hold (never yields); waiting readers or the next writer get it, FIFO. */
   writeUnlock(t: Thread): void {
     if (this.writer !== t) {
       throw new SimulationError(`${t.name} write-unlocks rwlock ${this.name} held by ${this.writer?.name ?? 'nobody'}`);
     }
     this.holders.delete(t);
+    this.released();
     this.writer = null;
     this.writerFreeAt = t.clock;
     this.wakeNext(t.clock);
@@ -254,12 +280,14 @@ export class BitSpinlocks {
     return l;
   }
 
+  /** Releases the bit lock `key`; throws SimulationError if the thread does not hold it. */
   unlock(t: Thread, key: number): void {
     const l = this.locks.get(key);
     if (l === undefined) throw new SimulationError(`${t.name} releases bit lock ${this.name}[${key}] it does not hold`);
     l.unlock(t);
   }
 
+  /** Whether bit lock `key` is held. */
   isLocked(key: number): boolean {
     return this.locks.get(key)?.isLocked ?? false;
   }
@@ -273,6 +301,7 @@ export class BitSpinlocks {
   }
 }
 
+/** A sleeping mutex's costs: the lock's, plus the wake-up and the idle symbol charged while asleep. */
 export interface MutexOptions extends LockOptions {
   /** Cycles from wake-up to running again (schedule + context switch). */
   wakeupCycles: number;
@@ -282,6 +311,7 @@ export interface MutexOptions extends LockOptions {
 
 /** Sleeping mutex: waiters sleep (idle time) instead of spinning, and pay a wake-up on hand-off. */
 export class Mutex implements Op {
+  /** The thread holding the mutex, or null. */
   holder: Thread | null = null;
   private freeAt = 0;
   private readonly waiters = new Fifo<Thread>();
@@ -297,20 +327,24 @@ export class Mutex implements Op {
     this.sleepSym = engine.sym(opts.sleepSymbol, 'idle');
   }
 
+  /** `yield mutex.lock(t)`: takes the mutex or sleeps (idle time) until it is handed over. */
   lock(_t: Thread): Op {
     return this;
   }
 
+  /** The acquire, performed by the scheduler at the thread's time. */
   perform(t: Thread): boolean {
     if (this.holder === null && t.clock >= this.freeAt) {
       t.spend(this.sym, this.opts.acquireCycles);
       this.holder = t;
+      this.engine.lockHeld(1);
       return false;
     }
     if (this.holder === null) {
       t.idleUntil(this.freeAt, this.sleepSym);
       t.spend(this.sym, this.opts.wakeupCycles + this.opts.acquireCycles);
       this.holder = t;
+      this.engine.lockHeld(1);
       return false;
     }
     this.waiters.push(t);
@@ -318,13 +352,16 @@ export class Mutex implements Op {
     return true;
   }
 
+  /** Releases the mutex; the first sleeper gets it and pays the wake-up. Throws SimulationError if not held. */
   unlock(t: Thread): void {
     if (this.holder !== t) {
       throw new SimulationError(`${t.name} unlocks mutex ${this.name} held by ${this.holder?.name ?? 'nobody'}`);
     }
+    this.engine.lockHeld(-1);
     if (this.waiters.length > 0) {
       const w = this.waiters.shift();
       this.holder = w;
+      this.engine.lockHeld(1);
       this.engine.settle(w.cpu);
       w.idleUntil(t.clock, this.sleepSym);
       w.spend(this.sym, this.opts.wakeupCycles + this.opts.acquireCycles);
@@ -355,16 +392,19 @@ export class WaitQueue implements Op {
     return this;
   }
 
+  /** Puts the thread to sleep on the queue (always blocks). */
   perform(t: Thread): boolean {
     this.sleepers.push(t);
     this.engine.block(t, `wait queue ${this.name}`);
     return true;
   }
 
+  /** Number of sleepers. */
   get length(): number {
     return this.sleepers.length;
   }
 
+  /** Wakes every sleeper at the waker's time; returns how many were woken. */
   wakeAll(waker: Thread): number {
     const s = this.sleepers;
     this.sleepers = [];

@@ -1,39 +1,55 @@
 // Every charged cycle carries a kernel symbol and a class. Symbols are interned to small integers so the
-// hot path (Thread.spend) is two array adds.
+// hot path (Thread.spend) is a few typed-array adds. `paths` keeps the same cycles per call path.
+import { CallPaths, type FoldedStack } from './callpath.js';
+import type { ProfileSnapshot } from './replay.js';
+
+/** Class of a symbol's cycles, as time(1) splits them: `user`, `sys` (kernel) or `idle` (sleep, io-wait). */
 export type SymbolClass = 'user' | 'sys' | 'idle';
+/** A symbol interned by {@link Profiler.sym} (a small integer, so charging is two array adds). */
 export type SymbolId = number;
 
 const CLASS_CODE: Record<SymbolClass, number> = { user: 0, sys: 1, idle: 2 };
 const CLASS_NAME: SymbolClass[] = ['user', 'sys', 'idle'];
 
+/** What the profiler knows of a symbol. */
 export interface SymbolInfo {
+  /** Symbol name (`do_flush_tlb_all`). */
   name: string;
+  /** Class of the cycles charged to it (fixed by its first interning). */
   cls: SymbolClass;
   /** Size of the function in bytes (System.map), used for readprofile's load column; 0 if unknown. */
   sizeBytes: number;
 }
 
+/** A symbol with its class and total cycles (see {@link Profiler.entries}). */
 export interface ProfileEntry {
+  /** Symbol name. */
   symbol: string;
+  /** Class of the cycles charged to it (fixed by its first interning). */
   cls: SymbolClass;
+  /** Cycles charged to the symbol, all CPUs together. */
   cycles: number;
 }
 
+/** Cycles charged per symbol over all CPUs (the engine's `profiler`): what readprofile and perf report print. */
 export class Profiler {
   private readonly ids = new Map<string, SymbolId>();
   private readonly names: string[] = [];
   private sizes: number[] = [];
   /** Class code per symbol (0 user, 1 sys, 2 idle). */
   cls = new Uint8Array(64);
-  /** Cycles charged per symbol, all CPUs together. */
-  cycles = new Float64Array(64);
+  /**
+   * Cycles charged, per call path (command, frames entered, symbol): folded stacks. Per-symbol totals are sums
+   * over paths, so the hot path (Thread.spend) adds to one place.
+   */
+  readonly paths = new CallPaths();
 
   /** Interns a symbol. A later call may set a size that was unknown; the class is fixed by the first call. */
   sym(name: string, cls: SymbolClass = 'sys', sizeBytes = 0): SymbolId {
     let id = this.ids.get(name);
     if (id === undefined) {
       id = this.names.length;
-      if (id === this.cycles.length) this.grow();
+      if (id === this.cls.length) this.grow();
       this.ids.set(name, id);
       this.names.push(name);
       this.sizes.push(sizeBytes);
@@ -45,27 +61,46 @@ export class Profiler {
   }
 
   private grow(): void {
-    const c = new Float64Array(this.cycles.length * 2);
-    c.set(this.cycles);
-    this.cycles = c;
     const k = new Uint8Array(this.cls.length * 2);
     k.set(this.cls);
     this.cls = k;
   }
 
+  /** Charges cycles to a symbol outside any thread (no frames: the stack is the symbol alone). */
   add(id: SymbolId, cycles: number): void {
-    this.cycles[id] += cycles;
+    this.paths.charge(0, id, cycles);
   }
 
+  /** Cycles charged per symbol id, all CPUs and paths together (computed; cold path). */
+  get cycles(): Float64Array {
+    return this.paths.perSymbol(this.names.length);
+  }
+
+  /** The profile now, every call path included: the start of a window a sampler will replay. */
+  snapshot(): ProfileSnapshot {
+    return this.paths.snapshot();
+  }
+
+  /**
+   * Charges `f` times what was charged since `since` (loops a sampler skipped, costed as its measured window):
+   * each symbol's total grows by round(f × Δ), and its call paths by their shares of it.
+   */
+  replay(since: ProfileSnapshot, f: number): void {
+    this.paths.replay(since, f);
+  }
+
+  /** Name, class and size of an interned symbol. */
   info(id: SymbolId): SymbolInfo {
     return { name: this.names[id], cls: CLASS_NAME[this.cls[id]], sizeBytes: this.sizes[id] };
   }
 
+  /** Size in bytes of a symbol (0 when unknown or never interned). */
   sizeOf(name: string): number {
     const id = this.ids.get(name);
     return id === undefined ? 0 : this.sizes[id];
   }
 
+  /** Cycles charged to a symbol by name (0 when never interned). */
   cyclesOf(name: string): number {
     const id = this.ids.get(name);
     return id === undefined ? 0 : this.cycles[id];
@@ -74,18 +109,29 @@ export class Profiler {
   /** Total cycles per class over every symbol. */
   totals(): Record<SymbolClass, number> {
     const t = { user: 0, sys: 0, idle: 0 };
-    for (let i = 0; i < this.names.length; i++) t[CLASS_NAME[this.cls[i]]] += this.cycles[i];
+    const cycles = this.cycles;
+    for (let i = 0; i < this.names.length; i++) t[CLASS_NAME[this.cls[i]]] += cycles[i];
     return t;
   }
 
   /** Symbols with cycles > 0, most cycles first (ties by name, for stable output). */
   entries(filter?: (e: ProfileEntry) => boolean): ProfileEntry[] {
     const out: ProfileEntry[] = [];
+    const cycles = this.cycles;
     for (let i = 0; i < this.names.length; i++) {
-      if (this.cycles[i] <= 0) continue;
-      const e = { symbol: this.names[i], cls: CLASS_NAME[this.cls[i]], cycles: this.cycles[i] };
+      if (cycles[i] <= 0) continue;
+      const e = { symbol: this.names[i], cls: CLASS_NAME[this.cls[i]], cycles: cycles[i] };
       if (!filter || filter(e)) out.push(e);
     }
     return out.sort((a, b) => b.cycles - a.cycles || (a.symbol < b.symbol ? -1 : 1));
+  }
+
+  /** Folded stacks of the CPU time (user and sys; idle-class symbols are off-CPU and left out, as perf does). */
+  folded(): FoldedStack[] {
+    return this.paths.folded(
+      (id) => this.names[id],
+      (id) => this.cls[id] !== CLASS_CODE.idle,
+      (id) => this.cls[id] === CLASS_CODE.user,
+    );
   }
 }

@@ -10,6 +10,7 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/** Seeded PRNG (sfc32 seeded through splitmix32): the same sequence on every platform. Never Math.random. */
 export class Rng {
   private a: number;
   private b: number;

@@ -1,8 +1,11 @@
 // Unsourced guesses declare their plausible range in the source string: "[U lo..hi] why" (docs/fidelity.md).
 // Commands use the range to say whether a verdict holds while such a value moves within it.
 
+/** The plausible range `[U lo..hi]` of an unsourced value, in the value's own unit. */
 export interface UncertainRange {
+  /** Lowest plausible value. */
   lo: number;
+  /** Highest plausible value. */
   hi: number;
 }
 

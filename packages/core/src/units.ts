@@ -18,6 +18,7 @@ const IEC: Record<string, number> = {
   tb: 1e12,
 };
 
+/** Thrown by the size parser when a text is not a byte size; the message gives the expected form. */
 export class SizeError extends Error {
   override name = 'SizeError';
 }
@@ -54,6 +55,7 @@ export function fls(n: number): number {
   return n <= 0 ? 0 : Math.floor(Math.log2(n)) + 1;
 }
 
+/** The smallest power of two ≥ n (1 for n ≤ 1), as the kernel's roundup_pow_of_two. */
 export function roundupPowerOfTwo(n: number): number {
   return n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n));
 }

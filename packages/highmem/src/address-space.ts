@@ -1,21 +1,30 @@
 // A process's memory as extents of present pages (VMAs with holes between them): no object per page.
 // Each extent's pages live in consecutive frames of a highmem frame range, so every page has a distinct pfn.
+/** A run of present pages of a process (a VMA, or the part of one between holes). */
 export interface Extent {
   /** First user virtual page number. */
   vpn: number;
+  /** Pages in the extent. */
   pages: number;
 }
 
+/** A run of consecutive user pages in consecutive frames, as the checkpoint workload dumps them. */
 export interface PageRun {
+  /** First user virtual page number. */
   vpn: number;
   /** Frame of the first page; the run's frames are consecutive. */
   pfn: number;
+  /** Pages in the run. */
   pages: number;
 }
 
 /** First frame of the dumped process's pages: above the ~896 MB lowmem boundary (pfn 0x38000). */
 export const USER_PFN_BASE = 0x40000;
 
+/**
+ * A process's memory as extents of present pages with holes between them (no object per page); every page has a
+ * distinct highmem frame.
+ */
 export class AddressSpace {
   readonly extents: readonly Extent[];
   readonly pages: number;

@@ -33,7 +33,7 @@ describe('kmap_atomic', () => {
     expect(m.engine.profiler.cyclesOf('kunmap_atomic')).toBe(
       MECHANISM.kunmapAtomicCallCycles + refill + c.pteClearCycles + fault + mech.unsyncCycles + invlpg,
     );
-    expect(m.engine.profiler.cyclesOf('reader')).toBe(c.tlbMissCycles + 512 * mech.syncCyclesPerSpte + fault);
+    expect(m.engine.profiler.cyclesOf('reader')).toBe(c.tlbMissCycles + 512 * mech.prefetchCyclesPerSpte! + fault);
     expect(m.engine.counters.get('invlpg')).toBe(1);
     expect(m.engine.counters.get('ipi')).toBe(0);
     expect(m.engine.counters.get('vm_exits')).toBe(3);

@@ -6,6 +6,10 @@ import type { GuestPageTable, Machine } from '@kmemsim/mmu';
 import { chargePairs } from './bulk.js';
 import { type HighmemEra, LAYOUT, type MechanismParams } from './params.js';
 
+/**
+ * kmap_atomic: per-CPU fixmap slots (idx = type + KM_TYPE_NR × cpu) used LIFO with preemption off; kunmap_atomic
+ * clears the PTE and flushes one address locally (kpte_clear_flush), never an IPI. Under kvm-shadow each invlpg exits.
+ */
 export class KmapAtomic {
   readonly typesPerCpu: number;
   readonly baseVpn = LAYOUT.fixmapBaseVpn;

@@ -13,11 +13,16 @@ import type { LocalTask } from './local.js';
 import { type HighmemEra, type MechanismParams, SYMBOL_BYTES, WORKLOAD, type WorkloadParams } from './params.js';
 import { writePathCharges } from './write.js';
 
+/** How checkpoint_dump_page maps each user page: kmap, kmap_atomic or kmap_local. */
 export const MAP_KINDS = ['kmap', 'kmap_atomic', 'kmap_local'] as const;
+/** One of {@link MAP_KINDS}. */
 export type MapKind = (typeof MAP_KINDS)[number];
 
+/** Options of {@link runCheckpoint}. */
 export interface CheckpointOptions {
+  /** The machine to run on (i386 with PAE under kvm-shadow for seed 000). */
   machine: Machine;
+  /** How each page is mapped before the copy. */
   map: MapKind;
   /** Bytes of process memory, as one extent (ignored when `space` is given). */
   sizeBytes?: number;
@@ -25,7 +30,9 @@ export interface CheckpointOptions {
   space?: AddressSpace;
   /** Disk bandwidth in MB/s (10^6 bytes). */
   diskMbps?: number;
+  /** Overrides of the workload's parameters (buffer size, dirty limit, …). */
   params?: Partial<WorkloadParams>;
+  /** Overrides of the highmem code's era switches (which kernel's kmap paths run). */
   era?: Partial<HighmemEra>;
   /** Overrides of the highmem mechanism's own costs. */
   mechanism?: Partial<MechanismParams>;
@@ -37,9 +44,15 @@ export interface CheckpointOptions {
   top?: number;
 }
 
+/** What {@link runCheckpoint} returns. */
 export interface CheckpointResult {
+  /**
+   * The run for the result document: time(1) of the checkpoint, counters (pkmap wraps, flushes, exits), readprofile.
+   */
   run: Run;
+  /** Pages dumped. */
   pages: number;
+  /** The highmem mechanism after the run (pkmap state, for inspection). */
   highmem: Highmem;
 }
 
@@ -72,6 +85,19 @@ interface Pending {
 /** The name of the one row that holds the sys time of functions the model does not run one by one. */
 export const UNMODELLED = '(unmodelled)';
 
+/**
+ * Runs the checkpoint workload (seed 000): a kernel c/r patch dumps every page of a process to a file on ext3,
+ * mapping each page with kmap, kmap_atomic or kmap_local, writing through the page cache to a disk that writes back
+ * asynchronously. Sourced values only; `runSeed000` layers the experiment's fitted values over it.
+ * @example
+ * ```ts
+ * import { i386 } from '@kmemsim/arch-i386';
+ * import { runCheckpoint } from '@kmemsim/highmem';
+ * import { Machine } from '@kmemsim/mmu';
+ * const { run } = runCheckpoint({ machine: new Machine({ arch: i386, virt: 'kvm-shadow', pae: true }), map: 'kmap' });
+ * run.time.sys_s;
+ * ```
+ */
 export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
   const m = o.machine;
   const e = m.engine;

@@ -20,7 +20,9 @@ import { PkmapPool } from './pkmap.js';
 
 type Gen<T = void> = Generator<Op | undefined, T, void>;
 
+/** Options of {@link createHighmem}: era switches, cost overrides. */
 export interface HighmemOptions {
+  /** Which kernel's kmap code paths run (default {@link DEFAULT_ERA}). */
   era?: Partial<HighmemEra>;
   /** Overrides of the mechanism's own costs (cycles). */
   params?: Partial<MechanismParams>;
@@ -28,6 +30,11 @@ export interface HighmemOptions {
   faults?: HighmemFaults;
 }
 
+/**
+ * The highmem API of one machine: kmap/kunmap (the pkmap pool under kmap_lock), kmap_atomic/kunmap_atomic (fixmap
+ * slots), kmap_local (per-task stacks), page_address, and first access through a new mapping. On arches without
+ * highmem every map is page_address(): no work, no cost.
+ */
 export class Highmem {
   readonly era: HighmemEra;
   readonly params: MechanismParams;
@@ -186,6 +193,22 @@ export class Highmem {
   }
 }
 
+/**
+ * The highmem mechanism of a machine (see {@link Highmem}).
+ * @example
+ * ```ts
+ * import { i386 } from '@kmemsim/arch-i386';
+ * import { createHighmem } from '@kmemsim/highmem';
+ * import { Machine } from '@kmemsim/mmu';
+ * const m = new Machine({ arch: i386, cpus: 2, pae: true });
+ * const hm = createHighmem(m);
+ * m.engine.spawn(0, 'reader', function* (t) {
+ *   const vpn = yield* hm.kmap(t, 0x40000); // may sleep on pkmap_map_wait
+ *   yield* hm.kunmap(t, 0x40000);
+ * });
+ * m.engine.run();
+ * ```
+ */
 export function createHighmem(machine: Machine, opts: HighmemOptions = {}): Highmem {
   return new Highmem(machine, opts);
 }

@@ -25,6 +25,10 @@ export interface LocalSymbols {
   schedIn: SymbolId;
 }
 
+/**
+ * kmap_local_page (5.11): a per-task stack of up to KM_MAX_IDX slots; mappings are torn down and restored on a
+ * context switch, and unmap flushes one address.
+ */
 export class KmapLocal {
   readonly bound: number;
   readonly baseVpn = LAYOUT.localBaseVpn;

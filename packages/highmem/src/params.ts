@@ -18,6 +18,7 @@ export interface HighmemFaults {
   skipWrapFlush?: boolean;
 }
 
+/** The 2.6.2x kmap code: pkmap wraps always flush, kunmap_atomic does the invlpg. */
 export const DEFAULT_ERA: HighmemEra = { pkmapFlush: 'always', atomicInvlpg: 'unmap' };
 
 /** The mechanism's own costs (cycles), beyond the arch's PTE / invlpg / flush / lock costs. None is fitted. */
@@ -48,6 +49,7 @@ export const MECHANISM = sourced({
 /** Numbers widened from the literal types sourced() infers. */
 type Widen<T> = { [K in keyof T]: T[K] extends number ? number : T[K] };
 
+/** The highmem mechanism's own costs in cycles, by name (defaults in MECHANISM, each with its source). */
 export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>>;
 
 /**
@@ -84,6 +86,7 @@ export const WORKLOAD = sourced({
   userCyclesPerPage: [0, '[U 0..25_000] user-space work of the checkpointing task per page: not modelled'],
 });
 
+/** The checkpoint workload's parameters by name (defaults in WORKLOAD, each with its source). */
 export type WorkloadParams = Widen<Omit<typeof WORKLOAD, 'sources'>>;
 
 /**
@@ -108,6 +111,7 @@ const wp = (symbol: string, callsPerPage: number, cyclesPerCall: number, calls: 
   source,
 });
 
+/** The buffered-write path's functions modelled one by one: calls per page and bare cycles per call, with sources. */
 export const WRITE_PATH: readonly WritePathFunction[] = [
   wp(
     'lookup_bh_lru',

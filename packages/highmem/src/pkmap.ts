@@ -23,6 +23,10 @@ export interface PkmapSymbols {
   flushZero: SymbolId;
 }
 
+/**
+ * The permanent kmap pool of mm/highmem.c: LAST_PKMAP slots with pkmap_count, last_pkmap_nr advancing modulo
+ * LAST_PKMAP, flush_all_zero_pkmaps on wrap (one global flush), sleepers on pkmap_map_wait, all under kmap_lock.
+ */
 export class PkmapPool {
   readonly entries: number;
   readonly baseVpn = LAYOUT.pkmapBaseVpn;

@@ -10,6 +10,7 @@ import { fitSeed000, withInvlpgHandling } from './experiments/fit.js';
 import { seed000 } from './experiments/seed000.js';
 import { type HighmemEra, MECHANISM, type MechanismParams, WORKLOAD, type WorkloadParams } from './params.js';
 
+/** The checkpoint configuration whose verdict the sensitivity sweep tests. */
 export interface SensitivityConfig {
   arch: ArchProfile;
   virt: VirtModeName;
@@ -25,21 +26,34 @@ export interface SensitivityConfig {
   experiment?: 'seed000';
 }
 
+/** One [U] value moved to the ends of its range, and the verdict at each end. */
 export interface SensitivityEntry {
+  /** The value's name, as its source map keys it. */
   parameter: string;
+  /** Its value in the run. */
   value: number;
+  /** Low end of its [U lo..hi] range. */
   lo: number;
+  /** High end of its range. */
   hi: number;
+  /** The verdict with the value at `lo`. */
   verdict_lo: string;
+  /** The verdict with the value at `hi`. */
   verdict_hi: string;
+  /** Whether the verdict differs from the run's at either end. */
   flips: boolean;
 }
 
+/**
+ * Whether the checkpoint verdict (which map variant costs the least sys time) holds while each [U] value moves
+ * within its range.
+ */
 export interface Sensitivity {
   /** Variants from least to most sys time, e.g. "kmap < kmap_atomic < kmap_local". */
   verdict: string;
   /** Run size of the sweep (the per-page costs decide the order; at most 64 MiB). */
   size_bytes: number;
+  /** One entry per [U] value the run depends on. */
   entries: SensitivityEntry[];
 }
 

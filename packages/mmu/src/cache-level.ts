@@ -1,6 +1,7 @@
 // One cache level's storage (tags and LRU stamps of every CPU's sets) and the model's option and statistics types.
 import type { ArchCache, ArchCacheLevel, ArchNuma } from './schema.js';
 
+/** Thrown when a cache geometry cannot be modelled (sizes not a power of two, an address out of range, …). */
 export class CacheModelError extends Error {
   override name = 'CacheModelError';
 }
@@ -62,6 +63,7 @@ export class Level {
   }
 }
 
+/** Hit and miss counts of a `CacheModel`. */
 export interface CacheStats {
   accesses: number;
   /** Hits per level, L1 first. */
@@ -73,6 +75,7 @@ export interface CacheStats {
   upgrades: number;
 }
 
+/** Geometry of a `CacheModel`: the arch's cache section and, for NUMA machines, its NUMA section. */
 export interface CacheModelOptions {
   cache: ArchCache;
   numa?: ArchNuma | null;

@@ -1,6 +1,6 @@
 import x86_64 from '@kmemsim/arch-x86_64';
 import { describe, expect, it } from 'vitest';
-import { createCacheModel } from './cache.js';
+import { createCacheModel } from './cache-two-level.js';
 import { checkArch } from './validate.js';
 
 type P = Record<string, any>;

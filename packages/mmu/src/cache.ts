@@ -10,23 +10,26 @@
 // holding it, and a modified line is written back (a later miss elsewhere is served by memory). CPUs beyond 32
 // share holder bits (cpu mod 32), so their copies are invalidated together.
 import { CacheModelError, type CacheModelOptions, type CacheStats, grow8, Level } from './cache-level.js';
-import type { ArchProfile } from './schema.js';
 
 export { CacheModelError, type CacheModelOptions, type CacheStats } from './cache-level.js';
 
 /** Addresses are below 4 GiB (32-bit physical memory of the machines modelled here). */
 const ADDRESS_LIMIT = 2 ** 32;
 
+/**
+ * A set-associative, per-CPU cache hierarchy with LRU replacement, built from an arch profile's `cache` section:
+ * gives the latency in cycles of each memory reference a mechanism makes (page walks, list walks).
+ */
 export class CacheModel {
   readonly cpus: number;
   readonly levels: Level[];
-  private readonly l1: Level;
-  private readonly last: Level;
+  protected readonly l1: Level;
+  protected readonly last: Level;
   /** Scratch: per level, the slot a missed probe chose. */
   private readonly victims = new Int32Array(4);
   /** Coherence granule: the largest line of any level. */
   readonly cohBytes: number;
-  private readonly cohShift: number;
+  protected readonly cohShift: number;
   readonly memoryCycles: number;
   readonly transferCycles: number;
   readonly upgradeCycles: number;
@@ -36,20 +39,20 @@ export class CacheModel {
   readonly cpusPerNode: number;
   readonly nodes: number;
   private readonly pageShift: number;
-  private readonly cpuNode: Int32Array;
+  protected readonly cpuNode: Int32Array;
   /** Per coherence line: [holder mask, modifying CPU + 1 (0 = clean)]. */
-  private line = new Int32Array(1 << 12);
-  private home: Int8Array = new Int8Array(1 << 12);
-  private clock = 0;
+  protected line = new Int32Array(1 << 12);
+  protected home: Int8Array = new Int8Array(1 << 12);
+  protected clock = 0;
   // Per CPU: the L1 line and slot of the last access, to skip the set scan for runs of accesses to one line.
-  private readonly lastLine: Int32Array;
-  private readonly lastSlot: Int32Array;
+  protected readonly lastLine: Int32Array;
+  protected readonly lastSlot: Int32Array;
   private accesses = 0;
-  private memoryLocal = 0;
-  private memoryRemote = 0;
-  private transfersLocal = 0;
-  private transfersRemote = 0;
-  private upgrades = 0;
+  protected memoryLocal = 0;
+  protected memoryRemote = 0;
+  protected transfersLocal = 0;
+  protected transfersRemote = 0;
+  protected upgrades = 0;
 
   constructor(o: CacheModelOptions) {
     const c = o.cache;
@@ -184,7 +187,7 @@ export class CacheModel {
   }
 
   /** An L1 miss (slot0 −1), or an L1 store hit that must first invalidate other copies. */
-  private slow(cpu: number, addr: number, write: boolean, cl: number, slot0: number): number {
+  protected slow(cpu: number, addr: number, write: boolean, cl: number, slot0: number): number {
     const levels = this.levels;
     const nl = levels.length;
     let hitAt = slot0 >= 0 ? 0 : -1;
@@ -254,7 +257,7 @@ export class CacheModel {
   }
 
   /** Removes a coherence line from the caches of every CPU in `mask` except `self` (inclusive: last level first). */
-  private invalidate(cl: number, mask: number, self: number): void {
+  protected invalidate(cl: number, mask: number, self: number): void {
     const levels = this.levels;
     const nl = levels.length;
     const last = this.last;
@@ -373,10 +376,4 @@ export class CacheModel {
     this.lastLine.fill(-1);
     this.line.fill(0);
   }
-}
-
-/** The cache model of an arch profile, or null if the profile gives no cache geometry. */
-export function createCacheModel(arch: ArchProfile, cpus: number): CacheModel | null {
-  if (!arch.cache) return null;
-  return new CacheModel({ cache: arch.cache, numa: arch.numa ?? null, cpus, pageBytes: arch.pageBytes });
 }

@@ -5,6 +5,7 @@ import { Machine } from './machine.js';
 import { type ArchProfile, VIRT_MODES, type VirtModeName } from './schema.js';
 import { checkArch, formatProblems } from './validate.js';
 
+/** One check of the arch conformance kit: a name and a function returning a problem, or null when it holds. */
 export interface ConformanceCheck {
   name: string;
   run(profile: ArchProfile): string | null;
@@ -43,6 +44,7 @@ function staleAfterRemap(a: ArchProfile, virt: VirtModeName, flush: boolean): nu
   return m.tlb.staleCount;
 }
 
+/** Every check of the arch conformance kit, the schema check first (see `runConformance` and `testArch`). */
 export const CONFORMANCE_CHECKS: ConformanceCheck[] = [
   {
     name: 'profile satisfies the schema and every number has a source',
@@ -108,6 +110,7 @@ export const CONFORMANCE_CHECKS: ConformanceCheck[] = [
   },
 ];
 
+/** The outcome of one conformance check on a profile. */
 export interface ConformanceFinding {
   check: string;
   problem: string | null;

@@ -1,4 +1,5 @@
-export { CacheModel, CacheModelError, type CacheModelOptions, type CacheStats, createCacheModel } from './cache.js';
+export { CacheModel, CacheModelError, type CacheModelOptions, type CacheStats } from './cache.js';
+export { createCacheModel, isPlainTwoLevel, TwoLevelCacheModel } from './cache-two-level.js';
 export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, runConformance } from './conformance.js';
 export { ARCH_PROFILE_SCHEMA_ID, archProfileJsonSchema } from './json-schema.js';
 export { DEFAULT_KVM, KVM_VERSIONS, type KvmRules, type KvmVersion, kvmRules } from './kvm-era.js';

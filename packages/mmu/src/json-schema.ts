@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ArchProfileSchema } from './schema.js';
 
+/** `$id` of the arch-profile JSON Schema (shipped as `@kmemsim/mmu/schema/arch-profile.schema.json`). */
 export const ARCH_PROFILE_SCHEMA_ID = 'https://kmemsim.dev/schema/arch-profile@1.json';
 
 /** JSON Schema (draft 2020-12) of an arch profile. Unknown fields are not allowed (additionalProperties: false). */

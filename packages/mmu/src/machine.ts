@@ -19,11 +19,15 @@ import { Tlb } from './tlb.js';
 import { type EffectiveCosts, effectiveCosts, virtOverride } from './virt.js';
 import { EXIT_KINDS, type ExitKind, GuestPageTable, mechanismOf, VirtOps } from './virt-ops.js';
 
+/** Options of a {@link Machine}: the arch plugin, the virt mode, CPUs and the era switches. */
 export interface MachineOptions {
+  /** The arch plugin's profile (`x86_64` from `@kmemsim/arch-x86_64`, or your own `defineArch(...)`). */
   arch: ArchProfile;
+  /** Virtualization mode, one the arch offers (default `none`: bare metal). */
   virt?: VirtModeName;
   /** Default: the arch's defaultCpus. */
   cpus?: number;
+  /** Seed of the engine's random stream (default 1). */
   seed?: number;
   /** i386: PAE changes LAST_PKMAP (512 instead of 1024) and the PTE size. */
   pae?: boolean;
@@ -38,10 +42,12 @@ export interface MachineOptions {
 /** Targets resync nothing: the sender's root reload already did (the unsync list is per VM). */
 const NO_TABLES: readonly GuestPageTable[] = [];
 
+/** Thrown for a machine the arch cannot be (CPUs out of range, PAE on an arch without it, …). */
 export class MachineError extends Error {
   override name = 'MachineError';
 }
 
+/** Profile symbols the machine charges its own work to (from the arch's `symbols` section). */
 export interface MachineSymbols {
   spinlock: string;
   readLock: string;
@@ -53,6 +59,24 @@ export interface MachineSymbols {
   tlbMiss: SymbolId;
 }
 
+/**
+ * A simulated machine: the engine with one clock per CPU, per-CPU TLBs with the stale-translation detector, IPIs and
+ * TLB flushes priced by the arch plugin, and the virt mode's exits. Mechanisms (kmap, vmap, rmap, /proc/vmcore)
+ * run on it.
+ * @example
+ * ```ts
+ * import { x86_64 } from '@kmemsim/arch-x86_64';
+ * import { Machine } from '@kmemsim/mmu';
+ * const m = new Machine({ arch: x86_64, virt: 'kvm-shadow', cpus: 8 });
+ * m.engine.spawn(0, 'demo', function* (t) {
+ *   m.setPte(t, 0x1000, 42, 'vmap_page_range');
+ *   m.touch(t, 0x1000, 'demo_touch'); // TLB miss: a page walk
+ *   yield* m.flushAll(t); // IPI shootdown to the 7 other CPUs
+ * });
+ * m.engine.run();
+ * m.engine.counters.toJSON(); // { ipi: 7, tlb_flush_global: 1, vm_exits: …, … }
+ * ```
+ */
 export class Machine {
   readonly arch: ArchProfile;
   readonly virt: VirtModeName;
@@ -111,6 +135,8 @@ export class Machine {
       e.counters.add(kExit, n);
       if (kKind[kind] >= 0) e.counters.add(kKind[kind], n);
     });
+    // A 32-bit PAE guest writes each 8-byte PTE as two 4-byte stores (asm/pgtable-3level.h).
+    if (this.pae && arch.wordBits === 32) this.vops.storesPerPte = 2;
     this.ipi = new Ipi(e, {
       sendCycles: this.cost.ipiSendCycles,
       broadcastShorthand: this.oneSendReachesAll,
@@ -314,6 +340,9 @@ export class Machine {
         perCpu +
         this.vops.ipiTarget(running) +
         this.vops.globalFlushCpu(NO_TABLES, !running);
+      // Targets are reached one send apart (one send reaches all with a broadcast shorthand or cluster mode).
+      const step = sends > 1 ? sendCycles / sends : 0;
+      const arrival = t.clock + sendCycles / sends + k.deliveryCycles;
       let busy = 0;
       for (let c = 0; c < this.cpus; c++) if (c !== t.cpu && e.threadOn(c)) busy++;
       let slowest = 0;
@@ -322,11 +351,14 @@ export class Machine {
         slowest = target(busy > 0);
         for (let i = 1; i < n; i++) target(busy > 0);
         e.chargeAllButSelf(t.cpu, handlerSym, slowest);
+        // The timeline: a handler slice on every target, each with a flow arrow from the sender.
+        e.tracer?.ipi(t.cpu, t.clock, 'allbutself', handlerSym, slowest, arrival, step);
       } else {
         for (let c = 0; c < this.cpus; c++) {
           if (c === t.cpu) continue;
           const cyc = target(e.threadOn(c) !== null);
           e.chargeCpu(c, handlerSym, cyc);
+          e.tracer?.ipi(t.cpu, t.clock, [c], handlerSym, cyc, arrival + (c < t.cpu ? c : c - 1) * step, 0);
           if (cyc > slowest) slowest = cyc;
         }
       }
@@ -390,6 +422,7 @@ function withVirtCosts(
   };
 }
 
+/** Same as `new Machine(o)`. */
 export function createMachine(o: MachineOptions): Machine {
   return new Machine(o);
 }

@@ -1,5 +1,9 @@
 // Authoring helper: write each number next to its source as a [value, source] pair; sourced() returns the plain
 // profile with the `sources` map filled by dot path. Purely a convenience: a plugin may write `sources` by hand.
+/**
+ * A `[value, source]` pair: a number written next to where it comes from (a kernel constant, a manual, a
+ * measurement, or `[U lo..hi] why` for an unsourced guess).
+ */
 export type Sourced = readonly [number, string];
 
 type Unsource<T> = T extends readonly [infer N extends number, string]
@@ -14,6 +18,18 @@ function isSourced(v: unknown): v is Sourced {
   return Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string';
 }
 
+/**
+ * Turns a profile written with `[value, source]` pairs into the plain profile plus its `sources` map (keyed by dot
+ * path), so each number sits next to its source. A convenience: a plugin may write `sources` by hand.
+ * @example
+ * ```ts
+ * const riscv = defineArch(sourced({
+ *   name: 'riscv64',
+ *   pageBytes: [4096, 'RISC-V privileged spec: Sv39 base page'],
+ *   // …every other field
+ * }));
+ * ```
+ */
 export function sourced<const T extends object>(spec: T): Unsource<T> & { sources: Record<string, string> } {
   const sources: Record<string, string> = {};
   const walk = (v: unknown, path: string): unknown => {

@@ -6,6 +6,10 @@
 // The detector: an access that hits an entry whose page-table entry has since changed or been cleared is a
 // stale translation — the bug a missing flush causes — and is reported with its CPU, page and time.
 
+/**
+ * A translation problem the TLB detector saw: a stale entry used after its PTE changed, an access to an unmapped
+ * page, or an alias.
+ */
 export interface StaleReport {
   kind: 'stale' | 'unmapped' | 'alias';
   cpu: number;
@@ -17,6 +21,10 @@ export interface StaleReport {
   cycle: number;
 }
 
+/**
+ * Per-CPU TLBs (a direct-mapped array of entries per CPU) that remember which PFN each cached translation pointed
+ * to, so a use after a PTE change without a flush is reported as a {@link StaleReport} (`machine.tlb.reports`).
+ */
 export class Tlb {
   readonly entries: number;
   private readonly tag: Float64Array;

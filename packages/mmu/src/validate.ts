@@ -3,11 +3,13 @@
 import { type ArchProfile, ArchProfileSchema, VIRT_MODES } from './schema.js';
 import { nearest, schemaPaths, unknownKeys } from './strict.js';
 
+/** One problem of an arch profile: its dot path and what is wrong, with a did-you-mean when a name is close. */
 export interface ArchProblem {
   path: string;
   message: string;
 }
 
+/** Thrown by `defineArch` for an invalid profile; `problems` lists every issue with its dot path. */
 export class ArchValidationError extends Error {
   override name = 'ArchValidationError';
   constructor(

@@ -45,6 +45,32 @@ describe('KVM versions', () => {
     }
   });
 
+  it('2.6.27: a PAE PTE write is two emulated stores, so set + access + clear of one slot floods at the next set', () => {
+    // kmap_atomic's pattern on one fixmap slot: set_pte, an access, pte_clear + invlpg, then the next page's set_pte.
+    const run = (pae: boolean) => {
+      const m = new Machine({ arch: i386, virt: 'kvm-shadow', kvm: '2.6.27', cpus: 1, pae });
+      const pt = m.pageTable('fixmap', 512);
+      const k = on(m, function* (t) {
+        yield undefined;
+        m.firstAccesses(t, pt, 1, 'a'); // shadow page built: the table is write-protected
+        for (let page = 0; page < 3; page++) {
+          m.ptWrites(t, pt, 1, true, 'w');
+          m.firstAccesses(t, pt, 1, 'a');
+          m.ptWrites(t, pt, 1, false, 'w');
+          m.invlpgs(t, pt, 1, 'i');
+        }
+      });
+      return { emulated: k.get('vm_exit.pt_write'), pf: k.get('vm_exit.pf') };
+    };
+    // Without PAE one store per write: the access between set and clear keeps the count below 3, nothing floods;
+    // each access after the set uses the spte the emulation installed (no fault), only the first build faults.
+    expect(run(false)).toEqual({ emulated: 6, pf: 1 });
+    // PAE: set (2 stores), access, clear (2 stores: count 2), next set's first store floods and zaps the page;
+    // its second store is not trapped and the access faults into a new shadow page. Per page after the first:
+    // 1 + 2 emulated stores and one fault.
+    expect(run(true)).toEqual({ emulated: 4 + 3 + 3, pf: 3 });
+  });
+
   it('a global flush is two CR4 exits per CPU, resyncs unsync tables, and 2.6.30 faults into the other PGE role', () => {
     for (const kvm of ['2.6.29', '2.6.30'] as const) {
       const m = machine('kvm-shadow', kvm);

@@ -5,8 +5,10 @@
 import { type KvmRules, kvmRules } from './kvm-era.js';
 import type { VirtMechanismCosts, VirtModeName, VirtOverride } from './schema.js';
 
+/** Kinds of guest exits counted as `vm_exit.<kind>`. */
 export type ExitKind = 'invlpg' | 'pf' | 'pt_write' | 'cr3' | 'cr4' | 'apic' | 'pio' | 'hypercall';
 
+/** Every exit kind with the description of its `vm_exit.<kind>` counter. */
 export const EXIT_KINDS: Record<ExitKind, string> = {
   invlpg: 'guest invlpg exits (kvm_mmu_invlpg)',
   pf: 'page-fault exits on trapping or write-protected shadow PTEs',
@@ -61,11 +63,21 @@ export function mechanismOf(o: VirtOverride, maxCpus: number): VirtMechanismCost
 /** ≤ 2.6.27 write-flood rule (kvm_mmu_pte_write): this many writes without an access zap the shadow page. */
 const FLOOD_WRITES = 3;
 
+/**
+ * The virt mechanism of a machine: decides which guest operations exit under its mode and KVM version and charges
+ * the exits (`machine.vops`).
+ */
 export class VirtOps {
   readonly kvm: KvmRules;
   readonly m: VirtMechanismCosts;
   /** One exit round trip (0 on bare metal). */
   readonly rt: number;
+  /**
+   * Guest stores per PTE write: 2 for a 32-bit PAE guest, whose 8-byte PTEs native_set_pte writes high then low
+   * half and native_pte_clear low then high (asm/pgtable-3level.h), each a 4-byte store that KVM ≤ 2.6.27
+   * traps and emulates on its own (kvm_mmu_pte_write handles aligned 4-byte PAE writes). Set by the Machine.
+   */
+  storesPerPte = 1;
 
   constructor(
     readonly mode: VirtModeName,
@@ -112,11 +124,14 @@ export class VirtOps {
       pt.unsync = true;
       return this.exit('pf', 1, this.m.pageFaultHandlingCycles + this.m.unsyncCycles);
     }
-    // ≤ 2.6.27: each write is emulated; kvm_mmu_pte_write installs the new spte. A flood of writes without an
-    // access in between zaps the shadow page, after which writes no longer trap.
-    const trapped = Math.min(n, Math.max(0, FLOOD_WRITES - pt.floodWrites));
-    pt.floodWrites += n;
-    if (set) pt.prefilled += trapped;
+    // ≤ 2.6.27: each store is emulated; kvm_mmu_pte_write installs the new spte at a PTE's last store. A flood of
+    // stores without an access in between zaps the shadow page, after which writes no longer trap. (The first
+    // store of a PAE PTE write counts towards the flood like any other: on PAE a set + clear of one slot is
+    // four stores, so the next write to that table floods.)
+    const stores = n * this.storesPerPte;
+    const trapped = Math.min(stores, Math.max(0, FLOOD_WRITES - pt.floodWrites));
+    pt.floodWrites += stores;
+    if (set) pt.prefilled += Math.floor(trapped / this.storesPerPte);
     const cycles = this.exit('pt_write', trapped, this.m.ptWriteEmulationCycles);
     if (pt.floodWrites >= FLOOD_WRITES) {
       pt.shadowed = false;
@@ -132,11 +147,12 @@ export class VirtOps {
     pt.floodWrites = 0;
     let cycles = 0;
     if (!pt.shadowed) {
-      // kvm_mmu_get_page builds the shadow page: prefetch reads every guest PTE; the gfn is write-protected.
+      // kvm_mmu_get_page builds the shadow page: FNAME(prefetch_page) reads the guest table 256 bytes at a time
+      // and marks every spte trap/notrap non-present; the gfn is write-protected.
       pt.shadowed = true;
       pt.unsync = false;
       pt.present = 0;
-      cycles += pt.entries * this.m.syncCyclesPerSpte;
+      cycles += pt.entries * (this.m.prefetchCyclesPerSpte ?? this.m.syncCyclesPerSpte);
     }
     const free = Math.min(n, pt.prefilled);
     pt.prefilled -= free;

@@ -4,6 +4,10 @@
 import type { ArchProfile, VirtModeName, VirtOverride } from './schema.js';
 import { mechanismOf } from './virt-ops.js';
 
+/**
+ * The costs a machine charges after applying its virt mode: each is the bare-metal cost plus, when the operation
+ * exits, the VM exit and the host's handling (cycles).
+ */
 export interface EffectiveCosts {
   /** invlpg (single-address local flush), including the VM exit under shadow paging. */
   invlpgCycles: number;
@@ -24,10 +28,12 @@ export interface EffectiveCosts {
   refillCyclesPerCall: number;
 }
 
+/** Thrown for a virt mode the arch does not offer. */
 export class VirtModeError extends Error {
   override name = 'VirtModeError';
 }
 
+/** The arch's settings for a virt mode (null for `none`); throws VirtModeError when the arch does not offer it. */
 export function virtOverride(arch: ArchProfile, virt: VirtModeName): VirtOverride | null {
   if (virt === 'none') return null;
   const o = arch.virt[virt];
@@ -38,6 +44,7 @@ export function virtOverride(arch: ArchProfile, virt: VirtModeName): VirtOverrid
   return o;
 }
 
+/** The costs of an arch under a virt mode (see {@link EffectiveCosts}). */
 export function effectiveCosts(arch: ArchProfile, v: VirtOverride | null): EffectiveCosts {
   const c = arch.costs;
   const trap = (on: boolean, handling: number) => (v && on ? v.vmExitCycles + handling : 0);

@@ -67,7 +67,8 @@ export class ChainStore {
     this.direct = new Uint8Array(pages);
     this.directPte = new Float64Array(pages);
     this.head = new Int32Array(pages).fill(-1);
-    const n = 1024;
+    // As many nodes as pages to start with: a fork chains every page (and the arrays double from there).
+    const n = Math.max(1024, pages);
     this.next = new Int32Array(n);
     this.first = new Int32Array(n);
     this.slots = new Float64Array(n * slotsPerNode);

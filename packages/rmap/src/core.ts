@@ -97,7 +97,7 @@ export class RmapCore implements AllocCtx {
     this.g = geometry(a, { kind: cfg.kind, pae: cfg.pae, highpte: cfg.highpte });
     this.sp = structPageLayout(cfg.kernel, this.g.pteAddrBytes);
     this.cache = createCacheModel(a, o.cpus) as CacheModel;
-    this.mem = new KernelMemory(this.cache, a.pageBytes, this.sp.bytes);
+    this.mem = new KernelMemory(this.cache, a.pageBytes, this.sp.bytes, o.maxVpns);
     const chained = cfg.kind === 'pte_chain' || cfg.kind === 'multi';
     this.lockEra = LOCK_ERAS[cfg.lock];
     this.space = new Space(
@@ -120,6 +120,7 @@ export class RmapCore implements AllocCtx {
         this.g.pteAddrBytes,
         mem,
         src,
+        this.space.pageCapacity,
       );
       this.alloc = createAllocator(cfg.alloc, this, this.g.nodeBytes);
       const e = this.lockEra;

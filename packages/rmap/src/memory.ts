@@ -25,7 +25,10 @@ export class KernelMemory {
     readonly cache: CacheModel,
     readonly pageBytes: number,
     readonly structPageBytes: number,
+    /** Expected user pages (arrays are sized for them at once; they still grow beyond). */
+    pfnHint = 1024,
   ) {
+    if (pfnHint > this.pageNode.length) this.growPfns(pfnHint);
     const n = cache.nodes;
     this.freeFrames = Array.from({ length: n }, () => []);
     this.freePfns = Array.from({ length: n }, () => []);

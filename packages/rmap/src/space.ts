@@ -57,7 +57,10 @@ export class Space {
     readonly pteBytes: number,
     /** Anonymous page->index from a global counter (hashed lock postings) instead of the linear offset. */
     readonly anonIndexCounter: boolean,
-  ) {}
+  ) {
+    // Sized for the largest layout at once: growing by doubling copies every per-page array ~log2(n) times.
+    if (maxVpns > this.index.length) this.grow(maxVpns);
+  }
 
   /** A file of `pages` pages (its page cache starts empty); returns its id. */
   addFile(pages: number): number {

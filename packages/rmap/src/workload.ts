@@ -20,7 +20,9 @@ import type { RmapCosts } from './params.js';
 import { reclaimPages } from './reclaim.js';
 import { Layout } from './space.js';
 
+/** The rmap-fork workloads: fork-exit (seed 003), script (a shell forking short-lived children), reclaim. */
 export const FORK_WORKLOADS = ['fork-exit', 'script', 'reclaim'] as const;
+/** One of {@link FORK_WORKLOADS}. */
 export type ForkWorkload = (typeof FORK_WORKLOADS)[number];
 
 /** Workload presets. fork-exit: the seed 003 test; script: a shell forking many short-lived children. */
@@ -39,10 +41,15 @@ export const PRESETS: Record<
 
 export { overheadPct, type RmapVariant, variantKeys };
 
+/** Options of {@link runRmapFork}. */
 export interface RmapForkOptions {
+  /** The machine to run on. */
   machine: Machine;
+  /** The reverse-mapping design and its switches (none, pte_chain, …; lock, batch, allocation). */
   variant: RmapVariant;
+  /** Which workload (default fork-exit). */
   workload?: ForkWorkload;
+  /** Which kernel's code paths run (2.5-era by default). */
   kernel?: KernelEra;
   /** Mapped pages of the forking process. */
   pages: number;
@@ -50,6 +57,7 @@ export interface RmapForkOptions {
   anonPct?: number;
   /** Children forked per round (alive together). */
   children?: number;
+  /** Fork rounds. */
   rounds?: number;
   /** Other processes mapping the same file pages (longer chains). */
   background?: number;
@@ -59,23 +67,42 @@ export interface RmapForkOptions {
   highpte?: boolean;
   /** User-space work of the test per mapped page and round, in the parent before each fork (seed 003's loop). */
   loopCyclesPerPage?: number;
+  /** Overrides of the rmap costs (an experiment's fitted values). */
   costs?: Partial<RmapCosts>;
 }
 
+/** What {@link runRmapFork} returns: microseconds per fork and exit, wall time, and rmap memory per PTE. */
 export interface RmapForkResult {
+  /** The run for the result document. */
   run: Run;
+  /** Microseconds per fork. */
   fork_us: number;
+  /** Microseconds per child exit. */
   exit_us: number;
+  /** Wall microseconds of the whole workload, from the parent's start to the last thread's end. */
   real_us: number;
   /** At the peak of mapped PTEs (all children forked). */
   rmap_bytes_per_pte: number;
   /** Before the first fork: the parent (and background processes) alone; PageDirect shows here. */
   rmap_bytes_per_pte_before_fork: number;
+  /** Microseconds for the reclaim scan (0 unless the workload is reclaim; then also in `run.metrics`). */
   reclaim_us: number;
 }
 
 type Gen = Generator<Op | undefined, void, void>;
 
+/**
+ * Runs an rmap-fork workload: fork + exit of a process with `pages` mapped pages (seed 003), the script mix, or a
+ * reclaim scan, under a reverse-mapping variant; reports fork/exit times and rmap bytes per PTE.
+ * @example
+ * ```ts
+ * import { i386 } from '@kmemsim/arch-i386';
+ * import { Machine } from '@kmemsim/mmu';
+ * import { runRmapFork } from '@kmemsim/rmap';
+ * const r = runRmapFork({ machine: new Machine({ arch: i386, cpus: 2 }), variant: { rmap: 'pte_chain', direct: true, lock: 'bit', batch: false, alloc: 'slab' }, pages: 1000 });
+ * r.fork_us;
+ * ```
+ */
 export function runRmapFork(o: RmapForkOptions): RmapForkResult {
   const m = o.machine;
   const e = m.engine;

@@ -38,7 +38,9 @@ export {
   MAP_APIS,
   type MapApi,
   runVmapBench,
+  type VmapBenchMetrics,
   type VmapBenchOptions,
   type VmapBenchResult,
+  type VmapBenchRun,
 } from './workloads/vmap-bench.js';
 export { runXfsDir, XFS, type XfsDirOptions, type XfsDirResult } from './workloads/xfs-dir.js';

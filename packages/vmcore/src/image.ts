@@ -4,13 +4,13 @@ import { Rng } from '@kmemsim/core';
 import { CLASS_CODE, type ClassCounts, emptyCounts, PAGE_CLASSES, type PageClass } from './classes.js';
 import { type ArchLike, layoutFor, memMapPages, type PfnRange } from './layout.js';
 import { IMAGE } from './params.js';
-import { type Composition, resolveComposition } from './profiles.js';
+import { type Composition, type ProfileName, resolveComposition } from './profiles.js';
 
 export interface BuildImageOptions {
   memBytes: number;
   arch: ArchLike;
   /** A named profile (profiles.ts); default idle-guest unless `fractions` is given. */
-  profile?: string;
+  profile?: ProfileName;
   /** Explicit fraction of RAM per class (normalised). */
   fractions?: Partial<ClassCounts>;
   /** Fragmentation: mean run length in pages, for every class or per class. */
@@ -68,6 +68,7 @@ export interface VmcoreImage {
   freeRunStart: Float64Array;
   freeRunPages: Float64Array;
   counts: ClassCounts;
+  /** FLATMEM (one mem_map) or SPARSEMEM (mem_section roots, a mem_map per present section). */
   memoryModel: 'flat' | 'sparse';
 }
 

@@ -11,7 +11,15 @@ export {
   PAGE_CLASSES,
   type PageClass,
 } from './classes.js';
-export { type OutputTarget, runVmcoreDump, type VmcoreDumpOptions, type VmcoreDumpResult } from './dump.js';
+export {
+  type OutputTarget,
+  runVmcoreDump,
+  type VmcoreCounters,
+  type VmcoreDumpOptions,
+  type VmcoreDumpResult,
+  type VmcoreMetrics,
+  type VmcoreRun,
+} from './dump.js';
 // Part B of issue 5 (src/elf): real synthetic x86_64 ELF vmcores and the real-makedumpfile interop helpers.
 export * from './elf/index.js';
 export { EXPERIMENTS, type ExperimentName, SEED001 } from './experiments/index.js';
@@ -66,6 +74,7 @@ export {
   PROFILE_NAMES,
   PROFILES,
   type ProfileInfo,
+  type ProfileName,
   resolveComposition,
 } from './profiles.js';
 export { type ClassRun, classAt, classRuns, forEachBuddyBlock, forEachRun, type RunVisitor } from './runs.js';

@@ -6,8 +6,11 @@ import type { ArchProfile } from '@kmemsim/mmu';
 
 /** 2.6.N counts N (the release); from 3.0 the third number is a stable update and rules ignore it. */
 export interface KernelVersion {
+  /** First number (2 or 3 and later). */
   major: number;
+  /** Second number (6 in 2.6.N). */
   minor: number;
+  /** Third number: the 2.6 release N, or a stable update from 3.0 (ignored by the rules). */
   patch: number;
 }
 
@@ -19,15 +22,21 @@ export type S390MunmapFlush = 'ipte-per-pte' | 'lazy-mm';
 export type S390Copy = 'bounce-page' | 'bounce-mutex' | 'iter-ipte';
 export type VmapImplOfEra = 'lazy' | 'rb2019' | 'pools2024';
 
+/** The /proc/vmcore rules of one capture-kernel version (`vmcoreKernel('3.12')`), each with its source. */
 export interface VmcoreKernel {
+  /** The version the rules were read for, as given (e.g. '2.6.37', '5.19'). */
   version: string;
   /** /proc/vmcore has .mmap and page-aligned segments (3.11, HATAYAMA's series); before, mmap fails. */
   mmap: boolean;
   /** copy_oldmem_page calls set_iounmap_nonlazy() before iounmap: every iounmap purges. */
   iounmapNonlazy: boolean;
+  /** How x86 flushes a kernel or user range of this era (whole TLB, tlb_flushall_shift, 33-page ceiling). */
   x86RangeFlush: X86RangeFlush;
+  /** The vmap allocator behind ioremap in this era (a `@kmemsim/vmalloc` design). */
   vmapImpl: VmapImplOfEra;
+  /** How s390 flushes a munmap'ed window of a single-threaded mm. */
   s390MunmapFlush: S390MunmapFlush;
+  /** How s390 copy_oldmem_page copies a page of the old memory. */
   s390Copy: S390Copy;
   /** The rule of each field, with its source. */
   sources: Record<string, string>;

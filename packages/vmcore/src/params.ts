@@ -1,6 +1,6 @@
 // Parameters of the vmcore model, each next to its source. Arch-dependent costs (syscall entry, copies, ioremap,
 // PTE writes, TLB misses) come from the Machine's arch profile; here are the physical layouts, makedumpfile's own
-// constants and its user-space costs. "calibrated: seed 001 …" names the published figure a value was set from
+// constants and its user-space costs. a calibrated marker (seed and figure) names the published figure a value was set from
 // (shared/reference/seed-figures.md); [U] marks a documented assumption; "observed 1.7.2" cites the behaviour of
 // the Debian makedumpfile 1.7.2 summarised at the end of shared/reference/kernel-mechanisms.md.
 import { sourced } from '@kmemsim/mmu';

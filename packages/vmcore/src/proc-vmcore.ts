@@ -58,18 +58,27 @@ const SYMBOLS = [
   '__tlb_flush_mm_lazy',
 ] as const;
 
+/** A batch of munmap() calls on /proc/vmcore windows (see `ProcVmcore.munmap`). */
 export interface MunmapCalls {
+  /** Calls on live windows. */
   n: number;
+  /** Pages unmapped by those calls in all. */
   pages: number;
+  /** Calls whose window is within the x86 range-flush ceiling (flushed page by page). */
   small?: number;
+  /** Pages of the `small` calls. */
   smallPages?: number;
+  /** Calls above the ceiling (a full flush); default `n − small`. */
   full?: number;
+  /** Further calls that unmap nothing (1.5.7's munmap(MAP_FAILED, 0)). */
   failed?: number;
 }
 
 export class ProcVmcore {
   readonly path: CopyOldmemPath;
+  /** The capture kernel's rules this file follows. */
   readonly kernel: VmcoreKernel;
+  /** x86_64: every iounmap purges the lazy vmap areas (set_iounmap_nonlazy, 2.6.37–5.18, or the override). */
   readonly nonlazy: boolean;
   private readonly vmap: Vmap | null;
   private readonly highmem: Highmem | null;

@@ -14,7 +14,7 @@ export interface ProfileInfo extends Composition {
   why: string;
 }
 
-export const PROFILES: Record<string, ProfileInfo> = {
+export const PROFILES = {
   'idle-guest': {
     name: 'idle-guest',
     why:
@@ -41,10 +41,15 @@ export const PROFILES: Record<string, ProfileInfo> = {
     fractions: { kernel: 0.05, zero: 0.01, cache: 0.7, private: 0.1, user: 0.06, free: 0.08 },
     meanRunPages: { kernel: 32, zero: 2, cache: 128, private: 16, user: 16, free: 16 },
   },
-};
+} satisfies Record<string, ProfileInfo>;
 
-export const PROFILE_NAMES = Object.keys(PROFILES);
-export const DEFAULT_PROFILE = 'idle-guest';
+/** A named memory composition: one of {@link PROFILE_NAMES}. */
+export type ProfileName = keyof typeof PROFILES;
+/** Every named memory composition, in definition order. */
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+/** The composition used when neither a profile nor fractions are given. */
+export const DEFAULT_PROFILE: ProfileName = 'idle-guest';
+const BY_NAME: Readonly<Record<string, ProfileInfo | undefined>> = PROFILES;
 
 /** Fractions normalised to sum 1; throws on negative or all-zero input. */
 export function normaliseFractions(f: Partial<ClassCounts>): ClassCounts {
@@ -68,7 +73,7 @@ export function resolveComposition(o: {
   meanRunPages?: number | Partial<ClassCounts>;
 }): Composition & { profile: string } {
   const name = o.profile ?? (o.fractions ? 'custom' : DEFAULT_PROFILE);
-  const base = PROFILES[name] ?? (o.fractions ? PROFILES[DEFAULT_PROFILE] : undefined);
+  const base = BY_NAME[name] ?? (o.fractions ? PROFILES[DEFAULT_PROFILE] : undefined);
   if (!base) throw new RangeError(`unknown profile "${name}" (expected one of ${PROFILE_NAMES.join(', ')})`);
   const fractions = normaliseFractions(o.fractions ?? base.fractions);
   const meanRunPages = { ...base.meanRunPages };

@@ -30,6 +30,8 @@ function isPublicMember(m: ts.Node): boolean {
   if (ts.isCallSignatureDeclaration(m) || ts.isConstructSignatureDeclaration(m)) return false;
   const flags = ts.getCombinedModifierFlags(m as ts.Declaration);
   if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) return false;
+  // An override (an Error's `name`, an interface method implemented) is documented by the declaration it overrides.
+  if (flags & ts.ModifierFlags.Override) return false;
   const name = (m as ts.NamedDeclaration).name;
   if (!name) return false;
   if (ts.isPrivateIdentifier(name)) return false;

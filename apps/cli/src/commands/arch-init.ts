@@ -1,6 +1,6 @@
 // `kmemsim arch init <name>`: writes a starter arch-plugin package (profile with every field and a source slot,
 // the conformance test, a README) that passes the kit once its numbers are filled in.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import mmuManifest from '@kmemsim/mmu/package.json';
 import { BUILTIN_ARCHES } from '../framework/arches.js';
@@ -46,6 +46,8 @@ export const archInitCommand = defineAction({
     const packageName = o.package ?? `kmemsim-arch-${o.name}`;
     if (!isPackageName(packageName)) throw badValue('--package', packageName, 'an npm package name');
     const dir = resolve(o.dir ?? `kmemsim-arch-${o.name}`);
+    if (existsSync(dir) && !statSync(dir).isDirectory())
+      throw new UsageError(`--dir: ${dir} exists and is not a folder; choose another folder`);
     if (existsSync(dir) && readdirSync(dir).length > 0)
       throw new UsageError(`--dir: ${dir} exists and is not empty; choose another folder`);
     const files = archInitFiles({

@@ -15,6 +15,7 @@ import { vmcoreDumpCommand } from './vmcore-dump.js';
 import { vmcoreImageCommand } from './vmcore-image.js';
 import { xfsDirCommand } from './xfs-dir.js';
 
+/** Every kmemsim command, in the order `--help` lists them. */
 export const COMMANDS: readonly CommandDef[] = [
   archListCommand,
   archShowCommand,

@@ -1,23 +1,26 @@
 // `kmemsim report FILES… --out report.html`: charts and tables of result documents (sweep JSON lines or
 // --format json outputs) in one self-contained page.
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { ResultDocument } from '@kmemsim/core';
 import { defineAction } from '../framework/define.js';
 import { UsageError } from '../framework/errors.js';
 import { checkWritable, writeWhole } from '../framework/io.js';
 import { text } from '../framework/options.js';
 
-async function readDocs(file: string): Promise<ResultDocument[]> {
+/** A report reads at most this much per input file (every document is rendered into one page). */
+export const MAX_REPORT_INPUT_BYTES = 256 * 2 ** 20;
+export const MAX_REPORT_TOTAL_BYTES = 512 * 2 ** 20;
+
+async function readDocs(file: string, warn: (line: string) => void): Promise<ResultDocument[]> {
   const { ResultDocumentSchema } = await import('@kmemsim/core');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`report: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
-  }
+  const [{ readBounded }, { scanJsonLines }, { asHeader, readSweepOutput }] = await Promise.all([
+    import('../framework/files.js'),
+    import('../sweep/lines.js'),
+    import('../sweep/format.js'),
+  ]);
   const docs: ResultDocument[] = [];
   const check = (value: unknown, where: string) => {
-    const doc = (value as { result?: unknown })?.result ?? value;
+    const doc = (value as { result?: unknown } | null)?.result ?? value;
     const r = ResultDocumentSchema.safeParse(doc);
     if (!r.success)
       throw new UsageError(
@@ -25,25 +28,38 @@ async function readDocs(file: string): Promise<ResultDocument[]> {
       );
     docs.push(r.data);
   };
+  const text = readBounded(file, 'report', MAX_REPORT_INPUT_BYTES);
+  // Read once (stdin can only be read once), then scanned from memory.
+  const source = { name: file === '-' ? 'stdin' : file, data: Buffer.from(text) };
+  const firstLine = text.slice(0, text.indexOf('\n') + 1 || text.length);
+  let first: unknown;
+  try {
+    first = JSON.parse(firstLine);
+  } catch {
+    first = undefined;
+  }
+  if (asHeader(first)) {
+    // A sweep output: its header, then point lines (the torn-last-line rule of sweep and merge).
+    const r = readSweepOutput(source, 'report', (p, at) => check(p, `${source.name}:${at.n}`));
+    if (r.scan.tornBytes > 0) warn(`${file}: a torn last line (${r.scan.tornBytes} bytes) is ignored`);
+    return docs;
+  }
   const trimmed = text.trim();
-  if (trimmed.startsWith('{') && !trimmed.includes('\n{')) {
+  if (trimmed.startsWith('{')) {
+    let whole: unknown;
     try {
-      check(JSON.parse(trimmed), file);
-      return docs;
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-    }
-  }
-  for (const [i, line] of text.split('\n').entries()) {
-    if (!line.trim()) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
+      whole = JSON.parse(trimmed);
     } catch {
-      throw new UsageError(`report: ${file}:${i + 1}: not JSON (expected sweep JSON lines or one result document)`);
+      whole = undefined;
     }
-    check(v, `${file}:${i + 1}`);
+    if (whole !== undefined) {
+      check(whole, file);
+      return docs;
+    }
   }
+  // JSON lines of result documents.
+  const scan = scanJsonLines(source, 'report', (line) => check(line.value, `${source.name}:${line.n}`));
+  if (scan.tornBytes > 0) warn(`${file}: a torn last line (${scan.tornBytes} bytes) is ignored`);
   return docs;
 }
 
@@ -57,7 +73,7 @@ export const reportCommand = defineAction({
   ],
   options: {
     files: text({
-      description: 'sweep outputs (.jsonl) or `--format json` documents',
+      description: 'sweep outputs (.jsonl) or `--format json` documents; - reads stdin',
       positional: true,
       list: true,
       required: true,
@@ -69,7 +85,21 @@ export const reportCommand = defineAction({
   },
   async run(o, ctx) {
     if (o.out !== undefined) checkWritable(o.out, '--out');
-    const docs = (await Promise.all(o.files.map(readDocs))).flat();
+    let total = 0;
+    for (const f of o.files) {
+      if (f === '-') continue;
+      try {
+        total += statSync(f).size;
+      } catch {
+        // readDocs names the file
+      }
+    }
+    if (total > MAX_REPORT_TOTAL_BYTES)
+      throw new UsageError(
+        `report: the inputs hold ${total} bytes, more than the ${MAX_REPORT_TOTAL_BYTES} one page may show`,
+      );
+    const docs: ResultDocument[] = [];
+    for (const f of o.files) docs.push(...(await readDocs(f, ctx.warn)));
     if (docs.length === 0) throw new UsageError(`report: no results in ${o.files.join(', ')}`);
     const { reportHtml } = await import('../report/html.js');
     const html = await reportHtml(docs, o.title);

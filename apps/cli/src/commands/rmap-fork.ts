@@ -19,10 +19,16 @@ import {
 } from '@kmemsim/rmap';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
+import { limit } from '../framework/limits.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { bool, choice, int } from '../framework/options.js';
 import { renderRmapTable } from './rmap-render.js';
 import { ranking, type SensitivityEntry, uncertainHardware, withValue } from './rmap-sensitivity.js';
+
+/** pte_chain slots, PTE pages and struct pages follow the mapped PTEs: 2^25 of them stay under 2 GiB. */
+export const MAX_MAPPED_PTES = 2 ** 25;
+/** PTEs copied and zapped (rounds × children × pages): 2^27 is about a minute for the slowest design. */
+export const MAX_PTE_WORK = 2 ** 27;
 
 type Variant = { rmap: RmapKind; direct: boolean; lock: LockKind; batch: boolean; alloc: AllocKind };
 type ForkKind = keyof typeof PRESETS;
@@ -79,7 +85,8 @@ export const rmapForkCommand = defineCommand({
     experiment: choice(EXPERIMENT_NAMES, { description: "a seed experiment's configuration and fitted value" }),
     workload: choice(WORKLOADS, { description: 'what runs', defaultText: 'fork-exit (the seed 003 test)' }),
     pages: int({
-      description: 'mapped pages of the forking process (lat-mmap: pages of the mapped file)',
+      description:
+        'mapped pages of the forking process (lat-mmap: pages of the mapped file); pages × (1 + children + background) at most 33,554,432',
       min: 1,
       max: 1 << 22,
       defaultText: `${preset('pages')}; lat-mmap: 2048`,
@@ -163,6 +170,24 @@ export const rmapForkCommand = defineCommand({
     if (o.pae && !hasPae) throw badValue('--pae', 'on', `off (arch ${mc.arch.name} has no PAE mode)`);
     if (o.highpte && !mc.arch.highmem) throw badValue('--highpte', 'on', `off (arch ${mc.arch.name} has no highmem)`);
     const loopCyclesPerPage = experiment?.fitted.loopCyclesPerPage ?? 0;
+    if (fork) {
+      const q = p as (typeof PRESETS)['fork-exit'];
+      const pages = o.pages ?? q.pages;
+      const children = o.children ?? q.children;
+      const background = o.background ?? PRESETS[fork].background;
+      limit(
+        '--pages × (1 + --children + --background)',
+        pages * (1 + children + background),
+        MAX_MAPPED_PTES,
+        'PTEs a run may map (memory)',
+      );
+      limit(
+        '--rounds × --children × --pages',
+        (o.rounds ?? q.rounds) * children * pages,
+        MAX_PTE_WORK,
+        'PTE copies a run may make (time)',
+      );
+    }
 
     const variants: Variant[] = [];
     for (const rmap of o.rmap) {

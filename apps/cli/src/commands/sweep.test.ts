@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { readLines } from '../sweep/jsonl.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readPoints as readLines } from '../sweep/format.js';
 import { compileSweep, parseShard, point } from '../sweep/spec.js';
 import { CLI, runCli } from '../testing/run-cli.js';
 
@@ -57,7 +57,7 @@ describe('kmemsim sweep / merge (built binary)', () => {
     for (const i of [0, 1, 2])
       expect(runCli(['sweep', s, '--out', join(d, `s${i}.jsonl`), '--shard', `${i}/3`]).code).toBe(0);
     const m1 = runCli(['merge', join(d, 'w1.jsonl')]).stdout;
-    expect(m1.trim().split('\n')).toHaveLength(18);
+    expect(m1.trim().split('\n')).toHaveLength(19); // the header and 18 points
     expect(runCli(['merge', join(d, 'w2.jsonl')]).stdout).toBe(m1);
     expect(runCli(['merge', ...[0, 1, 2].map((i) => join(d, `s${i}.jsonl`))]).stdout).toBe(m1);
     // A rerun skips everything already done.
@@ -71,7 +71,7 @@ describe('kmemsim sweep / merge (built binary)', () => {
     const child = spawn(process.execPath, [CLI, 'sweep', s, '--out', out], { stdio: 'ignore' });
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 3) {
+        if (existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 4) {
           clearInterval(poll);
           child.kill('SIGKILL');
           resolve();
@@ -82,6 +82,9 @@ describe('kmemsim sweep / merge (built binary)', () => {
     const before = readLines(out);
     expect(before.length).toBeGreaterThanOrEqual(3);
     expect(runCli(['sweep', s, '--out', out]).code).toBe(0);
+    const idx = readLines(out).map((l) => l.index);
+    expect(idx.length).toBe(18);
+    expect(new Set(idx).size).toBe(18);
     const clean = join(d, 'clean.jsonl');
     runCli(['sweep', s, '--out', clean]);
     expect(runCli(['merge', out]).stdout).toBe(runCli(['merge', clean]).stdout);
@@ -107,4 +110,98 @@ describe('kmemsim sweep / merge (built binary)', () => {
       expect(r.stderr, text).toMatch(re);
     }
   });
+
+  it('started twice on one file: the second exits 2 naming the first; every point exactly once', async () => {
+    const d = dir();
+    const s = join(d, 's.yaml');
+    const out = join(d, 'twice.jsonl');
+    const first = spawn(process.execPath, [CLI, 'sweep', s, '--out', out], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => first.on('exit', r));
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(`${out}.lock`)) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 5);
+    });
+    first.kill('SIGSTOP'); // the first holds the file, paused mid-sweep
+    const second = runCli(['sweep', s, '--out', out]);
+    first.kill('SIGCONT');
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/^kmemsim: --out: .* is being written by another sweep \(pid \d+ on .*\)/);
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await exited).toBe(0);
+    const idx = readLines(out).map((l) => l.index);
+    expect(idx.sort((a, b) => a - b)).toEqual(Array.from({ length: 18 }, (_, i) => i));
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'a file size limit (EFBIG after a short write): exit 1 in one line, nothing torn; a rerun completes exactly once',
+    () => {
+      const d = dir();
+      const s = join(d, 's.yaml');
+      const out = join(d, 'limited.jsonl');
+      // ulimit -f counts 1024-byte blocks: room for the header and a few points.
+      const r = spawnSync(
+        'sh',
+        ['-c', `ulimit -f 160; exec "${process.execPath}" "${CLI}" sweep "${s}" --out "${out}"`],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/cannot append to .* \(EFBIG\); it holds every point finished so far: rerun to resume/);
+      const partial = readLines(out).length;
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(18);
+      expect(readFileSync(out, 'utf8').endsWith('\n')).toBe(true);
+      expect(runCli(['sweep', s, '--out', out]).code).toBe(0);
+      const idx = readLines(out).map((l) => l.index);
+      expect(idx.sort((a, b) => a - b)).toEqual(Array.from({ length: 18 }, (_, i) => i));
+    },
+  );
+
+  // A real full disk: a small tmpfs (needs root and mount rights; skipped, saying why, where there are none).
+  const tmpfs = (() => {
+    if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
+    const mnt = mkdtempSync(join(tmpdir(), 'kmemsim-tmpfs-'));
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=192k', 'tmpfs', mnt]);
+    return r.status === 0 ? mnt : undefined;
+  })();
+  afterAll(() => {
+    if (tmpfs) spawnSync('umount', [tmpfs]);
+  });
+  it.skipIf(!tmpfs)(
+    'a real disk that fills and empties (tmpfs): the sweep waits for space and ends with every point exactly once',
+    async () => {
+      const mnt = tmpfs as string;
+      const d = dir();
+      const s = join(d, 's.yaml');
+      const out = join(mnt, 'full.jsonl');
+      const filler = join(mnt, 'filler');
+      // Fill the disk but for a few KiB: room for the header and a point or two.
+      const { openSync, writeSync, closeSync, statfsSync, unlinkSync } = await import('node:fs');
+      const fd = openSync(filler, 'w');
+      const block = Buffer.alloc(4096, 1);
+      while (statfsSync(mnt).bavail * statfsSync(mnt).bsize > 24 * 1024) writeSync(fd, block);
+      closeSync(fd);
+      const child = spawn(process.execPath, [CLI, 'sweep', s, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      const exited = new Promise<number | null>((r) => child.on('exit', r));
+      await new Promise<void>((resolve) => {
+        child.stderr.on('data', (b: Buffer) => {
+          stderr += b.toString();
+          if (/waiting for space/.test(stderr)) resolve();
+        });
+        child.on('exit', () => resolve());
+      });
+      expect(stderr).toMatch(/warning: .*ENOSPC, waiting for space/);
+      unlinkSync(filler); // the disk empties
+      expect(await exited, stderr).toBe(0);
+      const idx = readLines(out).map((l) => l.index);
+      expect(idx.sort((a, b) => a - b)).toEqual(Array.from({ length: 18 }, (_, i) => i));
+    },
+  );
 });

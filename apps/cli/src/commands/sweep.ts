@@ -10,7 +10,9 @@ Sweep file (YAML or JSON):
   seeds: [1, 2]
 
 Option names as on the command line (nr-threads), in camelCase (nrThreads) or snake_case (nr_threads).
-A rerun with the same --out skips the points already there (a killed run loses no finished point).`;
+A rerun with the same --out skips the points already there (a killed run loses no finished point). The output
+starts with a header naming the grid: another grid or shard is refused on that file, and one sweep at a time
+writes it (OUT.lock names the holder).`;
 
 export const sweepCommand = defineAction({
   kind: 'action',
@@ -36,6 +38,14 @@ export const sweepCommand = defineAction({
       placeholder: '<file>',
     }),
     workers: int({ description: 'worker threads', min: 1, max: 64, default: 1 }),
+    waitFullDisk: int({
+      description:
+        'on a full disk, wait this many seconds for space before stopping (the file keeps every finished point)',
+      min: 0,
+      max: 86_400,
+      default: 300,
+      placeholder: '<s>',
+    }),
     shard: text({
       description: 'run only points with index % n == i',
       placeholder: '<i/n>',
@@ -46,38 +56,33 @@ export const sweepCommand = defineAction({
   async run(o, ctx) {
     const [{ runSweep }, { parseShard }] = await Promise.all([import('../sweep/run.js'), import('../sweep/spec.js')]);
     const shard = parseShard(o.shard, process.env);
-    const bar = await progressBar();
-    const s = await runSweep({
-      file: o.file,
-      out: o.out,
-      workers: o.workers,
-      shard,
-      progress: bar?.update,
-      warn: ctx.warn,
-    });
-    bar?.stop();
-    process.stderr.write(
-      `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${o.out}\n`,
-    );
+    let release = () => {};
+    try {
+      const s = await runSweep({
+        file: o.file,
+        out: o.out,
+        workers: o.workers,
+        shard,
+        progress: ctx.progress,
+        warn: ctx.warn,
+        appender: { waitFullMs: o.waitFullDisk * 1000 },
+        started: (c) => {
+          // Ctrl-C: every finished point is already in --out (appended whole and fsync'd); say so and how to go on.
+          release =
+            ctx.interruptible?.(
+              () =>
+                `${c.saved().toLocaleString('en-US')} of ${c.inShard.toLocaleString('en-US')} points saved in ${o.out}; ` +
+                'rerun the same command to resume',
+            ) ?? release;
+        },
+      });
+      ctx.progress(1, 1, '');
+      ctx.info(
+        `sweep: ${s.points} points, shard ${shard.index}/${shard.count} has ${s.inShard}: ${s.skipped} already done, ${s.ran} run → ${o.out}`,
+      );
+    } finally {
+      release();
+    }
     return 0;
   },
 });
-
-async function progressBar(): Promise<{ update: (done: number, total: number) => void; stop: () => void } | undefined> {
-  if (!process.stderr.isTTY) return undefined;
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar(
-    { stream: process.stderr, format: 'sweep [{bar}] {value}/{total} points' },
-    Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    update: (done, total) => {
-      if (!started) {
-        bar.start(total, done);
-        started = true;
-      } else bar.update(done);
-    },
-    stop: () => bar.stop(),
-  };
-}

@@ -5,13 +5,26 @@ import type { ResultDocument, Run } from '@kmemsim/core';
 import { DESIGN_CHOICES, DESIGN_NAMES, TEST_VMALLOC } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
+import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
-import { samplingCells, samplingLine, samplingOptions, samplingParams, samplingSchema } from './vmalloc-common.js';
+import {
+  runDesign,
+  samplingCells,
+  samplingLine,
+  samplingOptions,
+  samplingParams,
+  samplingSchema,
+} from './vmalloc-common.js';
 
 /** run_test_mask bits test_vmalloc.c defines (11 cases). */
 const ALL_BITS = 2047;
+
+/** Live vmap areas (full_fit keeps 2 × fls(cpus) × 32 MiB of 1-page areas per worker): ~310 bytes each. */
+export const MAX_LIVE_AREAS = 5_000_000;
+/** Allocations simulated by an --exact run (workers × loops × repeats × cases): 2^24 is minutes for the slower designs. */
+export const MAX_ALLOCATIONS = 2 ** 24;
 
 export const testVmallocCommand = defineCommand({
   kind: 'result',
@@ -93,6 +106,24 @@ export const testVmallocCommand = defineCommand({
     const nrPages = o.nrPages;
     const nrCpus = o.nrCpus;
     const sampling = samplingOptions(o);
+    const cases = vm.selectedCases(mask);
+    // Loops in steady state are extrapolated unless --exact: only an exact run's time follows the loop count.
+    if (o.exact)
+      limit(
+        '--nr-threads × --test-loop-count × --test-repeat-count × cases',
+        nrThreads * loops * repeat * cases.length,
+        MAX_ALLOCATIONS,
+        'allocations a run may make (time)',
+      );
+    if (cases.some((c) => c.name === 'full_fit_alloc_test')) {
+      const perWorker = 2 * Math.floor(Math.log2(mc.cpus) + 1) * Math.floor((32 * 2 ** 20) / mc.arch.pageBytes);
+      limit(
+        `--nr-threads × full_fit_alloc_test's areas (2 × fls(${mc.cpus} CPUs) × 32 MiB of pages)`,
+        nrThreads * perWorker,
+        MAX_LIVE_AREAS,
+        `live vmap areas a run may hold in memory (use at most ${Math.floor(MAX_LIVE_AREAS / perWorker)} workers, or leave out mask bit 2)`,
+      );
+    }
     const { Machine } = await import('@kmemsim/mmu');
     const runs: Run[] = [];
     for (const [i, impl] of impls.entries()) {
@@ -103,18 +134,20 @@ export const testVmallocCommand = defineCommand({
       } catch (err) {
         throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
       }
-      const r = vm.runTestVmalloc({
-        machine,
-        impl,
-        nrThreads,
-        runTestMask: mask,
-        testLoopCount: loops,
-        testRepeatCount: repeat,
-        sequentialTestOrder: sequential,
-        nrPages,
-        nrCpus,
-        sampling,
-      });
+      const r = runDesign(`--arch ${mc.arch.name} --cpus ${mc.cpus} --impl ${impl} --nr-threads ${nrThreads}`, () =>
+        vm.runTestVmalloc({
+          machine,
+          impl,
+          nrThreads,
+          runTestMask: mask,
+          testLoopCount: loops,
+          testRepeatCount: repeat,
+          sequentialTestOrder: sequential,
+          nrPages,
+          nrCpus,
+          sampling,
+        }),
+      );
       runs.push(r.run);
     }
     ctx.progress(impls.length, impls.length, 'done');

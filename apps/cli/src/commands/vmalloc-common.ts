@@ -53,3 +53,21 @@ export function samplingLine(runs: Run[]): string {
         'the 95 % error of the extrapolated share of the result. --exact on simulates every loop.'
     : 'Every loop was simulated in detail.';
 }
+
+/**
+ * Runs one design's workload; a design that finds no vmalloc space (the kernel's vmap/vm_map_ram would return
+ * NULL: a small vmalloc area, as on i386, for many CPUs' vmap blocks) is a configuration the machine cannot take,
+ * so it is one line naming the options, exit 2, not an internal error.
+ */
+export function runDesign<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RangeError && /found no vmalloc space/.test(err.message)) {
+      throw new UsageError(
+        `${what}: the vmalloc area is exhausted (the kernel's vmap would fail); use fewer threads or CPUs, smaller mappings, or an arch with a larger vmalloc area`,
+      );
+    }
+    throw err;
+  }
+}

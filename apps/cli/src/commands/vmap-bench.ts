@@ -5,11 +5,13 @@ import type { ResultDocument, Run } from '@kmemsim/core';
 import { ALIAS_API, BENCH, DESIGN_CHOICES, DESIGN_NAMES, EXPERIMENTS, MAP_APIS } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
+import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 import {
   experimentArch,
+  runDesign,
   samplingCells,
   samplingLine,
   samplingOptions,
@@ -17,6 +19,11 @@ import {
   samplingSchema,
 } from './vmalloc-common.js';
 
+/** A map+touch+unmap costs 1.5–3 µs of wall time simulated in detail: 2^26 of them (threads × iterations) in an
+ * --exact run is about 2–3 minutes (without --exact, loops in steady state are extrapolated). */
+export const MAX_EXACT_OPS = 2 ** 26;
+/** Pages mapped at once (threads × pages) hold per-page state: 2^20 stays well under 2 GiB. */
+export const MAX_MAPPED_PAGES = 2 ** 20;
 /** Loops per thread: 10^9 (the kernel's loops are counted in unsigned ints; sampling makes them affordable). */
 export const MAX_ITERATIONS = 1_000_000_000;
 
@@ -46,8 +53,18 @@ export const vmapBenchCommand = defineCommand({
       defaultText: "every design (the experiment's with --experiment)",
     }),
     api: choice(MAP_APIS, { description: 'vmap/vunmap or vm_map_ram/vm_unmap_ram', list: true, default: ['vmap'] }),
-    pages: int({ description: 'pages mapped per op', min: 1, max: 1 << 20, default: 4 }),
-    iterations: int({ description: 'map+touch+unmap loops per thread', min: 1, max: MAX_ITERATIONS, default: 50_000 }),
+    pages: int({
+      description: 'pages mapped per op (threads × pages at most 1,048,576)',
+      min: 1,
+      max: 1 << 20,
+      default: 4,
+    }),
+    iterations: int({
+      description: 'map+touch+unmap loops per thread (with --exact, threads × iterations at most 67,108,864)',
+      min: 1,
+      max: MAX_ITERATIONS,
+      default: 50_000,
+    }),
     touchBytes: int({
       description: 'bytes the loop writes to each mapped page',
       min: 0,
@@ -80,6 +97,16 @@ export const vmapBenchCommand = defineCommand({
       throw badValue('--nr-cpus', o.nrCpus, `at least --cpus (${mc.cpus})`);
     const impls = o.impl ?? e?.defaults.impl ?? DESIGN_NAMES;
     const sampling = samplingOptions(o);
+    const most = Math.max(...threads);
+    if (o.exact) {
+      limit(
+        '--threads × --iterations with --exact',
+        most * o.iterations,
+        MAX_EXACT_OPS,
+        'map+touch+unmap ops an exact run may simulate (minutes of wall time)',
+      );
+    }
+    limit('--threads × --pages', most * o.pages, MAX_MAPPED_PAGES, 'pages a run may map at once (memory)');
     const { Machine } = await import('@kmemsim/mmu');
     // An alias that names an API (percpu = 2.6.28 through vm_map_ram) runs once with it; the others once per --api.
     const combos = impls.flatMap((impl) => {
@@ -98,17 +125,21 @@ export const vmapBenchCommand = defineCommand({
         } catch (err) {
           throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
         }
-        const r = vm.runVmapBench({
-          machine,
-          impl,
-          api,
-          threads: t,
-          pages: o.pages,
-          iterations: o.iterations,
-          nrCpus: o.nrCpus,
-          touchBytesPerPage: o.touchBytes,
-          sampling,
-        });
+        const r = runDesign(
+          `--arch ${arch.name} --cpus ${mc.cpus} --impl ${impl} --threads ${t} --pages ${o.pages}`,
+          () =>
+            vm.runVmapBench({
+              machine,
+              impl,
+              api,
+              threads: t,
+              pages: o.pages,
+              iterations: o.iterations,
+              nrCpus: o.nrCpus,
+              touchBytesPerPage: o.touchBytes,
+              sampling,
+            }),
+        );
         runs.push(r.run);
       }
     }

@@ -1,8 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ResultDocumentSchema } from '@kmemsim/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../testing/in-process.js';
 
 afterEach(() => vi.restoreAllMocks());
+const dir = mkdtempSync(join(tmpdir(), 'kmemsim-cli-dump-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('kmemsim vmcore-dump', () => {
   it('seed 001: one run per access × dump level, counters.syscalls in the JSON', async () => {
@@ -74,5 +79,44 @@ describe('kmemsim vmcore-dump', () => {
       expect(r.err.trim().split('\n')).toHaveLength(1);
       expect(r.err).toContain(bad[0]);
     }
+  });
+
+  it('--image: predicts for a vmcore file; a file cut short or a VMCOREINFO lacking what -d needs is one line, exit 2', async () => {
+    const file = join(dir, 'img.vmcore');
+    const w = await cli(['vmcore-image', '--mem', '64MiB', '--crash-cpus', '3', '--out', file, '--format', 'json']);
+    expect(w.code).toBe(0);
+    const r = await cli([
+      'vmcore-dump',
+      '--image',
+      file,
+      '--dump-level',
+      '1,31',
+      '--access',
+      'mmap',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = ResultDocumentSchema.parse(JSON.parse(r.out));
+    expect(doc.params.crash_cpus).toBe(3);
+    expect(doc.runs.map((x) => x.variant)).toEqual([
+      { access: 'mmap', dump_level: 1 },
+      { access: 'mmap', dump_level: 31 },
+    ]);
+    // The same bytes with NUMBER(PG_lru) renamed: -d 1 needs no page flags, -d 4 does.
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf('NUMBER(PG_lru)=');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('NUMBER(PG_lrX)=', at, 'latin1');
+    const noLru = join(dir, 'nolru.vmcore');
+    writeFileSync(noLru, bytes);
+    expect((await cli(['vmcore-dump', '--image', noLru, '--dump-level', '1'])).code).toBe(0);
+    const d4 = await cli(['vmcore-dump', '--image', noLru, '--dump-level', '4']);
+    expect(d4.code).toBe(2);
+    expect(d4.err.trim()).toMatch(/^[^\n]*--dump-level 4: the VMCOREINFO of .* has no NUMBER\(PG_lru\)$/);
+    truncateSync(file, 64 * 1024);
+    const cut = await cli(['vmcore-dump', '--image', file]);
+    expect(cut.code).toBe(2);
+    expect(cut.err.trim()).toMatch(/^[^\n]*--image: .*PT_LOAD \d+ ends at \d+, past the end of the file \(65536\)$/);
   });
 });

@@ -1,7 +1,7 @@
 // `kmemsim vmcore-dump`: makedumpfile over /proc/vmcore of a crashed machine — a modelled one (--mem, --profile …)
 // or a real ELF vmcore file (--image) — one run per --access × --dump-level combination: calls like perf stat,
 // time(1), dump size and a perf report per run.
-import { formatPerfReport, type ResultDocument, type Run } from '@kmemsim/core';
+import { formatPerfReportStdio, type ResultDocument, type Run } from '@kmemsim/core';
 import {
   type AccessMode,
   DEFAULT_KERNEL,
@@ -17,13 +17,17 @@ import {
 } from '@kmemsim/vmcore';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
+import { openInput } from '../framework/files.js';
+import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, custom, int, num, size, text } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 import { listValue, numberValue } from '../framework/values.js';
 
-/** Memory follows --mem: 16 TiB at -d 31 takes ~250 MiB and seconds; 64 TiB stays under 2 GiB. */
-export const MAX_VMCORE_MEM = 64 * 2 ** 40;
+/** 16 TiB at -d 31 takes ~250 MiB and ~5 s; read() at -d 0 reads every page, ~20 s at 16 TiB. */
+export const MAX_VMCORE_MEM = 16 * 2 ** 40;
+/** makedumpfile cycles (pages ÷ pages per --cyclic-buffer): each is a pass over its part of mem_map. */
+export const MAX_CYCLES = 2 ** 20;
 
 type Fractions = Partial<Record<PageClass, number>>;
 
@@ -143,7 +147,7 @@ export const vmcoreDumpCommand = defineCommand({
       placeholder: '<where>',
     }),
     cyclicBuffer: size({
-      description: 'makedumpfile --cyclic-buffer (bitmap bytes per cycle)',
+      description: 'makedumpfile --cyclic-buffer (bitmap bytes per cycle; at most 1,048,576 cycles)',
       min: 1,
       max: 2 ** 40,
       defaultText: 'sized as the version does',
@@ -229,6 +233,7 @@ export const vmcoreDumpCommand = defineCommand({
     if (imageFile !== undefined) {
       const node = await import('@kmemsim/vmcore/node');
       let info: ReturnType<typeof node.readVmcoreFile>;
+      openInput(imageFile, '--image').close(); // a regular file (not /dev/zero, a pipe or a directory)
       try {
         info = node.readVmcoreFile(imageFile);
       } catch (err) {
@@ -285,6 +290,15 @@ export const vmcoreDumpCommand = defineCommand({
         memory_model: img.memoryModel,
         crash_cpus: crashCpus,
       };
+    }
+    if (cyclicBufferBytes !== undefined) {
+      const pages = imageFile !== undefined ? Number(imageParams.max_mapnr) : Math.ceil(memBytes / mc.arch.pageBytes);
+      limit(
+        `pages ÷ (--cyclic-buffer × 8 pages per byte): ${pages} pages in cycles of ${cyclicBufferBytes * 8}, cycles`,
+        Math.ceil(pages / (cyclicBufferBytes * 8)),
+        MAX_CYCLES,
+        `a run may make (give --cyclic-buffer ${Math.ceil(pages / MAX_CYCLES / 8)} or more)`,
+      );
     }
     // The capture kernel: --kernel, else the crashed kernel of --image (kdump usually boots the same one), else
     // the experiment's, else the default.
@@ -409,10 +423,8 @@ export const vmcoreDumpCommand = defineCommand({
       ),
     ];
     for (const r of doc.runs) {
-      out.push('', `== --access ${r.variant.access} -d ${r.variant.dump_level}: perf report ==`);
-      const user = new Set(['readmem', 'vaddr_to_paddr', '__exclude_unnecessary_pages', 'is_zero_page', 'set_bitmap']);
-      const isUser = (s: string) => user.has(s) || s.startsWith('write_kdump') || s.startsWith('write_elf');
-      out.push(formatPerfReport(r.profile.slice(0, 10), (s) => (isUser(s) ? 'user' : 'sys')));
+      out.push('', `== --access ${r.variant.access} -d ${r.variant.dump_level}: perf report --stdio ==`);
+      out.push(formatPerfReportStdio(r.stacks ?? [], { cpuSeconds: r.time.user_s + r.time.sys_s, top: 10 }));
     }
     return out.join('\n');
   },

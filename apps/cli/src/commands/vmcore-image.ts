@@ -1,14 +1,26 @@
 // `kmemsim vmcore-image`: writes the vmcore image model as a real synthetic x86_64 ELF vmcore (sparse file) that the
 // real makedumpfile dumps. Not a simulation: no machine options; --out names the image and the summary of what was
 // planted goes to stdout.
-import type { ResultDocument } from '@kmemsim/core';
+import { statfsSync, unlinkSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { formatSize, type ResultDocument } from '@kmemsim/core';
 import { DEFAULT_PROFILE, PAGE_CLASSES, PROFILE_NAMES } from '@kmemsim/vmcore';
 import { defineCommand } from '../framework/define.js';
-import { UsageError } from '../framework/errors.js';
+import { OutputError, UsageError } from '../framework/errors.js';
 import { checkWritable } from '../framework/io.js';
 import { bool, choice, custom, int, num, size, text } from '../framework/options.js';
 import { table } from '../framework/table.js';
 import { parseFractions } from './vmcore-dump.js';
+
+/** Free bytes of the file system that will hold `file` (undefined where statfs is not available). */
+function freeBytes(file: string): number | undefined {
+  try {
+    const st = statfsSync(dirname(resolve(file)));
+    return Number(st.bavail) * Number(st.bsize);
+  } catch {
+    return undefined;
+  }
+}
 
 const MIN_MEM = 64 * 2 ** 20;
 /** The direct map is one PUD page of 1 GiB entries, and the image is written in full: keep it to a sane size. */
@@ -81,13 +93,26 @@ export const vmcoreImageCommand = defineCommand({
     } catch (err) {
       throw new UsageError(`--mem/--profile/--fractions: ${(err as Error).message}`);
     }
+    // Every page that is not a zero page is written (zero pages stay holes), plus mem_map: check the room first.
+    const need = (img.totalPages - img.counts.zero) * 4096 + img.memMap.pages * 4096 + 2 ** 20;
+    const free = freeBytes(out);
+    if (free !== undefined && free < need)
+      throw new OutputError(
+        `--out: ${out} needs about ${formatSize(need)} of disk, and its file system has ${formatSize(free)} free`,
+      );
     let w: ReturnType<typeof node.writeImageVmcore>;
     try {
       w = node.writeImageVmcore(img, out, { cpus, hwpoison });
     } catch (err) {
+      try {
+        unlinkSync(out);
+      } catch {
+        // never created
+      }
       const code = (err as NodeJS.ErrnoException).code;
-      if (code) throw new UsageError(`--out: cannot write ${out}: ${code}`);
-      throw err;
+      throw new OutputError(
+        `--out: cannot write ${out}: ${code ?? (err as Error).message} (the partial file is removed)`,
+      );
     }
     return {
       schema: 'kmemsim/result@1',

@@ -8,7 +8,14 @@ import { badValue, UsageError } from '../framework/errors.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
-import { samplingCells, samplingLine, samplingOptions, samplingParams, samplingSchema } from './vmalloc-common.js';
+import {
+  runDesign,
+  samplingCells,
+  samplingLine,
+  samplingOptions,
+  samplingParams,
+  samplingSchema,
+} from './vmalloc-common.js';
 
 export const xfsDirCommand = defineCommand({
   kind: 'result',
@@ -92,17 +99,21 @@ export const xfsDirCommand = defineCommand({
           } catch (err) {
             throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
           }
-          const r = vm.runXfsDir({
-            machine,
-            impl,
-            api,
-            threads: t,
-            ops: o.ops,
-            nrCpus,
-            dirBlockBytes: o.dirBlock,
-            buffersPerOp: o.buffersPerOp,
-            sampling,
-          });
+          const r = runDesign(
+            `--arch ${mc.arch.name} --cpus ${mc.cpus} --impl ${impl} --threads ${t} --dir-block ${o.dirBlock}`,
+            () =>
+              vm.runXfsDir({
+                machine,
+                impl,
+                api,
+                threads: t,
+                ops: o.ops,
+                nrCpus,
+                dirBlockBytes: o.dirBlock,
+                buffersPerOp: o.buffersPerOp,
+                sampling,
+              }),
+          );
           runs.push(r.run);
         }
       }

@@ -4,15 +4,27 @@
 import type { ResultDocument } from '@kmemsim/core';
 import type { OptionSchema, Values } from './options.js';
 
-export type Format = 'table' | 'json' | 'csv' | 'svg' | 'md' | 'html';
+/** Output formats a command may offer with `--format`. */
+export type Format = 'table' | 'json' | 'csv' | 'svg' | 'folded' | 'md' | 'html';
 
+/** What a command's run() may use besides its options: progress, warnings, stdout. */
 export interface RunContext {
   /** Progress (stderr on a TTY; silent otherwise and inside sweep/reproduce). */
   progress(done: number, total: number, label: string): void;
   /** One line on stderr, prefixed "kmemsim: warning: ". */
   warn(line: string): void;
+  /** One line on stderr as is (a summary of what was done). */
+  info(line: string): void;
+  /** stderr is a terminal (progress bars). */
+  tty: boolean;
   /** Writes to stdout; rejects with OutputError when stdout is closed or full. */
   out(text: string): Promise<void>;
+  /**
+   * While the returned function is not called, SIGINT and SIGTERM clear the progress display, print
+   * "kmemsim: interrupted: <message()>" and exit 130 (SIGINT) or 143 (SIGTERM). For work that saves as it goes
+   * (sweep): the message says what was kept and how to resume. Optional: contexts without a terminal omit it.
+   */
+  interruptible?(message: () => string): () => void;
 }
 
 interface Common<S extends OptionSchema> {
@@ -52,14 +64,16 @@ export interface ActionCommand<S extends OptionSchema = OptionSchema> extends Co
   run(options: Values<S>, ctx: RunContext): Promise<number | undefined>;
 }
 
+/** Any command definition (result or action). */
 export type CommandDef = ResultCommand<OptionSchema> | ActionCommand<OptionSchema>;
 
 /** Identity helpers for type inference: run() gets the typed values of exactly these options. */
 export function defineCommand<S extends OptionSchema>(def: ResultCommand<S>): ResultCommand<S> {
   return def;
 }
+/** Identity helper for type inference: an action command whose run() gets the typed values of exactly its options. */
 export function defineAction<S extends OptionSchema>(def: ActionCommand<S>): ActionCommand<S> {
   return def;
 }
 
-export const DEFAULT_FORMATS: readonly Format[] = ['table', 'json', 'csv', 'svg'];
+export const DEFAULT_FORMATS: readonly Format[] = ['table', 'json', 'csv', 'svg', 'folded'];

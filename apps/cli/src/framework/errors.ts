@@ -1,4 +1,5 @@
 // Bad usage or input: one line on stderr, exit code 2 (DESIGN.md, "CLI contract").
+/** Bad usage or input: printed as one line on stderr, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }

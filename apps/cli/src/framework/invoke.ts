@@ -9,11 +9,19 @@ import { cliSchema } from './cli-schema.js';
 import { addDefinition, type RawInvocation } from './commander.js';
 import type { CommandDef, ResultCommand, RunContext } from './define.js';
 import { UsageError } from './errors.js';
-import { didYouMean, flagOf } from './keys.js';
+import { camel, didYouMean, flagOf } from './keys.js';
 import { fromArgv, fromObject, OUTPUT_OPTIONS } from './normalise.js';
+import { commandLineFor, commandLineOf, withProvenance } from './provenance.js';
 
-export const QUIET: RunContext = { progress: () => {}, warn: () => {}, out: async () => {} };
+export const QUIET: RunContext = {
+  progress: () => {},
+  warn: () => {},
+  info: () => {},
+  tty: false,
+  out: async () => {},
+};
 
+/** The command definition of a name (`vmap-bench`, `arch list`), or undefined. */
 export function findCommand(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
@@ -38,7 +46,20 @@ export async function runCommand(
 ): Promise<ResultDocument> {
   const def = findCommand(name);
   if (def?.kind !== 'result') throw new UsageError(`"${name}" is not a command that produces results`);
-  return withArchSource(await def.run(fromObject(def.options, input) as never, ctx));
+  const options = fromObject(def.options, input) as Record<string, unknown>;
+  const show = (k: string, v: unknown) => {
+    const o = def.options[camel(k)];
+    try {
+      return o ? o.show(o.item(v, k)) : String(v);
+    } catch {
+      return String(v);
+    }
+  };
+  return withProvenance(
+    withArchSource(await def.run(options as never, ctx)),
+    options,
+    commandLineFor(name, input, show),
+  );
 }
 
 /** A command line (without "kmemsim") → its definition and typed values, without running it. */
@@ -78,5 +99,5 @@ export async function parseCommandLine(
 /** Parses a command line through the typed definitions and calls run() directly. */
 export async function runCommandLine(argv: readonly string[], ctx: RunContext = QUIET): Promise<ResultDocument> {
   const { def, options } = await parseCommandLine(argv);
-  return withArchSource(await def.run(options as never, ctx));
+  return withProvenance(withArchSource(await def.run(options as never, ctx)), options, commandLineOf(argv));
 }

@@ -4,9 +4,9 @@ import {
   accessSync,
   closeSync,
   constants,
-  fstatSync,
   fsyncSync,
   openSync,
+  renameSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -14,6 +14,7 @@ import {
 import { dirname, resolve } from 'node:path';
 import { OutputError, UsageError } from './errors.js';
 
+/** Where the CLI writes: stdout (async, errors on a closed pipe), stderr, and whether stderr is a terminal. */
 export interface Io {
   stdout(text: string): Promise<void>;
   stderr(text: string): void;
@@ -84,31 +85,53 @@ export function checkWritable(file: string, flag: string): void {
   }
 }
 
-/** Writes a whole file: loops on short writes and fsyncs; on failure removes what it wrote (exit 1). */
-export function writeWhole(file: string, text: string, flag: string): void {
-  const data = Buffer.from(text);
+/**
+ * Writes a whole file from chunks, or nothing: a regular file is written to a temporary name beside it (every short
+ * write looped, fsync'd) and renamed into place; on failure the partial file is removed (OutputError, exit 1).
+ * Devices (/dev/null, /dev/stdout) are written directly.
+ */
+export function writeChunks(file: string, chunks: Iterable<string | Buffer>, flag: string): void {
+  let direct = false;
+  try {
+    direct = !statSync(file).isFile();
+  } catch {
+    // absent: a new regular file
+  }
+  const target = direct ? file : `${file}.kmemsim-${process.pid}.tmp`;
   let fd: number;
   try {
-    fd = openSync(file, 'w');
+    fd = openSync(target, 'w');
   } catch (err) {
     throw new UsageError(`${flag}: cannot write ${file}: ${code(err)}`);
   }
-  let regular = false;
   try {
-    regular = fstatSync(fd).isFile();
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-    if (regular) fsyncSync(fd);
-  } catch (err) {
+    for (const chunk of chunks) {
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      let off = 0;
+      while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+    }
+    if (!direct) fsyncSync(fd);
     closeSync(fd);
-    if (regular) {
+    if (!direct) renameSync(target, file);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // closed above
+    }
+    if (!direct) {
       try {
-        unlinkSync(file);
+        unlinkSync(target);
       } catch {
         // already gone
       }
     }
-    throw new OutputError(`${flag}: cannot write ${file}: ${code(err)}${regular ? ' (partial file removed)' : ''}`);
+    if (err instanceof UsageError) throw err;
+    throw new OutputError(`${flag}: cannot write ${file}: ${code(err)}${direct ? '' : ' (nothing written)'}`);
   }
-  closeSync(fd);
+}
+
+/** Writes a whole file (see {@link writeChunks}). */
+export function writeWhole(file: string, text: string | Buffer, flag: string): void {
+  writeChunks(file, [text], flag);
 }

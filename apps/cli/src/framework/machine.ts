@@ -4,11 +4,18 @@ import type { ArchProfile, VirtModeName } from '@kmemsim/mmu';
 import { VIRT_MODES } from '@kmemsim/mmu';
 import { BUILTIN_ARCHES, loadArch } from './arches.js';
 import { badValue } from './errors.js';
+import { limit } from './limits.js';
 import { choice, int, text } from './options.js';
 
 /** Hard ceiling of --cpus whatever the arch says: per-CPU TLB arrays and run queues follow it. */
 export const MAX_CPUS = 8192;
+/** Per-CPU TLB arrays: 2^24 entries in all is 400 MiB. */
+export const MAX_TLB_SLOTS = 2 ** 24;
 
+/**
+ * The options every machine-running command shares: --arch (a built-in name, an installed plugin package or a
+ * file), --virt, --cpus, --seed; `defaultArch` is the default of --arch.
+ */
 export function machineOptions<const A extends string>(defaultArch: A) {
   return {
     arch: text({
@@ -60,5 +67,12 @@ export async function resolveMachine(o: {
   const maxCpus = Math.min(arch.maxCpus, MAX_CPUS);
   if (o.cpus !== undefined && o.cpus > maxCpus) throw badValue('--cpus', o.cpus, `an integer from 1 to ${maxCpus}`);
   const cpus = o.cpus ?? Math.min(arch.defaultCpus, maxCpus);
+  // The TLB model keeps 24 bytes per entry per CPU.
+  limit(
+    `--cpus × tlb.entries of arch ${arch.name} (${cpus} × ${arch.tlb.entries})`,
+    cpus * arch.tlb.entries,
+    MAX_TLB_SLOTS,
+    'TLB entries a machine may have (memory)',
+  );
   return { arch, virt: o.virt, cpus, seed: o.seed };
 }

@@ -16,6 +16,10 @@ import {
 
 export type OptionKind = 'int' | 'number' | 'size' | 'choice' | 'bool' | 'string' | 'custom';
 
+/**
+ * One command option as a typed schema entry: kind, description, default, list/required, how an item is parsed and
+ * shown. Built with the helpers `int`, `num`, `size`, `choice`, `bool`, `text` and `custom`.
+ */
 export interface Option<T, L extends boolean = boolean, R extends boolean = boolean> {
   readonly kind: OptionKind;
   readonly description: string;
@@ -44,12 +48,14 @@ export interface Option<T, L extends boolean = boolean, R extends boolean = bool
 
 // biome-ignore lint/suspicious/noExplicitAny: any option, whatever its value type
 export type AnyOption = Option<any, boolean, boolean>;
+/** A command's options by name (the name becomes `--kebab-case`). */
 export type OptionSchema = Record<string, AnyOption>;
 
 export type ValueOf<O> =
   O extends Option<infer T, infer L, infer R>
     ? (L extends true ? T[] : T) | (R extends true ? never : undefined)
     : never;
+/** The typed values run() gets for a schema: lists as arrays, optional options possibly undefined. */
 export type Values<S extends OptionSchema> = { -readonly [K in keyof S]: ValueOf<S[K]> };
 
 interface Config<T> {
@@ -195,7 +201,7 @@ export function defaultHelp(o: AnyOption): string {
 /**
  * The names of a union type a package exports only as a type (`HighmemEra['pkmapFlush']`), checked at compile time
  * to be exactly that union: a name the package adds or drops breaks the build instead of drifting. Prefer the
- * package's own array where it exports one (MAP_KINDS, IMPLS, RMAP_KINDS).
+ * package's own array where it exports one (MAP_KINDS, DESIGN_CHOICES, RMAP_KINDS).
  */
 export function allOf<T extends string>() {
   return <const L extends readonly T[]>(

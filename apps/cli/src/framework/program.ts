@@ -2,7 +2,6 @@
 // exit codes (0 ok, 1 failure while running, 2 bad usage or input) with one line on stderr for any error.
 import type { ResultDocument } from '@kmemsim/core';
 import { Command, CommanderError } from 'commander';
-import { version } from '../../package.json';
 import { COMMANDS, GROUPS } from '../commands/registry.js';
 import { withArchSource } from './arches.js';
 import { cliSchema, outputOptions } from './cli-schema.js';
@@ -11,22 +10,51 @@ import type { CommandDef, ResultCommand, RunContext } from './define.js';
 import { describeThrown, OutputError, UsageError } from './errors.js';
 import { checkWritable, type Io, processIo, writeWhole } from './io.js';
 import { fromArgv } from './normalise.js';
-import { render, ttyProgress } from './output.js';
+import { render } from './output.js';
+import { createProgress, NO_PROGRESS } from './progress.js';
+import { commandLineOf, VERSION, withProvenance } from './provenance.js';
 import { startTrace } from './trace.js';
 
-/** The package's own version (bundled from package.json, so `changeset version` moves it). */
-export const VERSION: string = version;
+export { VERSION };
 
-export function contextFor(io: Io, progress = true): RunContext {
+export interface CliContext extends RunContext {
+  /** Clears the progress display (the framework calls it when a command ends, however it ends). */
+  done(): void;
+}
+
+export function contextFor(io: Io, progress = true, unit = 'runs'): CliContext {
+  const bar = progress ? createProgress(io, unit) : NO_PROGRESS;
   return {
-    progress: progress ? ttyProgress(io) : () => {},
-    warn: (line) => io.stderr(`kmemsim: warning: ${line}\n`),
+    progress: (done, total, label) => bar.update(done, total, label),
+    warn: (line) => {
+      bar.stop();
+      io.stderr(`kmemsim: warning: ${line}\n`);
+    },
+    info: (line) => {
+      bar.stop();
+      io.stderr(`${line}\n`);
+    },
+    tty: io.stderrIsTTY && progress,
     out: (text) => io.stdout(text),
+    interruptible(message) {
+      const on = (signal: NodeJS.Signals) => {
+        bar.stop();
+        io.stderr(`\nkmemsim: interrupted (${signal}): ${message()}\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      process.once('SIGINT', on);
+      process.once('SIGTERM', on);
+      return () => {
+        process.removeListener('SIGINT', on);
+        process.removeListener('SIGTERM', on);
+      };
+    },
+    done: () => bar.stop(),
   };
 }
 
 /** Runs a result command from parsed command-line values: trace, run, render, write. Returns the exit code. */
-async function runResult(def: ResultCommand, raw: RawInvocation, io: Io): Promise<number> {
+async function runResult(def: ResultCommand, raw: RawInvocation, io: Io, argv: readonly string[]): Promise<number> {
   const all = fromArgv(cliSchema(def), raw) as Record<string, unknown>;
   const options = Object.fromEntries(Object.keys(def.options).map((k) => [k, all[k]]));
   const { format, out, trace, traceLimit } = Object.fromEntries(
@@ -34,21 +62,24 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io): Promis
   ) as Record<string, unknown>;
   if (typeof out === 'string') checkWritable(out, '--out');
   if (typeof trace === 'string') checkWritable(trace, '--trace');
-  const rec = typeof trace === 'string' ? await startTrace(def.name, trace, traceLimit as number) : undefined;
+  const ctx = contextFor(io);
+  const rec = typeof trace === 'string' ? await startTrace(def.name, trace, traceLimit as number, ctx.warn) : undefined;
   let doc: ResultDocument;
   try {
-    doc = withArchSource(await def.run(options as never, contextFor(io)));
+    doc = withProvenance(withArchSource(await def.run(options as never, ctx)), options, commandLineOf(argv));
   } finally {
+    ctx.done();
     rec?.stop();
   }
-  rec?.write();
+  await rec?.write();
   const text = await render(doc, format as never, def);
   if (typeof out === 'string') writeWhole(out, text, '--out');
   else await io.stdout(text);
   return def.exitCode?.(doc) ?? 0;
 }
 
-export function buildProgram(io: Io, onExit: (code: number) => void): Command {
+/** The commander program of every command, writing through `io`; `onExit` receives the exit code. */
+export function buildProgram(io: Io, onExit: (code: number) => void, argv: readonly string[] = []): Command {
   const program = new Command('kmemsim')
     .description(
       'Deterministic emulators of Linux memory-management mechanisms (highmem kmap, vmalloc, rmap, /proc/vmcore)\n' +
@@ -66,8 +97,15 @@ export function buildProgram(io: Io, onExit: (code: number) => void): Command {
       'Exit codes: 0 ok, 1 failure while running, 2 bad usage or input.',
   );
   const action = async (def: CommandDef, raw: RawInvocation) => {
-    if (def.kind === 'result') onExit(await runResult(def, raw, io));
-    else onExit((await def.run(fromArgv(def.options, raw), contextFor(io))) ?? 0);
+    if (def.kind === 'result') onExit(await runResult(def, raw, io, argv));
+    else {
+      const ctx = contextFor(io, true, def.name === 'sweep' ? 'points' : 'runs');
+      try {
+        onExit((await def.run(fromArgv(def.options, raw), ctx)) ?? 0);
+      } finally {
+        ctx.done();
+      }
+    }
   };
   for (const def of COMMANDS) addDefinition(program, def, action, GROUPS);
   return program;
@@ -77,9 +115,13 @@ export function buildProgram(io: Io, onExit: (code: number) => void): Command {
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let code = 0;
   let pending = '';
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    argv,
+  );
   // commander prints --help and --version synchronously; collect and write them through io (a full stdout fails
   // like any other output).
   const capture = (cmd: Command) => {

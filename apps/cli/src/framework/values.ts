@@ -13,7 +13,7 @@ function describeRange(kind: string, min: number, max: number, exclusiveMin = fa
   return `${kind} from ${fmt(min)} to ${fmt(max)}`;
 }
 
-const fmt = (n: number) => (Number.isInteger(n) && Math.abs(n) >= 1e6 ? n.toExponential().replace('+', '') : String(n));
+const fmt = (n: number) => (Math.abs(n) >= 1e15 ? n.toExponential().replace('+', '') : String(n));
 
 /** An integer in [min, max]: "8", "1_000", or a number that is an integer. Exponents are refused in text. */
 export function intValue(v: Given, where: string, min: number, max: number): number {

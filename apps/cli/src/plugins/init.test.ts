@@ -34,7 +34,7 @@ describe('kmemsim arch init: the starter plugin', () => {
     const p = files['index.mjs'];
     for (const key of ['invlpgCycles', 'tlbMissCycles', 'pkmapEntries', 'broadcastShorthand', 'flushHandler'])
       expect(p).toContain(key);
-    expect(p).toContain('// Single-address invalidation (invlpg / ptc.l / IPTE local), cycles ≥ 0.');
+    expect(p).toContain('// Single-address invalidation (invlpg / ptc.l / IPTE local), cycles ≥ 0 (at most 1e9).');
     expect(p).toContain("    invlpgCycles: [TODO, 'TODO: source'],");
   });
 

@@ -1,106 +1,74 @@
-// The natural chart of each command, as a vega-lite spec over its rows. Unknown commands get a bar chart of
-// their first metric per variant.
+// One chart layer for `--format svg`, `report` and `reproduce --format html|svg`: the chart a kernel developer
+// would draw for each command (defs.ts), built so that every swept option is encoded (build.ts), with published
+// figures overlaid and the provenance as its caption and SVG metadata (caption.ts).
 import type { ResultDocument } from '@kmemsim/core';
-import { type Row, rowsOf } from './rows.js';
+import { buildChart } from './build.js';
+import { captionLines, type Provenance, provenanceOf } from './caption.js';
+import { defsFor } from './defs.js';
+import { analyse } from './dims.js';
+import { NO_LIMIT } from './encode.js';
+import { publishedFor } from './published.js';
+import { reproduceChart } from './reproduce-chart.js';
 
 type Spec = Record<string, unknown>;
 
-const base = (title: string, values: Row[]): Spec => ({
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title,
-  width: 480,
-  height: 260,
-  data: { values },
-  config: { font: 'sans-serif', view: { stroke: null } },
-});
-
-/** Folds columns into (key, value) rows, for stacked or grouped bars. */
-function fold(rows: Row[], keys: string[], by: string[]): Row[] {
-  return rows.flatMap((r) =>
-    keys
-      .filter((k) => typeof r[k] === 'number')
-      .map((k) => ({ ...Object.fromEntries(by.map((b) => [b, r[b]])), part: k, value: r[k] as number })),
-  );
+export interface Chart {
+  spec: Spec;
+  provenance: Provenance;
+  /** Per panel, the dimension each channel encodes (x, xOffset, color, column, row, facet). */
+  channels: Record<string, string>[];
 }
 
-export function chartFor(command: string, docs: ResultDocument[]): Spec | null {
-  const rows = rowsOf(docs);
-  if (rows.length === 0) return null;
-  const has = (k: string) => rows.some((r) => r[k] !== undefined);
-  switch (command) {
-    case 'vmap-bench':
-      if (has('threads') && has('ns_per_op'))
-        return {
-          ...base('vmap-bench: ns per map+touch+unmap vs threads', rows),
-          mark: { type: 'line', point: true },
-          encoding: {
-            x: { field: 'threads', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'threads' },
-            y: { field: 'ns_per_op', type: 'quantitative', title: 'ns per op' },
-            color: { field: 'impl', type: 'nominal' },
-          },
-        };
-      break;
-    case 'vmcore-dump': {
-      const keys = ['syscalls_mmap', 'syscalls_munmap', 'syscalls_read'];
-      if (keys.some(has)) {
-        const values = fold(rows, keys, ['label']).map((r) => ({
-          ...r,
-          part: String(r.part).replace('syscalls_', ''),
-        }));
-        return {
-          ...base('vmcore-dump: syscalls per access mode and dump level', values),
-          mark: 'bar',
-          encoding: {
-            x: { field: 'label', type: 'nominal', title: null, axis: { labelAngle: -20 } },
-            xOffset: { field: 'part' },
-            y: { field: 'value', type: 'quantitative', scale: { type: 'symlog' }, title: 'calls' },
-            color: { field: 'part', type: 'nominal', title: 'syscall' },
-          },
-        };
-      }
-      break;
-    }
-    case 'checkpoint':
-      return {
-        ...base('checkpoint: time split per kmap variant', fold(rows, ['user_s', 'sys_s', 'wait_s'], ['label'])),
-        mark: 'bar',
-        encoding: {
-          x: { field: 'label', type: 'nominal', title: null },
-          y: { field: 'value', type: 'quantitative', stack: 'zero', title: 'seconds' },
-          color: { field: 'part', type: 'nominal', title: 'time', sort: ['user_s', 'sys_s', 'wait_s'] },
-        },
-      };
-    case 'rmap-fork':
-      if (has('overhead_pct'))
-        return {
-          ...base('rmap-fork: overhead vs no rmap, per variant', rows),
-          mark: 'bar',
-          encoding: {
-            x: { field: 'label', type: 'nominal', title: null, axis: { labelAngle: -20 } },
-            y: { field: 'overhead_pct', type: 'quantitative', title: 'overhead (%)' },
-          },
-        };
-      break;
-    case 'reproduce':
-      return {
-        ...base('reproduce: model error per published figure', rows),
-        mark: 'bar',
-        encoding: {
-          y: { field: 'figure', type: 'nominal', title: null, sort: null },
-          x: { field: 'error_pct', type: 'quantitative', title: 'error (%)' },
-          color: { field: 'role', type: 'nominal' },
-        },
-        height: { step: 14 },
-      };
+export const CONFIG = {
+  font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
+  view: { stroke: null },
+  axis: { ...NO_LIMIT, labelFontSize: 11, titleFontSize: 12 },
+  legend: { ...NO_LIMIT, labelFontSize: 11, titleFontSize: 12 },
+  header: { ...NO_LIMIT, labelFontSize: 11, titleFontSize: 12 },
+  title: { anchor: 'start', fontSize: 15, subtitleFontSize: 11, subtitleColor: '#333', subtitlePadding: 6, offset: 12 },
+};
+
+export async function chartFor(command: string, docs: ResultDocument[]): Promise<Chart | null> {
+  if (docs.length === 0 || docs.every((d) => d.runs.length === 0)) return null;
+  const dims = analyse(docs);
+  if (command === 'reproduce') {
+    // Each figure has its own configuration (its command line is in the table): the caption says how it was run.
+    const provenance = provenanceOf(command, docs, { ...dims, varying: [], constant: {} }, []);
+    const r = reproduceChart(docs);
+    return { spec: wrap(r.title, provenance, r.spec), provenance, channels: [r.channels] };
   }
-  const metric = Object.keys(docs[0].runs[0]?.metrics ?? {})[0];
-  if (!metric) return null;
+  const defs = defsFor(command, dims.refs);
+  if (defs.length === 0) return null;
+  const published = await publishedFor(dims.refs);
+  const built = defs.map((d) => ({ def: d, ...buildChart(d, dims, published) }));
+  const provenance = provenanceOf(
+    command,
+    docs,
+    dims,
+    built.flatMap((b) => b.drawn),
+  );
+  const body: Spec =
+    built.length === 1
+      ? built[0].spec
+      : {
+          vconcat: built.map((b) => ({ title: { text: b.def.title, fontSize: 13 }, ...b.spec })),
+          spacing: 28,
+          resolve: {
+            scale: { color: 'independent', y: 'independent', x: 'independent', xOffset: 'independent' },
+            legend: { color: 'independent' },
+          },
+        };
+  const title = built.length === 1 ? built[0].def.title : `${command}: ${built.map((b) => b.def.yTitle).join(' and ')}`;
+  return { spec: wrap(title, provenance, body), provenance, channels: built.map((b) => b.channels) };
+}
+
+function wrap(title: string, p: Provenance, body: Spec): Spec {
   return {
-    ...base(`${command}: ${metric} per variant`, rows),
-    mark: 'bar',
-    encoding: {
-      x: { field: 'label', type: 'nominal', title: null, axis: { labelAngle: -20 } },
-      y: { field: metric, type: 'quantitative' },
-    },
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle: captionLines(p) },
+    background: 'white',
+    padding: 12,
+    config: CONFIG,
+    ...body,
   };
 }

@@ -2,6 +2,8 @@
 // vega-lite are optional peer dependencies (~23 MB): `npm i kmemsim` stays small and charts need them installed
 // beside it; without them, asking for a chart is one line naming what to install.
 import { UsageError } from '../framework/errors.js';
+import { svgMetadata } from './caption.js';
+import type { Chart } from './charts.js';
 
 export const SVG_PACKAGES = 'vega@^6.4.0 vega-lite@^6.4.3';
 
@@ -39,10 +41,20 @@ export async function loadVega(
 }
 
 export async function specToSvg(spec: Record<string, unknown>): Promise<string> {
-  const { vega, vl } = await loadVega();
-  const compiled = vl.compile(spec as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const { vl } = await loadVega();
+  return vegaToSvg(vl.compile(spec as never).spec as Record<string, unknown>);
+}
+
+/** A full vega spec (flame graphs: stratify + partition) → SVG. */
+export async function vegaToSvg(spec: Record<string, unknown>): Promise<string> {
+  const { vega } = await loadVega();
+  const view = new vega.View(vega.parse(spec as never), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
   return svg;
+}
+
+export async function chartSvg(chart: Chart): Promise<string> {
+  const svg = await specToSvg(chart.spec);
+  return svg.replace(/^(<svg[^>]*>)/, `$1${svgMetadata(chart.provenance)}`);
 }

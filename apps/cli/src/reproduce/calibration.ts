@@ -49,7 +49,7 @@ export function loadFigures(dir = calibrationDir()): Figure[] {
   });
 }
 
-/** Reads `metrics.x`, `time.real_s`, `counters.syscalls.mmap` or `profile.<symbol>.<field>` from a run. */
+/** Reads `metrics.<name>`, `time.real_s`, `counters.syscalls.mmap` or `profile.<symbol>.<field>` from a run. */
 export function readMetric(run: Run, path: string): number | undefined {
   const parts = path.split('.');
   if (parts[0] === 'profile') {
@@ -57,6 +57,11 @@ export function readMetric(run: Run, path: string): number | undefined {
     const symbol = parts.slice(1, -1).join('.');
     const row = run.profile.find((r) => r.symbol === symbol);
     return row ? Number(row[field]) : 0;
+  }
+  // A metric's name is a name, dots and all (`fix_size_alloc_test.avg_usec`), not a path into the run.
+  if (parts[0] === 'metrics') {
+    const v = run.metrics[parts.slice(1).join('.')];
+    return typeof v === 'number' ? v : undefined;
   }
   let node: unknown = run;
   for (const p of parts) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined;

@@ -1,5 +1,6 @@
 // reproduce's views: terminal table, Markdown, standalone HTML.
 import type { ResultDocument } from '@kmemsim/core';
+import { verdictColor } from '../framework/colors.js';
 import { fmtNum, table } from '../framework/table.js';
 import { type LedgerSummary, ledgerLine } from './calibration.js';
 
@@ -76,7 +77,19 @@ export function reproduceTable(doc: ResultDocument): string {
   const seeds = new Set(doc.runs.map((r) => String(r.variant.seed)));
   return [
     `kmemsim reproduce — ${doc.runs.length} published figures from ${seeds.size} experiment${seeds.size === 1 ? '' : 's'} (model vs published)`,
-    ...groups(doc).flatMap((g) => ['', g.head, table(HEAD, g.rows.map(cells))]),
+    ...groups(doc).flatMap((g) => [
+      '',
+      g.head,
+      table(
+        HEAD,
+        g.rows.map((r) => {
+          const c = cells(r);
+          c[c.length - 1] = verdictColor(r.verdict);
+          return c;
+        }),
+        { spill: [2, 1] },
+      ),
+    ]),
     '',
     summary(doc),
   ].join('\n');
@@ -100,7 +113,10 @@ export function reproduceMarkdown(doc: ResultDocument): string {
 
 const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function reproduceHtml(doc: ResultDocument): string {
+const NUMERIC = new Set(['published', 'model', 'error', 'tolerance']);
+
+/** The figures as an HTML table, one group per experiment: numbers right-aligned, the verdict coloured. */
+export function reproduceTableHtml(doc: ResultDocument): string {
   const rows = groups(doc)
     .map(
       (g) =>
@@ -109,19 +125,37 @@ export function reproduceHtml(doc: ResultDocument): string {
           .map((r) => {
             const cls = r.verdict === 'ok' ? 'ok' : r.role === 'calibration' ? 'bad' : 'off';
             return `<tr class="${cls}">${cells(r)
-              .map((c) => `<td>${escHtml(String(c))}</td>`)
+              .map((c, i) => {
+                const k = HEAD[i];
+                const klass = k === 'verdict' ? 'verdict' : NUMERIC.has(k) ? 'num' : '';
+                return `<td${klass ? ` class="${klass}"` : ''}>${escHtml(String(c))}</td>`;
+              })
               .join('')}</tr>`;
           })
           .join('\n'),
     )
     .join('\n');
+  return `<div class="scroll"><table><thead><tr>${HEAD.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
+${rows}
+</tbody></table></div><p>${escHtml(summary(doc))}</p>`;
+}
+
+/** `reproduce --format html`: the chart of every figure's error in its tolerance band, then the table. */
+export async function reproduceHtml(doc: ResultDocument): Promise<string> {
+  const [{ chartFor }, { chartSvg }, { STYLE }] = await Promise.all([
+    import('../report/charts.js'),
+    import('../report/svg.js'),
+    import('../report/html.js'),
+  ]);
+  const chart = await chartFor('reproduce', [doc]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kmemsim reproduce</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
-tr.ok td:last-child{color:#070}tr.bad td:last-child{color:#b00;font-weight:bold}tr.off td:last-child{color:#a60}</style></head>
+<style>
+${STYLE}
+</style></head>
 <body><h1>kmemsim reproduce: model vs published</h1>
-<table><thead><tr>${HEAD.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
-${rows}
-</tbody></table><p>${escHtml(summary(doc))}</p></body></html>
+${chart ? `<figure class="chart">${await chartSvg(chart)}</figure>` : ''}
+${reproduceTableHtml(doc)}
+</body></html>
 `;
 }

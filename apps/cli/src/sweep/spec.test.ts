@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readLines } from './jsonl.js';
+import { readPoints as readLines } from './format.js';
 import { runSweep } from './run.js';
 import { compileSweep, point } from './spec.js';
 

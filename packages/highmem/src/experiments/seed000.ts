@@ -6,6 +6,10 @@
 import { type KvmVersion, sourced } from '@kmemsim/mmu';
 import type { WorkloadParams } from '../params.js';
 
+/**
+ * The seed 000 experiment's fitted values (at most 7, each fitted to one published figure of the kmap variant),
+ * each with its calibration marker as its source.
+ */
 export const SEED000_FITTED = sourced({
   exitRoundTripCycles: [
     16_464,
@@ -45,6 +49,7 @@ export const SEED000_FITTED = sourced({
   ],
 });
 
+/** The fitted values of seed 000 by name (without their sources). */
 export type Seed000Fitted = Omit<typeof SEED000_FITTED, 'sources'>;
 
 /** The experiment's configuration: the defaults `--experiment seed000` sets. */
@@ -60,11 +65,18 @@ export const SEED000_CONFIG = {
   atomicInvlpg: 'unmap',
 } as const;
 
+/**
+ * An experiment profile (`--experiment seed000`): its configuration and the fitted values layered over the arch and
+ * the workload's generic values.
+ */
 export interface ExperimentProfile {
+  /** Experiment name (`seed000`). */
   name: string;
+  /** The published setup in words. */
   description: string;
   /** The calibration file whose figures the fitted values come from. */
   calibration: string;
+  /** The published configuration: arch, virt mode, KVM version, PAE, CPUs, process size, disk. */
   config: typeof SEED000_CONFIG;
   /** Fitted virt-mode costs, merged over the arch's (Machine `virtCosts`). */
   virtCosts: { vmExitCycles: number; refillCyclesPerCall: number; pioCycles: number };
@@ -100,7 +112,10 @@ export function seed000(overrides: Partial<Record<keyof Seed000Fitted, number>> 
   };
 }
 
+/** The seed 000 experiment profile with its fitted values (`kmemsim checkpoint --experiment seed000`). */
 export const SEED000 = seed000();
 
+/** The highmem package's experiment profiles by name. */
 export const EXPERIMENTS = { seed000: SEED000 } as const;
+/** One of the names in {@link EXPERIMENTS}. */
 export type ExperimentName = keyof typeof EXPERIMENTS;

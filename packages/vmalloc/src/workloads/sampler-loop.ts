@@ -1,6 +1,6 @@
 // The sampler's public shapes: its options, a thread's counted loop (the handle a workload iterates with) and the
 // report of what was simulated in detail and what was extrapolated (sampler.ts holds the method).
-import type { Engine, Thread } from '@kmemsim/core';
+import type { Engine, ProfileSnapshot, Thread } from '@kmemsim/core';
 
 export interface SamplingOptions {
   /** Simulate every loop. */
@@ -123,6 +123,6 @@ export interface Rate {
 export interface Snapshot {
   round: number;
   time: number;
-  profile: Float64Array;
+  profile: ProfileSnapshot;
   counters: number[];
 }

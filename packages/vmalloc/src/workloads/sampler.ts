@@ -31,7 +31,7 @@ import { gauss, ratio } from './sampler-stats.js';
 
 export { type FastForward, flushEvents, Loop, type SamplingOptions, type SamplingReport } from './sampler-loop.js';
 
-/** Cycles of history kept per thread, and global snapshots kept. */
+/** Cycles of history kept per thread. */
 const KEEP = 64;
 /** Rounds of history kept per loop kind: the window its pooled rate may use (the trend test guards its age). */
 const WINDOW = 256;
@@ -223,10 +223,11 @@ export class Sampler {
     this.snaps.push({
       round: this.round,
       time: now,
-      profile: Float64Array.from(e.profiler.cycles),
+      profile: e.profiler.snapshot(),
       counters: [...e.counters.values],
     });
-    if (this.snaps.length > KEEP) this.snaps.shift();
+    // replayWindow looks `need` rounds back at most.
+    if (this.snaps.length > this.need + 1) this.snaps.shift();
     if (!this.skippedThisRound) this.chained = 0;
     if (this.pending === 0) this.maybeDecide();
   }
@@ -342,19 +343,19 @@ export class Sampler {
     return this.snaps[Math.max(0, this.snaps.length - 1 - this.need)];
   }
 
-  /** Adds the window's profile and counters, scaled from its span to dt: the skipped time's share. */
+  /**
+   * Adds what the machine did since the window's snapshot (profile with its call paths, counters), scaled from the
+   * window's span to dt: the skipped time's share. A skip decided at a round's end replays exactly the rounds
+   * measured; one decided when a loop begins also replays the little run since (its time counted in the span).
+   */
   private replayMachine(w: Snapshot, dt: number): void {
     const e = this.engine;
     const now = this.snaps[this.snaps.length - 1];
-    const f = dt / Math.max(1, now.time - w.time);
-    const p = e.profiler.cycles;
-    for (let i = 0; i < p.length; i++) {
-      const a = i < now.profile.length ? now.profile[i] : p[i];
-      const b = i < w.profile.length ? w.profile[i] : 0;
-      p[i] += Math.round((a - b) * f);
-    }
+    const end = Math.max(now.time, e.current?.clock ?? now.time);
+    const f = dt / Math.max(1, end - w.time);
+    e.profiler.replay(w.profile, f);
     const v = e.counters.values;
-    for (let i = 0; i < v.length; i++) v[i] += Math.round(((now.counters[i] ?? v[i]) - (w.counters[i] ?? 0)) * f);
+    for (let i = 0; i < v.length; i++) v[i] += Math.round((v[i] - (w.counters[i] ?? 0)) * f);
   }
 
   /** Applies this thread's share of a decided skip at its boundary. */

@@ -84,3 +84,25 @@ describe('vmap-bench', () => {
     expect(syms).toContain('sn_send_IPI_phys');
   });
 });
+
+describe('VmapBenchRun', () => {
+  it('types its metrics: every key the type names is there, a misspelt one does not compile', () => {
+    const { run } = bench('lazy', 2, 50);
+    expect(Object.keys(run.metrics).sort()).toEqual([
+      'error_bound_pct',
+      'ipi',
+      'lock_contended',
+      'loops_detailed',
+      'loops_extrapolated',
+      'ns_per_op',
+      'ops',
+      'purges',
+      'stale_translations',
+      'tlb_flush_global',
+    ]);
+    const ns: number = run.metrics.ns_per_op;
+    expect(ns).toBeGreaterThan(0);
+    // @ts-expect-error — no such metric (checked by pnpm typecheck)
+    expect(run.metrics.ns_per_opp).toBeUndefined();
+  });
+});

@@ -9,6 +9,7 @@ import { CLASS_CODE, excludes, type PageClass } from '../classes.js';
 import { buildImage } from '../image.js';
 import { predictVmcoreSyscalls, simulateSpec } from '../makedumpfile.js';
 import { readVmcoreFile } from '../node/vmcore-file.js';
+import type { ProfileName } from '../profiles.js';
 import { haveTool, type RealDumpOptions, runRealMakedumpfile } from './real-tool.js';
 import { writeImageVmcore } from './writer.js';
 
@@ -22,7 +23,7 @@ const DUMPED = ['zero', 'cache', 'private', 'user', 'free'] as const satisfies r
 
 export interface Case {
   mib: number;
-  profile: string;
+  profile: ProfileName;
   seed: number;
   cpus: number;
   /** Fragmentation (mean run length in pages), if not the profile's. */

@@ -30,7 +30,7 @@ describe.skipIf(!TOOLS)(`interop with the real makedumpfile 1.7.2 (fast subset)$
       { dumpLevel: 8, mmap: false },
       { dumpLevel: 0, mmap: true },
     ];
-    const c = { mib: 320, profile: 'idle-guest', seed: 4, cpus: 3, memoryModel: 'sparse' as const, runs };
+    const c = { mib: 320, profile: 'idle-guest' as const, seed: 4, cpus: 3, memoryModel: 'sparse' as const, runs };
     expect(await checkCase(dir, c)).toEqual([]);
   }, 240_000);
 

@@ -39,16 +39,21 @@ export interface KernelLayout {
   initTopPgt: bigint;
   initUtsNs: bigint;
   memMapSymbol: bigint;
+  /** FLATMEM or SPARSEMEM: how mem_map is found (VMCOREINFO SYMBOL(mem_map) or SYMBOL(mem_section)). */
   memoryModel: MemoryModel;
   /** Sparse: first page of the mem_section root array (NR_SECTION_ROOTS pointers), and its direct-map address. */
   memSectionRoot: number;
+  /** Sparse: pages of the mem_section root array. */
   memSectionRootPages: number;
+  /** Sparse: kernel virtual address of the mem_section symbol. */
   memSectionSymbol: bigint;
   /** Sparse: first section-array page (one per root that has a present section, in root order). */
   sectionPages: number;
+  /** Sparse: number of section-array pages. */
   sectionPageCount: number;
   /** Sparse: sections below maxPfn, and whether each has RAM (its mem_map is mapped and encoded). */
   sections: number;
+  /** Sparse: whether a section has RAM. */
   present: (section: number) => boolean;
   /** Sparse: the root has a present section (its pointer is set; a NULL root is never read through). */
   rootUsed: (root: number) => boolean;

@@ -54,8 +54,17 @@ class PageSink {
   /** Writes `pages` pages from `buf` at pfn `pfn` (the pages must lie in one segment). */
   write(pfn: number, buf: Uint8Array, pages: number): void {
     const bytes = pages * PAGE_SIZE;
-    writeSync(this.fd, buf, 0, bytes, this.offsetOf(pfn));
+    writeFully(this.fd, buf, bytes, this.offsetOf(pfn));
     this.written += bytes;
+  }
+}
+
+/** writeSync may write less than asked (a full disk, a file size limit): loop, and fail rather than leave a gap. */
+function writeFully(fd: number, buf: Uint8Array, bytes: number, position: number): void {
+  for (let off = 0; off < bytes; ) {
+    const n = writeSync(fd, buf, off, bytes - off, position + off);
+    if (n <= 0) throw Object.assign(new Error(`short write at offset ${position + off}`), { code: 'EIO' });
+    off += n;
   }
 }
 
@@ -80,7 +89,7 @@ export function writeVmcore(src: ElfImageSource, path: string, o: { pageData?: b
   const fd = openSync(path, 'w');
   try {
     ftruncateSync(fd, header.fileBytes);
-    writeSync(fd, header.bytes, 0, header.bytes.length, 0);
+    writeFully(fd, header.bytes, header.bytes.length, 0);
     const sink = new PageSink(fd, header.segments);
     const planted = writePages(src, sink, o.pageData ?? true);
     writeMemMap(src, layout, sink);

@@ -18,7 +18,7 @@ export const SEED001 = {
     memBytes: 1536 * MiB,
     makedumpfile: '1.5.7' as const,
     fixedInitMmap157: true,
-    profile: 'idle-guest',
+    profile: 'idle-guest' as const,
     /**
      * [U 3.12..3.19] the guest's kernel is not given; mmap of /proc/vmcore on s390 needs remap_oldmem_pfn_range
      * (3.12), and March 2015 distributions shipped 3.12 (SLES 12): ptep_flush_lazy era, two-copy bounce reads.

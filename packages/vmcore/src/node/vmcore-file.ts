@@ -23,6 +23,7 @@ export interface VmcoreFileInfo {
   vmcoreinfo: Vmcoreinfo;
   cpus: number;
   osrelease: string;
+  /** Where the file's mem_map lies: one flat array, or per present section (SPARSEMEM). */
   memMap: MemMapLayout;
   /** What VMCOREINFO lacks for dump level `level` ('' if nothing): such a run is refused, not guessed. */
   missingFor(level: number): string;

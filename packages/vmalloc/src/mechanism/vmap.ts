@@ -328,6 +328,7 @@ export class VmapCore implements BlockHost, PurgeHost {
     const n = this.space.busy.size;
     const steps = this.space.busyBelow(vpn) + 1;
     this.ownWalks += steps;
+    this.m.engine.counters.add(this.k.walked, steps);
     t.spend(this.s.removeVm, steps * (this.p.walkStepCycles + chaseCycles(this.mem, n * this.p.vmStructBytes)));
   }
 }

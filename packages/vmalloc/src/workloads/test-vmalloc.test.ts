@@ -74,7 +74,7 @@ describe('test_vmalloc', () => {
     expect(Math.abs(t.avgUsec - (r.workerCycles[0] / e.clockHz) * 1e6)).toBeLessThan(1);
     // junk_length = fls(1) × 32 MB / 4 KiB = 8,192; 16,384 set-up areas, each walked past by two O(n) walks.
     const areas = 2 * 8192;
-    expect(r.vmap.walked).toBeGreaterThan(0.9 * areas * areas);
+    expect(e.counters.get('vmap.areas_walked')).toBeGreaterThan(0.9 * areas * areas);
     const walks = ['alloc_vmap_area', 'insert_vmalloc_vm', 'remove_vm_area'].reduce(
       (a, s) => a + e.profiler.cyclesOf(s),
       0,

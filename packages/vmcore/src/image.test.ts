@@ -4,7 +4,7 @@ import { x86_64 } from '@kmemsim/arch-x86_64';
 import { describe, expect, it } from 'vitest';
 import { PAGE_CLASSES } from './classes.js';
 import { buildImage } from './image.js';
-import { classAt, classRuns, forEachBuddyBlock, forEachRun } from './runs.js';
+import { classAt, classRuns, forEachBuddyBlock, forEachRun, forEachRunOf } from './runs.js';
 
 const MiB = 2 ** 20;
 
@@ -126,6 +126,39 @@ describe('runs', () => {
     let n = 0;
     forEachRun(img, (_s, k) => (n += k), 1000, 2000);
     expect(n).toBe(1000);
+  });
+
+  it('forEachRunOf visits the wanted classes as forEachRun does and sums the others, over any pfn range', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1 << 20 }),
+        fc.nat(1_500_000),
+        fc.nat(1_500_000),
+        fc.integer({ min: 1, max: 62 }),
+        (seed, x, y, mask) => {
+          const img = buildImage({ arch: x86_64, memBytes: 3300 * MiB, seed, profile: 'busy-server' });
+          const [from, to] = x <= y ? [x, y] : [y, x];
+          const want = Uint8Array.from({ length: 6 }, (_, k) => (mask >> k) & 1);
+          const seen: number[][] = [];
+          const other = new Float64Array(6);
+          forEachRun(
+            img,
+            (s, n, code) => {
+              if (want[code]) seen.push([s, n, code]);
+              else other[code] += n;
+            },
+            from,
+            to,
+          );
+          const got: number[][] = [];
+          const skipped = new Float64Array(6);
+          forEachRunOf(img, want, skipped, (s, n, code) => got.push([s, n, code]), from, to);
+          expect(got).toEqual(seen);
+          expect([...skipped]).toEqual([...other]);
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 
   it('buddy blocks are maximal aligned power-of-two blocks up to order 10', () => {

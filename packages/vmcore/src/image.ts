@@ -230,6 +230,9 @@ class Filler {
 
     let wsum = 0;
     for (let k = 0; k < 6; k++) wsum += left[k] * inv[k];
+    // RunWriter.push's common case inline (a new run of another class, not free, no index entry, room left); the
+    // rest goes through push itself, so the arrays are the same.
+    let { count, pages, cls, lastEnd } = g;
     let at = from;
     let last = -1;
     while (at < to) {
@@ -261,10 +264,28 @@ class Filler {
       left[k] -= n;
       wsum -= n * inv[k];
       if (wsum < 0) wsum = 0;
-      g.push(at, n, k);
+      if (
+        k === FREE ||
+        count === pages.length ||
+        count % INDEX_STRIDE === 0 ||
+        n <= 0 ||
+        (lastEnd === at && cls[count - 1] === k)
+      ) {
+        g.count = count;
+        g.lastEnd = lastEnd;
+        g.push(at, n, k);
+        ({ count, pages, cls, lastEnd } = g);
+      } else {
+        pages[count] = n;
+        cls[count] = k;
+        count++;
+        lastEnd = at + n;
+      }
       last = k;
       at += n;
     }
+    g.count = count;
+    g.lastEnd = lastEnd;
     this.s0 = s0;
     this.s1 = s1;
     this.s2 = s2;
@@ -299,7 +320,7 @@ class RunWriter {
   freeCount = 0;
   freeStart = new Float64Array(1024);
   freePages = new Float64Array(1024);
-  private lastEnd = -1;
+  lastEnd = -1;
 
   constructor(cap: number) {
     this.pages = new Uint32Array(cap);

@@ -44,6 +44,59 @@ export function forEachRun(img: VmcoreImage, fn: RunVisitor, fromPfn = 0, toPfn 
   }
 }
 
+/**
+ * forEachRun for a pass that wants some classes only (`want[code]` 1): the others are not visited, their pages
+ * (clipped) are added to `skipped[code]`. One loop, no callback per skipped run: at 16 TiB, -d 31 wants one run
+ * in ten of 28 M.
+ */
+export function forEachRunOf(
+  img: VmcoreImage,
+  want: Uint8Array,
+  skipped: Float64Array,
+  fn: (startPfn: number, pages: number, code: number) => void,
+  fromPfn = 0,
+  toPfn = Number.POSITIVE_INFINITY,
+): void {
+  const { runPages, runClass, loads, runCount } = img;
+  let i = 0;
+  let pfn = loads.length ? loads[0].startPfn : 0;
+  if (fromPfn > pfn && runCount > 0) {
+    let lo = 0;
+    let hi = img.runIndex.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (img.runIndex[mid] <= fromPfn) lo = mid;
+      else hi = mid - 1;
+    }
+    i = lo * INDEX_STRIDE;
+    pfn = img.runIndex[lo];
+  }
+  let li = loadIndexOf(img, pfn);
+  let loadEnd = li < loads.length ? loads[li].startPfn + loads[li].pages : 0;
+  for (; i < runCount; i++) {
+    if (pfn >= loadEnd) {
+      li++;
+      pfn = loads[li].startPfn;
+      loadEnd = pfn + loads[li].pages;
+    }
+    const end = pfn + runPages[i];
+    if (pfn >= toPfn) return;
+    if (end > fromPfn) {
+      const code = runClass[i];
+      if (pfn >= fromPfn && end <= toPfn) {
+        if (want[code] === 1) fn(pfn, end - pfn, code);
+        else skipped[code] += end - pfn;
+      } else {
+        const a = Math.max(pfn, fromPfn);
+        const b = Math.min(end, toPfn);
+        if (want[code] === 1) fn(a, b - a, code);
+        else skipped[code] += b - a;
+      }
+    }
+    pfn = end;
+  }
+}
+
 function loadIndexOf(img: VmcoreImage, pfn: number): number {
   const { loads } = img;
   for (let i = 0; i < loads.length; i++) if (pfn < loads[i].startPfn + loads[i].pages) return i;

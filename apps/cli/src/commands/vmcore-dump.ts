@@ -1,7 +1,7 @@
 // `kmemsim vmcore-dump`: makedumpfile over /proc/vmcore of a crashed machine — a modelled one (--mem, --profile …)
 // or a real ELF vmcore file (--image) — one run per --access × --dump-level combination: calls like perf stat,
 // time(1), dump size and a perf report per run.
-import { formatPerfReportStdio, type ResultDocument, type Run } from '@kmemsim/core';
+import type { ResultDocument, Run } from '@kmemsim/core';
 import {
   type AccessMode,
   DEFAULT_KERNEL,
@@ -11,54 +11,21 @@ import {
   type OutputFormat,
   type OutputTarget,
   PAGE_CLASSES,
-  type PageClass,
   PROFILE_NAMES,
-  type VmcoreDumpOptions,
 } from '@kmemsim/vmcore';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
-import { openInput } from '../framework/files.js';
 import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, custom, int, num, size, text } from '../framework/options.js';
-import { docHeader, table } from '../framework/table.js';
-import { listValue, numberValue } from '../framework/values.js';
+import { renderVmcoreDumpTable } from './vmcore-dump-render.js';
+import { imageFileSource, modelledSource, rejectImageConflicts } from './vmcore-dump-source.js';
+import { parseFractions } from './vmcore-fractions.js';
 
 /** 16 TiB at -d 31 takes ~250 MiB and ~5 s; read() at -d 0 reads every page, ~20 s at 16 TiB. */
 export const MAX_VMCORE_MEM = 16 * 2 ** 40;
 /** makedumpfile cycles (pages ÷ pages per --cyclic-buffer): each is a pass over its part of mem_map. */
 export const MAX_CYCLES = 2 ** 20;
-
-type Fractions = Partial<Record<PageClass, number>>;
-
-/**
- * Fractions per page class: "kernel=0.1,free=0.5" on the command line, or a mapping in a sweep file; each class
- * at most once, each in [0, max], at least one above 0.
- */
-export function parseFractions(raw: unknown, flag: string, max = 1): Fractions {
-  let pairs: [string, unknown][];
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) pairs = Object.entries(raw);
-  else if (typeof raw === 'string') {
-    pairs = listValue(raw, flag, (s) => String(s), 16).map((part) => {
-      const m = /^([^=]*)=(.*)$/.exec(part);
-      if (!m) throw badValue(flag, raw, `CLASS=NUMBER pairs such as kernel=0.1,free=0.6`);
-      return [m[1], m[2]];
-    });
-    const seen = new Set<string>();
-    for (const [k] of pairs) {
-      if (seen.has(k)) throw badValue(flag, raw, `each class once (${k} is given twice)`);
-      seen.add(k);
-    }
-  } else throw badValue(flag, raw, `CLASS=NUMBER pairs such as kernel=0.1,free=0.6`);
-  const out: Fractions = {};
-  for (const [k, v] of pairs) {
-    if (!(PAGE_CLASSES as readonly string[]).includes(k))
-      throw badValue(flag, k, `a page class: one of ${PAGE_CLASSES.join(', ')}`);
-    out[k as PageClass] = numberValue(v, `${flag} ${k}`, 0, max);
-  }
-  if (Object.values(out).every((v) => v === 0)) throw badValue(flag, raw, 'at least one fraction > 0');
-  return out;
-}
 
 const { cpus: _machineCpus, ...machine } = machineOptions('s390');
 
@@ -193,24 +160,9 @@ export const vmcoreDumpCommand = defineCommand({
     const E = o.experiment === undefined ? undefined : EXPERIMENTS[o.experiment];
     const imageFile = o.image;
     if (imageFile !== undefined) {
-      const given = {
-        mem: o.mem,
-        profile: o.profile,
-        fractions: o.fractions,
-        meanRun: o.meanRun,
-        structPage: o.structPage,
-        hwpoison: o.hwpoison,
-        crashCpus: o.crashCpus,
-        experiment: o.experiment,
-        memoryModel: o.memoryModel,
-      };
-      for (const [f, v] of Object.entries(given)) {
-        if (v !== undefined)
-          throw new UsageError(
-            `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} conflicts with --image: the file says it`,
-          );
-      }
-      if (o.arch !== undefined && o.arch !== 'x86_64') throw badValue('--arch', o.arch, 'x86_64 with --image');
+      const { mem, profile, fractions, meanRun, structPage, hwpoison, crashCpus, experiment, memoryModel } = o;
+      const given = { mem, profile, fractions, meanRun, structPage, hwpoison, crashCpus, experiment, memoryModel };
+      rejectImageConflicts(given, o.arch);
     }
     if (o.fractions && o.profile !== undefined) {
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
@@ -227,72 +179,24 @@ export const vmcoreDumpCommand = defineCommand({
     const crashCpus = o.crashCpus ?? E?.values.crashCpus ?? 1;
     const memBytes = o.mem ?? E?.config.memBytes ?? 1.5 * 2 ** 30;
     const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
-    let src: Pick<VmcoreDumpOptions, 'image' | 'spec'>;
-    let imageParams: Record<string, unknown>;
-    let osrelease: string | undefined;
-    if (imageFile !== undefined) {
-      const node = await import('@kmemsim/vmcore/node');
-      let info: ReturnType<typeof node.readVmcoreFile>;
-      openInput(imageFile, '--image').close(); // a regular file (not /dev/zero, a pipe or a directory)
-      try {
-        info = node.readVmcoreFile(imageFile);
-      } catch (err) {
-        if (err instanceof node.VmcoreFileError) throw new UsageError(`--image: ${err.message}`);
-        throw err;
-      }
-      for (const level of levels) {
-        const missing = info.missingFor(level);
-        if (missing) throw new UsageError(`--dump-level ${level}: the VMCOREINFO of ${imageFile} has no ${missing}`);
-      }
-      src = { spec: info.spec };
-      osrelease = info.osrelease;
-      imageParams = {
-        file: imageFile,
-        file_bytes: info.fileBytes,
-        osrelease: info.osrelease,
-        crash_cpus: info.cpus,
-        pt_loads: info.spec.loads,
-        max_mapnr: info.spec.maxMapnr,
-        struct_page_bytes: info.spec.kernel.structPageBytes,
-        memory_model: info.memMap.model,
-        mem_map_sections: info.memMap.sections,
-        hwpoison: info.spec.kernel.hwpoison,
-      };
-    } else {
-      let img: ReturnType<typeof vc.buildImage>;
-      try {
-        img = vc.buildImage({
-          arch: mc.arch,
-          memBytes,
-          profile: o.profile ?? E?.config.profile,
-          fractions: o.fractions,
-          meanRunPages: o.meanRun,
-          structPageBytes: o.structPage,
-          seed: mc.seed,
-          extraLoadBytes: E?.values.extraLoadBytes,
-          memoryModel,
-        });
-      } catch (err) {
-        throw new UsageError(`--mem ${memBytes}: ${(err as Error).message}`);
-      }
-      src = { image: img };
-      imageParams = {
-        profile: img.profile,
-        fractions: img.fractions,
-        mean_run_pages: img.meanRunPages,
-        coarsening: img.coarsening,
-        pages: img.totalPages,
-        max_pfn: img.maxPfn,
-        runs: img.runCount,
-        loads: img.loads,
-        counts: img.counts,
-        mem_map: img.memMap,
-        memory_model: img.memoryModel,
-        crash_cpus: crashCpus,
-      };
-    }
+    const { src, imageParams, osrelease, pages } =
+      imageFile !== undefined
+        ? await imageFileSource(imageFile, levels)
+        : modelledSource(
+            {
+              arch: mc.arch,
+              memBytes,
+              profile: o.profile ?? E?.config.profile,
+              fractions: o.fractions,
+              meanRunPages: o.meanRun,
+              structPageBytes: o.structPage,
+              seed: mc.seed,
+              extraLoadBytes: E?.values.extraLoadBytes,
+              memoryModel,
+            },
+            crashCpus,
+          );
     if (cyclicBufferBytes !== undefined) {
-      const pages = imageFile !== undefined ? Number(imageParams.max_mapnr) : Math.ceil(memBytes / mc.arch.pageBytes);
       limit(
         `pages ÷ (--cyclic-buffer × 8 pages per byte): ${pages} pages in cycles of ${cyclicBufferBytes * 8}, cycles`,
         Math.ceil(pages / (cyclicBufferBytes * 8)),
@@ -385,47 +289,5 @@ export const vmcoreDumpCommand = defineCommand({
       runs,
     };
   },
-  renderTable(doc: ResultDocument): string {
-    const p = doc.params as {
-      mem_bytes: number | null;
-      image_file: string | null;
-      makedumpfile: string;
-      kernel: string;
-      image: { profile?: string };
-    };
-    const what =
-      p.image_file !== null
-        ? `vmcore ${p.image_file}`
-        : `${((p.mem_bytes ?? 0) / 2 ** 30).toLocaleString('en-US')} GiB ${p.image.profile}`;
-    const out = [
-      docHeader(doc),
-      `${what}, makedumpfile ${p.makedumpfile}, capture kernel ${p.kernel}`,
-      '',
-      table(
-        ['access', '-d', 'mmap', 'munmap', 'read', 'lseek', 'write', 'dumped', 'excluded', 'real_s', 'user_s', 'sys_s'],
-        doc.runs.map((r) => {
-          const s = (r.counters.syscalls ?? {}) as Record<string, number>;
-          return [
-            String(r.variant.access),
-            Number(r.variant.dump_level),
-            s.mmap,
-            s.munmap,
-            s.read,
-            s.lseek,
-            s.write,
-            r.metrics.pages_dumped,
-            r.metrics.pages_excluded,
-            r.time.real_s,
-            r.time.user_s,
-            r.time.sys_s,
-          ];
-        }),
-      ),
-    ];
-    for (const r of doc.runs) {
-      out.push('', `== --access ${r.variant.access} -d ${r.variant.dump_level}: perf report --stdio ==`);
-      out.push(formatPerfReportStdio(r.stacks ?? [], { cpuSeconds: r.time.user_s + r.time.sys_s, top: 10 }));
-    }
-    return out.join('\n');
-  },
+  renderTable: renderVmcoreDumpTable,
 });

@@ -10,7 +10,7 @@ import { OutputError, UsageError } from '../framework/errors.js';
 import { checkWritable } from '../framework/io.js';
 import { bool, choice, custom, int, num, size, text } from '../framework/options.js';
 import { table } from '../framework/table.js';
-import { parseFractions } from './vmcore-dump.js';
+import { parseFractions } from './vmcore-fractions.js';
 
 /** Free bytes of the file system that will hold `file` (undefined where statfs is not available). */
 function freeBytes(file: string): number | undefined {

@@ -31,6 +31,12 @@ export interface Case {
   /** flat (SYMBOL(mem_map)) or sparse (SYMBOL(mem_section), as x86_64 kernels are); default flat. */
   memoryModel?: 'flat' | 'sparse';
   hwpoison?: boolean;
+  /**
+   * false: page contents stay holes of a sparse file (struct pages and kernel data still written), so a large
+   * layout — file offsets past 4 GiB — costs its mem_map only. Every page then reads as zeros: levels with bit 1
+   * would exclude them all, so such a case takes levels without it.
+   */
+  pageData?: boolean;
   runs: RealDumpOptions[];
 }
 
@@ -46,8 +52,13 @@ export async function checkCase(dir: string, c: Case): Promise<string[]> {
   });
   const name = `${c.profile}-${c.mib}-${c.seed}-${c.cpus}${c.hwpoison ? '-hw' : ''}-${c.memoryModel ?? 'flat'}`;
   const path = join(dir, `${name}.vmcore`);
-  const w = writeImageVmcore(img, path, { cpus: c.cpus, hwpoison: c.hwpoison });
   const misses: string[] = [];
+  if (c.pageData === false) {
+    for (const r of c.runs)
+      if (r.dumpLevel & 1) misses.push(`${name}: -d ${r.dumpLevel} has bit 1, but the file has no page contents`);
+    if (misses.length) return misses;
+  }
+  const w = writeImageVmcore(img, path, { cpus: c.cpus, hwpoison: c.hwpoison, pageData: c.pageData });
   try {
     const file = readVmcoreFile(path);
     for (const r of c.runs) {

@@ -1,12 +1,14 @@
-// The full real-tool matrix (pnpm test:long): CPUs 1/2/4, 256 MiB … 3.2 GiB (one to three PT_LOADs), every single
-// dump-level bit and mixed levels without bit 16, mmap and --non-mmap, cyclic buffers, -E, NUMBER(PG_hwpoison),
-// flat and sparse mem_map, vmcores by an independent generator (KASLR, kernel-text PT_LOAD, 2 MiB direct map); then images no test chose: drawn from KMEMSIM_INTEROP_SEED (default fixed; set it to
-// try others). Each run compared for equality with the model and with --image on the written file.
+// The full real-tool matrix (pnpm test:long): CPUs 1/2/4, 256 MiB … 4.5 GiB (one to three PT_LOADs; file offsets
+// past 4 GiB in a sparse file), every single dump-level bit and mixed levels without bit 16, mmap and --non-mmap,
+// cyclic buffers, -E, NUMBER(PG_hwpoison), flat and sparse mem_map, vmcores by an independent generator (KASLR,
+// kernel-text PT_LOAD, 2 MiB direct map); then images no test chose: drawn from KMEMSIM_INTEROP_SEED (default
+// fixed; set it to try others). Each run compared for equality with the model and with --image on the written file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@kmemsim/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { layoutFor } from '../layout.js';
 import { checkForeignCore } from '../testing/foreign-check.js';
 import type { ForeignOptions } from '../testing/foreign-core.js';
 import { type Case, checkCase, checkForeign, SKIP, TOOLS } from './interop-check.js';
@@ -83,6 +85,27 @@ CASES.push({
   ],
 });
 
+// Past 4 GiB of file: the 3.2 GiB case above has RAM above 4 GiB (its third PT_LOAD starts at physical 4 GiB) but
+// a file under 4 GiB. This one — 4.5 GiB of RAM, three PT_LOADs, 1.5 GiB of them above the PCI hole — puts file
+// offsets, mmap offsets and lseek targets past 2^32 and a cyclic-buffer boundary (48 KiB: 1.5 GiB cycles) inside
+// the PT_LOAD above 4 GiB, as the 3.5–6 GiB images did. Its file is sparse (no page contents: mem_map and
+// kernel data only), so it costs a 70 MiB write, not 4.5 GiB; its levels lack bit 1 (every page reads as zeros).
+export const PAST_4GIB: Case = {
+  mib: 4608,
+  profile: 'file-server',
+  seed: 12,
+  cpus: 3,
+  memoryModel: 'sparse',
+  pageData: false,
+  runs: [
+    // Levels that dump few pages (each dumped page is a write() strace stops on): -d 14 walks every pfn.
+    { dumpLevel: 30, mmap: true, cyclicBufferKiB: 48 },
+    { dumpLevel: 14, mmap: true },
+    { dumpLevel: 30, mmap: false, cyclicBufferKiB: 48 },
+  ],
+};
+CASES.push(PAST_4GIB);
+
 /** Images and runs drawn at random: sizes, fragmentation, CPUs, levels, modes, cycles, -E, memory model. */
 function drawn(seed: number, n: number): Case[] {
   const rng = new Rng(seed);
@@ -150,6 +173,11 @@ const FOREIGN: [string, ForeignOptions][] = [
 describe.skipIf(!TOOLS)(`real makedumpfile 1.7.2, full matrix${SKIP}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kmemsim-interop-long-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('the past-4 GiB case does put file offsets past 2^32', () => {
+    const lay = layoutFor({ name: 'x86_64', pageBytes: 4096, structPageBytes: 64 }, PAST_4GIB.mib * 2 ** 20);
+    expect(lay.loads.length).toBe(3);
+    expect(lay.loads.reduce((a, l) => a + l.pages, 0) * 4096).toBeGreaterThan(2 ** 32 + 2 ** 28);
+  });
   for (const c of CASES) {
     it(`${c.mib} MiB ${c.profile}, ${c.cpus} CPU(s)${c.hwpoison ? ', PG_hwpoison' : ''}: every count equal`, async () => {
       expect(await checkCase(dir, c)).toEqual([]);

@@ -15,7 +15,7 @@ import {
 } from '../elf/x86.js';
 import type { VmcoreImage } from '../image.js';
 import { IMAGE } from '../params.js';
-import { forEachRun } from '../runs.js';
+import { forEachRun, forEachRunOf } from '../runs.js';
 import type { ClassSource, DumpSpec, KernelView, NoteHeader, Translation } from './types.js';
 
 /** How {@link specFromImage} lays out the vmcore of an image: crashed CPUs, VMCOREINFO content, alignment. */
@@ -57,6 +57,9 @@ export function imageClasses(img: VmcoreImage): ClassSource {
     },
     forEachClassRun(fn, from = 0, to = Number.POSITIVE_INFINITY) {
       forEachRun(img, fn, from, to);
+    },
+    forEachClassRunOf(want, skipped, fn, from = 0, to = Number.POSITIVE_INFINITY) {
+      forEachRunOf(img, want, skipped, fn, from, to);
     },
     freeRuns: {
       maxOrder,

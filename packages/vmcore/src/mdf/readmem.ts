@@ -15,6 +15,9 @@ function sameTables(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** Offsets from memMapBase that stay exact as doubles. */
+const MAX_FAST_OFFSET = 2n ** 52n;
+
 export class Readmem {
   /** Pieces translated and pages delivered (for the user-time model). */
   translations = 0;
@@ -35,12 +38,20 @@ export class Readmem {
     private readonly callByCall = false,
   ) {}
 
+  // fastBase's last answer: the walk asks for the same region's base once per chunk (BigInt work each time).
+  private baseAsked: bigint | undefined;
+  private baseRel: number | undefined;
+
   /** Offset of `base` from the kernel's memMapBase, if the fast translation applies there. */
   private fastBase(base: bigint): number | undefined {
+    if (base === this.baseAsked) return this.baseRel;
+    this.baseAsked = base;
+    this.baseRel = undefined;
     if (this.callByCall || !this.kernel.translateMemMap) return undefined;
     const mb = this.kernel.memMapBase ?? this.kernel.memMap[0]?.vaddr;
-    if (mb === undefined || base < mb || base - mb > 2n ** 52n) return undefined;
-    return Number(base - mb);
+    if (mb === undefined || base < mb || base - mb > MAX_FAST_OFFSET) return undefined;
+    this.baseRel = Number(base - mb);
+    return this.baseRel;
   }
 
   /** readmem(VADDR) of bytes [off, off + bytes) of the mem_map at `base`, by the kernel's fast path if any. */

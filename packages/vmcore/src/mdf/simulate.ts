@@ -175,20 +175,25 @@ function writePages(
   const excluded = new Float64Array(PAGE_CLASSES.length);
   let read = 0;
   let zero = 0;
-  forEachClassRun(
-    spec.classes,
-    (s, n, code) => {
-      if (out[code]) {
-        excluded[code] += n;
-        return;
-      }
-      file.pageRun(s, s + n);
-      read += n;
-      if (code === CLASS_CODE.zero) zero += n;
-    },
-    a,
-    b,
-  );
+  const visit = (s: number, n: number, code: number) => {
+    if (out[code]) {
+      excluded[code] += n;
+      return;
+    }
+    file.pageRun(s, s + n);
+    read += n;
+    if (code === CLASS_CODE.zero) zero += n;
+  };
+  const cs = spec.classes;
+  if (cs.forEachClassRunOf)
+    cs.forEachClassRunOf(
+      Uint8Array.from(out, (x) => (x ? 0 : 1)),
+      excluded,
+      visit,
+      a,
+      b,
+    );
+  else forEachClassRun(cs, visit, a, b);
   for (const [code, cls] of PAGE_CLASSES.entries()) res.excluded[cls] += excluded[code];
   res.dataReads += read;
   if (zeroBit) {

@@ -84,6 +84,17 @@ export interface ClassSource {
   /** The same runs by class alone (orders not split): cheaper where the order does not matter. */
   forEachClassRun?(fn: (pfn: number, pages: number, code: number) => void, fromPfn?: number, toPfn?: number): void;
   /**
+   * forEachClassRun of the classes with `want[code]` 1 only; the pages of the others (clipped) are added to
+   * `skipped[code]` instead of visited. Optional: a fast path for passes that skip most runs.
+   */
+  forEachClassRunOf?(
+    want: Uint8Array,
+    skipped: Float64Array,
+    fn: (pfn: number, pages: number, code: number) => void,
+    fromPfn?: number,
+    toPfn?: number,
+  ): void;
+  /**
    * Free runs alone, whole (not clipped), those overlapping [fromPfn, toPfn), ascending; their buddy blocks are the
    * maximal aligned ones up to 2^maxOrder pages (buddy.ts). Lets the walk skip every other run.
    */

@@ -57,7 +57,7 @@ export class CacheModel {
   // Per CPU: the L1 line and slot of the last access, to skip the set scan for runs of accesses to one line.
   protected readonly lastLine: Int32Array;
   protected readonly lastSlot: Int32Array;
-  private accesses = 0;
+  protected accesses = 0;
   protected memoryLocal = 0;
   protected memoryRemote = 0;
   protected transfersLocal = 0;
@@ -157,7 +157,7 @@ export class CacheModel {
     return this.access(cpu, addr, true) + this.atomicCycles;
   }
 
-  private ensure(cl: number): void {
+  protected ensure(cl: number): void {
     const need = 2 * cl + 2;
     if (need <= this.line.length) return;
     const a = new Int32Array(Math.max(need, this.line.length * 2));
@@ -227,25 +227,7 @@ export class CacheModel {
         cycles += this.upgradeCycles;
         this.upgrades++;
       }
-    } else {
-      const w = this.line[2 * cl + 1] - 1;
-      const myNode = this.cpuNode[cpu];
-      if (w >= 0 && w !== cpu) {
-        if (this.cpuNode[w] === myNode) {
-          cycles = this.transferCycles;
-          this.transfersLocal++;
-        } else {
-          cycles = this.remoteTransferCycles;
-          this.transfersRemote++;
-        }
-      } else if (this.homeOf(addr) === myNode) {
-        cycles = this.memoryCycles;
-        this.memoryLocal++;
-      } else {
-        cycles = this.remoteMemoryCycles;
-        this.memoryRemote++;
-      }
-    }
+    } else cycles = this.fetchCycles(cpu, addr, cl);
     if (write) {
       if (others !== 0) this.invalidate(cl, others, cpu);
       this.line[2 * cl] = bit;
@@ -267,6 +249,29 @@ export class CacheModel {
     this.lastLine[cpu] = addr >>> this.l1.shift;
     this.lastSlot[cpu] = slot;
     return cycles;
+  }
+
+  /**
+   * Cycles of a line no level of this CPU holds: a cache-to-cache transfer if another CPU modified it (local or
+   * remote node), else its home node's memory; counted in the statistics.
+   */
+  protected fetchCycles(cpu: number, addr: number, cl: number): number {
+    const w = this.line[2 * cl + 1] - 1;
+    const myNode = this.cpuNode[cpu];
+    if (w >= 0 && w !== cpu) {
+      if (this.cpuNode[w] === myNode) {
+        this.transfersLocal++;
+        return this.transferCycles;
+      }
+      this.transfersRemote++;
+      return this.remoteTransferCycles;
+    }
+    if (this.homeOf(addr) === myNode) {
+      this.memoryLocal++;
+      return this.memoryCycles;
+    }
+    this.memoryRemote++;
+    return this.remoteMemoryCycles;
   }
 
   /** Removes a coherence line from the caches of every CPU in `mask` except `self` (inclusive: last level first). */

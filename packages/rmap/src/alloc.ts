@@ -9,24 +9,37 @@ import { S } from './tally.js';
 
 /** What an allocator needs from the running system: the CPU, costed memory accesses, frames. */
 export interface AllocCtx {
+  /** CPU running the current path. */
   readonly cpu: number;
+  /** Kernel memory: frames for refills. */
   readonly mem: KernelMemory;
+  /** The rmap costs in effect. */
   readonly c: RmapCosts;
+  /** CPUs of the machine (per-CPU caches). */
   readonly cpus: number;
+  /** A load at kernel address `addr`, its cache cost charged to symbol `sym`. */
   rd(sym: number, addr: number): void;
+  /** A store at `addr`, charged to `sym`. */
   wr(sym: number, addr: number): void;
+  /** An atomic read-modify-write at `addr`, charged to `sym`. */
   at(sym: number, addr: number): void;
+  /** `cycles` of plain work charged to `sym`. */
   add(sym: number, cycles: number): void;
 }
 
+/** A pte_chain object allocator of one era (freelist, slab, per-CPU cache), costed through its AllocCtx. */
 export interface NodeAllocator {
+  /** One pte_chain object: its kernel address (a refill may take a frame). */
   take(): number;
+  /** Returns one object. */
   give(addr: number): void;
   /** Phillips' batch: up to n objects in one go (one lock / one irq-off section). */
   takeBatch(n: number, out: number[]): void;
+  /** Returns several objects in one go. */
   giveBatch(addrs: number[]): void;
   /** Bytes of kernel memory holding pte_chain objects (whole pages). */
   readonly pageBytesInUse: number;
+  /** The most `pageBytesInUse` has been. */
   readonly peakPageBytes: number;
 }
 

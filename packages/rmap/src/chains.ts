@@ -22,12 +22,16 @@ export interface NodeSource {
 
 /** Counts of the last operations, for costing: reset by the caller. */
 export class ChainWork {
+  /** PTE slots compared since the last reset. */
   slotsScanned = 0;
   /** Cumulative: nodes read while searching or walking. */
   nodesVisited = 0;
+  /** Pages converted from a direct PTE to a chain since the last reset. */
   toChain = 0;
+  /** Chains collapsed back to a direct PTE since the last reset. */
   toDirect = 0;
 
+  /** Zeroes the per-operation counts (not nodesVisited). */
   reset(): void {
     this.slotsScanned = 0;
     this.toChain = 0;
@@ -35,9 +39,13 @@ export class ChainWork {
   }
 }
 
+/** page->pte of every page: a direct PTE address (PG_direct) or a chain of pte_chain nodes, in typed arrays. */
 export class ChainStore {
+  /** Per pfn: 1 when PG_direct is set (page->pte.direct holds the one PTE). */
   direct: Uint8Array;
+  /** Per pfn: the direct PTE's id + 1 (0: none). */
   directPte: Float64Array;
+  /** Per pfn: the chain's head node, or −1. */
   head: Int32Array;
   private next: Int32Array;
   /** Per node: index of the first used slot (multi: only heads may have free slots; single: 0 or 1). */
@@ -47,10 +55,15 @@ export class ChainStore {
   private addr: Float64Array;
   private freeIdx: number[] = [];
   private nodeCount = 0;
+  /** Chain nodes allocated now. */
   nodesInUse = 0;
+  /** The most nodes allocated at once. */
   peakNodes = 0;
+  /** Node allocations so far. */
   allocs = 0;
+  /** Node frees so far. */
   frees = 0;
+  /** Counts of the last operations, for the caller's costing. */
   readonly work = new ChainWork();
 
   constructor(
@@ -76,6 +89,7 @@ export class ChainStore {
     this.addr = new Float64Array(n);
   }
 
+  /** Makes room for pfns below `pages`. */
   ensurePages(pages: number): void {
     if (pages <= this.head.length) return;
     const n = Math.max(pages, this.head.length * 2);
@@ -287,6 +301,7 @@ export class ChainStore {
     return out;
   }
 
+  /** PTEs mapping `pfn` (direct or in its chain). */
   count(pfn: number): number {
     return this.entries(pfn).length;
   }

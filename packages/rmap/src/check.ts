@@ -2,6 +2,7 @@
 // and every entry its PTE; chain discipline; mapcounts; no rmap lock left held.
 import type { RmapSystem } from './rmap.js';
 
+/** Invariant violations of an RmapSystem now (chains vs PTEs, mapcounts, locks left held); empty when consistent. */
 export function checkRmap(sys: RmapSystem): string[] {
   const bad: string[] = [];
   const sp = sys.space;

@@ -8,10 +8,15 @@ import type { RmapCosts } from './params.js';
 import { RmapSystem } from './rmap.js';
 import { flushTally, internSymbols } from './tally.js';
 
+/** The reverse-mapping variant a run follows (one design's records; nothing mixed). */
 export interface RmapVariant {
+  /** The design: none, pte_chain, multi or objrmap. */
   rmap: RmapKind;
+  /** PageDirect: a single mapping kept in page->pte.direct without a chain node (2.5.27+). */
   direct: boolean;
+  /** The rmap lock (bit, hashed, hashed-akpm). */
   lock: LockKind;
+  /** Phillips' batched pte_chain allocation in copy_page_range. */
   batch: boolean;
   /** pte_chain allocation era (default slab: 2.5.30–2.5.54). */
   alloc?: AllocKind;
@@ -26,6 +31,7 @@ export interface SystemOptions {
   costs?: Partial<RmapCosts>;
 }
 
+/** The RmapSystem of a variant on a machine (its arch, CPUs and PAE; HIGHPTE only where the arch has highmem). */
 export function buildSystem(o: SystemOptions): RmapSystem {
   const m = o.machine;
   const v = o.variant;
@@ -60,6 +66,7 @@ export class Charger {
     this.hm = sys.g.highpte ? createHighmem(machine) : null;
   }
 
+  /** Charges the system's tally to thread `t` (cycles per symbol; HIGHPTE's kmap_atomic pairs through highmem). */
   charge(t: Thread): void {
     const pairs = flushTally(t, this.sys.tally, this.ids);
     if (pairs > 0) this.hm?.atomicPairs(t, pairs);
@@ -99,6 +106,7 @@ export function presentPtes(sys: RmapSystem): number {
   return n;
 }
 
+/** Bytes per PTE, rounded to 0.001 (0 without PTEs). */
 export function perPte(bytes: number, ptes: number): number {
   return ptes > 0 ? Math.round((bytes / ptes) * 1000) / 1000 : 0;
 }

@@ -6,10 +6,15 @@ import { sourced } from '@kmemsim/mmu';
 
 /** Pages a program touches: its text, libc and ld.so text, and private memory (data, bss, heap, stack). */
 export interface ProgramImage {
+  /** The program (`make`, `sh`, `gcc`, `cpp0`, `cc1`, `as`). */
   name: string;
+  /** Its own text pages touched. */
   textPages: number;
+  /** glibc text pages touched. */
   libcPages: number;
+  /** ld.so text pages touched. */
   ldPages: number;
+  /** Private pages faulted in (data, bss, heap, stack). */
   anonPages: number;
   /** Private pages written right after fork, before exec (stack, data): COW breaks in the child. */
   cowPages: number;
@@ -17,6 +22,7 @@ export interface ProgramImage {
   userCycles: number;
 }
 
+/** The kernel-compile workload's shape: files, pages and user time per program, each with its [U] range. */
 export const COMPILE = sourced({
   files: [900, '[U 600..1500] object files compiled by a 2.5 i386 `make bzImage` of a typical configuration'],
   libcPages: [150, '[U 80..300] pages of glibc 2.2 text touched by a typical tool (of ~300)'],
@@ -51,8 +57,10 @@ export const COMPILE = sourced({
   userChunks: [8, 'the user time of a tool is spent in this many slices, with its page faults spread between them'],
 });
 
+/** COMPILE's values without their sources. */
 export type CompileParams = Omit<typeof COMPILE, 'sources'>;
 
+/** The image of each program of the build, from the workload's values. */
 export function programs(p: CompileParams): Record<'make' | 'sh' | 'gcc' | 'cpp0' | 'cc1' | 'as', ProgramImage> {
   const img = (name: string, t: number, a: number, u: number): ProgramImage => ({
     name,

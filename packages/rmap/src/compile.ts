@@ -12,24 +12,35 @@ import type { KernelEra } from './eras.js';
 import { Layout } from './space.js';
 import { S } from './tally.js';
 
+/** Options of {@link runKernelCompile}. */
 export interface CompileOptions {
+  /** The machine (seed 004: a 16-CPU NUMA-Q). */
   machine: Machine;
+  /** The rmap variant. */
   variant: RmapVariant;
+  /** Whose paths (default 2.5). */
   kernel?: KernelEra;
   /** make -jN: job slots, one per CPU (N ≤ CPUs). Default: every CPU. */
   jobs?: number;
   /** Object files to build (default COMPILE.files). */
   files?: number;
+  /** Overrides of the workload's shape (COMPILE). */
   params?: Partial<CompileParams>;
 }
 
+/** What {@link runKernelCompile} returns (time(1) of the whole build). */
 export interface CompileResult {
+  /** The run for the result document (metrics elapsed_s, user_s, sys_s, rmap_sys_s, processes). */
   run: Run;
+  /** Elapsed seconds of the build. */
   elapsed_s: number;
+  /** User seconds, all processes. */
   user_s: number;
+  /** System seconds, all processes. */
   sys_s: number;
   /** Sys time in the reverse-mapping code (page_add_rmap, page_remove_rmap, chain allocation and locks). */
   rmap_sys_s: number;
+  /** Processes the build forked (make's sh, gcc, cpp0, cc1, as per object). */
   processes: number;
 }
 
@@ -63,6 +74,10 @@ function layoutOf(img: ProgramImage, files: { text: number; libc: number; ld: nu
   ]);
 }
 
+/**
+ * Runs a kernbench-like `make -jN` (seed 004): per object, make forks sh, which runs gcc, which runs cpp0, cc1 and
+ * as; every process maps shared text and faults in private memory under the rmap variant. Returns time(1)'s view.
+ */
 export function runKernelCompile(o: CompileOptions): CompileResult {
   const m = o.machine;
   const e = m.engine;

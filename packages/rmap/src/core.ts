@@ -23,30 +23,42 @@ import { defaultCosts, type RmapCosts } from './params.js';
 import { Space } from './space.js';
 import { S, Tally } from './tally.js';
 
+/** The records one RmapSystem follows: design, lock, allocator, kernel era, PAE and HIGHPTE. */
 export interface RmapConfig {
+  /** The design: none, pte_chain, multi or objrmap. */
   kind: RmapKind;
   /** PageDirect for singly mapped pages (pte_chain and multi). */
   direct: boolean;
+  /** The rmap lock (LOCK_ERAS). */
   lock: LockKind;
   /** Phillips' batched pte_chain allocation in copy_page_range. */
   batch: boolean;
+  /** pte_chain allocation (ALLOC_SOURCES). */
   alloc: AllocKind;
+  /** Whose fork/exit/fault paths and struct page (2.4 or 2.5). */
   kernel: KernelEra;
+  /** i386 PAE: 8-byte PTEs. */
   pae: boolean;
   /** Page tables in highmem (i386): every PTE-page visit is a kmap_atomic. */
   highpte: boolean;
 }
 
+/** A configuration the model cannot run (an arch without a `cache` section). */
 export class RmapConfigError extends Error {
   override name = 'RmapConfigError';
 }
 
+/** Options of {@link RmapSystem}. */
 export interface RmapSystemOptions {
+  /** The arch profile (it needs a `cache` section: the model follows lines through the caches). */
   arch: ArchProfile;
+  /** CPUs (each with its caches). */
   cpus: number;
+  /** The records to follow. */
   config: RmapConfig;
   /** Largest layout any mm will have, in pages. */
   maxVpns: number;
+  /** Overrides of the rmap costs (an experiment's fitted values). */
   costs?: Partial<RmapCosts>;
 }
 

@@ -3,16 +3,24 @@
 // record of each kind; nothing here mixes two kernels' rules. Facts: shared/reference/sources-mm.md §4.
 import type { ArchProfile } from '@kmemsim/mmu';
 
+/** Reverse-mapping designs: none (2.4 VM), single-pointer pte_chain, multi-pointer pte_chain, object rmap. */
 export const RMAP_KINDS = ['none', 'pte_chain', 'multi', 'objrmap'] as const;
+/** One of {@link RMAP_KINDS}. */
 export type RmapKind = (typeof RMAP_KINDS)[number];
 
+/** The rmap lock: PG_chainlock bit spinlock, Phillips' hashed locks, or akpm's hashed locks held across pages. */
 export const LOCK_KINDS = ['bit', 'hashed', 'hashed-akpm'] as const;
+/** One of {@link LOCK_KINDS} (records in {@link LOCK_ERAS}). */
 export type LockKind = (typeof LOCK_KINDS)[number];
 
+/** How pte_chain nodes are allocated: global freelist (2.5.27), slab (2.5.30), per-CPU cache (2.5.55). */
 export const ALLOC_KINDS = ['freelist', 'slab', 'percpu'] as const;
+/** One of {@link ALLOC_KINDS} (sources in ALLOC_SOURCES). */
 export type AllocKind = (typeof ALLOC_KINDS)[number];
 
+/** The kernels whose fork/exit/fault paths are modelled: 2.4 (with the rmap patch) and 2.5. */
 export const KERNELS = ['2.4', '2.5'] as const;
+/** One of {@link KERNELS}. */
 export type KernelEra = (typeof KERNELS)[number];
 
 /** How page->pte chains are laid out and when a one-entry chain goes back to PageDirect. */
@@ -23,9 +31,11 @@ export interface ChainEra {
   collapseOnRemove: boolean;
   /** With PageDirect: collapse in page_referenced (reclaim). */
   collapseInReferenced: boolean;
+  /** The kernels and patches this layout is from. */
   source: string;
 }
 
+/** The chain layouts of the single-pointer and the multi-pointer pte_chain. */
 export const CHAIN_ERAS: Record<'pte_chain' | 'multi', ChainEra> = {
   pte_chain: {
     multi: false,
@@ -56,6 +66,7 @@ export function nrpte(l1CacheBytes: number, wordBytes: number, pteAddrBytes: num
 
 /** The rmap lock: which lock protects a page's chain and how long paths keep it. */
 export interface LockEra {
+  /** Hashed spinlocks by page->index (false: a bit lock in page->flags). */
   hashed: boolean;
   /** Number of hashed locks (0 for the bit lock). */
   locks: number;
@@ -67,9 +78,11 @@ export interface LockEra {
   holdInZap: boolean;
   /** Anonymous pages get page->index from a global allocation counter (so that locks hash them). */
   anonIndexCounter: boolean;
+  /** The patch or kernel this rule is from. */
   source: string;
 }
 
+/** The lock rules of each {@link LockKind}. */
 export const LOCK_ERAS: Record<LockKind, LockEra> = {
   bit: {
     hashed: false,
@@ -123,12 +136,17 @@ export const ALLOC_SOURCES: Record<AllocKind, string> = {
 
 /** Byte offsets in struct page of the fields the rmap paths touch. */
 export interface StructPageLayout {
+  /** sizeof(struct page). */
   bytes: number;
+  /** Offset of page->flags. */
   flags: number;
+  /** Offset of page->count. */
   count: number;
+  /** Offset of page->index. */
   index: number;
   /** page->pte (2.5 union of chain / direct) or page->pte_chain (2.4 rmap). */
   pte: number;
+  /** Where the layout is read from. */
   source: string;
 }
 
@@ -160,18 +178,27 @@ export function structPageLayout(kernel: KernelEra, pteAddrBytes: number): Struc
 
 /** Sizes that follow from the arch and the design: PTE and pte_addr_t widths, PTEs per table, NRPTE, node size. */
 export interface Geometry {
+  /** sizeof(void *), bytes. */
   wordBytes: number;
+  /** Page size, bytes. */
   pageBytes: number;
   /** L1_CACHE_BYTES the kernel was built with (NRPTE and node alignment). */
   cacheLineBytes: number;
+  /** sizeof(pte_t): 8 with PAE or on 64-bit, else 4. */
   pteBytes: number;
+  /** sizeof(pte_addr_t): 8 with HIGHPTE + PAE, else the word. */
   pteAddrBytes: number;
+  /** PTEs per page-table page. */
   ptesPerTable: number;
+  /** PTE addresses per chain node: NRPTE (multi) or 1. */
   slotsPerNode: number;
+  /** Bytes per chain node: one L1 line (multi) or next + ptep. */
   nodeBytes: number;
+  /** CONFIG_HIGHPTE: page tables in highmem, reached through kmap_atomic. */
   highpte: boolean;
 }
 
+/** The sizes a design has on an arch, with or without PAE and HIGHPTE. */
 export function geometry(arch: ArchProfile, o: { kind: RmapKind; pae: boolean; highpte: boolean }): Geometry {
   const wordBytes = arch.wordBits / 8;
   const pteBytes = o.pae || wordBytes === 8 ? 8 : 4;

@@ -59,8 +59,10 @@ import { FORK_WORKLOADS } from './workload.js';
 
 /** Every workload of the rmap model: fork + exit and its variants, LMbench latencies, the kernel compile. */
 export const WORKLOADS = [...FORK_WORKLOADS, ...LAT_WORKLOADS, 'kernel-compile'] as const;
+/** One of {@link WORKLOADS}. */
 export type Workload = (typeof WORKLOADS)[number];
 
 /** Seed experiments by name (`--experiment`). */
 export const EXPERIMENT_NAMES = ['seed003'] as const;
+/** The rmap experiment profiles by name. */
 export const EXPERIMENTS: Record<(typeof EXPERIMENT_NAMES)[number], RmapExperiment> = { seed003: SEED003 };

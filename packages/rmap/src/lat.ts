@@ -8,9 +8,12 @@ import type { KernelEra } from './eras.js';
 import { Layout } from './space.js';
 import { S } from './tally.js';
 
+/** The LMbench-style latency workloads: lat_proc fork, lat_proc exec, lat_mmap. */
 export const LAT_WORKLOADS = ['lat-fork', 'lat-exec', 'lat-mmap'] as const;
+/** One of {@link LAT_WORKLOADS}. */
 export type LatWorkload = (typeof LAT_WORKLOADS)[number];
 
+/** The latency workloads' process shapes and costs, each with its [U] range or source. */
 export const LAT = sourced({
   procText: [10, "[U 5..20] text pages of lmbench's lat_proc / lat_mmap binary touched"],
   procLibc: [100, '[U 50..200] glibc text pages a small dynamically linked program touches'],
@@ -28,23 +31,33 @@ export const LAT = sourced({
   mmapPages: [2048, '[U] 8 MiB file mapped by lat_mmap (the size of its usual runs)'],
 });
 
+/** Options of {@link runLat}. */
 export interface LatOptions {
+  /** The machine (one CPU runs the loop). */
   machine: Machine;
+  /** The rmap variant. */
   variant: RmapVariant;
+  /** Which latency. */
   workload: LatWorkload;
+  /** Whose paths (default 2.5). */
   kernel?: KernelEra;
   /** lat-mmap: pages of the mapped file. */
   pages?: number;
+  /** Loop iterations averaged (default LAT.iterations). */
   iterations?: number;
 }
 
+/** What {@link runLat} returns. */
 export interface LatResult {
+  /** The run for the result document (`metrics.lat_us`). */
   run: Run;
+  /** Microseconds per operation (fork + exit + wait, fork + exec + exit + wait, or mmap + touch + munmap). */
   lat_us: number;
 }
 
 type Gen = Generator<Op | undefined, void, void>;
 
+/** Runs an LMbench-style latency loop on a small process under an rmap variant; returns µs per operation. */
 export function runLat(o: LatOptions): LatResult {
   const m = o.machine;
   const e = m.engine;

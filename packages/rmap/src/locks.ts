@@ -3,17 +3,22 @@
 // of a lock that is not held is caught; costs are charged by the caller (RmapSystem).
 export type LockState = 'bit' | 'hashed';
 
+/** A lock taken while held or released by a CPU that does not hold it (a bug in a modelled path). */
 export class RmapLockError extends Error {
   override name = 'RmapLockError';
 }
 
+/** The state of the rmap locks: one bit lock per page, or the hashed spinlocks. Costs are the caller's. */
 export class RmapLocks {
   /** Per page (bit) or per hashed lock: holder CPU + 1, 0 when free. */
   private held: Int32Array;
   /** hashed: CPU that last held each lock (its line lives there), -1 never. */
   readonly lastCpu: Int32Array;
+  /** Acquisitions so far. */
   acquisitions = 0;
+  /** Acquisitions of a hashed lock last held by another CPU (its cache line moved). */
   transfers = 0;
+  /** Locks held now. */
   heldCount = 0;
 
   constructor(
@@ -29,6 +34,7 @@ export class RmapLocks {
     this.lastCpu = new Int32Array(kind === 'bit' ? 0 : numLocks).fill(-1);
   }
 
+  /** Bit locks: makes room for `pages` pages (no-op for hashed locks). */
   ensurePages(pages: number): void {
     if (this.kind !== 'bit' || pages <= this.held.length) return;
     const h = new Int32Array(Math.max(pages, this.held.length * 2));
@@ -54,6 +60,7 @@ export class RmapLocks {
     return moved;
   }
 
+  /** Releases lock `k` held by `cpu`; throws RmapLockError otherwise. */
   release(k: number, cpu: number): void {
     if (this.held[k] !== cpu + 1) {
       throw new RmapLockError(
@@ -64,6 +71,7 @@ export class RmapLocks {
     this.heldCount--;
   }
 
+  /** Lock `k` is held by some CPU. */
   isHeld(k: number): boolean {
     return this.held[k] !== 0;
   }

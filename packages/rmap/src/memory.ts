@@ -7,6 +7,10 @@ import type { CacheModel } from '@kmemsim/mmu';
 
 const SEGMENT_FRAMES = 512; // mem_map is placed 2 MiB at a time on its node
 
+/**
+ * The machine's physical memory as the rmap paths see it: kernel frames at byte addresses with a home NUMA node,
+ * and user pages (pfns) with a node and a struct page in that node's mem_map.
+ */
 export class KernelMemory {
   private nextFrame = 1; // frame 0 stays unused so that address 0 means "none"
   private readonly freeFrames: number[][];
@@ -19,6 +23,7 @@ export class KernelMemory {
   private readonly segBase: number[];
   private readonly segUsed: number[];
   private readonly perSegment: number;
+  /** Kernel frames allocated and not freed. */
   framesInUse = 0;
 
   constructor(
@@ -38,6 +43,7 @@ export class KernelMemory {
     for (let i = 0; i < n; i++) this.segUsed[i] = this.perSegment;
   }
 
+  /** NUMA nodes (1 without NUMA). */
   get nodes(): number {
     return this.cache.nodes;
   }
@@ -52,6 +58,7 @@ export class KernelMemory {
     return addr;
   }
 
+  /** Returns a kernel frame (by its address) to its node's free list. */
   freeFrame(addr: number): void {
     this.framesInUse--;
     this.freeFrames[this.cache.homeOf(addr)].push(addr);
@@ -75,6 +82,7 @@ export class KernelMemory {
     return pfn;
   }
 
+  /** Returns a user page to its node's free list (its struct page stays where it is). */
   freePfn(pfn: number): void {
     this.freePfns[this.pageNode[pfn]].push(pfn);
   }
@@ -84,6 +92,7 @@ export class KernelMemory {
     return this.nextPfn;
   }
 
+  /** Pfns the per-pfn arrays hold now (they grow on demand). */
   get pfnCapacity(): number {
     return this.pageNode.length;
   }

@@ -4,6 +4,7 @@
 // No value here is fitted: the one fitted parameter of seed 003 lives in experiments/seed003.ts.
 import { sourced } from '@kmemsim/mmu';
 
+/** The rmap paths' instruction work in cycles (besides cache and lock costs from the arch), each with its [U] range. */
 export const COSTS = sourced({
   copyPteCycles: [
     20,
@@ -46,8 +47,10 @@ export const COSTS = sourced({
 });
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends number ? number : T[K] };
+/** COSTS's values without their sources (what an experiment overrides). */
 export type RmapCosts = Widen<Omit<typeof COSTS, 'sources'>>;
 
+/** A fresh copy of COSTS's values. */
 export function defaultCosts(): RmapCosts {
   const { sources: _s, ...c } = COSTS;
   return { ...c };

@@ -7,6 +7,10 @@ import { S } from './tally.js';
 
 export { type RmapConfig, RmapConfigError, type RmapSystemOptions } from './core.js';
 
+/**
+ * One machine's reverse-mapping paths on real structures: page faults, fork (copy_page_range), exit
+ * (zap_pte_range), COW breaks, munmap and reclaim, each access costed through the cache model.
+ */
 export class RmapSystem extends RmapCore {
   // ---- page tables ----
 
@@ -66,6 +70,7 @@ export class RmapSystem extends RmapCore {
     this.endMapping();
   }
 
+  /** Faults in every page of `mm` in [from, to) (virtual page numbers of its layout). */
   populate(mm: number, from: number, to: number): void {
     for (let v = from; v < to; v++) this.faultIn(mm, v);
   }

@@ -4,8 +4,11 @@
 // address comes from the mm's page-table pages (kernel frames, allocated on first use).
 import type { KernelMemory } from './memory.js';
 
+/** A vma of a process layout, in virtual pages. */
 export interface Vma {
+  /** First virtual page. */
   start: number;
+  /** One past the last virtual page. */
   end: number;
   /** File id, or -1 for anonymous memory. */
   file: number;
@@ -15,7 +18,9 @@ export interface Vma {
   cow: boolean;
 }
 
+/** A process's address space layout: its vmas and, per virtual page, which vma holds it. */
 export class Layout {
+  /** Virtual pages the layout spans (the highest vma end). */
   readonly vpns: number;
   /** Per vpn: index of its vma in `vmas` (-1: unmapped). */
   readonly vmaAt: Int16Array;
@@ -27,23 +32,32 @@ export class Layout {
   }
 }
 
+/** Every process (mm) and user page of a system, in typed arrays: page tables, layouts, page->index, mapcounts. */
 export class Space {
+  /** Per mm: its page table, vpn → pfn + 1 (0: not present); null once dropped. */
   ptes: (Int32Array | null)[] = [];
   /** Per mm: addresses of its PTE pages (0 = none yet). */
   tables: (Float64Array | null)[] = [];
   /** Per mm: address of its page directory (pgd) frame. */
   pgd: number[] = [];
+  /** Per mm: its layout (null once dropped). */
   layouts: (Layout | null)[] = [];
+  /** Per mm: PTEs present. */
   present: number[] = [];
+  /** Per mm: its family (the mm it was forked from, transitively; its own id for a new process). */
   family: number[] = [];
   private freeMms: number[] = [];
   /** Per page. */
   index = new Int32Array(1024);
+  /** Per page: 1 for an anonymous page. */
   anon = new Uint8Array(1024);
+  /** Per page: PTEs mapping it. */
   mapcount = new Int32Array(1024);
+  /** Per anonymous page: its anon_vma family (that of the mm that faulted it in; −1: none). */
   pageFamily = new Int32Array(1024).fill(-1);
   /** Per page: the file it caches (-1 anonymous) and, for anonymous pages, the vpn it was faulted at. */
   pageFile = new Int32Array(1024).fill(-1);
+  /** Per anonymous page: the vpn it was faulted at. */
   pageVpn = new Int32Array(1024);
   private readonly files: Int32Array[] = [];
   private familySize = new Map<number, number>();
@@ -68,6 +82,7 @@ export class Space {
     return this.files.length - 1;
   }
 
+  /** A new mm with an empty page table over `layout` (its pgd frame on `node`), in `family`; returns its id. */
   newMm(layout: Layout, family?: number, node = 0): number {
     if (layout.vpns > this.maxVpns) throw new RangeError(`layout of ${layout.vpns} pages exceeds ${this.maxVpns}`);
     const id = this.freeMms.length > 0 ? (this.freeMms.pop() as number) : this.ptes.length;
@@ -94,34 +109,41 @@ export class Space {
     this.freeMms.push(mm);
   }
 
+  /** The mm exists (not dropped). */
   alive(mm: number): boolean {
     return this.ptes[mm] != null;
   }
 
+  /** Ids of the mms that exist, ascending. */
   aliveMms(): number[] {
     const out: number[] = [];
     for (let i = 0; i < this.ptes.length; i++) if (this.ptes[i]) out.push(i);
     return out;
   }
 
+  /** Mms alive in family `fam`. */
   familyMembers(fam: number): number {
     return this.familySize.get(fam) ?? 0;
   }
 
+  /** The vma of `mm` holding `vpn`, or null. */
   vmaOf(mm: number, vpn: number): Vma | null {
     const l = this.layouts[mm] as Layout;
     const i = l.vmaAt[vpn];
     return i < 0 ? null : (l.vmas[i] as Vma);
   }
 
+  /** The id of the PTE of (mm, vpn): mm × maxVpns + vpn. */
   pteId(mm: number, vpn: number): number {
     return mm * this.maxVpns + vpn;
   }
 
+  /** The mm of a PTE id. */
   mmOf(pte: number): number {
     return Math.floor(pte / this.maxVpns);
   }
 
+  /** The vpn of a PTE id. */
   vpnOf(pte: number): number {
     return pte % this.maxVpns;
   }
@@ -191,10 +213,12 @@ export class Space {
     return this.files[file] as Int32Array;
   }
 
+  /** Files added so far. */
   get fileCount(): number {
     return this.files.length;
   }
 
+  /** Pages the per-page arrays hold now (they grow on demand). */
   get pageCapacity(): number {
     return this.index.length;
   }

@@ -6,11 +6,15 @@ import { sourced } from '@kmemsim/mmu';
 import type { AllocKind, KernelEra } from '../eras.js';
 import type { ForkWorkload } from '../workload.js';
 
+/** An rmap experiment profile (docs/fidelity.md): a seed's configuration and its fitted value. */
 export interface RmapExperiment {
+  /** The `--experiment` name. */
   name: string;
+  /** What the experiment reproduces, one line. */
   description: string;
   /** Built-in arch the experiment runs on, and its CPU count. */
   arch: string;
+  /** CPUs of the experiment's machine. */
   cpus: number;
   /** Option defaults of the experiment's configuration (a command line may still override them). */
   defaults: {
@@ -28,6 +32,7 @@ export interface RmapExperiment {
   notes: string[];
 }
 
+/** Seed 003's experiment: rmap12h on 2.4.19-pre7, fork + exit of a 16,384-page process on a dual PIII. */
 export const SEED003: RmapExperiment = {
   name: 'seed003',
   description:

@@ -36,7 +36,12 @@ const KEEP = 64;
 /** Rounds of history kept per loop kind: the window its pooled rate may use (the trend test guards its age). */
 const WINDOW = 256;
 
+/**
+ * Sampled simulation of a workload's long loops (regenerative method): loops in steady state are skipped ahead
+ * and their time extrapolated, with a 95 % error bound; transitions are always simulated.
+ */
 export class Sampler {
+  /** Every loop is simulated (no extrapolation). */
   readonly exact: boolean;
   private readonly relError: number;
   private readonly need: number;
@@ -83,6 +88,7 @@ export class Sampler {
     this.members.add(t);
   }
 
+  /** The workload thread is done: skips no longer wait for it. */
   leave(t: Thread): void {
     this.members.delete(t);
     this.drop(t);
@@ -127,6 +133,7 @@ export class Sampler {
     if (l.mark) this.record(l);
   }
 
+  /** What was simulated and extrapolated so far. */
   report(): SamplingReport {
     const perTag: SamplingReport['perTag'] = {};
     for (const [tag, s] of this.byTag) perTag[tag] = { ...s };

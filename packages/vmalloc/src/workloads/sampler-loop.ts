@@ -2,7 +2,7 @@
 // report of what was simulated in detail and what was extrapolated (sampler.ts holds the method).
 import type { Engine, ProfileSnapshot, Thread } from '@kmemsim/core';
 
-/** How the `Sampler` decides a phase is in steady state (defaults suit the vmalloc workloads). */
+/** How the `Sampler` (sampler.ts) decides a loop kind is in steady state (defaults suit the vmalloc workloads). */
 export interface SamplingOptions {
   /** Simulate every loop. */
   exact?: boolean;
@@ -78,7 +78,7 @@ export class Loop {
   ) {}
 }
 
-/** What a `Sampler` simulated and extrapolated (`result.sampling`). */
+/** What a `Sampler` (sampler.ts) simulated and extrapolated (`result.sampling`). */
 export interface SamplingReport {
   /** Every loop was simulated (`exact`). */
   exact: boolean;
@@ -92,7 +92,7 @@ export interface SamplingReport {
   skips: number;
   /** Σ K_i · (…): the absolute error bound of the extrapolated cycles. */
   errCycles: number;
-  /** The same per loop tag (a test case, an API). */
+  /** The same per loop kind (tag: a test case, its `:set-up` / `:tear-down`, or the benchmark loop). */
   perTag: Record<string, { loops: number; skipped: number; errCycles: number }>;
 }
 

@@ -1,6 +1,24 @@
 // Programmatic entry: kmemsim's commands in-process, with typed options (the same schema as the command line).
 export { COMMANDS } from './commands/registry.js';
 export {
+  type CheckpointMetrics,
+  CheckpointMetricsSchema,
+  type CheckpointRun,
+  parseTypedDocument,
+  type RmapForkMetrics,
+  RmapForkMetricsSchema,
+  type RmapForkRun,
+  TEST_VMALLOC_CASES,
+  type TestVmallocCase,
+  type TestVmallocMetrics,
+  TestVmallocMetricsSchema,
+  type TestVmallocRun,
+  type TypedCommand,
+  type TypedDocument,
+  type TypedRuns,
+  typedRun,
+} from './commands/typed-runs.js';
+export {
   type ActionCommand,
   type CommandDef,
   defineAction,

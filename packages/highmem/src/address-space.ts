@@ -26,7 +26,9 @@ export const USER_PFN_BASE = 0x40000;
  * distinct highmem frame.
  */
 export class AddressSpace {
+  /** The present ranges of pages, ascending, as given. */
   readonly extents: readonly Extent[];
+  /** Present pages in all extents (what the checkpoint dumps). */
   readonly pages: number;
 
   constructor(extents: readonly Extent[]) {

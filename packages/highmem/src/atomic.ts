@@ -11,7 +11,9 @@ import { type HighmemEra, LAYOUT, type MechanismParams } from './params.js';
  * clears the PTE and flushes one address locally (kpte_clear_flush), never an IPI. Under kvm-shadow each invlpg exits.
  */
 export class KmapAtomic {
+  /** KM_TYPE_NR: fixmap slots per CPU (the arch's `highmem.kmTypeNr`). */
   readonly typesPerCpu: number;
+  /** Virtual page of slot 0 of CPU 0 (FIX_KMAP_BEGIN). */
   readonly baseVpn = LAYOUT.fixmapBaseVpn;
   /** Per CPU: the stack of km types in use, innermost last. */
   private readonly stack: Int32Array;

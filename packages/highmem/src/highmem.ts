@@ -36,12 +36,17 @@ export interface HighmemOptions {
  * highmem every map is page_address(): no work, no cost.
  */
 export class Highmem {
+  /** Which kernel era's behaviour the mechanism follows (pkmap wrap flush, kmap_atomic invlpg placement). */
   readonly era: HighmemEra;
+  /** The mechanism's costs in effect (MECHANISM with any experiment overrides). */
   readonly params: MechanismParams;
   /** False on 64-bit arches: kmap* = page_address(), free. */
   readonly enabled: boolean;
+  /** The kmap pool (null without highmem). */
   readonly pool: PkmapPool | null;
+  /** The kmap_atomic fixmap slots (null without highmem). */
   readonly atomic: KmapAtomic | null;
+  /** The kmap_local per-task stacks (null without highmem). */
   readonly local: KmapLocal | null;
   /** The highmem windows: first virtual page, per-slot fresh marks, the page-table page they live in. */
   private readonly windows: { base: number; fresh: Uint8Array; pt: GuestPageTable }[] = [];
@@ -111,6 +116,7 @@ export class Highmem {
     return yield* this.pool.kmap(t, pfn);
   }
 
+  /** `yield* hm.kunmap(t, pfn)`: drops the page's pkmap_count; wakes a sleeper when a slot frees up. */
   *kunmap(t: Thread, pfn: number): Gen {
     if (this.pool) yield* this.pool.kunmap(t, pfn);
   }
@@ -128,6 +134,7 @@ export class Highmem {
     return this.atomic ? this.atomic.map(t, pfn, type) : this.directVpn(pfn);
   }
 
+  /** kunmap_atomic(vaddr): clears the fixmap PTE and flushes one address locally (era permitting). Never yields. */
   kunmapAtomic(t: Thread, vpn: number): void {
     this.atomic?.unmap(t, vpn);
   }
@@ -140,14 +147,17 @@ export class Highmem {
 
   // ---- kmap_local ----
 
+  /** A task's kmap_local state, for {@link Highmem.kmapLocal} (null without highmem). */
   localTask(name: string): LocalTask | null {
     return this.local ? this.local.task(name) : null;
   }
 
+  /** kmap_local_page(page) by `task` on t's CPU: the slot's virtual page (page_address() without highmem). */
   kmapLocal(t: Thread, task: LocalTask | null, pfn: number): number {
     return this.local && task ? this.local.map(t, task, pfn) : this.directVpn(pfn);
   }
 
+  /** kunmap_local(vaddr): pops `task`'s innermost slot, clears its PTE and flushes one address. */
   kunmapLocal(t: Thread, task: LocalTask | null, vpn: number): void {
     if (this.local && task) this.local.unmap(t, task, vpn);
   }
@@ -157,6 +167,7 @@ export class Highmem {
     if (this.local && prev && next) this.local.switchTasks(t, prev, next);
   }
 
+  /** `n` kmap_local + (access) + kunmap_local pairs by `task`, charged at once. Free without highmem. */
   localPairs(t: Thread, task: LocalTask | null, n: number, accessSym?: SymbolId): void {
     if (!this.local || !task || n <= 0) return;
     this.local.pairs(t, task, n, accessSym);

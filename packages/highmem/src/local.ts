@@ -8,7 +8,9 @@ import { LAYOUT, type MechanismParams } from './params.js';
 
 /** One task's kmap_local state: the saved frames of its stack (task_struct.kmap_ctrl). */
 export class LocalTask {
+  /** Slots in use (kmap_ctrl.idx). */
   depth = 0;
+  /** Frame mapped by each slot in use, innermost last (restored on a switch back to the task). */
   readonly pfns: Float64Array;
   constructor(
     readonly name: string,
@@ -30,7 +32,9 @@ export interface LocalSymbols {
  * context switch, and unmap flushes one address.
  */
 export class KmapLocal {
+  /** KM_MAX_IDX: slots per task and per CPU (the arch's `highmem.kmapLocalSlots`, 16 by default). */
   readonly bound: number;
+  /** Virtual page of slot 0 of CPU 0. */
   readonly baseVpn = LAYOUT.localBaseVpn;
   /** Per slot (cpu × bound + idx): set by a map or restore, cleared by the first access. */
   readonly fresh: Uint8Array;
@@ -46,10 +50,12 @@ export class KmapLocal {
     this.fresh = new Uint8Array(m.cpus * this.bound);
   }
 
+  /** A new task with an empty kmap_local stack. */
   task(name: string): LocalTask {
     return new LocalTask(name, this.bound);
   }
 
+  /** Virtual page of slot `idx` on `cpu`. */
   vpn(cpu: number, idx: number): number {
     return this.baseVpn + cpu * this.bound + idx;
   }

@@ -15,6 +15,7 @@ export interface HighmemEra {
 
 /** Testing only: a deliberately broken pool that skips the wrap flush (the stale detector must catch it). */
 export interface HighmemFaults {
+  /** flush_all_zero_pkmaps clears the PTEs on a wrap but skips the global TLB flush. */
   skipWrapFlush?: boolean;
 }
 
@@ -95,11 +96,15 @@ export type WorkloadParams = Widen<Omit<typeof WORKLOAD, 'sources'>>;
  * also pays the arch's refill cost once per page when exits flush the TLB between pages (kvm-shadow, Core 2).
  */
 export interface WritePathFunction {
+  /** The kernel function (its profile symbol). */
   symbol: string;
+  /** Calls per dumped page, read from the code path. */
   callsPerPage: number;
+  /** Bare-metal cycles per call. */
   cyclesPerCall: number;
   /** The calls, as the code makes them. */
   calls: string;
+  /** Where `callsPerPage` and `cyclesPerCall` come from (file and function, or the measurement). */
   source: string;
 }
 

@@ -28,7 +28,9 @@ export interface PkmapSymbols {
  * LAST_PKMAP, flush_all_zero_pkmaps on wrap (one global flush), sleepers on pkmap_map_wait, all under kmap_lock.
  */
 export class PkmapPool {
+  /** LAST_PKMAP: slots in the pool (512 with PAE, 1024 without, on i386). */
   readonly entries: number;
+  /** Virtual page of slot 0 (PKMAP_BASE). */
   readonly baseVpn = LAYOUT.pkmapBaseVpn;
   /** pkmap_count[]. */
   readonly count: Int32Array;
@@ -36,12 +38,17 @@ export class PkmapPool {
   readonly slotPfn: Float64Array;
   /** Set when a slot gets a new mapping; cleared by the first access (a shadow fault under kvm-shadow). */
   readonly fresh: Uint8Array;
+  /** last_pkmap_nr: where the next free-slot search starts. */
   last = 0;
   /** Slots with count ≥ 2 (in use), count == 1, and tracked in slotPfn. */
   held = 0;
+  /** Slots with count == 1 (unmapped, waiting for the next wrap's flush). */
   ones = 0;
+  /** Slots whose frame is tracked in `slotPfn`. */
   tracked = 0;
+  /** kmap_lock. */
   readonly lock: Spinlock;
+  /** pkmap_map_wait: kmap callers sleeping until a slot frees up. */
   readonly wait: WaitQueue;
   /** The pkmap page-table page (one PT page: LAST_PKMAP entries), as the virt mechanism sees it. */
   readonly pt: GuestPageTable;

@@ -12,15 +12,25 @@ import { type HighmemEra, MECHANISM, type MechanismParams, WORKLOAD, type Worklo
 
 /** The checkpoint configuration whose verdict the sensitivity sweep tests. */
 export interface SensitivityConfig {
+  /** The machine's arch profile (its [U] values are the ones moved). */
   arch: ArchProfile;
+  /** Virtualization mode. */
   virt: VirtModeName;
+  /** KVM version under a KVM mode (default the Machine's, DEFAULT_KVM). */
   kvm?: KvmVersion;
+  /** i386 PAE on. */
   pae: boolean;
+  /** CPUs of the machine. */
   cpus: number;
+  /** Writer processes, one per CPU (default 1). */
   writers?: number;
+  /** The map variants whose order by sys time is the verdict (at least two). */
   maps: readonly MapKind[];
+  /** Bytes each checkpoint dumps. */
   sizeBytes: number;
+  /** Disk write bandwidth, MB/s (default the workload's). */
   diskMbps?: number;
+  /** Era behaviour (default DEFAULT_ERA). */
   era?: Partial<HighmemEra>;
   /** Run as the seed000 experiment (fitted values refitted for each moved value). */
   experiment?: 'seed000';

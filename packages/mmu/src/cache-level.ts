@@ -65,20 +65,29 @@ export class Level {
 
 /** Hit and miss counts of a `CacheModel`. */
 export interface CacheStats {
+  /** Memory references asked of the model (loads, stores, atomics), all CPUs. */
   accesses: number;
   /** Hits per level, L1 first. */
   levelHits: number[];
+  /** Misses served by the home node's memory, on the CPU's own node. */
   memoryLocal: number;
+  /** Misses served by another node's memory. */
   memoryRemote: number;
+  /** Misses served by a cache on the same node that had the line modified. */
   transfersLocal: number;
+  /** Misses served by a cache on another node that had the line modified. */
   transfersRemote: number;
+  /** Stores that invalidated copies other CPUs held. */
   upgrades: number;
 }
 
 /** Geometry of a `CacheModel`: the arch's cache section and, for NUMA machines, its NUMA section. */
 export interface CacheModelOptions {
+  /** The arch profile's `cache` section: L1d, L2 (and L3) geometry and latencies. */
   cache: ArchCache;
+  /** The arch profile's `numa` section (null or absent: one node). */
   numa?: ArchNuma | null;
+  /** CPUs to model, each with private levels. */
   cpus: number;
   /** Bytes per home-node granule (the page size: memory is placed page by page). */
   pageBytes?: number;

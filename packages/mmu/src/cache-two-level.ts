@@ -27,6 +27,45 @@ export class TwoLevelCacheModel extends CacheModel {
     for (const lv of this.levels) lv.stamps.fill(0);
   }
 
+  /**
+   * CacheModel.access for one line size. A repeat of this CPU's last access (its line still in the slot it used)
+   * leaves the LRU stamp alone: that slot already holds the newest stamp of this CPU's L1 (every L1 stamp is set
+   * by an access, which records its slot), so a new stamp would change no order among the stamps.
+   */
+  override access(cpu: number, addr: number, write: boolean): number {
+    this.accesses++;
+    const cl = addr >>> this.cohShift;
+    if (2 * cl + 1 >= this.line.length) this.ensure(cl);
+    const l1 = this.l1;
+    const tags = l1.tags;
+    const tag = cl + 1;
+    let s = this.lastSlot[cpu];
+    if (this.lastLine[cpu] === cl && tags[s] === tag) {
+      if (write && this.line[2 * cl] !== 1 << (cpu & 31)) return this.slow(cpu, addr, write, cl, s);
+      l1.hits++;
+      if (write) this.line[2 * cl + 1] = cpu + 1;
+      return l1.hitCycles;
+    }
+    s = -1;
+    const base = (cpu * l1.sets + (cl & l1.setMask)) * l1.ways;
+    const end = base + l1.ways;
+    for (let k = base; k < end; k++) {
+      if (tags[k] === tag) {
+        s = k;
+        break;
+      }
+    }
+    if (s >= 0 && (!write || this.line[2 * cl] === 1 << (cpu & 31))) {
+      l1.stamps[s] = ++this.clock;
+      l1.hits++;
+      if (write) this.line[2 * cl + 1] = cpu + 1;
+      this.lastLine[cpu] = cl;
+      this.lastSlot[cpu] = s;
+      return l1.hitCycles;
+    }
+    return this.slow(cpu, addr, write, cl, s);
+  }
+
   /** An L1 miss (slot0 −1), or an L1 store hit that must first invalidate other copies. */
   protected override slow(cpu: number, addr: number, write: boolean, cl: number, slot0: number): number {
     const l1 = this.l1;
@@ -69,25 +108,7 @@ export class TwoLevelCacheModel extends CacheModel {
         cycles += this.upgradeCycles;
         this.upgrades++;
       }
-    } else {
-      const w = state[2 * cl + 1] - 1;
-      const myNode = this.cpuNode[cpu];
-      if (w >= 0 && w !== cpu) {
-        if (this.cpuNode[w] === myNode) {
-          cycles = this.transferCycles;
-          this.transfersLocal++;
-        } else {
-          cycles = this.remoteTransferCycles;
-          this.transfersRemote++;
-        }
-      } else if (this.homeOf(addr) === myNode) {
-        cycles = this.memoryCycles;
-        this.memoryLocal++;
-      } else {
-        cycles = this.remoteMemoryCycles;
-        this.memoryRemote++;
-      }
-    }
+    } else cycles = this.fetchCycles(cpu, addr, cl);
     if (write) {
       if (others !== 0) this.invalidate2(cl, others, cpu);
       state[2 * cl] = bit;

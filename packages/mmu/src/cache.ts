@@ -21,7 +21,9 @@ const ADDRESS_LIMIT = 2 ** 32;
  * gives the latency in cycles of each memory reference a mechanism makes (page walks, list walks).
  */
 export class CacheModel {
+  /** CPUs, each with its own private levels. */
   readonly cpus: number;
+  /** The private levels, L1 data first (L2, then L3 where the arch has one). */
   readonly levels: Level[];
   protected readonly l1: Level;
   protected readonly last: Level;
@@ -30,13 +32,21 @@ export class CacheModel {
   /** Coherence granule: the largest line of any level. */
   readonly cohBytes: number;
   protected readonly cohShift: number;
+  /** A load served by local memory, cycles (arch `cache.memoryCycles`). */
   readonly memoryCycles: number;
+  /** A load of a line another CPU on the node modified (cache-to-cache), cycles (arch `cache.transferCycles`). */
   readonly transferCycles: number;
+  /** A store to a line other CPUs hold: invalidating their copies, cycles (arch `cache.upgradeCycles`). */
   readonly upgradeCycles: number;
+  /** Extra cycles of a locked read-modify-write over a plain store (arch `cache.atomicCycles`). */
   readonly atomicCycles: number;
+  /** A load served by another node's memory, cycles (arch `numa.remoteMemoryCycles`; local cost without NUMA). */
   readonly remoteMemoryCycles: number;
+  /** A load of a line modified on another node, cycles (arch `numa.remoteTransferCycles`; local without NUMA). */
   readonly remoteTransferCycles: number;
+  /** CPUs per NUMA node (all CPUs on a machine without NUMA). */
   readonly cpusPerNode: number;
+  /** NUMA nodes (1 without NUMA). */
   readonly nodes: number;
   private readonly pageShift: number;
   protected readonly cpuNode: Int32Array;
@@ -47,7 +57,7 @@ export class CacheModel {
   // Per CPU: the L1 line and slot of the last access, to skip the set scan for runs of accesses to one line.
   protected readonly lastLine: Int32Array;
   protected readonly lastSlot: Int32Array;
-  private accesses = 0;
+  protected accesses = 0;
   protected memoryLocal = 0;
   protected memoryRemote = 0;
   protected transfersLocal = 0;
@@ -85,6 +95,7 @@ export class CacheModel {
     return this.l1.shift;
   }
 
+  /** An L1 hit, cycles. */
   get l1HitCycles(): number {
     return this.l1.hitCycles;
   }
@@ -98,6 +109,7 @@ export class CacheModel {
     this.l1.hits += n;
   }
 
+  /** What the model has counted since it was built: accesses, hits per level, memory loads and transfers. */
   get stats(): CacheStats {
     return {
       accesses: this.accesses,
@@ -124,6 +136,7 @@ export class CacheModel {
     this.home.fill(node, first, last + 1);
   }
 
+  /** The node whose memory holds `addr` (set by {@link CacheModel.setHome}; node 0 otherwise). */
   homeOf(addr: number): number {
     const p = addr >>> this.pageShift;
     return p < this.home.length ? this.home[p] : 0;
@@ -144,7 +157,7 @@ export class CacheModel {
     return this.access(cpu, addr, true) + this.atomicCycles;
   }
 
-  private ensure(cl: number): void {
+  protected ensure(cl: number): void {
     const need = 2 * cl + 2;
     if (need <= this.line.length) return;
     const a = new Int32Array(Math.max(need, this.line.length * 2));
@@ -214,25 +227,7 @@ export class CacheModel {
         cycles += this.upgradeCycles;
         this.upgrades++;
       }
-    } else {
-      const w = this.line[2 * cl + 1] - 1;
-      const myNode = this.cpuNode[cpu];
-      if (w >= 0 && w !== cpu) {
-        if (this.cpuNode[w] === myNode) {
-          cycles = this.transferCycles;
-          this.transfersLocal++;
-        } else {
-          cycles = this.remoteTransferCycles;
-          this.transfersRemote++;
-        }
-      } else if (this.homeOf(addr) === myNode) {
-        cycles = this.memoryCycles;
-        this.memoryLocal++;
-      } else {
-        cycles = this.remoteMemoryCycles;
-        this.memoryRemote++;
-      }
-    }
+    } else cycles = this.fetchCycles(cpu, addr, cl);
     if (write) {
       if (others !== 0) this.invalidate(cl, others, cpu);
       this.line[2 * cl] = bit;
@@ -254,6 +249,29 @@ export class CacheModel {
     this.lastLine[cpu] = addr >>> this.l1.shift;
     this.lastSlot[cpu] = slot;
     return cycles;
+  }
+
+  /**
+   * Cycles of a line no level of this CPU holds: a cache-to-cache transfer if another CPU modified it (local or
+   * remote node), else its home node's memory; counted in the statistics.
+   */
+  protected fetchCycles(cpu: number, addr: number, cl: number): number {
+    const w = this.line[2 * cl + 1] - 1;
+    const myNode = this.cpuNode[cpu];
+    if (w >= 0 && w !== cpu) {
+      if (this.cpuNode[w] === myNode) {
+        this.transfersLocal++;
+        return this.transferCycles;
+      }
+      this.transfersRemote++;
+      return this.remoteTransferCycles;
+    }
+    if (this.homeOf(addr) === myNode) {
+      this.memoryLocal++;
+      return this.memoryCycles;
+    }
+    this.memoryRemote++;
+    return this.remoteMemoryCycles;
   }
 
   /** Removes a coherence line from the caches of every CPU in `mask` except `self` (inclusive: last level first). */

@@ -7,7 +7,9 @@ import { checkArch, formatProblems } from './validate.js';
 
 /** One check of the arch conformance kit: a name and a function returning a problem, or null when it holds. */
 export interface ConformanceCheck {
+  /** What the check verifies, one line ("IPI costs grow with the number of targets"). */
   name: string;
+  /** Runs the check on a valid profile: null when it holds, else the problem in one line. */
   run(profile: ArchProfile): string | null;
 }
 
@@ -112,7 +114,9 @@ export const CONFORMANCE_CHECKS: ConformanceCheck[] = [
 
 /** The outcome of one conformance check on a profile. */
 export interface ConformanceFinding {
+  /** The check's name. */
   check: string;
+  /** Null when the check passed; otherwise why it failed. */
   problem: string | null;
 }
 

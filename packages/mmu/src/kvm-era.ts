@@ -10,6 +10,7 @@ export const DEFAULT_KVM: KvmVersion = '2.6.29';
 
 /** The shadow-paging rules of one KVM release that change exit counts (which code paths exist in that version). */
 export interface KvmRules {
+  /** The KVM version these rules are of (`2.6.27`, `2.6.29`, …). */
   version: KvmVersion;
   /**
    * Out-of-sync shadow pages (oos_shadow, 2.6.28+): the first write to a write-protected last-level guest table

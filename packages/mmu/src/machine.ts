@@ -49,13 +49,21 @@ export class MachineError extends Error {
 
 /** Profile symbols the machine charges its own work to (from the arch's `symbols` section). */
 export interface MachineSymbols {
+  /** Where spinlock acquire cycles go (`_spin_lock`, `_raw_spin_lock`, … per the arch's era). */
   spinlock: string;
+  /** Where rwlock read-acquire cycles go. */
   readLock: string;
+  /** Where rwlock write-acquire cycles go. */
   writeLock: string;
+  /** The IPI send function (`smp_call_function`, `smp_call_function_many`, …). */
   ipiSend: SymbolId;
+  /** The per-target send function under `ipiSend` where the arch sends one IPI per CPU (ia64 `sn_send_IPI_phys`). */
   ipiSendPerTarget: SymbolId | undefined;
+  /** The flush handler a remote CPU runs (`flush_tlb_all_ipi`, `do_flush_tlb_all`, …). */
   flushHandler: SymbolId;
+  /** The global flush entry point (`flush_tlb_all`, `flush_tlb_kernel_range`, …). */
   globalFlush: SymbolId;
+  /** Page walks after a TLB miss (`tlb_miss_walk`: hardware work, no kernel function). */
   tlbMiss: SymbolId;
 }
 
@@ -78,15 +86,25 @@ export interface MachineSymbols {
  * ```
  */
 export class Machine {
+  /** The arch profile the machine was built from (costs, TLB, IPI, symbols). */
   readonly arch: ArchProfile;
+  /** The virtualization mode (`none` on bare metal). */
   readonly virt: VirtModeName;
+  /** The virt mode's exits and costs after any `virtCosts` overrides (null on bare metal). */
   readonly virtMode: VirtOverride | null;
+  /** CPUs (vCPUs when virtualized), 1..arch.maxCpus. */
   readonly cpus: number;
+  /** i386 PAE on: 8-byte PTEs, LAST_PKMAP from `highmem.pkmapEntriesPae`. */
   readonly pae: boolean;
+  /** The discrete-event engine: one clock per CPU, counters, profiler. */
   readonly engine: Engine;
+  /** Per-CPU TLBs and the kernel PTEs they cache, with the stale-translation detector. */
   readonly tlb: Tlb;
+  /** PTE write/clear and TLB-miss cycles with the virt mode's exits folded in. */
   readonly cost: EffectiveCosts;
+  /** Inter-processor interrupts priced by the arch (send, delivery, handler entry, ack). */
   readonly ipi: Ipi;
+  /** The profile symbols the machine charges its own work to. */
   readonly syms: MachineSymbols;
   /** The virt mechanism: which guest operations exit and what the host does (virt-ops.ts). */
   readonly vops: VirtOps;
@@ -168,6 +186,7 @@ export class Machine {
     };
   }
 
+  /** CPU clock, Hz (the arch's, or `MachineOptions.clockHz`). */
   get clockHz(): number {
     return this.engine.clockHz;
   }
@@ -185,18 +204,22 @@ export class Machine {
     return pt;
   }
 
+  /** A spinlock priced by the arch (uncontended acquire, cache-line handoff); acquire cycles go to `symbol`. */
   spinlock(name: string, symbol = this.arch.symbols.spinlock): Spinlock {
     return new Spinlock(this.engine, name, this.lockCosts(symbol));
   }
 
+  /** A reader-writer spinlock priced like {@link Machine.spinlock}; write-acquire cycles go to `writeSymbol`. */
   rwlock(name: string, writeSymbol = this.arch.symbols.writeLock): RwLock {
     return new RwLock(this.engine, name, this.lockCosts(writeSymbol));
   }
 
+  /** A family of bit spinlocks (one bit per page: `bit_spin_lock` on page flags), priced like a spinlock. */
   bitLocks(name: string, symbol = 'bit_spin_lock'): BitSpinlocks {
     return new BitSpinlocks(this.engine, name, this.lockCosts(symbol));
   }
 
+  /** A sleeping mutex: a waiter sleeps in `schedule` and is woken at the arch's context-switch cost. */
   mutex(name: string, symbol = 'mutex_lock'): Mutex {
     return new Mutex(this.engine, name, {
       ...this.lockCosts(symbol),
@@ -205,6 +228,7 @@ export class Machine {
     });
   }
 
+  /** A wait queue (sleep until woken), each wakeup costing the arch's context switch. */
   waitQueue(name: string, sleepSymbol = 'schedule'): WaitQueue {
     return new WaitQueue(this.engine, name, sleepSymbol, this.arch.costs.contextSwitchCycles);
   }
@@ -273,6 +297,7 @@ export class Machine {
     t.spend(sym, this.cost.pteSetCycles * pages);
   }
 
+  /** Clears `pages` PTEs from `vpn`, costing them as one charge; the TLBs keep their entries until flushed. */
   clearPtes(t: Thread, vpn: number, pages: number, sym: SymbolId | string): void {
     for (let i = 0; i < pages; i++) this.tlb.pte.delete(vpn + i);
     this.trapCount(this.virtMode?.exits.pteWrite, pages);

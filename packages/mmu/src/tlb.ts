@@ -11,13 +11,17 @@
  * page, or an alias.
  */
 export interface StaleReport {
+  /** stale: the PTE now maps another frame; unmapped: no PTE at all; alias: the frame is mapped elsewhere now. */
   kind: 'stale' | 'unmapped' | 'alias';
+  /** The CPU that used the translation. */
   cpu: number;
+  /** The virtual page number it used. */
   vpn: number;
   /** Frame the TLB translated to. */
   cachedPfn: number;
   /** Frame the page table maps now (-1 if none). */
   currentPfn: number;
+  /** That CPU's clock at the use, cycles. */
   cycle: number;
 }
 
@@ -26,6 +30,7 @@ export interface StaleReport {
  * to, so a use after a PTE change without a flush is reported as a {@link StaleReport} (`machine.tlb.reports`).
  */
 export class Tlb {
+  /** TLB entries per CPU (the arch's `tlb.entries`; direct-mapped by virtual page number). */
   readonly entries: number;
   private readonly tag: Float64Array;
   private readonly pfn: Float64Array;
@@ -35,9 +40,13 @@ export class Tlb {
   private readonly localGen: Uint32Array;
   /** The kernel page table: virtual page number → page frame number. */
   readonly pte = new Map<number, number>();
+  /** Accesses that hit, all CPUs. */
   hits = 0;
+  /** Accesses that missed (each a page walk), all CPUs. */
   misses = 0;
+  /** The first {@link Tlb.maxReports} stale uses, in order. */
   readonly reports: StaleReport[] = [];
+  /** Every stale use seen (0 for a correct mechanism). */
   staleCount = 0;
   /** Keep at most this many reports (the count keeps going). */
   maxReports = 100;
@@ -94,14 +103,17 @@ export class Tlb {
     return false;
   }
 
+  /** Drops every entry of one CPU's TLB (a local full flush: `local_flush_tlb`). O(1). */
   flushLocal(cpu: number): void {
     this.localGen[cpu]++;
   }
 
+  /** Drops every entry on every CPU (what `flush_tlb_all`'s IPIs achieve; the machine charges their cost). O(1). */
   flushAll(): void {
     this.globalGen++;
   }
 
+  /** Drops one page's entry from one CPU's TLB (`invlpg` / `__flush_tlb_one`). */
   invalidate(cpu: number, vpn: number): void {
     const i = cpu * this.entries + (vpn % this.entries);
     if (this.tag[i] === vpn) this.tag[i] = -1;
@@ -140,6 +152,7 @@ export class Tlb {
     return out;
   }
 
+  /** Records a stale use (counted always; kept in {@link Tlb.reports} up to {@link Tlb.maxReports}). */
   report(
     kind: StaleReport['kind'],
     cpu: number,

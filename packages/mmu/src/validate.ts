@@ -5,7 +5,9 @@ import { nearest, schemaPaths, unknownKeys } from './strict.js';
 
 /** One problem of an arch profile: its dot path and what is wrong, with a did-you-mean when a name is close. */
 export interface ArchProblem {
+  /** Dot path of the field (`costs.tlbMissCycles`, `virt.kvm-shadow.exits.pteWrite`); empty for the whole profile. */
   path: string;
+  /** What is wrong and what was expected (with a did-you-mean for an unknown field). */
   message: string;
 }
 

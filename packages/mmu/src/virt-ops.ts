@@ -68,7 +68,9 @@ const FLOOD_WRITES = 3;
  * the exits (`machine.vops`).
  */
 export class VirtOps {
+  /** The KVM version's rules (oos_shadow, write-flood zapping, …) that decide which guest operations exit. */
   readonly kvm: KvmRules;
+  /** The virt mode's mechanism costs, cycles (handling per exit kind, remote flushes, port I/O, refills). */
   readonly m: VirtMechanismCosts;
   /** One exit round trip (0 on bare metal). */
   readonly rt: number;
@@ -93,10 +95,12 @@ export class VirtOps {
     this.rt = o?.vmExitCycles ?? 0;
   }
 
+  /** The mode is KVM with shadow paging (`kvm-shadow`). */
   get shadow(): boolean {
     return this.mode === 'kvm-shadow';
   }
 
+  /** The mode is one of KVM's (shadow paging or EPT/NPT). */
   get kvmAny(): boolean {
     return this.mode === 'kvm-shadow' || this.mode === 'kvm-ept';
   }

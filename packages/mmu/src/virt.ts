@@ -19,8 +19,11 @@ export interface EffectiveCosts {
   ipiSendCycles: number;
   /** Interrupt entry/exit on a target, bare. */
   ipiHandlerEntryCycles: number;
+  /** One kernel PTE write (set_pte), plus the exit and its handling where the virt mode traps PTE writes. */
   pteSetCycles: number;
+  /** One kernel PTE clear (pte_clear), plus the exit and its handling where the virt mode traps PTE writes. */
   pteClearCycles: number;
+  /** A TLB miss's page walk: the virt mode's own value where it sets one (a 2-D walk under EPT/NPT), else the arch's. */
   tlbMissCycles: number;
   /** One VM exit round trip (0 on bare metal). */
   vmExitCycles: number;

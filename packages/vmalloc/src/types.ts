@@ -3,6 +3,7 @@ import type { Op, Thread } from '@kmemsim/core';
 import type { VmapDesign } from './designs/design.js';
 import type { AreaTable } from './mechanism/areas.js';
 
+/** A simulated thread's body (or part of one, used with `yield*`) that returns `T`. */
 export type Gen<T = void> = Generator<Op | undefined, T, void>;
 
 /**
@@ -37,6 +38,7 @@ export class VmArea {
     return this.live ? this.table.pfn[this.id] : -1;
   }
 
+  /** Live and mapped to frames. */
   get mapped(): boolean {
     return this.pfn >= 0;
   }
@@ -54,12 +56,16 @@ export interface VmapFaults {
   misalignBlocks?: boolean;
 }
 
+/** An allocator call the design cannot serve (no space left) or a misuse (freeing an area twice). */
 export class VmapError extends Error {
   override name = 'VmapError';
 }
 
+/** Running totals of an allocator (`vmap.ledger`). */
 export interface Ledger {
+  /** Areas allocated so far (vmap, vmalloc, vm_map_ram). */
   allocs: number;
+  /** Areas freed so far by their callers (lazily freed ones included). */
   frees: number;
   /** Caller-visible areas not yet freed. */
   readonly live: number;
@@ -72,8 +78,11 @@ export interface Ledger {
  * may flush), so another package's thread can compose them the way the kernel does.
  */
 export interface Vmap {
+  /** The design this allocator follows. */
   readonly design: VmapDesign;
+  /** Every area by handle (typed arrays: vpn, pages, frame, generation, flags). */
   readonly areas: AreaTable;
+  /** Running totals: allocations, frees, live areas, lazy pages. */
   readonly ledger: Ledger;
 
   // ---- handles (no object per area) ----
@@ -91,12 +100,17 @@ export interface Vmap {
   // ---- objects ----
   /** As allocArea, throwing VmapError when nothing fits. */
   alloc(t: Thread, pages: number, align?: number): Gen<VmArea>;
+  /** As allocArea: the area, or null when nothing fits. */
   tryAlloc(t: Thread, pages: number, align?: number): Gen<VmArea | null>;
+  /** Maps the area's pages to consecutive frames from `pfn` (set_pte per page). Local: no yield. */
   map(t: Thread, area: VmArea, pfn: number): void;
+  /** vunmap / vfree of the area (vm_unmap_ram for an area from mapRam). */
   free(t: Thread, area: VmArea): Gen;
   /** alloc + map: vmap(). */
   vmap(t: Thread, pfn: number, pages: number, align?: number): Gen<VmArea>;
+  /** vm_map_ram: maps `pages` frames from `pfn`; throws VmapError when nothing fits. */
   mapRam(t: Thread, pfn: number, pages: number): Gen<VmArea>;
+  /** vm_unmap_ram of an area from mapRam. */
   unmapRam(t: Thread, area: VmArea): Gen;
 
   /** vm_unmap_aliases(): unmap and flush every lazily freed range the design's walk reaches. */

@@ -6,8 +6,11 @@ import { type ArchLike, layoutFor, memMapPages, type PfnRange } from './layout.j
 import { IMAGE } from './params.js';
 import { type Composition, type ProfileName, resolveComposition } from './profiles.js';
 
+/** Options of {@link buildImage}: how much RAM, which arch, what the pages hold and how fragmented. */
 export interface BuildImageOptions {
+  /** RAM of the crashed machine, bytes (laid out in PT_LOADs with the arch's holes). */
   memBytes: number;
+  /** The arch's page size, struct page size and name. */
   arch: ArchLike;
   /** A named profile (profiles.ts); default idle-guest unless `fractions` is given. */
   profile?: ProfileName;
@@ -15,6 +18,7 @@ export interface BuildImageOptions {
   fractions?: Partial<ClassCounts>;
   /** Fragmentation: mean run length in pages, for every class or per class. */
   meanRunPages?: number | Partial<ClassCounts>;
+  /** Seed of the run lengths and their order (default 1): same seed, same image. */
   seed?: number;
   /** Representation budget; fragmentation is coarsened (and says so) beyond it. */
   maxRuns?: number;
@@ -29,49 +33,72 @@ export interface BuildImageOptions {
   memoryModel?: 'flat' | 'sparse';
 }
 
+/** The flat mem_map of an image: where the struct page array lies and how big it is. */
 export interface MemMap {
   /** First physical pfn of the struct page array (struct page of pfn 0 first). */
   startPfn: number;
   /** Physical pages it occupies (kernel class), rounded up to its alignment. */
   pages: number;
+  /** sizeof(struct page), bytes. */
   structPageBytes: number;
   /** Struct pages in it: one per pfn below maxPfn, holes included (flat model). */
   structs: number;
 }
 
+/**
+ * A crashed kernel's memory as data (built by {@link buildImage}): PT_LOAD ranges and holes, the kernel image, the
+ * mem_map, and every pfn's page class as runs in typed arrays.
+ */
 export interface VmcoreImage {
+  /** Arch name (x86_64, s390x, …). */
   arch: string;
+  /** Page size, bytes. */
   pageBytes: number;
+  /** RAM asked for, bytes. */
   memBytes: number;
+  /** Seed the runs were drawn with. */
   seed: number;
+  /** The composition's name (a profile, or `custom` for explicit fractions). */
   profile: string;
+  /** Fraction of pages per class, as drawn (sums to 1). */
   fractions: ClassCounts;
   /** Mean run lengths in effect (after any coarsening). */
   meanRunPages: ClassCounts;
   /** ≥ 1: how much fragmentation was coarsened to fit maxRuns (1 = as asked). */
   coarsening: number;
+  /** The PT_LOAD ranges, ascending. */
   loads: PfnRange[];
+  /** The holes between them (no file data, not dumped). */
   holes: PfnRange[];
+  /** One past the highest pfn of any PT_LOAD. */
   maxPfn: number;
   /** Pages of all PT_LOADs. */
   totalPages: number;
+  /** The kernel's text and data (kernel class, never excluded). */
   kernelImage: PfnRange;
   /** Kernel data block (page tables, init_uts_ns, the mem_map pointer): the kernel image's first pages. */
   kernelDataPfn: number;
+  /** The struct page array. */
   memMap: MemMap;
+  /** Runs in the image (`runPages` and `runClass` hold this many). */
   runCount: number;
+  /** Pages of run i, in pfn order over the PT_LOADs. */
   runPages: Uint32Array;
+  /** Class code of run i (classes.ts CLASS_CODE). */
   runClass: Uint8Array;
   /** Start pfn of run i × INDEX_STRIDE (for random access). */
   runIndex: Float64Array;
   /** The free runs alone (start pfn, pages), ascending: the mem_map walk visits only these with bit 16. */
   freeRunStart: Float64Array;
+  /** Pages of each free run (with `freeRunStart`). */
   freeRunPages: Float64Array;
+  /** Pages per class, exactly. */
   counts: ClassCounts;
   /** FLATMEM (one mem_map) or SPARSEMEM (mem_section roots, a mem_map per present section). */
   memoryModel: 'flat' | 'sparse';
 }
 
+/** Runs between two entries of `runIndex` (random access cost: at most this many runs scanned). */
 export const INDEX_STRIDE = 256;
 const FREE = CLASS_CODE.free;
 const MAX_RUN = 2 ** 31;

@@ -3,19 +3,29 @@
 // import an arch plugin, so layouts are keyed by the profile's name with a flat fallback for plugin arches.
 import { LAYOUTS } from './params.js';
 
+/** A range of physical frames [startPfn, startPfn + pages). */
 export interface PfnRange {
+  /** First frame. */
   startPfn: number;
+  /** Frames in the range. */
   pages: number;
 }
 
+/** What the vmcore model needs of an arch profile (an `ArchProfile` has it). */
 export interface ArchLike {
+  /** The arch's name; keys the physical layout (LAYOUTS; a flat one for plugin arches). */
   name: string;
+  /** Page size, bytes. */
   pageBytes: number;
+  /** sizeof(struct page), bytes. */
   structPageBytes: number;
 }
 
+/** A machine's physical layout: RAM as PT_LOAD ranges, the holes, where the kernel and the mem_map go. */
 export interface Layout {
+  /** The PT_LOAD ranges, ascending. */
   loads: PfnRange[];
+  /** The holes between them. */
   holes: PfnRange[];
   /** One past the highest pfn of RAM: the mem_map covers pfn 0 .. maxPfn-1 (flat model). */
   maxPfn: number;

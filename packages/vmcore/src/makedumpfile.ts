@@ -12,26 +12,37 @@ import { MAKEDUMPFILE } from './params.js';
 
 /** Versions modelled; '1.7' is accepted for 1.7.2 (the name used before the per-version rework). */
 export const MAKEDUMPFILE_VERSIONS = [...MDF_VERSIONS, '1.7'] as const;
+/** A makedumpfile version name `--makedumpfile` accepts (1.5.7 … 1.7.2, and '1.7' for 1.7.2). */
 export type MakedumpfileVersion = (typeof MAKEDUMPFILE_VERSIONS)[number];
+/** How /proc/vmcore is read: mmap windows (every version's default) or read() (`--non-mmap`). */
 export type AccessMode = 'mmap' | 'read';
+/** Output format: kdump-compressed (default) or ELF (`-E`). */
 export type OutputFormat = 'kdump' | 'elf';
 
+/** The modelled version a name stands for ('1.7' → '1.7.2'; the others as they are). */
 export function resolveVersion(v: MakedumpfileVersion): MdfVersion {
   return v === '1.7' ? '1.7.2' : v;
 }
 
 /** The process's own calls outside /proc/vmcore and the output (perf stat counts them too). */
 export interface ProcessCalls {
+  /** mmap calls (the dynamic loader, malloc arenas). */
   mmap: number;
+  /** munmap calls. */
   munmap: number;
+  /** read calls (/proc files, the VMCOREINFO temp file, libraries). */
   read: number;
 }
 
+/** How makedumpfile is run over a dump: version, access mode, dump level and output format. */
 export interface DumpOptions {
+  /** The makedumpfile version whose code paths are followed. */
   version: MakedumpfileVersion;
   /** mmap (default of every version) or read (--non-mmap). */
   access: AccessMode;
+  /** `-d`: the exclusion bit mask, 0..31 (1 zero, 2 cache, 4 cache private, 8 user, 16 free). */
   dumpLevel: number;
+  /** kdump-compressed (default) or ELF (`-E`). */
   format?: OutputFormat;
   /** --cyclic-buffer in bytes. Default: sized from MemFree as the version does. */
   cyclicBufferBytes?: number;
@@ -51,20 +62,33 @@ export interface DumpOptions {
   callByCall?: boolean;
 }
 
+/** System calls of the whole makedumpfile process, as `perf stat -e 'syscalls:sys_enter_*'` counts them. */
 export interface SyscallCounts {
+  /** mmap calls: the vmcore windows and the process's own. */
   mmap: number;
+  /** munmap calls entered (1.5.7's munmap(MAP_FAILED, 0) included). */
   munmap: number;
+  /** read calls: on the vmcore (--non-mmap, headers, notes) and the process's own. */
   read: number;
+  /** lseek calls on the vmcore. */
   lseek: number;
+  /** write calls to the output file (header, bitmaps, page descriptors, page data in write-buffer pieces). */
   write: number;
 }
 
+/** Calls on /proc/vmcore only, as `strace -y` attributes them to the file. */
 export interface VmcoreCalls {
+  /** mmap calls on the vmcore (each a window, or a failed first try where the kernel cannot mmap it). */
   mmap: number;
+  /** munmap calls of a live window. */
   munmap: number;
+  /** read calls on the vmcore (ELF headers, notes, and pages with --non-mmap or -E). */
   read: number;
+  /** lseek calls on the vmcore. */
   lseek: number;
+  /** Pages mapped by all mmap calls together. */
   mmapPages: number;
+  /** Pages unmapped by all munmap calls together. */
   munmapPages: number;
   /** munmaps of a live window by size in pages. */
   munmapSizes: Record<number, number>;
@@ -72,25 +96,37 @@ export interface VmcoreCalls {
   munmapCalls: number;
 }
 
+/** What one makedumpfile run does, counted: calls on the vmcore and in total, the walk, pages dumped and excluded. */
 export interface DumpCounts {
   /** Calls on the vmcore file only (what strace -y attributes to it). */
   vmcore: VmcoreCalls;
   /** The whole process, as perf stat counts: vmcore + output + the process's own. */
   syscalls: SyscallCounts;
+  /** Cyclic passes over the pfn range (1 when cyclic mode is off). */
   cycles: number;
+  /** Cyclic mode was on (the bitmaps did not fit the buffer whole, or --cyclic-buffer was given). */
   cyclic: boolean;
+  /** Passes of the mem_map walk (__exclude_unnecessary_pages calls; 0 when nothing needs struct pages). */
   memMapWalks: number;
+  /** readmem calls: mem_map chunks read by the walk plus page-data reads. */
   readmemCalls: number;
   /** Pages delivered to makedumpfile (each a copy from a window, a cache page or a read()). */
   copiedPages: number;
+  /** Pages whose address readmem translated (a virtual or physical address to a file offset). */
   translations: number;
+  /** struct pages the mem_map walk read. */
   structPages: number;
+  /** Pages read to test whether they are all zeroes (dump level bit 1). */
   zeroChecked: number;
+  /** Pages written to the dump. */
   dumpedPages: number;
+  /** Pages excluded, by page class. */
   excluded: ClassCounts;
+  /** Bytes of the output file (headers, bitmaps, page descriptors, page data; uncompressed). */
   outputBytes: number;
   /** PT_LOAD segments written (ELF output). */
   elfSegments: number;
+  /** Every call on the vmcore in order, when asked for (tests); null otherwise. */
   trace: string[] | null;
 }
 

@@ -19,6 +19,7 @@ export interface LayoutParams {
   source: string;
 }
 
+/** Physical layouts by arch name (`generic`: the flat fallback for plugin arches), each with its source. */
 export const LAYOUTS: Record<string, LayoutParams> = {
   x86_64: {
     ramWindowsBytes: [

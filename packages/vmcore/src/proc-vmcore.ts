@@ -19,8 +19,13 @@ import { createVmap, type Vmap } from '@kmemsim/vmalloc';
 import { archForKernel, DEFAULT_KERNEL, type VmcoreKernel, vmcoreKernel } from './kernel-era.js';
 import { KERNEL_COSTS } from './params.js';
 
+/**
+ * How copy_oldmem_page reaches an old-kernel page: ioremap_cache per page (x86_64), a bounce copy through
+ * memcpy_real (s390), kmap_atomic (i386 highmem), or a direct copy.
+ */
 export type CopyOldmemPath = 'ioremap' | 'bounce' | 'kmap_atomic' | 'direct';
 
+/** The copy path the machine's arch takes (from its highmem section and its copy costs). */
 export function copyPathOf(m: Machine): CopyOldmemPath {
   const k = m.arch.costs;
   if (m.arch.highmem) return 'kmap_atomic';
@@ -29,6 +34,7 @@ export function copyPathOf(m: Machine): CopyOldmemPath {
   return 'direct';
 }
 
+/** Options of {@link ProcVmcore}: the capture kernel's era. */
 export interface ProcVmcoreOptions {
   /** The capture kernel (default DEFAULT_KERNEL). */
   kernel?: VmcoreKernel;
@@ -74,7 +80,12 @@ export interface MunmapCalls {
   failed?: number;
 }
 
+/**
+ * /proc/vmcore of the capture kernel on a simulated machine: read() through copy_oldmem_page, mmap() through
+ * remap_pfn_range, munmap with its TLB flushes, each charged to its kernel function.
+ */
 export class ProcVmcore {
+  /** How copy_oldmem_page reaches old-kernel pages on this machine. */
   readonly path: CopyOldmemPath;
   /** The capture kernel's rules this file follows. */
   readonly kernel: VmcoreKernel;

@@ -2,6 +2,7 @@
 // are (fragmentation, as mean run length in pages). Each says why its numbers are plausible; all are [U].
 import { type ClassCounts, PAGE_CLASSES, type PageClass } from './classes.js';
 
+/** What a crashed kernel's memory holds: fractions of RAM per page class and their fragmentation. */
 export interface Composition {
   /** Fraction of RAM per class (normalised; missing classes are 0). */
   fractions: Record<PageClass, number>;
@@ -9,11 +10,15 @@ export interface Composition {
   meanRunPages: Record<PageClass, number>;
 }
 
+/** A named composition with the reason its numbers are plausible (all [U]). */
 export interface ProfileInfo extends Composition {
+  /** The profile's name (`--profile`). */
   name: string;
+  /** Why these fractions and run lengths are plausible for such a machine. */
   why: string;
 }
 
+/** The named compositions `buildImage` and `--profile` accept. */
 export const PROFILES = {
   'idle-guest': {
     name: 'idle-guest',

@@ -81,9 +81,13 @@ export function forEachBuddyBlock(
   }
 }
 
+/** A run of pages of one class (one buddy order for free pages), as {@link classRuns} yields it. */
 export interface ClassRun {
+  /** First frame of the run. */
   startPfn: number;
+  /** Frames in the run. */
   pages: number;
+  /** The pages' class. */
   cls: PageClass;
   /** For free runs: every block of this run is a buddy block of 2^order pages (0 for other classes). */
   order: number;

@@ -1,6 +1,6 @@
-import { ResultDocumentSchema } from '@kmemsim/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../testing/in-process.js';
+import { parseTypedDocument } from './typed-runs.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -20,7 +20,7 @@ describe('kmemsim checkpoint', () => {
       'json',
     ]);
     expect(r.code).toBe(0);
-    const doc = ResultDocumentSchema.parse(JSON.parse(r.out));
+    const doc = parseTypedDocument('checkpoint', JSON.parse(r.out));
     expect(doc.command).toBe('checkpoint');
     expect(doc.runs.map((x) => x.variant)).toEqual([{ map: 'kmap' }, { map: 'kmap_atomic' }, { map: 'kmap_local' }]);
     expect(doc.params.pae).toBe(true);

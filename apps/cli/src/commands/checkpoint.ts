@@ -2,7 +2,7 @@
 // time(1) and a readprofile top list per variant, then a comparison across variants and, with several variants,
 // whether the verdict holds across every [U] range. `--experiment seed000` applies that experiment's fitted
 // values and configuration; without it only sourced values are used.
-import { formatReadprofile, formatTime, type ResultDocument, type Run } from '@kmemsim/core';
+import { formatReadprofile, formatTime, type ResultDocument } from '@kmemsim/core';
 import { DEFAULT_ERA, type HighmemEra, MAP_KINDS, SEED000_CONFIG } from '@kmemsim/highmem';
 import { KVM_VERSIONS, VIRT_MODES } from '@kmemsim/mmu';
 import { defineCommand } from '../framework/define.js';
@@ -10,6 +10,7 @@ import { badValue, UsageError } from '../framework/errors.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, int, num, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import { type CheckpointRun, typedRun } from './typed-runs.js';
 
 /** Time follows the pages dumped: 1 TiB takes about a second, 16 TiB (the most a run may ask) about 15 s. */
 export const MAX_CHECKPOINT_BYTES = 16 * 2 ** 40;
@@ -151,7 +152,7 @@ export const checkpointCommand = defineCommand({
     const [{ Machine }, hm] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/highmem')]);
     const profile = experiment ? hm.EXPERIMENTS[experiment] : undefined;
     const params = hm.checkpointParams({ diskMbps, archPageBytes: mc.arch.pageBytes, params: profile?.params });
-    const runs: Run[] = [];
+    const runs: CheckpointRun[] = [];
     for (const [i, map] of maps.entries()) {
       ctx.progress(i, maps.length, `checkpoint --map ${map}`);
       let m: InstanceType<typeof Machine>;
@@ -168,9 +169,8 @@ export const checkpointCommand = defineCommand({
       } catch (err) {
         throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
       }
-      runs.push(
-        hm.runCheckpoint({ machine: m, map, sizeBytes, diskMbps, era, writers, params: profile?.params, top }).run,
-      );
+      const r = hm.runCheckpoint({ machine: m, map, sizeBytes, diskMbps, era, writers, params: profile?.params, top });
+      runs.push(typedRun('checkpoint', r.run));
     }
     const sens =
       o.sensitivity && maps.length > 1

@@ -24,6 +24,7 @@ import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { bool, choice, int } from '../framework/options.js';
 import { renderRmapTable } from './rmap-render.js';
 import { ranking, type SensitivityEntry, uncertainHardware, withValue } from './rmap-sensitivity.js';
+import { type RmapForkRun, typedRun } from './typed-runs.js';
 
 /** pte_chain slots, PTE pages and struct pages follow the mapped PTEs: 2^25 of them stay under 2 GiB. */
 export const MAX_MAPPED_PTES = 2 ** 25;
@@ -243,10 +244,10 @@ export const rmapForkCommand = defineCommand({
         ? (results[noneIdx] as { run: Run; headline: number })
         : runOne({ rmap: 'none', direct: false, lock: 'bit', batch: false, alloc: 'slab' });
     ctx.progress(variants.length, variants.length, 'done');
-    const runs: Run[] = results.map((r) => {
+    const runs: RmapForkRun[] = results.map((r) => {
       const extra: Record<string, number> = { overhead_pct: rm.overheadPct(r.headline, base.headline) };
       if (workload === 'kernel-compile') extra.sys_overhead_pct = rm.overheadPct(r.run.time.sys_s, base.run.time.sys_s);
-      return { ...r.run, metrics: { ...r.run.metrics, ...extra } };
+      return typedRun('rmap-fork', { ...r.run, metrics: { ...r.run.metrics, ...extra } });
     });
     const chained = (v: Variant) => v.rmap === 'pte_chain' || v.rmap === 'multi';
     const label = (v: Variant) =>

@@ -1,7 +1,7 @@
-import { ResultDocumentSchema } from '@kmemsim/core';
 import { DESIGN_CHOICES } from '@kmemsim/vmalloc';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../testing/in-process.js';
+import { parseTypedDocument } from './typed-runs.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -23,7 +23,7 @@ describe('kmemsim test-vmalloc', () => {
       'json',
     ]);
     expect(r.code).toBe(0);
-    const doc = ResultDocumentSchema.parse(JSON.parse(r.out));
+    const doc = parseTypedDocument('test-vmalloc', JSON.parse(r.out));
     expect(doc.runs.map((x) => x.variant)).toEqual([{ impl: '2.6.28' }, { impl: '5.2' }, { impl: '6.9' }]);
     expect(doc.params.cases).toEqual(['fix_size_alloc_test', 'random_size_alloc_test']);
     expect(doc.runs[0].metrics['fix_size_alloc_test.avg_usec']).toBeGreaterThan(0);

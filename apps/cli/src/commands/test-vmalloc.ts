@@ -1,7 +1,7 @@
 // `kmemsim test-vmalloc`: lib/test_vmalloc.c on a simulated machine, per vmap design, with the module's
 // parameters and its output (per case: passed / failed / average µs; per worker: cycles). Design names come
 // from @kmemsim/vmalloc's registry; loops in steady state are extrapolated unless --exact.
-import type { ResultDocument, Run } from '@kmemsim/core';
+import type { ResultDocument } from '@kmemsim/core';
 import { DESIGN_CHOICES, DESIGN_NAMES, TEST_VMALLOC } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
@@ -9,6 +9,7 @@ import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import { type TestVmallocRun, typedRun } from './typed-runs.js';
 import {
   runDesign,
   samplingCells,
@@ -125,7 +126,7 @@ export const testVmallocCommand = defineCommand({
       );
     }
     const { Machine } = await import('@kmemsim/mmu');
-    const runs: Run[] = [];
+    const runs: TestVmallocRun[] = [];
     for (const [i, impl] of impls.entries()) {
       ctx.progress(i, impls.length, `test-vmalloc --impl ${impl}`);
       let machine: InstanceType<typeof Machine>;
@@ -148,7 +149,7 @@ export const testVmallocCommand = defineCommand({
           sampling,
         }),
       );
-      runs.push(r.run);
+      runs.push(typedRun('test-vmalloc', r.run));
     }
     ctx.progress(impls.length, impls.length, 'done');
     return {

@@ -40,6 +40,7 @@ interface Common<S extends OptionSchema> {
 
 /** A command whose run() returns the one result document; the framework renders it in the chosen format. */
 export interface ResultCommand<S extends OptionSchema = OptionSchema> extends Common<S> {
+  /** Discriminant: the framework renders what run() returns. */
   kind: 'result';
   /** Formats offered by --format (default: table, json, csv, svg). */
   formats?: readonly Format[];
@@ -49,6 +50,7 @@ export interface ResultCommand<S extends OptionSchema = OptionSchema> extends Co
   sweepable: boolean;
   /** The framework adds --out FILE for the rendered output (vmcore-image uses --out for its image instead). */
   outOption?: boolean;
+  /** Runs the command with its typed option values; returns the result document (what `--format json` prints). */
   run(options: Values<S>, ctx: RunContext): Promise<ResultDocument>;
   /** Human table for --format table (default: the generic runs table). */
   renderTable?(doc: ResultDocument): string;
@@ -60,7 +62,9 @@ export interface ResultCommand<S extends OptionSchema = OptionSchema> extends Co
 
 /** A command that does its own output (arch list, sweep, merge, report); run() returns the exit code. */
 export interface ActionCommand<S extends OptionSchema = OptionSchema> extends Common<S> {
+  /** Discriminant: run() writes its own output. */
   kind: 'action';
+  /** Runs the command with its typed option values; resolves to the exit code (undefined: 0). */
   run(options: Values<S>, ctx: RunContext): Promise<number | undefined>;
 }
 

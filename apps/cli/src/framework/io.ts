@@ -16,7 +16,9 @@ import { OutputError, UsageError } from './errors.js';
 
 /** Where the CLI writes: stdout (async, errors on a closed pipe), stderr, and whether stderr is a terminal. */
 export interface Io {
+  /** Writes text to stdout as is; rejects with OutputError when stdout is closed (EPIPE) or full (ENOSPC). */
   stdout(text: string): Promise<void>;
+  /** Writes text to stderr as is (warnings, progress, the one-line error of a bad input). */
   stderr(text: string): void;
   /** Progress bars and lines only on a terminal. */
   readonly stderrIsTTY: boolean;

@@ -21,25 +21,33 @@ export type OptionKind = 'int' | 'number' | 'size' | 'choice' | 'bool' | 'string
  * shown. Built with the helpers `int`, `num`, `size`, `choice`, `bool`, `text` and `custom`.
  */
 export interface Option<T, L extends boolean = boolean, R extends boolean = boolean> {
+  /** What the value is: int, number, size (bytes with a unit), choice, bool (on/off), string or custom. */
   readonly kind: OptionKind;
+  /** One line for --help and docs/cli-options.md: what the option sets and its unit. */
   readonly description: string;
   /** Takes a comma-separated list; each combination of list values is one run. */
   readonly list: L;
   /** Typed default (an array for list options); undefined: run() decides, and `defaultText` says how. */
   readonly default: unknown;
+  /** How --help describes the default when run() computes it ("max(8, --cpus)"). */
   readonly defaultText?: string;
+  /** The command fails with exit 2 when the option is absent. */
   readonly required: boolean;
   /** May appear in a sweep file's base or grid (false: seed, which sweep sets from `seeds:`). */
   readonly sweep: boolean;
   /** A positional argument rather than a --flag (tool commands: `sweep FILE`, `report FILES…`). */
   readonly positional: boolean;
+  /** The value's name in --help (`--cpus N`, `--size SIZE`). */
   readonly placeholder: string;
   /** What a valid value looks like ("an integer from 1 to 64", "one of kmap, kmap_atomic"). */
   readonly expected: string;
+  /** The accepted values of a choice option, in --help order. */
   readonly choices?: readonly string[];
+  /** Most items a list option takes (each item is a run; bounded like every size). */
   readonly maxItems: number;
   /** Parses one item (a command-line string or a typed value); throws UsageError naming `where`. */
   readonly item: (v: Given, where: string) => T;
+  /** Formats a value as it would be written on the command line (provenance, sweep keys). */
   readonly show: (v: T) => string;
   /** Phantom: whether run() always gets a value (default or required). */
   readonly _resolved?: R;

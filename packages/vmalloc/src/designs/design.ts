@@ -27,6 +27,7 @@ export interface PerCpuBlocks {
   aliasWalk: 'free-list' | 'all-blocks';
 }
 
+/** One vmap allocator design of the kernel's history, as a record of its mechanisms (the registry holds them). */
 export interface VmapDesign {
   /** Canonical name: the kernel release that first shipped the design. */
   name: string;
@@ -36,6 +37,7 @@ export interface VmapDesign {
   origin: string;
   /** What changed, in one line. */
   summary: string;
+  /** How a free range is found: vmlist first fit, rbtree walk, cached hole, or augmented free-tree descent. */
   holeSearch: HoleSearch;
   /** Free pages kept after every existing area by the search (2.6.28: ALIGN(va_end + PAGE_SIZE, align)). */
   gapPages: number;
@@ -43,6 +45,7 @@ export interface VmapDesign {
   vmlist: 'allocator' | 'mirror' | 'none';
   /** sizeof(struct vmap_area) on 64-bit (the walks' working set); 0 where there is none. */
   vmapAreaBytes: number;
+  /** vm_map_ram's per-CPU blocks (2.6.28+), or null where the design has none. */
   perCpuBlocks: PerCpuBlocks | null;
   /** Busy and lazy areas in one tree under vmap_area_lock, or striped over vmap nodes with their own locks. */
   bookkeeping: 'global' | 'per-node';

@@ -145,6 +145,7 @@ export const DESIGN_CHOICES: readonly string[] = [...DESIGN_NAMES, ...DESIGNS.fl
 /** Aliases that also choose how a workload maps: 'percpu' meant 2.6.28 through vm_map_ram / vm_unmap_ram. */
 export const ALIAS_API: Readonly<Record<string, 'vmap' | 'vm_map_ram'>> = { percpu: 'vm_map_ram', lazy: 'vmap' };
 
+/** A design name or alias the registry does not know; the message lists every choice. */
 export class UnknownDesignError extends Error {
   override name = 'UnknownDesignError';
 }

@@ -5,9 +5,13 @@
 import type { ArchProfile } from '@kmemsim/mmu';
 import { sourced } from '@kmemsim/mmu';
 
+/** An experiment profile (docs/fidelity.md): a seed's configuration and the values fitted to its figures. */
 export interface ExperimentProfile {
+  /** The `--experiment` name. */
   name: string;
+  /** The seed number it reproduces ('002'). */
   seed: string;
+  /** What the experiment is, one paragraph. */
   description: string;
   /** The arch the fitted values belong to. */
   arch: string;
@@ -15,6 +19,7 @@ export interface ExperimentProfile {
   defaults: { cpus: number; threads: number[]; pages: number; iterations: number; impl: string[] };
   /** Fitted arch costs, with their sources ("calibrated: seed NNN, figure <id> …"). */
   costs: Partial<ArchProfile['costs']>;
+  /** The source of each fitted value, by its profile path (`costs.globalFlushPerCpuCycles`). */
   sources: Record<string, string>;
 }
 
@@ -27,6 +32,7 @@ const FITTED = sourced({
   ],
 });
 
+/** Seed 002's experiment profile: the vmap-bench configuration and its one fitted arch cost. */
 export const SEED002: ExperimentProfile = {
   name: 'seed002',
   seed: '002',

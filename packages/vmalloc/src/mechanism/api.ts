@@ -8,6 +8,7 @@ import { type Gen, VmArea, type Vmap, VmapError, type VmapFaults } from '../type
 import { type MechanismParams, mechanismParams } from './params.js';
 import { VmapCore } from './vmap.js';
 
+/** Options of {@link createVmap}. */
 export interface VmapOptions {
   /** A design name or alias from the registry (default '2.6.28'), or the design record itself. */
   impl?: string | VmapDesign;
@@ -19,58 +20,70 @@ export interface VmapOptions {
   faults?: VmapFaults;
 }
 
+/** The vmap allocator of one design on a machine: the {@link Vmap} interface over the design's mechanism. */
 export class VmapAllocator extends VmapCore implements Vmap {
+  /** get_vm_area: `pages` (+ guard) aligned to `align` pages; throws VmapError when nothing fits after a purge. */
   *alloc(t: Thread, pages: number, align = 1): Gen<VmArea> {
     const a = yield* this.tryAlloc(t, pages, align);
     if (a === null) throw new VmapError(`${this.design.name}: no vmalloc space for ${pages} pages aligned to ${align}`);
     return a;
   }
 
+  /** As {@link VmapAllocator.alloc}, null when nothing fits. */
   *tryAlloc(t: Thread, pages: number, align = 1): Gen<VmArea | null> {
     const id = yield* this.allocArea(t, pages, align);
     return id < 0 ? null : this.area(id);
   }
 
+  /** Maps the area's pages to consecutive frames from `pfn` (set_pte per page). Local: no yield. */
   map(t: Thread, area: VmArea, pfn: number): void {
     this.mapArea(t, this.handle(area, 'map'), pfn);
   }
 
+  /** vunmap / vfree of the area (vm_unmap_ram for an area from mapRam): at once with a flush, or lazily. */
   *free(t: Thread, area: VmArea): Gen {
     const id = this.handle(area, 'free');
     if (this.areas.block[id] >= 0) yield* this.unmapRamArea(t, id);
     else yield* this.freeArea(t, id);
   }
 
+  /** vmap(): alloc + map of `pages` frames from `pfn`. */
   *vmap(t: Thread, pfn: number, pages: number, align = 1): Gen<VmArea> {
     const a = yield* this.alloc(t, pages, align);
     this.mapArea(t, a.id, pfn);
     return a;
   }
 
+  /** vm_map_ram: from a per-CPU block where the design has them; throws VmapError when nothing fits. */
   *mapRam(t: Thread, pfn: number, pages: number): Gen<VmArea> {
     const id = yield* this.mapRamArea(t, pfn, pages);
     if (id < 0) throw new VmapError(`${this.design.name}: vm_map_ram found no space for ${pages} pages`);
     return this.area(id);
   }
 
+  /** vm_unmap_ram of an area from mapRam. */
   *unmapRam(t: Thread, area: VmArea): Gen {
     yield* this.unmapRamArea(t, this.handle(area, 'vm_unmap_ram'));
   }
 
+  /** vm_unmap_aliases(): unmap and flush every lazily freed range the design's walk reaches. */
   *unmapAliases(t: Thread): Gen {
     if (this.faults.skipAliasFlush || this.purger === null) return;
     if (this.blocks !== null) yield* this.blocks.unmapAliases(t);
     else yield* this.purgeForced(t, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
   }
 
+  /** set_iounmap_nonlazy(): vmap_lazy_nr = lazy_max_pages + 1, so the next free purges. */
   setIounmapNonlazy(): void {
     this.lazyNr = this.lazyMaxPages + 1;
   }
 
+  /** Forced purge of every lazily freed area. */
   *purge(t: Thread): Gen {
     yield* this.purgeForced(t, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
   }
 
+  /** Virtual pages of freed areas whose PTE still maps `pfn`. */
   pteAliases(pfn: number): number[] {
     const pte = this.m.tlb.pte;
     const out: number[] = [];
@@ -83,6 +96,7 @@ export class VmapAllocator extends VmapCore implements Vmap {
     return out;
   }
 
+  /** Invariant violations found now (overlaps, mapped guard pages, lost pages); empty when consistent. */
   check(): string[] {
     const out: string[] = [];
     const s = this.space;

@@ -7,7 +7,9 @@ export const AREA_LIVE = 1;
 /** Came from a per-CPU vmap block (vm_map_ram). */
 export const AREA_BLOCK = 2;
 
+/** Every caller-visible area of an allocator by integer handle, in typed arrays indexed by the handle. */
 export class AreaTable {
+  /** First virtual page of the area. */
   vpn = new Float64Array(16);
   /** Pages the caller may map. */
   pages = new Int32Array(16);
@@ -19,7 +21,9 @@ export class AreaTable {
   block = new Int32Array(16);
   /** 6.9: the vmap node whose pool the area returns to after its purge (−1: the global free tree). */
   home = new Int16Array(16);
+  /** Generation of the slot: bumped when the area is removed, so a stale handle is caught. */
   gen = new Int32Array(16);
+  /** AREA_LIVE | AREA_BLOCK bits (0: a free slot). */
   flags = new Uint8Array(16);
   /** Live areas. */
   live = 0;
@@ -46,6 +50,7 @@ export class AreaTable {
     return id;
   }
 
+  /** The handle names a live area. */
   isLive(id: number): boolean {
     return id >= 0 && id < this.top && (this.flags[id] & AREA_LIVE) !== 0;
   }

@@ -80,6 +80,10 @@ export function vmapBlockBits(wordBits: number, pageBytes: number, nrCpus: numbe
   return Math.min(1024, Math.max(2 * wordBits, Math.floor(Math.floor(pages / cpus) / 16)));
 }
 
+/**
+ * The per-CPU vmap blocks of vm_map_ram (2.6.28+): VMAP_BLOCK_SIZE blocks per CPU from which small requests are
+ * carved by order, freed lazily and flushed by vm_unmap_aliases.
+ */
 export class VmapBlocks {
   /** VMAP_MAX_ALLOC = BITS_PER_LONG. */
   readonly maxAlloc: number;
@@ -109,6 +113,7 @@ export class VmapBlocks {
     this.treeLock = m.spinlock('vmap_block_tree_lock');
   }
 
+  /** The block with handle `i` (an area's `block`), if it still exists. */
   block(i: number): VmapBlock | undefined {
     return this.byIndex[i];
   }

@@ -8,10 +8,12 @@
 const LEAF = 64;
 const FAN = 32;
 
+/** `x` rounded up to a multiple of `align` (as is for align ≤ 1). */
 export function alignUp(x: number, align: number): number {
   return align <= 1 ? x : Math.ceil(x / align) * align;
 }
 
+/** An ordered set of disjoint page intervals [start, end) (a B+tree of typed arrays), addressed by cursors. */
 export class IntervalSet {
   /** Interval count. */
   size = 0;
@@ -46,6 +48,7 @@ export class IntervalSet {
     return this.ls[c];
   }
 
+  /** End (exclusive) of the interval at a cursor. */
   endAt(c: number): number {
     return this.le[c];
   }
@@ -116,6 +119,7 @@ export class IntervalSet {
 
   // ---- updates ----
 
+  /** Adds the interval [start, end) (the caller keeps intervals disjoint). */
   insert(start: number, end: number): void {
     const sib = this.insRec(this.root, 0, start, end);
     if (sib >= 0) {
@@ -155,6 +159,7 @@ export class IntervalSet {
     return out;
   }
 
+  /** Visits every interval in ascending order. */
   forEach(f: (start: number, end: number) => void): void {
     this.walk(this.root, 0, f);
   }

@@ -16,6 +16,7 @@ export interface ChaseLevels {
   memoryCycles: number;
 }
 
+/** Cache sizes and latencies of list walks on an arch without a `cache` section (documented guesses, all [U]). */
 export const FALLBACK_MEMORY: ChaseLevels & { sources: Record<string, string> } = sourced({
   l1Bytes: [32 * 1024, '[U 16384..65536] L1 data cache of a 2000s server core'],
   l1Cycles: [3, '[U 1..4] L1 load-to-use latency'],

@@ -4,6 +4,7 @@
 // instruction-count guesses are for a 2008 out-of-order core at 1.5–2 instructions per cycle.
 import { sourced } from '@kmemsim/mmu';
 
+/** The vmalloc mechanism's own costs (cycles) and sizes (bytes), each with its source or [U] range. */
 export const MECHANISM = sourced({
   vmStructCycles: [250, '[U 150..400] kmalloc + kfree of a struct vm_struct (SLAB fast paths, ~120 cycles each)'],
   vmStructBytes: [64, 'include/linux/vmalloc.h (2.6.27, 64-bit): struct vm_struct, 7 pointers/longs + an int'],
@@ -63,8 +64,10 @@ export const MECHANISM = sourced({
 /** Numbers widened from the literal types sourced() infers. */
 type Widen<T> = { [K in keyof T]: T[K] extends number ? number : T[K] };
 
+/** The mechanism's values without their sources (what an experiment overrides). */
 export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>>;
 
+/** MECHANISM's values with `over` applied. */
 export function mechanismParams(over: Partial<MechanismParams> = {}): MechanismParams {
   const { sources: _s, ...base } = MECHANISM;
   return { ...base, ...over };

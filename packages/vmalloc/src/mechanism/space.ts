@@ -6,8 +6,11 @@ import { IntervalSet } from './intervals.js';
 /** How a reservation split the free block it came from (the four cases of the 2019 allocator). */
 export type SplitCase = 'fit' | 'left-edge' | 'right-edge' | 'no-edge';
 
+/** The vmalloc address range of an allocator, in pages: busy areas and free blocks as two interval sets. */
 export class VmSpace {
+  /** Free blocks, merged (the complement of `busy`). */
   readonly free = new IntervalSet();
+  /** Busy areas, each with its guard page inside it. */
   readonly busy = new IntervalSet();
   /** Pages in busy areas. */
   busyPages = 0;
@@ -23,6 +26,7 @@ export class VmSpace {
     this.free.insert(base, base + pages);
   }
 
+  /** One past the last page of the range. */
   get end(): number {
     return this.base + this.pages;
   }
@@ -92,6 +96,7 @@ export class VmSpace {
     return end;
   }
 
+  /** A busy area starts at page `start`. */
   isBusy(start: number): boolean {
     return this.busy.get(start) >= 0;
   }

@@ -16,6 +16,7 @@
 // a cycle.
 import type { Engine, ProfileSnapshot, Rng, Thread } from '@kmemsim/core';
 
+/** How the {@link Sampler} decides a phase is in steady state (defaults suit the vmalloc workloads). */
 export interface SamplingOptions {
   /** Simulate every loop. */
   exact?: boolean;
@@ -54,26 +55,39 @@ export class Loop {
   skipped = 0;
   /** Absolute error bound (cycles) of what was skipped. */
   errCycles = 0;
+  /** warm: after a phase change; waiting: for the next regeneration event; measuring: in the window. */
   state: 'warm' | 'waiting' | 'measuring' = 'warm';
+  /** Warm-up loops left. */
   left = 0;
   /** A cycle boundary is due at this thread's next loop boundary. */
   mark = false;
+  /** Thread clock at the last cycle boundary (−1: none yet in this window). */
   markClock = -1;
+  /** Loops done at the last cycle boundary. */
   markDone = 0;
   /** Regeneration cycles measured in the window: simulated cycles and loops of each. */
   y: number[] = [];
+  /** Loops of each measured regeneration cycle (with `y`). */
   n: number[] = [];
+  /** Loops done when the window opened. */
   w0Done = 0;
+  /** Thread clock when the window opened, cycles. */
   w0Clock = 0;
   /** Loops done when the window's profile snapshot was taken. */
   openDone = 0;
+  /** Thread's system cycles when the window opened. */
   w0Sys = 0;
+  /** Thread's user cycles when the window opened. */
   w0User = 0;
   /** A decided skip (loops, cycles per loop, half-width), applied at this thread's next boundary. */
   pendingK = 0;
+  /** Pooled cycles per loop of the decided skip. */
   pendingC = 0;
+  /** Error per skipped loop of the decided skip (half-width plus this thread's drift), cycles. */
   pendingH = 0;
+  /** Displacement error added once for the skip (a regeneration cycle and rounding), cycles. */
   pendingShift = 0;
+  /** Cycles every thread's clock advances by for the skip. */
   pendingJump = 0;
 
   constructor(
@@ -83,7 +97,9 @@ export class Loop {
   ) {}
 }
 
+/** What a {@link Sampler} simulated and extrapolated (`result.sampling`). */
 export interface SamplingReport {
+  /** Every loop was simulated (`exact`). */
   exact: boolean;
   /** Loops the workload asked for. */
   loops: number;
@@ -95,10 +111,16 @@ export interface SamplingReport {
   skips: number;
   /** Σ K_i · h_i: the absolute (95 %) error bound of the extrapolated cycles. */
   errCycles: number;
+  /** The same per loop tag (a test case, an API). */
   perTag: Record<string, { loops: number; skipped: number; errCycles: number }>;
 }
 
+/**
+ * Sampled simulation of a workload's long loops (regenerative method): loops in steady state are skipped ahead
+ * and their time extrapolated, with a 95 % error bound; transitions are always simulated.
+ */
 export class Sampler {
+  /** Every loop is simulated (no extrapolation). */
   readonly exact: boolean;
   private readonly relError: number;
   private readonly need: number;
@@ -139,6 +161,7 @@ export class Sampler {
     this.phaseChange();
   }
 
+  /** The workload thread is done: skips no longer wait for it. */
   leave(t: Thread): void {
     this.members.delete(t);
     this.loops.delete(t);
@@ -195,6 +218,7 @@ export class Sampler {
     if (l.pendingK > 0) this.apply(l);
   }
 
+  /** What was simulated and extrapolated so far. */
   report(): SamplingReport {
     const perTag: SamplingReport['perTag'] = {};
     for (const [tag, s] of this.byTag) perTag[tag] = { ...s };

@@ -52,9 +52,13 @@ export function* vfree(w: Worker, id: number): Gen {
   w.t.spend(w.sym.free, TEST_VMALLOC.freePageCycles * pages);
 }
 
+/** One case of test_vmalloc.c's test_case_array, modelled. */
 export interface TestCase {
+  /** Its run_test_mask bit. */
   bit: number;
+  /** Its name in the module (`fix_size_alloc_test`). */
   name: string;
+  /** One run of the case by a worker: test_loop_count loops; false when an allocation failed. */
   run(w: Worker): Gen<boolean>;
 }
 
@@ -254,4 +258,5 @@ export const TEST_CASES: TestCase[] = [
   { bit: 1024, name: 'vm_map_ram_test', run: vmMapRam },
 ];
 
+/** run_test_mask bits of the cases not modelled (kvfree_rcu_1_arg_vmalloc_test, kvfree_rcu_2_arg_vmalloc_test): skipped. */
 export const UNMODELLED_BITS = 256 | 512;

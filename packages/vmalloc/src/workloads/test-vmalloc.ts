@@ -13,46 +13,86 @@ import type { Vmap } from '../types.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
 import { TEST_CASES, TEST_VMALLOC, type TestCase, UNMODELLED_BITS, type Worker } from './test-cases.js';
 
+/** Options of {@link runTestVmalloc}: the module parameters of lib/test_vmalloc.c, and the vmap design. */
 export interface TestVmallocOptions {
+  /** The machine to run on (one worker per CPU). */
   machine: Machine;
   /** Design name or alias (registry). */
   impl: string;
+  /** nr_threads: workers, one per CPU from CPU 0, 1..machine.cpus. */
   nrThreads: number;
+  /** run_test_mask: the cases to run by bit (default all modelled ones). */
   runTestMask?: number;
+  /** test_loop_count: loops per case run (default 1,000,000, the module's). */
   testLoopCount?: number;
+  /** test_repeat_count: runs of each case per worker (default 1). */
   testRepeatCount?: number;
+  /** sequential_test_order: cases in mask order (false: shuffled per worker, as the module does). */
   sequentialTestOrder?: boolean;
+  /** nr_pages: pages vm_map_ram_test maps per call (0 or absent: 1). */
   nrPages?: number;
+  /** Overrides of the vmap mechanism's costs (an experiment's fitted values). */
   params?: Partial<MechanismParams>;
+  /** nr_cpu_ids the kernel sizes its per-CPU structures by (default: the machine's CPUs). */
   nrCpus?: number;
+  /** Steady-state extrapolation of loops (default on; `exact: true` simulates every loop). */
   sampling?: SamplingOptions;
 }
 
+/** One case's line of the module's summary ("Summary: <name> passed: … failed: … avg: … usec"). */
 export interface TestSummary {
+  /** The case's name in test_vmalloc.c (`fix_size_alloc_test`). */
   name: string;
+  /** Its run_test_mask bit. */
   bit: number;
+  /** Runs that passed, all workers. */
   passed: number;
+  /** Runs that failed (an allocation that returned NULL), all workers. */
   failed: number;
+  /** test_repeat_count. */
   repeat: number;
+  /** test_loop_count. */
   loops: number;
+  /** Mean microseconds per run of the case (the module's "avg"). */
   avgUsec: number;
   /** 95 % bound of the extrapolated part of this case's time, relative (0 when simulated in full). */
   errorBound: number;
 }
 
+/** What {@link runTestVmalloc} returns. */
 export interface TestVmallocResult {
+  /** The run for the result document (metrics `<case>.avg_usec`, `.failed`, …; counters; profile). */
   run: Run;
+  /** The module's summary, per case in mask order. */
   tests: TestSummary[];
+  /** Cycles each worker's whole run took ("All test took worker%d=%lu cycles"). */
   workerCycles: number[];
+  /** The allocator after the run (for invariant checks). */
   vmap: Vmap;
+  /** The design `impl` resolved to. */
   design: VmapDesign;
+  /** What the sampler simulated and extrapolated. */
   sampling: SamplingReport;
 }
 
+/** The modelled cases whose bit is set in `mask`, in test_vmalloc.c's order. */
 export function selectedCases(mask: number): TestCase[] {
   return TEST_CASES.filter((c) => (mask & c.bit) !== 0);
 }
 
+/**
+ * Runs lib/test_vmalloc.c's module on a machine: `nrThreads` workers each run the selected cases
+ * `testRepeatCount` times with `testLoopCount` loops, against the vmap design `impl`; returns the module's summary
+ * per case and the cycles per worker. Throws RangeError for nr_threads outside 1..machine.cpus.
+ * @example
+ * ```ts
+ * import { x86_64 } from '@kmemsim/arch-x86_64';
+ * import { Machine } from '@kmemsim/mmu';
+ * import { runTestVmalloc } from '@kmemsim/vmalloc';
+ * const r = runTestVmalloc({ machine: new Machine({ arch: x86_64, cpus: 4 }), impl: '5.2', nrThreads: 4, runTestMask: 1, testLoopCount: 1000 });
+ * console.log(r.tests[0].avgUsec);
+ * ```
+ */
 export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   const m = o.machine;
   const e = m.engine;

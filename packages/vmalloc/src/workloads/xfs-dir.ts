@@ -16,6 +16,7 @@ import type { Vmap } from '../types.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
 import type { MapApi } from './vmap-bench.js';
 
+/** The XFS large-directory workload's parameters, each with its source or [U] range. */
 export const XFS = sourced({
   dirBlockBytes: [
     65_536,
@@ -43,32 +44,53 @@ export const XFS = sourced({
   nrCpusSn2: [1024, '[U 64..4096] CONFIG_NR_CPUS of the Altix kernels (arch/ia64/configs/sn2_defconfig)'],
 });
 
+/** Options of {@link runXfsDir}. */
 export interface XfsDirOptions {
+  /** The machine to run on (one thread per CPU). */
   machine: Machine;
   /** Design name or alias (registry). */
   impl: string;
   /** How XFS maps its buffers: the era's (2.6.27: vmap + as_list batching; later: vm_map_ram) by default. */
   api?: MapApi;
+  /** Threads, one per CPU from CPU 0, each in its own directory (1..machine.cpus). */
   threads: number;
   /** Directory operations per thread. */
   ops: number;
+  /** Overrides of the vmap mechanism's costs (an experiment's fitted values). */
   params?: Partial<MechanismParams>;
+  /** nr_cpu_ids the kernel sizes its per-CPU structures by (default: the machine's CPUs). */
   nrCpus?: number;
+  /** Directory block size, bytes (default XFS.dirBlockBytes, [U 16384..65536]); a buffer maps this much. */
   dirBlockBytes?: number;
+  /** Directory blocks an operation reads (default XFS.buffersPerOp, [U 3..5]). */
   buffersPerOp?: number;
+  /** Steady-state extrapolation of operations (default on; `exact: true` simulates every one). */
   sampling?: SamplingOptions;
 }
 
+/** What {@link runXfsDir} returns. */
 export interface XfsDirResult {
+  /** The run for the result document: metrics us_per_op, ops_per_s, flushes, IPIs, purges, …; profile. */
   run: Run;
+  /** Microseconds per directory operation, averaged over threads. */
   usPerOp: number;
+  /** Directory operations per second, all threads, over the run's wall time. */
   opsPerSec: number;
+  /** The allocator after the run. */
   vmap: Vmap;
+  /** The design `impl` resolved to. */
   design: VmapDesign;
+  /** How buffers were mapped. */
   api: MapApi;
+  /** What the sampler simulated and extrapolated. */
   sampling: SamplingReport;
 }
 
+/**
+ * Runs seed 002's XFS large-directory workload: `threads` threads each do `ops` directory operations, building,
+ * mapping and releasing `buffersPerOp` multi-page buffers per operation through the vmap design `impl`.
+ * Throws RangeError for threads outside 1..machine.cpus.
+ */
 export function runXfsDir(o: XfsDirOptions): XfsDirResult {
   const m = o.machine;
   const e = m.engine;

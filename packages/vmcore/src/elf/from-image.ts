@@ -5,6 +5,7 @@ import { classRuns } from '../runs.js';
 import type { ElfImageSource } from './source.js';
 import { PAGE_SIZE, STRUCT_PAGE_SIZE } from './x86.js';
 
+/** An image model as the ELF writer takes it: its loads and runs, `cpus` NT_PRSTATUS notes, optional hwpoison. */
 export function elfSourceFromImage(img: VmcoreImage, o: { cpus: number; hwpoison?: boolean }): ElfImageSource {
   if (img.arch !== 'x86_64' || img.pageBytes !== PAGE_SIZE || img.memMap.structPageBytes !== STRUCT_PAGE_SIZE) {
     throw new RangeError(

@@ -17,27 +17,41 @@ import {
 
 export type MemoryModel = 'flat' | 'sparse';
 
+/** Where the synthetic x86_64 kernel keeps what makedumpfile reads: page tables, utsname, mem_map and its pointer. */
 export interface KernelLayout {
+  /** One past the highest pfn of RAM (the mem_map's length, flat model). */
   maxPfn: number;
+  /** First pfn of the kernel data block (the page numbers below are relative to it). */
   kernelDataPfn: number;
+  /** First pfn of the mem_map array (2 MiB aligned). */
   memMapPfn: number;
   /** Pages of the mem_map array, rounded up to whole 2 MiB vmemmap mappings. */
   memMapPages: number;
+  /** Page of init_top_pgt (the PGD). */
   pgd: number;
+  /** Page of the PUD of the direct map (PAGE_OFFSET). */
   pudDirect: number;
+  /** Page of the PUD of the kernel-text mapping (__START_KERNEL_map). */
   pudText: number;
+  /** Page of the PMD of the kernel-text mapping. */
   pmdText: number;
+  /** Page of the PTE table of the kernel-text mapping (the data block's 4 KiB pages). */
   pteText: number;
+  /** The data page: init_uts_ns at UTS_OFFSET, the mem_map pointer at MEM_MAP_PTR_OFFSET. */
   data: number;
+  /** Page of the PUD of the vmemmap (VMEMMAP_START). */
   pudVmemmap: number;
   /** First vmemmap PMD page; one per GiB of vmemmap. */
   pmdVmemmap: number;
+  /** vmemmap PMD pages (one per GiB of mem_map). */
   pmdVmemmapCount: number;
   /** Pages of the kernel data block. */
   pages: number;
   /** Kernel virtual addresses of the symbols VMCOREINFO names. */
   initTopPgt: bigint;
+  /** SYMBOL(init_uts_ns): kernel virtual address of the utsname. */
   initUtsNs: bigint;
+  /** SYMBOL(mem_map): kernel virtual address of the mem_map pointer (flat model). */
   memMapSymbol: bigint;
   /** FLATMEM or SPARSEMEM: how mem_map is found (VMCOREINFO SYMBOL(mem_map) or SYMBOL(mem_section)). */
   memoryModel: MemoryModel;
@@ -79,6 +93,7 @@ export function memMapPagesFor(maxPfn: number): number {
   return Math.ceil(bytes / (PAGE_SIZE * PMD_PAGES)) * PMD_PAGES;
 }
 
+/** The kernel layout of an ELF source; throws when the mem_map is not 2 MiB aligned or the data block is past 1 GiB. */
 export function kernelLayout(
   src: Pick<ElfImageSource, 'loads' | 'memMapPfn' | 'kernelDataPfn' | 'memoryModel'>,
 ): KernelLayout {

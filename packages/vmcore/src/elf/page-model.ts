@@ -38,6 +38,10 @@ export function classAt(src: ElfImageSource, pfn: number): PageClassInfo {
   return classLookup(src)(pfn);
 }
 
+/**
+ * The 4 KiB a written vmcore holds for `pfn`: kernel data (page tables, init_uts_ns), struct pages of the mem_map,
+ * zeroes for a zero page, or the seeded content of any other page. Pass a `lookup` when asking for many pfns.
+ */
 export function expectedPage(src: ElfImageSource, l: KernelLayout, pfn: number, lookup?: ClassLookup): Uint8Array {
   const classOf = lookup ?? classLookup(src);
   const page = new Uint8Array(PAGE_SIZE);

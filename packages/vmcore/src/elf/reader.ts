@@ -3,15 +3,26 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { PAGE_SIZE } from './x86.js';
 
+/** A PT_LOAD program header of a vmcore file. */
 export interface ElfLoad {
+  /** p_paddr: physical address of the segment, bytes. */
   paddr: bigint;
+  /** p_vaddr: kernel virtual address of the segment (direct map), bytes. */
   vaddr: bigint;
+  /** p_offset: where its data starts in the file, bytes. */
   offset: number;
+  /** p_filesz: bytes of data in the file. */
   size: number;
 }
 
+/**
+ * Reads an x86_64 ELF vmcore (one that kmemsim wrote, or a kernel's): its PT_LOADs, its notes, VMCOREINFO and
+ * single pages by pfn. Holds the file open until {@link VmcoreReader.close}.
+ */
 export class VmcoreReader {
+  /** The PT_LOAD program headers, in file order. */
   readonly loads: ElfLoad[] = [];
+  /** The notes of the PT_NOTE segment(s), in order, with their descriptors. */
   readonly notes: { name: string; type: number; desc: Uint8Array }[] = [];
   private fd: number;
 
@@ -56,6 +67,7 @@ export class VmcoreReader {
     }
   }
 
+  /** The VMCOREINFO note's text (`KEY=value` lines). */
   vmcoreinfo(): string {
     const n = this.notes.find((x) => x.name === 'VMCOREINFO');
     return n ? new TextDecoder().decode(n.desc) : '';
@@ -71,6 +83,7 @@ export class VmcoreReader {
     return undefined;
   }
 
+  /** Closes the file. */
   close(): void {
     closeSync(this.fd);
   }

@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { type DumpReport, parseDumpReport } from './report.js';
 import { countFileSyscalls, type FileSyscalls } from './strace.js';
 
+/** What a real makedumpfile run gave: its closing report and its calls on the vmcore. */
 export interface RealDump {
+  /** The page counts it printed. */
   report: DumpReport;
+  /** Its calls on the vmcore file, from strace. */
   syscalls: FileSyscalls;
   /** The command line that ran (for messages). */
   command: string;
@@ -20,8 +23,11 @@ export function haveTool(tool: string): boolean {
   return r.status === 0 && r.stdout.trim() !== '';
 }
 
+/** How {@link runRealMakedumpfile} runs the real tool. */
 export interface RealDumpOptions {
+  /** `-d`, 0..31. */
   dumpLevel: number;
+  /** mmap mode (false: `--non-mmap`). */
   mmap: boolean;
   /** -E: ELF output (written to a temporary file, removed after). */
   elf?: boolean;

@@ -1,11 +1,17 @@
 // Parses makedumpfile's closing report (printed with --message-level 31): the excluded pages per class.
 import type { ClassCounts } from '../classes.js';
 
+/** The page counts of makedumpfile's closing report (hexadecimal in the text). */
 export interface DumpReport {
+  /** "Original pages": pages of the PT_LOADs. */
   originalPages: number;
+  /** Pages excluded, by the report's line ("Pages filled with zero", "Free pages", …). */
   excluded: Omit<ClassCounts, 'kernel'> & { hwpoison: number; offline: number };
+  /** "Remaining pages": pages written to the dump. */
   remainingPages: number;
+  /** "Memory Hole": pages in holes between PT_LOADs. */
   memoryHolePages: number;
+  /** "Total pages": original pages plus holes. */
   totalPages: number;
 }
 
@@ -25,6 +31,7 @@ function field(text: string, label: string): number {
   return Number.parseInt(m[1], 16);
 }
 
+/** Reads makedumpfile's closing report (`--message-level 31`) from its output; throws on a missing line. */
 export function parseDumpReport(text: string): DumpReport {
   const excluded = { zero: 0, cache: 0, private: 0, user: 0, free: 0, hwpoison: 0, offline: 0 };
   for (const [label, key] of FIELDS) excluded[key] = field(text, label);

@@ -3,16 +3,22 @@
 
 import type { PageClass } from '../classes.js';
 
+/** A page class as the ELF writer stores it in struct page (same names as {@link PageClass}). */
 export type ElfPageClass = PageClass;
 
 /** A run of pages of one class. For `free`, the run is a sequence of buddy blocks of 2^order pages each. */
 export interface ElfRun {
+  /** First frame of the run. */
   startPfn: number;
+  /** Frames in the run. */
   pages: number;
+  /** The pages' class. */
   cls: ElfPageClass;
+  /** Buddy order of each free block (2^order pages); 0 for other classes. */
   order: number;
 }
 
+/** What the ELF writer needs of a crashed machine's memory (built from an image by elfSourceFromImage). */
 export interface ElfImageSource {
   /** RAM ranges (one PT_LOAD each), ascending and disjoint. */
   loads: readonly { startPfn: number; pages: number }[];

@@ -2,11 +2,17 @@
 // name the file in their fd argument (strace -y prints `3</path>`), mmap in its fifth argument; munmap names no
 // file, so it counts when it unmaps an address that an mmap of the file returned.
 
+/** System calls on one file, counted from an `strace -f -y` trace. */
 export interface FileSyscalls {
+  /** mmap calls on the file. */
   mmap: number;
+  /** munmap calls of its mappings. */
   munmap: number;
+  /** read calls on the file. */
   read: number;
+  /** pread64 calls on the file. */
   pread64: number;
+  /** lseek calls on the file. */
   lseek: number;
 }
 
@@ -67,6 +73,7 @@ function* joinResumed(lines: string[]): Generator<string> {
   }
 }
 
+/** Counts the calls on `path` in an `strace -f -y` trace (munmap: of addresses an mmap of the file returned). */
 export function countFileSyscalls(trace: string, path: string): FileSyscalls {
   const counts: FileSyscalls = { mmap: 0, munmap: 0, read: 0, pread64: 0, lseek: 0 };
   const mapped = new Set<string>();

@@ -29,6 +29,7 @@ import {
 
 const hex = (v: bigint) => v.toString(16);
 
+/** The VMCOREINFO note's text for a kernel layout (`KEY=value` lines; NUMBER(PG_hwpoison) with `hwpoison`). */
 export function vmcoreinfoText(l: KernelLayout, o: { hwpoison?: boolean } = {}): string {
   const lines = [
     `OSRELEASE=${OSRELEASE}`,

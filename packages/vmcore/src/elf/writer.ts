@@ -15,13 +15,19 @@ import { PAGE_SIZE } from './x86.js';
 
 const CHUNK_PAGES = 256;
 
+/** What {@link writeVmcore} wrote: the file, its segments, the kernel layout and the VMCOREINFO text. */
 export interface WrittenVmcore {
+  /** The file written. */
   path: string;
+  /** The file's size, bytes (holes included: the file is sparse). */
   fileBytes: number;
   /** Bytes actually written (header + non-zero pages + mem_map + kernel data), i.e. not holes. */
   writtenBytes: number;
+  /** The PT_LOAD segments written, in order. */
   segments: LoadSegment[];
+  /** Where the kernel's page tables, utsname and mem_map are. */
   layout: KernelLayout;
+  /** The VMCOREINFO note's text. */
   vmcoreinfo: string;
   /** Pages planted per class. */
   planted: ClassCounts;

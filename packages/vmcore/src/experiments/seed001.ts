@@ -10,6 +10,7 @@ import { sourced } from '@kmemsim/mmu';
 
 const MiB = 2 ** 20;
 
+/** Seed 001's experiment profile: the posting's setup as defaults and the two values fitted to its figures. */
 export const SEED001 = {
   name: 'seed001',
   /** The posting's setup: defaults of `vmcore-dump --experiment seed001`. */

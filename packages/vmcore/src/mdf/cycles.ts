@@ -7,14 +7,19 @@ import type { DumpSpec } from './types.js';
 const DEFAULT_CAP_BYTES = 4 * 2 ** 20;
 const BITPERBYTE = 8;
 
+/** The cyclic passes of one run (sources-vmcore.md §5). */
 export interface Cycles {
+  /** Cyclic mode is on (1.7.2 turns it off when both bitmaps fit the default buffer). */
   cyclic: boolean;
+  /** Pfns per pass: the bitmap buffer's bytes × 8. */
   pfnCyclic: number;
   /** Pfns the passes cover: max_mapnr as get_mem_map lowered it. */
   end: number;
+  /** Each pass's pfn range [start, end), in order. */
   ranges: [number, number][];
 }
 
+/** The passes a run makes: the buffer sized as the version does (or --cyclic-buffer), split over max_mapnr. */
 export function cyclesOf(
   spec: DumpSpec,
   o: Pick<MdfOptions, 'version' | 'cyclicBufferBytes' | 'memFreeBytes'>,

@@ -10,15 +10,21 @@ export const CACHE_ENTRIES = 8;
 /** MAP_REGION in makedumpfile.h: 4 MiB. */
 export const MAP_REGION_BYTES = 4 * 2 ** 20;
 
+/** The system calls makedumpfile makes on /proc/vmcore, counted. */
 export interface FileCalls {
+  /** read calls. */
   read: number;
+  /** lseek calls. */
   lseek: number;
+  /** mmap calls (a failed first try included). */
   mmap: number;
   /** munmap calls that unmapped a live mapping of the file (what strace attributes to it). */
   munmap: number;
   /** Every munmap call, including 1.5.7's munmap(MAP_FAILED, 0) and repeated discards (perf stat counts them). */
   munmapCalls: number;
+  /** Pages mapped by all mmap calls together. */
   mmapPages: number;
+  /** Pages unmapped by the live munmaps together. */
   munmapPages: number;
   /** munmap calls of a live mapping by its size in pages (the kernel's TLB flush depends on the size). */
   munmapSizes: Record<number, number>;
@@ -48,7 +54,12 @@ interface Mapping {
   live: boolean;
 }
 
+/**
+ * makedumpfile's access to /proc/vmcore for one version: readmem's page cache over mmap windows (MAP_REGION) or
+ * read(), counting every call it makes on the file.
+ */
 export class DumpFile {
+  /** The calls made so far. */
   readonly c: FileCalls = emptyCalls();
   /** Optional call trace: "R<bytes>@p<pfn>" / "R<bytes>@o<offset>", "M<pages>@p<pfn>", "U@p<pfn>". */
   trace: string[] | null = null;
@@ -60,6 +71,7 @@ export class DumpFile {
   private readonly order: number[] = [];
   /** info->mmap_*: the latest window (1.5.8+), or the one window (1.5.7). */
   private latest: Mapping | null = null;
+  /** Pages per mmap window: MAP_REGION (4 MiB) / page size. */
   readonly windowPages: number;
   /** Every PT_LOAD's file offset is off page alignment (e.g. makedumpfile -E output): nothing can be mapped. */
   private readonly allFractional: boolean;
@@ -80,6 +92,7 @@ export class DumpFile {
     this.allFractional = loads.every((l) => l.offset % pageBytes !== 0);
   }
 
+  /** mmap mode is on (initialize_mmap mapped its first window). */
   get mmapEnabled(): boolean {
     return this.mmapOn;
   }

@@ -18,6 +18,7 @@ import { IMAGE } from '../params.js';
 import { forEachRun } from '../runs.js';
 import type { ClassSource, DumpSpec, KernelView, NoteHeader, Translation } from './types.js';
 
+/** How {@link specFromImage} lays out the vmcore of an image: crashed CPUs, VMCOREINFO content, alignment. */
 export interface SpecOptions {
   /** CPUs of the crashed machine: their notes are read at start-up. */
   crashCpus: number;
@@ -108,6 +109,7 @@ const noteBytes = (n: NoteHeader) => 12 + ((n.namesz + 3) & ~3) + ((n.descsz + 3
 /** [U 500..1200] VMCOREINFO text size of a kernel of the era (kmemsim's x86_64 file: its real text). */
 const VMCOREINFO_BYTES = 800;
 
+/** The vmcore /proc/vmcore would show for an image model: ELF layout, notes, kernel view and page classes. */
 export function specFromImage(img: VmcoreImage, o: SpecOptions): DumpSpec {
   const page = img.pageBytes;
   const kernel = img.arch === 'x86_64' && page === 4096 ? x86Kernel(img, o) : flatKernel(img, o);

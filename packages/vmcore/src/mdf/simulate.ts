@@ -10,10 +10,13 @@ import { walkCycleReference } from './reference.js';
 import { type DumpSpec, forEachClassRun, type MdfVersion } from './types.js';
 import { excludedByWalk, type WalkCounts, walkCycle } from './walk.js';
 
+/** Options of {@link simulate}: the version's code paths, access mode, dump level, format and cyclic buffer. */
 export interface MdfOptions {
+  /** The makedumpfile version whose code paths are followed. */
   version: MdfVersion;
   /** mmap (the default of every version) or read (--non-mmap). */
   access: 'mmap' | 'read';
+  /** `-d`: the exclusion bit mask, 0..31. */
   dumpLevel: number;
   /** kdump-compressed (default) or ELF (-E). */
   format?: 'kdump' | 'elf';
@@ -31,21 +34,33 @@ export interface MdfOptions {
   callByCall?: boolean;
 }
 
+/** What {@link simulate} counts: the calls on /proc/vmcore, the cycles, the walk and the pages' fates. */
 export interface MdfResult {
+  /** Calls on /proc/vmcore. */
   vmcore: FileCalls;
+  /** Every call on the vmcore in order (with `trace`); null otherwise. */
   trace: string[] | null;
+  /** Cyclic mode was on. */
   cyclic: boolean;
+  /** Cyclic passes over the pfn range (1 when cyclic mode is off). */
   cycles: number;
+  /** Pfns one cyclic pass covers (info->pfn_cyclic: the bitmap buffer's bytes × 8). */
   pfnCyclic: number;
+  /** The mem_map walk: passes, struct pages read, readmem chunks. */
   walk: WalkCounts;
   /** readmem page pieces delivered (each a copy from a window or a cache page) and translations done. */
   pieces: number;
+  /** Pages whose address readmem translated to a file offset. */
   translations: number;
   /** Pages read for the dump's data and zero checks (through readmem or, -E, plain read()). */
   dataReads: number;
+  /** Pages read to test for all zeroes (dump level bit 1). */
   zeroChecked: number;
+  /** Pages written to the dump. */
   dumpedPages: number;
+  /** Pages excluded, by page class. */
   excluded: ClassCounts;
+  /** PT_LOAD segments written (ELF output; 0 for kdump-compressed). */
   elfSegments: number;
 }
 
@@ -56,6 +71,11 @@ export function walksMemMap(spec: DumpSpec, level: number): boolean {
   return (level & (2 | 4 | 8)) !== 0 || k.hwpoison || ((level & 16) !== 0 && k.buddyHandler);
 }
 
+/**
+ * Runs makedumpfile's model over a dump: every call it makes on /proc/vmcore (reading headers and notes, the
+ * mem_map walk, the page data), per the version's source (sources-vmcore.md), in cyclic passes. Pure counting,
+ * deterministic; throws RangeError for a dump level the dump cannot serve (bits ≥ 2 without VMCOREINFO).
+ */
 export function simulate(spec: DumpSpec, o: MdfOptions): MdfResult {
   checkDumpLevel(o.dumpLevel);
   const level = o.dumpLevel;

@@ -2,21 +2,30 @@
 // (symbols read at start-up, page-table walks, where the mem_map lies) and each pfn's page class. Built from the
 // image model (spec-from-image.ts) or from a real ELF vmcore file (node/read-vmcore.ts): the model is the same.
 
+/** The makedumpfile versions whose code paths are modelled (sources-vmcore.md). */
 export const MDF_VERSIONS = ['1.5.7', '1.5.8', '1.7.2'] as const;
+/** One of {@link MDF_VERSIONS}. */
 export type MdfVersion = (typeof MDF_VERSIONS)[number];
 
 /** A PT_LOAD: physical frames [startPfn, startPfn + pages) at file offset `offset` (bytes) for startPfn. */
 export interface LoadSeg {
+  /** First physical frame of the segment. */
   startPfn: number;
+  /** Frames in the segment (p_memsz / page size). */
   pages: number;
+  /** File offset of `startPfn`'s page, bytes (p_offset). */
   offset: number;
 }
 
 /** One note of the PT_NOTE: what get_pt_note_info reads of it. */
 export interface NoteHeader {
+  /** The note's owner (`CORE`, `VMCOREINFO`). */
   name: string;
+  /** n_namesz: bytes of the name with its NUL. */
   namesz: number;
+  /** n_descsz: bytes of the descriptor. */
   descsz: number;
+  /** n_type (NT_PRSTATUS 1, 0 for VMCOREINFO). */
   type: number;
 }
 
@@ -30,7 +39,9 @@ export interface Translation {
   span: number;
 }
 
+/** What makedumpfile learns of the crashed kernel: start-up reads, address translation, the mem_map. */
 export interface KernelView {
+  /** The crashed kernel's arch (x86_64, s390x, …). */
   arch: string;
   /** readmem(VADDR) calls of initial() before initialize_mmap, in order: [vaddr, bytes]. */
   startupReads(version: MdfVersion): [bigint, number][];
@@ -42,6 +53,7 @@ export interface KernelView {
   memMapBase?: bigint;
   /** mem_map_data: flat (one region from pfn 0) or one per sparsemem section that has a mem_map. */
   memMap: { startPfn: number; endPfn: number; vaddr: bigint }[];
+  /** SIZE(page): bytes per struct page. */
   structPageBytes: number;
   /** A page_is_buddy handler exists (PG_buddy, or PAGE_BUDDY_MAPCOUNT_VALUE + OFFSET(page._mapcount)). */
   buddyHandler: boolean;
@@ -65,6 +77,7 @@ export function forEachClassRun(
   else src.forEachRun(fn, fromPfn, toPfn);
 }
 
+/** Each pfn's page class (what the dump levels exclude), as runs in pfn order. */
 export interface ClassSource {
   /** Runs covering every pfn of every PT_LOAD once, ascending; free runs are buddy blocks of 2^order pages. */
   forEachRun(fn: ClassVisitor, fromPfn?: number, toPfn?: number): void;
@@ -80,18 +93,27 @@ export interface ClassSource {
   };
 }
 
+/** Everything the makedumpfile model reads of one vmcore: ELF layout, notes, kernel view and page classes. */
 export interface DumpSpec {
+  /** The vmcore's arch (x86_64, s390x, …). */
   arch: string;
+  /** Page size, bytes. */
   pageBytes: number;
   /** e_phnum: PT_NOTE + PT_LOADs (+ any other program header). */
   phnum: number;
   /** p_type of each program header, in order (PT_LOAD 1, PT_NOTE 4). */
   phdrTypes: number[];
+  /** The PT_LOAD segments, in program-header order. */
   loads: LoadSeg[];
+  /** File offset of the PT_NOTE segment, bytes. */
   noteOffset: number;
+  /** Bytes of the PT_NOTE segment. */
   noteBytes: number;
+  /** The notes of the PT_NOTE segment, in order. */
   notes: NoteHeader[];
+  /** What makedumpfile learns of the crashed kernel. */
   kernel: KernelView;
+  /** Each pfn's page class. */
   classes: ClassSource;
   /** Page-rounded highest PT_LOAD end, in pfns (max_mapnr before get_mem_map lowers it). */
   maxMapnr: number;

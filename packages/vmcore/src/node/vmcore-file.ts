@@ -8,6 +8,7 @@ import { classifyMemMap } from './classify.js';
 import { findMemMap, type MemMapLayout } from './mem-map.js';
 import { parseVmcoreinfo, type Vmcoreinfo } from './vmcoreinfo-parse.js';
 
+/** A vmcore file kmemsim cannot read (not ELF, truncated, other arch, VMCOREINFO lacking a key, …): one line. */
 export class VmcoreFileError extends Error {}
 
 const PAGE = 4096;
@@ -16,12 +17,19 @@ const START_KERNEL_MAP = 0xffffffff80000000n;
 const PAGE_OFFSET_4L = 0xffff888000000000n;
 const ADDR_MASK = 0x000ffffffffff000n;
 
+/** A real vmcore file as {@link readVmcoreFile} read it: the makedumpfile model's input and what the file says. */
 export interface VmcoreFileInfo {
+  /** The file as the makedumpfile model sees it (simulateSpec's input). */
   spec: DumpSpec;
+  /** The file read. */
   path: string;
+  /** Its size, bytes. */
   fileBytes: number;
+  /** Its VMCOREINFO note. */
   vmcoreinfo: Vmcoreinfo;
+  /** CPUs of the crashed machine (NT_PRSTATUS notes). */
   cpus: number;
+  /** The crashed kernel's release (VMCOREINFO OSRELEASE; '' if absent). */
   osrelease: string;
   /** Where the file's mem_map lies: one flat array, or per present section (SPARSEMEM). */
   memMap: MemMapLayout;
@@ -80,6 +88,10 @@ class Bytes {
   }
 }
 
+/**
+ * Reads a real x86_64 ELF vmcore as makedumpfile does — program headers, notes, VMCOREINFO, page tables from
+ * init_top_pgt, the mem_map's struct pages — into a DumpSpec. Throws VmcoreFileError for anything it cannot read.
+ */
 export function readVmcoreFile(path: string): VmcoreFileInfo {
   let fd: number;
   try {

@@ -1,12 +1,19 @@
 // VMCOREINFO as makedumpfile reads it: KEY=VALUE lines (SYMBOL/ADDRESS in hex, SIZE/OFFSET/NUMBER/LENGTH decimal).
 import { VmcoreFileError } from './vmcore-file.js';
 
+/** A parsed VMCOREINFO note: typed lookups that throw VmcoreFileError naming the missing or malformed key. */
 export interface Vmcoreinfo {
+  /** The raw value of `key` (`OSRELEASE`, `SYMBOL(mem_map)`, …), or undefined. */
   get(key: string): string | undefined;
+  /** Whether the note has `key`. */
   has(key: string): boolean;
+  /** SYMBOL(name): a kernel virtual address (hex in the note). */
   symbol(name: string): bigint;
+  /** SIZE(name): a structure's size, bytes. */
   size(name: string): number;
+  /** OFFSET(member) (`page.flags`): a member's offset, bytes; `fallback` when absent, if given. */
   offset(member: string, fallback?: number): number;
+  /** NUMBER(name): a constant (page-flag bits, mapcount values). */
   number(name: string): number;
   /** LENGTH(name): an array's length. */
   length(name: string): number;
@@ -14,7 +21,9 @@ export interface Vmcoreinfo {
   physBase: bigint | undefined;
   /** KERNELOFFSET (KASLR's virtual offset of the kernel text), 0 without KASLR. */
   kaslrOffset: bigint;
+  /** Where the vmemmap starts (VMEMMAP_START of 4-level x86_64, 0xffffea0000000000). */
   vmemmapStart(): bigint;
+  /** Every key of the note, in order. */
   keys: string[];
 }
 

@@ -18,8 +18,8 @@ export const kvmShadow = {
   handlingCycles: {
     invlpg: [
       1_500,
-      '[U 800..3_000] FNAME(invlpg): mmu_lock, shadow walk to the last level, rmap_remove, trap spte, ' +
-        'kvm_read_guest_atomic of the guest PTE',
+      '[U 800..3_000] FNAME(invlpg): mmu_lock, shadow walk to the last level, rmap_remove (mechanism.' +
+        'rmapRemoveCycles: ~600 of this), trap spte, kvm_read_guest_atomic of the guest PTE',
     ],
     cr3Write: [2_000, '[U 1_000..4_000] kvm_set_cr3: mmu_free_roots + context re-init (the reload is separate)'],
     cr4Write: [2_000, '[U 1_000..4_000] kvm_set_cr4: kvm_mmu_sync_global walk + kvm_mmu_reset_context'],
@@ -42,7 +42,16 @@ export const kvmShadow = {
     ],
     syncCyclesPerSpte: [
       200,
-      '[U 100..400] kvm_sync_page: kvm_read_guest_atomic of one 8-byte guest PTE, then set_spte or rmap_remove',
+      '[U 100..400] FNAME(sync_page) per present spte: kvm_read_guest_atomic of one 8-byte guest PTE (gfn_to_hva ' +
+        'memslot loop, __copy_from_user_inatomic), the gfn/present/accessed test, set_spte when it is kept',
+    ],
+    rmapRemoveCycles: [
+      600,
+      '[U 300..1_500] rmap_remove (2.6.29 arch/x86/kvm/mmu.c) of an spte FNAME(sync_page) zaps: page_header, ' +
+        'kvm_set_pfn_accessed → mark_page_accessed and kvm_release_pfn_clean → put_page on the guest frame’s ' +
+        'host struct page (a cold line: ~100 ns DRAM on a Core 2 FSB host, plus two locked ops), gfn_to_rmap ' +
+        '(gfn_to_memslot loop, rmap array: one line per 8 gfns), the rmap desc update; run after an exit ' +
+        'flushed the TLB',
     ],
     prefetchCyclesPerSpte: [
       8,

@@ -218,6 +218,10 @@ export const VirtMechanismSchema = z
       'FNAME(prefetch_page) when a shadow page is built, per spte: its share of the 256-byte guest reads and the ' +
         'trap/notrap store, cycles ≥ 0 (absent: syncCyclesPerSpte).',
     ).optional(),
+    rmapRemoveCycles: nonneg(
+      'rmap_remove of one spte a resync zaps (kvm_set_pfn_accessed, kvm_release_pfn_*, gfn_to_rmap, rmap desc), ' +
+        'cycles ≥ 0 (absent: included in syncCyclesPerSpte).',
+    ).optional(),
     rootReloadCycles: nonneg('kvm_mmu_load after a CR3/CR4 write: mmu_alloc_roots + set_cr3, cycles ≥ 0.'),
     apicAccessCycles: nonneg('Emulating one xAPIC register access (ICR, ICR2, EOI), cycles ≥ 0.'),
     kickCycles: nonneg('kvm_vcpu_kick of a halted vCPU: its host thread woken until it re-enters, cycles ≥ 0.'),

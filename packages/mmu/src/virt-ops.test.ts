@@ -94,6 +94,53 @@ describe('KVM versions', () => {
     }
   });
 
+  it('resync: every present spte re-read, each whose guest PTE is gone rmap_remove()d; none left → page zapped', () => {
+    // One unsync table with 100 present sptes; the guest then clears `cleared` of its 100 PTEs before the flush.
+    const resync = (cleared: number) => {
+      const m = new Machine({ arch: i386, virt: 'kvm-shadow', cpus: 1, pae: true });
+      const pt = m.pageTable('t', 512);
+      let cost = 0;
+      const k = on(m, function* (t) {
+        yield undefined;
+        m.ptWrites(t, pt, 1, true, 'w');
+        m.firstAccesses(t, pt, 1, 'a'); // builds the shadow page
+        m.ptWrites(t, pt, 99, true, 'w'); // the first write unsyncs it
+        m.firstAccesses(t, pt, 99, 'a');
+        m.ptWrites(t, pt, cleared, false, 'w');
+        const before = t.clock;
+        yield* m.flushAll(t);
+        cost = t.clock - before;
+      });
+      return { cost, pt, k };
+    };
+    const none = resync(0);
+    const some = resync(40);
+    const all = resync(100);
+    expect(some.cost - none.cost).toBe(40 * mech.rmapRemoveCycles!);
+    expect(all.cost - none.cost).toBe(100 * mech.rmapRemoveCycles!);
+    expect([none.pt.present, some.pt.present, all.pt.present]).toEqual([100, 60, 0]);
+    // FNAME(sync_page) returned !nr_present: kvm_sync_page zapped the shadow page; the others stay shadowed.
+    expect([none.pt.zaps, some.pt.zaps, all.pt.zaps]).toEqual([0, 0, 1]);
+    expect([none.pt.shadowed, some.pt.shadowed, all.pt.shadowed]).toEqual([true, true, false]);
+    // After the zap the next write does not exit (nothing shadows the table); the next access rebuilds it.
+    const m = new Machine({ arch: i386, virt: 'kvm-shadow', cpus: 1, pae: true });
+    const pt = m.pageTable('t', 512);
+    const k = on(m, function* (t) {
+      yield undefined;
+      m.ptWrites(t, pt, 1, true, 'w');
+      m.firstAccesses(t, pt, 1, 'a');
+      m.ptWrites(t, pt, 1, true, 'w'); // unsync: one #PF exit
+      m.ptWrites(t, pt, 2, false, 'w');
+      yield* m.flushAll(t); // zapped
+      m.ptWrites(t, pt, 1, true, 'w'); // no exit: not shadowed
+      m.firstAccesses(t, pt, 1, 'a'); // rebuilt + fault
+      m.ptWrites(t, pt, 1, true, 'w'); // write-protected again: unsync, one #PF exit
+    });
+    expect(pt.zaps).toBe(1);
+    expect(k.get('vm_exit.pf')).toBe(4);
+    expect(pt.unsync).toBe(true);
+  });
+
   it('2.6.30 invlpg of a present spte also flushes the other vCPUs (kvm_flush_remote_tlbs)', () => {
     const cost = (kvm: KvmVersion) => {
       const m = machine('kvm-shadow', kvm);

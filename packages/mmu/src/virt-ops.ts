@@ -34,6 +34,8 @@ export class GuestPageTable {
   prefilled = 0;
   /** ≤ 2.6.27: consecutive emulated writes since the last access (write-flood detection). */
   floodWrites = 0;
+  /** Shadow pages of this table zapped by a resync that found no spte left present (kvm_sync_page). */
+  zaps = 0;
   constructor(
     readonly name: string,
     readonly entries: number,
@@ -208,15 +210,25 @@ export class VirtOps {
     return this.exit('cr3', 1, this.o.handlingCycles.cr3Write + this.m.rootReloadCycles) + this.resync(tables);
   }
 
-  /** kvm_sync_page of each unsync table: re-read every present spte's guest PTE, zap the stale ones. */
+  /**
+   * kvm_sync_page of each unsync table (2.6.28–2.6.31 arch/x86/kvm/mmu.c + paging_tmpl.h): FNAME(sync_page) re-reads
+   * the guest PTE of every present spte and rmap_remove()s each one whose guest PTE is gone; when no spte is left
+   * present (`return !nr_present`), kvm_sync_page zaps the shadow page (kvm_mmu_zap_page), so the next access
+   * through the table builds a fresh one (FNAME(prefetch_page)) and the next write unsyncs it again.
+   */
   private resync(tables: readonly GuestPageTable[]): number {
     let cycles = 0;
     for (const pt of tables) {
       if (!pt.unsync) continue;
       const present = Math.min(pt.present, pt.entries);
-      cycles += present * this.m.syncCyclesPerSpte;
-      pt.present = Math.min(present, pt.guestPresent);
+      const kept = Math.min(present, pt.guestPresent);
+      cycles += present * this.m.syncCyclesPerSpte + (present - kept) * (this.m.rmapRemoveCycles ?? 0);
+      pt.present = kept;
       pt.unsync = false;
+      if (present > 0 && kept === 0) {
+        pt.shadowed = false;
+        pt.zaps++;
+      }
     }
     return cycles;
   }

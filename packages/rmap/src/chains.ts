@@ -67,8 +67,9 @@ export class ChainStore {
     this.direct = new Uint8Array(pages);
     this.directPte = new Float64Array(pages);
     this.head = new Int32Array(pages).fill(-1);
-    // As many nodes as pages to start with: a fork chains every page (and the arrays double from there).
-    const n = Math.max(1024, pages);
+    // Enough nodes for one fork of every page without growing (single-pointer: a node per mapping, so parent and
+    // child need two per page; multi: one holds both); the arrays double from there.
+    const n = Math.max(1024, multi ? pages : 2 * pages);
     this.next = new Int32Array(n);
     this.first = new Int32Array(n);
     this.slots = new Float64Array(n * slotsPerNode);

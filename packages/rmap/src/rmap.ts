@@ -113,6 +113,16 @@ export class RmapSystem extends RmapCore {
     const src = sp.ptes[parent] as Int32Array;
     const dst = sp.ptes[child] as Int32Array;
     const layout = sp.layouts[parent] as Layout;
+    // Per PTE page, not per PTE: the page's table addresses, and the vma (looked up again only where it changes).
+    const per = this.g.ptesPerTable;
+    const pteBytes = this.g.pteBytes;
+    const srcTables = sp.tables[parent] as Float64Array;
+    const dstTables = sp.tables[child] as Float64Array;
+    const flags = this.sp.flags;
+    const count = this.sp.count;
+    const structPage = this.mem.structPage;
+    let vmaIdx = -2;
+    let cow = false;
     let n = 0;
     this.holding = this.lockEra.holdInCopy;
     this.beginMapping(true);
@@ -121,13 +131,19 @@ export class RmapSystem extends RmapCore {
       if (e === 0) continue;
       if (n === 0) this.table(child, v);
       const pfn = e - 1;
-      const srcPte = sp.pteAddr(parent, v);
+      const ti = Math.floor(v / per);
+      const off = (v % per) * pteBytes;
+      const srcPte = srcTables[ti] === 0 ? 0 : srcTables[ti] + off;
       this.rd(S.copy_page_range, srcPte);
-      if ((layout.vmas[layout.vmaAt[v]] as { cow: boolean }).cow) this.at(S.copy_page_range, srcPte); // wrprotect
-      const spa = this.page(pfn);
-      this.rd(S.copy_page_range, spa + this.sp.flags); // PageReserved
-      this.at(S.copy_page_range, spa + this.sp.count); // get_page
-      this.wr(S.copy_page_range, sp.pteAddr(child, v)); // set_pte
+      if (layout.vmaAt[v] !== vmaIdx) {
+        vmaIdx = layout.vmaAt[v];
+        cow = (layout.vmas[vmaIdx] as { cow: boolean }).cow;
+      }
+      if (cow) this.at(S.copy_page_range, srcPte); // wrprotect
+      const spa = structPage[pfn];
+      this.rd(S.copy_page_range, spa + flags); // PageReserved
+      this.at(S.copy_page_range, spa + count); // get_page
+      this.wr(S.copy_page_range, dstTables[ti] === 0 ? 0 : dstTables[ti] + off); // set_pte
       dst[v] = e;
       n++;
       this.addRmap(pfn, sp.pteId(child, v), S.page_dup_rmap);
@@ -145,18 +161,25 @@ export class RmapSystem extends RmapCore {
   exitRange(mm: number, from: number, to: number): number {
     const sp = this.space;
     const pt = sp.ptes[mm] as Int32Array;
+    const per = this.g.ptesPerTable;
+    const pteBytes = this.g.pteBytes;
+    const tables = sp.tables[mm] as Float64Array;
+    const flags = this.sp.flags;
+    const count = this.sp.count;
+    const structPage = this.mem.structPage;
     let n = 0;
     this.holding = this.lockEra.holdInZap;
     for (let v = from; v < to; v++) {
       const e = pt[v];
       if (e === 0) continue;
       const pfn = e - 1;
-      this.at(S.zap_pte_range, sp.pteAddr(mm, v)); // ptep_get_and_clear (xchg)
+      const t = tables[Math.floor(v / per)];
+      this.at(S.zap_pte_range, t === 0 ? 0 : t + (v % per) * pteBytes); // ptep_get_and_clear (xchg)
       pt[v] = 0;
       n++;
-      const spa = this.page(pfn);
-      this.rd(S.zap_pte_range, spa + this.sp.flags);
-      this.at(S.zap_pte_range, spa + this.sp.count); // tlb_remove_page → put_page
+      const spa = structPage[pfn];
+      this.rd(S.zap_pte_range, spa + flags);
+      this.at(S.zap_pte_range, spa + count); // tlb_remove_page → put_page
       this.removeRmap(pfn, sp.pteId(mm, v));
     }
     this.unlockHeld();

@@ -9,6 +9,7 @@ import { alignUp } from './intervals.js';
 import { archMemory, chaseCycles } from './memory.js';
 import type { MechanismParams } from './params.js';
 import type { VmSpace } from './space.js';
+import { vmapCounters } from './symbols.js';
 
 export interface HoleFinder {
   /** Reserves `size` pages aligned to `align`; returns the start or −1, having charged the search to `t`. */
@@ -56,8 +57,10 @@ interface Ctx {
 abstract class Finder implements HoleFinder {
   walked = 0;
   protected readonly mem;
+  private readonly walkedId: number;
   constructor(protected readonly c: Ctx) {
     this.mem = archMemory(c.m);
+    this.walkedId = vmapCounters(c.m.engine).walked;
   }
   abstract find(t: Thread, size: number, align: number): number;
   released(_vpn: number, _end: number): void {}
@@ -65,6 +68,7 @@ abstract class Finder implements HoleFinder {
   /** `n` steps of a walk over a structure of `total` objects of `bytes` each. */
   protected walk(t: Thread, n: number, total: number, bytes: number): void {
     this.walked += n;
+    this.c.m.engine.counters.add(this.walkedId, n);
     t.spend(this.c.sym, n * (this.c.p.walkStepCycles + chaseCycles(this.mem, total * bytes)));
   }
 }

@@ -4,9 +4,9 @@
 // and charges the cycles its real structure would take. Millions of intervals cost a few typed arrays, not one
 // object each; leaves hold 64 intervals, inner nodes 32 children, so a search touches ~4 nodes at 7 M intervals.
 // Deletion leaves nodes underfull (empty ones are unlinked): simpler, and the workloads refill what they free.
+// The storage and node-level operations are in interval-nodes.ts.
 
-const LEAF = 64;
-const FAN = 32;
+import { FAN, IntervalNodes, LEAF } from './interval-nodes.js';
 
 /** `x` rounded up to a multiple of `align` (as is for align ≤ 1). */
 export function alignUp(x: number, align: number): number {
@@ -14,32 +14,11 @@ export function alignUp(x: number, align: number): number {
 }
 
 /** An ordered set of disjoint page intervals [start, end) (a B+tree of typed arrays), addressed by cursors. */
-export class IntervalSet {
+export class IntervalSet extends IntervalNodes {
   /** Interval count. */
   size = 0;
   /** The aligned start found by the last lowestFit. */
   fitAt = 0;
-  // Leaves: starts and ends, LEAF slots per leaf, and the count in use.
-  private ls = new Float64Array(LEAF);
-  private le = new Float64Array(LEAF);
-  private ln = new Int32Array(1);
-  private leafTop = 0;
-  private readonly leafFree: number[] = [];
-  // Inner nodes: FAN slots per node of child id, child's smallest start, interval count and largest length.
-  private ic = new Int32Array(FAN);
-  private ik = new Float64Array(FAN);
-  private icnt = new Int32Array(FAN);
-  private imax = new Float64Array(FAN);
-  private inn = new Int32Array(1);
-  private innerTop = 0;
-  private readonly innerFree: number[] = [];
-  private root: number;
-  /** Inner levels above the leaves (0: the root is a leaf). */
-  private height = 0;
-
-  constructor() {
-    this.root = this.newLeaf();
-  }
 
   // ---- queries ----
 
@@ -164,34 +143,7 @@ export class IntervalSet {
     this.walk(this.root, 0, f);
   }
 
-  // ---- internals ----
-
-  /** Index of the last child whose smallest start is ≤ key (0 if none). */
-  private childFor(node: number, key: number): number {
-    const b = node * FAN;
-    let lo = 0;
-    let hi = this.inn[node] - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.ik[b + mid] <= key) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  /** Slot of the last start ≤ key in a leaf, or −1. */
-  private slotFloor(leaf: number, key: number): number {
-    const b = leaf * LEAF;
-    let lo = 0;
-    let hi = this.ln[leaf] - 1;
-    if (hi < 0 || this.ls[b] > key) return -1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.ls[b + mid] <= key) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
+  // ---- descents ----
 
   private first(): number {
     return this.size === 0 ? -1 : this.firstFrom(-Infinity);
@@ -301,77 +253,6 @@ export class IntervalSet {
     return this.innerInsert(node, i + 1, sib, d + 1 === this.height);
   }
 
-  private leafInsert(leaf: number, start: number, end: number): number {
-    let n = this.ln[leaf];
-    let target = leaf;
-    let sib = -1;
-    if (n === LEAF && start > this.ls[leaf * LEAF + LEAF - 1]) {
-      // Appending to a full leaf (addresses handed out in order): start a new leaf, keep this one full.
-      sib = this.newLeaf();
-      target = sib;
-      n = 0;
-    } else if (n === LEAF) {
-      sib = this.newLeaf();
-      const half = LEAF >> 1;
-      const b = leaf * LEAF;
-      this.ls.copyWithin(sib * LEAF, b + half, b + LEAF);
-      this.le.copyWithin(sib * LEAF, b + half, b + LEAF);
-      this.ln[leaf] = half;
-      this.ln[sib] = LEAF - half;
-      if (start >= this.ls[sib * LEAF]) target = sib;
-      n = this.ln[target];
-    }
-    const b = target * LEAF;
-    let j = n;
-    while (j > 0 && this.ls[b + j - 1] > start) {
-      this.ls[b + j] = this.ls[b + j - 1];
-      this.le[b + j] = this.le[b + j - 1];
-      j--;
-    }
-    this.ls[b + j] = start;
-    this.le[b + j] = end;
-    this.ln[target] = n + 1;
-    return sib;
-  }
-
-  /** Puts `child` at slot `at` of `node`, splitting `node` when full; returns the new sibling or −1. */
-  private innerInsert(node: number, at: number, child: number, childIsLeaf: boolean): number {
-    let target = node;
-    let pos = at;
-    let sib = -1;
-    if (this.inn[node] === FAN && at === FAN) {
-      sib = this.newInner();
-      target = sib;
-      pos = 0;
-    } else if (this.inn[node] === FAN) {
-      sib = this.newInner();
-      const half = FAN >> 1;
-      const b = node * FAN;
-      const s = sib * FAN;
-      this.ic.copyWithin(s, b + half, b + FAN);
-      this.ik.copyWithin(s, b + half, b + FAN);
-      this.icnt.copyWithin(s, b + half, b + FAN);
-      this.imax.copyWithin(s, b + half, b + FAN);
-      this.inn[node] = half;
-      this.inn[sib] = FAN - half;
-      if (at > half) {
-        target = sib;
-        pos = at - half;
-      }
-    }
-    const b = target * FAN;
-    const n = this.inn[target];
-    for (let k = n; k > pos; k--) {
-      this.ic[b + k] = this.ic[b + k - 1];
-      this.ik[b + k] = this.ik[b + k - 1];
-      this.icnt[b + k] = this.icnt[b + k - 1];
-      this.imax[b + k] = this.imax[b + k - 1];
-    }
-    this.inn[target] = n + 1;
-    this.setChild(target, pos, child, childIsLeaf);
-    return sib;
-  }
-
   /** Length of the interval removed by the last delRec. */
   private removedLen = 0;
 
@@ -439,76 +320,4 @@ export class IntervalSet {
     } else if (len > this.imax[k]) this.imax[k] = len;
     return true;
   }
-
-  /** Writes child's summary (smallest start, count, largest length) into slot i of node. */
-  private setChild(node: number, i: number, child: number, isLeaf: boolean): void {
-    const k = node * FAN + i;
-    this.ic[k] = child;
-    if (isLeaf) {
-      const b = child * LEAF;
-      const n = this.ln[child];
-      let m = 0;
-      for (let j = 0; j < n; j++) {
-        const len = this.le[b + j] - this.ls[b + j];
-        if (len > m) m = len;
-      }
-      this.ik[k] = n > 0 ? this.ls[b] : Infinity;
-      this.icnt[k] = n;
-      this.imax[k] = m;
-    } else {
-      const b = child * FAN;
-      const n = this.inn[child];
-      let m = 0;
-      let c = 0;
-      for (let j = 0; j < n; j++) {
-        c += this.icnt[b + j];
-        if (this.imax[b + j] > m) m = this.imax[b + j];
-      }
-      this.ik[k] = n > 0 ? this.ik[b] : Infinity;
-      this.icnt[k] = c;
-      this.imax[k] = m;
-    }
-  }
-
-  private walk(node: number, d: number, f: (s: number, e: number) => void): void {
-    if (d === this.height) {
-      const b = node * LEAF;
-      for (let j = 0; j < this.ln[node]; j++) f(this.ls[b + j], this.le[b + j]);
-      return;
-    }
-    const b = node * FAN;
-    for (let i = 0; i < this.inn[node]; i++) this.walk(this.ic[b + i], d + 1, f);
-  }
-
-  private newLeaf(): number {
-    const id = this.leafFree.pop() ?? this.leafTop++;
-    if (id >= this.ln.length) {
-      const cap = this.ln.length * 2;
-      this.ls = grow(this.ls, cap * LEAF);
-      this.le = grow(this.le, cap * LEAF);
-      this.ln = grow(this.ln, cap);
-    }
-    this.ln[id] = 0;
-    return id;
-  }
-
-  private newInner(): number {
-    const id = this.innerFree.pop() ?? this.innerTop++;
-    if (id >= this.inn.length) {
-      const cap = this.inn.length * 2;
-      this.ic = grow(this.ic, cap * FAN);
-      this.ik = grow(this.ik, cap * FAN);
-      this.icnt = grow(this.icnt, cap * FAN);
-      this.imax = grow(this.imax, cap * FAN);
-      this.inn = grow(this.inn, cap);
-    }
-    this.inn[id] = 0;
-    return id;
-  }
-}
-
-function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
 }

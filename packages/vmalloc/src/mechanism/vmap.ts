@@ -42,6 +42,8 @@ export class VmapCore implements BlockHost, PurgeHost {
   private readonly busyDescent: Descent;
   private lazyNrCpu = -1;
   private lastHome = -1;
+  /** The vmap node a functional allocation came from (functional.ts). */
+  fastHome = -1;
   private ownWalks = 0;
   private readonly mem: ChaseLevels;
 
@@ -326,6 +328,7 @@ export class VmapCore implements BlockHost, PurgeHost {
     const n = this.space.busy.size;
     const steps = this.space.busyBelow(vpn) + 1;
     this.ownWalks += steps;
+    this.m.engine.counters.add(this.k.walked, steps);
     t.spend(this.s.removeVm, steps * (this.p.walkStepCycles + chaseCycles(this.mem, n * this.p.vmStructBytes)));
   }
 }

@@ -7,12 +7,14 @@ import type { Gen } from '../types.js';
 import { IntervalSet } from './intervals.js';
 import { archMemory, chaseCycles } from './memory.js';
 import type { MechanismParams } from './params.js';
+import { vmapCounters } from './symbols.js';
 
 export class VmlistMirror {
   readonly lock: RwLock;
   private readonly starts = new IntervalSet();
   private readonly mem;
   walked = 0;
+  private readonly walkedId: number;
 
   constructor(
     readonly m: Machine,
@@ -22,6 +24,7 @@ export class VmlistMirror {
   ) {
     this.lock = m.rwlock('vmlist_lock');
     this.mem = archMemory(m);
+    this.walkedId = vmapCounters(m.engine).walked;
   }
 
   get size(): number {
@@ -35,6 +38,11 @@ export class VmlistMirror {
   /** A vm_struct present before the workload (no cost). */
   seed(vpn: number): void {
     this.starts.insert(vpn, vpn + 1);
+  }
+
+  /** A vm_struct gone without cost (functional fast-forward). */
+  drop(vpn: number): void {
+    this.starts.remove(vpn);
   }
 
   /** insert_vmalloc_vm: walk to the sorted position, link. */
@@ -55,6 +63,7 @@ export class VmlistMirror {
 
   private charge(t: Thread, sym: SymbolId, n: number): void {
     this.walked += n;
+    this.m.engine.counters.add(this.walkedId, n);
     const step = this.p.walkStepCycles + chaseCycles(this.mem, this.starts.size * this.p.vmStructBytes);
     t.spend(sym, n * step);
   }

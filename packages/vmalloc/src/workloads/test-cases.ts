@@ -4,9 +4,11 @@
 // full_fit's millions of areas cost typed-array slots. The loops over test_loop_count run under the sampler.
 import type { Rng, SymbolId, Thread } from '@kmemsim/core';
 import { sourced } from '@kmemsim/mmu';
+import type { VmapAllocator } from '../mechanism/api.js';
+import { fastAlloc, fastFree } from '../mechanism/functional.js';
 import { LAYOUT } from '../mechanism/params.js';
-import type { Gen, Vmap } from '../types.js';
-import type { Sampler } from './sampler.js';
+import type { Gen } from '../types.js';
+import type { FastForward, Sampler } from './sampler.js';
 
 /** lib/test_vmalloc.c's own work around the allocator (page allocation, the percpu allocator). */
 export const TEST_VMALLOC = sourced({
@@ -20,7 +22,7 @@ export const TEST_VMALLOC = sourced({
 
 export interface Worker {
   t: Thread;
-  vm: Vmap;
+  vm: VmapAllocator;
   rng: Rng;
   loops: number;
   /** nr_pages for vm_map_ram_test (0 ⇒ 1). */
@@ -62,6 +64,28 @@ export interface TestCase {
   run(w: Worker): Gen<boolean>;
 }
 
+/**
+ * A loop that builds state (a set-up allocating areas, a tear-down freeing them) under the sampler: skipped loops
+ * are performed by `fast` without time. `body(i)` is iteration i; it returns false when an allocation failed.
+ */
+function* build(
+  w: Worker,
+  tag: string,
+  n: number,
+  body: (i: number) => Gen<boolean>,
+  fast: FastForward,
+  setUp = false,
+): Gen<boolean> {
+  const l = w.sampler.begin(w.t, n, tag, fast, setUp);
+  let ok = true;
+  while (l.done < l.count) {
+    if (!(yield* body(l.done))) ok = false;
+    w.sampler.next(l);
+  }
+  w.sampler.end(l);
+  return ok;
+}
+
 /** A loop of test_loop_count iterations under the sampler; false as soon as one iteration fails. */
 function* loop(w: Worker, tag: string, body: (w: Worker) => Gen<boolean>): Gen<boolean> {
   const l = w.sampler.begin(w.t, w.loops, tag);
@@ -89,6 +113,24 @@ function* fixSize(w: Worker): Gen<boolean> {
   return yield* loop(w, 'fix_size_alloc_test', fixSizeOnce);
 }
 
+/** Iteration i frees ids[i] (if it was allocated). */
+function freeEach(w: Worker, ids: Int32Array): (i: number) => Gen<boolean> {
+  return function* (i) {
+    if (ids[i] >= 0) yield* vfree(w, ids[i]);
+    ids[i] = -1;
+    return true;
+  };
+}
+
+function fastFreeEach(vm: VmapAllocator, ids: Int32Array): FastForward {
+  return (from, k) => {
+    for (let i = from; i < from + k; i++) {
+      if (ids[i] >= 0) fastFree(vm, ids[i]);
+      ids[i] = -1;
+    }
+  };
+}
+
 function* fullFitOnce(w: Worker): Gen<boolean> {
   const a = yield* vmalloc(w, 1);
   if (a < 0) return false;
@@ -109,13 +151,32 @@ function* fullFit(w: Worker): Gen<boolean> {
   }
   const keep = new Int32Array(junk).fill(-1);
   const drop = new Int32Array(junk).fill(-1);
-  for (let i = 0; i < junk; i++) {
-    keep[i] = yield* vmalloc(w, 1);
-    drop[i] = yield* vmalloc(w, 1);
-  }
-  for (let i = 0; i < junk; i++) if (drop[i] >= 0) yield* vfree(w, drop[i]);
-  const ok = yield* loop(w, 'full_fit_alloc_test', fullFitOnce);
-  for (let i = 0; i < junk; i++) if (keep[i] >= 0) yield* vfree(w, keep[i]);
+  const { vm } = w;
+  const cpu = w.t.cpu;
+  // for (i < junk) { ptr[i] = vmalloc(1); junk_ptr[i] = vmalloc(1); } — as 2·junk one-allocation loops, so that
+  // skipped loops interleave between threads one allocation at a time, as the lock hands them out.
+  const made = yield* build(
+    w,
+    'full_fit_alloc_test:set-up',
+    2 * junk,
+    function* (i) {
+      const id = yield* vmalloc(w, 1);
+      if (i & 1) drop[i >> 1] = id;
+      else keep[i >> 1] = id;
+      return id >= 0;
+    },
+    (from, k) => {
+      for (let i = from; i < from + k; i++) {
+        const id = fastAlloc(vm, cpu, 1);
+        if (i & 1) drop[i >> 1] = id;
+        else keep[i >> 1] = id;
+      }
+    },
+    true,
+  );
+  yield* build(w, 'full_fit_alloc_test:free-junk', junk, freeEach(w, drop), fastFreeEach(vm, drop));
+  const ok = made && (yield* loop(w, 'full_fit_alloc_test', fullFitOnce));
+  yield* build(w, 'full_fit_alloc_test:tear-down', junk, freeEach(w, keep), fastFreeEach(vm, keep));
   yield* vfree(w, arr);
   yield* vfree(w, arr2);
   return ok;
@@ -140,9 +201,23 @@ function* longBusyList(w: Worker): Gen<boolean> {
   const arr = yield* vmalloc(w, Math.ceil((15_000 * (w.wordBits / 8)) / w.pageBytes));
   if (arr < 0) return false;
   const busy = new Int32Array(15_000).fill(-1);
-  for (let i = 0; i < 15_000; i++) busy[i] = yield* vmalloc(w, 1);
+  const { vm } = w;
+  const cpu = w.t.cpu;
+  yield* build(
+    w,
+    'long_busy_list_alloc_test:set-up',
+    15_000,
+    function* (i) {
+      busy[i] = yield* vmalloc(w, 1);
+      return true;
+    },
+    (from, k) => {
+      for (let i = from; i < from + k; i++) busy[i] = fastAlloc(vm, cpu, 1);
+    },
+    true,
+  );
   const ok = yield* loop(w, 'long_busy_list_alloc_test', longBusyOnce);
-  for (let i = 0; i < 15_000; i++) if (busy[i] >= 0) yield* vfree(w, busy[i]);
+  yield* build(w, 'long_busy_list_alloc_test:tear-down', 15_000, freeEach(w, busy), fastFreeEach(vm, busy));
   yield* vfree(w, arr);
   return ok;
 }

@@ -75,6 +75,13 @@ export interface TestVmallocResult {
   sampling: SamplingReport;
 }
 
+/** The error bound of a case's extrapolated loops: its main loop and its set-up and tear-down loops. */
+function caseError(s: SamplingReport, name: string): number {
+  let e = 0;
+  for (const [tag, x] of Object.entries(s.perTag)) if (tag === name || tag.startsWith(`${name}:`)) e += x.errCycles;
+  return e;
+}
+
 /** The modelled cases whose bit is set in `mask`, in test_vmalloc.c's order. */
 export function selectedCases(mask: number): TestCase[] {
   return TEST_CASES.filter((c) => (mask & c.bit) !== 0);
@@ -162,7 +169,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
     repeat,
     loops,
     avgUsec: s.runs === 0 ? 0 : Math.round((s.cycles / s.runs / e.clockHz) * 1e6),
-    errorBound: s.cycles === 0 ? 0 : (sampling.perTag[s.c.name]?.errCycles ?? 0) / s.cycles,
+    errorBound: s.cycles === 0 ? 0 : caseError(sampling, s.c.name) / s.cycles,
   }));
   const workerCycles = threads.map((t) => t.endCycle - t.startCycle);
   const metrics: Record<string, number> = {};

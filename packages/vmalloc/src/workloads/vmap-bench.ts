@@ -10,6 +10,7 @@ import { ALIAS_API, resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
 import { LAYOUT, type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
+import { type MachineMetrics, machineMetrics } from './run-metrics.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
 
 /** The mapping API a vmap-bench loop calls: vmap/vunmap or vm_map_ram/vm_unmap_ram. */
@@ -56,23 +57,7 @@ export type VmapBenchMetrics = {
   ns_per_op: number;
   /** map+touch+unmap operations, all threads. */
   ops: number;
-  /** Global TLB flushes (flush_tlb_all / flush_tlb_kernel_range with IPIs). */
-  tlb_flush_global: number;
-  /** IPIs sent. */
-  ipi: number;
-  /** Lazy-purge passes of the vmap allocator. */
-  purges: number;
-  /** Lock acquisitions that had to wait. */
-  lock_contended: number;
-  /** Uses of a stale translation the TLB detector saw (0 for a correct design). */
-  stale_translations: number;
-  /** Loops simulated in full detail. */
-  loops_detailed: number;
-  /** Loops extrapolated from the sampled ones (0 when sampling is off). */
-  loops_extrapolated: number;
-  /** Bound on the extrapolation's error, percent of the run's cycles. */
-  error_bound_pct: number;
-};
+} & MachineMetrics;
 
 /** A vmap-bench run with its metrics typed (`run.metrics.ns_per_op`); counters as the machine and design bump them. */
 export type VmapBenchRun = TypedRun<VmapBenchMetrics, Record<never, never>>;
@@ -159,21 +144,13 @@ export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
   let sum = 0;
   for (const t of threads) sum += t.endCycle - t.startCycle;
   const nsPerOp = (sum / threads.length / o.iterations / e.clockHz) * 1e9;
-  const c = e.counters;
   const s = sampler.report();
   const run = runFromEngine(e, {
     variant: { impl: design.name, api, threads: o.threads },
     metrics: {
       ns_per_op: roundTo(nsPerOp, 1),
       ops: o.iterations * o.threads,
-      tlb_flush_global: c.get('tlb_flush_global'),
-      ipi: c.get('ipi'),
-      purges: c.get('vmap.purges'),
-      lock_contended: c.get('lock_contended'),
-      stale_translations: m.tlb.staleCount,
-      loops_detailed: s.detailed,
-      loops_extrapolated: s.skipped,
-      error_bound_pct: roundTo((100 * s.errCycles) / sum, 3),
+      ...machineMetrics(e, m, s, sum),
     },
     threads,
     tickRateHz: m.arch.hz,

@@ -13,6 +13,7 @@ import { resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
 import { LAYOUT, type MechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
+import { machineMetrics } from './run-metrics.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
 import type { MapApi } from './vmap-bench.js';
 
@@ -173,7 +174,6 @@ export function runXfsDir(o: XfsDirOptions): XfsDirResult {
   }
   const usPerOp = (sum / threads.length / o.ops / e.clockHz) * 1e6;
   const opsPerSec = (o.ops * o.threads) / (end / e.clockHz);
-  const c = e.counters;
   const s = sampler.report();
   const run = runFromEngine(e, {
     variant: { impl: design.name, api, threads: o.threads },
@@ -181,15 +181,8 @@ export function runXfsDir(o: XfsDirOptions): XfsDirResult {
       us_per_op: roundTo(usPerOp, 3),
       ops_per_s: roundTo(opsPerSec, 0),
       ops: o.ops * o.threads,
-      buffers_mapped: c.get('vmap.allocs'),
-      tlb_flush_global: c.get('tlb_flush_global'),
-      ipi: c.get('ipi'),
-      purges: c.get('vmap.purges'),
-      lock_contended: c.get('lock_contended'),
-      stale_translations: m.tlb.staleCount,
-      loops_detailed: s.detailed,
-      loops_extrapolated: s.skipped,
-      error_bound_pct: roundTo((100 * s.errCycles) / sum, 3),
+      buffers_mapped: e.counters.get('vmap.allocs'),
+      ...machineMetrics(e, m, s, sum),
     },
     threads,
     tickRateHz: m.arch.hz,

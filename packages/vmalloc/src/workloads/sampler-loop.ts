@@ -1,0 +1,132 @@
+// The sampler's public shapes: its options, a thread's counted loop (the handle a workload iterates with) and the
+// report of what was simulated in detail and what was extrapolated (sampler.ts holds the method).
+import type { Engine, ProfileSnapshot, Thread } from '@kmemsim/core';
+
+/** How the `Sampler` decides a phase is in steady state (defaults suit the vmalloc workloads). */
+export interface SamplingOptions {
+  /** Simulate every loop. */
+  exact?: boolean;
+  /** Target relative half-width (95 %) of a loop kind's cycles per loop before skipping (default 0.01). */
+  relError?: number;
+  /** Recent regeneration cycles a loop kind needs (default 8). */
+  cycles?: number;
+  /** Loops of warm-up after a thread enters a loop, and the cycle length without a regeneration counter (32). */
+  batchLoops?: number;
+  /** Skips in a row on the same measurements before one fresh round is measured (default 16). */
+  chain?: number;
+  /** Regeneration events so far (a counter that only grows), e.g. the machine's TLB flushes. */
+  regeneration?: () => number;
+}
+
+/** Regeneration events of a machine: its TLB flushes (each ends a lazy purge, or a 2.6.27 vunmap). */
+export function flushEvents(e: Engine): () => number {
+  const v = e.counters.values;
+  const g = e.counters.id('tlb_flush_global', 'global TLB flushes (every CPU)');
+  const r = e.counters.id('tlb_flush_range', 'kernel range flushes done page by page');
+  return () => v[g] + v[r];
+}
+
+/** Performs loops [from, from + k) of a state-building loop without time. */
+export type FastForward = (from: number, k: number) => void;
+
+/** One thread's counted loop: `while (l.done < l.count) { …; sampler.next(l); }`. */
+export class Loop {
+  /** Loops completed (simulated or skipped). */
+  done = 0;
+  /** Loops skipped by extrapolation. */
+  skipped = 0;
+  /** Absolute error bound (cycles) of what was skipped. */
+  errCycles = 0;
+  /** Loops left before this thread's cycles count (warm-up after entering the loop). */
+  warm = 0;
+  /** A cycle boundary is due at this thread's next loop boundary. */
+  mark = false;
+  /** At the last boundary: the thread's clock (−1: none yet, or a skip intervened). */
+  markClock = -1;
+  /** At the last boundary: loops done. */
+  markDone = 0;
+  /** At the last boundary: the thread's sys cycles. */
+  markSys = 0;
+  /** At the last boundary: the thread's user cycles. */
+  markUser = 0;
+  /** This thread's own recent cycles: their time. */
+  y: number[] = [];
+  /** This thread's own recent cycles: their loops. */
+  n: number[] = [];
+  /** This thread's own recent cycles: the sys part of their time. */
+  ys: number[] = [];
+  /** This thread's own recent cycles: the user part of their time. */
+  yu: number[] = [];
+  /** A decided skip, applied at this thread's next boundary: the loops it skips. */
+  pendingK = 0;
+  /** A decided skip: the simulated time it adds to this thread's clock. */
+  pendingJump = 0;
+  /** A decided skip: its error bound, cycles. */
+  pendingErr = 0;
+
+  constructor(
+    /** The thread running the loop. */
+    readonly t: Thread,
+    /** Iterations the loop runs. */
+    readonly count: number,
+    /** Its kind (e.g. a test case): threads running the same kind pool their rates. */
+    readonly tag: string,
+    /** State-building loops: how to perform skipped loops functionally. */
+    readonly fast: FastForward | null,
+    /** Cycles by loop count: a set-up that only allocates, whose cycles no flush would end. */
+    readonly counted: boolean,
+  ) {}
+}
+
+/** What a `Sampler` simulated and extrapolated (`result.sampling`). */
+export interface SamplingReport {
+  /** Every loop was simulated (`exact`). */
+  exact: boolean;
+  /** Loops the workload asked for. */
+  loops: number;
+  /** Loops simulated in detail. */
+  detailed: number;
+  /** Loops extrapolated. */
+  skipped: number;
+  /** Skips made. */
+  skips: number;
+  /** Σ K_i · (…): the absolute error bound of the extrapolated cycles. */
+  errCycles: number;
+  /** The same per loop tag (a test case, an API). */
+  perTag: Record<string, { loops: number; skipped: number; errCycles: number }>;
+}
+
+/** A loop kind's pooled history (internal to the sampler). */
+export interface Kind {
+  /** Pooled per round: the round number, time and loops of every thread of this kind. */
+  round: number[];
+  y: number[];
+  n: number[];
+  /** Per round: Σ over threads of (loops − mean loops)² and the thread count (the threads' drift apart). */
+  q: number[];
+  k: number[];
+  /** The round of this kind's last skip, and the rate it used (state-building loops re-measure after each). */
+  skipRound: number;
+  lastC: number;
+}
+
+export interface Rate {
+  /**
+   * Pooled cycles per loop, its 95 % half-width, the threads' spread; for state-building loops the rate's move
+   * between the window's halves (`trend`) and since the kind's last skip (`moved`), and the window's loops per thread.
+   */
+  c: number;
+  h: number;
+  trend: number;
+  moved: number;
+  window: number;
+  spread: number;
+  perRound: number;
+}
+
+export interface Snapshot {
+  round: number;
+  time: number;
+  profile: ProfileSnapshot;
+  counters: number[];
+}

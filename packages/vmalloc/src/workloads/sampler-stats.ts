@@ -1,0 +1,33 @@
+// Statistics of the sampler: the regenerative ratio estimator with its Student-t half-width, and a seeded normal
+// draw.
+import type { Rng } from '@kmemsim/core';
+
+/** Student-t 97.5 % quantiles for 1..30 degrees of freedom (then ≈ 1.96). */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** A standard normal draw (Box–Muller) from the sampler's seeded stream. */
+export function gauss(rng: Rng): number {
+  const u = Math.max(rng.float(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.float());
+}
+
+/** Regenerative ratio estimator over cycles [from, to): c = ΣY/ΣN and its 95 % half-width. */
+export function ratio(y: number[], n: number[], from: number, to: number): { c: number; h: number } {
+  const k = to - from;
+  let sy = 0;
+  let sn = 0;
+  for (let i = from; i < to; i++) {
+    sy += y[i];
+    sn += n[i];
+  }
+  const c = sy / sn;
+  if (k < 2) return { c, h: Number.POSITIVE_INFINITY };
+  let q = 0;
+  for (let i = from; i < to; i++) q += (y[i] - c * n[i]) ** 2;
+  const s = Math.sqrt(q / (k - 1));
+  const t = k - 1 <= T975.length ? T975[k - 2] : 1.96;
+  return { c, h: (t * s) / (Math.sqrt(k) * (sn / k)) };
+}

@@ -4,206 +4,21 @@
 // (`yield lock.lock(t)`); the scheduler performs that Op only when the thread's CPU clock is the lowest of all
 // runnable threads (ties: first queued first), so shared state changes in simulated-time order. Same inputs and
 // seed ⇒ same event order ⇒ byte-identical results.
-import type { CallPaths, CycleStore, FrameId, PathNode } from './callpath.js';
+import type { PathNode } from './callpath.js';
 import { ROOT_NODE } from './callpath.js';
 import { Counters } from './counters.js';
+import type { EngineOptions, EngineTracer, InstantHook, SpendHook, ThreadBody } from './engine-hooks.js';
+import { DeadlockError, SimulationError } from './errors.js';
 import { RunQueue } from './heap.js';
 import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
 import { Rng } from './rng.js';
+import { Thread } from './thread.js';
 import { notifyEngineCreated } from './trace.js';
 
-/** Something a thread asks the scheduler to do at its current time. Returns true if the thread must block. */
-export interface Op {
-  /**
-   * Performs the operation at the thread's current clock (called by the scheduler in simulated-time order); returns
-   * true when the thread must block (it is woken later with {@link Engine.wake}).
-   */
-  perform(t: Thread): boolean;
-}
-
-/**
- * A simulated thread's body: a generator that does local work with `t.spend()` and yields an {@link Op} (a lock,
- * an IPI, an I/O wait) before touching shared state; a bare `yield` just syncs to simulated-time order.
- */
-export type ThreadBody = (t: Thread) => Generator<Op | undefined, void, void>;
-
-/** Options of a new {@link Engine}. */
-export interface EngineOptions {
-  /** Number of simulated CPUs (integer ≥ 1); each has its own cycle clock. */
-  cpus: number;
-  /** Converts cycles to seconds for output. */
-  clockHz: number;
-  /** Seed of the engine's {@link Rng} (default 1). Same inputs and seed give byte-identical results. */
-  seed?: number;
-}
-
-/** Observer of every {@link Thread.spend}: CPU, symbol id, start cycle and cycles (used by timelines/traces). */
-export type SpendHook = (cpu: number, sym: SymbolId, start: number, cycles: number) => void;
-
-/** Observer of instant events (an IPI sent, a flush, a lock wait) at cycle `at` on a CPU, with optional arguments. */
-export type InstantHook = (cpu: number, name: string, at: number, args?: Record<string, unknown>) => void;
-
-/**
- * What a timeline sees beyond spends and instants (TraceRecorder implements it). Undefined on the fast path;
- * nothing it receives may change the simulation.
- */
-export interface EngineTracer {
-  /**
-   * A slice opens on `cpu` at `at` cycles: a frame the thread entered, or a trace-only span. `spin`: the thread
-   * spins on a lock until the slice ends; the slice itself shows the spinning (spends inside are not separate).
-   */
-  begin(cpu: number, name: string, at: number, spin?: boolean): void;
-  /** The innermost open slice on `cpu` closes at `at`. */
-  end(cpu: number, at: number): void;
-  /**
-   * An IPI leaves `from` at `at`: each target (every other CPU for 'allbutself') runs `cycles` of handler work
-   * charged to `handler`; target number i (in CPU order) is reached at `arrival + i * step`.
-   */
-  ipi(
-    from: number,
-    at: number,
-    targets: 'allbutself' | readonly number[],
-    handler: SymbolId,
-    cycles: number,
-    arrival: number,
-    step: number,
-  ): void;
-  /**
-   * Interrupt work of `cycles` is added to `cpu`'s clock from `at` (the IPI handlers it owes run now). `until`, if
-   * given, is when the CPU's thread stops waiting: handlers may sit at their arrival times up to then.
-   */
-  irq(cpu: number, at: number, cycles: number, until?: number): void;
-  /** A traced quantity (a counter or a gauge) has a new value at `at`. */
-  value(name: string, at: number, value: number): void;
-  /** The run is over and has this variant (runFromEngine): the timeline names it. */
-  run?(variant: Record<string, string | number | boolean>): void;
-}
-
-/** Thrown by {@link Engine.run} when every remaining thread is blocked; the message names what each one waits for. */
-export class DeadlockError extends Error {
-  override name = 'DeadlockError';
-}
-
-/**
- * Thrown when a model is used against its rules (unlocking a lock the thread does not hold, two live threads on
- * one CPU, …): a bug in the workload or mechanism, not in the input.
- */
-export class SimulationError extends Error {
-  override name = 'SimulationError';
-}
-
-type ThreadState = 'ready' | 'blocked' | 'done';
-
-/**
- * A simulated thread bound to one CPU (created by {@link Engine.spawn}). Its clock is its CPU's clock; it charges
- * cycles to symbols with {@link Thread.spend} and accumulates user/sys/idle time like time(1).
- */
-export class Thread {
-  /** `ready`, `blocked` (waiting in an Op; see `blockedOn`) or `done`. */
-  state: ThreadState = 'ready';
-  /** What a blocked thread waits for, for deadlock reports. */
-  blockedOn = '';
-  /** Op to perform when the thread next becomes the minimum. */
-  pending: Op | undefined = undefined;
-  /** The running generator of the thread's body (set by spawn). */
-  gen!: Generator<Op | undefined, void, void>;
-  /** Cycles charged to user-class symbols. */
-  userCycles = 0;
-  /** Cycles charged to sys-class (kernel) symbols. */
-  sysCycles = 0;
-  /** Cycles charged to idle-class symbols (sleeping, waiting for I/O). */
-  idleCycles = 0;
-  /** The CPU clock when the thread started, in cycles. */
-  startCycle = 0;
-  /** The CPU clock when the thread finished, in cycles (0 while it runs). */
-  endCycle = 0;
-  /** Scratch slot for an Op's result (e.g. an I/O completion time). */
-  result = 0;
-  /** Free slot for the workload (a task struct, a per-thread RNG …). */
-  data: unknown = undefined;
-  /** The thread's command (its name without a `/N` suffix): the first frame of its call paths. */
-  readonly comm: string;
-  /** Call-path node of the frame the thread is in (its command's node when no frame is entered). */
-  node: PathNode;
-  /** The command's node: the bottom of this thread's frame stack. */
-  readonly base: PathNode;
-  /** This thread's cycles per symbol in `node` (a row of its store; replaced when it grows). */
-  private cyc: Float64Array;
-  private readonly paths: CallPaths;
-  private readonly store: CycleStore;
-
-  constructor(
-    readonly engine: Engine,
-    readonly id: number,
-    readonly cpu: number,
-    readonly name: string,
-  ) {
-    this.comm = name.replace(/\/\d+$/, '');
-    const paths = engine.profiler.paths;
-    this.paths = paths;
-    this.store = paths.newStore();
-    this.base = this.node = paths.child(ROOT_NODE, paths.frame(this.comm));
-    this.cyc = this.store.row(this.node);
-  }
-
-  /** This thread's CPU clock, in cycles. */
-  get clock(): number {
-    return this.engine.clock[this.cpu];
-  }
-
-  /** Local work: advances this CPU's clock and charges the symbol. Never yields. */
-  spend(sym: SymbolId | string, cycles: number): void {
-    const e = this.engine;
-    const id = typeof sym === 'string' ? e.profiler.sym(sym) : sym;
-    if (e.onSpend !== undefined) e.onSpend(this.cpu, id, e.clock[this.cpu], cycles);
-    e.clock[this.cpu] += cycles;
-    const cyc = this.cyc;
-    if (id < cyc.length) cyc[id] += cycles;
-    else (this.cyc = this.store.grow(this.node, id))[id] += cycles;
-    const k = e.profiler.cls[id];
-    if (k === 1) this.sysCycles += cycles;
-    else if (k === 0) this.userCycles += cycles;
-    else this.idleCycles += cycles;
-  }
-
-  /**
-   * Enters a frame (a syscall, a kernel function that calls others): later spends are recorded under it in the
-   * call paths (folded stacks), and a timeline shows it as a slice around them. Pair with leave().
-   */
-  enter(frame: FrameId | string): void {
-    const e = this.engine;
-    const paths = e.profiler.paths;
-    const f = typeof frame === 'string' ? paths.frame(frame) : frame;
-    this.node = paths.child(this.node, f);
-    this.cyc = this.store.row(this.node);
-    if (e.tracer !== undefined) e.tracer.begin(this.cpu, paths.frameName(f), e.clock[this.cpu]);
-  }
-
-  /** Leaves the innermost frame entered. */
-  leave(): void {
-    if (this.node === this.base) throw new SimulationError(`${this.name} leaves a frame it did not enter`);
-    const e = this.engine;
-    if (e.tracer !== undefined) e.tracer.end(this.cpu, e.clock[this.cpu]);
-    this.node = this.paths.parentOf(this.node);
-    this.cyc = this.store.row(this.node);
-  }
-
-  /** `yield* t.call('vunmap', body)`: runs a generator inside a frame (left even if it throws). */
-  *call<R>(frame: FrameId | string, body: Generator<Op | undefined, R, void>): Generator<Op | undefined, R, void> {
-    this.enter(frame);
-    try {
-      return yield* body;
-    } finally {
-      this.leave();
-    }
-  }
-
-  /** Waits (idle class) until the given time, charging the gap to `sym`; no-op if already past it. */
-  idleUntil(time: number, sym: SymbolId | string): void {
-    const gap = time - this.engine.clock[this.cpu];
-    if (gap > 0) this.spend(sym, gap);
-  }
-}
+// The engine's vocabulary lives beside it (engine-hooks, errors, thread); importers of './engine.js' keep working.
+export type { EngineOptions, EngineTracer, InstantHook, Op, SpendHook, ThreadBody } from './engine-hooks.js';
+export { DeadlockError, SimulationError } from './errors.js';
+export { Thread } from './thread.js';
 
 /**
  * The discrete-event engine: per-CPU cycle clocks, simulated threads (generators) bound to CPUs and the min-clock

@@ -13,59 +13,16 @@ import {
   type Thread,
   WaitQueue,
 } from '@kmemsim/core';
-import { DEFAULT_KVM, type KvmVersion, kvmRules } from './kvm-era.js';
+import { DEFAULT_KVM, kvmRules } from './kvm-era.js';
+import { MachineError, type MachineOptions, type MachineSymbols, withVirtCosts } from './machine-options.js';
 import type { ArchProfile, VirtModeName, VirtOverride } from './schema.js';
+import { shootdownAll } from './shootdown.js';
 import { Tlb } from './tlb.js';
 import { type EffectiveCosts, effectiveCosts, virtOverride } from './virt.js';
 import { EXIT_KINDS, type ExitKind, GuestPageTable, mechanismOf, VirtOps } from './virt-ops.js';
 
-/** Options of a {@link Machine}: the arch plugin, the virt mode, CPUs and the era switches. */
-export interface MachineOptions {
-  /** The arch plugin's profile (`x86_64` from `@kmemsim/arch-x86_64`, or your own `defineArch(...)`). */
-  arch: ArchProfile;
-  /** Virtualization mode, one the arch offers (default `none`: bare metal). */
-  virt?: VirtModeName;
-  /** Default: the arch's defaultCpus. */
-  cpus?: number;
-  /** Seed of the engine's random stream (default 1). */
-  seed?: number;
-  /** i386: PAE changes LAST_PKMAP (512 instead of 1024) and the PTE size. */
-  pae?: boolean;
-  /** Override the arch's clock rate. */
-  clockHz?: number;
-  /** Host KVM version whose shadow-paging code runs (kvm-shadow). Default: 2.6.29. */
-  kvm?: KvmVersion;
-  /** Overrides of the virt mode's costs (an experiment's fitted values): merged over the arch's. */
-  virtCosts?: Partial<VirtOverride['mechanism'] & { vmExitCycles: number }>;
-}
-
-/** Targets resync nothing: the sender's root reload already did (the unsync list is per VM). */
-const NO_TABLES: readonly GuestPageTable[] = [];
-
-/** Thrown for a machine the arch cannot be (CPUs out of range, PAE on an arch without it, …). */
-export class MachineError extends Error {
-  override name = 'MachineError';
-}
-
-/** Profile symbols the machine charges its own work to (from the arch's `symbols` section). */
-export interface MachineSymbols {
-  /** Where spinlock acquire cycles go (`_spin_lock`, `_raw_spin_lock`, … per the arch's era). */
-  spinlock: string;
-  /** Where rwlock read-acquire cycles go. */
-  readLock: string;
-  /** Where rwlock write-acquire cycles go. */
-  writeLock: string;
-  /** The IPI send function (`smp_call_function`, `smp_call_function_many`, …). */
-  ipiSend: SymbolId;
-  /** The per-target send function under `ipiSend` where the arch sends one IPI per CPU (ia64 `sn_send_IPI_phys`). */
-  ipiSendPerTarget: SymbolId | undefined;
-  /** The flush handler a remote CPU runs (`flush_tlb_all_ipi`, `do_flush_tlb_all`, …). */
-  flushHandler: SymbolId;
-  /** The global flush entry point (`flush_tlb_all`, `flush_tlb_kernel_range`, …). */
-  globalFlush: SymbolId;
-  /** Page walks after a TLB miss (`tlb_miss_walk`: hardware work, no kernel function). */
-  tlbMiss: SymbolId;
-}
+// The options, error and symbols live in machine-options.ts; importers of './machine.js' keep working.
+export { MachineError, type MachineOptions, type MachineSymbols } from './machine-options.js';
 
 /**
  * A simulated machine: the engine with one clock per CPU, per-CPU TLBs with the stale-translation detector, IPIs and
@@ -346,54 +303,8 @@ export class Machine {
       return;
     }
     if (this.callLock) yield this.callLock.lock(t);
-    const e = this.engine;
-    const n = this.cpus - 1;
     const perCpu = this.cost.globalFlushPerCpuCycles;
-    if (n > 0) {
-      // smp_call_function(do_flush_tlb_all, wait=1): the sends, each target's interrupt (an idle target is in
-      // lazy TLB mode and also leaves the mm: a CR3 write), then the sender spins until the last one acks.
-      const k = this.arch.ipi;
-      const many = n > 1;
-      const handlerSym =
-        many && this.arch.symbols.flushHandlerMany ? e.sym(this.arch.symbols.flushHandlerMany) : this.syms.flushHandler;
-      const waitSym = many && this.arch.symbols.ipiSendMany ? e.sym(this.arch.symbols.ipiSendMany) : this.syms.ipiSend;
-      const sends = this.oneSendReachesAll ? 1 : n;
-      const accesses = k.apicAccessesPerSend ?? (k.broadcastShorthand ? 2 : 3);
-      const sendCycles = sends * this.cost.ipiSendCycles + this.vops.ipiSend(sends, accesses, n);
-      const target = (running: boolean) =>
-        this.cost.ipiHandlerEntryCycles +
-        perCpu +
-        this.vops.ipiTarget(running) +
-        this.vops.globalFlushCpu(NO_TABLES, !running);
-      // Targets are reached one send apart (one send reaches all with a broadcast shorthand or cluster mode).
-      const step = sends > 1 ? sendCycles / sends : 0;
-      const arrival = t.clock + sendCycles / sends + k.deliveryCycles;
-      let busy = 0;
-      for (let c = 0; c < this.cpus; c++) if (c !== t.cpu && e.threadOn(c)) busy++;
-      let slowest = 0;
-      if (busy === 0 || busy === n) {
-        // Every target alike (all idle or all running): one broadcast charge, each target's exits still counted.
-        slowest = target(busy > 0);
-        for (let i = 1; i < n; i++) target(busy > 0);
-        e.chargeAllButSelf(t.cpu, handlerSym, slowest);
-        // The timeline: a handler slice on every target, each with a flow arrow from the sender.
-        e.tracer?.ipi(t.cpu, t.clock, 'allbutself', handlerSym, slowest, arrival, step);
-      } else {
-        for (let c = 0; c < this.cpus; c++) {
-          if (c === t.cpu) continue;
-          const cyc = target(e.threadOn(c) !== null);
-          e.chargeCpu(c, handlerSym, cyc);
-          e.tracer?.ipi(t.cpu, t.clock, [c], handlerSym, cyc, arrival + (c < t.cpu ? c : c - 1) * step, 0);
-          if (cyc > slowest) slowest = cyc;
-        }
-      }
-      e.counters.add(this.c.ipi, n);
-      e.counters.add(this.c.ipiCalls);
-      e.onInstant?.(t.cpu, 'ipi', t.clock, { targets: n, handler: e.profiler.info(handlerSym).name });
-      const seq = this.arch.symbols.ipiSendSequence;
-      t.spend(sends > 1 && seq ? e.sym(seq) : (this.syms.ipiSendPerTarget ?? waitSym), sendCycles);
-      t.spend(waitSym, k.deliveryCycles + slowest + k.ackCycles);
-    }
+    if (this.cpus > 1) shootdownAll(this, t, perCpu, this.c);
     // The local flush, irqs off: readprofile's tick lands where they are re-enabled (the arch's globalFlush symbol).
     t.spend(this.syms.globalFlush, perCpu + this.vops.globalFlushCpu(this.pageTables, false));
     if (this.callLock) this.callLock.unlock(t);
@@ -430,21 +341,6 @@ export class Machine {
   private trapCount(on: boolean | undefined, n = 1): void {
     if (on) this.vops.count('pt_write', n);
   }
-}
-
-/** The arch's virt override with an experiment's cost overrides merged in (`virtCosts`). */
-function withVirtCosts(
-  o: VirtOverride | null,
-  costs: MachineOptions['virtCosts'],
-  maxCpus: number,
-): VirtOverride | null {
-  if (!o || !costs) return o;
-  const { vmExitCycles, ...mech } = costs;
-  return {
-    ...o,
-    vmExitCycles: vmExitCycles ?? o.vmExitCycles,
-    mechanism: { ...mechanismOf(o, maxCpus), ...mech },
-  };
 }
 
 /** Same as `new Machine(o)`. */

@@ -87,15 +87,20 @@ export function runCliAsync(args: string[], o: CliOptions = {}): Promise<CliResu
   });
 }
 
-/** Runs every command line, at most `parallel` at a time; results in the same order. */
-export async function runMany(cases: readonly string[][], o: CliOptions = {}, parallel = Math.max(2, cpus().length)) {
-  const out: CliResult[] = new Array(cases.length);
+/** Maps `f` over `items`, at most `parallel` calls in flight at once; results in the same order. */
+export async function inPool<T, R>(items: readonly T[], parallel: number, f: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < cases.length; i = next++) out[i] = await runCliAsync(cases[i], o);
+    for (let i = next++; i < items.length; i = next++) out[i] = await f(items[i]);
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, cases.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, lane));
   return out;
+}
+
+/** Runs every command line, at most `parallel` at a time; results in the same order. */
+export function runMany(cases: readonly string[][], o: CliOptions = {}, parallel = Math.max(2, cpus().length)) {
+  return inPool(cases, parallel, (args) => runCliAsync(args, o));
 }
 
 /** Whether `cmd` exists on this machine. */

@@ -1,0 +1,121 @@
+// A simulated thread: a generator bound to one CPU whose clock is the CPU's clock. It charges local work to
+// symbols (and to the call path of the frames it entered) without yielding; the engine schedules its yields.
+import type { CallPaths, CycleStore, FrameId, PathNode } from './callpath.js';
+import { ROOT_NODE } from './callpath.js';
+import type { Engine } from './engine.js';
+import type { Op } from './engine-hooks.js';
+import { SimulationError } from './errors.js';
+import type { SymbolId } from './profiler.js';
+
+type ThreadState = 'ready' | 'blocked' | 'done';
+
+/**
+ * A simulated thread bound to one CPU (created by {@link Engine.spawn}). Its clock is its CPU's clock; it charges
+ * cycles to symbols with {@link Thread.spend} and accumulates user/sys/idle time like time(1).
+ */
+export class Thread {
+  /** `ready`, `blocked` (waiting in an Op; see `blockedOn`) or `done`. */
+  state: ThreadState = 'ready';
+  /** What a blocked thread waits for, for deadlock reports. */
+  blockedOn = '';
+  /** Op to perform when the thread next becomes the minimum. */
+  pending: Op | undefined = undefined;
+  /** The running generator of the thread's body (set by spawn). */
+  gen!: Generator<Op | undefined, void, void>;
+  /** Cycles charged to user-class symbols. */
+  userCycles = 0;
+  /** Cycles charged to sys-class (kernel) symbols. */
+  sysCycles = 0;
+  /** Cycles charged to idle-class symbols (sleeping, waiting for I/O). */
+  idleCycles = 0;
+  /** The CPU clock when the thread started, in cycles. */
+  startCycle = 0;
+  /** The CPU clock when the thread finished, in cycles (0 while it runs). */
+  endCycle = 0;
+  /** Scratch slot for an Op's result (e.g. an I/O completion time). */
+  result = 0;
+  /** Free slot for the workload (a task struct, a per-thread RNG …). */
+  data: unknown = undefined;
+  /** The thread's command (its name without a `/N` suffix): the first frame of its call paths. */
+  readonly comm: string;
+  /** Call-path node of the frame the thread is in (its command's node when no frame is entered). */
+  node: PathNode;
+  /** The command's node: the bottom of this thread's frame stack. */
+  readonly base: PathNode;
+  /** This thread's cycles per symbol in `node` (a row of its store; replaced when it grows). */
+  private cyc: Float64Array;
+  private readonly paths: CallPaths;
+  private readonly store: CycleStore;
+
+  constructor(
+    readonly engine: Engine,
+    readonly id: number,
+    readonly cpu: number,
+    readonly name: string,
+  ) {
+    this.comm = name.replace(/\/\d+$/, '');
+    const paths = engine.profiler.paths;
+    this.paths = paths;
+    this.store = paths.newStore();
+    this.base = this.node = paths.child(ROOT_NODE, paths.frame(this.comm));
+    this.cyc = this.store.row(this.node);
+  }
+
+  /** This thread's CPU clock, in cycles. */
+  get clock(): number {
+    return this.engine.clock[this.cpu];
+  }
+
+  /** Local work: advances this CPU's clock and charges the symbol. Never yields. */
+  spend(sym: SymbolId | string, cycles: number): void {
+    const e = this.engine;
+    const id = typeof sym === 'string' ? e.profiler.sym(sym) : sym;
+    if (e.onSpend !== undefined) e.onSpend(this.cpu, id, e.clock[this.cpu], cycles);
+    e.clock[this.cpu] += cycles;
+    const cyc = this.cyc;
+    if (id < cyc.length) cyc[id] += cycles;
+    else (this.cyc = this.store.grow(this.node, id))[id] += cycles;
+    const k = e.profiler.cls[id];
+    if (k === 1) this.sysCycles += cycles;
+    else if (k === 0) this.userCycles += cycles;
+    else this.idleCycles += cycles;
+  }
+
+  /**
+   * Enters a frame (a syscall, a kernel function that calls others): later spends are recorded under it in the
+   * call paths (folded stacks), and a timeline shows it as a slice around them. Pair with leave().
+   */
+  enter(frame: FrameId | string): void {
+    const e = this.engine;
+    const paths = e.profiler.paths;
+    const f = typeof frame === 'string' ? paths.frame(frame) : frame;
+    this.node = paths.child(this.node, f);
+    this.cyc = this.store.row(this.node);
+    if (e.tracer !== undefined) e.tracer.begin(this.cpu, paths.frameName(f), e.clock[this.cpu]);
+  }
+
+  /** Leaves the innermost frame entered. */
+  leave(): void {
+    if (this.node === this.base) throw new SimulationError(`${this.name} leaves a frame it did not enter`);
+    const e = this.engine;
+    if (e.tracer !== undefined) e.tracer.end(this.cpu, e.clock[this.cpu]);
+    this.node = this.paths.parentOf(this.node);
+    this.cyc = this.store.row(this.node);
+  }
+
+  /** `yield* t.call('vunmap', body)`: runs a generator inside a frame (left even if it throws). */
+  *call<R>(frame: FrameId | string, body: Generator<Op | undefined, R, void>): Generator<Op | undefined, R, void> {
+    this.enter(frame);
+    try {
+      return yield* body;
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** Waits (idle class) until the given time, charging the gap to `sym`; no-op if already past it. */
+  idleUntil(time: number, sym: SymbolId | string): void {
+    const gap = time - this.engine.clock[this.cpu];
+    if (gap > 0) this.spend(sym, gap);
+  }
+}

@@ -114,18 +114,39 @@ describe('kmemsim sweep / merge (built binary)', () => {
   it('started twice on one file: the second exits 2 naming the first; every point exactly once', async () => {
     const d = dir();
     const s = join(d, 's.yaml');
-    const out = join(d, 'twice.jsonl');
-    const first = spawn(process.execPath, [CLI, 'sweep', s, '--out', out], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((r) => first.on('exit', r));
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (existsSync(`${out}.lock`)) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 5);
-    });
-    first.kill('SIGSTOP'); // the first holds the file, paused mid-sweep
+    // The first sweep can finish all 18 points between the lock poll and SIGSTOP on an idle core: then the pause
+    // caught nothing, so start over on a fresh file until the first is paused while it holds the lock.
+    let out = '';
+    let first: ReturnType<typeof spawn> | undefined;
+    let exited: Promise<number | null> = Promise.resolve(null);
+    for (let attempt = 0; attempt < 10 && !first; attempt++) {
+      out = join(d, `twice-${attempt}.jsonl`);
+      const p = spawn(process.execPath, [CLI, 'sweep', s, '--out', out], { stdio: 'ignore' });
+      let done = false;
+      const ex = new Promise<number | null>((r) =>
+        p.on('exit', (c) => {
+          done = true;
+          r(c);
+        }),
+      );
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (existsSync(`${out}.lock`) || done) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 5);
+      });
+      p.kill('SIGSTOP'); // the first holds the file, paused mid-sweep
+      if (!done && existsSync(`${out}.lock`)) {
+        first = p;
+        exited = ex;
+      } else {
+        p.kill('SIGCONT');
+        await ex;
+      }
+    }
+    if (!first) throw new Error('the first sweep never held its lock long enough to be paused (10 attempts)');
     const second = runCli(['sweep', s, '--out', out]);
     first.kill('SIGCONT');
     expect(second.code).toBe(2);

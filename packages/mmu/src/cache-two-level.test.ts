@@ -55,7 +55,10 @@ describe('TwoLevelCacheModel', () => {
     // CPU counts whose line state packs into 8 (1–5), 16 (6–12) and 32 bits (13–27); every CPU of the count is used.
     // Lines of one L2 set (multiples of 4) often, so that L2 evicts lines L1 still holds (inclusion).
     const cpuId = fc.oneof(fc.nat(1), fc.nat(26));
-    const line = fc.oneof(fc.nat(40), fc.nat(9).map((k) => 4 * k));
+    const line = fc.oneof(
+      fc.nat(40),
+      fc.nat(9).map((k) => 4 * k),
+    );
     const op = fc.record({ cpu: cpuId, line, write: fc.boolean(), flush: fc.nat(200) });
     const cpuCounts = fc.constantFrom(1, 2, 3, 4, 4, 5, 6, 12, 13, 27);
     fc.assert(

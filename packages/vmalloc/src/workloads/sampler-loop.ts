@@ -82,8 +82,6 @@ export class Loop {
 export interface SamplingReport {
   /** Every loop was simulated (`exact`). */
   exact: boolean;
-  /** Regeneration events were too rare: rates came from batch means (README, "Sampled simulation"). */
-  batchMeans: boolean;
   /** Loops the workload asked for. */
   loops: number;
   /** Loops simulated in detail. */

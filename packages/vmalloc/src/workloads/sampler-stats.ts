@@ -1,5 +1,5 @@
-// Statistics of the sampler: the regenerative ratio estimator with its Student-t half-width, its batch-means form
-// for runs with too few regeneration events, and a seeded normal draw.
+// Statistics of the sampler: the regenerative ratio estimator with its Student-t half-width, and a seeded normal
+// draw.
 import type { Rng } from '@kmemsim/core';
 
 /** Student-t 97.5 % quantiles for 1..30 degrees of freedom (then ≈ 1.96). */
@@ -30,57 +30,4 @@ export function ratio(y: number[], n: number[], from: number, to: number): { c: 
   const s = Math.sqrt(q / (k - 1));
   const t = k - 1 <= T975.length ? T975[k - 2] : 1.96;
   return { c, h: (t * s) / (Math.sqrt(k) * (sn / k)) };
-}
-
-/**
- * Batch means over cycles [from, to) that are not regenerative (fixed-length batches): consecutive cycles are
- * grouped in batches of 1, 2, 4 … until the batch residuals y − c·n show no significant positive lag-1
- * autocorrelation (r₁ ≤ 1.645/√k, the one-sided 5 % test for k batches, k ≥ `need`), which would make the
- * half-width too narrow; the ratio estimator's half-width over those batches. Null when no grouping qualifies.
- */
-export function batchRatio(
-  y: number[],
-  n: number[],
-  from: number,
-  to: number,
-  need: number,
-): { c: number; h: number; group: number } | null {
-  const by: number[] = [];
-  const bn: number[] = [];
-  for (let g = 1; Math.floor((to - from) / g) >= need; g *= 2) {
-    // Whole groups ending at `to`: the most recent cycles count.
-    const k = Math.floor((to - from) / g);
-    by.length = 0;
-    bn.length = 0;
-    for (let b = 0; b < k; b++) {
-      let sy = 0;
-      let sn = 0;
-      for (let i = to - (k - b) * g; i < to - (k - b - 1) * g; i++) {
-        sy += y[i];
-        sn += n[i];
-      }
-      by.push(sy);
-      bn.push(sn);
-    }
-    const r = ratio(by, bn, 0, k);
-    if (lag1(by, bn, r.c) <= 1.645 / Math.sqrt(k)) return { ...r, group: g };
-  }
-  return null;
-}
-
-/** Lag-1 autocorrelation of the residuals y − c·n (0 for fewer than 3 batches or no variance). */
-function lag1(y: number[], n: number[], c: number): number {
-  const k = y.length;
-  if (k < 3) return 0;
-  let sum = 0;
-  for (let i = 0; i < k; i++) sum += y[i] - c * n[i];
-  const mean = sum / k;
-  let v = 0;
-  let cov = 0;
-  for (let i = 0; i < k; i++) {
-    const d = y[i] - c * n[i] - mean;
-    v += d * d;
-    if (i > 0) cov += d * (y[i - 1] - c * n[i - 1] - mean);
-  }
-  return v > 0 ? cov / v : 0;
 }

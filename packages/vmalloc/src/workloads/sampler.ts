@@ -11,7 +11,7 @@ import {
   type SamplingReport,
   type Snapshot,
 } from './sampler-loop.js';
-import { batchRatio, gauss, ratio } from './sampler-stats.js';
+import { gauss, ratio } from './sampler-stats.js';
 
 export { type FastForward, flushEvents, Loop, type SamplingOptions, type SamplingReport } from './sampler-loop.js';
 
@@ -37,13 +37,6 @@ export class Sampler {
   private lastRegen = -1;
   /** Batch boundaries crossed by set-up loops (their stand-in for regeneration events). */
   private buildTicks = 0;
-  /** The regeneration counter as last seen, and loops (all threads) since it last moved. */
-  private regenSeen = -1;
-  private sinceRegen = 0;
-  /** Too few regeneration events for the loops at hand: batches stand in, rated by batch means. */
-  private batchMode = false;
-  private batchLoopsDone = 0;
-  private batchTicks = 0;
   private readonly members = new Set<Thread>();
   private readonly loops = new Map<Thread, Loop>();
   private readonly kinds = new Map<string, Kind>();
@@ -116,33 +109,12 @@ export class Sampler {
     if (l.warm > 0) l.warm--;
     // Set-ups free nothing, so no flush ends their cycles: every `batchLoops` loops of one is an event.
     if (l.counted && l.done % this.warmLoops === 0) this.buildTicks++;
-    const ev =
-      (this.regen === null ? Math.floor(l.done / this.warmLoops) : this.watch(l)) + this.buildTicks + this.batchTicks;
+    const ev = (this.regen === null ? Math.floor(l.done / this.warmLoops) : this.regen()) + this.buildTicks;
     if (ev !== this.lastRegen) {
       this.lastRegen = ev;
       if (this.marksDue === 0 && this.pending === 0) this.startRound();
     }
     if (l.mark) this.record(l);
-  }
-
-  /**
-   * The regeneration counter, and the batch-means fallback: once the loops since the last event exceed what
-   * `cycles` events in half of this loop would allow (all threads together), regeneration is too rare to measure a
-   * rate before the loop ends, and every `batchLoops` loops per thread end a batch (a round) as well.
-   */
-  private watch(l: Loop): number {
-    const ev = (this.regen as () => number)();
-    if (ev !== this.regenSeen) {
-      this.regenSeen = ev;
-      this.sinceRegen = 0;
-    } else this.sinceRegen++;
-    const threads = this.loops.size;
-    if (!this.batchMode && this.sinceRegen * 2 * this.need > l.count * threads) this.batchMode = true;
-    if (this.batchMode && ++this.batchLoopsDone >= this.warmLoops * threads) {
-      this.batchLoopsDone = 0;
-      this.batchTicks++;
-    }
-    return ev;
   }
 
   /** What was simulated and extrapolated so far. */
@@ -151,7 +123,6 @@ export class Sampler {
     for (const [tag, s] of this.byTag) perTag[tag] = { ...s };
     return {
       exact: this.exact,
-      batchMeans: this.batchMode,
       loops: this.loopsTotal,
       detailed: this.loopsTotal - this.loopsSkipped,
       skipped: this.loopsSkipped,
@@ -271,10 +242,8 @@ export class Sampler {
         from--;
       const m = k.round.length - from;
       if (m < this.need) return;
-      const s = this.batchMode
-        ? batchRatio(k.y, k.n, from, k.round.length, this.need)
-        : ratio(k.y, k.n, from, k.round.length);
-      if (s === null || !(s.h <= this.relError * s.c)) return;
+      const s = ratio(k.y, k.n, from, k.round.length);
+      if (!(s.h <= this.relError * s.c)) return;
       const half = from + (m >> 1);
       const trend = Math.abs(ratio(k.y, k.n, from, half).c - ratio(k.y, k.n, half, k.round.length).c);
       if (!building && trend > 2 * s.h + 1e-9 * s.c) return;

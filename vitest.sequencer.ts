@@ -8,7 +8,8 @@ import { BaseSequencer } from 'vitest/node';
 
 /** Test files measured slowest (s, `pnpm test` under load ≈ 20), by path from the repo root. */
 const SLOW: Record<string, number> = {
-  'packages/vmalloc/src/mechanism/invariants.test.ts': 128,
+  'packages/vmalloc/src/mechanism/invariants-drain.test.ts': 108,
+  'packages/vmalloc/src/mechanism/invariants-steps.test.ts': 20,
   'packages/vmcore/src/elf/interop.test.ts': 44,
   'apps/cli/src/fuzz/fuzz.test.ts': 33,
   'apps/cli/src/commands/sweep.test.ts': 24,

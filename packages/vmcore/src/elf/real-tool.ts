@@ -46,7 +46,18 @@ export async function runRealMakedumpfile(vmcore: string, o: RealDumpOptions): P
   args.push('-f', vmcore, o.elf ? join(dir, 'out.elf') : '/dev/null');
   const command = `makedumpfile ${args.join(' ')}`;
   // -s 0 and no signals keep the trace small: a 1 GiB --non-mmap -d 0 run makes half a million calls.
-  const straceArgs = ['-f', '-y', '-qq', '-s', '0', '-e', 'signal=none', '-e', 'trace=mmap,munmap,read,pread64,lseek'];
+  const straceArgs = [
+    '-f',
+    '--seccomp-bpf',
+    '-y',
+    '-qq',
+    '-s',
+    '0',
+    '-e',
+    'signal=none',
+    '-e',
+    'trace=mmap,munmap,read,pread64,lseek',
+  ];
   try {
     const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
       const p = spawn('strace', [...straceArgs, '-o', trace, 'makedumpfile', ...args]);

@@ -26,7 +26,8 @@ const SLOW: Record<string, number> = {
   'packages/vmcore/src/elf/interop-sparse384.long-test.ts': 17,
   'packages/vmcore/src/elf/interop-fs256.long-test.ts': 16,
   // pnpm test
-  'packages/vmalloc/src/mechanism/invariants.test.ts': 128,
+  'packages/vmalloc/src/mechanism/invariants-drain.test.ts': 108,
+  'packages/vmalloc/src/mechanism/invariants-steps.test.ts': 20,
   'apps/cli/src/fuzz/fuzz.test.ts': 33,
   'apps/cli/src/commands/sweep.test.ts': 24,
   'packages/rmap/src/rmap.test.ts': 20,

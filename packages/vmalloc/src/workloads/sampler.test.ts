@@ -4,12 +4,9 @@ import { ia64Sn2 } from '@kmemsim/arch-ia64';
 import { x86_64 } from '@kmemsim/arch-x86_64';
 import { Machine } from '@kmemsim/mmu';
 import { describe, expect, it } from 'vitest';
-import { runTestVmalloc } from './test-vmalloc.js';
+import { expectCaseWithinBound, shortPurges as params, testVmallocBothWays } from './sampler.cases.js';
 import { runVmapBench } from './vmap-bench.js';
 import { runXfsDir } from './xfs-dir.js';
-
-// A small lazy_max_pages (fls(CPUs) × 1 MiB of pages) makes purge cycles short enough for exact runs in a test.
-const params = { lazyMaxBytesPerFlsCpu: 2 ** 20 };
 
 describe('sampled simulation', () => {
   it('vmap-bench: extrapolated ns per op within the bound of the exact run, every design', () => {
@@ -47,53 +44,23 @@ describe('sampled simulation', () => {
   }, 300_000);
 
   it('test_vmalloc: a case alone, its average within their bounds', () => {
-    for (const [impl, mask] of [['5.2', 1]] as const) {
-      const go = (exact: boolean) =>
-        runTestVmalloc({
-          machine: new Machine({ arch: x86_64, cpus: 4 }),
-          impl,
-          nrThreads: 4,
-          runTestMask: mask,
-          testLoopCount: 8_000,
-          params,
-          sampling: { exact },
-        });
-      const s = go(false);
-      const x = go(true);
-      const a = s.tests[0];
-      const b = x.tests[0];
-      expect(s.sampling.skipped, `${impl} ${a.name}`).toBeGreaterThan(0);
-      expect(a.passed, a.name).toBe(b.passed);
-      // avg µs is rounded to whole µs: allow that rounding besides the bound.
-      expect(Math.abs(a.avgUsec - b.avgUsec), `${impl} ${a.name}`).toBeLessThanOrEqual(b.avgUsec * a.errorBound + 1);
-    }
+    const { s, x } = testVmallocBothWays('5.2', 4, 1, 8_000);
+    expect(s.sampling.skipped).toBeGreaterThan(0);
+    expectCaseWithinBound(s, x, '5.2');
   }, 300_000);
 
   it('test_vmalloc: set-ups and tear-downs fast-forwarded functionally, the case within its bound', () => {
     // full_fit builds fls(CPUs) × 8,192 × 2 one-page areas per worker, long_busy_list 15,000: skipped set-up loops
     // allocate without time (mechanism/functional.ts), and the time they took comes from the measured rate.
     for (const mask of [2, 4]) {
-      const go = (exact: boolean) =>
-        runTestVmalloc({
-          machine: new Machine({ arch: x86_64, cpus: 2 }),
-          impl: '5.2',
-          nrThreads: 2,
-          runTestMask: mask,
-          testLoopCount: 2_000,
-          params,
-          sampling: { exact },
-        });
-      const s = go(false);
-      const x = go(true);
+      const { s, x } = testVmallocBothWays('5.2', 2, mask, 2_000);
       const a = s.tests[0];
-      const b = x.tests[0];
       const setUp = s.sampling.perTag[`${a.name}:set-up`];
       const tearDown = s.sampling.perTag[`${a.name}:tear-down`];
       expect(setUp.skipped, a.name).toBeGreaterThan(setUp.loops / 2);
       expect(tearDown.skipped, a.name).toBeGreaterThan(0);
-      expect([a.passed, a.failed], a.name).toEqual([b.passed, b.failed]);
       expect(a.errorBound, a.name).toBeGreaterThan(0);
-      expect(Math.abs(a.avgUsec - b.avgUsec), a.name).toBeLessThanOrEqual(b.avgUsec * a.errorBound + 1);
+      expectCaseWithinBound(s, x, '5.2');
       // The areas built without time are real: every set-up loop allocated (the extrapolated main loop did not),
       // all were freed, and the allocator is consistent afterwards.
       expect(s.vmap.ledger.allocs, a.name).toBeGreaterThanOrEqual(setUp.loops);

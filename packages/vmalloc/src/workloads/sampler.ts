@@ -1,22 +1,6 @@
-// Sampled simulation of long loops (the way SMARTS samples a program, with the regenerative method for the rate):
-// every thread runs in detail, and its counted loops are measured in regeneration cycles — the stretches between
-// two regeneration events of the machine (a TLB flush: the end of a lazy purge, or a 2.6.27 vunmap), which return
-// the allocator to the same state. Cycles are pooled over the threads running the same loop (they are
-// exchangeable); once every loop kind now running has `cycles` recent cycles whose cycles-per-loop ratio has a
-// 95 % half-width within the target and no trend, and every thread is inside a loop, all threads skip ahead by the
-// same simulated time ΔT — up to the end of the loop that ends first — each by K_i = ΔT / c of its kind's loops,
-// its clock, user/sys time and the machine's profile and counters advanced as the measured rounds did. Loops that
-// build state (set-ups, tear-downs) are fast-forwarded functionally (mechanism/functional.ts): their allocations
-// and frees happen, in an interleaved order, without time. Their rate moves with the state, so each skip is at
-// most a doubling of a set-up (whose cycles, with no flush to end them, are `batchLoops` loops) or half of what a
-// tear-down has left, and the kind is measured afresh after each skip. A thread that enters a loop kind others
-// are already running needs no measurement of its own, so a change of the mix costs no detailed phase; stale
-// rates are refreshed by one measured round every `chain` skips. Threads drift apart in an exact run (who did the purge,
-// who waited): that spread is given back to the skipped cycles as a random walk. The error bound is
-// Σ [K_i · (h + d + |c_i − c|) + Y + c]: the pooled rate's half-width, the drift d of a state-building loop's rate
-// (extrapolated from its window, or its move since the last skip), the gap to the thread's own rate, one cycle of
-// displacement and a loop's rounding — it does not cover rates that changed with the mix between refreshes.
-// `exact` simulates every loop.
+// Sampled simulation of long loops (SMARTS-style, regenerative rate estimate): steady loops are skipped ahead and
+// their time extrapolated with a 95 % error bound, so kernel-default loop counts run in seconds. The method, its
+// rules and its bound are described in the package README ("Sampled simulation").
 import type { Engine, Rng, Thread } from '@kmemsim/core';
 import {
   type FastForward,

@@ -1,10 +1,11 @@
 // A one-shot event per index, awaited in simulated-time order: a child's exit waits for its fork to finish,
-// the parent's wait4 for the child's exit. Opening records the time; a waiter resumes no earlier than it.
+// the parent's wait4 for the child's exit. Opening records the time; a waiter resumes no earlier than it. Several
+// threads may wait on one index (children on other CPUs all waiting for the parent's reclaim scan); all resume.
 import type { Engine, Op, SymbolId, Thread } from '@kmemsim/core';
 
 export class Gates {
   private readonly at: Float64Array;
-  private readonly waiter: (Thread | null)[];
+  private readonly waiters: (Thread[] | null)[];
   private readonly sleep: SymbolId;
 
   constructor(
@@ -13,7 +14,7 @@ export class Gates {
     count: number,
   ) {
     this.at = new Float64Array(count).fill(-1);
-    this.waiter = new Array(count).fill(null);
+    this.waiters = new Array(count).fill(null);
     this.sleep = engine.sym('wait4', 'idle');
   }
 
@@ -25,7 +26,9 @@ export class Gates {
           t.idleUntil(this.at[i], this.sleep);
           return false;
         }
-        this.waiter[i] = t;
+        const ws = this.waiters[i];
+        if (ws) ws.push(t);
+        else this.waiters[i] = [t];
         this.engine.block(t, `${this.name} ${i}`);
         return true;
       },
@@ -34,9 +37,10 @@ export class Gates {
 
   open(t: Thread, i: number): void {
     this.at[i] = t.clock;
-    const w = this.waiter[i];
-    if (w) {
-      this.waiter[i] = null;
+    const ws = this.waiters[i];
+    if (!ws) return;
+    this.waiters[i] = null;
+    for (const w of ws) {
       this.engine.settle(w.cpu);
       w.idleUntil(t.clock, this.sleep);
       this.engine.wake(w, w.clock);

@@ -1,4 +1,4 @@
-import { i386, i386P4, i386Piii } from '@kmemsim/arch-i386';
+import { i386, i386Numaq, i386P4, i386Piii } from '@kmemsim/arch-i386';
 import { Machine } from '@kmemsim/mmu';
 import { describe, expect, it } from 'vitest';
 import { SEED003 } from './experiments/seed003.js';
@@ -138,5 +138,22 @@ describe('reclaim scan', () => {
   it('none scans every page table whatever K is; a reverse map pays per page: they cross over', () => {
     expect(reclaim('none', 16)).toBeGreaterThan(reclaim('pte_chain', 16));
     expect(reclaim('none', 4096)).toBeLessThan(reclaim('pte_chain', 4096));
+  });
+
+  it('children on CPUs of their own all wait for the scan, then exit (several waiters on one gate)', () => {
+    const on = (cpus: number) =>
+      runRmapFork({
+        ...PRESETS.reclaim,
+        pages: 1024,
+        machine: new Machine({ arch: i386Numaq, cpus }),
+        variant: V('pte_chain'),
+        workload: 'reclaim',
+      });
+    // 4 children: one CPU each on 5 CPUs; on 16 the other 11 workers idle. Same scan, same exits either way.
+    const a = on(5);
+    const b = on(16);
+    expect(a.reclaim_us).toBeGreaterThan(0);
+    expect(a.real_us).toBeGreaterThan(a.reclaim_us + a.exit_us);
+    expect([b.reclaim_us, b.exit_us, b.fork_us]).toEqual([a.reclaim_us, a.exit_us, a.fork_us]);
   });
 });

@@ -136,7 +136,7 @@ export class VmapCore implements BlockHost, PurgeHost {
       return;
     }
     yield* this.findVa(t, vpn);
-    yield* this.unmapLazily(t, vpn, size, home);
+    yield* this.lazyFree(t, vpn, size, this.unmapLazily(t, vpn, size), home);
     // 2.6.28 remove_vm_area: free_unmap_vmap_area(va) first, then unlink the vm_struct from vmlist.
     if (this.mirror?.has(vpn)) yield* this.mirror.remove(t, vpn);
   }
@@ -176,7 +176,7 @@ export class VmapCore implements BlockHost, PurgeHost {
     const home = a.home[id];
     this.retire(id);
     yield* this.findVa(t, vpn);
-    yield* this.unmapLazily(t, vpn, size, home);
+    yield* this.lazyFree(t, vpn, size, this.unmapLazily(t, vpn, size), home);
   }
 
   mapArea(t: Thread, id: number, pfn: number): void {
@@ -257,13 +257,14 @@ export class VmapCore implements BlockHost, PurgeHost {
     }
   }
 
-  /** free_unmap_vmap_area: PTEs cleared now (2.6.37+) or left to the purge (2.6.28), then the lazy free. */
-  private *unmapLazily(t: Thread, vpn: number, size: number, home: number): Gen {
-    if (this.design.pteClear === 'at-purge') yield* this.lazyFree(t, vpn, size, size, home);
-    else {
-      this.unmapPages(t, vpn, size);
-      yield* this.lazyFree(t, vpn, size, 0, home);
-    }
+  /**
+   * free_unmap_vmap_area, before its lazy free: PTEs cleared now (2.6.37+) or left to the purge (2.6.28). The PTEs
+   * the purge must still clear.
+   */
+  private unmapLazily(t: Thread, vpn: number, size: number): number {
+    if (this.design.pteClear === 'at-purge') return size;
+    this.unmapPages(t, vpn, size);
+    return 0;
   }
 
   /** free_vmap_area_noflush: the area stays busy until a purge has flushed it. */
@@ -291,7 +292,12 @@ export class VmapCore implements BlockHost, PurgeHost {
     }
     this.lazyNr += pages;
     this.m.engine.counters.add(this.k.lazyFrees);
-    if (this.lazyNr > this.lazyMaxPages && this.purger !== null) yield* this.purger.trigger(t);
+    // Over lazy_max_pages: an opportunistic purge (a bare yield first, so the trylock happens in time order).
+    const purger = this.purger;
+    if (this.lazyNr > this.lazyMaxPages && purger !== null) {
+      yield undefined;
+      if (purger.tryStart(t)) yield* purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    }
   }
 
   /** vunmap_page_range over [vpn, vpn + pages): PTEs cleared, TLB entries kept until a flush. */

@@ -24,6 +24,9 @@ describe('TwoLevelCacheModel', () => {
     expect(isPlainTwoLevel(o({ ...SMALL, l2: { ...SMALL.l2, sectorBytes: 64 } }))).toBe(false);
     expect(isPlainTwoLevel(o({ ...SMALL, l3: { ...SMALL.l2, sizeBytes: 1024 } }))).toBe(false);
     expect(() => new TwoLevelCacheModel(o({ ...SMALL, l2: { ...SMALL.l2, lineBytes: 64 } }))).toThrow(/two levels/);
+    // A line's packed state (a holder bit per CPU, then the modifier + 1) fits 32 bits up to 27 CPUs.
+    expect(isPlainTwoLevel({ cache: SMALL, cpus: 27 })).toBe(true);
+    expect(isPlainTwoLevel({ cache: SMALL, cpus: 28 })).toBe(false);
   });
 
   it("a way emptied by another CPU's store is refilled before an older line is evicted", () => {
@@ -37,10 +40,29 @@ describe('TwoLevelCacheModel', () => {
     }
   });
 
+  it('a line L2 evicts leaves L1 too, even when L1 hits kept it recent there (inclusion)', () => {
+    // Lines 0, 4, 8, 12, 16 share L2 set 0 (4 ways) and L1 set 0 (2 ways). L1 hits on line 0 do not refresh it in
+    // L2, so line 16 evicts it from L2, and with it from L1: the next read of line 0 goes to memory.
+    for (const m of [new CacheModel({ cache: SMALL, cpus: 1 }), new TwoLevelCacheModel({ cache: SMALL, cpus: 1 })]) {
+      for (const line of [0, 4, 0, 8, 0, 12, 0]) m.read(0, line * 32);
+      expect(m.read(0, 0)).toBe(3);
+      m.read(0, 16 * 32);
+      expect(m.read(0, 0)).toBe(100);
+    }
+  });
+
   it('answers every access exactly as the general model, with the same statistics (random sequences)', () => {
-    const op = fc.record({ cpu: fc.nat(3), line: fc.nat(12), write: fc.boolean(), flush: fc.nat(200) });
+    // CPU counts whose line state packs into 8 (1–5), 16 (6–12) and 32 bits (13–27); every CPU of the count is used.
+    // Lines of one L2 set (multiples of 4) often, so that L2 evicts lines L1 still holds (inclusion).
+    const cpuId = fc.oneof(fc.nat(1), fc.nat(26));
+    const line = fc.oneof(
+      fc.nat(40),
+      fc.nat(9).map((k) => 4 * k),
+    );
+    const op = fc.record({ cpu: cpuId, line, write: fc.boolean(), flush: fc.nat(200) });
+    const cpuCounts = fc.constantFrom(1, 2, 3, 4, 4, 5, 6, 12, 13, 27);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.array(op, { maxLength: 400 }), (cpus, numa, ops) => {
+      fc.property(cpuCounts, fc.boolean(), fc.array(op, { maxLength: 400, size: 'max' }), (cpus, numa, ops) => {
         const o: CacheModelOptions = { cache: SMALL, cpus, numa: numa && cpus === 4 ? NUMA : null, pageBytes: 256 };
         const a = new CacheModel(o);
         const b = new TwoLevelCacheModel(o);
@@ -55,7 +77,7 @@ describe('TwoLevelCacheModel', () => {
         }
         expect(b.stats).toEqual(a.stats);
       }),
-      { numRuns: 2000 },
+      { numRuns: 600 },
     );
   });
 });

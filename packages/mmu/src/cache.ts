@@ -256,7 +256,11 @@ export class CacheModel {
    * remote node), else its home node's memory; counted in the statistics.
    */
   protected fetchCycles(cpu: number, addr: number, cl: number): number {
-    const w = this.line[2 * cl + 1] - 1;
+    return this.fetchFrom(cpu, addr, this.line[2 * cl + 1] - 1);
+  }
+
+  /** {@link CacheModel.fetchCycles} given the CPU that modified the line (−1: clean). */
+  protected fetchFrom(cpu: number, addr: number, w: number): number {
     const myNode = this.cpuNode[cpu];
     if (w >= 0 && w !== cpu) {
       if (this.cpuNode[w] === myNode) {

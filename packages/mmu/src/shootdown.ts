@@ -4,7 +4,7 @@ import type { Thread } from '@kmemsim/core';
 import type { Machine } from './machine.js';
 import type { GuestPageTable } from './virt-ops.js';
 
-/** Targets resync nothing: the sender's root reload already did (the unsync list is per VM). */
+/** Tables a CPU resyncs at its flush when another CPU's root reload already did (the unsync list is per VM). */
 const NO_TABLES: readonly GuestPageTable[] = [];
 
 /**
@@ -25,8 +25,16 @@ export function shootdownAll(m: Machine, t: Thread, perCpu: number, ids: { ipi: 
   const sends = m.oneSendReachesAll ? 1 : n;
   const accesses = k.apicAccessesPerSend ?? (k.broadcastShorthand ? 2 : 3);
   const sendCycles = sends * m.cost.ipiSendCycles + m.vops.ipiSend(sends, accesses, n);
-  const target = (running: boolean) =>
-    m.cost.ipiHandlerEntryCycles + perCpu + m.vops.ipiTarget(running) + m.vops.globalFlushCpu(NO_TABLES, !running);
+  // on_each_cpu (2.6.2x kernel/softirq.c, kernel/smp.c from 2.6.30) calls smp_call_function(func, info, wait=1)
+  // BEFORE it runs func locally, so the targets' __flush_tlb_all are the first CR4 writes after the PTEs were
+  // cleared: under kvm-shadow the first target's kvm_set_cr4 runs kvm_mmu_sync_global (the unsync list is per VM)
+  // while the sender spins in smp_call_function_single's wait; the sender's own CR4 exits find nothing to resync.
+  let tables: readonly GuestPageTable[] = m.pageTables;
+  const target = (running: boolean) => {
+    const synced = tables;
+    tables = NO_TABLES;
+    return m.cost.ipiHandlerEntryCycles + perCpu + m.vops.ipiTarget(running) + m.vops.globalFlushCpu(synced, !running);
+  };
   // Targets are reached one send apart (one send reaches all with a broadcast shorthand or cluster mode).
   const step = sends > 1 ? sendCycles / sends : 0;
   const arrival = t.clock + sendCycles / sends + k.deliveryCycles;

@@ -94,6 +94,29 @@ describe('KVM versions', () => {
     }
   });
 
+  it("on_each_cpu: the target's flush runs first and resyncs; the sender waits for it, its own flush is cheap", () => {
+    // smp_call_function(do_flush_tlb_all, wait=1) precedes the local call: the first CR4 write after the PTEs were
+    // cleared is the target's, so kvm_mmu_sync_global's cost lands on the target's handler and on the sender's
+    // wait in smp_call_function_single, not in on_each_cpu's irq-off window.
+    const m = machine('kvm-shadow', '2.6.29');
+    const pt = m.pageTable('t', 512);
+    on(m, function* (t) {
+      yield undefined;
+      m.firstAccesses(t, pt, 1, 'a');
+      m.ptWrites(t, pt, 1, true, 'w');
+      m.firstAccesses(t, pt, 499, 'a');
+      m.ptWrites(t, pt, 500, false, 'w');
+      yield* m.flushAll(t);
+    });
+    const cyc = (name: string) => m.engine.profiler.cyclesOf(name);
+    const sync = 500 * (mech.syncCyclesPerSpte + mech.rmapRemoveCycles!);
+    const crExit = shadow.vmExitCycles + shadow.handlingCycles.cr4Write + mech.rootReloadCycles;
+    expect(cyc('on_each_cpu')).toBe(i386.costs.globalFlushPerCpuCycles + 2 * crExit);
+    expect(cyc('smp_call_function_single_interrupt')).toBeGreaterThan(sync);
+    expect(cyc('smp_call_function_single')).toBeGreaterThan(sync);
+    expect(pt.zaps).toBe(1);
+  });
+
   it('resync: every present spte re-read, each whose guest PTE is gone rmap_remove()d; none left → page zapped', () => {
     // One unsync table with 100 present sptes; the guest then clears `cleared` of its 100 PTEs before the flush.
     const resync = (cleared: number) => {

@@ -30,7 +30,7 @@ describe('KVM versions', () => {
   it('a shadowed table: 2.6.29 unsyncs at the first write (one exit), 2.6.27 emulates until a write flood', () => {
     for (const [kvm, pf, emulated] of [
       ['2.6.29', 2, 0],
-      ['2.6.27', 1, 3],
+      ['2.6.27', 2, 3], // the build's fault, and one #PF for the first store after the flood zap
     ] as const) {
       const m = machine('kvm-shadow', kvm);
       const pt = m.pageTable('t', 512);
@@ -66,9 +66,10 @@ describe('KVM versions', () => {
     // each access after the set uses the spte the emulation installed (no fault), only the first build faults.
     expect(run(false)).toEqual({ emulated: 6, pf: 1 });
     // PAE: set (2 stores), access, clear (2 stores: count 2), next set's first store floods and zaps the page;
-    // its second store is not trapped and the access faults into a new shadow page. Per page after the first:
-    // 1 + 2 emulated stores and one fault.
-    expect(run(true)).toEqual({ emulated: 4 + 3 + 3, pf: 3 });
+    // its second store faults once (the zap left the gfn's direct-map spte read-only; set_spte then finds no
+    // shadow page and makes it writable) and the access faults into a new shadow page. Per page after the first:
+    // 1 + 2 emulated stores and two faults.
+    expect(run(true)).toEqual({ emulated: 4 + 3 + 3, pf: 1 + 2 * 2 });
   });
 
   it('a global flush is two CR4 exits per CPU, resyncs unsync tables, and 2.6.30 faults into the other PGE role', () => {
@@ -155,13 +156,61 @@ describe('KVM versions', () => {
       m.ptWrites(t, pt, 1, true, 'w'); // unsync: one #PF exit
       m.ptWrites(t, pt, 2, false, 'w');
       yield* m.flushAll(t); // zapped
-      m.ptWrites(t, pt, 1, true, 'w'); // no exit: not shadowed
+      m.ptWrites(t, pt, 1, true, 'w'); // one #PF exit: the gfn is still write-protected, now made writable
+      m.ptWrites(t, pt, 1, true, 'w'); // no exit: not shadowed, writable
       m.firstAccesses(t, pt, 1, 'a'); // rebuilt + fault
       m.ptWrites(t, pt, 1, true, 'w'); // write-protected again: unsync, one #PF exit
     });
     expect(pt.zaps).toBe(1);
-    expect(k.get('vm_exit.pf')).toBe(4);
+    expect(k.get('vm_exit.pf')).toBe(5);
     expect(pt.unsync).toBe(true);
+  });
+
+  it('rmap_write_protect flushes the other vCPUs only when it finds the gfn writable (build, kvm_sync_page)', () => {
+    // Build cost (cycles of the access that builds the shadow page) on 1 and 2 vCPUs, with or without a guest
+    // write to the table between a resync zap and the rebuild.
+    const build = (cpus: number, writeAfterZap: boolean) => {
+      const m = machine('kvm-shadow', '2.6.29', cpus);
+      const pt = m.pageTable('t', 512);
+      let first = 0;
+      let again = 0;
+      on(m, function* (t) {
+        yield undefined;
+        m.ptWrites(t, pt, 1, true, 'w');
+        let before = t.clock;
+        m.firstAccesses(t, pt, 1, 'a'); // the guest wrote the table: its direct-map spte is writable
+        first = t.clock - before;
+        m.ptWrites(t, pt, 1, true, 'w'); // unsync: writable again
+        m.ptWrites(t, pt, 2, false, 'w');
+        yield* m.flushAll(t); // kvm_sync_page write-protects (unsync left it writable), syncs, zaps
+        if (writeAfterZap) m.ptWrites(t, pt, 1, true, 'w'); // #PF exit, made writable
+        before = t.clock;
+        m.firstAccesses(t, pt, 1, 'a');
+        again = t.clock - before;
+      });
+      return { first, again };
+    };
+    const rf = mech.remoteFlushCycles;
+    expect(build(2, false).first - build(1, false).first).toBe(rf);
+    expect(build(2, false).again - build(1, false).again).toBe(0); // still write-protected since the sync
+    expect(build(2, true).again - build(1, true).again).toBe(rf);
+    expect(build(2, true).again - build(2, false).again).toBe(rf);
+    // kvm_sync_page's own rmap_write_protect (at a CR3 reload here) flushes the other vCPU.
+    const reload = (cpus: number) => {
+      const m = machine('kvm-shadow', '2.6.29', cpus);
+      const pt = m.pageTable('t', 512);
+      let c = 0;
+      on(m, function* (t) {
+        yield undefined;
+        m.firstAccesses(t, pt, 1, 'a');
+        m.ptWrites(t, pt, 1, true, 'w'); // unsync
+        const before = t.clock;
+        m.flushLocal(t, 'f');
+        c = t.clock - before;
+      });
+      return c;
+    };
+    expect(reload(2) - reload(1)).toBe(rf);
   });
 
   it('2.6.30 invlpg of a present spte also flushes the other vCPUs (kvm_flush_remote_tlbs)', () => {

@@ -36,6 +36,13 @@ export class GuestPageTable {
   floodWrites = 0;
   /** Shadow pages of this table zapped by a resync that found no spte left present (kvm_sync_page). */
   zaps = 0;
+  /**
+   * The shadow page was zapped while the table's gfn was write-protected: kvm_mmu_zap_page does not give write
+   * access back to the sptes that map the gfn (the guest kernel's direct map), so the next guest write still takes
+   * one #PF exit, after which set_spte finds no shadow page for the gfn (mmu_need_write_protect) and makes it
+   * writable. Until then rmap_write_protect has nothing to protect (no remote flush at the next build).
+   */
+  wpAfterZap = false;
   constructor(
     readonly name: string,
     readonly entries: number,
@@ -123,7 +130,8 @@ export class VirtOps {
     pt.guestPresent = Math.max(0, Math.min(pt.entries, pt.guestPresent + (set ? n : -n)));
     if (n <= 0 || this.o === null) return 0;
     if (this.mode === 'xen-pv') return this.exit('hypercall', n, this.o.handlingCycles.pteWrite);
-    if (!this.shadow || !pt.shadowed) return 0;
+    if (!this.shadow) return 0;
+    if (!pt.shadowed) return this.writeAfterZap(pt);
     if (this.kvm.unsync) {
       if (pt.unsync) return 0;
       // mmu_need_write_protect → kvm_unsync_page: one #PF exit, no emulation; later writes go straight through.
@@ -138,13 +146,30 @@ export class VirtOps {
     const trapped = Math.min(stores, Math.max(0, FLOOD_WRITES - pt.floodWrites));
     pt.floodWrites += stores;
     if (set) pt.prefilled += Math.floor(trapped / this.storesPerPte);
-    const cycles = this.exit('pt_write', trapped, this.m.ptWriteEmulationCycles);
+    let cycles = this.exit('pt_write', trapped, this.m.ptWriteEmulationCycles);
     if (pt.floodWrites >= FLOOD_WRITES) {
       pt.shadowed = false;
       pt.present = 0;
       pt.prefilled = 0;
+      pt.wpAfterZap = true;
+      if (stores > trapped) cycles += this.writeAfterZap(pt); // the next store of this run
     }
     return cycles;
+  }
+
+  /** A guest write to a table whose shadow page was zapped: one #PF exit if its gfn is still write-protected. */
+  private writeAfterZap(pt: GuestPageTable): number {
+    if (!pt.wpAfterZap) return 0;
+    pt.wpAfterZap = false;
+    return this.exit('pf', 1, this.m.pageFaultHandlingCycles);
+  }
+
+  /**
+   * rmap_write_protect of a table's gfn found a writable spte (the guest wrote the table since it was last
+   * protected): kvm_flush_remote_tlbs (make_all_cpus_request, 2.6.2x: a host IPI to every other vCPU's pCPU).
+   */
+  private protectFlush(pt: GuestPageTable): number {
+    return !pt.wpAfterZap && this.cpus > 1 ? this.m.remoteFlushCycles : 0;
   }
 
   /** `n` first accesses through mappings the guest just made in `pt`. Extra cycles beyond the TLB walk. */
@@ -154,9 +179,12 @@ export class VirtOps {
     let cycles = 0;
     if (!pt.shadowed) {
       // kvm_mmu_get_page builds the shadow page: FNAME(prefetch_page) reads the guest table 256 bytes at a time
-      // and marks every spte trap/notrap non-present; the gfn is write-protected.
+      // and marks every spte trap/notrap non-present; the gfn is write-protected (rmap_write_protect, and a remote
+      // flush if a writable spte mapped it).
+      cycles += this.protectFlush(pt);
       pt.shadowed = true;
       pt.unsync = false;
+      pt.wpAfterZap = false;
       pt.present = 0;
       cycles += pt.entries * (this.m.prefetchCyclesPerSpte ?? this.m.syncCyclesPerSpte);
     }
@@ -220,6 +248,8 @@ export class VirtOps {
     let cycles = 0;
     for (const pt of tables) {
       if (!pt.unsync) continue;
+      // kvm_sync_page: rmap_write_protect of the gfn, which kvm_unsync_page had left writable → a remote flush.
+      cycles += this.protectFlush(pt);
       const present = Math.min(pt.present, pt.entries);
       const kept = Math.min(present, pt.guestPresent);
       cycles += present * this.m.syncCyclesPerSpte + (present - kept) * (this.m.rmapRemoveCycles ?? 0);
@@ -227,6 +257,7 @@ export class VirtOps {
       pt.unsync = false;
       if (present > 0 && kept === 0) {
         pt.shadowed = false;
+        pt.wpAfterZap = true;
         pt.zaps++;
       }
     }

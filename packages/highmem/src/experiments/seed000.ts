@@ -33,13 +33,13 @@ export const SEED000_FITTED = sourced({
       'guest; why it is ~25× its bare-metal estimate is not modelled',
   ],
   dumpResidualCycles: [
-    13_688,
+    13_681,
     'calibrated: seed 000, figure 000/kmap/ticks/checkpoint_dump_page — what checkpoint_dump_page spends per ' +
       'page beyond the modelled copy, refill and shadow fault; [U] assumed common to every map variant (the read ' +
       'of the stopped task’s cold page), not a property of kmap',
   ],
   unmodelledCyclesPerPage: [
-    110_703,
+    110_653,
     'calibrated: seed 000, figure 000/kmap/sys — the (unmodelled) row: sys time of the write-path functions not ' +
       'modelled one by one, per page',
   ],

@@ -1,4 +1,4 @@
-// File order for `pnpm test` on 2 workers: the longest files first, across all projects, so no long file starts
+// File order for `pnpm test` and `pnpm test:long` on 2 workers: the longest files first, across all projects, so no long file starts
 // last and leaves one worker idle at the end. vitest's own order runs project by project and, without its cache
 // (a fresh clone in CI), largest file first within each — which put the 2-minute vmalloc invariants file near the
 // end. Known durations come from vitest's cache when it has them, else from SLOW below (seconds, measured on the
@@ -6,16 +6,35 @@
 import type { TestSpecification } from 'vitest/node';
 import { BaseSequencer } from 'vitest/node';
 
-/** Test files measured slowest (s, `pnpm test` under load ≈ 20), by path from the repo root. */
+/** Test files measured slowest (s, `pnpm test` under load ≈ 20; long suites in CI), by path from the repo root. */
 const SLOW: Record<string, number> = {
+  // pnpm test:long (others: CI, Nov 30; the interop matrix: split one case a file, --seccomp-bpf, load 8-9)
+  'tools/release/src/install.long-test.ts': 90,
+  'apps/cli/src/fuzz/fuzz-b.long-test.ts': 75,
+  'packages/vmcore/src/elf/interop-ig3200-hwpoison.long-test.ts': 68,
+  'apps/cli/src/fuzz/fuzz-a.long-test.ts': 60,
+  'apps/cli/src/fuzz/fuzz-binary.long-test.ts': 45,
+  'tools/docs/src/readme.long-test.ts': 45,
+  'packages/vmcore/src/elf/interop-ig320-elf.long-test.ts': 43,
+  'packages/vmcore/src/elf/interop-past-4gib.long-test.ts': 39,
+  'packages/vmcore/src/elf/interop-bs1600.long-test.ts': 37,
+  'packages/vmcore/src/elf/interop-foreign-kaslr.long-test.ts': 36,
+  'packages/vmcore/src/elf/interop-drawn.long-test.ts': 31,
+  'packages/vmcore/src/elf/interop-foreign-flat.long-test.ts': 22,
+  'packages/vmcore/src/elf/interop-bs384-hwpoison.long-test.ts': 21,
+  'packages/vmcore/src/elf/interop-makedumpfile-elf.long-test.ts': 18,
+  'packages/vmcore/src/elf/interop-sparse384.long-test.ts': 17,
+  'packages/vmcore/src/elf/interop-fs256.long-test.ts': 16,
+  // pnpm test
   'packages/vmalloc/src/mechanism/invariants-drain.test.ts': 108,
   'packages/vmalloc/src/mechanism/invariants-steps.test.ts': 20,
-  'packages/vmcore/src/elf/interop.test.ts': 44,
   'apps/cli/src/fuzz/fuzz.test.ts': 33,
   'apps/cli/src/commands/sweep.test.ts': 24,
   'packages/rmap/src/rmap.test.ts': 20,
   'packages/highmem/src/atomic-local.test.ts': 20,
   'apps/cli/src/report/svg-cli.test.ts': 18,
+  'packages/vmcore/src/elf/interop-flat.test.ts': 18,
+  'packages/vmcore/src/elf/interop-sparse.test.ts': 17,
   'apps/cli/src/framework/trace.test.ts': 16,
   'apps/cli/src/commands/report.test.ts': 14,
   'packages/vmcore/src/testing/foreign-core.test.ts': 11,

@@ -1,17 +1,11 @@
 // Hardening: bad input. Every case must exit 2 with exactly one line on stderr that starts
 // with "kmemsim:", and never a stack trace.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Captured, cli } from './testing/in-process.js';
+import { tempFiles } from './testing/temp-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'kmemsim-bad-'));
-const file = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const { dir, put: file } = tempFiles('kmemsim-bad-');
 const syntaxError = file('syntax.mjs', 'export default {');
 const noDefault = file('nodefault.mjs', 'export const x = 1;\n');
 const badFields = file('badfields.mjs', "export default { name: 'x', wordBits: 48, sources: {} };\n");

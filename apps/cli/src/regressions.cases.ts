@@ -1,17 +1,12 @@
 // Issue 15's failures found by trying kmemsim as a new user would: the files they need (plugins that hang, loop or
 // throw, sweep files, sweep outputs that are not) and each command line with the exit code and the one stderr line
 // it must give. regressions.test.ts runs them against the built binary.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliOptions, REPO } from './testing/run-cli.js';
+import { tempFiles } from './testing/temp-files.js';
 
-export const dir = mkdtempSync(join(tmpdir(), 'kmemsim-issue15-'));
-export const put = (name: string, text: string | Buffer) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+export const { dir, put } = tempFiles('kmemsim-issue15-');
 const ARM64 = join(REPO, 'examples/arm64/arm64.mjs');
 const fast = { env: { KMEMSIM_PLUGIN_TIMEOUT_MS: '1500' } };
 

@@ -169,15 +169,7 @@ class RunTrace implements EngineTracer {
     if (at > o.start) this.emit(Kind.Slice, o.name, cpu, o.start, at - o.start, -1);
   }
 
-  ipi(
-    from: number,
-    at: number,
-    targets: 'allbutself' | readonly number[],
-    handler: SymbolId,
-    cycles: number,
-    arrival: number,
-    step: number,
-  ): void {
+  ipi(...[from, at, targets, handler, cycles, arrival, step]: Parameters<EngineTracer['ipi']>): void {
     const e = this.engine;
     const list = targets === 'allbutself' ? allBut(e.cpus, from) : targets;
     // The arrow leaves from the middle of the sending: inside the sender's send slice, never on its edge.

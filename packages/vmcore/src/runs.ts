@@ -7,8 +7,39 @@ import { IMAGE } from './params.js';
 /** A run clipped to the range asked for; `runStart`/`runPages` give the whole run. */
 export type RunVisitor = (startPfn: number, pages: number, code: number, runStart: number, runPages: number) => void;
 
+/** Every class wanted: forEachRun is the filtered walk with no filter. */
+const ALL_CLASSES = new Uint8Array(PAGE_CLASSES.length).fill(1);
+
 /** Calls `fn` for each run (clipped to [fromPfn, toPfn)) in pfn order. */
 export function forEachRun(img: VmcoreImage, fn: RunVisitor, fromPfn = 0, toPfn = Number.POSITIVE_INFINITY): void {
+  walkRuns(img, ALL_CLASSES, undefined, fn, fromPfn, toPfn);
+}
+
+/**
+ * forEachRun for a pass that wants some classes only (`want[code]` 1): the others are not visited, their pages
+ * (clipped) are added to `skipped[code]`. One loop, no callback per skipped run: at 16 TiB, -d 31 wants one run
+ * in ten of 28 M.
+ */
+export function forEachRunOf(
+  img: VmcoreImage,
+  want: Uint8Array,
+  skipped: Float64Array,
+  fn: (startPfn: number, pages: number, code: number) => void,
+  fromPfn = 0,
+  toPfn = Number.POSITIVE_INFINITY,
+): void {
+  walkRuns(img, want, skipped, fn, fromPfn, toPfn);
+}
+
+/** The one loop over runs: visits the wanted classes, adds the clipped pages of the others to `skipped`. */
+function walkRuns(
+  img: VmcoreImage,
+  want: Uint8Array,
+  skipped: Float64Array | undefined,
+  fn: RunVisitor,
+  fromPfn: number,
+  toPfn: number,
+): void {
   const { runPages, runClass, loads, runCount } = img;
   let i = 0;
   let pfn = loads.length ? loads[0].startPfn : 0;
@@ -36,62 +67,11 @@ export function forEachRun(img: VmcoreImage, fn: RunVisitor, fromPfn = 0, toPfn 
     const end = pfn + n;
     if (pfn >= toPfn) return;
     if (end > fromPfn) {
+      const code = runClass[i];
       const a = Math.max(pfn, fromPfn);
       const b = Math.min(end, toPfn);
-      fn(a, b - a, runClass[i], pfn, n);
-    }
-    pfn = end;
-  }
-}
-
-/**
- * forEachRun for a pass that wants some classes only (`want[code]` 1): the others are not visited, their pages
- * (clipped) are added to `skipped[code]`. One loop, no callback per skipped run: at 16 TiB, -d 31 wants one run
- * in ten of 28 M.
- */
-export function forEachRunOf(
-  img: VmcoreImage,
-  want: Uint8Array,
-  skipped: Float64Array,
-  fn: (startPfn: number, pages: number, code: number) => void,
-  fromPfn = 0,
-  toPfn = Number.POSITIVE_INFINITY,
-): void {
-  const { runPages, runClass, loads, runCount } = img;
-  let i = 0;
-  let pfn = loads.length ? loads[0].startPfn : 0;
-  if (fromPfn > pfn && runCount > 0) {
-    let lo = 0;
-    let hi = img.runIndex.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (img.runIndex[mid] <= fromPfn) lo = mid;
-      else hi = mid - 1;
-    }
-    i = lo * INDEX_STRIDE;
-    pfn = img.runIndex[lo];
-  }
-  let li = loadIndexOf(img, pfn);
-  let loadEnd = li < loads.length ? loads[li].startPfn + loads[li].pages : 0;
-  for (; i < runCount; i++) {
-    if (pfn >= loadEnd) {
-      li++;
-      pfn = loads[li].startPfn;
-      loadEnd = pfn + loads[li].pages;
-    }
-    const end = pfn + runPages[i];
-    if (pfn >= toPfn) return;
-    if (end > fromPfn) {
-      const code = runClass[i];
-      if (pfn >= fromPfn && end <= toPfn) {
-        if (want[code] === 1) fn(pfn, end - pfn, code);
-        else skipped[code] += end - pfn;
-      } else {
-        const a = Math.max(pfn, fromPfn);
-        const b = Math.min(end, toPfn);
-        if (want[code] === 1) fn(a, b - a, code);
-        else skipped[code] += b - a;
-      }
+      if (want[code] === 1) fn(a, b - a, code, pfn, n);
+      else if (skipped !== undefined) skipped[code] += b - a;
     }
     pfn = end;
   }

@@ -2,7 +2,7 @@
 // equals what was planted, and every count of its calls on the vmcore file EQUALS the model's — predicted from the
 // image model (simulateMakedumpfile) and from the written file itself (`--image`: readVmcoreFile), and also for an
 // ELF vmcore written by another program (makedumpfile -E's own output). Runs where makedumpfile and strace are
-// installed (CI installs both). Used by interop.test.ts (fast subset) and interop.long-test.ts (full matrix).
+// installed (CI installs both). Used by interop-*.test.ts (fast subset) and interop-*.long-test.ts (full matrix).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASS_CODE, excludes, type PageClass } from '../classes.js';

@@ -35,7 +35,7 @@ export interface RealDumpOptions {
   cyclicBufferKiB?: number;
 }
 
-/** `makedumpfile -d LEVEL [--non-mmap] [-E] [--cyclic-buffer N] -f VMCORE OUT` under `strace -f -y`. */
+/** `makedumpfile -d LEVEL [--non-mmap] [-E] [--cyclic-buffer N] -f VMCORE OUT` under `strace -f --seccomp-bpf -y`. */
 export async function runRealMakedumpfile(vmcore: string, o: RealDumpOptions): Promise<RealDump> {
   const dir = mkdtempSync(join(tmpdir(), 'kmemsim-strace-'));
   const trace = join(dir, 'trace');
@@ -46,7 +46,20 @@ export async function runRealMakedumpfile(vmcore: string, o: RealDumpOptions): P
   args.push('-f', vmcore, o.elf ? join(dir, 'out.elf') : '/dev/null');
   const command = `makedumpfile ${args.join(' ')}`;
   // -s 0 and no signals keep the trace small: a 1 GiB --non-mmap -d 0 run makes half a million calls.
-  const straceArgs = ['-f', '-y', '-qq', '-s', '0', '-e', 'signal=none', '-e', 'trace=mmap,munmap,read,pread64,lseek'];
+  // --seccomp-bpf (strace ≥ 5.3): the tool stops only on the traced calls, not on each write() of the dump — the
+  // same counts in a third less time on the interop tests.
+  const straceArgs = [
+    '-f',
+    '--seccomp-bpf',
+    '-y',
+    '-qq',
+    '-s',
+    '0',
+    '-e',
+    'signal=none',
+    '-e',
+    'trace=mmap,munmap,read,pread64,lseek',
+  ];
   try {
     const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
       const p = spawn('strace', [...straceArgs, '-o', trace, 'makedumpfile', ...args]);

@@ -44,21 +44,28 @@ export class Purger {
     this.mem = archMemory(m);
   }
 
-  /** The over-limit trigger of a lazy free: an opportunistic purge (6.9: drain_vmap_work, same CPU). */
-  *trigger(t: Thread): Gen {
-    yield* this.run(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+  /**
+   * The over-limit trigger of a lazy free, after a bare `yield` (the attempt in time order): trylock the purge
+   * lock, or count the purge as skipped (6.9: drain_vmap_work, same CPU). True if the caller now runs `purge`.
+   */
+  tryStart(t: Thread): boolean {
+    if (this.lock.tryLock(t)) return true;
+    this.h.m.engine.counters.add(this.h.k.skipped);
+    return false;
   }
 
   /** A purge: `force` waits for the lock; `flush` flushes [min, max) even if nothing is lazy. */
   *run(t: Thread, force: boolean, flush: boolean, min: number, max: number): Gen {
-    const h = this.h;
     yield undefined;
     if (!force) {
-      if (!this.lock.tryLock(t)) {
-        h.m.engine.counters.add(h.k.skipped);
-        return;
-      }
+      if (!this.tryStart(t)) return;
     } else yield this.lock.lock(t);
+    yield* this.purge(t, force, flush, min, max);
+  }
+
+  /** __purge_vmap_area_lazy with the purge lock held (released at the end). */
+  *purge(t: Thread, force: boolean, flush: boolean, min: number, max: number): Gen {
+    const h = this.h;
     const sym = h.design.purgeTrigger === 'workqueue' && !force ? h.s.drain : h.s.purge;
     const b = h.lazy.take();
     if (b.min < min) min = b.min;

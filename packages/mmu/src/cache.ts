@@ -227,7 +227,7 @@ export class CacheModel {
         cycles += this.upgradeCycles;
         this.upgrades++;
       }
-    } else cycles = this.fetchCycles(cpu, addr, cl);
+    } else cycles = this.fetchFrom(cpu, addr, this.line[2 * cl + 1] - 1);
     if (write) {
       if (others !== 0) this.invalidate(cl, others, cpu);
       this.line[2 * cl] = bit;
@@ -252,14 +252,9 @@ export class CacheModel {
   }
 
   /**
-   * Cycles of a line no level of this CPU holds: a cache-to-cache transfer if another CPU modified it (local or
-   * remote node), else its home node's memory; counted in the statistics.
+   * Cycles of a line no level of this CPU holds, given the CPU that modified it (`w`, −1: clean): a cache-to-cache
+   * transfer if another CPU modified it (local or remote node), else its home node's memory; counted in the statistics.
    */
-  protected fetchCycles(cpu: number, addr: number, cl: number): number {
-    return this.fetchFrom(cpu, addr, this.line[2 * cl + 1] - 1);
-  }
-
-  /** {@link CacheModel.fetchCycles} given the CPU that modified the line (−1: clean). */
   protected fetchFrom(cpu: number, addr: number, w: number): number {
     const myNode = this.cpuNode[cpu];
     if (w >= 0 && w !== cpu) {

@@ -44,4 +44,12 @@ export {
   type SensitivityConfig,
   type SensitivityEntry,
 } from './sensitivity.js';
+export {
+  bdevTreeWalk,
+  fileTreeWalks,
+  RADIX,
+  type RadixParams,
+  radixLookupCycles,
+  type WalkCounts,
+} from './radix.js';
 export { writePathCharges } from './write.js';

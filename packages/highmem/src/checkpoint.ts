@@ -11,7 +11,7 @@ import { AddressSpace, type PageRun } from './address-space.js';
 import { createHighmem, type Highmem } from './highmem.js';
 import type { LocalTask } from './local.js';
 import { type HighmemEra, type MechanismParams, SYMBOL_BYTES, WORKLOAD, type WorkloadParams } from './params.js';
-import { radixLookupCycles } from './radix.js';
+import { radixLookupCycles, slotsPerLine } from './radix.js';
 import { writePathCharges } from './write.js';
 
 /** How checkpoint_dump_page maps each user page: kmap, kmap_atomic or kmap_local. */
@@ -122,6 +122,7 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
     wait: sym('io_schedule', 'idle'),
   };
   const refill = m.cost.refillCyclesPerCall;
+  const perLine = slotsPerLine(m.arch);
   const perPage: [SymbolId, number][] = writePathCharges(p, refill).map(([name, c]) => [sym(name), c]);
   perPage.push([S.unmodelled, p.unmodelledCyclesPerPage]);
   const disk = new IoDevice(e, {
@@ -153,7 +154,7 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
     hm.atomicPairs(t, n, S.copy);
     t.spend(S.copy, n * copyCallCycles);
     for (const [s, c] of perPage) t.spend(s, n * c);
-    t.spend(S.radix, n * refill + radixLookupCycles(at, n, p));
+    t.spend(S.radix, n * refill + radixLookupCycles(at, n, p, perLine));
     o.onRun?.(r);
   }
 

@@ -39,17 +39,18 @@ export {
 } from './params.js';
 export { PkmapPool } from './pkmap.js';
 export {
-  checkpointSensitivity,
-  type Sensitivity,
-  type SensitivityConfig,
-  type SensitivityEntry,
-} from './sensitivity.js';
-export {
   bdevTreeWalk,
   fileTreeWalks,
   RADIX,
   type RadixParams,
   radixLookupCycles,
+  slotsPerLine,
   type WalkCounts,
 } from './radix.js';
+export {
+  checkpointSensitivity,
+  type Sensitivity,
+  type SensitivityConfig,
+  type SensitivityEntry,
+} from './sensitivity.js';
 export { writePathCharges } from './write.js';

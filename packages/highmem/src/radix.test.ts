@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bdevTreeWalk, fileTreeWalks, RADIX, radixLookupCycles } from './radix.js';
+import { bdevTreeWalk, fileTreeWalks, RADIX, radixLookupCycles, slotsPerLine } from './radix.js';
 
 /** The 2.6.29 walk of an appended file's tree, lookup by lookup (the closed form must agree). */
 function walkOne(i: number): { withNode: number; reads: number; coldReads: number } {
@@ -66,5 +66,16 @@ describe('radix_tree_lookup_slot walks (2.6.29 lib/radix-tree.c)', () => {
     expect(Math.abs(runs - whole)).toBeLessThanOrEqual(50); // rounding per run only
     expect(whole / 204_800).toBeGreaterThan(100);
     expect(whole / 204_800).toBeLessThan(200);
+  });
+});
+
+describe('slots per line', () => {
+  it('the arch line over its pointer: 16 on i386 (Core 2), 8 on x86_64, 16 on ia64 (128-byte lines)', () => {
+    expect(slotsPerLine({ cacheLineBytes: 64, wordBits: 32 })).toBe(16);
+    expect(slotsPerLine({ cacheLineBytes: 64, wordBits: 64 })).toBe(8);
+    expect(slotsPerLine({ cacheLineBytes: 128, wordBits: 64 })).toBe(16);
+    // a new line every 8 slots on x86_64: twice the cold reads of the file tree's leaves
+    expect(fileTreeWalks(65, 63, RADIX, 8).coldReads).toBe(7);
+    expect(fileTreeWalks(65, 63, RADIX, 16).coldReads).toBe(3);
   });
 });

@@ -12,11 +12,6 @@ import { sourced } from '@kmemsim/mmu';
 /** The walk's constants and costs (cycles): sourced, or [U lo..hi] with its reasoning. */
 export const RADIX = sourced({
   radixMapShift: [6, 'RADIX_TREE_MAP_SHIFT (2.6.29 lib/radix-tree.c, CONFIG_BASE_SMALL=0): 64 slots per node'],
-  radixSlotsPerLine: [
-    16,
-    '64-byte cache lines (Intel 64 and IA-32 Architectures Optimization Reference Manual, Intel Core ' +
-      'microarchitecture) / 4-byte slot pointers (i386): a walk of consecutive indexes changes line every 16',
-  ],
   radixCallCycles: [
     20,
     '[U 10..40] radix_tree_lookup_slot → radix_tree_lookup_element besides the levels: call and return, ' +
@@ -55,8 +50,16 @@ export const RADIX = sourced({
   ],
 });
 
+/**
+ * Slots per cache line: the arch's line over its pointer size (i386 on Core 2: 64-byte lines, Intel optimization
+ * manual, / 4-byte pointers = 16): a walk of consecutive indexes changes line every that many slots.
+ */
+export function slotsPerLine(arch: { cacheLineBytes: number; wordBits: number }): number {
+  return Math.max(1, arch.cacheLineBytes / (arch.wordBits / 8));
+}
+
 /** The walk's parameters by name. */
-export type RadixParams = Omit<typeof RADIX, 'sources'>;
+export type RadixParams = { [K in keyof Omit<typeof RADIX, 'sources'>]: number };
 
 /** Multiples of m in [a, b] (integers, a ≥ 1). */
 function multiples(m: number, a: number, b: number): number {
@@ -78,7 +81,7 @@ export interface WalkCounts {
  * i). Height h while 64^(h−1) < i ≤ 64^h; i = 64^h is beyond maxindex (no level read); below the top node the
  * level-L node exists iff 64^L does not divide i; a slot line is new iff 16 · 64^(L−1) divides i.
  */
-export function fileTreeWalks(start: number, n: number, r: Pick<RadixParams, 'radixMapShift' | 'radixSlotsPerLine'>) {
+export function fileTreeWalks(start: number, n: number, r: Pick<RadixParams, 'radixMapShift'>, perLine = 16) {
   const fan = 2 ** r.radixMapShift;
   const out: WalkCounts = { withNode: 0, reads: 0, coldReads: 0 };
   let lo = Math.max(1, start); // index 0: empty tree, root->rnode NULL
@@ -92,11 +95,11 @@ export function fileTreeWalks(start: number, n: number, r: Pick<RadixParams, 'ra
     out.withNode += hi - lo + 1; // node->height is loaded before the maxindex test
     if (count > 0) {
       out.reads += count; // the top node's slot
-      out.coldReads += multiples(r.radixSlotsPerLine * fan ** (h - 1), lo, last);
+      out.coldReads += multiples(perLine * fan ** (h - 1), lo, last);
       for (let L = 1; L < h; L++) {
         const below = count - multiples(fan ** L, lo, last); // the level-L node exists
         out.reads += below;
-        out.coldReads += multiples(r.radixSlotsPerLine * fan ** (L - 1), lo, last) - multiples(fan ** L, lo, last);
+        out.coldReads += multiples(perLine * fan ** (L - 1), lo, last) - multiples(fan ** L, lo, last);
       }
     }
     lo = hi + 1;
@@ -109,17 +112,20 @@ export function fileTreeWalks(start: number, n: number, r: Pick<RadixParams, 'ra
  * every level down to the 4,096-block node exist (the file's indirect blocks are every 1,025 blocks), the 64-block
  * leaf only for `bdevLeafShare` of the blocks; an upper-level slot line changes every 16 · 64^(L−1) blocks.
  */
-export function bdevTreeWalk(r: RadixParams): WalkCounts {
+export function bdevTreeWalk(r: RadixParams, perLine = 16): WalkCounts {
   const fan = 2 ** r.radixMapShift;
   let coldReads = 0;
-  for (let L = 2; L <= r.bdevTreeHeight; L++) coldReads += 1 / (r.radixSlotsPerLine * fan ** (L - 1));
+  for (let L = 2; L <= r.bdevTreeHeight; L++) coldReads += 1 / (perLine * fan ** (L - 1));
   return { withNode: 1, reads: r.bdevTreeHeight - 1 + r.bdevLeafShare, coldReads };
 }
 
-/** Cycles of radix_tree_lookup_slot for a run of n dumped pages at file indexes start..start+n−1 (both walks). */
-export function radixLookupCycles(start: number, n: number, r: RadixParams): number {
-  const f = fileTreeWalks(start, n, r);
-  const b = bdevTreeWalk(r);
+/**
+ * Cycles of radix_tree_lookup_slot for a run of n dumped pages at file indexes start..start+n−1 (both walks), with
+ * `perLine` slots per cache line ({@link slotsPerLine}).
+ */
+export function radixLookupCycles(start: number, n: number, r: RadixParams, perLine = 16): number {
+  const f = fileTreeWalks(start, n, r, perLine);
+  const b = bdevTreeWalk(r, perLine);
   const cost = (w: WalkCounts) =>
     w.withNode * r.radixWarmLoadCycles +
     w.reads * (r.radixLevelAluCycles + r.radixWarmLoadCycles) +

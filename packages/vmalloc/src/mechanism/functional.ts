@@ -43,8 +43,7 @@ export function fastFree(v: VmapCore, id: number): void {
   if (v.nodes !== null) v.nodes.busy[v.nodes.of(vpn)]--;
   v.lazy.push(vpn, size, 0, home);
   v.lazyNr += size;
-  // The over-limit trigger trylocks the purge lock: while a (timed) purge holds it, the free only queues.
-  if (v.lazyNr > v.lazyMaxPages && v.purger.lock.holder === null) fastPurge(v);
+  if (v.lazyNr > v.lazyMaxPages) fastPurge(v);
 }
 
 function reserve(v: VmapCore, cpu: number, size: number, align: number): number {

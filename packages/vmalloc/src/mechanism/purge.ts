@@ -29,25 +29,6 @@ export interface PurgeHost {
   readonly areaLock: Spinlock;
   /** vmap_lazy_nr, the kernel's counter (set_iounmap_nonlazy may leave it above the real lazy pages). */
   lazyNr: number;
-  /** A sampler that may skip the purge's per-area loop ahead (null: every area in detail). */
-  readonly loopHook: LoopHook | null;
-}
-
-/** A loop the sampler counts: `while (l.done < l.count) { …; hook.next(l); }` (done may jump after a skip). */
-export interface HookLoop {
-  done: number;
-  readonly count: number;
-}
-
-/**
- * The sampler's view for a loop nested in a workload's loop (workloads/sampler.ts): a 6.9 purge returning
- * 100,000 areas to their pools one pool lock at a time is itself a long loop, skipped ahead like the workload's.
- */
-export interface LoopHook {
-  /** Enters a loop of `n` steps nested in the thread's current one; `fast` performs steps [from, from + k). */
-  nest(t: Thread, n: number, tag: string, fast: (from: number, k: number) => void): HookLoop;
-  next(l: HookLoop): void;
-  end(l: HookLoop): void;
 }
 
 export class Purger {
@@ -140,28 +121,16 @@ export class Purger {
     const back: number[] = [];
     if (nodes !== null) {
       nodes.decay(false, (vpn) => back.push(vpn));
-      const pooled = (i: number) => b.home[i] >= 0 && nodes.pooled(b.len[i]);
-      const hook = h.loopHook;
-      // Skipped steps happen without time (their cost comes from the measured rate): same pools, same order.
-      const l = hook?.nest(t, b.count, 'purge', (from, k) => {
-        for (let i = from; i < from + k; i++) {
-          if (pooled(i)) nodes.put(b.home[i], b.len[i], b.vpn[i]);
-          else back.push(b.vpn[i]);
-        }
-      }) ?? { done: 0, count: b.count };
-      while (l.done < l.count) {
-        const i = l.done;
-        if (pooled(i)) {
-          const lock = nodes.poolLock(b.home[i]);
+      for (let i = 0; i < b.count; i++) {
+        const home = b.home[i];
+        if (home >= 0 && nodes.pooled(b.len[i])) {
+          const lock = nodes.poolLock(home);
           yield lock.lock(t);
-          nodes.put(b.home[i], b.len[i], b.vpn[i]);
+          nodes.put(home, b.len[i], b.vpn[i]);
           t.spend(h.s.pool, p.poolLookupCycles);
           lock.unlock(t);
         } else back.push(b.vpn[i]);
-        if (hook) hook.next(l);
-        else l.done++;
       }
-      hook?.end(l);
     } else for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
     if (back.length === 0) return;
     yield h.areaLock.lock(t);

@@ -14,7 +14,7 @@ import { LazyQueue } from './lazy-queue.js';
 import { archMemory, type ChaseLevels, chaseCycles } from './memory.js';
 import { VmapNodes } from './nodes.js';
 import { LAYOUT, type MechanismParams } from './params.js';
-import { type LoopHook, type PurgeHost, Purger } from './purge.js';
+import { type PurgeHost, Purger } from './purge.js';
 import { VmSpace } from './space.js';
 import { type VmapCounters, type VmapSymbols, vmapCounters, vmapSymbols } from './symbols.js';
 import { VmlistMirror } from './vmlist.js';
@@ -44,8 +44,6 @@ export class VmapCore implements BlockHost, PurgeHost {
   private lastHome = -1;
   /** The vmap node a functional allocation came from (functional.ts). */
   fastHome = -1;
-  /** A sampler that may skip a purge's per-area loop ahead (set by a sampled workload). */
-  loopHook: LoopHook | null = null;
   private ownWalks = 0;
   private readonly mem: ChaseLevels;
 

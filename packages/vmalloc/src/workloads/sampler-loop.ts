@@ -63,13 +63,6 @@ export class Loop {
   pendingJump = 0;
   /** A decided skip: its error bound, cycles. */
   pendingErr = 0;
-  /**
-   * A loop whose skipped iterations run functionally up to a regeneration event (a purge): loops, all threads
-   * together, that can still run before it is due; its rounds are measured between events (null: regenerative).
-   */
-  room: (() => number) | null = null;
-  /** The thread's loop this one is nested in (resumed when this one ends). */
-  outer: Loop | null = null;
 
   constructor(
     /** The thread running the loop. */

@@ -35,12 +35,6 @@ export class Sampler {
   /** The sampler's own stream (the workload's random draws stay as in the exact run). */
   private readonly rng: Rng;
   private lastRegen = -1;
-  /** Regeneration events seen by loops measured between them (`Loop.room`). */
-  private lastFlush = -1;
-  /** Rounds up to this one (and the next) straddle a purge or a change of nesting: not measured. */
-  private resetRound = -1;
-  /** A loop with `room` or a nested loop ran: rounds are cut at regeneration events and nesting changes. */
-  private resetting = false;
   /** Batch boundaries crossed by set-up loops (their stand-in for regeneration events). */
   private buildTicks = 0;
   private readonly members = new Set<Thread>();
@@ -99,30 +93,9 @@ export class Sampler {
     return l;
   }
 
-  /**
-   * Thread `t` enters a loop nested in its current one (a purge inside a free): the outer loop pauses — its cycle
-   * in progress is not measured, a skip pending for it applies at its next boundary after this loop ends.
-   */
-  nest(t: Thread, n: number, tag: string, fast: FastForward): Loop {
-    const outer = this.loops.get(t) ?? null;
-    if (outer !== null) {
-      this.loops.delete(t);
-      this.unmark(outer);
-      outer.markClock = -1;
-    }
-    this.cut();
-    const l = this.begin(t, n, tag, fast);
-    l.outer = outer;
-    return l;
-  }
-
-  /** The loop is over: its thread leaves it (and resumes the loop it was nested in). */
+  /** The loop is over: its thread leaves it. */
   end(l: Loop): void {
     if (this.loops.get(l.t) === l) this.drop(l.t);
-    if (l.outer !== null) {
-      this.loops.set(l.t, l.outer);
-      this.cut();
-    }
   }
 
   /** After each iteration: counts it and, in a steady mix, skips ahead (l.done then jumps). */
@@ -134,16 +107,6 @@ export class Sampler {
       return;
     }
     if (l.warm > 0) l.warm--;
-    if (l.room !== null) {
-      // Measured between purges: a round at every boundary, none across a purge (it runs in detail).
-      this.resetting = true;
-      if (this.marksDue === 0 && this.pending === 0) this.startRound();
-      const f = this.regen === null ? 0 : this.regen();
-      if (f !== this.lastFlush) {
-        this.lastFlush = f;
-        this.cut();
-      }
-    }
     // Set-ups free nothing, so no flush ends their cycles: every `batchLoops` loops of one is an event.
     if (l.counted && l.done % this.warmLoops === 0) this.buildTicks++;
     const ev = (this.regen === null ? Math.floor(l.done / this.warmLoops) : this.regen()) + this.buildTicks;
@@ -169,25 +132,15 @@ export class Sampler {
     };
   }
 
-  /** Rounds up to the next one are not measured (they straddle a purge or a change of nesting). */
-  private cut(): void {
-    this.resetting = true;
-    this.resetRound = this.round;
-  }
-
-  /** `l` leaves the round in progress without a boundary. */
-  private unmark(l: Loop): void {
-    if (!l.mark) return;
-    l.mark = false;
-    this.marksDue--;
-    if (this.marksDue === 0) this.roundDone(l.t.clock);
-  }
-
   private drop(t: Thread): void {
     const l = this.loops.get(t);
     if (l === undefined) return;
     this.loops.delete(t);
-    this.unmark(l);
+    if (l.mark) {
+      l.mark = false;
+      this.marksDue--;
+      if (this.marksDue === 0) this.roundDone(t.clock);
+    }
     if (l.pendingK > 0) {
       l.pendingK = 0;
       this.pending--;
@@ -285,13 +238,7 @@ export class Sampler {
       // Recent rounds only: the kind must have been measured within the last few rounds (a state-building loop:
       // since its last skip, as its rate moves with the state).
       let from = k.round.length;
-      const after = this.resetting ? this.resetRound + 1 : -1;
-      while (
-        from > 0 &&
-        this.round - k.round[from - 1] < WINDOW &&
-        k.round[from - 1] > after &&
-        !(building && k.round[from - 1] <= k.skipRound)
-      )
+      while (from > 0 && this.round - k.round[from - 1] < WINDOW && !(building && k.round[from - 1] <= k.skipRound))
         from--;
       const m = k.round.length - from;
       if (m < this.need) return;
@@ -323,14 +270,6 @@ export class Sampler {
     // Up to the end of the loop that ends first (its thread then goes on, in detail, to whatever follows).
     let dt = Number.POSITIVE_INFINITY;
     let roundTime = 0;
-    // Loops run functionally stop short of the next purge, which runs in detail.
-    let roomLoops = 0;
-    let room = 0;
-    for (const l of this.loops.values()) {
-      if (l.room === null) continue;
-      roomLoops++;
-      room = l.room();
-    }
     for (const l of this.loops.values()) {
       const r = rate.get(l.tag) as Rate;
       dt = Math.min(dt, (l.count - l.done - 1) * r.c);
@@ -338,7 +277,6 @@ export class Sampler {
       // doubles between two measurements.
       if (l.counted) dt = Math.min(dt, l.done * r.c);
       // A tear-down's falls as its state shrinks: at most half the loops left, so it is measured again before the end.
-      else if (l.room !== null) dt = Math.min(dt, Math.floor(room / roomLoops - 1) * r.c);
       else if (l.fast !== null) dt = Math.min(dt, ((l.count - l.done) / 2) * r.c);
       roundTime = Math.max(roundTime, r.perRound * r.c);
     }
@@ -393,10 +331,7 @@ export class Sampler {
   /** The global snapshot the skipped time is replayed from: `need` rounds back (or the oldest kept). */
   private replayWindow(): Snapshot | null {
     if (this.snaps.length < 2) return null;
-    let i = Math.max(0, this.snaps.length - 1 - this.need);
-    // Not from before a purge or a change of nesting (a purge in detail is not replayed).
-    if (this.resetting) while (i < this.snaps.length - 1 && this.snaps[i].round <= this.resetRound) i++;
-    return i < this.snaps.length - 1 ? this.snaps[i] : null;
+    return this.snaps[Math.max(0, this.snaps.length - 1 - this.need)];
   }
 
   /**

@@ -8,7 +8,6 @@ import { sourced } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
 import { ALIAS_API, resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
-import { fastAlloc, fastFree } from '../mechanism/functional.js';
 import { LAYOUT, type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
 import { type MachineMetrics, machineMetrics } from './run-metrics.js';
@@ -108,37 +107,18 @@ export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
   const { design, api } = benchImpl(o.impl, o.api);
   const p = mechanismParams(o.params);
   const v = createVmap(m, { impl: design, params: o.params, nrCpus: o.nrCpus });
-  const n = o.pages;
-  const ram = api === 'vm_map_ram';
   const sampler = new Sampler(e, { regeneration: flushEvents(e), ...o.sampling });
-  // Lazy designs through vmap: skipped loops allocate and free functionally, so the lazy queue fills and every
-  // purge comes where it would, and runs in detail (a 6.9 purge's long per-area loop is itself sampled); only the
-  // loops between purges are charged the measured rate.
-  const purger = v.purger;
-  const functional = !ram && purger !== null && !sampler.exact;
-  if (functional) v.loopHook = sampler;
-  const size = o.pages + v.guard;
-  const room = () =>
-    purger === null || purger.lock.holder !== null
-      ? Number.POSITIVE_INFINITY
-      : Math.floor((v.lazyMaxPages - v.lazyNr) / size) - 2 * o.threads;
   const touchSym = e.sym('vmap_bench_loop');
   const touch = (o.touchBytesPerPage ?? BENCH.touchBytesPerPage) * p.clearCyclesPerByte * o.pages;
+  const n = o.pages;
+  const ram = api === 'vm_map_ram';
   const threads = [];
   for (let cpu = 0; cpu < o.threads; cpu++) {
     threads.push(
       e.spawn(cpu, `vmap-bench/${cpu}`, function* (t) {
         const pfn0 = LAYOUT.pfnBase + cpu * 2 * n;
         sampler.join(t);
-        const fast = (_from: number, k: number) => {
-          for (let i = 0; i < k; i++) {
-            const id = fastAlloc(v, cpu, n);
-            if (id < 0) throw new RangeError(`vmap-bench: ${design.name} found no vmalloc space`);
-            fastFree(v, id);
-          }
-        };
-        const l = sampler.begin(t, o.iterations, 'vmap-bench', functional ? fast : null);
-        if (functional) l.room = room;
+        const l = sampler.begin(t, o.iterations, 'vmap-bench');
         while (l.done < l.count) {
           const pfn = pfn0 + (l.done & 1) * n;
           let id: number;

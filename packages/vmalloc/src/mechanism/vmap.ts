@@ -311,8 +311,14 @@ export class VmapCore implements BlockHost, PurgeHost {
     // Over lazy_max_pages: an opportunistic purge (a bare yield first, so the trylock happens in time order).
     const purger = this.purger;
     if (this.lazyNr > this.lazyMaxPages && purger !== null) {
-      yield undefined;
-      if (purger.tryStart(t)) yield* purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+      // Held by a thread already past this time, the purge lock cannot be free at it: the trylock fails in any
+      // order, so no sync point is needed (6.9 at 1,024 CPUs spends most of its run inside one purge).
+      const holder = purger.lock.holder;
+      if (holder !== null && holder.clock > t.clock) purger.tryStart(t);
+      else {
+        yield undefined;
+        if (purger.tryStart(t)) yield* purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+      }
     }
   }
 

@@ -317,7 +317,8 @@ export class VmapCore implements BlockHost, PurgeHost {
       if (holder !== null && holder.clock > t.clock) purger.tryStart(t);
       else {
         yield undefined;
-        if (purger.tryStart(t)) yield* purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+        if (purger.tryStart(t))
+          yield* purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
       }
     }
   }

@@ -19,7 +19,7 @@ export function fastAlloc(v: VmapCore, cpu: number, pages: number, align = 1): n
   }
   if (at < 0) return -1;
   v.mirror?.seed(at);
-  const id = v.areas.add(at, pages, size, -1, v.fastHome);
+  const id = v.areas.add(at, pages, size, -1, v.homeOf(cpu, size));
   v.areas.pfn[id] = 0;
   v.ledger.allocs++;
   return id;
@@ -48,10 +48,8 @@ export function fastFree(v: VmapCore, id: number): void {
 
 function reserve(v: VmapCore, cpu: number, size: number, align: number): number {
   const nodes = v.nodes;
-  v.fastHome = -1;
   if (nodes?.pooled(size)) {
     const home = nodes.home(cpu);
-    v.fastHome = home;
     const at = nodes.take(home, size, align);
     if (at >= 0) {
       nodes.busy[nodes.of(at)]++;

@@ -300,4 +300,23 @@ describe('2.6.39, 5.2 and 6.9', () => {
     expect(again).toBe(first);
     expect(m.engine.counters.get('vmap.pool_hits')).toBe(1);
   });
+
+  it('6.9 ties each area to the node of the CPU that allocated it, whatever other CPUs do meanwhile', () => {
+    // node_alloc encodes the allocating CPU's node in va->flags; the purge returns the area to that node's pool.
+    const cpus = 4;
+    const m = new Machine({ arch: x86_64, cpus });
+    const vm = createVmap(m, { impl: '6.9' });
+    const homes: number[][] = [];
+    for (let cpu = 0; cpu < cpus; cpu++) {
+      homes.push([]);
+      m.engine.spawn(cpu, `alloc/${cpu}`, function* (t) {
+        for (let i = 0; i < 30; i++) {
+          const a = yield* vm.vmap(t, 100 + cpu, 1 + (i % 3));
+          homes[cpu].push(vm.areas.home[a.id]);
+        }
+      });
+    }
+    m.engine.run();
+    for (let cpu = 0; cpu < cpus; cpu++) expect(new Set(homes[cpu]), `cpu ${cpu}`).toEqual(new Set([cpu]));
+  });
 });

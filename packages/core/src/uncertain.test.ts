@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUncertain, uncertainRange } from './uncertain.js';
+import { isUncertain, uncertainRange, valueAt, withValueAt } from './uncertain.js';
 
 describe('uncertainRange', () => {
   it('reads "[U lo..hi]" ranges, underscores and exponents included', () => {
@@ -18,5 +18,16 @@ describe('uncertainRange', () => {
     expect(isUncertain('[U 1..2] x')).toBe(true);
     expect(isUncertain('calibrated: seed 000, figure 000/kmap/sys')).toBe(false);
     expect(isUncertain('see [U] later')).toBe(false);
+  });
+});
+
+describe('valueAt / withValueAt', () => {
+  it('read and replace one value by its dot path, leaving the original untouched', () => {
+    const a = { costs: { x: 1, y: 2 }, name: 'n' };
+    expect(valueAt(a, 'costs.y')).toBe(2);
+    expect(valueAt(a, 'costs.z.w')).toBeUndefined();
+    const b = withValueAt(a, 'costs.y', 5);
+    expect(b).toEqual({ costs: { x: 1, y: 5 }, name: 'n' });
+    expect(a.costs.y).toBe(2);
   });
 });

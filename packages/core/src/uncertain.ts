@@ -30,3 +30,18 @@ export function uncertainRange(source: string): UncertainRange | null {
 export function isUncertain(source: string): boolean {
   return /^\s*\[U[\s\]]/.test(source);
 }
+
+/** The value at a dot path (as a `sources` map keys it), or undefined. */
+export function valueAt(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
+}
+
+/** A deep copy of `obj` with the value at a dot path replaced: one [U] value moved, for a sensitivity sweep. */
+export function withValueAt<T>(obj: T, path: string, value: number): T {
+  const copy = structuredClone(obj) as Record<string, unknown>;
+  const keys = path.split('.');
+  let o = copy;
+  for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  o[keys[keys.length - 1] as string] = value;
+  return copy as T;
+}

@@ -9,8 +9,42 @@ import { DEFAULT_KERNEL, vmcoreKernel } from './kernel-era.js';
 import { type DumpCounts, type DumpOptions, simulateSpec, specOptionsOf } from './makedumpfile.js';
 import { specFromImage } from './mdf/from-image.js';
 import type { DumpSpec } from './mdf/types.js';
-import { KERNEL_COSTS, USER_COSTS } from './params.js';
+import { KERNEL_COSTS, type KernelCosts, USER_COSTS, type UserCosts } from './params.js';
 import { ProcVmcore } from './proc-vmcore.js';
+
+/**
+ * How many times a run charges each params.ts cost (cycles per call, page or byte): its CPU time is linear in each.
+ * The disk's rate and latency are not charged as cycles (0 here). ProcVmcore charges the kernel's per call.
+ */
+export function chargedCounts(
+  spec: DumpSpec,
+  counts: DumpCounts,
+  output: OutputTarget,
+): { user: Record<keyof UserCosts, number>; kernel: Record<keyof KernelCosts, number> } {
+  const sc = counts.syscalls;
+  const v = counts.vmcore;
+  return {
+    user: {
+      readmemCallCycles: counts.readmemCalls,
+      translateCycles: counts.translations,
+      structPageCycles: counts.structPages,
+      zeroCheckCyclesPerByte: counts.zeroChecked * spec.pageBytes,
+      writePageCycles: counts.dumpedPages,
+      bitmapCyclesPerPage: spec.maxMapnr * (1 + counts.memMapWalks),
+    },
+    kernel: {
+      readVmcoreCallCycles: v.read,
+      mmapRegionCycles: v.mmap,
+      munmapCallCycles: v.munmapCalls,
+      vmNormalPageCycles: v.munmapPages,
+      lseekCycles: sc.lseek,
+      writeNullCycles: output === 'null' ? sc.write : 0,
+      writeFileCyclesPerByte: output === 'null' ? 0 : counts.outputBytes,
+      diskBytesPerSecond: 0,
+      diskLatencySeconds: 0,
+    },
+  };
+}
 
 /** Where makedumpfile writes the dump: /dev/null (seed 001) or a file on a simulated disk. */
 export type OutputTarget = 'null' | 'disk';
@@ -32,6 +66,10 @@ export interface VmcoreDumpOptions extends DumpOptions {
   output?: OutputTarget;
   /** x86_64 copy_oldmem_page: set_iounmap_nonlazy before each iounmap (default: the kernel era's). */
   iounmapNonlazy?: boolean;
+  /** Costs other than USER_COSTS / KERNEL_COSTS (the [U] sensitivity sweep moves them one at a time). */
+  costs?: { user?: Partial<UserCosts>; kernel?: Partial<KernelCosts> };
+  /** The counts `simulateSpec` gives for this spec and these options, when already known (costs change no count). */
+  counts?: DumpCounts;
 }
 
 /** The headline numbers of a vmcore-dump run (`run.metrics`). */
@@ -102,14 +140,14 @@ export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
   if (!spec) throw new RangeError('runVmcoreDump needs an image or a spec');
   const e = m.engine;
   const kernel = o.kernel ?? vmcoreKernel(DEFAULT_KERNEL);
-  const counts = simulateSpec(spec, { ...o, kernel });
+  const counts = o.counts ?? simulateSpec(spec, { ...o, kernel });
   const output = o.output ?? 'null';
   const page = spec.pageBytes;
   const totalPages = spec.loads.reduce((a, l) => a + l.pages, 0);
   const a = m.arch.costs;
-  const U = USER_COSTS;
-  const K = KERNEL_COSTS;
-  const proc = new ProcVmcore(m, { kernel, iounmapNonlazy: o.iounmapNonlazy });
+  const U = { ...USER_COSTS, ...o.costs?.user };
+  const K = { ...KERNEL_COSTS, ...o.costs?.kernel };
+  const proc = new ProcVmcore(m, { kernel, iounmapNonlazy: o.iounmapNonlazy, costs: K });
   const u = (name: string) => e.sym(name, 'user');
   const k = (name: string) => e.sym(name, 'sys');
   const mmapMode = o.access === 'mmap';
@@ -118,26 +156,27 @@ export function runVmcoreDump(o: VmcoreDumpOptions): VmcoreDumpResult {
   const totalCalls = sc.mmap + sc.munmap + sc.read + sc.lseek + sc.write;
   const writeBytes = counts.outputBytes;
   // Per-symbol totals, charged in SLICES equal parts.
+  const n = chargedCounts(spec, counts, output);
   const work: [SymbolId, number][] = [
     [
       u('readmem'),
-      counts.readmemCalls * U.readmemCallCycles +
+      n.user.readmemCallCycles * U.readmemCallCycles +
         counts.copiedPages * page * a.memcpyCyclesPerByte +
         windowPages * m.cost.tlbMissCycles,
     ],
-    [u('vaddr_to_paddr'), counts.translations * U.translateCycles],
-    [u('__exclude_unnecessary_pages'), counts.structPages * U.structPageCycles],
-    [u('is_zero_page'), counts.zeroChecked * page * U.zeroCheckCyclesPerByte],
+    [u('vaddr_to_paddr'), n.user.translateCycles * U.translateCycles],
+    [u('__exclude_unnecessary_pages'), n.user.structPageCycles * U.structPageCycles],
+    [u('is_zero_page'), n.user.zeroCheckCyclesPerByte * U.zeroCheckCyclesPerByte],
     [
       u(o.format === 'elf' ? 'write_elf_pages_cyclic' : 'write_kdump_pages_cyclic'),
-      counts.dumpedPages * U.writePageCycles,
+      n.user.writePageCycles * U.writePageCycles,
     ],
-    [u('set_bitmap'), spec.maxMapnr * U.bitmapCyclesPerPage * (1 + counts.memMapWalks)],
+    [u('set_bitmap'), n.user.bitmapCyclesPerPage * U.bitmapCyclesPerPage],
     [k('system_call'), totalCalls * a.syscallCycles],
-    [k('sys_lseek'), sc.lseek * K.lseekCycles],
+    [k('sys_lseek'), n.kernel.lseekCycles * K.lseekCycles],
     [
       k(output === 'null' ? 'write_null' : 'generic_perform_write'),
-      output === 'null' ? sc.write * K.writeNullCycles : writeBytes * K.writeFileCyclesPerByte,
+      n.kernel.writeNullCycles * K.writeNullCycles + n.kernel.writeFileCyclesPerByte * K.writeFileCyclesPerByte,
     ],
   ];
   const disk =

@@ -59,7 +59,7 @@ export { imageClasses, type SpecOptions, specFromImage } from './mdf/from-image.
 export { type MdfOptions, type MdfResult, simulate, walksMemMap } from './mdf/simulate.js';
 export * from './mdf/types.js';
 export { PGMM_CACHED } from './mdf/walk.js';
-export { IMAGE, KERNEL_COSTS, LAYOUTS, MAKEDUMPFILE, USER_COSTS } from './params.js';
+export { IMAGE, KERNEL_COSTS, type KernelCosts, LAYOUTS, MAKEDUMPFILE, USER_COSTS, type UserCosts } from './params.js';
 export {
   type CopyOldmemPath,
   copyPathOf,
@@ -78,3 +78,10 @@ export {
   resolveComposition,
 } from './profiles.js';
 export { type ClassRun, classAt, classRuns, forEachBuddyBlock, forEachRun, type RunVisitor } from './runs.js';
+export {
+  type DumpSensitivity,
+  type DumpSensitivityConfig,
+  type DumpSensitivityEntry,
+  dumpKnobs,
+  dumpSensitivity,
+} from './sensitivity.js';

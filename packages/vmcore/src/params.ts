@@ -31,7 +31,8 @@ export const LAYOUTS: Record<string, LayoutParams> = {
     kernelImageAtBytes: 16 * MiB,
     memMapAlignBytes: 2 * MiB,
     source:
-      'PC e820 map: page 0 and 640 KiB..1 MiB reserved (BIOS, VGA), [U] PCI hole 3..4 GiB; kernel at ' +
+      'PC e820 map: page 0 and 640 KiB..1 MiB reserved (BIOS, VGA), PCI hole 3..4 GiB (sources-vmcore.md §4: ' +
+      'makedumpfile skips it as sections without a mem_map); kernel at ' +
       'CONFIG_PHYSICAL_START 16 MiB; vmemmap populated with 2 MiB pages (vmemmap_populate)',
   },
   i386: {
@@ -72,8 +73,11 @@ export const LAYOUTS: Record<string, LayoutParams> = {
 
 /** Image construction constants. */
 export const IMAGE = sourced({
-  kernelImageBytes: [32 * MiB, '[U] a distro kernel: text + data + bss + initial page tables ≈ 30 MB'],
-  minKernelImagePages: [64, '[U] the smallest kernel data block the ELF writer needs (page tables, utsname)'],
+  kernelImageBytes: [
+    32 * MiB,
+    '[U 16_777_216..67_108_864] a distro kernel: text + data + bss + initial page tables ≈ 30 MB',
+  ],
+  minKernelImagePages: [64, '[U 16..256] the smallest kernel data block the ELF writer needs (page tables, utsname)'],
   maxOrder: [10, 'MAX_ORDER − 1 = 10: buddy blocks of up to 1024 pages (include/linux/mmzone.h)'],
   maxRuns: [2 ** 25, 'representation budget: 33.5 M runs × 5 bytes ≈ 168 MB; coarser fragmentation beyond it'],
 });
@@ -109,23 +113,31 @@ export const MAKEDUMPFILE = sourced({
 
 /** makedumpfile's user-space costs (cycles), beyond the arch's copy bandwidth. */
 export const USER_COSTS = sourced({
-  readmemCallCycles: [150, '[U] readmem: cache lookup (8 entries) + bounds checks per call'],
-  translateCycles: [120, '[U] vaddr_to_paddr: 3 table-entry reads through the cache + arithmetic'],
-  structPageCycles: [25, '[U] __exclude_unnecessary_pages: a few field loads and flag tests per struct page'],
-  writePageCycles: [400, '[U] write_kdump_pages_cyclic per page: bitmap test, page_desc fill, buffer append'],
-  zeroCheckCyclesPerByte: [0.125, '[U] is_zero_page: 8-byte loads, ~1 per cycle, through the whole page'],
-  bitmapCyclesPerPage: [2, '[U] bitmap set/clear/test per page in a pass'],
+  readmemCallCycles: [150, '[U 50..500] readmem: cache lookup (8 entries) + bounds checks per call'],
+  translateCycles: [120, '[U 40..400] vaddr_to_paddr: 3 table-entry reads through the cache + arithmetic'],
+  structPageCycles: [25, '[U 10..80] __exclude_unnecessary_pages: a few field loads and flag tests per struct page'],
+  writePageCycles: [400, '[U 150..1200] write_kdump_pages_cyclic per page: bitmap test, page_desc fill, buffer append'],
+  zeroCheckCyclesPerByte: [0.125, '[U 0.0625..0.5] is_zero_page: 8-byte loads, ~1 per cycle, through the whole page'],
+  bitmapCyclesPerPage: [2, '[U 1..8] bitmap set/clear/test per page in a pass'],
 });
 
 /** The kernel side of /proc/vmcore, beyond the arch's costs. */
 export const KERNEL_COSTS = sourced({
-  readVmcoreCallCycles: [300, '[U] read_vmcore: find the PT_LOAD (vmcore_list walk), split at page boundaries'],
-  mmapRegionCycles: [3000, '[U] mmap_region: vma allocation, rb-tree insert, security hooks'],
-  munmapCallCycles: [2000, '[U] do_munmap: vma split/removal, free_pgtables'],
-  vmNormalPageCycles: [8, '[U] vm_normal_page: pfn test per PTE in unmap_single_vma (VM_PFNMAP)'],
-  lseekCycles: [100, '[U] sys_lseek on /proc/vmcore: default_llseek under the file lock'],
-  writeNullCycles: [100, '[U] write_null: returns the count, nothing copied'],
-  writeFileCyclesPerByte: [0.6, '[U] generic_perform_write: copy_from_user + page-cache insertion'],
-  diskBytesPerSecond: [100e6, '[U] a 2015 SATA disk or virtio-blk target, 100 MB/s'],
-  diskLatencySeconds: [0.0001, '[U] per 1 MiB request, merged writeback'],
+  readVmcoreCallCycles: [
+    300,
+    '[U 100..1000] read_vmcore: find the PT_LOAD (vmcore_list walk), split at page boundaries',
+  ],
+  mmapRegionCycles: [3000, '[U 1500..10000] mmap_region: vma allocation, rb-tree insert, security hooks'],
+  munmapCallCycles: [2000, '[U 1000..6000] do_munmap: vma split/removal, free_pgtables'],
+  vmNormalPageCycles: [8, '[U 3..20] vm_normal_page: pfn test per PTE in unmap_single_vma (VM_PFNMAP)'],
+  lseekCycles: [100, '[U 40..300] sys_lseek on /proc/vmcore: default_llseek under the file lock'],
+  writeNullCycles: [100, '[U 40..300] write_null: returns the count, nothing copied'],
+  writeFileCyclesPerByte: [0.6, '[U 0.3..1.5] generic_perform_write: copy_from_user + page-cache insertion'],
+  diskBytesPerSecond: [100e6, '[U 50e6..200e6] a 2015 SATA disk or virtio-blk target, 100 MB/s'],
+  diskLatencySeconds: [0.0001, '[U 0.00005..0.0005] per 1 MiB request, merged writeback'],
 });
+
+/** makedumpfile's user-space costs without their sources (a run may override some: sensitivity.ts). */
+export type UserCosts = Omit<typeof USER_COSTS, 'sources'>;
+/** The kernel-side costs without their sources. */
+export type KernelCosts = Omit<typeof KERNEL_COSTS, 'sources'>;

@@ -17,7 +17,7 @@ import { createHighmem, type Highmem } from '@kmemsim/highmem';
 import type { Machine } from '@kmemsim/mmu';
 import { createVmap, type Vmap } from '@kmemsim/vmalloc';
 import { archForKernel, DEFAULT_KERNEL, type VmcoreKernel, vmcoreKernel } from './kernel-era.js';
-import { KERNEL_COSTS } from './params.js';
+import { KERNEL_COSTS, type KernelCosts } from './params.js';
 
 /**
  * How copy_oldmem_page reaches an old-kernel page: ioremap_cache per page (x86_64), a bounce copy through
@@ -40,6 +40,8 @@ export interface ProcVmcoreOptions {
   kernel?: VmcoreKernel;
   /** x86_64: override the era's set_iounmap_nonlazy before each iounmap. */
   iounmapNonlazy?: boolean;
+  /** The kernel-side costs (default KERNEL_COSTS). */
+  costs?: KernelCosts;
 }
 
 const SYMBOLS = [
@@ -95,6 +97,7 @@ export class ProcVmcore {
   private readonly highmem: Highmem | null;
   private readonly page: number;
   private readonly s: Record<(typeof SYMBOLS)[number], SymbolId>;
+  private readonly K: KernelCosts;
 
   constructor(
     readonly machine: Machine,
@@ -104,6 +107,7 @@ export class ProcVmcore {
     this.kernel = o.kernel ?? vmcoreKernel(DEFAULT_KERNEL);
     this.nonlazy = o.iounmapNonlazy ?? this.kernel.iounmapNonlazy;
     this.page = machine.arch.pageBytes;
+    this.K = o.costs ?? KERNEL_COSTS;
     if (this.path === 'ioremap') {
       // Era differences are records, never a mixture: the machine must flush kernel ranges as this kernel does.
       const want = archForKernel(machine.arch, this.kernel).tlb.rangeFlushCeilingPages;
@@ -128,7 +132,7 @@ export class ProcVmcore {
     const a = m.arch.costs;
     const s = this.s;
     const bytes = this.page;
-    t.spend(s.read_vmcore, n * KERNEL_COSTS.readVmcoreCallCycles);
+    t.spend(s.read_vmcore, n * this.K.readVmcoreCallCycles);
     switch (this.path) {
       case 'bounce': {
         const copy = this.kernel.s390Copy;
@@ -172,7 +176,7 @@ export class ProcVmcore {
 
   /** `n` mmap() calls mapping `pages` in all (remap_pfn_range: one PTE per page). */
   mmap(t: Thread, n: number, pages: number): void {
-    t.spend(this.s.mmap_region, n * KERNEL_COSTS.mmapRegionCycles);
+    t.spend(this.s.mmap_region, n * this.K.mmapRegionCycles);
     t.spend(this.s.remap_pfn_range, pages * this.machine.cost.pteSetCycles);
   }
 
@@ -186,8 +190,8 @@ export class ProcVmcore {
     const m = this.machine;
     const c = m.engine.counters;
     const s = this.s;
-    t.spend(s.do_munmap, (n + failed) * KERNEL_COSTS.munmapCallCycles);
-    t.spend(s.unmap_single_vma, pages * KERNEL_COSTS.vmNormalPageCycles);
+    t.spend(s.do_munmap, (n + failed) * this.K.munmapCallCycles);
+    t.spend(s.unmap_single_vma, pages * this.K.vmNormalPageCycles);
     if (m.arch.tlb.globalFlush === 'broadcast') {
       if (this.kernel.s390MunmapFlush === 'ipte-per-pte') {
         // ptep_get_and_clear_full(full = 0): an IPTE per present PTE, which purges the TLBs as it clears.

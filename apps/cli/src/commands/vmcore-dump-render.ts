@@ -2,6 +2,7 @@
 // perf report per run.
 import { formatPerfReportStdio, type ResultDocument } from '@kmemsim/core';
 import { docHeader, table } from '../framework/table.js';
+import { sensitivityLines } from '../report/caption.js';
 
 export function renderVmcoreDumpTable(doc: ResultDocument): string {
   const p = doc.params as {
@@ -39,6 +40,7 @@ export function renderVmcoreDumpTable(doc: ResultDocument): string {
         ];
       }),
     ),
+    ...sensitivityLines(doc),
   ];
   for (const r of doc.runs) {
     out.push('', `== --access ${r.variant.access} -d ${r.variant.dump_level}: perf report --stdio ==`);

@@ -155,6 +155,11 @@ export const vmcoreDumpCommand = defineCommand({
       description: 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0',
       defaultText: 'off (--image: the file says)',
     }),
+    sensitivity: bool({
+      description: 'with several runs: check their order by real time across every [U] range the timing reads',
+      default: true,
+      sweep: false,
+    }),
   },
   async run(o, ctx): Promise<ResultDocument> {
     const E = o.experiment === undefined ? undefined : EXPERIMENTS[o.experiment];
@@ -217,33 +222,42 @@ export const vmcoreDumpCommand = defineCommand({
     const kernel = vc.vmcoreKernel(kernelText);
     const machineArch = vc.archForKernel(mc.arch, kernel, o.tlbFlushallShift);
     const combos = access.flatMap((a) => levels.map((d) => [a, d] as const));
+    const newMachine = (arch: typeof machineArch) => new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
+    const base = {
+      ...src,
+      version,
+      format,
+      output,
+      cyclicBufferBytes,
+      hwpoison,
+      crashCpus,
+      fixedInitMmap157: E?.config.fixedInitMmap157,
+      process: E ? { read: E.values.processReads } : undefined,
+      kernel,
+      iounmapNonlazy: iounmap === undefined ? undefined : iounmap === 'nonlazy',
+    };
     const runs: Run[] = [];
     for (const [i, [acc, level]] of combos.entries()) {
       ctx.progress(i, combos.length, `vmcore-dump --access ${acc} --dump-level ${level}`);
-      const machine = new Machine({ arch: machineArch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
       try {
-        const { run } = vc.runVmcoreDump({
-          machine,
-          ...src,
-          version,
-          access: acc,
-          dumpLevel: level,
-          format,
-          output,
-          cyclicBufferBytes,
-          hwpoison,
-          crashCpus,
-          fixedInitMmap157: E?.config.fixedInitMmap157,
-          process: E ? { read: E.values.processReads } : undefined,
-          kernel,
-          iounmapNonlazy: iounmap === undefined ? undefined : iounmap === 'nonlazy',
-        });
+        const { run } = vc.runVmcoreDump({ ...base, machine: newMachine(machineArch), access: acc, dumpLevel: level });
         runs.push(run);
       } catch (err) {
         if (err instanceof RangeError) throw new UsageError(`--dump-level ${level}: ${err.message}`);
         throw err;
       }
     }
+    ctx.progress(combos.length, combos.length, 'sensitivity over the [U] ranges');
+    const sensitivity =
+      o.sensitivity && combos.length > 1
+        ? vc.dumpSensitivity({
+            base,
+            runs: combos.map(([acc, level]) => ({ access: acc, dumpLevel: level })),
+            arch: machineArch,
+            machine: newMachine,
+            nominal: runs.map((r) => r.time),
+          })
+        : undefined;
     ctx.progress(combos.length, combos.length, 'done');
     const strip = <T extends { sources: Record<string, string> }>(p: T) => {
       const { sources: _s, ...rest } = p;
@@ -285,6 +299,7 @@ export const vmcoreDumpCommand = defineCommand({
           ...Object.fromEntries(Object.entries(kernel.sources).map(([k, v]) => [`kernel_era.${k}`, v])),
           ...(E ? E.values.sources : {}),
         },
+        ...(sensitivity ? { sensitivity } : {}),
       },
       runs,
     };

@@ -1,16 +1,18 @@
 // Checks against the real makedumpfile 1.7.2 (Debian package) under strace, on vmcores kmemsim writes: its excluded-page report
 // equals what was planted, and every count of its calls on the vmcore file EQUALS the model's — predicted from the
 // image model (simulateMakedumpfile) and from the written file itself (`--image`: readVmcoreFile), and also for an
-// ELF vmcore written by another program (makedumpfile -E's own output). Runs where makedumpfile and strace are
+// ELF vmcore written by another program (makedumpfile -E's own output) and for vmcores an independent generator
+// wrote (testing/foreign-core.ts: calls as --image predicts, report as planted). Runs where makedumpfile and strace are
 // installed (CI installs both). Used by interop-*.test.ts (fast subset) and interop-*.long-test.ts (full matrix).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASS_CODE, excludes, type PageClass } from '../classes.js';
 import { buildImage } from '../image.js';
-import { predictVmcoreSyscalls, simulateSpec } from '../makedumpfile.js';
+import { type DumpOptions, predictVmcoreSyscalls, simulateSpec } from '../makedumpfile.js';
 import { readVmcoreFile } from '../node/vmcore-file.js';
 import type { ProfileName } from '../profiles.js';
-import { haveTool, type RealDumpOptions, runRealMakedumpfile } from './real-tool.js';
+import { type ForeignOptions, writeForeignCore } from '../testing/foreign-core.js';
+import { haveTool, type RealDump, type RealDumpOptions, runRealMakedumpfile } from './real-tool.js';
 import { writeImageVmcore } from './writer.js';
 
 export const TOOLS = haveTool('makedumpfile') && haveTool('strace');
@@ -20,6 +22,7 @@ export const SKIP = TOOLS
 const X86_64 = { name: 'x86_64', pageBytes: 4096, structPageBytes: 64 };
 const MiB = 2 ** 20;
 const DUMPED = ['zero', 'cache', 'private', 'user', 'free'] as const satisfies readonly PageClass[];
+const CALLS = ['mmap', 'munmap', 'read', 'lseek'] as const;
 
 export interface Case {
   mib: number;
@@ -59,41 +62,22 @@ export async function checkCase(dir: string, c: Case): Promise<string[]> {
     if (misses.length) return misses;
   }
   const w = writeImageVmcore(img, path, { cpus: c.cpus, hwpoison: c.hwpoison, pageData: c.pageData });
-  try {
-    const file = readVmcoreFile(path);
-    for (const r of c.runs) {
-      const real = await runRealMakedumpfile(path, r);
-      const o = {
-        version: '1.7.2' as const,
-        access: r.mmap ? ('mmap' as const) : ('read' as const),
-        dumpLevel: r.dumpLevel,
-        format: r.elf ? ('elf' as const) : ('kdump' as const),
-        cyclicBufferBytes: r.cyclicBufferKiB === undefined ? undefined : r.cyclicBufferKiB * 1024,
-      };
-      const model = predictVmcoreSyscalls(img, { ...o, crashCpus: c.cpus, hwpoison: c.hwpoison });
-      const fromFile = simulateSpec(file.spec, o).vmcore;
-      const obs = real.syscalls;
-      for (const k of ['mmap', 'munmap', 'read', 'lseek'] as const) {
-        if (obs[k] !== model[k]) misses.push(`${real.command}: ${k} observed ${obs[k]}, model ${model[k]}`);
-        // --image knows page classes from mem_map only: zero pages (found by reading contents) are not known, so
-        // -E with bit 1 (whose segments split at zero pages) is outside what --image predicts exactly.
-        if (!(r.elf && r.dumpLevel & 1) && obs[k] !== fromFile[k])
-          misses.push(`${real.command}: ${k} observed ${obs[k]}, --image ${fromFile[k]}`);
-      }
-      if (obs.pread64 !== 0) misses.push(`${real.command}: pread64 ${obs.pread64}`);
-      const want = { zero: 0, cache: 0, private: 0, user: 0, free: 0, hwpoison: 0, offline: 0 };
-      for (const k of DUMPED) if (excludes(r.dumpLevel, CLASS_CODE[k])) want[k] = w.planted[k];
-      if (r.dumpLevel & 1) want.zero += w.zeroKernelPages; // unused mem_section roots: kernel pages of zeros
-      if (JSON.stringify(real.report.excluded) !== JSON.stringify(want)) {
-        misses.push(
-          `${real.command}: excluded ${JSON.stringify(real.report.excluded)}, planted ${JSON.stringify(want)}`,
-        );
-      }
-    }
-    return misses;
-  } finally {
-    rmSync(path, { force: true });
-  }
+  return checkRuns(path, c.runs, (r, real, o) => {
+    const model = predictVmcoreSyscalls(img, { ...o, crashCpus: c.cpus, hwpoison: c.hwpoison });
+    const out = countMisses(real, model, 'model');
+    if (real.syscalls.pread64 !== 0) out.push(`${real.command}: pread64 ${real.syscalls.pread64}`);
+    const want = { ...planted(r.dumpLevel, w.planted, w.zeroKernelPages), hwpoison: 0, offline: 0 };
+    return [...out, ...reportMisses(real, real.report.excluded, want)];
+  });
+}
+
+/** A vmcore another generator wrote (foreign-core.ts): calls as --image predicts, report as planted. */
+export async function checkForeignCore(path: string, f: ForeignOptions, runs: RealDumpOptions[]): Promise<string[]> {
+  const w = writeForeignCore(path, f);
+  return checkRuns(path, runs, (r, real) => {
+    const { hwpoison: _h, offline: _o, ...seen } = real.report.excluded;
+    return reportMisses(real, seen, planted(r.dumpLevel, w.planted, w.zeroKernel));
+  });
 }
 
 /** An ELF vmcore written by another program: makedumpfile -E -d 0 of a kmemsim image (offsets not page aligned). */
@@ -106,23 +90,61 @@ export async function checkForeign(dir: string, runs: RealDumpOptions[]): Promis
   const made = spawnSync('makedumpfile', ['-E', '-d', '0', '-f', src, elf], { encoding: 'utf8' });
   rmSync(src, { force: true });
   if (made.status !== 0) return [`makedumpfile -E failed: ${made.stderr}`];
+  return checkRuns(elf, runs, () => []);
+}
+
+/** The model's options for a real run (makedumpfile 1.7.2). */
+function modelOptions(r: RealDumpOptions): DumpOptions {
+  return {
+    version: '1.7.2',
+    access: r.mmap ? 'mmap' : 'read',
+    dumpLevel: r.dumpLevel,
+    format: r.elf ? 'elf' : 'kdump',
+    cyclicBufferBytes: r.cyclicBufferKiB === undefined ? undefined : r.cyclicBufferKiB * 1024,
+  };
+}
+
+/**
+ * Runs each dump of the vmcore at `path` under strace, then removes the file. Every run's calls must equal --image
+ * (the model on the file as read) — except -E with bit 1, whose segments split at zero pages, which --image cannot
+ * know (it knows page classes from mem_map only); `more` adds a run's other misses.
+ */
+async function checkRuns(
+  path: string,
+  runs: RealDumpOptions[],
+  more: (r: RealDumpOptions, real: RealDump, o: DumpOptions) => string[],
+): Promise<string[]> {
   const misses: string[] = [];
   try {
-    const file = readVmcoreFile(elf);
+    const file = readVmcoreFile(path);
     for (const r of runs) {
-      const real = await runRealMakedumpfile(elf, r);
-      const p = simulateSpec(file.spec, {
-        version: '1.7.2',
-        access: r.mmap ? 'mmap' : 'read',
-        dumpLevel: r.dumpLevel,
-      }).vmcore;
-      for (const k of ['mmap', 'munmap', 'read', 'lseek'] as const) {
-        if (real.syscalls[k] !== p[k])
-          misses.push(`${real.command}: ${k} observed ${real.syscalls[k]}, --image ${p[k]}`);
-      }
+      const real = await runRealMakedumpfile(path, r);
+      const o = modelOptions(r);
+      if (!(r.elf && r.dumpLevel & 1)) misses.push(...countMisses(real, simulateSpec(file.spec, o).vmcore, '--image'));
+      misses.push(...more(r, real, o));
     }
   } finally {
-    rmSync(elf, { force: true });
+    rmSync(path, { force: true });
   }
   return misses;
+}
+
+function countMisses(real: RealDump, p: Record<(typeof CALLS)[number], number>, by: string): string[] {
+  return CALLS.filter((k) => real.syscalls[k] !== p[k]).map(
+    (k) => `${real.command}: ${k} observed ${real.syscalls[k]}, ${by} ${p[k]}`,
+  );
+}
+
+/** The excluded-page report makedumpfile must print at `level` for what was planted. */
+function planted(level: number, p: Record<(typeof DUMPED)[number], number>, zeroKernel: number) {
+  const want = { zero: 0, cache: 0, private: 0, user: 0, free: 0 };
+  for (const k of DUMPED) if (excludes(level, CLASS_CODE[k])) want[k] = p[k];
+  if (level & 1) want.zero += zeroKernel; // unused mem_section roots / foreign zero kernel pages: kernel pages of zeros
+  return want;
+}
+
+function reportMisses(real: RealDump, seen: object, want: object): string[] {
+  return JSON.stringify(seen) === JSON.stringify(want)
+    ? []
+    : [`${real.command}: excluded ${JSON.stringify(seen)}, planted ${JSON.stringify(want)}`];
 }

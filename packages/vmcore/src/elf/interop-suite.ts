@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkForeignCore } from '../testing/foreign-check.js';
-import { type Case, checkCase, SKIP, TOOLS } from './interop-check.js';
+import { type Case, checkCase, checkForeignCore, SKIP, TOOLS } from './interop-check.js';
 import type { ForeignCase } from './interop-matrix.js';
 
 /** The suite titled `title`; `body` registers its tests, writing into `dir`. */

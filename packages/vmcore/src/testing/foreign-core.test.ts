@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLASS_CODE } from '../classes.js';
-import { SKIP, TOOLS } from '../elf/interop-check.js';
+import { checkForeignCore, SKIP, TOOLS } from '../elf/interop-check.js';
 import { readVmcoreFile } from '../node/vmcore-file.js';
-import { checkForeignCore } from './foreign-check.js';
 import { type ForeignCore, type ForeignOptions, writeForeignCore } from './foreign-core.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kmemsim-foreign-'));

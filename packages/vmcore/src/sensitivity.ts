@@ -32,9 +32,13 @@ export interface DumpSensitivityEntry {
   parameter: string;
   /** Its value in the run. */
   value: number;
+  /** Low end of its [U lo..hi] range. */
   lo: number;
+  /** High end of its [U lo..hi] range. */
   hi: number;
+  /** The verdict with the value at `lo` (every other value as in the run). */
   verdict_lo: string;
+  /** The verdict with the value at `hi`. */
   verdict_hi: string;
   /** Whether the verdict differs from the run's at either end. */
   flips: boolean;
@@ -42,7 +46,9 @@ export interface DumpSensitivityEntry {
 
 /** The verdict ("mmap -d 31 < read -d 31 < …", fastest first) and one entry per [U] value it depends on. */
 export interface DumpSensitivity {
+  /** The run's verdict: its runs ordered by real time, fastest first. */
   verdict: string;
+  /** One entry per [U] value the timing reads. */
   entries: DumpSensitivityEntry[];
 }
 

@@ -31,6 +31,10 @@ export interface BuildImageOptions {
    * (SPARSEMEM_EXTREME: mem_section roots, 128 MiB sections, a mem_map only where RAM is). Default flat.
    */
   memoryModel?: 'flat' | 'sparse';
+  /** Largest kernel image, bytes (default IMAGE.kernelImageBytes; a [U] value the sensitivity sweep moves). */
+  kernelImageBytes?: number;
+  /** Smallest kernel data block, pages (default IMAGE.minKernelImagePages; [U] as well). */
+  minKernelImagePages?: number;
 }
 
 /** The flat mem_map of an image: where the struct page array lies and how big it is. */
@@ -103,11 +107,11 @@ export const INDEX_STRIDE = 256;
 const FREE = CLASS_CODE.free;
 const MAX_RUN = 2 ** 31;
 
-/** Builds an image: fixed kernel image and mem_map, the rest filled with runs drawn to the composition exactly. */
-export function buildImage(o0: BuildImageOptions): VmcoreImage {
-  const sp = o0.structPageBytes ?? o0.arch.structPageBytes;
-  if (!Number.isInteger(sp) || sp < 8 || sp > 256) throw new RangeError(`struct page of ${sp} bytes (expected 8..256)`);
-  const o = { ...o0, arch: { ...o0.arch, structPageBytes: sp } };
+/**
+ * Where the kernel image and the mem_map go: everything of an image the IMAGE values decide (two options giving
+ * the same `kPfn`, `kPages` give the same image).
+ */
+export function kernelBlock(o: BuildImageOptions & { arch: ArchLike }) {
   const comp = resolveComposition(o);
   const lay = layoutFor(o.arch, o.memBytes, o.extraLoadBytes);
   const total = lay.loads.reduce((a, r) => a + r.pages, 0);
@@ -115,24 +119,34 @@ export function buildImage(o0: BuildImageOptions): VmcoreImage {
   const mmPages = memMapPages(o.arch, lay.maxPfn, lay.memMapAlignPages);
   const mmStart =
     Math.floor((biggest.startPfn + biggest.pages - mmPages) / lay.memMapAlignPages) * lay.memMapAlignPages;
+  const minK = o.minKernelImagePages ?? IMAGE.minKernelImagePages;
   let kPfn = lay.kernelImagePfn;
   let kLoad = lay.loads.find((r) => kPfn >= r.startPfn && kPfn < r.startPfn + r.pages);
-  if (!kLoad || (kLoad === biggest && kPfn + IMAGE.minKernelImagePages > mmStart)) {
+  if (!kLoad || (kLoad === biggest && kPfn + minK > mmStart)) {
     // Small memory: the kernel goes to the start of the main range instead of its usual address.
     kLoad = biggest;
     kPfn = biggest.startPfn;
   }
-  if (mmStart < biggest.startPfn || kPfn + IMAGE.minKernelImagePages > mmStart) {
+  if (mmStart < biggest.startPfn || kPfn + minK > mmStart) {
     throw new RangeError(`memory of ${o.memBytes} bytes is too small for a kernel image and a mem_map`);
   }
   const kEnd = kLoad === biggest ? mmStart : kLoad.startPfn + kLoad.pages;
   // The kernel image takes what the kernel fraction leaves after the mem_map, up to a distro kernel's size.
   const wantK = Math.min(
-    Math.floor(IMAGE.kernelImageBytes / o.arch.pageBytes),
+    Math.floor((o.kernelImageBytes ?? IMAGE.kernelImageBytes) / o.arch.pageBytes),
     Math.floor(comp.fractions.kernel * total) - mmPages,
   );
-  const kPages = Math.min(kEnd - kPfn, Math.max(IMAGE.minKernelImagePages, wantK));
-  if (kPages < IMAGE.minKernelImagePages) throw new RangeError(`no room for a kernel image below the mem_map`);
+  const kPages = Math.min(kEnd - kPfn, Math.max(minK, wantK));
+  if (kPages < minK) throw new RangeError(`no room for a kernel image below the mem_map`);
+  return { comp, lay, total, mmPages, mmStart, kPfn, kPages };
+}
+
+/** Builds an image: fixed kernel image and mem_map, the rest filled with runs drawn to the composition exactly. */
+export function buildImage(o0: BuildImageOptions): VmcoreImage {
+  const sp = o0.structPageBytes ?? o0.arch.structPageBytes;
+  if (!Number.isInteger(sp) || sp < 8 || sp > 256) throw new RangeError(`struct page of ${sp} bytes (expected 8..256)`);
+  const o = { ...o0, arch: { ...o0.arch, structPageBytes: sp } };
+  const { comp, lay, total, mmPages, mmStart, kPfn, kPages } = kernelBlock(o);
   const fixed: PfnRange[] = [
     { startPfn: kPfn, pages: kPages },
     { startPfn: mmStart, pages: mmPages },

@@ -165,12 +165,16 @@ export function simulateSpec(spec: DumpSpec, o: DumpOptions & { trace?: boolean 
   if (format === 'kdump') {
     const bitmapBytes = Math.ceil(spec.maxMapnr / 8);
     const descBytes = r.dumpedPages * M.pageDescBytes;
-    writes = M.kdumpHeaderWrites + 2 * Math.ceil(bitmapBytes / buf) + Math.ceil(descBytes / buf);
-    writes += Math.ceil(dumpedBytes / buf);
+    // Each bitmap is written once per cycle; page data leave in buffers of 64 KiB less one page, each flush
+    // preceded by the page_descs gathered since (observed 1.7.2, params.ts).
+    const pagesPerWrite = Math.max(1, Math.floor(buf / page) - 1);
+    writes = M.kdumpHeaderWrites + 2 * r.cycles + 2 * Math.ceil(r.dumpedPages / pagesPerWrite);
     outputBytes = 2 * page + 2 * bitmapBytes + descBytes + dumpedBytes;
   } else {
-    writes = M.elfHeaderWrites + Math.ceil(dumpedBytes / buf);
-    outputBytes = page + dumpedBytes;
+    // -E writes every page of its segments (short excluded runs too) through one 64 KiB buffer.
+    const segmentBytes = r.elfPages * page;
+    writes = M.elfHeaderWrites + Math.ceil(segmentBytes / buf);
+    outputBytes = page + segmentBytes;
   }
   const own: ProcessCalls = {
     mmap: o.process?.mmap ?? M.processMmaps,

@@ -4,7 +4,7 @@ import { s390 } from '@kmemsim/arch-s390';
 import { type ArchProfile, Machine } from '@kmemsim/mmu';
 import { describe, expect, it } from 'vitest';
 import { chargedCounts, runVmcoreDump } from './dump.js';
-import { buildImage } from './image.js';
+import { buildImage, kernelBlock } from './image.js';
 import { simulateSpec, specOptionsOf } from './makedumpfile.js';
 import { specFromImage } from './mdf/from-image.js';
 import { KERNEL_COSTS, USER_COSTS } from './params.js';
@@ -60,6 +60,31 @@ describe('vmcore-dump sensitivity', () => {
     expect(s.entries.length).toBe(12);
     for (const e of s.entries) expect(e.flips).toBe(e.verdict_lo !== s.verdict || e.verdict_hi !== s.verdict);
     expect(s.entries.some((e) => e.flips)).toBe(false);
+  });
+
+  it('a modelled image: the IMAGE [U] values are moved too, each on an image rebuilt with it', () => {
+    const imageOptions = { arch: s390, memBytes: 256 * MiB, profile: 'idle-guest' as const, seed: 1 };
+    const s = dumpSensitivity({ base: { image, version: '1.7.2' }, runs: RUNS, arch: s390, machine, imageOptions });
+    const moved = s.entries.filter((e) => e.parameter.startsWith('image.'));
+    expect(moved.map((e) => [e.parameter, e.value, e.lo, e.hi])).toEqual([
+      ['image.kernelImageBytes', 32 * MiB, 16 * MiB, 64 * MiB],
+      ['image.minKernelImagePages', 64, 16, 256],
+    ]);
+    for (const e of moved) expect([e.verdict_lo, e.verdict_hi]).toEqual([s.verdict, s.verdict]);
+  });
+
+  it('the same kernel block is the same image (why an IMAGE value that moves neither needs no rebuild)', () => {
+    const o = { arch: s390, memBytes: 256 * MiB, profile: 'idle-guest' as const, seed: 1 };
+    const ends = [{ kernelImageBytes: 16 * MiB }, { kernelImageBytes: 64 * MiB, minKernelImagePages: 256 }];
+    for (const e of ends) {
+      expect(kernelBlock({ ...o, ...e })).toEqual(kernelBlock(o));
+      expect(buildImage({ ...o, ...e })).toEqual(image);
+    }
+    // At 1.5 GiB the distro kernel's size binds: 16 and 64 MiB give other blocks (the sweep rebuilds).
+    const big = { ...o, memBytes: 1536 * MiB };
+    expect([16, 32, 64].map((m) => kernelBlock({ ...big, kernelImageBytes: m * MiB }).kPages)).toEqual([
+      4096, 8192, 16384,
+    ]);
   });
 
   it('says so when a verdict flips: read vs mmap at -d 0 onto a 100 MB/s disk turns on read_vmcore per call', () => {

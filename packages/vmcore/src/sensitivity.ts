@@ -6,9 +6,10 @@
 import { roundTo, uncertainRange, valueAt, withValueAt } from '@kmemsim/core';
 import type { ArchProfile, Machine } from '@kmemsim/mmu';
 import { chargedCounts, runVmcoreDump, type VmcoreDumpOptions } from './dump.js';
+import { type BuildImageOptions, buildImage, kernelBlock } from './image.js';
 import { type DumpCounts, simulateSpec, specOptionsOf } from './makedumpfile.js';
 import { specFromImage } from './mdf/from-image.js';
-import { KERNEL_COSTS, type KernelCosts, USER_COSTS, type UserCosts } from './params.js';
+import { IMAGE, KERNEL_COSTS, type KernelCosts, USER_COSTS, type UserCosts } from './params.js';
 
 /** The runs whose order is the verdict, and how to build the machine each runs on. */
 export interface DumpSensitivityConfig {
@@ -20,6 +21,11 @@ export interface DumpSensitivityConfig {
   arch: ArchProfile;
   /** A fresh machine on `arch` (virt mode, CPUs and seed as the command's). */
   machine: (arch: ArchProfile) => Machine;
+  /**
+   * The options `base.image` was built with, when it is a modelled image: IMAGE's ranged values are then moved
+   * too (image rebuilt, counts simulated again). A real vmcore (`spec`) has no such values.
+   */
+  imageOptions?: BuildImageOptions;
   /** The runs' times with every value as it is, when the caller has run them already (same options). */
   nominal?: readonly RunTime[];
 }
@@ -53,6 +59,7 @@ export interface DumpSensitivity {
 }
 
 type Knob =
+  | { kind: 'image'; key: 'kernelImageBytes' | 'minKernelImagePages'; value: number; lo: number; hi: number }
   | { kind: 'user'; key: keyof UserCosts; value: number; lo: number; hi: number }
   | { kind: 'kernel'; key: keyof KernelCosts; value: number; lo: number; hi: number }
   | { kind: 'arch'; key: string; value: number; lo: number; hi: number };
@@ -68,8 +75,8 @@ const MMAP_ONLY = new Set(['mmapRegionCycles', 'munmapCallCycles', 'vmNormalPage
 export function dumpKnobs(
   arch: ArchProfile,
   runs: { output: 'null' | 'disk'; mapped: boolean } = { output: 'null', mapped: true },
-): Knob[] {
-  const out: Knob[] = [];
+): Exclude<Knob, { kind: 'image' }>[] {
+  const out: Exclude<Knob, { kind: 'image' }>[] = [];
   for (const [key, src] of Object.entries(USER_COSTS.sources)) {
     const r = uncertainRange(src);
     if (r) out.push({ kind: 'user', key: key as keyof UserCosts, value: USER_COSTS[key as keyof UserCosts], ...r });
@@ -121,6 +128,7 @@ export function dumpSensitivity(c: DumpSensitivityConfig): DumpSensitivity {
   const busy = nominal.every((r) => Math.abs(r.time.real_s - r.time.user_s - r.time.sys_s) <= 2e-6);
   const charged = counts.map((n) => chargedCounts(spec, n, c.base.output ?? 'null'));
   const verdictWith = (k: Knob, v: number): string => {
+    if (k.kind === 'image') return imageVerdict(c, k.key, v, order, verdict);
     if (k.kind === 'arch' || !busy || DISK_ONLY.has(k.key)) return order(timed(k, v).map((r) => r.time.real_s));
     return order(
       nominal.map((r, i) => {
@@ -132,12 +140,55 @@ export function dumpSensitivity(c: DumpSensitivityConfig): DumpSensitivity {
   const verdict = order(nominal.map((r) => r.time.real_s));
   const output = c.base.output ?? 'null';
   const mapped = counts.some((n) => n.vmcore.mmap > 0);
-  const entries = dumpKnobs(c.arch, { output, mapped }).map((k) => {
+  const knobs = [...(c.imageOptions ? imageKnobs() : []), ...dumpKnobs(c.arch, { output, mapped })];
+  const entries = knobs.map((k) => {
     const verdict_lo = verdictWith(k, k.lo);
     const verdict_hi = verdictWith(k, k.hi);
-    const parameter = k.kind === 'arch' ? `arch.${k.key}` : `${k.kind}_costs.${k.key}`;
-    const flips = verdict_lo !== verdict || verdict_hi !== verdict;
+    const parameter =
+      k.kind === 'arch' ? `arch.${k.key}` : k.kind === 'image' ? `image.${k.key}` : `${k.kind}_costs.${k.key}`;
+    // An end at which no image can be built (tiny memory) has no verdict to differ.
+    const differs = (x: string) => x !== verdict && !x.startsWith(NO_IMAGE);
+    const flips = differs(verdict_lo) || differs(verdict_hi);
     return { parameter, value: k.value, lo: k.lo, hi: k.hi, verdict_lo, verdict_hi, flips };
   });
   return { verdict, entries };
+}
+
+const NO_IMAGE = 'no image: ';
+
+function imageKnobs(): Knob[] {
+  const out: Knob[] = [];
+  for (const key of ['kernelImageBytes', 'minKernelImagePages'] as const) {
+    const r = uncertainRange(IMAGE.sources[key] ?? '');
+    if (r) out.push({ kind: 'image', key, value: IMAGE[key], ...r });
+  }
+  return out;
+}
+
+/** The verdict on an image rebuilt with one IMAGE value moved (its counts simulated again; every run re-run). */
+function imageVerdict(
+  c: DumpSensitivityConfig,
+  key: 'kernelImageBytes' | 'minKernelImagePages',
+  v: number,
+  order: (real: number[]) => string,
+  verdict: string,
+): string {
+  const o = c.imageOptions as BuildImageOptions;
+  const moved = { ...o, [key]: v };
+  const block = (x: BuildImageOptions) => {
+    const b = kernelBlock({ ...x, arch: { ...x.arch, structPageBytes: x.structPageBytes ?? x.arch.structPageBytes } });
+    return `${b.kPfn}+${b.kPages}`;
+  };
+  let image: ReturnType<typeof buildImage>;
+  try {
+    // The same kernel block is the same image: the run's own verdict, no rebuild.
+    if (block(moved) === block(o)) return verdict;
+    image = buildImage(moved);
+  } catch (err) {
+    return `${NO_IMAGE}${(err as Error).message}`;
+  }
+  const spec = specFromImage(image, specOptionsOf(c.base));
+  return order(
+    c.runs.map((r) => runVmcoreDump({ ...c.base, ...r, image, spec, machine: c.machine(c.arch) }).run.time.real_s),
+  );
 }

@@ -10,12 +10,14 @@ describe('kmemsim vmcore-dump: [U] sensitivity of the verdict', () => {
     const t = await cli([...RUNS, '--dump-level', '0,31']);
     expect(t.code).toBe(0);
     expect(t.out).toContain(
-      'verdict mmap -d 31 < read -d 31 < mmap -d 0 < read -d 0 holds across the 12 [U] ranges it depends on',
+      'verdict mmap -d 31 < read -d 31 < mmap -d 0 < read -d 0 holds across the 14 [U] ranges it depends on',
     );
     const j = await cli([...RUNS, '--dump-level', '0,31', '--format', 'json']);
     const s = JSON.parse(j.out).params.sensitivity;
     expect(s.verdict).toBe('mmap -d 31 < read -d 31 < mmap -d 0 < read -d 0');
-    expect(s.entries.map((e: { parameter: string }) => e.parameter)).toContain('kernel_costs.readVmcoreCallCycles');
+    const moved = s.entries.map((e: { parameter: string }) => e.parameter);
+    expect(moved).toContain('kernel_costs.readVmcoreCallCycles');
+    expect(moved).toContain('image.kernelImageBytes');
   });
 
   it('says so when the order flips within a range (-d 0 onto a disk: read_vmcore per call decides)', async () => {

@@ -184,23 +184,19 @@ export const vmcoreDumpCommand = defineCommand({
     const crashCpus = o.crashCpus ?? E?.values.crashCpus ?? 1;
     const memBytes = o.mem ?? E?.config.memBytes ?? 1.5 * 2 ** 30;
     const [{ Machine }, vc] = await Promise.all([import('@kmemsim/mmu'), import('@kmemsim/vmcore')]);
+    const imageOptions = {
+      arch: mc.arch,
+      memBytes,
+      profile: o.profile ?? E?.config.profile,
+      fractions: o.fractions,
+      meanRunPages: o.meanRun,
+      structPageBytes: o.structPage,
+      seed: mc.seed,
+      extraLoadBytes: E?.values.extraLoadBytes,
+      memoryModel,
+    };
     const { src, imageParams, osrelease, pages } =
-      imageFile !== undefined
-        ? await imageFileSource(imageFile, levels)
-        : modelledSource(
-            {
-              arch: mc.arch,
-              memBytes,
-              profile: o.profile ?? E?.config.profile,
-              fractions: o.fractions,
-              meanRunPages: o.meanRun,
-              structPageBytes: o.structPage,
-              seed: mc.seed,
-              extraLoadBytes: E?.values.extraLoadBytes,
-              memoryModel,
-            },
-            crashCpus,
-          );
+      imageFile !== undefined ? await imageFileSource(imageFile, levels) : modelledSource(imageOptions, crashCpus);
     if (cyclicBufferBytes !== undefined) {
       limit(
         `pages ÷ (--cyclic-buffer × 8 pages per byte): ${pages} pages in cycles of ${cyclicBufferBytes * 8}, cycles`,
@@ -255,6 +251,7 @@ export const vmcoreDumpCommand = defineCommand({
             runs: combos.map(([acc, level]) => ({ access: acc, dumpLevel: level })),
             arch: machineArch,
             machine: newMachine,
+            imageOptions: imageFile === undefined ? imageOptions : undefined,
             nominal: runs.map((r) => r.time),
           })
         : undefined;

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASS_CODE, excludes, type PageClass } from '../classes.js';
 import { buildImage } from '../image.js';
-import { type DumpOptions, predictVmcoreSyscalls, simulateSpec } from '../makedumpfile.js';
+import { type DumpOptions, predictVmcoreSyscalls, simulateMakedumpfile, simulateSpec } from '../makedumpfile.js';
 import { readVmcoreFile } from '../node/vmcore-file.js';
 import type { ProfileName } from '../profiles.js';
 import { type ForeignOptions, writeForeignCore } from '../testing/foreign-core.js';
@@ -66,6 +66,10 @@ export async function checkCase(dir: string, c: Case): Promise<string[]> {
     const model = predictVmcoreSyscalls(img, { ...o, crashCpus: c.cpus, hwpoison: c.hwpoison });
     const out = countMisses(real, model, 'model');
     if (real.syscalls.pread64 !== 0) out.push(`${real.command}: pread64 ${real.syscalls.pread64}`);
+    if (real.writes !== undefined) {
+      const w = simulateMakedumpfile(img, { ...o, crashCpus: c.cpus, hwpoison: c.hwpoison }).syscalls.write;
+      if (real.writes !== w) out.push(`${real.command}: write observed ${real.writes}, model ${w}`);
+    }
     const want = { ...planted(r.dumpLevel, w.planted, w.zeroKernelPages), hwpoison: 0, offline: 0 };
     return [...out, ...reportMisses(real, real.report.excluded, want)];
   });

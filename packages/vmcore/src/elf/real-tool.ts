@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DumpReport, parseDumpReport } from './report.js';
-import { countFileSyscalls, type FileSyscalls } from './strace.js';
+import { countFileSyscalls, countWrites, type FileSyscalls } from './strace.js';
 
 /** What a real makedumpfile run gave: its closing report and its calls on the vmcore. */
 export interface RealDump {
@@ -15,6 +15,8 @@ export interface RealDump {
   syscalls: FileSyscalls;
   /** The command line that ran (for messages). */
   command: string;
+  /** write() calls on the output (with `writes`). */
+  writes?: number;
 }
 
 /** Whether `tool` can be run (found on PATH). */
@@ -33,6 +35,8 @@ export interface RealDumpOptions {
   elf?: boolean;
   /** --cyclic-buffer, in KiB. */
   cyclicBufferKiB?: number;
+  /** Trace write() too and count those on the output (slower: each write of the dump stops the tool). */
+  writes?: boolean;
 }
 
 /** `makedumpfile -d LEVEL [--non-mmap] [-E] [--cyclic-buffer N] -f VMCORE OUT` under `strace -f --seccomp-bpf -y`. */
@@ -43,7 +47,8 @@ export async function runRealMakedumpfile(vmcore: string, o: RealDumpOptions): P
   if (o.elf) args.push('-E');
   if (o.cyclicBufferKiB !== undefined) args.push('--cyclic-buffer', String(o.cyclicBufferKiB));
   // -E output is a real file (makedumpfile seeks in it); the kdump format goes to /dev/null.
-  args.push('-f', vmcore, o.elf ? join(dir, 'out.elf') : '/dev/null');
+  const output = o.elf ? join(dir, 'out.elf') : '/dev/null';
+  args.push('-f', vmcore, output);
   const command = `makedumpfile ${args.join(' ')}`;
   // -s 0 and no signals keep the trace small: a 1 GiB --non-mmap -d 0 run makes half a million calls.
   // --seccomp-bpf (strace ≥ 5.3): the tool stops only on the traced calls, not on each write() of the dump — the
@@ -58,7 +63,7 @@ export async function runRealMakedumpfile(vmcore: string, o: RealDumpOptions): P
     '-e',
     'signal=none',
     '-e',
-    'trace=mmap,munmap,read,pread64,lseek',
+    `trace=mmap,munmap,read,pread64,lseek${o.writes ? ',write' : ''}`,
   ];
   try {
     const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
@@ -80,7 +85,9 @@ export async function runRealMakedumpfile(vmcore: string, o: RealDumpOptions): P
           .slice(-8)
           .join(' | ')}`,
       );
-    return { report: parseDumpReport(out), syscalls: countFileSyscalls(readFileSync(trace, 'utf8'), vmcore), command };
+    const text = readFileSync(trace, 'utf8');
+    const writes = o.writes ? { writes: countWrites(text, output) } : {};
+    return { report: parseDumpReport(out), syscalls: countFileSyscalls(text, vmcore), command, ...writes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

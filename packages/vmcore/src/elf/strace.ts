@@ -101,3 +101,13 @@ export function countFileSyscalls(trace: string, path: string): FileSyscalls {
   }
   return counts;
 }
+
+/** write() calls on `path` in an `strace -f -y` trace (the dump output, when write is traced). */
+export function countWrites(trace: string, path: string): number {
+  let n = 0;
+  for (const line of joinResumed(trace.split('\n'))) {
+    const m = CALL.exec(line);
+    if (m?.[1] === 'write' && fdNames(args(m[2])[0], path)) n++;
+  }
+  return n;
+}

@@ -97,6 +97,7 @@ export function elfOutput(
       res.dataReads += pages;
       res.dumpedPages += dumped;
       res.elfSegments++;
+      res.elfPages += pages;
     });
   }
   // Excluded pages per class, once per pfn.

@@ -62,6 +62,8 @@ export interface MdfResult {
   excluded: ClassCounts;
   /** PT_LOAD segments written (ELF output; 0 for kdump-compressed). */
   elfSegments: number;
+  /** Pages those segments hold: kept pages and the excluded runs too short to split a segment. */
+  elfPages: number;
 }
 
 /** Does this run walk the mem_map (sources-vmcore.md §4, "When it runs")? */
@@ -107,6 +109,7 @@ export function simulate(spec: DumpSpec, o: MdfOptions): MdfResult {
     dumpedPages: 0,
     excluded: emptyCounts(),
     elfSegments: 0,
+    elfPages: 0,
   };
   const needWalk = walksMemMap(spec, level);
   const doWalk = (a: number, b: number) => {

@@ -1,0 +1,40 @@
+// The kmap vs kmap_atomic verdicts the README states, and that they hold across every [U] range the runs depend on.
+import i386 from '@kmemsim/arch-i386';
+import { describe, expect, it } from 'vitest';
+import { checkpointSensitivity } from './sensitivity.js';
+
+const MiB = 2 ** 20;
+
+describe('checkpoint verdict across the [U] ranges', () => {
+  it('sourced-only i386 kvm-shadow (KVM 2.6.29, 2 vCPUs, PAE): kmap < kmap_atomic at both ends of every range', () => {
+    const s = checkpointSensitivity({
+      arch: i386,
+      virt: 'kvm-shadow',
+      pae: true,
+      cpus: 2,
+      maps: ['kmap', 'kmap_atomic'],
+      sizeBytes: 64 * MiB,
+    });
+    expect(s.verdict).toBe('kmap < kmap_atomic');
+    const names = s.entries.map((e) => e.parameter);
+    for (const k of ['radixWarmLoadCycles', 'bdevTreeHeight', 'refillCyclesPerCall']) {
+      expect(names.some((n) => n.endsWith(k))).toBe(true);
+    }
+    expect(s.entries.filter((e) => e.flips).map((e) => e.parameter)).toEqual([]);
+  }, 120_000);
+
+  it('the seed000 experiment: kmap < kmap_atomic, refitted at both ends of every range', () => {
+    const s = checkpointSensitivity({
+      arch: i386,
+      virt: 'kvm-shadow',
+      pae: true,
+      cpus: 2,
+      maps: ['kmap', 'kmap_atomic'],
+      sizeBytes: 64 * MiB,
+      experiment: 'seed000',
+    });
+    expect(s.verdict).toBe('kmap < kmap_atomic');
+    expect(s.entries.some((e) => e.parameter.endsWith('vmExitCycles'))).toBe(true); // the round trip, pinned
+    expect(s.entries.filter((e) => e.flips).map((e) => e.parameter)).toEqual([]);
+  }, 120_000);
+});

@@ -49,8 +49,9 @@ export class RmapSystem extends RmapCore {
     if (pt[vpn] !== 0) return;
     this.add(S.do_page_fault, this.arch.costs.pageFaultCycles);
     this.table(mm, vpn);
-    const anon = (sp.vmaOf(mm, vpn) as { file: number }).file < 0;
-    const pfn = sp.pageFor(mm, vpn, this.node);
+    const vma = sp.vmaOf(mm, vpn);
+    const anon = (vma as { file: number }).file < 0;
+    const pfn = sp.pageFor(mm, vpn, this.node, vma);
     this.syncCapacity();
     const spa = this.page(pfn);
     if (anon) {

@@ -159,9 +159,11 @@ export class Space {
     return (this.pgd[mm] as number) + Math.floor(vpn / this.ptesPerTable) * 4;
   }
 
-  /** The page a fault at `vpn` maps: the file's page-cache page, or a fresh anonymous page on `node`. */
-  pageFor(mm: number, vpn: number, node: number): number {
-    const v = this.vmaOf(mm, vpn);
+  /**
+   * The page a fault at `vpn` maps: the file's page-cache page, or a fresh anonymous page on `node`. `v`: the
+   * vma of `vpn` if the caller has it already.
+   */
+  pageFor(mm: number, vpn: number, node: number, v: Vma | null = this.vmaOf(mm, vpn)): number {
     if (!v) throw new RangeError(`mm ${mm}: vpn ${vpn} is not in a vma`);
     const off = v.pgoff + vpn - v.start;
     if (v.file >= 0) {

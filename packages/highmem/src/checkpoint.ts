@@ -11,6 +11,7 @@ import { AddressSpace, type PageRun } from './address-space.js';
 import { createHighmem, type Highmem } from './highmem.js';
 import type { LocalTask } from './local.js';
 import { type HighmemEra, type MechanismParams, SYMBOL_BYTES, WORKLOAD, type WorkloadParams } from './params.js';
+import { radixLookupCycles, slotsPerLine } from './radix.js';
 import { writePathCharges } from './write.js';
 
 /** How checkpoint_dump_page maps each user page: kmap, kmap_atomic or kmap_local. */
@@ -116,10 +117,12 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
     dump: sym('checkpoint_dump_page'),
     copy: sym(copyFromUserSymbol(m.arch)),
     ide: sym('ide_dma_end'),
+    radix: sym('radix_tree_lookup_slot'),
     unmodelled: sym(UNMODELLED),
     wait: sym('io_schedule', 'idle'),
   };
   const refill = m.cost.refillCyclesPerCall;
+  const perLine = slotsPerLine(m.arch);
   const perPage: [SymbolId, number][] = writePathCharges(p, refill).map(([name, c]) => [sym(name), c]);
   perPage.push([S.unmodelled, p.unmodelledCyclesPerPage]);
   const disk = new IoDevice(e, {
@@ -130,7 +133,8 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
   const dumpCallCycles = refill + p.dumpResidualCycles + p.pageBytes * m.arch.costs.memcpyCyclesPerByte;
   const copyCallCycles = refill + p.pageBytes * m.arch.costs.copyUserCyclesPerByte;
 
-  function* dumpRun(t: Thread, task: LocalTask | null, r: PageRun) {
+  // at: the run's first page index in this writer's dump file (each writer appends its own file).
+  function* dumpRun(t: Thread, task: LocalTask | null, r: PageRun, at: number) {
     const n = r.pages;
     t.spend(S.user, n * p.userCyclesPerPage);
     // checkpoint_dump_page: map the user page, copy it into the scratch buffer (first access through the new
@@ -150,6 +154,7 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
     hm.atomicPairs(t, n, S.copy);
     t.spend(S.copy, n * copyCallCycles);
     for (const [s, c] of perPage) t.spend(s, n * c);
+    t.spend(S.radix, n * refill + radixLookupCycles(at, n, p, perLine));
     o.onRun?.(r);
   }
 
@@ -172,6 +177,7 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
     e.spawn(w, writers === 1 ? 'checkpoint' : `checkpoint/${w}`, function* (t) {
       const task = hm.localTask(`checkpoint/${w}`);
       let unsubmitted = 0; // bytes this writer dirtied but not yet in a whole request
+      let at = 0; // file index of the next page this writer dumps
       for (let i = w; i < all.length; i += writers) {
         const r = all[i];
         const bytes = r.pages * p.pageBytes;
@@ -182,7 +188,8 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
           dirty -= inflight[head].bytes;
           head++;
         }
-        yield* dumpRun(t, task, r);
+        yield* dumpRun(t, task, r, at);
+        at += r.pages;
         dirty += bytes;
         unsubmitted += bytes;
         const reqs = Math.floor(unsubmitted / reqBytes);

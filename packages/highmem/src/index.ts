@@ -39,6 +39,15 @@ export {
 } from './params.js';
 export { PkmapPool } from './pkmap.js';
 export {
+  bdevTreeWalk,
+  fileTreeWalks,
+  RADIX,
+  type RadixParams,
+  radixLookupCycles,
+  slotsPerLine,
+  type WalkCounts,
+} from './radix.js';
+export {
   checkpointSensitivity,
   type Sensitivity,
   type SensitivityConfig,

@@ -4,6 +4,7 @@
 // IDE of 2009). [U lo..hi] marks a documented guess. Nothing here is fitted: seed 000's fitted values live in
 // experiments/seed000.ts and apply only to runs of that experiment.
 import { sourced } from '@kmemsim/mmu';
+import { RADIX } from './radix.js';
 
 /** Kernel-era choices the mechanism offers. */
 export interface HighmemEra {
@@ -57,7 +58,7 @@ export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>>;
  * The checkpoint workload: the c/r dump through ext3 (data=ordered) + jbd onto an IDE disk, per page. Generic
  * values are sourced or [U lo..hi]; the seed 000 experiment (experiments/seed000.ts) overrides the fitted ones.
  */
-export const WORKLOAD = sourced({
+const GENERIC = sourced({
   pageBytes: [4096, "i386 / x86_64 base page; runCheckpoint takes the machine arch's page size unless overridden"],
   ioRequestBytes: [131_072, 'IDE DMA requests of at most 256 sectors = 128 KiB (max_sectors of the ide driver)'],
   diskMbps: [60, '[U 40..80] a 2009 7200-rpm PATA disk: ~60 MB/s sustained sequential write (UDMA/100 bus)'],
@@ -87,13 +88,16 @@ export const WORKLOAD = sourced({
   userCyclesPerPage: [0, '[U 0..25_000] user-space work of the checkpointing task per page: not modelled'],
 });
 
+/** The workload's values, with radix_tree_lookup_slot's walk (radix.ts). */
+export const WORKLOAD = { ...GENERIC, ...RADIX, sources: { ...GENERIC.sources, ...RADIX.sources } };
+
 /** The checkpoint workload's parameters by name (defaults in WORKLOAD, each with its source). */
 export type WorkloadParams = Widen<Omit<typeof WORKLOAD, 'sources'>>;
 
 /**
  * The functions of the buffered-write path modelled one by one (2.6.30, ext3 data=ordered, appending a file of
- * 4 KiB blocks): calls per dumped page, read from the code path, and bare-metal cycles per call. Each function
- * also pays the arch's refill cost once per page when exits flush the TLB between pages (kvm-shadow, Core 2).
+ * 4 KiB blocks): calls per dumped page, read from the code path, and bare-metal cycles per call
+ * (radix_tree_lookup_slot is walked level by level in radix.ts). Each function also pays the arch's refill cost once per page when exits flush the TLB between pages (kvm-shadow, Core 2).
  */
 export interface WritePathFunction {
   /** The kernel function (its profile symbol). */
@@ -155,13 +159,6 @@ export const WRITE_PATH: readonly WritePathFunction[] = [
     150,
     'journal_get_write_access: bitmap + group descriptor, indirect block, inode buffer ×2',
     '[U 80..500] jbd fast path: buffer already in the running transaction',
-  ),
-  wp(
-    'radix_tree_lookup_slot',
-    2,
-    80,
-    'find_get_page (grab_cache_page_write_begin) and __find_get_block_slow (unmap_underlying_metadata)',
-    '[U 40..200] 2–3 level radix walk',
   ),
   wp(
     'ext3_get_inode_block',

@@ -117,7 +117,7 @@ export function overheadPct(value: number, baseline: number): number {
 }
 
 /** The rmap and cache counters of a finished run. */
-export function countRmap(sys: RmapSystem, m: Machine): void {
+export function countRmap(sys: RmapSystem, m: Machine, estimated?: readonly number[]): void {
   const k = m.engine.counters;
   if (sys.chains) {
     k.bump('rmap.pte_chain_allocs', sys.chains.allocs, 'pte_chain objects allocated');
@@ -129,12 +129,19 @@ export function countRmap(sys: RmapSystem, m: Machine): void {
   sys.flushHits();
   const s = sys.cache.stats;
   const names = ['l1', 'l2', 'l3'];
-  for (let i = 0; i < s.levelHits.length; i++) {
-    k.bump(`cache.${names[i]}_hits`, s.levelHits[i], `accesses served by the ${names[i].toUpperCase()}`);
+  // Sampled fidelity: the skipped PTE pages' share, estimated in the order of PageSampler's stats vector.
+  const levels = s.levelHits.length;
+  const est = (i: number) => (estimated ? Math.round(estimated[i] ?? 0) : 0);
+  for (let i = 0; i < levels; i++) {
+    k.bump(`cache.${names[i]}_hits`, s.levelHits[i] + est(1 + i), `accesses served by the ${names[i].toUpperCase()}`);
   }
-  k.bump('cache.memory_local', s.memoryLocal, 'misses served by local memory');
-  k.bump('cache.memory_remote', s.memoryRemote, "misses served by another node's memory");
-  k.bump('cache.transfers_local', s.transfersLocal, "lines modified in another CPU's cache (same node)");
-  k.bump('cache.transfers_remote', s.transfersRemote, 'lines modified in a cache on another node');
-  k.bump('cache.upgrades', s.upgrades, "stores that invalidated other CPUs' copies");
+  k.bump('cache.memory_local', s.memoryLocal + est(1 + levels), 'misses served by local memory');
+  k.bump('cache.memory_remote', s.memoryRemote + est(2 + levels), "misses served by another node's memory");
+  k.bump(
+    'cache.transfers_local',
+    s.transfersLocal + est(3 + levels),
+    "lines modified in another CPU's cache (same node)",
+  );
+  k.bump('cache.transfers_remote', s.transfersRemote + est(4 + levels), 'lines modified in a cache on another node');
+  k.bump('cache.upgrades', s.upgrades + est(5 + levels), "stores that invalidated other CPUs' copies");
 }

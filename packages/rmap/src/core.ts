@@ -21,7 +21,7 @@ import { RmapLocks } from './locks.js';
 import { KernelMemory } from './memory.js';
 import { defaultCosts, type RmapCosts } from './params.js';
 import { Space } from './space.js';
-import { S, Tally } from './tally.js';
+import { S, SYMBOLS, Tally } from './tally.js';
 
 /** The records one RmapSystem follows: design, lock, allocator, kernel era, PAE and HIGHPTE. */
 export interface RmapConfig {
@@ -177,16 +177,41 @@ export class RmapCore implements AllocCtx {
     return this.cache.access(this.cpu, addr, write);
   }
 
+  /**
+   * Sampled fidelity (sample.ts): while set, an access's cache cycles go to `accCycles` (tracked) or nowhere
+   * (tracking off: the PTE page is estimated) and every access is counted per symbol in `accN`; a LOCKed
+   * operation's own cost stays exact in the tally. Off, the exact path below is unchanged.
+   */
+  sampling = false;
+  /** Sampled fidelity: cache cycles of the tracked accesses of the current PTE page, per symbol. */
+  readonly accCycles = new Float64Array(SYMBOLS.length);
+  /** Sampled fidelity: accesses (tracked or not) of the current PTE page, per symbol. */
+  readonly accN = new Float64Array(SYMBOLS.length);
+
   rd(sym: number, addr: number): void {
-    if (this.tracking) this.cycles[sym] += this.touch(addr, false);
+    if (this.sampling) this.sampled(sym, addr, false, 0);
+    else if (this.tracking) this.cycles[sym] += this.touch(addr, false);
   }
 
   wr(sym: number, addr: number): void {
-    if (this.tracking) this.cycles[sym] += this.touch(addr, true);
+    if (this.sampling) this.sampled(sym, addr, true, 0);
+    else if (this.tracking) this.cycles[sym] += this.touch(addr, true);
   }
 
   at(sym: number, addr: number): void {
-    if (this.tracking) this.cycles[sym] += this.touch(addr, true) + this.atomicCycles;
+    if (this.sampling) this.sampled(sym, addr, true, this.atomicCycles);
+    else if (this.tracking) this.cycles[sym] += this.touch(addr, true) + this.atomicCycles;
+  }
+
+  private sampled(sym: number, addr: number, write: boolean, atomic: number): void {
+    this.accN[sym]++;
+    this.cycles[sym] += atomic;
+    if (this.tracking) this.accCycles[sym] += this.touch(addr, write);
+  }
+
+  /** Forgets the last-touched line (its memo must not outlive a stretch the cache model did not see). */
+  forgetLine(): void {
+    this.memoLine = -1;
   }
 
   /** Hands the repeated-line hits counted here to the cache model's statistics. */

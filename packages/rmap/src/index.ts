@@ -43,6 +43,7 @@ export { KernelMemory } from './memory.js';
 export { COSTS, defaultCosts, type RmapCosts, SYMBOL_BYTES } from './params.js';
 export { reclaimPages } from './reclaim.js';
 export { type RmapConfig, RmapConfigError, RmapSystem, type RmapSystemOptions } from './rmap.js';
+export { FIDELITIES, type Fidelity, PageSampler, SAMPLED_BOUND_PCT, SAMPLING, type SamplingPlan } from './sample.js';
 export { Layout, Space, type Vma } from './space.js';
 export {
   FORK_WORKLOADS,
@@ -51,6 +52,7 @@ export {
   type RmapForkOptions,
   type RmapForkResult,
   runRmapFork,
+  type SampledReport,
 } from './workload.js';
 
 import { type RmapExperiment, SEED003 } from './experiments/seed003.js';

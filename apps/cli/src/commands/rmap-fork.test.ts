@@ -160,6 +160,28 @@ describe('kmemsim rmap-fork', () => {
     expect((await cli(args.slice(0, -2))).out).toMatch(/sensitivity to the \[U\] hardware values: not computed/);
   });
 
+  it('--fidelity sampled: says so, with the pages followed and the bound per design; counts as exact', async () => {
+    const args = ['rmap-fork', '--rmap', 'none,pte_chain', '--pages', '65536', '--rounds', '1', '--format', 'json'];
+    const exact = parseTypedDocument('rmap-fork', JSON.parse((await cli(args)).out));
+    const r = await cli([...args, '--fidelity', 'sampled']);
+    expect(r.code).toBe(0);
+    const doc = parseTypedDocument('rmap-fork', JSON.parse(r.out));
+    expect(exact.params.fidelity).toBe('exact');
+    expect(doc.params.fidelity).toBe('sampled');
+    expect(doc.params.sampling).toMatchObject({ period: 16, warm: 1, validated_bound_pct: 2 });
+    for (const [i, run] of doc.runs.entries()) {
+      const m = run.metrics as Record<string, number>;
+      expect(m.sampled_pages_pct).toBeGreaterThan(0);
+      expect(m.sampled_pages_pct).toBeLessThan(100);
+      expect(m.estimate_bound_pct).toBeGreaterThanOrEqual(2);
+      const e = exact.runs[i]?.metrics as Record<string, number>;
+      expect(Math.abs(m.real_us / e.real_us - 1) * 100).toBeLessThanOrEqual(m.estimate_bound_pct);
+      expect(run.counters.rmap).toEqual(exact.runs[i]?.counters.rmap);
+    }
+    const table = await cli(args.slice(0, -2).concat(['--fidelity', 'sampled']));
+    expect(table.out).toMatch(/fidelity sampled: .* pte_chain: 37.5% followed, times within ±\d/);
+  });
+
   it('reclaim workload reports reclaim_us; same seed, same bytes', async () => {
     const args = ['rmap-fork', '--rmap', 'pte_chain,objrmap', '--workload', 'reclaim', '--pages', '2048'];
     const a = await cli([...args, '--format', 'json']);
@@ -208,6 +230,8 @@ describe('kmemsim rmap-fork', () => {
     [['--workload', 'lat-fork', '--children', '2'], /--children: got "2", expected only with a fork workload/],
     [['--arch', 's390'], /--arch: got "s390", expected an arch with cache geometry/],
     [['--reclaim-pages', '10'], /--reclaim-pages: got "10", expected only with --workload reclaim/],
+    [['--fidelity', 'fast'], /--fidelity: got "fast", expected one of exact, sampled/],
+    [['--workload', 'lat-fork', '--fidelity', 'sampled'], /--fidelity: got "sampled", expected only with a fork work/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['rmap-fork', ...args]);
     expect(r.code).toBe(2);

@@ -8,6 +8,7 @@ import {
   ALLOC_KINDS,
   type AllocKind,
   EXPERIMENT_NAMES,
+  FIDELITIES,
   KERNELS,
   LOCK_KINDS,
   type LockKind,
@@ -131,6 +132,11 @@ export const rmapForkCommand = defineCommand({
     files: int({ description: 'kernel-compile: object files built', min: 1, max: 20_000, defaultText: '900' }),
     pae: bool({ description: 'i386 PAE: 8-byte PTEs, 512 per page-table page', default: false }),
     highpte: bool({ description: 'i386 page tables in highmem: kmap_atomic per PTE-page visit', default: false }),
+    fidelity: choice(FIDELITIES, {
+      description:
+        'fork workloads: exact (every access through the cache model) or sampled (the cache model on 2 PTE pages in 16 of each vma, the rest estimated; times within the reported estimate_bound_pct, every count but cycles and cache.* exact; one child per round, else exact)',
+      defaultText: 'exact',
+    }),
     sensitivity: bool({
       description: "re-run every design at both ends of each of the machine's [U lo..hi] cache/NUMA values",
       default: false,
@@ -165,6 +171,13 @@ export const rmapForkCommand = defineCommand({
     ] as const)
       only(flag, v, fork !== null, 'a fork workload (fork-exit, script, reclaim)');
     only('--pages', o.pages, fork !== null || workload === 'lat-mmap', 'a fork workload or lat-mmap');
+    const fidelity = o.fidelity ?? 'exact';
+    only(
+      '--fidelity',
+      fidelity === 'sampled' ? fidelity : undefined,
+      fork !== null,
+      'a fork workload (fork-exit, script, reclaim)',
+    );
     if (o.jobs !== undefined && o.jobs > mc.cpus)
       throw badValue('--jobs', o.jobs, `an integer from 1 to ${mc.cpus} (one job per CPU)`);
     const hasPae = (mc.arch.highmem?.pkmapEntriesPae ?? 0) > 0;
@@ -231,6 +244,7 @@ export const rmapForkCommand = defineCommand({
         reclaimPages: o.reclaimPages ?? 1024,
         highpte: o.highpte,
         loopCyclesPerPage,
+        fidelity,
       });
       return { run: r.run, headline: workload === 'reclaim' ? r.reclaim_us : r.real_us };
     };
@@ -331,6 +345,20 @@ export const rmapForkCommand = defineCommand({
         ...(workload === 'kernel-compile' ? { compile: rm.COMPILE } : {}),
         ...(fork ? {} : workload === 'kernel-compile' ? {} : { lat: rm.LAT }),
         ...(o.sensitivity ? { sensitivity } : {}),
+        ...(fork
+          ? {
+              fidelity,
+              ...(fidelity === 'sampled'
+                ? {
+                    sampling: {
+                      ...rm.SAMPLING,
+                      validated_bound_pct: rm.SAMPLED_BOUND_PCT,
+                      estimated: 'cycles (times, profile) and cache.* counters; every other count exact',
+                    },
+                  }
+                : {}),
+            }
+          : {}),
       },
       runs,
     };

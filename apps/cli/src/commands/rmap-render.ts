@@ -34,6 +34,18 @@ function body(doc: ResultDocument): string {
     `workload ${p.workload}${p.experiment ? ` (experiment ${p.experiment})` : ''}: ${p.pages} pages ` +
       `(${p.anon_pct}% anon), ${p.children} child(ren) × ${p.rounds} round(s), ${p.background} background; ` +
       `kernel ${p.kernel}; PAE ${p.pae ? 'on' : 'off'}, HIGHPTE ${p.highpte ? 'on' : 'off'}`,
+    ...(p.fidelity === 'sampled'
+      ? [
+          'fidelity sampled: cycles and cache.* estimated from the PTE pages followed through the caches; per design ' +
+            doc.runs
+              .map(
+                (r) =>
+                  `${r.variant.rmap}: ${r.metrics.sampled_pages_pct}% followed, ` +
+                  (r.metrics.estimate_bound_pct ? `times within ±${r.metrics.estimate_bound_pct}%` : 'exact'),
+              )
+              .join('; '),
+        ]
+      : []),
     '',
   ];
   const reclaim = p.workload === 'reclaim';

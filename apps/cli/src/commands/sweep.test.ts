@@ -193,11 +193,12 @@ describe('kmemsim sweep / merge (built binary)', () => {
     },
   );
 
-  // A real full disk: a small tmpfs (needs root and mount rights; skipped, saying why, where there are none).
+  // A real full disk: a small tmpfs (needs root and mount rights; skipped, saying why, where there are none), with
+  // room for all 18 points once the filler goes (a checkpoint point is ~13 KB: its params carry every source).
   const tmpfs = (() => {
     if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
     const mnt = mkdtempSync(join(tmpdir(), 'kmemsim-tmpfs-'));
-    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=192k', 'tmpfs', mnt]);
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', mnt]);
     return r.status === 0 ? mnt : undefined;
   })();
   afterAll(() => {

@@ -33,6 +33,14 @@ const forkShape = {
   rmap_bytes_per_pte: n('rmap memory per mapped PTE at the peak (all children forked), bytes'),
   rmap_bytes_per_pte_before_fork: n('rmap memory per mapped PTE before the first fork, bytes'),
   overhead_pct: overhead,
+  // --fidelity sampled only (packages/rmap/src/sample.ts).
+  estimate_bound_pct: n(
+    '--fidelity sampled: bound of fork_us, exit_us and real_us against the exact model, percent (0: every page followed)',
+  ).optional(),
+  sampling_halfwidth_pct: n("--fidelity sampled: of which this run's 95 % sampling half-width, percent").optional(),
+  sampled_pages_pct: n(
+    '--fidelity sampled: PTE pages of fork and exit followed through the caches, percent',
+  ).optional(),
 };
 /** `kmemsim rmap-fork` run metrics, one shape per workload family (rmap's runRmapFork, runLat, runKernelCompile). */
 export const RmapForkMetricsSchema = z.union([

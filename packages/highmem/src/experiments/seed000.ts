@@ -12,23 +12,23 @@ import type { WorkloadParams } from '../params.js';
  */
 export const SEED000_FITTED = sourced({
   exitRoundTripCycles: [
-    16_464,
+    16_433,
     'calibrated: seed 000, figure 000/kmap/ticks/kunmap_atomic — one VM exit round trip on that host (VMX ' +
       'transition, KVM exit path, and the host handler running on a TLB every Core 2 exit flushes): ' +
       'kunmap_atomic is pte_clear + one invlpg exit per page',
   ],
   refillCyclesPerCall: [
-    1_199,
+    1_230,
     'calibrated: seed 000, figure 000/kmap/ticks/radix_tree_lookup_slot — guest cycles a kernel function pays ' +
       'after the TLB-flushing exits between two pages (2 cheap calls per page: the row is mostly this refill)',
   ],
   pioCycles: [
-    14_337,
+    14_360,
     'calibrated: seed 000, figure 000/kmap/ticks/ide_dma_end — an emulated IDE port access handled by QEMU ' +
       '(ide_dma_end makes 4 per request), beyond the exit round trip',
   ],
   blockPrepareWriteCycles: [
-    11_363,
+    11_332,
     'calibrated: seed 000, figure 000/kmap/ticks/__block_prepare_write — __block_prepare_write per page in that ' +
       'guest; why it is ~25× its bare-metal estimate is not modelled',
   ],
@@ -39,7 +39,7 @@ export const SEED000_FITTED = sourced({
       'of the stopped task’s cold page), not a property of kmap',
   ],
   unmodelledCyclesPerPage: [
-    110_653,
+    110_101,
     'calibrated: seed 000, figure 000/kmap/sys — the (unmodelled) row: sys time of the write-path functions not ' +
       'modelled one by one, per page',
   ],

@@ -3,7 +3,7 @@
 // The values are makedumpfile's and /proc/vmcore's costs (params.ts) and the arch's ranged costs and TLB values.
 // Costs change no count, so each run's counts are simulated once; a run with no idle time is linear in each
 // params.ts cost, so those need no re-run at all.
-import { roundTo, uncertainRange, valueAt, withValueAt } from '@kmemsim/core';
+import { roundTo, type Sensitivity, type SensitivityEntry, uncertainRange, valueAt, withValueAt } from '@kmemsim/core';
 import type { ArchProfile, Machine } from '@kmemsim/mmu';
 import { chargedCounts, runVmcoreDump, type VmcoreDumpOptions } from './dump.js';
 import { type BuildImageOptions, buildImage, kernelBlock } from './image.js';
@@ -32,25 +32,11 @@ export interface DumpSensitivityConfig {
 
 type RunTime = { real_s: number; user_s: number; sys_s: number };
 
-/** One [U] value at the ends of its range, and the verdict at each end. */
-export interface DumpSensitivityEntry {
-  /** `user_costs.X`, `kernel_costs.X` or the arch's dot path (`arch.costs.X`). */
-  parameter: string;
-  /** Its value in the run. */
-  value: number;
-  lo: number;
-  hi: number;
-  verdict_lo: string;
-  verdict_hi: string;
-  /** Whether the verdict differs from the run's at either end. */
-  flips: boolean;
-}
+/** An entry: `parameter` is `user_costs.X`, `kernel_costs.X`, `image.X` or the arch's path (`arch.costs.X`). */
+export type DumpSensitivityEntry = SensitivityEntry;
 
 /** The verdict ("mmap -d 31 < read -d 31 < …", fastest first) and one entry per [U] value it depends on. */
-export interface DumpSensitivity {
-  verdict: string;
-  entries: DumpSensitivityEntry[];
-}
+export type DumpSensitivity = Sensitivity;
 
 type Knob =
   | { kind: 'image'; key: 'kernelImageBytes' | 'minKernelImagePages'; value: number; lo: number; hi: number }

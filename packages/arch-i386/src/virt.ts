@@ -90,10 +90,14 @@ export const kvmShadow = {
         'model, ioctl re-entry (two user/kernel crossings + the device code)',
     ],
     refillCyclesPerCall: [
-      800,
-      '[U 200..2_000] Core 2 has no VPID: every VM exit and entry flushes the TLB (Intel SDM 3B ch. 24), so a ' +
-        'kernel function run after an exit refills its ~4–10 TLB entries through the shadow tables (30–100 ' +
-        'cycles each) and the L1 lines the host handler evicted',
+      250,
+      '[U 60..600] Core 2 has no VPID: every VM exit and entry flushes the TLB, global entries included (Intel ' +
+        'SDM 3B ch. 24; sources-mm.md §2), so a kernel function run after an exit misses on its code page and its ' +
+        'own data pages (2–8: e.g. radix_tree_lookup_slot 8 — its code page, three file-tree nodes, the device ' +
+        'mapping and three device-tree nodes, each a slab object on its own page), each a walk of the shadow ' +
+        'tables (PAE: PDPTEs held in the CPU, so a PDE and a PTE load, L1 3 to L2 14 cycles, Intel optimization ' +
+        'manual, Core microarchitecture: 16–38 cycles; the spte lines are touched every page, L2-resident), plus ' +
+        'up to ~8 lines the host handler evicted from L1 (14 each)',
     ],
     maxVcpus: [16, 'KVM_MAX_VCPUS = 16 (arch/x86/include/asm/kvm_host.h, 2.6.2x)'],
   },

@@ -68,5 +68,13 @@ export {
   type TraceSummary,
 } from './trace.js';
 export { checkTraceEvents } from './trace-check.js';
-export { isUncertain, type UncertainRange, uncertainRange, valueAt, withValueAt } from './uncertain.js';
+export {
+  isUncertain,
+  type Sensitivity,
+  type SensitivityEntry,
+  type UncertainRange,
+  uncertainRange,
+  valueAt,
+  withValueAt,
+} from './uncertain.js';
 export { fls, formatSize, parseSize, roundupPowerOfTwo, SizeError } from './units.js';

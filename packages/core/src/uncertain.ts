@@ -26,6 +26,32 @@ export function uncertainRange(source: string): UncertainRange | null {
   return { lo, hi };
 }
 
+/** One [U] value moved to the ends of its range, and a command's verdict at each end (docs/fidelity.md). */
+export interface SensitivityEntry {
+  /** The value's name, as the command's sources key it. */
+  parameter: string;
+  /** Its value in the run. */
+  value: number;
+  /** Low end of its [U lo..hi] range. */
+  lo: number;
+  /** High end of its range. */
+  hi: number;
+  /** The verdict with the value at `lo`. */
+  verdict_lo: string;
+  /** The verdict with the value at `hi`. */
+  verdict_hi: string;
+  /** Whether the verdict differs from the run's at either end. */
+  flips: boolean;
+}
+
+/** A command's verdict (e.g. "a < b < c", best first) and one entry per [U] value it depends on. */
+export interface Sensitivity {
+  /** The verdict with every value as it is. */
+  verdict: string;
+  /** One entry per [U] value the verdict depends on. */
+  entries: SensitivityEntry[];
+}
+
 /** True when a source string marks its value as an unsourced guess ("[U]" or "[U lo..hi]"). */
 export function isUncertain(source: string): boolean {
   return /^\s*\[U[\s\]]/.test(source);

@@ -3,7 +3,7 @@
 // The values are makedumpfile's and /proc/vmcore's costs (params.ts) and the arch's ranged costs and TLB values.
 // Costs change no count, so each run's counts are simulated once; a run with no idle time is linear in each
 // params.ts cost, so those need no re-run at all.
-import { roundTo, uncertainRange, valueAt, withValueAt } from '@kmemsim/core';
+import { roundTo, type Sensitivity, type SensitivityEntry, uncertainRange, valueAt, withValueAt } from '@kmemsim/core';
 import type { ArchProfile, Machine } from '@kmemsim/mmu';
 import { chargedCounts, runVmcoreDump, type VmcoreDumpOptions } from './dump.js';
 import { type BuildImageOptions, buildImage, kernelBlock } from './image.js';
@@ -32,31 +32,11 @@ export interface DumpSensitivityConfig {
 
 type RunTime = { real_s: number; user_s: number; sys_s: number };
 
-/** One [U] value at the ends of its range, and the verdict at each end. */
-export interface DumpSensitivityEntry {
-  /** `user_costs.X`, `kernel_costs.X` or the arch's dot path (`arch.costs.X`). */
-  parameter: string;
-  /** Its value in the run. */
-  value: number;
-  /** Low end of its [U lo..hi] range. */
-  lo: number;
-  /** High end of its [U lo..hi] range. */
-  hi: number;
-  /** The verdict with the value at `lo` (every other value as in the run). */
-  verdict_lo: string;
-  /** The verdict with the value at `hi`. */
-  verdict_hi: string;
-  /** Whether the verdict differs from the run's at either end. */
-  flips: boolean;
-}
+/** An entry: `parameter` is `user_costs.X`, `kernel_costs.X`, `image.X` or the arch's path (`arch.costs.X`). */
+export type DumpSensitivityEntry = SensitivityEntry;
 
 /** The verdict ("mmap -d 31 < read -d 31 < …", fastest first) and one entry per [U] value it depends on. */
-export interface DumpSensitivity {
-  /** The run's verdict: its runs ordered by real time, fastest first. */
-  verdict: string;
-  /** One entry per [U] value the timing reads. */
-  entries: DumpSensitivityEntry[];
-}
+export type DumpSensitivity = Sensitivity;
 
 type Knob =
   | { kind: 'image'; key: 'kernelImageBytes' | 'minKernelImagePages'; value: number; lo: number; hi: number }

@@ -3,7 +3,7 @@
 // in an experiment the fitted values are refitted first so its calibration figures still hold. The VM-exit round
 // trip is fitted there; its plausible range is swept by pinning it and letting kunmap_atomic's figure set
 // kvm_mmu_invlpg's handling instead (the invlpg exit keeps its measured cost; only the split moves).
-import { observeEngines, uncertainRange } from '@kmemsim/core';
+import { type SensitivityEntry as CoreSensitivityEntry, observeEngines, uncertainRange } from '@kmemsim/core';
 import { type ArchProfile, type KvmVersion, Machine, type VirtModeName } from '@kmemsim/mmu';
 import { type MapKind, runCheckpoint } from './checkpoint.js';
 import { fitSeed000, withInvlpgHandling } from './experiments/fit.js';
@@ -36,23 +36,8 @@ export interface SensitivityConfig {
   experiment?: 'seed000';
 }
 
-/** One [U] value moved to the ends of its range, and the verdict at each end. */
-export interface SensitivityEntry {
-  /** The value's name, as its source map keys it. */
-  parameter: string;
-  /** Its value in the run. */
-  value: number;
-  /** Low end of its [U lo..hi] range. */
-  lo: number;
-  /** High end of its range. */
-  hi: number;
-  /** The verdict with the value at `lo`. */
-  verdict_lo: string;
-  /** The verdict with the value at `hi`. */
-  verdict_hi: string;
-  /** Whether the verdict differs from the run's at either end. */
-  flips: boolean;
-}
+/** One [U] value moved to the ends of its range, and the verdict at each end (core's shared shape). */
+export type SensitivityEntry = CoreSensitivityEntry;
 
 /**
  * Whether the checkpoint verdict (which map variant costs the least sys time) holds while each [U] value moves

@@ -4,17 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { checkpointSensitivity } from './sensitivity.js';
 
 const MiB = 2 ** 20;
+// The seed's configuration: i386 PAE guest, 2 vCPUs, KVM shadow paging; a 64 MiB run (per-page costs decide).
+const guest = {
+  arch: i386,
+  virt: 'kvm-shadow',
+  pae: true,
+  cpus: 2,
+  maps: ['kmap', 'kmap_atomic'],
+  sizeBytes: 64 * MiB,
+} as const;
 
 describe('checkpoint verdict across the [U] ranges', () => {
   it('sourced-only i386 kvm-shadow (KVM 2.6.29, 2 vCPUs, PAE): kmap < kmap_atomic at both ends of every range', () => {
-    const s = checkpointSensitivity({
-      arch: i386,
-      virt: 'kvm-shadow',
-      pae: true,
-      cpus: 2,
-      maps: ['kmap', 'kmap_atomic'],
-      sizeBytes: 64 * MiB,
-    });
+    const s = checkpointSensitivity({ ...guest, maps: [...guest.maps] });
     expect(s.verdict).toBe('kmap < kmap_atomic');
     const names = s.entries.map((e) => e.parameter);
     for (const k of ['radixWarmLoadCycles', 'bdevTreeHeight', 'refillCyclesPerCall']) {
@@ -24,15 +26,7 @@ describe('checkpoint verdict across the [U] ranges', () => {
   }, 120_000);
 
   it('the seed000 experiment: kmap < kmap_atomic, refitted at both ends of every range', () => {
-    const s = checkpointSensitivity({
-      arch: i386,
-      virt: 'kvm-shadow',
-      pae: true,
-      cpus: 2,
-      maps: ['kmap', 'kmap_atomic'],
-      sizeBytes: 64 * MiB,
-      experiment: 'seed000',
-    });
+    const s = checkpointSensitivity({ ...guest, maps: [...guest.maps], experiment: 'seed000' });
     expect(s.verdict).toBe('kmap < kmap_atomic');
     expect(s.entries.some((e) => e.parameter.endsWith('vmExitCycles'))).toBe(true); // the round trip, pinned
     expect(s.entries.filter((e) => e.flips).map((e) => e.parameter)).toEqual([]);

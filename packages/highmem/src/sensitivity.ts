@@ -3,7 +3,13 @@
 // in an experiment the fitted values are refitted first so its calibration figures still hold. The VM-exit round
 // trip is fitted there; its plausible range is swept by pinning it and letting kunmap_atomic's figure set
 // kvm_mmu_invlpg's handling instead (the invlpg exit keeps its measured cost; only the split moves).
-import { type SensitivityEntry as CoreSensitivityEntry, observeEngines, uncertainRange } from '@kmemsim/core';
+import {
+  type SensitivityEntry as CoreSensitivityEntry,
+  observeEngines,
+  uncertainRange,
+  valueAt,
+  withValueAt,
+} from '@kmemsim/core';
 import { type ArchProfile, type KvmVersion, Machine, type VirtModeName } from '@kmemsim/mmu';
 import { type MapKind, runCheckpoint } from './checkpoint.js';
 import { fitSeed000, withInvlpgHandling } from './experiments/fit.js';
@@ -59,16 +65,6 @@ interface Knobs {
   roundTrip?: number;
 }
 
-function setPath(obj: unknown, path: string, value: number): unknown {
-  const [head, ...rest] = path.split('.');
-  const o = obj as Record<string, unknown>;
-  return { ...o, [head!]: rest.length ? setPath(o[head!], rest.join('.'), value) : value };
-}
-
-function getPath(obj: unknown, path: string): number {
-  return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], obj) as number;
-}
-
 function verdictOf(c: SensitivityConfig, k: Knobs, size: number): string {
   let profile = c.experiment ? seed000() : null;
   let arch = k.arch;
@@ -122,7 +118,7 @@ function knobsOf(
     const inMode = path.startsWith(prefix);
     if (!inMode && !path.startsWith('costs.') && !path.startsWith('ipi.')) continue;
     if (inMode && fittedVirt.has(path.slice(prefix.length))) continue;
-    const value = getPath(c.arch, path);
+    const value = valueAt(c.arch, path) as number;
     if (c.experiment && path === `${prefix}vmExitCycles`) {
       out.push({ name: `arch ${path}`, value, ...r, at: (v) => ({ ...base, roundTrip: v }) });
       continue;
@@ -131,7 +127,7 @@ function knobsOf(
       name: `arch ${path}`,
       value,
       ...r,
-      at: (v) => ({ ...base, arch: setPath(c.arch, path, v) as ArchProfile }),
+      at: (v) => ({ ...base, arch: withValueAt(c.arch, path, v) }),
     });
   }
   for (const [key, source] of Object.entries(MECHANISM.sources)) {

@@ -16,6 +16,7 @@ export {
 } from './common.js';
 export { type CompileOptions, type CompileResult, runKernelCompile } from './compile.js';
 export { COMPILE, type CompileParams, type ProgramImage, programs } from './compile-params.js';
+export { BENCH_DESIGNS } from './designs.js';
 export {
   ALLOC_KINDS,
   ALLOC_SOURCES,

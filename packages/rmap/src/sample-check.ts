@@ -8,16 +8,6 @@ import type { RmapVariant } from './common.js';
 import { SAMPLED_BOUND_PCT } from './sample.js';
 import { runRmapFork } from './workload.js';
 
-/** The designs of the speed benchmark (tools/bench), each checked sampled against exact. */
-export const DESIGNS: [string, RmapVariant][] = [
-  ['none', { rmap: 'none', direct: false, lock: 'bit', batch: false }],
-  ['pte_chain', { rmap: 'pte_chain', direct: false, lock: 'bit', batch: false }],
-  ['pte_chain direct hashed batch', { rmap: 'pte_chain', direct: true, lock: 'hashed', batch: true }],
-  ['multi', { rmap: 'multi', direct: false, lock: 'bit', batch: false }],
-  ['multi direct hashed batch', { rmap: 'multi', direct: true, lock: 'hashed', batch: true, alloc: 'percpu' }],
-  ['objrmap', { rmap: 'objrmap', direct: false, lock: 'bit', batch: false }],
-];
-
 /** Dotted counter names and their values. */
 function flatten(t: CounterTree, pre = ''): Record<string, number> {
   if (typeof t === 'number') return { [pre]: t };

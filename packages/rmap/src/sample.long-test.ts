@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSampled, DESIGNS } from './sample-check.js';
+import { BENCH_DESIGNS as DESIGNS } from './designs.js';
+import { checkSampled } from './sample-check.js';
 
 describe('sampled fidelity against the exact model (fork + exit, 512 K pages, dual PIII)', () => {
   for (const [name, variant] of DESIGNS) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { BENCH_DESIGNS as DESIGNS } from './designs.js';
 import { PageSampler, SAMPLING } from './sample.js';
-import { checkSampled, DESIGNS } from './sample-check.js';
+import { checkSampled } from './sample-check.js';
 
 describe('sampled fidelity against the exact model (fork + exit, 128 K pages, dual PIII)', () => {
   for (const [name, variant] of DESIGNS) {

@@ -4,7 +4,7 @@
 // process CPU time (process.cpuUsage) of the same best run, which a loaded shared machine distorts far less.
 import { i386Numaq, i386Piii } from '@kmemsim/arch-i386';
 import { Machine } from '@kmemsim/mmu';
-import { type RmapVariant, runKernelCompile, runRmapFork } from '@kmemsim/rmap';
+import { BENCH_DESIGNS, type RmapVariant, runKernelCompile, runRmapFork } from '@kmemsim/rmap';
 import type { Figure } from '../figure.js';
 
 /** Wall and CPU ms of the best wall-time run of `fn` (`repeat` runs, after one warm-up run if `warm`). */
@@ -50,14 +50,7 @@ function pair(o: PairOptions): Figure[] {
   return [mk('wall'), mk('cpu')];
 }
 
-const VARIANTS: [string, RmapVariant][] = [
-  ['none', { rmap: 'none', direct: false, lock: 'bit', batch: false }],
-  ['pte_chain', { rmap: 'pte_chain', direct: false, lock: 'bit', batch: false }],
-  ['pte_chain_direct_hashed_batch', { rmap: 'pte_chain', direct: true, lock: 'hashed', batch: true }],
-  ['multi', { rmap: 'multi', direct: false, lock: 'bit', batch: false }],
-  ['multi_direct_hashed_batch', { rmap: 'multi', direct: true, lock: 'hashed', batch: true, alloc: 'percpu' }],
-  ['objrmap', { rmap: 'objrmap', direct: false, lock: 'bit', batch: false }],
-];
+const VARIANTS = BENCH_DESIGNS;
 
 // Each design at both fidelities: exact (every access through the cache model) and sampled (the cache model on a
 // systematic sample of PTE pages, the rest estimated; packages/rmap/src/sample.ts).

@@ -97,7 +97,7 @@ export function runLat(o: LatOptions): LatResult {
   // The process exists and has touched its pages (set-up, not measured; caches start cold).
   sys.tracking = false;
   const parent = sp.newMm(procLayout);
-  sys.populate(parent, 0, p.procText + p.procLibc + p.procLd + p.procAnon);
+  sys.populateUntracked(parent, 0, p.procText + p.procLibc + p.procLd + p.procAnon);
   sys.tracking = true;
   sys.tally.clear();
 

@@ -145,8 +145,8 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
   // start cold.
   const parent = sp.newMm(layout);
   sys.tracking = false;
-  sys.populate(parent, 0, o.pages);
-  for (let b = 0; b < (o.background ?? 0); b++) sys.populate(sp.newMm(layout), anonPages, o.pages);
+  sys.populateUntracked(parent, 0, o.pages);
+  for (let b = 0; b < (o.background ?? 0); b++) sys.populateUntracked(sp.newMm(layout), anonPages, o.pages);
   sys.tracking = true;
   sys.tally.clear();
   const before = rmapBytes(sys);

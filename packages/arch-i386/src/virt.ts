@@ -95,9 +95,9 @@ export const kvmShadow = {
         'SDM 3B ch. 24; sources-mm.md §2), so a kernel function run after an exit misses on its code page and its ' +
         'own data pages (2–8: e.g. radix_tree_lookup_slot 8 — its code page, three file-tree nodes, the device ' +
         'mapping and three device-tree nodes, each a slab object on its own page), each a walk of the shadow ' +
-        'tables (PAE: PDPTEs held in the CPU, so a PDE and a PTE load, L1 3 to L2 14 cycles, Intel optimization ' +
-        'manual, Core microarchitecture: 16–38 cycles; the spte lines are touched every page, L2-resident), plus ' +
-        'up to ~8 lines the host handler evicted from L1 (14 each)',
+        'tables (PAE: PDPTEs held in the CPU, so a PDE and a PTE load, each an L1D or L2 hit — Core 2 load-to-use ' +
+        '~3 and ~14 cycles, recalled, not from a source in the reference: [U] — 16–38 cycles per miss; the spte ' +
+        'lines are touched every page, L2-resident), plus up to ~8 lines the host handler evicted from L1 (~14 each)',
     ],
     maxVcpus: [16, 'KVM_MAX_VCPUS = 16 (arch/x86/include/asm/kvm_host.h, 2.6.2x)'],
   },

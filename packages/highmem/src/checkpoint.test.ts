@@ -55,6 +55,7 @@ describe('checkpoint: seed 000 experiment (800 MiB, i386 PAE guest, KVM 2.6.29 s
       'real',
       'ticks/__copy_from_user_ll_nozero',
       'ticks/ext3_do_update_inode',
+      'ticks/page_address',
       'ticks/__set_page_dirty',
       'ticks/__mark_inode_dirty',
     ]);

@@ -38,9 +38,12 @@ describe('pkmap pool', () => {
     expect(cyc('kmap')).toBe(p.kmapCallCycles);
     expect(cyc('kunmap')).toBe(p.kmapCallCycles);
     expect(cyc('kunmap_high')).toBe(p.kmapHighCallCycles);
-    expect(cyc('_spin_lock')).toBe(2 * c.lockUncontendedCycles);
+    // kmap_lock's two acquires show under kmap_high: readprofile's profile_pc charges lock functions to the caller.
+    expect(cyc('_spin_lock')).toBe(0);
     expect(cyc('page_address')).toBe(2 * p.pageAddressCycles);
-    expect(cyc('kmap_high')).toBe(p.kmapHighCallCycles + p.pkmapScanCyclesPerSlot + c.pteSetCycles);
+    expect(cyc('kmap_high')).toBe(
+      p.kmapHighCallCycles + p.pkmapScanCyclesPerSlot + c.pteSetCycles + 2 * c.lockUncontendedCycles,
+    );
     expect(cyc('set_page_address')).toBe(p.setPageAddressCycles);
     expect(cyc('checkpoint_dump_page')).toBe(c.tlbMissCycles);
     expect(m.engine.counters.get('tlb_flush_global')).toBe(0);

@@ -73,7 +73,10 @@ export class PkmapPool {
     this.count = new Int32Array(this.entries);
     this.slotPfn = new Float64Array(this.entries).fill(-1);
     this.fresh = new Uint8Array(this.entries);
-    this.lock = m.spinlock('kmap_lock');
+    // readprofile on i386 SMP charges a tick in a lock function to its caller (profile_pc: in_lock_functions →
+    // the return address), so kmap_lock's acquire and spin never show as _spin_lock. The model charges both
+    // acquires (kmap_high's and kunmap_high's) to kmap_high: one lock object, one symbol.
+    this.lock = m.spinlock('kmap_lock', m.engine.profiler.info(s.kmapHigh).name);
     this.wait = m.waitQueue('pkmap_map_wait');
     this.pt = m.pageTable('pkmap', this.entries);
     this.refill = m.cost.refillCyclesPerCall;
@@ -94,6 +97,8 @@ export class PkmapPool {
     t.spend(this.s.kmap, this.p.kmapCallCycles + r);
     t.spend(this.s.kmapHigh, this.p.kmapHighCallCycles + r);
     yield this.lock.lock(t);
+    // page_address pays the refill once per page, at its first call (kmap_high's), as every write-path function
+    // does (write.ts): the refill is a per-function, per-page cost, fitted from radix_tree_lookup_slot's row.
     t.spend(this.s.pageAddress, this.p.pageAddressCycles + r);
     const slot = this.addr.get(pfn) ?? (yield* this.mapNewVirtual(t, pfn));
     this.inc(slot);
@@ -107,7 +112,7 @@ export class PkmapPool {
     t.spend(this.s.kunmap, this.p.kmapCallCycles + r);
     t.spend(this.s.kunmapHigh, this.p.kmapHighCallCycles + r);
     yield this.lock.lock(t);
-    t.spend(this.s.pageAddress, this.p.pageAddressCycles + r);
+    t.spend(this.s.pageAddress, this.p.pageAddressCycles); // its refill was paid at kmap_high's call
     const slot = this.addr.get(pfn);
     if (slot === undefined) {
       this.lock.unlock(t);
@@ -195,7 +200,7 @@ export class PkmapPool {
     t.spend(this.s.kunmap, k * (p.kmapCallCycles + r));
     t.spend(this.s.kmapHigh, k * (p.kmapHighCallCycles + r));
     t.spend(this.s.kunmapHigh, k * (p.kmapHighCallCycles + r));
-    t.spend(this.s.pageAddress, 2 * k * (p.pageAddressCycles + r));
+    t.spend(this.s.pageAddress, k * (2 * p.pageAddressCycles + r));
     t.spend(this.s.setPageAddress, k * (p.setPageAddressCycles + r));
     let left = k;
     if (m.vops.shadow) {

@@ -25,8 +25,9 @@ export const RADIX = sourced({
   ],
   radixWarmLoadCycles: [
     8,
-    '[U 3..14] a node line the previous page’s walk touched: an L1D hit (3 cycles load-to-use) or an L2 hit ' +
-      '(14), Intel optimization manual (Intel Core microarchitecture); its reuse distance is one page’s ' +
+    '[U 3..14] a node line the previous page’s walk touched: an L1D hit or an L2 hit; the Core 2 load-to-use ' +
+      'latencies (~3 L1D, ~14 L2) are recalled, not read from a source in the project’s reference (which gives ' +
+      'no Core 2 latencies), hence the range; its reuse distance is one page’s ' +
       'footprint — the 12 KiB the two copies stream, the write path’s lines and the host exit handlers’ — about ' +
       'the 32 KiB L1D',
   ],

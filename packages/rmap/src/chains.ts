@@ -53,7 +53,9 @@ export class ChainStore {
   private slots: Float64Array;
   /** Per node: its address (for the cache model). */
   private addr: Float64Array;
-  private freeIdx: number[] = [];
+  /** Free node indices, a LIFO (a typed array: a JS array grown and shrunk by millions of push / pop reallocates). */
+  private freeIdx: Int32Array;
+  private freeTop = 0;
   private nodeCount = 0;
   /** Chain nodes allocated now. */
   nodesInUse = 0;
@@ -87,6 +89,7 @@ export class ChainStore {
     this.first = new Int32Array(n);
     this.slots = new Float64Array(n * slotsPerNode);
     this.addr = new Float64Array(n);
+    this.freeIdx = new Int32Array(n);
   }
 
   /** Makes room for pfns below `pages`. */
@@ -111,7 +114,7 @@ export class ChainStore {
 
   private allocNode(nextNode: number): number {
     let n: number;
-    if (this.freeIdx.length > 0) n = this.freeIdx.pop() as number;
+    if (this.freeTop > 0) n = this.freeIdx[--this.freeTop];
     else {
       n = this.nodeCount++;
       if (n === this.next.length) this.growNodes();
@@ -129,7 +132,7 @@ export class ChainStore {
     const k = this.slotsPerNode;
     for (let i = n * k; i < (n + 1) * k; i++) this.slots[i] = 0;
     this.nodes.free(this.addr[n]);
-    this.freeIdx.push(n);
+    this.freeIdx[this.freeTop++] = n;
     this.nodesInUse--;
     this.frees++;
   }
@@ -148,6 +151,9 @@ export class ChainStore {
     const a = new Float64Array(n);
     a.set(this.addr);
     this.addr = a;
+    const fi = new Int32Array(n);
+    fi.set(this.freeIdx);
+    this.freeIdx = fi;
   }
 
   /** page_add_rmap's structure part. The caller has read page->pte. */

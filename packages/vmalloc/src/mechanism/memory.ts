@@ -5,6 +5,7 @@
 import type { ArchCache, Machine } from '@kmemsim/mmu';
 import { sourced } from '@kmemsim/mmu';
 
+/** Cache sizes (bytes) and load-to-use latencies (cycles) a list walk's loads see. */
 export interface ChaseLevels {
   l1Bytes: number;
   l1Cycles: number;
@@ -27,8 +28,8 @@ export const FALLBACK_MEMORY: ChaseLevels & { sources: Record<string, string> } 
   memoryCycles: [200, '[U 120..350] local DRAM, ~70–150 ns at 1.5–2.5 GHz'],
 });
 
-export function chaseLevels(c: ArchCache | undefined): ChaseLevels {
-  if (c === undefined) return FALLBACK_MEMORY;
+export function chaseLevels(c: ArchCache | undefined, fallback: ChaseLevels = FALLBACK_MEMORY): ChaseLevels {
+  if (c === undefined) return fallback;
   return {
     l1Bytes: c.l1d.sizeBytes,
     l1Cycles: c.l1d.hitCycles,
@@ -48,6 +49,7 @@ export function chaseCycles(mem: ChaseLevels, bytes: number): number {
   return mem.memoryCycles;
 }
 
-export function archMemory(m: Machine): ChaseLevels {
-  return chaseLevels(m.arch.cache);
+/** The machine's cache levels; `fallback` (default FALLBACK_MEMORY) when its arch has no `cache` section. */
+export function archMemory(m: Machine, fallback?: ChaseLevels): ChaseLevels {
+  return chaseLevels(m.arch.cache, fallback);
 }

@@ -7,13 +7,19 @@ import { sourced } from '@kmemsim/mmu';
 
 /** Cache sizes (bytes) and load-to-use latencies (cycles) a list walk's loads see. */
 export interface ChaseLevels {
+  /** L1 data cache size. */
   l1Bytes: number;
+  /** L1 load-to-use latency. */
   l1Cycles: number;
+  /** L2 size. */
   l2Bytes: number;
+  /** L2 load-to-use latency. */
   l2Cycles: number;
   /** 0: no L3. */
   l3Bytes: number;
+  /** L3 load-to-use latency. */
   l3Cycles: number;
+  /** Load latency from DRAM. */
   memoryCycles: number;
 }
 

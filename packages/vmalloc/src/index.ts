@@ -18,13 +18,38 @@ export { createVmap, VmapAllocator, type VmapOptions } from './mechanism/api.js'
 export { AreaTable } from './mechanism/areas.js';
 export { VmapBlocks, vmapBlockBits } from './mechanism/blocks.js';
 export { alignUp, IntervalSet } from './mechanism/intervals.js';
-export { chaseCycles, FALLBACK_MEMORY } from './mechanism/memory.js';
+export { type ChaseLevels, chaseCycles, FALLBACK_MEMORY } from './mechanism/memory.js';
 export { LAYOUT, MECHANISM, type MechanismParams, mechanismParams } from './mechanism/params.js';
 export { changePageAttr } from './mechanism/pat.js';
 export { type SplitCase, VmSpace } from './mechanism/space.js';
+export {
+  type Figure,
+  type Figures,
+  rankingOf,
+  reversals,
+  type SweepConfig,
+  sweepSensitivity,
+  type VmallocSensitivity,
+  type VmallocSensitivityEntry,
+} from './sensitivity.js';
+export { type Knob, type KnobConfig, type SweepValues, vmallocKnobs } from './sensitivity-knobs.js';
+export {
+  testVmallocFigures,
+  testVmallocSensitivity,
+  vmapBenchFigures,
+  vmapBenchSensitivity,
+  xfsDirFigures,
+  xfsDirSensitivity,
+} from './sensitivity-workloads.js';
 export { type Gen, type Ledger, VmArea, type Vmap, VmapError, type VmapFaults } from './types.js';
 export { flushEvents, Loop, Sampler, type SamplingOptions, type SamplingReport } from './workloads/sampler.js';
-export { TEST_CASES, TEST_VMALLOC, type TestCase, UNMODELLED_BITS } from './workloads/test-cases.js';
+export {
+  TEST_CASES,
+  TEST_VMALLOC,
+  type TestCase,
+  type TestVmallocCosts,
+  UNMODELLED_BITS,
+} from './workloads/test-cases.js';
 export {
   runTestVmalloc,
   selectedCases,
@@ -43,4 +68,4 @@ export {
   type VmapBenchResult,
   type VmapBenchRun,
 } from './workloads/vmap-bench.js';
-export { runXfsDir, XFS, type XfsDirOptions, type XfsDirResult } from './workloads/xfs-dir.js';
+export { runXfsDir, XFS, type XfsCosts, type XfsDirOptions, type XfsDirResult } from './workloads/xfs-dir.js';

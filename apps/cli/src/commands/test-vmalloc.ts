@@ -4,13 +4,14 @@
 import type { ResultDocument } from '@kmemsim/core';
 import { DESIGN_CHOICES, DESIGN_NAMES, TEST_VMALLOC } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
-import { badValue, UsageError } from '../framework/errors.js';
+import { badValue } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 import { type TestVmallocRun, typedRun } from './typed-runs.js';
 import {
+  machineFactory,
   runDesign,
   samplingCells,
   samplingLine,
@@ -18,6 +19,7 @@ import {
   samplingParams,
   samplingSchema,
 } from './vmalloc-common.js';
+import { sensitivityLines, sensitivityParams, sensitivityPlan, sensitivitySchema } from './vmalloc-sensitivity.js';
 
 /** run_test_mask bits test_vmalloc.c defines (11 cases). */
 const ALL_BITS = 2047;
@@ -77,6 +79,7 @@ export const testVmallocCommand = defineCommand({
       defaultText: 'max(8, --cpus)',
     }),
     ...samplingSchema,
+    ...sensitivitySchema('test-vmalloc', 'loops'),
   },
   async run(o, ctx): Promise<ResultDocument> {
     const mc = await resolveMachine(o);
@@ -125,32 +128,40 @@ export const testVmallocCommand = defineCommand({
         `live vmap areas a run may hold in memory (use at most ${Math.floor(MAX_LIVE_AREAS / perWorker)} workers, or leave out mask bit 2)`,
       );
     }
-    const { Machine } = await import('@kmemsim/mmu');
     const runs: TestVmallocRun[] = [];
+    const machineOn = await machineFactory(mc);
+    const module = {
+      nrThreads,
+      runTestMask: mask,
+      testLoopCount: loops,
+      testRepeatCount: repeat,
+      sequentialTestOrder: sequential,
+      nrPages,
+    };
     for (const [i, impl] of impls.entries()) {
       ctx.progress(i, impls.length, `test-vmalloc --impl ${impl}`);
-      let machine: InstanceType<typeof Machine>;
-      try {
-        machine = new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
-      } catch (err) {
-        throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
-      }
+      const machine = machineOn(mc.arch);
       const r = runDesign(`--arch ${mc.arch.name} --cpus ${mc.cpus} --impl ${impl} --nr-threads ${nrThreads}`, () =>
-        vm.runTestVmalloc({
-          machine,
-          impl,
-          nrThreads,
-          runTestMask: mask,
-          testLoopCount: loops,
-          testRepeatCount: repeat,
-          sequentialTestOrder: sequential,
-          nrPages,
-          nrCpus,
-          sampling,
-        }),
+        vm.runTestVmalloc({ ...module, machine, impl, nrCpus, sampling }),
       );
       runs.push(typedRun('test-vmalloc', r.run));
     }
+    const plan = sensitivityPlan('test-vmalloc', o.sensitivity, impls.length, runs);
+    const caseNames = cases.map((c) => c.name);
+    const sens = plan.run
+      ? vm.testVmallocSensitivity({
+          machine: machineOn,
+          base: { arch: mc.arch, params: {}, nrCpus },
+          virt: mc.virt,
+          cpus: mc.cpus,
+          sampling,
+          nominal: vm.testVmallocFigures(runs, caseNames),
+          impls,
+          module,
+          cases: caseNames,
+          onKnob: (k, n, knob) => ctx.progress(k, n, `sensitivity ${knob.parameter}`),
+        })
+      : undefined;
     ctx.progress(impls.length, impls.length, 'done');
     return {
       schema: 'kmemsim/result@1',
@@ -172,6 +183,7 @@ export const testVmallocCommand = defineCommand({
         unmodelled_cases_skipped: mask & vm.UNMODELLED_BITS,
         clock_hz: mc.arch.clockHz,
         sources: { ...vm.MECHANISM.sources, ...vm.TEST_VMALLOC.sources },
+        ...sensitivityParams(sens, plan.skipped),
       },
       runs,
     };
@@ -213,6 +225,6 @@ export function renderTestVmalloc(doc: ResultDocument): string {
       cases.map((name) => [name, ...doc.runs.map((r) => r.metrics[`${name}.avg_usec`])]),
     ),
   );
-  out.push(samplingLine(doc.runs));
+  out.push(samplingLine(doc.runs), ...sensitivityLines(doc));
   return out.join('\n');
 }

@@ -1,7 +1,7 @@
 // What vmap-bench, test-vmalloc and xfs-dir share: the sampling options (--exact, --max-error) and how sampling
 // is reported, and --experiment (an experiment profile's fitted values over the arch).
 import type { Run } from '@kmemsim/core';
-import type { ArchProfile } from '@kmemsim/mmu';
+import type { ArchProfile, Machine, VirtModeName } from '@kmemsim/mmu';
 import type { ExperimentProfile, SamplingOptions } from '@kmemsim/vmalloc';
 import { UsageError } from '../framework/errors.js';
 import { bool, num } from '../framework/options.js';
@@ -70,4 +70,20 @@ export function runDesign<T>(what: string, fn: () => T): T {
     }
     throw err;
   }
+}
+
+/** A fresh machine on an arch, with the command's virt mode, CPUs and seed (exit 2 for CPUs the arch cannot have). */
+export async function machineFactory(mc: {
+  virt: VirtModeName;
+  cpus: number;
+  seed: number;
+}): Promise<(arch: ArchProfile) => Machine> {
+  const { Machine } = await import('@kmemsim/mmu');
+  return (arch) => {
+    try {
+      return new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
+    } catch (err) {
+      throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
+    }
+  };
 }

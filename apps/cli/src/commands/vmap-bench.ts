@@ -4,13 +4,14 @@
 import type { ResultDocument, Run } from '@kmemsim/core';
 import { ALIAS_API, BENCH, DESIGN_CHOICES, DESIGN_NAMES, EXPERIMENTS, MAP_APIS } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
-import { badValue, UsageError } from '../framework/errors.js';
+import { badValue } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 import {
   experimentArch,
+  machineFactory,
   runDesign,
   samplingCells,
   samplingLine,
@@ -18,6 +19,7 @@ import {
   samplingParams,
   samplingSchema,
 } from './vmalloc-common.js';
+import { sensitivityLines, sensitivityParams, sensitivityPlan, sensitivitySchema } from './vmalloc-sensitivity.js';
 
 /** A map+touch+unmap costs 1.5–3 µs of wall time simulated in detail: 2^26 of them (threads × iterations) in an
  * --exact run is about 2–3 minutes (without --exact, loops in steady state are extrapolated). */
@@ -81,6 +83,7 @@ export const vmapBenchCommand = defineCommand({
       description: 'apply an experiment profile (its fitted value, its configuration as defaults)',
     }),
     ...samplingSchema,
+    ...sensitivitySchema('vmap-bench', 'loops'),
   },
   async run(o, ctx): Promise<ResultDocument> {
     const vm = await import('@kmemsim/vmalloc');
@@ -107,7 +110,6 @@ export const vmapBenchCommand = defineCommand({
       );
     }
     limit('--threads × --pages', most * o.pages, MAX_MAPPED_PAGES, 'pages a run may map at once (memory)');
-    const { Machine } = await import('@kmemsim/mmu');
     // An alias that names an API (percpu = 2.6.28 through vm_map_ram) runs once with it; the others once per --api.
     const combos = impls.flatMap((impl) => {
       const forced = ALIAS_API[impl];
@@ -115,16 +117,12 @@ export const vmapBenchCommand = defineCommand({
     });
     const runs: Run[] = [];
     const total = combos.length * threads.length;
+    const machineOn = await machineFactory(mc);
     let i = 0;
     for (const { impl, api } of combos) {
       for (const t of threads) {
         ctx.progress(i++, total, `vmap-bench --impl ${impl} --api ${api} --threads ${t}`);
-        let machine: InstanceType<typeof Machine>;
-        try {
-          machine = new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
-        } catch (err) {
-          throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
-        }
+        const machine = machineOn(arch);
         const r = runDesign(
           `--arch ${arch.name} --cpus ${mc.cpus} --impl ${impl} --threads ${t} --pages ${o.pages}`,
           () =>
@@ -143,6 +141,22 @@ export const vmapBenchCommand = defineCommand({
         runs.push(r.run);
       }
     }
+    const plan = sensitivityPlan('vmap-bench', o.sensitivity, combos.length, runs);
+    const sens = plan.run
+      ? vm.vmapBenchSensitivity({
+          machine: machineOn,
+          base: { arch, params: {}, touchBytesPerPage: o.touchBytes, nrCpus: o.nrCpus },
+          virt: mc.virt,
+          cpus: mc.cpus,
+          given: new Set(o.touchBytes === vm.BENCH.touchBytesPerPage ? [] : ['touchBytesPerPage']),
+          sampling,
+          nominal: vm.vmapBenchFigures(runs),
+          runs: combos.flatMap(({ impl, api }) => threads.map((t) => ({ impl, api, threads: t }))),
+          pages: o.pages,
+          iterations: o.iterations,
+          onKnob: (k, n, knob) => ctx.progress(k, n, `sensitivity ${knob.parameter}`),
+        })
+      : undefined;
     ctx.progress(total, total, 'done');
     const { sources: _m, ...mechanism } = vm.MECHANISM;
     return {
@@ -169,6 +183,7 @@ export const vmapBenchCommand = defineCommand({
           ...vm.BENCH.sources,
           globalFlushPerCpuCycles: arch.sources['costs.globalFlushPerCpuCycles'],
         },
+        ...sensitivityParams(sens, plan.skipped),
       },
       runs,
     };
@@ -223,6 +238,7 @@ export function renderVmapBench(doc: ResultDocument): string {
       ]),
     ),
     samplingLine(doc.runs),
+    ...sensitivityLines(doc),
   ];
   return out.join('\n');
 }

@@ -4,11 +4,12 @@
 import type { ResultDocument, Run } from '@kmemsim/core';
 import { DESIGN_CHOICES, DESIGN_NAMES, MAP_APIS, XFS } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
-import { badValue, UsageError } from '../framework/errors.js';
+import { badValue } from '../framework/errors.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
 import {
+  machineFactory,
   runDesign,
   samplingCells,
   samplingLine,
@@ -16,6 +17,7 @@ import {
   samplingParams,
   samplingSchema,
 } from './vmalloc-common.js';
+import { sensitivityLines, sensitivityParams, sensitivityPlan, sensitivitySchema } from './vmalloc-sensitivity.js';
 
 export const xfsDirCommand = defineCommand({
   kind: 'result',
@@ -67,6 +69,7 @@ export const xfsDirCommand = defineCommand({
       defaultText: '1024 on ia64-sn2 (sn2_defconfig), else max(8, --cpus)',
     }),
     ...samplingSchema,
+    ...sensitivitySchema('xfs-dir', 'directory operations'),
   },
   async run(o, ctx): Promise<ResultDocument> {
     const mc = await resolveMachine(o);
@@ -85,20 +88,15 @@ export const xfsDirCommand = defineCommand({
         : Math.max(vm.MECHANISM.nrCpusDefault, mc.cpus));
     const apis = o.api ?? [undefined];
     const sampling = samplingOptions(o);
-    const { Machine } = await import('@kmemsim/mmu');
     const runs: Run[] = [];
     const total = o.impl.length * apis.length * threads.length;
+    const machineOn = await machineFactory(mc);
     let i = 0;
     for (const impl of o.impl) {
       for (const api of apis) {
         for (const t of threads) {
           ctx.progress(i++, total, `xfs-dir --impl ${impl} --threads ${t}`);
-          let machine: InstanceType<typeof Machine>;
-          try {
-            machine = new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
-          } catch (err) {
-            throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
-          }
+          const machine = machineOn(mc.arch);
           const r = runDesign(
             `--arch ${mc.arch.name} --cpus ${mc.cpus} --impl ${impl} --threads ${t} --dir-block ${o.dirBlock}`,
             () =>
@@ -118,6 +116,26 @@ export const xfsDirCommand = defineCommand({
         }
       }
     }
+    const plan = sensitivityPlan('xfs-dir', o.sensitivity, o.impl.length * apis.length, runs);
+    const given = [
+      ...(o.dirBlock === vm.XFS.dirBlockBytes ? [] : ['dirBlockBytes']),
+      ...(o.buffersPerOp === vm.XFS.buffersPerOp ? [] : ['buffersPerOp']),
+      ...(o.nrCpus === undefined ? [] : ['nrCpus']),
+    ];
+    const sens = plan.run
+      ? vm.xfsDirSensitivity({
+          machine: machineOn,
+          base: { arch: mc.arch, params: {}, nrCpus, dirBlockBytes: o.dirBlock, buffersPerOp: o.buffersPerOp },
+          virt: mc.virt,
+          cpus: mc.cpus,
+          given: new Set(given),
+          sampling,
+          nominal: vm.xfsDirFigures(runs),
+          runs: o.impl.flatMap((impl) => apis.flatMap((api) => threads.map((t) => ({ impl, api, threads: t })))),
+          ops: o.ops,
+          onKnob: (k, n, knob) => ctx.progress(k, n, `sensitivity ${knob.parameter}`),
+        })
+      : undefined;
     ctx.progress(total, total, 'done');
     return {
       schema: 'kmemsim/result@1',
@@ -135,6 +153,7 @@ export const xfsDirCommand = defineCommand({
         ...samplingParams(sampling),
         clock_hz: mc.arch.clockHz,
         sources: { ...vm.XFS.sources, ...vm.MECHANISM.sources },
+        ...sensitivityParams(sens, plan.skipped),
       },
       runs,
     };
@@ -171,6 +190,7 @@ export const xfsDirCommand = defineCommand({
         ]),
       ),
       samplingLine(doc.runs),
+      ...sensitivityLines(doc),
     ].join('\n');
   },
 });

@@ -6,7 +6,7 @@ import type { SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { HoleSearch, VmapDesign } from '../designs/design.js';
 import { alignUp } from './intervals.js';
-import { archMemory, chaseCycles } from './memory.js';
+import { archMemory, type ChaseLevels, chaseCycles } from './memory.js';
 import type { MechanismParams } from './params.js';
 import type { VmSpace } from './space.js';
 import { vmapCounters } from './symbols.js';
@@ -28,6 +28,7 @@ export class Descent {
     private readonly m: Machine,
     private readonly step: number,
     private readonly bytes: number,
+    private readonly fallback?: ChaseLevels,
   ) {}
 
   depth(n: number): number {
@@ -40,7 +41,7 @@ export class Descent {
       const k = this.table.length;
       const prev = k === 0 ? 0 : this.table[k - 1];
       const ws = 2 ** k * this.bytes;
-      this.table.push(k === 0 ? 0 : prev + this.step + chaseCycles(archMemory(this.m), ws));
+      this.table.push(k === 0 ? 0 : prev + this.step + chaseCycles(archMemory(this.m, this.fallback), ws));
     }
     return this.table[d];
   }
@@ -59,7 +60,7 @@ abstract class Finder implements HoleFinder {
   protected readonly mem;
   private readonly walkedId: number;
   constructor(protected readonly c: Ctx) {
-    this.mem = archMemory(c.m);
+    this.mem = archMemory(c.m, c.p.fallbackMemory);
     this.walkedId = vmapCounters(c.m.engine).walked;
   }
   abstract find(t: Thread, size: number, align: number): number;
@@ -89,7 +90,7 @@ class RbtreeWalk extends Finder {
   private readonly descent: Descent;
   constructor(c: Ctx) {
     super(c);
-    this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes);
+    this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes, c.p.fallbackMemory);
   }
   find(t: Thread, size: number, align: number): number {
     const s = this.c.space;
@@ -114,7 +115,7 @@ class CachedHole extends Finder {
   private cachedAlign = 0;
   constructor(c: Ctx) {
     super(c);
-    this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes);
+    this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes, c.p.fallbackMemory);
   }
   find(t: Thread, size: number, align: number): number {
     const s = this.c.space;
@@ -152,7 +153,7 @@ class AugmentedFreeTree extends Finder {
   private readonly descent: Descent;
   constructor(c: Ctx) {
     super(c);
-    this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes);
+    this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes, c.p.fallbackMemory);
   }
   find(t: Thread, size: number, align: number): number {
     const s = this.c.space;

@@ -5,14 +5,21 @@
 import type { ArchCache, Machine } from '@kmemsim/mmu';
 import { sourced } from '@kmemsim/mmu';
 
+/** Cache sizes (bytes) and load-to-use latencies (cycles) a list walk's loads see. */
 export interface ChaseLevels {
+  /** L1 data cache size. */
   l1Bytes: number;
+  /** L1 load-to-use latency. */
   l1Cycles: number;
+  /** L2 size. */
   l2Bytes: number;
+  /** L2 load-to-use latency. */
   l2Cycles: number;
   /** 0: no L3. */
   l3Bytes: number;
+  /** L3 load-to-use latency. */
   l3Cycles: number;
+  /** Load latency from DRAM. */
   memoryCycles: number;
 }
 
@@ -27,8 +34,8 @@ export const FALLBACK_MEMORY: ChaseLevels & { sources: Record<string, string> } 
   memoryCycles: [200, '[U 120..350] local DRAM, ~70–150 ns at 1.5–2.5 GHz'],
 });
 
-export function chaseLevels(c: ArchCache | undefined): ChaseLevels {
-  if (c === undefined) return FALLBACK_MEMORY;
+export function chaseLevels(c: ArchCache | undefined, fallback: ChaseLevels = FALLBACK_MEMORY): ChaseLevels {
+  if (c === undefined) return fallback;
   return {
     l1Bytes: c.l1d.sizeBytes,
     l1Cycles: c.l1d.hitCycles,
@@ -48,6 +55,7 @@ export function chaseCycles(mem: ChaseLevels, bytes: number): number {
   return mem.memoryCycles;
 }
 
-export function archMemory(m: Machine): ChaseLevels {
-  return chaseLevels(m.arch.cache);
+/** The machine's cache levels; `fallback` (default FALLBACK_MEMORY) when its arch has no `cache` section. */
+export function archMemory(m: Machine, fallback?: ChaseLevels): ChaseLevels {
+  return chaseLevels(m.arch.cache, fallback);
 }

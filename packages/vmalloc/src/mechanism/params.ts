@@ -3,6 +3,7 @@
 // arch profile. [U lo..hi] marks a documented guess and its plausible range (docs/fidelity.md); the
 // instruction-count guesses are for a 2008 out-of-order core at 1.5–2 instructions per cycle.
 import { sourced } from '@kmemsim/mmu';
+import type { ChaseLevels } from './memory.js';
 
 /** The vmalloc mechanism's own costs (cycles) and sizes (bytes), each with its source or [U] range. */
 export const MECHANISM = sourced({
@@ -64,8 +65,11 @@ export const MECHANISM = sourced({
 /** Numbers widened from the literal types sourced() infers. */
 type Widen<T> = { [K in keyof T]: T[K] extends number ? number : T[K] };
 
-/** The mechanism's values without their sources (what an experiment overrides). */
-export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>>;
+/**
+ * The mechanism's values without their sources (what an experiment overrides), and the cache levels of list walks
+ * on an arch without a `cache` section (default FALLBACK_MEMORY; a sensitivity sweep moves its [U] values).
+ */
+export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>> & { fallbackMemory?: ChaseLevels };
 
 /** MECHANISM's values with `over` applied. */
 export function mechanismParams(over: Partial<MechanismParams> = {}): MechanismParams {

@@ -40,8 +40,8 @@ export class Purger {
   constructor(private readonly h: PurgeHost) {
     const m = h.m;
     this.lock = h.design.purgeLock === 'mutex' ? m.spinlock('vmap_purge_lock', 'mutex_lock') : m.spinlock('purge_lock');
-    this.descent = new Descent(m, h.p.walkStepCycles, h.design.vmapAreaBytes);
-    this.mem = archMemory(m);
+    this.descent = new Descent(m, h.p.walkStepCycles, h.design.vmapAreaBytes, h.p.fallbackMemory);
+    this.mem = archMemory(m, h.p.fallbackMemory);
   }
 
   /**

@@ -66,8 +66,13 @@ export class VmapCore implements BlockHost, PurgeHost {
     this.purger = design.purgeLock === 'none' ? null : new Purger(this);
     this.blocks =
       design.perCpuBlocks === null ? null : new VmapBlocks(this, design.perCpuBlocks, nrCpus, faults.misalignBlocks);
-    this.mem = archMemory(m);
-    this.busyDescent = new Descent(m, p.walkStepCycles, Math.max(design.vmapAreaBytes, p.vmStructBytes));
+    this.mem = archMemory(m, p.fallbackMemory);
+    this.busyDescent = new Descent(
+      m,
+      p.walkStepCycles,
+      Math.max(design.vmapAreaBytes, p.vmStructBytes),
+      p.fallbackMemory,
+    );
     const areas = this.areas;
     const lazy = this.lazy;
     this.ledger = {

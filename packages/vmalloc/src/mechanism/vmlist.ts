@@ -23,7 +23,7 @@ export class VmlistMirror {
     private readonly removeSym: SymbolId,
   ) {
     this.lock = m.rwlock('vmlist_lock');
-    this.mem = archMemory(m);
+    this.mem = archMemory(m, p.fallbackMemory);
     this.walkedId = vmapCounters(m.engine).walked;
   }
 

@@ -20,6 +20,12 @@ export const TEST_VMALLOC = sourced({
   defaultLoopCount: [1_000_000, 'lib/test_vmalloc.c: test_loop_count defaults to 1,000,000'],
 });
 
+/** TEST_VMALLOC's costs a run reads (a sensitivity sweep moves them: runTestVmalloc's `costs`). */
+export type TestVmallocCosts = Record<
+  'allocPageCycles' | 'freePageCycles' | 'pcpuUnitPages' | 'pcpuAllocCycles' | 'pcpuFreeCycles',
+  number
+>;
+
 export interface Worker {
   t: Thread;
   vm: VmapAllocator;
@@ -31,6 +37,8 @@ export interface Worker {
   wordBits: number;
   cpus: number;
   clearCyclesPerByte: number;
+  /** TEST_VMALLOC's costs with the run's overrides. */
+  costs: TestVmallocCosts;
   sampler: Sampler;
   touch(id: number): void;
   sym: { alloc: SymbolId; free: SymbolId; memset: SymbolId };
@@ -39,7 +47,7 @@ export interface Worker {
 /** vmalloc(pages) with optional byte alignment and zeroing: a handle, or −1 when no space fits. */
 export function* vmalloc(w: Worker, pages: number, alignBytes = 0, zero = false): Gen<number> {
   const { t, vm } = w;
-  t.spend(w.sym.alloc, TEST_VMALLOC.allocPageCycles * pages);
+  t.spend(w.sym.alloc, w.costs.allocPageCycles * pages);
   const align = Math.max(1, Math.floor(alignBytes / w.pageBytes));
   const id = yield* vm.allocArea(t, pages, align);
   if (id < 0) return -1;
@@ -51,7 +59,7 @@ export function* vmalloc(w: Worker, pages: number, alignBytes = 0, zero = false)
 export function* vfree(w: Worker, id: number): Gen {
   const pages = w.vm.areas.pages[id];
   yield* w.vm.freeArea(w.t, id);
-  w.t.spend(w.sym.free, TEST_VMALLOC.freePageCycles * pages);
+  w.t.spend(w.sym.free, w.costs.freePageCycles * pages);
 }
 
 /** One case of test_vmalloc.c's test_case_array, modelled. */
@@ -275,7 +283,7 @@ function* pcpuAlloc(w: Worker): Gen<boolean> {
   // allocator is modelled only where it meets vmalloc: a chunk of unitPages per CPU is one vmap area
   // (pcpu_get_vm_areas), populated for every CPU; allocations bump through a chunk's unit.
   const { t } = w;
-  const unitBytes = TEST_VMALLOC.pcpuUnitPages * w.pageBytes;
+  const unitBytes = w.costs.pcpuUnitPages * w.pageBytes;
   const chunks: number[] = [];
   let used = unitBytes;
   let ok = true;
@@ -283,12 +291,12 @@ function* pcpuAlloc(w: Worker): Gen<boolean> {
     const size = w.rng.int(1, w.pageBytes / 4);
     const align = 2 ** w.rng.int(1, 11);
     const at = Math.ceil(used / align) * align;
-    t.spend('pcpu_alloc', TEST_VMALLOC.pcpuAllocCycles);
+    t.spend('pcpu_alloc', w.costs.pcpuAllocCycles);
     if (at + size <= unitBytes) {
       used = at + size;
       continue;
     }
-    const pages = TEST_VMALLOC.pcpuUnitPages * w.cpus;
+    const pages = w.costs.pcpuUnitPages * w.cpus;
     const c = yield* vmalloc(w, pages);
     if (c < 0) {
       ok = false;
@@ -297,7 +305,7 @@ function* pcpuAlloc(w: Worker): Gen<boolean> {
     chunks.push(c);
     used = size;
   }
-  t.spend('free_percpu', TEST_VMALLOC.pcpuFreeCycles * 35_000);
+  t.spend('free_percpu', w.costs.pcpuFreeCycles * 35_000);
   for (const c of chunks) yield* vfree(w, c);
   return ok;
 }

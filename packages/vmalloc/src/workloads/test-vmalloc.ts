@@ -11,7 +11,14 @@ import { createVmap } from '../mechanism/api.js';
 import { type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
-import { TEST_CASES, TEST_VMALLOC, type TestCase, UNMODELLED_BITS, type Worker } from './test-cases.js';
+import {
+  TEST_CASES,
+  TEST_VMALLOC,
+  type TestCase,
+  type TestVmallocCosts,
+  UNMODELLED_BITS,
+  type Worker,
+} from './test-cases.js';
 
 /** Options of {@link runTestVmalloc}: the module parameters of lib/test_vmalloc.c, and the vmap design. */
 export interface TestVmallocOptions {
@@ -33,6 +40,8 @@ export interface TestVmallocOptions {
   nrPages?: number;
   /** Overrides of the vmap mechanism's costs (an experiment's fitted values). */
   params?: Partial<MechanismParams>;
+  /** Overrides of the module's own costs (default TEST_VMALLOC's; a sensitivity sweep moves them). */
+  costs?: Partial<TestVmallocCosts>;
   /** nr_cpu_ids the kernel sizes its per-CPU structures by (default: the machine's CPUs). */
   nrCpus?: number;
   /** Steady-state extrapolation of loops (default on; `exact: true` simulates every loop). */
@@ -113,6 +122,8 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   const cases = selectedCases(mask);
   const vm = createVmap(m, { impl: design, params: o.params, nrCpus: o.nrCpus });
   const p = mechanismParams(o.params);
+  const { sources: _s, defaultLoopCount: _d, ...base } = TEST_VMALLOC;
+  const costs: TestVmallocCosts = { ...base, ...o.costs };
   const sampler = new Sampler(e, { regeneration: flushEvents(e), ...o.sampling });
   const touchSym = e.sym('test_vmalloc_touch');
   const sym = { alloc: e.sym('__vmalloc_area_node'), free: e.sym('__vunmap'), memset: e.sym('memset') };
@@ -132,6 +143,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
           wordBits: m.arch.wordBits,
           cpus: m.cpus,
           clearCyclesPerByte: p.clearCyclesPerByte,
+          costs,
           sampler,
           sym,
           touch: (id) => m.touch(t, vm.areas.vpn[id], touchSym),

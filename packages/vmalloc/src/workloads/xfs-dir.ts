@@ -45,6 +45,12 @@ export const XFS = sourced({
   nrCpusSn2: [1024, '[U 64..4096] CONFIG_NR_CPUS of the Altix kernels (arch/ia64/configs/sn2_defconfig)'],
 });
 
+/** XFS's per-operation costs a run reads (a sensitivity sweep moves them: runXfsDir's `costs`). */
+export type XfsCosts = Record<
+  'pageLookupCycles' | 'bufCycles' | 'blockSearchCycles' | 'opCycles' | 'asEntryCycles',
+  number
+>;
+
 /** Options of {@link runXfsDir}. */
 export interface XfsDirOptions {
   /** The machine to run on (one thread per CPU). */
@@ -67,6 +73,8 @@ export interface XfsDirOptions {
   buffersPerOp?: number;
   /** Steady-state extrapolation of operations (default on; `exact: true` simulates every one). */
   sampling?: SamplingOptions;
+  /** Overrides of XFS's per-operation costs (default XFS's; a sensitivity sweep moves them). */
+  costs?: Partial<XfsCosts>;
 }
 
 /** What {@link runXfsDir} returns. */
@@ -105,6 +113,7 @@ export function runXfsDir(o: XfsDirOptions): XfsDirResult {
   const sampler = new Sampler(e, { regeneration: flushEvents(e), ...o.sampling });
   const pagesPerBuf = Math.max(1, Math.ceil((o.dirBlockBytes ?? XFS.dirBlockBytes) / m.arch.pageBytes));
   const perOp = o.buffersPerOp ?? XFS.buffersPerOp;
+  const c: XfsCosts = { ...XFS, ...o.costs };
   const sym = {
     op: e.sym('xfs_dir_op'),
     lookup: e.sym('find_or_create_page'),
@@ -126,10 +135,10 @@ export function runXfsDir(o: XfsDirOptions): XfsDirResult {
         sampler.join(t);
         const l = sampler.begin(t, o.ops, 'xfs-dir');
         while (l.done < l.count) {
-          t.spend(sym.op, XFS.opCycles);
+          t.spend(sym.op, c.opCycles);
           for (let b = 0; b < perOp; b++) {
-            t.spend(sym.buf, XFS.bufCycles);
-            t.spend(sym.lookup, XFS.pageLookupCycles * pagesPerBuf);
+            t.spend(sym.buf, c.bufCycles);
+            t.spend(sym.lookup, c.pageLookupCycles * pagesPerBuf);
             const pfn = pfn0 + ((l.done & 1) * perOp + b) * pagesPerBuf;
             if (asLock !== null && asList.length > XFS.asListMax) {
               // purge_addresses: take the whole list under as_lock, then vunmap each address.
@@ -138,7 +147,7 @@ export function runXfsDir(o: XfsDirOptions): XfsDirResult {
               asLock.unlock(t);
               for (const id of batch) {
                 yield* vm.freeArea(t, id);
-                t.spend(sym.purge, XFS.asEntryCycles);
+                t.spend(sym.purge, c.asEntryCycles);
               }
             }
             let id: number;
@@ -149,10 +158,10 @@ export function runXfsDir(o: XfsDirOptions): XfsDirResult {
             }
             if (id < 0) throw new RangeError(`xfs-dir: ${design.name} found no vmalloc space`);
             m.touch(t, vm.areas.vpn[id], sym.search);
-            t.spend(sym.search, XFS.blockSearchCycles);
+            t.spend(sym.search, c.blockSearchCycles);
             if (ram) yield* vm.unmapRamArea(t, id);
             else if (asLock !== null) {
-              t.spend(sym.free, XFS.asEntryCycles);
+              t.spend(sym.free, c.asEntryCycles);
               yield asLock.lock(t);
               asList.push(id);
               asLock.unlock(t);

@@ -1,0 +1,161 @@
+// The unsourced values ("[U lo..hi]", docs/fidelity.md) a vmalloc workload reads, each with how to set it for one
+// point of a sensitivity sweep: the mechanism's costs (MECHANISM), the cache levels of list walks on an arch with
+// no `cache` section (FALLBACK_MEMORY), the workload's own values (BENCH, TEST_VMALLOC, XFS) and the arch's ranged
+// costs, TLB, IPI, cache and NUMA values and those of its virtualization mode. Every value reaches the runs as an
+// option (a copied arch, `params`, `costs`, …): nothing module-wide is changed.
+import { uncertainRange, valueAt, withValueAt } from '@kmemsim/core';
+import type { ArchProfile } from '@kmemsim/mmu';
+import { FALLBACK_MEMORY } from './mechanism/memory.js';
+import { MECHANISM, type MechanismParams } from './mechanism/params.js';
+import { TEST_VMALLOC, type TestVmallocCosts } from './workloads/test-cases.js';
+import { BENCH } from './workloads/vmap-bench.js';
+import { XFS, type XfsCosts } from './workloads/xfs-dir.js';
+
+/** The values one point of a sweep runs with (each a run option of the workloads). */
+export interface SweepValues {
+  /** The machine's arch profile. */
+  arch: ArchProfile;
+  /** Mechanism overrides (the caller's, plus a moved MECHANISM or FALLBACK_MEMORY value). */
+  params: Partial<MechanismParams>;
+  /** vmap-bench's bytes written per mapped page. */
+  touchBytesPerPage?: number;
+  /** test_vmalloc's own costs. */
+  testCosts?: Partial<TestVmallocCosts>;
+  /** XFS's per-operation costs. */
+  xfsCosts?: Partial<XfsCosts>;
+  /** XFS directory block size. */
+  dirBlockBytes?: number;
+  /** XFS directory blocks per operation. */
+  buffersPerOp?: number;
+  /** CONFIG_NR_CPUS (XFS.nrCpusSn2 moved). */
+  nrCpus?: number;
+}
+
+/** One [U lo..hi] value and how to set it. */
+export interface Knob {
+  /** The value's name as its sources map keys it: `MECHANISM.walkStepCycles`, `arch.costs.tlbMissCycles`, … */
+  parameter: string;
+  /** Its value in the run. */
+  value: number;
+  /** Low end of its range. */
+  lo: number;
+  /** High end of its range. */
+  hi: number;
+  /** The sweep values with this one set to `v`. */
+  at(v: number): SweepValues;
+}
+
+/** What decides which values a workload reads. */
+export interface KnobConfig {
+  /** The workload. */
+  workload: 'vmap-bench' | 'test-vmalloc' | 'xfs-dir';
+  /** The run's values (the caller's overrides included). */
+  base: SweepValues;
+  /** The virtualization mode: its `virt.<mode>.*` values are read. */
+  virt: string;
+  /** The machine's CPUs (CONFIG_NR_CPUS is at least this many). */
+  cpus: number;
+  /** Values the caller set explicitly (not the [U] guesses): `touchBytesPerPage`, `dirBlockBytes`, `buffersPerOp`,
+   * `nrCpus`. */
+  given?: ReadonlySet<string>;
+}
+
+// Arch sections the Machine reads for a vmalloc run (highmem.* is kmap's only).
+const ARCH_SECTIONS = ['costs.', 'tlb.', 'ipi.', 'cache.', 'numa.'];
+
+function ranged(sources: Record<string, string>, key: string): { lo: number; hi: number } | null {
+  const s = sources[key];
+  return s === undefined ? null : uncertainRange(s);
+}
+
+/** The [U lo..hi] values a run of `c.workload` reads, each with its setter. */
+export function vmallocKnobs(c: KnobConfig): Knob[] {
+  const b = c.base;
+  const given = c.given ?? new Set<string>();
+  const out: Knob[] = [];
+  for (const [path, source] of Object.entries(b.arch.sources)) {
+    const inMode = c.virt !== 'none' && path.startsWith(`virt.${c.virt}.`);
+    if (!inMode && !ARCH_SECTIONS.some((s) => path.startsWith(s))) continue;
+    const r = uncertainRange(source);
+    const value = valueAt(b.arch, path);
+    if (!r || typeof value !== 'number') continue;
+    out.push({ parameter: `arch.${path}`, value, ...r, at: (v) => ({ ...b, arch: withValueAt(b.arch, path, v) }) });
+  }
+  const { sources: ms, ...mechanism } = MECHANISM;
+  for (const key of Object.keys(ms) as (keyof typeof mechanism)[]) {
+    const r = ranged(ms, key);
+    if (!r || b.params[key] !== undefined) continue;
+    const value = mechanism[key];
+    out.push({ parameter: `MECHANISM.${key}`, value, ...r, at: (v) => ({ ...b, params: { ...b.params, [key]: v } }) });
+  }
+  if (b.arch.cache === undefined) {
+    const { sources: fs, ...levels } = FALLBACK_MEMORY;
+    const base = b.params.fallbackMemory ?? levels;
+    for (const key of Object.keys(levels) as (keyof typeof levels)[]) {
+      const r = ranged(fs, key);
+      if (!r) continue;
+      out.push({
+        parameter: `FALLBACK_MEMORY.${key}`,
+        value: base[key],
+        ...r,
+        at: (v) => ({ ...b, params: { ...b.params, fallbackMemory: { ...base, [key]: v } } }),
+      });
+    }
+  }
+  if (c.workload === 'vmap-bench') {
+    const r = ranged(BENCH.sources, 'touchBytesPerPage');
+    const value = b.touchBytesPerPage ?? BENCH.touchBytesPerPage;
+    if (r && !given.has('touchBytesPerPage'))
+      out.push({ parameter: 'BENCH.touchBytesPerPage', value, ...r, at: (v) => ({ ...b, touchBytesPerPage: v }) });
+  }
+  if (c.workload === 'test-vmalloc') {
+    for (const key of [
+      'allocPageCycles',
+      'freePageCycles',
+      'pcpuUnitPages',
+      'pcpuAllocCycles',
+      'pcpuFreeCycles',
+    ] as const) {
+      const r = ranged(TEST_VMALLOC.sources, key);
+      if (!r || b.testCosts?.[key] !== undefined) continue;
+      out.push({
+        parameter: `TEST_VMALLOC.${key}`,
+        value: TEST_VMALLOC[key],
+        ...r,
+        at: (v) => ({ ...b, testCosts: { ...b.testCosts, [key]: v } }),
+      });
+    }
+  }
+  if (c.workload === 'xfs-dir') out.push(...xfsKnobs(b, given, c.cpus));
+  return out;
+}
+
+function xfsKnobs(b: SweepValues, given: ReadonlySet<string>, cpus: number): Knob[] {
+  const out: Knob[] = [];
+  for (const key of ['dirBlockBytes', 'buffersPerOp'] as const) {
+    const r = ranged(XFS.sources, key);
+    if (!r || given.has(key)) continue;
+    out.push({ parameter: `XFS.${key}`, value: b[key] ?? XFS[key], ...r, at: (v) => ({ ...b, [key]: v }) });
+  }
+  for (const key of ['pageLookupCycles', 'bufCycles', 'blockSearchCycles', 'opCycles', 'asEntryCycles'] as const) {
+    const r = ranged(XFS.sources, key);
+    if (!r || b.xfsCosts?.[key] !== undefined) continue;
+    out.push({
+      parameter: `XFS.${key}`,
+      value: XFS[key],
+      ...r,
+      at: (v) => ({ ...b, xfsCosts: { ...b.xfsCosts, [key]: v } }),
+    });
+  }
+  // CONFIG_NR_CPUS of the sn2 kernels sizes the vmap blocks (vmap_block_bits); the run uses max(it, CPUs).
+  const r = ranged(XFS.sources, 'nrCpusSn2');
+  if (r && b.arch.name === 'ia64-sn2' && !given.has('nrCpus')) {
+    out.push({
+      parameter: 'XFS.nrCpusSn2',
+      value: XFS.nrCpusSn2,
+      ...r,
+      at: (v) => ({ ...b, nrCpus: Math.max(v, cpus) }),
+    });
+  }
+  return out;
+}

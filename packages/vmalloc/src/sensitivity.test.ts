@@ -1,0 +1,166 @@
+// The [U] sensitivity of a design ranking: the ranking and reversal rules on small exact cases, a constructed range
+// that flips vmap-bench's verdict and one that does not, and the override paths the sweep moves values through
+// (defaults byte-identical, a moved value reaches the run).
+
+import { i386 } from '@kmemsim/arch-i386';
+import { x86_64 } from '@kmemsim/arch-x86_64';
+import { type ArchProfile, Machine } from '@kmemsim/mmu';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FALLBACK_MEMORY } from './mechanism/memory.js';
+import { type Figures, rankingOf, reversals, sweepSensitivity } from './sensitivity.js';
+import { vmallocKnobs } from './sensitivity-knobs.js';
+import { vmapBenchFigures, vmapBenchSensitivity } from './sensitivity-workloads.js';
+import { runTestVmalloc } from './workloads/test-vmalloc.js';
+import { runVmapBench } from './workloads/vmap-bench.js';
+import { runXfsDir } from './workloads/xfs-dir.js';
+
+const fig = (value: number, bound = 0) => ({ value, bound });
+
+describe('ranking and reversals', () => {
+  it('ranks best first, ties within the tolerance or the bounds', () => {
+    expect(rankingOf({ a: fig(3), b: fig(1), c: fig(2) }, 'lower', 0.01)).toBe('b < c < a');
+    expect(rankingOf({ a: fig(3), b: fig(1), c: fig(2) }, 'higher', 0.01)).toBe('a > c > b');
+    expect(rankingOf({ a: fig(100), b: fig(100.5) }, 'lower', 0.01)).toBe('a ≈ b');
+    expect(rankingOf({ a: fig(100, 0.05), b: fig(104, 0) }, 'lower', 0)).toBe('a ≈ b');
+    expect(rankingOf({ a: fig(100, 0.05), b: fig(111, 0) }, 'lower', 0)).toBe('a < b');
+  });
+
+  it('a strict order turned into the opposite strict order is a reversal; a tie is not', () => {
+    const nominal: Figures = { '1 thread': { a: fig(1), b: fig(2) }, '8 threads': { a: fig(1), b: fig(2) } };
+    const moved: Figures = { '1 thread': { a: fig(2), b: fig(1) }, '8 threads': { a: fig(2), b: fig(2) } };
+    expect(reversals(nominal, moved, 0.01)).toEqual(['1 thread']);
+  });
+
+  it('invariants: nothing reverses against itself; negating distinct figures reverses every headline', () => {
+    const figures = fc
+      .uniqueArray(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 2, maxLength: 6 })
+      .map((vs) => ({ h: Object.fromEntries(vs.map((v, i) => [`d${i}`, fig(v)])) }) as Figures);
+    fc.assert(
+      fc.property(figures, (f) => {
+        expect(reversals(f, f, 0)).toEqual([]);
+        const neg: Figures = { h: Object.fromEntries(Object.entries(f.h!).map(([k, x]) => [k, fig(-x.value)])) };
+        expect(reversals(f, neg, 0)).toEqual(['h']);
+      }),
+    );
+  });
+});
+
+/** x86_64 with costs.globalFlushPerCpuCycles given the plausible range `range`. */
+function flushRange(range: string): ArchProfile {
+  return { ...x86_64, sources: { ...x86_64.sources, 'costs.globalFlushPerCpuCycles': `${range} test range` } };
+}
+
+// 2.6.27 flushes every CPU's TLB at each vunmap; 2.6.28 flushes once per lazy purge but walks its busy areas. With
+// 4 threads on 4 CPUs 2.6.28 (~13.0 µs per op) beats 2.6.27 (~14.4 µs) at the arch's 1,200 cycles per CPU: a range
+// reaching down to 0 lets 2.6.27 win, a range above the value only widens the gap.
+function flushSweep(arch: ArchProfile) {
+  const machine = (a: ArchProfile) => new Machine({ arch: a, cpus: 4, seed: 1 });
+  const runs = [
+    { impl: '2.6.27', api: 'vmap' as const, threads: 4 },
+    { impl: '2.6.28', api: 'vmap' as const, threads: 4 },
+  ];
+  const base = { arch, params: {} };
+  const knobs = vmallocKnobs({ workload: 'vmap-bench', base, virt: 'none', cpus: 4 }).filter(
+    (k) => k.parameter === 'arch.costs.globalFlushPerCpuCycles',
+  );
+  const figuresAt = (v: typeof base) =>
+    vmapBenchFigures(
+      runs.map(
+        (r) => runVmapBench({ machine: machine(v.arch), ...r, pages: 4, iterations: 200, params: v.params }).run,
+      ),
+    );
+  return sweepSensitivity({ knobs, base, figuresAt, figure: 'ns_per_op', better: 'lower', runsPerPoint: 2 });
+}
+
+describe('vmap-bench: a constructed flip and a range that holds', () => {
+  it('a flush cost ranging down to 0 flips 2.6.28 < 2.6.27', () => {
+    const s = flushSweep(flushRange('[U 0..1200]'));
+    expect(s.verdict).toBe('4 threads: 2.6.28 < 2.6.27');
+    expect(s.entries).toHaveLength(1);
+    const e = s.entries[0]!;
+    expect(e).toMatchObject({ parameter: 'arch.costs.globalFlushPerCpuCycles', value: 1200, lo: 0, hi: 1200 });
+    expect(e.verdict_lo).toBe('4 threads: 2.6.27 < 2.6.28');
+    expect(e.verdict_hi).toBe(s.verdict);
+    expect(e.flips).toBe(true);
+    expect(e.flipped).toEqual(['4 threads']);
+  });
+
+  it('a range of 1,200..3,000 cycles keeps the order', () => {
+    const s = flushSweep(flushRange('[U 1200..3000]'));
+    expect(s.entries[0]).toMatchObject({ verdict_lo: s.verdict, verdict_hi: s.verdict, flips: false, flipped: [] });
+  });
+
+  it('the whole sweep is deterministic and reads every ranged value once', () => {
+    const run = () =>
+      vmapBenchSensitivity({
+        machine: (a) => new Machine({ arch: a, cpus: 2, seed: 7 }),
+        base: { arch: x86_64, params: {} },
+        virt: 'none',
+        cpus: 2,
+        runs: [
+          { impl: '2.6.27', api: 'vmap', threads: 2 },
+          { impl: '6.9', api: 'vmap', threads: 2 },
+        ],
+        pages: 2,
+        iterations: 50,
+      });
+    const a = run();
+    expect(JSON.stringify(run())).toBe(JSON.stringify(a));
+    const names = a.entries.map((e) => e.parameter);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('MECHANISM.walkStepCycles');
+    expect(names).toContain('BENCH.touchBytesPerPage');
+    expect(names).not.toContain('MECHANISM.nrCpusDefault'); // sourced
+    expect(a.reruns).toBe(a.entries.length * 2 * 2);
+  });
+});
+
+describe('override paths: defaults unchanged, a moved value reaches the run', () => {
+  const bench = (arch: ArchProfile, params = {}) =>
+    runVmapBench({
+      machine: new Machine({ arch, cpus: 2, seed: 1 }),
+      impl: '2.6.28',
+      threads: 1,
+      pages: 4,
+      iterations: 300,
+      params,
+    }).nsPerOp;
+
+  it('FALLBACK_MEMORY (an arch without a cache section)', () => {
+    const { sources: _s, ...levels } = FALLBACK_MEMORY;
+    expect(bench(i386, { fallbackMemory: levels })).toBe(bench(i386));
+    expect(bench(i386, { fallbackMemory: { ...levels, l1Cycles: 1, l2Cycles: 5, memoryCycles: 350 } })).not.toBe(
+      bench(i386),
+    );
+    const knobs = vmallocKnobs({ workload: 'vmap-bench', base: { arch: i386, params: {} }, virt: 'none', cpus: 2 });
+    expect(knobs.map((k) => k.parameter)).toContain('FALLBACK_MEMORY.memoryCycles');
+    expect(
+      vmallocKnobs({ workload: 'vmap-bench', base: { arch: x86_64, params: {} }, virt: 'none', cpus: 2 }).map(
+        (k) => k.parameter,
+      ),
+    ).not.toContain('FALLBACK_MEMORY.memoryCycles');
+  });
+
+  it('TEST_VMALLOC costs', () => {
+    const avg = (costs = {}) =>
+      runTestVmalloc({
+        machine: new Machine({ arch: x86_64, cpus: 1, seed: 1 }),
+        impl: '5.2',
+        nrThreads: 1,
+        runTestMask: 1,
+        testLoopCount: 200,
+        costs,
+      }).workerCycles[0];
+    expect(avg({ allocPageCycles: 250 })).toBe(avg());
+    expect(avg({ allocPageCycles: 500 })).toBeGreaterThan(avg()!);
+  });
+
+  it('XFS costs', () => {
+    const us = (costs = {}) =>
+      runXfsDir({ machine: new Machine({ arch: x86_64, cpus: 2, seed: 1 }), impl: '5.2', threads: 1, ops: 50, costs })
+        .usPerOp;
+    expect(us({ opCycles: 15_000 })).toBe(us());
+    expect(us({ opCycles: 40_000 })).toBeGreaterThan(us());
+  });
+});

@@ -7,13 +7,15 @@
 import type { PathNode } from './callpath.js';
 import { ROOT_NODE } from './callpath.js';
 import { Counters } from './counters.js';
-import type { EngineOptions, EngineTracer, InstantHook, SpendHook, ThreadBody } from './engine-hooks.js';
+import type { EngineOptions, EngineTracer, InstantHook, Op, SpendHook, ThreadBody } from './engine-hooks.js';
 import { DeadlockError, SimulationError } from './errors.js';
 import { RunQueue } from './heap.js';
+import { Kworkers } from './kworkers.js';
 import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
 import { Rng } from './rng.js';
 import { Thread } from './thread.js';
 import { notifyEngineCreated } from './trace.js';
+import { Work } from './workqueue.js';
 
 // The engine's vocabulary lives beside it (engine-hooks, errors, thread); importers of './engine.js' keep working.
 export type { EngineOptions, EngineTracer, InstantHook, Op, SpendHook, ThreadBody } from './engine-hooks.js';
@@ -72,6 +74,16 @@ export class Engine {
 
   private readonly queue = new RunQueue();
   private readonly cpuThread: (Thread | null)[];
+  /** Kworkers sharing CPUs with their bound threads: null until a workload queues work (then opt-in paths run). */
+  private kw: Kworkers | null = null;
+  private readonly reschedOp = {
+    perform: (t: Thread): boolean => {
+      const kw = this.kw as Kworkers;
+      if (!kw.readyFor(t.cpu, this.clock[t.cpu])) return false;
+      this.block(t, 'preempted by kworker');
+      return kw.resched(t) || this.unblock(t);
+    },
+  };
   private live = 0;
   /** Live threads per command node, to split broadcast interrupt work among the commands it interrupts. */
   private readonly liveByBase = new Map<PathNode, number>();
@@ -170,7 +182,8 @@ export class Engine {
         t.state = 'done';
         t.endCycle = clock[t.cpu];
         this.live--;
-        this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 1) - 1);
+        if (!t.kworker) this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 1) - 1);
+        if (this.kw !== null) this.kw.finished(t);
         return;
       }
       this.events++;
@@ -196,11 +209,85 @@ export class Engine {
   /** Makes a blocked thread runnable at `time` (never earlier than its own clock). */
   wake(t: Thread, time: number): void {
     if (t.state !== 'blocked') throw new SimulationError(`wake of ${t.name}, which is ${t.state}`);
+    if (this.kw?.wake(t, time)) return;
+    t.sleeping = false;
     if (this.debtTotal !== this.debtSeen[t.cpu]) this.settle(t.cpu);
     if (time > this.clock[t.cpu]) this.clock[t.cpu] = time;
     t.state = 'ready';
     t.blockedOn = '';
     this.queue.push(t.id, this.clock[t.cpu]);
+  }
+
+  /**
+   * Parks the calling thread in a sleeping wait (from inside an Op's perform, which then returns true): unlike a
+   * spinning wait, its CPU may run a queued kworker meanwhile. Woken with {@link Engine.wake}.
+   */
+  sleep(t: Thread, on: string): void {
+    this.block(t, on);
+    t.sleeping = true;
+    if (this.kw !== null) this.kw.slept(t);
+  }
+
+  /**
+   * schedule_work_on / queue_work_on: runs `body` in a kworker on `cpu`, a thread of its own sharing that CPU's clock.
+   * It starts now on an idle CPU (or one whose bound thread sleeps), else at the bound thread's next
+   * {@link Engine.condResched} (PREEMPT_NONE and PREEMPT_VOLUNTARY: a woken kworker does not preempt a running
+   * kernel thread); the bound thread then waits until the kworker finishes or sleeps. Opt-in: a run that queues no
+   * work keeps its event order.
+   */
+  queueWork(cpu: number, name: string, body: ThreadBody): Work {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus) {
+      throw new RangeError(`cpu ${cpu} out of range 0..${this.cpus - 1}`);
+    }
+    this.kw ??= new Kworkers(
+      {
+        clock: this.clock,
+        run: (w, at) => this.runAt(w, at),
+        boundOn: (c) => this.threadOn(c),
+      },
+      this.cpus,
+    );
+    const w = new Thread(this, this.threads.length, cpu, name);
+    const work = new Work(this, w);
+    w.kworker = true;
+    w.state = 'blocked';
+    w.blockedOn = 'workqueue';
+    w.readyAt = w.startCycle = this.now();
+    w.gen = work.body(body);
+    this.threads.push(w);
+    this.live++;
+    this.kw.live++;
+    this.kw.offer(w);
+    return work;
+  }
+
+  /**
+   * A cond_resched() point of a bound thread: an Op to yield if a kworker waits for this CPU (it runs first),
+   * else undefined — so threads on CPUs without queued work do not yield here at all.
+   */
+  condResched(t: Thread): Op | undefined {
+    return this.kw?.readyFor(t.cpu, this.clock[t.cpu]) ? this.reschedOp : undefined;
+  }
+
+  /** Kworkers queued, running or asleep (0 when no work was ever queued). */
+  get kworkersLive(): number {
+    return this.kw === null ? 0 : this.kw.live;
+  }
+
+  private unblock(t: Thread): false {
+    t.state = 'ready';
+    t.blockedOn = '';
+    t.preempted = false;
+    return false;
+  }
+
+  private runAt(t: Thread, at: number): void {
+    const cpu = t.cpu;
+    if (this.debtTotal !== this.debtSeen[cpu]) this.settle(cpu);
+    if (at > this.clock[cpu]) this.clock[cpu] = at;
+    t.state = 'ready';
+    t.blockedOn = '';
+    this.queue.push(t.id, this.clock[cpu]);
   }
 
   /** The thread bound to a CPU, if any is live. */

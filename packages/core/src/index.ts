@@ -78,3 +78,4 @@ export {
   withValueAt,
 } from './uncertain.js';
 export { fls, formatSize, parseSize, roundupPowerOfTwo, SizeError } from './units.js';
+export { Work } from './workqueue.js';

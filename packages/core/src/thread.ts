@@ -36,6 +36,14 @@ export class Thread {
   result = 0;
   /** Free slot for the workload (a task struct, a per-thread RNG …). */
   data: unknown = undefined;
+  /** A kworker running a queued work item (Engine.queueWork): it shares its CPU with the CPU's bound thread. */
+  kworker = false;
+  /** Blocked in a sleeping wait (Engine.sleep): its CPU may run a kworker meanwhile. */
+  sleeping = false;
+  /** A bound thread waiting for the kworker that took its CPU (at a cond_resched, or while it slept). */
+  preempted = false;
+  /** Earliest cycle a queued or woken kworker (or a preempted thread woken meanwhile) may run at. */
+  readyAt = 0;
   /** The thread's command (its name without a `/N` suffix): the first frame of its call paths. */
   readonly comm: string;
   /** Call-path node of the frame the thread is in (its command's node when no frame is entered). */

@@ -57,6 +57,12 @@ export interface VmapDesign {
   purgeLock: 'none' | 'spinlock' | 'mutex';
   /** How an over-limit vmap_lazy_nr purges: inline with a trylock, or by queueing drain_vmap_work (6.9). */
   purgeTrigger: 'none' | 'inline-trylock' | 'workqueue';
+  /**
+   * 6.9 __purge_vmap_area_lazy: clamp(vmap_lazy_nr / lazy_max_pages, 1, nodes with lazy areas) − 1 of them are
+   * purged by helper works on their nodes' CPUs (schedule_work_on), the rest by the purger, which then flush_works
+   * them; drain_vmap_work itself runs in a kworker of the freeing CPU. False: the purging thread does it all.
+   */
+  purgeHelpers: boolean;
   /** What the purge walks to find lazy areas: the whole vmap_area_list (2.6.28) or its own purge list. */
   purgeScan: 'none' | 'area-list' | 'purge-list';
   /** vmap_area_lock round trips of a vfree besides the allocation's: find_vmap_area (1), + va->vm and unlink_va (5.2: 3). */

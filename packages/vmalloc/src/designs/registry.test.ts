@@ -38,6 +38,7 @@ describe('design registry', () => {
       'bookkeeping',
       'pools',
       'purgeTrigger',
+      'purgeHelpers',
       'vfreeLockTrips',
     ]);
     for (const d of DESIGNS) expect(d.origin.length, d.name).toBeGreaterThan(10);

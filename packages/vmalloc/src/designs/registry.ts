@@ -17,6 +17,7 @@ const V2_6_27: VmapDesign = {
   pteClear: 'at-free-flush',
   purgeLock: 'none',
   purgeTrigger: 'none',
+  purgeHelpers: false,
   purgeScan: 'none',
   vfreeLockTrips: 0,
   failurePurge: 'none',
@@ -46,6 +47,7 @@ const V2_6_28: VmapDesign = {
   pteClear: 'at-purge',
   purgeLock: 'spinlock',
   purgeTrigger: 'inline-trylock',
+  purgeHelpers: false,
   purgeScan: 'area-list',
   vfreeLockTrips: 1,
   // 2.6.28 purge_vmap_area_lazy() is __purge_vmap_area_lazy(.., 0, 0): the failure path only trylocks.
@@ -101,6 +103,7 @@ const V5_2: VmapDesign = {
   pteClear: 'at-free',
   purgeLock: 'mutex',
   purgeTrigger: 'inline-trylock',
+  purgeHelpers: false,
   purgeScan: 'purge-list',
   // find_vmap_area, then remove_vm_area's va->vm = NULL and free_vmap_area_noflush's unlink_va, each locked.
   vfreeLockTrips: 3,
@@ -131,6 +134,7 @@ const V6_9: VmapDesign = {
   bookkeeping: 'per-node',
   pools: true,
   purgeTrigger: 'workqueue',
+  purgeHelpers: true,
 };
 
 /** Every design, oldest first. */

@@ -1,7 +1,7 @@
 // __purge_vmap_area_lazy of the lazy designs: take every lazily freed area, (2.6.28–2.6.36: clear their PTEs,)
 // ONE flush over the range they span, then return them to the free space — so no address is reused before the
 // flush that covers it. Opportunistic purges trylock the purge lock and give up; forced ones wait for it.
-import type { Spinlock, Thread } from '@kmemsim/core';
+import type { Spinlock, Thread, Work } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
 import type { Gen } from '../types.js';
@@ -29,6 +29,8 @@ export interface PurgeHost {
   readonly areaLock: Spinlock;
   /** vmap_lazy_nr, the kernel's counter (set_iounmap_nonlazy may leave it above the real lazy pages). */
   lazyNr: number;
+  /** lazy_max_pages(). */
+  readonly lazyMaxPages: number;
 }
 
 export class Purger {
@@ -36,6 +38,19 @@ export class Purger {
   readonly lock: Spinlock;
   private readonly descent: Descent;
   private readonly mem;
+  /** drain_vmap_work (6.9): idle, queued on a CPU's kworker, or running (and queued again while it runs). */
+  private drainState: 'idle' | 'queued' | 'running' | 'requeued' = 'idle';
+  private helperCounter = -1;
+  /** Threads asleep on vmap_purge_lock (6.9: the drain, forced purges), woken when it is released. */
+  private sleepers: Thread[] = [];
+  private readonly sleepOp = {
+    perform: (t: Thread): boolean => {
+      if (this.lock.holder === null) return false;
+      this.sleepers.push(t);
+      this.h.m.engine.sleep(t, 'mutex vmap_purge_lock');
+      return true;
+    },
+  };
 
   constructor(private readonly h: PurgeHost) {
     const m = h.m;
@@ -54,18 +69,57 @@ export class Purger {
     return false;
   }
 
+  /**
+   * 6.9 free_vmap_area_noflush over the limit: schedule_work(&drain_vmap_work) on this CPU — a no-op while it is
+   * pending (counted as skipped); while it runs, it is queued again and runs once more after (workqueue
+   * non-reentrancy: on the same kworker). No yield: the freeing thread goes on.
+   */
+  scheduleDrain(t: Thread): void {
+    const st = this.drainState;
+    if (st === 'queued' || st === 'requeued') {
+      this.h.m.engine.counters.add(this.h.k.skipped);
+      return;
+    }
+    if (st === 'running') {
+      this.drainState = 'requeued';
+      return;
+    }
+    this.drainState = 'queued';
+    this.h.m.engine.queueWork(t.cpu, `kworker/${t.cpu}`, (w) => this.drain(w));
+  }
+
+  /** drain_vmap_area_work: mutex_lock(&vmap_purge_lock), __purge_vmap_area_lazy(ULONG_MAX, 0, false). */
+  private *drain(w: Thread): Gen {
+    do {
+      this.drainState = 'running';
+      // A mutex: while a forced purge holds it, the kworker sleeps and its CPU runs other work (a purge helper).
+      while (this.lock.holder !== null) yield this.sleepOp;
+      yield this.lock.lock(w);
+      yield* this.purge(w, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    } while ((this.drainState as string) === 'requeued');
+    this.drainState = 'idle';
+  }
+
   /** A purge: `force` waits for the lock; `flush` flushes [min, max) even if nothing is lazy. */
   *run(t: Thread, force: boolean, flush: boolean, min: number, max: number): Gen {
     yield undefined;
     if (!force) {
       if (!this.tryStart(t)) return;
-    } else yield this.lock.lock(t);
+    } else {
+      // 6.9: the holder may be waiting in flush_work for a helper queued on this CPU; a mutex waiter sleeps.
+      if (this.h.design.purgeHelpers) while (this.lock.holder !== null) yield this.sleepOp;
+      yield this.lock.lock(t);
+    }
     yield* this.purge(t, force, flush, min, max);
   }
 
   /** __purge_vmap_area_lazy with the purge lock held (released at the end). */
   *purge(t: Thread, force: boolean, flush: boolean, min: number, max: number): Gen {
     const h = this.h;
+    if (h.design.purgeHelpers && h.nodes !== null && h.nodes.count > 1) {
+      yield* this.purgeNodes(t, h.nodes, force, flush, min, max);
+      return;
+    }
     const sym = h.design.purgeTrigger === 'workqueue' && !force ? h.s.drain : h.s.purge;
     const b = h.lazy.take();
     if (b.min < min) min = b.min;
@@ -77,7 +131,126 @@ export class Purger {
       if (max > min) yield* h.m.flushKernelRange(t, min, max - min);
     }
     if (b.count > 0 || h.nodes !== null) yield* this.release(t, b);
+    this.unlock(t);
+  }
+
+  /**
+   * 6.9 __purge_vmap_area_lazy: every pool decays by a quarter (decay_va_pool_node, back to the global tree), each
+   * node's lazy list is detached under its lazy lock, ONE flush over them all; then purge_vmap_node per node: the
+   * first clamp(vmap_lazy_nr / lazy_max_pages, 1, nodes) − 1 by helper works on the nodes' CPUs
+   * (schedule_work_on(i, &vn->purge_work)), the rest here, and flush_work of each helper.
+   */
+  private *purgeNodes(t: Thread, nodes: VmapNodes, force: boolean, flush: boolean, min: number, max: number): Gen {
+    const h = this.h;
+    const e = h.m.engine;
+    const sym = h.design.purgeTrigger === 'workqueue' && !force ? h.s.drain : h.s.purge;
+    const decayed: number[] = [];
+    nodes.decay(false, (vpn) => decayed.push(vpn));
+    if (decayed.length > 0) yield* this.reclaim(t, decayed);
+    const b = h.lazy.take();
+    if (b.min < min) min = b.min;
+    if (b.max > max) max = b.max;
+    // The purge list of each node (its lazy areas, in queue order), nodes in id order (for_each_cpu).
+    const lists = new Map<number, number[]>();
+    for (let i = 0; i < b.count; i++) {
+      const n = b.home[i] >= 0 ? b.home[i] : nodes.of(b.vpn[i]);
+      const l = lists.get(n);
+      if (l === undefined) lists.set(n, [i]);
+      else l.push(i);
+    }
+    const order = [...lists.keys()].sort((x, y) => x - y);
+    for (const n of order) {
+      const lock = nodes.lazyLock(n);
+      yield lock.lock(t);
+      lock.unlock(t);
+    }
+    this.clearPtes(t, b);
+    if (b.count > 0 || flush) {
+      e.counters.add(h.k.purges);
+      if (max > min) yield* h.m.flushKernelRange(t, min, max - min);
+    }
+    let helpers = Math.min(Math.max(Math.floor(h.lazyNr / h.lazyMaxPages), 1), order.length) - 1;
+    const works: Work[] = [];
+    for (const n of order) {
+      const list = lists.get(n) as number[];
+      if (helpers > 0) {
+        helpers--;
+        if (this.helperCounter < 0)
+          this.helperCounter = e.counters.id('vmap.purge_helpers', 'purge_vmap_node works handed to helper CPUs');
+        e.counters.add(this.helperCounter);
+        // Node i's helper runs on CPU i (nodes ≤ CPUs).
+        works.push(e.queueWork(n, `kworker/${n}`, (w) => this.purgeNode(w, nodes, b, list, sym)));
+      } else yield* this.purgeNode(t, nodes, b, list, sym);
+    }
+    for (const w of works) {
+      const op = w.flush(t);
+      if (op !== undefined) yield op;
+    }
+    this.unlock(t);
+  }
+
+  /**
+   * purge_vmap_node: each area of the node's purge list to the node's pool (pool-sized, with a node id) or to a
+   * local list; vmap_lazy_nr drops by the node's pages; reclaim_list_global returns the local list.
+   */
+  private *purgeNode(t: Thread, nodes: VmapNodes, b: LazyBatch, list: number[], sym: number): Gen {
+    const h = this.h;
+    const bytes = h.design.vmapAreaBytes;
+    t.spend(sym, list.length * (h.p.walkStepCycles + chaseCycles(this.mem, list.length * bytes)));
+    const back: number[] = [];
+    let pages = 0;
+    for (const i of list) {
+      pages += b.len[i];
+      const home = b.home[i];
+      if (home >= 0 && nodes.pooled(b.len[i])) {
+        const lock = nodes.poolLock(home);
+        yield lock.lock(t);
+        nodes.put(home, b.len[i], b.vpn[i]);
+        t.spend(h.s.pool, h.p.poolLookupCycles);
+        lock.unlock(t);
+      } else back.push(b.vpn[i]);
+    }
+    h.lazyNr -= pages;
+    if (back.length > 0) yield* this.reclaim(t, back);
+  }
+
+  /** reclaim_list_global: areas back to the global free tree under free_vmap_area_lock. */
+  private *reclaim(t: Thread, back: number[]): Gen {
+    const h = this.h;
+    const p = h.p;
+    yield h.areaLock.lock(t);
+    let per = p.freeVmapAreaCycles;
+    if (h.design.freeTree) {
+      const n = h.space.free.size;
+      per += this.descent.cycles(n) + this.descent.depth(n) * p.augmentLevelCycles;
+    }
+    t.spend(h.s.freeVa, back.length * per);
+    for (const vpn of back) {
+      const end = h.space.release(vpn);
+      h.hole.released(vpn, end);
+    }
+    h.areaLock.unlock(t);
+  }
+
+  /** 2.6.28–2.6.36: the PTEs of the batch's areas, left set by the lazy free, cleared now. */
+  private clearPtes(t: Thread, b: LazyBatch): void {
+    const h = this.h;
+    for (let i = 0; i < b.count; i++) {
+      const n = b.ptes[i];
+      if (n > 0) {
+        h.m.clearPtes(t, b.vpn[i], n, h.s.unmap);
+        t.spend(h.s.unmap, h.p.pageTableWalkCycles);
+      }
+    }
+  }
+
+  /** Releases the purge lock and wakes the kworkers asleep on it. */
+  private unlock(t: Thread): void {
     this.lock.unlock(t);
+    if (this.sleepers.length === 0) return;
+    const e = this.h.m.engine;
+    for (const w of this.sleepers) e.wake(w, t.clock);
+    this.sleepers = [];
   }
 
   /** Finding the lazy areas (and, 2.6.28–2.6.36, unmapping them). */
@@ -104,13 +277,7 @@ export class Purger {
         lock.unlock(t);
       }
     }
-    for (let i = 0; i < b.count; i++) {
-      const n = b.ptes[i];
-      if (n > 0) {
-        h.m.clearPtes(t, b.vpn[i], n, h.s.unmap);
-        t.spend(h.s.unmap, h.p.pageTableWalkCycles);
-      }
-    }
+    this.clearPtes(t, b);
   }
 
   /** Purged areas back to the free space (6.9: pool-sized ones to their node's pool; pools decay first). */
@@ -132,18 +299,6 @@ export class Purger {
         } else back.push(b.vpn[i]);
       }
     } else for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
-    if (back.length === 0) return;
-    yield h.areaLock.lock(t);
-    let per = p.freeVmapAreaCycles;
-    if (h.design.freeTree) {
-      const n = h.space.free.size;
-      per += this.descent.cycles(n) + this.descent.depth(n) * p.augmentLevelCycles;
-    }
-    t.spend(h.s.freeVa, back.length * per);
-    for (const vpn of back) {
-      const end = h.space.release(vpn);
-      h.hole.released(vpn, end);
-    }
-    h.areaLock.unlock(t);
+    if (back.length > 0) yield* this.reclaim(t, back);
   }
 }

@@ -315,7 +315,8 @@ export class VmapCore implements BlockHost, PurgeHost {
     this.m.engine.counters.add(this.k.lazyFrees);
     // Over lazy_max_pages: an opportunistic purge (a bare yield first, so the trylock happens in time order).
     const purger = this.purger;
-    if (this.lazyNr > this.lazyMaxPages && purger !== null) {
+    if (this.lazyNr > this.lazyMaxPages && purger !== null && this.design.purgeHelpers) purger.scheduleDrain(t);
+    else if (this.lazyNr > this.lazyMaxPages && purger !== null) {
       // Held by a thread already past this time, the purge lock cannot be free at it: the trylock fails in any
       // order, so no sync point is needed (6.9 at 1,024 CPUs spends most of its run inside one purge).
       const holder = purger.lock.holder;

@@ -229,6 +229,8 @@ export class Sampler {
    */
   private maybeDecide(): void {
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
+    // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: decide after it.
+    if (this.engine.kworkersLive > 0) return;
     const rate = new Map<string, Rate>();
     for (const l of this.loops.values()) {
       if (rate.has(l.tag)) continue;

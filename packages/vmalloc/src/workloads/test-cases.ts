@@ -89,6 +89,8 @@ function* build(
   while (l.done < l.count) {
     if (!(yield* body(l.done))) ok = false;
     w.sampler.next(l);
+    const rs = w.t.engine.condResched(w.t);
+    if (rs !== undefined) yield rs;
   }
   w.sampler.end(l);
   return ok;
@@ -104,6 +106,9 @@ function* loop(w: Worker, tag: string, body: (w: Worker) => Gen<boolean>): Gen<b
       break;
     }
     w.sampler.next(l);
+    // cond_resched() in vm_area_alloc_pages (6.9): a kworker queued on this CPU (the drain, a purge helper) runs.
+    const rs = w.t.engine.condResched(w.t);
+    if (rs !== undefined) yield rs;
   }
   w.sampler.end(l);
   return ok;

@@ -134,6 +134,10 @@ export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
           if (ram) yield* v.unmapRamArea(t, id);
           else yield* v.freeArea(t, id);
           sampler.next(l);
+          // A kworker queued on this CPU (6.9's drain, a purge helper) runs here: [U] one cond_resched point per
+          // loop, as test_vmalloc's vmalloc has in vm_area_alloc_pages (PREEMPT_NONE; VOLUNTARY adds might_sleep).
+          const rs = e.condResched(t);
+          if (rs !== undefined) yield rs;
         }
         sampler.end(l);
         sampler.leave(t);

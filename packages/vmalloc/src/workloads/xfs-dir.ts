@@ -168,6 +168,8 @@ export function runXfsDir(o: XfsDirOptions): XfsDirResult {
             } else yield* vm.freeArea(t, id);
           }
           sampler.next(l);
+          const rs = t.engine.condResched(t);
+          if (rs !== undefined) yield rs;
         }
         sampler.end(l);
         sampler.leave(t);

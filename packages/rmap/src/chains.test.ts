@@ -142,3 +142,24 @@ describe('RmapLocks', () => {
     expect(() => l.release(8, 0)).toThrow(RmapLockError);
   });
 });
+
+describe('PTE ids and node addresses beyond 32 bits', () => {
+  it('widens the arrays once a value outgrows 32 bits, keeping every entry', () => {
+    for (const multi of [false, true]) {
+      const { c } = store({ slots: multi ? 3 : 1, multi, direct: true, collapse: !multi });
+      const big = 2 ** 33 + 5;
+      c.insert(0, 7); // direct, 32-bit
+      c.insert(1, 8);
+      c.insert(1, 9); // a chain, 32-bit
+      c.insert(2, big); // direct, beyond 32 bits
+      c.insert(1, big + 1); // into a chain
+      expect(c.entries(0)).toEqual([7]);
+      expect(c.entries(2)).toEqual([big]);
+      expect(c.entries(1).sort((a, b) => a - b)).toEqual([8, 9, big + 1]);
+      expect(c.remove(1, big + 1)).toBe(true);
+      expect(c.entries(1).sort((a, b) => a - b)).toEqual([8, 9]);
+      expect(c.remove(2, big)).toBe(true);
+      expect(c.count(2)).toBe(0);
+    }
+  });
+});

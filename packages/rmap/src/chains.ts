@@ -8,6 +8,8 @@
 // Every node line read or written goes through `mem` (the cache model); nodes come from and return to `nodes`
 // (the era's allocator, with its batching or preallocation). PTE addresses are stored + 1 (0 = empty slot).
 
+const U32_MAX = 0xffff_ffff;
+
 /** Memory accesses of the chain code, charged by the caller to the running function. */
 export interface ChainMemory {
   rd(addr: number): void;
@@ -44,15 +46,15 @@ export class ChainStore {
   /** Per pfn: 1 when PG_direct is set (page->pte.direct holds the one PTE). */
   direct: Uint8Array;
   /** Per pfn: the direct PTE's id + 1 (0: none). */
-  directPte: Float64Array;
+  directPte: Uint32Array | Float64Array;
   /** Per pfn: the chain's head node, or −1. */
   head: Int32Array;
   private next: Int32Array;
   /** Per node: index of the first used slot (multi: only heads may have free slots; single: 0 or 1). */
   private first: Int32Array;
-  private slots: Float64Array;
+  private slots: Uint32Array | Float64Array;
   /** Per node: its address (for the cache model). */
-  private addr: Float64Array;
+  private addr: Uint32Array | Float64Array;
   /** Free node indices, a LIFO (a typed array: a JS array grown and shrunk by millions of push / pop reallocates). */
   private freeIdx: Int32Array;
   private freeTop = 0;
@@ -80,15 +82,17 @@ export class ChainStore {
     pages = 1024,
   ) {
     this.direct = new Uint8Array(pages);
-    this.directPte = new Float64Array(pages);
+    // PTE ids + 1 and node addresses are 32-bit until a value outgrows that (then `widen`): half the memory a
+    // 1 M-page run writes through.
+    this.directPte = new Uint32Array(pages);
     this.head = new Int32Array(pages).fill(-1);
     // Enough nodes for one fork of every page without growing (single-pointer: a node per mapping, so parent and
     // child need two per page; multi: one holds both); the arrays double from there.
     const n = Math.max(1024, multi ? pages : 2 * pages);
     this.next = new Int32Array(n);
     this.first = new Int32Array(n);
-    this.slots = new Float64Array(n * slotsPerNode);
-    this.addr = new Float64Array(n);
+    this.slots = new Uint32Array(n * slotsPerNode);
+    this.addr = new Uint32Array(n);
     this.freeIdx = new Int32Array(n);
   }
 
@@ -99,7 +103,7 @@ export class ChainStore {
     const d = new Uint8Array(n);
     d.set(this.direct);
     this.direct = d;
-    const p = new Float64Array(n);
+    const p = this.wide ? new Float64Array(n) : new Uint32Array(n);
     p.set(this.directPte);
     this.directPte = p;
     const h = new Int32Array(n).fill(-1);
@@ -119,7 +123,9 @@ export class ChainStore {
       n = this.nodeCount++;
       if (n === this.next.length) this.growNodes();
     }
-    this.addr[n] = this.nodes.alloc();
+    const a = this.nodes.alloc();
+    if (a > U32_MAX) this.widen();
+    this.addr[n] = a;
     this.next[n] = nextNode;
     this.first[n] = this.slotsPerNode;
     this.allocs++;
@@ -145,10 +151,10 @@ export class ChainStore {
     const f = new Int32Array(n);
     f.set(this.first);
     this.first = f;
-    const s = new Float64Array(n * this.slotsPerNode);
+    const s = this.wide ? new Float64Array(n * this.slotsPerNode) : new Uint32Array(n * this.slotsPerNode);
     s.set(this.slots);
     this.slots = s;
-    const a = new Float64Array(n);
+    const a = this.wide ? new Float64Array(n) : new Uint32Array(n);
     a.set(this.addr);
     this.addr = a;
     const fi = new Int32Array(n);
@@ -156,10 +162,28 @@ export class ChainStore {
     this.freeIdx = fi;
   }
 
+  /** Whether PTE ids and node addresses are held in 64-bit floats (a value outgrew 32 bits). */
+  private wide = false;
+
+  /** A PTE id + 1 or a node address beyond 32 bits: every array of them becomes Float64 (values unchanged). */
+  private widen(): void {
+    if (this.wide) return;
+    this.wide = true;
+    const to64 = (x: Uint32Array | Float64Array) => {
+      const y = new Float64Array(x.length);
+      y.set(x);
+      return y;
+    };
+    this.directPte = to64(this.directPte);
+    this.slots = to64(this.slots);
+    this.addr = to64(this.addr);
+  }
+
   /** page_add_rmap's structure part. The caller has read page->pte. */
   insert(pfn: number, pte: number): void {
     if (this.direct[pfn] === 0 && this.head[pfn] === -1 && this.useDirect) {
       this.direct[pfn] = 1;
+      if (pte + 1 > U32_MAX) this.widen();
       this.directPte[pfn] = pte + 1;
       return;
     }
@@ -188,6 +212,7 @@ export class ChainStore {
       this.head[pfn] = h;
     }
     const i = --this.first[h];
+    if (pte + 1 > U32_MAX) this.widen();
     this.slots[h * this.slotsPerNode + i] = pte + 1;
     this.mem.wr(this.slotAddr(h, i));
   }

@@ -58,6 +58,9 @@ describe('checkpoint: seed 000 experiment (800 MiB, i386 PAE guest, KVM 2.6.29 s
       'ticks/page_address',
       'ticks/__set_page_dirty',
       'ticks/__mark_inode_dirty',
+      'ticks/ext3_get_inode_block',
+      'ticks/buffered_rmqueue',
+      'ticks/journal_stop',
     ]);
   });
 

@@ -29,12 +29,16 @@ export const MECHANISM = sourced({
   kmapCallCycles: [30, '[U 15..60] kmap()/kunmap() wrappers: might_sleep + PageHighMem test + call'],
   kmapHighCallCycles: [40, '[U 20..100] kmap_high/kunmap_high bodies besides the lock, lookup and slot scan'],
   pageAddressCycles: [
-    120,
-    '[U 60..250] page_address(): hash_ptr, spin_lock_irqsave of the bucket, list walk, unlock (mm/highmem.c)',
+    80,
+    '[U 50..200] page_address() (2.6.29 mm/highmem.c, HASHED_PAGE_VIRTUAL): PageHighMem, hash_ptr (one imul), ' +
+      'the bucket’s spin_lock_irqsave (pushf, cli, a locked op ~20 cycles on Core 2, recalled) and ' +
+      'unlock_irqrestore (popf), a walk of the ~2 entries a bucket holds on average between wraps (512 / 128 at ' +
+      'most), no callee',
   ],
   setPageAddressCycles: [
-    150,
-    '[U 80..300] set_page_address(): pool_lock + bucket lock, list_add or list_del (HASHED_PAGE_VIRTUAL)',
+    125,
+    '[U 80..300] set_page_address() (2.6.29 mm/highmem.c): two irqsave lock pairs (pool_lock, then the bucket), ' +
+      'list_del + list_add_tail; the remove at a wrap walks the bucket first',
   ],
   kmapAtomicCallCycles: [
     40,
@@ -97,7 +101,11 @@ export type WorkloadParams = Widen<Omit<typeof WORKLOAD, 'sources'>>;
 /**
  * The functions of the buffered-write path modelled one by one (2.6.30, ext3 data=ordered, appending a file of
  * 4 KiB blocks): calls per dumped page, read from the code path, and bare-metal cycles per call
- * (radix_tree_lookup_slot is walked level by level in radix.ts). Each function also pays the arch's refill cost once per page when exits flush the TLB between pages (kvm-shadow, Core 2).
+ * (radix_tree_lookup_slot is walked level by level in radix.ts). A call's cycles are what readprofile samples in
+ * the function: its own code, without its callees (rows of their own, or the (unmodelled) row), except callees
+ * run while it holds IRQs off, whose ticks are taken when it re-enables them (profile_pc charges a lock
+ * function's EIP to its caller). Each function also pays the arch's refill cost once per page when exits flush
+ * the TLB between pages (kvm-shadow, Core 2).
  */
 export interface WritePathFunction {
   /** The kernel function (its profile symbol). */
@@ -111,6 +119,9 @@ export interface WritePathFunction {
   /** Where `callsPerPage` and `cyclesPerCall` come from (file and function, or the measurement). */
   source: string;
 }
+
+/** Cost basis of the per-call estimates below (recalled, not from a source in the reference: hence [U]). */
+const LOCKED = 'a locked instruction ~20 cycles on Core 2, recalled';
 
 const wp = (symbol: string, callsPerPage: number, cyclesPerCall: number, calls: string, source: string) => ({
   symbol,
@@ -130,72 +141,94 @@ export const WRITE_PATH: readonly WritePathFunction[] = [
       'indirect blocks (an 800 MiB file is past the 12 + 1024 blocks of the direct and single-indirect ' +
       'levels), read_block_bitmap sb_getblk from ext3_new_blocks, and __ext3_get_inode_loc sb_getblk for ' +
       'each of the two ext3_mark_inode_dirty calls (unmap_underlying_metadata goes to __find_get_block_slow)',
-    '[U 30..150] scan of the 8-entry per-CPU bh LRU under local_irq_disable, move to front',
+    '[U 30..150] scan of the 8-entry per-CPU bh LRU under local_irq_disable, move to front, get_bh: the page ' +
+      'looks up the same buffers in the same order each time (double-indirect, indirect, bitmap, inode table ×2), ' +
+      'so four of five hit at position 3 of the move-to-front list: 17 compares per page, ~3.4 per call',
   ),
   wp(
     'ext3_do_update_inode',
     2,
-    500,
+    150,
     'ext3_mark_inode_dirty from ext3_splice_branch and from ext3_dirty_inode',
-    '[U 250..1_200] copy of the in-core inode to its raw buffer',
+    '[U 80..400] its own code (2.6.29 fs/ext3/inode.c): get_bh, ~35 field stores into the raw inode (two ' +
+      'lines), the i_data[] copy; journal_dirty_metadata and __brelse are callees with rows of their own',
   ),
   wp(
     '__set_page_dirty',
     1,
-    200,
+    150,
     '__block_commit_write → mark_buffer_dirty',
-    '[U 100..400] radix tree tag under tree_lock + inode dirty',
+    '[U 80..300] spin_lock_irq(tree_lock) … spin_unlock_irq (fs/buffer.c 2.6.29) and what runs inside: ' +
+      '__inc_zone_page_state, the bdi percpu_counter, task_dirty_inc, radix_tree_tag_set (3 levels) — a tick due ' +
+      'while IRQs are off is taken at the unlock and profile_pc charges it here; __mark_inode_dirty runs after ' +
+      'the unlock (its own row)',
   ),
   wp(
     '__mark_inode_dirty',
     2,
-    150,
+    40,
     'I_DIRTY_PAGES from __set_page_dirty; I_DIRTY from generic_write_end (i_size)',
-    '[U 80..400] inode_lock + list move',
+    '[U 25..150] 2.6.29 fs/fs-writeback.c: the dirty_inode call (ext3_dirty_inode, a callee), smp_mb, and the ' +
+      'early return — the inode is already dirty with these flags between two writebacks, so inode_lock and the ' +
+      'list move are rare',
   ),
   wp(
     'do_get_write_access',
     5,
-    150,
+    120,
     'journal_get_write_access: bitmap + group descriptor, indirect block, inode buffer ×2',
-    '[U 80..500] jbd fast path: buffer already in the running transaction',
+    '[U 80..250] jbd fast path, buffer already in the running transaction (2.6.29 fs/jbd/transaction.c): ' +
+      'lock_buffer, jbd_lock_bh_state, unlock_buffer, jbd_unlock_bh_state — four locked bit operations (' +
+      LOCKED +
+      ') — and the transaction tests; wake_up_bit and journal_cancel_revoke are callees',
   ),
   wp(
     'ext3_get_inode_block',
     2,
-    150,
+    60,
     '__ext3_get_inode_loc for each ext3_reserve_inode_write',
-    '[U 80..400] inode table block arithmetic + sb_getblk',
+    '[U 40..150] 2.6.29 fs/ext3/inode.c: ext3_valid_inum, one 32-bit divide for group and offset, the table ' +
+      'block arithmetic; ext3_get_group_desc is a callee and sb_getblk is its caller’s (__ext3_get_inode_loc)',
   ),
   wp(
     'buffered_rmqueue',
     1,
-    300,
+    220,
     'page_cache_alloc of the page-cache page (order 0, per-CPU list)',
-    '[U 150..600] per-CPU page list take, prep_new_page',
+    '[U 100..450] 2.6.29 mm/page_alloc.c under local_irq_save: the per-CPU list take (migratetype search, ' +
+      'list_del), the inlined prep_new_page checks, and rmqueue_bulk refilling pcp->batch (31) pages from the ' +
+      'buddy lists every 31st call (~120 per page amortized) — inside the IRQ-off window, so its ticks are taken ' +
+      'at local_irq_restore and charged here',
   ),
   wp(
     'journal_stop',
     1,
-    250,
+    110,
     'ext3_journal_stop in ext3_ordered_write_end (the nested ext3_dirty_inode handle only drops h_ref)',
-    '[U 120..600] handle accounting, kmem_cache_free',
+    '[U 60..250] 2.6.29 fs/jbd/transaction.c: the nested call (h_ref−−, return) and the outer one: ' +
+      'j_state_lock and t_handle_lock (out-of-line spin_lock: profile_pc charges them here; ' +
+      LOCKED +
+      '), credit ' +
+      'and t_updates accounting, the commit tests; __wake_up and kmem_cache_free (jbd_free_handle) are callees',
   ),
   wp(
     'journal_add_journal_head',
     6,
-    100,
+    65,
     'every journal_get_write_access / journal_get_undo_access takes it before do_get_write_access (the five ' +
       'buffers above: bitmap by undo access, group descriptor, indirect block, inode buffer ×2; 2.6.29 ' +
       'fs/jbd/transaction.c), + journal_dirty_data of the data buffer',
-    '[U 50..250] bh_state lock, existing jh or allocation',
+    '[U 40..150] 2.6.29 fs/jbd/journal.c: five calls find the jh (buffer_jbd, jbd_lock_bh_journal_head, ' +
+      'b_jcount++, unlock: two locked bit operations, ~55); the data buffer’s adds one (memset of the new jh, ' +
+      'set_buffer_jbd, get_bh: +~70); the allocation is kmem_cache_alloc’s row',
   ),
   wp(
     'kmem_cache_alloc',
     3,
     80,
     'alloc_buffer_head, jbd_alloc_handle, journal_head for the data buffer',
-    '[U 40..200] per-CPU array_cache pop',
+    '[U 40..200] __cache_alloc under local_irq_save: the per-CPU array_cache pop, and cache_alloc_refill every ' +
+      'batchcount-th call (inside the IRQ-off window: charged here)',
   ),
 ];
 /**

@@ -39,7 +39,7 @@ export const SEED000_FITTED = sourced({
       'of the stopped task’s cold page), not a property of kmap',
   ],
   unmodelledCyclesPerPage: [
-    111_329,
+    113_189,
     'calibrated: seed 000, figure 000/kmap/sys — the (unmodelled) row: sys time of the write-path functions not ' +
       'modelled one by one, per page',
   ],

@@ -2,7 +2,8 @@
 // that flips vmap-bench's verdict and one that does not, and the override paths the sweep moves values through
 // (defaults byte-identical, a moved value reaches the run).
 
-import { i386 } from '@kmemsim/arch-i386';
+import { i386, i386Numaq } from '@kmemsim/arch-i386';
+import { ia64Sn2 } from '@kmemsim/arch-ia64';
 import { x86_64 } from '@kmemsim/arch-x86_64';
 import { type ArchProfile, Machine } from '@kmemsim/mmu';
 import fc from 'fast-check';
@@ -113,6 +114,33 @@ describe('vmap-bench: a constructed flip and a range that holds', () => {
     expect(names).toContain('BENCH.touchBytesPerPage');
     expect(names).not.toContain('MECHANISM.nrCpusDefault'); // sourced
     expect(a.reruns).toBe(a.entries.length * 2 * 2);
+  });
+});
+
+describe('which values a run reads', () => {
+  const names = (c: Partial<Parameters<typeof vmallocKnobs>[0]> & { arch: ArchProfile }) =>
+    vmallocKnobs({ workload: 'vmap-bench', virt: 'none', cpus: 2, ...c, base: { arch: c.arch, params: {} } }).map(
+      (k) => k.parameter,
+    );
+
+  it("the arch's costs, TLB, IPI, cache and NUMA values and its virt mode's; never highmem's", () => {
+    expect(names({ arch: i386 })).toContain('arch.ipi.sendCycles');
+    expect(names({ arch: i386 }).some((n) => n.startsWith('arch.virt.'))).toBe(false);
+    const kvm = names({ arch: i386, virt: 'kvm-shadow' });
+    expect(kvm).toContain('arch.virt.kvm-shadow.vmExitCycles');
+    expect(kvm.some((n) => n.startsWith('arch.virt.xen-pv.'))).toBe(false);
+    const numaq = names({ arch: i386Numaq });
+    expect(numaq).toContain('arch.numa.remoteMemoryCycles');
+    expect(numaq).not.toContain('arch.highmem.kmTypeNr');
+  });
+
+  it("a workload's own values, unless an option set them", () => {
+    expect(names({ arch: x86_64 })).toContain('BENCH.touchBytesPerPage');
+    expect(names({ arch: x86_64, given: new Set(['touchBytesPerPage']) })).not.toContain('BENCH.touchBytesPerPage');
+    expect(names({ arch: x86_64, workload: 'test-vmalloc' })).toContain('TEST_VMALLOC.pcpuAllocCycles');
+    expect(names({ arch: x86_64, workload: 'xfs-dir' })).not.toContain('XFS.nrCpusSn2');
+    expect(names({ arch: ia64Sn2, workload: 'xfs-dir', cpus: 64 })).toContain('XFS.nrCpusSn2');
+    expect(names({ arch: ia64Sn2, workload: 'xfs-dir', given: new Set(['nrCpus']) })).not.toContain('XFS.nrCpusSn2');
   });
 });
 

@@ -86,8 +86,16 @@ export function sensitivityLines(doc: ResultDocument): string[] {
     ];
   }
   return flips.map((e) => {
+    // Per reversed headline: the run's ranking, then each end whose ranking differs from it.
     const at = e.flipped
-      .map((h) => `${h}: at ${e.lo} ${ofHeadline(e.verdict_lo, h)}; at ${e.hi} ${ofHeadline(e.verdict_hi, h)}`)
+      .map((h) => {
+        const run = ofHeadline(s.verdict, h);
+        const ends = [
+          [e.lo, ofHeadline(e.verdict_lo, h)],
+          [e.hi, ofHeadline(e.verdict_hi, h)],
+        ].filter(([, v]) => v !== run);
+        return `${h}: ${run} as run; ${ends.map(([x, v]) => `at ${x} ${v}`).join('; ')}`;
+      })
       .join('; ');
     return `sensitivity: ${e.parameter} [U ${e.lo}..${e.hi}] (${e.value}) flips the ranking by ${s.figure} — ${at}`;
   });

@@ -104,7 +104,7 @@ const config: fc.Arbitrary<RmapConfig> = fc.record({
   batch: fc.boolean(),
   alloc: fc.constantFrom(...ALLOC_KINDS),
   kernel: fc.constantFrom('2.4' as const, '2.5' as const),
-  pae: fc.constant(false),
+  pae: fc.boolean(),
   highpte: fc.boolean(),
 });
 

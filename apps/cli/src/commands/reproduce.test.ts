@@ -1,6 +1,6 @@
 import { type ResultDocument, ResultDocumentSchema } from '@kmemsim/core';
 import { describe, expect, it } from 'vitest';
-import { ledgerLine, ledgers, loadFigures, readMetric } from '../reproduce/calibration.js';
+import { ledgerLine, ledgers, loadFigures, loadTopLists, readMetric } from '../reproduce/calibration.js';
 import { compareAll } from '../reproduce/compare.js';
 import { runCli } from '../testing/run-cli.js';
 import { reproduceCommand } from './reproduce.js';
@@ -85,14 +85,31 @@ describe('reproduce', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = ResultDocumentSchema.parse(JSON.parse(r.stdout));
-    expect(doc.runs.length).toBe(loadFigures().length);
+    expect(doc.runs.filter((x) => x.variant.role !== 'bound').length).toBe(loadFigures().length);
     for (const run of doc.runs.filter((x) => x.variant.role === 'calibration'))
       expect(run.metrics.within, String(run.variant.figure)).toBe(1);
+    // Seed 000's readprofile is a top 20: every other model row (not `(unmodelled)`) is a bound at row 20's 23 ticks.
+    expect(loadTopLists().map((t) => [t.seed, t.figures, t.n])).toEqual([['000', '000/kmap/ticks/', 20]]);
+    const bounds = doc.runs.filter((x) => x.variant.role === 'bound');
+    expect(bounds.length).toBeGreaterThan(0);
+    for (const b of bounds) {
+      expect(String(b.variant.figure)).toMatch(/^000\/kmap\/absent\/(?!\(unmodelled\))/);
+      expect(b.metrics.published).toBe(23);
+      expect(b.metrics.within).toBe(b.metrics.model <= 23 ? 1 : 0);
+    }
     const md = runCli(['reproduce', '--format', 'md', '--only', '000']);
-    expect(md.stdout).toMatch(/^\*\*seed 000 — .*: figures 23, fitted 7 \(budget 7\), checks 16\*\*$/m);
+    expect(md.stdout).toMatch(
+      new RegExp(
+        `^\\*\\*seed 000 — .*: figures 23, fitted 7 \\(budget 7\\), checks 16, bounds ${bounds.length} \\(absent from the published top 20: derived, outside the budget\\)\\*\\*$`,
+        'm',
+      ),
+    );
     expect(md.stdout).toMatch(/^\| figure \| what \|/m);
-    // Every published number of seed 000 is shown, each once.
-    expect(md.stdout.match(/^\| 000\//gm)).toHaveLength(23);
+    // Every published number of seed 000 is shown, each once, and each bound once.
+    expect(md.stdout.match(/^\| 000\/kmap\/(?!absent\/)/gm)).toHaveLength(23);
+    expect(md.stdout.match(/^\| 000\/kmap\/absent\/.* \| bound \| 23 \| .* \| ≤ 23 \| (ok|off) \|$/gm)).toHaveLength(
+      bounds.length,
+    );
     expect(runCli(['reproduce', '--only', '123']).code).toBe(2);
   });
 });

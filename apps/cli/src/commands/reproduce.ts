@@ -25,7 +25,7 @@ export const reproduceCommand = defineCommand({
     }),
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const [{ loadFigures, ledgers }, { compareAll }, { runCommandLine }] = await Promise.all([
+    const [{ loadFigures, loadTopLists, ledgers }, { compareWithBounds }, { runCommandLine }] = await Promise.all([
       import('../reproduce/calibration.js'),
       import('../reproduce/compare.js'),
       import('../framework/invoke.js'),
@@ -42,8 +42,13 @@ export const reproduceCommand = defineCommand({
         );
       figures = figures.filter((f) => only.some((sel) => matches(sel, f)));
     }
-    const results = await compareAll(figures, (argv) => runCommandLine(argv), ctx.progress);
-    const runs: Run[] = results.map(({ figure: f, model, error, within }) => ({
+    const { comparisons: results, bounds } = await compareWithBounds(
+      figures,
+      loadTopLists(),
+      (argv) => runCommandLine(argv),
+      ctx.progress,
+    );
+    const figureRuns: Run[] = results.map(({ figure: f, model, error, within }) => ({
       variant: { figure: f.id, label: f.label, seed: f.seed, role: f.role },
       metrics: {
         published: f.published,
@@ -59,6 +64,23 @@ export const reproduceCommand = defineCommand({
       counters: {},
       profile: [],
     }));
+    // A bound's `published` is the Nth row's count; `bound: 1` says the tolerance is one-sided (model ≤ published).
+    const boundRuns: Run[] = bounds.map((b) => ({
+      variant: { figure: b.id, label: b.label, seed: b.seed, role: 'bound' },
+      metrics: {
+        published: b.nth,
+        model: b.model,
+        error_pct: b.nth === 0 ? 0 : Math.round(((b.model - b.nth) / b.nth) * 1e4) / 100,
+        bound: 1,
+        within: b.within ? 1 : 0,
+      },
+      time: { real_s: 0, user_s: 0, sys_s: 0 },
+      counters: {},
+      profile: [],
+    }));
+    const boundCounts = new Map<string, { count: number; top: number }>();
+    for (const b of bounds) boundCounts.set(b.seed, { count: (boundCounts.get(b.seed)?.count ?? 0) + 1, top: b.top.n });
+    const runs = [...figureRuns, ...boundRuns];
     return {
       schema: RESULT_SCHEMA_ID,
       command: 'reproduce',
@@ -68,7 +90,7 @@ export const reproduceCommand = defineCommand({
       seed: 1,
       params: {
         figures: figures.length,
-        experiments: ledgers(figures),
+        experiments: ledgers(figures, boundCounts),
         sources: Object.fromEntries(figures.map((f) => [f.seed, f.source])),
         argv: Object.fromEntries(figures.map((f) => [f.id, f.argv.join(' ')])),
       },

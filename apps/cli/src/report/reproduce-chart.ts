@@ -18,12 +18,14 @@ export function reproduceChart(docs: ResultDocument[]): {
           : (m.tolerance_pct ?? 0);
       const missing = m.model_missing === 1;
       const role = String(r.variant.role);
+      // A bound (absent from a published top N) allows anything up to the Nth row's count: −100 % to 0.
+      const bound = m.bound === 1;
       return {
         figure: String(r.variant.figure),
         role,
         error: missing ? null : m.error_pct,
-        lo: -tolPct,
-        hi: tolPct,
+        lo: bound ? -100 : -tolPct,
+        hi: bound ? 0 : tolPct,
         verdict: missing ? 'no value' : m.within === 1 ? 'ok' : role === 'calibration' ? 'OUT' : 'off',
       };
     }),

@@ -17,15 +17,30 @@ export const FigureSchema = z.object({
   sets: z.array(z.string()).optional(),
 });
 
+/**
+ * A published profile that is a top N: the figures whose id starts with `figures` are its N rows. Every function
+ * absent from it had at most the Nth row's count, so each model row not among them gets a `bound` check.
+ */
+export const TopListSchema = z.object({
+  id: z.string().min(1),
+  label: z.string().min(1),
+  figures: z.string().min(1),
+  n: z.number().int().positive(),
+});
+
 export const SeedFileSchema = z.object({
   seed: z.string(),
   title: z.string(),
   source: z.string(),
   notes: z.string().optional(),
   figures: z.array(FigureSchema),
+  tops: z.array(TopListSchema).optional(),
 });
 
 export type Figure = z.infer<typeof FigureSchema> & { seed: string; source: string; title: string };
+
+/** A published top-N profile of one experiment (see {@link TopListSchema}). */
+export type TopList = z.infer<typeof TopListSchema> & { seed: string };
 
 /** dist/calibration next to the bundle; in a source checkout, tools/calibration. */
 function calibrationDir(): string {
@@ -34,19 +49,29 @@ function calibrationDir(): string {
   return fileURLToPath(new URL('../../../../tools/calibration/', import.meta.url));
 }
 
-export function loadFigures(dir = calibrationDir()): Figure[] {
+function loadSeedFiles(dir: string): z.infer<typeof SeedFileSchema>[] {
   const files = readdirSync(dir)
     .filter((f) => /^\d{3}-.*\.json$/.test(f))
     .sort();
-  return files.flatMap((f) => {
+  return files.map((f) => {
     const parsed = SeedFileSchema.safeParse(JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')));
     if (!parsed.success) {
       const i = parsed.error.issues[0];
       throw new Error(`calibration file ${f}: ${i.path.join('.')}: ${i.message}`);
     }
-    const { figures, ...meta } = parsed.data;
-    return figures.map((fig) => ({ ...fig, seed: meta.seed, source: meta.source, title: meta.title }));
+    return parsed.data;
   });
+}
+
+export function loadFigures(dir = calibrationDir()): Figure[] {
+  return loadSeedFiles(dir).flatMap(({ figures, ...meta }) =>
+    figures.map((fig) => ({ ...fig, seed: meta.seed, source: meta.source, title: meta.title })),
+  );
+}
+
+/** Every published top-N profile in the calibration files, with its experiment's seed. */
+export function loadTopLists(dir = calibrationDir()): TopList[] {
+  return loadSeedFiles(dir).flatMap((s) => (s.tops ?? []).map((t) => ({ ...t, seed: s.seed })));
 }
 
 /** Reads `metrics.<name>`, `time.real_s`, `counters.syscalls.mmap` or `profile.<symbol>.<field>` from a run. */
@@ -80,12 +105,17 @@ export interface LedgerSummary {
   fitted: number;
   budget: number;
   checks: number;
+  /** `bound` checks derived from published top-N profiles (not figures: outside the budget), and the N. */
+  bounds?: { count: number; top: number };
 }
 
 /** The fit budget of docs/fidelity.md: max(1, ⌊published figures / 3⌋). */
 export const fitBudget = (figures: number) => Math.max(1, Math.floor(figures / 3));
 
-export function ledgers(figures: Figure[]): LedgerSummary[] {
+export function ledgers(
+  figures: Figure[],
+  bounds: ReadonlyMap<string, { count: number; top: number }> = new Map(),
+): LedgerSummary[] {
   const bySeed = new Map<string, Figure[]>();
   for (const f of figures) bySeed.set(f.seed, [...(bySeed.get(f.seed) ?? []), f]);
   return [...bySeed].map(([seed, fs]) => {
@@ -97,10 +127,14 @@ export function ledgers(figures: Figure[]): LedgerSummary[] {
       fitted,
       budget: fitBudget(fs.length),
       checks: fs.length - fitted,
+      ...(bounds.has(seed) ? { bounds: bounds.get(seed) } : {}),
     };
   });
 }
 
 export function ledgerLine(l: LedgerSummary): string {
-  return `seed ${l.seed} — ${l.title}: figures ${l.figures}, fitted ${l.fitted} (budget ${l.budget}), checks ${l.checks}`;
+  const b = l.bounds
+    ? `, bounds ${l.bounds.count} (absent from the published top ${l.bounds.top}: derived, outside the budget)`
+    : '';
+  return `seed ${l.seed} — ${l.title}: figures ${l.figures}, fitted ${l.fitted} (budget ${l.budget}), checks ${l.checks}${b}`;
 }

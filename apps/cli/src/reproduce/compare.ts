@@ -1,6 +1,7 @@
 // Runs every published figure's configuration once per distinct command line and compares model with published.
 import type { ResultDocument } from '@kmemsim/core';
-import { type Figure, matchesVariant, readMetric } from './calibration.js';
+import { type Bound, boundsOf } from './bounds.js';
+import { type Figure, matchesVariant, readMetric, type TopList } from './calibration.js';
 
 export interface Comparison {
   figure: Figure;
@@ -10,11 +11,13 @@ export interface Comparison {
   within: boolean;
 }
 
-export async function compareAll(
+/** The figures' comparisons and the bounds their published top-N profiles imply. */
+export async function compareWithBounds(
   figures: Figure[],
+  tops: TopList[],
   run: (argv: string[]) => Promise<ResultDocument>,
   progress: (done: number, total: number, label: string) => void = () => {},
-): Promise<Comparison[]> {
+): Promise<{ comparisons: Comparison[]; bounds: Bound[] }> {
   const groups = new Map<string, Figure[]>();
   for (const f of figures) {
     const key = JSON.stringify(f.argv);
@@ -27,7 +30,7 @@ export async function compareAll(
     docs.set(key, await run(figs[0].argv));
   }
   progress(groups.size, groups.size, 'done');
-  return figures.map((f) => {
+  const comparisons = figures.map((f) => {
     const doc = docs.get(JSON.stringify(f.argv))!;
     const r = doc.runs.find((x) => matchesVariant(x, f.variant));
     const model = r ? (readMetric(r, f.metric) ?? null) : null;
@@ -39,4 +42,20 @@ export async function compareAll(
     }
     return { figure: f, model, error, within };
   });
+  // A top list's rows share one command line (boundsOf checks it), run above when all its rows are selected.
+  const bounds = tops.flatMap((t) => {
+    const first = figures.find((f) => f.seed === t.seed && f.id.startsWith(t.figures));
+    const doc = first && docs.get(JSON.stringify(first.argv));
+    return doc ? boundsOf(t, figures, doc) : [];
+  });
+  return { comparisons, bounds };
+}
+
+/** The figures' comparisons alone. */
+export async function compareAll(
+  figures: Figure[],
+  run: (argv: string[]) => Promise<ResultDocument>,
+  progress?: (done: number, total: number, label: string) => void,
+): Promise<Comparison[]> {
+  return (await compareWithBounds(figures, [], run, progress)).comparisons;
 }

@@ -41,7 +41,12 @@ export function rowsOf(doc: ResultDocument): Row[] {
       published: m.published,
       model,
       error_pct: model === null ? null : m.error_pct,
-      tolerance: m.tolerance_abs !== undefined ? `±${fmtNum(m.tolerance_abs)}` : `±${fmtNum(m.tolerance_pct)}%`,
+      tolerance:
+        m.bound === 1
+          ? `≤ ${fmtNum(m.published)}`
+          : m.tolerance_abs !== undefined
+            ? `±${fmtNum(m.tolerance_abs)}`
+            : `±${fmtNum(m.tolerance_pct)}%`,
       verdict: model === null ? 'NO VALUE' : m.within ? 'ok' : r.variant.role === 'calibration' ? 'OUT' : 'off',
     };
   });
@@ -64,19 +69,22 @@ export function summary(doc: ResultDocument): string {
   const cal = rows.filter((r) => r.role === 'calibration');
   const out = cal.filter((r) => r.verdict !== 'ok');
   const checks = rows.filter((r) => r.role === 'check');
+  const bounds = rows.filter((r) => r.role === 'bound');
   return (
     `${cal.length - out.length}/${cal.length} calibration figures within tolerance` +
     (checks.length
       ? `; ${checks.filter((r) => r.verdict === 'ok').length}/${checks.length} checks within tolerance`
       : '') +
+    (bounds.length ? `; ${bounds.filter((r) => r.verdict === 'ok').length}/${bounds.length} bounds hold` : '') +
     (out.length ? `; OUT: ${out.map((r) => r.id).join(', ')}` : '')
   );
 }
 
 export function reproduceTable(doc: ResultDocument): string {
   const seeds = new Set(doc.runs.map((r) => String(r.variant.seed)));
+  const figures = doc.runs.filter((r) => r.variant.role !== 'bound').length;
   return [
-    `kmemsim reproduce — ${doc.runs.length} published figures from ${seeds.size} experiment${seeds.size === 1 ? '' : 's'} (model vs published)`,
+    `kmemsim reproduce — ${figures} published figures from ${seeds.size} experiment${seeds.size === 1 ? '' : 's'} (model vs published)`,
     ...groups(doc).flatMap((g) => [
       '',
       g.head,

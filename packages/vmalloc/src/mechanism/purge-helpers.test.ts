@@ -4,6 +4,7 @@ import { Machine } from '@kmemsim/mmu';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { VmArea } from '../types.js';
+import { runTestVmalloc } from '../workloads/test-vmalloc.js';
 import { createVmap } from './api.js';
 
 const NO_BOOT = { bootAreas: 0 };
@@ -76,4 +77,40 @@ describe('6.9 purge helpers (__purge_vmap_area_lazy, drain_vmap_work)', () => {
       { numRuns: 60 },
     );
   });
+
+  it('forced purges on 8 CPUs while purges wait for helpers: mutex waiters sleep, every purge completes', () => {
+    // Every thread frees lazily and purges by force, over and over: purge-lock holders wait in flush_work for
+    // helpers queued on CPUs whose threads wait for the same lock.
+    for (const pages of [300, 120]) {
+      const m = new Machine({ arch: x86_64, cpus: 8 });
+      const vm = createVmap(m, { impl: '6.9', params: NO_BOOT });
+      const e = m.engine;
+      for (let cpu = 0; cpu < 8; cpu++)
+        e.spawn(cpu, `t/${cpu}`, function* (t) {
+          for (let round = 0; round < 4; round++) {
+            const areas: VmArea[] = [];
+            for (let i = 0; i < 120 + 10 * cpu; i++) areas.push(yield* vm.alloc(t, pages));
+            for (const a of areas) yield* vm.free(t, a);
+            yield* vm.purge(t);
+          }
+        });
+      e.run();
+      expect(vm.check()).toEqual([]);
+      expect(e.kworkersLive).toBe(0);
+      expect(e.counters.get('vmap.purge_helpers')).toBeGreaterThan(0);
+    }
+  });
+
+  it('test_vmalloc, every case on 16 CPUs: a woken mutex waiter takes the lock atomically or sleeps again', () => {
+    // Deadlocked before the fix: waiters woken together each saw the lock free, one took it and the others spun on
+    // it, so a helper queued on a spinning waiter's CPU never ran and its purger's flush_work never returned.
+    const r = runTestVmalloc({
+      machine: new Machine({ arch: x86_64, cpus: 16 }),
+      impl: '6.9',
+      nrThreads: 16,
+      runTestMask: 2047,
+      testLoopCount: 200,
+    });
+    expect(r.tests.filter((x) => x.failed > 0).map((x) => x.name)).toEqual(['align_shift_alloc_test']);
+  }, 120_000);
 });

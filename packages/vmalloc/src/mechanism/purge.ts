@@ -43,9 +43,10 @@ export class Purger {
   private helperCounter = -1;
   /** Threads asleep on vmap_purge_lock (6.9: the drain, forced purges), woken when it is released. */
   private sleepers: Thread[] = [];
-  private readonly sleepOp = {
+  /** mutex_lock's attempt at the thread's time: takes the lock if free (atomically), else sleeps. */
+  private readonly sleepLockOp = {
     perform: (t: Thread): boolean => {
-      if (this.lock.holder === null) return false;
+      if (this.lock.holder === null) return this.lock.perform(t);
       this.sleepers.push(t);
       this.h.m.engine.sleep(t, 'mutex vmap_purge_lock');
       return true;
@@ -93,8 +94,7 @@ export class Purger {
     do {
       this.drainState = 'running';
       // A mutex: while a forced purge holds it, the kworker sleeps and its CPU runs other work (a purge helper).
-      while (this.lock.holder !== null) yield this.sleepOp;
-      yield this.lock.lock(w);
+      yield* this.lockSleeping(w);
       yield* this.purge(w, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
     } while ((this.drainState as string) === 'requeued');
     this.drainState = 'idle';
@@ -107,8 +107,8 @@ export class Purger {
       if (!this.tryStart(t)) return;
     } else {
       // 6.9: the holder may be waiting in flush_work for a helper queued on this CPU; a mutex waiter sleeps.
-      if (this.h.design.purgeHelpers) while (this.lock.holder !== null) yield this.sleepOp;
-      yield this.lock.lock(t);
+      if (this.h.design.purgeHelpers) yield* this.lockSleeping(t);
+      else yield this.lock.lock(t);
     }
     yield* this.purge(t, force, flush, min, max);
   }
@@ -242,6 +242,11 @@ export class Purger {
         t.spend(h.s.unmap, h.p.pageTableWalkCycles);
       }
     }
+  }
+
+  /** mutex_lock(&vmap_purge_lock) with sleeping waiters (6.9): tried again after each wake-up until held. */
+  private *lockSleeping(t: Thread): Gen {
+    while (this.lock.holder !== t) yield this.sleepLockOp;
   }
 
   /** Releases the purge lock and wakes the kworkers asleep on it. */

@@ -1,7 +1,7 @@
 // Which fidelity a fork workload runs at. `auto` (the default) runs the exact model on short runs and the sampled
 // estimate (sample.ts) on long ones, as vmalloc's sampler extrapolates by default: at 262,144 pages and above the
-// sampled times were within 0.31 % of exact for every bench design (bounds 2.0–3.3 %) at about half to two thirds
-// of exact's CPU; at 65,536 pages `none`'s exit was 4.5 % off, past its stated 3.7 % (README, "Fidelity").
+// sampled times were within 0.31 % of exact for every bench design (bounds 2.0–3.3 %) at 44–60 % of exact's CPU;
+// at 65,536 pages `none`'s exit was 4.5 % off, past its stated 3.7 % (README, "Fidelity").
 
 /** `auto`: exact below {@link AUTO_SAMPLED_PAGES} pages, sampled at or above; or `exact`, `sampled` as asked. */
 export const FIDELITIES = ['auto', 'exact', 'sampled'] as const;

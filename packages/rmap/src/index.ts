@@ -38,13 +38,21 @@ export {
   structPageLayout,
 } from './eras.js';
 export { type RmapExperiment, SEED003 } from './experiments/seed003.js';
+export {
+  AUTO_SAMPLED_PAGES,
+  chooseFidelity,
+  FIDELITIES,
+  type Fidelity,
+  type FidelityChoice,
+  type RunFidelity,
+} from './fidelity.js';
 export { LAT, LAT_WORKLOADS, type LatOptions, type LatResult, type LatWorkload, runLat } from './lat.js';
 export { RmapLockError, RmapLocks } from './locks.js';
 export { KernelMemory } from './memory.js';
 export { COSTS, defaultCosts, type RmapCosts, SYMBOL_BYTES } from './params.js';
 export { reclaimPages } from './reclaim.js';
 export { type RmapConfig, RmapConfigError, RmapSystem, type RmapSystemOptions } from './rmap.js';
-export { FIDELITIES, type Fidelity, PageSampler, SAMPLED_BOUND_PCT, SAMPLING, type SamplingPlan } from './sample.js';
+export { PageSampler, SAMPLED_BOUND_PCT, SAMPLING, type SamplingPlan } from './sample.js';
 export { Layout, Space, type Vma } from './space.js';
 export {
   FORK_WORKLOADS,

@@ -11,11 +11,6 @@
 import type { RmapCore } from './core.js';
 import { SYMBOLS } from './tally.js';
 
-/** `exact`: every access through the cache model; `sampled`: the cache model on a systematic sample of PTE pages. */
-export const FIDELITIES = ['exact', 'sampled'] as const;
-/** One of {@link FIDELITIES}. */
-export type Fidelity = (typeof FIDELITIES)[number];
-
 /** Which PTE pages of a vma's stretch of a phase are followed through the caches. */
 export interface SamplingPlan {
   /** First PTE pages of the stretch, tracked (the phase's cold start). */

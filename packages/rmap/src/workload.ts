@@ -15,10 +15,11 @@ import {
   variantKeys,
 } from './common.js';
 import type { KernelEra } from './eras.js';
+import { chooseFidelity, type Fidelity, type FidelityChoice } from './fidelity.js';
 import { Gates } from './gate.js';
 import type { RmapCosts } from './params.js';
 import { reclaimPages } from './reclaim.js';
-import { type Fidelity, PageSampler, SAMPLED_BOUND_PCT } from './sample.js';
+import { PageSampler, SAMPLED_BOUND_PCT } from './sample.js';
 import { Layout } from './space.js';
 
 /** The rmap-fork workloads: fork-exit (seed 003), script (a shell forking short-lived children), reclaim. */
@@ -70,7 +71,8 @@ export interface RmapForkOptions {
   loopCyclesPerPage?: number;
   /** Overrides of the rmap costs (an experiment's fitted values). */
   costs?: Partial<RmapCosts>;
-  /** exact (default): every access through the cache model; sampled: see sample.ts (cycles and cache.* estimated). */
+  /** auto (default): exact below AUTO_SAMPLED_PAGES, sampled at or above (fidelity.ts); exact: every access through
+   * the cache model; sampled: see sample.ts (cycles and cache.* estimated). */
   fidelity?: Fidelity;
 }
 
@@ -90,6 +92,8 @@ export interface RmapForkResult {
   rmap_bytes_per_pte_before_fork: number;
   /** Microseconds for the reclaim scan (0 unless the workload is reclaim; then also in `run.metrics`). */
   reclaim_us: number;
+  /** The fidelity the run was done at, and why (chooseFidelity). */
+  fidelity: FidelityChoice;
   /** Sampled fidelity only: the bound of the estimated times in percent, and the share of PTE pages followed. */
   sampled?: SampledReport;
 }
@@ -155,8 +159,9 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
   const ch = new Charger(sys, m);
   // Sampled only where fork and exit never run at once (one child per round): concurrent phases on two CPUs share
   // struct page and chain lines, and a page skipped on one CPU would leave the other's coherence state stale
-  // (measured: exit 6.8 % off with two children). Otherwise the run is exact and says so (sampled_pages_pct 100).
-  const sampler = o.fidelity === 'sampled' && children === 1 ? new PageSampler(sys) : null;
+  // (measured: exit 6.8 % off with two children). Otherwise the run is exact and says why (fidelity.why).
+  const fidelity = chooseFidelity(o.fidelity ?? 'auto', o.pages, children);
+  const sampler = fidelity.used === 'sampled' ? new PageSampler(sys) : null;
   /** PTE page of a phase: its stretch (phase and vma) and its place in it, for the sampler. */
   const stretch = (phase: string, v0: number): [string, number, number] => {
     const vi = layout.vmaAt[v0] as number;
@@ -283,9 +288,9 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
   const metrics: Record<string, number> = { ...res };
   if (workload !== 'reclaim') delete metrics.reclaim_us;
   let sampled: SampledReport | undefined;
-  if (o.fidelity === 'sampled') {
-    const p = sampler?.pages ?? { tracked: 1, skipped: 0 };
-    const hw = sampler ? r2((100 * sampler.halfWidthCycles()) / Math.max(1, realCycles - threads[0].startCycle)) : 0;
+  if (sampler) {
+    const p = sampler.pages;
+    const hw = r2((100 * sampler.halfWidthCycles()) / Math.max(1, realCycles - threads[0].startCycle));
     sampled = {
       estimate_bound_pct: p.skipped > 0 ? r2(SAMPLED_BOUND_PCT + hw) : 0,
       sampling_halfwidth_pct: hw,
@@ -294,5 +299,5 @@ export function runRmapFork(o: RmapForkOptions): RmapForkResult {
     Object.assign(metrics, sampled);
   }
   const run = runFromEngine(e, { variant: variantKeys(v), metrics, threads, tickRateHz: m.arch.hz });
-  return { run, ...res, ...(sampled ? { sampled } : {}) };
+  return { run, ...res, fidelity, ...(sampled ? { sampled } : {}) };
 }

@@ -179,7 +179,43 @@ describe('kmemsim rmap-fork', () => {
       expect(run.counters.rmap).toEqual(exact.runs[i]?.counters.rmap);
     }
     const table = await cli(args.slice(0, -2).concat(['--fidelity', 'sampled']));
-    expect(table.out).toMatch(/fidelity sampled: .* pte_chain: 37.5% followed, times within ±\d/);
+    expect(table.out).toMatch(/fidelity: sampled \(asked for\) — .* pte_chain: 37.5% followed, times within ±\d/);
+  });
+
+  it('--fidelity auto (the default): exact below 262,144 pages, sampled at it; text and JSON name the choice', async () => {
+    const args = ['rmap-fork', '--rmap', 'none', '--rounds', '1'];
+    const below = await cli([...args, '--pages', '262143']);
+    expect(below.out).toMatch(/^fidelity: exact — every access through the cache model$/m);
+    const json = (more: string[]) => cli([...args, ...more, '--format', 'json']).then((r) => JSON.parse(r.out));
+    const small = await json(['--pages', '262143']);
+    expect(small.params.fidelity).toBe('exact');
+    expect(small.params).not.toHaveProperty('fidelity_choice'); // as before auto: small goldens unchanged
+    const at = await cli([...args, '--pages', '262144']);
+    expect(at.out).toMatch(
+      /^fidelity: sampled \(auto: ≥ 262,144 pages\) — .* none: 18\.75% followed, times within ±\d/m,
+    );
+    const big = await json(['--pages', '262144']);
+    expect(big.params).toMatchObject({ fidelity: 'sampled', fidelity_choice: 'auto: ≥ 262,144 pages' });
+    expect(big.params.sampling).toMatchObject({ validated_bound_pct: 2 });
+    expect(big.runs[0].metrics.estimate_bound_pct).toBeGreaterThanOrEqual(2);
+    const two = await json(['--pages', '262144', '--children', '2']);
+    expect(two.params).toMatchObject({
+      fidelity: 'exact',
+      fidelity_choice: 'auto: > 1 child per round, which sampled cannot do',
+    });
+    expect(two.runs[0].metrics).not.toHaveProperty('sampled_pages_pct');
+    const asked = await cli([
+      'rmap-fork',
+      '--rmap',
+      'none',
+      '--pages',
+      '1024',
+      '--children',
+      '2',
+      '--fidelity',
+      'sampled',
+    ]);
+    expect(asked.out).toMatch(/^fidelity: exact \(sampled asked for: > 1 child per round, which sampled cannot do\)/m);
   });
 
   it('reclaim workload reports reclaim_us; same seed, same bytes', async () => {
@@ -230,7 +266,7 @@ describe('kmemsim rmap-fork', () => {
     [['--workload', 'lat-fork', '--children', '2'], /--children: got "2", expected only with a fork workload/],
     [['--arch', 's390'], /--arch: got "s390", expected an arch with cache geometry/],
     [['--reclaim-pages', '10'], /--reclaim-pages: got "10", expected only with --workload reclaim/],
-    [['--fidelity', 'fast'], /--fidelity: got "fast", expected one of exact, sampled/],
+    [['--fidelity', 'fast'], /--fidelity: got "fast", expected one of auto, exact, sampled/],
     [['--workload', 'lat-fork', '--fidelity', 'sampled'], /--fidelity: got "sampled", expected only with a fork work/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['rmap-fork', ...args]);

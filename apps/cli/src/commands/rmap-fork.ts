@@ -9,6 +9,7 @@ import {
   type AllocKind,
   EXPERIMENT_NAMES,
   FIDELITIES,
+  type FidelityChoice,
   KERNELS,
   LOCK_KINDS,
   type LockKind,
@@ -134,8 +135,8 @@ export const rmapForkCommand = defineCommand({
     highpte: bool({ description: 'i386 page tables in highmem: kmap_atomic per PTE-page visit', default: false }),
     fidelity: choice(FIDELITIES, {
       description:
-        'fork workloads: exact (every access through the cache model) or sampled (the cache model on 2 PTE pages in 16 of each vma, the rest estimated; times within the reported estimate_bound_pct, every count but cycles and cache.* exact; one child per round, else exact)',
-      defaultText: 'exact',
+        'fork workloads: exact (every access through the cache model), sampled (the cache model on 2 PTE pages in 16 of each vma, the rest estimated; times within the reported estimate_bound_pct, every count but cycles and cache.* exact; one child per round, else exact), or auto (exact below 262,144 pages, sampled at or above); the report says which ran and why',
+      defaultText: 'auto',
     }),
     sensitivity: bool({
       description: "re-run every design at both ends of each of the machine's [U lo..hi] cache/NUMA values",
@@ -171,10 +172,9 @@ export const rmapForkCommand = defineCommand({
     ] as const)
       only(flag, v, fork !== null, 'a fork workload (fork-exit, script, reclaim)');
     only('--pages', o.pages, fork !== null || workload === 'lat-mmap', 'a fork workload or lat-mmap');
-    const fidelity = o.fidelity ?? 'exact';
     only(
       '--fidelity',
-      fidelity === 'sampled' ? fidelity : undefined,
+      o.fidelity === 'sampled' ? o.fidelity : undefined,
       fork !== null,
       'a fork workload (fork-exit, script, reclaim)',
     );
@@ -184,6 +184,8 @@ export const rmapForkCommand = defineCommand({
     if (o.pae && !hasPae) throw badValue('--pae', 'on', `off (arch ${mc.arch.name} has no PAE mode)`);
     if (o.highpte && !mc.arch.highmem) throw badValue('--highpte', 'on', `off (arch ${mc.arch.name} has no highmem)`);
     const loopCyclesPerPage = experiment?.fitted.loopCyclesPerPage ?? 0;
+    /** The fidelity of a fork workload (the same for every design: it depends on pages and children only). */
+    let fid: FidelityChoice = { used: 'exact', why: null };
     if (fork) {
       const q = p as (typeof PRESETS)['fork-exit'];
       const pages = o.pages ?? q.pages;
@@ -195,6 +197,7 @@ export const rmapForkCommand = defineCommand({
         MAX_MAPPED_PTES,
         'PTEs a run may map (memory)',
       );
+      fid = rm.chooseFidelity(o.fidelity ?? 'auto', pages, children);
       limit(
         '--rounds × --children × --pages',
         (o.rounds ?? q.rounds) * children * pages,
@@ -244,7 +247,7 @@ export const rmapForkCommand = defineCommand({
         reclaimPages: o.reclaimPages ?? 1024,
         highpte: o.highpte,
         loopCyclesPerPage,
-        fidelity,
+        fidelity: fid.used,
       });
       return { run: r.run, headline: workload === 'reclaim' ? r.reclaim_us : r.real_us };
     };
@@ -302,6 +305,8 @@ export const rmapForkCommand = defineCommand({
       }
     }
     const { sources, ...costs } = rm.COSTS;
+    const shortAuto = (o.fidelity ?? 'auto') === 'auto' && (o.pages ?? p?.pages ?? 0) < rm.AUTO_SAMPLED_PAGES;
+    const plainExact = fid.used === 'exact' && (o.fidelity === 'exact' || shortAuto);
     const shape =
       workload === 'kernel-compile'
         ? { jobs: o.jobs ?? mc.cpus, files: o.files ?? rm.COMPILE.files }
@@ -347,8 +352,10 @@ export const rmapForkCommand = defineCommand({
         ...(o.sensitivity ? { sensitivity } : {}),
         ...(fork
           ? {
-              fidelity,
-              ...(fidelity === 'sampled'
+              fidelity: fid.used,
+              // Why, unless exact was asked for or auto chose it for a short run (those documents are as before auto).
+              ...(plainExact ? {} : { fidelity_choice: fid.why }),
+              ...(fid.used === 'sampled'
                 ? {
                     sampling: {
                       ...rm.SAMPLING,

@@ -34,18 +34,7 @@ function body(doc: ResultDocument): string {
     `workload ${p.workload}${p.experiment ? ` (experiment ${p.experiment})` : ''}: ${p.pages} pages ` +
       `(${p.anon_pct}% anon), ${p.children} child(ren) × ${p.rounds} round(s), ${p.background} background; ` +
       `kernel ${p.kernel}; PAE ${p.pae ? 'on' : 'off'}, HIGHPTE ${p.highpte ? 'on' : 'off'}`,
-    ...(p.fidelity === 'sampled'
-      ? [
-          'fidelity sampled: cycles and cache.* estimated from the PTE pages followed through the caches; per design ' +
-            doc.runs
-              .map(
-                (r) =>
-                  `${r.variant.rmap}: ${r.metrics.sampled_pages_pct}% followed, ` +
-                  (r.metrics.estimate_bound_pct ? `times within ±${r.metrics.estimate_bound_pct}%` : 'exact'),
-              )
-              .join('; '),
-        ]
-      : []),
+    fidelityLine(doc),
     '',
   ];
   const reclaim = p.workload === 'reclaim';
@@ -85,6 +74,24 @@ function body(doc: ResultDocument): string {
     ),
   );
   return out.join('\n');
+}
+
+/** The fidelity used and why (params.fidelity_choice, absent for exact asked or chosen by auto on a short run);
+ * if sampled, the share of PTE pages followed and the bound per design. */
+function fidelityLine(doc: ResultDocument): string {
+  const p = doc.params;
+  const head = `fidelity: ${p.fidelity}${p.fidelity_choice ? ` (${p.fidelity_choice})` : ''}`;
+  if (p.fidelity !== 'sampled') return `${head} — every access through the cache model`;
+  return (
+    `${head} — cycles and cache.* estimated from the PTE pages followed through the caches; per design ` +
+    doc.runs
+      .map(
+        (r) =>
+          `${r.variant.rmap}: ${r.metrics.sampled_pages_pct}% followed, ` +
+          (r.metrics.estimate_bound_pct ? `times within ±${r.metrics.estimate_bound_pct}%` : 'exact'),
+      )
+      .join('; ')
+  );
 }
 
 const RMAP_SYMS = ['page_add_rmap', 'page_remove_rmap', 'kmem_cache_alloc', 'kmem_cache_free', 'pte_chain_alloc'];

@@ -52,12 +52,12 @@ function pair(o: PairOptions): Figure[] {
 
 const VARIANTS = BENCH_DESIGNS;
 
-// Each design at both fidelities: exact (every access through the cache model) and sampled (the cache model on a
-// systematic sample of PTE pages, the rest estimated; packages/rmap/src/sample.ts).
-const forkExit: Figure[] = (['exact', 'sampled'] as const).flatMap((fidelity) =>
+// Each design at the default fidelity, auto (sampled at 1 M pages: the cache model on a systematic sample of PTE
+// pages, the rest estimated; packages/rmap/src/fidelity.ts, sample.ts), and at exact (every access through it).
+const forkExit: Figure[] = (['auto', 'exact'] as const).flatMap((fidelity) =>
   VARIANTS.flatMap(([name, variant]) =>
     pair({
-      name: `rmap_fork_exit_1m_${fidelity === 'sampled' ? 'sampled_' : ''}${name}`,
+      name: `rmap_fork_exit_1m_${fidelity === 'exact' ? 'exact_' : ''}${name}`,
       what: `fork + exit of a process with 1 M mapped pages, dual PIII, --rmap ${name} --fidelity ${fidelity}`,
       unit: 'ms',
       limit: 1000,

@@ -141,10 +141,10 @@ export const CASES: Case[] = [
     says: /--threads × --pages = 8,388,608, more than the 1,048,576 pages a run may map at once/,
   },
   {
-    name: 'test-vmalloc full_fit at 64 workers',
-    args: ['test-vmalloc', '--cpus', '64', '--nr-threads', '64', '--run-test-mask', '2'],
+    name: 'test-vmalloc full_fit at 128 workers',
+    args: ['test-vmalloc', '--cpus', '128', '--nr-threads', '128', '--run-test-mask', '2'],
     code: 2,
-    says: /live vmap areas .*use at most 43 workers/,
+    says: /live vmap areas .*use at most 61 workers/,
   },
   // 10: validation that printed Infinity
   {

@@ -97,6 +97,18 @@ function run(cfg: RmapConfig, archIdx: number, vmas: Vma[], files: number[], ste
   return snapshot(sys);
 }
 
+/** A plain 2.5 pte_chain system: the fixed cases below. */
+const PTE_CHAIN: RmapConfig = {
+  kind: 'pte_chain',
+  direct: false,
+  lock: 'bit',
+  batch: false,
+  alloc: 'slab',
+  kernel: '2.5',
+  pae: false,
+  highpte: false,
+};
+
 const config: fc.Arbitrary<RmapConfig> = fc.record({
   kind: fc.constantFrom('none' as const, 'pte_chain' as const, 'multi' as const, 'objrmap' as const),
   direct: fc.boolean(),
@@ -168,16 +180,7 @@ describe('populateUntracked: the bulk set-up leaves exactly the state of per-pag
   });
 
   it('the snapshot sees a difference (one chain insert more) — the comparison can fail', () => {
-    const cfg: RmapConfig = {
-      kind: 'pte_chain',
-      direct: false,
-      lock: 'bit',
-      batch: false,
-      alloc: 'slab',
-      kernel: '2.5',
-      pae: false,
-      highpte: false,
-    };
+    const cfg = PTE_CHAIN;
     const vmas: Vma[] = [{ start: 0, end: 100, file: -1, pgoff: 0, cow: true }];
     const a = run(cfg, 0, vmas, [], [{ op: 'new', from: 0, to: 50, cpu: 0 }], true);
     const b = run(cfg, 0, vmas, [], [{ op: 'new', from: 0, to: 51, cpu: 0 }], true);
@@ -189,16 +192,7 @@ describe('populateUntracked: the bulk set-up leaves exactly the state of per-pag
     const sys = new RmapSystem({
       arch: i386Piii,
       cpus: 2,
-      config: {
-        kind: 'pte_chain',
-        direct: false,
-        lock: 'bit',
-        batch: false,
-        alloc: 'slab',
-        kernel: '2.5',
-        pae: false,
-        highpte: false,
-      },
+      config: PTE_CHAIN,
       maxVpns: 10,
     });
     const mm = sys.space.newMm(new Layout(vmas));

@@ -145,4 +145,38 @@ describe('IntervalSet (B+tree)', () => {
     }
     compare(t, n, rng(ops.length + 1));
   });
+  it('keeps the largest length right when many intervals share it (removes and shrinking resizes)', () => {
+    // full_fit's pattern: thousands of equal areas, so a removed or shrunk interval is rarely its subtree's only
+    // longest one; the summaries stop being recomputed at the first level that still holds one as long.
+    const r = rng(11);
+    const t = new IntervalSet();
+    const n = new Naive();
+    const live = new Map<number, number>();
+    for (let c = 0; c < 6000; c++) {
+      const len = c % 1500 === 0 ? 5 : 2;
+      t.insert(c * 6, c * 6 + len);
+      n.insert(c * 6, c * 6 + len);
+      live.set(c, c * 6);
+    }
+    for (let step = 0; step < 12_000; step++) {
+      const c = r(6000);
+      const s = live.get(c);
+      if (s === undefined) continue;
+      if (r(3) === 0) {
+        // Shrink from either end, or move within the cell.
+        const e = s + 1;
+        const ns = r(2) === 0 ? s : c * 6;
+        t.resize(s, ns, Math.max(ns + 1, e));
+        n.remove(s);
+        n.insert(ns, Math.max(ns + 1, e));
+        live.set(c, ns);
+      } else {
+        expect(t.remove(s)).toBe(true);
+        n.remove(s);
+        live.delete(c);
+      }
+      if (step % 2000 === 1999) compare(t, n, r);
+    }
+    compare(t, n, r);
+  });
 });

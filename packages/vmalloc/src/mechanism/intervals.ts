@@ -255,6 +255,8 @@ export class IntervalSet extends IntervalNodes {
 
   /** Length of the interval removed by the last delRec. */
   private removedLen = 0;
+  /** The last delRec's subtree still holds an interval of removedLen pages: no ancestor's largest length changes. */
+  private maxKept = false;
 
   private delRec(node: number, d: number, start: number): boolean {
     if (d === this.height) {
@@ -263,21 +265,32 @@ export class IntervalSet extends IntervalNodes {
       if (j < 0 || this.ls[b + j] !== start) return false;
       this.removedLen = this.le[b + j] - start;
       const n = this.ln[node];
-      this.ls.copyWithin(b + j, b + j + 1, b + n);
-      this.le.copyWithin(b + j, b + j + 1, b + n);
+      // A plain loop: copyWithin's call costs more than moving a leaf's few slots.
+      for (let x = b + j, e = b + n - 1; x < e; x++) {
+        this.ls[x] = this.ls[x + 1];
+        this.le[x] = this.le[x + 1];
+      }
       this.ln[node] = n - 1;
+      this.maxKept = false;
       return true;
     }
     const i = this.childFor(node, start);
     const b = node * FAN;
     const child = this.ic[b + i];
     if (!this.delRec(child, d + 1, start)) return false;
-    const empty = d + 1 === this.height ? this.ln[child] === 0 : this.inn[child] === 0;
+    const leafChild = d + 1 === this.height;
+    const empty = leafChild ? this.ln[child] === 0 : this.inn[child] === 0;
     if (!empty) {
       const k = b + i;
-      // Only the count changes unless the removed interval was this subtree's smallest start or its longest.
-      if (this.removedLen >= this.imax[k] || start === this.ik[k]) this.setChild(node, i, child, d + 1 === this.height);
-      else this.icnt[k]--;
+      // Only the count (and the smallest start) change unless the removed interval was this subtree's longest
+      // and no level below found another as long: then the child's summary is recomputed (one scan).
+      if (!this.maxKept && this.removedLen >= this.imax[k]) {
+        this.setChild(node, i, child, leafChild);
+        if (this.imax[k] >= this.removedLen) this.maxKept = true;
+      } else {
+        this.icnt[k]--;
+        if (start === this.ik[k]) this.ik[k] = leafChild ? this.ls[child * LEAF] : this.ik[child * FAN];
+      }
       return true;
     }
     if (d + 1 === this.height) this.leafFree.push(child);
@@ -308,6 +321,7 @@ export class IntervalSet extends IntervalNodes {
       this.oldLen = this.le[k] - start;
       this.ls[k] = ns;
       this.le[k] = ne;
+      this.maxKept = false;
       return true;
     }
     const i = this.childFor(node, start);
@@ -315,9 +329,15 @@ export class IntervalSet extends IntervalNodes {
     if (!this.setRec(child, d + 1, start, ns, ne)) return false;
     const k = node * FAN + i;
     const len = ne - ns;
-    if (start === this.ik[k] || (this.oldLen >= this.imax[k] && len < this.oldLen)) {
+    // A shrunk longest interval needs the child's summary recomputed, until a level still holds one as long.
+    if (!this.maxKept && this.oldLen >= this.imax[k] && len < this.oldLen) {
       this.setChild(node, i, child, d + 1 === this.height);
-    } else if (len > this.imax[k]) this.imax[k] = len;
+      if (this.imax[k] >= this.oldLen) this.maxKept = true;
+    } else {
+      if (len > this.imax[k]) this.imax[k] = len;
+      // The interval stays between its neighbours: if it was the subtree's first, its new start is the smallest.
+      if (start === this.ik[k]) this.ik[k] = ns;
+    }
     return true;
   }
 }

@@ -17,10 +17,15 @@ describe('sampled fidelity against the exact model (fork + exit, 512 K pages, du
   }, 120_000);
 
   it('two children per round (fork and exit at once on two CPUs): the run stays exact and says so', () => {
-    const { errors, bound, sampledPct } = checkSampled(DESIGNS[1]?.[1] as (typeof DESIGNS)[number][1], 1 << 17, {
-      children: 2,
-    });
+    const { errors, bound, sampledPct, fidelity } = checkSampled(
+      DESIGNS[1]?.[1] as (typeof DESIGNS)[number][1],
+      1 << 17,
+      {
+        children: 2,
+      },
+    );
     expect({ sampledPct, bound }).toEqual({ sampledPct: 100, bound: 0 });
+    expect(fidelity).toEqual({ used: 'exact', why: expect.stringMatching(/> 1 child per round/) });
     expect(errors).toEqual({ fork_us: 0, exit_us: 0, real_us: 0 });
   }, 120_000);
 });

@@ -19,6 +19,8 @@ export interface Provenance {
   seeds: number[];
   published: string[];
   sensitivity: string[];
+  /** Present when some runs' times are estimates (a sampled fidelity): what was chosen and the widest bound. */
+  fidelity?: string[];
 }
 
 const MACHINE = ['arch', 'virt', 'cpus'];
@@ -63,6 +65,7 @@ export function provenanceOf(
   }
   for (const d of dims.varying) if (d.name !== 'seed') swept[d.name] = d.values.map((v) => fmtValue(v));
   const seeds = [...new Set(docs.map((d) => d.seed))].sort((a, b) => a - b);
+  const fidelity = fidelityLines(docs);
   return {
     kmemsim: docs.find((d) => d.provenance)?.provenance?.kmemsim ?? VERSION,
     command,
@@ -72,7 +75,25 @@ export function provenanceOf(
     seeds,
     published: [...new Set(published.map((p) => p.figure))],
     sensitivity: docs.flatMap(sensitivityLines),
+    ...(fidelity.length ? { fidelity } : {}),
   };
+}
+
+/**
+ * Documents whose times are estimates (`params.fidelity` "sampled", e.g. rmap-fork at ≥ 262,144 pages): one line
+ * naming why sampled ran and the widest `estimate_bound_pct` its runs state, so a chart never hides that its
+ * points carry an error bound.
+ */
+export function fidelityLines(docs: ResultDocument[]): string[] {
+  const sampled = docs.filter((d) => d.params.fidelity === 'sampled');
+  if (!sampled.length) return [];
+  const why = [...new Set(sampled.map((d) => String(d.params.fidelity_choice ?? 'asked for')))];
+  const bounds = sampled.flatMap((d) => d.runs.map((r) => r.metrics.estimate_bound_pct ?? 0));
+  const widest = Math.max(0, ...bounds);
+  const of = sampled.length === docs.length ? '' : ` in ${sampled.length} of ${docs.length} results`;
+  return [
+    `fidelity: sampled (${why.join('; ')})${of} — times estimated, within ±${widest} % (the widest bound stated)`,
+  ];
 }
 
 interface SensEntry {
@@ -139,7 +160,7 @@ export function captionLines(p: Provenance, width = 110): string[] {
     lines.push(`${p.command_lines.length} command lines (sweep points), e.g. $ ${p.command_lines[0]}`);
   if (p.published.length)
     lines.push(`◆ published figures ${p.published.join(', ')} (bar: tolerance) — tools/calibration`);
-  lines.push(...p.sensitivity);
+  lines.push(...p.sensitivity, ...(p.fidelity ?? []));
   return lines.flatMap((l) => wrap(l, width));
 }
 

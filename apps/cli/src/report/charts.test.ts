@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../framework/invoke.js';
 import type { Figure } from '../reproduce/calibration.js';
 import { buildChart, ChartError, MAX_PANELS } from './build.js';
-import { captionLines, provenanceOf, sensitivityLines, svgMetadata } from './caption.js';
+import { captionLines, fidelityLines, provenanceOf, sensitivityLines, svgMetadata } from './caption.js';
 import { chartFor } from './charts.js';
 import { defsFor } from './defs.js';
 import { analyse } from './dims.js';
@@ -253,6 +253,24 @@ describe('provenance', () => {
     const meta = svgMetadata(p);
     const json = meta.replace(/^.*?<kmemsim:provenance[^>]*>/, '').replace(/<\/kmemsim:provenance>.*$/, '');
     expect(JSON.parse(json.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'))).toEqual(p);
+  });
+
+  it('says when times are sampled estimates, with why and the widest bound; nothing when every run is exact', () => {
+    const exact = vmapDoc({ seed: 1, pages: 4 });
+    const sampled = (bound: number): ResultDocument => ({
+      ...exact,
+      params: { ...exact.params, fidelity: 'sampled', fidelity_choice: 'auto: ≥ 262,144 pages' },
+      runs: exact.runs.map((r) => ({ ...r, metrics: { ...r.metrics, estimate_bound_pct: bound } })),
+    });
+    expect(fidelityLines([exact])).toEqual([]);
+    expect(provenanceOf('vmap-bench', [exact], analyse([exact]), []).fidelity).toBeUndefined();
+    expect(fidelityLines([sampled(2.4), sampled(3.19), exact])).toEqual([
+      'fidelity: sampled (auto: ≥ 262,144 pages) in 2 of 3 results — times estimated, within ±3.19 % (the widest bound stated)',
+    ]);
+    const p = provenanceOf('vmap-bench', [sampled(2)], analyse([sampled(2)]), []);
+    expect(captionLines(p, 300).at(-1)).toBe(
+      'fidelity: sampled (auto: ≥ 262,144 pages) — times estimated, within ±2 % (the widest bound stated)',
+    );
   });
 
   it('says when a verdict flips within a [U] range', () => {

@@ -211,11 +211,7 @@ export class Engine {
     if (t.state !== 'blocked') throw new SimulationError(`wake of ${t.name}, which is ${t.state}`);
     if (this.kw?.wake(t, time)) return;
     t.sleeping = false;
-    if (this.debtTotal !== this.debtSeen[t.cpu]) this.settle(t.cpu);
-    if (time > this.clock[t.cpu]) this.clock[t.cpu] = time;
-    t.state = 'ready';
-    t.blockedOn = '';
-    this.queue.push(t.id, this.clock[t.cpu]);
+    this.runAt(t, time);
   }
 
   /**
@@ -281,6 +277,7 @@ export class Engine {
     return false;
   }
 
+  /** Makes `t` runnable on its CPU at `at` (or the CPU's clock, if later): wake's and the kworkers' common step. */
   private runAt(t: Thread, at: number): void {
     const cpu = t.cpu;
     if (this.debtTotal !== this.debtSeen[cpu]) this.settle(cpu);

@@ -42,7 +42,7 @@ export class Kworkers {
    * by a work that ran ahead of this clock between sync points — is not runnable yet.)
    */
   readyFor(cpu: number, now: number): boolean {
-    return this.pendingTotal > 0 && this.pending[cpu].length > 0 && this.pending[cpu][0].readyAt <= now;
+    return this.hasPending(cpu) && this.pending[cpu][0].readyAt <= now;
   }
 
   /** A queued or woken kworker: it runs now if its CPU is idle or its bound thread sleeps, else waits. */

@@ -68,6 +68,31 @@ function ranged(sources: Record<string, string>, key: string): { lo: number; hi:
   return s === undefined ? null : uncertainRange(s);
 }
 
+/**
+ * The ranged values of a workload's cost table (`TEST_VMALLOC`, `XFS`) the caller did not set in `given`; each
+ * moved through `set`, which merges one cost into the run's overrides.
+ */
+function costKnobs<K extends string>(
+  table: string,
+  values: Record<K, number> & { sources: Record<string, string> },
+  keys: readonly K[],
+  given: Partial<Record<K, number>> | undefined,
+  set: (cost: Partial<Record<K, number>>) => SweepValues,
+): Knob[] {
+  const out: Knob[] = [];
+  for (const key of keys) {
+    const r = ranged(values.sources, key);
+    if (!r || given?.[key] !== undefined) continue;
+    out.push({
+      parameter: `${table}.${key}`,
+      value: values[key],
+      ...r,
+      at: (v) => set({ [key]: v } as Partial<Record<K, number>>),
+    });
+  }
+  return out;
+}
+
 /** The [U lo..hi] values a run of `c.workload` reads, each with its setter. */
 export function vmallocKnobs(c: KnobConfig): Knob[] {
   const b = c.base;
@@ -109,22 +134,13 @@ export function vmallocKnobs(c: KnobConfig): Knob[] {
       out.push({ parameter: 'BENCH.touchBytesPerPage', value, ...r, at: (v) => ({ ...b, touchBytesPerPage: v }) });
   }
   if (c.workload === 'test-vmalloc') {
-    for (const key of [
-      'allocPageCycles',
-      'freePageCycles',
-      'pcpuUnitPages',
-      'pcpuAllocCycles',
-      'pcpuFreeCycles',
-    ] as const) {
-      const r = ranged(TEST_VMALLOC.sources, key);
-      if (!r || b.testCosts?.[key] !== undefined) continue;
-      out.push({
-        parameter: `TEST_VMALLOC.${key}`,
-        value: TEST_VMALLOC[key],
-        ...r,
-        at: (v) => ({ ...b, testCosts: { ...b.testCosts, [key]: v } }),
-      });
-    }
+    const keys = ['allocPageCycles', 'freePageCycles', 'pcpuUnitPages', 'pcpuAllocCycles', 'pcpuFreeCycles'] as const;
+    out.push(
+      ...costKnobs('TEST_VMALLOC', TEST_VMALLOC, keys, b.testCosts, (costs) => ({
+        ...b,
+        testCosts: { ...b.testCosts, ...costs },
+      })),
+    );
   }
   if (c.workload === 'xfs-dir') out.push(...xfsKnobs(b, given, c.cpus));
   return out;
@@ -137,16 +153,8 @@ function xfsKnobs(b: SweepValues, given: ReadonlySet<string>, cpus: number): Kno
     if (!r || given.has(key)) continue;
     out.push({ parameter: `XFS.${key}`, value: b[key] ?? XFS[key], ...r, at: (v) => ({ ...b, [key]: v }) });
   }
-  for (const key of ['pageLookupCycles', 'bufCycles', 'blockSearchCycles', 'opCycles', 'asEntryCycles'] as const) {
-    const r = ranged(XFS.sources, key);
-    if (!r || b.xfsCosts?.[key] !== undefined) continue;
-    out.push({
-      parameter: `XFS.${key}`,
-      value: XFS[key],
-      ...r,
-      at: (v) => ({ ...b, xfsCosts: { ...b.xfsCosts, [key]: v } }),
-    });
-  }
+  const costs = ['pageLookupCycles', 'bufCycles', 'blockSearchCycles', 'opCycles', 'asEntryCycles'] as const;
+  out.push(...costKnobs('XFS', XFS, costs, b.xfsCosts, (c) => ({ ...b, xfsCosts: { ...b.xfsCosts, ...c } })));
   // CONFIG_NR_CPUS of the sn2 kernels sizes the vmap blocks (vmap_block_bits); the run uses max(it, CPUs).
   const r = ranged(XFS.sources, 'nrCpusSn2');
   if (r && b.arch.name === 'ia64-sn2' && !given.has('nrCpus')) {

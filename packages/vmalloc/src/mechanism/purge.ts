@@ -199,17 +199,8 @@ export class Purger {
     t.spend(sym, list.length * (h.p.walkStepCycles + chaseCycles(this.mem, list.length * bytes)));
     const back: number[] = [];
     let pages = 0;
-    for (const i of list) {
-      pages += b.len[i];
-      const home = b.home[i];
-      if (home >= 0 && nodes.pooled(b.len[i])) {
-        const lock = nodes.poolLock(home);
-        yield lock.lock(t);
-        nodes.put(home, b.len[i], b.vpn[i]);
-        t.spend(h.s.pool, h.p.poolLookupCycles);
-        lock.unlock(t);
-      } else back.push(b.vpn[i]);
-    }
+    for (const i of list) pages += b.len[i];
+    yield* this.toPools(t, nodes, b, list, back);
     h.lazyNr -= pages;
     if (back.length > 0) yield* this.reclaim(t, back);
   }
@@ -287,23 +278,32 @@ export class Purger {
 
   /** Purged areas back to the free space (6.9: pool-sized ones to their node's pool; pools decay first). */
   private *release(t: Thread, b: LazyBatch): Gen {
-    const h = this.h;
-    const p = h.p;
-    const nodes = h.nodes;
+    const nodes = this.h.nodes;
     const back: number[] = [];
     if (nodes !== null) {
       nodes.decay(false, (vpn) => back.push(vpn));
-      for (let i = 0; i < b.count; i++) {
-        const home = b.home[i];
-        if (home >= 0 && nodes.pooled(b.len[i])) {
-          const lock = nodes.poolLock(home);
-          yield lock.lock(t);
-          nodes.put(home, b.len[i], b.vpn[i]);
-          t.spend(h.s.pool, p.poolLookupCycles);
-          lock.unlock(t);
-        } else back.push(b.vpn[i]);
-      }
+      yield* this.toPools(t, nodes, b, null, back);
     } else for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
     if (back.length > 0) yield* this.reclaim(t, back);
+  }
+
+  /**
+   * The batch's areas in `list` (every one when null), in order: a pool-sized area with a home node goes to that
+   * node's pool under its pool_lock; any other is pushed on `back` for reclaim_list_global.
+   */
+  private *toPools(t: Thread, nodes: VmapNodes, b: LazyBatch, list: readonly number[] | null, back: number[]): Gen {
+    const h = this.h;
+    const n = list === null ? b.count : list.length;
+    for (let j = 0; j < n; j++) {
+      const i = list === null ? j : (list[j] as number);
+      const home = b.home[i];
+      if (home >= 0 && nodes.pooled(b.len[i])) {
+        const lock = nodes.poolLock(home);
+        yield lock.lock(t);
+        nodes.put(home, b.len[i], b.vpn[i]);
+        t.spend(h.s.pool, h.p.poolLookupCycles);
+        lock.unlock(t);
+      } else back.push(b.vpn[i]);
+    }
   }
 }

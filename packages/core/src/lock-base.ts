@@ -60,11 +60,14 @@ export abstract class LockBase {
     this.cContended = engine.counters.id('lock_contended', 'lock acquisitions that had to wait');
   }
 
-  /** Charges an acquire at the thread's clock: atomic op, plus a line transfer if another CPU held it last. */
-  protected take(t: Thread): void {
+  /**
+   * Charges an acquire at the thread's clock: atomic op, plus a line transfer if another CPU held it last. `sym`
+   * is the symbol this acquire is charged to (the lock's unless the caller names its own, see Spinlock.lock).
+   */
+  protected take(t: Thread, sym: SymbolId = this.sym): void {
     this.acquisitions++;
     const cold = this.lastCpu !== -1 && this.lastCpu !== t.cpu;
-    t.spend(this.sym, this.costs.acquireCycles + (cold ? this.costs.handoffCycles : 0));
+    t.spend(sym, this.costs.acquireCycles + (cold ? this.costs.handoffCycles : 0));
     this.lastCpu = t.cpu;
     this.engine.lockHeld(1);
   }
@@ -73,7 +76,7 @@ export abstract class LockBase {
    * A waiter that gets the lock at `at` (release time): wait charged to the lock, then the hand-off. A timeline
    * shows the wait as a slice named for the lock; IPIs the waiter took while spinning sit inside it.
    */
-  protected grant(w: Thread, at: number, wasBlocked: boolean): void {
+  protected grant(w: Thread, at: number, wasBlocked: boolean, sym: SymbolId = this.sym): void {
     this.contentions++;
     const e = this.engine;
     e.counters.add(this.cContended);
@@ -83,11 +86,11 @@ export abstract class LockBase {
     const wait = at - w.clock;
     if (wait > 0) {
       this.waitCycles += wait;
-      w.spend(this.sym, wait);
+      w.spend(sym, wait);
     }
     if (tr !== undefined) tr.end(w.cpu, w.clock);
     this.acquisitions++;
-    w.spend(this.sym, this.costs.handoffCycles + this.costs.acquireCycles);
+    w.spend(sym, this.costs.handoffCycles + this.costs.acquireCycles);
     this.lastCpu = w.cpu;
     e.lockHeld(1);
     if (wasBlocked) e.wake(w, w.clock);

@@ -49,6 +49,39 @@ describe('Spinlock (cycle counts computed by hand)', () => {
     expect(b.sysCycles).toBe(10 + 200 + 110);
   });
 
+  it('an acquire named for its caller charges the caller: uncontended, cold, spin and hand-off (profile_pc)', () => {
+    const e = new Engine({ cpus: 2, clockHz: 1e9 });
+    const l = new Spinlock(e, 'l', costs);
+    const kmapHigh = e.sym('kmap_high');
+    const kunmapHigh = e.sym('kunmap_high');
+    e.spawn(0, 'a', function* (t) {
+      yield l.lock(t, kmapHigh); // 0 → 10, kmap_high
+      t.spend('crit', 100); // 110
+      yield undefined; // lets b block at 10
+      t.spend('crit', 100); // 210
+      l.unlock(t);
+      t.spend('work', 500); // 710: b released at 430
+      yield l.lock(t, kunmapHigh); // line on CPU 1: 10 + 100 cold → 820, kunmap_high
+      l.unlock(t);
+      yield l.lock(t); // the lock's own symbol: 10 → 830
+      l.unlock(t);
+    });
+    e.spawn(1, 'b', function* (t) {
+      t.spend('work', 10);
+      yield l.lock(t, kunmapHigh); // blocks at 10; granted at 210: wait 200 + 110 → 320, kunmap_high
+      t.spend('crit', 110); // 430
+      l.unlock(t);
+    });
+    e.run();
+    expect(e.profiler.cyclesOf('kmap_high')).toBe(10);
+    expect(e.profiler.cyclesOf('kunmap_high')).toBe(200 + 110 + 110);
+    expect(e.profiler.cyclesOf('_spin_lock')).toBe(10);
+    expect(l.acquisitions).toBe(4);
+    expect(l.contentions).toBe(1);
+    expect(l.lock(e.threads[0], kmapHigh)).toBe(l.lock(e.threads[1], kmapHigh)); // one op per caller symbol
+    expect(l.lock(e.threads[0], l.sym)).toBe(l);
+  });
+
   it('releasing a lock that is not held throws', () => {
     const e = new Engine({ cpus: 1, clockHz: 1e9 });
     const l = new Spinlock(e, 'l', costs);

@@ -4,6 +4,7 @@ import type { Engine } from './engine.js';
 import type { Op } from './engine-hooks.js';
 import { SimulationError } from './errors.js';
 import { Fifo, LockBase, type LockOptions } from './lock-base.js';
+import type { SymbolId } from './profiler.js';
 import type { Thread } from './thread.js';
 
 /** Spinlock: one holder, FIFO waiters spinning (sys time charged to the lock symbol). */
@@ -14,22 +15,41 @@ export class Spinlock extends LockBase implements Op {
   /** Time of the last release (a later-processed acquirer with an earlier clock waits until then). */
   freeAt = 0;
   private readonly waiters = new Fifo<Thread>();
+  /** The symbol each waiter's acquire and spin are charged to, in the waiters' order. */
+  private readonly waiterSyms = new Fifo<SymbolId>();
+  /** One acquire op per caller symbol (see {@link Spinlock.lock}), made at its first use. */
+  private readonly callerOps = new Map<SymbolId, Op>();
 
-  /** `yield lock.lock(t)` */
-  lock(_t: Thread): Op {
-    return this;
+  /**
+   * `yield lock.lock(t)`, or `yield lock.lock(t, sym)` to charge this acquire (and its spin) to `sym` instead of the
+   * lock's symbol. On i386 SMP readprofile's `profile_pc` charges a tick inside a lock function to the caller's
+   * return address (`in_lock_functions`), so one lock taken by two functions shows in each caller's row.
+   */
+  lock(_t: Thread, sym?: SymbolId): Op {
+    if (sym === undefined || sym === this.sym) return this;
+    let op = this.callerOps.get(sym);
+    if (op === undefined) {
+      op = { perform: (t) => this.acquire(t, sym) };
+      this.callerOps.set(sym, op);
+    }
+    return op;
   }
 
   /** The acquire, performed by the scheduler at the thread's time: takes the lock or queues the thread (FIFO). */
   perform(t: Thread): boolean {
+    return this.acquire(t, this.sym);
+  }
+
+  private acquire(t: Thread, sym: SymbolId): boolean {
     if (this.holder === null) {
-      if (t.clock >= this.freeAt) this.take(t);
-      else this.grant(t, this.freeAt, false);
+      if (t.clock >= this.freeAt) this.take(t, sym);
+      else this.grant(t, this.freeAt, false, sym);
       this.holder = t;
       return false;
     }
     if (this.holder === t) throw new SimulationError(`${t.name} re-acquires spinlock ${this.name} it holds`);
     this.waiters.push(t);
+    this.waiterSyms.push(sym);
     this.engine.block(t, this.label);
     return true;
   }
@@ -51,7 +71,7 @@ export class Spinlock extends LockBase implements Op {
     if (this.waiters.length > 0) {
       const w = this.waiters.shift();
       this.holder = w;
-      this.grant(w, t.clock, true);
+      this.grant(w, t.clock, true, this.waiterSyms.shift());
     } else {
       this.holder = null;
       this.freeAt = t.clock;

@@ -74,8 +74,8 @@ export class PkmapPool {
     this.slotPfn = new Float64Array(this.entries).fill(-1);
     this.fresh = new Uint8Array(this.entries);
     // readprofile on i386 SMP charges a tick in a lock function to its caller (profile_pc: in_lock_functions →
-    // the return address), so kmap_lock's acquire and spin never show as _spin_lock. The model charges both
-    // acquires (kmap_high's and kunmap_high's) to kmap_high: one lock object, one symbol.
+    // the return address), so kmap_lock's acquire and spin never show as _spin_lock: kmap_high's acquire is
+    // charged to kmap_high (the lock's symbol), kunmap_high's to kunmap_high (named at its acquire).
     this.lock = m.spinlock('kmap_lock', m.engine.profiler.info(s.kmapHigh).name);
     this.wait = m.waitQueue('pkmap_map_wait');
     this.pt = m.pageTable('pkmap', this.entries);
@@ -111,7 +111,7 @@ export class PkmapPool {
     const r = this.refill;
     t.spend(this.s.kunmap, this.p.kmapCallCycles + r);
     t.spend(this.s.kunmapHigh, this.p.kmapHighCallCycles + r);
-    yield this.lock.lock(t);
+    yield this.lock.lock(t, this.s.kunmapHigh);
     t.spend(this.s.pageAddress, this.p.pageAddressCycles); // its refill was paid at kmap_high's call
     const slot = this.addr.get(pfn);
     if (slot === undefined) {
@@ -195,7 +195,9 @@ export class PkmapPool {
     const r = this.refill;
     t.spend(this.s.kmapHigh, examined * p.pkmapScanCyclesPerSlot);
     if (k === 0) return;
-    t.spend(this.lock.sym, (2 * k - lockCredit) * m.arch.costs.lockUncontendedCycles);
+    // kmap_high's acquires to kmap_lock's symbol (kmap_high), kunmap_high's to kunmap_high (profile_pc).
+    t.spend(this.lock.sym, (k - lockCredit) * m.arch.costs.lockUncontendedCycles);
+    t.spend(this.s.kunmapHigh, k * m.arch.costs.lockUncontendedCycles);
     t.spend(this.s.kmap, k * (p.kmapCallCycles + r));
     t.spend(this.s.kunmap, k * (p.kmapCallCycles + r));
     t.spend(this.s.kmapHigh, k * (p.kmapHighCallCycles + r));

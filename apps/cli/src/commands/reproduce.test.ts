@@ -107,8 +107,20 @@ describe('reproduce', () => {
     expect(md.stdout).toMatch(/^\| figure \| what \|/m);
     // Every published number of seed 000 is shown, each once, and each bound once.
     expect(md.stdout.match(/^\| 000\/kmap\/(?!absent\/)/gm)).toHaveLength(23);
-    expect(md.stdout.match(/^\| 000\/kmap\/absent\/.* \| bound \| 23 \| .* \| ≤ 23 \| (ok|off) \|$/gm)).toHaveLength(
-      bounds.length,
+    expect(
+      md.stdout.match(
+        /^\| 000\/kmap\/absent\/.* \| bound \| 23 \| .* \| ≤ 23 \| (1\.00|0\.\d\d|\de-\d+|<1e-12) \| (ok|off) \|$/gm,
+      ),
+    ).toHaveLength(bounds.length);
+    // Counting noise: every tick row (figures and bounds) carries P(count) in [0, 1]; no other figure does.
+    for (const x of doc.runs.filter((x) => String(x.variant.seed) === '000')) {
+      const ticks = x.variant.role === 'bound' || String(x.variant.figure).startsWith('000/kmap/ticks/');
+      expect(x.metrics.count_p !== undefined, String(x.variant.figure)).toBe(ticks);
+      if (ticks) expect(x.metrics.count_p).toBeGreaterThanOrEqual(0);
+      if (ticks) expect(x.metrics.count_p).toBeLessThanOrEqual(1);
+    }
+    expect(md.stdout).toMatch(
+      /^\| figure \| what \| role \| published \| model \| error \| tolerance \| P\(count\) \| verdict \|$/m,
     );
     expect(runCli(['reproduce', '--only', '123']).code).toBe(2);
   });

@@ -48,7 +48,7 @@ export const reproduceCommand = defineCommand({
       (argv) => runCommandLine(argv),
       ctx.progress,
     );
-    const figureRuns: Run[] = results.map(({ figure: f, model, error, within }) => ({
+    const figureRuns: Run[] = results.map(({ figure: f, model, error, within, countP }) => ({
       variant: { figure: f.id, label: f.label, seed: f.seed, role: f.role },
       metrics: {
         published: f.published,
@@ -59,6 +59,7 @@ export const reproduceCommand = defineCommand({
           ? { tolerance_abs: f.toleranceAbs }
           : { tolerance_pct: (f.tolerance ?? 0) * 100 }),
         within: within ? 1 : 0,
+        ...(countP === undefined ? {} : { count_p: Number(countP.toPrecision(4)) }),
       },
       time: { real_s: 0, user_s: 0, sys_s: 0 },
       counters: {},
@@ -73,6 +74,7 @@ export const reproduceCommand = defineCommand({
         error_pct: b.nth === 0 ? 0 : Math.round(((b.model - b.nth) / b.nth) * 1e4) / 100,
         bound: 1,
         within: b.within ? 1 : 0,
+        ...(b.countP === undefined ? {} : { count_p: Number(b.countP.toPrecision(4)) }),
       },
       time: { real_s: 0, user_s: 0, sys_s: 0 },
       counters: {},

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { boundsOf, publishedRows } from './bounds.js';
 import { type Figure, ledgerLine, ledgers, type TopList } from './calibration.js';
 import { compareWithBounds } from './compare.js';
+import { boundP, countP } from './noise.js';
 
 const row = (symbol: string, ticks: number) => ({ symbol, cycles: ticks * 1000, ticks, percent: 0, load: 0 });
 const doc = (profile: ReturnType<typeof row>[]): ResultDocument => ({
@@ -69,5 +70,16 @@ describe('bounds from a published top N', () => {
     expect(ledgerLine(l!)).toBe(
       'seed 9 — t: figures 2, fitted 0 (budget 1), checks 2, bounds 1 (absent from the published top 2: derived, outside the budget)',
     );
+  });
+
+  it('tick rows carry the two-sided P of the published count, bounds P(count ≤ Nth); other metrics none', async () => {
+    const real = { ...fig('t', 1), id: '9/real', metric: 'time.real_s' };
+    const figs = [...published, real];
+    const { comparisons, bounds } = await compareWithBounds(figs, [top], async () =>
+      doc([row('a', 60), row('b', 20), row('c', 27)]),
+    );
+    expect(comparisons.map((c) => c.countP)).toEqual([countP(50, 60), countP(23, 20), undefined]);
+    expect(bounds.map((b) => [b.symbol, b.countP])).toEqual([['c', boundP(23, 27)]]);
+    expect(bounds[0]!.countP).toBeCloseTo(0.26, 2);
   });
 });

@@ -2,6 +2,7 @@
 // model row for it above that count contradicts the publication. Derived from published figures, not new figures.
 import type { ResultDocument } from '@kmemsim/core';
 import { type Figure, matchesVariant, type TopList } from './calibration.js';
+import { boundP } from './noise.js';
 
 /** A `bound` check: a model profile row absent from a published top N, against the Nth row's count. */
 export interface Bound {
@@ -14,6 +15,8 @@ export interface Bound {
   nth: number;
   model: number;
   within: boolean;
+  /** For tick counts: the Poisson chance that a count with the model's expectation stays ≤ `nth`. */
+  countP?: number;
 }
 
 /** Not a function: the model's remainder row has no published counterpart to be absent from. */
@@ -67,6 +70,7 @@ export function boundsOf(top: TopList, figures: Figure[], doc: ResultDocument): 
         nth,
         model,
         within: model <= nth,
+        ...(pub.field === 'ticks' && Number.isInteger(nth) && model >= 0 ? { countP: boundP(nth, model) } : {}),
       };
     });
 }

@@ -2,6 +2,7 @@
 import type { ResultDocument } from '@kmemsim/core';
 import { type Bound, boundsOf } from './bounds.js';
 import { type Figure, matchesVariant, readMetric, type TopList } from './calibration.js';
+import { countP } from './noise.js';
 
 export interface Comparison {
   figure: Figure;
@@ -9,7 +10,15 @@ export interface Comparison {
   /** (model − published) / published. */
   error: number | null;
   within: boolean;
+  /**
+   * For a sampled-profile count (`profile.<symbol>.ticks`): the Poisson chance of a count as far from the model's
+   * (its expectation, to the model's rounding) as the published one, two-sided. Absent for other figures.
+   */
+  countP?: number;
 }
+
+/** Whether a figure is a readprofile tick count (a Poisson sample of the time spent in a function). */
+export const isTickCount = (metric: string) => metric.startsWith('profile.') && metric.endsWith('.ticks');
 
 /** The figures' comparisons and the bounds their published top-N profiles imply. */
 export async function compareWithBounds(
@@ -40,7 +49,11 @@ export async function compareWithBounds(
       if (f.toleranceAbs !== undefined) within = Math.abs(model - f.published) <= f.toleranceAbs;
       else within = error !== null && Math.abs(error) <= (f.tolerance ?? 0) + 1e-12;
     }
-    return { figure: f, model, error, within };
+    const noise =
+      model !== null && isTickCount(f.metric) && Number.isInteger(f.published) && f.published >= 0
+        ? { countP: countP(f.published, Math.max(0, model)) }
+        : {};
+    return { figure: f, model, error, within, ...noise };
   });
   // A top list's rows share one command line (boundsOf checks it), run above when all its rows are selected.
   const bounds = tops.flatMap((t) => {

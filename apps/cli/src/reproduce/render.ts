@@ -3,6 +3,10 @@ import type { ResultDocument } from '@kmemsim/core';
 import { verdictColor } from '../framework/colors.js';
 import { fmtNum, table } from '../framework/table.js';
 import { type LedgerSummary, ledgerLine } from './calibration.js';
+import { fmtP } from './noise.js';
+
+/** A check off its tolerance whose published count is still this likely under the model is within counting noise. */
+export const NOISE_P = 0.05;
 
 function ledgerOf(doc: ResultDocument): LedgerSummary[] {
   return (doc.params.experiments as LedgerSummary[] | undefined) ?? [];
@@ -27,6 +31,8 @@ interface Row {
   model: number | null;
   error_pct: number | null;
   tolerance: string;
+  /** Tick counts only: the Poisson chance of the published count under the model's expectation (noise.ts). */
+  count_p: number | null;
   verdict: string;
 }
 
@@ -47,12 +53,13 @@ export function rowsOf(doc: ResultDocument): Row[] {
           : m.tolerance_abs !== undefined
             ? `±${fmtNum(m.tolerance_abs)}`
             : `±${fmtNum(m.tolerance_pct)}%`,
+      count_p: model === null || m.count_p === undefined ? null : m.count_p,
       verdict: model === null ? 'NO VALUE' : m.within ? 'ok' : r.variant.role === 'calibration' ? 'OUT' : 'off',
     };
   });
 }
 
-const HEAD = ['figure', 'what', 'role', 'published', 'model', 'error', 'tolerance', 'verdict'];
+const HEAD = ['figure', 'what', 'role', 'published', 'model', 'error', 'tolerance', 'P(count)', 'verdict'];
 const cells = (r: Row) => [
   r.id,
   r.label,
@@ -61,6 +68,7 @@ const cells = (r: Row) => [
   r.model === null ? '—' : fmtNum(Number(r.model.toPrecision(6))),
   r.error_pct === null ? '—' : `${r.error_pct >= 0 ? '+' : ''}${r.error_pct.toFixed(1)}%`,
   r.tolerance,
+  r.count_p === null ? '' : fmtP(r.count_p),
   r.verdict,
 ];
 
@@ -70,12 +78,16 @@ export function summary(doc: ResultDocument): string {
   const out = cal.filter((r) => r.verdict !== 'ok');
   const checks = rows.filter((r) => r.role === 'check');
   const bounds = rows.filter((r) => r.role === 'bound');
+  const noisy = [...checks, ...bounds].filter((r) => r.verdict === 'off' && r.count_p !== null && r.count_p >= NOISE_P);
   return (
     `${cal.length - out.length}/${cal.length} calibration figures within tolerance` +
     (checks.length
       ? `; ${checks.filter((r) => r.verdict === 'ok').length}/${checks.length} checks within tolerance`
       : '') +
     (bounds.length ? `; ${bounds.filter((r) => r.verdict === 'ok').length}/${bounds.length} bounds hold` : '') +
+    (noisy.length
+      ? `; ${noisy.length} off rows each within counting noise alone (P(count) ≥ ${NOISE_P}: ${noisy.map((r) => r.id.split('/').pop()).join(', ')})`
+      : '') +
     (out.length ? `; OUT: ${out.map((r) => r.id).join(', ')}` : '')
   );
 }
@@ -121,7 +133,7 @@ export function reproduceMarkdown(doc: ResultDocument): string {
 
 const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-const NUMERIC = new Set(['published', 'model', 'error', 'tolerance']);
+const NUMERIC = new Set(['published', 'model', 'error', 'tolerance', 'P(count)']);
 
 /** The figures as an HTML table, one group per experiment: numbers right-aligned, the verdict coloured. */
 export function reproduceTableHtml(doc: ResultDocument): string {

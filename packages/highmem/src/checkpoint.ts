@@ -221,11 +221,18 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
     tickRateHz: m.arch.hz,
     top: 0,
   });
-  // readprofile's ticks: none in an IPI handler (IF = 0) nor on an idle CPU's stopped tick (NO_HZ); kernel
-  // symbols only, so user-space time is dropped from the list.
+  // readprofile's ticks: none in an IPI handler (IF = 0: sampled in what it interrupted) nor on an idle CPU's
+  // stopped tick (NO_HZ); kernel symbols only, so user-space time is dropped from the list.
   const start = Math.min(...threads.map((t) => t.startCycle));
   const end = Math.max(...threads.map((t) => t.endCycle || t.clock));
-  const rows = readprofileRows(e, { nohz: o.nohz ?? true, hz: m.arch.hz, writers: threads, realCycles: end - start });
+  const handlers = [m.arch.symbols.flushHandler, m.arch.symbols.flushHandlerMany];
+  const rows = readprofileRows(e, {
+    nohz: o.nohz ?? true,
+    hz: m.arch.hz,
+    writers: threads,
+    realCycles: end - start,
+    irqOff: new Set(handlers.filter((h): h is string => typeof h === 'string')),
+  });
   const userSyms = new Set([e.profiler.info(S.user).name]);
   run.profile = rows.filter((r) => !userSyms.has(r.symbol)).slice(0, o.top ?? 20);
   const k = e.counters;

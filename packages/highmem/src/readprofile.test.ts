@@ -5,6 +5,8 @@ import { runSeed000 } from './experiments/fit.js';
 import { SEED000 } from './experiments/seed000.js';
 import { IDLE_SYMBOL, readprofileRows } from './readprofile.js';
 
+const IRQ_OFF = new Set(['smp_call_function_single_interrupt']);
+
 describe('readprofile: IPI handlers at IF = 0 and idle CPUs (NO_HZ)', () => {
   // 1 tick = 1,000 cycles (1 MHz clock, HZ 1,000). CPU 0 works 10,000 and waits 4,000 for I/O; CPU 1 is idle and
   // takes a 3,000-cycle handler (charged on the idle path, as shootdownAll does for an idle target).
@@ -24,16 +26,42 @@ describe('readprofile: IPI handlers at IF = 0 and idle CPUs (NO_HZ)', () => {
   it('NO_HZ: the idle CPU takes no ticks, its handler included; the busy CPU is sampled as before', () => {
     const { e, t } = run();
     expect(e.profiler.cyclesOf('smp_call_function_single_interrupt')).toBe(3_000);
-    const rows = readprofileRows(e, { nohz: true, hz: 1_000, writers: [t], realCycles: 14_000 });
+    const rows = readprofileRows(e, { nohz: true, hz: 1_000, writers: [t], realCycles: 14_000, irqOff: IRQ_OFF });
     expect(rows).toEqual([{ symbol: 'work', cycles: 10_000, ticks: 10, percent: 100, load: 0 }]);
   });
 
   it('periodic tick: the idle loop holds every idle CPU cycle (the handler is sampled at its iret, in the idle loop)', () => {
     const { e, t } = run();
-    const rows = readprofileRows(e, { nohz: false, hz: 1_000, writers: [t], realCycles: 14_000 });
+    const rows = readprofileRows(e, { nohz: false, hz: 1_000, writers: [t], realCycles: 14_000, irqOff: IRQ_OFF });
     expect(rows).toEqual([
       { symbol: IDLE_SYMBOL, cycles: 14_000 + 4_000, ticks: 18, percent: 64.29, load: 0 },
       { symbol: 'work', cycles: 10_000, ticks: 10, percent: 35.71, load: 0 },
+    ]);
+  });
+
+  it('on a busy CPU the handler is sampled in the task it interrupted, in proportion to its functions', () => {
+    const e = new Engine({ cpus: 2, clockHz: 1e6 });
+    const handler = e.sym('smp_call_function_single_interrupt');
+    const a = e.spawn(0, 'a', function* (t) {
+      t.spend('x', 2_000);
+      yield undefined;
+      e.chargeCpu(1, handler, 4_000);
+      t.spend('x', 2_000);
+    });
+    const b = e.spawn(1, 'b', function* (t) {
+      t.spend('y', 3_000);
+      t.spend('z', 1_000);
+      yield undefined;
+      t.spend('y', 3_000);
+      t.spend('z', 1_000);
+    });
+    e.run();
+    expect(e.profiler.cyclesOf('smp_call_function_single_interrupt')).toBe(4_000);
+    const rows = readprofileRows(e, { nohz: true, hz: 1_000, writers: [a, b], realCycles: 12_000, irqOff: IRQ_OFF });
+    expect(rows.map((r) => [r.symbol, r.cycles, r.ticks])).toEqual([
+      ['y', 6_000 + 3_000, 9],
+      ['x', 4_000, 4],
+      ['z', 2_000 + 1_000, 3],
     ]);
   });
 

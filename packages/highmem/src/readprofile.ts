@@ -3,7 +3,9 @@
 // with interrupts enabled:
 // - An IPI handler runs behind an interrupt gate and never sets IF (smp_call_function_single_interrupt →
 //   do_flush_tlb_all, arch/x86/kernel/smp.c and tlb_32.c 2.6.29): a tick that falls due in it is taken after its
-//   iret and charged to the code it interrupted. On an idle CPU that is the idle loop (default_idle's halt).
+//   iret and charged to the code it interrupted. On an idle CPU that is the idle loop (default_idle's halt); on a
+//   busy CPU the interrupted code is wherever the IPI arrived, so the handler's time is spread over that task's
+//   functions in proportion to their time (the expected sample, as the IPI's arrival is independent of them).
 // - With CONFIG_NO_HZ (2.6.21+, kernel/time/tick-sched.c) an idle CPU stops its periodic tick
 //   (tick_nohz_stop_sched_tick), and an interrupt taken from idle does not restart it (irq_enter only updates
 //   jiffies: tick_check_idle); the tick resumes when the CPU leaves idle. So the idle CPU's time — the handler's
@@ -29,26 +31,46 @@ export interface ReadprofileOptions {
   writers: Thread[];
   /** Cycles from the first writer's start to the last one's end (the run's real time). */
   realCycles: number;
+  /** Interrupt handlers that run with IF = 0 throughout (the arch's IPI handlers): never sampled in themselves. */
+  irqOff: ReadonlySet<string>;
 }
 
 /**
  * readprofile's rows of a run: every symbol's cycles less those charged on idle CPUs (interrupt handlers at IF = 0,
- * sampled in the idle loop or not at all), and without NO_HZ an `default_idle` row with the idle time of every CPU
+ * sampled in the idle loop or not at all); an IF = 0 handler's cycles on a busy task spread over that task's other
+ * symbols in proportion to their cycles; and without NO_HZ a `default_idle` row with the idle time of every CPU
  * (idle CPUs for the whole run, writers' CPUs while they wait for I/O). Most ticks first, ties by name.
  */
 export function readprofileRows(e: Engine, o: ReadprofileOptions): ProfileRow[] {
   const p = e.profiler;
-  const onIdle = new Map<string, number>();
+  // Per task (the path's first frame): its handler cycles at IF = 0, and its other cycles per symbol.
+  const held = new Map<string, number>();
+  const own = new Map<string, Map<string, number>>();
+  const removed = new Map<string, number>();
   for (const s of p.folded()) {
     const frames = s.stack.split(';');
-    if (frames[0] !== IDLE_FRAME) continue;
+    const task = frames[0]!;
     const sym = frames[frames.length - 1]!;
-    onIdle.set(sym, (onIdle.get(sym) ?? 0) + s.cycles);
+    if (task === IDLE_FRAME || o.irqOff.has(sym)) {
+      removed.set(sym, (removed.get(sym) ?? 0) + s.cycles);
+      if (task !== IDLE_FRAME) held.set(task, (held.get(task) ?? 0) + s.cycles);
+      continue;
+    }
+    let m = own.get(task);
+    if (m === undefined) own.set(task, (m = new Map()));
+    m.set(sym, (m.get(sym) ?? 0) + s.cycles);
   }
   const cycles = new Map<string, number>();
   for (const x of p.entries((x) => x.cls !== 'idle')) {
-    const c = x.cycles - (onIdle.get(x.symbol) ?? 0);
+    const c = x.cycles - (removed.get(x.symbol) ?? 0);
     if (c > 0) cycles.set(x.symbol, c);
+  }
+  for (const [task, h] of held) {
+    const m = own.get(task);
+    let total = 0;
+    for (const c of m?.values() ?? []) total += c;
+    if (m === undefined || total <= 0) continue;
+    for (const [sym, c] of m) cycles.set(sym, (cycles.get(sym) ?? 0) + (h * c) / total);
   }
   if (!o.nohz) {
     const idleCpus = e.cpus - o.writers.length;

@@ -12,6 +12,7 @@ import { createHighmem, type Highmem } from './highmem.js';
 import type { LocalTask } from './local.js';
 import { type HighmemEra, type MechanismParams, SYMBOL_BYTES, WORKLOAD, type WorkloadParams } from './params.js';
 import { radixLookupCycles, slotsPerLine } from './radix.js';
+import { readprofileRows } from './readprofile.js';
 import { writePathCharges } from './write.js';
 
 /** How checkpoint_dump_page maps each user page: kmap, kmap_atomic or kmap_local. */
@@ -43,6 +44,11 @@ export interface CheckpointOptions {
   onRun?: (run: PageRun) => void;
   /** Profile rows to keep (readprofile top list). */
   top?: number;
+  /**
+   * The guest kernel's CONFIG_NO_HZ (2.6.21+): an idle CPU stops its tick, so readprofile samples nothing there.
+   * Default true; false adds a `default_idle` row with every CPU's idle time ([U]: see readprofile.ts).
+   */
+  nohz?: boolean;
 }
 
 /** What {@link runCheckpoint} returns. */
@@ -215,9 +221,20 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
     tickRateHz: m.arch.hz,
     top: 0,
   });
-  // readprofile shows kernel symbols only: drop user-space time from the list.
+  // readprofile's ticks: none in an IPI handler (IF = 0: sampled in what it interrupted) nor on an idle CPU's
+  // stopped tick (NO_HZ); kernel symbols only, so user-space time is dropped from the list.
+  const start = Math.min(...threads.map((t) => t.startCycle));
+  const end = Math.max(...threads.map((t) => t.endCycle || t.clock));
+  const handlers = [m.arch.symbols.flushHandler, m.arch.symbols.flushHandlerMany];
+  const rows = readprofileRows(e, {
+    nohz: o.nohz ?? true,
+    hz: m.arch.hz,
+    writers: threads,
+    realCycles: end - start,
+    irqOff: new Set(handlers.filter((h): h is string => typeof h === 'string')),
+  });
   const userSyms = new Set([e.profiler.info(S.user).name]);
-  run.profile = run.profile.filter((r) => !userSyms.has(r.symbol)).slice(0, o.top ?? 20);
+  run.profile = rows.filter((r) => !userSyms.has(r.symbol)).slice(0, o.top ?? 20);
   const k = e.counters;
   run.metrics = {
     pages: space.pages,

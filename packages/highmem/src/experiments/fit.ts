@@ -39,8 +39,15 @@ export function runSeed000(
     kvm: c.kvm,
     virtCosts: profile.virtCosts,
   });
-  return runCheckpoint({ machine, map, sizeBytes, params: { ...workload, ...profile.params }, mechanism, top: 1000 })
-    .run;
+  return runCheckpoint({
+    machine,
+    map,
+    sizeBytes,
+    params: { ...workload, ...profile.params },
+    mechanism,
+    top: 1000,
+    nohz: c.nohz,
+  }).run;
 }
 
 /** The fitted figure's value in cycles (ticks are whole numbers: fitting on them would not converge). */

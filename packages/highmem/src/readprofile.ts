@@ -1,0 +1,98 @@
+// What readprofile samples of a checkpoint run. /proc/profile is fed by profile_tick() from each CPU's timer
+// interrupt (2.6.29 kernel/profile.c), so a function holds ticks only while a CPU that takes timer ticks runs it
+// with interrupts enabled:
+// - An IPI handler runs behind an interrupt gate and never sets IF (smp_call_function_single_interrupt →
+//   do_flush_tlb_all, arch/x86/kernel/smp.c and tlb_32.c 2.6.29): a tick that falls due in it is taken after its
+//   iret and charged to the code it interrupted. On an idle CPU that is the idle loop (default_idle's halt); on a
+//   busy CPU the interrupted code is wherever the IPI arrived, so the handler's time is spread over that task's
+//   functions in proportion to their time (the expected sample, as the IPI's arrival is independent of them).
+// - With CONFIG_NO_HZ (2.6.21+, kernel/time/tick-sched.c) an idle CPU stops its periodic tick
+//   (tick_nohz_stop_sched_tick), and an interrupt taken from idle does not restart it (irq_enter only updates
+//   jiffies: tick_check_idle); the tick resumes when the CPU leaves idle. So the idle CPU's time — the handler's
+//   included — gets no ticks. Without NO_HZ the idle loop gets one tick per 1/HZ of idle time.
+// The model's idle CPUs (no checkpoint writer bound to them) and a writer's io-wait are idle time. Which the seed
+// guest ran is not published: `nohz` is [U] (on by default, as the published top 20 has no idle-loop row while
+// on_each_cpu and smp_invalidate_interrupt need ≥ 2 CPUs). The NO_HZ code paths named here are recalled from the
+// 2.6.29 tree; the reference fact sheets do not cover them.
+import type { Engine, ProfileRow, Thread } from '@kmemsim/core';
+
+/** The idle task's call-path frame (perf's comm for an idle CPU): interrupt work charged to an idle CPU. */
+const IDLE_FRAME = 'swapper';
+/** The x86 idle routine of a 2.6.29 guest without MWAIT (KVM does not expose it): halts until an interrupt. */
+export const IDLE_SYMBOL = 'default_idle';
+
+/** How {@link readprofileRows} samples. */
+export interface ReadprofileOptions {
+  /** The guest kernel's CONFIG_NO_HZ: idle CPUs stop their tick ([U]: the seed guest's config is not published). */
+  nohz: boolean;
+  /** Timer ticks per second (the guest's HZ). */
+  hz: number;
+  /** The checkpoint writers (their io-wait is idle time of their CPUs). */
+  writers: Thread[];
+  /** Cycles from the first writer's start to the last one's end (the run's real time). */
+  realCycles: number;
+  /** Interrupt handlers that run with IF = 0 throughout (the arch's IPI handlers): never sampled in themselves. */
+  irqOff: ReadonlySet<string>;
+}
+
+/**
+ * readprofile's rows of a run: every symbol's cycles less those charged on idle CPUs (interrupt handlers at IF = 0,
+ * sampled in the idle loop or not at all); an IF = 0 handler's cycles on a busy task spread over that task's other
+ * symbols in proportion to their cycles; and without NO_HZ a `default_idle` row with the idle time of every CPU
+ * (idle CPUs for the whole run, writers' CPUs while they wait for I/O). Most ticks first, ties by name.
+ */
+export function readprofileRows(e: Engine, o: ReadprofileOptions): ProfileRow[] {
+  const p = e.profiler;
+  // Per task (the path's first frame): its handler cycles at IF = 0, and its other cycles per symbol.
+  const held = new Map<string, number>();
+  const own = new Map<string, Map<string, number>>();
+  const removed = new Map<string, number>();
+  for (const s of p.folded()) {
+    const frames = s.stack.split(';');
+    const task = frames[0]!;
+    const sym = frames[frames.length - 1]!;
+    if (task === IDLE_FRAME || o.irqOff.has(sym)) {
+      removed.set(sym, (removed.get(sym) ?? 0) + s.cycles);
+      if (task !== IDLE_FRAME) held.set(task, (held.get(task) ?? 0) + s.cycles);
+      continue;
+    }
+    let m = own.get(task);
+    if (m === undefined) own.set(task, (m = new Map()));
+    m.set(sym, (m.get(sym) ?? 0) + s.cycles);
+  }
+  const cycles = new Map<string, number>();
+  for (const x of p.entries((x) => x.cls !== 'idle')) {
+    const c = x.cycles - (removed.get(x.symbol) ?? 0);
+    if (c > 0) cycles.set(x.symbol, c);
+  }
+  for (const [task, h] of held) {
+    const m = own.get(task);
+    let total = 0;
+    for (const c of m?.values() ?? []) total += c;
+    if (m === undefined || total <= 0) continue;
+    for (const [sym, c] of m) cycles.set(sym, (cycles.get(sym) ?? 0) + (h * c) / total);
+  }
+  if (!o.nohz) {
+    const idleCpus = e.cpus - o.writers.length;
+    const ioWait = o.writers.reduce((a, t) => a + t.idleCycles, 0);
+    const idle = idleCpus * o.realCycles + ioWait;
+    if (idle > 0) cycles.set(IDLE_SYMBOL, (cycles.get(IDLE_SYMBOL) ?? 0) + idle);
+  }
+  // Percent of everything sampled (the idle loop included when it ticks).
+  let busy = 0;
+  for (const c of cycles.values()) busy += c;
+  const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+  return [...cycles]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([symbol, c]) => {
+      const ticks = Math.round((c / e.clockHz) * o.hz);
+      const size = p.sizeOf(symbol);
+      return {
+        symbol,
+        cycles: Math.round(c),
+        ticks,
+        percent: busy > 0 ? round((100 * c) / busy, 2) : 0,
+        load: size > 0 ? round(ticks / size, 4) : 0,
+      };
+    });
+}

@@ -122,6 +122,11 @@ describe('reproduce', () => {
     expect(md.stdout).toMatch(
       /^\| figure \| what \| role \| published \| model \| error \| tolerance \| P\(count\) \| verdict \|$/m,
     );
+    // The bounds' joint chance under the model is the product of theirs (the md shows it as fmtP does).
+    const joint = bounds.reduce((a, b) => a * b.metrics.count_p!, 1);
+    const shown = md.stdout.match(/P\(all (\d+) bounds hold under the model\) ≈ (\S+)$/m);
+    expect(shown?.[1]).toBe(String(bounds.length));
+    expect(Number(shown?.[2])).toBe(joint >= 0.01 ? Number(joint.toFixed(2)) : Number(joint.toExponential(0)));
     expect(runCli(['reproduce', '--only', '123']).code).toBe(2);
   });
 });

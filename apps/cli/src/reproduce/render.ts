@@ -79,6 +79,9 @@ export function summary(doc: ResultDocument): string {
   const checks = rows.filter((r) => r.role === 'check');
   const bounds = rows.filter((r) => r.role === 'bound');
   const noisy = [...checks, ...bounds].filter((r) => r.verdict === 'off' && r.count_p !== null && r.count_p >= NOISE_P);
+  // Every bound together (not a post-hoc choice of rows): the counts of distinct functions are ~independent.
+  const sampled = bounds.filter((r) => r.count_p !== null);
+  const joint = sampled.reduce((a, r) => a * r.count_p!, 1);
   return (
     `${cal.length - out.length}/${cal.length} calibration figures within tolerance` +
     (checks.length
@@ -88,6 +91,7 @@ export function summary(doc: ResultDocument): string {
     (noisy.length
       ? `; ${noisy.length} off rows each within counting noise alone (P(count) ≥ ${NOISE_P}: ${noisy.map((r) => r.id.split('/').pop()).join(', ')})`
       : '') +
+    (sampled.length > 1 ? `; P(all ${sampled.length} bounds hold under the model) ≈ ${fmtP(joint)}` : '') +
     (out.length ? `; OUT: ${out.map((r) => r.id).join(', ')}` : '')
   );
 }

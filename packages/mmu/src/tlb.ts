@@ -6,6 +6,8 @@
 // The detector: an access that hits an entry whose page-table entry has since changed or been cleared is a
 // stale translation — the bug a missing flush causes — and is reported with its CPU, page and time.
 
+import { PteTable } from './pte-table.js';
+
 /**
  * A translation problem the TLB detector saw: a stale entry used after its PTE changed, an access to an unmapped
  * page, or an alias.
@@ -38,8 +40,8 @@ export class Tlb {
   private readonly lStamp: Uint32Array;
   private globalGen = 1;
   private readonly localGen: Uint32Array;
-  /** The kernel page table: virtual page number → page frame number. */
-  readonly pte = new Map<number, number>();
+  /** The kernel page table: virtual page number → page frame number (typed arrays paged by address). */
+  readonly pte = new PteTable();
   /** Accesses that hit, all CPUs. */
   hits = 0;
   /** Accesses that missed (each a page walk), all CPUs. */

@@ -38,7 +38,8 @@ class RefTlb {
 }
 
 type Op =
-  | { k: 'access' | 'invlpg'; cpu: number; vpn: number }
+  | { k: 'access'; cpu: number; vpn: number }
+  | { k: 'invlpg'; cpu: number; vpn: number }
   | { k: 'map'; vpn: number; pfn: number }
   | { k: 'unmap'; vpn: number }
   | { k: 'flushLocal'; cpu: number }
@@ -82,7 +83,7 @@ describe('Tlb against a reference model', () => {
           } else if (o.k === 'flushAll') {
             t.flushAll();
             for (const s of r.slots) s.fill(null);
-          } else {
+          } else if (o.k === 'range') {
             t.invalidateRangeAll(o.vpn, o.pages);
             for (let c = 0; c < CPUS; c++) for (let p = o.vpn; p < o.vpn + o.pages; p++) r.invalidate(c, p);
           }

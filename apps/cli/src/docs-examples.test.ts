@@ -2,6 +2,9 @@
 // command's --help "Examples" still parses: its command exists, every flag is one it has, every value is one it
 // accepts (through the command's own schema, as the CLI parses it). Parsed only, never run: some examples simulate
 // 16 TiB. Checks between options made inside run() (--threads ≤ --cpus) are the hardening tests' part.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './commands/registry.js';
@@ -9,7 +12,8 @@ import { cliSchema } from './framework/cli-schema.js';
 import { addDefinition, type RawInvocation } from './framework/commander.js';
 import type { CommandDef } from './framework/define.js';
 import { fromArgv } from './framework/normalise.js';
-import { docExamples, shellWords } from './testing/doc-examples.js';
+import { docExamples, docFiles, ROOT, shellWords, shownOutputs } from './testing/doc-examples.js';
+import { cli } from './testing/in-process.js';
 
 /** Parses one command line (without "kmemsim") the way the CLI does, without running it. */
 async function parseOnly(argv: string[]): Promise<CommandDef> {
@@ -77,4 +81,19 @@ describe('the check can fail', () => {
     await expect(parseOnly(['checkpoint', '--map', 'vmap'])).rejects.toThrow(/--map: got "vmap"/);
     await expect(parseOnly(['frobnicate'])).rejects.toThrow(/unknown command/);
   });
+});
+
+// Outputs the docs show after "… `kmemsim arch show i386`:" are what the command prints today, byte for byte.
+describe('outputs shown in the docs', () => {
+  const shown = docFiles().flatMap((f) => shownOutputs(readFileSync(join(ROOT, f), 'utf8'), f));
+  it('finds the arch show tables of the four arch READMEs', () => {
+    expect(shown.filter((s) => s.argv[0] === 'arch').length).toBeGreaterThanOrEqual(4);
+  });
+  for (const { where, argv, shown: text } of shown) {
+    it(`${where}: kmemsim ${argv.join(' ')}`, async () => {
+      const r = await cli(argv);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toBe(text);
+    });
+  }
 });

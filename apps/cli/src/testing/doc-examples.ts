@@ -63,3 +63,22 @@ export function shellWords(line: string): string[] {
   for (const m of line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? (m[3] as string));
   return words;
 }
+
+/**
+ * Shown outputs: a bare fenced block right after a line ending in "`kmemsim …`:" is what that command prints.
+ * Returns the command line (without "kmemsim") and the block, per file.
+ */
+export function shownOutputs(text: string, file: string): { where: string; argv: string[]; shown: string }[] {
+  const lines = text.split('\n');
+  const out: { where: string; argv: string[]; shown: string }[] = [];
+  for (let i = 0; i + 2 < lines.length; i++) {
+    const m = /`kmemsim ([^`]+)`:\s*$/.exec(lines[i] as string);
+    let j = i + 1;
+    while (j < lines.length && (lines[j] as string).trim() === '') j++;
+    if (!m || lines[j] !== '```') continue;
+    const body: string[] = [];
+    for (let k = j + 1; k < lines.length && lines[k] !== '```'; k++) body.push(lines[k] as string);
+    out.push({ where: `${file}:${j + 1}`, argv: shellWords(m[1] as string), shown: `${body.join('\n')}\n` });
+  }
+  return out;
+}

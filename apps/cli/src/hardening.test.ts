@@ -67,6 +67,24 @@ const CASES: [string[], RegExp][] = [
   [['checkpoint', '--disk-mbps', 'fast'], /--disk-mbps: got "fast"/],
   [['checkpoint', '--pkmap-flush', 'never'], /--pkmap-flush: got "never"/],
   [['checkpoint', '--atomic-invlpg', 'both'], /--atomic-invlpg: got "both"/],
+  [['checkpoint', '--kvm', '2.6.30'], /--kvm: got "2.6.30", expected only with --virt kvm-shadow \(got --virt none\)/],
+  [
+    ['checkpoint', '--virt', 'kvm-ept', '--kvm', '2.6.30'],
+    /--kvm: .*only with --virt kvm-shadow \(got --virt kvm-ept\)/,
+  ],
+  // vmcore-dump: flags one path reads, refused elsewhere
+  [
+    ['vmcore-dump', '--tlb-flushall-shift', '3'],
+    /--tlb-flushall-shift: got "3", expected -1 here: .*\(arch s390, kernel 6.1\)/,
+  ],
+  [
+    ['vmcore-dump', '--arch', 'x86_64', '--tlb-flushall-shift', '3'],
+    /--tlb-flushall-shift: .*\(arch x86_64, kernel 6.1\)/,
+  ],
+  [
+    ['vmcore-dump', '--iounmap', 'nonlazy'],
+    /--iounmap: got "nonlazy", expected no value here: copy_oldmem_page on s390 is bounce/,
+  ],
   // vmap-bench
   [['vmap-bench', '--impl', 'slab'], /--impl: got "slab"/],
   [['vmap-bench', '--threads', '0'], /--threads: got "0"/],

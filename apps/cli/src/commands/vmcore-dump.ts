@@ -219,6 +219,22 @@ export const vmcoreDumpCommand = defineCommand({
     if (!vc.parseKernelVersion(kernelText))
       throw badValue('--kernel', kernelText, 'a Linux version from 2.6 to 6.x such as 2.6.32, 3.10, 5.15, 6.1');
     const kernel = vc.vmcoreKernel(kernelText);
+    // Flags that only one path reads: refused elsewhere rather than silently ignored.
+    if (o.tlbFlushallShift !== -1 && (mc.arch.name !== 'x86_64' || kernel.x86RangeFlush !== 'flushall-shift'))
+      throw badValue(
+        '--tlb-flushall-shift',
+        o.tlbFlushallShift,
+        `-1 here: it is read only on x86_64 with a capture kernel 3.6–3.16 (arch ${mc.arch.name}, kernel ${kernel.version})`,
+      );
+    if (o.iounmap !== undefined) {
+      const path = vc.copyPathOf(new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus }));
+      if (path !== 'ioremap')
+        throw badValue(
+          '--iounmap',
+          o.iounmap,
+          `no value here: copy_oldmem_page on ${mc.arch.name} is ${path}, not ioremap + iounmap`,
+        );
+    }
     const machineArch = vc.archForKernel(mc.arch, kernel, o.tlbFlushallShift);
     const combos = access.flatMap((a) => levels.map((d) => [a, d] as const));
     const newMachine = (arch: typeof machineArch) => new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });

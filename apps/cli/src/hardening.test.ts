@@ -17,6 +17,8 @@ const badOption = file('s4.yaml', 'command: vmap-bench\ngrid: { thread: [1] }\n'
 const badPoint = file('s5.yaml', 'command: checkpoint\ngrid: { size: [1XB] }\n');
 const notYaml = file('s6.yaml', 'command: [x\n');
 const notResult = file('r.jsonl', '{"a":1}\n');
+const tornOnly = file('torn.txt', 'not a sweep');
+const emptySweep = file('empty.yaml', '# nothing yet\n');
 
 // [arguments, what the one line must say]
 const CASES: [string[], RegExp][] = [
@@ -65,6 +67,24 @@ const CASES: [string[], RegExp][] = [
   [['checkpoint', '--disk-mbps', 'fast'], /--disk-mbps: got "fast"/],
   [['checkpoint', '--pkmap-flush', 'never'], /--pkmap-flush: got "never"/],
   [['checkpoint', '--atomic-invlpg', 'both'], /--atomic-invlpg: got "both"/],
+  [['checkpoint', '--kvm', '2.6.30'], /--kvm: got "2.6.30", expected only with --virt kvm-shadow \(got --virt none\)/],
+  [
+    ['checkpoint', '--virt', 'kvm-ept', '--kvm', '2.6.30'],
+    /--kvm: .*only with --virt kvm-shadow \(got --virt kvm-ept\)/,
+  ],
+  // vmcore-dump: flags one path reads, refused elsewhere
+  [
+    ['vmcore-dump', '--tlb-flushall-shift', '3'],
+    /--tlb-flushall-shift: got "3", expected -1 here: .*\(arch s390, kernel 6.1\)/,
+  ],
+  [
+    ['vmcore-dump', '--arch', 'x86_64', '--tlb-flushall-shift', '3'],
+    /--tlb-flushall-shift: .*\(arch x86_64, kernel 6.1\)/,
+  ],
+  [
+    ['vmcore-dump', '--iounmap', 'nonlazy'],
+    /--iounmap: got "nonlazy", expected no value here: copy_oldmem_page on s390 is bounce/,
+  ],
   // vmap-bench
   [['vmap-bench', '--impl', 'slab'], /--impl: got "slab"/],
   [['vmap-bench', '--threads', '0'], /--threads: got "0"/],
@@ -108,6 +128,13 @@ const CASES: [string[], RegExp][] = [
   [['sweep', notArray, '--out', join(dir, 'o.jsonl'), '--shard', '3/2'], /--shard: got "3\/2"/],
   [['merge', join(dir, 'absent.jsonl')], /merge: cannot read .*absent.jsonl \(no such file\)/],
   [['report', notResult], /not a kmemsim result/],
+  // a text file with no newline: one error, not a torn-line warning and then an error
+  [['merge', tornOnly], /merge: .*torn.txt is not a sweep output: its only line \(11 bytes, no newline\) is not JSON/],
+  [['report', tornOnly], /report: .*torn.txt holds no results: its only line \(11 bytes, no newline\) is not JSON/],
+  [
+    ['sweep', emptySweep, '--out', join(dir, 'o.jsonl')],
+    /empty.yaml: is empty, expected a mapping with command: and grid:/,
+  ],
   [['report', join(dir, 'absent.jsonl')], /cannot read/],
 ];
 

@@ -145,6 +145,9 @@ export const checkpointCommand = defineCommand({
       pkmapFlush: o.pkmapFlush ?? DEFAULT_ERA.pkmapFlush,
       atomicInvlpg: o.atomicInvlpg ?? DEFAULT_ERA.atomicInvlpg,
     };
+    // The KVM version only decides how shadow paging traps (VirtOps under kvm-shadow): refused elsewhere.
+    if (o.kvm !== undefined && mc.virt !== 'kvm-shadow')
+      throw badValue('--kvm', o.kvm, `only with --virt kvm-shadow (got --virt ${mc.virt})`);
     const kvm = o.kvm ?? '2.6.29';
     const writers = o.writers;
     if (writers > mc.cpus) throw badValue('--writers', writers, `an integer from 1 to ${mc.cpus} (one writer per CPU)`);

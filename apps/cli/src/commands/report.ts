@@ -59,6 +59,11 @@ async function readDocs(file: string, warn: (line: string) => void): Promise<Res
   }
   // JSON lines of result documents.
   const scan = scanJsonLines(source, 'report', (line) => check(line.value, `${source.name}:${line.n}`));
+  // Nothing but a torn line: not results at all — one error, not a warning and then "no results".
+  if (docs.length === 0 && scan.tornBytes > 0)
+    throw new UsageError(
+      `report: ${file} holds no results: its only line (${scan.tornBytes} bytes, no newline) is not JSON`,
+    );
   if (scan.tornBytes > 0) warn(`${file}: a torn last line (${scan.tornBytes} bytes) is ignored`);
   return docs;
 }

@@ -1,6 +1,6 @@
 // The table view of a vmcore-dump result: the calls of every run like perf stat, time(1) and dump size, then a
 // perf report per run.
-import { formatPerfReportStdio, type ResultDocument } from '@kmemsim/core';
+import { formatPerfReportStdio, formatSize, type ResultDocument } from '@kmemsim/core';
 import { docHeader, table } from '../framework/table.js';
 import { sensitivityLines } from '../report/caption.js';
 
@@ -12,10 +12,7 @@ export function renderVmcoreDumpTable(doc: ResultDocument): string {
     kernel: string;
     image: { profile?: string };
   };
-  const what =
-    p.image_file !== null
-      ? `vmcore ${p.image_file}`
-      : `${((p.mem_bytes ?? 0) / 2 ** 30).toLocaleString('en-US')} GiB ${p.image.profile}`;
+  const what = p.image_file !== null ? `vmcore ${p.image_file}` : `${formatSize(p.mem_bytes ?? 0)} ${p.image.profile}`;
   const out = [
     docHeader(doc),
     `${what}, makedumpfile ${p.makedumpfile}, capture kernel ${p.kernel}`,

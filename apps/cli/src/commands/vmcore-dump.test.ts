@@ -10,6 +10,36 @@ const dir = mkdtempSync(join(tmpdir(), 'kmemsim-cli-dump-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('kmemsim vmcore-dump', () => {
+  it('--tlb-flushall-shift and --iounmap run where they are read: x86_64, capture kernel 3.10', async () => {
+    const base = ['vmcore-dump', '--arch', 'x86_64', '--mem', '64MiB', '--dump-level', '31', '--access', 'read'];
+    const r = await cli([
+      ...base,
+      '--kernel',
+      '3.10',
+      '--tlb-flushall-shift',
+      '5',
+      '--iounmap',
+      'lazy',
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).params).toMatchObject({ tlb_flushall_shift: 5, iounmap: 'lazy' });
+    const t = await cli(base);
+    expect(t.out.split('\n')[1]).toBe('64 MiB idle-guest, makedumpfile 1.7.2, capture kernel 6.1');
+  });
+
+  it('--fractions that do not sum to 1: one warning with the scaled ones; none when they do', async () => {
+    const base = ['vmcore-dump', '--mem', '64MiB', '--dump-level', '31', '--access', 'mmap', '--format', 'json'];
+    const half = await cli([...base, '--fractions', 'kernel=0.5,free=0.25']);
+    expect(half.code, half.err).toBe(0);
+    expect(half.err).toBe('kmemsim: warning: --fractions sum to 0.75, not 1: scaled to kernel=0.6667,free=0.3333\n');
+    expect(JSON.parse(half.out).params.image.fractions).toMatchObject({ kernel: 2 / 3, free: 1 / 3 });
+    const whole = await cli([...base, '--fractions', 'kernel=0.1,cache=0.3,user=0.2,free=0.4']);
+    expect(whole.code, whole.err).toBe(0);
+    expect(whole.err).toBe('');
+  });
+
   it('seed 001: one run per access × dump level, counters.syscalls in the JSON', async () => {
     const args = ['vmcore-dump', '--experiment', 'seed001', '--dump-level', '0,31'];
     const r = await cli([...args, '--access', 'read,mmap', '--format', 'json']);

@@ -20,7 +20,7 @@ import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.j
 import { allOf, bool, choice, custom, int, num, size, text } from '../framework/options.js';
 import { renderVmcoreDumpTable } from './vmcore-dump-render.js';
 import { imageFileSource, modelledSource, rejectImageConflicts } from './vmcore-dump-source.js';
-import { parseFractions } from './vmcore-fractions.js';
+import { parseFractions, warnUnscaled } from './vmcore-fractions.js';
 
 /** 16 TiB at -d 31 takes ~250 MiB and ~5 s; read() at -d 0 reads every page, ~20 s at 16 TiB. */
 export const MAX_VMCORE_MEM = 16 * 2 ** 40;
@@ -92,8 +92,10 @@ export const vmcoreDumpCommand = defineCommand({
     }),
     profile: choice(PROFILE_NAMES, { description: 'memory composition', defaultText: DEFAULT_PROFILE }),
     fractions: custom({
-      description: `explicit composition instead of a profile: CLASS=FRACTION pairs (${PAGE_CLASSES.join(', ')})`,
-      expected: 'CLASS=NUMBER pairs such as kernel=0.1,free=0.6',
+      description:
+        `explicit composition instead of a profile: CLASS=FRACTION pairs (${PAGE_CLASSES.join(', ')}); ` +
+        'classes not given are 0, and the pairs are scaled to sum 1 (kernel=0.5 alone is all kernel)',
+      expected: 'CLASS=NUMBER pairs such as kernel=0.4,free=0.6',
       parse: (v, w) => parseFractions(v, w),
       placeholder: '<list>',
     }),
@@ -172,6 +174,7 @@ export const vmcoreDumpCommand = defineCommand({
     if (o.fractions && o.profile !== undefined) {
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
     }
+    if (o.fractions) warnUnscaled(o.fractions, ctx);
     const arch = imageFile !== undefined ? 'x86_64' : (o.arch ?? E?.config.arch ?? 's390');
     const mc = await resolveMachine({ arch, virt: o.virt, cpus: o.captureCpus, seed: o.seed });
     if (o.memoryModel === 'sparse' && mc.arch.name !== 'x86_64')
@@ -216,6 +219,22 @@ export const vmcoreDumpCommand = defineCommand({
     if (!vc.parseKernelVersion(kernelText))
       throw badValue('--kernel', kernelText, 'a Linux version from 2.6 to 6.x such as 2.6.32, 3.10, 5.15, 6.1');
     const kernel = vc.vmcoreKernel(kernelText);
+    // Flags that only one path reads: refused elsewhere rather than silently ignored.
+    if (o.tlbFlushallShift !== -1 && (mc.arch.name !== 'x86_64' || kernel.x86RangeFlush !== 'flushall-shift'))
+      throw badValue(
+        '--tlb-flushall-shift',
+        o.tlbFlushallShift,
+        `-1 here: it is read only on x86_64 with a capture kernel 3.6–3.16 (arch ${mc.arch.name}, kernel ${kernel.version})`,
+      );
+    if (o.iounmap !== undefined) {
+      const path = vc.copyPathOf(new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus }));
+      if (path !== 'ioremap')
+        throw badValue(
+          '--iounmap',
+          o.iounmap,
+          `no value here: copy_oldmem_page on ${mc.arch.name} is ${path}, not ioremap + iounmap`,
+        );
+    }
     const machineArch = vc.archForKernel(mc.arch, kernel, o.tlbFlushallShift);
     const combos = access.flatMap((a) => levels.map((d) => [a, d] as const));
     const newMachine = (arch: typeof machineArch) => new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });

@@ -45,7 +45,9 @@ export const vmcoreImageCommand = defineCommand({
     mem: size({ description: 'RAM of the crashed machine', min: MIN_MEM, max: MAX_MEM, default: 2 ** 30 }),
     profile: choice(PROFILE_NAMES, { description: 'composition profile', defaultText: DEFAULT_PROFILE }),
     fractions: custom({
-      description: `explicit composition instead of a profile: CLASS=WEIGHT pairs (${PAGE_CLASSES.join(', ')})`,
+      description:
+        `explicit composition instead of a profile: CLASS=WEIGHT pairs (${PAGE_CLASSES.join(', ')}); ` +
+        'classes not given are 0, the weights are scaled to sum 1',
       expected: 'CLASS=NUMBER pairs such as kernel=0.1,cache=0.5,user=0.3,free=0.1',
       parse: (v, w) => parseFractions(v, w, 1e6),
       placeholder: '<list>',

@@ -82,8 +82,13 @@ export function mergeFiles(files: readonly string[], warn: (line: string) => voi
           }
         },
       );
-      if (r.scan.tornBytes > 0) warn(`${file}: a torn last line (${r.scan.tornBytes} bytes) is ignored`);
+      // A file whose only line is torn is no sweep output at all: one error, not a warning and an error.
+      if (!r.header && r.scan.tornBytes > 0)
+        throw new UsageError(
+          `merge: ${file} is not a sweep output: its only line (${r.scan.tornBytes} bytes, no newline) is not JSON`,
+        );
       if (!r.header) throw new UsageError(`merge: ${file} is empty (no sweep header)`);
+      if (r.scan.tornBytes > 0) warn(`${file}: a torn last line (${r.scan.tornBytes} bytes) is ignored`);
       shards.set(r.header.shard, file);
     });
   } finally {

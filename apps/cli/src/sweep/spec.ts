@@ -156,6 +156,9 @@ export function loadSweepFile(file: string): Sweep {
       `${label}: not valid ${json ? 'JSON' : 'YAML'}: ${String((err as Error).message).split('\n')[0]}`,
     );
   }
+  // An empty (or comments-only) file parses to null: say so, not "(root): expected object, received null".
+  if (raw === null || raw === undefined)
+    throw new UsageError(`${label}: is empty, expected a mapping with command: and grid: (see docs/sweeps.md)`);
   return compileSweep(raw, label);
 }
 

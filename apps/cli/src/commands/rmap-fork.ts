@@ -24,7 +24,7 @@ import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { bool, choice, int } from '../framework/options.js';
-import { renderRmapTable } from './rmap-render.js';
+import { renderRmapMarkdown, renderRmapTable } from './rmap-render.js';
 import { ranking, type SensitivityEntry, uncertainHardware, withValue } from './rmap-sensitivity.js';
 import { type RmapForkRun, typedRun } from './typed-runs.js';
 
@@ -49,6 +49,7 @@ export const rmapForkCommand = defineCommand({
   summary: 'reverse-mapping designs under fork + exit, lat_proc, reclaim or a kernel compile: time, overhead vs none',
   trace: true,
   sweepable: true,
+  formats: ['table', 'md', 'json', 'csv', 'svg', 'folded'],
   examples: [
     'kmemsim rmap-fork --experiment seed003 --rmap none,pte_chain --lock bit,hashed',
     'kmemsim rmap-fork --arch i386-piii --cpus 2 --rmap none,pte_chain,multi,objrmap --pages 16384',
@@ -371,4 +372,5 @@ export const rmapForkCommand = defineCommand({
     };
   },
   renderTable: renderRmapTable,
+  renderFormat: (doc, format) => (format === 'md' ? renderRmapMarkdown(doc) : undefined),
 });

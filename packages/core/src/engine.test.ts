@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Engine, SimulationError } from './engine.js';
+import { Engine, SimulationError, type Thread } from './engine.js';
 import { RunQueue } from './heap.js';
 import { Ipi } from './ipi.js';
 import { Spinlock } from './locks.js';
@@ -74,6 +74,43 @@ describe('Engine', () => {
     e.profiler.sym('io_schedule', 'idle');
     e.run();
     expect([t.userCycles, t.sysCycles, t.idleCycles]).toEqual([5, 7, 8]);
+  });
+
+  it('boundCpus always equals the CPUs threadOn finds a live thread on (threads finishing, respawned on freed CPUs)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ cpu: fc.nat(4), steps: fc.nat(6), cost: fc.integer({ min: 1, max: 50 }) }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (plan) => {
+          const e = new Engine({ cpus: 5, clockHz: 1e9 });
+          const scan = () => [0, 1, 2, 3, 4].filter((c) => e.threadOn(c) !== null).length;
+          const seen: [number, number][] = [];
+          let next = 0;
+          const body = (steps: number, cost: number) =>
+            function* (t: Thread) {
+              for (let i = 0; i < steps; i++) {
+                t.spend('work', cost);
+                seen.push([e.boundCpus, scan()]);
+                yield undefined;
+                // Start the next planned thread once its CPU is free (from inside the run, as workloads do).
+                const p = plan[next];
+                if (p !== undefined && e.threadOn(p.cpu) === null) {
+                  next++;
+                  e.spawn(p.cpu, `w/${next}`, body(p.steps, p.cost));
+                }
+              }
+            };
+          const first = plan[next++];
+          e.spawn(first.cpu, 'w/0', body(first.steps, first.cost));
+          e.run();
+          seen.push([e.boundCpus, scan()]);
+          for (const [counted, scanned] of seen) expect(counted).toBe(scanned);
+          expect(e.boundCpus).toBe(0);
+        },
+      ),
+    );
   });
 });
 

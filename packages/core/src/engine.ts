@@ -85,6 +85,8 @@ export class Engine {
     },
   };
   private live = 0;
+  /** CPUs whose bound thread is live: what {@link Engine.threadOn} finds, counted as threads start and finish. */
+  private bound = 0;
   /** Live threads per command node, to split broadcast interrupt work among the commands it interrupts. */
   private readonly liveByBase = new Map<PathNode, number>();
   private swapperNode: PathNode = -1;
@@ -130,6 +132,7 @@ export class Engine {
     t.gen = body(t);
     this.threads.push(t);
     this.cpuThread[cpu] = t;
+    this.bound++;
     this.live++;
     this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 0) + 1);
     this.queue.push(t.id, this.clock[cpu]);
@@ -182,6 +185,7 @@ export class Engine {
         t.state = 'done';
         t.endCycle = clock[t.cpu];
         this.live--;
+        if (this.cpuThread[t.cpu] === t) this.bound--;
         if (!t.kworker) this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 1) - 1);
         if (this.kw !== null) this.kw.finished(t);
         return;
@@ -285,6 +289,11 @@ export class Engine {
     t.state = 'ready';
     t.blockedOn = '';
     this.queue.push(t.id, this.clock[cpu]);
+  }
+
+  /** CPUs whose bound thread is live (those {@link Engine.threadOn} returns a thread for), in O(1). */
+  get boundCpus(): number {
+    return this.bound;
   }
 
   /** The thread bound to a CPU, if any is live. */

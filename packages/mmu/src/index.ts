@@ -4,6 +4,7 @@ export { CONFORMANCE_CHECKS, type ConformanceCheck, type ConformanceFinding, run
 export { ARCH_PROFILE_SCHEMA_ID, archProfileJsonSchema } from './json-schema.js';
 export { DEFAULT_KVM, KVM_VERSIONS, type KvmRules, type KvmVersion, kvmRules } from './kvm-era.js';
 export { createMachine, Machine, MachineError, type MachineOptions, type MachineSymbols } from './machine.js';
+export { PteTable } from './pte-table.js';
 export {
   type ArchCache,
   type ArchCacheLevel,

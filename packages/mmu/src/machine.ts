@@ -249,14 +249,14 @@ export class Machine {
 
   /** Sets `pages` PTEs from `vpn` to consecutive frames from `pfn`, costing them as one charge. */
   setPtes(t: Thread, vpn: number, pfn: number, pages: number, sym: SymbolId | string): void {
-    for (let i = 0; i < pages; i++) this.tlb.pte.set(vpn + i, pfn + i);
+    this.tlb.pte.setRange(vpn, pfn, pages);
     this.trapCount(this.virtMode?.exits.pteWrite, pages);
     t.spend(sym, this.cost.pteSetCycles * pages);
   }
 
   /** Clears `pages` PTEs from `vpn`, costing them as one charge; the TLBs keep their entries until flushed. */
   clearPtes(t: Thread, vpn: number, pages: number, sym: SymbolId | string): void {
-    for (let i = 0; i < pages; i++) this.tlb.pte.delete(vpn + i);
+    this.tlb.pte.clearRange(vpn, pages);
     this.trapCount(this.virtMode?.exits.pteWrite, pages);
     t.spend(sym, this.cost.pteClearCycles * pages);
   }

@@ -38,13 +38,14 @@ export function shootdownAll(m: Machine, t: Thread, perCpu: number, ids: { ipi: 
   // Targets are reached one send apart (one send reaches all with a broadcast shorthand or cluster mode).
   const step = sends > 1 ? sendCycles / sends : 0;
   const arrival = t.clock + sendCycles / sends + k.deliveryCycles;
-  let busy = 0;
-  for (let c = 0; c < m.cpus; c++) if (c !== t.cpu && e.threadOn(c)) busy++;
+  // Targets running a thread: the engine counts bound CPUs, so a flush costs O(1) wall time, not O(cpus).
+  const busy = e.boundCpus - (e.threadOn(t.cpu) ? 1 : 0);
   let slowest = 0;
   if (busy === 0 || busy === n) {
-    // Every target alike (all idle or all running): one broadcast charge, each target's exits still counted.
+    // Every target alike (all idle or all running): one broadcast charge, each target's exits still counted
+    // (on bare metal a target has no exits to count: its cost is the same for all and nothing else changes).
     slowest = target(busy > 0);
-    for (let i = 1; i < n; i++) target(busy > 0);
+    if (m.vops.o !== null) for (let i = 1; i < n; i++) target(busy > 0);
     e.chargeAllButSelf(t.cpu, handlerSym, slowest);
     // The timeline: a handler slice on every target, each with a flow arrow from the sender.
     e.tracer?.ipi(t.cpu, t.clock, 'allbutself', handlerSym, slowest, arrival, step);

@@ -1,10 +1,13 @@
 // Per-CPU TLBs over one kernel page table, with hit/miss counters and the stale-translation detector.
 //
-// Representation: each CPU's TLB is a direct-mapped array of `entries` slots in typed arrays (no object per
-// entry). Flushes are generation counters, so a global flush is O(1) whatever the CPU count: an entry is valid
+// Representation: each CPU's TLB is a direct-mapped array of `entries` slots in one typed array (no object per
+// entry), a slot's four fields side by side (tag, frame, global and local generation) so a lookup reads one
+// cache line of the host's, not four. Flushes are generation counters, so a global flush is O(1) whatever the CPU count: an entry is valid
 // only if it was filled in the current global generation and its CPU's current local generation.
 // The detector: an access that hits an entry whose page-table entry has since changed or been cleared is a
 // stale translation — the bug a missing flush causes — and is reported with its CPU, page and time.
+
+import { PteTable } from './pte-table.js';
 
 /**
  * A translation problem the TLB detector saw: a stale entry used after its PTE changed, an access to an unmapped
@@ -32,14 +35,12 @@ export interface StaleReport {
 export class Tlb {
   /** TLB entries per CPU (the arch's `tlb.entries`; direct-mapped by virtual page number). */
   readonly entries: number;
-  private readonly tag: Float64Array;
-  private readonly pfn: Float64Array;
-  private readonly gStamp: Uint32Array;
-  private readonly lStamp: Uint32Array;
+  /** Slot `i` of CPU `c` at `(c × entries + i) × 4`: tag (vpn, −1 empty), frame, global and local generation. */
+  private readonly slot: Float64Array;
   private globalGen = 1;
   private readonly localGen: Uint32Array;
-  /** The kernel page table: virtual page number → page frame number. */
-  readonly pte = new Map<number, number>();
+  /** The kernel page table: virtual page number → page frame number (typed arrays paged by address). */
+  readonly pte = new PteTable();
   /** Accesses that hit, all CPUs. */
   hits = 0;
   /** Accesses that missed (each a page walk), all CPUs. */
@@ -56,10 +57,8 @@ export class Tlb {
     entries: number,
   ) {
     this.entries = entries;
-    this.tag = new Float64Array(cpus * entries).fill(-1);
-    this.pfn = new Float64Array(cpus * entries);
-    this.gStamp = new Uint32Array(cpus * entries);
-    this.lStamp = new Uint32Array(cpus * entries);
+    this.slot = new Float64Array(cpus * entries * 4);
+    for (let i = 0; i < this.slot.length; i += 4) this.slot[i] = -1;
     this.localGen = new Uint32Array(cpus).fill(1);
   }
 
@@ -68,11 +67,12 @@ export class Tlb {
    * is not what the page table maps now, and an access to an unmapped page on a miss with no PTE.
    */
   access(cpu: number, vpn: number, cycle: number): boolean {
-    const i = cpu * this.entries + (vpn % this.entries);
+    const i = (cpu * this.entries + (vpn % this.entries)) * 4;
+    const e = this.slot;
     const cur = this.pte.get(vpn);
-    if (this.tag[i] === vpn && this.gStamp[i] === this.globalGen && this.lStamp[i] === this.localGen[cpu]) {
+    if (e[i] === vpn && e[i + 2] === this.globalGen && e[i + 3] === this.localGen[cpu]) {
       this.hits++;
-      if (cur !== this.pfn[i]) this.report(cur === undefined ? 'stale' : 'stale', cpu, vpn, this.pfn[i], cur, cycle);
+      if (cur !== e[i + 1]) this.report('stale', cpu, vpn, e[i + 1], cur, cycle);
       return true;
     }
     this.misses++;
@@ -80,25 +80,26 @@ export class Tlb {
       this.report('unmapped', cpu, vpn, -1, undefined, cycle);
       return false;
     }
-    this.tag[i] = vpn;
-    this.pfn[i] = cur;
-    this.gStamp[i] = this.globalGen;
-    this.lStamp[i] = this.localGen[cpu];
+    e[i] = vpn;
+    e[i + 1] = cur;
+    e[i + 2] = this.globalGen;
+    e[i + 3] = this.localGen[cpu];
     return false;
   }
 
   /** True if `cpu` holds a valid translation for `vpn` (whatever it points to). */
   holds(cpu: number, vpn: number): boolean {
-    const i = cpu * this.entries + (vpn % this.entries);
-    return this.tag[i] === vpn && this.gStamp[i] === this.globalGen && this.lStamp[i] === this.localGen[cpu];
+    const i = (cpu * this.entries + (vpn % this.entries)) * 4;
+    const e = this.slot;
+    return e[i] === vpn && e[i + 2] === this.globalGen && e[i + 3] === this.localGen[cpu];
   }
 
   /** True if some CPU may still translate `vpn` through an entry that differs from the page table. */
   mayBeStale(vpn: number): boolean {
     const cur = this.pte.get(vpn);
     for (let c = 0; c < this.cpus; c++) {
-      const i = c * this.entries + (vpn % this.entries);
-      if (this.holds(c, vpn) && this.pfn[i] !== cur) return true;
+      const i = (c * this.entries + (vpn % this.entries)) * 4;
+      if (this.holds(c, vpn) && this.slot[i + 1] !== cur) return true;
     }
     return false;
   }
@@ -115,19 +116,17 @@ export class Tlb {
 
   /** Drops one page's entry from one CPU's TLB (`invlpg` / `__flush_tlb_one`). */
   invalidate(cpu: number, vpn: number): void {
-    const i = cpu * this.entries + (vpn % this.entries);
-    if (this.tag[i] === vpn) this.tag[i] = -1;
+    const i = (cpu * this.entries + (vpn % this.entries)) * 4;
+    if (this.slot[i] === vpn) this.slot[i] = -1;
   }
 
   /** Invalidates `pages` pages from `vpn` on every CPU (cost O(cpus × min(pages, entries))). */
   invalidateRangeAll(vpn: number, pages: number): void {
     if (pages >= this.entries) {
-      for (let c = 0; c < this.cpus; c++) {
-        const base = c * this.entries;
-        for (let s = 0; s < this.entries; s++) {
-          const v = this.tag[base + s];
-          if (v >= vpn && v < vpn + pages) this.tag[base + s] = -1;
-        }
+      const e = this.slot;
+      for (let i = 0; i < e.length; i += 4) {
+        const v = e[i];
+        if (v >= vpn && v < vpn + pages) e[i] = -1;
       }
       return;
     }
@@ -140,12 +139,13 @@ export class Tlb {
    */
   staleAliases(pfn: number): { cpu: number; vpn: number }[] {
     const out: { cpu: number; vpn: number }[] = [];
+    const e = this.slot;
     for (let c = 0; c < this.cpus; c++) {
-      const base = c * this.entries;
+      const base = c * this.entries * 4;
       for (let s = 0; s < this.entries; s++) {
-        const i = base + s;
-        const vpn = this.tag[i];
-        if (vpn < 0 || this.pfn[i] !== pfn || !this.holds(c, vpn)) continue;
+        const i = base + s * 4;
+        const vpn = e[i];
+        if (vpn < 0 || e[i + 1] !== pfn || !this.holds(c, vpn)) continue;
         if (this.pte.get(vpn) !== pfn) out.push({ cpu: c, vpn });
       }
     }

@@ -105,9 +105,14 @@ export interface Kind {
   /** Per round: Σ over threads of (loops − mean loops)² and the thread count (the threads' drift apart). */
   q: number[];
   k: number[];
+  /** Per round: the regeneration events (flushes) counted when it started. */
+  ev: number[];
   /** The round of this kind's last skip, and the rate it used (state-building loops re-measure after each). */
   skipRound: number;
   lastC: number;
+  /** Set-ups: the mean position at the last skip and the growth model it used (NaN: none). */
+  lastAt: number;
+  lastGrowth: number;
 }
 
 export interface Rate {
@@ -119,6 +124,12 @@ export interface Rate {
   h: number;
   trend: number;
   moved: number;
+  /** Set-ups: cycles per loop the rate grows per doubling of the position (NaN: no model yet). */
+  growth: number;
+  /** Set-ups: the factor the position may grow by in this skip (2, or 4 once the model held). */
+  grow: number;
+  /** Set-ups: the mean position of the kind's threads. */
+  at: number;
   window: number;
   spread: number;
   perRound: number;

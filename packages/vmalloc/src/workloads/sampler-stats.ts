@@ -31,3 +31,14 @@ export function ratio(y: number[], n: number[], from: number, to: number): { c: 
   const t = k - 1 <= T975.length ? T975[k - 2] : 1.96;
   return { c, h: (t * s) / (Math.sqrt(k) * (sn / k)) };
 }
+
+/** The ratio estimator over the pairs of cycles [from, to) (from the end; an odd first cycle is left out). */
+export function pairedRatio(y: number[], n: number[], from: number, to: number): { c: number; h: number } {
+  const py: number[] = [];
+  const pn: number[] = [];
+  for (let i = to - 2; i >= from; i -= 2) {
+    py.push(y[i] + y[i + 1]);
+    pn.push(n[i] + n[i + 1]);
+  }
+  return ratio(py, pn, 0, py.length);
+}

@@ -3,17 +3,19 @@
 import { x86_64 } from '@kmemsim/arch-x86_64';
 import { Machine } from '@kmemsim/mmu';
 import { expect } from 'vitest';
+import type { MechanismParams } from '../mechanism/params.js';
 import { runTestVmalloc, type TestVmallocResult } from './test-vmalloc.js';
 
 // A small lazy_max_pages (fls(CPUs) × 1 MiB of pages) makes purge cycles short enough for exact runs in a test.
 export const shortPurges = { lazyMaxBytesPerFlsCpu: 2 ** 20 };
 
-/** test_vmalloc on x86_64 with one worker per CPU, sampled (`s`) and exact (`x`). */
+/** test_vmalloc on x86_64 with one worker per CPU, sampled (`s`) and exact (`x`) (short purges unless `params`). */
 export function testVmallocBothWays(
   impl: string,
   cpus: number,
   mask: number,
   loops: number,
+  params: Partial<MechanismParams> = shortPurges,
 ): { s: TestVmallocResult; x: TestVmallocResult } {
   const go = (exact: boolean) =>
     runTestVmalloc({
@@ -22,7 +24,7 @@ export function testVmallocBothWays(
       nrThreads: cpus,
       runTestMask: mask,
       testLoopCount: loops,
-      params: shortPurges,
+      params,
       sampling: { exact },
     });
   return { s: go(false), x: go(true) };

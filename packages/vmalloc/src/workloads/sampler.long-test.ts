@@ -17,4 +17,17 @@ describe('sampled simulation (long)', () => {
       expectCaseWithinBound(s, x, impl);
     }
   }, 300_000);
+
+  it('test_vmalloc full_fit at kernel-default purges, one loop (set-up dominated): within the bound', () => {
+    for (const [impl, cpus] of [
+      ['2.6.28', 8],
+      ['2.6.39', 8],
+      ['5.2', 16],
+      ['2.6.28', 16],
+    ] as const) {
+      const { s, x } = testVmallocBothWays(impl, cpus, 2, 1, {});
+      expect(s.sampling.skipped, `${impl} × ${cpus}`).toBeGreaterThan(0);
+      expectCaseWithinBound(s, x, `${impl} × ${cpus}`);
+    }
+  }, 600_000);
 });

@@ -70,6 +70,17 @@ describe('sampled simulation', () => {
     }
   }, 300_000);
 
+  it('test_vmalloc full_fit at kernel-default purges: set-ups skipped doublings at a time, within the bound', () => {
+    // One loop: the case is its set-up (fls(8) × 8,192 × 2 one-page areas per worker, its rate growing with the
+    // log of the state, fitted per doubling), its free-junk and its tear-down. The sampled case must agree with
+    // the exact one within the bound it printed.
+    const { s, x } = testVmallocBothWays('5.2', 8, 2, 1, {});
+    const setUp = s.sampling.perTag['full_fit_alloc_test:set-up'];
+    expect(setUp.skipped).toBeGreaterThan(0.95 * setUp.loops);
+    expect(s.sampling.detailed).toBeLessThan(0.55 * x.sampling.detailed);
+    expectCaseWithinBound(s, x, '5.2');
+  }, 300_000);
+
   it('xfs-dir on the 64-CPU sn2: ops per second within the bound of the exact run', () => {
     for (const impl of ['2.6.27', '2.6.28']) {
       const go = (exact: boolean) =>

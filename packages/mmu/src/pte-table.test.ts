@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PteTable } from './pte-table.js';
+
+describe('PteTable, exact small cases', () => {
+  it('maps, remaps, unmaps single pages and counts them', () => {
+    const t = new PteTable();
+    expect(t.get(5)).toBeUndefined();
+    t.set(5, 42).set(6, 0);
+    expect([t.get(5), t.get(6), t.has(6), t.size]).toEqual([42, 0, true, 2]);
+    t.set(5, 43);
+    expect([t.get(5), t.size]).toEqual([43, 2]);
+    expect(t.delete(5)).toBe(true);
+    expect(t.delete(5)).toBe(false);
+    expect([t.has(5), t.get(5), t.size]).toEqual([false, undefined, 1]);
+  });
+
+  it('ranges across page-table pages (512 slots), negative and 2⁵²-scale vpns', () => {
+    const t = new PteTable();
+    t.setRange(510, 1000, 4); // 510, 511 | 512, 513
+    expect([t.get(510), t.get(511), t.get(512), t.get(513), t.get(514), t.size]).toEqual([
+      1000,
+      1001,
+      1002,
+      1003,
+      undefined,
+      4,
+    ]);
+    t.clearRange(511, 2);
+    expect([t.has(510), t.has(511), t.has(512), t.has(513), t.size]).toEqual([true, false, false, true, 2]);
+    const hi = 2 ** 52 - 3;
+    t.setRange(hi, 7, 2);
+    t.set(-1, 9);
+    expect([t.get(hi + 1), t.get(-1), t.get(-513), t.size]).toEqual([8, 9, undefined, 5]);
+    t.clear();
+    expect([t.size, t.get(510)]).toEqual([0, undefined]);
+  });
+
+  it('a non-integer vpn is never mapped (as a Map of integer keys) and cannot be set', () => {
+    const t = new PteTable();
+    t.set(3, 1);
+    expect([t.get(3.5), t.has(3.5), t.delete(3.5)]).toEqual([undefined, false, false]);
+    t.clearRange(2.5, 3);
+    expect(t.get(3)).toBe(1);
+    expect(() => t.set(1.5, 1)).toThrow(RangeError);
+    expect(() => t.setRange(Number.NaN, 1, 2)).toThrow(RangeError);
+  });
+});
+
+// One operation of a random sequence: vpns cluster around a few page-table-page boundaries so that ranges cross them.
+type Op =
+  | { k: 'set'; vpn: number; pfn: number }
+  | { k: 'del'; vpn: number }
+  | { k: 'setRange'; vpn: number; pfn: number; n: number }
+  | { k: 'clearRange'; vpn: number; n: number }
+  | { k: 'clear' };
+
+const vpnArb = fc
+  .tuple(fc.constantFrom(0, 512, 1024, -512, 2 ** 40), fc.integer({ min: -40, max: 40 }))
+  .map(([b, d]) => b + d);
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ k: fc.constant('set' as const), vpn: vpnArb, pfn: fc.integer() }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('del' as const), vpn: vpnArb }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('setRange' as const),
+      vpn: vpnArb,
+      pfn: fc.integer({ min: 0, max: 1e6 }),
+      n: fc.integer({ min: 0, max: 1100 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant('clearRange' as const), vpn: vpnArb, n: fc.integer({ min: 0, max: 1100 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('clear' as const) }) },
+);
+
+describe('PteTable against a Map model', () => {
+  it('random map / clear / lookup sequences give the same lookups, sizes and delete results', () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { maxLength: 60 }),
+        fc.array(vpnArb, { minLength: 20, maxLength: 40 }),
+        (ops, probes) => {
+          const t = new PteTable();
+          const m = new Map<number, number>();
+          for (const o of ops) {
+            if (o.k === 'set') {
+              t.set(o.vpn, o.pfn);
+              m.set(o.vpn, o.pfn);
+            } else if (o.k === 'del') expect(t.delete(o.vpn)).toBe(m.delete(o.vpn));
+            else if (o.k === 'setRange') {
+              t.setRange(o.vpn, o.pfn, o.n);
+              for (let i = 0; i < o.n; i++) m.set(o.vpn + i, o.pfn + i);
+            } else if (o.k === 'clearRange') {
+              t.clearRange(o.vpn, o.n);
+              for (let i = 0; i < o.n; i++) m.delete(o.vpn + i);
+            } else {
+              t.clear();
+              m.clear();
+            }
+            expect(t.size).toBe(m.size);
+            for (const v of probes) {
+              expect(t.get(v)).toBe(m.get(v));
+              expect(t.has(v)).toBe(m.has(v));
+            }
+          }
+          for (const [v, f] of m) expect(t.get(v)).toBe(f);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,183 @@
+// The kernel page table the TLBs cache: virtual page number → page frame number, stored the way the kernel stores
+// it — in page-table pages of 512 slots (x86_64's PTRS_PER_PTE) — each slot a frame in a Float64Array and a
+// present byte, so millions of map/unmap calls cost typed-array writes, not Map inserts and deletes of one key
+// each. A page-table page that empties is dropped (one spare kept for the next), so memory follows what is mapped.
+// Pages are found by index from the first one mapped (a plain array: kernel mappings cluster), others in a Map.
+
+/** Slots per page-table page (a power of two). */
+const SLOTS = 512;
+/** Page-table pages indexed directly from the first one mapped: 64 Ki × 512 slots = 128 GiB of 4 KiB pages. */
+const DIR_MAX = 1 << 16;
+
+interface PtPage {
+  /** Frame of each slot (meaningful where `present` is 1). */
+  readonly pfn: Float64Array;
+  /** 1 where the slot maps a frame. */
+  readonly present: Uint8Array;
+  /** Present slots. */
+  count: number;
+}
+
+/**
+ * The kernel page table (`machine.tlb.pte`): integer virtual page number → frame. A drop-in for the
+ * `Map<number, number>` it replaces (`get`, `has`, `set`, `delete`, `size`, `clear`), plus range forms for the
+ * bulk paths (`setRange`, `clearRange`). Typed arrays paged by address: memory grows with the pages mapped, not
+ * with the number of map and unmap calls.
+ * @example
+ * ```ts
+ * const pte = new PteTable();
+ * pte.setRange(0x1000, 42, 4); // vpn 0x1000..0x1003 → pfn 42..45
+ * pte.get(0x1002); // 44
+ * pte.clearRange(0x1000, 4);
+ * pte.size; // 0
+ * ```
+ */
+export class PteTable {
+  /**
+   * Page-table pages by index from `base` (the first page mapped): kernel mappings cluster (vmalloc allocates
+   * lowest-first), so an array index finds them; a page outside [base, base + DIR_MAX) lives in `far`.
+   */
+  private readonly dir: (PtPage | undefined)[] = [];
+  private base = Number.NaN;
+  private readonly far = new Map<number, PtPage>();
+  private spare: PtPage | undefined = undefined;
+  private n = 0;
+
+  /** Mapped virtual pages. */
+  get size(): number {
+    return this.n;
+  }
+
+  private page(key: number): PtPage | undefined {
+    const i = key - this.base;
+    if (i >= 0 && i < this.dir.length) return this.dir[i];
+    return this.far.size === 0 ? undefined : this.far.get(key);
+  }
+
+  private pageFor(key: number): PtPage {
+    const p = this.page(key);
+    if (p !== undefined) return p;
+    const q = this.spare ?? { pfn: new Float64Array(SLOTS), present: new Uint8Array(SLOTS), count: 0 };
+    this.spare = undefined;
+    if (Number.isNaN(this.base)) this.base = key;
+    const i = key - this.base;
+    if (i >= 0 && i < DIR_MAX) {
+      while (this.dir.length <= i) this.dir.push(undefined);
+      this.dir[i] = q;
+    } else this.far.set(key, q);
+    return q;
+  }
+
+  /** An emptied page leaves the table (kept as the spare): memory follows the mappings. */
+  private drop(key: number, p: PtPage): void {
+    const i = key - this.base;
+    if (i >= 0 && i < this.dir.length) this.dir[i] = undefined;
+    else this.far.delete(key);
+    this.spare = p;
+  }
+
+  /** The frame `vpn` maps, or undefined if unmapped. */
+  get(vpn: number): number | undefined {
+    const key = Math.floor(vpn / SLOTS);
+    const p = this.page(key);
+    if (p === undefined) return undefined;
+    const i = vpn - key * SLOTS;
+    return p.present[i] === 1 ? p.pfn[i] : undefined;
+  }
+
+  /** True if `vpn` maps a frame. */
+  has(vpn: number): boolean {
+    const key = Math.floor(vpn / SLOTS);
+    const p = this.page(key);
+    return p !== undefined && p.present[vpn - key * SLOTS] === 1;
+  }
+
+  /** Maps `vpn` to `pfn` (set_pte). Throws RangeError for a `vpn` that is not a safe integer. */
+  set(vpn: number, pfn: number): this {
+    if (!Number.isSafeInteger(vpn)) throw new RangeError(`vpn must be a safe integer, got ${vpn}`);
+    const key = Math.floor(vpn / SLOTS);
+    const p = this.pageFor(key);
+    const i = vpn - key * SLOTS;
+    if (p.present[i] === 0) {
+      p.present[i] = 1;
+      p.count++;
+      this.n++;
+    }
+    p.pfn[i] = pfn;
+    return this;
+  }
+
+  /** Unmaps `vpn` (pte_clear). Returns true if it was mapped. */
+  delete(vpn: number): boolean {
+    const key = Math.floor(vpn / SLOTS);
+    const p = this.page(key);
+    if (p === undefined) return false;
+    const i = vpn - key * SLOTS;
+    if (p.present[i] !== 1) return false;
+    p.present[i] = 0;
+    this.n--;
+    if (--p.count === 0) this.drop(key, p);
+    return true;
+  }
+
+  /** Maps `pages` pages from `vpn` to consecutive frames from `pfn` (vmap_pte_range). */
+  setRange(vpn: number, pfn: number, pages: number): void {
+    if (pages <= 0) return;
+    if (!Number.isSafeInteger(vpn) || vpn + pages > Number.MAX_SAFE_INTEGER) {
+      throw new RangeError(`vpn range must be safe integers, got ${vpn} + ${pages}`);
+    }
+    let v = vpn;
+    const end = vpn + pages;
+    while (v < end) {
+      const key = Math.floor(v / SLOTS);
+      const p = this.pageFor(key);
+      const base = key * SLOTS;
+      const stop = Math.min(end, base + SLOTS) - base;
+      const { present, pfn: frames } = p;
+      let added = 0;
+      for (let i = v - base, f = pfn + (v - vpn); i < stop; i++, f++) {
+        if (present[i] === 0) {
+          present[i] = 1;
+          added++;
+        }
+        frames[i] = f;
+      }
+      p.count += added;
+      this.n += added;
+      v = base + stop;
+    }
+  }
+
+  /** Unmaps `pages` pages from `vpn` (vunmap_pte_range); pages not mapped are skipped. */
+  clearRange(vpn: number, pages: number): void {
+    if (pages <= 0 || !Number.isSafeInteger(vpn)) return; // a non-integer vpn is never mapped
+    let v = vpn;
+    const end = vpn + pages;
+    while (v < end) {
+      const key = Math.floor(v / SLOTS);
+      const base = key * SLOTS;
+      const stop = Math.min(end, base + SLOTS) - base;
+      const p = this.page(key);
+      if (p !== undefined) {
+        const present = p.present;
+        let removed = 0;
+        for (let i = v - base; i < stop; i++) {
+          removed += present[i];
+          present[i] = 0;
+        }
+        this.n -= removed;
+        p.count -= removed;
+        if (p.count === 0) this.drop(key, p);
+      }
+      v = base + stop;
+    }
+  }
+
+  /** Unmaps everything. */
+  clear(): void {
+    this.dir.length = 0;
+    this.base = Number.NaN;
+    this.far.clear();
+    this.n = 0;
+  }
+}

@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Tlb } from './tlb.js';
+
+/** Reference: per-CPU direct-mapped TLBs as plain arrays of objects, flushes done by emptying entries. */
+class RefTlb {
+  readonly pte = new Map<number, number>();
+  readonly slots: ({ vpn: number; pfn: number } | null)[][];
+  hits = 0;
+  misses = 0;
+  readonly reports: string[] = [];
+  constructor(
+    readonly cpus: number,
+    readonly entries: number,
+  ) {
+    this.slots = Array.from({ length: cpus }, () => new Array(entries).fill(null));
+  }
+  access(cpu: number, vpn: number, cycle: number): boolean {
+    const s = this.slots[cpu][vpn % this.entries];
+    const cur = this.pte.get(vpn);
+    if (s !== null && s.vpn === vpn) {
+      this.hits++;
+      if (cur !== s.pfn) this.reports.push(`stale ${cpu} ${vpn} ${s.pfn} ${cur ?? -1} ${cycle}`);
+      return true;
+    }
+    this.misses++;
+    if (cur === undefined) {
+      this.reports.push(`unmapped ${cpu} ${vpn} -1 -1 ${cycle}`);
+      return false;
+    }
+    this.slots[cpu][vpn % this.entries] = { vpn, pfn: cur };
+    return false;
+  }
+  invalidate(cpu: number, vpn: number): void {
+    const s = this.slots[cpu][vpn % this.entries];
+    if (s !== null && s.vpn === vpn) this.slots[cpu][vpn % this.entries] = null;
+  }
+}
+
+type Op =
+  | { k: 'access'; cpu: number; vpn: number }
+  | { k: 'invlpg'; cpu: number; vpn: number }
+  | { k: 'map'; vpn: number; pfn: number }
+  | { k: 'unmap'; vpn: number }
+  | { k: 'flushLocal'; cpu: number }
+  | { k: 'flushAll' }
+  | { k: 'range'; vpn: number; pages: number };
+
+const CPUS = 3;
+const ENTRIES = 8;
+const vpn = fc.nat(40);
+const cpu = fc.nat(CPUS - 1);
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ k: fc.constant('access' as const), cpu, vpn }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('invlpg' as const), cpu, vpn }) },
+  { weight: 4, arbitrary: fc.record({ k: fc.constant('map' as const), vpn, pfn: fc.nat(5) }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('unmap' as const), vpn }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('flushLocal' as const), cpu }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('flushAll' as const) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('range' as const), vpn, pages: fc.nat(12) }) },
+);
+
+describe('Tlb against a reference model', () => {
+  it('hits, misses, stale and unmapped reports, holds() and staleAliases() agree for random sequences', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 120 }), (ops) => {
+        const t = new Tlb(CPUS, ENTRIES);
+        const r = new RefTlb(CPUS, ENTRIES);
+        ops.forEach((o, cycle) => {
+          if (o.k === 'access') expect(t.access(o.cpu, o.vpn, cycle)).toBe(r.access(o.cpu, o.vpn, cycle));
+          else if (o.k === 'invlpg') {
+            t.invalidate(o.cpu, o.vpn);
+            r.invalidate(o.cpu, o.vpn);
+          } else if (o.k === 'map') {
+            t.pte.set(o.vpn, o.pfn);
+            r.pte.set(o.vpn, o.pfn);
+          } else if (o.k === 'unmap') {
+            t.pte.delete(o.vpn);
+            r.pte.delete(o.vpn);
+          } else if (o.k === 'flushLocal') {
+            t.flushLocal(o.cpu);
+            r.slots[o.cpu].fill(null);
+          } else if (o.k === 'flushAll') {
+            t.flushAll();
+            for (const s of r.slots) s.fill(null);
+          } else if (o.k === 'range') {
+            t.invalidateRangeAll(o.vpn, o.pages);
+            for (let c = 0; c < CPUS; c++) for (let p = o.vpn; p < o.vpn + o.pages; p++) r.invalidate(c, p);
+          }
+        });
+        expect([t.hits, t.misses]).toEqual([r.hits, r.misses]);
+        expect(t.reports.map((x) => `${x.kind} ${x.cpu} ${x.vpn} ${x.cachedPfn} ${x.currentPfn} ${x.cycle}`)).toEqual(
+          r.reports.slice(0, t.maxReports),
+        );
+        for (let c = 0; c < CPUS; c++) {
+          for (let v = 0; v <= 40; v++) {
+            const s = r.slots[c][v % ENTRIES];
+            expect(t.holds(c, v)).toBe(s !== null && s.vpn === v);
+          }
+        }
+        for (let pfn = 0; pfn <= 5; pfn++) {
+          const want: { cpu: number; vpn: number }[] = [];
+          for (let c = 0; c < CPUS; c++) {
+            for (const s of r.slots[c])
+              if (s !== null && s.pfn === pfn && r.pte.get(s.vpn) !== pfn) want.push({ cpu: c, vpn: s.vpn });
+          }
+          expect(t.staleAliases(pfn)).toEqual(want);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -46,7 +46,9 @@ const machine = machineOptions('i386-piii');
 export const rmapForkCommand = defineCommand({
   kind: 'result',
   name: 'rmap-fork',
-  summary: 'reverse-mapping designs under fork + exit, lat_proc, reclaim or a kernel compile: time, overhead vs none',
+  summary:
+    'reverse-mapping designs (Linux 2.4 rmap patches, 2.5) under fork + exit, lat_proc, reclaim or a kernel ' +
+    'compile: time, overhead vs none (seeds 003, 004)',
   trace: true,
   sweepable: true,
   formats: ['table', 'md', 'json', 'csv', 'svg', 'folded'],

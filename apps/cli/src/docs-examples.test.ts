@@ -97,3 +97,13 @@ describe('outputs shown in the docs', () => {
     });
   }
 });
+
+// apps/cli/README.md's "kmemsim reproduce --format md" section shows the whole output (a second or two to produce).
+describe('apps/cli/README.md shows what `kmemsim reproduce --format md` prints', () => {
+  it('every line, in order', async () => {
+    const r = await cli(['reproduce', '--format', 'md']);
+    expect(r.code, r.err).toBe(0);
+    const readme = readFileSync(join(ROOT, 'apps/cli/README.md'), 'utf8');
+    expect(readme).toContain(r.out.trimEnd());
+  }, 120_000);
+});

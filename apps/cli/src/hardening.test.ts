@@ -10,6 +10,7 @@ const syntaxError = file('syntax.mjs', 'export default {');
 const noDefault = file('nodefault.mjs', 'export const x = 1;\n');
 const badFields = file('badfields.mjs', "export default { name: 'x', wordBits: 48, sources: {} };\n");
 const badJson = file('bad.json', '{ not json');
+const notPlugin = file('arch.txt', 'export default {};\n');
 const notArray = file('s1.yaml', 'command: checkpoint\ngrid: { map: kmap }\n');
 const unknownKey = file('s2.yaml', 'command: checkpoint\ngrid: { map: [kmap] }\nwat: 1\n');
 const badCommand = file('s3.yaml', 'command: reproduce\ngrid: { only: ["000"] }\n');
@@ -37,6 +38,10 @@ const CASES: [string[], RegExp][] = [
   [['arch', 'show', badFields], /invalid arch plugin .*wordBits/],
   [['arch', 'show', badJson], /cannot load plugin/],
   [['checkpoint', '--arch', badFields], /--arch: invalid arch plugin/],
+  [
+    ['checkpoint', '--arch', notPlugin],
+    /--arch: got ".*arch.txt", expected a plugin file ending in .mjs, .js, .cjs or .json/,
+  ],
   [['checkpoint', '--arch', 'sparc'], /--arch: got "sparc"/],
   // common machine options
   [['checkpoint', '--virt', 'vmware'], /--virt: got "vmware", expected one of/],

@@ -1,7 +1,7 @@
 // `kmemsim arch list`: the built-in architectures.
 import { builtinArches } from '../framework/arches.js';
 import { defineAction } from '../framework/define.js';
-import { emitTo, format, listTable, out } from './arch.js';
+import { emitTo, format, listTable, out, rendered } from './arch.js';
 
 export const archListCommand = defineAction({
   kind: 'action',
@@ -11,6 +11,10 @@ export const archListCommand = defineAction({
   options: { format, out },
   async run(o, ctx) {
     const arches = await builtinArches();
-    return emitTo(ctx, o.out, o.format === 'json' ? `${JSON.stringify(arches, null, 2)}\n` : `${listTable(arches)}\n`);
+    return emitTo(
+      ctx,
+      o.out,
+      rendered(o.format, arches, (t) => listTable(arches, t)),
+    );
   },
 });

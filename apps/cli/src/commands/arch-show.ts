@@ -2,13 +2,17 @@
 import { archSourceOf, loadArch } from '../framework/arches.js';
 import { defineAction } from '../framework/define.js';
 import { text } from '../framework/options.js';
-import { emitTo, format, out, showTable } from './arch.js';
+import { emitTo, format, out, rendered, showTable } from './arch.js';
 
 export const archShowCommand = defineAction({
   kind: 'action',
   name: 'arch show',
   summary: 'show one architecture: every field, its value and its source',
-  examples: ['kmemsim arch show i386', 'kmemsim arch show ./examples/arm64/arm64.mjs --format json'],
+  examples: [
+    'kmemsim arch show i386',
+    'kmemsim arch show i386 --format md > i386.md',
+    'kmemsim arch show ./examples/arm64/arm64.mjs --format json',
+  ],
   options: {
     name: text({
       description:
@@ -26,6 +30,7 @@ export const archShowCommand = defineAction({
     const from = src
       ? `from ${src.kind === 'package' ? 'package' : 'file'} ${src.file}${src.package ? ` (${src.package} ${src.version})` : ''}, sha256 ${src.sha256}\n`
       : '';
-    return emitTo(ctx, o.out, o.format === 'json' ? `${JSON.stringify(a, null, 2)}\n` : `${showTable(a)}\n${from}`);
+    const body = rendered(o.format, a, (t) => showTable(a, t));
+    return emitTo(ctx, o.out, o.format === 'json' ? body : `${body}${o.format === 'md' && from ? '\n' : ''}${from}`);
   },
 });

@@ -23,6 +23,20 @@ describe('kmemsim arch', () => {
     ]);
   });
 
+  it('--format md: the same rows as Markdown tables, one per arch or per field', () => {
+    const list = runCli(['arch', 'list', '--format', 'md']);
+    expect(list.code, list.stderr).toBe(0);
+    const names = JSON.parse(runCli(['arch', 'list', '--format', 'json']).stdout).map((a: { name: string }) => a.name);
+    const lines = list.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('| arch | bits | page | line | cpus | highmem | global flush | virt modes | description |');
+    expect(lines.slice(2).map((l) => l.split(' | ')[0])).toEqual(names.map((n: string) => `| ${n}`));
+    const show = runCli(['arch', 'show', 'i386', '--format', 'md']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^i386 — .*\n\n\| field \| value \| source \|\n\|---\|---\|---\|\n/);
+    expect(show.stdout).toContain('\n| pageBytes | 4096 | x86 base page size (Intel SDM vol. 3 §4.3) |\n');
+    expect(show.stdout).not.toMatch(/[┌│└]/);
+  });
+
   it('shows every field with its source', () => {
     const r = runCli(['arch', 'show', 'i386']);
     expect(r.code).toBe(0);

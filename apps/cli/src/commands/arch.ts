@@ -3,16 +3,19 @@ import type { ArchProfile } from '@kmemsim/mmu';
 import type { RunContext } from '../framework/define.js';
 import { checkWritable, writeWhole } from '../framework/io.js';
 import { choice, text } from '../framework/options.js';
-import { table } from '../framework/table.js';
+import { type Cell, mdTable, table } from '../framework/table.js';
 
-const FORMATS = ['table', 'json'] as const;
+const FORMATS = ['table', 'json', 'md'] as const;
+
+type TableFn = (head: string[], rows: Cell[][]) => string;
 
 function virtModes(a: ArchProfile): string {
   return ['none', ...Object.keys(a.virt)].join(',');
 }
 
-export function listTable(arches: ArchProfile[]): string {
-  return table(
+/** The arch list as a table (`t`: the terminal's, or mdTable for --format md). */
+export function listTable(arches: ArchProfile[], t: TableFn = table): string {
+  return t(
     ['arch', 'bits', 'page', 'line', 'cpus', 'highmem', 'global flush', 'virt modes', 'description'],
     arches.map((a) => [
       a.name,
@@ -35,10 +38,18 @@ function flatten(o: unknown, prefix = ''): [string, unknown][] {
   return [[prefix, o]];
 }
 
-export function showTable(a: ArchProfile): string {
+/** One arch, every field with its value and source (`t`: the terminal's table, or mdTable for --format md). */
+export function showTable(a: ArchProfile, t: TableFn = table): string {
   const { sources, ...rest } = a;
   const rows = flatten(rest).map(([path, v]) => [path, v === null ? 'none' : String(v), sources[path] ?? '']);
-  return `${a.name} — ${a.description}\n${table(['field', 'value', 'source'], rows)}`;
+  const sep = t === table ? '\n' : '\n\n';
+  return `${a.name} — ${a.description}${sep}${t(['field', 'value', 'source'], rows)}`;
+}
+
+/** The body of arch list / arch show in the chosen format. */
+export function rendered(fmt: (typeof FORMATS)[number], json: unknown, tableText: (t: TableFn) => string): string {
+  if (fmt === 'json') return `${JSON.stringify(json, null, 2)}\n`;
+  return `${tableText(fmt === 'md' ? mdTable : table)}\n`;
 }
 
 export const format = choice(FORMATS, { description: 'output format', default: 'table', placeholder: '<fmt>' });

@@ -47,7 +47,8 @@ const machine = machineOptions('i386');
 export const checkpointCommand = defineCommand({
   kind: 'result',
   name: 'checkpoint',
-  summary: "dump a process's memory to a file through the page cache, per kmap variant (seed 000)",
+  summary:
+    "dump a process's memory to a file through the page cache, per kmap variant (i386 highmem, Linux 2.6.2x; seed 000)",
   trace: true,
   sweepable: true,
   examples: [

@@ -90,6 +90,27 @@ describe('kmemsim rmap-fork', () => {
     expect(doc.runs.every((x: { metrics: { overhead_pct: number } }) => x.metrics.overhead_pct > 0)).toBe(true);
   });
 
+  it('md: the table view as Markdown, one row per run with the JSON numbers; table output unchanged by it', async () => {
+    const args = ['rmap-fork', '--pages', '64', '--rmap', 'none,pte_chain'];
+    const md = await cli([...args, '--format', 'md']);
+    expect(md.code, md.err).toBe(0);
+    const doc = JSON.parse((await cli([...args, '--format', 'json'])).out);
+    const lines = md.out.split('\n');
+    const head = lines.indexOf(
+      '| rmap | direct | lock | batch | alloc | fork µs | exit µs | real µs | overhead % | B/PTE peak | B/PTE 1 map |',
+    );
+    expect(head, md.out).toBeGreaterThan(0);
+    expect(lines[head + 1]).toBe('|---|---|---|---|---|---:|---:|---:|---:|---:|---:|');
+    const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: n >= 100 ? 1 : 3 });
+    doc.runs.forEach((r: { variant: { rmap: string }; metrics: Record<string, number> }, i: number) => {
+      const cells = (lines[head + 2 + i] as string).split(' | ');
+      expect(cells[0]).toBe(`| ${r.variant.rmap}`);
+      expect(cells[8]).toBe(fmt(r.metrics.overhead_pct));
+    });
+    expect(md.out).not.toMatch(/[┌│└]/);
+    expect(md.out.endsWith('re-runs each design at their range ends)\n')).toBe(true);
+  });
+
   it('table: designs, overhead and the symbol breakdown', async () => {
     const r = await cli(['rmap-fork', '--rmap', 'none,pte_chain', '--pages', '2048']);
     expect(r.code).toBe(0);

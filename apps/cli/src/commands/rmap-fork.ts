@@ -24,7 +24,7 @@ import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { bool, choice, int } from '../framework/options.js';
-import { renderRmapTable } from './rmap-render.js';
+import { renderRmapMarkdown, renderRmapTable } from './rmap-render.js';
 import { ranking, type SensitivityEntry, uncertainHardware, withValue } from './rmap-sensitivity.js';
 import { type RmapForkRun, typedRun } from './typed-runs.js';
 
@@ -46,9 +46,12 @@ const machine = machineOptions('i386-piii');
 export const rmapForkCommand = defineCommand({
   kind: 'result',
   name: 'rmap-fork',
-  summary: 'reverse-mapping designs under fork + exit, lat_proc, reclaim or a kernel compile: time, overhead vs none',
+  summary:
+    'reverse-mapping designs (Linux 2.4 rmap patches, 2.5) under fork + exit, lat_proc, reclaim or a kernel ' +
+    'compile: time, overhead vs none (seeds 003, 004)',
   trace: true,
   sweepable: true,
+  formats: ['table', 'md', 'json', 'csv', 'svg', 'folded'],
   examples: [
     'kmemsim rmap-fork --experiment seed003 --rmap none,pte_chain --lock bit,hashed',
     'kmemsim rmap-fork --arch i386-piii --cpus 2 --rmap none,pte_chain,multi,objrmap --pages 16384',
@@ -371,4 +374,5 @@ export const rmapForkCommand = defineCommand({
     };
   },
   renderTable: renderRmapTable,
+  renderFormat: (doc, format) => (format === 'md' ? renderRmapMarkdown(doc) : undefined),
 });

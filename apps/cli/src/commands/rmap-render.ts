@@ -1,7 +1,8 @@
 // The table view of an rmap-fork result: one row per design with its times, overhead and memory, then the sys
-// time by kernel symbol.
+// time by kernel symbol. The same blocks render as Markdown for --format md (tables by mdTable, each line of
+// text its own paragraph).
 import type { ResultDocument } from '@kmemsim/core';
-import { docHeader, table } from '../framework/table.js';
+import { type Cell, docHeader, mdTable, table } from '../framework/table.js';
 import { type SensitivityEntry, sensitivityLines } from './rmap-sensitivity.js';
 
 const BREAKDOWN = ['copy_page_range', 'zap_pte_range', 'page_add_rmap', 'page_remove_rmap', 'pte_chain_alloc'];
@@ -15,20 +16,32 @@ const variantCells = (v: Record<string, unknown>) => [
 ];
 const VARIANT_HEAD = ['rmap', 'direct', 'lock', 'batch', 'alloc'];
 
-export function renderRmapTable(doc: ResultDocument): string {
+type TableFn = (head: string[], rows: Cell[][]) => string;
+
+function footer(doc: ResultDocument): string[] {
   const s = doc.params.sensitivity as SensitivityEntry[] | undefined;
-  const foot = s
+  return s
     ? sensitivityLines(s)
     : [
         'sensitivity to the [U] hardware values: not computed (--sensitivity on re-runs each design at their range ends)',
       ];
-  return [body(doc), '', ...foot].join('\n');
 }
 
-function body(doc: ResultDocument): string {
+/** The terminal table of an rmap-fork result (--format table). */
+export function renderRmapTable(doc: ResultDocument): string {
+  return [blocks(doc, table).join('\n'), '', ...footer(doc)].join('\n');
+}
+
+/** The same blocks as Markdown (--format md): tables as Markdown tables, every text line a paragraph. */
+export function renderRmapMarkdown(doc: ResultDocument): string {
+  const parts = [...blocks(doc, mdTable), ...footer(doc)].filter((x) => x !== '');
+  return `${parts.join('\n\n')}\n`;
+}
+
+function blocks(doc: ResultDocument, table: TableFn): string[] {
   const p = doc.params;
-  if (p.workload === 'kernel-compile') return renderCompile(doc);
-  if (String(p.workload).startsWith('lat-')) return renderLat(doc);
+  if (p.workload === 'kernel-compile') return renderCompile(doc, table);
+  if (String(p.workload).startsWith('lat-')) return renderLat(doc, table);
   const out = [
     docHeader(doc),
     `workload ${p.workload}${p.experiment ? ` (experiment ${p.experiment})` : ''}: ${p.pages} pages ` +
@@ -73,7 +86,7 @@ function body(doc: ResultDocument): string {
       ]),
     ),
   );
-  return out.join('\n');
+  return out;
 }
 
 /** The fidelity used and why (params.fidelity_choice, absent for exact asked or chosen by auto on a short run);
@@ -96,7 +109,7 @@ function fidelityLine(doc: ResultDocument): string {
 
 const RMAP_SYMS = ['page_add_rmap', 'page_remove_rmap', 'kmem_cache_alloc', 'kmem_cache_free', 'pte_chain_alloc'];
 
-function symbolTable(doc: ResultDocument, syms: string[]): string {
+function symbolTable(doc: ResultDocument, syms: string[], table: TableFn): string {
   return table(
     [...VARIANT_HEAD, ...syms],
     doc.runs.map((r) => [
@@ -106,7 +119,7 @@ function symbolTable(doc: ResultDocument, syms: string[]): string {
   );
 }
 
-function renderCompile(doc: ResultDocument): string {
+function renderCompile(doc: ResultDocument, table: TableFn): string[] {
   const p = doc.params;
   return [
     docHeader(doc),
@@ -127,11 +140,11 @@ function renderCompile(doc: ResultDocument): string {
     'elapsed, user and sys as time(1) of the whole make; +%: against none; rmap sys: the reverse-mapping functions',
     '',
     'sys time by symbol (% of all cycles):',
-    symbolTable(doc, [...RMAP_SYMS, 'zap_pte_range', 'copy_page_range', 'clear_page']),
-  ].join('\n');
+    symbolTable(doc, [...RMAP_SYMS, 'zap_pte_range', 'copy_page_range', 'clear_page'], table),
+  ];
 }
 
-function renderLat(doc: ResultDocument): string {
+function renderLat(doc: ResultDocument, table: TableFn): string[] {
   const p = doc.params;
   return [
     docHeader(doc),
@@ -143,6 +156,6 @@ function renderLat(doc: ResultDocument): string {
     ),
     '',
     'sys time by symbol (% of all cycles):',
-    symbolTable(doc, [...RMAP_SYMS, 'copy_page_range', 'zap_pte_range', 'do_page_fault']),
-  ].join('\n');
+    symbolTable(doc, [...RMAP_SYMS, 'copy_page_range', 'zap_pte_range', 'do_page_fault'], table),
+  ];
 }

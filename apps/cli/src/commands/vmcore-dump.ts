@@ -32,7 +32,9 @@ const { cpus: _machineCpus, ...machine } = machineOptions('s390');
 export const vmcoreDumpCommand = defineCommand({
   kind: 'result',
   name: 'vmcore-dump',
-  summary: 'makedumpfile over /proc/vmcore (modelled, or a real vmcore with --image): calls, time, dump size',
+  summary:
+    'makedumpfile 1.5.7–1.7.2 over /proc/vmcore of capture kernels 2.6–6.x (modelled, or a real vmcore with ' +
+    '--image): calls, time, dump size (seed 001)',
   trace: true,
   sweepable: true,
   examples: [

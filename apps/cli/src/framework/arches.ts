@@ -107,6 +107,9 @@ export async function loadArch(value: string, flag = '--arch'): Promise<ArchProf
   }
   const file = resolve(value);
   checkPluginFile(file, `plugin file ${value}`, flag);
+  // Node would refuse another extension with its own wording ("Unknown file extension"): say what is expected.
+  if (!/\.(mjs|cjs|js|json)$/i.test(file))
+    throw new UsageError(`${flag}: got "${value}", expected a plugin file ending in .mjs, .js, .cjs or .json`);
   return register(await importProfile(file, value, flag), pluginSource('file', file, owningPackage(file)), value, flag);
 }
 

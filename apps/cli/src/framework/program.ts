@@ -82,7 +82,7 @@ async function runResult(def: ResultCommand, raw: RawInvocation, io: Io, argv: r
 export function buildProgram(io: Io, onExit: (code: number) => void, argv: readonly string[] = []): Command {
   const program = new Command('kmemsim')
     .description(
-      'Deterministic emulators of Linux memory-management mechanisms (highmem kmap, vmalloc, rmap, /proc/vmcore)\n' +
+      'Deterministic emulators of Linux memory-management mechanisms (highmem kmap, vmalloc, rmap, /proc/vmcore) ' +
         'on simulated multi-CPU machines, with the published kernel measurements they reproduce.',
     )
     .version(VERSION, '-V, --version')

@@ -239,3 +239,22 @@ export function runsTable(doc: ResultDocument): string {
 export function docHeader(doc: ResultDocument): string {
   return `kmemsim ${doc.command} — arch ${doc.arch}, virt ${doc.virt}, ${doc.cpus} CPUs, seed ${doc.seed}`;
 }
+
+/**
+ * The same rows as a GitHub-flavoured Markdown table (`--format md`): numbers as {@link table} prints them and
+ * right-aligned, `|` escaped. No width limit: a Markdown table is read rendered.
+ */
+export function mdTable(head: string[], rows: Cell[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const cells = rows.map((r) => head.map((_, c) => (typeof r[c] === 'number' ? fmtNum(r[c]) : String(r[c] ?? ''))));
+  const align = head.map((_, c) =>
+    isNumericColumn(
+      cells.map((r) => r[c] as string),
+      rows.map((r) => r[c] ?? ''),
+    )
+      ? '---:'
+      : '---',
+  );
+  const line = (xs: string[]) => `| ${xs.map(esc).join(' | ')} |`;
+  return [line(head), `|${align.join('|')}|`, ...cells.map(line)].join('\n');
+}

@@ -10,6 +10,7 @@ import { resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
 import { type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
+import { caseBounds } from './case-bound.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
 import {
   TEST_CASES,
@@ -82,31 +83,6 @@ export interface TestVmallocResult {
   design: VmapDesign;
   /** What the sampler simulated and extrapolated. */
   sampling: SamplingReport;
-}
-
-/** The error bound of a case's extrapolated loops: its main loop and its set-up and tear-down loops. */
-function caseError(s: SamplingReport, name: string): number {
-  let e = 0;
-  for (const [tag, x] of Object.entries(s.perTag)) if (tag === name || tag.startsWith(`${name}:`)) e += x.errCycles;
-  return e;
-}
-
-/**
- * A case whose set-up or tear-down was skipped: the skip moved its workers forward in step, where the exact run's
- * would be out of step, and which of them a long stall hits (a purge, or a purge helper holding
- * free_vmap_area_lock, the others waiting) depends on their positions: one worker more or fewer hit moves the
- * case's time by about one worker's excess over the others. Measured: 6.9 at 16 CPUs, full_fit, one loop, the
- * exact run's worker times were 0.51–2.09 G cycles (six workers stalled), a sampled run's 0.53–1.79 G (one).
- * The bound takes the largest worker's excess over the median worker (0 when nothing state-building was skipped).
- */
-function outOfStep(s: SamplingReport, name: string, perWorker: number[]): number {
-  let built = 0;
-  for (const [tag, x] of Object.entries(s.perTag)) if (tag.startsWith(`${name}:`)) built += x.skipped;
-  if (built === 0 || perWorker.length < 2) return 0;
-  const w = [...perWorker].sort((a, b) => a - b);
-  const mid = w.length >> 1;
-  const median = w.length % 2 === 1 ? w[mid] : (w[mid - 1] + w[mid]) / 2;
-  return w[w.length - 1] - median;
 }
 
 /** The modelled cases whose bit is set in `mask`, in test_vmalloc.c's order. */
@@ -199,7 +175,13 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   }
   e.run();
   const sampling = sampler.report();
-  const skew = stats.map((s) => outOfStep(sampling, s.c.name, s.perWorker));
+  const workerCycles = threads.map((t) => t.endCycle - t.startCycle);
+  const total = workerCycles.reduce((a, b) => a + b, 0);
+  const bound = caseBounds(
+    sampling,
+    stats.map((s) => ({ name: s.c.name, cycles: s.cycles, perWorker: s.perWorker })),
+    total,
+  );
   const tests: TestSummary[] = stats.map((s, i) => ({
     name: s.c.name,
     bit: s.c.bit,
@@ -208,24 +190,21 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
     repeat,
     loops,
     avgUsec: s.runs === 0 ? 0 : Math.round((s.cycles / s.runs / e.clockHz) * 1e6),
-    errorBound: s.cycles === 0 ? 0 : (caseError(sampling, s.c.name) + skew[i]) / s.cycles,
+    errorBound: bound.rel[i],
   }));
-  const workerCycles = threads.map((t) => t.endCycle - t.startCycle);
   const metrics: Record<string, number> = {};
   for (const s of tests) {
     metrics[`${s.name}.avg_usec`] = s.avgUsec;
     metrics[`${s.name}.failed`] = s.failed;
     metrics[`${s.name}.error_bound_pct`] = roundTo(100 * s.errorBound, 3);
   }
-  const total = workerCycles.reduce((a, b) => a + b, 0);
   metrics.worker_cycles_max = Math.max(...workerCycles);
   metrics.worker_cycles_avg = roundTo(total / workerCycles.length, 0);
   metrics.stale_translations = m.tlb.staleCount;
   metrics.unmodelled_mask = mask & UNMODELLED_BITS;
   metrics.loops_detailed = sampling.detailed;
   metrics.loops_extrapolated = sampling.skipped;
-  const errCycles = sampling.errCycles + skew.reduce((a, b) => a + b, 0);
-  metrics.error_bound_pct = roundTo((100 * errCycles) / Math.max(1, total), 3);
+  metrics.error_bound_pct = roundTo((100 * bound.errCycles) / Math.max(1, total), 3);
   const run = runFromEngine(e, {
     variant: { impl: design.name },
     metrics,

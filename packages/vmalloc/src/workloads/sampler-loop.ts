@@ -14,6 +14,11 @@ export interface SamplingOptions {
   batchLoops?: number;
   /** Skips in a row on the same measurements before one fresh round is measured (default 16). */
   chain?: number;
+  /**
+   * Largest relative gap between one thread's own rate since the last skip and its kind's pooled rate at which a
+   * state-building loop is still skipped (default 0.05; [U] 0.02–0.1, see sampler.ts `maybeDecide`).
+   */
+  divergence?: number;
   /** Regeneration events so far (a counter that only grows), e.g. the machine's TLB flushes. */
   regeneration?: () => number;
 }

@@ -10,6 +10,7 @@ import { resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
 import { type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
+import { caseBounds } from './case-bound.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
 import {
   TEST_CASES,
@@ -84,13 +85,6 @@ export interface TestVmallocResult {
   sampling: SamplingReport;
 }
 
-/** The error bound of a case's extrapolated loops: its main loop and its set-up and tear-down loops. */
-function caseError(s: SamplingReport, name: string): number {
-  let e = 0;
-  for (const [tag, x] of Object.entries(s.perTag)) if (tag === name || tag.startsWith(`${name}:`)) e += x.errCycles;
-  return e;
-}
-
 /** The modelled cases whose bit is set in `mask`, in test_vmalloc.c's order. */
 export function selectedCases(mask: number): TestCase[] {
   return TEST_CASES.filter((c) => (mask & c.bit) !== 0);
@@ -127,7 +121,14 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   const sampler = new Sampler(e, { regeneration: flushEvents(e), ...o.sampling });
   const touchSym = e.sym('test_vmalloc_touch');
   const sym = { alloc: e.sym('__vmalloc_area_node'), free: e.sym('__vunmap'), memset: e.sym('memset') };
-  const stats = cases.map((c) => ({ c, passed: 0, failed: 0, cycles: 0, runs: 0 }));
+  const stats = cases.map((c) => ({
+    c,
+    passed: 0,
+    failed: 0,
+    cycles: 0,
+    runs: 0,
+    perWorker: new Array<number>(o.nrThreads).fill(0),
+  }));
   const threads: Thread[] = [];
   for (let cpu = 0; cpu < o.nrThreads; cpu++) {
     const rng = e.rng.fork(cpu + 1);
@@ -162,6 +163,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
             const start = t.clock;
             const ok = yield* s.c.run(w);
             s.cycles += t.clock - start;
+            s.perWorker[cpu] += t.clock - start;
             s.runs++;
             if (ok) s.passed++;
             else s.failed++;
@@ -173,7 +175,14 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   }
   e.run();
   const sampling = sampler.report();
-  const tests: TestSummary[] = stats.map((s) => ({
+  const workerCycles = threads.map((t) => t.endCycle - t.startCycle);
+  const total = workerCycles.reduce((a, b) => a + b, 0);
+  const bound = caseBounds(
+    sampling,
+    stats.map((s) => ({ name: s.c.name, cycles: s.cycles, perWorker: s.perWorker })),
+    total,
+  );
+  const tests: TestSummary[] = stats.map((s, i) => ({
     name: s.c.name,
     bit: s.c.bit,
     passed: s.passed,
@@ -181,23 +190,21 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
     repeat,
     loops,
     avgUsec: s.runs === 0 ? 0 : Math.round((s.cycles / s.runs / e.clockHz) * 1e6),
-    errorBound: s.cycles === 0 ? 0 : caseError(sampling, s.c.name) / s.cycles,
+    errorBound: bound.rel[i],
   }));
-  const workerCycles = threads.map((t) => t.endCycle - t.startCycle);
   const metrics: Record<string, number> = {};
   for (const s of tests) {
     metrics[`${s.name}.avg_usec`] = s.avgUsec;
     metrics[`${s.name}.failed`] = s.failed;
     metrics[`${s.name}.error_bound_pct`] = roundTo(100 * s.errorBound, 3);
   }
-  const total = workerCycles.reduce((a, b) => a + b, 0);
   metrics.worker_cycles_max = Math.max(...workerCycles);
   metrics.worker_cycles_avg = roundTo(total / workerCycles.length, 0);
   metrics.stale_translations = m.tlb.staleCount;
   metrics.unmodelled_mask = mask & UNMODELLED_BITS;
   metrics.loops_detailed = sampling.detailed;
   metrics.loops_extrapolated = sampling.skipped;
-  metrics.error_bound_pct = roundTo((100 * sampling.errCycles) / Math.max(1, total), 3);
+  metrics.error_bound_pct = roundTo((100 * bound.errCycles) / Math.max(1, total), 3);
   const run = runFromEngine(e, {
     variant: { impl: design.name },
     metrics,

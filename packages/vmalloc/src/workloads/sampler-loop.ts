@@ -19,6 +19,12 @@ export interface SamplingOptions {
    * state-building loop is still skipped (default 0.05; [U] 0.02–0.1, see sampler.ts `maybeDecide`).
    */
   divergence?: number;
+  /**
+   * State-building loops may be skipped (default true); then only while every thread runs the same case (tags
+   * `<case>` and `<case>:<phase>`). False where the workers' relative positions decide which of them a long stall
+   * hits (6.9's purge helpers on the workers' CPUs): see sampler.ts `maybeDecide`.
+   */
+  skipBuilds?: boolean;
   /** Regeneration events so far (a counter that only grows), e.g. the machine's TLB flushes. */
   regeneration?: () => number;
 }

@@ -140,7 +140,37 @@ describe('kmemsim checkpoint', () => {
     expect(doc.runs[0].counters.lock_contended).toBeGreaterThan(0);
   });
 
+  it('--nohz off samples the idle CPU as default_idle; the times are those of --nohz on', async () => {
+    const run = async (nohz: string) =>
+      JSON.parse(
+        (
+          await cli([
+            'checkpoint',
+            '--virt',
+            'kvm-shadow',
+            '--size',
+            '8MiB',
+            '--map',
+            'kmap',
+            '--nohz',
+            nohz,
+            '--format',
+            'json',
+          ])
+        ).out,
+      );
+    const [on, off] = [await run('on'), await run('off')];
+    expect(on.params.nohz).toBe(true);
+    expect(off.params.nohz).toBe(false);
+    const idle = (d: { runs: { profile: { symbol: string }[] }[] }) =>
+      d.runs[0].profile.some((row) => row.symbol === 'default_idle');
+    expect(idle(on)).toBe(false);
+    expect(idle(off)).toBe(true);
+    expect(off.runs[0].time).toEqual(on.runs[0].time);
+  });
+
   it.each([
+    [['--nohz', 'sometimes'], /--nohz: got "sometimes", expected one of on, off/],
     [['--experiment', 'seed001'], /--experiment: got "seed001", expected one of seed000/],
     [['--experiment', 'seed000', '--virt', 'none'], /--virt conflicts with --experiment seed000/],
     [['--experiment', 'seed000', '--arch', 'x86_64'], /--arch conflicts with --experiment seed000/],

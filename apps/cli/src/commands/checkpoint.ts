@@ -114,6 +114,12 @@ export const checkpointCommand = defineCommand({
       max: 8192,
       default: 1,
     }),
+    nohz: bool({
+      description:
+        "guest CONFIG_NO_HZ: an idle CPU's tick is stopped, so its time and the IPI handlers it runs are not sampled " +
+        '(off: a default_idle row takes them). [U] the seed guest’s configuration is not published; times are the same',
+      default: true,
+    }),
     top: int({
       description: 'readprofile rows kept per run (the published profile has 20)',
       min: 1,
@@ -173,7 +179,17 @@ export const checkpointCommand = defineCommand({
       } catch (err) {
         throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
       }
-      const r = hm.runCheckpoint({ machine: m, map, sizeBytes, diskMbps, era, writers, params: profile?.params, top });
+      const r = hm.runCheckpoint({
+        machine: m,
+        map,
+        sizeBytes,
+        diskMbps,
+        era,
+        writers,
+        params: profile?.params,
+        top,
+        nohz: o.nohz,
+      });
       runs.push(typedRun('checkpoint', r.run));
     }
     const sens =
@@ -208,6 +224,7 @@ export const checkpointCommand = defineCommand({
           : {}),
         kvm,
         writers,
+        nohz: o.nohz,
         size_bytes: sizeBytes,
         pages: Math.ceil(sizeBytes / params.pageBytes),
         pae,

@@ -289,6 +289,12 @@ describe('kmemsim rmap-fork', () => {
     [['--reclaim-pages', '10'], /--reclaim-pages: got "10", expected only with --workload reclaim/],
     [['--fidelity', 'fast'], /--fidelity: got "fast", expected one of auto, exact, sampled/],
     [['--workload', 'lat-fork', '--fidelity', 'sampled'], /--fidelity: got "sampled", expected only with a fork work/],
+    [
+      ['--rmap', 'objrmap', '--lock', 'hashed'],
+      /--lock: got "hashed", expected only with a pte_chain-based --rmap \(got --rmap objrmap\)/,
+    ],
+    [['--rmap', 'none,objrmap', '--direct', 'on,off'], /--direct: got "on,off", expected only with a pte_chain-based/],
+    [['--rmap', 'none', '--batch', 'on'], /--batch: got "on", expected only with a pte_chain-based --rmap/],
   ])('bad input %j: one line, exit 2', async (args, msg) => {
     const r = await cli(['rmap-fork', ...args]);
     expect(r.code).toBe(2);

@@ -209,6 +209,22 @@ export const rmapForkCommand = defineCommand({
       );
     }
 
+    // --lock, --direct and --batch choose among pte_chain-based variants only (none and objrmap read none of them):
+    // a value other than the default with no such design selected would be silently ignored.
+    if (!o.rmap.some((r) => r !== 'none' && r !== 'objrmap')) {
+      const ignored: [string, unknown[], unknown][] = [
+        ['--lock', o.lock, 'bit'],
+        ['--direct', o.direct, false],
+        ['--batch', o.batch, false],
+      ];
+      for (const [flag, given, dflt] of ignored)
+        if (given.some((v) => v !== dflt))
+          throw badValue(
+            flag,
+            given.map((v) => (v === true ? 'on' : v === false ? 'off' : v)).join(','),
+            `only with a pte_chain-based --rmap (got --rmap ${o.rmap.join(',')})`,
+          );
+    }
     const variants: Variant[] = [];
     for (const rmap of o.rmap) {
       if (rmap === 'none' || rmap === 'objrmap')

@@ -17,7 +17,7 @@ import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
-import { allOf, bool, choice, custom, int, num, size, text } from '../framework/options.js';
+import { allOf, bool, choice, custom, int, kib, num, size, text } from '../framework/options.js';
 import { renderVmcoreDumpTable } from './vmcore-dump-render.js';
 import { imageFileSource, modelledSource, rejectImageConflicts } from './vmcore-dump-source.js';
 import { parseFractions, warnUnscaled } from './vmcore-fractions.js';
@@ -117,11 +117,13 @@ export const vmcoreDumpCommand = defineCommand({
       default: 'null',
       placeholder: '<where>',
     }),
-    cyclicBuffer: size({
-      description: 'makedumpfile --cyclic-buffer (bitmap bytes per cycle; at most 1,048,576 cycles)',
-      min: 1,
-      max: 2 ** 40,
-      defaultText: 'sized as the version does',
+    cyclicBuffer: kib({
+      description:
+        'makedumpfile --cyclic-buffer: the bitmap buffer of one cycle, in KiB as makedumpfile counts it (1 KiB = ' +
+        '8,192 pfns a cycle; at most 1,048,576 cycles); in 1.7.2 it keeps cyclic mode on',
+      minKiB: 1,
+      maxKiB: 2 ** 30,
+      defaultText: 'sized from MemFree as the version does (at most 4 MiB)',
     }),
     kernel: text({
       description: "the capture kernel's version: its /proc/vmcore, iounmap and TLB-flush code (2.6.x … 6.x)",
@@ -144,10 +146,12 @@ export const vmcoreDumpCommand = defineCommand({
       placeholder: '<mode>',
     }),
     structPage: int({
-      description: "sizeof(struct page) of the crashed kernel's era",
+      description:
+        "sizeof(struct page) of the crashed kernel's era (VMCOREINFO SIZE(page)), in bytes: whole words, so a " +
+        'multiple of 4 on i386 and of 8 on the 64-bit arches',
       min: 16,
       max: 256,
-      defaultText: "the arch's",
+      defaultText: "the arch's structPageBytes (kmemsim arch show NAME)",
       placeholder: '<bytes>',
     }),
     memoryModel: choice(['sparse', 'flat'] as const, {
@@ -179,6 +183,14 @@ export const vmcoreDumpCommand = defineCommand({
     if (o.fractions) warnUnscaled(o.fractions, ctx);
     const arch = imageFile !== undefined ? 'x86_64' : (o.arch ?? E?.config.arch ?? 's390');
     const mc = await resolveMachine({ arch, virt: o.virt, cpus: o.captureCpus, seed: o.seed });
+    // sizeof(struct page) is a multiple of its widest member's alignment: unsigned long flags, one word.
+    const word = mc.arch.wordBits / 8;
+    if (o.structPage !== undefined && o.structPage % word !== 0)
+      throw badValue(
+        '--struct-page',
+        o.structPage,
+        `a multiple of ${word} bytes on ${mc.arch.name} (sizeof(struct page) is whole ${mc.arch.wordBits}-bit words)`,
+      );
     if (o.memoryModel === 'sparse' && mc.arch.name !== 'x86_64')
       throw badValue('--memory-model', 'sparse', `flat on ${mc.arch.name} (the sparse layout is modelled for x86_64)`);
     const memoryModel = o.memoryModel ?? (mc.arch.name === 'x86_64' ? 'sparse' : 'flat');
@@ -207,7 +219,7 @@ export const vmcoreDumpCommand = defineCommand({
         `pages ÷ (--cyclic-buffer × 8 pages per byte): ${pages} pages in cycles of ${cyclicBufferBytes * 8}, cycles`,
         Math.ceil(pages / (cyclicBufferBytes * 8)),
         MAX_CYCLES,
-        `a run may make (give --cyclic-buffer ${Math.ceil(pages / MAX_CYCLES / 8)} or more)`,
+        `a run may make (give --cyclic-buffer ${Math.ceil(pages / MAX_CYCLES / 8 / 1024)} or more, in KiB)`,
       );
     }
     // The capture kernel: --kernel, else the crashed kernel of --image (kdump usually boots the same one), else

@@ -80,7 +80,7 @@ describe('vmcore-dump --cyclic-buffer / --hwpoison / --struct-page per arch and 
   it('--help says the unit', async () => {
     const r = await cli(['vmcore-dump', '--help']);
     expect(r.out.replace(/\s+/g, ' ')).toMatch(
-      /--cyclic-buffer <KiB> makedumpfile --cyclic-buffer: .* in KiB as makedumpfile counts it/,
+      /--cyclic-buffer <KiB> makedumpfile --cyclic-buffer: .* a bare number counts KiB \(as makedumpfile reads it\)/,
     );
   });
 });

@@ -12,6 +12,7 @@ import {
   type OutputTarget,
   PAGE_CLASSES,
   PROFILE_NAMES,
+  resolveVersion,
 } from '@kmemsim/vmcore';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
@@ -45,7 +46,12 @@ export const vmcoreDumpCommand = defineCommand({
     'kmemsim vmcore-dump --mem 2GiB --fractions kernel=0.1,cache=0.3,user=0.2,free=0.4 --mean-run 16',
   ],
   helpAfter:
-    '\nTwo machines: --crash-cpus is the crashed one (its notes), --capture-cpus the kdump kernel running makedumpfile.',
+    '\nTwo machines: --crash-cpus is the crashed one (its notes), --capture-cpus the kdump kernel running makedumpfile.' +
+    "\nOutput: one row per --access × --dump-level: the process's mmap, munmap, read, lseek and write calls as perf" +
+    '\nstat counts them (--format json adds counters.vmcore: the vmcore file only, as strace -y shows), pages dumped' +
+    "\nand excluded, time(1) real/user/sys in seconds; then a perf report per run. Modelled: each version's readmem" +
+    '\ncache and mmap windows, cyclic passes, mem_map walk and filtering, -E; /proc/vmcore read and mmap of the' +
+    '\ncapture kernel per arch. The dump is written uncompressed (no -c, -l, -p, --split, --num-threads).',
   options: {
     ...machine,
     arch: text({
@@ -60,7 +66,9 @@ export const vmcoreDumpCommand = defineCommand({
       maxLength: 4096,
     }),
     experiment: choice(Object.keys(EXPERIMENTS) as (keyof typeof EXPERIMENTS)[], {
-      description: 'apply an experiment profile (fitted values, its configuration as defaults)',
+      description:
+        'apply an experiment profile: its fitted values, its configuration as defaults (seed001: s390, 1.5 GiB, ' +
+        'makedumpfile 1.5.7; --arch and --makedumpfile may not differ, the fitted values belong to them)',
       placeholder: '<name>',
     }),
     mem: size({
@@ -102,7 +110,9 @@ export const vmcoreDumpCommand = defineCommand({
       placeholder: '<list>',
     }),
     meanRun: num({
-      description: 'fragmentation: mean run length in pages for every class (the same name as in vmcore-image)',
+      description:
+        "fragmentation: mean run length in pages for every class, instead of the profile's per-class lengths " +
+        '(the same name as in vmcore-image)',
       min: 1,
       max: 2 ** 40,
       placeholder: '<pages>',
@@ -160,7 +170,9 @@ export const vmcoreDumpCommand = defineCommand({
       placeholder: '<model>',
     }),
     hwpoison: bool({
-      description: 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0',
+      description:
+        'VMCOREINFO has NUMBER(PG_hwpoison) (the crashed kernel had CONFIG_MEMORY_FAILURE): every version walks ' +
+        'mem_map even at -d 0 and 1',
       defaultText: 'off (--image: the file says)',
     }),
     sensitivity: bool({
@@ -176,6 +188,22 @@ export const vmcoreDumpCommand = defineCommand({
       const { mem, profile, fractions, meanRun, structPage, hwpoison, crashCpus, experiment, memoryModel } = o;
       const given = { mem, profile, fractions, meanRun, structPage, hwpoison, crashCpus, experiment, memoryModel };
       rejectImageConflicts(given, o.arch);
+    }
+    // The experiment's fitted values (its extra PT_LOAD, 1.5.7's reads outside the vmcore) belong to its arch and
+    // version: another is refused, as checkpoint --experiment seed000 refuses its fixed flags.
+    if (E) {
+      const version = o.makedumpfile && resolveVersion(o.makedumpfile);
+      const fixed = [
+        ['--arch', o.arch, o.arch, E.config.arch],
+        ['--makedumpfile', o.makedumpfile, version, E.config.makedumpfile],
+      ] as const;
+      for (const [flag, given, meant, want] of fixed)
+        if (given !== undefined && meant !== want)
+          throw badValue(
+            flag,
+            given,
+            `${want} with --experiment ${o.experiment}: its fitted values belong to ${flag} ${want}; drop --experiment to run other configurations`,
+          );
     }
     if (o.fractions && o.profile !== undefined) {
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');

@@ -264,7 +264,12 @@ export function renderCheckpoint(doc: ResultDocument): string {
   const unmodelledUser = doc.params.user_time === 'unmodelled';
   for (const r of doc.runs) {
     const time = formatTime(r.time);
-    out.push('', `== --map ${r.variant.map} ==`, unmodelledUser ? time.replace(/^user\t.*$/m, USER_UNMODELLED) : time, '');
+    out.push(
+      '',
+      `== --map ${r.variant.map} ==`,
+      unmodelledUser ? time.replace(/^user\t.*$/m, USER_UNMODELLED) : time,
+      '',
+    );
     out.push(
       `readprofile (ticks at ${doc.params.readprofile_hz} Hz, load = ticks / size):`,
       formatReadprofile(r.profile),

@@ -210,6 +210,9 @@ export const checkpointCommand = defineCommand({
         : undefined;
     ctx.progress(maps.length, maps.length, 'done');
     const pkmap = mc.arch.highmem ? (pae ? mc.arch.highmem.pkmapEntriesPae : mc.arch.highmem.pkmapEntries) : 0;
+    // The checkpointing task's user-space work is simulated by no mechanism: only an experiment's fitted value
+    // (seed000's userCyclesPerPage, calibrated to its published user time) puts cycles there.
+    const userTime = params.userCyclesPerPage > 0 ? 'fitted' : 'unmodelled';
     return {
       schema: 'kmemsim/result@1',
       command: 'checkpoint',
@@ -225,6 +228,7 @@ export const checkpointCommand = defineCommand({
         kvm,
         writers,
         nohz: o.nohz,
+        user_time: userTime,
         size_bytes: sizeBytes,
         pages: Math.ceil(sizeBytes / params.pageBytes),
         pae,
@@ -250,11 +254,22 @@ export const checkpointCommand = defineCommand({
   },
 });
 
+/** time(1)'s user line when no mechanism or fitted value gives the checkpointing task user time (not zero). */
+const USER_UNMODELLED = 'user\t(unmodelled: the checkpointing task’s user-space work; --experiment seed000 fits it)';
+
+/** The text output of `kmemsim checkpoint`: time(1) and readprofile per variant, the comparison, the verdicts. */
 export function renderCheckpoint(doc: ResultDocument): string {
   const size = Number(doc.params.size_bytes);
   const out = [docHeader(doc), `${(size / 2 ** 20).toLocaleString('en-US')} MiB, PAE ${doc.params.pae ? 'on' : 'off'}`];
+  const unmodelledUser = doc.params.user_time === 'unmodelled';
   for (const r of doc.runs) {
-    out.push('', `== --map ${r.variant.map} ==`, formatTime(r.time), '');
+    const time = formatTime(r.time);
+    out.push(
+      '',
+      `== --map ${r.variant.map} ==`,
+      unmodelledUser ? time.replace(/^user\t.*$/m, USER_UNMODELLED) : time,
+      '',
+    );
     out.push(
       `readprofile (ticks at ${doc.params.readprofile_hz} Hz, load = ticks / size):`,
       formatReadprofile(r.profile),
@@ -270,7 +285,7 @@ export function renderCheckpoint(doc: ResultDocument): string {
       doc.runs.map((r) => [
         String(r.variant.map),
         r.time.real_s,
-        r.time.user_s,
+        unmodelledUser ? 'unmodelled' : r.time.user_s,
         r.time.sys_s,
         r.metrics.pkmap_wraps,
         r.metrics.tlb_flush_global,

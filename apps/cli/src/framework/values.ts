@@ -86,12 +86,16 @@ export const kibExpected = (minKiB: number, maxKiB: number) =>
   `${formatSize(maxKiB * 1024).replace(' ', '')}: a bare number counts KiB (as makedumpfile reads it), or a size such as 4MiB`;
 
 /**
- * A size as makedumpfile's --cyclic-buffer takes it: a bare number (typed or text) counts KiB, as makedumpfile
- * reads it; a size with a unit is bytes. Either way it must be a whole number of KiB in [minKiB, maxKiB].
+ * A size as makedumpfile's --cyclic-buffer takes it: on the command line a bare number counts KiB, as makedumpfile
+ * reads it, and a size with a unit is bytes. A typed number (a sweep file, code, an already parsed value) is bytes,
+ * as for every size, so parsing a parsed value gives it back. Either way it must be whole KiB in [minKiB, maxKiB].
  */
 export function kibValue(v: Given, where: string, minKiB: number, maxKiB: number): number {
-  const range = kibExpected(minKiB, maxKiB);
-  if (typeof v === 'number' || (typeof v === 'string' && /^\s*[-+]?\d+(\.\d*)?\s*$/.test(v))) {
+  const range =
+    typeof v === 'number'
+      ? `whole KiB from ${minKiB * 1024} to ${maxKiB * 1024} bytes (a number in a sweep file is bytes, as for every size: write 4KiB or "4" for 4 KiB)`
+      : kibExpected(minKiB, maxKiB);
+  if (typeof v === 'string' && /^\s*[-+]?\d+(\.\d*)?\s*$/.test(v)) {
     const kib = Number(v);
     if (!Number.isSafeInteger(kib) || kib < minKiB || kib > maxKiB) throw badValue(where, show(v), range);
     return kib * 1024;

@@ -86,8 +86,17 @@ describe('the check can fail', () => {
 // Outputs the docs show after "… `kmemsim arch show i386`:" are what the command prints today, byte for byte.
 describe('outputs shown in the docs', () => {
   const shown = docFiles().flatMap((f) => shownOutputs(readFileSync(join(ROOT, f), 'utf8'), f));
-  it('finds the arch show tables of the four arch READMEs', () => {
-    expect(shown.filter((s) => s.argv[0] === 'arch').length).toBeGreaterThanOrEqual(4);
+  it('finds the arch show tables of the four arch READMEs, as Markdown', () => {
+    const md = shown.filter((s) => s.argv[0] === 'arch' && s.argv.join(' ').endsWith('--format md'));
+    expect(md.map((s) => s.where.split(':')[0]).sort()).toEqual(
+      ['arch-i386', 'arch-ia64', 'arch-s390', 'arch-x86_64'].map((a) => `packages/${a}/README.md`),
+    );
+  });
+  it('reads an unfenced --format md output up to the end of its table', () => {
+    const text = 'See `kmemsim arch show s390 --format md`:\n\ntitle\n\n| a |\n|---|\n| 1 |\nafter\n';
+    expect(shownOutputs(text, 'x.md')).toEqual([
+      { where: 'x.md:3', argv: ['arch', 'show', 's390', '--format', 'md'], shown: 'title\n\n| a |\n|---|\n| 1 |\n' },
+    ]);
   });
   for (const { where, argv, shown: text } of shown) {
     it(`${where}: kmemsim ${argv.join(' ')}`, async () => {

@@ -90,6 +90,18 @@ const CASES: [string[], RegExp][] = [
     ['vmcore-dump', '--iounmap', 'nonlazy'],
     /--iounmap: got "nonlazy", expected no value here: copy_oldmem_page on s390 is bounce/,
   ],
+  // vmcore-dump --experiment seed001: its fitted values belong to its arch and makedumpfile version
+  [
+    ['vmcore-dump', '--experiment', 'seed001', '--arch', 'x86_64'],
+    /--arch: got "x86_64", expected s390 with --experiment seed001: its fitted values belong to --arch s390/,
+  ],
+  [
+    ['vmcore-dump', '--experiment', 'seed001', '--makedumpfile', '1.7'],
+    /--makedumpfile: got "1.7", expected 1.5.7 with --experiment seed001/,
+  ],
+  // vmcore-dump: values no makedumpfile run has (more per arch and version in vmcore-dump-flags.test.ts)
+  [['vmcore-dump', '--cyclic-buffer', '1000B'], /--cyclic-buffer: got "1000B", expected a whole number of KiB/],
+  [['vmcore-dump', '--struct-page', '60'], /--struct-page: got "60", expected a multiple of 8 bytes on s390/],
   // vmap-bench
   [['vmap-bench', '--impl', 'slab'], /--impl: got "slab"/],
   [['vmap-bench', '--threads', '0'], /--threads: got "0"/],

@@ -12,12 +12,13 @@ import {
   type OutputTarget,
   PAGE_CLASSES,
   PROFILE_NAMES,
+  resolveVersion,
 } from '@kmemsim/vmcore';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
-import { allOf, bool, choice, custom, int, num, size, text } from '../framework/options.js';
+import { allOf, bool, choice, custom, int, kib, num, size, text } from '../framework/options.js';
 import { renderVmcoreDumpTable } from './vmcore-dump-render.js';
 import { imageFileSource, modelledSource, rejectImageConflicts } from './vmcore-dump-source.js';
 import { parseFractions, warnUnscaled } from './vmcore-fractions.js';
@@ -45,7 +46,12 @@ export const vmcoreDumpCommand = defineCommand({
     'kmemsim vmcore-dump --mem 2GiB --fractions kernel=0.1,cache=0.3,user=0.2,free=0.4 --mean-run 16',
   ],
   helpAfter:
-    '\nTwo machines: --crash-cpus is the crashed one (its notes), --capture-cpus the kdump kernel running makedumpfile.',
+    '\nTwo machines: --crash-cpus is the crashed one (its notes), --capture-cpus the kdump kernel running makedumpfile.' +
+    "\nOutput: one row per --access × --dump-level: the process's mmap, munmap, read, lseek and write calls as perf" +
+    '\nstat counts them (--format json adds counters.vmcore: the vmcore file only, as strace -y shows), pages dumped' +
+    "\nand excluded, time(1) real/user/sys in seconds; then a perf report per run. Modelled: each version's readmem" +
+    '\ncache and mmap windows, cyclic passes, mem_map walk and filtering, -E; /proc/vmcore read and mmap of the' +
+    '\ncapture kernel per arch. The dump is written uncompressed (no -c, -l, -p, --split, --num-threads).',
   options: {
     ...machine,
     arch: text({
@@ -60,7 +66,9 @@ export const vmcoreDumpCommand = defineCommand({
       maxLength: 4096,
     }),
     experiment: choice(Object.keys(EXPERIMENTS) as (keyof typeof EXPERIMENTS)[], {
-      description: 'apply an experiment profile (fitted values, its configuration as defaults)',
+      description:
+        'apply an experiment profile: its fitted values, its configuration as defaults (seed001: s390, 1.5 GiB, ' +
+        'makedumpfile 1.5.7; --arch and --makedumpfile may not differ, the fitted values belong to them)',
       placeholder: '<name>',
     }),
     mem: size({
@@ -102,7 +110,9 @@ export const vmcoreDumpCommand = defineCommand({
       placeholder: '<list>',
     }),
     meanRun: num({
-      description: 'fragmentation: mean run length in pages for every class (the same name as in vmcore-image)',
+      description:
+        "fragmentation: mean run length in pages for every class, instead of the profile's per-class lengths " +
+        '(the same name as in vmcore-image)',
       min: 1,
       max: 2 ** 40,
       placeholder: '<pages>',
@@ -117,11 +127,13 @@ export const vmcoreDumpCommand = defineCommand({
       default: 'null',
       placeholder: '<where>',
     }),
-    cyclicBuffer: size({
-      description: 'makedumpfile --cyclic-buffer (bitmap bytes per cycle; at most 1,048,576 cycles)',
-      min: 1,
-      max: 2 ** 40,
-      defaultText: 'sized as the version does',
+    cyclicBuffer: kib({
+      description:
+        'makedumpfile --cyclic-buffer: the bitmap buffer of one cycle, in KiB as makedumpfile counts it (1 KiB = ' +
+        '8,192 pfns a cycle; at most 1,048,576 cycles); in 1.7.2 it keeps cyclic mode on',
+      minKiB: 1,
+      maxKiB: 2 ** 30,
+      defaultText: 'sized from MemFree as the version does (at most 4 MiB)',
     }),
     kernel: text({
       description: "the capture kernel's version: its /proc/vmcore, iounmap and TLB-flush code (2.6.x … 6.x)",
@@ -144,10 +156,12 @@ export const vmcoreDumpCommand = defineCommand({
       placeholder: '<mode>',
     }),
     structPage: int({
-      description: "sizeof(struct page) of the crashed kernel's era",
+      description:
+        "sizeof(struct page) of the crashed kernel's era (VMCOREINFO SIZE(page)), in bytes: whole words, so a " +
+        'multiple of 4 on i386 and of 8 on the 64-bit arches',
       min: 16,
       max: 256,
-      defaultText: "the arch's",
+      defaultText: "the arch's structPageBytes (kmemsim arch show NAME)",
       placeholder: '<bytes>',
     }),
     memoryModel: choice(['sparse', 'flat'] as const, {
@@ -156,7 +170,9 @@ export const vmcoreDumpCommand = defineCommand({
       placeholder: '<model>',
     }),
     hwpoison: bool({
-      description: 'VMCOREINFO has PG_hwpoison: mem_map walked even at -d 0',
+      description:
+        'VMCOREINFO has NUMBER(PG_hwpoison) (the crashed kernel had CONFIG_MEMORY_FAILURE): every version walks ' +
+        'mem_map even at -d 0 and 1',
       defaultText: 'off (--image: the file says)',
     }),
     sensitivity: bool({
@@ -173,12 +189,36 @@ export const vmcoreDumpCommand = defineCommand({
       const given = { mem, profile, fractions, meanRun, structPage, hwpoison, crashCpus, experiment, memoryModel };
       rejectImageConflicts(given, o.arch);
     }
+    // The experiment's fitted values (its extra PT_LOAD, 1.5.7's reads outside the vmcore) belong to its arch and
+    // version: another is refused, as checkpoint --experiment seed000 refuses its fixed flags.
+    if (E) {
+      const version = o.makedumpfile && resolveVersion(o.makedumpfile);
+      const fixed = [
+        ['--arch', o.arch, o.arch, E.config.arch],
+        ['--makedumpfile', o.makedumpfile, version, E.config.makedumpfile],
+      ] as const;
+      for (const [flag, given, meant, want] of fixed)
+        if (given !== undefined && meant !== want)
+          throw badValue(
+            flag,
+            given,
+            `${want} with --experiment ${o.experiment}: its fitted values belong to ${flag} ${want}; drop --experiment to run other configurations`,
+          );
+    }
     if (o.fractions && o.profile !== undefined) {
       throw new UsageError('--fractions conflicts with --profile: give a named profile or explicit fractions');
     }
     if (o.fractions) warnUnscaled(o.fractions, ctx);
     const arch = imageFile !== undefined ? 'x86_64' : (o.arch ?? E?.config.arch ?? 's390');
     const mc = await resolveMachine({ arch, virt: o.virt, cpus: o.captureCpus, seed: o.seed });
+    // sizeof(struct page) is a multiple of its widest member's alignment: unsigned long flags, one word.
+    const word = mc.arch.wordBits / 8;
+    if (o.structPage !== undefined && o.structPage % word !== 0)
+      throw badValue(
+        '--struct-page',
+        o.structPage,
+        `a multiple of ${word} bytes on ${mc.arch.name} (sizeof(struct page) is whole ${mc.arch.wordBits}-bit words)`,
+      );
     if (o.memoryModel === 'sparse' && mc.arch.name !== 'x86_64')
       throw badValue('--memory-model', 'sparse', `flat on ${mc.arch.name} (the sparse layout is modelled for x86_64)`);
     const memoryModel = o.memoryModel ?? (mc.arch.name === 'x86_64' ? 'sparse' : 'flat');
@@ -207,7 +247,7 @@ export const vmcoreDumpCommand = defineCommand({
         `pages ÷ (--cyclic-buffer × 8 pages per byte): ${pages} pages in cycles of ${cyclicBufferBytes * 8}, cycles`,
         Math.ceil(pages / (cyclicBufferBytes * 8)),
         MAX_CYCLES,
-        `a run may make (give --cyclic-buffer ${Math.ceil(pages / MAX_CYCLES / 8)} or more)`,
+        `a run may make (give --cyclic-buffer ${Math.ceil(pages / MAX_CYCLES / 8 / 1024)} or more, in KiB)`,
       );
     }
     // The capture kernel: --kernel, else the crashed kernel of --image (kdump usually boots the same one), else

@@ -52,8 +52,9 @@ describe('kmemsim vmcore-image', () => {
     const b = join(dir, 'b.vmcore');
     const r = await cli(['vmcore-image', '--mem', '64MiB', '--seed', '3', '--out', a]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('idle-guest');
+    expect(r.out).toContain(`vmcore ${a} (idle-guest, 64 MiB of RAM, 2 PT_LOADs)`);
     expect(r.out).toMatch(/free\s*│?\s*[\d,]+/);
+    expect(r.out).toMatch(/\nfile 64 MiB \(67,\d{3},\d{3} bytes\), [\d.]+ [KM]iB \([\d,]+ bytes\) written/);
     await cli(['vmcore-image', '--mem', '64MiB', '--seed', '3', '--out', b]);
     const { readFileSync } = await import('node:fs');
     expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0);

@@ -160,13 +160,14 @@ export const vmcoreImageCommand = defineCommand({
   renderTable(doc: ResultDocument): string {
     const m = doc.runs[0].metrics;
     const p = doc.params as { out: string; profile: string; mem_bytes: number; pt_loads: unknown[] };
-    const head = `kmemsim vmcore-image — x86_64 ELF vmcore ${p.out} (${p.profile}, ${p.mem_bytes} bytes of RAM, ${p.pt_loads.length} PT_LOADs)`;
+    const head = `kmemsim vmcore-image — x86_64 ELF vmcore ${p.out} (${p.profile}, ${formatSize(p.mem_bytes)} of RAM, ${p.pt_loads.length} PT_LOADs)`;
     const rows = PAGE_CLASSES.map((c) => [
       c,
       m[`${c}_pages`],
       `${((100 * m[`${c}_pages`]) / m.total_pages).toFixed(2)}%`,
     ]);
-    const sizes = `file ${m.file_bytes} bytes, ${m.written_bytes} written (zero pages are holes)`;
+    const bytes = (n: number) => `${formatSize(n)} (${n.toLocaleString('en-US')} bytes)`;
+    const sizes = `file ${bytes(m.file_bytes)}, ${bytes(m.written_bytes)} written (zero pages are holes)`;
     return `${head}\n${table(['class', 'pages', 'share'], [...rows, ['total', m.total_pages, '100.00%']])}\n${sizes}`;
   },
 });

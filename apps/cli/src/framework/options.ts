@@ -8,6 +8,8 @@ import {
   choiceValue,
   type Given,
   intValue,
+  kibExpected,
+  kibValue,
   listValue,
   numberValue,
   sizeValue,
@@ -145,6 +147,21 @@ export function size<const C extends Config<number> & { min: number; max: number
     (v, w) => sizeValue(v, w, c.min, c.max),
     iec,
     '<size>',
+  );
+}
+
+/**
+ * A buffer size as makedumpfile takes it (`--cyclic-buffer`): a bare number is KiB, a size with a unit is bytes;
+ * whole KiB only. run() gets bytes; the value shows as `NKiB`, which reads back the same.
+ */
+export function kib<const C extends Config<number> & { minKiB: number; maxKiB: number }>(c: C) {
+  return make<number, C>(
+    c,
+    'size',
+    kibExpected(c.minKiB, c.maxKiB),
+    (v, w) => kibValue(v, w, c.minKiB, c.maxKiB),
+    (b) => `${b / 1024}KiB`,
+    '<KiB>',
   );
 }
 

@@ -67,6 +67,33 @@ export function sizeValue(v: Given, where: string, min: number, max: number): nu
   return n;
 }
 
+/** What a KiB-counted size accepts, for errors and --help. */
+export const kibExpected = (minKiB: number, maxKiB: number) =>
+  `a whole number of KiB from ${formatSize(minKiB * 1024).replace(' ', '')} to ` +
+  `${formatSize(maxKiB * 1024).replace(' ', '')}: a bare number counts KiB (as makedumpfile reads it), or a size such as 4MiB`;
+
+/**
+ * A size as makedumpfile's --cyclic-buffer takes it: a bare number (typed or text) counts KiB, as makedumpfile
+ * reads it; a size with a unit is bytes. Either way it must be a whole number of KiB in [minKiB, maxKiB].
+ */
+export function kibValue(v: Given, where: string, minKiB: number, maxKiB: number): number {
+  const range = kibExpected(minKiB, maxKiB);
+  if (typeof v === 'number' || (typeof v === 'string' && /^\s*[-+]?\d+(\.\d*)?\s*$/.test(v))) {
+    const kib = Number(v);
+    if (!Number.isSafeInteger(kib) || kib < minKiB || kib > maxKiB) throw badValue(where, show(v), range);
+    return kib * 1024;
+  }
+  let bytes: number;
+  try {
+    bytes = sizeValue(v, where, 0, Number.MAX_SAFE_INTEGER);
+  } catch (err) {
+    if (err instanceof Error && err.message.includes('means bits')) throw err;
+    throw badValue(where, show(v), range);
+  }
+  if (bytes % 1024 !== 0 || bytes < minKiB * 1024 || bytes > maxKiB * 1024) throw badValue(where, show(v), range);
+  return bytes;
+}
+
 export function choiceValue<T extends string>(v: Given, where: string, choices: readonly T[]): T {
   const s = typeof v === 'number' ? String(v) : v;
   if (typeof s !== 'string' || !(choices as readonly string[]).includes(s))

@@ -65,20 +65,32 @@ export function shellWords(line: string): string[] {
 }
 
 /**
- * Shown outputs: a bare fenced block right after a line ending in "`kmemsim …`:" is what that command prints.
- * Returns the command line (without "kmemsim") and the block, per file.
+ * Shown outputs: what a command prints, right after a line ending in "`kmemsim …`:" — a bare fenced block, or, for
+ * a `--format md` command, its Markdown unfenced (its title, then the table up to the first line not in it).
+ * Returns the command line (without "kmemsim") and the shown text, per file.
  */
 export function shownOutputs(text: string, file: string): { where: string; argv: string[]; shown: string }[] {
   const lines = text.split('\n');
   const out: { where: string; argv: string[]; shown: string }[] = [];
   for (let i = 0; i + 2 < lines.length; i++) {
     const m = /`kmemsim ([^`]+)`:\s*$/.exec(lines[i] as string);
+    if (!m) continue;
+    const argv = shellWords(m[1] as string);
     let j = i + 1;
     while (j < lines.length && (lines[j] as string).trim() === '') j++;
-    if (!m || lines[j] !== '```') continue;
     const body: string[] = [];
-    for (let k = j + 1; k < lines.length && lines[k] !== '```'; k++) body.push(lines[k] as string);
-    out.push({ where: `${file}:${j + 1}`, argv: shellWords(m[1] as string), shown: `${body.join('\n')}\n` });
+    if (lines[j] === '```') {
+      for (let k = j + 1; k < lines.length && lines[k] !== '```'; k++) body.push(lines[k] as string);
+    } else if (argv.join(' ').includes('--format md')) {
+      let inTable = false;
+      for (let k = j; k < lines.length; k++) {
+        const row = (lines[k] as string).startsWith('|');
+        if (inTable && !row) break;
+        inTable ||= row;
+        body.push(lines[k] as string);
+      }
+    } else continue;
+    out.push({ where: `${file}:${j + 1}`, argv, shown: `${body.join('\n')}\n` });
   }
   return out;
 }

@@ -31,6 +31,26 @@ export interface ProfileEntry {
   cycles: number;
 }
 
+/** The call-path frame of an idle CPU (perf's comm `swapper`): work charged under it ran from the idle loop. */
+export const IDLE_FRAME = 'swapper';
+
+/**
+ * How {@link Profiler.sampled} samples, as a timer-tick profiler does (readprofile: profile_tick from each CPU's
+ * timer interrupt, 2.6.29 kernel/profile.c).
+ */
+export interface TickSampling {
+  /**
+   * Interrupt handlers that run with IF = 0 throughout (interrupt gates that never set IF: the IPI handlers). A tick
+   * due in one is taken after its iret, in the code it interrupted, so none is sampled in itself.
+   */
+  irqOff: ReadonlySet<string>;
+  /**
+   * Idle time that takes ticks, charged to the idle loop's symbol. Omit it for a NO_HZ kernel (CONFIG_NO_HZ, 2.6.21+:
+   * an idle CPU stops its tick, and an interrupt taken from idle does not restart it).
+   */
+  idle?: { symbol: string; cycles: number };
+}
+
 /** Cycles charged per symbol over all CPUs (the engine's `profiler`): what readprofile and perf report print. */
 export class Profiler {
   private readonly ids = new Map<string, SymbolId>();
@@ -124,6 +144,48 @@ export class Profiler {
       if (!filter || filter(e)) out.push(e);
     }
     return out.sort((a, b) => b.cycles - a.cycles || (a.symbol < b.symbol ? -1 : 1));
+  }
+
+  /**
+   * Cycles per symbol as a timer tick samples them (user and sys; idle-class symbols left out): nothing charged on an
+   * idle CPU's path ({@link IDLE_FRAME}: its handlers ran from the idle loop, sampled there or, with NO_HZ, not at
+   * all); an {@link TickSampling.irqOff} handler's cycles on a busy task spread over that task's other symbols in
+   * proportion to their cycles (the expected sample: the interrupt's arrival is independent of them); and
+   * `idle.cycles` added to `idle.symbol`. Unsorted.
+   */
+  sampled(o: TickSampling): Map<string, number> {
+    // Per task (the path's first frame): its handler cycles at IF = 0, and its other cycles per symbol.
+    const held = new Map<string, number>();
+    const own = new Map<string, Map<string, number>>();
+    const removed = new Map<string, number>();
+    for (const s of this.folded()) {
+      const frames = s.stack.split(';');
+      const task = frames[0]!;
+      const sym = frames[frames.length - 1]!;
+      if (task === IDLE_FRAME || o.irqOff.has(sym)) {
+        removed.set(sym, (removed.get(sym) ?? 0) + s.cycles);
+        if (task !== IDLE_FRAME) held.set(task, (held.get(task) ?? 0) + s.cycles);
+        continue;
+      }
+      let m = own.get(task);
+      if (m === undefined) own.set(task, (m = new Map()));
+      m.set(sym, (m.get(sym) ?? 0) + s.cycles);
+    }
+    const cycles = new Map<string, number>();
+    for (const x of this.entries((x) => x.cls !== 'idle')) {
+      const c = x.cycles - (removed.get(x.symbol) ?? 0);
+      if (c > 0) cycles.set(x.symbol, c);
+    }
+    for (const [task, h] of held) {
+      const m = own.get(task);
+      let total = 0;
+      for (const c of m?.values() ?? []) total += c;
+      if (m === undefined || total <= 0) continue;
+      for (const [sym, c] of m) cycles.set(sym, (cycles.get(sym) ?? 0) + (h * c) / total);
+    }
+    if (o.idle !== undefined && o.idle.cycles > 0)
+      cycles.set(o.idle.symbol, (cycles.get(o.idle.symbol) ?? 0) + o.idle.cycles);
+    return cycles;
   }
 
   /** Folded stacks of the CPU time (user and sys; idle-class symbols are off-CPU and left out, as perf does). */

@@ -14,10 +14,10 @@
 // guest ran is not published: `nohz` is [U] (on by default, as the published top 20 has no idle-loop row while
 // on_each_cpu and smp_invalidate_interrupt need ≥ 2 CPUs). The NO_HZ code paths named here are recalled from the
 // 2.6.29 tree; the reference fact sheets do not cover them.
+// The sampling rule itself is core's (Profiler.sampled); this module supplies the arch's IF = 0 handlers, the
+// idle time that ticks without NO_HZ, and readprofile's row format.
 import type { Engine, ProfileRow, Thread } from '@kmemsim/core';
 
-/** The idle task's call-path frame (perf's comm for an idle CPU): interrupt work charged to an idle CPU. */
-const IDLE_FRAME = 'swapper';
 /** The x86 idle routine of a 2.6.29 guest without MWAIT (KVM does not expose it): halts until an interrupt. */
 export const IDLE_SYMBOL = 'default_idle';
 
@@ -43,41 +43,12 @@ export interface ReadprofileOptions {
  */
 export function readprofileRows(e: Engine, o: ReadprofileOptions): ProfileRow[] {
   const p = e.profiler;
-  // Per task (the path's first frame): its handler cycles at IF = 0, and its other cycles per symbol.
-  const held = new Map<string, number>();
-  const own = new Map<string, Map<string, number>>();
-  const removed = new Map<string, number>();
-  for (const s of p.folded()) {
-    const frames = s.stack.split(';');
-    const task = frames[0]!;
-    const sym = frames[frames.length - 1]!;
-    if (task === IDLE_FRAME || o.irqOff.has(sym)) {
-      removed.set(sym, (removed.get(sym) ?? 0) + s.cycles);
-      if (task !== IDLE_FRAME) held.set(task, (held.get(task) ?? 0) + s.cycles);
-      continue;
-    }
-    let m = own.get(task);
-    if (m === undefined) own.set(task, (m = new Map()));
-    m.set(sym, (m.get(sym) ?? 0) + s.cycles);
-  }
-  const cycles = new Map<string, number>();
-  for (const x of p.entries((x) => x.cls !== 'idle')) {
-    const c = x.cycles - (removed.get(x.symbol) ?? 0);
-    if (c > 0) cycles.set(x.symbol, c);
-  }
-  for (const [task, h] of held) {
-    const m = own.get(task);
-    let total = 0;
-    for (const c of m?.values() ?? []) total += c;
-    if (m === undefined || total <= 0) continue;
-    for (const [sym, c] of m) cycles.set(sym, (cycles.get(sym) ?? 0) + (h * c) / total);
-  }
-  if (!o.nohz) {
-    const idleCpus = e.cpus - o.writers.length;
-    const ioWait = o.writers.reduce((a, t) => a + t.idleCycles, 0);
-    const idle = idleCpus * o.realCycles + ioWait;
-    if (idle > 0) cycles.set(IDLE_SYMBOL, (cycles.get(IDLE_SYMBOL) ?? 0) + idle);
-  }
+  const idleCpus = e.cpus - o.writers.length;
+  const ioWait = o.writers.reduce((a, t) => a + t.idleCycles, 0);
+  const cycles = p.sampled({
+    irqOff: o.irqOff,
+    ...(o.nohz ? {} : { idle: { symbol: IDLE_SYMBOL, cycles: idleCpus * o.realCycles + ioWait } }),
+  });
   // Percent of everything sampled (the idle loop included when it ticks).
   let busy = 0;
   for (const c of cycles.values()) busy += c;

@@ -83,6 +83,5 @@ export function fastPurge(v: VmapCore): void {
 }
 
 function clearPtes(v: VmapCore, vpn: number, pages: number): void {
-  const pte = v.m.tlb.pte;
-  for (let i = 0; i < pages; i++) pte.delete(vpn + i);
+  v.m.tlb.pte.clearRange(vpn, pages);
 }

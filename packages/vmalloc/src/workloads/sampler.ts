@@ -3,6 +3,7 @@
 // rules and its bound are described in the package README ("Sampled simulation").
 import type { Engine, Rng, Thread } from '@kmemsim/core';
 import { loopsIn, setUpRate } from './sampler-growth.js';
+import { buildsHeld, diverging } from './sampler-hold.js';
 import {
   type FastForward,
   type Kind,
@@ -12,7 +13,8 @@ import {
   type SamplingReport,
   type Snapshot,
 } from './sampler-loop.js';
-import { gauss, pairedRatio, ratio } from './sampler-stats.js';
+import { type MeasureContext, measure } from './sampler-rate.js';
+import { gauss, ratio } from './sampler-stats.js';
 
 export { type FastForward, flushEvents, Loop, type SamplingOptions, type SamplingReport } from './sampler-loop.js';
 
@@ -242,76 +244,25 @@ export class Sampler {
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
     // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: decide after it.
     if (this.engine.kworkersLive > 0) return;
-    if (this.buildsHeld()) return;
+    if (buildsHeld(this.loops.values(), this.skipBuilds)) return;
     const rate = new Map<string, Rate>();
+    const ctx: MeasureContext = {
+      round: this.round,
+      window: WINDOW,
+      need: this.need,
+      relError: this.relError,
+      flushesIn: (k, from) => this.flushesIn(k, from),
+      meanDone: (tag) => this.meanDone(tag),
+    };
     for (const l of this.loops.values()) {
       if (rate.has(l.tag)) continue;
       const k = this.kinds.get(l.tag);
       if (k === undefined) return;
-      const building = l.fast !== null;
-      // Recent rounds only: the kind must have been measured within the last few rounds (a state-building loop:
-      // since its last skip, as its rate moves with the state).
-      let from = k.round.length;
-      while (from > 0 && this.round - k.round[from - 1] < WINDOW && !(building && k.round[from - 1] <= k.skipRound))
-        from--;
-      // A state-building loop's rate moves in steps (tree depth, cache levels): its last `need` rounds, when they
-      // are tight (and, for a tear-down, span purges), so that a step leaves the window after `need` rounds; else
-      // every round since its last skip. (Requiring every tear-down window to span purges made no skip possible
-      // in test_vmalloc's mixed phases, where set-up ticks start most rounds: 12.2 s vs 7.6 s of CPU at 16 CPUs
-      // × mask 7 × 2,000 loops, and no closer to the exact run.)
-      if (building && k.round.length - from > this.need) {
-        const last = k.round.length - this.need;
-        const r = (l.counted ? ratio : pairedRatio)(k.y, k.n, last, k.round.length);
-        if (r.h <= this.relError * r.c && (l.counted || this.flushesIn(k, last) >= 2)) from = last;
-      }
-      const m = k.round.length - from;
-      if (m < this.need) return;
-      // Purges may alternate in size (a purge that ran long leaves a larger batch to the next): a state-building
-      // loop's half-width is taken over pairs of rounds, which such a cycle of two leaves steady.
-      const s =
-        building && !l.counted ? pairedRatio(k.y, k.n, from, k.round.length) : ratio(k.y, k.n, from, k.round.length);
-      if (!(s.h <= this.relError * s.c)) return;
-      const half = from + (m >> 1);
-      const trend = Math.abs(ratio(k.y, k.n, from, half).c - ratio(k.y, k.n, half, k.round.length).c);
-      if (!building && trend > 2 * s.h + 1e-9 * s.c) return;
-      let moved = building && k.lastC > 0 ? Math.abs(s.c - k.lastC) : 0;
-      // A set-up's rate grows with the log of its state (a tree one level deeper per doubling, a cache level
-      // further): fitted on the positions of its last skip and this window, as `growth` cycles per doubling.
-      let growth = Number.NaN;
-      let grow = 2;
-      const at = l.counted ? this.meanDone(l.tag) : 0;
-      if (l.counted && k.lastC > 0 && k.lastAt > 0 && at >= Math.SQRT2 * k.lastAt) {
-        const d = Math.log2(at / k.lastAt);
-        growth = (s.c - k.lastC) / d;
-        // How far the last skip's own model missed this window's rate; a model that held may skip two doublings.
-        if (!Number.isNaN(k.lastGrowth)) {
-          moved = Math.abs(s.c - (k.lastC + k.lastGrowth * d));
-          if (moved <= Math.abs(growth) / 4 + s.h) grow = 4;
-        }
-      }
-      let threads = 0;
-      let loops = 0;
-      let q = 0;
-      for (let i = from; i < k.round.length; i++) {
-        threads += k.k[i];
-        loops += k.n[i];
-        q += k.q[i] - (k.n[i] * k.n[i]) / k.k[i];
-      }
-      const perRound = loops / threads;
-      rate.set(l.tag, {
-        c: s.c,
-        h: s.h,
-        trend: building ? trend : 0,
-        moved,
-        growth,
-        grow,
-        at,
-        window: perRound * m,
-        spread: Math.sqrt(q / threads),
-        perRound,
-      });
+      const r = measure(k, l, ctx);
+      if (r === null) return;
+      rate.set(l.tag, r);
     }
-    if (this.diverging(rate)) return;
+    if (diverging(this.loops.values(), rate, this.divergence)) return;
     // Up to the end of the loop that ends first (its thread then goes on, in detail, to whatever follows).
     let dt = Number.POSITIVE_INFINITY;
     let roundTime = 0;
@@ -383,45 +334,6 @@ export class Sampler {
       const l = this.loops.get(decider);
       if (l !== undefined && l.pendingK > 0) this.apply(l);
     }
-  }
-
-  /**
-   * A state-building loop whose threads' own rates since the last skip part from the pooled one: the workers are
-   * falling out of step (6.9 at 16 CPUs, full_fit's set-up: within 1 % until 38,000 of 81,920 loops, then 4,236
-   * to 5,620 cycles against 4,921). A skip moves every thread by one ΔT and would put them back in step, yet
-   * which worker a later long stall hits (a purge helper holding free_vmap_area_lock for 1.6 G cycles) depends on
-   * their positions: skipping there gave −26 % against the exact run, refusing +3 %. So such loops run in detail.
-   * The threshold is [U] 0.02–0.1: above the ≈ 1 % per-thread noise of the steady set-ups measured, below the
-   * 12 % seen when the workers part.
-   */
-  private diverging(rate: Map<string, Rate>): boolean {
-    for (const l of this.loops.values()) {
-      if (l.fast === null || l.y.length === 0) continue;
-      const c = (rate.get(l.tag) as Rate).c;
-      if (Math.abs(ratio(l.y, l.n, 0, l.y.length).c - c) > this.divergence * c) return true;
-    }
-    return false;
-  }
-
-  /**
-   * No skip while a state-building loop runs beside another case (test_vmalloc's mixed phases): its functional
-   * fast-forward leaves a layout and a contention the other case, measured in detail, would not meet in the exact
-   * run (5.2, 16 CPUs × mask 7 × 2,000 loops: fix_size −8.3 % against a 0.05 % bound with such skips, −0.3 %
-   * within 5.2 % without; 9.2 s of CPU against 7.6 s, exact 10.1 s). None at all without `skipBuilds`: 6.9's
-   * full_fit, one loop, skipped in step came out −26 % at 16 CPUs and −55 % at 64 (exact 2.48 s against 1.12 s
-   * sampled: the exact run's purge helpers stall most workers for 4–12 G cycles, the sampled run's one).
-   */
-  private buildsHeld(): boolean {
-    let kase: string | null = null;
-    let mixed = false;
-    let building = false;
-    for (const l of this.loops.values()) {
-      if (l.fast !== null) building = true;
-      const c = l.tag.split(':', 1)[0];
-      if (kase === null) kase = c;
-      else if (c !== kase) mixed = true;
-    }
-    return building && (mixed || !this.skipBuilds);
   }
 
   /** Regeneration events (flushes) between the start of round `from` of kind `k` and its last round's start. */

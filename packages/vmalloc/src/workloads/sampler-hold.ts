@@ -1,0 +1,43 @@
+// The sampler's refusals (sampler.ts `maybeDecide`): loop mixes in which a skip would put the workers in a state
+// the exact run would not reach, so every loop runs in detail until the mix changes.
+import type { Loop, Rate } from './sampler-loop.js';
+import { ratio } from './sampler-stats.js';
+
+/**
+ * A state-building loop whose threads' own rates since the last skip part from the pooled one: the workers are
+ * falling out of step (6.9 at 16 CPUs, full_fit's set-up: within 1 % until 38,000 of 81,920 loops, then 4,236
+ * to 5,620 cycles against 4,921). A skip moves every thread by one ΔT and would put them back in step, yet
+ * which worker a later long stall hits (a purge helper holding free_vmap_area_lock for 1.6 G cycles) depends on
+ * their positions: skipping there gave −26 % against the exact run, refusing +3 %. So such loops run in detail.
+ * The threshold is [U] 0.02–0.1: above the ≈ 1 % per-thread noise of the steady set-ups measured, below the
+ * 12 % seen when the workers part.
+ */
+export function diverging(loops: Iterable<Loop>, rate: Map<string, Rate>, divergence: number): boolean {
+  for (const l of loops) {
+    if (l.fast === null || l.y.length === 0) continue;
+    const c = (rate.get(l.tag) as Rate).c;
+    if (Math.abs(ratio(l.y, l.n, 0, l.y.length).c - c) > divergence * c) return true;
+  }
+  return false;
+}
+
+/**
+ * No skip while a state-building loop runs beside another case (test_vmalloc's mixed phases): its functional
+ * fast-forward leaves a layout and a contention the other case, measured in detail, would not meet in the exact
+ * run (5.2, 16 CPUs × mask 7 × 2,000 loops: fix_size −8.3 % against a 0.05 % bound with such skips, −0.3 %
+ * within 5.2 % without; 9.2 s of CPU against 7.6 s, exact 10.1 s). None at all without `skipBuilds`: 6.9's
+ * full_fit, one loop, skipped in step came out −26 % at 16 CPUs and −55 % at 64 (exact 2.48 s against 1.12 s
+ * sampled: the exact run's purge helpers stall most workers for 4–12 G cycles, the sampled run's one).
+ */
+export function buildsHeld(loops: Iterable<Loop>, skipBuilds: boolean): boolean {
+  let kase: string | null = null;
+  let mixed = false;
+  let building = false;
+  for (const l of loops) {
+    if (l.fast !== null) building = true;
+    const c = l.tag.split(':', 1)[0];
+    if (kase === null) kase = c;
+    else if (c !== kase) mixed = true;
+  }
+  return building && (mixed || !skipBuilds);
+}

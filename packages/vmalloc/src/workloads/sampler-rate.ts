@@ -1,0 +1,88 @@
+// A loop kind's measured rate (sampler.ts `maybeDecide`): the regenerative ratio over its recent pooled rounds,
+// or null while it is not yet steady (too few rounds, too wide, a trend).
+
+import type { Kind, Loop, Rate } from './sampler-loop.js';
+import { pairedRatio, ratio } from './sampler-stats.js';
+
+/** What a measurement reads beside the kind's history. */
+export interface MeasureContext {
+  /** The sampler's current round. */
+  round: number;
+  /** Rounds of history a kind may use (older ones are stale). */
+  window: number;
+  /** Recent cycles a kind needs (`SamplingOptions.cycles`). */
+  need: number;
+  /** Target relative half-width (`SamplingOptions.relError`). */
+  relError: number;
+  /** Regeneration events (flushes) between the start of round `from` of `k` and its last round's start. */
+  flushesIn(k: Kind, from: number): number;
+  /** Mean loops done by the threads in loops of kind `tag`. */
+  meanDone(tag: string): number;
+}
+
+/**
+ * The rate of loop kind `k`, which loop `l` runs: recent, tight, trend-free cycles (null: not steady yet).
+ */
+export function measure(k: Kind, l: Loop, o: MeasureContext): Rate | null {
+  const building = l.fast !== null;
+  // Recent rounds only: the kind must have been measured within the last few rounds (a state-building loop:
+  // since its last skip, as its rate moves with the state).
+  let from = k.round.length;
+  while (from > 0 && o.round - k.round[from - 1] < o.window && !(building && k.round[from - 1] <= k.skipRound)) from--;
+  // A state-building loop's rate moves in steps (tree depth, cache levels): its last `need` rounds, when they
+  // are tight (and, for a tear-down, span purges), so that a step leaves the window after `need` rounds; else
+  // every round since its last skip. (Requiring every tear-down window to span purges made no skip possible
+  // in test_vmalloc's mixed phases, where set-up ticks start most rounds: 12.2 s vs 7.6 s of CPU at 16 CPUs
+  // × mask 7 × 2,000 loops, and no closer to the exact run.)
+  if (building && k.round.length - from > o.need) {
+    const last = k.round.length - o.need;
+    const r = (l.counted ? ratio : pairedRatio)(k.y, k.n, last, k.round.length);
+    if (r.h <= o.relError * r.c && (l.counted || o.flushesIn(k, last) >= 2)) from = last;
+  }
+  const m = k.round.length - from;
+  if (m < o.need) return null;
+  // Purges may alternate in size (a purge that ran long leaves a larger batch to the next): a state-building
+  // loop's half-width is taken over pairs of rounds, which such a cycle of two leaves steady.
+  const s =
+    building && !l.counted ? pairedRatio(k.y, k.n, from, k.round.length) : ratio(k.y, k.n, from, k.round.length);
+  if (!(s.h <= o.relError * s.c)) return null;
+  const half = from + (m >> 1);
+  const trend = Math.abs(ratio(k.y, k.n, from, half).c - ratio(k.y, k.n, half, k.round.length).c);
+  if (!building && trend > 2 * s.h + 1e-9 * s.c) return null;
+  let moved = building && k.lastC > 0 ? Math.abs(s.c - k.lastC) : 0;
+  // A set-up's rate grows with the log of its state (a tree one level deeper per doubling, a cache level
+  // further): fitted on the positions of its last skip and this window, as `growth` cycles per doubling.
+  let growth = Number.NaN;
+  let grow = 2;
+  const at = l.counted ? o.meanDone(l.tag) : 0;
+  if (l.counted && k.lastC > 0 && k.lastAt > 0 && at >= Math.SQRT2 * k.lastAt) {
+    const d = Math.log2(at / k.lastAt);
+    growth = (s.c - k.lastC) / d;
+    // How far the last skip's own model missed this window's rate; a model that held may skip two doublings.
+    if (!Number.isNaN(k.lastGrowth)) {
+      moved = Math.abs(s.c - (k.lastC + k.lastGrowth * d));
+      if (moved <= Math.abs(growth) / 4 + s.h) grow = 4;
+    }
+  }
+  let threads = 0;
+  let loops = 0;
+  let q = 0;
+  for (let i = from; i < k.round.length; i++) {
+    threads += k.k[i];
+    loops += k.n[i];
+    q += k.q[i] - (k.n[i] * k.n[i]) / k.k[i];
+  }
+  const perRound = loops / threads;
+  return {
+    c: s.c,
+    h: s.h,
+    trend: building ? trend : 0,
+    moved,
+    growth,
+    grow,
+    at,
+    window: perRound * m,
+    spread: Math.sqrt(q / threads),
+    perRound,
+  };
+}

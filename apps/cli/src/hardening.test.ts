@@ -43,6 +43,16 @@ const CASES: [string[], RegExp][] = [
     /--arch: got ".*arch.txt", expected a plugin file ending in .mjs, .js, .cjs or .json/,
   ],
   [['checkpoint', '--arch', 'sparc'], /--arch: got "sparc"/],
+  [['vmcore-dump', '--arch', ''], /--arch: got "", expected a built-in arch \(i386, .*\), an installed plugin package/],
+  // a size's examples lie in its range
+  [
+    ['vmcore-dump', '--mem', 'x'],
+    /--mem: got "x", expected a size from 16MiB to 16TiB, such as 800MiB, 1.5GiB or 16TiB$/,
+  ],
+  [
+    ['vmcore-image', '--mem', 'x', '--out', join(dir, 'v')],
+    /--mem: .* from 64MiB to 256GiB, such as 800MiB or 1.5GiB$/,
+  ],
   // common machine options
   [['checkpoint', '--virt', 'vmware'], /--virt: got "vmware", expected one of/],
   [['checkpoint', '--arch', 's390', '--virt', 'xen-pv'], /--virt: got "xen-pv", expected a virt mode arch s390 offers/],

@@ -130,3 +130,10 @@ describe('reproduce', () => {
     expect(runCli(['reproduce', '--only', '123']).code).toBe(2);
   });
 });
+
+describe('reproduce --help', () => {
+  it('names every seed the calibration data has, and only those', () => {
+    const listed = [...reproduceCommand.options.only.description.matchAll(/\b(\d{3}) [a-z]/g)].map((m) => m[1]);
+    expect(listed).toEqual([...new Set(loadFigures().map((f) => f.seed))]);
+  });
+});

@@ -18,7 +18,9 @@ export const reproduceCommand = defineCommand({
   formats: ['table', 'md', 'json', 'html', 'csv', 'svg'],
   options: {
     only: text({
-      description: 'seed numbers or figure-id prefixes to run',
+      description:
+        'seeds to run (000 highmem checkpoint, 001 vmcore/makedumpfile, 002 vmap, 003 rmap fork) or figure-id ' +
+        'prefixes (000/kmap, 001/mmap/d0)',
       list: true,
       maxLength: 200,
       defaultText: 'all',

@@ -4,6 +4,8 @@
 // - --hwpoison: NUMBER(PG_hwpoison) in VMCOREINFO; every version walks mem_map for it even at -d 0 (§4).
 // - --struct-page: SIZE(page) in VMCOREINFO, a sizeof: whole words of the arch (its `unsigned long flags`).
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../framework/invoke.js';
+import { compileSweep, point } from '../sweep/spec.js';
 import { cli } from '../testing/in-process.js';
 
 type Syscalls = Record<string, number>;
@@ -76,6 +78,20 @@ describe('vmcore-dump --cyclic-buffer / --hwpoison / --struct-page per arch and 
       expect(r.err).toMatch(says);
     });
   }
+
+  it('a sweep file: "4" is 4 KiB, 8KiB 8 KiB, a number bytes; the command gets each buffer as parsed once', async () => {
+    const base = { arch: 'x86_64', mem: '64MiB', 'dump-level': 31, access: 'mmap' };
+    const s = compileSweep({ command: 'vmcore-dump', base, grid: { 'cyclic-buffer': ['4', '8KiB', 16384] } }, 't');
+    const got: unknown[] = [];
+    for (let i = 0; i < s.total; i++) {
+      const p = point(s, i);
+      got.push((await runCommand('vmcore-dump', { ...p.options, seed: p.seed })).params.cyclic_buffer_bytes);
+    }
+    expect(got).toEqual([4096, 8192, 16384]);
+    expect(() => compileSweep({ command: 'vmcore-dump', grid: { 'cyclic-buffer': [4] } }, 't')).toThrow(
+      /cyclic-buffer.*got "4", expected whole KiB .* \(a number in a sweep file is bytes/,
+    );
+  });
 
   it('--help says the unit', async () => {
     const r = await cli(['vmcore-dump', '--help']);

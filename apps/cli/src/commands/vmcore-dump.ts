@@ -17,7 +17,7 @@ import {
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
-import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
+import { ARCH_EXPECTED, MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, custom, int, kib, num, size, text } from '../framework/options.js';
 import { renderVmcoreDumpTable } from './vmcore-dump-render.js';
 import { imageFileSource, modelledSource, rejectImageConflicts } from './vmcore-dump-source.js';
@@ -59,6 +59,7 @@ export const vmcoreDumpCommand = defineCommand({
       defaultText: "s390; x86_64 with --image; the experiment's with --experiment",
       placeholder: '<name|path>',
       maxLength: 4096,
+      patternText: ARCH_EXPECTED,
     }),
     image: text({
       description: 'predict for this ELF vmcore file (x86_64, flat or sparse mem_map) instead of a modelled machine',

@@ -12,6 +12,9 @@ export const MAX_CPUS = 8192;
 /** Per-CPU TLB arrays: 2^24 entries in all is 400 MiB. */
 export const MAX_TLB_SLOTS = 2 ** 24;
 
+/** What --arch takes, for the error an empty value gets (a name that is not an arch gets loadArch's). */
+export const ARCH_EXPECTED = `a built-in arch (${BUILTIN_ARCHES.join(', ')}), an installed plugin package, or a plugin file (.mjs, .js, .json)`;
+
 /**
  * The options every machine-running command shares: --arch (a built-in name, an installed plugin package or a
  * file), --virt, --cpus, --seed; `defaultArch` is the default of --arch.
@@ -23,6 +26,7 @@ export function machineOptions<const A extends string>(defaultArch: A) {
       default: defaultArch,
       placeholder: '<name|package|path>',
       maxLength: 4096,
+      patternText: ARCH_EXPECTED,
     }),
     virt: choice(VIRT_MODES, {
       description: 'virtualization mode (the arch must offer it)',

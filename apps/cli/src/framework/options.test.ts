@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { camel, kebab, nearest, snake } from './keys.js';
 import { fromArgv, fromObject } from './normalise.js';
-import { bool, choice, int, num, size, text } from './options.js';
+import { bool, choice, int, kib, num, size, text } from './options.js';
 
 const schema = {
   nrThreads: int({ description: 'workers', min: 1, max: 64, default: 1 }),
@@ -72,5 +72,29 @@ describe('typed values', () => {
     [{ name: 'x'.repeat(9) }, /at most 8 characters/],
   ])('refuses %j', (input, msg) => {
     expect(() => fromObject(schema, input)).toThrow(msg);
+  });
+});
+
+describe('kib: a buffer size as makedumpfile counts it', () => {
+  const s = { buf: kib({ description: 'cyclic buffer', minKiB: 1, maxKiB: 2 ** 20 }) };
+  it('reads a bare number as KiB, a unit as bytes, typed numbers (sweep files, parsed values) as bytes', () => {
+    expect(fromArgv(s, { buf: '1024' }).buf).toBe(2 ** 20);
+    expect(fromArgv(s, { buf: '4MiB' }).buf).toBe(4 * 2 ** 20);
+    expect(fromArgv(s, { buf: '2048B' }).buf).toBe(2048);
+    expect(fromObject(s, { buf: 8192 }, 'base').buf).toBe(8192);
+    expect(fromObject(s, { buf: '8' }, 'base').buf).toBe(8192);
+    expect(s.buf.show(3 * 1024)).toBe('3KiB');
+    // A sweep parses its file, then runs the command with the parsed values: parsing again changes nothing.
+    for (const text of ['1', '4KiB', '1024'])
+      expect(s.buf.item(s.buf.item(text, '--buf'), '--buf')).toBe(s.buf.item(text, '--buf'));
+  });
+  it('refuses what no makedumpfile buffer is: part of a KiB, 0, beyond the range', () => {
+    for (const bad of ['1000B', '1.5', '0', '-2', '2GiB', 'lots', '1.5KiB'])
+      expect(() => fromArgv(s, { buf: bad }), bad).toThrow(
+        /--buf: got ".*", expected a whole number of KiB from 1KiB to 1GiB/,
+      );
+    expect(() => fromObject(s, { buf: 8 }, 'base')).toThrow(
+      /got "8", expected whole KiB from 1024 to .* bytes \(a number in a sweep file is bytes/,
+    );
   });
 });

@@ -151,8 +151,9 @@ export function size<const C extends Config<number> & { min: number; max: number
 }
 
 /**
- * A buffer size as makedumpfile takes it (`--cyclic-buffer`): a bare number is KiB, a size with a unit is bytes;
- * whole KiB only. run() gets bytes; the value shows as `NKiB`, which reads back the same.
+ * A buffer size as makedumpfile takes it (`--cyclic-buffer`): on the command line a bare number is KiB, a size with a
+ * unit is bytes; a typed number (sweep file) is bytes, as for every size; whole KiB only. run() gets bytes; the
+ * value shows as `NKiB`, which reads back the same.
  */
 export function kib<const C extends Config<number> & { minKiB: number; maxKiB: number }>(c: C) {
   return make<number, C>(

@@ -39,6 +39,19 @@ export function numberValue(v: Given, where: string, min: number, max: number, e
   return n;
 }
 
+/** Sizes to show as examples in an error: those of 4096, 800MiB, 1.5GiB, 16TiB in [min, max], else min and max. */
+function sizeExamples(min: number, max: number): string {
+  const all: [string, number][] = [
+    ['4096', 4096],
+    ['800MiB', 800 * 2 ** 20],
+    ['1.5GiB', 1.5 * 2 ** 30],
+    ['16TiB', 16 * 2 ** 40],
+  ];
+  const inRange = all.filter(([, b]) => b >= min && b <= max).map(([t]) => t);
+  const shown = inRange.length >= 2 ? inRange : [min, max].map((b) => formatSize(b).replace(' ', ''));
+  return `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`;
+}
+
 /** IEC (800MiB) or SI (800MB) sizes in bytes; a lowercase "b" after a prefix is bits and refused with a hint. */
 export function sizeValue(v: Given, where: string, min: number, max: number): number {
   const range = `a size from ${formatSize(min).replace(' ', '')} to ${formatSize(max).replace(' ', '')}`;
@@ -61,7 +74,7 @@ export function sizeValue(v: Given, where: string, min: number, max: number): nu
   try {
     n = parseSize(v);
   } catch {
-    throw badValue(where, v, `${range}, such as 4096, 800MiB, 1.5GiB or 16TiB`);
+    throw badValue(where, v, `${range}, such as ${sizeExamples(min, max)}`);
   }
   if (n < min || n > max) throw badValue(where, v, range);
   return n;
@@ -73,12 +86,16 @@ export const kibExpected = (minKiB: number, maxKiB: number) =>
   `${formatSize(maxKiB * 1024).replace(' ', '')}: a bare number counts KiB (as makedumpfile reads it), or a size such as 4MiB`;
 
 /**
- * A size as makedumpfile's --cyclic-buffer takes it: a bare number (typed or text) counts KiB, as makedumpfile
- * reads it; a size with a unit is bytes. Either way it must be a whole number of KiB in [minKiB, maxKiB].
+ * A size as makedumpfile's --cyclic-buffer takes it: on the command line a bare number counts KiB, as makedumpfile
+ * reads it, and a size with a unit is bytes. A typed number (a sweep file, code, an already parsed value) is bytes,
+ * as for every size, so parsing a parsed value gives it back. Either way it must be whole KiB in [minKiB, maxKiB].
  */
 export function kibValue(v: Given, where: string, minKiB: number, maxKiB: number): number {
-  const range = kibExpected(minKiB, maxKiB);
-  if (typeof v === 'number' || (typeof v === 'string' && /^\s*[-+]?\d+(\.\d*)?\s*$/.test(v))) {
+  const range =
+    typeof v === 'number'
+      ? `whole KiB from ${minKiB * 1024} to ${maxKiB * 1024} bytes (a number in a sweep file is bytes, as for every size: write 4KiB or "4" for 4 KiB)`
+      : kibExpected(minKiB, maxKiB);
+  if (typeof v === 'string' && /^\s*[-+]?\d+(\.\d*)?\s*$/.test(v)) {
     const kib = Number(v);
     if (!Number.isSafeInteger(kib) || kib < minKiB || kib > maxKiB) throw badValue(where, show(v), range);
     return kib * 1024;

@@ -16,20 +16,7 @@ export class RunQueue {
 
   push(id: number, key: number): void {
     if (this.size === this.ids.length) this.grow();
-    let i = this.size++;
-    const seq = this.nextSeq++;
-    const { ids, keys, seqs } = this;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (keys[p] < key || (keys[p] === key && seqs[p] < seq)) break;
-      ids[i] = ids[p];
-      keys[i] = keys[p];
-      seqs[i] = seqs[p];
-      i = p;
-    }
-    ids[i] = id;
-    keys[i] = key;
-    seqs[i] = seq;
+    this.climb(this.size++, id, key, this.nextSeq++);
   }
 
   /** Key of the minimum; Infinity when empty. */
@@ -84,6 +71,12 @@ export class RunQueue {
       seqs[i] = seqs[c];
       i = c;
     }
+    this.climb(i, id, key, seq);
+  }
+
+  /** Places (id, key, seq) into the hole at `i`, moving it up past every later parent. */
+  private climb(i: number, id: number, key: number, seq: number): void {
+    const { ids, keys, seqs } = this;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (keys[p] < key || (keys[p] === key && seqs[p] < seq)) break;

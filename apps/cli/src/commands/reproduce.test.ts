@@ -140,6 +140,11 @@ describe('reproduce', () => {
       for (const f of mine) expect(f.within_lo !== was || f.within_hi !== was, f.figure).toBe(true);
     }
     expect(md.stdout).toMatch(/^\[U\] ranges, seed 000: \d+ values, the experiment refitted at each end; /m);
+    const offRows = seed000.filter((x) => x.metrics.within !== 1);
+    const steady = offRows.filter((x) => x.metrics.u_flips === 0);
+    expect(md.stdout).toContain(
+      `; ${steady.length} of ${offRows.length} off rows stay off at both ends of every [U] range; P(all`,
+    );
     const off = JSON.parse(runCli(['reproduce', '--only', '000', '--ranges', 'off', '--format', 'json']).stdout);
     expect(off.params.u_ranges).toBeUndefined();
     expect(off.runs.some((x: { metrics: object }) => 'u_flips' in x.metrics)).toBe(false);

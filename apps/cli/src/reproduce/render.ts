@@ -83,6 +83,10 @@ export function summary(doc: ResultDocument): string {
   // Every bound together (not a post-hoc choice of rows): the counts of distinct functions are ~independent.
   const sampled = bounds.filter((r) => r.count_p !== null);
   const joint = sampled.reduce((a, r) => a * r.count_p!, 1);
+  // With the [U] sweep (metrics.u_flips): the off rows that no plausible value of an unsourced cost brings in.
+  const flipsOfRow = doc.runs.map((r) => r.metrics.u_flips);
+  const offRows = rows.filter((r, i) => r.role !== 'calibration' && r.verdict === 'off' && flipsOfRow[i] !== undefined);
+  const steady = offRows.filter((r) => flipsOfRow[rows.indexOf(r)] === 0);
   return (
     `${cal.length - out.length}/${cal.length} calibration figures within tolerance` +
     (checks.length
@@ -92,6 +96,7 @@ export function summary(doc: ResultDocument): string {
     (noisy.length
       ? `; ${noisy.length} off rows each within counting noise alone (P(count) ≥ ${NOISE_P}: ${noisy.map((r) => r.id.split('/').pop()).join(', ')})`
       : '') +
+    (steady.length ? `; ${steady.length} of ${offRows.length} off rows stay off at both ends of every [U] range` : '') +
     (sampled.length > 1 ? `; P(all ${sampled.length} bounds hold under the model) ≈ ${fmtP(joint)}` : '') +
     (out.length ? `; OUT: ${out.map((r) => r.id).join(', ')}` : '')
   );

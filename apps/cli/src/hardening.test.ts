@@ -33,6 +33,15 @@ const CASES: [string[], RegExp][] = [
   [['arch', 'list', '--format', 'xml'], /--format: got "xml", expected one of table, json/],
   // arch plugins
   [['arch', 'show', './nope/missing.mjs'], /plugin file .* does not exist/],
+  // Node 20's recursive mkdirSync spins forever under /proc: arch init creates its folder one level at a time
+  [
+    ['arch', 'init', 'riscv64', '--dir', '/proc/kmemsim/x'],
+    /--dir: got "\/proc\/kmemsim\/x", expected a folder that can be created \(mkdir \/proc\/kmemsim: E[A-Z]+\)/,
+  ],
+  [
+    ['arch', 'init', 'riscv64', '--dir', join(syntaxError, 'x')],
+    /--dir: got ".*syntax.mjs\/x", expected a folder that can be created \(mkdir .*: ENOTDIR\)/,
+  ],
   [['arch', 'show', syntaxError], /cannot load plugin/],
   [['arch', 'show', noDefault], /has no default export/],
   [['arch', 'show', badFields], /invalid arch plugin .*wordBits/],

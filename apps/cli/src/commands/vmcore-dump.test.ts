@@ -66,14 +66,8 @@ describe('kmemsim vmcore-dump', () => {
     expect(rows).toHaveLength(doc.runs.length);
     doc.runs.forEach((r, i) => {
       const cells = (rows[i] as string).split('|').map((c) => c.trim().replace(/,/g, ''));
-      expect(cells.slice(2, 8).map(Number)).toEqual([
-        r.variant.dump_level,
-        r.counters.syscalls?.mmap,
-        r.counters.syscalls?.munmap,
-        r.counters.syscalls?.read,
-        r.counters.syscalls?.lseek,
-        r.counters.syscalls?.write,
-      ]);
+      const s = r.counters.syscalls as Record<string, number>;
+      expect(cells.slice(2, 8).map(Number)).toEqual([r.variant.dump_level, s.mmap, s.munmap, s.read, s.lseek, s.write]);
     });
     expect(md.out).toContain('|---|---:|');
     expect(md.out.match(/^```$/gm)).toHaveLength(2 * doc.runs.length);

@@ -77,6 +77,15 @@ const CASES: [string[], RegExp][] = [
   [['checkpoint', '--cpus'], /option '--cpus <n>' argument missing/],
   [['checkpoint', '--trace-limit', '0', '--trace', join(dir, 't.json')], /--trace-limit: got "0"/],
   [['checkpoint', '--size', '1MiB', '--out', join(dir, 'no/such/dir/x.txt')], /--out: cannot write/],
+  // refused before the run, not after it: /proc takes no new file even where access(W_OK) says yes (root)
+  [
+    ['checkpoint', '--size', '1MiB', '--trace', '/proc/kmemsim.json'],
+    /--trace: cannot write \/proc\/kmemsim.json: (\/proc takes no new file \(ENOENT\)|EACCES)$/,
+  ],
+  [
+    ['vmcore-image', '--mem', '64MiB', '--out', '/proc/kmemsim'],
+    /--out: cannot write \/proc\/kmemsim: (\/proc takes no new file|EACCES)/,
+  ],
   // checkpoint
   [['checkpoint', '--size', 'huge'], /--size: got "huge", expected a size/],
   [['checkpoint', '--size', '0'], /--size: got "0", expected a size from 4KiB to 16TiB/],

@@ -130,4 +130,37 @@ describe('RunQueue', () => {
       }),
     );
   });
+
+  it('pushPop gives what push then pop give, for any mix of push, pop and pushPop', () => {
+    const op = fc.oneof(
+      fc.record({ k: fc.constant('push' as const), key: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ k: fc.constant('pop' as const), key: fc.constant(0) }),
+      fc.record({ k: fc.constant('pushPop' as const), key: fc.integer({ min: 0, max: 12 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const q = new RunQueue(2);
+        const ref: [key: number, seq: number, id: number][] = [];
+        let seq = 0;
+        const refPop = (): [number, number] => {
+          ref.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+          const [key, , id] = ref.shift() as [number, number, number];
+          return [id, key];
+        };
+        for (const [i, o] of ops.entries()) {
+          if (o.k === 'push') {
+            q.push(i, o.key);
+            ref.push([o.key, seq++, i]);
+          } else if (o.k === 'pop') {
+            if (q.size === 0) continue;
+            expect([q.pop(), q.lastKey]).toEqual(refPop());
+          } else {
+            ref.push([o.key, seq++, i]);
+            expect([q.pushPop(i, o.key), q.lastKey]).toEqual(refPop());
+          }
+          expect(q.size).toBe(ref.length);
+        }
+      }),
+    );
+  });
 });

@@ -145,17 +145,19 @@ export class Engine {
     this.running = true;
     try {
       const q = this.queue;
-      while (q.size > 0) {
-        const t = this.threads[q.pop()];
+      // The thread to run next when the last step already took it out of the queue (a switch: see step), else -1.
+      let next = -1;
+      while (next >= 0 || q.size > 0) {
+        const t = this.threads[next >= 0 ? next : q.pop()];
         const key = q.lastKey;
         if (this.debtTotal !== this.debtSeen[t.cpu]) this.settle(t.cpu);
         const c = this.clock[t.cpu];
         // Interrupt work raised this CPU's clock since it was queued: requeue at its true time.
         if (c > key && q.size > 0 && c >= q.peekKey()) {
-          q.push(t.id, c);
+          next = q.pushPop(t.id, c);
           continue;
         }
-        this.step(t);
+        next = this.step(t);
       }
       if (this.live > 0) {
         const blocked = this.threads.filter((t) => t.state === 'blocked');
@@ -169,14 +171,18 @@ export class Engine {
     }
   }
 
-  private step(t: Thread): void {
+  /**
+   * Resumes `t` until it blocks, finishes (then returns -1: the caller pops the next thread) or yields while another
+   * thread is earlier: then it goes back into the queue and the earliest comes out in one pushPop, whose id is returned.
+   */
+  private step(t: Thread): number {
     this.current = t;
     this.switches++;
     const q = this.queue;
     if (t.pending !== undefined) {
       const op = t.pending;
       t.pending = undefined;
-      if (op.perform(t)) return;
+      if (op.perform(t)) return -1;
     }
     const clock = this.clock;
     for (;;) {
@@ -188,19 +194,18 @@ export class Engine {
         if (this.cpuThread[t.cpu] === t) this.bound--;
         if (!t.kworker) this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 1) - 1);
         if (this.kw !== null) this.kw.finished(t);
-        return;
+        return -1;
       }
       this.events++;
       if (this.debtTotal !== this.debtSeen[t.cpu]) this.settle(t.cpu);
       const op = r.value;
       if (clock[t.cpu] < q.peekKey()) {
         // Still the earliest thread: perform at once, no switch needed.
-        if (op?.perform(t)) return;
+        if (op?.perform(t)) return -1;
         continue;
       }
       t.pending = op;
-      q.push(t.id, clock[t.cpu]);
-      return;
+      return q.pushPop(t.id, clock[t.cpu]);
     }
   }
 

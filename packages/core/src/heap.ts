@@ -1,5 +1,6 @@
 // Binary min-heap of thread ids keyed by (clock, insertion sequence): the scheduler's run queue.
-// The sequence number breaks clock ties deterministically (first queued, first run).
+// The sequence number breaks clock ties deterministically (first queued, first run). The order is total, so any
+// correct heap pops the same ids in the same order: how elements sit in the array never reaches the results.
 export class RunQueue {
   private ids: Int32Array;
   private keys: Float64Array;
@@ -15,8 +16,66 @@ export class RunQueue {
 
   push(id: number, key: number): void {
     if (this.size === this.ids.length) this.grow();
-    let i = this.size++;
+    this.climb(this.size++, id, key, this.nextSeq++);
+  }
+
+  /** Key of the minimum; Infinity when empty. */
+  peekKey(): number {
+    return this.size === 0 ? Number.POSITIVE_INFINITY : this.keys[0];
+  }
+
+  /** Removes the minimum and returns its id; the popped key is left in `lastKey`. */
+  pop(): number {
+    const top = this.ids[0];
+    this.lastKey = this.keys[0];
+    const n = --this.size;
+    if (n > 0) this.siftFromRoot(this.ids[n], this.keys[n], this.seqs[n], n);
+    return top;
+  }
+
+  /**
+   * `push(id, key)` then `pop()` in one pass (the scheduler's switch: the running thread goes back in, the earliest
+   * comes out). Same result and the same sequence numbers as the two calls; one sift instead of two.
+   */
+  pushPop(id: number, key: number): number {
     const seq = this.nextSeq++;
+    const keys = this.keys;
+    // The pushed entry has the newest sequence number: it comes out first only if strictly earlier.
+    if (this.size === 0 || key < keys[0]) {
+      this.lastKey = key;
+      return id;
+    }
+    const top = this.ids[0];
+    this.lastKey = keys[0];
+    this.siftFromRoot(id, key, seq, this.size);
+    return top;
+  }
+
+  lastKey = 0;
+
+  /**
+   * Places (id, key, seq) into the hole at the root of a heap of `n` entries. Bottom-up (Floyd): the hole first
+   * follows the smaller child down to a leaf, one comparison per level, then the entry climbs back to its place —
+   * an entry put at the root is usually late, so it climbs little. Same final array as the top-down sift.
+   */
+  private siftFromRoot(id: number, key: number, seq: number, n: number): void {
+    const { ids, keys, seqs } = this;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      const r = c + 1;
+      if (r < n && (keys[r] < keys[c] || (keys[r] === keys[c] && seqs[r] < seqs[c]))) c = r;
+      ids[i] = ids[c];
+      keys[i] = keys[c];
+      seqs[i] = seqs[c];
+      i = c;
+    }
+    this.climb(i, id, key, seq);
+  }
+
+  /** Places (id, key, seq) into the hole at `i`, moving it up past every later parent. */
+  private climb(i: number, id: number, key: number, seq: number): void {
     const { ids, keys, seqs } = this;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -30,42 +89,6 @@ export class RunQueue {
     keys[i] = key;
     seqs[i] = seq;
   }
-
-  /** Key of the minimum; Infinity when empty. */
-  peekKey(): number {
-    return this.size === 0 ? Number.POSITIVE_INFINITY : this.keys[0];
-  }
-
-  /** Removes the minimum and returns its id; the popped key is left in `lastKey`. */
-  pop(): number {
-    const { ids, keys, seqs } = this;
-    const top = ids[0];
-    this.lastKey = keys[0];
-    const n = --this.size;
-    if (n > 0) {
-      const id = ids[n];
-      const key = keys[n];
-      const seq = seqs[n];
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        const r = c + 1;
-        if (r < n && (keys[r] < keys[c] || (keys[r] === keys[c] && seqs[r] < seqs[c]))) c = r;
-        if (key < keys[c] || (key === keys[c] && seq < seqs[c])) break;
-        ids[i] = ids[c];
-        keys[i] = keys[c];
-        seqs[i] = seqs[c];
-        i = c;
-      }
-      ids[i] = id;
-      keys[i] = key;
-      seqs[i] = seq;
-    }
-    return top;
-  }
-
-  lastKey = 0;
 
   private grow(): void {
     const n = this.ids.length * 2;

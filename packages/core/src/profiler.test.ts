@@ -51,6 +51,13 @@ describe('Profiler.sampled: a timer tick at IF = 0 and on idle CPUs', () => {
     ]);
     // Without the mark the handler is its own row, as before.
     expect(e.profiler.sampled({ irqOff: new Set() }).get(H)).toBe(4_000);
+    // As readprofile prints them (1 tick = 1,000 cycles): most cycles first, percent of what was sampled.
+    e.profiler.sym('y', 'sys', 50);
+    expect(e.profiler.sampledRows({ irqOff: IRQ_OFF, clockHz: 1e6, tickRateHz: 1_000 })).toEqual([
+      { symbol: 'y', cycles: 9_000, ticks: 9, percent: 56.25, load: 0.18 },
+      { symbol: 'x', cycles: 4_000, ticks: 4, percent: 25, load: 0 },
+      { symbol: 'z', cycles: 3_000, ticks: 3, percent: 18.75, load: 0 },
+    ]);
   });
 
   it('conserves the busy CPUs’ cycles: nothing is sampled on an idle CPU, nothing IF = 0 is sampled in itself', () => {

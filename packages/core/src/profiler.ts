@@ -1,6 +1,7 @@
 // Every charged cycle carries a kernel symbol and a class. Symbols are interned to small integers so the
 // hot path (Thread.spend) is a few typed-array adds. `paths` keeps the same cycles per call path.
 import { CallPaths, type FoldedStack } from './callpath.js';
+import type { ProfileRow } from './formatters.js';
 import type { ProfileSnapshot } from './replay.js';
 
 /** Class of a symbol's cycles, as time(1) splits them: `user`, `sys` (kernel) or `idle` (sleep, io-wait). */
@@ -186,6 +187,31 @@ export class Profiler {
     if (o.idle !== undefined && o.idle.cycles > 0)
       cycles.set(o.idle.symbol, (cycles.get(o.idle.symbol) ?? 0) + o.idle.cycles);
     return cycles;
+  }
+
+  /**
+   * The rows a timer-tick profiler prints from {@link Profiler.sampled}: ticks at `tickRateHz`, percent of everything
+   * sampled (the idle loop included when it ticks), readprofile's load (ticks per byte of the symbol); most cycles
+   * first, ties by name. What readprofile shows of a run, for any workload that marks its IF = 0 handlers.
+   */
+  sampledRows(o: TickSampling & { clockHz: number; tickRateHz: number }): ProfileRow[] {
+    const cycles = this.sampled(o);
+    let busy = 0;
+    for (const c of cycles.values()) busy += c;
+    const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+    return [...cycles]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([symbol, c]) => {
+        const ticks = Math.round((c / o.clockHz) * o.tickRateHz);
+        const size = this.sizeOf(symbol);
+        return {
+          symbol,
+          cycles: Math.round(c),
+          ticks,
+          percent: busy > 0 ? round((100 * c) / busy, 2) : 0,
+          load: size > 0 ? round(ticks / size, 4) : 0,
+        };
+      });
   }
 
   /** Folded stacks of the CPU time (user and sys; idle-class symbols are off-CPU and left out, as perf does). */

@@ -4,8 +4,6 @@ import { SimulationError } from './errors.js';
 import { Fifo, LockBase } from './lock-base.js';
 import type { Thread } from './thread.js';
 
-type RwWaiter = { t: Thread; write: boolean };
-
 /** Reader-writer spinlock: readers share, writers exclusive; FIFO among waiters. */
 export class RwLock extends LockBase {
   /** The thread holding the lock for writing, or null. */
@@ -14,10 +12,13 @@ export class RwLock extends LockBase {
   readers = 0;
   private writerFreeAt = 0;
   private readersFreeAt = 0;
-  private readonly waiters = new Fifo<RwWaiter>();
+  private readonly waiters = new Fifo<Thread>();
+  /** Whether each waiter wants to write, in the waiters' order (a second FIFO: no object per wait). */
+  private readonly waiterWrites = new Fifo<boolean>();
   private readonly readOp: Op = { perform: (t) => this.performRead(t) };
   private readonly writeOp: Op = { perform: (t) => this.performWrite(t) };
-  private readonly holders = new Set<Thread>();
+  /** The read holders, to check readUnlock (a writer is checked against `writer`: no set operation per write hold). */
+  private readonly readHolders = new Set<Thread>();
   private readonly readLabel = `rwlock ${this.name} (read)`;
   private readonly writeLabel = `rwlock ${this.name} (write)`;
 
@@ -36,10 +37,11 @@ export class RwLock extends LockBase {
       if (t.clock >= this.writerFreeAt) this.take(t);
       else this.grant(t, this.writerFreeAt, false);
       this.readers++;
-      this.holders.add(t);
+      this.readHolders.add(t);
       return false;
     }
-    this.waiters.push({ t, write: false });
+    this.waiters.push(t);
+    this.waiterWrites.push(false);
     this.engine.block(t, this.readLabel);
     return true;
   }
@@ -50,20 +52,20 @@ export class RwLock extends LockBase {
       if (t.clock >= freeAt) this.take(t);
       else this.grant(t, freeAt, false);
       this.writer = t;
-      this.holders.add(t);
       return false;
     }
-    this.waiters.push({ t, write: true });
+    this.waiters.push(t);
+    this.waiterWrites.push(true);
     this.engine.block(t, this.writeLabel);
     return true;
   }
 
   /** Releases a read hold (never yields); the last reader hands the lock to a waiting writer. */
   readUnlock(t: Thread): void {
-    if (this.writer !== null || !this.holders.has(t)) {
+    if (this.writer !== null || !this.readHolders.has(t)) {
       throw new SimulationError(`${t.name} read-unlocks rwlock ${this.name} it does not hold for read`);
     }
-    this.holders.delete(t);
+    this.readHolders.delete(t);
     this.released();
     this.readers--;
     this.readersFreeAt = Math.max(this.readersFreeAt, t.clock);
@@ -75,7 +77,6 @@ export class RwLock extends LockBase {
     if (this.writer !== t) {
       throw new SimulationError(`${t.name} write-unlocks rwlock ${this.name} held by ${this.writer?.name ?? 'nobody'}`);
     }
-    this.holders.delete(t);
     this.released();
     this.writer = null;
     this.writerFreeAt = t.clock;
@@ -84,17 +85,18 @@ export class RwLock extends LockBase {
 
   private wakeNext(at: number): void {
     if (this.waiters.length === 0) return;
-    if (this.waiters.peek().write) {
-      const w = this.waiters.shift().t;
+    if (this.waiterWrites.peek()) {
+      this.waiterWrites.shift();
+      const w = this.waiters.shift();
       this.writer = w;
-      this.holders.add(w);
       this.grant(w, at, true);
       return;
     }
-    while (this.waiters.length > 0 && !this.waiters.peek().write) {
-      const r = this.waiters.shift().t;
+    while (this.waiters.length > 0 && !this.waiterWrites.peek()) {
+      this.waiterWrites.shift();
+      const r = this.waiters.shift();
       this.readers++;
-      this.holders.add(r);
+      this.readHolders.add(r);
       this.grant(r, at, true);
     }
   }

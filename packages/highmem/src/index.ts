@@ -47,6 +47,7 @@ export {
   slotsPerLine,
   type WalkCounts,
 } from './radix.js';
+export { type RangeRuns, seed000RangeRuns } from './range-runs.js';
 export {
   checkpointSensitivity,
   type Sensitivity,

@@ -14,8 +14,8 @@
 // guest ran is not published: `nohz` is [U] (on by default, as the published top 20 has no idle-loop row while
 // on_each_cpu and smp_invalidate_interrupt need ≥ 2 CPUs). The NO_HZ code paths named here are recalled from the
 // 2.6.29 tree; the reference fact sheets do not cover them.
-// The sampling rule itself is core's (Profiler.sampled); this module supplies the arch's IF = 0 handlers, the
-// idle time that ticks without NO_HZ, and readprofile's row format.
+// The sampling rule and the rows are core's (Profiler.sampled, sampledRows); this module supplies the arch's IF = 0
+// handlers and the idle time that ticks without NO_HZ.
 import type { Engine, ProfileRow, Thread } from '@kmemsim/core';
 
 /** The x86 idle routine of a 2.6.29 guest without MWAIT (KVM does not expose it): halts until an interrupt. */
@@ -42,28 +42,12 @@ export interface ReadprofileOptions {
  * (idle CPUs for the whole run, writers' CPUs while they wait for I/O). Most ticks first, ties by name.
  */
 export function readprofileRows(e: Engine, o: ReadprofileOptions): ProfileRow[] {
-  const p = e.profiler;
   const idleCpus = e.cpus - o.writers.length;
   const ioWait = o.writers.reduce((a, t) => a + t.idleCycles, 0);
-  const cycles = p.sampled({
+  return e.profiler.sampledRows({
     irqOff: o.irqOff,
     ...(o.nohz ? {} : { idle: { symbol: IDLE_SYMBOL, cycles: idleCpus * o.realCycles + ioWait } }),
+    clockHz: e.clockHz,
+    tickRateHz: o.hz,
   });
-  // Percent of everything sampled (the idle loop included when it ticks).
-  let busy = 0;
-  for (const c of cycles.values()) busy += c;
-  const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-  return [...cycles]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([symbol, c]) => {
-      const ticks = Math.round((c / e.clockHz) * o.hz);
-      const size = p.sizeOf(symbol);
-      return {
-        symbol,
-        cycles: Math.round(c),
-        ticks,
-        percent: busy > 0 ? round((100 * c) / busy, 2) : 0,
-        load: size > 0 ? round(ticks / size, 4) : 0,
-      };
-    });
 }

@@ -58,10 +58,15 @@ export interface Sensitivity {
   entries: SensitivityEntry[];
 }
 
-interface Knobs {
+/** Where one sweep point sets the [U] values: the arch, highmem's mechanism and workload, a pinned exit round trip. */
+export interface Knobs {
+  /** The arch profile with the moved value. */
   arch: ArchProfile;
+  /** highmem mechanism overrides. */
   mechanism: Partial<MechanismParams>;
+  /** Workload overrides. */
   workload: Partial<WorkloadParams>;
+  /** The VM-exit round trip pinned (an experiment then fits kvm_mmu_invlpg's handling instead). */
   roundTrip?: number;
 }
 
@@ -102,7 +107,7 @@ function verdictOf(c: SensitivityConfig, k: Knobs, size: number): string {
 }
 
 /** The [U lo..hi] values a run of this configuration depends on, each with how to set it. */
-function knobsOf(
+export function knobsOf(
   c: SensitivityConfig,
 ): { name: string; value: number; lo: number; hi: number; at(v: number): Knobs }[] {
   const base: Knobs = { arch: c.arch, mechanism: {}, workload: {} };

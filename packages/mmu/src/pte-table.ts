@@ -1,13 +1,18 @@
 // The kernel page table the TLBs cache: virtual page number → page frame number, stored the way the kernel stores
 // it — in page-table pages of 512 slots (x86_64's PTRS_PER_PTE) — each slot a frame in a Float64Array and a
 // present byte, so millions of map/unmap calls cost typed-array writes, not Map inserts and deletes of one key
-// each. A page-table page that empties is dropped (one spare kept for the next), so memory follows what is mapped.
+// each. A page-table page that empties is dropped (up to SPARES kept for reuse), so memory follows what is mapped.
 // Pages are found by index from the first one mapped (a plain array: kernel mappings cluster), others in a Map.
 
 /** Slots per page-table page (a power of two). */
 const SLOTS = 512;
 /** Page-table pages indexed directly from the first one mapped: 64 Ki × 512 slots = 128 GiB of 4 KiB pages. */
 const DIR_MAX = 1 << 16;
+/**
+ * Emptied pages kept for reuse (≈ 4.5 KiB each, so ≤ 1.2 MiB): with 1,024 CPUs mapping and unmapping at once,
+ * pages empty and refill ~10⁵ times a run, and one spare left most refills allocating (and zeroing) a new page.
+ */
+const SPARES = 256;
 
 interface PtPage {
   /** Frame of each slot (meaningful where `present` is 1). */
@@ -40,7 +45,8 @@ export class PteTable {
   private readonly dir: (PtPage | undefined)[] = [];
   private base = Number.NaN;
   private readonly far = new Map<number, PtPage>();
-  private spare: PtPage | undefined = undefined;
+  /** Emptied pages (every present byte 0 again) waiting for reuse, at most SPARES. */
+  private readonly spares: PtPage[] = [];
   private n = 0;
 
   /** Mapped virtual pages. */
@@ -57,8 +63,7 @@ export class PteTable {
   private pageFor(key: number): PtPage {
     const p = this.page(key);
     if (p !== undefined) return p;
-    const q = this.spare ?? { pfn: new Float64Array(SLOTS), present: new Uint8Array(SLOTS), count: 0 };
-    this.spare = undefined;
+    const q = this.spares.pop() ?? { pfn: new Float64Array(SLOTS), present: new Uint8Array(SLOTS), count: 0 };
     if (Number.isNaN(this.base)) this.base = key;
     const i = key - this.base;
     if (i >= 0 && i < DIR_MAX) {
@@ -68,12 +73,12 @@ export class PteTable {
     return q;
   }
 
-  /** An emptied page leaves the table (kept as the spare): memory follows the mappings. */
+  /** An emptied page leaves the table (kept as a spare while fewer than SPARES are): memory follows the mappings. */
   private drop(key: number, p: PtPage): void {
     const i = key - this.base;
     if (i >= 0 && i < this.dir.length) this.dir[i] = undefined;
     else this.far.delete(key);
-    this.spare = p;
+    if (this.spares.length < SPARES) this.spares.push(p);
   }
 
   /** The frame `vpn` maps, or undefined if unmapped. */

@@ -127,6 +127,22 @@ describe('reproduce', () => {
     const shown = md.stdout.match(/P\(all (\d+) bounds hold under the model\) ≈ (\S+)$/m);
     expect(shown?.[1]).toBe(String(bounds.length));
     expect(Number(shown?.[2])).toBe(joint >= 0.01 ? Number(joint.toFixed(2)) : Number(joint.toExponential(0)));
+    // [U] ranges: seed 000 refitted at both ends of each; every check and bound says in how many its verdict flips,
+    // and each listed flip differs from the verdict at the defaults at one end at least.
+    expect(doc.params.u_ranges).toEqual({ '000': expect.any(Number) });
+    expect((doc.params.u_ranges as Record<string, number>)['000']).toBeGreaterThan(20);
+    const flips = doc.params.u_flips as { figure: string; within_lo: boolean; within_hi: boolean }[];
+    const seed000 = doc.runs.filter((x) => String(x.variant.seed) === '000' && x.variant.role !== 'calibration');
+    for (const x of seed000) {
+      const mine = flips.filter((f) => f.figure === x.variant.figure);
+      expect(x.metrics.u_flips, String(x.variant.figure)).toBe(mine.length);
+      const was = x.metrics.within === 1;
+      for (const f of mine) expect(f.within_lo !== was || f.within_hi !== was, f.figure).toBe(true);
+    }
+    expect(md.stdout).toMatch(/^\[U\] ranges, seed 000: \d+ values, the experiment refitted at each end; /m);
+    const off = JSON.parse(runCli(['reproduce', '--only', '000', '--ranges', 'off', '--format', 'json']).stdout);
+    expect(off.params.u_ranges).toBeUndefined();
+    expect(off.runs.some((x: { metrics: object }) => 'u_flips' in x.metrics)).toBe(false);
     expect(runCli(['reproduce', '--only', '123']).code).toBe(2);
   });
 });

@@ -2,7 +2,7 @@
 import { RESULT_SCHEMA_ID, type ResultDocument, type Run } from '@kmemsim/core';
 import { defineCommand } from '../framework/define.js';
 import { UsageError } from '../framework/errors.js';
-import { text } from '../framework/options.js';
+import { bool, text } from '../framework/options.js';
 
 export const reproduceCommand = defineCommand({
   kind: 'result',
@@ -25,13 +25,21 @@ export const reproduceCommand = defineCommand({
       maxLength: 200,
       defaultText: 'all',
     }),
+    ranges: bool({
+      description:
+        'also run each experiment that can be refitted (seed 000) at both ends of every [U] range its model ' +
+        'depends on, and say which checks and bounds flip there (~9 runs per range end)',
+      default: true,
+    }),
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const [{ loadFigures, loadTopLists, ledgers }, { compareWithBounds }, { runCommandLine }] = await Promise.all([
-      import('../reproduce/calibration.js'),
-      import('../reproduce/compare.js'),
-      import('../framework/invoke.js'),
-    ]);
+    const [{ loadFigures, loadTopLists, ledgers }, { compareWithBounds }, { runCommandLine }, ranges] =
+      await Promise.all([
+        import('../reproduce/calibration.js'),
+        import('../reproduce/compare.js'),
+        import('../framework/invoke.js'),
+        import('../reproduce/ranges.js'),
+      ]);
     let figures = loadFigures();
     if (o.only !== undefined) {
       const only = o.only;
@@ -44,12 +52,27 @@ export const reproduceCommand = defineCommand({
         );
       figures = figures.filter((f) => only.some((sel) => matches(sel, f)));
     }
+    const tops = loadTopLists();
     const { comparisons: results, bounds } = await compareWithBounds(
       figures,
-      loadTopLists(),
+      tops,
       (argv) => runCommandLine(argv),
       ctx.progress,
     );
+    // Checks and bounds whose verdict flips within a [U] range (the experiment refitted at each end).
+    const rangeSeeds = o.ranges ? ranges.rangeSeeds(figures) : [];
+    let flips: ReturnType<typeof ranges.rangeFlips> = [];
+    const rangeCounts: Record<string, number> = {};
+    if (rangeSeeds.length > 0) {
+      ctx.progress(0, 1, `[U] ranges of seed ${rangeSeeds.join(', ')}`);
+      const checks = new Map(results.filter((c) => c.figure.role === 'check').map((c) => [c.figure.id, c.within]));
+      const ends = await ranges.rangeEnds(rangeSeeds);
+      for (const [seed, e] of Object.entries(ends)) rangeCounts[seed] = e.length;
+      flips = ranges.rangeFlips(figures, tops, { checks, bounds }, ends);
+      ctx.progress(1, 1, 'done');
+    }
+    const flipCount = (id: string) => new Set(flips.filter((f) => f.figure === id).map((f) => f.parameter)).size;
+    const inRanges = (seed: string) => rangeCounts[seed] !== undefined;
     const figureRuns: Run[] = results.map(({ figure: f, model, error, within, countP }) => ({
       variant: { figure: f.id, label: f.label, seed: f.seed, role: f.role },
       metrics: {
@@ -62,6 +85,7 @@ export const reproduceCommand = defineCommand({
           : { tolerance_pct: (f.tolerance ?? 0) * 100 }),
         within: within ? 1 : 0,
         ...(countP === undefined ? {} : { count_p: Number(countP.toPrecision(4)) }),
+        ...(f.role === 'check' && inRanges(f.seed) ? { u_flips: flipCount(f.id) } : {}),
       },
       time: { real_s: 0, user_s: 0, sys_s: 0 },
       counters: {},
@@ -77,6 +101,7 @@ export const reproduceCommand = defineCommand({
         bound: 1,
         within: b.within ? 1 : 0,
         ...(b.countP === undefined ? {} : { count_p: Number(b.countP.toPrecision(4)) }),
+        ...(inRanges(b.seed) ? { u_flips: flipCount(b.id) } : {}),
       },
       time: { real_s: 0, user_s: 0, sys_s: 0 },
       counters: {},
@@ -97,6 +122,7 @@ export const reproduceCommand = defineCommand({
         experiments: ledgers(figures, boundCounts),
         sources: Object.fromEntries(figures.map((f) => [f.seed, f.source])),
         argv: Object.fromEntries(figures.map((f) => [f.id, f.argv.join(' ')])),
+        ...(rangeSeeds.length > 0 ? { u_ranges: rangeCounts, u_flips: flips } : {}),
       },
       runs,
     };

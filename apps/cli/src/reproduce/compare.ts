@@ -3,6 +3,7 @@ import type { ResultDocument } from '@kmemsim/core';
 import { type Bound, boundsOf } from './bounds.js';
 import { type Figure, matchesVariant, readMetric, type TopList } from './calibration.js';
 import { countP } from './noise.js';
+import { withinTolerance } from './ranges.js';
 
 export interface Comparison {
   figure: Figure;
@@ -44,11 +45,7 @@ export async function compareWithBounds(
     const r = doc.runs.find((x) => matchesVariant(x, f.variant));
     const model = r ? (readMetric(r, f.metric) ?? null) : null;
     const error = model === null || f.published === 0 ? null : (model - f.published) / f.published;
-    let within = false;
-    if (model !== null) {
-      if (f.toleranceAbs !== undefined) within = Math.abs(model - f.published) <= f.toleranceAbs;
-      else within = error !== null && Math.abs(error) <= (f.tolerance ?? 0) + 1e-12;
-    }
+    const within = model !== null && withinTolerance(f, model);
     const noise =
       model !== null && isTickCount(f.metric) && Number.isInteger(f.published) && f.published >= 0
         ? { countP: countP(f.published, Math.max(0, model)) }

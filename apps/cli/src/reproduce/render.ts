@@ -4,6 +4,7 @@ import { verdictColor } from '../framework/colors.js';
 import { fmtNum, table } from '../framework/table.js';
 import { type LedgerSummary, ledgerLine } from './calibration.js';
 import { fmtP } from './noise.js';
+import type { RangeFlip } from './ranges.js';
 
 /** A check off its tolerance whose published count is still this likely under the model is within counting noise. */
 export const NOISE_P = 0.05;
@@ -96,6 +97,39 @@ export function summary(doc: ResultDocument): string {
   );
 }
 
+/** The document's range flips (params.u_flips) and values swept per seed (params.u_ranges), when swept. */
+function flipsOf(doc: ResultDocument): { flips: RangeFlip[]; ranges: Record<string, number> } | null {
+  const ranges = doc.params.u_ranges as Record<string, number> | undefined;
+  return ranges ? { flips: (doc.params.u_flips as RangeFlip[] | undefined) ?? [], ranges } : null;
+}
+
+/**
+ * One line per swept experiment, then one per check or bound whose verdict flips within a [U] range: the range and
+ * the model value and verdict at each end (the experiment refitted there).
+ */
+export function rangeLines(doc: ResultDocument): string[] {
+  const f = flipsOf(doc);
+  if (!f) return [];
+  const verdict = (id: string, within: boolean) =>
+    within ? (id.includes('/absent/') ? 'holds' : 'ok') : id.includes('/absent/') ? 'broken' : 'off';
+  const byFigure = new Map<string, RangeFlip[]>();
+  for (const x of f.flips) byFigure.set(x.figure, [...(byFigure.get(x.figure) ?? []), x]);
+  const out = Object.entries(f.ranges).map(
+    ([seed, n]) =>
+      `[U] ranges, seed ${seed}: ${n} values, the experiment refitted at each end; ` +
+      `${byFigure.size} check${byFigure.size === 1 ? '' : 's'} or bounds flip within one${byFigure.size ? ':' : ''}`,
+  );
+  for (const [id, xs] of byFigure) {
+    out.push(`  ${id}:`);
+    for (const x of xs)
+      out.push(
+        `    ${x.parameter} [U ${fmtNum(x.lo)}..${fmtNum(x.hi)}]: ` +
+          `${verdict(id, x.within_lo)} at ${fmtNum(x.lo)} (${fmtNum(x.model_lo)}), ${verdict(id, x.within_hi)} at ${fmtNum(x.hi)} (${fmtNum(x.model_hi)})`,
+      );
+  }
+  return out;
+}
+
 export function reproduceTable(doc: ResultDocument): string {
   const seeds = new Set(doc.runs.map((r) => String(r.variant.seed)));
   const figures = doc.runs.filter((r) => r.variant.role !== 'bound').length;
@@ -116,6 +150,7 @@ export function reproduceTable(doc: ResultDocument): string {
     ]),
     '',
     summary(doc),
+    ...rangeLines(doc),
   ].join('\n');
 }
 
@@ -132,7 +167,8 @@ export function reproduceMarkdown(doc: ResultDocument): string {
           .join(' | ')} |`,
       );
   }
-  return `${lines.join('\n')}\n\n${summary(doc)}\n`;
+  const ranges = rangeLines(doc);
+  return `${lines.join('\n')}\n\n${summary(doc)}\n${ranges.length ? `\n\`\`\`\n${ranges.join('\n')}\n\`\`\`\n` : ''}`;
 }
 
 const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -161,7 +197,9 @@ export function reproduceTableHtml(doc: ResultDocument): string {
     .join('\n');
   return `<div class="scroll"><table><thead><tr>${HEAD.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
 ${rows}
-</tbody></table></div><p>${escHtml(summary(doc))}</p>`;
+</tbody></table></div><p>${escHtml(summary(doc))}</p>${
+    rangeLines(doc).length ? `\n<pre>${escHtml(rangeLines(doc).join('\n'))}</pre>` : ''
+  }`;
 }
 
 /** `reproduce --format html`: the chart of every figure's error in its tolerance band, then the table. */

@@ -27,6 +27,11 @@ export interface SamplingOptions {
   skipBuilds?: boolean;
   /** Regeneration events so far (a counter that only grows), e.g. the machine's TLB flushes. */
   regeneration?: () => number;
+  /**
+   * Relative error of a loop simulated in detail after its case's state was fast-forwarded (default 0.06; [U]
+   * 0.03–0.1, see sampler.ts `next`).
+   */
+  afterFastError?: number;
 }
 
 /** Regeneration events of a machine: its TLB flushes (each ends a lazy purge, or a 2.6.27 vunmap). */
@@ -74,6 +79,10 @@ export class Loop {
   pendingJump = 0;
   /** A decided skip: its error bound, cycles. */
   pendingErr = 0;
+  /** The thread's clock at its last boundary (after a skip: after the jump). */
+  lastClock: number;
+  /** Its case (the tag up to `:`): set-up, loop and tear-down of one test case share it. */
+  readonly kase: string;
 
   constructor(
     /** The thread running the loop. */
@@ -86,7 +95,10 @@ export class Loop {
     readonly fast: FastForward | null,
     /** Cycles by loop count: a set-up that only allocates, whose cycles no flush would end. */
     readonly counted: boolean,
-  ) {}
+  ) {
+    this.lastClock = t.clock;
+    this.kase = tag.split(':', 1)[0];
+  }
 }
 
 /** What a `Sampler` (sampler.ts) simulated and extrapolated (`result.sampling`). */

@@ -44,13 +44,23 @@ describe('sampled simulation (long)', () => {
     // fix_size ran 97 % in detail beside the others' skipped set-ups and tear-downs and came out 8 % under the
     // exact run with a 0.05 % bound (main before this test): no set-up or tear-down is now skipped beside
     // another case, and a case beside skipped ones takes at least the run's bound.
-    const { s, x } = testVmallocBothWays('5.2', 16, 7, 2_000, {});
-    expect(s.sampling.skipped).toBeGreaterThan(0);
-    for (let i = 0; i < s.tests.length; i++) {
-      const a = s.tests[i];
-      const b = x.tests[i];
-      expect([a.name, a.passed, a.failed]).toEqual([b.name, b.passed, b.failed]);
-      expect(Math.abs(a.avgUsec - b.avgUsec), a.name).toBeLessThanOrEqual(b.avgUsec * a.errorBound + 1);
-    }
+    expectEveryCaseWithinBound(testVmallocBothWays('5.2', 16, 7, 2_000, {}));
+  }, 600_000);
+
+  it('test_vmalloc mixed phases at 20,000 loops (5.2, 16 CPUs × mask 7): every case within its bound', () => {
+    // full_fit came out 1.3 % under the exact run against a 1.1 % bound before loops simulated in detail after a
+    // fast-forward of their case carried an error of their own (sampler.ts `next`, `afterFastError`).
+    expectEveryCaseWithinBound(testVmallocBothWays('5.2', 16, 7, 20_000, {}));
   }, 600_000);
 });
+
+/** Every case: same passes and failures, average µs within the sampled run's bound (+1 µs of rounding). */
+function expectEveryCaseWithinBound({ s, x }: ReturnType<typeof testVmallocBothWays>): void {
+  expect(s.sampling.skipped).toBeGreaterThan(0);
+  for (let i = 0; i < s.tests.length; i++) {
+    const a = s.tests[i];
+    const b = x.tests[i];
+    expect([a.name, a.passed, a.failed]).toEqual([b.name, b.passed, b.failed]);
+    expect(Math.abs(a.avgUsec - b.avgUsec), a.name).toBeLessThanOrEqual(b.avgUsec * a.errorBound + 1);
+  }
+}

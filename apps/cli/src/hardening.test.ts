@@ -33,6 +33,15 @@ const CASES: [string[], RegExp][] = [
   [['arch', 'list', '--format', 'xml'], /--format: got "xml", expected one of table, json/],
   // arch plugins
   [['arch', 'show', './nope/missing.mjs'], /plugin file .* does not exist/],
+  // Node 20's recursive mkdirSync spins forever under /proc: arch init creates its folder one level at a time
+  [
+    ['arch', 'init', 'riscv64', '--dir', '/proc/kmemsim/x'],
+    /--dir: got "\/proc\/kmemsim\/x", expected a folder that can be created \(mkdir \/proc\/kmemsim: E[A-Z]+\)/,
+  ],
+  [
+    ['arch', 'init', 'riscv64', '--dir', join(syntaxError, 'x')],
+    /--dir: got ".*syntax.mjs\/x", expected a folder that can be created \(mkdir .*: ENOTDIR\)/,
+  ],
   [['arch', 'show', syntaxError], /cannot load plugin/],
   [['arch', 'show', noDefault], /has no default export/],
   [['arch', 'show', badFields], /invalid arch plugin .*wordBits/],
@@ -68,6 +77,15 @@ const CASES: [string[], RegExp][] = [
   [['checkpoint', '--cpus'], /option '--cpus <n>' argument missing/],
   [['checkpoint', '--trace-limit', '0', '--trace', join(dir, 't.json')], /--trace-limit: got "0"/],
   [['checkpoint', '--size', '1MiB', '--out', join(dir, 'no/such/dir/x.txt')], /--out: cannot write/],
+  // refused before the run, not after it: /proc takes no new file even where access(W_OK) says yes (root)
+  [
+    ['checkpoint', '--size', '1MiB', '--trace', '/proc/kmemsim.json'],
+    /--trace: cannot write \/proc\/kmemsim.json: (\/proc takes no new file \(ENOENT\)|EACCES)$/,
+  ],
+  [
+    ['vmcore-image', '--mem', '64MiB', '--out', '/proc/kmemsim'],
+    /--out: cannot write \/proc\/kmemsim: (\/proc takes no new file|EACCES)/,
+  ],
   // checkpoint
   [['checkpoint', '--size', 'huge'], /--size: got "huge", expected a size/],
   [['checkpoint', '--size', '0'], /--size: got "0", expected a size from 4KiB to 16TiB/],

@@ -1,7 +1,7 @@
 // `kmemsim arch init <name>`: writes a starter arch-plugin package (profile with every field and a source slot,
 // the conformance test, a README) that passes the kit once its numbers are filled in.
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import mmuManifest from '@kmemsim/mmu/package.json';
 import { BUILTIN_ARCHES } from '../framework/arches.js';
 import { defineAction } from '../framework/define.js';
@@ -56,8 +56,15 @@ export const archInitCommand = defineAction({
       mmuRange: `^${mmuManifest.version}`,
       vitestRange: `^${mmuManifest.devDependencies.vitest.replace(/^[^\d]*/, '')}`,
     });
-    mkdirSync(dir, { recursive: true });
-    for (const [f, body] of Object.entries(files)) writeFileSync(join(dir, f), body);
+    makeDirs(dir);
+    for (const [f, body] of Object.entries(files)) {
+      try {
+        writeFileSync(join(dir, f), body);
+      } catch (err) {
+        const why = `writing ${f}: ${(err as NodeJS.ErrnoException).code ?? err}`;
+        throw badValue('--dir', dir, `a folder files can be written to (${why})`);
+      }
+    }
     await ctx.out(
       `wrote ${packageName} in ${dir}: ${Object.keys(files).join(', ')}\n` +
         `next: cd ${dir} && npm install, fill in every TODO in index.mjs, npm test (the conformance kit)\n`,
@@ -65,3 +72,23 @@ export const archInitCommand = defineAction({
     return 0;
   },
 });
+
+/**
+ * mkdir -p, one level at a time from the deepest folder that exists: Node 20's recursive mkdirSync never returns
+ * under a file system that refuses mkdir with ENOENT (/proc/x spins at 100 % CPU), and a refusal becomes one line.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      const why = `mkdir ${d}: ${(err as NodeJS.ErrnoException).code ?? err}`;
+      throw badValue('--dir', dir, `a folder that can be created (${why})`);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ResultDocumentSchema } from '@kmemsim/core';
+import { type ResultDocument, ResultDocumentSchema } from '@kmemsim/core';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../testing/in-process.js';
 
@@ -55,6 +55,23 @@ describe('kmemsim vmcore-dump', () => {
     expect(doc.runs[0].counters.syscalls).toMatchObject({ mmap: 34, munmap: 2, read: 458_916 });
     const again = await cli([...args, '--access', 'read,mmap', '--format', 'json']);
     expect(again.out).toBe(r.out);
+  });
+
+  it('--format md: the runs as a GitHub table with the JSON numbers, each perf report fenced', async () => {
+    const args = ['vmcore-dump', '--mem', '64MiB', '--dump-level', '0,31', '--access', 'mmap'];
+    const md = await cli([...args, '--format', 'md']);
+    expect(md.code, md.err).toBe(0);
+    const doc = JSON.parse((await cli([...args, '--format', 'json'])).out) as ResultDocument;
+    const rows = md.out.split('\n').filter((l) => /^\| mmap \|/.test(l));
+    expect(rows).toHaveLength(doc.runs.length);
+    doc.runs.forEach((r, i) => {
+      const cells = (rows[i] as string).split('|').map((c) => c.trim().replace(/,/g, ''));
+      const s = r.counters.syscalls as Record<string, number>;
+      expect(cells.slice(2, 8).map(Number)).toEqual([r.variant.dump_level, s.mmap, s.munmap, s.read, s.lseek, s.write]);
+    });
+    expect(md.out).toContain('|---|---:|');
+    expect(md.out.match(/^```$/gm)).toHaveLength(2 * doc.runs.length);
+    expect(md.out).toContain('`--access mmap -d 31`: perf report --stdio\n\n```\n# kmemsim:');
   });
 
   it('prints a table with a perf report per run', async () => {

@@ -19,7 +19,7 @@ import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { ARCH_EXPECTED, MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, custom, int, kib, num, size, text } from '../framework/options.js';
-import { renderVmcoreDumpTable } from './vmcore-dump-render.js';
+import { renderVmcoreDumpMarkdown, renderVmcoreDumpTable } from './vmcore-dump-render.js';
 import { imageFileSource, modelledSource, rejectImageConflicts } from './vmcore-dump-source.js';
 import { parseFractions, warnUnscaled } from './vmcore-fractions.js';
 
@@ -364,4 +364,6 @@ export const vmcoreDumpCommand = defineCommand({
     };
   },
   renderTable: renderVmcoreDumpTable,
+  formats: ['table', 'md', 'json', 'csv', 'svg', 'folded'],
+  renderFormat: (doc, format) => (format === 'md' ? renderVmcoreDumpMarkdown(doc) : undefined),
 });

@@ -79,8 +79,17 @@ export function checkWritable(file: string, flag: string): void {
       const dir = dirname(path);
       if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
       accessSync(dir, constants.W_OK);
+      // Create it and take it away: access(W_OK) says yes to root wherever the mode allows, even on a file system
+      // that refuses new files (/proc), and the refusal would come only after the run.
+      try {
+        closeSync(openSync(path, 'wx'));
+        unlinkSync(path);
+      } catch (err) {
+        throw new UsageError(`${flag}: cannot write ${file}: ${dir} takes no new file (${code(err)})`);
+      }
     }
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const c = code(err);
     const why = c === 'ENOENT' ? 'its directory does not exist' : c;
     throw new UsageError(`${flag}: cannot write ${file}: ${why}`);

@@ -5,6 +5,7 @@ import { x86_64 } from '@kmemsim/arch-x86_64';
 import { Machine } from '@kmemsim/mmu';
 import { describe, expect, it } from 'vitest';
 import { expectCaseWithinBound, shortPurges as params, testVmallocBothWays } from './sampler.cases.js';
+import { runTestVmalloc } from './test-vmalloc.js';
 import { runVmapBench } from './vmap-bench.js';
 import { runXfsDir } from './xfs-dir.js';
 
@@ -68,6 +69,32 @@ describe('sampled simulation', () => {
       expect(s.vmap.ledger.live, a.name).toBe(0);
       expect(s.vmap.check(), a.name).toEqual([]);
     }
+  }, 300_000);
+
+  it('test_vmalloc: loops run in detail after a fast-forward of their case widen its bound, not its average', () => {
+    // afterFastError (sampler.ts next): the sampler's decisions never read the bound, so the same run with the
+    // term at 0 and at its default must simulate and skip the same loops and print the same averages.
+    const go = (afterFastError: number) =>
+      runTestVmalloc({
+        machine: new Machine({ arch: x86_64, cpus: 2 }),
+        impl: '5.2',
+        nrThreads: 2,
+        runTestMask: 2,
+        testLoopCount: 2_000,
+        params,
+        sampling: { afterFastError },
+      });
+    const without = go(0);
+    const own = go(0.06);
+    expect(own.sampling.skipped).toBeGreaterThan(0);
+    expect([own.tests[0].avgUsec, own.sampling.detailed, own.sampling.skipped]).toEqual([
+      without.tests[0].avgUsec,
+      without.sampling.detailed,
+      without.sampling.skipped,
+    ]);
+    // Its free-junk, main loop and tear-down ran (partly) in detail after the set-up's fast-forward.
+    expect(own.tests[0].errorBound).toBeGreaterThan(without.tests[0].errorBound);
+    expect(own.sampling.errCycles - without.sampling.errCycles).toBeGreaterThan(0);
   }, 300_000);
 
   it('test_vmalloc full_fit at kernel-default purges: set-ups skipped doublings at a time, within the bound', () => {

@@ -45,6 +45,17 @@ describe('PteTable, exact small cases', () => {
     expect(() => t.set(1.5, 1)).toThrow(RangeError);
     expect(() => t.setRange(Number.NaN, 1, 2)).toThrow(RangeError);
   });
+
+  it('a NaN frame cannot be set (NaN marks an empty slot); frames of an emptied, reused page read as unmapped', () => {
+    const t = new PteTable();
+    expect(() => t.set(7, Number.NaN)).toThrow(RangeError);
+    expect(() => t.setRange(7, Number.NaN, 2)).toThrow(RangeError);
+    expect([t.size, t.has(7)]).toEqual([0, false]);
+    t.setRange(0, 100, 512); // fills page 0, then empties it: it becomes a spare
+    t.clearRange(0, 512);
+    t.set(1024, 5); // page 2 reuses the spare
+    expect([t.get(1024), t.get(1025), t.has(1535), t.size]).toEqual([5, undefined, false, 1]);
+  });
 });
 
 // One operation of a random sequence: vpns cluster around a few page-table-page boundaries so that ranges cross them.

@@ -1,6 +1,6 @@
 // The kernel page table the TLBs cache: virtual page number → page frame number, stored the way the kernel stores
-// it — in page-table pages of 512 slots (x86_64's PTRS_PER_PTE) — each slot a frame in a Float64Array and a
-// present byte, so millions of map/unmap calls cost typed-array writes, not Map inserts and deletes of one key
+// it — in page-table pages of 512 slots (x86_64's PTRS_PER_PTE) — each slot a frame in a Float64Array, NaN where
+// none is mapped (pte_none: one array, so a lookup costs one cache line, not two), so millions of map/unmap calls cost typed-array writes, not Map inserts and deletes of one key
 // each. A page-table page that empties is dropped (up to SPARES kept for reuse), so memory follows what is mapped.
 // Pages are found by index from the first one mapped (a plain array: kernel mappings cluster), others in a Map.
 
@@ -15,12 +15,19 @@ const DIR_MAX = 1 << 16;
 const SPARES = 256;
 
 interface PtPage {
-  /** Frame of each slot (meaningful where `present` is 1). */
+  /** Frame of each slot; NaN where the slot maps none. */
   readonly pfn: Float64Array;
-  /** 1 where the slot maps a frame. */
-  readonly present: Uint8Array;
   /** Present slots. */
   count: number;
+}
+
+/** A page-table page with no slot present. */
+function emptyPage(): PtPage {
+  return { pfn: new Float64Array(SLOTS).fill(Number.NaN), count: 0 };
+}
+
+function checkPfn(pfn: number): void {
+  if (Number.isNaN(pfn)) throw new RangeError(`pfn must be a number, got ${pfn}`);
 }
 
 /**
@@ -45,7 +52,7 @@ export class PteTable {
   private readonly dir: (PtPage | undefined)[] = [];
   private base = Number.NaN;
   private readonly far = new Map<number, PtPage>();
-  /** Emptied pages (every present byte 0 again) waiting for reuse, at most SPARES. */
+  /** Emptied pages (every slot NaN again) waiting for reuse, at most SPARES. */
   private readonly spares: PtPage[] = [];
   private n = 0;
 
@@ -63,7 +70,7 @@ export class PteTable {
   private pageFor(key: number): PtPage {
     const p = this.page(key);
     if (p !== undefined) return p;
-    const q = this.spares.pop() ?? { pfn: new Float64Array(SLOTS), present: new Uint8Array(SLOTS), count: 0 };
+    const q = this.spares.pop() ?? emptyPage();
     if (Number.isNaN(this.base)) this.base = key;
     const i = key - this.base;
     if (i >= 0 && i < DIR_MAX) {
@@ -86,25 +93,28 @@ export class PteTable {
     const key = Math.floor(vpn / SLOTS);
     const p = this.page(key);
     if (p === undefined) return undefined;
-    const i = vpn - key * SLOTS;
-    return p.present[i] === 1 ? p.pfn[i] : undefined;
+    const f: number | undefined = p.pfn[vpn - key * SLOTS]; // undefined at a non-integer index
+    return f === undefined || Number.isNaN(f) ? undefined : f; // NaN: not present
   }
 
   /** True if `vpn` maps a frame. */
   has(vpn: number): boolean {
     const key = Math.floor(vpn / SLOTS);
     const p = this.page(key);
-    return p !== undefined && p.present[vpn - key * SLOTS] === 1;
+    if (p === undefined) return false;
+    const f: number | undefined = p.pfn[vpn - key * SLOTS]; // undefined at a non-integer index
+    return f !== undefined && !Number.isNaN(f);
   }
 
-  /** Maps `vpn` to `pfn` (set_pte). Throws RangeError for a `vpn` that is not a safe integer. */
+  /** Maps `vpn` to `pfn` (set_pte). Throws RangeError for a `vpn` that is not a safe integer or a NaN `pfn`. */
   set(vpn: number, pfn: number): this {
     if (!Number.isSafeInteger(vpn)) throw new RangeError(`vpn must be a safe integer, got ${vpn}`);
+    checkPfn(pfn);
     const key = Math.floor(vpn / SLOTS);
     const p = this.pageFor(key);
     const i = vpn - key * SLOTS;
-    if (p.present[i] === 0) {
-      p.present[i] = 1;
+    const f = p.pfn[i];
+    if (Number.isNaN(f)) {
       p.count++;
       this.n++;
     }
@@ -118,8 +128,9 @@ export class PteTable {
     const p = this.page(key);
     if (p === undefined) return false;
     const i = vpn - key * SLOTS;
-    if (p.present[i] !== 1) return false;
-    p.present[i] = 0;
+    const f: number | undefined = p.pfn[i]; // undefined at a non-integer index
+    if (f === undefined || Number.isNaN(f)) return false;
+    p.pfn[i] = Number.NaN;
     this.n--;
     if (--p.count === 0) this.drop(key, p);
     return true;
@@ -131,6 +142,7 @@ export class PteTable {
     if (!Number.isSafeInteger(vpn) || vpn + pages > Number.MAX_SAFE_INTEGER) {
       throw new RangeError(`vpn range must be safe integers, got ${vpn} + ${pages}`);
     }
+    checkPfn(pfn);
     let v = vpn;
     const end = vpn + pages;
     while (v < end) {
@@ -138,13 +150,11 @@ export class PteTable {
       const p = this.pageFor(key);
       const base = key * SLOTS;
       const stop = Math.min(end, base + SLOTS) - base;
-      const { present, pfn: frames } = p;
+      const frames = p.pfn;
       let added = 0;
       for (let i = v - base, f = pfn + (v - vpn); i < stop; i++, f++) {
-        if (present[i] === 0) {
-          present[i] = 1;
-          added++;
-        }
+        const old = frames[i];
+        if (Number.isNaN(old)) added++;
         frames[i] = f;
       }
       p.count += added;
@@ -164,11 +174,14 @@ export class PteTable {
       const stop = Math.min(end, base + SLOTS) - base;
       const p = this.page(key);
       if (p !== undefined) {
-        const present = p.present;
+        const frames = p.pfn;
         let removed = 0;
         for (let i = v - base; i < stop; i++) {
-          removed += present[i];
-          present[i] = 0;
+          const f = frames[i];
+          if (!Number.isNaN(f)) {
+            removed++;
+            frames[i] = Number.NaN;
+          }
         }
         this.n -= removed;
         p.count -= removed;

@@ -257,6 +257,15 @@ export const checkpointCommand = defineCommand({
 /** time(1)'s user line when no mechanism or fitted value gives the checkpointing task user time (not zero). */
 const USER_UNMODELLED = 'user\t(unmodelled: the checkpointing task’s user-space work; --experiment seed000 fits it)';
 
+/**
+ * readprofile(1) lists only symbols that took ticks (`-a` would add the zero rows): a short run whose every
+ * symbol rounds to 0 ticks says so in one line instead of printing a list of zeros.
+ */
+function readprofileLines(rows: ResultDocument['runs'][number]['profile']): string {
+  const ticked = rows.filter((r) => r.ticks > 0);
+  return ticked.length > 0 ? formatReadprofile(ticked) : '     0 (no symbol took a tick: the run is shorter than one tick per symbol)';
+}
+
 /** The text output of `kmemsim checkpoint`: time(1) and readprofile per variant, the comparison, the verdicts. */
 export function renderCheckpoint(doc: ResultDocument): string {
   const size = Number(doc.params.size_bytes);
@@ -272,7 +281,7 @@ export function renderCheckpoint(doc: ResultDocument): string {
     );
     out.push(
       `readprofile (ticks at ${doc.params.readprofile_hz} Hz, load = ticks / size):`,
-      formatReadprofile(r.profile),
+      readprofileLines(r.profile),
     );
   }
   out.push(

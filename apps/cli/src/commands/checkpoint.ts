@@ -263,7 +263,9 @@ const USER_UNMODELLED = 'user\t(unmodelled: the checkpointing task’s user-spac
  */
 function readprofileLines(rows: ResultDocument['runs'][number]['profile']): string {
   const ticked = rows.filter((r) => r.ticks > 0);
-  return ticked.length > 0 ? formatReadprofile(ticked) : '     0 (no symbol took a tick: the run is shorter than one tick per symbol)';
+  return ticked.length > 0
+    ? formatReadprofile(ticked)
+    : '     0 (no symbol took a tick: the run is shorter than one tick per symbol)';
 }
 
 /** The text output of `kmemsim checkpoint`: time(1) and readprofile per variant, the comparison, the verdicts. */

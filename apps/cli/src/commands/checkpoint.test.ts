@@ -40,6 +40,15 @@ describe('kmemsim checkpoint', () => {
     expect(r.out).toContain('kmap_atomic');
   });
 
+  it('readprofile lists only symbols that took ticks, as readprofile(1) without -a', async () => {
+    const short = await cli(['checkpoint', '--size', '8MiB', '--map', 'kmap']);
+    expect(short.code).toBe(0);
+    expect(short.out).toMatch(/load = ticks \/ size\):\n +1 \(unmodelled\) +-\n\n/);
+    expect(short.out).not.toMatch(/^ +0 [\w(]/m);
+    const none = await cli(['checkpoint', '--size', '1MiB', '--map', 'kmap']);
+    expect(none.out).toContain('     0 (no symbol took a tick: the run is shorter than one tick per symbol)');
+  });
+
   it('runs on x86_64, where kmap does no mapping work', async () => {
     const r = await cli(['checkpoint', '--arch', 'x86_64', '--size', '8MiB', '--map', 'kmap', '--format', 'json']);
     expect(r.code).toBe(0);

@@ -119,7 +119,9 @@ describe.skipIf(!TMUX)('under tmux (100 columns)', () => {
       const sock = `kmemsim-test-${process.pid}-${argv[0]}-${argv[1]}`;
       try {
         pane(sock, argv);
-        await until('the command to exit', () => dead(sock));
+        // tmux may mark the pane dead before it has drawn the last of a long output (seen under load: the capture
+        // stopped mid-table, '[exit 0]' not yet drawn), so wait for bash's exit line, not only the pane's death.
+        await until('the command to exit', () => dead(sock) && screen(sock).includes('[exit '));
         const text = screen(sock);
         expect(text).toContain('[exit 0]');
         // Table lines (borders and rows); notes under a table are prose and may wrap.

@@ -40,21 +40,23 @@ export class VmapNodes {
     return this.count > 1 && size <= this.p.poolMaxPages;
   }
 
+  // The lock's name is built only when the lock is made: these run several times per vmap/vunmap at 1,024 CPUs.
   busyLock(node: number): Spinlock {
-    return this.lock(node * 3, `vmap_node[${node}].busy.lock`);
+    return this.locks[node * 3] ?? this.make(node * 3, `vmap_node[${node}].busy.lock`);
   }
 
   lazyLock(node: number): Spinlock {
-    return this.lock(node * 3 + 1, `vmap_node[${node}].lazy.lock`);
+    return this.locks[node * 3 + 1] ?? this.make(node * 3 + 1, `vmap_node[${node}].lazy.lock`);
   }
 
   poolLock(node: number): Spinlock {
-    return this.lock(node * 3 + 2, `vmap_node[${node}].pool_lock`);
+    return this.locks[node * 3 + 2] ?? this.make(node * 3 + 2, `vmap_node[${node}].pool_lock`);
   }
 
-  private lock(i: number, name: string): Spinlock {
-    this.locks[i] ??= this.m.spinlock(name);
-    return this.locks[i];
+  private make(i: number, name: string): Spinlock {
+    const lock = this.m.spinlock(name);
+    this.locks[i] = lock;
+    return lock;
   }
 
   /** node_pool_del_va: the head of the exact-size pool if it satisfies `align`, else −1 (no rotation). */

@@ -99,11 +99,21 @@ export class VmapCore implements BlockHost, PurgeHost {
 
   // ---- get_vm_area / vunmap ----
 
-  /** __get_vm_area_node: a vm_struct + alloc_vmap_area (+ guard page), linked on vmlist where the design has it. */
-  *allocArea(t: Thread, pages: number, align = 1): Gen<number> {
+  /**
+   * __get_vm_area_node: a vm_struct + alloc_vmap_area (+ guard page), linked on vmlist where the design has it. Not a
+   * generator itself: it returns the one that runs, one generator level less on the hot path. Its checks and the
+   * vm_struct's kmalloc run at the call, which `yield*` makes the moment the generator starts.
+   */
+  allocArea(t: Thread, pages: number, align = 1): Gen<number> {
     checkRequest(pages, align);
     t.spend(this.s.kmalloc, this.p.vmStructCycles);
     const size = pages + this.guard;
+    if (this.vmlistLock !== null || this.mirror !== null) return this.allocListed(t, pages, size, align);
+    return this.reserve(t, size, align, pages);
+  }
+
+  /** allocArea of a design with vmlist: under vmlist_lock (2.6.27), or mirrored onto it after the area (2.6.28). */
+  private *allocListed(t: Thread, pages: number, size: number, align: number): Gen<number> {
     let at: number;
     if (this.vmlistLock !== null) {
       yield this.vmlistLock.writeLock(t);
@@ -145,7 +155,14 @@ export class VmapCore implements BlockHost, PurgeHost {
       this.unlinkBusy(t, vpn);
       busy.unlock(t);
     } else yield* this.findVa(t, vpn);
-    yield* this.lazyFree(t, vpn, size, this.unmapLazily(t, vpn, size), home);
+    const ptes = this.unmapLazily(t, vpn, size);
+    if (this.faults.reuseBeforeFlush) yield* this.lazyFree(t, vpn, size, ptes, home);
+    else {
+      // lazyFree written out here, as findVa above: its lock is yielded one generator level higher.
+      const lock = this.lazyLock(vpn, home);
+      if (lock !== null) yield lock.lock(t);
+      if (this.lazyQueue(t, vpn, size, ptes, home, lock)) yield* this.lazyPurge(t);
+    }
     // 2.6.28 remove_vm_area: free_unmap_vmap_area(va) first, then unlink the vm_struct from vmlist.
     if (this.mirror?.has(vpn)) yield* this.mirror.remove(t, vpn);
   }
@@ -199,8 +216,11 @@ export class VmapCore implements BlockHost, PurgeHost {
 
   // ---- alloc_vmap_area and the lazy free ----
 
-  /** alloc_vmap_area: a node pool (6.9), else the design's hole search; on failure one purge and a retry. */
-  *reserve(t: Thread, size: number, align: number): Gen<number> {
+  /**
+   * alloc_vmap_area: a node pool (6.9), else the design's hole search; on failure one purge and a retry. The first
+   * page, or −1; with `area` ≥ 0 (allocArea) the id of the area of that many pages issued there, or −1 counted.
+   */
+  *reserve(t: Thread, size: number, align: number, area = -1): Gen<number> {
     const nodes = this.nodes;
     if (nodes?.pooled(size)) {
       const home = nodes.home(t.cpu);
@@ -215,7 +235,7 @@ export class VmapCore implements BlockHost, PurgeHost {
         yield busy.lock(t);
         this.insertBusy(t, at);
         busy.unlock(t);
-        return at;
+        return this.reserved(t, at, size, area);
       }
     }
     t.spend(this.s.kmalloc, this.p.vmapAreaCycles);
@@ -234,12 +254,22 @@ export class VmapCore implements BlockHost, PurgeHost {
           this.insertBusy(t, at);
           busy.unlock(t);
         }
-        return at;
+        return this.reserved(t, at, size, area);
       }
-      if (attempt === 1 || this.purger === null) return -1;
+      if (attempt === 1 || this.purger === null) return this.reserved(t, -1, size, area);
       const wait = this.design.failurePurge === 'wait';
       yield* this.purger.run(t, wait, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
     }
+  }
+
+  /** reserve's result: `at`, or for allocArea (`area` ≥ 0 pages) the area issued there, or −1 with the failure counted. */
+  private reserved(t: Thread, at: number, size: number, area: number): number {
+    if (area < 0) return at;
+    if (at < 0) {
+      this.m.engine.counters.add(this.k.fail);
+      return -1;
+    }
+    return this.issue(at, area, size, -1, this.homeOf(t.cpu, size));
   }
 
   // 6.9's busy-tree steps are plain calls under the node's busy lock, taken by the caller: one generator level
@@ -298,13 +328,24 @@ export class VmapCore implements BlockHost, PurgeHost {
       this.areaLock.unlock(t);
       return;
     }
+    const lock = this.lazyLock(vpn, home);
+    if (lock !== null) yield lock.lock(t);
+    if (this.lazyQueue(t, vpn, pages, ptes, home, lock)) yield* this.lazyPurge(t);
+  }
+
+  /** 6.9: the lock of the per-node lazy list an area goes to (its home node's, else its address's); null before. */
+  private lazyLock(vpn: number, home: number): Spinlock | null {
     const nodes = this.nodes;
-    if (nodes !== null) {
-      const lock = nodes.lazyLock(home >= 0 ? home : nodes.of(vpn));
-      yield lock.lock(t);
-      t.spend(this.s.lazy, this.p.lazyMarkCycles);
-      lock.unlock(t);
-    } else t.spend(this.s.lazy, this.p.lazyMarkCycles);
+    return nodes === null ? null : nodes.lazyLock(home >= 0 ? home : nodes.of(vpn));
+  }
+
+  /**
+   * free_vmap_area_noflush's plain steps, `lock` (from lazyLock) held: queue the area, count vmap_lazy_nr, and start
+   * a purge over lazy_max_pages. True when an opportunistic purge must still sync in time order (lazyPurge).
+   */
+  private lazyQueue(t: Thread, vpn: number, pages: number, ptes: number, home: number, lock: Spinlock | null): boolean {
+    t.spend(this.s.lazy, this.p.lazyMarkCycles);
+    lock?.unlock(t);
     this.lazy.push(vpn, pages, ptes, home);
     // atomic_add on vmap_lazy_nr: its cache line moves if another CPU touched it last.
     if (this.lazyNrCpu !== t.cpu) {
@@ -313,20 +354,27 @@ export class VmapCore implements BlockHost, PurgeHost {
     }
     this.lazyNr += pages;
     this.m.engine.counters.add(this.k.lazyFrees);
-    // Over lazy_max_pages: an opportunistic purge (a bare yield first, so the trylock happens in time order).
     const purger = this.purger;
-    if (this.lazyNr > this.lazyMaxPages && purger !== null && this.design.purgeHelpers) purger.scheduleDrain(t);
-    else if (this.lazyNr > this.lazyMaxPages && purger !== null) {
-      // Held by a thread already past this time, the purge lock cannot be free at it: the trylock fails in any
-      // order, so no sync point is needed (6.9 at 1,024 CPUs spends most of its run inside one purge).
-      const holder = purger.lock.holder;
-      if (holder !== null && holder.clock > t.clock) purger.tryStart(t);
-      else {
-        yield undefined;
-        if (purger.tryStart(t))
-          yield* purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
-      }
+    if (this.lazyNr <= this.lazyMaxPages || purger === null) return false;
+    if (this.design.purgeHelpers) {
+      purger.scheduleDrain(t);
+      return false;
     }
+    // Held by a thread already past this time, the purge lock cannot be free at it: the trylock fails in any
+    // order, so no sync point is needed (6.9 at 1,024 CPUs spends most of its run inside one purge).
+    const holder = purger.lock.holder;
+    if (holder !== null && holder.clock > t.clock) {
+      purger.tryStart(t);
+      return false;
+    }
+    return true;
+  }
+
+  /** Over lazy_max_pages: the opportunistic purge (a bare yield first, so the trylock happens in time order). */
+  private *lazyPurge(t: Thread): Gen {
+    const purger = this.purger as Purger;
+    yield undefined;
+    if (purger.tryStart(t)) yield* purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
   }
 
   /** vunmap_page_range over [vpn, vpn + pages): PTEs cleared, TLB entries kept until a flush. */

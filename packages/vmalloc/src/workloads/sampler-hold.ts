@@ -35,7 +35,7 @@ export function buildsHeld(loops: Iterable<Loop>, skipBuilds: boolean): boolean 
   let building = false;
   for (const l of loops) {
     if (l.fast !== null) building = true;
-    const c = l.tag.split(':', 1)[0];
+    const c = l.kase;
     if (kase === null) kase = c;
     else if (c !== kase) mixed = true;
   }

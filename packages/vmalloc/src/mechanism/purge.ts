@@ -191,18 +191,17 @@ export class Purger {
 
   /**
    * purge_vmap_node: each area of the node's purge list to the node's pool (pool-sized, with a node id) or to a
-   * local list; vmap_lazy_nr drops by the node's pages; reclaim_list_global returns the local list.
+   * local list; vmap_lazy_nr drops by the node's pages; reclaim_list_global returns the local list. Not a generator
+   * itself: it returns toPools', one level less per pooled area (its walk cost is spent at the call, which `yield*`
+   * and the kworker's body make the moment the generator starts).
    */
-  private *purgeNode(t: Thread, nodes: VmapNodes, b: LazyBatch, list: number[], sym: number): Gen {
+  private purgeNode(t: Thread, nodes: VmapNodes, b: LazyBatch, list: number[], sym: number): Gen {
     const h = this.h;
     const bytes = h.design.vmapAreaBytes;
     t.spend(sym, list.length * (h.p.walkStepCycles + chaseCycles(this.mem, list.length * bytes)));
-    const back: number[] = [];
     let pages = 0;
     for (const i of list) pages += b.len[i];
-    yield* this.toPools(t, nodes, b, list, back);
-    h.lazyNr -= pages;
-    if (back.length > 0) yield* this.reclaim(t, back);
+    return this.toPools(t, nodes, b, list, [], pages);
   }
 
   /** reclaim_list_global: areas back to the global free tree under free_vmap_area_lock. */
@@ -282,16 +281,25 @@ export class Purger {
     const back: number[] = [];
     if (nodes !== null) {
       nodes.decay(false, (vpn) => back.push(vpn));
-      yield* this.toPools(t, nodes, b, null, back);
-    } else for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
+      return yield* this.toPools(t, nodes, b, null, back, 0);
+    }
+    for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
     if (back.length > 0) yield* this.reclaim(t, back);
   }
 
   /**
    * The batch's areas in `list` (every one when null), in order: a pool-sized area with a home node goes to that
-   * node's pool under its pool_lock; any other is pushed on `back` for reclaim_list_global.
+   * node's pool under its pool_lock; any other is pushed on `back`. Then vmap_lazy_nr drops by `pages` and
+   * reclaim_list_global returns `back`.
    */
-  private *toPools(t: Thread, nodes: VmapNodes, b: LazyBatch, list: readonly number[] | null, back: number[]): Gen {
+  private *toPools(
+    t: Thread,
+    nodes: VmapNodes,
+    b: LazyBatch,
+    list: readonly number[] | null,
+    back: number[],
+    pages: number,
+  ): Gen {
     const h = this.h;
     const n = list === null ? b.count : list.length;
     for (let j = 0; j < n; j++) {
@@ -305,5 +313,7 @@ export class Purger {
         lock.unlock(t);
       } else back.push(b.vpn[i]);
     }
+    h.lazyNr -= pages;
+    if (back.length > 0) yield* this.reclaim(t, back);
   }
 }

@@ -11,6 +11,7 @@ import { createVmap } from '../mechanism/api.js';
 import { type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
 import { caseBounds } from './case-bound.js';
+import { caseOrder } from './case-order.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
 import {
   TEST_CASES,
@@ -150,13 +151,11 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
           sym,
           touch: (id) => m.touch(t, vm.areas.vpn[id], touchSym),
         };
-        const order = stats.map((_, i) => i);
-        if (!o.sequentialTestOrder) {
-          for (let i = order.length - 1; i > 0; i--) {
-            const j = rng.int(0, i);
-            [order[i], order[j]] = [order[j], order[i]];
-          }
-        }
+        const order = caseOrder(
+          rng,
+          stats.map((s) => s.c.bit),
+          o.sequentialTestOrder === true,
+        );
         sampler.join(t);
         for (const i of order) {
           const s = stats[i];

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CallPaths } from './callpath.js';
 import { Engine, SimulationError } from './engine.js';
 import { Ipi } from './ipi.js';
 import { Spinlock } from './locks.js';
@@ -134,6 +135,33 @@ describe('call paths (folded stacks)', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('stores sharing one arena keep their own cycles while rows grow and move', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(2), fc.nat(3), fc.nat(300), fc.integer({ min: 1, max: 9 })), { maxLength: 200 }),
+        (charges) => {
+          const paths = new CallPaths();
+          const stores = [paths.newStore(), paths.newStore(), paths.newStore()];
+          const want = new Map<string, number>();
+          for (const [st, node, sym, c] of charges) {
+            stores[st].charge(node, sym, c);
+            const k = `${st}/${node}/${sym}`;
+            want.set(k, (want.get(k) ?? 0) + c);
+          }
+          const got = new Map<string, number>();
+          stores.forEach((st, s) => {
+            st.rows.forEach((row, node) => {
+              row?.forEach((c, sym) => {
+                if (c !== 0) got.set(`${s}/${node}/${sym}`, c);
+              });
+            });
+          });
+          expect(got).toEqual(want);
+        },
+      ),
     );
   });
 });

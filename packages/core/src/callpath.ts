@@ -1,7 +1,8 @@
 // Call paths for folded stacks (flame graphs): every charged cycle is counted against the path of frames the
 // charging thread was in (its command, then the frames the workload or mechanism entered) and the charged
-// symbol. Paths are nodes of a trie; each thread has a cycles-per-symbol row for the node it is in, so the hot
-// path (Thread.spend) is one typed-array add, as a flat per-symbol profile would be. Per-symbol totals are sums.
+// symbol. Paths are nodes of a trie; each thread has a cycles-per-symbol row for the node it is in (rows of all
+// threads share one array), so the hot path (Thread.spend) is one typed-array add, as a flat per-symbol profile
+// would be. Per-symbol totals are sums.
 import type { SymbolId } from './profiler.js';
 import { type ProfileSnapshot, replayStores, snapshotStores } from './replay.js';
 
@@ -24,33 +25,88 @@ export interface FoldedStack {
 export const ROOT_NODE: PathNode = 0;
 
 /**
- * Cycles per (node, symbol) of one thread (or of the engine, for interrupt work). Rows grow as symbols appear;
- * a row belongs to one store, so the thread that writes it is the one that replaces it when it grows.
+ * One growable Float64Array holding the rows of every {@link CycleStore} of an engine, each row at its own offset.
+ * Thread.spend then adds through one typed array that every thread shares (its header stays in cache) instead of a
+ * small array per row, whose header and off-heap data were two cache misses per spend.
+ */
+export class CycleArena {
+  /** Every row's cycles. Replaced by a larger copy when it grows: read it again after {@link CycleArena.alloc}. */
+  buf = new Float64Array(1024);
+  private used = 0;
+
+  /** Room for a zeroed row of `len` entries at the end; its offset. */
+  alloc(len: number): number {
+    const off = this.used;
+    if (off + len > this.buf.length) {
+      const b = new Float64Array(Math.max(off + len, this.buf.length * 2));
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.used = off + len;
+    return off;
+  }
+}
+
+/**
+ * Cycles per (node, symbol) of one thread (or of the engine, for interrupt work): per path node, a row of the
+ * arena. Rows grow as symbols appear (a grown row moves to the arena's end); a row belongs to one store, so the
+ * thread that writes it is the one that moves it.
  */
 export class CycleStore {
-  /** Cycles per symbol, indexed by path node (undefined: nothing charged there yet). */
-  readonly rows: (Float64Array | undefined)[] = [];
+  /** Offset of each node's row in the arena (a hole: nothing charged there yet). */
+  private readonly offs: number[] = [];
+  /** Length of each node's row. */
+  private readonly lens: number[] = [];
 
-  /** The row of `node`, created empty if needed. */
-  row(node: PathNode): Float64Array {
-    let r = this.rows[node];
-    if (r === undefined) this.rows[node] = r = new Float64Array(32);
-    return r;
+  constructor(
+    /** The engine-wide arena the rows live in. */
+    readonly arena: CycleArena,
+  ) {}
+
+  /** Cycles per symbol, indexed by path node (undefined: nothing charged there yet): views into the arena, valid
+   * until the next charge. */
+  get rows(): (Float64Array | undefined)[] {
+    const buf = this.arena.buf;
+    const out: (Float64Array | undefined)[] = [];
+    this.offs.forEach((off, node) => {
+      out[node] = buf.subarray(off, off + this.lens[node]);
+    });
+    return out;
   }
 
-  /** The row of `node`, long enough for symbol `sym`. */
-  grow(node: PathNode, sym: SymbolId): Float64Array {
+  /** The offset of `node`'s row, created empty (32 symbols) if needed. */
+  row(node: PathNode): number {
+    let off = this.offs[node];
+    if (off === undefined) {
+      this.offs[node] = off = this.arena.alloc(32);
+      this.lens[node] = 32;
+    }
+    return off;
+  }
+
+  /** The length of `node`'s row (0 if it has none). */
+  lengthOf(node: PathNode): number {
+    return this.lens[node] ?? 0;
+  }
+
+  /** The offset of `node`'s row, made long enough for symbol `sym`. */
+  grow(node: PathNode, sym: SymbolId): number {
     const old = this.row(node);
-    if (sym < old.length) return old;
-    const r = new Float64Array(Math.max(sym + 1, old.length * 2));
-    r.set(old);
-    this.rows[node] = r;
-    return r;
+    const len = this.lens[node];
+    if (sym < len) return old;
+    const n = Math.max(sym + 1, len * 2);
+    const off = this.arena.alloc(n);
+    const buf = this.arena.buf;
+    buf.copyWithin(off, old, old + len);
+    this.offs[node] = off;
+    this.lens[node] = n;
+    return off;
   }
 
   /** Adds `cycles` to `sym` on the path `node`. */
   charge(node: PathNode, sym: SymbolId, cycles: number): void {
-    this.grow(node, sym)[sym] += cycles;
+    const off = this.grow(node, sym);
+    this.arena.buf[off + sym] += cycles;
   }
 }
 
@@ -61,8 +117,10 @@ export class CallPaths {
   private readonly parent: PathNode[] = [-1];
   private readonly frameOf: FrameId[] = [-1];
   private readonly children: Map<FrameId, PathNode>[] = [new Map()];
+  /** Every store's rows, in one array. */
+  readonly arena = new CycleArena();
   /** The engine's own store (interrupt work), then one per thread, in creation order. */
-  private readonly stores: CycleStore[] = [new CycleStore()];
+  private readonly stores: CycleStore[] = [new CycleStore(this.arena)];
 
   /** Interns a frame name. */
   frame(name: string): FrameId {
@@ -101,7 +159,7 @@ export class CallPaths {
 
   /** A store for a new thread's cycles. */
   newStore(): CycleStore {
-    const st = new CycleStore();
+    const st = new CycleStore(this.arena);
     this.stores.push(st);
     return st;
   }

@@ -10,6 +10,7 @@ import { Counters } from './counters.js';
 import type { EngineOptions, EngineTracer, InstantHook, Op, SpendHook, ThreadBody } from './engine-hooks.js';
 import { DeadlockError, SimulationError } from './errors.js';
 import { RunQueue } from './heap.js';
+import { IrqDebt } from './irq-debt.js';
 import { Kworkers } from './kworkers.js';
 import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
 import { Rng } from './rng.js';
@@ -91,11 +92,8 @@ export class Engine {
   private readonly liveByBase = new Map<PathNode, number>();
   private swapperNode: PathNode = -1;
   private running = false;
-  // Broadcast interrupt work not yet added to each CPU's clock (see chargeAllButSelf).
-  private debtTotal = 0;
-  private readonly debtSeen: Float64Array;
-  private readonly selfDebt: Float64Array;
-  private readonly selfSeen: Float64Array;
+  /** Broadcast interrupt work not yet added to each CPU's clock (see chargeAllButSelf). */
+  private readonly debt: IrqDebt;
 
   constructor(opts: EngineOptions) {
     if (!Number.isInteger(opts.cpus) || opts.cpus < 1)
@@ -107,9 +105,7 @@ export class Engine {
     this.rng = new Rng(this.seed);
     this.clock = new Float64Array(opts.cpus);
     this.cpuThread = new Array(opts.cpus).fill(null);
-    this.debtSeen = new Float64Array(opts.cpus);
-    this.selfDebt = new Float64Array(opts.cpus);
-    this.selfSeen = new Float64Array(opts.cpus);
+    this.debt = new IrqDebt(opts.cpus);
     notifyEngineCreated(this);
   }
 
@@ -145,12 +141,13 @@ export class Engine {
     this.running = true;
     try {
       const q = this.queue;
+      const debt = this.debt;
       // The thread to run next when the last step already took it out of the queue (a switch: see step), else -1.
       let next = -1;
       while (next >= 0 || q.size > 0) {
         const t = this.threads[next >= 0 ? next : q.pop()];
         const key = q.lastKey;
-        if (this.debtTotal !== this.debtSeen[t.cpu]) this.settle(t.cpu);
+        if (debt.total !== debt.seen[t.cpu]) this.settle(t.cpu);
         const c = this.clock[t.cpu];
         // Interrupt work raised this CPU's clock since it was queued: requeue at its true time.
         if (c > key && q.size > 0 && c >= q.peekKey()) {
@@ -185,6 +182,7 @@ export class Engine {
       if (op.perform(t)) return -1;
     }
     const clock = this.clock;
+    const debt = this.debt;
     for (;;) {
       const r = t.gen.next();
       if (r.done) {
@@ -197,7 +195,7 @@ export class Engine {
         return -1;
       }
       this.events++;
-      if (this.debtTotal !== this.debtSeen[t.cpu]) this.settle(t.cpu);
+      if (debt.total !== debt.seen[t.cpu]) this.settle(t.cpu);
       const op = r.value;
       if (clock[t.cpu] < q.peekKey()) {
         // Still the earliest thread: perform at once, no switch needed.
@@ -289,7 +287,7 @@ export class Engine {
   /** Makes `t` runnable on its CPU at `at` (or the CPU's clock, if later): wake's and the kworkers' common step. */
   private runAt(t: Thread, at: number): void {
     const cpu = t.cpu;
-    if (this.debtTotal !== this.debtSeen[cpu]) this.settle(cpu);
+    if (this.debt.total !== this.debt.seen[cpu]) this.settle(cpu);
     if (at > this.clock[cpu]) this.clock[cpu] = at;
     t.state = 'ready';
     t.blockedOn = '';
@@ -314,8 +312,7 @@ export class Engine {
    * command (and once for the idle CPUs), not once per CPU.
    */
   chargeAllButSelf(from: number, sym: SymbolId, cycles: number): void {
-    this.debtTotal += cycles;
-    this.selfDebt[from] += cycles;
+    this.debt.add(from, cycles);
     // Call paths: the handler runs under whatever each target CPU was running (perf's comm), O(commands).
     const paths = this.profiler.paths;
     const self = this.threadOn(from);
@@ -353,9 +350,7 @@ export class Engine {
    * so a timeline may show the handlers inside the wait rather than before it.
    */
   settle(cpu: number, until?: number): void {
-    const pending = this.debtTotal - this.debtSeen[cpu] - (this.selfDebt[cpu] - this.selfSeen[cpu]);
-    this.debtSeen[cpu] = this.debtTotal;
-    this.selfSeen[cpu] = this.selfDebt[cpu];
+    const pending = this.debt.take(cpu);
     if (pending > 0) {
       this.tracer?.irq(cpu, this.clock[cpu], pending, until);
       this.clock[cpu] += pending;

@@ -1,4 +1,4 @@
-export { CallPaths, CycleStore, type FoldedStack, type FrameId, type PathNode } from './callpath.js';
+export { CallPaths, CycleArena, CycleStore, type FoldedStack, type FrameId, type PathNode } from './callpath.js';
 export { type CounterInfo, Counters } from './counters.js';
 export {
   DeadlockError,

@@ -1,6 +1,6 @@
 // A simulated thread: a generator bound to one CPU whose clock is the CPU's clock. It charges local work to
 // symbols (and to the call path of the frames it entered) without yielding; the engine schedules its yields.
-import type { CallPaths, CycleStore, FrameId, PathNode } from './callpath.js';
+import type { CallPaths, CycleArena, CycleStore, FrameId, PathNode } from './callpath.js';
 import { ROOT_NODE } from './callpath.js';
 import type { Engine } from './engine.js';
 import type { Op } from './engine-hooks.js';
@@ -50,8 +50,11 @@ export class Thread {
   node: PathNode;
   /** The command's node: the bottom of this thread's frame stack. */
   readonly base: PathNode;
-  /** This thread's cycles per symbol in `node` (a row of its store; replaced when it grows). */
-  private cyc: Float64Array;
+  /** Offset of this thread's cycles-per-symbol row for `node` in the arena (moves when the row grows). */
+  private off: number;
+  /** That row's length. */
+  private len: number;
+  private readonly arena: CycleArena;
   private readonly paths: CallPaths;
   private readonly store: CycleStore;
 
@@ -65,8 +68,10 @@ export class Thread {
     const paths = engine.profiler.paths;
     this.paths = paths;
     this.store = paths.newStore();
+    this.arena = paths.arena;
     this.base = this.node = paths.child(ROOT_NODE, paths.frame(this.comm));
-    this.cyc = this.store.row(this.node);
+    this.off = this.store.row(this.node);
+    this.len = this.store.lengthOf(this.node);
   }
 
   /** This thread's CPU clock, in cycles. */
@@ -80,9 +85,12 @@ export class Thread {
     const id = typeof sym === 'string' ? e.profiler.sym(sym) : sym;
     if (e.onSpend !== undefined) e.onSpend(this.cpu, id, e.clock[this.cpu], cycles);
     e.clock[this.cpu] += cycles;
-    const cyc = this.cyc;
-    if (id < cyc.length) cyc[id] += cycles;
-    else (this.cyc = this.store.grow(this.node, id))[id] += cycles;
+    if (id < this.len) this.arena.buf[this.off + id] += cycles;
+    else {
+      this.off = this.store.grow(this.node, id);
+      this.len = this.store.lengthOf(this.node);
+      this.arena.buf[this.off + id] += cycles;
+    }
     const k = e.profiler.cls[id];
     if (k === 1) this.sysCycles += cycles;
     else if (k === 0) this.userCycles += cycles;
@@ -98,7 +106,8 @@ export class Thread {
     const paths = e.profiler.paths;
     const f = typeof frame === 'string' ? paths.frame(frame) : frame;
     this.node = paths.child(this.node, f);
-    this.cyc = this.store.row(this.node);
+    this.off = this.store.row(this.node);
+    this.len = this.store.lengthOf(this.node);
     if (e.tracer !== undefined) e.tracer.begin(this.cpu, paths.frameName(f), e.clock[this.cpu]);
   }
 
@@ -108,7 +117,8 @@ export class Thread {
     const e = this.engine;
     if (e.tracer !== undefined) e.tracer.end(this.cpu, e.clock[this.cpu]);
     this.node = this.paths.parentOf(this.node);
-    this.cyc = this.store.row(this.node);
+    this.off = this.store.row(this.node);
+    this.len = this.store.lengthOf(this.node);
   }
 
   /** `yield* t.call('vunmap', body)`: runs a generator inside a frame (left even if it throws). */

@@ -16,6 +16,8 @@ export interface HoleFinder {
   find(t: Thread, size: number, align: number): number;
   /** __free_vmap_area of [vpn, end): the search state may move (free_vmap_cache). */
   released(vpn: number, end: number): void;
+  /** `released` reads or moves search state: areas must be released one by one, in the kernel's order. */
+  readonly watchesReleases: boolean;
   /** Areas passed by linear walks so far (the vmap.areas_walked counter's source). */
   walked: number;
 }
@@ -65,6 +67,9 @@ abstract class Finder implements HoleFinder {
   }
   abstract find(t: Thread, size: number, align: number): number;
   released(_vpn: number, _end: number): void {}
+  get watchesReleases(): boolean {
+    return false;
+  }
 
   /** `n` steps of a walk over a structure of `total` objects of `bytes` each. */
   protected walk(t: Thread, n: number, total: number, bytes: number): void {
@@ -137,6 +142,9 @@ class CachedHole extends Finder {
     if (hole > this.holeSize) this.holeSize = hole;
     if (at >= 0) this.cache = at;
     return at;
+  }
+  override get watchesReleases(): boolean {
+    return true;
   }
   override released(vpn: number, end: number): void {
     if (this.cache < 0) return;

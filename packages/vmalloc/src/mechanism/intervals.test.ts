@@ -103,7 +103,8 @@ describe('IntervalSet (B+tree)', () => {
         n.insert(s, e);
         used.set(cell, [s, e]);
       } else if (have !== undefined && op < 9) {
-        expect(t.remove(have[0])).toBe(true);
+        if (op < 3) expect(t.take(have[0])).toBe(have[1] - have[0]);
+        else expect(t.remove(have[0])).toBe(true);
         n.remove(have[0]);
         used.delete(cell);
       } else if (have !== undefined) {
@@ -117,6 +118,7 @@ describe('IntervalSet (B+tree)', () => {
       if (step % 3000 === 2999) compare(t, n, r);
     }
     expect(t.remove(-5)).toBe(false);
+    expect(t.take(-5)).toBe(-1);
     for (const [, [s]] of used) t.remove(s);
     expect(t.size).toBe(0);
     expect(t.toArray()).toEqual([]);

@@ -126,6 +126,11 @@ export class IntervalSet extends IntervalNodes {
     return true;
   }
 
+  /** Removes the interval starting at `start`: its length, or −1 if there is none (one descent, not get + remove). */
+  take(start: number): number {
+    return this.remove(start) ? this.removedLen : -1;
+  }
+
   /** Moves the bounds of the interval starting at `start`; the caller keeps it between its neighbours. */
   resize(start: number, newStart: number, newEnd: number): void {
     if (!this.setRec(this.root, 0, start, newStart, newEnd)) throw new RangeError(`no interval at ${start}`);

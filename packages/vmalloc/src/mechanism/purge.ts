@@ -215,10 +215,12 @@ export class Purger {
       per += this.descent.cycles(n) + this.descent.depth(n) * p.augmentLevelCycles;
     }
     t.spend(h.s.freeVa, back.length * per);
-    for (const vpn of back) {
-      const end = h.space.release(vpn);
-      h.hole.released(vpn, end);
-    }
+    if (h.hole.watchesReleases) {
+      for (const vpn of back) {
+        const end = h.space.release(vpn);
+        h.hole.released(vpn, end);
+      }
+    } else h.space.releaseAll(back);
     h.areaLock.unlock(t);
   }
 

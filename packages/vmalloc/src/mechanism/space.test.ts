@@ -31,6 +31,46 @@ describe('VmSpace', () => {
     expect(() => s.release(10)).toThrow(/no busy vmap area/);
   });
 
+  it('releases a batch: adjacent areas merge as one run, and a missing area throws', () => {
+    const s = new VmSpace(0, 40);
+    for (let i = 0; i < 4; i++) s.reserve(10);
+    s.releaseAll([20, 0, 10]);
+    expect(s.free.toArray()).toEqual([[0, 30]]);
+    expect(s.busy.toArray()).toEqual([[30, 40]]);
+    expect(s.busyPages).toBe(10);
+    expect(() => s.releaseAll([30, 5])).toThrow(/no busy vmap area at page 5/);
+  });
+
+  test.prop(
+    [
+      fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 40 }),
+      fc.array(fc.boolean(), { maxLength: 40 }),
+      fc.array(fc.boolean(), { maxLength: 40 }),
+    ],
+    { numRuns: 300 },
+  )('releaseAll leaves the same busy and free sets as one release per area', (sizes, gone, batch) => {
+    const one = new VmSpace(100, 400);
+    const all = new VmSpace(100, 400);
+    const live: number[] = [];
+    for (const size of sizes) {
+      const at = one.reserve(size);
+      expect(all.reserve(size)).toBe(at);
+      if (at >= 0) live.push(at);
+    }
+    // Some areas freed first (holes between the batch's runs), then the batch in reverse (any order will do).
+    const first = live.filter((_, i) => gone[i]);
+    for (const at of first) {
+      one.release(at);
+      all.release(at);
+    }
+    const rest = live.filter((_, i) => !gone[i] && batch[i]).reverse();
+    for (const at of rest) one.release(at);
+    all.releaseAll(rest);
+    expect(all.busy.toArray()).toEqual(one.busy.toArray());
+    expect(all.free.toArray()).toEqual(one.free.toArray());
+    expect(all.busyPages).toBe(one.busyPages);
+  });
+
   test.prop([fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 3 })))], {
     numRuns: 300,
   })('busy and free always partition the range, and fits are lowest (against a page array)', (ops) => {

@@ -69,15 +69,51 @@ export class VmSpace {
 
   /** Releases the busy area starting at `start`; returns its end (the merges are in lastMerged). */
   release(start: number): number {
-    const end = this.endOf(start);
-    if (end < 0) throw new RangeError(`no busy vmap area at page ${start}`);
-    this.busy.remove(start);
-    this.busyPages -= end - start;
+    const end = start + this.takeBusy(start);
+    this.freeRun(start, end);
+    return end;
+  }
+
+  /**
+   * Releases every busy area starting at one of `starts`, in address order, each run of adjacent ones merged into
+   * the free space at once: the same busy and free sets as releasing them one by one in any order (a purge's
+   * batch; its cost is charged per area by the caller). lastMerged is that of the last run.
+   */
+  releaseAll(starts: readonly number[]): void {
+    const k = starts.length;
+    if (k === 1) this.release(starts[0] as number);
+    if (k <= 1) return;
+    const s = Float64Array.from(starts).sort();
+    let i = 0;
+    while (i < k) {
+      const from = s[i++];
+      let end = from + this.takeBusy(from);
+      while (i < k && s[i] === end) end += this.takeBusy(s[i++]);
+      this.freeRun(from, end);
+    }
+  }
+
+  /** Removes the busy area starting at `start` (it must be there); its length. */
+  private takeBusy(start: number): number {
+    const len = this.busy.take(start);
+    if (len < 0) throw new RangeError(`no busy vmap area at page ${start}`);
+    this.busyPages -= len;
+    return len;
+  }
+
+  /** [start, end), no longer busy, into the free space: merged with a free neighbour on either side. */
+  private freeRun(start: number, end: number): void {
     const f = this.free;
     const p = f.floor(start - 1);
     const joinPrev = p >= 0 && f.endAt(p) === start;
     const prevStart = joinPrev ? f.startAt(p) : -1;
-    const n = f.get(end);
+    // The free block after [start, end), if it starts at end: the one after p (nothing free lies inside the run).
+    let n: number;
+    if (p < 0) n = f.get(end);
+    else {
+      n = f.next(p);
+      if (n >= 0 && f.startAt(n) !== end) n = -1;
+    }
     if (joinPrev && n >= 0) {
       const e = f.endAt(n);
       f.remove(end);
@@ -93,7 +129,6 @@ export class VmSpace {
       f.insert(start, end);
       this.lastMerged = 0;
     }
-    return end;
   }
 
   /** A busy area starts at page `start`. */

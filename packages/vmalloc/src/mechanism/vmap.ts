@@ -1,7 +1,7 @@
 // One allocator for every design: the design record (designs/) says which pieces it is made of — how a hole is
 // found (hole.ts), whether vm_structs sit on vmlist (vmlist.ts), per-CPU blocks for vm_map_ram (blocks.ts),
-// global or per-node bookkeeping and pools (nodes.ts), when PTEs are cleared, and how the lazy purge runs
-// (purge.ts). Areas are integer handles into an AreaTable; api.ts adds the VmArea object API on top.
+// global or per-node bookkeeping and pools (nodes.ts), when PTEs are cleared, the lazy free (lazy-free.ts) and how
+// the lazy purge runs (purge.ts). Areas are integer handles into an AreaTable; api.ts adds the VmArea object API.
 import { fls, type RwLock, type Spinlock, type Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
@@ -10,16 +10,17 @@ import { VmapError } from '../types.js';
 import { AreaTable } from './areas.js';
 import { type BlockHost, VmapBlocks } from './blocks.js';
 import { Descent, type HoleFinder, holeFinder } from './hole.js';
+import { type LazyHost, lazyFree, lazyLock, lazyPurge, lazyQueue } from './lazy-free.js';
 import { LazyQueue } from './lazy-queue.js';
 import { archMemory, type ChaseLevels, chaseCycles } from './memory.js';
 import { VmapNodes } from './nodes.js';
 import { LAYOUT, type MechanismParams } from './params.js';
-import { type PurgeHost, Purger } from './purge.js';
+import { Purger } from './purge.js';
 import { VmSpace } from './space.js';
 import { type VmapCounters, type VmapSymbols, vmapCounters, vmapSymbols } from './symbols.js';
 import { VmlistMirror } from './vmlist.js';
 
-export class VmapCore implements BlockHost, PurgeHost {
+export class VmapCore implements BlockHost, LazyHost {
   readonly space: VmSpace;
   readonly areas = new AreaTable();
   readonly s: VmapSymbols;
@@ -28,6 +29,8 @@ export class VmapCore implements BlockHost, PurgeHost {
   readonly lazy = new LazyQueue();
   readonly lazyMaxPages: number;
   lazyNr = 0;
+  /** The CPU that last touched vmap_lazy_nr's cache line (−1: none yet). */
+  lazyNrCpu = -1;
   /** vmap_area_lock (free_vmap_area_lock in 6.9); 2.6.27 has only vmlist_lock. */
   readonly areaLock: Spinlock;
   /** 2.6.27: vmlist_lock, the allocator's own lock. */
@@ -40,7 +43,6 @@ export class VmapCore implements BlockHost, PurgeHost {
   readonly guard = 1;
   readonly ledger: Ledger;
   private readonly busyDescent: Descent;
-  private lazyNrCpu = -1;
   private ownWalks = 0;
   private readonly mem: ChaseLevels;
 
@@ -159,9 +161,9 @@ export class VmapCore implements BlockHost, PurgeHost {
     if (this.faults.reuseBeforeFlush) yield* this.lazyFree(t, vpn, size, ptes, home);
     else {
       // lazyFree written out here, as findVa above: its lock is yielded one generator level higher.
-      const lock = this.lazyLock(vpn, home);
+      const lock = lazyLock(nodes, vpn, home);
       if (lock !== null) yield lock.lock(t);
-      if (this.lazyQueue(t, vpn, size, ptes, home, lock)) yield* this.lazyPurge(t);
+      if (lazyQueue(this, t, vpn, size, ptes, home, lock)) yield* lazyPurge(this.purger as Purger, t);
     }
     // 2.6.28 remove_vm_area: free_unmap_vmap_area(va) first, then unlink the vm_struct from vmlist.
     if (this.mirror?.has(vpn)) yield* this.mirror.remove(t, vpn);
@@ -318,63 +320,9 @@ export class VmapCore implements BlockHost, PurgeHost {
     return 0;
   }
 
-  /** free_vmap_area_noflush: the area stays busy until a purge has flushed it. */
-  *lazyFree(t: Thread, vpn: number, pages: number, ptes: number, home = -1): Gen {
-    if (this.faults.reuseBeforeFlush) {
-      if (ptes > 0) this.m.clearPtes(t, vpn, ptes, this.s.unmap);
-      yield this.areaLock.lock(t);
-      const end = this.space.release(vpn);
-      this.hole.released(vpn, end);
-      this.areaLock.unlock(t);
-      return;
-    }
-    const lock = this.lazyLock(vpn, home);
-    if (lock !== null) yield lock.lock(t);
-    if (this.lazyQueue(t, vpn, pages, ptes, home, lock)) yield* this.lazyPurge(t);
-  }
-
-  /** 6.9: the lock of the per-node lazy list an area goes to (its home node's, else its address's); null before. */
-  private lazyLock(vpn: number, home: number): Spinlock | null {
-    const nodes = this.nodes;
-    return nodes === null ? null : nodes.lazyLock(home >= 0 ? home : nodes.of(vpn));
-  }
-
-  /**
-   * free_vmap_area_noflush's plain steps, `lock` (from lazyLock) held: queue the area, count vmap_lazy_nr, and start
-   * a purge over lazy_max_pages. True when an opportunistic purge must still sync in time order (lazyPurge).
-   */
-  private lazyQueue(t: Thread, vpn: number, pages: number, ptes: number, home: number, lock: Spinlock | null): boolean {
-    t.spend(this.s.lazy, this.p.lazyMarkCycles);
-    lock?.unlock(t);
-    this.lazy.push(vpn, pages, ptes, home);
-    // atomic_add on vmap_lazy_nr: its cache line moves if another CPU touched it last.
-    if (this.lazyNrCpu !== t.cpu) {
-      if (this.lazyNrCpu !== -1) t.spend(this.s.lazy, this.m.arch.costs.cacheLineTransferCycles);
-      this.lazyNrCpu = t.cpu;
-    }
-    this.lazyNr += pages;
-    this.m.engine.counters.add(this.k.lazyFrees);
-    const purger = this.purger;
-    if (this.lazyNr <= this.lazyMaxPages || purger === null) return false;
-    if (this.design.purgeHelpers) {
-      purger.scheduleDrain(t);
-      return false;
-    }
-    // Held by a thread already past this time, the purge lock cannot be free at it: the trylock fails in any
-    // order, so no sync point is needed (6.9 at 1,024 CPUs spends most of its run inside one purge).
-    const holder = purger.lock.holder;
-    if (holder !== null && holder.clock > t.clock) {
-      purger.tryStart(t);
-      return false;
-    }
-    return true;
-  }
-
-  /** Over lazy_max_pages: the opportunistic purge (a bare yield first, so the trylock happens in time order). */
-  private *lazyPurge(t: Thread): Gen {
-    const purger = this.purger as Purger;
-    yield undefined;
-    if (purger.tryStart(t)) yield* purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+  /** free_vmap_area_noflush (lazy-free.ts); blocks.ts and vm_unmap_ram call it. */
+  lazyFree(t: Thread, vpn: number, pages: number, ptes: number, home = -1): Gen {
+    return lazyFree(this, t, vpn, pages, ptes, home);
   }
 
   /** vunmap_page_range over [vpn, vpn + pages): PTEs cleared, TLB entries kept until a flush. */

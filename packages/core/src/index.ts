@@ -36,7 +36,15 @@ export {
   Spinlock,
   WaitQueue,
 } from './locks.js';
-export { type ProfileEntry, Profiler, type SymbolClass, type SymbolId, type SymbolInfo } from './profiler.js';
+export {
+  IDLE_FRAME,
+  type ProfileEntry,
+  Profiler,
+  type SymbolClass,
+  type SymbolId,
+  type SymbolInfo,
+  type TickSampling,
+} from './profiler.js';
 export type { ProfileSnapshot } from './replay.js';
 export {
   type ArchSource,

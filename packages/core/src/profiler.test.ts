@@ -96,4 +96,28 @@ describe('Profiler.sampled: a timer tick at IF = 0 and on idle CPUs', () => {
       { numRuns: 200 },
     );
   });
+
+  it('withSampledTicks: rows, cycles and percent stay cycle accounting; ticks and load follow the marked handlers', () => {
+    const e = new Engine({ cpus: 2, clockHz: 1e6 });
+    e.profiler.markIrqOff(''); // an absent symbol is not a mark
+    expect(e.profiler.irqOff.size).toBe(0);
+    e.profiler.markIrqOff(H);
+    const h = e.sym(H);
+    e.sym('w', 'sys', 40);
+    e.spawn(0, 'a', function* (t) {
+      t.spend('w', 6_000);
+      yield undefined;
+      e.chargeAllButSelf(1, h, 2_000); // from CPU 1 (idle): CPU 0 runs a, so a's share is sampled in w
+      t.spend('w', 2_000);
+    });
+    e.run();
+    const rows = [
+      { symbol: 'w', cycles: 8_000, ticks: 8, percent: 80, load: 0.2 },
+      { symbol: H, cycles: 2_000, ticks: 2, percent: 20, load: 0 },
+    ];
+    expect(e.profiler.withSampledTicks(rows, { clockHz: 1e6, tickRateHz: 1_000 })).toEqual([
+      { symbol: 'w', cycles: 8_000, ticks: 10, percent: 80, load: 0.25 },
+      { symbol: H, cycles: 2_000, ticks: 0, percent: 20, load: 0 },
+    ]);
+  });
 });

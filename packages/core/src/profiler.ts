@@ -64,6 +64,21 @@ export class Profiler {
    * over paths, so the hot path (Thread.spend) adds to one place.
    */
   readonly paths = new CallPaths();
+  private readonly irqOffNames = new Set<string>();
+
+  /**
+   * Marks `name` as an interrupt handler that runs with IF = 0 throughout (an IPI handler behind an interrupt gate
+   * that never sets IF). A machine marks its arch's handlers when it is built; with any marked, {@link runFromEngine}
+   * samples the profile's ticks column by {@link Profiler.sampled}.
+   */
+  markIrqOff(name: string): void {
+    if (name) this.irqOffNames.add(name);
+  }
+
+  /** The handlers marked by {@link Profiler.markIrqOff} (empty: ticks are cycle accounting). */
+  get irqOff(): ReadonlySet<string> {
+    return this.irqOffNames;
+  }
 
   /** Interns a symbol. A later call may set a size that was unknown; the class is fixed by the first call. */
   sym(name: string, cls: SymbolClass = 'sys', sizeBytes = 0): SymbolId {
@@ -198,20 +213,30 @@ export class Profiler {
     const cycles = this.sampled(o);
     let busy = 0;
     for (const c of cycles.values()) busy += c;
-    const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
     return [...cycles]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([symbol, c]) => {
-        const ticks = Math.round((c / o.clockHz) * o.tickRateHz);
-        const size = this.sizeOf(symbol);
-        return {
-          symbol,
-          cycles: Math.round(c),
-          ticks,
-          percent: busy > 0 ? round((100 * c) / busy, 2) : 0,
-          load: size > 0 ? round(ticks / size, 4) : 0,
-        };
+        const { ticks, load } = this.tickColumns(symbol, c, o);
+        return { symbol, cycles: Math.round(c), ticks, percent: busy > 0 ? round((100 * c) / busy, 2) : 0, load };
       });
+  }
+
+  /**
+   * Cycle-accounted rows (perf's "% of cycles": a PMU sample lands in IF = 0 code too) with their ticks and load
+   * columns sampled as a timer tick samples them ({@link Profiler.sampled} with the {@link Profiler.irqOff} handlers
+   * and no idle ticks, as NO_HZ): an IF = 0 handler gets no ticks of its own, the tasks it interrupted get them.
+   * Rows, their order, cycles and percent are unchanged.
+   */
+  withSampledTicks(rows: ProfileRow[], o: { clockHz: number; tickRateHz: number }): ProfileRow[] {
+    const sampled = this.sampled({ irqOff: this.irqOffNames });
+    return rows.map((r) => ({ ...r, ...this.tickColumns(r.symbol, sampled.get(r.symbol) ?? 0, o) }));
+  }
+
+  /** readprofile's ticks of `cycles` at `tickRateHz`, and its load (ticks per byte; 0 when the size is unknown). */
+  private tickColumns(symbol: string, cycles: number, o: { clockHz: number; tickRateHz: number }) {
+    const ticks = Math.round((cycles / o.clockHz) * o.tickRateHz);
+    const size = this.sizeOf(symbol);
+    return { ticks, load: size > 0 ? round(ticks / size, 4) : 0 };
   }
 
   /** Folded stacks of the CPU time (user and sys; idle-class symbols are off-CPU and left out, as perf does). */
@@ -222,4 +247,8 @@ export class Profiler {
       (id) => this.cls[id] === CLASS_CODE.user,
     );
   }
+}
+
+function round(x: number, d: number): number {
+  return Math.round(x * 10 ** d) / 10 ** d;
 }

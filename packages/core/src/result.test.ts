@@ -34,4 +34,33 @@ describe('result document', () => {
     expect(ResultDocumentSchema.safeParse(doc).success).toBe(true);
     expect(ResultDocumentSchema.safeParse({ ...doc, schema: 'other' }).success).toBe(false);
   });
+
+  it('with an IF = 0 handler marked, the ticks column is sampled by the timer-tick rule and percent is not', () => {
+    const run = (mark: boolean) => {
+      const e = new Engine({ cpus: 3, clockHz: 1e6 });
+      if (mark) e.profiler.markIrqOff('do_flush_tlb_all');
+      const h = e.sym('do_flush_tlb_all');
+      e.spawn(0, 'a', function* (t) {
+        t.spend('work', 8_000);
+        e.chargeAllButSelf(0, h, 1_000); // CPU 1 runs b, CPU 2 is idle
+        t.spend('work', 1_000);
+      });
+      e.spawn(1, 'b', function* (t) {
+        t.spend('spin', 4_000);
+      });
+      e.run();
+      return runFromEngine(e, { variant: {}, metrics: {}, tickRateHz: 1_000 }).profile;
+    };
+    expect(run(false).map((r) => [r.symbol, r.ticks, r.percent])).toEqual([
+      ['work', 9, 60],
+      ['spin', 4, 26.67],
+      ['do_flush_tlb_all', 2, 13.33],
+    ]);
+    // b takes the tick due in the handler on its CPU; the idle CPU's handler time takes none (NO_HZ).
+    expect(run(true).map((r) => [r.symbol, r.ticks, r.percent])).toEqual([
+      ['work', 9, 60],
+      ['spin', 5, 26.67],
+      ['do_flush_tlb_all', 0, 13.33],
+    ]);
+  });
 });

@@ -127,7 +127,10 @@ export interface RunFromEngineOptions<M extends Record<string, number> = Record<
   threads?: Thread[];
   /** Wall-clock end of the measurement in cycles. Default: the latest end of `threads`. */
   realCycles?: number;
-  /** Profiling tick rate for the profile's ticks column, Hz (default 1000). */
+  /**
+   * Profiling tick rate for the profile's ticks column, Hz (default 1000). The ticks and load columns follow the
+   * timer-tick rule where the profiler has IF = 0 handlers marked (see Profiler.markIrqOff).
+   */
   tickRateHz?: number;
   /** Profile rows kept (default 20). */
   top?: number;
@@ -153,12 +156,22 @@ export function runFromEngine<M extends Record<string, number>>(
       sys_s: roundTo(sum((t) => t.sysCycles) / hz, 6),
     },
     counters: engine.counters.toJSON() as Record<string, CounterTree>,
-    profile: profileRows(engine.profiler, { clockHz: hz, tickRateHz: o.tickRateHz ?? 1000, top: o.top ?? 20 }),
+    profile: profile(engine, hz, o.tickRateHz ?? 1000, o.top ?? 20),
     stacks: engine.profiler
       .folded()
       .map((s) => ({ stack: s.stack, cycles: Math.round(s.cycles), ...(s.user ? { user: s.user } : {}) }))
       .filter((s) => s.cycles > 0),
   };
+}
+
+/**
+ * The run's profile rows, by cycle accounting (perf's view: rows, cycles, percent). Where the machine marked IF = 0
+ * handlers (mmu's Machine does, per arch), the ticks and load columns are readprofile's: sampled by the timer tick
+ * (Profiler.withSampledTicks), so such a handler shows 0 ticks and the tasks it interrupted take its ticks.
+ */
+function profile(engine: Engine, clockHz: number, tickRateHz: number, top: number): ProfileRow[] {
+  const rows = profileRows(engine.profiler, { clockHz, tickRateHz, top });
+  return engine.profiler.irqOff.size > 0 ? engine.profiler.withSampledTicks(rows, { clockHz, tickRateHz }) : rows;
 }
 
 /** Rounds `x` to `digits` decimal places (for stable JSON output). */

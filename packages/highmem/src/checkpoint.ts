@@ -225,13 +225,12 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
   // stopped tick (NO_HZ); kernel symbols only, so user-space time is dropped from the list.
   const start = Math.min(...threads.map((t) => t.startCycle));
   const end = Math.max(...threads.map((t) => t.endCycle || t.clock));
-  const handlers = [m.arch.symbols.flushHandler, m.arch.symbols.flushHandlerMany];
   const rows = readprofileRows(e, {
     nohz: o.nohz ?? true,
     hz: m.arch.hz,
     writers: threads,
     realCycles: end - start,
-    irqOff: new Set(handlers.filter((h): h is string => typeof h === 'string')),
+    irqOff: e.profiler.irqOff, // the arch's IPI handlers, marked by mmu's Machine
   });
   const userSyms = new Set([e.profiler.info(S.user).name]);
   run.profile = rows.filter((r) => !userSyms.has(r.symbol)).slice(0, o.top ?? 20);

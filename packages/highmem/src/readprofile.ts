@@ -14,8 +14,8 @@
 // guest ran is not published: `nohz` is [U] (on by default, as the published top 20 has no idle-loop row while
 // on_each_cpu and smp_invalidate_interrupt need ≥ 2 CPUs). The NO_HZ code paths named here are recalled from the
 // 2.6.29 tree; the reference fact sheets do not cover them.
-// The sampling rule and the rows are core's (Profiler.sampled, sampledRows); this module supplies the arch's IF = 0
-// handlers and the idle time that ticks without NO_HZ.
+// The sampling rule and the rows are core's (Profiler.sampled, sampledRows), the IF = 0 handlers those mmu's Machine
+// marked for its arch (Profiler.irqOff); this module adds the idle time that ticks without NO_HZ.
 import type { Engine, ProfileRow, Thread } from '@kmemsim/core';
 
 /** The x86 idle routine of a 2.6.29 guest without MWAIT (KVM does not expose it): halts until an interrupt. */

@@ -37,6 +37,12 @@ describe('Machine', () => {
     expect(cost).toBe(send + ipi.deliveryCycles + perTarget + ipi.ackCycles + x86_64.costs.globalFlushPerCpuCycles);
     expect(m.engine.profiler.cyclesOf(x86_64.symbols.flushHandler)).toBe(3 * perTarget);
     expect(m.engine.counters.get('ipi')).toBe(3);
+    // The handler runs at IF = 0: marked for the timer-tick rule (runFromEngine's ticks column).
+    expect([...m.engine.profiler.irqOff]).toEqual([x86_64.symbols.flushHandler]);
+    expect([...new Machine({ arch: i386 }).engine.profiler.irqOff]).toEqual([
+      'smp_call_function_single_interrupt',
+      'smp_call_function_interrupt',
+    ]);
   });
 
   it('hardware broadcast (s390) flushes every TLB without an IPI', () => {

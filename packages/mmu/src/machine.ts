@@ -130,6 +130,19 @@ export class Machine {
       globalFlush: e.sym(s.globalFlush),
       tlbMiss: e.sym('tlb_miss_walk'),
     };
+    // The flush IPI handlers run with IF = 0 from entry to iret, so a timer tick (readprofile's profile_tick) due in
+    // one is taken after it, in the code it interrupted (core's Profiler.sampled):
+    // - x86: smp_invalidate_interrupt, smp_call_function_interrupt and smp_call_function_single_interrupt (and
+    //   do_flush_tlb_all / flush_tlb_func run from them) are entered through interrupt gates (set_intr_gate,
+    //   arch/x86/kernel/irqinit_{32,64}.c, 2.6.2x) and never set IF;
+    // - other arches: an IPI's irqaction ran with IRQF_DISABLED (ia64 handle_IPI, arch/ia64/kernel/irq_ia64.c;
+    //   s390 do_extint under the external-interrupt new PSW, which masks external interrupts and so the clock
+    //   comparator's tick), and from 2.6.35 every hard-irq handler runs with interrupts off ("genirq: Run irq
+    //   handlers with interrupts disabled", kernel/irq/handle.c).
+    // (ia64 names the sender's local flush as its handler, local_flush_tlb_all: on_each_cpu runs it with irqs off
+    // too, so its tick lands in the sending task as well.)
+    e.profiler.markIrqOff(s.flushHandler);
+    if (s.flushHandlerMany) e.profiler.markIrqOff(s.flushHandlerMany);
     this.callLock = arch.ipi.callLock ? this.spinlock('call_lock') : null;
     const k = e.counters;
     this.c = {

@@ -31,7 +31,7 @@ export interface Worker {
   vm: VmapAllocator;
   rng: Rng;
   loops: number;
-  /** nr_pages for vm_map_ram_test (0 ⇒ 1). */
+  /** nr_pages: pages of fix_size_alloc_test's vmalloc and of vm_map_ram_test's mapping (0 ⇒ 1). */
   nrPages: number;
   pageBytes: number;
   wordBits: number;
@@ -114,8 +114,16 @@ function* loop(w: Worker, tag: string, body: (w: Worker) => Gen<boolean>): Gen<b
   return ok;
 }
 
+/** nr_pages as the module reads it: `nr_pages > 0 ? nr_pages : 1` (fix_size_alloc_test, vm_map_ram_test). */
+function nrPages(w: Worker): number {
+  return w.nrPages > 0 ? w.nrPages : 1;
+}
+
+// fix_size_alloc_test: vmalloc(nr_pages (default 1) pages), touch, vfree (lib/test_vmalloc.c of the module version
+// that has vm_map_ram_test, Debian linux-source-6.12; 6.1 the same). The first version (2019) allocated 3 pages
+// (recalled, no source here): `--nr-pages 3` runs that workload.
 function* fixSizeOnce(w: Worker): Gen<boolean> {
-  const a = yield* vmalloc(w, 3);
+  const a = yield* vmalloc(w, nrPages(w));
   if (a < 0) return false;
   w.touch(a);
   yield* vfree(w, a);
@@ -144,9 +152,11 @@ function fastFreeEach(vm: VmapAllocator, ids: Int32Array): FastForward {
   };
 }
 
+// full_fit_alloc_test's loop: tmp = vmalloc(1 page); *tmp = 1; vfree(tmp) (lib/test_vmalloc.c, 6.1 and 6.12).
 function* fullFitOnce(w: Worker): Gen<boolean> {
   const a = yield* vmalloc(w, 1);
   if (a < 0) return false;
+  w.touch(a);
   yield* vfree(w, a);
   return true;
 }
@@ -248,11 +258,11 @@ function* randomSize(w: Worker): Gen<boolean> {
 }
 
 function* fixAlignOnce(w: Worker): Gen<boolean> {
-  // __vmalloc_node(5 pages, THREAD_ALIGN << 1): THREAD_SIZE 16 KiB on 64-bit, 8 KiB on 32-bit [U]
+  // __vmalloc_node(5 pages, THREAD_ALIGN << 1, GFP_KERNEL | __GFP_ZERO), then vfree: zeroed, never touched
+  // (fix_align_alloc_test, lib/test_vmalloc.c 6.1 and 6.12). THREAD_SIZE 16 KiB on 64-bit, 8 KiB on 32-bit [U]
   const threadAlign = w.wordBits === 64 ? 16_384 : 8192;
-  const a = yield* vmalloc(w, 5, threadAlign << 1);
+  const a = yield* vmalloc(w, 5, threadAlign << 1, true);
   if (a < 0) return false;
-  w.touch(a);
   yield* vfree(w, a);
   return true;
 }
@@ -316,7 +326,7 @@ function* pcpuAlloc(w: Worker): Gen<boolean> {
 }
 
 function* vmMapRamOnce(w: Worker): Gen<boolean> {
-  const n = w.nrPages > 0 ? w.nrPages : 1;
+  const n = nrPages(w);
   const a = yield* w.vm.mapRamArea(w.t, LAYOUT.pfnBase + (w.t.cpu << 20) + (a0(w) & 1) * n, n);
   if (a < 0) return false;
   w.touch(a);

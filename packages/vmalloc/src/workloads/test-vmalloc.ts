@@ -38,7 +38,7 @@ export interface TestVmallocOptions {
   testRepeatCount?: number;
   /** sequential_test_order: cases in mask order (false: shuffled per worker, as the module does). */
   sequentialTestOrder?: boolean;
-  /** nr_pages: pages vm_map_ram_test maps per call (0 or absent: 1). */
+  /** nr_pages: pages per fix_size_alloc_test vmalloc and per vm_map_ram_test mapping (0 or absent: 1). */
   nrPages?: number;
   /** Overrides of the vmap mechanism's costs (an experiment's fitted values). */
   params?: Partial<MechanismParams>;

@@ -47,7 +47,7 @@ export const testVmallocCommand = defineCommand({
   ],
   helpAfter: [
     '',
-    'Test order: the module shuffles each worker\'s cases by default (sequential_test_order=0, the default here',
+    "Test order: the module shuffles each worker's cases by default (sequential_test_order=0, the default here",
     "too); the kernel selftest's performance mode (tools/testing/selftests/vm/test_vmalloc.sh, as recalled) loads",
     'it with sequential_test_order=1 test_repeat_count=3. In mask order the workers run each case nearly in step,',
     'so set-ups, loops and tear-downs in steady state are extrapolated together (the last example took 33 s of',

@@ -15,7 +15,7 @@ import { ratio } from './sampler-stats.js';
 export function diverging(loops: Iterable<Loop>, rate: Map<string, Rate>, divergence: number): boolean {
   for (const l of loops) {
     if (l.fast === null || l.y.length === 0) continue;
-    const c = (rate.get(l.tag) as Rate).c;
+    const c = (rate.get(l.tag) as Rate).ref;
     if (Math.abs(ratio(l.y, l.n, 0, l.y.length).c - c) > divergence * c) return true;
   }
   return false;

@@ -34,6 +34,9 @@ export interface SamplingOptions {
   afterFastError?: number;
 }
 
+/** Cycles of history kept per thread (a linear rate model spans no more rounds than a thread's own rate). */
+export const KEEP = 64;
+
 /** Regeneration events of a machine: its TLB flushes (each ends a lazy purge, or a 2.6.27 vunmap). */
 export function flushEvents(e: Engine): () => number {
   const v = e.counters.values;
@@ -136,6 +139,8 @@ export interface Kind {
   /** Set-ups: the mean position at the last skip and the growth model it used (NaN: none). */
   lastAt: number;
   lastGrowth: number;
+  /** Tear-downs: the slope of the linear model the last skip used (NaN: none). */
+  lastSlope: number;
 }
 
 export interface Rate {
@@ -151,8 +156,17 @@ export interface Rate {
   growth: number;
   /** Set-ups: the factor the position may grow by in this skip (2, or 4 once the model held). */
   grow: number;
-  /** Set-ups: the mean position of the kind's threads. */
+  /** Set-ups, and tear-downs with a linear model: the mean position of the kind's threads. */
   at: number;
+  /** Tear-downs fitted as a line (sampler-linear.ts): cycles per loop added per loop, and its 95 % half-width (NaN: none). */
+  slope: number;
+  slopeH: number;
+  /** Linear model: loops it may be extrapolated over, its slope's error staying within the target (else ∞). */
+  reach: number;
+  /** Linear model: loops from the fitted window's centre to the present position. */
+  lag: number;
+  /** The rate a thread's own recent rate is compared with (the window's plain ratio; `c` unless linear). */
+  ref: number;
   window: number;
   spread: number;
   perRound: number;

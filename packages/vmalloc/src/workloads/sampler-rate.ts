@@ -1,7 +1,8 @@
 // A loop kind's measured rate (sampler.ts `maybeDecide`): the regenerative ratio over its recent pooled rounds,
 // or null while it is not yet steady (too few rounds, too wide, a trend).
 
-import type { Kind, Loop, Rate } from './sampler-loop.js';
+import { linearRate } from './sampler-linear.js';
+import { KEEP, type Kind, type Loop, type Rate } from './sampler-loop.js';
 import { pairedRatio, ratio } from './sampler-stats.js';
 
 /** What a measurement reads beside the kind's history. */
@@ -45,7 +46,7 @@ export function measure(k: Kind, l: Loop, o: MeasureContext): Rate | null {
   // loop's half-width is taken over pairs of rounds, which such a cycle of two leaves steady.
   const s =
     building && !l.counted ? pairedRatio(k.y, k.n, from, k.round.length) : ratio(k.y, k.n, from, k.round.length);
-  if (!(s.h <= o.relError * s.c)) return null;
+  if (!(s.h <= o.relError * s.c)) return building && !l.counted ? linear(k, l, from, o) : null;
   const half = from + (m >> 1);
   const trend = Math.abs(ratio(k.y, k.n, from, half).c - ratio(k.y, k.n, half, k.round.length).c);
   if (!building && trend > 2 * s.h + 1e-9 * s.c) return null;
@@ -84,5 +85,53 @@ export function measure(k: Kind, l: Loop, o: MeasureContext): Rate | null {
     window: perRound * m,
     spread: Math.sqrt(q / threads),
     perRound,
+    slope: Number.NaN,
+    slopeH: 0,
+    reach: Number.POSITIVE_INFINITY,
+    lag: 0,
+    ref: s.c,
+  };
+}
+
+/**
+ * A tear-down whose rate is not tight around its mean may be tight around a line in its position (the vmlist
+ * walk of remove_vm_area, sampler-linear.ts): over the rounds since its last skip (at most KEEP, the span a
+ * thread's own rate covers), the line's level at the present position within the target, its slope's
+ * uncertainty carried into the bound by the caller. `moved`: how far the last skip's line missed this level.
+ */
+function linear(k: Kind, l: Loop, from: number, o: MeasureContext): Rate | null {
+  const start = Math.max(from, k.round.length - KEEP);
+  const at = o.meanDone(l.tag);
+  const f = linearRate(k, start, k.round.length, at);
+  if (f === null || !(f.h <= o.relError * f.c) || !(f.c > 0)) return null;
+  // The line is extrapolated only as far as its slope is known within the target: slopeH · (lag + k/2) ≤ relError · c.
+  const reach = f.slopeH > 0 ? 2 * ((o.relError * f.c) / f.slopeH - f.lag) : Number.POSITIVE_INFINITY;
+  if (!(reach > 0)) return null;
+  const moved = Number.isNaN(k.lastSlope) ? 0 : Math.abs(f.c - (k.lastC + k.lastSlope * (at - k.lastAt)));
+  let threads = 0;
+  let loops = 0;
+  let q = 0;
+  for (let i = start; i < k.round.length; i++) {
+    threads += k.k[i];
+    loops += k.n[i];
+    q += k.q[i] - (k.n[i] * k.n[i]) / k.k[i];
+  }
+  const perRound = loops / threads;
+  return {
+    c: f.c,
+    h: f.h,
+    trend: 0,
+    moved,
+    growth: Number.NaN,
+    grow: 2,
+    at,
+    window: perRound * (k.round.length - start),
+    spread: Math.sqrt(q / threads),
+    perRound,
+    slope: f.slope,
+    slopeH: f.slopeH,
+    reach,
+    lag: f.lag,
+    ref: f.mean,
   };
 }

@@ -28,8 +28,12 @@ export function ratio(y: number[], n: number[], from: number, to: number): { c: 
   let q = 0;
   for (let i = from; i < to; i++) q += (y[i] - c * n[i]) ** 2;
   const s = Math.sqrt(q / (k - 1));
-  const t = k - 1 <= T975.length ? T975[k - 2] : 1.96;
-  return { c, h: (t * s) / (Math.sqrt(k) * (sn / k)) };
+  return { c, h: (tQuantile(k - 1) * s) / (Math.sqrt(k) * (sn / k)) };
+}
+
+/** Student-t 97.5 % quantile for `df` ≥ 1 degrees of freedom. */
+export function tQuantile(df: number): number {
+  return df <= T975.length ? T975[df - 1] : 1.96;
 }
 
 /** The ratio estimator over the pairs of cycles [from, to) (from the end; an odd first cycle is left out). */

@@ -9,13 +9,17 @@ import { runTestVmalloc, type TestVmallocResult } from './test-vmalloc.js';
 // A small lazy_max_pages (fls(CPUs) × 1 MiB of pages) makes purge cycles short enough for exact runs in a test.
 export const shortPurges = { lazyMaxBytesPerFlsCpu: 2 ** 20 };
 
-/** test_vmalloc on x86_64 with one worker per CPU, sampled (`s`) and exact (`x`) (short purges unless `params`). */
+/**
+ * test_vmalloc on x86_64 with one worker per CPU, sampled (`s`) and exact (`x`) (short purges unless `params`;
+ * cases shuffled per worker unless `sequentialTestOrder`).
+ */
 export function testVmallocBothWays(
   impl: string,
   cpus: number,
   mask: number,
   loops: number,
   params: Partial<MechanismParams> = shortPurges,
+  sequentialTestOrder = false,
 ): { s: TestVmallocResult; x: TestVmallocResult } {
   const go = (exact: boolean) =>
     runTestVmalloc({
@@ -25,6 +29,7 @@ export function testVmallocBothWays(
       runTestMask: mask,
       testLoopCount: loops,
       params,
+      sequentialTestOrder,
       sampling: { exact },
     });
   return { s: go(false), x: go(true) };

@@ -6,6 +6,7 @@ import { loopsIn, setUpRate } from './sampler-growth.js';
 import { buildsHeld, diverging } from './sampler-hold.js';
 import {
   type FastForward,
+  KEEP,
   type Kind,
   Loop,
   type Rate,
@@ -18,8 +19,6 @@ import { gauss, ratio } from './sampler-stats.js';
 
 export { type FastForward, flushEvents, Loop, type SamplingOptions, type SamplingReport } from './sampler-loop.js';
 
-/** Cycles of history kept per thread. */
-const KEEP = 64;
 /** Rounds of history kept per loop kind: the window its pooled rate may use (the trend test guards its age). */
 const WINDOW = 256;
 
@@ -209,7 +208,19 @@ export class Sampler {
   private pool(tag: string, y: number, n: number): void {
     let k = this.kinds.get(tag);
     if (k === undefined) {
-      k = { round: [], y: [], n: [], q: [], k: [], ev: [], skipRound: -1, lastC: 0, lastAt: 0, lastGrowth: Number.NaN };
+      k = {
+        round: [],
+        y: [],
+        n: [],
+        q: [],
+        k: [],
+        ev: [],
+        skipRound: -1,
+        lastC: 0,
+        lastAt: 0,
+        lastGrowth: Number.NaN,
+        lastSlope: Number.NaN,
+      };
       this.kinds.set(tag, k);
     }
     const last = k.round.length - 1;
@@ -288,7 +299,10 @@ export class Sampler {
       // many, its model having held), so the state at most doubles (quadruples) between two measurements.
       if (l.counted) dt = Math.min(dt, (r.grow - 1) * l.done * setUpRate(r, l.done, (r.grow - 1) * l.done));
       // A tear-down's falls as its state shrinks: at most half the loops left, so it is measured again before the end.
-      else if (l.fast !== null) dt = Math.min(dt, ((l.count - l.done) / 2) * r.c);
+      else if (l.fast !== null)
+        dt = Math.min(dt, ((l.count - l.done) / 2) * setUpRate(r, l.done, (l.count - l.done) / 2));
+      // A tear-down fitted as a line: no further than its slope is known (sampler-rate.ts `linear`).
+      if (r.reach < Number.POSITIVE_INFINITY) dt = Math.min(dt, r.reach * setUpRate(r, l.done, r.reach));
       roundTime = Math.max(roundTime, r.perRound * r.c);
     }
     if (!(dt >= 2 * roundTime)) return;
@@ -302,7 +316,7 @@ export class Sampler {
       const walk = Math.round(gauss(this.rng) * r.spread * Math.sqrt(rounds));
       const remaining = l.count - l.done - (l.t === decider ? 0 : 1);
       const k = Math.max(0, Math.min(remaining, Math.floor(loopsIn(r, l.done, dt)) + walk));
-      const own = l.y.length > 0 ? ratio(l.y, l.n, 0, l.y.length).c : r.c;
+      const own = l.y.length > 0 ? ratio(l.y, l.n, 0, l.y.length).c : r.ref;
       l.pendingK = k;
       l.pendingJump = Math.round(dt);
       // A state-building loop's rate drifts: the window's halves moved by `trend` over half a window, so over the
@@ -311,14 +325,17 @@ export class Sampler {
       // of the doublings skipped (the model takes the middle); the error is that whole rise, not half of it, as
       // the loops simulated after a fast-forward run up to 6 % faster than in the exact run (5.2, 8 CPUs, full_fit's
       // free-junk: the areas placed functionally are not laid out exactly as the lock interleaved them), or
-      // what the last model missed.
+      // what the last model missed. A tear-down fitted as a line (sampler-linear.ts): the slope's half-width over
+      // the distance from the fitted window's centre to the middle of the skip, and what the last line missed.
       const drift =
         l.fast === null
           ? 0
-          : Number.isNaN(r.growth)
-            ? Math.max((r.trend * (r.window + k)) / r.window, r.moved)
-            : Math.max(Math.abs(r.growth * Math.log2((l.done + k) / l.done)), r.moved);
-      l.pendingErr = k * (r.h + drift + Math.abs(own - r.c)) + r.c * (r.perRound + 1);
+          : !Number.isNaN(r.slope)
+            ? r.slopeH * (r.lag + k / 2) + r.moved
+            : Number.isNaN(r.growth)
+              ? Math.max((r.trend * (r.window + k)) / r.window, r.moved)
+              : Math.max(Math.abs(r.growth * Math.log2((l.done + k) / l.done)), r.moved);
+      l.pendingErr = k * (r.h + drift + Math.abs(own - r.ref)) + r.c * (r.perRound + 1);
       this.pending++;
       if (l.fast !== null && k > 0) builds.push({ l, from: l.done + (l.t === decider ? 0 : 1), k });
     }
@@ -340,6 +357,7 @@ export class Sampler {
       k.lastC = r.c;
       k.lastAt = r.at;
       k.lastGrowth = r.growth;
+      k.lastSlope = r.slope;
     }
     this.replayMachine(replay, dt);
     this.chained++;

@@ -48,8 +48,9 @@ export const testVmallocCommand = defineCommand({
   helpAfter: [
     '',
     "Test order: the module shuffles each worker's cases by default (sequential_test_order=0, the default here",
-    "too); the kernel selftest's performance mode (tools/testing/selftests/vm/test_vmalloc.sh, as recalled) loads",
-    'it with sequential_test_order=1 test_repeat_count=3. In mask order the workers run each case nearly in step,',
+    "too); the kernel selftest's performance mode (tools/testing/selftests/mm/test_vmalloc.sh, 6.1 and 6.12) loads",
+    'it with sequential_test_order=1 test_repeat_count=3 on one thread, its stress mode with nr_threads=NUM_CPUS',
+    'test_repeat_count=20 in the shuffled order. In mask order the workers run each case nearly in step,',
     'so set-ups, loops and tear-downs in steady state are extrapolated together (the last example took 33 s of',
     "CPU for 5.2 on the development machine). Shuffled, one worker builds or frees a case's state (full_fit:",
     "2 × fls(cpus) × 32 MiB of one-page areas) beside other workers' loops; those mixed phases run in detail, as a",

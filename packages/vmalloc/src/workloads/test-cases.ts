@@ -259,7 +259,9 @@ function* randomSize(w: Worker): Gen<boolean> {
 
 function* fixAlignOnce(w: Worker): Gen<boolean> {
   // __vmalloc_node(5 pages, THREAD_ALIGN << 1, GFP_KERNEL | __GFP_ZERO), then vfree: zeroed, never touched
-  // (fix_align_alloc_test, lib/test_vmalloc.c 6.1 and 6.12). THREAD_SIZE 16 KiB on 64-bit, 8 KiB on 32-bit [U]
+  // (fix_align_alloc_test, lib/test_vmalloc.c 6.1 and 6.12). THREAD_ALIGN = THREAD_SIZE (include/linux/
+  // thread_info.h): x86_64 PAGE_SIZE << (2 + KASAN_STACK_ORDER) = 16 KiB without KASAN, i386 PAGE_SIZE << 1
+  // (asm/page_64_types.h, page_32_types.h, 6.12); other arches take the same two values here.
   const threadAlign = w.wordBits === 64 ? 16_384 : 8192;
   const a = yield* vmalloc(w, 5, threadAlign << 1, true);
   if (a < 0) return false;
@@ -297,6 +299,10 @@ function* pcpuAlloc(w: Worker): Gen<boolean> {
   // 35,000 __alloc_percpu(1..PAGE_SIZE/4 bytes, align 2..2048) then free_percpu of each. [U] the percpu
   // allocator is modelled only where it meets vmalloc: a chunk of unitPages per CPU is one vmap area
   // (pcpu_get_vm_areas), populated for every CPU; allocations bump through a chunk's unit.
+  // pcpu = vmalloc(sizeof(void __percpu *) * 35000) holds the pointers; vfree'd at the end (pcpu_alloc_test,
+  // lib/test_vmalloc.c 6.1 and 6.12): 69 pages on 64-bit.
+  const arr = yield* vmalloc(w, Math.ceil((35_000 * (w.wordBits / 8)) / w.pageBytes));
+  if (arr < 0) return false;
   const { t } = w;
   const unitBytes = w.costs.pcpuUnitPages * w.pageBytes;
   const chunks: number[] = [];
@@ -322,6 +328,7 @@ function* pcpuAlloc(w: Worker): Gen<boolean> {
   }
   t.spend('free_percpu', w.costs.pcpuFreeCycles * 35_000);
   for (const c of chunks) yield* vfree(w, c);
+  yield* vfree(w, arr);
   return ok;
 }
 

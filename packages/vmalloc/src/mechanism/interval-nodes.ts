@@ -88,6 +88,35 @@ export abstract class IntervalNodes {
     return sib;
   }
 
+  /** Removes the leaf's intervals starting at keys[i..j) (ascending), their lengths into `lens`: how many. */
+  protected leafTakeSorted(leaf: number, keys: Float64Array, i: number, j: number, lens: Float64Array): number {
+    const b = leaf * LEAF;
+    const n = this.ln[leaf];
+    let p = i;
+    let w = b;
+    for (let r = b; r < b + n; r++) {
+      const s = this.ls[r];
+      while (p < j && keys[p] < s) p++;
+      if (p < j && keys[p] === s) lens[p++] = this.le[r] - s;
+      else {
+        this.ls[w] = s;
+        this.le[w++] = this.le[r];
+      }
+    }
+    this.ln[leaf] = w - b;
+    return n - (w - b);
+  }
+
+  /** While the root is an inner node of one child, that child becomes the root. */
+  protected collapseRoot(): void {
+    while (this.height > 0 && this.inn[this.root] === 1) {
+      const only = this.ic[this.root * FAN];
+      this.innerFree.push(this.root);
+      this.root = only;
+      this.height--;
+    }
+  }
+
   /** Puts `child` at slot `at` of `node`, splitting `node` when full; returns the new sibling or −1. */
   protected innerInsert(node: number, at: number, child: number, childIsLeaf: boolean): number {
     let target = node;

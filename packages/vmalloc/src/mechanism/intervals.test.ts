@@ -181,4 +181,46 @@ describe('IntervalSet (B+tree)', () => {
     }
     compare(t, n, r);
   });
+  it('takeSorted removes a sorted batch at once, as one remove each would (with misses, whole subtrees, all)', () => {
+    const r = rng(23);
+    const t = new IntervalSet();
+    const n = new Naive();
+    // 9,000 intervals (height 2), with longer ones here and there so the largest-length summaries move.
+    for (let c = 0; c < 9000; c++) {
+      const len = c % 700 === 0 ? 4 : 2;
+      t.insert(c * 4, c * 4 + len);
+      n.insert(c * 4, c * 4 + len);
+    }
+    for (const density of [10, 2, 1]) {
+      // Every `density`-th live interval picked at random, a contiguous block of 3,000 (whole leaves), and a miss.
+      const picked = n.a.filter(() => r(density) === 0).map(([s]) => s);
+      const from = n.a.length > 4000 ? r(n.a.length - 3000) : 0;
+      for (const [s] of n.a.slice(from, from + 3000)) picked.push(s);
+      const keys = Float64Array.from(new Set(picked)).sort();
+      const withMiss = Float64Array.from([...keys, 1e9]);
+      const lens = new Float64Array(withMiss.length);
+      const expected = [...withMiss].map((k) => {
+        const hit = n.a.find(([s]) => s === k);
+        return hit === undefined ? -1 : hit[1] - hit[0];
+      });
+      t.takeSorted(withMiss, withMiss.length, lens);
+      for (const k of keys) n.remove(k);
+      expect([...lens]).toEqual(expected);
+      compare(t, n, r);
+      // The tree still takes inserts and single removes after the batch.
+      for (let q = 0; q < 200; q++) {
+        const c = 9000 + r(3000);
+        if (n.a.some(([s]) => s === c * 4)) continue;
+        t.insert(c * 4, c * 4 + 1);
+        n.insert(c * 4, c * 4 + 1);
+      }
+      compare(t, n, r);
+    }
+    const all = Float64Array.from(n.a.map(([s]) => s));
+    t.takeSorted(all, all.length, new Float64Array(all.length));
+    expect(t.size).toBe(0);
+    expect(t.toArray()).toEqual([]);
+    t.insert(5, 6);
+    expect(t.toArray()).toEqual([[5, 6]]);
+  });
 });

@@ -117,18 +117,29 @@ export class IntervalSet extends IntervalNodes {
   remove(start: number): boolean {
     if (!this.delRec(this.root, 0, start)) return false;
     this.size--;
-    while (this.height > 0 && this.inn[this.root] === 1) {
-      const only = this.ic[this.root * FAN];
-      this.innerFree.push(this.root);
-      this.root = only;
-      this.height--;
-    }
+    this.collapseRoot();
     return true;
   }
 
   /** Removes the interval starting at `start`: its length, or −1 if there is none (one descent, not get + remove). */
   take(start: number): number {
     return this.remove(start) ? this.removedLen : -1;
+  }
+
+  /**
+   * Removes the intervals starting at `keys[0..k)` (ascending, distinct), each one's length written to `lens` (−1:
+   * none starts there): one pass down the tree, each node touched once and its summary recomputed once.
+   */
+  takeSorted(keys: Float64Array, k: number, lens: Float64Array): void {
+    if (k === 0) return;
+    lens.fill(-1, 0, k);
+    this.size -= this.bulkRec(this.root, 0, keys, 0, k, lens);
+    if (this.height > 0 && this.inn[this.root] === 0) {
+      this.innerFree.push(this.root);
+      this.root = this.newLeaf();
+      this.height = 0;
+    }
+    this.collapseRoot();
   }
 
   /** Moves the bounds of the interval starting at `start`; the caller keeps it between its neighbours. */
@@ -313,6 +324,44 @@ export class IntervalSet extends IntervalNodes {
       this.height = 0;
     }
     return true;
+  }
+
+  /** takeSorted below `node` for keys[i..j): the intervals removed (emptied children are freed and unlinked). */
+  private bulkRec(node: number, d: number, keys: Float64Array, i: number, j: number, lens: Float64Array): number {
+    if (d === this.height) return this.leafTakeSorted(node, keys, i, j, lens);
+    let p = i;
+    let w = 0;
+    let removed = 0;
+    const b = node * FAN;
+    const n = this.inn[node];
+    const leafChild = d + 1 === this.height;
+    for (let c = 0; c < n; c++) {
+      const child = this.ic[b + c];
+      // childFor's rule: keys below the next child's smallest start belong here.
+      let q = j;
+      if (c + 1 < n) for (q = p; q < j && keys[q] < this.ik[b + c + 1]; ) q++;
+      const r = q > p ? this.bulkRec(child, d + 1, keys, p, q, lens) : 0;
+      p = q;
+      if (r > 0 && (leafChild ? this.ln[child] === 0 : this.inn[child] === 0)) {
+        removed += r;
+        if (leafChild) this.leafFree.push(child);
+        else this.innerFree.push(child);
+        continue;
+      }
+      if (w !== c) {
+        this.ic[b + w] = child;
+        this.ik[b + w] = this.ik[b + c];
+        this.icnt[b + w] = this.icnt[b + c];
+        this.imax[b + w] = this.imax[b + c];
+      }
+      if (r > 0) {
+        removed += r;
+        this.setChild(node, w, child, leafChild);
+      }
+      w++;
+    }
+    this.inn[node] = w;
+    return removed;
   }
 
   /** Length before the last setRec changed it. */

@@ -84,11 +84,17 @@ export class VmSpace {
     if (k === 1) this.release(starts[0] as number);
     if (k <= 1) return;
     const s = Float64Array.from(starts).sort();
+    const lens = new Float64Array(k);
+    this.busy.takeSorted(s, k, lens);
+    for (let i = 0; i < k; i++) {
+      if (lens[i] < 0) throw new RangeError(`no busy vmap area at page ${s[i]}`);
+      this.busyPages -= lens[i];
+    }
     let i = 0;
     while (i < k) {
-      const from = s[i++];
-      let end = from + this.takeBusy(from);
-      while (i < k && s[i] === end) end += this.takeBusy(s[i++]);
+      const from = s[i];
+      let end = from + lens[i++];
+      while (i < k && s[i] === end) end += lens[i++];
       this.freeRun(from, end);
     }
   }

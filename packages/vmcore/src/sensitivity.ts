@@ -30,7 +30,7 @@ export interface DumpSensitivityConfig {
   nominal?: readonly RunTime[];
 }
 
-type RunTime = { real_s: number; user_s: number; sys_s: number };
+type RunTime = { real_s: number; user_s: number | null; sys_s: number };
 
 /** An entry: `parameter` is `user_costs.X`, `kernel_costs.X`, `image.X` or the arch's path (`arch.costs.X`). */
 export type DumpSensitivityEntry = SensitivityEntry;

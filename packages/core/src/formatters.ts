@@ -142,8 +142,8 @@ export function perfStatOf(c: Counters, prefix = ''): string {
   return formatPerfStat(c.list().filter((x) => x.name.startsWith(prefix)));
 }
 
-/** bash's `time`: real/user/sys as 0m23.373s. */
-export function formatTime(t: { real_s: number; user_s: number; sys_s: number }): string {
+/** bash's `time`: real/user/sys as 0m23.373s; a null (unmodelled) user time prints `unmodelled`, not 0. */
+export function formatTime(t: { real_s: number; user_s: number | null; sys_s: number }): string {
   const f = (s: number) => `${Math.floor(s / 60)}m${(s - 60 * Math.floor(s / 60)).toFixed(3)}s`;
-  return `real\t${f(t.real_s)}\nuser\t${f(t.user_s)}\nsys\t${f(t.sys_s)}`;
+  return `real\t${f(t.real_s)}\nuser\t${t.user_s === null ? 'unmodelled' : f(t.user_s)}\nsys\t${f(t.sys_s)}`;
 }

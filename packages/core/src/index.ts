@@ -50,6 +50,7 @@ export {
   type ArchSource,
   ArchSourceSchema,
   type CounterTree,
+  type EngineRun,
   type Provenance,
   ProvenanceSchema,
   RESULT_SCHEMA_ID,

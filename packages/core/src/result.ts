@@ -11,10 +11,17 @@ const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 export type CounterTree = number | { [k: string]: CounterTree };
 const CounterTree: z.ZodType<CounterTree> = z.lazy(() => z.union([z.number(), z.record(z.string(), CounterTree)]));
 
-/** time(1) of the measured process: real, user and sys seconds. */
+/**
+ * time(1) of the measured process: real, user and sys seconds. `user_s` is null where the command simulates no
+ * user-space work (unmodelled, which is not 0: formats print `unmodelled`).
+ */
 export const TimeSchema = z.object({
   real_s: z.number().nonnegative(),
-  user_s: z.number().nonnegative(),
+  user_s: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe("user seconds; null where the command models no user-space work (printed 'unmodelled', not 0)"),
   sys_s: z.number().nonnegative(),
 });
 
@@ -134,13 +141,37 @@ export interface RunFromEngineOptions<M extends Record<string, number> = Record<
   tickRateHz?: number;
   /** Profile rows kept (default 20). */
   top?: number;
+  /**
+   * False where the command simulates no user-space work of the measured process: `time.user_s` is then null
+   * (unmodelled), not the 0 its threads hold. Default true.
+   */
+  userModelled?: boolean;
 }
 
-/** Builds a run record from a finished engine: time(1) of the process, every counter, the profile. */
+/** A run as {@link runFromEngine} builds it: the command's metrics typed, time as `T`. */
+export type EngineRun<M extends Record<string, number>, T = Time> = Omit<Run, 'metrics' | 'time'> & {
+  metrics: M;
+  profile: ProfileRow[];
+  time: T;
+};
+
+/**
+ * Builds a run record from a finished engine: time(1) of the process, every counter, the profile. Unless
+ * `userModelled` is false, `time.user_s` is a number.
+ */
+export function runFromEngine<M extends Record<string, number>>(
+  engine: Engine,
+  o: RunFromEngineOptions<M> & { userModelled?: true },
+): EngineRun<M, Time & { user_s: number }>;
+/** Builds a run record from a finished engine; `time.user_s` is null where `userModelled` is false. */
 export function runFromEngine<M extends Record<string, number>>(
   engine: Engine,
   o: RunFromEngineOptions<M>,
-): Omit<Run, 'metrics'> & { metrics: M; profile: ProfileRow[] } {
+): EngineRun<M>;
+export function runFromEngine<M extends Record<string, number>>(
+  engine: Engine,
+  o: RunFromEngineOptions<M>,
+): EngineRun<M> {
   engine.tracer?.run?.(o.variant);
   const threads = o.threads ?? engine.threads;
   const start = Math.min(...threads.map((t) => t.startCycle));
@@ -152,7 +183,7 @@ export function runFromEngine<M extends Record<string, number>>(
     metrics: o.metrics,
     time: {
       real_s: roundTo((end - start) / hz, 6),
-      user_s: roundTo(sum((t) => t.userCycles) / hz, 6),
+      user_s: o.userModelled === false ? null : roundTo(sum((t) => t.userCycles) / hz, 6),
       sys_s: roundTo(sum((t) => t.sysCycles) / hz, 6),
     },
     counters: engine.counters.toJSON() as Record<string, CounterTree>,

@@ -220,6 +220,8 @@ export function runCheckpoint(o: CheckpointOptions): CheckpointResult {
     threads,
     tickRateHz: m.arch.hz,
     top: 0,
+    // No mechanism simulates the task's user-space work: only an experiment's fitted userCyclesPerPage puts any there.
+    userModelled: p.userCyclesPerPage > 0,
   });
   // readprofile's ticks: none in an IPI handler (IF = 0: sampled in what it interrupted) nor on an idle CPU's
   // stopped tick (NO_HZ); kernel symbols only, so user-space time is dropped from the list.

@@ -12,6 +12,8 @@ export {
   type ArchNuma,
   type ArchProfile,
   ArchProfileSchema,
+  STRUCT_PAGE_MAX_BYTES,
+  STRUCT_PAGE_MIN_BYTES,
   VIRT_MODES,
   type VirtMechanismCosts,
   VirtMechanismSchema,

@@ -26,6 +26,15 @@ const pow2 = (d: string, max = 2 ** 30) =>
     .describe(d);
 const symbol = (d: string) => z.string().min(1).describe(d);
 
+/**
+ * The smallest sizeof(struct page) of any era: 32 bytes, eight 4-byte words on 32-bit 2.6 (flags, _count, _mapcount,
+ * private, mapping, index, lru; include/linux/mm_types.h), the low end of "32–64 bytes depending on arch and era"
+ * (shared/reference/kernel-mechanisms.md).
+ */
+export const STRUCT_PAGE_MIN_BYTES = 32;
+/** The largest sizeof(struct page) a profile may give: 4× the 64 bytes of 64-bit 6.x, room for debug options. */
+export const STRUCT_PAGE_MAX_BYTES = 256;
+
 /** The virtualization modes by name: `none` (bare metal), `kvm-shadow`, `kvm-ept`, `xen-pv`. */
 export const VIRT_MODES = ['none', 'kvm-shadow', 'kvm-ept', 'xen-pv'] as const;
 /** One of {@link VIRT_MODES}. */
@@ -299,7 +308,14 @@ export const ArchProfileSchema = z
       .max(1e11)
       .describe('CPU clock rate in Hz, 1e6 to 1e11 (1 MHz to 100 GHz): turns cycles into seconds.'),
     vmallocBytes: pos('Bytes of vmalloc address space, > 0 and at most 2^64.', 2 ** 64),
-    structPageBytes: count('sizeof(struct page) in bytes, integer 1..4096.', 4096),
+    structPageBytes: z
+      .number()
+      .int()
+      .min(STRUCT_PAGE_MIN_BYTES)
+      .max(STRUCT_PAGE_MAX_BYTES)
+      .describe(
+        `sizeof(struct page) in bytes: whole words (a multiple of wordBits / 8), ${STRUCT_PAGE_MIN_BYTES}..${STRUCT_PAGE_MAX_BYTES}.`,
+      ),
     hz: count("Kernel HZ, ticks per second (integer 1..100000): readprofile's tick rate.", 100_000),
     highmem: HighmemSchema.nullable(),
     tlb: TlbSchema,

@@ -27,6 +27,9 @@ const MALFORMED: [string, Mutator, string][] = [
     'highmem',
   ],
   ['defaultCpus above maxCpus', (p) => (p.defaultCpus = 10_000), 'defaultCpus'],
+  ['struct page below the smallest of any era', (p) => (p.structPageBytes = 16), 'structPageBytes'],
+  ['struct page not whole 64-bit words', (p) => (p.structPageBytes = 60), 'structPageBytes'],
+  ['struct page above 256 bytes', (p) => (p.structPageBytes = 4096), 'structPageBytes'],
   ['virt mode missing its exits', (p) => delete p.virt['kvm-ept'].exits, 'virt.kvm-ept.exits'],
   [
     'virt mode with a negative exit cost',

@@ -117,6 +117,13 @@ function semanticProblems(a: ArchProfile): ArchProblem[] {
   if (a.defaultCpus > a.maxCpus)
     out.push({ path: 'defaultCpus', message: `${a.defaultCpus} exceeds maxCpus ${a.maxCpus}` });
   if (a.highmem && a.wordBits === 64) out.push({ path: 'highmem', message: '64-bit arches have no highmem: use null' });
+  // struct page is a C struct of word-sized members (its first is `unsigned long flags`): whole words.
+  const word = a.wordBits / 8;
+  if (a.structPageBytes % word !== 0)
+    out.push({
+      path: 'structPageBytes',
+      message: `${a.structPageBytes} is not a whole number of ${word}-byte words (wordBits ${a.wordBits})`,
+    });
   if (a.tlb.globalFlush === 'broadcast' && a.costs.broadcastFlushCycles === 0) {
     out.push({ path: 'costs.broadcastFlushCycles', message: "must be > 0 when tlb.globalFlush is 'broadcast'" });
   }

@@ -30,7 +30,7 @@ export interface DumpSensitivityConfig {
   nominal?: readonly RunTime[];
 }
 
-type RunTime = { real_s: number; user_s: number; sys_s: number };
+type RunTime = { real_s: number; user_s: number | null; sys_s: number };
 
 /** An entry: `parameter` is `user_costs.X`, `kernel_costs.X`, `image.X` or the arch's path (`arch.costs.X`). */
 export type DumpSensitivityEntry = SensitivityEntry;
@@ -105,7 +105,8 @@ export function dumpSensitivity(c: DumpSensitivityConfig): DumpSensitivity {
   const nominal = c.nominal ? c.nominal.map((time) => ({ time, hz })) : timed();
   // A run with no idle time is its own CPU charges only, so its time is linear in each params.ts cost it charges:
   // moving one moves the time by (Δ value × charges) cycles, with no re-run (dump.ts chargedCounts).
-  const busy = nominal.every((r) => Math.abs(r.time.real_s - r.time.user_s - r.time.sys_s) <= 2e-6);
+  // (makedumpfile's user time is modelled: user_s is never null here.)
+  const busy = nominal.every((r) => Math.abs(r.time.real_s - (r.time.user_s ?? 0) - r.time.sys_s) <= 2e-6);
   const charged = counts.map((n) => chargedCounts(spec, n, c.base.output ?? 'null'));
   const verdictWith = (k: Knob, v: number): string => {
     if (k.kind === 'image') return imageVerdict(c, k.key, v, order, verdict);

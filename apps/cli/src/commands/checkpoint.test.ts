@@ -115,8 +115,28 @@ describe('kmemsim checkpoint', () => {
     );
     const { SEED000 } = await import('@kmemsim/highmem');
     for (const [k, v] of Object.entries(SEED000.params)) expect(doc.params.workload[k], k).not.toBe(v);
-    expect(doc.runs[0].time.user_s).toBe(0);
+    expect(doc.runs[0].time.user_s).toBeNull();
     expect(doc.params.user_time).toBe('unmodelled');
+  });
+
+  it('--format md and csv: the same rows, an unmodelled user time says so (not 0)', async () => {
+    const md = await cli(['checkpoint', '--size', '16MiB', '--map', 'kmap,kmap_atomic', '--format', 'md']);
+    expect(md.code).toBe(0);
+    expect(md.out).toMatch(/^\*\*--map kmap\*\*$/m);
+    expect(md.out).toMatch(
+      /^\| real_s \| user_s \| sys_s \|\n\|---:\|---\|---:\|\n\| [\d.]+ \| unmodelled \| [\d.]+ \|$/m,
+    );
+    expect(md.out).toMatch(/^\| ticks \| symbol \| load \|$/m);
+    expect(md.out).toMatch(/^\| kmap_atomic \| [\d.]+ \| unmodelled \| /m);
+    expect(md.out).toMatch(/^verdict by sys time: /m);
+    const csv = await cli(['checkpoint', '--size', '4MiB', '--map', 'kmap', '--format', 'csv']);
+    const [head, row] = csv.out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    expect(row[head.indexOf('time.user_s')]).toBe('unmodelled');
+    const exp = await cli(['checkpoint', '--experiment', 'seed000', '--size', '4MiB', '--format', 'md']);
+    expect(exp.out).toMatch(/^\| [\d.]+ \| [\d.]+ \| [\d.]+ \|$/m);
   });
 
   it('with several variants, says whether the verdict holds across every [U] range', async () => {

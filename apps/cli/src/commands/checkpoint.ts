@@ -2,14 +2,14 @@
 // time(1) and a readprofile top list per variant, then a comparison across variants and, with several variants,
 // whether the verdict holds across every [U] range. `--experiment seed000` applies that experiment's fitted
 // values and configuration; without it only sourced values are used.
-import { formatReadprofile, formatTime, type ResultDocument } from '@kmemsim/core';
+import type { ResultDocument } from '@kmemsim/core';
 import { DEFAULT_ERA, type HighmemEra, MAP_KINDS, SEED000_CONFIG } from '@kmemsim/highmem';
 import { KVM_VERSIONS, VIRT_MODES } from '@kmemsim/mmu';
 import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, int, num, size } from '../framework/options.js';
-import { docHeader, table } from '../framework/table.js';
+import { renderCheckpoint, renderCheckpointMarkdown } from './checkpoint-render.js';
 import { type CheckpointRun, typedRun } from './typed-runs.js';
 
 /** Time follows the pages dumped: 1 TiB takes about a second, 16 TiB (the most a run may ask) about 15 s. */
@@ -249,101 +249,9 @@ export const checkpointCommand = defineCommand({
       runs,
     };
   },
+  formats: ['table', 'md', 'json', 'csv', 'svg', 'folded'],
   renderTable(doc: ResultDocument): string {
     return renderCheckpoint(doc);
   },
+  renderFormat: (doc, format) => (format === 'md' ? renderCheckpointMarkdown(doc) : undefined),
 });
-
-/** time(1)'s user line when no mechanism or fitted value gives the checkpointing task user time (not zero). */
-const USER_UNMODELLED = 'user\t(unmodelled: the checkpointing task’s user-space work; --experiment seed000 fits it)';
-
-/**
- * readprofile(1) lists only symbols that took ticks (`-a` would add the zero rows): a short run whose every
- * symbol rounds to 0 ticks says so in one line instead of printing a list of zeros.
- */
-function readprofileLines(rows: ResultDocument['runs'][number]['profile']): string {
-  const ticked = rows.filter((r) => r.ticks > 0);
-  return ticked.length > 0
-    ? formatReadprofile(ticked)
-    : '     0 (no symbol took a tick: the run is shorter than one tick per symbol)';
-}
-
-/** The text output of `kmemsim checkpoint`: time(1) and readprofile per variant, the comparison, the verdicts. */
-export function renderCheckpoint(doc: ResultDocument): string {
-  const size = Number(doc.params.size_bytes);
-  const out = [docHeader(doc), `${(size / 2 ** 20).toLocaleString('en-US')} MiB, PAE ${doc.params.pae ? 'on' : 'off'}`];
-  const unmodelledUser = doc.params.user_time === 'unmodelled';
-  for (const r of doc.runs) {
-    const time = formatTime(r.time);
-    out.push(
-      '',
-      `== --map ${r.variant.map} ==`,
-      unmodelledUser ? time.replace(/^user\t.*$/m, USER_UNMODELLED) : time,
-      '',
-    );
-    out.push(
-      `readprofile (ticks at ${doc.params.readprofile_hz} Hz, load = ticks / size):`,
-      readprofileLines(r.profile),
-    );
-  }
-  out.push(
-    '',
-    `comparison${doc.params.experiment !== 'none' ? ` (experiment ${doc.params.experiment}: fitted values applied)` : ' (sourced values only)'}:`,
-  );
-  out.push(
-    table(
-      ['map', 'real_s', 'user_s', 'sys_s', 'pkmap wraps', 'global flushes', 'invlpg', 'vm exits', 'MB/s'],
-      doc.runs.map((r) => [
-        String(r.variant.map),
-        r.time.real_s,
-        unmodelledUser ? 'unmodelled' : r.time.user_s,
-        r.time.sys_s,
-        r.metrics.pkmap_wraps,
-        r.metrics.tlb_flush_global,
-        r.metrics.invlpg,
-        r.metrics.vm_exits,
-        r.metrics.dump_mb_per_s,
-      ]),
-    ),
-  );
-  const sens = doc.params.sensitivity as
-    | {
-        verdict: string;
-        size_bytes: number;
-        entries: {
-          parameter: string;
-          lo: number;
-          hi: number;
-          verdict_lo: string;
-          verdict_hi: string;
-          flips: boolean;
-        }[];
-      }
-    | undefined;
-  if (sens) out.push(...sensitivityLines(sens));
-  return out.join('\n');
-}
-
-function sensitivityLines(s: {
-  verdict: string;
-  entries: { parameter: string; lo: number; hi: number; verdict_lo: string; verdict_hi: string; flips: boolean }[];
-}): string[] {
-  const order = s.verdict.split(' < ');
-  const before = (v: string, a: string, b: string) => v.split(' < ').indexOf(a) < v.split(' < ').indexOf(b);
-  // Each pair of variants: does its order hold at both ends of every range?
-  const pairs = order.flatMap((a, i) => order.slice(i + 1).map((b) => [a, b] as const));
-  const pairLines = pairs.map(([a, b]) => {
-    const n = s.entries.filter((e) => !before(e.verdict_lo, a, b) || !before(e.verdict_hi, a, b)).length;
-    return n === 0
-      ? `  ${a} < ${b}: holds across all ${s.entries.length} [U] ranges`
-      : `  ${a} < ${b}: flips within ${n} of ${s.entries.length} [U] ranges`;
-  });
-  const flips = s.entries.filter((e) => e.flips);
-  return [
-    `verdict by sys time: ${s.verdict}`,
-    ...pairLines,
-    ...flips.map(
-      (e) => `  ${e.parameter} [U ${e.lo}..${e.hi}]: at ${e.lo} ${e.verdict_lo}; at ${e.hi} ${e.verdict_hi}`,
-    ),
-  ];
-}

@@ -66,7 +66,8 @@ describe('vmcore-dump --cyclic-buffer / --hwpoison / --struct-page per arch and 
     [['--arch', 'x86_64', '--struct-page', '68'], /--struct-page: got "68", expected a multiple of 8 bytes on x86_64/],
     [['--arch', 'ia64', '--struct-page', '52'], /--struct-page: got "52", expected a multiple of 8 bytes on ia64/],
     [['--arch', 'i386', '--struct-page', '34'], /--struct-page: got "34", expected a multiple of 4 bytes on i386/],
-    [['--struct-page', '8'], /--struct-page: got "8", expected an integer from 16 to 256/],
+    [['--struct-page', '8'], /--struct-page: got "8", expected an integer from 32 to 256/],
+    [['--struct-page', '24'], /--struct-page: got "24", expected an integer from 32 to 256/],
     [['--hwpoison', 'yes'], /--hwpoison: got "yes", expected one of on, off/],
   ];
   for (const [args, says] of REFUSED) {

@@ -31,7 +31,7 @@ function summary(doc: ResultDocument, tableOf: TableFn): { caption: string; runs
         r.metrics.pages_dumped,
         r.metrics.pages_excluded,
         r.time.real_s,
-        r.time.user_s,
+        r.time.user_s ?? 'unmodelled',
         r.time.sys_s,
       ];
     }),
@@ -40,7 +40,7 @@ function summary(doc: ResultDocument, tableOf: TableFn): { caption: string; runs
 }
 
 const perfReport = (r: ResultDocument['runs'][number]) =>
-  formatPerfReportStdio(r.stacks ?? [], { cpuSeconds: r.time.user_s + r.time.sys_s, top: 10 });
+  formatPerfReportStdio(r.stacks ?? [], { cpuSeconds: (r.time.user_s ?? 0) + r.time.sys_s, top: 10 });
 
 /** The terminal table view (the default --format). */
 export function renderVmcoreDumpTable(doc: ResultDocument): string {

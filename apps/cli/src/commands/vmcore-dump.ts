@@ -160,7 +160,8 @@ export const vmcoreDumpCommand = defineCommand({
       description:
         "sizeof(struct page) of the crashed kernel's era (VMCOREINFO SIZE(page)), in bytes: whole words, so a " +
         'multiple of 4 on i386 and of 8 on the 64-bit arches',
-      min: 16,
+      // The arch schema's bounds (mmu STRUCT_PAGE_MIN_BYTES: the smallest struct page of any era, 32-bit 2.6's).
+      min: 32,
       max: 256,
       defaultText: "the arch's structPageBytes (kmemsim arch show NAME)",
       placeholder: '<bytes>',

@@ -16,7 +16,9 @@ function cell(v: unknown): string {
 export function toCsv(doc: ResultDocument): string {
   const rows = doc.runs.map((r) => {
     const flat: Record<string, unknown> = {};
-    flatten({ variant: r.variant, metrics: r.metrics, time: r.time, counters: r.counters }, '', flat);
+    // A null time is unmodelled (core's TimeSchema), not an empty or zero measurement.
+    const time = Object.fromEntries(Object.entries(r.time).map(([k, v]) => [k, v ?? 'unmodelled']));
+    flatten({ variant: r.variant, metrics: r.metrics, time, counters: r.counters }, '', flat);
     return flat;
   });
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];

@@ -229,7 +229,7 @@ export function runsTable(doc: ResultDocument): string {
     ...vkeys.map((k) => String(r.variant[k] ?? '')),
     ...mkeys.map((k) => r.metrics[k] ?? ''),
     r.time.real_s,
-    r.time.user_s,
+    r.time.user_s ?? 'unmodelled',
     r.time.sys_s,
   ]);
   return table(head, rows);

@@ -44,7 +44,7 @@ export function tableOf(docs: ResultDocument[]): string {
     ...metricNames.map((m) => ({ head: m, get: (r: (typeof refs)[number]) => r.run.metrics[m] })),
     ...(['real_s', 'user_s', 'sys_s'] as const).map((t) => ({
       head: t,
-      get: (r: (typeof refs)[number]) => r.run.time[t],
+      get: (r: (typeof refs)[number]) => r.run.time[t] ?? 'unmodelled',
     })),
     ...sysNames.map((s) => ({ head: `${s}()`, get: (r: (typeof refs)[number]) => sys(r)[s] })),
   ];

@@ -2,7 +2,7 @@
 // (addr / 16 pages) mod nodes under that node's busy lock; a lazily freed one on the node it was allocated for
 // (its vn_id), or by address, under the node's lazy lock; a CPU allocates from node (cpu mod nodes)'s per-size
 // pool (≤ 256 pages) under its pool_lock; a purge returns pool-sized areas to their node's pool, after decaying
-// every pool by a quarter. With one node there are no pools.
+// every pool by a quarter of its newest entries (all of a pool of 1–3). With one node there are no pools.
 import type { Spinlock } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { MechanismParams } from './params.js';
@@ -11,7 +11,7 @@ export class VmapNodes {
   readonly count: number;
   /** Busy areas per node (the size of its rbtree). */
   readonly busy: Int32Array;
-  /** pools[node].get(size) → starts of pooled areas of that size, oldest first. */
+  /** pools[node].get(size) → starts of pooled areas of that size, oldest first (the kernel list's tail first). */
   private readonly pools: Map<number, number[]>[];
   private readonly locks: (Spinlock | null)[];
 
@@ -78,13 +78,20 @@ export class VmapNodes {
     list.push(vpn);
   }
 
-  /** decay_va_pool_node: removes len >> shift (all with `full`) of every pool, oldest first; calls back with each. */
+  /**
+   * decay_va_pool_node (6.12:2188–2233): each pool gives back `len >> shift` entries (all with `full`) from its
+   * list head, i.e. the newest (pools are LIFO: list_add 6.12:1917, list_first_entry 6.12:1939). `n_decay` is an
+   * unsigned long (6.12:2193) tested with `if (!--n_decay) break;` (6.12:2220): at 0 it wraps, so a pool of 1–3
+   * entries goes back whole. Calls back with each entry, newest first.
+   */
   decay(full: boolean, out: (vpn: number, size: number) => void): void {
     for (const pools of this.pools) {
       for (const [size, list] of pools) {
-        const n = full ? list.length : list.length >> this.p.poolDecayShift;
-        for (let i = 0; i < n; i++) out(list[i], size);
-        if (n > 0) list.splice(0, n);
+        const len = list.length;
+        if (len === 0) continue;
+        const n = full ? len : len >> this.p.poolDecayShift || len;
+        for (let i = len - 1; i >= len - n; i--) out(list[i], size);
+        list.length = len - n;
       }
     }
   }

@@ -71,7 +71,8 @@ export const testVmallocCommand = defineCommand({
       placeholder: '<0|1>',
     }),
     nrPages: int({
-      description: 'pages per vmalloc in fix_size_alloc_test and per vm_map_ram in vm_map_ram_test (0 means 1; 3 is the 2019 module\'s fix_size)',
+      description:
+        "pages per vmalloc in fix_size_alloc_test and per vm_map_ram in vm_map_ram_test (0 means 1; 3 is the 2019 module's fix_size)",
       min: 0,
       max: 1 << 20,
       default: 0,

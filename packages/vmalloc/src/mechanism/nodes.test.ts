@@ -1,3 +1,4 @@
+import { i386 } from '@kmemsim/arch-i386';
 import { x86_64 } from '@kmemsim/arch-x86_64';
 import { Machine } from '@kmemsim/mmu';
 import fc from 'fast-check';
@@ -61,5 +62,20 @@ describe('6.9 pools under random_size_alloc_test', () => {
     expect(c('vmap.allocs')).toBe(8000);
     expect(c('vmap.purges')).toBeGreaterThan(10);
     expect(c('vmap.pool_hits')).toBeLessThan(8000 * 0.05);
+  });
+});
+
+describe('vmap_init_nodes (6.12:5184–5211)', () => {
+  it('gives a 64-bit kernel one node per CPU and a 32-bit one a single node: no pools, no purge helpers', () => {
+    const p = mechanismParams();
+    expect(new VmapNodes(new Machine({ arch: x86_64, cpus: 8 }), p).count).toBe(8);
+    const one = new VmapNodes(new Machine({ arch: i386, cpus: 8 }), p);
+    expect([one.count, one.pooled(1)]).toEqual([1, false]);
+    const m = new Machine({ arch: i386, cpus: 4 });
+    runTestVmalloc({ machine: m, impl: '6.9', nrThreads: 4, runTestMask: 1 | 8, testLoopCount: 300 });
+    const c = (name: string) => m.engine.counters.get(name) ?? 0;
+    // lazy_max_pages = fls(4) × 8,192 = 24,576 pages: random_size's ~50-page areas pass it several times.
+    expect(c('vmap.purges')).toBeGreaterThan(0);
+    expect([c('vmap.pool_hits'), c('vmap.purge_helpers')]).toEqual([0, 0]);
   });
 });

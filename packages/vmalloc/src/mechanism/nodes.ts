@@ -1,8 +1,9 @@
-// 6.9's vmap nodes (mm/vmalloc.c vmap_node): nr_vmap_nodes = CPUs capped at 128; a busy area lives on node
-// (addr / 16 pages) mod nodes under that node's busy lock; a lazily freed one on the node it was allocated for
-// (its vn_id), or by address, under the node's lazy lock; a CPU allocates from node (cpu mod nodes)'s per-size
-// pool (≤ 256 pages) under its pool_lock; a purge returns pool-sized areas to their node's pool, after decaying
-// every pool by a quarter of its newest entries (all of a pool of 1–3). With one node there are no pools.
+// 6.9's vmap nodes (mm/vmalloc.c vmap_node): nr_vmap_nodes = CPUs capped at 128 on 64-bit, 1 on 32-bit; a
+// busy area lives on node (addr / 16 pages) mod nodes under that node's busy lock; a lazily freed one on the node
+// it was allocated for (its vn_id), or by address, under the node's lazy lock; a CPU allocates from node
+// (cpu mod nodes)'s per-size pool (≤ 256 pages) under its pool_lock; a purge returns pool-sized areas to their
+// node's pool, after decaying every pool by a quarter of its newest entries (all of a pool of 1–3). With one node
+// there are no pools.
 import type { Spinlock } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { MechanismParams } from './params.js';
@@ -19,7 +20,9 @@ export class VmapNodes {
     readonly m: Machine,
     readonly p: MechanismParams,
   ) {
-    this.count = Math.min(m.cpus, p.poolNodesMax);
+    // vmap_init_nodes (6.12:5184–5211): more than one node only `#if BITS_PER_LONG == 64`; a 32-bit kernel keeps
+    // nr_vmap_nodes = 1 (6.12:956), so node_alloc returns NULL (6.12:1980–1982): no pools, no purge helpers.
+    this.count = m.arch.wordBits === 64 ? Math.min(m.cpus, p.poolNodesMax) : 1;
     this.busy = new Int32Array(this.count);
     this.pools = Array.from({ length: this.count }, () => new Map());
     this.locks = new Array(this.count * 3).fill(null);

@@ -1,9 +1,12 @@
 import { i386 } from '@kmemsim/arch-i386';
 import { x86_64 } from '@kmemsim/arch-x86_64';
+import type { Thread } from '@kmemsim/core';
 import { Machine } from '@kmemsim/mmu';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { VmArea } from '../types.js';
 import { runTestVmalloc } from '../workloads/test-vmalloc.js';
+import { createVmap } from './api.js';
 import { VmapNodes } from './nodes.js';
 import { mechanismParams } from './params.js';
 
@@ -77,5 +80,32 @@ describe('vmap_init_nodes (6.12:5184–5211)', () => {
     // lazy_max_pages = fls(4) × 8,192 = 24,576 pages: random_size's ~50-page areas pass it several times.
     expect(c('vmap.purges')).toBeGreaterThan(0);
     expect([c('vmap.pool_hits'), c('vmap.purge_helpers')]).toEqual([0, 0]);
+  });
+});
+
+describe('6.9 lazy free: insert_vmap_area into the node lazy tree (6.12:2433)', () => {
+  /** 100 one-page vmaps freed lazily on CPU 0 (all on node 0's tree), a purge, one more: free_vmap_area_noflush. */
+  function lazyCycles(impl: string) {
+    const m = new Machine({ arch: x86_64, cpus: 2 });
+    const vm = createVmap(m, { impl, params: { bootAreas: 0 } });
+    const t = m.engine.spawn(0, 'test', function* (t: Thread) {
+      const areas: VmArea[] = [];
+      for (let i = 0; i < 100; i++) areas.push(yield* vm.vmap(t, 1, 1));
+      for (const a of areas) yield* vm.free(t, a);
+      yield* vm.purge(t);
+      yield* vm.free(t, yield* vm.vmap(t, 1, 1));
+    });
+    m.engine.run();
+    expect(t.state).toBe('done');
+    return { cycles: m.engine.profiler.cyclesOf('free_vmap_area_noflush'), vm };
+  }
+
+  it('charges the mark plus a descent over the areas already on that tree; 5.2 stays flat', () => {
+    const { cycles, vm } = lazyCycles('6.9');
+    let want = 101 * vm.p.lazyMarkCycles + vm.busyDescent.cycles(0);
+    for (let i = 0; i < 100; i++) want += vm.busyDescent.cycles(i);
+    expect(cycles).toBe(want);
+    expect(vm.busyDescent.cycles(99)).toBeGreaterThan(vm.busyDescent.cycles(0));
+    expect(lazyCycles('5.2').cycles).toBe(101 * vm.p.lazyMarkCycles);
   });
 });

@@ -15,6 +15,9 @@ export class VmapNodes {
   /** pools[node].get(size) → starts of pooled areas of that size, oldest first (the kernel list's tail first). */
   private readonly pools: Map<number, number[]>[];
   private readonly locks: (Spinlock | null)[];
+  /** Areas on each node's lazy tree, counted since the purge numbered `lazyTaken` detached the lists. */
+  private readonly lazyCount: Int32Array;
+  private readonly lazyTaken: Float64Array;
 
   constructor(
     readonly m: Machine,
@@ -26,6 +29,8 @@ export class VmapNodes {
     this.busy = new Int32Array(this.count);
     this.pools = Array.from({ length: this.count }, () => new Map());
     this.locks = new Array(this.count * 3).fill(null);
+    this.lazyCount = new Int32Array(this.count);
+    this.lazyTaken = new Float64Array(this.count);
   }
 
   /** addr_to_node(). */
@@ -36,6 +41,19 @@ export class VmapNodes {
   /** node_alloc: raw_smp_processor_id() % nr_vmap_nodes. */
   home(cpu: number): number {
     return cpu % this.count;
+  }
+
+  /**
+   * free_vmap_area_noflush's insert_vmap_area(va, &vn->lazy.root, …) (6.12:2433): the areas already on `node`'s
+   * lazy tree (none if a purge has detached the lists since: `taken` = LazyQueue.taken has moved), then counts
+   * this one.
+   */
+  lazyInsert(node: number, taken: number): number {
+    if (this.lazyTaken[node] !== taken) {
+      this.lazyTaken[node] = taken;
+      this.lazyCount[node] = 0;
+    }
+    return this.lazyCount[node]++;
   }
 
   /** Pools exist (more than one node) and the request is pool-sized. */

@@ -4,6 +4,7 @@
 // lock itself, one generator level higher.
 import type { Spinlock, Thread } from '@kmemsim/core';
 import type { Gen, VmapFaults } from '../types.js';
+import type { Descent } from './hole.js';
 import type { VmapNodes } from './nodes.js';
 import type { PurgeHost, Purger } from './purge.js';
 
@@ -11,6 +12,8 @@ import type { PurgeHost, Purger } from './purge.js';
 export interface LazyHost extends PurgeHost {
   readonly faults: VmapFaults;
   readonly purger: Purger | null;
+  /** Cycles of a vmap_area rb-tree descent by its size. */
+  readonly busyDescent: Descent;
   /** The CPU that last touched vmap_lazy_nr's cache line (−1: none yet). */
   lazyNrCpu: number;
 }
@@ -48,7 +51,11 @@ export function lazyQueue(
   home: number,
   lock: Spinlock | null,
 ): boolean {
-  t.spend(h.s.lazy, h.p.lazyMarkCycles);
+  // 6.9 inserts the area into its node's lazy rb-tree (insert_vmap_area, 6.12:2433), a descent as in the busy trees.
+  const nodes = h.nodes;
+  const insert =
+    nodes === null ? 0 : h.busyDescent.cycles(nodes.lazyInsert(home >= 0 ? home : nodes.of(vpn), h.lazy.taken));
+  t.spend(h.s.lazy, h.p.lazyMarkCycles + insert);
   lock?.unlock(t);
   h.lazy.push(vpn, pages, ptes, home);
   // atomic_add on vmap_lazy_nr: its cache line moves if another CPU touched it last.

@@ -54,6 +54,8 @@ export class LazyBatch {
 export class LazyQueue {
   private cur = new LazyBatch();
   private spare = new LazyBatch();
+  /** Batches taken so far (6.9: a purge detaching every node's lazy tree). */
+  taken = 0;
 
   /** Pages in lazily freed areas not yet taken by a purge. */
   get pages(): number {
@@ -71,6 +73,7 @@ export class LazyQueue {
   /** Takes every queued area (the caller holds the purge lock until it is done with the batch). */
   take(): LazyBatch {
     const b = this.cur;
+    this.taken++;
     this.spare.clear();
     this.cur = this.spare;
     this.spare = b;

@@ -1,8 +1,9 @@
-// 6.9's vmap nodes (mm/vmalloc.c vmap_node): nr_vmap_nodes = CPUs capped at 128; a busy area lives on node
-// (addr / 16 pages) mod nodes under that node's busy lock; a lazily freed one on the node it was allocated for
-// (its vn_id), or by address, under the node's lazy lock; a CPU allocates from node (cpu mod nodes)'s per-size
-// pool (≤ 256 pages) under its pool_lock; a purge returns pool-sized areas to their node's pool, after decaying
-// every pool by a quarter. With one node there are no pools.
+// 6.9's vmap nodes (mm/vmalloc.c vmap_node): nr_vmap_nodes = CPUs capped at 128 on 64-bit, 1 on 32-bit; a
+// busy area lives on node (addr / 16 pages) mod nodes under that node's busy lock; a lazily freed one on the node
+// it was allocated for (its vn_id), or by address, under the node's lazy lock; a CPU allocates from node
+// (cpu mod nodes)'s per-size pool (≤ 256 pages) under its pool_lock; a purge returns pool-sized areas to their
+// node's pool, after decaying every pool by a quarter of its newest entries (all of a pool of 1–3). With one node
+// there are no pools.
 import type { Spinlock } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { MechanismParams } from './params.js';
@@ -11,18 +12,25 @@ export class VmapNodes {
   readonly count: number;
   /** Busy areas per node (the size of its rbtree). */
   readonly busy: Int32Array;
-  /** pools[node].get(size) → starts of pooled areas of that size, oldest first. */
+  /** pools[node].get(size) → starts of pooled areas of that size, oldest first (the kernel list's tail first). */
   private readonly pools: Map<number, number[]>[];
   private readonly locks: (Spinlock | null)[];
+  /** Areas on each node's lazy tree, counted since the purge numbered `lazyTaken` detached the lists. */
+  private readonly lazyCount: Int32Array;
+  private readonly lazyTaken: Float64Array;
 
   constructor(
     readonly m: Machine,
     readonly p: MechanismParams,
   ) {
-    this.count = Math.min(m.cpus, p.poolNodesMax);
+    // vmap_init_nodes (6.12:5184–5211): more than one node only `#if BITS_PER_LONG == 64`; a 32-bit kernel keeps
+    // nr_vmap_nodes = 1 (6.12:956), so node_alloc returns NULL (6.12:1980–1982): no pools, no purge helpers.
+    this.count = m.arch.wordBits === 64 ? Math.min(m.cpus, p.poolNodesMax) : 1;
     this.busy = new Int32Array(this.count);
     this.pools = Array.from({ length: this.count }, () => new Map());
     this.locks = new Array(this.count * 3).fill(null);
+    this.lazyCount = new Int32Array(this.count);
+    this.lazyTaken = new Float64Array(this.count);
   }
 
   /** addr_to_node(). */
@@ -33,6 +41,19 @@ export class VmapNodes {
   /** node_alloc: raw_smp_processor_id() % nr_vmap_nodes. */
   home(cpu: number): number {
     return cpu % this.count;
+  }
+
+  /**
+   * free_vmap_area_noflush's insert_vmap_area(va, &vn->lazy.root, …) (6.12:2433): the areas already on `node`'s
+   * lazy tree (none if a purge has detached the lists since: `taken` = LazyQueue.taken has moved), then counts
+   * this one.
+   */
+  lazyInsert(node: number, taken: number): number {
+    if (this.lazyTaken[node] !== taken) {
+      this.lazyTaken[node] = taken;
+      this.lazyCount[node] = 0;
+    }
+    return this.lazyCount[node]++;
   }
 
   /** Pools exist (more than one node) and the request is pool-sized. */
@@ -78,13 +99,20 @@ export class VmapNodes {
     list.push(vpn);
   }
 
-  /** decay_va_pool_node: removes len >> shift (all with `full`) of every pool, oldest first; calls back with each. */
+  /**
+   * decay_va_pool_node (6.12:2188–2233): each pool gives back `len >> shift` entries (all with `full`) from its
+   * list head, i.e. the newest (pools are LIFO: list_add 6.12:1917, list_first_entry 6.12:1939). `n_decay` is an
+   * unsigned long (6.12:2193) tested with `if (!--n_decay) break;` (6.12:2220): at 0 it wraps, so a pool of 1–3
+   * entries goes back whole. Calls back with each entry, newest first.
+   */
   decay(full: boolean, out: (vpn: number, size: number) => void): void {
     for (const pools of this.pools) {
       for (const [size, list] of pools) {
-        const n = full ? list.length : list.length >> this.p.poolDecayShift;
-        for (let i = 0; i < n; i++) out(list[i], size);
-        if (n > 0) list.splice(0, n);
+        const len = list.length;
+        if (len === 0) continue;
+        const n = full ? len : len >> this.p.poolDecayShift || len;
+        for (let i = len - 1; i >= len - n; i--) out(list[i], size);
+        list.length = len - n;
       }
     }
   }

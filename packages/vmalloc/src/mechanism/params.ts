@@ -43,11 +43,19 @@ export const MECHANISM = sourced({
   freeBlockCycles: [400, '[U 200..800] free_vmap_block: radix_tree_delete + call_rcu(kfree)'],
   aliasScanCyclesPerBlock: [60, '[U 30..120] vm_unmap_aliases: rcu list step + vb->lock of one block'],
   aliasScanCyclesPerWord: [3, '[U 1..6] find_first_bit / find_next_bit over the dirty map, per 64-bit word'],
-  poolNodesMax: [128, 'mm/vmalloc.c 6.9 vmap_init_nodes: nr_vmap_nodes = clamp(num_possible_cpus(), 1, 128)'],
+  poolNodesMax: [
+    128,
+    'mm/vmalloc.c 6.9 vmap_init_nodes (6.12:5184, 5199): nr_vmap_nodes = clamp(num_possible_cpus(), 1, 128) on ' +
+      '64-bit; 1 on 32-bit',
+  ],
   poolHashPages: [16, 'mm/vmalloc.c 6.9 addr_to_node_id: (addr / (16 pages)) % nr_vmap_nodes'],
   poolMaxPages: [256, 'mm/vmalloc.c 6.9 MAX_VA_SIZE_PAGES: per-size pools for areas up to 256 pages'],
   poolLookupCycles: [60, '[U 30..150] size_to_va_pool + list_first_entry + list_del under the node pool_lock'],
-  poolDecayShift: [2, 'mm/vmalloc.c 6.9 decay_va_pool_node: len >> 2 of each pool back to the free tree per purge'],
+  poolDecayShift: [
+    2,
+    'mm/vmalloc.c 6.9 decay_va_pool_node (6.12:2211, 2220): the newest len >> 2 of each pool back to the free tree ' +
+      'per purge; all of a pool of 1–3 (the unsigned n_decay wraps at 0)',
+  ],
   bootAreas: [
     100,
     '[U 40..300] vmalloc areas present before the workload (module_alloc of ~50–100 modules, ioremaps of ' +

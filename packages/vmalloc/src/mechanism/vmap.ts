@@ -42,7 +42,8 @@ export class VmapCore implements BlockHost, LazyHost {
   /** Pages of guard after every vmalloc / vmap area. */
   readonly guard = 1;
   readonly ledger: Ledger;
-  private readonly busyDescent: Descent;
+  /** Cycles of a descent of a vmap_area rb-tree (busy, or 6.9's per-node lazy ones). */
+  readonly busyDescent: Descent;
   private ownWalks = 0;
   private readonly mem: ChaseLevels;
 

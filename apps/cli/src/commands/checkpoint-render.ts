@@ -2,6 +2,7 @@
 // variants, and the sensitivity verdicts. Markdown (--format md) prints the same rows as Markdown tables.
 import { formatReadprofile, formatTime, type ResultDocument } from '@kmemsim/core';
 import { type Cell, docHeader, mdTable, table } from '../framework/table.js';
+import type { SensEntry } from '../report/caption.js';
 
 type TableFn = (head: string[], rows: Cell[][]) => string;
 
@@ -116,14 +117,7 @@ function sensitivityBlock(doc: ResultDocument): string[] {
     | {
         verdict: string;
         size_bytes: number;
-        entries: {
-          parameter: string;
-          lo: number;
-          hi: number;
-          verdict_lo: string;
-          verdict_hi: string;
-          flips: boolean;
-        }[];
+        entries: SensEntry[];
       }
     | undefined;
   return sens ? sensitivityLines(sens) : [];

@@ -96,7 +96,8 @@ export function fidelityLines(docs: ResultDocument[]): string[] {
   ];
 }
 
-interface SensEntry {
+/** One sensitivity entry of a run's params: a [U] value at both ends of its range and the verdicts there. */
+export interface SensEntry {
   parameter: string;
   lo: number;
   hi: number;

@@ -1,23 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { linearRate } from './sampler-linear.js';
-import type { Kind } from './sampler-loop.js';
+import { emptyKind, type Kind } from './sampler-loop.js';
 
 /** A kind whose rounds each hold `threads` threads of `per` loops, round i at `rate(x)` cycles per loop. */
 function kind(rounds: number, per: number, threads: number, rate: (x: number, i: number) => number): Kind {
-  const k: Kind = {
-    round: [],
-    y: [],
-    n: [],
-    q: [],
-    k: [],
-    ev: [],
-    skipRound: -1,
-    lastC: 0,
-    lastAt: 0,
-    lastGrowth: Number.NaN,
-    lastSlope: Number.NaN,
-  };
+  const k = emptyKind();
   for (let i = 0; i < rounds; i++) {
     k.round.push(i);
     k.n.push(per * threads);

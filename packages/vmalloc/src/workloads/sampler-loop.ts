@@ -143,6 +143,23 @@ export interface Kind {
   lastSlope: number;
 }
 
+/** A kind with no rounds yet and no skip. */
+export function emptyKind(): Kind {
+  return {
+    round: [],
+    y: [],
+    n: [],
+    q: [],
+    k: [],
+    ev: [],
+    skipRound: -1,
+    lastC: 0,
+    lastAt: 0,
+    lastGrowth: Number.NaN,
+    lastSlope: Number.NaN,
+  };
+}
+
 export interface Rate {
   /**
    * Pooled cycles per loop, its 95 % half-width, the threads' spread; for state-building loops the rate's move

@@ -5,6 +5,7 @@ import type { Engine, Rng, Thread } from '@kmemsim/core';
 import { loopsIn, setUpRate } from './sampler-growth.js';
 import { buildsHeld, diverging } from './sampler-hold.js';
 import {
+  emptyKind,
   type FastForward,
   KEEP,
   type Kind,
@@ -208,19 +209,7 @@ export class Sampler {
   private pool(tag: string, y: number, n: number): void {
     let k = this.kinds.get(tag);
     if (k === undefined) {
-      k = {
-        round: [],
-        y: [],
-        n: [],
-        q: [],
-        k: [],
-        ev: [],
-        skipRound: -1,
-        lastC: 0,
-        lastAt: 0,
-        lastGrowth: Number.NaN,
-        lastSlope: Number.NaN,
-      };
+      k = emptyKind();
       this.kinds.set(tag, k);
     }
     const last = k.round.length - 1;

@@ -16,6 +16,7 @@ import {
   type Snapshot,
 } from './sampler-loop.js';
 import { type MeasureContext, measure } from './sampler-rate.js';
+import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { gauss, ratio } from './sampler-stats.js';
 
 export { type FastForward, flushEvents, Loop, type SamplingOptions, type SamplingReport } from './sampler-loop.js';
@@ -267,7 +268,7 @@ export class Sampler {
       need: this.need,
       relError: this.relError,
       flushesIn: (k, from) => this.flushesIn(k, from),
-      meanDone: (tag) => this.meanDone(tag),
+      meanDone: (tag) => meanDone(this.loops.values(), tag),
     };
     for (const l of this.loops.values()) {
       if (rate.has(l.tag)) continue;
@@ -348,7 +349,7 @@ export class Sampler {
       k.lastGrowth = r.growth;
       k.lastSlope = r.slope;
     }
-    this.replayMachine(replay, dt);
+    replayMachine(this.engine, replay, this.snaps[this.snaps.length - 1], dt);
     this.chained++;
     this.skippedThisRound = true;
     this.skips++;
@@ -363,37 +364,10 @@ export class Sampler {
     return this.regen === null ? Number.POSITIVE_INFINITY : k.ev[k.ev.length - 1] - k.ev[from];
   }
 
-  /** Mean loops done by the threads in loops of kind `tag`. */
-  private meanDone(tag: string): number {
-    let sum = 0;
-    let n = 0;
-    for (const l of this.loops.values()) {
-      if (l.tag !== tag) continue;
-      sum += l.done;
-      n++;
-    }
-    return n === 0 ? 0 : sum / n;
-  }
-
   /** The global snapshot the skipped time is replayed from: `need` rounds back (or the oldest kept). */
   private replayWindow(): Snapshot | null {
     if (this.snaps.length < 2) return null;
     return this.snaps[Math.max(0, this.snaps.length - 1 - this.need)];
-  }
-
-  /**
-   * Adds what the machine did since the window's snapshot (profile with its call paths, counters), scaled from the
-   * window's span to dt: the skipped time's share. A skip decided at a round's end replays exactly the rounds
-   * measured; one decided when a loop begins also replays the little run since (its time counted in the span).
-   */
-  private replayMachine(w: Snapshot, dt: number): void {
-    const e = this.engine;
-    const now = this.snaps[this.snaps.length - 1];
-    const end = Math.max(now.time, e.current?.clock ?? now.time);
-    const f = dt / Math.max(1, end - w.time);
-    e.profiler.replay(w.profile, f);
-    const v = e.counters.values;
-    for (let i = 0; i < v.length; i++) v[i] += Math.round((v[i] - (w.counters[i] ?? 0)) * f);
   }
 
   /** Applies this thread's share of a decided skip at its boundary. */
@@ -402,21 +376,8 @@ export class Sampler {
     const k = l.pendingK;
     l.pendingK = 0;
     this.pending--;
-    // The skipped time splits into user / sys / idle as this thread's recent cycles did.
     const jump = l.pendingJump;
-    let y = 0;
-    let ys = 0;
-    let yu = 0;
-    for (let i = 0; i < l.y.length; i++) {
-      y += l.y[i];
-      ys += l.ys[i];
-      yu += l.yu[i];
-    }
-    const sys = y > 0 ? Math.round((ys / y) * jump) : jump;
-    const user = y > 0 ? Math.round((yu / y) * jump) : 0;
-    t.sysCycles += sys;
-    t.userCycles += user;
-    t.idleCycles += jump - sys - user;
+    chargeJump(l, jump);
     this.engine.clock[t.cpu] += jump;
     l.lastClock = t.clock;
     if (l.fast !== null && k > 0) this.forwarded.add(l.kase);

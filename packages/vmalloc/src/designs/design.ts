@@ -25,6 +25,11 @@ export interface PerCpuBlocks {
   alloc: 'bitmap-scan' | 'bump';
   /** vm_unmap_aliases walks the blocks on each CPU's free list only (≤ 6.4), or every block (6.5+). */
   aliasWalk: 'free-list' | 'all-blocks';
+  /**
+   * The alloc-failure purge first releases every CPU's fragmented blocks (purge_fragmented_blocks_allcpus in
+   * purge_vmap_area_lazy, 6.1:1856, and reclaim_and_purge_vmap_areas, 6.12:2394).
+   */
+  purgeOnFailure: boolean;
 }
 
 /** One vmap allocator design of the kernel's history, as a record of its mechanisms (the registry holds them). */

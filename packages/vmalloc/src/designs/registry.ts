@@ -41,6 +41,7 @@ const V2_6_28: VmapDesign = {
     purgeFragmented: false,
     alloc: 'bitmap-scan',
     aliasWalk: 'free-list',
+    purgeOnFailure: false,
   },
   bookkeeping: 'global',
   pools: false,
@@ -67,6 +68,8 @@ const V2_6_37: VmapDesign = {
     purgeFragmented: true,
     alloc: 'bitmap-scan',
     aliasWalk: 'free-list',
+    // [U] sources-mm.md is silent on whether 2.6.37's sync purge released fragmented blocks; kept off.
+    purgeOnFailure: false,
   },
   pteClear: 'at-free',
   // [U] by 2.6.37 purge_vmap_area_lazy() passes sync = 1 (the failure path waits for purge_lock).
@@ -97,7 +100,16 @@ const V5_2: VmapDesign = {
   vmlist: 'none',
   vmapAreaBytes: 88,
   // 3.15's "mm/vmalloc.c: remove alloc_map from vmap_block": blocks hand out pages with a bump pointer.
-  perCpuBlocks: { bits: 'pow2-nr-cpus', vbFree: 'unmap', purgeFragmented: true, alloc: 'bump', aliasWalk: 'free-list' },
+  // purge_vmap_area_lazy = purge_fragmented_blocks_allcpus + __purge_vmap_area_lazy (6.1:1853–1860, the later
+  // shape of 5.2's; 6.1 is the oldest source on disk).
+  perCpuBlocks: {
+    bits: 'pow2-nr-cpus',
+    vbFree: 'unmap',
+    purgeFragmented: true,
+    alloc: 'bump',
+    aliasWalk: 'free-list',
+    purgeOnFailure: true,
+  },
   bookkeeping: 'global',
   pools: false,
   pteClear: 'at-free',
@@ -128,6 +140,8 @@ const V6_9: VmapDesign = {
     purgeFragmented: true,
     alloc: 'bump',
     aliasWalk: 'all-blocks',
+    // reclaim_and_purge_vmap_areas (6.12:2390–2397).
+    purgeOnFailure: true,
   },
   // find_unlink_vmap_area: one trip on the address's node busy lock.
   vfreeLockTrips: 1,

@@ -251,10 +251,15 @@ export class VmapBlocks {
     }
   }
 
+  /** purge_fragmented_blocks_allcpus: every CPU's fragmented blocks released (6.12:2810–2816). */
+  *purgeFragmentedAll(t: Thread): Gen {
+    for (let c = 0; c < this.freeLists.length; c++) yield* this.purgeFragmented(t, c);
+  }
+
   /** vm_unmap_aliases(): unmap every dirty range it reaches, then a forced purge flushing their span. */
   *unmapAliases(t: Thread): Gen {
     const h = this.h;
-    if (this.kind.purgeFragmented) for (let c = 0; c < this.freeLists.length; c++) yield* this.purgeFragmented(t, c);
+    if (this.kind.purgeFragmented) yield* this.purgeFragmentedAll(t);
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     const walk = this.kind.aliasWalk === 'all-blocks' ? [...this.tree.values()] : this.freeLists.flat();

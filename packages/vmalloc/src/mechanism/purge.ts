@@ -31,6 +31,8 @@ export interface PurgeHost {
   lazyNr: number;
   /** lazy_max_pages(). */
   readonly lazyMaxPages: number;
+  /** The per-CPU vmap blocks, whose fragmented ones the alloc-failure purge releases first (where it does). */
+  readonly blocks: { purgeFragmentedAll(t: Thread): Gen } | null;
 }
 
 export class Purger {
@@ -102,22 +104,41 @@ export class Purger {
 
   /** A purge: `force` waits for the lock; `flush` flushes [min, max) even if nothing is lazy. */
   *run(t: Thread, force: boolean, flush: boolean, min: number, max: number): Gen {
-    yield undefined;
-    if (!force) {
-      if (!this.tryStart(t)) return;
-    } else {
-      // 6.9: the holder may be waiting in flush_work for a helper queued on this CPU; a mutex waiter sleeps.
-      if (this.h.design.purgeHelpers) yield* this.lockSleeping(t);
-      else yield this.lock.lock(t);
-    }
+    if (!(yield* this.acquire(t, force))) return;
     yield* this.purge(t, force, flush, min, max);
   }
 
-  /** __purge_vmap_area_lazy with the purge lock held (released at the end). */
-  *purge(t: Thread, force: boolean, flush: boolean, min: number, max: number): Gen {
+  /**
+   * The purge of an allocation that found no space: 6.12 reclaim_and_purge_vmap_areas (6.12:2390–2397) =
+   * purge_fragmented_blocks_allcpus, then __purge_vmap_area_lazy(ULONG_MAX, 0, true): every pool decays whole and
+   * no purged area refills a pool (vn->skip_populate = full_pool_decay, 6.12:2325–2326, 2289); 6.1's
+   * purge_vmap_area_lazy (6.1:1853–1860) purges the blocks first too. `wait`: for the lock, else a trylock.
+   */
+  *runFailure(t: Thread, wait: boolean): Gen {
+    if (!(yield* this.acquire(t, wait))) return;
+    const blocks = this.h.blocks;
+    if (blocks !== null && this.h.design.perCpuBlocks?.purgeOnFailure) yield* blocks.purgeFragmentedAll(t);
+    yield* this.purge(t, true, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, true);
+  }
+
+  /** The purge lock in time order: waited for (`force`), or tried; false if the try failed. */
+  private *acquire(t: Thread, force: boolean): Gen<boolean> {
+    yield undefined;
+    if (!force) return this.tryStart(t);
+    // 6.9: the holder may be waiting in flush_work for a helper queued on this CPU; a mutex waiter sleeps.
+    if (this.h.design.purgeHelpers) yield* this.lockSleeping(t);
+    else yield this.lock.lock(t);
+    return true;
+  }
+
+  /**
+   * __purge_vmap_area_lazy with the purge lock held (released at the end). `full`: 6.9's full_pool_decay (the
+   * alloc-failure purge): pools decay whole and are not refilled.
+   */
+  *purge(t: Thread, force: boolean, flush: boolean, min: number, max: number, full = false): Gen {
     const h = this.h;
     if (h.design.purgeHelpers && h.nodes !== null && h.nodes.count > 1) {
-      yield* this.purgeNodes(t, h.nodes, force, flush, min, max);
+      yield* this.purgeNodes(t, h.nodes, force, flush, min, max, full);
       return;
     }
     const sym = h.design.purgeTrigger === 'workqueue' && !force ? h.s.drain : h.s.purge;
@@ -135,17 +156,25 @@ export class Purger {
   }
 
   /**
-   * 6.9 __purge_vmap_area_lazy: every pool decays by a quarter (decay_va_pool_node, back to the global tree), each
-   * node's lazy list is detached under its lazy lock, ONE flush over them all; then purge_vmap_node per node: the
-   * first clamp(vmap_lazy_nr / lazy_max_pages, 1, nodes) − 1 by helper works on the nodes' CPUs
-   * (schedule_work_on(i, &vn->purge_work)), the rest here, and flush_work of each helper.
+   * 6.9 __purge_vmap_area_lazy: every pool decays by a quarter (decay_va_pool_node, back to the global tree; whole
+   * with `full`), each node's lazy list is detached under its lazy lock, ONE flush over them all; then
+   * purge_vmap_node per node: the first clamp(vmap_lazy_nr / lazy_max_pages, 1, nodes) − 1 by helper works on the
+   * nodes' CPUs (schedule_work_on(i, &vn->purge_work)), the rest here, and flush_work of each helper.
    */
-  private *purgeNodes(t: Thread, nodes: VmapNodes, force: boolean, flush: boolean, min: number, max: number): Gen {
+  private *purgeNodes(
+    t: Thread,
+    nodes: VmapNodes,
+    force: boolean,
+    flush: boolean,
+    min: number,
+    max: number,
+    full: boolean,
+  ): Gen {
     const h = this.h;
     const e = h.m.engine;
     const sym = h.design.purgeTrigger === 'workqueue' && !force ? h.s.drain : h.s.purge;
     const decayed: number[] = [];
-    nodes.decay(false, (vpn) => decayed.push(vpn));
+    nodes.decay(full, (vpn) => decayed.push(vpn));
     if (decayed.length > 0) yield* this.reclaim(t, decayed);
     const b = h.lazy.take();
     if (b.min < min) min = b.min;
@@ -179,8 +208,8 @@ export class Purger {
           this.helperCounter = e.counters.id('vmap.purge_helpers', 'purge_vmap_node works handed to helper CPUs');
         e.counters.add(this.helperCounter);
         // Node i's helper runs on CPU i (nodes ≤ CPUs).
-        works.push(e.queueWork(n, `kworker/${n}`, (w) => this.purgeNode(w, nodes, b, list, sym)));
-      } else yield* this.purgeNode(t, nodes, b, list, sym);
+        works.push(e.queueWork(n, `kworker/${n}`, (w) => this.purgeNode(w, nodes, b, list, sym, !full)));
+      } else yield* this.purgeNode(t, nodes, b, list, sym, !full);
     }
     for (const w of works) {
       const op = w.flush(t);
@@ -190,18 +219,19 @@ export class Purger {
   }
 
   /**
-   * purge_vmap_node: each area of the node's purge list to the node's pool (pool-sized, with a node id) or to a
-   * local list; vmap_lazy_nr drops by the node's pages; reclaim_list_global returns the local list. Not a generator
-   * itself: it returns toPools', one level less per pooled area (its walk cost is spent at the call, which `yield*`
-   * and the kworker's body make the moment the generator starts).
+   * purge_vmap_node: each area of the node's purge list to the node's pool (pool-sized, with a node id, and
+   * `populate`: not vn->skip_populate, 6.12:2289) or to a local list; vmap_lazy_nr drops by the node's pages;
+   * reclaim_list_global returns the local list. Not a generator itself: it returns toPools', one level less per
+   * pooled area (its walk cost is spent at the call, which `yield*` and the kworker's body make the moment the
+   * generator starts).
    */
-  private purgeNode(t: Thread, nodes: VmapNodes, b: LazyBatch, list: number[], sym: number): Gen {
+  private purgeNode(t: Thread, nodes: VmapNodes, b: LazyBatch, list: number[], sym: number, populate: boolean): Gen {
     const h = this.h;
     const bytes = h.design.vmapAreaBytes;
     t.spend(sym, list.length * (h.p.walkStepCycles + chaseCycles(this.mem, list.length * bytes)));
     let pages = 0;
     for (const i of list) pages += b.len[i];
-    return this.toPools(t, nodes, b, list, [], pages);
+    return this.toPools(t, nodes, b, list, [], pages, populate);
   }
 
   /** reclaim_list_global: areas back to the global free tree under free_vmap_area_lock. */
@@ -283,7 +313,7 @@ export class Purger {
     const back: number[] = [];
     if (nodes !== null) {
       nodes.decay(false, (vpn) => back.push(vpn));
-      return yield* this.toPools(t, nodes, b, null, back, 0);
+      return yield* this.toPools(t, nodes, b, null, back, 0, true);
     }
     for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
     if (back.length > 0) yield* this.reclaim(t, back);
@@ -291,8 +321,8 @@ export class Purger {
 
   /**
    * The batch's areas in `list` (every one when null), in order: a pool-sized area with a home node goes to that
-   * node's pool under its pool_lock; any other is pushed on `back`. Then vmap_lazy_nr drops by `pages` and
-   * reclaim_list_global returns `back`.
+   * node's pool under its pool_lock (if `populate`); any other is pushed on `back`. Then vmap_lazy_nr drops by
+   * `pages` and reclaim_list_global returns `back`.
    */
   private *toPools(
     t: Thread,
@@ -301,13 +331,14 @@ export class Purger {
     list: readonly number[] | null,
     back: number[],
     pages: number,
+    populate: boolean,
   ): Gen {
     const h = this.h;
     const n = list === null ? b.count : list.length;
     for (let j = 0; j < n; j++) {
       const i = list === null ? j : (list[j] as number);
       const home = b.home[i];
-      if (home >= 0 && nodes.pooled(b.len[i])) {
+      if (populate && home >= 0 && nodes.pooled(b.len[i])) {
         const lock = nodes.poolLock(home);
         yield lock.lock(t);
         nodes.put(home, b.len[i], b.vpn[i]);

@@ -260,8 +260,8 @@ export class VmapCore implements BlockHost, LazyHost {
         return this.reserved(t, at, size, area);
       }
       if (attempt === 1 || this.purger === null) return this.reserved(t, -1, size, area);
-      const wait = this.design.failurePurge === 'wait';
-      yield* this.purger.run(t, wait, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+      // alloc_vmap_area's overflow: one purge, then a retry (6.1:1719–1724, 6.12:2099–2104).
+      yield* this.purger.runFailure(t, this.design.failurePurge === 'wait');
     }
   }
 

@@ -42,7 +42,14 @@ export {
   xfsDirSensitivity,
 } from './sensitivity-workloads.js';
 export { type Gen, type Ledger, VmArea, type Vmap, VmapError, type VmapFaults } from './types.js';
-export { flushEvents, Loop, Sampler, type SamplingOptions, type SamplingReport } from './workloads/sampler.js';
+export {
+  flushEvents,
+  Loop,
+  Sampler,
+  type SamplingOptions,
+  type SamplingReport,
+  type TagReport,
+} from './workloads/sampler.js';
 export {
   TEST_CASES,
   TEST_VMALLOC,

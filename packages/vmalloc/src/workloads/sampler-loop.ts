@@ -119,7 +119,21 @@ export interface SamplingReport {
   /** Σ K_i · (…): the absolute error bound of the extrapolated cycles. */
   errCycles: number;
   /** The same per loop kind (tag: a test case, its `:set-up` / `:tear-down`, or the benchmark loop). */
-  perTag: Record<string, { loops: number; skipped: number; errCycles: number }>;
+  perTag: Record<string, TagReport>;
+}
+
+/** One loop kind's share of a `SamplingReport`: so a phase's own extrapolation can be checked against an exact run. */
+export interface TagReport {
+  /** Loops of this kind the workload asked for. */
+  loops: number;
+  /** Loops extrapolated. */
+  skipped: number;
+  /** Absolute error bound (cycles) of the extrapolated loops. */
+  errCycles: number;
+  /** Cycles of the loops simulated in detail, summed over threads (each iteration's clock advance). */
+  detailedCycles: number;
+  /** Cycles added by skips (each thread's jump), summed over threads. */
+  extrapolatedCycles: number;
 }
 
 /** A loop kind's pooled history (internal to the sampler). */

@@ -60,6 +60,9 @@ describe('sampled simulation (long)', () => {
     const r = testVmallocBothWays('2.6.28', 16, 7, 2_000, {}, true);
     expect(r.s.sampling.perTag['full_fit_alloc_test:free-junk'].skipped).toBeGreaterThan(0);
     expectEveryCaseWithinBound(r);
+    // Each skipped phase on its own (SamplingReport.perTag cycles): free-junk's line, the set-ups' growth models
+    // and long_busy's main loop, each within its own bound of the exact run's phase.
+    expect(expectSkippedPhasesWithinBound(r)).toContain('full_fit_alloc_test:free-junk');
   }, 600_000);
 });
 
@@ -72,4 +75,25 @@ function expectEveryCaseWithinBound({ s, x }: ReturnType<typeof testVmallocBothW
     expect([a.name, a.passed, a.failed]).toEqual([b.name, b.passed, b.failed]);
     expect(Math.abs(a.avgUsec - b.avgUsec), a.name).toBeLessThanOrEqual(b.avgUsec * a.errorBound + 1);
   }
+}
+
+/**
+ * Every phase (loop kind) that skipped: its detailed plus extrapolated cycles within its own bound of the exact
+ * run's (+0.1 % for the rounding of its loops). Phases run wholly in detail are left to the case-level check: a
+ * tear-down after a fast-forwarded set-up meets another layout (2.6.28 at 16 CPUs, mask order: full_fit's −14 %,
+ * long_busy's +11 % against the exact run, beyond afterFastError's 6 %; the case bound holds through its set-up's).
+ * Returns the phases checked.
+ */
+function expectSkippedPhasesWithinBound({ s, x }: ReturnType<typeof testVmallocBothWays>): string[] {
+  const checked: string[] = [];
+  for (const [tag, a] of Object.entries(s.sampling.perTag)) {
+    if (a.skipped === 0) continue;
+    const b = x.sampling.perTag[tag];
+    const exact = b.detailedCycles;
+    expect(Math.abs(a.detailedCycles + a.extrapolatedCycles - exact), tag).toBeLessThanOrEqual(
+      a.errCycles + 0.001 * exact,
+    );
+    checked.push(tag);
+  }
+  return checked;
 }

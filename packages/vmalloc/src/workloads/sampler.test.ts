@@ -71,6 +71,27 @@ describe('sampled simulation', () => {
     }
   }, 300_000);
 
+  it("test_vmalloc: cycles per loop kind add up to the workers' cycles, detailed and extrapolated", () => {
+    // fix_size is one loop per worker: its tag's detailed plus extrapolated cycles are the workers' whole time
+    // (less what a kworker ran on their CPUs after their last loop); an exact run extrapolates none.
+    const { s, x } = testVmallocBothWays('5.2', 4, 1, 8_000);
+    for (const r of [s, x]) {
+      const t = r.sampling.perTag.fix_size_alloc_test;
+      const all = r.workerCycles.reduce((a, b) => a + b, 0);
+      expect(t.detailedCycles + t.extrapolatedCycles).toBeLessThanOrEqual(all);
+      expect(t.detailedCycles + t.extrapolatedCycles).toBeGreaterThan(0.999 * all);
+    }
+    expect(s.sampling.perTag.fix_size_alloc_test.extrapolatedCycles).toBeGreaterThan(0);
+    expect(x.sampling.perTag.fix_size_alloc_test.extrapolatedCycles).toBe(0);
+    // A skip's cycles stand for its loops: the tag's rate with them is the exact run's within the bound.
+    const rate = (r: typeof s) => {
+      const t = r.sampling.perTag.fix_size_alloc_test;
+      return (t.detailedCycles + t.extrapolatedCycles) / t.loops;
+    };
+    const t = s.sampling.perTag.fix_size_alloc_test;
+    expect(Math.abs(rate(s) - rate(x)) * t.loops).toBeLessThanOrEqual(t.errCycles + 0.001 * rate(x) * t.loops);
+  }, 300_000);
+
   it('test_vmalloc: loops run in detail after a fast-forward of their case widen its bound, not its average', () => {
     // afterFastError (sampler.ts next): the sampler's decisions never read the bound, so the same run with the
     // term at 0 and at its default must simulate and skip the same loops and print the same averages.

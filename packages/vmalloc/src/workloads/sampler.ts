@@ -14,12 +14,20 @@ import {
   type SamplingOptions,
   type SamplingReport,
   type Snapshot,
+  type TagReport,
 } from './sampler-loop.js';
 import { type MeasureContext, measure } from './sampler-rate.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { gauss, ratio } from './sampler-stats.js';
 
-export { type FastForward, flushEvents, Loop, type SamplingOptions, type SamplingReport } from './sampler-loop.js';
+export {
+  type FastForward,
+  flushEvents,
+  Loop,
+  type SamplingOptions,
+  type SamplingReport,
+  type TagReport,
+} from './sampler-loop.js';
 
 /** Rounds of history kept per loop kind: the window its pooled rate may use (the trend test guards its age). */
 const WINDOW = 256;
@@ -63,7 +71,7 @@ export class Sampler {
   private loopsSkipped = 0;
   private errTotal = 0;
   private skips = 0;
-  private readonly byTag = new Map<string, { loops: number; skipped: number; errCycles: number }>();
+  private readonly byTag = new Map<string, TagReport>();
 
   constructor(
     readonly engine: Engine,
@@ -99,7 +107,7 @@ export class Sampler {
     l.warm = this.warmLoops;
     this.loops.set(t, l);
     this.loopsTotal += n;
-    const s = this.byTag.get(tag) ?? { loops: 0, skipped: 0, errCycles: 0 };
+    const s = this.byTag.get(tag) ?? { loops: 0, skipped: 0, errCycles: 0, detailedCycles: 0, extrapolatedCycles: 0 };
     s.loops += n;
     this.byTag.set(tag, s);
     // A new loop may complete the mix after a skip: the next skip need not wait for a round.
@@ -115,7 +123,12 @@ export class Sampler {
   /** After each iteration: counts it and, in a steady mix, skips ahead (l.done then jumps). */
   next(l: Loop): void {
     l.done++;
-    if (this.exact) return;
+    const tag = this.byTag.get(l.tag) as TagReport;
+    tag.detailedCycles += l.t.clock - l.lastClock;
+    if (this.exact) {
+      l.lastClock = l.t.clock;
+      return;
+    }
     // A loop simulated in detail after its case's state was fast-forwarded meets the functional layout, not the
     // one the lock's interleaving left: 5.2 at 8 CPUs, full_fit's free-junk after its skipped set-up ran 6 %
     // faster than in the exact run (and at 16 CPUs × mask 7 × 20,000 loops full_fit came out 1.3 % under the
@@ -124,7 +137,7 @@ export class Sampler {
       const e = this.afterFast * (l.t.clock - l.lastClock);
       l.errCycles += e;
       this.errTotal += e;
-      (this.byTag.get(l.tag) as { errCycles: number }).errCycles += e;
+      tag.errCycles += e;
     }
     l.lastClock = l.t.clock;
     if (l.pendingK > 0) {
@@ -386,7 +399,8 @@ export class Sampler {
     l.errCycles += l.pendingErr;
     this.loopsSkipped += k;
     this.errTotal += l.pendingErr;
-    const s = this.byTag.get(l.tag) as { skipped: number; errCycles: number };
+    const s = this.byTag.get(l.tag) as TagReport;
+    s.extrapolatedCycles += jump;
     s.skipped += k;
     s.errCycles += l.pendingErr;
     // The cycle in progress straddles the skip: start the next one after it. A state-building loop's cycles

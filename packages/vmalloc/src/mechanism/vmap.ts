@@ -336,6 +336,14 @@ export class VmapCore implements BlockHost, LazyHost {
     if (this.purger !== null) yield* this.purger.run(t, true, flush, min, max);
   }
 
+  *lockPurge(t: Thread): Gen {
+    if (this.purger !== null) yield* this.purger.acquire(t, true);
+  }
+
+  *purgeLocked(t: Thread, flush: boolean, min: number, max: number): Gen {
+    if (this.purger !== null) yield* this.purger.purge(t, true, flush, min, max);
+  }
+
   // ---- helpers ----
 
   /**

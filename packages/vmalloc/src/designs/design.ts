@@ -23,8 +23,16 @@ export interface PerCpuBlocks {
   purgeFragmented: boolean;
   /** vb_alloc: bitmap_find_free_region scanning from bit 0 (naturally aligned), or a bump pointer (3.15+). */
   alloc: 'bitmap-scan' | 'bump';
-  /** vm_unmap_aliases walks the blocks on each CPU's free list only (≤ 6.4), or every block (6.5+). */
+  /**
+   * vm_unmap_aliases walks the blocks on each CPU's free list only (≤ 6.4), or (6.5+) every block under
+   * vmap_purge_lock, purging a fragmented one only below VMAP_PURGE_THRESHOLD free and taking a dirty range once.
+   */
   aliasWalk: 'free-list' | 'all-blocks';
+  /**
+   * vm_unmap_aliases clears the PTEs of the dirty ranges it finds (2.6.28's vb_free left them mapped), or only
+   * flushes them (vb_free already unmapped: 6.1:2220–2230, 6.12:2944–2950 compute the range only).
+   */
+  aliasUnmap: boolean;
   /**
    * The alloc-failure purge first releases every CPU's fragmented blocks (purge_fragmented_blocks_allcpus in
    * purge_vmap_area_lazy, 6.1:1856, and reclaim_and_purge_vmap_areas, 6.12:2394).

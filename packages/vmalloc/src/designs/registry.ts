@@ -41,6 +41,7 @@ const V2_6_28: VmapDesign = {
     purgeFragmented: false,
     alloc: 'bitmap-scan',
     aliasWalk: 'free-list',
+    aliasUnmap: true,
     purgeOnFailure: false,
   },
   bookkeeping: 'global',
@@ -68,6 +69,8 @@ const V2_6_37: VmapDesign = {
     purgeFragmented: true,
     alloc: 'bitmap-scan',
     aliasWalk: 'free-list',
+    // [U] 2.6.37–3.14 not checked (no source on disk): the unmap of dirty runs kept as 2.6.28 had it.
+    aliasUnmap: true,
     // [U] sources-mm.md is silent on whether 2.6.37's sync purge released fragmented blocks; kept off.
     purgeOnFailure: false,
   },
@@ -108,6 +111,7 @@ const V5_2: VmapDesign = {
     purgeFragmented: true,
     alloc: 'bump',
     aliasWalk: 'free-list',
+    aliasUnmap: false,
     purgeOnFailure: true,
   },
   bookkeeping: 'global',
@@ -140,6 +144,7 @@ const V6_9: VmapDesign = {
     purgeFragmented: true,
     alloc: 'bump',
     aliasWalk: 'all-blocks',
+    aliasUnmap: false,
     // reclaim_and_purge_vmap_areas (6.12:2390–2397).
     purgeOnFailure: true,
   },

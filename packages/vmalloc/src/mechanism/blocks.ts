@@ -30,6 +30,10 @@ export interface BlockHost {
   unmapPages(t: Thread, vpn: number, pages: number): void;
   /** vm_unmap_aliases' purge: waits for the purge lock and flushes [min, max) even with nothing lazy. */
   purgeForced(t: Thread, flush: boolean, min: number, max: number): Gen;
+  /** mutex_lock(&vmap_purge_lock) (6.5+ vm_unmap_aliases holds it over its walk). */
+  lockPurge(t: Thread): Gen;
+  /** purgeForced with the purge lock already held (released at the end). */
+  purgeLocked(t: Thread, flush: boolean, min: number, max: number): Gen;
 }
 
 export class VmapBlock {
@@ -240,15 +244,22 @@ export class VmapBlocks {
     for (const vb of [...list]) {
       if (vb.live !== 0 || vb.dirty === vb.bits) continue;
       yield vb.lock.lock(t);
-      vb.free = 0;
-      vb.dirty = vb.bits;
-      vb.allocMap.fill(0xffffffff);
-      vb.dirtyMap.fill(0xffffffff);
-      yield* this.unlist(t, vb);
+      yield* this.markPurged(t, vb);
       vb.lock.unlock(t);
-      this.h.m.engine.counters.add(this.h.k.blocksFragmented);
       yield* this.release(t, vb);
     }
+  }
+
+  /** purge_fragmented_block's marking (vb->lock held): no more allocations, all dirty, off the free list. */
+  private *markPurged(t: Thread, vb: VmapBlock): Gen {
+    vb.free = 0;
+    vb.dirty = vb.bits;
+    vb.dirtyMin = 0;
+    vb.dirtyMax = vb.bits;
+    vb.allocMap.fill(0xffffffff);
+    vb.dirtyMap.fill(0xffffffff);
+    yield* this.unlist(t, vb);
+    this.h.m.engine.counters.add(this.h.k.blocksFragmented);
   }
 
   /** purge_fragmented_blocks_allcpus: every CPU's fragmented blocks released (6.12:2810–2816). */
@@ -256,30 +267,71 @@ export class VmapBlocks {
     for (let c = 0; c < this.freeLists.length; c++) yield* this.purgeFragmented(t, c);
   }
 
-  /** vm_unmap_aliases(): unmap every dirty range it reaches, then a forced purge flushing their span. */
+  /** vm_unmap_aliases(): flush (2.6.28: unmap first) every dirty range it reaches, then a forced purge over them. */
   *unmapAliases(t: Thread): Gen {
     const h = this.h;
+    if (this.kind.aliasWalk === 'all-blocks') return yield* this.unmapAliasesAll(t);
     if (this.kind.purgeFragmented) yield* this.purgeFragmentedAll(t);
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
-    const walk = this.kind.aliasWalk === 'all-blocks' ? [...this.tree.values()] : this.freeLists.flat();
-    for (const vb of walk) {
+    for (const vb of this.freeLists.flat()) {
       yield vb.lock.lock(t);
-      t.spend(h.s.aliases, h.p.aliasScanCyclesPerBlock + (vb.bits / 64) * h.p.aliasScanCyclesPerWord);
+      this.aliasScan(t, vb);
       if (vb.dirty > 0) {
-        for (let i = vb.dirtyMin; i < vb.dirtyMax; ) {
-          const s = i;
-          while (i < vb.dirtyMax && vb.dirtyMap[i >>> 5] & (1 << (i & 31))) i++;
-          if (i > s) h.unmapPages(t, vb.vpn + s, i - s);
-          while (i < vb.dirtyMax && !(vb.dirtyMap[i >>> 5] & (1 << (i & 31)))) i++;
-        }
-        vb.mappedDirty = 0;
+        if (this.kind.aliasUnmap) this.unmapDirty(t, vb);
         min = Math.min(min, vb.vpn + vb.dirtyMin);
         max = Math.max(max, vb.vpn + vb.dirtyMax);
       }
       vb.lock.unlock(t);
     }
     yield* h.purgeForced(t, max > min, min, max);
+  }
+
+  /**
+   * 6.5+ _vm_unmap_aliases (6.12:2917–2966): under vmap_purge_lock, every block of every CPU; a fragmented block is
+   * purged only below VMAP_PURGE_THRESHOLD = BITS / 4 free (purge_fragmented_block(vb, …, false), 6.12:2553,
+   * 2761–2762), else a dirty range is taken once and reset so it is not flushed again (6.12:2940–2954); the purged
+   * blocks are freed (6.12:2958), then the purge flushes the span.
+   */
+  private *unmapAliasesAll(t: Thread): Gen {
+    const h = this.h;
+    yield* h.lockPurge(t);
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    const purged: VmapBlock[] = [];
+    for (const vb of [...this.tree.values()]) {
+      yield vb.lock.lock(t);
+      this.aliasScan(t, vb);
+      if (vb.live === 0 && vb.dirty !== vb.bits && vb.free < vb.bits / 4) {
+        yield* this.markPurged(t, vb);
+        purged.push(vb);
+      } else if (vb.dirtyMax > 0 && vb.dirty !== vb.bits) {
+        min = Math.min(min, vb.vpn + vb.dirtyMin);
+        max = Math.max(max, vb.vpn + vb.dirtyMax);
+        vb.dirtyMin = vb.bits;
+        vb.dirtyMax = 0;
+      }
+      vb.lock.unlock(t);
+    }
+    for (const vb of purged) yield* this.release(t, vb);
+    yield* h.purgeLocked(t, max > min, min, max);
+  }
+
+  /** The alias walk's visit of one block (its lock held): the list step and the dirty-map scan. */
+  private aliasScan(t: Thread, vb: VmapBlock): void {
+    const p = this.h.p;
+    t.spend(this.h.s.aliases, p.aliasScanCyclesPerBlock + (vb.bits / 64) * p.aliasScanCyclesPerWord);
+  }
+
+  /** 2.6.28 vm_unmap_aliases: vunmap_page_range over each dirty run of the block. */
+  private unmapDirty(t: Thread, vb: VmapBlock): void {
+    for (let i = vb.dirtyMin; i < vb.dirtyMax; ) {
+      const s = i;
+      while (i < vb.dirtyMax && vb.dirtyMap[i >>> 5] & (1 << (i & 31))) i++;
+      if (i > s) this.h.unmapPages(t, vb.vpn + s, i - s);
+      while (i < vb.dirtyMax && !(vb.dirtyMap[i >>> 5] & (1 << (i & 31)))) i++;
+    }
+    vb.mappedDirty = 0;
   }
 
   /** Dirty pages of live blocks whose PTEs still map something (2.6.28's vb_free leaves them). */

@@ -109,3 +109,32 @@ describe('6.9 lazy free: insert_vmap_area into the node lazy tree (6.12:2433)', 
     expect(lazyCycles('5.2').cycles).toBe(101 * vm.p.lazyMarkCycles);
   });
 });
+
+describe('node_pool_del_va (6.12:1925–1965)', () => {
+  it('moves a misaligned head to the tail, so the next aligned request takes the entry behind it', () => {
+    const nodes = new VmapNodes(new Machine({ arch: x86_64, cpus: 2 }), mechanismParams());
+    nodes.put(0, 2, 100); // older, aligned to 4 pages
+    nodes.put(0, 2, 102);
+    nodes.put(0, 2, 105); // newest: the head, misaligned
+    expect(nodes.take(0, 2, 4)).toBe(-1); // list_move_tail(&va->list, &vp->head): 105 goes behind 100
+    expect(nodes.take(0, 2, 4)).toBe(-1); // 102 likewise
+    expect(nodes.take(0, 2, 4)).toBe(100);
+    const left: number[] = [];
+    nodes.forEachPooled((vpn) => left.push(vpn));
+    expect(left).toEqual([102, 105]); // oldest first: the kernel list's tail
+    expect(nodes.take(0, 2, 1)).toBe(105);
+  });
+
+  it('does not take pool_lock or charge a lookup for an empty pool (`list_empty` before `spin_lock`)', () => {
+    const m = new Machine({ arch: x86_64, cpus: 2 });
+    const vm = createVmap(m, { impl: '6.9', params: { bootAreas: 0 } });
+    const t = m.engine.spawn(0, 'test', function* (t: Thread) {
+      yield* vm.free(t, yield* vm.vmap(t, 1, 1)); // pool empty: a miss without the lock
+    });
+    m.engine.run();
+    expect(t.state).toBe('done');
+    expect(m.engine.profiler.cyclesOf('node_alloc')).toBe(0);
+    // The freed area is lazy until a purge: the pool stayed empty throughout.
+    expect(vm.nodes?.has(0, 2)).toBe(false);
+  });
+});

@@ -80,13 +80,25 @@ export class VmapNodes {
     return lock;
   }
 
-  /** node_pool_del_va: the head of the exact-size pool if it satisfies `align`, else −1 (no rotation). */
+  /** node_pool_del_va's check before pool_lock: `if (!vp || list_empty(&vp->head)) return NULL;` (6.12:1934). */
+  has(node: number, size: number): boolean {
+    const list = this.pools[node].get(size);
+    return list !== undefined && list.length > 0;
+  }
+
+  /**
+   * node_pool_del_va (6.12:1925–1965): the head of the exact-size pool (the newest) if it satisfies `align`; else
+   * −1, the head moved to the tail (`list_move_tail`, 6.12:1957) so the next request sees the next entry.
+   */
   take(node: number, size: number, align: number): number {
     const list = this.pools[node].get(size);
     if (list === undefined || list.length === 0) return -1;
     const at = list[list.length - 1];
-    if (align > 1 && at % align !== 0) return -1;
     list.pop();
+    if (align > 1 && at % align !== 0) {
+      list.unshift(at);
+      return -1;
+    }
     return at;
   }
 

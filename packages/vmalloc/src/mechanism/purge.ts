@@ -122,7 +122,7 @@ export class Purger {
   }
 
   /** The purge lock in time order: waited for (`force`), or tried; false if the try failed. */
-  private *acquire(t: Thread, force: boolean): Gen<boolean> {
+  *acquire(t: Thread, force: boolean): Gen<boolean> {
     yield undefined;
     if (!force) return this.tryStart(t);
     // 6.9: the holder may be waiting in flush_work for a helper queued on this CPU; a mutex waiter sleeps.

@@ -225,7 +225,8 @@ export class VmapCore implements BlockHost, LazyHost {
    */
   *reserve(t: Thread, size: number, align: number, area = -1): Gen<number> {
     const nodes = this.nodes;
-    if (nodes?.pooled(size)) {
+    // node_alloc → node_pool_del_va: an empty pool is seen without pool_lock (6.12:1933–1935).
+    if (nodes?.pooled(size) && nodes.has(nodes.home(t.cpu), size)) {
       const home = nodes.home(t.cpu);
       const lock = nodes.poolLock(home);
       yield lock.lock(t);
@@ -334,6 +335,14 @@ export class VmapCore implements BlockHost, LazyHost {
 
   *purgeForced(t: Thread, flush: boolean, min: number, max: number): Gen {
     if (this.purger !== null) yield* this.purger.run(t, true, flush, min, max);
+  }
+
+  *lockPurge(t: Thread): Gen {
+    if (this.purger !== null) yield* this.purger.acquire(t, true);
+  }
+
+  *purgeLocked(t: Thread, flush: boolean, min: number, max: number): Gen {
+    if (this.purger !== null) yield* this.purger.purge(t, true, flush, min, max);
   }
 
   // ---- helpers ----

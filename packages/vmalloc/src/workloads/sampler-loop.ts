@@ -86,6 +86,8 @@ export class Loop {
   lastClock: number;
   /** Its case (the tag up to `:`): set-up, loop and tear-down of one test case share it. */
   readonly kase: string;
+  /** Its kind's share of the report (set by the sampler when the loop begins). */
+  stats: TagReport | null = null;
 
   constructor(
     /** The thread running the loop. */

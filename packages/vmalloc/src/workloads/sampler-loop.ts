@@ -1,6 +1,7 @@
 // The sampler's public shapes: its options, a thread's counted loop (the handle a workload iterates with) and the
 // report of what was simulated in detail and what was extrapolated (sampler.ts holds the method).
 import type { Engine, ProfileSnapshot, Thread } from '@kmemsim/core';
+import type { MixedLayout } from './sampler-mixed.js';
 
 /** How the `Sampler` (sampler.ts) decides a loop kind is in steady state (defaults suit the vmalloc workloads). */
 export interface SamplingOptions {
@@ -32,6 +33,8 @@ export interface SamplingOptions {
    * 0.03–0.1, see sampler.ts `next`).
    */
   afterFastError?: number;
+  /** [vm-shuffle] Mixed phases may skip, their steady loops laid down by this layout (sampler-mixed.ts). */
+  mixed?: MixedLayout;
 }
 
 /** Cycles of history kept per thread (a linear rate model spans no more rounds than a thread's own rate). */

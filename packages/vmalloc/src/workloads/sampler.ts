@@ -16,6 +16,7 @@ import {
   type Snapshot,
   type TagReport,
 } from './sampler-loop.js';
+import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
 import { type MeasureContext, measure } from './sampler-rate.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { gauss, ratio } from './sampler-stats.js';
@@ -47,6 +48,8 @@ export class Sampler {
   private readonly skipBuilds: boolean;
   private readonly regen: (() => number) | null;
   private readonly afterFast: number;
+  /** [vm-shuffle] Mixed phases' layout (sampler-mixed.ts); null: a mixed phase with a builder runs in detail. */
+  private readonly mixed: MixedLayout | null;
   /** Cases whose state-building loops were fast-forwarded (their state laid out functionally). */
   private readonly forwarded = new Set<string>();
   /** The sampler's own stream (the workload's random draws stay as in the exact run). */
@@ -86,6 +89,7 @@ export class Sampler {
     this.skipBuilds = o.skipBuilds ?? true;
     this.regen = o.regeneration ?? null;
     this.afterFast = o.afterFastError ?? 0.06;
+    this.mixed = o.mixed ?? null; // [vm-shuffle]
     this.rng = engine.rng.fork(0x5a3d);
   }
 
@@ -274,7 +278,10 @@ export class Sampler {
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
     // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: decide after it.
     if (this.engine.kworkersLive > 0) return;
-    if (buildsHeld(this.loops.values(), this.skipBuilds)) return;
+    // [vm-shuffle] A mixed phase skips when its steady loops' layout can be laid down (sampler-mixed.ts).
+    const mixedPhase = buildsHeld(this.loops.values(), this.skipBuilds);
+    if (mixedPhase && !(this.skipBuilds && this.mixed !== null && mixedSkippable(this.loops.values(), this.mixed)))
+      return;
     const rate = new Map<string, Rate>();
     const ctx: MeasureContext = {
       round: this.round,
@@ -313,7 +320,7 @@ export class Sampler {
     const replay = this.replayWindow();
     if (replay === null) return;
     const decider = this.engine.current;
-    const builds: { l: Loop; from: number; k: number }[] = [];
+    const builds: MixedShare[] = [];
     for (const l of this.loops.values()) {
       const r = rate.get(l.tag) as Rate;
       const rounds = dt / (r.perRound * r.c);
@@ -346,10 +353,13 @@ export class Sampler {
               : Math.max(Math.abs(r.growth * Math.log2((l.done + k) / l.done)), r.moved);
       l.pendingErr = k * (r.h + drift + Math.abs(own - r.ref)) + r.c * (r.perRound + 1);
       this.pending++;
-      if (l.fast !== null && k > 0) builds.push({ l, from: l.done + (l.t === decider ? 0 : 1), k });
+      if ((l.fast !== null || mixedPhase) && k > 0) builds.push({ l, from: l.done + (l.t === decider ? 0 : 1), k });
+      // [vm-shuffle] Every case of a mixed skip meets the functional layout afterwards (sampler.ts `next`).
+      if (mixedPhase) this.forwarded.add(l.kase);
     }
+    if (mixedPhase) layMixed(builds, this.mixed as MixedLayout);
     // State-building loops skipped functionally, one loop of each thread in turn (as a FIFO lock interleaves them).
-    for (let progressed = true; progressed; ) {
+    for (let progressed = !mixedPhase; progressed; ) {
       progressed = false;
       for (const b of builds) {
         const step = Math.min(b.k, 1);

@@ -13,6 +13,7 @@ import type { Vmap } from '../types.js';
 import { caseBounds } from './case-bound.js';
 import { caseOrder } from './case-order.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
+import { vmallocLayout } from './sampler-mixed-vmap.js';
 import {
   TEST_CASES,
   TEST_VMALLOC,
@@ -48,6 +49,12 @@ export interface TestVmallocOptions {
   nrCpus?: number;
   /** Steady-state extrapolation of loops (default on; `exact: true` simulates every loop). */
   sampling?: SamplingOptions;
+  /**
+   * Shuffled order: skip mixed phases too (a set-up or tear-down beside another case), the steady workers' skipped
+   * loops laid down functionally beside the builders' (sampler-mixed.ts). Default off: fewer loops in detail, but
+   * much wider bounds at 64 CPUs (package README, "Sampled simulation").
+   */
+  mixedPhases?: boolean;
 }
 
 /** One case's line of the module's summary ("Summary: <name> passed: … failed: … avg: … usec"). */
@@ -120,7 +127,15 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   const { sources: _s, defaultLoopCount: _d, ...base } = TEST_VMALLOC;
   const costs: TestVmallocCosts = { ...base, ...o.costs };
   // 6.9's purge helpers stall whichever workers their CPUs run: no set-up or tear-down is skipped in step there.
-  const sampler = new Sampler(e, { regeneration: flushEvents(e), skipBuilds: !design.purgeHelpers, ...o.sampling });
+  // Shuffled, the cases' phases mix: a skip there lays the steady workers' areas down too (sampler-mixed.ts).
+  const mixed =
+    o.mixedPhases === true && o.sequentialTestOrder !== true ? vmallocLayout(vm, o.nrPages ?? 0) : undefined;
+  const sampler = new Sampler(e, {
+    regeneration: flushEvents(e),
+    skipBuilds: !design.purgeHelpers,
+    mixed,
+    ...o.sampling,
+  });
   const touchSym = e.sym('test_vmalloc_touch');
   const sym = { alloc: e.sym('__vmalloc_area_node'), free: e.sym('__vunmap'), memset: e.sym('memset') };
   const stats = cases.map((c) => ({

@@ -1,0 +1,118 @@
+// Mixed phases (test_vmalloc's cases shuffled per worker, sequential_test_order=0): one worker builds or tears
+// down a case's state while the others run their steady loops. A skip there moves every worker by the same ΔT;
+// the builders' skipped loops are performed functionally, and so must be what the steady workers' skipped loops
+// leave in the allocator, or the building worker lays its areas out without the areas the others hold and free
+// lazily (vm-mixed's pacing, s9: fix_size −7.7 % against a 5.8 % bound at 16 CPUs × mask 7 × 2,000 without that
+// layout, −0.3 % with it). Each worker's skipped loops are interleaved in proportion to its rate over ΔT.
+import type { FastForward, Loop } from './sampler-loop.js';
+
+/** A steady loop kind's effect on the allocator, performed without time. */
+export interface SteadyEffect {
+  /** Performs `k` loops of a worker on `cpu` without time: each allocates its areas and frees them (lazily). */
+  run(cpu: number, k: number): void;
+}
+
+/** What the sampler may do to the allocator in a mixed phase (test-vmalloc.ts gives the vmalloc one). */
+export interface MixedLayout {
+  /** Per steady loop kind (tag): its net effect; a kind not here holds a mixed phase in detail. */
+  steady: ReadonlyMap<string, SteadyEffect>;
+  /** A purge is under way in detail (its batch taken, not yet returned): nothing may purge functionally now. */
+  purging(): boolean;
+}
+
+/**
+ * A mixed phase may be skipped: every steady kind in it has an effect to lay down, and no purge is under way in
+ * detail (a functional purge would take the lazy queue's other buffer, the batch that purge is working through).
+ */
+export function mixedSkippable(loops: Iterable<Loop>, layout: MixedLayout): boolean {
+  if (layout.purging()) return false;
+  for (const l of loops) if (l.fast === null && !layout.steady.has(l.tag)) return false;
+  return true;
+}
+
+/** One worker's share of a mixed skip: its loop and the loops it skips. */
+export interface MixedShare {
+  l: Loop;
+  /** First loop index skipped (builders: the index their fast-forward starts at). */
+  from: number;
+  /** Loops skipped. */
+  k: number;
+}
+
+/**
+ * Lays down a mixed skip's loops without time: each worker's k loops spread evenly over the skipped time and
+ * merged in time order, so a set-up meets the other workers' areas as they come and go, and the purges their
+ * lazy frees trigger fall where they would. Every steady loop is placed: the holes its purged areas leave are
+ * refilled by the builders' smaller areas and leave fragments (long_busy's 101-page areas refilled with full_fit's
+ * 2-page ones), so counting the steady loops before the skip's last purge without placing them lost the layout
+ * (5.2, 16 CPUs × mask 7 × 20,000: fix_size −3.7 %, full_fit −4.4 % against the exact run; every loop placed:
+ * −0.6 %, −2.1 %, as without mixed skips).
+ */
+export function layMixed(shares: MixedShare[], layout: MixedLayout): void {
+  const n = shares.length;
+  const next = new Float64Array(n);
+  const step = new Float64Array(n);
+  const done = new Int32Array(n);
+  const eff = shares.map((s) => (s.l.fast === null ? (layout.steady.get(s.l.tag) as SteadyEffect) : null));
+  for (let i = 0; i < n; i++) {
+    step[i] = 1 / shares[i].k;
+    next[i] = step[i] / 2;
+  }
+  const heap = new MinHeap(next);
+  for (let i = 0; i < n; i++) if (shares[i].k > 0) heap.push(i);
+  while (heap.size > 0) {
+    const i = heap.pop();
+    const s = shares[i];
+    const e = eff[i];
+    if (e === null) (s.l.fast as FastForward)(s.from + done[i], 1);
+    else e.run(s.l.t.cpu, 1);
+    done[i]++;
+    next[i] += step[i];
+    if (done[i] < s.k) heap.push(i);
+  }
+}
+
+/** Indices ordered by key[i] (ties: the lower index first, as the workers' CPUs). */
+class MinHeap {
+  private readonly a: number[] = [];
+  constructor(private readonly key: Float64Array) {}
+
+  get size(): number {
+    return this.a.length;
+  }
+
+  private less(i: number, j: number): boolean {
+    const k = this.key;
+    return k[i] < k[j] || (k[i] === k[j] && i < j);
+  }
+
+  push(i: number): void {
+    const a = this.a;
+    a.push(i);
+    for (let c = a.length - 1; c > 0; ) {
+      const p = (c - 1) >> 1;
+      if (!this.less(a[c], a[p])) break;
+      [a[c], a[p]] = [a[p], a[c]];
+      c = p;
+    }
+  }
+
+  pop(): number {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop() as number;
+    if (a.length === 0) return top;
+    a[0] = last;
+    for (let p = 0; ; ) {
+      const l = 2 * p + 1;
+      const r = l + 1;
+      let m = p;
+      if (l < a.length && this.less(a[l], a[m])) m = l;
+      if (r < a.length && this.less(a[r], a[m])) m = r;
+      if (m === p) break;
+      [a[m], a[p]] = [a[p], a[m]];
+      p = m;
+    }
+    return top;
+  }
+}

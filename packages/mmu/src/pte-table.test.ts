@@ -67,7 +67,8 @@ describe('PteTable, exact small cases', () => {
       return p >= 0 && p < pages && k >= 0 && k < 4 ? p * 10 + k : undefined;
     };
     const check = () => {
-      for (let v = 0; v < (pages + 1) * 512; v += 1) if (v % 512 < 3 || v % 512 > 508) expect(t.get(v)).toBe(expected(v));
+      for (let v = 0; v < (pages + 1) * 512; v += 1)
+        if (v % 512 < 3 || v % 512 > 508) expect(t.get(v)).toBe(expected(v));
     };
     check();
     expect(t.size).toBe(pages * 4);

@@ -9,7 +9,7 @@ const SLOTS = 512;
 /** Page-table pages indexed directly from the first one mapped: 64 Ki × 512 slots = 128 GiB of 4 KiB pages. */
 const DIR_MAX = 1 << 16;
 /**
- * Pages allocated together: one ArrayBuffer of 64 pages (256 KiB), handed out one page at a time. test_vmalloc on
+ * Pages allocated together, at most: one ArrayBuffer of 64 pages (256 KiB), handed out one page at a time. test_vmalloc on
  * 64 CPUs keeps ~28,000 pages mapped at its peak (1.2 M pages of vmalloc space on 16 CPUs) and empties and refills
  * them ~10⁵ times; a buffer per page cost an allocation, a NaN fill and GC work for each.
  */
@@ -53,9 +53,10 @@ export class PteTable {
    * at its fullest (pages of a slab cannot be freed one by one anyway).
    */
   private readonly spares: PtPage[] = [];
-  /** The slab new pages are cut from, and how many of its pages are handed out. */
+  /** The slab new pages are cut from, its size in pages, and how many of its pages are handed out. */
   private slab = new Float64Array(0);
-  private slabUsed = SLAB;
+  private slabPages = 0;
+  private slabUsed = 0;
   private n = 0;
 
   /** Mapped virtual pages. */
@@ -82,10 +83,14 @@ export class PteTable {
     return q;
   }
 
-  /** A page-table page with no slot present, cut from the current slab (a new one when it is used up). */
+  /**
+   * A page-table page with no slot present, cut from the current slab. A used-up slab is followed by one twice its
+   * size, up to SLAB pages: a small table (a test's machine) allocates what it maps, not 256 KiB.
+   */
   private emptyPage(): PtPage {
-    if (this.slabUsed === SLAB) {
-      this.slab = new Float64Array(SLAB * SLOTS).fill(Number.NaN);
+    if (this.slabUsed === this.slabPages) {
+      this.slabPages = Math.min(SLAB, Math.max(1, 2 * this.slabPages));
+      this.slab = new Float64Array(this.slabPages * SLOTS).fill(Number.NaN);
       this.slabUsed = 0;
     }
     const off = this.slabUsed++ * SLOTS;

@@ -57,6 +57,14 @@ export class CycleStore {
   private readonly offs: number[] = [];
   /** Length of each node's row. */
   private readonly lens: number[] = [];
+  /**
+   * A thread adds to these rows directly (Thread.spend, no call through the store), so they may differ from any
+   * snapshot: set while the store's thread runs, cleared when it finishes (then a spend must come through
+   * {@link CycleStore.hold} again).
+   */
+  held = false;
+  /** Charged, grown or given a row through the store since the last snapshot copied it. */
+  changed = true;
 
   constructor(
     /** The engine-wide arena the rows live in. */
@@ -80,8 +88,34 @@ export class CycleStore {
     if (off === undefined) {
       this.offs[node] = off = this.arena.alloc(32);
       this.lens[node] = 32;
+      this.changed = true;
     }
     return off;
+  }
+
+  /** {@link CycleStore.row} for a thread that will add to it directly: the store counts as changing from now on. */
+  hold(node: PathNode): number {
+    this.held = true;
+    return this.row(node);
+  }
+
+  /** The thread stopped writing directly: what it wrote since the last snapshot still needs one more copy. */
+  release(): void {
+    this.held = false;
+    this.changed = true;
+  }
+
+  /**
+   * Every row copied (out of the arena, so later charges do not reach it), indexed by node like
+   * {@link CycleStore.rows}; nodes without a row are holes.
+   */
+  copyRows(): (Float64Array | undefined)[] {
+    const buf = this.arena.buf;
+    const out: (Float64Array | undefined)[] = [];
+    this.offs.forEach((off, node) => {
+      out[node] = buf.slice(off, off + this.lens[node]);
+    });
+    return out;
   }
 
   /** The length of `node`'s row (0 if it has none). */
@@ -100,6 +134,7 @@ export class CycleStore {
     buf.copyWithin(off, old, old + len);
     this.offs[node] = off;
     this.lens[node] = n;
+    this.changed = true;
     return off;
   }
 
@@ -107,6 +142,7 @@ export class CycleStore {
   charge(node: PathNode, sym: SymbolId, cycles: number): void {
     const off = this.grow(node, sym);
     this.arena.buf[off + sym] += cycles;
+    this.changed = true;
   }
 }
 
@@ -169,9 +205,13 @@ export class CallPaths {
     this.stores[0].charge(node, sym, cycles);
   }
 
+  /** The last snapshot taken: a store unchanged since shares its rows with the next. */
+  private last: ProfileSnapshot = [];
+
   /** Every path's cycles now, for `replay`. */
   snapshot(): ProfileSnapshot {
-    return snapshotStores(this.stores);
+    this.last = snapshotStores(this.stores, this.last);
+    return this.last;
   }
 
   /** Adds `f` times what each path gained since `since` (see replay.ts). */

@@ -187,6 +187,7 @@ export class Engine {
       const r = t.gen.next();
       if (r.done) {
         t.state = 'done';
+        t.stopWriting();
         t.endCycle = clock[t.cpu];
         this.live--;
         if (this.cpuThread[t.cpu] === t) this.bound--;

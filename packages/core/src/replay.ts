@@ -4,11 +4,20 @@
 // symbol's busiest path, so folded stacks still sum to the profile and every count stays an integer.
 import type { CycleStore } from './callpath.js';
 
-/** Every store's rows as they were when the window opened. */
+/** Every store's rows as they were when the window opened (never written: snapshots share them). */
 export type ProfileSnapshot = (Float64Array | undefined)[][];
 
-export function snapshotStores(stores: readonly CycleStore[]): ProfileSnapshot {
-  return stores.map((st) => st.rows.map((r) => (r ? Float64Array.from(r) : undefined)));
+/**
+ * Copies every store's rows, except a store that no thread writes to and that nothing charged since `prev` (the
+ * last snapshot): it shares `prev`'s copy. A sampler snapshots at every round and finished threads (every kworker
+ * that ran) keep their stores, so copying them all made each snapshot O(threads ever run).
+ */
+export function snapshotStores(stores: readonly CycleStore[], prev: ProfileSnapshot): ProfileSnapshot {
+  return stores.map((st, s) => {
+    if (!st.held && !st.changed && s < prev.length) return prev[s];
+    st.changed = false;
+    return st.copyRows();
+  });
 }
 
 export function replayStores(stores: readonly CycleStore[], since: ProfileSnapshot, f: number): void {

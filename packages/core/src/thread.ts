@@ -70,7 +70,7 @@ export class Thread {
     this.store = paths.newStore();
     this.arena = paths.arena;
     this.base = this.node = paths.child(ROOT_NODE, paths.frame(this.comm));
-    this.off = this.store.row(this.node);
+    this.off = this.store.hold(this.node);
     this.len = this.store.lengthOf(this.node);
   }
 
@@ -87,6 +87,8 @@ export class Thread {
     e.clock[this.cpu] += cycles;
     if (id < this.len) this.arena.buf[this.off + id] += cycles;
     else {
+      // Also the way back in after stopWriting (len 0): the store is written directly again.
+      this.off = this.store.hold(this.node);
       this.off = this.store.grow(this.node, id);
       this.len = this.store.lengthOf(this.node);
       this.arena.buf[this.off + id] += cycles;
@@ -106,7 +108,7 @@ export class Thread {
     const paths = e.profiler.paths;
     const f = typeof frame === 'string' ? paths.frame(frame) : frame;
     this.node = paths.child(this.node, f);
-    this.off = this.store.row(this.node);
+    this.off = this.store.hold(this.node);
     this.len = this.store.lengthOf(this.node);
     if (e.tracer !== undefined) e.tracer.begin(this.cpu, paths.frameName(f), e.clock[this.cpu]);
   }
@@ -117,7 +119,7 @@ export class Thread {
     const e = this.engine;
     if (e.tracer !== undefined) e.tracer.end(this.cpu, e.clock[this.cpu]);
     this.node = this.paths.parentOf(this.node);
-    this.off = this.store.row(this.node);
+    this.off = this.store.hold(this.node);
     this.len = this.store.lengthOf(this.node);
   }
 
@@ -129,6 +131,15 @@ export class Thread {
     } finally {
       this.leave();
     }
+  }
+
+  /**
+   * The thread has finished (the engine calls this): its profile rows stop changing, so snapshots may share their
+   * last copy. A spend or frame entered later still counts (it takes the slow path and holds the row again).
+   */
+  stopWriting(): void {
+    this.len = 0;
+    this.store.release();
   }
 
   /** Waits (idle class) until the given time, charging the gap to `sym`; no-op if already past it. */

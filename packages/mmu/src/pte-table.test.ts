@@ -56,6 +56,27 @@ describe('PteTable, exact small cases', () => {
     t.set(1024, 5); // page 2 reuses the spare
     expect([t.get(1024), t.get(1025), t.has(1535), t.size]).toEqual([5, undefined, false, 1]);
   });
+
+  it('pages cut from several slabs (64 pages each) keep their own slots, through emptying and reuse', () => {
+    const t = new PteTable();
+    const pages = 200; // more than three slabs
+    for (let p = 0; p < pages; p++) t.setRange(p * 512 + 510, p * 10, 4); // slots 510, 511 of page p; 0, 1 of p + 1
+    const expected = (v: number): number | undefined => {
+      const p = Math.floor((v - 510) / 512);
+      const k = v - (p * 512 + 510);
+      return p >= 0 && p < pages && k >= 0 && k < 4 ? p * 10 + k : undefined;
+    };
+    const check = () => {
+      for (let v = 0; v < (pages + 1) * 512; v += 1)
+        if (v % 512 < 3 || v % 512 > 508) expect(t.get(v)).toBe(expected(v));
+    };
+    check();
+    expect(t.size).toBe(pages * 4);
+    for (let p = 0; p < pages; p += 2) t.clearRange(p * 512 + 510, 4); // every other range: pages empty, spares
+    for (let p = 0; p < pages; p += 2) t.setRange(p * 512 + 510, p * 10, 4); // refilled from the spares
+    check();
+    expect(t.size).toBe(pages * 4);
+  });
 });
 
 // One operation of a random sequence: vpns cluster around a few page-table-page boundaries so that ranges cross them.

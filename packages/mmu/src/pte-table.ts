@@ -1,7 +1,7 @@
 // The kernel page table the TLBs cache: virtual page number → page frame number, stored the way the kernel stores
 // it — in page-table pages of 512 slots (x86_64's PTRS_PER_PTE) — each slot a frame in a Float64Array, NaN where
 // none is mapped (pte_none: one array, so a lookup costs one cache line, not two), so millions of map/unmap calls cost typed-array writes, not Map inserts and deletes of one key
-// each. A page-table page that empties is dropped (up to SPARES kept for reuse), so memory follows what is mapped.
+// each. A page-table page that empties leaves the table and waits for reuse, so memory follows the most ever mapped.
 // Pages are found by index from the first one mapped (a plain array: kernel mappings cluster), others in a Map.
 
 /** Slots per page-table page (a power of two). */
@@ -9,21 +9,17 @@ const SLOTS = 512;
 /** Page-table pages indexed directly from the first one mapped: 64 Ki × 512 slots = 128 GiB of 4 KiB pages. */
 const DIR_MAX = 1 << 16;
 /**
- * Emptied pages kept for reuse (≈ 4.5 KiB each, so ≤ 1.2 MiB): with 1,024 CPUs mapping and unmapping at once,
- * pages empty and refill ~10⁵ times a run, and one spare left most refills allocating (and zeroing) a new page.
+ * Pages allocated together, at most: one ArrayBuffer of 64 pages (256 KiB), handed out one page at a time. test_vmalloc on
+ * 64 CPUs keeps ~28,000 pages mapped at its peak (1.2 M pages of vmalloc space on 16 CPUs) and empties and refills
+ * them ~10⁵ times; a buffer per page cost an allocation, a NaN fill and GC work for each.
  */
-const SPARES = 256;
+const SLAB = 64;
 
 interface PtPage {
   /** Frame of each slot; NaN where the slot maps none. */
   readonly pfn: Float64Array;
   /** Present slots. */
   count: number;
-}
-
-/** A page-table page with no slot present. */
-function emptyPage(): PtPage {
-  return { pfn: new Float64Array(SLOTS).fill(Number.NaN), count: 0 };
 }
 
 function checkPfn(pfn: number): void {
@@ -52,8 +48,15 @@ export class PteTable {
   private readonly dir: (PtPage | undefined)[] = [];
   private base = Number.NaN;
   private readonly far = new Map<number, PtPage>();
-  /** Emptied pages (every slot NaN again) waiting for reuse, at most SPARES. */
+  /**
+   * Emptied pages (every slot NaN again) waiting for reuse: all of them, so the table never holds more pages than
+   * at its fullest (pages of a slab cannot be freed one by one anyway).
+   */
   private readonly spares: PtPage[] = [];
+  /** The slab new pages are cut from, its size in pages, and how many of its pages are handed out. */
+  private slab = new Float64Array(0);
+  private slabPages = 0;
+  private slabUsed = 0;
   private n = 0;
 
   /** Mapped virtual pages. */
@@ -70,7 +73,7 @@ export class PteTable {
   private pageFor(key: number): PtPage {
     const p = this.page(key);
     if (p !== undefined) return p;
-    const q = this.spares.pop() ?? emptyPage();
+    const q = this.spares.pop() ?? this.emptyPage();
     if (Number.isNaN(this.base)) this.base = key;
     const i = key - this.base;
     if (i >= 0 && i < DIR_MAX) {
@@ -80,12 +83,26 @@ export class PteTable {
     return q;
   }
 
-  /** An emptied page leaves the table (kept as a spare while fewer than SPARES are): memory follows the mappings. */
+  /**
+   * A page-table page with no slot present, cut from the current slab. A used-up slab is followed by one twice its
+   * size, up to SLAB pages: a small table (a test's machine) allocates what it maps, not 256 KiB.
+   */
+  private emptyPage(): PtPage {
+    if (this.slabUsed === this.slabPages) {
+      this.slabPages = Math.min(SLAB, Math.max(1, 2 * this.slabPages));
+      this.slab = new Float64Array(this.slabPages * SLOTS).fill(Number.NaN);
+      this.slabUsed = 0;
+    }
+    const off = this.slabUsed++ * SLOTS;
+    return { pfn: this.slab.subarray(off, off + SLOTS), count: 0 };
+  }
+
+  /** An emptied page leaves the table and becomes a spare. */
   private drop(key: number, p: PtPage): void {
     const i = key - this.base;
     if (i >= 0 && i < this.dir.length) this.dir[i] = undefined;
     else this.far.delete(key);
-    if (this.spares.length < SPARES) this.spares.push(p);
+    this.spares.push(p);
   }
 
   /** The frame `vpn` maps, or undefined if unmapped. */

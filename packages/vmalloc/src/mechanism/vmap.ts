@@ -60,7 +60,8 @@ export class VmapCore implements BlockHost, LazyHost {
     const e = m.engine;
     this.s = vmapSymbols(e);
     this.k = vmapCounters(e);
-    this.hole = holeFinder(m, design, p, this.space, design.vmlist === 'allocator' ? this.s.getArea : this.s.allocVa);
+    const holeSym = design.vmlist === 'allocator' ? this.s.getArea : this.s.allocVa;
+    this.hole = holeFinder(m, design, p, this.space, holeSym, this.s.kmalloc);
     this.lazyMaxPages = fls(m.cpus) * Math.floor(p.lazyMaxBytesPerFlsCpu / m.arch.pageBytes);
     this.areaLock = m.spinlock(design.bookkeeping === 'per-node' ? 'free_vmap_area_lock' : 'vmap_area_lock');
     this.vmlistLock = design.vmlist === 'allocator' ? m.rwlock('vmlist_lock') : null;
@@ -244,6 +245,7 @@ export class VmapCore implements BlockHost, LazyHost {
     }
     t.spend(this.s.kmalloc, this.p.vmapAreaCycles);
     for (let attempt = 0; ; attempt++) {
+      this.hole.preload(t);
       yield this.areaLock.lock(t);
       const at = this.hole.find(t, size, align);
       // 5.2: insert_vmap_area into the busy tree, under the same lock.

@@ -31,5 +31,4 @@ describe('NE_FIT preload: preload_this_cpu_lock before the search lock (6.12:188
       expect(m.engine.profiler.cyclesOf('__kmalloc'), impl).toBe(3 * p.vmStructCycles + 5 * p.vmapAreaCycles);
     }
   });
-
 });

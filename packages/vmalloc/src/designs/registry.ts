@@ -43,6 +43,10 @@ const V2_6_28: VmapDesign = {
     aliasWalk: 'free-list',
     aliasUnmap: true,
     purgeOnFailure: false,
+    // [U] sources-mm.md is silent; the later kernels add at the tail.
+    newBlockAt: 'head',
+    freeCheck: 'locked',
+    vbFreeLocks: 1,
   },
   bookkeeping: 'global',
   pools: false,
@@ -73,6 +77,10 @@ const V2_6_37: VmapDesign = {
     aliasUnmap: true,
     // [U] sources-mm.md is silent on whether 2.6.37's sync purge released fragmented blocks; kept off.
     purgeOnFailure: false,
+    // [U] sources-mm.md is silent; the later kernels add at the tail.
+    newBlockAt: 'head',
+    freeCheck: 'locked',
+    vbFreeLocks: 1,
   },
   pteClear: 'at-free',
   // [U] by 2.6.37 purge_vmap_area_lazy() passes sync = 1 (the failure path waits for purge_lock).
@@ -113,6 +121,9 @@ const V5_2: VmapDesign = {
     aliasWalk: 'free-list',
     aliasUnmap: false,
     purgeOnFailure: true,
+    newBlockAt: 'tail',
+    freeCheck: 'locked',
+    vbFreeLocks: 1,
   },
   bookkeeping: 'global',
   pools: false,
@@ -147,6 +158,9 @@ const V6_9: VmapDesign = {
     aliasUnmap: false,
     // reclaim_and_purge_vmap_areas (6.12:2390–2397).
     purgeOnFailure: true,
+    newBlockAt: 'tail',
+    freeCheck: 'lockless',
+    vbFreeLocks: 2,
   },
   // find_unlink_vmap_area: one trip on the address's node busy lock.
   vfreeLockTrips: 1,

@@ -90,4 +90,9 @@ export interface VmapDesign {
   failurePurge: 'none' | 'trylock' | 'wait';
   /** Freed areas merge into an augmented free tree (5.2+), paying its descent and augment updates. */
   freeTree: boolean;
+  /**
+   * The kernel has set_iounmap_nonlazy (from ~2.6.37 to 5.18, sources-vmcore.md; not in 6.1's or 6.12's
+   * mm/vmalloc.c): false makes `setIounmapNonlazy` an error.
+   */
+  iounmapNonlazy: boolean;
 }

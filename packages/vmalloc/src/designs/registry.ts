@@ -22,6 +22,7 @@ const V2_6_27: VmapDesign = {
   vfreeLockTrips: 0,
   failurePurge: 'none',
   freeTree: false,
+  iounmapNonlazy: false,
 };
 
 const V2_6_28: VmapDesign = {
@@ -59,6 +60,8 @@ const V2_6_28: VmapDesign = {
   // 2.6.28 purge_vmap_area_lazy() is __purge_vmap_area_lazy(.., 0, 0): the failure path only trylocks.
   failurePurge: 'trylock',
   freeTree: false,
+  // "mm, x86: Saving vmcore with non-lazy freeing of vmas" (Wickman, Sept 2010, ~2.6.37: sources-vmcore.md).
+  iounmapNonlazy: false,
 };
 
 const V2_6_37: VmapDesign = {
@@ -85,6 +88,7 @@ const V2_6_37: VmapDesign = {
   pteClear: 'at-free',
   // [U] by 2.6.37 purge_vmap_area_lazy() passes sync = 1 (the failure path waits for purge_lock).
   failurePurge: 'wait',
+  iounmapNonlazy: true,
 };
 
 const V2_6_39: VmapDesign = {
@@ -136,6 +140,8 @@ const V5_2: VmapDesign = {
   vfreeLockTrips: 3,
   failurePurge: 'wait',
   freeTree: true,
+  // Present in 3.x–5.15, absent by 5.19 (sources-vmcore.md).
+  iounmapNonlazy: true,
 };
 
 const V6_9: VmapDesign = {
@@ -168,6 +174,8 @@ const V6_9: VmapDesign = {
   pools: true,
   purgeTrigger: 'workqueue',
   purgeHelpers: true,
+  // No set_iounmap_nonlazy in 6.1's or 6.12's mm/vmalloc.c (gone by 5.19).
+  iounmapNonlazy: false,
 };
 
 /** Every design, oldest first. */

@@ -73,8 +73,14 @@ export class VmapAllocator extends VmapCore implements Vmap {
     else yield* this.purgeForced(t, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
   }
 
-  /** set_iounmap_nonlazy(): vmap_lazy_nr = lazy_max_pages + 1, so the next free purges. */
+  /**
+   * set_iounmap_nonlazy(): vmap_lazy_nr = lazy_max_pages + 1, so the next free purges. Throws VmapError for a
+   * design whose kernel has no such call (design.iounmapNonlazy: 2.6.27, 2.6.28, 6.9).
+   */
   setIounmapNonlazy(): void {
+    if (!this.design.iounmapNonlazy) {
+      throw new VmapError(`${this.design.name} has no set_iounmap_nonlazy (kernels ~2.6.37 to 5.18 have it)`);
+    }
     this.lazyNr = this.lazyMaxPages + 1;
   }
 

@@ -102,9 +102,14 @@ describe('2.6.28 (lazy vmap)', () => {
     }
   });
 
-  it('set_iounmap_nonlazy sets vmap_lazy_nr past the limit, so the next free purges', () => {
+  it('set_iounmap_nonlazy (2.6.37–5.18 only) sets vmap_lazy_nr past the limit, so the next free purges', () => {
+    for (const impl of ['2.6.27', '2.6.28', '6.9']) {
+      expect(() => createVmap(new Machine({ arch: x86_64, cpus: 4 }), { impl }).setIounmapNonlazy(), impl).toThrow(
+        /has no set_iounmap_nonlazy/,
+      );
+    }
     const m = new Machine({ arch: x86_64, cpus: 4 });
-    const vm = createVmap(m, { impl: '2.6.28' });
+    const vm = createVmap(m, { impl: '2.6.37' });
     once(m, function* (t) {
       yield* vm.free(t, yield* vm.vmap(t, 7, 1));
       expect(m.engine.counters.get('tlb_flush_global')).toBe(0);

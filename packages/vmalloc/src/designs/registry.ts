@@ -136,7 +136,9 @@ const V5_2: VmapDesign = {
   purgeTrigger: 'inline-trylock',
   purgeHelpers: false,
   purgeScan: 'purge-list',
-  // find_vmap_area, then remove_vm_area's va->vm = NULL and free_vmap_area_noflush's unlink_va, each locked.
+  // Three vmap_area_lock trips per vfree. This composition is 6.1's (find_vmap_area 6.1:2756, remove_vm_area's
+  // find + va->vm = NULL 6.1:2665–2671, free_vmap_area_noflush's unlink_va 6.1:1885–1887); 5.2's own was
+  // find_vm_area, find_vmap_area and va->vm = NULL with the unlink at the purge [from memory]: same count.
   vfreeLockTrips: 3,
   failurePurge: 'wait',
   freeTree: true,

@@ -92,7 +92,7 @@ export interface VmapDesign {
   freeTree: boolean;
   /**
    * The kernel has set_iounmap_nonlazy (from ~2.6.37 to 5.18, sources-vmcore.md; not in 6.1's or 6.12's
-   * mm/vmalloc.c): false makes `setIounmapNonlazy` an error.
+   * mm/vmalloc.c). Where false, `setIounmapNonlazy` is a what-if of the caller's.
    */
   iounmapNonlazy: boolean;
 }

@@ -74,13 +74,12 @@ export class VmapAllocator extends VmapCore implements Vmap {
   }
 
   /**
-   * set_iounmap_nonlazy(): vmap_lazy_nr = lazy_max_pages + 1, so the next free purges. Throws VmapError for a
-   * design whose kernel has no such call (design.iounmapNonlazy: 2.6.27, 2.6.28, 6.9).
+   * set_iounmap_nonlazy(): vmap_lazy_nr = lazy_max_pages + 1, so the next free purges. `design.iounmapNonlazy`
+   * says whether the design's kernel has the call (2.6.37, 2.6.39, 5.2); on the others it is a what-if the caller
+   * chooses (vmcore gates it by its kernel era and lets `--iounmap nonlazy` override, running 2.6.37–5.1 kernels
+   * on the 2.6.28 design).
    */
   setIounmapNonlazy(): void {
-    if (!this.design.iounmapNonlazy) {
-      throw new VmapError(`${this.design.name} has no set_iounmap_nonlazy (kernels ~2.6.37 to 5.18 have it)`);
-    }
     this.lazyNr = this.lazyMaxPages + 1;
   }
 

@@ -57,7 +57,7 @@ export function play(impl: string, steps: Step[], faults: VmapFaults = {}, every
         if (a.ram) yield* vm.unmapRamArea(t, a.id);
         else yield* vm.freeArea(t, a.id);
       } else if (s.op === 'aliases') yield* vm.unmapAliases(t);
-      else if (s.op === 'nonlazy' && vm.design.iounmapNonlazy) vm.setIounmapNonlazy();
+      else if (s.op === 'nonlazy') vm.setIounmapNonlazy();
       if (everyStep) problems.push(...vm.check());
     }
     for (const a of live) {

@@ -38,6 +38,12 @@ export interface PerCpuBlocks {
    * purge_vmap_area_lazy, 6.1:1856, and reclaim_and_purge_vmap_areas, 6.12:2394).
    */
   purgeOnFailure: boolean;
+  /** new_vmap_block puts the block at the head of the CPU's free list, or at its tail (6.1:2060, 6.12:2726). */
+  newBlockAt: 'head' | 'tail';
+  /** vb_alloc reads vb->free before taking vb->lock and skips a block too full (6.5+: 6.12:2842), or locks each. */
+  freeCheck: 'locked' | 'lockless';
+  /** vb_free's vb->lock trips: one (≤ 6.1), or two with the used_map clear before the unmap (6.12:2892–2911). */
+  vbFreeLocks: 1 | 2;
 }
 
 /** One vmap allocator design of the kernel's history, as a record of its mechanisms (the registry holds them). */
@@ -84,4 +90,9 @@ export interface VmapDesign {
   failurePurge: 'none' | 'trylock' | 'wait';
   /** Freed areas merge into an augmented free tree (5.2+), paying its descent and augment updates. */
   freeTree: boolean;
+  /**
+   * The kernel has set_iounmap_nonlazy (from ~2.6.37 to 5.18, sources-vmcore.md; not in 6.1's or 6.12's
+   * mm/vmalloc.c). Where false, `setIounmapNonlazy` is a what-if of the caller's.
+   */
+  iounmapNonlazy: boolean;
 }

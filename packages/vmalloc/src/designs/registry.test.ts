@@ -30,7 +30,7 @@ describe('design registry', () => {
         (k) => !['name', 'aliases', 'origin', 'summary'].includes(k) && JSON.stringify(x[k]) !== JSON.stringify(y[k]),
       );
     };
-    expect(diff('2.6.28', '2.6.37')).toEqual(['perCpuBlocks', 'pteClear', 'failurePurge']);
+    expect(diff('2.6.28', '2.6.37')).toEqual(['perCpuBlocks', 'pteClear', 'failurePurge', 'iounmapNonlazy']);
     expect(diff('2.6.37', '2.6.39')).toEqual(['holeSearch', 'gapPages']);
     expect(diff('5.2', '6.9')).toEqual([
       'vmapAreaBytes',
@@ -40,6 +40,7 @@ describe('design registry', () => {
       'purgeTrigger',
       'purgeHelpers',
       'vfreeLockTrips',
+      'iounmapNonlazy',
     ]);
     for (const d of DESIGNS) expect(d.origin.length, d.name).toBeGreaterThan(10);
   });

@@ -22,6 +22,7 @@ const V2_6_27: VmapDesign = {
   vfreeLockTrips: 0,
   failurePurge: 'none',
   freeTree: false,
+  iounmapNonlazy: false,
 };
 
 const V2_6_28: VmapDesign = {
@@ -43,6 +44,10 @@ const V2_6_28: VmapDesign = {
     aliasWalk: 'free-list',
     aliasUnmap: true,
     purgeOnFailure: false,
+    // [U] sources-mm.md is silent; the later kernels add at the tail.
+    newBlockAt: 'head',
+    freeCheck: 'locked',
+    vbFreeLocks: 1,
   },
   bookkeeping: 'global',
   pools: false,
@@ -55,6 +60,8 @@ const V2_6_28: VmapDesign = {
   // 2.6.28 purge_vmap_area_lazy() is __purge_vmap_area_lazy(.., 0, 0): the failure path only trylocks.
   failurePurge: 'trylock',
   freeTree: false,
+  // "mm, x86: Saving vmcore with non-lazy freeing of vmas" (Wickman, Sept 2010, ~2.6.37: sources-vmcore.md).
+  iounmapNonlazy: false,
 };
 
 const V2_6_37: VmapDesign = {
@@ -73,10 +80,15 @@ const V2_6_37: VmapDesign = {
     aliasUnmap: true,
     // [U] sources-mm.md is silent on whether 2.6.37's sync purge released fragmented blocks; kept off.
     purgeOnFailure: false,
+    // [U] sources-mm.md is silent; the later kernels add at the tail.
+    newBlockAt: 'head',
+    freeCheck: 'locked',
+    vbFreeLocks: 1,
   },
   pteClear: 'at-free',
   // [U] by 2.6.37 purge_vmap_area_lazy() passes sync = 1 (the failure path waits for purge_lock).
   failurePurge: 'wait',
+  iounmapNonlazy: true,
 };
 
 const V2_6_39: VmapDesign = {
@@ -113,6 +125,9 @@ const V5_2: VmapDesign = {
     aliasWalk: 'free-list',
     aliasUnmap: false,
     purgeOnFailure: true,
+    newBlockAt: 'tail',
+    freeCheck: 'locked',
+    vbFreeLocks: 1,
   },
   bookkeeping: 'global',
   pools: false,
@@ -121,10 +136,14 @@ const V5_2: VmapDesign = {
   purgeTrigger: 'inline-trylock',
   purgeHelpers: false,
   purgeScan: 'purge-list',
-  // find_vmap_area, then remove_vm_area's va->vm = NULL and free_vmap_area_noflush's unlink_va, each locked.
+  // Three vmap_area_lock trips per vfree. This composition is 6.1's (find_vmap_area 6.1:2756, remove_vm_area's
+  // find + va->vm = NULL 6.1:2665–2671, free_vmap_area_noflush's unlink_va 6.1:1885–1887); 5.2's own was
+  // find_vm_area, find_vmap_area and va->vm = NULL with the unlink at the purge [from memory]: same count.
   vfreeLockTrips: 3,
   failurePurge: 'wait',
   freeTree: true,
+  // Present in 3.x–5.15, absent by 5.19 (sources-vmcore.md).
+  iounmapNonlazy: true,
 };
 
 const V6_9: VmapDesign = {
@@ -147,6 +166,9 @@ const V6_9: VmapDesign = {
     aliasUnmap: false,
     // reclaim_and_purge_vmap_areas (6.12:2390–2397).
     purgeOnFailure: true,
+    newBlockAt: 'tail',
+    freeCheck: 'lockless',
+    vbFreeLocks: 2,
   },
   // find_unlink_vmap_area: one trip on the address's node busy lock.
   vfreeLockTrips: 1,
@@ -154,6 +176,8 @@ const V6_9: VmapDesign = {
   pools: true,
   purgeTrigger: 'workqueue',
   purgeHelpers: true,
+  // No set_iounmap_nonlazy in 6.1's or 6.12's mm/vmalloc.c (gone by 5.19).
+  iounmapNonlazy: false,
 };
 
 /** Every design, oldest first. */

@@ -73,7 +73,12 @@ export class VmapAllocator extends VmapCore implements Vmap {
     else yield* this.purgeForced(t, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
   }
 
-  /** set_iounmap_nonlazy(): vmap_lazy_nr = lazy_max_pages + 1, so the next free purges. */
+  /**
+   * set_iounmap_nonlazy(): vmap_lazy_nr = lazy_max_pages + 1, so the next free purges. `design.iounmapNonlazy`
+   * says whether the design's kernel has the call (2.6.37, 2.6.39, 5.2); on the others it is a what-if the caller
+   * chooses (vmcore gates it by its kernel era and lets `--iounmap nonlazy` override, running 2.6.37–5.1 kernels
+   * on the 2.6.28 design).
+   */
   setIounmapNonlazy(): void {
     this.lazyNr = this.lazyMaxPages + 1;
   }

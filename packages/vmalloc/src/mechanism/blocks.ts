@@ -137,6 +137,8 @@ export class VmapBlocks {
       let fragmented = false;
       for (let i = 0; i < list.length; i++) {
         const vb = list[i];
+        // 6.5+: `if (READ_ONCE(vb->free) < (1UL << order)) continue;` before the lock (6.12:2842).
+        if (this.kind.freeCheck === 'lockless' && vb.free < n) continue;
         yield vb.lock.lock(t);
         if (vb.free < n) {
           vb.lock.unlock(t);
@@ -155,6 +157,8 @@ export class VmapBlocks {
         vb.lock.unlock(t);
         return h.issue(vb.vpn + pos, pages, n, vb.index);
       }
+      // 2.6.37's purge of this CPU's fragmented blocks when a bitmap block has room but no aligned region; never
+      // reached for bump designs (a block with free ≥ n fits), whose vb_alloc has no purge (6.1:2120–2170).
       if (fragmented && this.kind.purgeFragmented) yield* this.purgeFragmented(t, t.cpu);
       const made = yield* this.newBlock(t);
       if (!made) return -1;
@@ -181,7 +185,7 @@ export class VmapBlocks {
     q.unlock(t);
   }
 
-  /** new_vmap_block(): a block-aligned area from the allocator, in the tree and at the head of the queue. */
+  /** new_vmap_block(): a block-aligned area from the allocator, in the tree and on this CPU's free list. */
   private *newBlock(t: Thread): Gen<boolean> {
     const h = this.h;
     t.spend(h.s.newBlock, h.p.newBlockCycles);
@@ -194,7 +198,8 @@ export class VmapBlocks {
     this.treeLock.unlock(t);
     const q = this.queueLock(t.cpu);
     yield q.lock(t);
-    this.freeLists[t.cpu].unshift(vb);
+    if (this.kind.newBlockAt === 'tail') this.freeLists[t.cpu].push(vb);
+    else this.freeLists[t.cpu].unshift(vb);
     q.unlock(t);
     h.m.engine.counters.add(h.k.blocksNew);
     return true;
@@ -209,6 +214,11 @@ export class VmapBlocks {
     if (vb === undefined || vb.index !== a.block[id]) throw new Error(`vm_unmap_ram of page ${vpn}: no vmap block`);
     const size = a.reserved[id];
     const mapped = a.pfn[id] >= 0;
+    if (this.kind.vbFreeLocks === 2) {
+      // 6.4+: bitmap_clear(vb->used_map, …) under its own vb->lock trip before the unmap (6.12:2892–2894).
+      yield vb.lock.lock(t);
+      vb.lock.unlock(t);
+    }
     if (this.kind.vbFree === 'unmap') h.unmapPages(t, vpn, a.pages[id]);
     t.spend(h.s.vbFree, h.p.vbFreeCycles);
     yield vb.lock.lock(t);

@@ -20,6 +20,11 @@ export interface HoleFinder {
   readonly watchesReleases: boolean;
   /** Areas passed by linear walks so far (the vmap.areas_walked counter's source). */
   walked: number;
+  /**
+   * Before the search's lock: 5.2+ preload_this_cpu_lock refills this CPU's spare vmap_area for a no-edge split
+   * (6.12:1885–1892, 6.1 the same); nothing for the older designs.
+   */
+  preload(t: Thread): void;
 }
 
 /** Cycles of a balanced-tree descent over `n` nodes of `bytes`: the top levels hot, the lowest as cold as n is big. */
@@ -55,6 +60,8 @@ interface Ctx {
   p: MechanismParams;
   space: VmSpace;
   sym: SymbolId;
+  /** Where a preload's kmem_cache_alloc is charged. */
+  kmalloc: SymbolId;
 }
 
 abstract class Finder implements HoleFinder {
@@ -66,6 +73,7 @@ abstract class Finder implements HoleFinder {
     this.walkedId = vmapCounters(c.m.engine).walked;
   }
   abstract find(t: Thread, size: number, align: number): number;
+  preload(_t: Thread): void {}
   released(_vpn: number, _end: number): void {}
   get watchesReleases(): boolean {
     return false;
@@ -159,17 +167,31 @@ class CachedHole extends Finder {
 /** 5.2+ find_vmap_lowest_match: descent of the free tree by subtree_max_size, then the split's augment updates. */
 class AugmentedFreeTree extends Finder {
   private readonly descent: Descent;
+  /** ne_fit_preload_node: 1 while the CPU holds a preloaded spare vmap_area (none at boot). */
+  private readonly preloaded: Uint8Array;
   constructor(c: Ctx) {
     super(c);
     this.descent = new Descent(c.m, c.p.walkStepCycles, c.design.vmapAreaBytes, c.p.fallbackMemory);
+    this.preloaded = new Uint8Array(c.m.cpus);
+  }
+  /** preload_this_cpu_lock (6.12:1885–1892): kmem_cache_alloc_node outside the lock if this CPU has no spare. */
+  override preload(t: Thread): void {
+    if (this.preloaded[t.cpu]) return;
+    t.spend(this.c.kmalloc, this.c.p.vmapAreaCycles);
+    this.preloaded[t.cpu] = 1;
   }
   find(t: Thread, size: number, align: number): number {
     const s = this.c.space;
     const n = s.free.size;
     const at = s.reserve(size, align);
     const d = this.descent.depth(n);
-    // The no-edge split needs a second vmap_area (preloaded per CPU with GFP_NOWAIT).
-    const extra = at >= 0 && s.lastSplit === 'no-edge' ? this.c.p.vmapAreaCycles : 0;
+    // The no-edge split takes the CPU's preloaded vmap_area (__this_cpu_xchg(ne_fit_preload_node, NULL),
+    // 6.12:1728); only without one a GFP_NOWAIT kmem_cache_alloc under the lock (6.12:1755).
+    let extra = 0;
+    if (at >= 0 && s.lastSplit === 'no-edge') {
+      if (this.preloaded[t.cpu]) this.preloaded[t.cpu] = 0;
+      else extra = this.c.p.vmapAreaCycles;
+    }
     t.spend(this.c.sym, this.descent.cycles(n) + d * this.c.p.augmentLevelCycles + extra);
     return at;
   }
@@ -182,6 +204,13 @@ const FINDERS: Record<HoleSearch, new (c: Ctx) => HoleFinder> = {
   'augmented-free-tree': AugmentedFreeTree,
 };
 
-export function holeFinder(m: Machine, design: VmapDesign, p: MechanismParams, space: VmSpace, sym: SymbolId) {
-  return new FINDERS[design.holeSearch]({ m, design, p, space, sym });
+export function holeFinder(
+  m: Machine,
+  design: VmapDesign,
+  p: MechanismParams,
+  space: VmSpace,
+  sym: SymbolId,
+  kmalloc: SymbolId,
+) {
+  return new FINDERS[design.holeSearch]({ m, design, p, space, sym, kmalloc });
 }

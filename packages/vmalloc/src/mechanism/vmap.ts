@@ -60,7 +60,8 @@ export class VmapCore implements BlockHost, LazyHost {
     const e = m.engine;
     this.s = vmapSymbols(e);
     this.k = vmapCounters(e);
-    this.hole = holeFinder(m, design, p, this.space, design.vmlist === 'allocator' ? this.s.getArea : this.s.allocVa);
+    const holeSym = design.vmlist === 'allocator' ? this.s.getArea : this.s.allocVa;
+    this.hole = holeFinder(m, design, p, this.space, holeSym, this.s.kmalloc);
     this.lazyMaxPages = fls(m.cpus) * Math.floor(p.lazyMaxBytesPerFlsCpu / m.arch.pageBytes);
     this.areaLock = m.spinlock(design.bookkeeping === 'per-node' ? 'free_vmap_area_lock' : 'vmap_area_lock');
     this.vmlistLock = design.vmlist === 'allocator' ? m.rwlock('vmlist_lock') : null;
@@ -115,8 +116,22 @@ export class VmapCore implements BlockHost, LazyHost {
     return this.reserve(t, size, align, pages);
   }
 
+  /**
+   * pcpu_get_vm_areas (6.12:4710–4903, 6.1:3862): a percpu chunk's area of exactly `pages` — no guard page, and no
+   * node_alloc, so its vn_id is 0 (invalid): a purge returns it to the global tree, never to a pool
+   * (6.12:2286–2292). The vm_struct and vmap_area are allocated before free_vmap_area_lock; a failure purges once
+   * and retries (6.12:4894–4897), as reserve does. [U] the kernel places chunks from the top of the range
+   * (pvm_determine_end_from_reverse); the model takes the lowest fit.
+   */
+  allocChunkArea(t: Thread, pages: number): Gen<number> {
+    checkRequest(pages, 1);
+    t.spend(this.s.kmalloc, this.p.vmStructCycles);
+    if (this.vmlistLock !== null || this.mirror !== null) return this.allocListed(t, pages, pages, 1, true);
+    return this.reserve(t, pages, 1, pages, true);
+  }
+
   /** allocArea of a design with vmlist: under vmlist_lock (2.6.27), or mirrored onto it after the area (2.6.28). */
-  private *allocListed(t: Thread, pages: number, size: number, align: number): Gen<number> {
+  private *allocListed(t: Thread, pages: number, size: number, align: number, chunk = false): Gen<number> {
     let at: number;
     if (this.vmlistLock !== null) {
       yield this.vmlistLock.writeLock(t);
@@ -127,7 +142,7 @@ export class VmapCore implements BlockHost, LazyHost {
       this.m.engine.counters.add(this.k.fail);
       return -1;
     }
-    const home = this.homeOf(t.cpu, size);
+    const home = chunk ? -1 : this.homeOf(t.cpu, size);
     if (this.mirror !== null) yield* this.mirror.insert(t, at);
     return this.issue(at, pages, size, -1, home);
   }
@@ -222,11 +237,12 @@ export class VmapCore implements BlockHost, LazyHost {
   /**
    * alloc_vmap_area: a node pool (6.9), else the design's hole search; on failure one purge and a retry. The first
    * page, or −1; with `area` ≥ 0 (allocArea) the id of the area of that many pages issued there, or −1 counted.
+   * `chunk`: pcpu_get_vm_areas' search, which skips the pools and leaves the area without a node id.
    */
-  *reserve(t: Thread, size: number, align: number, area = -1): Gen<number> {
+  *reserve(t: Thread, size: number, align: number, area = -1, chunk = false): Gen<number> {
     const nodes = this.nodes;
     // node_alloc → node_pool_del_va: an empty pool is seen without pool_lock (6.12:1933–1935).
-    if (nodes?.pooled(size) && nodes.has(nodes.home(t.cpu), size)) {
+    if (!chunk && nodes?.pooled(size) && nodes.has(nodes.home(t.cpu), size)) {
       const home = nodes.home(t.cpu);
       const lock = nodes.poolLock(home);
       yield lock.lock(t);
@@ -239,11 +255,12 @@ export class VmapCore implements BlockHost, LazyHost {
         yield busy.lock(t);
         this.insertBusy(t, at);
         busy.unlock(t);
-        return this.reserved(t, at, size, area);
+        return this.reserved(t, at, size, area, false);
       }
     }
     t.spend(this.s.kmalloc, this.p.vmapAreaCycles);
     for (let attempt = 0; ; attempt++) {
+      this.hole.preload(t);
       yield this.areaLock.lock(t);
       const at = this.hole.find(t, size, align);
       // 5.2: insert_vmap_area into the busy tree, under the same lock.
@@ -258,22 +275,22 @@ export class VmapCore implements BlockHost, LazyHost {
           this.insertBusy(t, at);
           busy.unlock(t);
         }
-        return this.reserved(t, at, size, area);
+        return this.reserved(t, at, size, area, chunk);
       }
-      if (attempt === 1 || this.purger === null) return this.reserved(t, -1, size, area);
+      if (attempt === 1 || this.purger === null) return this.reserved(t, -1, size, area, chunk);
       // alloc_vmap_area's overflow: one purge, then a retry (6.1:1719–1724, 6.12:2099–2104).
       yield* this.purger.runFailure(t, this.design.failurePurge === 'wait');
     }
   }
 
   /** reserve's result: `at`, or for allocArea (`area` ≥ 0 pages) the area issued there, or −1 with the failure counted. */
-  private reserved(t: Thread, at: number, size: number, area: number): number {
+  private reserved(t: Thread, at: number, size: number, area: number, chunk: boolean): number {
     if (area < 0) return at;
     if (at < 0) {
       this.m.engine.counters.add(this.k.fail);
       return -1;
     }
-    return this.issue(at, area, size, -1, this.homeOf(t.cpu, size));
+    return this.issue(at, area, size, -1, chunk ? -1 : this.homeOf(t.cpu, size));
   }
 
   // 6.9's busy-tree steps are plain calls under the node's busy lock, taken by the caller: one generator level

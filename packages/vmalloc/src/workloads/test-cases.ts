@@ -56,6 +56,16 @@ export function* vmalloc(w: Worker, pages: number, alignBytes = 0, zero = false)
   return id;
 }
 
+/** pcpu_create_chunk's vmalloc side: pcpu_get_vm_areas (no guard page, no vmap node), then its pages. */
+function* pcpuChunk(w: Worker, pages: number): Gen<number> {
+  const { t, vm } = w;
+  t.spend(w.sym.alloc, w.costs.allocPageCycles * pages);
+  const id = yield* vm.allocChunkArea(t, pages);
+  if (id < 0) return -1;
+  vm.mapArea(t, id, LAYOUT.pfnBase + (t.cpu << 20) + (id % 4096) * 128);
+  return id;
+}
+
 export function* vfree(w: Worker, id: number): Gen {
   const pages = w.vm.areas.pages[id];
   yield* w.vm.freeArea(w.t, id);
@@ -298,7 +308,8 @@ function* alignShift(w: Worker): Gen<boolean> {
 function* pcpuAlloc(w: Worker): Gen<boolean> {
   // 35,000 __alloc_percpu(1..PAGE_SIZE/4 bytes, align 2..2048) then free_percpu of each. [U] the percpu
   // allocator is modelled only where it meets vmalloc: a chunk of unitPages per CPU is one vmap area
-  // (pcpu_get_vm_areas), populated for every CPU; allocations bump through a chunk's unit.
+  // (pcpu_get_vm_areas: no guard page, never pooled), populated for every CPU; allocations bump through a
+  // chunk's unit.
   // pcpu = vmalloc(sizeof(void __percpu *) * 35000) holds the pointers; vfree'd at the end (pcpu_alloc_test,
   // lib/test_vmalloc.c 6.1 and 6.12): 69 pages on 64-bit.
   const arr = yield* vmalloc(w, Math.ceil((35_000 * (w.wordBits / 8)) / w.pageBytes));
@@ -318,7 +329,7 @@ function* pcpuAlloc(w: Worker): Gen<boolean> {
       continue;
     }
     const pages = w.costs.pcpuUnitPages * w.cpus;
-    const c = yield* vmalloc(w, pages);
+    const c = yield* pcpuChunk(w, pages);
     if (c < 0) {
       ok = false;
       continue;

@@ -26,6 +26,12 @@ export interface SamplingOptions {
    * hits (6.9's purge helpers on the workers' CPUs): see sampler.ts `maybeDecide`.
    */
   skipBuilds?: boolean;
+  /**
+   * Steady loops (no functional fast-forward) may be skipped (default true). False where the state a skipped loop
+   * would have left (its lazily freed areas) sets the cost of what follows and nothing lays it down: see
+   * test-vmalloc.ts.
+   */
+  skipSteady?: boolean;
   /** Regeneration events so far (a counter that only grows), e.g. the machine's TLB flushes. */
   regeneration?: () => number;
   /**

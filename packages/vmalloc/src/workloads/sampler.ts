@@ -46,6 +46,7 @@ export class Sampler {
   private readonly chain: number;
   private readonly divergence: number;
   private readonly skipBuilds: boolean;
+  private readonly skipSteady: boolean;
   private readonly regen: (() => number) | null;
   private readonly afterFast: number;
   /** [vm-shuffle] Mixed phases' layout (sampler-mixed.ts); null: a mixed phase with a builder runs in detail. */
@@ -87,6 +88,7 @@ export class Sampler {
     this.chain = o.chain ?? 16;
     this.divergence = o.divergence ?? 0.05;
     this.skipBuilds = o.skipBuilds ?? true;
+    this.skipSteady = o.skipSteady ?? true;
     this.regen = o.regeneration ?? null;
     this.afterFast = o.afterFastError ?? 0.06;
     this.mixed = o.mixed ?? null; // [vm-shuffle]
@@ -278,6 +280,7 @@ export class Sampler {
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
     // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: decide after it.
     if (this.engine.kworkersLive > 0) return;
+    if (!this.skipSteady && [...this.loops.values()].some((l) => l.fast === null)) return;
     // [vm-shuffle] A mixed phase skips when its steady loops' layout can be laid down (sampler-mixed.ts).
     const mixedPhase = buildsHeld(this.loops.values(), this.skipBuilds);
     if (mixedPhase && !(this.skipBuilds && this.mixed !== null && mixedSkippable(this.loops.values(), this.mixed)))

@@ -51,8 +51,9 @@ describe('linearRate (tear-downs whose rate moves along a line)', () => {
       fc.property(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 8, max: 40 }), (seed, rounds) => {
         let s = seed;
         const noise = () => {
-          s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-          return s / 2 ** 31 - 0.5;
+          // 32-bit arithmetic kept exact (a float product past 2^53 loses the low bits and the noise repeats).
+          s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0;
+          return s / 2 ** 32 - 0.5;
         };
         const f = linearRate(
           kind(rounds, 50, 8, (x) => 2_000 + 0.5 * x + 20 * noise()),

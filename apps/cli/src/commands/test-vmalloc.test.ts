@@ -32,25 +32,8 @@ describe('kmemsim test-vmalloc', () => {
 
   it('--mixed-phases on skips mixed phases of the shuffled order: fewer loops in detail, recorded in params', async () => {
     const run = async (mixed: string) => {
-      const r = await cli([
-        'test-vmalloc',
-        '--cpus',
-        '4',
-        '--nr-threads',
-        '4',
-        '--run-test-mask',
-        '7',
-        '--test-loop-count',
-        '300',
-        '--impl',
-        '5.2',
-        '--mixed-phases',
-        mixed,
-        '--sensitivity',
-        'off',
-        '--format',
-        'json',
-      ]);
+      const args = 'test-vmalloc --cpus 4 --nr-threads 4 --run-test-mask 7 --test-loop-count 300 --impl 5.2';
+      const r = await cli([...args.split(' '), '--mixed-phases', mixed, '--sensitivity', 'off', '--format', 'json']);
       expect(r.code).toBe(0);
       return parseTypedDocument('test-vmalloc', JSON.parse(r.out));
     };

@@ -13,7 +13,11 @@ describe('sampled simulation (long)', () => {
       ['6.9', 4],
     ] as const) {
       const { s, x } = testVmallocBothWays(impl, 4, mask, 8_000);
-      expect(s.sampling.skipped, `${impl} ${s.tests[0].name}`).toBeGreaterThan(0);
+      const name = s.tests[0].name;
+      // 2.6.28's hole search walks the lazy areas a skipped main loop would leave: its steady loops run in detail
+      // (test-vmalloc.ts skipSteady), its set-ups and tear-downs may still skip.
+      if (impl === '2.6.28') expect(s.sampling.perTag[name].skipped, `${impl} ${name}`).toBe(0);
+      else expect(s.sampling.skipped, `${impl} ${name}`).toBeGreaterThan(0);
       expectCaseWithinBound(s, x, impl);
     }
   }, 300_000);

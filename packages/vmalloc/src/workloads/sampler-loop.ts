@@ -98,6 +98,40 @@ export class Loop {
   /** Its kind's share of the report (set by the sampler when the loop begins). */
   stats: TagReport | null = null;
 
+  /** Records one cycle of this thread (cycles, loops, sys and user cycles), keeping the last `KEEP`. */
+  keep(y: number, n: number, ys: number, yu: number): void {
+    this.y.push(y);
+    this.n.push(n);
+    this.ys.push(ys);
+    this.yu.push(yu);
+    if (this.y.length > KEEP) {
+      this.y.shift();
+      this.n.shift();
+      this.ys.shift();
+      this.yu.shift();
+    }
+  }
+
+  /** Counts a decided skip of `k` loops and `jump` cycles (with its `pendingErr`) on the loop and its kind. */
+  takeSkip(k: number, jump: number): void {
+    this.done += k;
+    this.skipped += k;
+    this.errCycles += this.pendingErr;
+    const s = this.stats as TagReport;
+    s.extrapolatedCycles += jump;
+    s.skipped += k;
+    s.errCycles += this.pendingErr;
+    // The cycle in progress straddles the skip: start the next one after it. A state-building loop's cycles
+    // before the skip measured a smaller (larger) state: its own rate starts afresh.
+    this.markClock = -1;
+    if (this.fast !== null) {
+      this.y.length = 0;
+      this.n.length = 0;
+      this.ys.length = 0;
+      this.yu.length = 0;
+    }
+  }
+
   constructor(
     /** The thread running the loop. */
     readonly t: Thread,
@@ -219,4 +253,34 @@ export interface Snapshot {
   time: number;
   profile: ProfileSnapshot;
   counters: number[];
+}
+
+/**
+ * Adds one thread's cycle (y cycles over n loops) to its kind's pooled round `round`, opened at regeneration count
+ * `ev`; the kind keeps its last `window` rounds.
+ */
+export function poolCycle(k: Kind, round: number, ev: number, y: number, n: number, window: number): void {
+  const last = k.round.length - 1;
+  if (last >= 0 && k.round[last] === round) {
+    // Running sums for the spread: Σn² is kept in q until the round closes (see spread()).
+    k.y[last] += y;
+    k.n[last] += n;
+    k.q[last] += n * n;
+    k.k[last]++;
+    return;
+  }
+  k.round.push(round);
+  k.ev.push(ev);
+  k.y.push(y);
+  k.n.push(n);
+  k.q.push(n * n);
+  k.k.push(1);
+  if (k.round.length > window) {
+    k.round.shift();
+    k.y.shift();
+    k.n.shift();
+    k.q.shift();
+    k.k.shift();
+    k.ev.shift();
+  }
 }

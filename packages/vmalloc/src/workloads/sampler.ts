@@ -7,9 +7,9 @@ import { buildsHeld, diverging } from './sampler-hold.js';
 import {
   emptyKind,
   type FastForward,
-  KEEP,
   type Kind,
   Loop,
+  poolCycle,
   type Rate,
   type SamplingOptions,
   type SamplingReport,
@@ -207,17 +207,10 @@ export class Sampler {
     l.mark = false;
     this.marksDue--;
     if (l.warm === 0 && l.markClock >= 0 && l.done > l.markDone) {
-      l.y.push(t.clock - l.markClock);
-      l.n.push(l.done - l.markDone);
-      l.ys.push(t.sysCycles - l.markSys);
-      l.yu.push(t.userCycles - l.markUser);
-      if (l.y.length > KEEP) {
-        l.y.shift();
-        l.n.shift();
-        l.ys.shift();
-        l.yu.shift();
-      }
-      this.pool(l.tag, l.y[l.y.length - 1], l.n[l.n.length - 1]);
+      const y = t.clock - l.markClock;
+      const n = l.done - l.markDone;
+      l.keep(y, n, t.sysCycles - l.markSys, t.userCycles - l.markUser);
+      this.pool(l.tag, y, n);
     }
     l.markClock = t.clock;
     l.markDone = l.done;
@@ -233,29 +226,7 @@ export class Sampler {
       k = emptyKind();
       this.kinds.set(tag, k);
     }
-    const last = k.round.length - 1;
-    if (last >= 0 && k.round[last] === this.round) {
-      // Running sums for the spread: Σn² is kept in q until the round closes (see spread()).
-      k.y[last] += y;
-      k.n[last] += n;
-      k.q[last] += n * n;
-      k.k[last]++;
-      return;
-    }
-    k.round.push(this.round);
-    k.ev.push(this.lastRegenEv);
-    k.y.push(y);
-    k.n.push(n);
-    k.q.push(n * n);
-    k.k.push(1);
-    if (k.round.length > WINDOW) {
-      k.round.shift();
-      k.y.shift();
-      k.n.shift();
-      k.q.shift();
-      k.k.shift();
-      k.ev.shift();
-    }
+    poolCycle(k, this.round, this.lastRegenEv, y, n, WINDOW);
   }
 
   private roundDone(now: number): void {
@@ -413,23 +384,8 @@ export class Sampler {
     this.engine.clock[t.cpu] += jump;
     l.lastClock = t.clock;
     if (l.fast !== null && k > 0) this.forwarded.add(l.kase);
-    l.done += k;
-    l.skipped += k;
-    l.errCycles += l.pendingErr;
+    l.takeSkip(k, jump);
     this.loopsSkipped += k;
     this.errTotal += l.pendingErr;
-    const s = l.stats as TagReport;
-    s.extrapolatedCycles += jump;
-    s.skipped += k;
-    s.errCycles += l.pendingErr;
-    // The cycle in progress straddles the skip: start the next one after it. A state-building loop's cycles
-    // before the skip measured a smaller (larger) state: its own rate starts afresh.
-    l.markClock = -1;
-    if (l.fast !== null) {
-      l.y.length = 0;
-      l.n.length = 0;
-      l.ys.length = 0;
-      l.yu.length = 0;
-    }
   }
 }

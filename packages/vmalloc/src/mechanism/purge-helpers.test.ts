@@ -112,5 +112,5 @@ describe('6.9 purge helpers (__purge_vmap_area_lazy, drain_vmap_work)', () => {
       testLoopCount: 200,
     });
     expect(r.tests.filter((x) => x.failed > 0).map((x) => x.name)).toEqual(['align_shift_alloc_test']);
-  }, 120_000);
+  }, 300_000); // ~20 s of CPU; the wall time under a shared 2-core machine reached 120 s
 });

@@ -84,5 +84,12 @@ export function lazyQueue(
 /** Over lazy_max_pages: the opportunistic purge (a bare yield first, so the trylock happens in time order). */
 export function* lazyPurge(purger: Purger, t: Thread): Gen {
   yield undefined;
-  if (purger.tryStart(t)) yield* purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+  const purge = startPurge(purger, t);
+  if (purge !== null) yield* purge;
+}
+
+/** After lazyPurge's bare yield: trylock the purge lock; the purge to run, or null when another holds it. */
+export function startPurge(purger: Purger, t: Thread): Gen | null {
+  if (!purger.tryStart(t)) return null;
+  return purger.purge(t, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
 }

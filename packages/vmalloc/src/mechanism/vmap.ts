@@ -1,16 +1,18 @@
 // One allocator for every design: the design record (designs/) says which pieces it is made of — how a hole is
 // found (hole.ts), whether vm_structs sit on vmlist (vmlist.ts), per-CPU blocks for vm_map_ram (blocks.ts),
 // global or per-node bookkeeping and pools (nodes.ts), when PTEs are cleared, the lazy free (lazy-free.ts) and how
-// the lazy purge runs (purge.ts). Areas are integer handles into an AreaTable; api.ts adds the VmArea object API.
+// the lazy purge runs (purge.ts). The get_vm_area and vunmap paths are resumable steps (area-flow.ts). Areas are
+// integer handles into an AreaTable; api.ts adds the VmArea object API.
 import { fls, type RwLock, type Spinlock, type Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
 import type { Gen, Ledger, VmapFaults } from '../types.js';
 import { VmapError } from '../types.js';
+import { AreaFlow, checkRequest, drive, type FlowHost, noResult, resultOf } from './area-flow.js';
 import { AreaTable } from './areas.js';
 import { type BlockHost, VmapBlocks } from './blocks.js';
 import { Descent, type HoleFinder, holeFinder } from './hole.js';
-import { type LazyHost, lazyFree, lazyLock, lazyPurge, lazyQueue } from './lazy-free.js';
+import { type LazyHost, lazyFree } from './lazy-free.js';
 import { LazyQueue } from './lazy-queue.js';
 import { archMemory, type ChaseLevels, chaseCycles } from './memory.js';
 import { VmapNodes } from './nodes.js';
@@ -20,7 +22,7 @@ import { VmSpace } from './space.js';
 import { type VmapCounters, type VmapSymbols, vmapCounters, vmapSymbols } from './symbols.js';
 import { VmlistMirror } from './vmlist.js';
 
-export class VmapCore implements BlockHost, LazyHost {
+export class VmapCore implements BlockHost, LazyHost, FlowHost {
   readonly space: VmSpace;
   readonly areas = new AreaTable();
   readonly s: VmapSymbols;
@@ -103,17 +105,10 @@ export class VmapCore implements BlockHost, LazyHost {
 
   // ---- get_vm_area / vunmap ----
 
-  /**
-   * __get_vm_area_node: a vm_struct + alloc_vmap_area (+ guard page), linked on vmlist where the design has it. Not a
-   * generator itself: it returns the one that runs, one generator level less on the hot path. Its checks and the
-   * vm_struct's kmalloc run at the call, which `yield*` makes the moment the generator starts.
-   */
+  /** __get_vm_area_node (area-flow.ts). Not a generator: its checks and the vm_struct's kmalloc run at the call. */
   allocArea(t: Thread, pages: number, align = 1): Gen<number> {
-    checkRequest(pages, align);
-    t.spend(this.s.kmalloc, this.p.vmStructCycles);
-    const size = pages + this.guard;
-    if (this.vmlistLock !== null || this.mirror !== null) return this.allocListed(t, pages, size, align);
-    return this.reserve(t, size, align, pages);
+    const f = new AreaFlow(this, t);
+    return drive(f, f.alloc(pages, align), resultOf);
   }
 
   /**
@@ -124,65 +119,14 @@ export class VmapCore implements BlockHost, LazyHost {
    * (pvm_determine_end_from_reverse); the model takes the lowest fit.
    */
   allocChunkArea(t: Thread, pages: number): Gen<number> {
-    checkRequest(pages, 1);
-    t.spend(this.s.kmalloc, this.p.vmStructCycles);
-    if (this.vmlistLock !== null || this.mirror !== null) return this.allocListed(t, pages, pages, 1, true);
-    return this.reserve(t, pages, 1, pages, true);
+    const f = new AreaFlow(this, t);
+    return drive(f, f.alloc(pages, 1, true), resultOf);
   }
 
-  /** allocArea of a design with vmlist: under vmlist_lock (2.6.27), or mirrored onto it after the area (2.6.28). */
-  private *allocListed(t: Thread, pages: number, size: number, align: number, chunk = false): Gen<number> {
-    let at: number;
-    if (this.vmlistLock !== null) {
-      yield this.vmlistLock.writeLock(t);
-      at = this.hole.find(t, size, align);
-      this.vmlistLock.writeUnlock(t);
-    } else at = yield* this.reserve(t, size, align);
-    if (at < 0) {
-      this.m.engine.counters.add(this.k.fail);
-      return -1;
-    }
-    const home = chunk ? -1 : this.homeOf(t.cpu, size);
-    if (this.mirror !== null) yield* this.mirror.insert(t, at);
-    return this.issue(at, pages, size, -1, home);
-  }
-
-  /** vunmap / vfree: remove_vm_area and the unmap, flushed at once (2.6.27) or lazily. */
-  *freeArea(t: Thread, id: number): Gen {
-    const a = this.areas;
-    this.checkLive(id, 'vunmap');
-    if (a.block[id] >= 0) throw new VmapError(`vunmap of area ${id}, a vm_map_ram block allocation`);
-    const vpn = a.vpn[id];
-    const size = a.reserved[id];
-    const home = a.home[id];
-    this.retire(id);
-    if (this.vmlistLock !== null) {
-      yield this.vmlistLock.writeLock(t);
-      this.legacyUnlinkCost(t, vpn);
-      this.unmapPages(t, vpn, size);
-      if (!this.faults.skipFlush) yield* this.m.flushKernelRange(t, vpn, size);
-      this.space.release(vpn);
-      this.vmlistLock.writeUnlock(t);
-      return;
-    }
-    // findVa's 6.9 branch written out here: one generator level less on the hottest path of the 1,024-CPU runs.
-    const nodes = this.nodes;
-    if (nodes !== null) {
-      const busy = nodes.busyLock(nodes.of(vpn));
-      yield busy.lock(t);
-      this.unlinkBusy(t, vpn);
-      busy.unlock(t);
-    } else yield* this.findVa(t, vpn);
-    const ptes = this.unmapLazily(t, vpn, size);
-    if (this.faults.reuseBeforeFlush) yield* this.lazyFree(t, vpn, size, ptes, home);
-    else {
-      // lazyFree written out here, as findVa above: its lock is yielded one generator level higher.
-      const lock = lazyLock(nodes, vpn, home);
-      if (lock !== null) yield lock.lock(t);
-      if (lazyQueue(this, t, vpn, size, ptes, home, lock)) yield* lazyPurge(this.purger as Purger, t);
-    }
-    // 2.6.28 remove_vm_area: free_unmap_vmap_area(va) first, then unlink the vm_struct from vmlist.
-    if (this.mirror?.has(vpn)) yield* this.mirror.remove(t, vpn);
+  /** vunmap / vfree: remove_vm_area and the unmap, flushed at once (2.6.27) or lazily (area-flow.ts). */
+  freeArea(t: Thread, id: number): Gen {
+    const f = new AreaFlow(this, t);
+    return drive(f, f.free(id), noResult);
   }
 
   /** vm_map_ram: per-CPU blocks for ≤ VMAP_MAX_ALLOC pages, else an area without guard page or vm_struct. */
@@ -215,12 +159,8 @@ export class VmapCore implements BlockHost, LazyHost {
       this.retire(id);
       return;
     }
-    const vpn = a.vpn[id];
-    const size = a.reserved[id];
-    const home = a.home[id];
-    this.retire(id);
-    yield* this.findVa(t, vpn);
-    yield* this.lazyFree(t, vpn, size, this.unmapLazily(t, vpn, size), home);
+    const f = new AreaFlow(this, t);
+    yield* drive(f, f.free(id, true), noResult);
   }
 
   mapArea(t: Thread, id: number, pfn: number): void {
@@ -234,109 +174,10 @@ export class VmapCore implements BlockHost, LazyHost {
 
   // ---- alloc_vmap_area and the lazy free ----
 
-  /**
-   * alloc_vmap_area: a node pool (6.9), else the design's hole search; on failure one purge and a retry. The first
-   * page, or −1; with `area` ≥ 0 (allocArea) the id of the area of that many pages issued there, or −1 counted.
-   * `chunk`: pcpu_get_vm_areas' search, which skips the pools and leaves the area without a node id.
-   */
-  *reserve(t: Thread, size: number, align: number, area = -1, chunk = false): Gen<number> {
-    const nodes = this.nodes;
-    // node_alloc → node_pool_del_va: an empty pool is seen without pool_lock (6.12:1933–1935).
-    if (!chunk && nodes?.pooled(size) && nodes.has(nodes.home(t.cpu), size)) {
-      const home = nodes.home(t.cpu);
-      const lock = nodes.poolLock(home);
-      yield lock.lock(t);
-      const at = nodes.take(home, size, align);
-      t.spend(this.s.pool, this.p.poolLookupCycles);
-      lock.unlock(t);
-      if (at >= 0) {
-        this.m.engine.counters.add(this.k.poolHits);
-        const busy = nodes.busyLock(nodes.of(at));
-        yield busy.lock(t);
-        this.insertBusy(t, at);
-        busy.unlock(t);
-        return this.reserved(t, at, size, area, false);
-      }
-    }
-    t.spend(this.s.kmalloc, this.p.vmapAreaCycles);
-    for (let attempt = 0; ; attempt++) {
-      this.hole.preload(t);
-      yield this.areaLock.lock(t);
-      const at = this.hole.find(t, size, align);
-      // 5.2: insert_vmap_area into the busy tree, under the same lock.
-      if (at >= 0 && this.design.freeTree && nodes === null) {
-        t.spend(this.s.allocVa, this.busyDescent.cycles(this.space.busy.size));
-      }
-      this.areaLock.unlock(t);
-      if (at >= 0) {
-        if (nodes !== null) {
-          const busy = nodes.busyLock(nodes.of(at));
-          yield busy.lock(t);
-          this.insertBusy(t, at);
-          busy.unlock(t);
-        }
-        return this.reserved(t, at, size, area, chunk);
-      }
-      if (attempt === 1 || this.purger === null) return this.reserved(t, -1, size, area, chunk);
-      // alloc_vmap_area's overflow: one purge, then a retry (6.1:1719–1724, 6.12:2099–2104).
-      yield* this.purger.runFailure(t, this.design.failurePurge === 'wait');
-    }
-  }
-
-  /** reserve's result: `at`, or for allocArea (`area` ≥ 0 pages) the area issued there, or −1 with the failure counted. */
-  private reserved(t: Thread, at: number, size: number, area: number, chunk: boolean): number {
-    if (area < 0) return at;
-    if (at < 0) {
-      this.m.engine.counters.add(this.k.fail);
-      return -1;
-    }
-    return this.issue(at, area, size, -1, chunk ? -1 : this.homeOf(t.cpu, size));
-  }
-
-  // 6.9's busy-tree steps are plain calls under the node's busy lock, taken by the caller: one generator level
-  // less on the hottest path (the lock order and its time are the same).
-
-  /** 6.9: insert into the busy tree of the address's node (its busy lock held). */
-  private insertBusy(t: Thread, at: number): void {
-    const nodes = this.nodes as VmapNodes;
-    const n = nodes.of(at);
-    t.spend(this.s.allocVa, this.busyDescent.cycles(nodes.busy[n]));
-    nodes.busy[n]++;
-  }
-
-  /** 6.9: find_unlink_vmap_area in the address's node (its busy lock held). */
-  private unlinkBusy(t: Thread, vpn: number): void {
-    const nodes = this.nodes as VmapNodes;
-    const n = nodes.of(vpn);
-    t.spend(this.s.findVa, this.busyDescent.cycles(nodes.busy[n]));
-    nodes.busy[n]--;
-  }
-
-  /** find_vmap_area (and 5.2's further locked steps of the free path), or 6.9's find_unlink_vmap_area. */
-  private *findVa(t: Thread, vpn: number): Gen {
-    const nodes = this.nodes;
-    if (nodes !== null) {
-      const busy = nodes.busyLock(nodes.of(vpn));
-      yield busy.lock(t);
-      this.unlinkBusy(t, vpn);
-      busy.unlock(t);
-      return;
-    }
-    for (let i = 0; i < this.design.vfreeLockTrips; i++) {
-      yield this.areaLock.lock(t);
-      t.spend(this.s.findVa, i === 0 ? this.busyDescent.cycles(this.space.busy.size) : this.p.lazyMarkCycles);
-      this.areaLock.unlock(t);
-    }
-  }
-
-  /**
-   * free_unmap_vmap_area, before its lazy free: PTEs cleared now (2.6.37+) or left to the purge (2.6.28). The PTEs
-   * the purge must still clear.
-   */
-  private unmapLazily(t: Thread, vpn: number, size: number): number {
-    if (this.design.pteClear === 'at-purge') return size;
-    this.unmapPages(t, vpn, size);
-    return 0;
+  /** alloc_vmap_area (area-flow.ts): the first page, or −1; with `area` ≥ 0 the id of an area issued there, or −1. */
+  reserve(t: Thread, size: number, align: number, area = -1, chunk = false): Gen<number> {
+    const f = new AreaFlow(this, t);
+    return drive(f, f.reserve(size, align, area, chunk), resultOf);
   }
 
   /** free_vmap_area_noflush (lazy-free.ts); blocks.ts and vm_unmap_ram call it. */
@@ -380,7 +221,7 @@ export class VmapCore implements BlockHost, LazyHost {
     return id;
   }
 
-  private retire(id: number): void {
+  retire(id: number): void {
     this.areas.remove(id);
     this.ledger.frees++;
     this.m.engine.counters.add(this.k.frees);
@@ -391,18 +232,11 @@ export class VmapCore implements BlockHost, LazyHost {
   }
 
   /** 2.6.27 remove_vm_area: walk vmlist to the vm_struct (every area below it, and it). */
-  private legacyUnlinkCost(t: Thread, vpn: number): void {
+  legacyUnlinkCost(t: Thread, vpn: number): void {
     const n = this.space.busy.size;
     const steps = this.space.busyBelow(vpn) + 1;
     this.ownWalks += steps;
     this.m.engine.counters.add(this.k.walked, steps);
     t.spend(this.s.removeVm, steps * (this.p.walkStepCycles + chaseCycles(this.mem, n * this.p.vmStructBytes)));
-  }
-}
-
-function checkRequest(pages: number, align: number): void {
-  if (!Number.isInteger(pages) || pages < 1) throw new VmapError(`vmap of ${pages} pages: expected an integer ≥ 1`);
-  if (!(align >= 1) || !Number.isInteger(Math.log2(align))) {
-    throw new VmapError(`alignment of ${align} pages: expected a power of two`);
   }
 }

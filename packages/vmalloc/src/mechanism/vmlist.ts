@@ -3,7 +3,6 @@
 // vmlist_lock taken for write. Only the starts matter, so the list is an IntervalSet of one-page stubs.
 import type { RwLock, SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
-import type { Gen } from '../types.js';
 import { IntervalSet } from './intervals.js';
 import { archMemory, chaseCycles } from './memory.js';
 import type { MechanismParams } from './params.js';
@@ -45,17 +44,15 @@ export class VmlistMirror {
     this.starts.remove(vpn);
   }
 
-  /** insert_vmalloc_vm: walk to the sorted position, link. */
-  *insert(t: Thread, vpn: number): Gen {
-    yield this.lock.writeLock(t);
+  /** insert_vmalloc_vm, `lock` taken for write (`yield lock.writeLock(t)`): walk to the sorted position, link, unlock. */
+  insertLocked(t: Thread, vpn: number): void {
     this.charge(t, this.insertSym, this.starts.rank(vpn) + 1);
     this.starts.insert(vpn, vpn + 1);
     this.lock.writeUnlock(t);
   }
 
-  /** remove_vm_area's unlink: walk to the vm_struct, unlink. */
-  *remove(t: Thread, vpn: number): Gen {
-    yield this.lock.writeLock(t);
+  /** remove_vm_area's unlink, `lock` taken for write: walk to the vm_struct, unlink, unlock. */
+  removeLocked(t: Thread, vpn: number): void {
     this.charge(t, this.removeSym, this.starts.rank(vpn) + 1);
     this.starts.remove(vpn);
     this.lock.writeUnlock(t);

@@ -8,6 +8,7 @@ import { sourced } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
 import { ALIAS_API, resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
+import { AreaFlow, DELEGATE, DONE } from '../mechanism/area-flow.js';
 import { LAYOUT, type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
 import { type MachineMetrics, machineMetrics } from './run-metrics.js';
@@ -117,6 +118,8 @@ export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
     threads.push(
       e.spawn(cpu, `vmap-bench/${cpu}`, function* (t) {
         const pfn0 = LAYOUT.pfnBase + cpu * 2 * n;
+        // vmap/vunmap as steps driven here: a lock wait resumes this generator only (area-flow.ts).
+        const f = new AreaFlow(v, t);
         sampler.join(t);
         const l = sampler.begin(t, o.iterations, 'vmap-bench');
         while (l.done < l.count) {
@@ -124,7 +127,11 @@ export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
           let id: number;
           if (ram) id = yield* v.mapRamArea(t, pfn, n);
           else {
-            id = yield* v.allocArea(t, n);
+            for (let s = f.alloc(n, 1); s !== DONE; s = f.next()) {
+              if (s === DELEGATE) yield* f.delegated();
+              else yield s;
+            }
+            id = f.result;
             if (id >= 0) v.mapArea(t, id, pfn);
           }
           if (id < 0) throw new RangeError(`vmap-bench: ${design.name} found no vmalloc space`);
@@ -132,7 +139,12 @@ export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
           for (let q = 0; q < n; q++) m.touch(t, vpn + q, touchSym);
           t.spend(touchSym, touch);
           if (ram) yield* v.unmapRamArea(t, id);
-          else yield* v.freeArea(t, id);
+          else {
+            for (let s = f.free(id); s !== DONE; s = f.next()) {
+              if (s === DELEGATE) yield* f.delegated();
+              else yield s;
+            }
+          }
           sampler.next(l);
           // A kworker queued on this CPU (6.9's drain, a purge helper) runs here: [U] one cond_resched point per
           // loop, as test_vmalloc's vmalloc has in vm_area_alloc_pages (PREEMPT_NONE; VOLUNTARY adds might_sleep).

@@ -58,6 +58,8 @@ export {
   UNMODELLED_BITS,
 } from './workloads/test-cases.js';
 export {
+  MIXED_PHASES_FROM,
+  mixedPhasesOn,
   runTestVmalloc,
   selectedCases,
   type TestSummary,

@@ -3,6 +3,7 @@ import type { Thread } from '@kmemsim/core';
 import { describe, expect, it } from 'vitest';
 import { Loop } from './sampler-loop.js';
 import { layMixed, type MixedLayout, mixedSkippable } from './sampler-mixed.js';
+import { MIXED_PHASES_FROM, mixedPhasesOn } from './test-vmalloc.js';
 
 const thread = (cpu: number) => ({ cpu, clock: 0 }) as unknown as Thread;
 
@@ -50,5 +51,18 @@ describe('mixed-phase layout', () => {
     expect(mixedSkippable(loops, logging(['s'], []))).toBe(true);
     expect(mixedSkippable(loops, logging(['t'], []))).toBe(false);
     expect(mixedSkippable(loops, logging(['s'], [], true))).toBe(false);
+  });
+});
+
+describe('mixed phases by default (test-vmalloc.ts mixedPhasesOn)', () => {
+  it('on from nr_threads × test_loop_count ≥ MIXED_PHASES_FROM in the shuffled order; as asked; never in mask order', () => {
+    const o = { nrThreads: 64, testLoopCount: MIXED_PHASES_FROM / 64 };
+    expect(mixedPhasesOn(o)).toBe(true);
+    expect(mixedPhasesOn({ ...o, testLoopCount: MIXED_PHASES_FROM / 64 - 1 })).toBe(false);
+    // The module's default loop count (1,000,000) on one worker already reaches it.
+    expect(mixedPhasesOn({ nrThreads: 1 })).toBe(true);
+    expect(mixedPhasesOn({ ...o, mixedPhases: false })).toBe(false);
+    expect(mixedPhasesOn({ nrThreads: 2, testLoopCount: 10, mixedPhases: true })).toBe(true);
+    expect(mixedPhasesOn({ ...o, mixedPhases: true, sequentialTestOrder: true })).toBe(false);
   });
 });

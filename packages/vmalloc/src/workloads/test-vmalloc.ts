@@ -51,8 +51,8 @@ export interface TestVmallocOptions {
   sampling?: SamplingOptions;
   /**
    * Shuffled order: skip mixed phases too (a set-up or tear-down beside another case), the steady workers' skipped
-   * loops laid down functionally beside the builders' (sampler-mixed.ts). Default off: fewer loops in detail, but
-   * much wider bounds at 64 CPUs (package README, "Sampled simulation").
+   * loops laid down functionally beside the builders' (sampler-mixed.ts). Default: {@link mixedPhasesOn}'s rule, on
+   * for long runs of many workers, where it is cheaper and its bounds tighter (package README, "Sampled simulation").
    */
   mixedPhases?: boolean;
 }
@@ -93,6 +93,26 @@ export interface TestVmallocResult {
   sampling: SamplingReport;
 }
 
+/** nr_threads × test_loop_count from which mixed phases skip by default ({@link mixedPhasesOn}). */
+export const MIXED_PHASES_FROM = 1_000_000;
+
+/**
+ * Whether a run skips mixed phases: never in mask order; as `mixedPhases` says when given; else when nr_threads ×
+ * test_loop_count ≥ {@link MIXED_PHASES_FROM}. Measured against exact runs (5.2, mask 7, shuffled): every case within
+ * its bound either way. At 64 workers × 20,000 loops (1.28 M) skipping them took 74 s of CPU with bounds of
+ * 7.3–8.2 %, against 89 s and 11–17.5 % in detail, and at 64 × 1,000,000 only skipping them finishes; at 32 ×
+ * 20,000 (0.64 M) 39 s and 6.6–7.2 % against 34 s and 5.6–9.2 %; at 2,000 loops the bounds widen from 8–47 % to
+ * 17–61 % for the same CPU. So the rule is on only where the steady loops beside builders are most of the run.
+ * @param o - the run's options (nrThreads, testLoopCount, sequentialTestOrder, mixedPhases)
+ */
+export function mixedPhasesOn(
+  o: Pick<TestVmallocOptions, 'nrThreads' | 'testLoopCount' | 'sequentialTestOrder' | 'mixedPhases'>,
+): boolean {
+  if (o.sequentialTestOrder === true) return false;
+  if (o.mixedPhases !== undefined) return o.mixedPhases;
+  return o.nrThreads * Math.max(1, o.testLoopCount ?? TEST_VMALLOC.defaultLoopCount) >= MIXED_PHASES_FROM;
+}
+
 /** The modelled cases whose bit is set in `mask`, in test_vmalloc.c's order. */
 export function selectedCases(mask: number): TestCase[] {
   return TEST_CASES.filter((c) => (mask & c.bit) !== 0);
@@ -128,8 +148,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   const costs: TestVmallocCosts = { ...base, ...o.costs };
   // 6.9's purge helpers stall whichever workers their CPUs run: no set-up or tear-down is skipped in step there.
   // Shuffled, the cases' phases mix: a skip there lays the steady workers' areas down too (sampler-mixed.ts).
-  const mixed =
-    o.mixedPhases === true && o.sequentialTestOrder !== true ? vmallocLayout(vm, o.nrPages ?? 0) : undefined;
+  const mixed = mixedPhasesOn(o) ? vmallocLayout(vm, o.nrPages ?? 0) : undefined;
   // A skipped main loop runs nothing, so its lazily freed areas are left where the skip began. Where the hole
   // search walks them (2.6.28 alloc_vmap_area's rb_next walk; 2.6.39's cached hole, reset by the purge) that sets
   // the next phase's cost: 2.6.28 at 16 CPUs × mask 7 × 20,000 (mask order), full_fit's main loop walked 20,576

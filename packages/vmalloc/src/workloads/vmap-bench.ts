@@ -8,11 +8,11 @@ import { sourced } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
 import { ALIAS_API, resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
-import { AreaFlow, DELEGATE, DONE } from '../mechanism/area-flow.js';
 import { LAYOUT, type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
 import { type MachineMetrics, machineMetrics } from './run-metrics.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
+import { BenchLoop, type BenchLoopSpec } from './vmap-bench-loop.js';
 
 /** The mapping API a vmap-bench loop calls: vmap/vunmap or vm_map_ram/vm_unmap_ram. */
 export type MapApi = 'vmap' | 'vm_map_ram';
@@ -110,51 +110,20 @@ export function runVmapBench(o: VmapBenchOptions): VmapBenchResult {
   const v = createVmap(m, { impl: design, params: o.params, nrCpus: o.nrCpus });
   const sampler = new Sampler(e, { regeneration: flushEvents(e), ...o.sampling });
   const touchSym = e.sym('vmap_bench_loop');
-  const touch = (o.touchBytesPerPage ?? BENCH.touchBytesPerPage) * p.clearCyclesPerByte * o.pages;
-  const n = o.pages;
-  const ram = api === 'vm_map_ram';
+  const spec: BenchLoopSpec = {
+    m,
+    v,
+    sampler,
+    ram: api === 'vm_map_ram',
+    pages: o.pages,
+    iterations: o.iterations,
+    touchSym,
+    touchCycles: (o.touchBytesPerPage ?? BENCH.touchBytesPerPage) * p.clearCyclesPerByte * o.pages,
+    design: design.name,
+  };
   const threads = [];
   for (let cpu = 0; cpu < o.threads; cpu++) {
-    threads.push(
-      e.spawn(cpu, `vmap-bench/${cpu}`, function* (t) {
-        const pfn0 = LAYOUT.pfnBase + cpu * 2 * n;
-        // vmap/vunmap as steps driven here: a lock wait resumes this generator only (area-flow.ts).
-        const f = new AreaFlow(v, t);
-        sampler.join(t);
-        const l = sampler.begin(t, o.iterations, 'vmap-bench');
-        while (l.done < l.count) {
-          const pfn = pfn0 + (l.done & 1) * n;
-          let id: number;
-          if (ram) id = yield* v.mapRamArea(t, pfn, n);
-          else {
-            for (let s = f.alloc(n, 1); s !== DONE; s = f.next()) {
-              if (s === DELEGATE) yield* f.delegated();
-              else yield s;
-            }
-            id = f.result;
-            if (id >= 0) v.mapArea(t, id, pfn);
-          }
-          if (id < 0) throw new RangeError(`vmap-bench: ${design.name} found no vmalloc space`);
-          const vpn = v.areas.vpn[id];
-          for (let q = 0; q < n; q++) m.touch(t, vpn + q, touchSym);
-          t.spend(touchSym, touch);
-          if (ram) yield* v.unmapRamArea(t, id);
-          else {
-            for (let s = f.free(id); s !== DONE; s = f.next()) {
-              if (s === DELEGATE) yield* f.delegated();
-              else yield s;
-            }
-          }
-          sampler.next(l);
-          // A kworker queued on this CPU (6.9's drain, a purge helper) runs here: [U] one cond_resched point per
-          // loop, as test_vmalloc's vmalloc has in vm_area_alloc_pages (PREEMPT_NONE; VOLUNTARY adds might_sleep).
-          const rs = e.condResched(t);
-          if (rs !== undefined) yield rs;
-        }
-        sampler.end(l);
-        sampler.leave(t);
-      }),
-    );
+    threads.push(e.spawn(cpu, `vmap-bench/${cpu}`, (t) => new BenchLoop(spec, t, LAYOUT.pfnBase)));
   }
   e.run();
   let sum = 0;

@@ -8,6 +8,7 @@ import type { Machine } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
 import { resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
+import { purgeCycle } from '../mechanism/functional.js';
 import { type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
 import { caseBounds } from './case-bound.js';
@@ -130,12 +131,14 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   // Shuffled, the cases' phases mix: a skip there lays the steady workers' areas down too (sampler-mixed.ts).
   const mixed =
     o.mixedPhases === true && o.sequentialTestOrder !== true ? vmallocLayout(vm, o.nrPages ?? 0) : undefined;
-  // A skipped main loop runs nothing, so its lazily freed areas are left where the skip began. Where the hole
+  // A skipped main loop runs nothing, so its lazily freed areas would stay where the skip began. Where the hole
   // search walks them (2.6.28 alloc_vmap_area's rb_next walk; 2.6.39's cached hole, reset by the purge) that sets
   // the next phase's cost: 2.6.28 at 16 CPUs × mask 7 × 20,000 (mask order), full_fit's main loop walked 20,576
-  // areas per allocation after fix_size's skip against 11,563 in the exact run, +77 % cycles. Until a fast-forward
-  // lays those areas down, these designs run steady loops in detail.
+  // areas per allocation after fix_size's skip against 11,563 in the exact run, +77 % cycles. So these designs'
+  // main loops lay down the lazy areas of the loops past the skip's last purge (sampler-ff.ts), and a steady loop
+  // without such a fast-forward (vm_map_ram_test's blocks) runs in detail.
   const lazyWalk = design.holeSearch === 'rbtree-walk' || design.holeSearch === 'cached-hole';
+  const steady = lazyWalk ? purgeCycle(vm) : null;
   const sampler = new Sampler(e, {
     regeneration: flushEvents(e),
     skipBuilds: !design.purgeHelpers,
@@ -170,6 +173,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
           clearCyclesPerByte: p.clearCyclesPerByte,
           costs,
           sampler,
+          steady,
           sym,
           touch: (id) => m.touch(t, vm.areas.vpn[id], touchSym),
         };

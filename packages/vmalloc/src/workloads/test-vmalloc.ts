@@ -139,10 +139,18 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   // without such a fast-forward (vm_map_ram_test's blocks) runs in detail.
   const lazyWalk = design.holeSearch === 'rbtree-walk' || design.holeSearch === 'cached-hole';
   const steady = lazyWalk ? purgeCycle(vm) : null;
+  // Their set-ups and tear-downs run in detail: the later phases' walks (rb_next, the cached hole, remove_vm_area's
+  // vmlist walk) follow the workers' interleaving, which a functional set-up lays out otherwise. 16 CPUs × mask 7 ×
+  // 20,000, mask order, against the exact run: with set-ups skipped, 2.6.39's full_fit main loop +35.8 % (bound
+  // 10.8 %) and tear-down +70.9 %, 2.6.37's long_busy tear-down +69.6 %; with them in detail +0.5 %, +1.8 %.
+  // After a main loop's fast-forward a loop carries afterFastError 0.1 ([U] 0.06–0.15): the lazy pages the skip
+  // left are known to within a purge cycle, and a tear-down of n purges is then off by up to one in n (2.6.39,
+  // long_busy's tear-down, about 12 purges at 16 CPUs: +7.5 %).
   const sampler = new Sampler(e, {
     regeneration: flushEvents(e),
-    skipBuilds: !design.purgeHelpers,
+    skipBuilds: !design.purgeHelpers && !lazyWalk,
     skipSteady: !lazyWalk,
+    afterFastError: lazyWalk ? 0.1 : undefined,
     mixed,
     ...o.sampling,
   });

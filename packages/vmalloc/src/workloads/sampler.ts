@@ -334,7 +334,7 @@ export class Sampler {
       l.pendingErr = k * (r.h + drift + Math.abs(own - r.ref)) + r.c * (r.perRound + 1);
       // A steady loop laying down its state (sampler-ff.ts): the lazy pages a skip leaves are known to within a
       // purge cycle, and its rate follows the queue's fill. Measured with set-ups in detail, 16 CPUs × mask 7 ×
-      // 20,000, mask order: skipped main loops +0.1 to +2.2 % against the exact run's phases, bounds as low as 0.3 %.
+      // 20,000, mask order: skipped main loops −4.4 to +4.4 % against the exact run's phases, bounds as low as 0.3 %.
       if (l.steady !== null) l.pendingErr += this.afterFast * k * r.c;
       this.pending++;
       if ((l.fast !== null || mixedPhase) && k > 0) builds.push({ l, from: l.done + (l.t === decider ? 0 : 1), k });

@@ -13,10 +13,8 @@ const NOBODY = { spend() {}, cpu: 0 } as unknown as Thread;
 export function fastAlloc(v: VmapCore, cpu: number, pages: number, align = 1): number {
   const size = pages + v.guard;
   let at = reserve(v, cpu, size, align);
-  if (at < 0 && v.purger !== null) {
-    fastPurge(v);
-    at = reserve(v, cpu, size, align);
-  }
+  // alloc_vmap_area's overflow: one purge (the failure purge, below) and a retry.
+  if (at < 0 && v.purger !== null && fastPurgeFailure(v)) at = reserve(v, cpu, size, align);
   if (at < 0) return -1;
   v.mirror?.seed(at);
   const id = v.areas.add(at, pages, size, -1, v.homeOf(cpu, size));
@@ -43,7 +41,14 @@ export function fastFree(v: VmapCore, id: number): void {
   if (v.nodes !== null) v.nodes.busy[v.nodes.of(vpn)]--;
   v.lazy.push(vpn, size, 0, home);
   v.lazyNr += size;
-  if (v.lazyNr > v.lazyMaxPages) fastPurge(v);
+  // The over-limit purge is a trylock (try_purge_vmap_area_lazy, 2.6.28; purge_vmap_area_lazy's mutex_trylock,
+  // 5.2): while a thread simulated in detail holds the purge lock with its batch, that purge is the one that runs.
+  if (v.lazyNr > v.lazyMaxPages && !purging(v)) fastPurge(v);
+}
+
+/** A purge simulated in detail is in progress (its thread holds the purge lock and the batch it took). */
+export function purging(v: VmapCore): boolean {
+  return v.purger !== null && v.purger.lock.holder !== null;
 }
 
 function reserve(v: VmapCore, cpu: number, size: number, align: number): number {
@@ -61,17 +66,20 @@ function reserve(v: VmapCore, cpu: number, size: number, align: number): number 
   return at;
 }
 
-/** __purge_vmap_area_lazy without time: every lazy area back (6.9: to its pool, after the decay). */
-export function fastPurge(v: VmapCore): void {
+/**
+ * __purge_vmap_area_lazy without time: every lazy area back (6.9: to its pool, after the decay). `full`: the
+ * alloc-failure purge's full_pool_decay, every pool back whole and no purged area into a pool (Purger.runFailure).
+ */
+export function fastPurge(v: VmapCore, full = false): void {
   const b = v.lazy.take();
   v.lazyNr -= b.pages;
   const nodes = v.nodes;
   const back: number[] = [];
   for (let i = 0; i < b.count; i++) if (b.ptes[i] > 0) clearPtes(v, b.vpn[i], b.ptes[i]);
   if (nodes !== null) {
-    nodes.decay(false, (vpn) => back.push(vpn));
+    nodes.decay(full, (vpn) => back.push(vpn));
     for (let i = 0; i < b.count; i++) {
-      if (b.home[i] >= 0 && nodes.pooled(b.len[i])) nodes.put(b.home[i], b.len[i], b.vpn[i]);
+      if (!full && b.home[i] >= 0 && nodes.pooled(b.len[i])) nodes.put(b.home[i], b.len[i], b.vpn[i]);
       else back.push(b.vpn[i]);
     }
   } else for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
@@ -80,6 +88,52 @@ export function fastPurge(v: VmapCore): void {
     v.hole.released(vpn, end);
   }
   if (b.count > 0) v.m.tlb.flushAll();
+}
+
+/**
+ * The alloc-failure purge without time, as Purger.runFailure: __purge_vmap_area_lazy with full_pool_decay (6.12
+ * reclaim_and_purge_vmap_areas, 6.12:2390–2397: every pool decays whole, no purged area refills one). False when
+ * a purge simulated in detail holds the lock: a trylock (2.6.28) gives up, and a waiter (2.6.37+) would only run
+ * after that purge, which returns its areas itself.
+ */
+export function fastPurgeFailure(v: VmapCore): boolean {
+  if (purging(v)) return false;
+  fastPurge(v, true);
+  return true;
+}
+
+/**
+ * What a purge cycle is for the sampler's steady fast-forward (workloads/sampler-ff.ts): the lazy pages a cycle
+ * starts from and the limit past which a lazy free purges, or null where there is no lazy queue (2.6.27: every
+ * vunmap flushes, so each loop returns the allocator to where it began) or where a purge does not return it to
+ * the same state (6.9: the pools decay by a quarter per purge, a state that spans many cycles).
+ */
+export interface PurgeCycle {
+  /** vmap_lazy_nr now. */
+  lazy(): number;
+  /**
+   * lazy_max_pages(): free_unmap_vmap_area_noflush (2.6.28–2.6.39) and free_vmap_area_noflush (5.2) purge when
+   * vmap_lazy_nr exceeds it (try_purge_vmap_area_lazy / purge_vmap_area_lazy), taking every lazy area. 0: no lazy
+   * queue (a cycle of one loop).
+   */
+  readonly limit: number;
+  /** A purge simulated in detail holds the purge lock (fastPurge must not take the queue under it). */
+  busy(): boolean;
+  /** The purge, without time: the regeneration point (every lazy area back, nothing queued). */
+  purge(): void;
+}
+
+/** The allocator's purge cycle (see PurgeCycle), or null where purges do not regenerate its state (6.9's pools). */
+export function purgeCycle(v: VmapCore): PurgeCycle | null {
+  if (v.nodes !== null || v.design.purgeTrigger === 'workqueue') return null;
+  return {
+    lazy: () => v.lazyNr,
+    limit: v.purger === null ? 0 : v.lazyMaxPages,
+    busy: () => purging(v),
+    purge: () => {
+      if (v.purger !== null && !purging(v)) fastPurge(v);
+    },
+  };
 }
 
 function clearPtes(v: VmapCore, vpn: number, pages: number): void {

@@ -1,6 +1,7 @@
 // The sampler's public shapes: its options, a thread's counted loop (the handle a workload iterates with) and the
 // report of what was simulated in detail and what was extrapolated (sampler.ts holds the method).
 import type { Engine, ProfileSnapshot, Thread } from '@kmemsim/core';
+import type { SteadyForward } from './sampler-ff.js';
 import type { MixedLayout } from './sampler-mixed.js';
 
 /** How the `Sampler` (sampler.ts) decides a loop kind is in steady state (defaults suit the vmalloc workloads). */
@@ -97,6 +98,8 @@ export class Loop {
   readonly kase: string;
   /** Its kind's share of the report (set by the sampler when the loop begins). */
   stats: TagReport | null = null;
+  /** A steady loop's functional fast-forward (sampler-ff.ts; set by the workload after `begin`), or null. */
+  steady: SteadyForward | null = null;
 
   /** Records one cycle of this thread (cycles, loops, sys and user cycles), keeping the last `KEEP`. */
   keep(y: number, n: number, ys: number, yu: number): void {

@@ -4,6 +4,7 @@ import { x86_64 } from '@kmemsim/arch-x86_64';
 import { Machine } from '@kmemsim/mmu';
 import { expect } from 'vitest';
 import type { MechanismParams } from '../mechanism/params.js';
+import type { SamplingOptions } from './sampler.js';
 import { runTestVmalloc, type TestVmallocResult } from './test-vmalloc.js';
 
 // A small lazy_max_pages (fls(CPUs) × 1 MiB of pages) makes purge cycles short enough for exact runs in a test.
@@ -11,7 +12,7 @@ export const shortPurges = { lazyMaxBytesPerFlsCpu: 2 ** 20 };
 
 /**
  * test_vmalloc on x86_64 with one worker per CPU, sampled (`s`) and exact (`x`) (short purges unless `params`;
- * cases shuffled per worker unless `sequentialTestOrder`).
+ * cases shuffled per worker unless `sequentialTestOrder`; `sampling`: the sampled run's options over the design's).
  */
 export function testVmallocBothWays(
   impl: string,
@@ -20,6 +21,7 @@ export function testVmallocBothWays(
   loops: number,
   params: Partial<MechanismParams> = shortPurges,
   sequentialTestOrder = false,
+  sampling: SamplingOptions = {},
 ): { s: TestVmallocResult; x: TestVmallocResult } {
   const go = (exact: boolean) =>
     runTestVmalloc({
@@ -30,7 +32,7 @@ export function testVmallocBothWays(
       testLoopCount: loops,
       params,
       sequentialTestOrder,
-      sampling: { exact },
+      sampling: exact ? { exact } : { ...sampling, exact },
     });
   return { s: go(false), x: go(true) };
 }

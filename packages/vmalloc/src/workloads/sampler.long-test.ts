@@ -14,10 +14,9 @@ describe('sampled simulation (long)', () => {
     ] as const) {
       const { s, x } = testVmallocBothWays(impl, 4, mask, 8_000);
       const name = s.tests[0].name;
-      // 2.6.28's hole search walks the lazy areas a skipped main loop would leave: its steady loops run in detail
-      // (test-vmalloc.ts skipSteady), its set-ups and tear-downs may still skip.
-      if (impl === '2.6.28') expect(s.sampling.perTag[name].skipped, `${impl} ${name}`).toBe(0);
-      else expect(s.sampling.skipped, `${impl} ${name}`).toBeGreaterThan(0);
+      // 2.6.28's hole search walks the lazy areas a skipped main loop leaves: its skips lay them down
+      // (sampler-ff.ts); its set-ups and tear-downs run in detail (test-vmalloc.ts).
+      expect(s.sampling.perTag[name].skipped, `${impl} ${name}`).toBeGreaterThan(0);
       expectCaseWithinBound(s, x, impl);
     }
   }, 300_000);
@@ -25,12 +24,12 @@ describe('sampled simulation (long)', () => {
   it('test_vmalloc full_fit at kernel-default purges, one loop (set-up dominated): within the bound', () => {
     for (const [impl, cpus] of [
       ['2.6.28', 8],
-      ['2.6.39', 8],
       ['5.2', 16],
-      ['2.6.28', 16],
     ] as const) {
       const { s, x } = testVmallocBothWays(impl, cpus, 2, 1, {});
-      expect(s.sampling.skipped, `${impl} × ${cpus}`).toBeGreaterThan(0);
+      // The lazy-walk designs' set-ups run in detail (test-vmalloc.ts: their later walks follow the interleaving).
+      if (impl === '5.2') expect(s.sampling.skipped, `${impl} × ${cpus}`).toBeGreaterThan(0);
+      else expect(s.sampling.skipped, `${impl} × ${cpus}`).toBe(0);
       expectCaseWithinBound(s, x, `${impl} × ${cpus}`);
     }
   }, 600_000);
@@ -60,8 +59,9 @@ describe('sampled simulation (long)', () => {
   it('test_vmalloc in sequential order on 2.6.28 (16 CPUs × mask 7 × 2,000): free-junk fitted as a line, every case within its bound', () => {
     // remove_vm_area's vmlist walk makes full_fit's free-junk cost grow by a constant per loop: its ratio never
     // got tight and all 655,360 of its loops ran in detail (main before this test); a line fitted to its rounds
-    // (sampler-linear.ts) lets it skip, with the slope's uncertainty in the bound.
-    const r = testVmallocBothWays('2.6.28', 16, 7, 2_000, {}, true);
+    // (sampler-linear.ts) lets it skip, with the slope's uncertainty in the bound. 2.6.28's set-ups now run in
+    // detail by default (test-vmalloc.ts); the line is tested with them skipped.
+    const r = testVmallocBothWays('2.6.28', 16, 7, 2_000, {}, true, { skipBuilds: true });
     expect(r.s.sampling.perTag['full_fit_alloc_test:free-junk'].skipped).toBeGreaterThan(0);
     expectEveryCaseWithinBound(r);
     // Each skipped phase on its own (SamplingReport.perTag cycles): free-junk's line, the set-ups' growth models

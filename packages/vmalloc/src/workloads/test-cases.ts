@@ -5,7 +5,7 @@
 import type { Rng, SymbolId, Thread } from '@kmemsim/core';
 import { sourced } from '@kmemsim/mmu';
 import type { VmapAllocator } from '../mechanism/api.js';
-import { fastAlloc, fastFree } from '../mechanism/functional.js';
+import { fastAlloc, fastFree, type PurgeCycle } from '../mechanism/functional.js';
 import { LAYOUT } from '../mechanism/params.js';
 import type { Gen } from '../types.js';
 import type { FastForward, Sampler } from './sampler.js';
@@ -40,6 +40,11 @@ export interface Worker {
   /** TEST_VMALLOC's costs with the run's overrides. */
   costs: TestVmallocCosts;
   sampler: Sampler;
+  /**
+   * The allocator's purge cycle where skipped main loops lay down their lazy areas (sampler-ff.ts), or null: a
+   * skipped main loop runs nothing (its lazy areas stay where the skip began).
+   */
+  steady: PurgeCycle | null;
   touch(id: number): void;
   sym: { alloc: SymbolId; free: SymbolId; memset: SymbolId };
 }
@@ -106,9 +111,23 @@ function* build(
   return ok;
 }
 
-/** A loop of test_loop_count iterations under the sampler; false as soon as one iteration fails. */
-function* loop(w: Worker, tag: string, body: (w: Worker) => Gen<boolean>): Gen<boolean> {
+/** One main-loop iteration without time: its allocations (fastAlloc, −1 if none fit) and their frees. */
+type FastOnce = (w: Worker) => void;
+
+/**
+ * A loop of test_loop_count iterations under the sampler; false as soon as one iteration fails. `fast` and `pages`
+ * (lazily freed per iteration, guard pages included): how skipped iterations lay down their lazy areas, where the
+ * worker's `steady` says they must (sampler-ff.ts).
+ */
+function* loop(
+  w: Worker,
+  tag: string,
+  body: (w: Worker) => Gen<boolean>,
+  fast: FastOnce | null = null,
+  pages = 0,
+): Gen<boolean> {
   const l = w.sampler.begin(w.t, w.loops, tag);
+  if (fast !== null && w.steady !== null) l.steady = { once: () => fast(w), pages, cycle: w.steady };
   let ok = true;
   while (l.done < l.count) {
     if (!(yield* body(w))) {
@@ -140,8 +159,15 @@ function* fixSizeOnce(w: Worker): Gen<boolean> {
   return true;
 }
 
+/** vmalloc + vfree of `pages` without time (a main loop's skipped iteration). */
+function fastOnce(w: Worker, pages: number, align = 1): void {
+  const id = fastAlloc(w.vm, w.t.cpu, pages, align);
+  if (id >= 0) fastFree(w.vm, id);
+}
+
 function* fixSize(w: Worker): Gen<boolean> {
-  return yield* loop(w, 'fix_size_alloc_test', fixSizeOnce);
+  const n = nrPages(w);
+  return yield* loop(w, 'fix_size_alloc_test', fixSizeOnce, (w) => fastOnce(w, n), n + w.vm.guard);
 }
 
 /** Iteration i frees ids[i] (if it was allocated). */
@@ -208,7 +234,7 @@ function* fullFit(w: Worker): Gen<boolean> {
     true,
   );
   yield* build(w, 'full_fit_alloc_test:free-junk', junk, freeEach(w, drop), fastFreeEach(vm, drop));
-  const ok = made && (yield* loop(w, 'full_fit_alloc_test', fullFitOnce));
+  const ok = made && (yield* loop(w, 'full_fit_alloc_test', fullFitOnce, (w) => fastOnce(w, 1), 1 + vm.guard));
   yield* build(w, 'full_fit_alloc_test:tear-down', junk, freeEach(w, keep), fastFreeEach(vm, keep));
   yield* vfree(w, arr);
   yield* vfree(w, arr2);
@@ -230,6 +256,15 @@ function* longBusyOnce(w: Worker): Gen<boolean> {
   return true;
 }
 
+function fastLongBusy(w: Worker): void {
+  const { vm } = w;
+  const a = fastAlloc(vm, w.t.cpu, 100);
+  if (a < 0) return;
+  const b = fastAlloc(vm, w.t.cpu, 1);
+  fastFree(vm, a);
+  if (b >= 0) fastFree(vm, b);
+}
+
 function* longBusyList(w: Worker): Gen<boolean> {
   const arr = yield* vmalloc(w, Math.ceil((15_000 * (w.wordBits / 8)) / w.pageBytes));
   if (arr < 0) return false;
@@ -249,7 +284,7 @@ function* longBusyList(w: Worker): Gen<boolean> {
     },
     true,
   );
-  const ok = yield* loop(w, 'long_busy_list_alloc_test', longBusyOnce);
+  const ok = yield* loop(w, 'long_busy_list_alloc_test', longBusyOnce, fastLongBusy, 101 + 2 * vm.guard);
   yield* build(w, 'long_busy_list_alloc_test:tear-down', 15_000, freeEach(w, busy), fastFreeEach(vm, busy));
   yield* vfree(w, arr);
   return ok;
@@ -264,7 +299,18 @@ function* randomSizeOnce(w: Worker): Gen<boolean> {
 }
 
 function* randomSize(w: Worker): Gen<boolean> {
-  return yield* loop(w, 'random_size_alloc_test', randomSizeOnce);
+  // rng.int(1, 100): 50.5 pages on average, + the guard page.
+  return yield* loop(
+    w,
+    'random_size_alloc_test',
+    randomSizeOnce,
+    (w) => fastOnce(w, w.rng.int(1, 100)),
+    50.5 + w.vm.guard,
+  );
+}
+
+function threadAlign(w: Worker): number {
+  return w.wordBits === 64 ? 16_384 : 8192;
 }
 
 function* fixAlignOnce(w: Worker): Gen<boolean> {
@@ -272,15 +318,15 @@ function* fixAlignOnce(w: Worker): Gen<boolean> {
   // (fix_align_alloc_test, lib/test_vmalloc.c 6.1 and 6.12). THREAD_ALIGN = THREAD_SIZE (include/linux/
   // thread_info.h): x86_64 PAGE_SIZE << (2 + KASAN_STACK_ORDER) = 16 KiB without KASAN, i386 PAGE_SIZE << 1
   // (asm/page_64_types.h, page_32_types.h, 6.12); other arches take the same two values here.
-  const threadAlign = w.wordBits === 64 ? 16_384 : 8192;
-  const a = yield* vmalloc(w, 5, threadAlign << 1, true);
+  const a = yield* vmalloc(w, 5, threadAlign(w) << 1, true);
   if (a < 0) return false;
   yield* vfree(w, a);
   return true;
 }
 
 function* fixAlign(w: Worker): Gen<boolean> {
-  return yield* loop(w, 'fix_align_alloc_test', fixAlignOnce);
+  const align = Math.max(1, Math.floor((threadAlign(w) << 1) / w.pageBytes));
+  return yield* loop(w, 'fix_align_alloc_test', fixAlignOnce, (w) => fastOnce(w, 5, align), 5 + w.vm.guard);
 }
 
 function* randomSizeAlignOnce(w: Worker): Gen<boolean> {
@@ -291,8 +337,20 @@ function* randomSizeAlignOnce(w: Worker): Gen<boolean> {
   return true;
 }
 
+function fastRandomSizeAlign(w: Worker): void {
+  const rnd = w.rng.int(0, 255);
+  fastOnce(w, (rnd % 10) + 1, Math.max(1, Math.floor(2 ** (rnd % 23) / w.pageBytes)));
+}
+
 function* randomSizeAlign(w: Worker): Gen<boolean> {
-  return yield* loop(w, 'random_size_align_alloc_test', randomSizeAlignOnce);
+  // (rnd % 10) + 1 over rnd in 0..255: 1,396 / 256 pages on average, + the guard page.
+  return yield* loop(
+    w,
+    'random_size_align_alloc_test',
+    randomSizeAlignOnce,
+    fastRandomSizeAlign,
+    1396 / 256 + w.vm.guard,
+  );
 }
 
 function* alignShift(w: Worker): Gen<boolean> {

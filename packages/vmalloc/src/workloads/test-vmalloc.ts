@@ -8,6 +8,7 @@ import type { Machine } from '@kmemsim/mmu';
 import type { VmapDesign } from '../designs/design.js';
 import { resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
+import { purgeCycle } from '../mechanism/functional.js';
 import { type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Vmap } from '../types.js';
 import { caseBounds } from './case-bound.js';
@@ -149,16 +150,27 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   // 6.9's purge helpers stall whichever workers their CPUs run: no set-up or tear-down is skipped in step there.
   // Shuffled, the cases' phases mix: a skip there lays the steady workers' areas down too (sampler-mixed.ts).
   const mixed = mixedPhasesOn(o) ? vmallocLayout(vm, o.nrPages ?? 0) : undefined;
-  // A skipped main loop runs nothing, so its lazily freed areas are left where the skip began. Where the hole
+  // A skipped main loop runs nothing, so its lazily freed areas would stay where the skip began. Where the hole
   // search walks them (2.6.28 alloc_vmap_area's rb_next walk; 2.6.39's cached hole, reset by the purge) that sets
   // the next phase's cost: 2.6.28 at 16 CPUs × mask 7 × 20,000 (mask order), full_fit's main loop walked 20,576
-  // areas per allocation after fix_size's skip against 11,563 in the exact run, +77 % cycles. Until a fast-forward
-  // lays those areas down, these designs run steady loops in detail.
+  // areas per allocation after fix_size's skip against 11,563 in the exact run, +77 % cycles. So these designs'
+  // main loops lay down the lazy areas of the loops past the skip's last purge (sampler-ff.ts), and a steady loop
+  // without such a fast-forward (vm_map_ram_test's blocks) runs in detail.
   const lazyWalk = design.holeSearch === 'rbtree-walk' || design.holeSearch === 'cached-hole';
+  const steady = lazyWalk ? purgeCycle(vm) : null;
+  // Their set-ups and tear-downs run in detail: the later phases' walks (rb_next, the cached hole, remove_vm_area's
+  // vmlist walk) follow the workers' interleaving, which a functional set-up lays out otherwise. 16 CPUs × mask 7 ×
+  // 20,000, mask order, against the exact run: with set-ups skipped, 2.6.39's full_fit main loop +35.8 % (bound
+  // 10.8 %) and tear-down +70.9 %, 2.6.37's long_busy tear-down +69.6 %; with them in detail +0.5 %, +1.8 %.
+  // After a main loop's fast-forward a loop carries afterFastError 0.25 ([U] 0.1–0.3): the lazy pages the skip left
+  // are known to within a purge cycle, and the workers' relative positions after it decide the tear-down's walks
+  // (remove_vm_area's vmlist walk under vmlist_lock). 16 CPUs × mask 7, mask order, against the exact run: 2.6.39's
+  // long_busy tear-down +7.5 % at 20,000 loops, 2.6.37's +21.0 % at 2,000; skipped main loops up to ±4.4 %.
   const sampler = new Sampler(e, {
     regeneration: flushEvents(e),
-    skipBuilds: !design.purgeHelpers,
+    skipBuilds: !design.purgeHelpers && !lazyWalk,
     skipSteady: !lazyWalk,
+    afterFastError: lazyWalk ? 0.25 : undefined,
     mixed,
     ...o.sampling,
   });
@@ -189,6 +201,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
           clearCyclesPerByte: p.clearCyclesPerByte,
           costs,
           sampler,
+          steady,
           sym,
           touch: (id) => m.touch(t, vm.areas.vpn[id], touchSym),
         };

@@ -1,0 +1,38 @@
+// The lazy-walk designs' steady skips against exact runs (pnpm test:long): main loops that lay down the lazy areas
+// of the loops past their last purge (sampler-ff.ts), in mask order, every phase within its own bound.
+import { describe, expect, it } from 'vitest';
+import { testVmallocBothWays } from './sampler.cases.js';
+
+/** Each phase's sampled cycles (detailed + extrapolated) against the exact run's, within its own bound. */
+function expectEveryPhaseWithinBound({ s, x }: ReturnType<typeof testVmallocBothWays>, what: string): void {
+  for (const [tag, a] of Object.entries(s.sampling.perTag)) {
+    const exact = x.sampling.perTag[tag].detailedCycles;
+    // +0.1 % for the rounding of a phase's loops (the exact run's threads end their phases at other times).
+    expect(Math.abs(a.detailedCycles + a.extrapolatedCycles - exact), `${what} ${tag}`).toBeLessThanOrEqual(
+      a.errCycles + 0.001 * exact,
+    );
+  }
+  for (let i = 0; i < s.tests.length; i++) {
+    const a = s.tests[i];
+    const b = x.tests[i];
+    expect([a.name, a.passed, a.failed]).toEqual([b.name, b.passed, b.failed]);
+    expect(Math.abs(a.avgUsec - b.avgUsec), `${what} ${a.name}`).toBeLessThanOrEqual(b.avgUsec * a.errorBound + 1);
+  }
+}
+
+describe('steady fast-forward of the lazy-walk designs (long)', () => {
+  for (const [impl, loops] of [
+    ['2.6.28', 20_000],
+    ['2.6.37', 2_000],
+    ['2.6.39', 20_000],
+  ] as const) {
+    it(`${impl}, 16 CPUs × mask 7 × ${loops}, mask order: main loops skip, every phase within its bound`, () => {
+      // Kernel-default lazy_max_pages: fix_size's skip once left its lazy areas where it began and full_fit's
+      // main loop came out +77 % against the exact run (2.6.28 at 20,000 loops).
+      const r = testVmallocBothWays(impl, 16, 7, loops, {}, true);
+      expect(r.s.sampling.perTag.long_busy_list_alloc_test.skipped, impl).toBeGreaterThan(0);
+      if (loops >= 20_000) expect(r.s.sampling.perTag.full_fit_alloc_test.skipped, impl).toBeGreaterThan(0);
+      expectEveryPhaseWithinBound(r, impl);
+    }, 600_000);
+  }
+});

@@ -1,0 +1,73 @@
+// A skipped steady loop's state, carried over (the regenerative argument): a main loop of test_vmalloc allocates and
+// frees, so all it leaves behind are its lazily freed areas. Each purge returns every one of them, so after a purge
+// the allocator is where the previous purge left it: a skip of R loops leaves what the loops after its last purge
+// left. Those are replayed functionally (`SteadyForward.once`) after a functional purge: at most one purge cycle,
+// however long the skip. Where the hole search walks the lazy areas (2.6.28–2.6.39), what follows is measured on
+// the right state (a skip that ran nothing left them where it began: full_fit +77 % against the exact run).
+import type { PurgeCycle } from '../mechanism/functional.js';
+import type { Loop } from './sampler-loop.js';
+
+/** One steady loop kind's functional fast-forward (test-cases.ts `loop`). */
+export interface SteadyForward {
+  /** One loop of the kind without time (fastAlloc + fastFree, the workload's own draws). */
+  once(): void;
+  /** Pages one loop frees lazily, guard pages included (a mean where its sizes are random). */
+  readonly pages: number;
+  /** The allocator's purge cycle: what the loops' lazy frees fill. */
+  readonly cycle: PurgeCycle;
+}
+
+/**
+ * Lays down the state a decided skip leaves: for every steady loop with a fast-forward and `pendingK` skipped
+ * loops, the loops past the skip's last purge, replayed one loop of each thread in turn (as the lock interleaves
+ * them). Returns the loops replayed.
+ *
+ * From `L` lazy pages, loops of `p` pages each (p̄: the skip's mean) purge first at j₀ = ⌊(limit − L)/p̄⌋ + 1 loops,
+ * then every C = ⌊limit/p̄⌋ + 1 loops (the free that takes vmap_lazy_nr past the limit purges, itself included). A
+ * skip of R ≥ j₀ loops ends r = (R − j₀) mod C loops after a purge: purge now, replay r. R < j₀: replay all R.
+ */
+export function replaySteady(loops: Iterable<Loop>): number {
+  const items: { f: SteadyForward; k: number }[] = [];
+  let total = 0;
+  let pages = 0;
+  for (const l of loops) {
+    if (l.steady === null || l.pendingK <= 0) continue;
+    items.push({ f: l.steady, k: l.pendingK });
+    total += l.pendingK;
+    pages += l.pendingK * l.steady.pages;
+  }
+  if (items.length === 0) return 0;
+  const cycle = items[0].f.cycle;
+  // No lazy queue: every loop ends where it began.
+  if (cycle.limit === 0) return 0;
+  const p = pages / total;
+  const first = Math.floor((cycle.limit - cycle.lazy()) / p) + 1;
+  let r = total;
+  if (total >= first) {
+    r = (total - first) % (Math.floor(cycle.limit / p) + 1);
+    // A purge in detail holds the queue: it is the skip's last purge, and the replayed loops follow it.
+    cycle.purge();
+  }
+  return interleave(items, r, total);
+}
+
+/** `r` of the `total` skipped loops, each thread its share (largest remainders), one loop of each in turn. */
+function interleave(items: { f: SteadyForward; k: number }[], r: number, total: number): number {
+  const share = items.map((it) => Math.floor((it.k * r) / total));
+  let spare = r - share.reduce((a, b) => a + b, 0);
+  const order = items.map((it, i) => ({ i, rem: (it.k * r) % total })).sort((a, b) => b.rem - a.rem || a.i - b.i);
+  for (const o of order) {
+    if (spare === 0) break;
+    share[o.i]++;
+    spare--;
+  }
+  for (let left = r; left > 0; ) {
+    for (let i = 0; i < items.length; i++) {
+      if (share[i] === 0) continue;
+      items[i].f.once();
+      share[i]--;
+      left--;
+    }
+  }
+  return r;
+}

@@ -100,6 +100,10 @@ export class Loop {
   stats: TagReport | null = null;
   /** A steady loop's functional fast-forward (sampler-ff.ts; set by the workload after `begin`), or null. */
   steady: SteadyForward | null = null;
+  /** A cycle of this thread closed at a regeneration event while it stalled in an iteration (sampler-round.ts). */
+  stalled = false;
+  /** The round in which this thread closed a cycle while stalled, until its next loop boundary (else −1). */
+  stallRound = -1;
 
   /** Records one cycle of this thread (cycles, loops, sys and user cycles), keeping the last `KEEP`. */
   keep(y: number, n: number, ys: number, yu: number): void {
@@ -197,6 +201,8 @@ export interface Kind {
   ev: number[];
   /** The round of this kind's last skip, and the rate it used (state-building loops re-measure after each). */
   skipRound: number;
+  /** Some cycle of this kind was closed while its thread stalled (sampler-round.ts): its window may drop a warm-up. */
+  stalls: boolean;
   lastC: number;
   /** Set-ups: the mean position at the last skip and the growth model it used (NaN: none). */
   lastAt: number;
@@ -215,6 +221,7 @@ export function emptyKind(): Kind {
     k: [],
     ev: [],
     skipRound: -1,
+    stalls: false,
     lastC: 0,
     lastAt: 0,
     lastGrowth: Number.NaN,

@@ -3,6 +3,7 @@
 
 import { linearRate } from './sampler-linear.js';
 import { KEEP, type Kind, type Loop, type Rate } from './sampler-loop.js';
+import { settledFrom } from './sampler-round-settle.js';
 import { pairedRatio, ratio } from './sampler-stats.js';
 
 /** What a measurement reads beside the kind's history. */
@@ -40,6 +41,8 @@ export function measure(k: Kind, l: Loop, o: MeasureContext): Rate | null {
     const r = (l.counted ? ratio : pairedRatio)(k.y, k.n, last, k.round.length);
     if (r.h <= o.relError * r.c && (l.counted || o.flushesIn(k, last) >= 2)) from = last;
   }
+  // A steady kind with stalls (6.9's drain) settles over its first rounds: they leave the window (sampler-round-settle.ts).
+  if (!building && k.stalls) from = settledFrom(k.y, k.n, from, k.round.length, o.need);
   const m = k.round.length - from;
   if (m < o.need) return null;
   // Purges may alternate in size (a purge that ran long leaves a larger batch to the next): a state-building

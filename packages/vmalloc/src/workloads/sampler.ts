@@ -20,6 +20,7 @@ import {
 import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
 import { type MeasureContext, measure } from './sampler-rate.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
+import { ownGap, stallCycle, stalledNow, stallShares } from './sampler-round.js';
 import { gauss, ratio } from './sampler-stats.js';
 
 export {
@@ -66,6 +67,8 @@ export class Sampler {
   private readonly kinds = new Map<string, Kind>();
   private readonly snaps: Snapshot[] = [];
   private round = 0;
+  /** Regeneration events seen while the current round waited for a kworker-stalled thread (sampler-round.ts). */
+  private openEvents = 0;
   /** Loops still to record the boundary of the current round. */
   private marksDue = 0;
   private pending = 0;
@@ -131,6 +134,7 @@ export class Sampler {
   /** After each iteration: counts it and, in a steady mix, skips ahead (l.done then jumps). */
   next(l: Loop): void {
     l.done++;
+    l.stallRound = -1;
     const tag = l.stats as TagReport;
     tag.detailedCycles += l.t.clock - l.lastClock;
     if (this.exact) {
@@ -160,6 +164,8 @@ export class Sampler {
     if (ev !== this.lastRegen) {
       this.lastRegen = ev;
       this.lastRegenEv = regen;
+      if (this.marksDue > 0 && this.pending === 0 && this.engine.kworkersLive > 0 && this.stalledRound())
+        this.closeStalled(l);
       if (this.marksDue === 0 && this.pending === 0) this.startRound();
     }
     if (l.mark) this.record(l);
@@ -197,6 +203,7 @@ export class Sampler {
 
   /** A regeneration event: every thread in a loop closes its cycle at its next boundary. */
   private startRound(): void {
+    this.openEvents = 0;
     this.round++;
     this.skippedThisRound = false;
     for (const l of this.loops.values()) l.mark = true;
@@ -218,6 +225,37 @@ export class Sampler {
     l.markSys = t.sysCycles;
     l.markUser = t.userCycles;
     if (this.marksDue === 0) this.roundDone(t.clock);
+  }
+
+  /**
+   * A regeneration event while a kworker runs (6.9's drain or purge helpers) and the round still waits for a stalled
+   * thread (`stalledRound`): the threads still owing their mark close their cycles where they stand
+   * (sampler-round.ts) and the round closes. (Closing at the first such event made vmap-bench 6.9 at 4 threads ×
+   * 12,000 iterations skip nothing: a drain pass stalls a worker for less than a flush interval there, and rounds cut
+   * inside it came out 5.4 % wide over 256 rounds.)
+   */
+  private closeStalled(at: Loop): void {
+    for (const l of this.loops.values()) {
+      if (!l.mark || l === at) continue;
+      const y = stallCycle(l, this.round);
+      if (y >= 0) {
+        this.pool(l.tag, y, 0);
+        (this.kinds.get(l.tag) as Kind).stalls = true;
+      }
+      this.marksDue--;
+    }
+    if (at.mark) this.record(at);
+    else if (this.marksDue === 0) this.roundDone(at.t.clock);
+  }
+
+  /**
+   * The open round waits for a thread stalled behind a kworker: it has waited through a second regeneration event,
+   * or a thread still owing its mark has stalled before without passing a loop boundary since.
+   */
+  private stalledRound(): boolean {
+    if (++this.openEvents >= 2) return true;
+    for (const l of this.loops.values()) if (l.mark && stalledNow(l)) return true;
+    return false;
   }
 
   /** Adds a thread's cycle to its kind's pooled round. */
@@ -250,8 +288,9 @@ export class Sampler {
    */
   private maybeDecide(): void {
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
-    // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: decide after it.
-    if (this.engine.kworkersLive > 0) return;
+    // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: a state-building
+    // loop decides after it; steady loops' cycles include the kworker's stalls (sampler-round.ts).
+    if (this.engine.kworkersLive > 0 && [...this.loops.values()].some((l) => l.fast !== null)) return;
     if (!this.skipSteady && [...this.loops.values()].some((l) => l.fast === null && l.steady === null)) return;
     // [vm-shuffle] A mixed phase skips when its steady loops' layout can be laid down (sampler-mixed.ts).
     const mixedPhase = buildsHeld(this.loops.values(), this.skipBuilds);
@@ -276,11 +315,13 @@ export class Sampler {
     }
     if (diverging(this.loops.values(), rate, this.divergence)) return;
     // Up to the end of the loop that ends first (its thread then goes on, in detail, to whatever follows).
+    const shares = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
     let dt = Number.POSITIVE_INFINITY;
     let roundTime = 0;
     for (const l of this.loops.values()) {
       const r = rate.get(l.tag) as Rate;
-      dt = Math.min(dt, (l.count - l.done - 1) * setUpRate(r, l.done, l.count - l.done - 1));
+      const share = shares.get(l) ?? 1;
+      dt = Math.min(dt, ((l.count - l.done - 1) * setUpRate(r, l.done, l.count - l.done - 1)) / share);
       // A set-up's rate grows with the state it built: at most as many loops as it has done (or three times as
       // many, its model having held), so the state at most doubles (quadruples) between two measurements.
       if (l.counted) dt = Math.min(dt, (r.grow - 1) * l.done * setUpRate(r, l.done, (r.grow - 1) * l.done));
@@ -307,11 +348,12 @@ export class Sampler {
       // Nor does a steady loop laying down its state (sampler-ff.ts: the lazy-walk designs, whose every loop takes
       // vmap_area_lock and vmlist_lock): 2.6.37 at 16 CPUs × mask 7 × 20,000, mask order, the tear-downs after the
       // main loops came out +8.7 % and +21.7 % against the exact run with the walk, +0.4 % and +2.1 % without.
+      const share = shares.get(l) ?? 1;
       const walk = Math.round(
-        gauss(this.rng) * r.spread * Math.sqrt(rounds) * (l.fast === null && l.steady === null ? 1 : 0),
+        gauss(this.rng) * r.spread * Math.sqrt(rounds) * (l.fast === null && l.steady === null ? share : 0),
       );
       const remaining = l.count - l.done - (l.t === decider ? 0 : 1);
-      const k = Math.max(0, Math.min(remaining, Math.floor(loopsIn(r, l.done, dt)) + walk));
+      const k = Math.max(0, Math.min(remaining, Math.floor(loopsIn(r, l.done, dt) * share) + walk));
       const own = l.y.length > 0 ? ratio(l.y, l.n, 0, l.y.length).c : r.ref;
       l.pendingK = k;
       l.pendingJump = Math.round(dt);
@@ -331,12 +373,14 @@ export class Sampler {
             : Number.isNaN(r.growth)
               ? Math.max((r.trend * (r.window + k)) / r.window, r.moved)
               : Math.max(Math.abs(r.growth * Math.log2((l.done + k) / l.done)), r.moved);
-      l.pendingErr = k * (r.h + drift + Math.abs(own - r.ref)) + r.c * (r.perRound + 1);
+      l.pendingErr = k * (r.h + drift + ownGap(l, own, r.ref)) + r.c * (r.perRound + 1);
       // A steady loop laying down its state (sampler-ff.ts): the lazy pages a skip leaves are known to within a
       // purge cycle, and its rate follows the queue's fill. Measured with set-ups in detail, 16 CPUs × mask 7 ×
       // 20,000, mask order: skipped main loops −4.4 to +4.4 % against the exact run's phases, bounds as low as 0.3 %.
       if (l.steady !== null) l.pendingErr += this.afterFast * k * r.c;
-      this.pending++;
+      // A thread stalled behind a kworker now moves on at once, its CPU with it (sampler-round.ts `stalledNow`).
+      if (l.t !== decider && stalledNow(l)) this.apply(l, true);
+      else this.pending++;
       if ((l.fast !== null || mixedPhase) && k > 0) builds.push({ l, from: l.done + (l.t === decider ? 0 : 1), k });
       // [vm-shuffle] Every case of a mixed skip meets the functional layout afterwards (sampler.ts `next`).
       if (mixedPhase) this.forwarded.add(l.kase);
@@ -386,15 +430,18 @@ export class Sampler {
   }
 
   /** Applies this thread's share of a decided skip at its boundary. */
-  private apply(l: Loop): void {
+  private apply(l: Loop, now = false): void {
     const t = l.t;
     const k = l.pendingK;
     l.pendingK = 0;
-    this.pending--;
     const jump = l.pendingJump;
     chargeJump(l, jump);
     this.engine.clock[t.cpu] += jump;
-    l.lastClock = t.clock;
+    if (now) l.lastClock += jump;
+    else {
+      this.pending--;
+      l.lastClock = t.clock;
+    }
     if ((l.fast !== null || l.steady !== null) && k > 0) this.forwarded.add(l.kase);
     l.takeSkip(k, jump);
     this.loopsSkipped += k;

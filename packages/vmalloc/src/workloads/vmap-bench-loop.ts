@@ -1,7 +1,7 @@
 // One vmap-bench thread as a hand-written iterator instead of a generator function: the engine's `next()` lands
 // in a plain method that drives the area flows (mechanism/area-flow.ts), so the 1,024-CPU run's millions of lock
-// waits resume no generator at all. Its steps, in order: map (vmap: the flow; vm_map_ram: its generator), touch
-// each page, unmap, the sampler's count, one cond_resched point — the loop of vmap-bench.ts.
+// waits resume no generator at all. Each loop, in order: map (vmap: the flow; vm_map_ram: its generator), touch
+// each page, unmap, the sampler's count, one cond_resched point. runVmapBench (vmap-bench.ts) spawns one per CPU.
 import type { Op, SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import { AreaFlow, DELEGATE, DONE, type Step } from '../mechanism/area-flow.js';
@@ -21,8 +21,9 @@ export interface BenchLoopSpec {
   readonly pages: number;
   /** Loops per thread. */
   readonly iterations: number;
-  /** The loop's own symbol and its cycles per loop (the stores to the pages). */
+  /** The loop's own symbol (vmap_bench_loop). */
   readonly touchSym: SymbolId;
+  /** Its cycles per loop: the stores to the mapped pages. */
   readonly touchCycles: number;
   /** The design's name, for the error when no space is found. */
   readonly design: string;

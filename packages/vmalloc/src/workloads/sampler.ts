@@ -2,7 +2,7 @@
 // their time extrapolated with a 95 % error bound, so kernel-default loop counts run in seconds. The method, its
 // rules and its bound are described in the package README ("Sampled simulation").
 import type { Engine, Rng, Thread } from '@kmemsim/core';
-import { replaySteady } from './sampler-ff.js';
+import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
 import { loopsIn, setUpRate } from './sampler-growth.js';
 import { buildsHeld, diverging } from './sampler-hold.js';
 import {
@@ -374,10 +374,8 @@ export class Sampler {
               ? Math.max((r.trend * (r.window + k)) / r.window, r.moved)
               : Math.max(Math.abs(r.growth * Math.log2((l.done + k) / l.done)), r.moved);
       l.pendingErr = k * (r.h + drift + ownGap(l, own, r.ref)) + r.c * (r.perRound + 1);
-      // A steady loop laying down its state (sampler-ff.ts): the lazy pages a skip leaves are known to within a
-      // purge cycle, and its rate follows the queue's fill. Measured with set-ups in detail, 16 CPUs × mask 7 ×
-      // 20,000, mask order: skipped main loops −4.4 to +4.4 % against the exact run's phases, bounds as low as 0.3 %.
-      if (l.steady !== null) l.pendingErr += this.afterFast * k * r.c;
+      // A steady loop laying down its state carries STEADY_SKIP_ERROR of its skipped cycles (sampler-ff.ts).
+      if (l.steady !== null) l.pendingErr += STEADY_SKIP_ERROR * k * r.c;
       // A thread stalled behind a kworker now moves on at once, its CPU with it (sampler-round.ts `stalledNow`).
       if (l.t !== decider && stalledNow(l)) this.apply(l, true);
       else this.pending++;

@@ -162,10 +162,11 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   // vmlist walk) follow the workers' interleaving, which a functional set-up lays out otherwise. 16 CPUs × mask 7 ×
   // 20,000, mask order, against the exact run: with set-ups skipped, 2.6.39's full_fit main loop +35.8 % (bound
   // 10.8 %) and tear-down +70.9 %, 2.6.37's long_busy tear-down +69.6 %; with them in detail +0.5 %, +1.8 %.
-  // After a main loop's fast-forward a loop carries afterFastError 0.25 ([U] 0.1–0.3): the lazy pages the skip left
-  // are known to within a purge cycle, and the workers' relative positions after it decide the tear-down's walks
-  // (remove_vm_area's vmlist walk under vmlist_lock). 16 CPUs × mask 7, mask order, against the exact run: 2.6.39's
-  // long_busy tear-down +7.5 % at 20,000 loops, 2.6.37's +21.0 % at 2,000; skipped main loops up to ±4.4 %.
+  // A loop in detail after a main loop's fast-forward carries afterFastError 0.25 ([U] 0.1–0.3): the lazy pages the
+  // skip left are known to within a purge cycle, and the workers' relative positions after it decide the tear-down's
+  // walks (remove_vm_area's vmlist walk under vmlist_lock). 16 CPUs × mask 7, mask order, against the exact run:
+  // 2.6.39's long_busy tear-down +7.5 % at 20,000 loops, 2.6.37's +21.0 % at 2,000 (the skipped loops themselves:
+  // sampler-ff.ts STEADY_SKIP_ERROR).
   const sampler = new Sampler(e, {
     regeneration: flushEvents(e),
     skipBuilds: !design.purgeHelpers && !lazyWalk,

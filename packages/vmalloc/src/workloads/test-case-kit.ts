@@ -1,0 +1,175 @@
+// The frame every test_vmalloc case runs in: the worker, vmalloc/vfree as the module calls them (an area plus its
+// pages), and the sampler-driven loops (`build` for state, `loop` for test_loop_count iterations) with their
+// functional fast-forwards. The cases themselves are in test-cases.ts.
+import type { Rng, SymbolId, Thread } from '@kmemsim/core';
+import { sourced } from '@kmemsim/mmu';
+import type { VmapAllocator } from '../mechanism/api.js';
+import { fastAlloc, fastFree, type PurgeCycle } from '../mechanism/functional.js';
+import { LAYOUT } from '../mechanism/params.js';
+import type { Gen } from '../types.js';
+import type { FastForward, Sampler } from './sampler.js';
+
+/** lib/test_vmalloc.c's own work around the allocator (page allocation, the percpu allocator). */
+export const TEST_VMALLOC = sourced({
+  allocPageCycles: [250, '[U 150..500] alloc_page via the per-CPU free lists (buffered_rmqueue fast path) per page'],
+  freePageCycles: [150, '[U 80..300] __free_page to the per-CPU free list per page'],
+  pcpuUnitPages: [8, '[U 8..32] percpu unit of 32 KiB per CPU for dynamic chunks (PCPU_MIN_UNIT_SIZE)'],
+  pcpuAllocCycles: [400, '[U 200..2000] pcpu_alloc under pcpu_alloc_mutex: area-map scan of the first chunk that fits'],
+  pcpuFreeCycles: [200, '[U 100..800] free_percpu: pcpu_free_area + area-map merge'],
+  defaultLoopCount: [1_000_000, 'lib/test_vmalloc.c: test_loop_count defaults to 1,000,000'],
+});
+
+/** TEST_VMALLOC's costs a run reads (a sensitivity sweep moves them: runTestVmalloc's `costs`). */
+export type TestVmallocCosts = Record<
+  'allocPageCycles' | 'freePageCycles' | 'pcpuUnitPages' | 'pcpuAllocCycles' | 'pcpuFreeCycles',
+  number
+>;
+
+/** One test_vmalloc worker thread (a kthread of the module) and what its cases read. */
+export interface Worker {
+  t: Thread;
+  vm: VmapAllocator;
+  rng: Rng;
+  loops: number;
+  /** nr_pages: pages of fix_size_alloc_test's vmalloc and of vm_map_ram_test's mapping (0 ⇒ 1). */
+  nrPages: number;
+  pageBytes: number;
+  wordBits: number;
+  cpus: number;
+  clearCyclesPerByte: number;
+  /** TEST_VMALLOC's costs with the run's overrides. */
+  costs: TestVmallocCosts;
+  sampler: Sampler;
+  /**
+   * The allocator's purge cycle where skipped main loops lay down their lazy areas (sampler-ff.ts), or null: a
+   * skipped main loop runs nothing (its lazy areas stay where the skip began).
+   */
+  steady: PurgeCycle | null;
+  touch(id: number): void;
+  sym: { alloc: SymbolId; free: SymbolId; memset: SymbolId };
+}
+
+/** vmalloc(pages) with optional byte alignment and zeroing: a handle, or −1 when no space fits. */
+export function* vmalloc(w: Worker, pages: number, alignBytes = 0, zero = false): Gen<number> {
+  const { t, vm } = w;
+  t.spend(w.sym.alloc, w.costs.allocPageCycles * pages);
+  const align = Math.max(1, Math.floor(alignBytes / w.pageBytes));
+  const id = yield* vm.allocArea(t, pages, align);
+  if (id < 0) return -1;
+  vm.mapArea(t, id, LAYOUT.pfnBase + (t.cpu << 20) + (id % 4096) * 128);
+  if (zero) t.spend(w.sym.memset, w.clearCyclesPerByte * pages * w.pageBytes);
+  return id;
+}
+
+/** pcpu_create_chunk's vmalloc side: pcpu_get_vm_areas (no guard page, no vmap node), then its pages. */
+export function* pcpuChunk(w: Worker, pages: number): Gen<number> {
+  const { t, vm } = w;
+  t.spend(w.sym.alloc, w.costs.allocPageCycles * pages);
+  const id = yield* vm.allocChunkArea(t, pages);
+  if (id < 0) return -1;
+  vm.mapArea(t, id, LAYOUT.pfnBase + (t.cpu << 20) + (id % 4096) * 128);
+  return id;
+}
+
+/** vfree(id): the area back to the allocator (lazily, per the design), then its pages. */
+export function* vfree(w: Worker, id: number): Gen {
+  const pages = w.vm.areas.pages[id];
+  yield* w.vm.freeArea(w.t, id);
+  w.t.spend(w.sym.free, w.costs.freePageCycles * pages);
+}
+
+/** One case of test_vmalloc.c's test_case_array, modelled. */
+export interface TestCase {
+  /** Its run_test_mask bit. */
+  bit: number;
+  /** Its name in the module (`fix_size_alloc_test`). */
+  name: string;
+  /** One run of the case by a worker: test_loop_count loops; false when an allocation failed. */
+  run(w: Worker): Gen<boolean>;
+}
+
+/**
+ * A loop that builds state (a set-up allocating areas, a tear-down freeing them) under the sampler: skipped loops
+ * are performed by `fast` without time. `body(i)` is iteration i; it returns false when an allocation failed.
+ */
+export function* build(
+  w: Worker,
+  tag: string,
+  n: number,
+  body: (i: number) => Gen<boolean>,
+  fast: FastForward,
+  setUp = false,
+): Gen<boolean> {
+  const l = w.sampler.begin(w.t, n, tag, fast, setUp);
+  let ok = true;
+  while (l.done < l.count) {
+    if (!(yield* body(l.done))) ok = false;
+    w.sampler.next(l);
+    const rs = w.t.engine.condResched(w.t);
+    if (rs !== undefined) yield rs;
+  }
+  w.sampler.end(l);
+  return ok;
+}
+
+/** One main-loop iteration without time: its allocations (fastAlloc, −1 if none fit) and their frees. */
+export type FastOnce = (w: Worker) => void;
+
+/**
+ * A loop of test_loop_count iterations under the sampler; false as soon as one iteration fails. `fast` and `pages`
+ * (lazily freed per iteration, guard pages included): how skipped iterations lay down their lazy areas, where the
+ * worker's `steady` says they must (sampler-ff.ts).
+ */
+export function* loop(
+  w: Worker,
+  tag: string,
+  body: (w: Worker) => Gen<boolean>,
+  fast: FastOnce | null = null,
+  pages = 0,
+): Gen<boolean> {
+  const l = w.sampler.begin(w.t, w.loops, tag);
+  if (fast !== null && w.steady !== null) l.steady = { once: () => fast(w), pages, cycle: w.steady };
+  let ok = true;
+  while (l.done < l.count) {
+    if (!(yield* body(w))) {
+      ok = false;
+      break;
+    }
+    w.sampler.next(l);
+    // cond_resched() in vm_area_alloc_pages (6.9): a kworker queued on this CPU (the drain, a purge helper) runs.
+    const rs = w.t.engine.condResched(w.t);
+    if (rs !== undefined) yield rs;
+  }
+  w.sampler.end(l);
+  return ok;
+}
+
+/** nr_pages as the module reads it: `nr_pages > 0 ? nr_pages : 1` (fix_size_alloc_test, vm_map_ram_test). */
+export function nrPages(w: Worker): number {
+  return w.nrPages > 0 ? w.nrPages : 1;
+}
+
+/** vmalloc + vfree of `pages` without time (a main loop's skipped iteration). */
+export function fastOnce(w: Worker, pages: number, align = 1): void {
+  const id = fastAlloc(w.vm, w.t.cpu, pages, align);
+  if (id >= 0) fastFree(w.vm, id);
+}
+
+/** Iteration i frees ids[i] (if it was allocated). */
+export function freeEach(w: Worker, ids: Int32Array): (i: number) => Gen<boolean> {
+  return function* (i) {
+    if (ids[i] >= 0) yield* vfree(w, ids[i]);
+    ids[i] = -1;
+    return true;
+  };
+}
+
+/** A tear-down's fast-forward: iterations from..from+k free ids[i] without time. */
+export function fastFreeEach(vm: VmapAllocator, ids: Int32Array): FastForward {
+  return (from, k) => {
+    for (let i = from; i < from + k; i++) {
+      if (ids[i] >= 0) fastFree(vm, ids[i]);
+      ids[i] = -1;
+    }
+  };
+}

@@ -96,7 +96,7 @@ export function fastPurge(v: VmapCore, full = false): void {
  * a purge simulated in detail holds the lock: a trylock (2.6.28) gives up, and a waiter (2.6.37+) would only run
  * after that purge, which returns its areas itself.
  */
-export function fastPurgeFailure(v: VmapCore): boolean {
+function fastPurgeFailure(v: VmapCore): boolean {
   if (purging(v)) return false;
   fastPurge(v, true);
   return true;

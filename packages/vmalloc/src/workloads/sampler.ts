@@ -2,6 +2,7 @@
 // their time extrapolated with a 95 % error bound, so kernel-default loop counts run in seconds. The method, its
 // rules and its bound are described in the package README ("Sampled simulation").
 import type { Engine, Rng, Thread } from '@kmemsim/core';
+import { keepInStep } from './sampler-build.js';
 import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
 import { loopsIn, setUpRate } from './sampler-growth.js';
 import { buildsHeld, diverging } from './sampler-hold.js';
@@ -383,6 +384,7 @@ export class Sampler {
       // [vm-shuffle] Every case of a mixed skip meets the functional layout afterwards (sampler.ts `next`).
       if (mixedPhase) this.forwarded.add(l.kase);
     }
+    if (!mixedPhase) keepInStep(builds);
     if (mixedPhase) layMixed(builds, this.mixed as MixedLayout);
     // State-building loops skipped functionally, one loop of each thread in turn (as a FIFO lock interleaves them).
     for (let progressed = !mixedPhase; progressed; ) {

@@ -36,21 +36,20 @@ describe('keepInStep: a FIFO lock’s workers skip the same count', () => {
     expect([a.k, b.k, b.l.pendingK]).toEqual([20, 30, 30]);
   });
 
-  test.prop([fc.array(fc.record({ k: fc.nat(100_000), tag: fc.constantFrom('a', 'b'), on: fc.boolean() }), { maxLength: 12 })])(
-    'every lockstep loop of a tag ends at that tag’s least count; none grows',
-    (xs) => {
-      const b = xs.map((x) => share(x.tag, x.k, x.k / 10, x.on));
-      keepInStep(b);
-      for (const tag of ['a', 'b']) {
-        const on = xs.filter((x) => x.tag === tag && x.on).map((x) => x.k);
-        const least = Math.min(...on);
-        b.forEach((y, i) => {
-          expect(y.k).toBeLessThanOrEqual(xs[i].k);
-          expect(y.l.pendingK).toBe(y.k);
-          if (xs[i].tag === tag && xs[i].on) expect(y.k).toBe(least);
-          if (!xs[i].on) expect(y.k).toBe(xs[i].k);
-        });
-      }
-    },
-  );
+  test.prop([
+    fc.array(fc.record({ k: fc.nat(100_000), tag: fc.constantFrom('a', 'b'), on: fc.boolean() }), { maxLength: 12 }),
+  ])('every lockstep loop of a tag ends at that tag’s least count; none grows', (xs) => {
+    const b = xs.map((x) => share(x.tag, x.k, x.k / 10, x.on));
+    keepInStep(b);
+    for (const tag of ['a', 'b']) {
+      const on = xs.filter((x) => x.tag === tag && x.on).map((x) => x.k);
+      const least = Math.min(...on);
+      b.forEach((y, i) => {
+        expect(y.k).toBeLessThanOrEqual(xs[i].k);
+        expect(y.l.pendingK).toBe(y.k);
+        if (xs[i].tag === tag && xs[i].on) expect(y.k).toBe(least);
+        if (!xs[i].on) expect(y.k).toBe(xs[i].k);
+      });
+    }
+  });
 });

@@ -3,8 +3,8 @@
 // rules and its bound are described in the package README ("Sampled simulation").
 import type { Engine, Rng, Thread } from '@kmemsim/core';
 import { keepInStep } from './sampler-build.js';
+import { interleaveBuilds, measureKinds, noteSkip, skipDrift, skipLoops, skipSpan } from './sampler-decide.js';
 import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
-import { loopsIn, setUpRate } from './sampler-growth.js';
 import { buildsHeld, diverging } from './sampler-hold.js';
 import {
   emptyKind,
@@ -19,10 +19,10 @@ import {
   type TagReport,
 } from './sampler-loop.js';
 import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
-import { type MeasureContext, measure } from './sampler-rate.js';
+import type { MeasureContext } from './sampler-rate.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { ownGap, stallCycle, stalledNow, stallShares } from './sampler-round.js';
-import { gauss, ratio } from './sampler-stats.js';
+import { ratio } from './sampler-stats.js';
 
 export {
   type FastForward,
@@ -297,7 +297,6 @@ export class Sampler {
     const mixedPhase = buildsHeld(this.loops.values(), this.skipBuilds);
     if (mixedPhase && !(this.skipBuilds && this.mixed !== null && mixedSkippable(this.loops.values(), this.mixed)))
       return;
-    const rate = new Map<string, Rate>();
     const ctx: MeasureContext = {
       round: this.round,
       window: WINDOW,
@@ -306,75 +305,23 @@ export class Sampler {
       flushesIn: (k, from) => this.flushesIn(k, from),
       meanDone: (tag) => meanDone(this.loops.values(), tag),
     };
-    for (const l of this.loops.values()) {
-      if (rate.has(l.tag)) continue;
-      const k = this.kinds.get(l.tag);
-      if (k === undefined) return;
-      const r = measure(k, l, ctx);
-      if (r === null) return;
-      rate.set(l.tag, r);
-    }
-    if (diverging(this.loops.values(), rate, this.divergence)) return;
-    // Up to the end of the loop that ends first (its thread then goes on, in detail, to whatever follows).
+    const rate = measureKinds(this.loops.values(), this.kinds, ctx);
+    if (rate === null || diverging(this.loops.values(), rate, this.divergence)) return;
     const shares = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
-    let dt = Number.POSITIVE_INFINITY;
-    let roundTime = 0;
-    for (const l of this.loops.values()) {
-      const r = rate.get(l.tag) as Rate;
-      const share = shares.get(l) ?? 1;
-      dt = Math.min(dt, ((l.count - l.done - 1) * setUpRate(r, l.done, l.count - l.done - 1)) / share);
-      // A set-up's rate grows with the state it built: at most as many loops as it has done (or three times as
-      // many, its model having held), so the state at most doubles (quadruples) between two measurements.
-      if (l.counted) dt = Math.min(dt, (r.grow - 1) * l.done * setUpRate(r, l.done, (r.grow - 1) * l.done));
-      // A tear-down's falls as its state shrinks: at most half the loops left, so it is measured again before the end.
-      else if (l.fast !== null)
-        dt = Math.min(dt, ((l.count - l.done) / 2) * setUpRate(r, l.done, (l.count - l.done) / 2));
-      // A tear-down fitted as a line: no further than its slope is known (sampler-rate.ts `linear`).
-      if (r.reach < Number.POSITIVE_INFINITY) dt = Math.min(dt, r.reach * setUpRate(r, l.done, r.reach));
-      roundTime = Math.max(roundTime, r.perRound * r.c);
-    }
-    if (!(dt >= 2 * roundTime)) return;
+    const dt = skipSpan(this.loops.values(), rate, shares);
+    if (Number.isNaN(dt)) return;
     const replay = this.replayWindow();
     if (replay === null) return;
     const decider = this.engine.current;
     const builds: MixedShare[] = [];
     for (const l of this.loops.values()) {
       const r = rate.get(l.tag) as Rate;
-      const rounds = dt / (r.perRound * r.c);
-      // A steady loop's threads drift apart as a random walk. A state-building loop's take turns on one lock and
-      // stay in step: 2.6.28 at 16 CPUs, mask 2 × 5,000, the exact run's workers ended set-up within 9.4 G of
-      // 175,000 G cycles; given the walk, the sampled ones within 467 G, and the early ones then ran the main loop
-      // beside the late ones' free-junk at 80.7 M cycles per loop against 66.6 M exact (without it: 66.8 M). So a
-      // state-building loop gets no walk (the draw is still made, so the stream of the others stays the same).
-      // Nor does a steady loop laying down its state (sampler-ff.ts: the lazy-walk designs, whose every loop takes
-      // vmap_area_lock and vmlist_lock): 2.6.37 at 16 CPUs × mask 7 × 20,000, mask order, the tear-downs after the
-      // main loops came out +8.7 % and +21.7 % against the exact run with the walk, +0.4 % and +2.1 % without.
-      const share = shares.get(l) ?? 1;
-      const walk = Math.round(
-        gauss(this.rng) * r.spread * Math.sqrt(rounds) * (l.fast === null && l.steady === null ? share : 0),
-      );
       const remaining = l.count - l.done - (l.t === decider ? 0 : 1);
-      const k = Math.max(0, Math.min(remaining, Math.floor(loopsIn(r, l.done, dt) * share) + walk));
+      const k = skipLoops(l, r, dt, shares.get(l) ?? 1, remaining, this.rng);
       const own = l.y.length > 0 ? ratio(l.y, l.n, 0, l.y.length).c : r.ref;
       l.pendingK = k;
       l.pendingJump = Math.round(dt);
-      // A state-building loop's rate drifts: the window's halves moved by `trend` over half a window, so over the
-      // skip the rate moves by up to trend · (window + k) / window; or by what it moved since the last skip. A
-      // set-up with a growth model: its rate over the skip lies between its present one and that plus the growth
-      // of the doublings skipped (the model takes the middle); the error is that whole rise, not half of it, as
-      // the loops simulated after a fast-forward run up to 6 % faster than in the exact run (5.2, 8 CPUs, full_fit's
-      // free-junk: the areas placed functionally are not laid out exactly as the lock interleaved them), or
-      // what the last model missed. A tear-down fitted as a line (sampler-linear.ts): the slope's half-width over
-      // the distance from the fitted window's centre to the middle of the skip, and what the last line missed.
-      const drift =
-        l.fast === null
-          ? 0
-          : !Number.isNaN(r.slope)
-            ? r.slopeH * (r.lag + k / 2) + r.moved
-            : Number.isNaN(r.growth)
-              ? Math.max((r.trend * (r.window + k)) / r.window, r.moved)
-              : Math.max(Math.abs(r.growth * Math.log2((l.done + k) / l.done)), r.moved);
-      l.pendingErr = k * (r.h + drift + ownGap(l, own, r.ref)) + r.c * (r.perRound + 1);
+      l.pendingErr = k * (r.h + skipDrift(l, r, k) + ownGap(l, own, r.ref)) + r.c * (r.perRound + 1);
       // A steady loop laying down its state carries STEADY_SKIP_ERROR of its skipped cycles (sampler-ff.ts).
       if (l.steady !== null) l.pendingErr += STEADY_SKIP_ERROR * k * r.c;
       // A thread stalled behind a kworker now moves on at once, its CPU with it (sampler-round.ts `stalledNow`).
@@ -384,30 +331,14 @@ export class Sampler {
       // [vm-shuffle] Every case of a mixed skip meets the functional layout afterwards (sampler.ts `next`).
       if (mixedPhase) this.forwarded.add(l.kase);
     }
-    if (!mixedPhase) keepInStep(builds);
     if (mixedPhase) layMixed(builds, this.mixed as MixedLayout);
-    // State-building loops skipped functionally, one loop of each thread in turn (as a FIFO lock interleaves them).
-    for (let progressed = !mixedPhase; progressed; ) {
-      progressed = false;
-      for (const b of builds) {
-        const step = Math.min(b.k, 1);
-        if (step === 0) continue;
-        (b.l.fast as FastForward)(b.from, step);
-        b.from += step;
-        b.k -= step;
-        progressed = true;
-      }
+    else {
+      keepInStep(builds);
+      interleaveBuilds(builds);
+      // Steady loops with a fast-forward: the lazy areas the skipped loops leave (sampler-ff.ts).
+      replaySteady(this.loops.values());
     }
-    // Steady loops with a fast-forward: the lazy areas the skipped loops leave (sampler-ff.ts).
-    if (!mixedPhase) replaySteady(this.loops.values());
-    for (const [tag, r] of rate) {
-      const k = this.kinds.get(tag) as Kind;
-      k.skipRound = this.round;
-      k.lastC = r.c;
-      k.lastAt = r.at;
-      k.lastGrowth = r.growth;
-      k.lastSlope = r.slope;
-    }
+    noteSkip(this.kinds, rate, this.round);
     replayMachine(this.engine, replay, this.snaps[this.snaps.length - 1], dt);
     this.chained++;
     this.skippedThisRound = true;

@@ -2,6 +2,7 @@
 // their time extrapolated with a 95 % error bound, so kernel-default loop counts run in seconds. The method, its
 // rules and its bound are described in the package README ("Sampled simulation").
 import type { Engine, Rng, Thread } from '@kmemsim/core';
+import { keepInStep } from './sampler-build.js';
 import { interleaveBuilds, measureKinds, noteSkip, skipDrift, skipLoops, skipSpan } from './sampler-decide.js';
 import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
 import { buildsHeld, diverging } from './sampler-hold.js';
@@ -332,6 +333,7 @@ export class Sampler {
     }
     if (mixedPhase) layMixed(builds, this.mixed as MixedLayout);
     else {
+      keepInStep(builds);
       interleaveBuilds(builds);
       // Steady loops with a fast-forward: the lazy areas the skipped loops leave (sampler-ff.ts).
       replaySteady(this.loops.values());

@@ -8,6 +8,7 @@ import { fastAlloc, fastFree, type PurgeCycle } from '../mechanism/functional.js
 import { LAYOUT } from '../mechanism/params.js';
 import type { Gen } from '../types.js';
 import type { FastForward, Sampler } from './sampler.js';
+import { lockstep } from './sampler-build.js';
 
 /** lib/test_vmalloc.c's own work around the allocator (page allocation, the percpu allocator). */
 export const TEST_VMALLOC = sourced({
@@ -101,6 +102,8 @@ export function* build(
   setUp = false,
 ): Gen<boolean> {
   const l = w.sampler.begin(w.t, n, tag, fast, setUp);
+  // The lazy-walk designs' workers take vmap_area_lock once per iteration (FIFO): they skip in step.
+  if (w.steady !== null) lockstep(l);
   let ok = true;
   while (l.done < l.count) {
     if (!(yield* body(l.done))) ok = false;

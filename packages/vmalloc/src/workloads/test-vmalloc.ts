@@ -158,10 +158,10 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   // without such a fast-forward (vm_map_ram_test's blocks) runs in detail.
   const lazyWalk = design.holeSearch === 'rbtree-walk' || design.holeSearch === 'cached-hole';
   const steady = lazyWalk ? purgeCycle(vm) : null;
-  // Their set-ups and tear-downs run in detail: the later phases' walks (rb_next, the cached hole, remove_vm_area's
-  // vmlist walk) follow the workers' interleaving, which a functional set-up lays out otherwise. 16 CPUs × mask 7 ×
-  // 20,000, mask order, against the exact run: with set-ups skipped, 2.6.39's full_fit main loop +35.8 % (bound
-  // 10.8 %) and tear-down +70.9 %, 2.6.37's long_busy tear-down +69.6 %; with them in detail +0.5 %, +1.8 %.
+  // Their set-ups and tear-downs skip in step (sampler-build.ts): every worker takes vmap_area_lock once per loop,
+  // FIFO, so a skip gives each the same count and their lags stay as the lock left them. With counts from each
+  // worker's own position the lags grew, and the phases after them, which end together on the lock, were charged
+  // the spread: 16 CPUs × mask 7 × 20,000, mask order, 2.6.39's full_fit main loop +35.8 % and tear-down +70.9 %.
   // A loop in detail after a main loop's fast-forward carries afterFastError 0.25 ([U] 0.1–0.3): the lazy pages the
   // skip left are known to within a purge cycle, and the workers' relative positions after it decide the tear-down's
   // walks (remove_vm_area's vmlist walk under vmlist_lock). 16 CPUs × mask 7, mask order, against the exact run:
@@ -169,7 +169,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   // sampler-ff.ts STEADY_SKIP_ERROR).
   const sampler = new Sampler(e, {
     regeneration: flushEvents(e),
-    skipBuilds: !design.purgeHelpers && !lazyWalk,
+    skipBuilds: !design.purgeHelpers,
     skipSteady: !lazyWalk,
     afterFastError: lazyWalk ? 0.25 : undefined,
     mixed,

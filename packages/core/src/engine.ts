@@ -9,11 +9,13 @@ import { ROOT_NODE } from './callpath.js';
 import { Counters } from './counters.js';
 import type { EngineOptions, EngineTracer, InstantHook, Op, SpendHook, ThreadBody } from './engine-hooks.js';
 import { DeadlockError, SimulationError } from './errors.js';
+import type { FairShare } from './fair-share.js';
 import { RunQueue } from './heap.js';
 import { IrqDebt } from './irq-debt.js';
 import { Kworkers } from './kworkers.js';
 import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
 import { Rng } from './rng.js';
+import { SCHED_CFS_6_1, type SchedRecord } from './sched-record.js';
 import { Thread } from './thread.js';
 import { notifyEngineCreated } from './trace.js';
 import { Work } from './workqueue.js';
@@ -62,6 +64,11 @@ export class Engine {
   onSpend: SpendHook | undefined = undefined;
   /** Optional observer of instant events (flushes); undefined on the fast path. */
   onInstant: InstantHook | undefined = undefined;
+  /**
+   * The fair scheduler sharing a CPU between its bound thread and a kworker (default: CFS of 6.1). Set it before
+   * the first {@link Engine.queueWork}; runs that queue no work never use it.
+   */
+  sched: SchedRecord = SCHED_CFS_6_1;
   /** Optional timeline of slices, IPIs, interrupts and traced values; undefined on the fast path. */
   tracer: EngineTracer | undefined = undefined;
   /** Locks held right now, over every lock of the machine (a traced gauge). */
@@ -80,8 +87,8 @@ export class Engine {
   private readonly reschedOp = {
     perform: (t: Thread): boolean => {
       const kw = this.kw as Kworkers;
-      if (!kw.readyFor(t.cpu, this.clock[t.cpu])) return false;
-      this.block(t, 'preempted by kworker');
+      if (!kw.due(t, this.clock[t.cpu])) return false;
+      this.block(t, t.kworker ? 'preempted by bound thread' : 'preempted by kworker');
       return kw.resched(t) || this.unblock(t);
     },
   };
@@ -234,10 +241,11 @@ export class Engine {
 
   /**
    * schedule_work_on / queue_work_on: runs `body` in a kworker on `cpu`, a thread of its own sharing that CPU's clock.
-   * It starts now on an idle CPU (or one whose bound thread sleeps), else at the bound thread's next
-   * {@link Engine.condResched} (PREEMPT_NONE and PREEMPT_VOLUNTARY: a woken kworker does not preempt a running
-   * kernel thread); the bound thread then waits until the kworker finishes or sleeps. Opt-in: a run that queues no
-   * work keeps its event order.
+   * It starts now on an idle CPU (or one whose bound thread sleeps), else the fair scheduler ({@link Engine.sched})
+   * sets need_resched — at the wake or at a later tick — and it runs at the bound thread's next
+   * {@link Engine.condResched} (PREEMPT_NONE: a woken kworker does not preempt a running kernel thread). The two
+   * then take turns by slices, switching at cond_resched points (the kworker's: between items), until the kworker
+   * finishes or sleeps. Opt-in: a run that queues no work keeps its event order.
    */
   queueWork(cpu: number, name: string, body: ThreadBody): Work {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus) {
@@ -250,6 +258,8 @@ export class Engine {
         boundOn: (c) => this.threadOn(c),
       },
       this.cpus,
+      this.sched,
+      this.clockHz,
     );
     const w = new Thread(this, this.threads.length, cpu, name);
     const work = new Work(this, w);
@@ -266,11 +276,17 @@ export class Engine {
   }
 
   /**
-   * A cond_resched() point of a bound thread: an Op to yield if a kworker waits for this CPU (it runs first),
-   * else undefined — so threads on CPUs without queued work do not yield here at all.
+   * A cond_resched() point of `t` — a bound thread, or a kworker item between its steps: an Op to yield if
+   * need_resched is set on it and the CPU's other task waits (the fair scheduler, {@link Engine.sched}, decides
+   * when), else undefined — so threads on CPUs without queued work do not yield here at all.
    */
   condResched(t: Thread): Op | undefined {
-    return this.kw?.readyFor(t.cpu, this.clock[t.cpu]) ? this.reschedOp : undefined;
+    return this.kw?.due(t, this.clock[t.cpu]) ? this.reschedOp : undefined;
+  }
+
+  /** The fair scheduler's per-CPU state between bound threads and kworkers (null until work is queued). */
+  get fairShare(): FairShare | null {
+    return this.kw === null ? null : this.kw.fs;
   }
 
   /** Kworkers queued, running or asleep (0 when no work was ever queued). */

@@ -1,6 +1,7 @@
 // A vmap design is data: one record per kernel design along mm/vmalloc.c's history, naming the mechanism pieces
 // it is made of (src/mechanism) and how each behaves. The allocator (mechanism/vmap.ts) reads only these fields;
 // adding a design is one record in registry.ts plus any new piece it names.
+import type { SchedRecord } from '@kmemsim/core';
 
 /** How alloc_vmap_area (or __get_vm_area_node) finds a hole, which is what its cost grows with. */
 export type HoleSearch =
@@ -95,4 +96,9 @@ export interface VmapDesign {
    * mm/vmalloc.c). Where false, `setIounmapNonlazy` is a what-if of the caller's.
    */
   iounmapNonlazy: boolean;
+  /**
+   * The fair scheduler of the design's era, which shares a CPU between the thread bound there and the kworker
+   * running the design's queued work (6.9: EEVDF); null where the design queues no work.
+   */
+  scheduler: SchedRecord | null;
 }

@@ -41,6 +41,7 @@ describe('design registry', () => {
       'purgeHelpers',
       'vfreeLockTrips',
       'iounmapNonlazy',
+      'scheduler',
     ]);
     for (const d of DESIGNS) expect(d.origin.length, d.name).toBeGreaterThan(10);
   });

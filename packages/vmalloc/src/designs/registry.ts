@@ -1,5 +1,6 @@
 // The vmap designs along mm/vmalloc.c's history, one record each (facts: shared/reference/sources-mm.md §3).
 // The CLI's --impl choices, the sweep keys, the bench and the invariant tests all read this list.
+import { SCHED_EEVDF_6_9 } from '@kmemsim/core';
 import type { VmapDesign } from './design.js';
 
 const V2_6_27: VmapDesign = {
@@ -23,6 +24,7 @@ const V2_6_27: VmapDesign = {
   failurePurge: 'none',
   freeTree: false,
   iounmapNonlazy: false,
+  scheduler: null,
 };
 
 const V2_6_28: VmapDesign = {
@@ -62,6 +64,7 @@ const V2_6_28: VmapDesign = {
   freeTree: false,
   // "mm, x86: Saving vmcore with non-lazy freeing of vmas" (Wickman, Sept 2010, ~2.6.37: sources-vmcore.md).
   iounmapNonlazy: false,
+  scheduler: null,
 };
 
 const V2_6_37: VmapDesign = {
@@ -144,6 +147,7 @@ const V5_2: VmapDesign = {
   freeTree: true,
   // Present in 3.x–5.15, absent by 5.19 (sources-vmcore.md).
   iounmapNonlazy: true,
+  scheduler: null,
 };
 
 const V6_9: VmapDesign = {
@@ -178,6 +182,8 @@ const V6_9: VmapDesign = {
   purgeHelpers: true,
   // No set_iounmap_nonlazy in 6.1's or 6.12's mm/vmalloc.c (gone by 5.19).
   iounmapNonlazy: false,
+  // drain_vmap_work and the purge helpers' works share CPUs with the test threads: 6.9 is EEVDF (6.6+).
+  scheduler: SCHED_EEVDF_6_9,
 };
 
 /** Every design, oldest first. */

@@ -50,7 +50,7 @@ describe('decay_va_pool_node (6.12:2188–2233)', () => {
 });
 
 describe('6.9 pools under random_size_alloc_test', () => {
-  it('at 8 threads the ~100 size classes × 8 nodes hold < 4 areas each at a purge: the decay empties them', () => {
+  it('at 8 threads the decay keeps pool hits to a minority (the former rule: three quarters)', () => {
     const m = new Machine({ arch: x86_64, cpus: 8 });
     runTestVmalloc({
       machine: m,
@@ -61,10 +61,13 @@ describe('6.9 pools under random_size_alloc_test', () => {
       sequentialTestOrder: true,
     });
     const c = (name: string) => m.engine.counters.get(name) ?? 0;
-    // 24 purges; the former rule (len >> 2 from the oldest, nothing of a pool < 4) gave 5,969 hits of 8,000.
+    // 5 purges, as the drain shares its CPU with a worker by EEVDF turns: larger batches, so classes hold more at a
+    // purge and 2,272 allocations of 8,000 hit a pool. (24 purges and < 5 % hits when the drain ran at the worker's
+    // next cond_resched and kept the CPU.) The former rule (len >> 2 from the oldest, nothing of a pool < 4) gave
+    // 5,969 hits of 8,000.
     expect(c('vmap.allocs')).toBe(8000);
-    expect(c('vmap.purges')).toBeGreaterThan(10);
-    expect(c('vmap.pool_hits')).toBeLessThan(8000 * 0.05);
+    expect(c('vmap.purges')).toBeGreaterThanOrEqual(4);
+    expect(c('vmap.pool_hits')).toBeLessThan(8000 * 0.4);
   });
 });
 

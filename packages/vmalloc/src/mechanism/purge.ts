@@ -60,6 +60,8 @@ export class Purger {
     this.lock = h.design.purgeLock === 'mutex' ? m.spinlock('vmap_purge_lock', 'mutex_lock') : m.spinlock('purge_lock');
     this.descent = new Descent(m, h.p.walkStepCycles, h.design.vmapAreaBytes, h.p.fallbackMemory);
     this.mem = archMemory(m, h.p.fallbackMemory);
+    // The era's fair scheduler shares a CPU between its test thread and the kworker running this design's works.
+    if (h.design.scheduler !== null) m.engine.sched = h.design.scheduler;
   }
 
   /**
@@ -91,14 +93,23 @@ export class Purger {
     this.h.m.engine.queueWork(t.cpu, `kworker/${t.cpu}`, (w) => this.drain(w));
   }
 
-  /** drain_vmap_area_work: mutex_lock(&vmap_purge_lock), __purge_vmap_area_lazy(ULONG_MAX, 0, false). */
+  /**
+   * drain_vmap_area_work: mutex_lock(&vmap_purge_lock), __purge_vmap_area_lazy(ULONG_MAX, 0, false). Queued again
+   * while it ran, it runs again on the same worker after process_one_work's cond_resched() (6.12 workqueue.c:3299):
+   * where the CPU's test thread has waited out the kworker's slice, it runs first.
+   */
   private *drain(w: Thread): Gen {
-    do {
+    for (;;) {
       this.drainState = 'running';
       // A mutex: while a forced purge holds it, the kworker sleeps and its CPU runs other work (a purge helper).
       yield* this.lockSleeping(w);
       yield* this.purge(w, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
-    } while ((this.drainState as string) === 'requeued');
+      if ((this.drainState as string) !== 'requeued') break;
+      // Pending again, not running, while the worker waits its turn (a free meanwhile finds it queued).
+      this.drainState = 'queued';
+      const rs = w.engine.condResched(w);
+      if (rs !== undefined) yield rs;
+    }
     this.drainState = 'idle';
   }
 

@@ -41,8 +41,11 @@ export function measure(k: Kind, l: Loop, o: MeasureContext): Rate | null {
     const r = (l.counted ? ratio : pairedRatio)(k.y, k.n, last, k.round.length);
     if (r.h <= o.relError * r.c && (l.counted || o.flushesIn(k, last) >= 2)) from = last;
   }
-  // A steady kind with stalls (6.9's drain) settles over its first rounds: they leave the window (sampler-round-settle.ts).
-  if (!building && k.stalls) from = settledFrom(k.y, k.n, from, k.round.length, o.need);
+  // A steady kind with stalls (6.9's drain), or on a machine whose CPUs kworkers share by turns (the first drain
+  // waits out a slice and leaves pools that decay over the next purges), settles over its first rounds: they leave
+  // the window (sampler-round-settle.ts).
+  if (!building && (k.stalls || l.t.engine.fairShare !== null))
+    from = settledFrom(k.y, k.n, from, k.round.length, o.need);
   const m = k.round.length - from;
   if (m < o.need) return null;
   // Purges may alternate in size (a purge that ran long leaves a larger batch to the next): a state-building

@@ -81,6 +81,8 @@ export class Sampler {
   private errTotal = 0;
   private skips = 0;
   private readonly byTag = new Map<string, TagReport>();
+  /** The first round begun in the present mix (which thread runs which loop kind: it changes at each begin and end). */
+  private mixFrom = 0;
 
   constructor(
     readonly engine: Engine,
@@ -114,6 +116,7 @@ export class Sampler {
   /** Thread `t` enters a loop of `n` iterations (`tag`: its kind, e.g. a test case); `fast` for state-building loops. */
   begin(t: Thread, n: number, tag: string, fast: FastForward | null = null, counted = false): Loop {
     this.drop(t);
+    this.mixFrom = this.round + 1;
     const l = new Loop(t, n, tag, fast, counted);
     l.warm = this.warmLoops;
     this.loops.set(t, l);
@@ -191,6 +194,7 @@ export class Sampler {
     const l = this.loops.get(t);
     if (l === undefined) return;
     this.loops.delete(t);
+    this.mixFrom = this.round + 1;
     if (l.mark) {
       l.mark = false;
       this.marksDue--;
@@ -304,6 +308,7 @@ export class Sampler {
       relError: this.relError,
       flushesIn: (k, from) => this.flushesIn(k, from),
       meanDone: (tag) => meanDone(this.loops.values(), tag),
+      mixFrom: this.mixFrom,
     };
     const rate = measureKinds(this.loops.values(), this.kinds, ctx);
     if (rate === null || diverging(this.loops.values(), rate, this.divergence)) return;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createVmap } from '../mechanism/api.js';
 import { fastAlloc, fastFree, type PurgeCycle, purgeCycle } from '../mechanism/functional.js';
 import { shortPurges } from './sampler.cases.js';
-import { replaySteady, type SteadyForward } from './sampler-ff.js';
+import { FORWARDED_SKIP_ERROR, replaySteady, STEADY_SKIP_ERROR, type SteadyForward } from './sampler-ff.js';
 import type { Loop } from './sampler-loop.js';
 
 /** A counter standing in for vmap_lazy_nr: `pages` per loop, a purge past `limit`, as free_unmap_vmap_area does. */
@@ -59,6 +59,21 @@ describe('replaySteady: the loops past a skip’s last purge', () => {
     const n = replaySteady(loops([30, 20], (i) => ({ once: () => seen.push(i), pages: 10, cycle })));
     expect(n).toBe(10);
     expect(seen).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 0]);
+  });
+
+  it('adds FORWARDED_SKIP_ERROR − STEADY_SKIP_ERROR of the skip’s cycles where the case’s set-up was skipped', () => {
+    const { cycle } = counter(100, 0);
+    const ls = [true, false].map(
+      (forwarded) =>
+        ({
+          pendingK: 5,
+          pendingJump: 1000,
+          pendingErr: 7,
+          steady: { once: () => {}, pages: 1, cycle, forwarded },
+        }) as unknown as Loop,
+    );
+    replaySteady(ls);
+    expect(ls.map((l) => l.pendingErr)).toEqual([7 + (FORWARDED_SKIP_ERROR - STEADY_SKIP_ERROR) * 1000, 7]);
   });
 
   it('replays nothing where there is no lazy queue (2.6.27: every loop ends where it began)', () => {

@@ -37,6 +37,8 @@ export interface Worker {
   pageBytes: number;
   wordBits: number;
   cpus: number;
+  /** The case whose state-building loop was last skipped on this worker (its set-up laid down functionally). */
+  forwarded?: string;
   clearCyclesPerByte: number;
   /** TEST_VMALLOC's costs with the run's overrides. */
   costs: TestVmallocCosts;
@@ -111,6 +113,7 @@ export function* build(
     const rs = w.t.engine.condResched(w.t);
     if (rs !== undefined) yield rs;
   }
+  if (l.skipped > 0) w.forwarded = l.kase;
   w.sampler.end(l);
   return ok;
 }
@@ -131,7 +134,8 @@ export function* loop(
   pages = 0,
 ): Gen<boolean> {
   const l = w.sampler.begin(w.t, w.loops, tag);
-  if (fast !== null && w.steady !== null) l.steady = { once: () => fast(w), pages, cycle: w.steady };
+  if (fast !== null && w.steady !== null)
+    l.steady = { once: () => fast(w), pages, cycle: w.steady, forwarded: w.forwarded === l.kase };
   let ok = true;
   while (l.done < l.count) {
     if (!(yield* body(w))) {

@@ -68,7 +68,7 @@ export {
   type TypedRun,
 } from './result.js';
 export { Rng } from './rng.js';
-export type { SchedRecord, SchedTunables } from './sched-record.js';
+export type { SchedNumber, SchedRecord, SchedTunables } from './sched-record.js';
 export { SCHED_CFS_6_1, SCHED_EEVDF_6_9, schedTunables } from './sched-record.js';
 export {
   observeEngines,

@@ -16,11 +16,19 @@ export interface SchedRecord {
   readonly minGranularityNs: number;
   /** CFS sysctl_sched_wakeup_granularity, ns before scaling (6.1 fair.c:124: 1000000UL). */
   readonly wakeupGranularityNs: number;
-  /** EEVDF sysctl_sched_base_slice, ns before scaling (6.12 fair.c:76: 700000ULL). */
+  /** EEVDF sysctl_sched_base_slice, ns before scaling (6.12 fair.c:76: 700000ULL; see `sources` for 6.9's). */
   readonly baseSliceNs: number;
   /** Kernel preemption model: PREEMPT_NONE (kernel/Kconfig.preempt's default) — switches only at cond_resched. */
   readonly preempt: 'none';
+  /**
+   * The record's unsourced numeric fields, each `[U lo..hi] why` (docs/fidelity.md): what a sensitivity sweep moves.
+   * Fields not named here have the source given at their definition.
+   */
+  readonly sources: Readonly<Partial<Record<SchedNumber, string>>>;
 }
+
+/** A scheduler record's numeric fields (what `sources` may mark [U] and a sweep may move). */
+export type SchedNumber = 'hz' | 'latencyNs' | 'minGranularityNs' | 'wakeupGranularityNs' | 'baseSliceNs';
 
 /**
  * CFS as in 6.1 (kernel/sched/fair.c, features.h: GENTLE_FAIR_SLEEPERS, WAKEUP_PREEMPTION, BASE_SLICE on;
@@ -35,6 +43,7 @@ export const SCHED_CFS_6_1: SchedRecord = {
   wakeupGranularityNs: 1_000_000,
   baseSliceNs: 750_000,
   preempt: 'none',
+  sources: {},
 };
 
 /**
@@ -43,7 +52,16 @@ export const SCHED_CFS_6_1: SchedRecord = {
  * (6.12 fair.c:76); 0.75 ms is used. 6.12 differs further by DELAY_DEQUEUE (features.h:58; a sleeper with negative
  * lag stays queued until eligible) and PREEMPT_SHORT (custom slices), neither modelled here.
  */
-export const SCHED_EEVDF_6_9: SchedRecord = { ...SCHED_CFS_6_1, name: 'eevdf-6.9', policy: 'eevdf' };
+export const SCHED_EEVDF_6_9: SchedRecord = {
+  ...SCHED_CFS_6_1,
+  name: 'eevdf-6.9',
+  policy: 'eevdf',
+  sources: {
+    baseSliceNs:
+      "[U 700000..750000] sysctl_sched_base_slice of 6.6–6.11: min_granularity's 750000 (6.1 fair.c:93) taken " +
+      "over by EEVDF, or 6.12's 700000 (6.12 fair.c:76)",
+  },
+};
 
 /** A scheduler record's constants on a machine, in cycles. */
 export interface SchedTunables {

@@ -1,10 +1,12 @@
 // The unsourced values ("[U lo..hi]", docs/fidelity.md) a vmalloc workload reads, each with how to set it for one
 // point of a sensitivity sweep: the mechanism's costs (MECHANISM), the cache levels of list walks on an arch with
 // no `cache` section (FALLBACK_MEMORY), the workload's own values (BENCH, TEST_VMALLOC, XFS) and the arch's ranged
-// costs, TLB, IPI, cache and NUMA values and those of its virtualization mode. Every value reaches the runs as an
-// option (a copied arch, `params`, `costs`, …): nothing module-wide is changed.
-import { uncertainRange, valueAt, withValueAt } from '@kmemsim/core';
+// costs, TLB, IPI, cache and NUMA values and those of its virtualization mode, and the scheduler record of a design
+// that has one (6.9's EEVDF). Every value reaches the runs as an option (a copied arch, `params`, `costs`, a copied
+// scheduler record in `params.scheduler`, …): nothing module-wide is changed.
+import { type SchedNumber, type SchedRecord, uncertainRange, valueAt, withValueAt } from '@kmemsim/core';
 import type { ArchProfile } from '@kmemsim/mmu';
+import { resolveDesign } from './designs/registry.js';
 import { FALLBACK_MEMORY } from './mechanism/memory.js';
 import { MECHANISM, type MechanismParams } from './mechanism/params.js';
 import { TEST_VMALLOC, type TestVmallocCosts } from './workloads/test-cases.js';
@@ -55,6 +57,8 @@ export interface KnobConfig {
   virt: string;
   /** The machine's CPUs (CONFIG_NR_CPUS is at least this many). */
   cpus: number;
+  /** The designs the runs compare (`impl` names): the scheduler record of those that have one is read. */
+  impls?: readonly string[];
   /** Values the caller set explicitly (not the [U] guesses): `touchBytesPerPage`, `dirBlockBytes`, `buffersPerOp`,
    * `nrCpus`. */
   given?: ReadonlySet<string>;
@@ -143,6 +147,30 @@ export function vmallocKnobs(c: KnobConfig): Knob[] {
     );
   }
   if (c.workload === 'xfs-dir') out.push(...xfsKnobs(b, given, c.cpus));
+  out.push(...schedKnobs(b, c.impls ?? []));
+  return out;
+}
+
+/**
+ * The [U] values of the scheduler record the designs run with (Purger: `params.scheduler`, else the design's own).
+ * `params.scheduler` replaces the record of every design that has one, so one record is read per run; today only
+ * 6.9 has one. Designs without a scheduler queue no work and never read it.
+ */
+function schedKnobs(b: SweepValues, impls: readonly string[]): Knob[] {
+  const own = impls.map((i) => resolveDesign(i).scheduler).find((s): s is SchedRecord => s !== null);
+  if (own === undefined) return [];
+  const rec = b.params.scheduler ?? own;
+  const out: Knob[] = [];
+  for (const [key, source] of Object.entries(rec.sources) as [SchedNumber, string][]) {
+    const r = uncertainRange(source);
+    if (!r) continue;
+    out.push({
+      parameter: `sched.${rec.name}.${key}`,
+      value: rec[key],
+      ...r,
+      at: (v) => ({ ...b, params: { ...b.params, scheduler: { ...rec, [key]: v } } }),
+    });
+  }
   return out;
 }
 

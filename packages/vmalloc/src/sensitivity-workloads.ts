@@ -70,8 +70,8 @@ interface CommonSweep {
   onKnob?: SweepConfig['onKnob'];
 }
 
-function knobs(c: CommonSweep, workload: KnobConfig['workload']): Knob[] {
-  return vmallocKnobs({ workload, base: c.base, virt: c.virt, cpus: c.cpus, given: c.given });
+function knobs(c: CommonSweep, workload: KnobConfig['workload'], impls: readonly string[]): Knob[] {
+  return vmallocKnobs({ workload, base: c.base, virt: c.virt, cpus: c.cpus, given: c.given, impls });
 }
 
 /** vmap-bench's sweep: every (impl, api, threads) run again at each end of each [U] range. */
@@ -99,7 +99,11 @@ export function vmapBenchSensitivity(
       ),
     );
   return sweepSensitivity({
-    knobs: knobs(c, 'vmap-bench'),
+    knobs: knobs(
+      c,
+      'vmap-bench',
+      c.runs.map((r) => r.impl),
+    ),
     base: c.base,
     figuresAt,
     nominal: c.nominal,
@@ -138,7 +142,7 @@ export function testVmallocSensitivity(
       c.cases,
     );
   return sweepSensitivity({
-    knobs: knobs(c, 'test-vmalloc'),
+    knobs: knobs(c, 'test-vmalloc', c.impls),
     base: c.base,
     figuresAt,
     nominal: c.nominal,
@@ -175,7 +179,11 @@ export function xfsDirSensitivity(
       ),
     );
   return sweepSensitivity({
-    knobs: knobs(c, 'xfs-dir'),
+    knobs: knobs(
+      c,
+      'xfs-dir',
+      c.runs.map((r) => r.impl),
+    ),
     base: c.base,
     figuresAt,
     nominal: c.nominal,

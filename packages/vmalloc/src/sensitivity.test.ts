@@ -5,6 +5,7 @@
 import { i386, i386Numaq } from '@kmemsim/arch-i386';
 import { ia64Sn2 } from '@kmemsim/arch-ia64';
 import { x86_64 } from '@kmemsim/arch-x86_64';
+import { SCHED_EEVDF_6_9 } from '@kmemsim/core';
 import { type ArchProfile, Machine } from '@kmemsim/mmu';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -142,6 +143,19 @@ describe('which values a run reads', () => {
     expect(names({ arch: ia64Sn2, workload: 'xfs-dir', cpus: 64 })).toContain('XFS.nrCpusSn2');
     expect(names({ arch: ia64Sn2, workload: 'xfs-dir', given: new Set(['nrCpus']) })).not.toContain('XFS.nrCpusSn2');
   });
+  it("the scheduler record's [U] values, only when a design of the run has a scheduler (6.9)", () => {
+    const slice = 'sched.eevdf-6.9.baseSliceNs';
+    const both = vmallocKnobs({
+      workload: 'test-vmalloc',
+      base: { arch: x86_64, params: {} },
+      virt: 'none',
+      cpus: 8,
+      impls: ['5.2', '6.9'],
+    });
+    expect(both.find((k) => k.parameter === slice)).toMatchObject({ value: 750_000, lo: 700_000, hi: 750_000 });
+    expect(names({ arch: x86_64, workload: 'test-vmalloc', impls: ['5.2'] })).not.toContain(slice);
+    expect(names({ arch: x86_64, impls: ['2.6.28', 'lazy'] }).some((n) => n.startsWith('sched.'))).toBe(false);
+  });
 });
 
 describe('override paths: defaults unchanged, a moved value reaches the run', () => {
@@ -182,6 +196,23 @@ describe('override paths: defaults unchanged, a moved value reaches the run', ()
       }).workerCycles[0];
     expect(avg({ allocPageCycles: 250 })).toBe(avg());
     expect(avg({ allocPageCycles: 500 })).toBeGreaterThan(avg()!);
+  });
+
+  it('the scheduler record (6.9 only; a copied record, the module-wide one untouched)', () => {
+    const cycles = (impl: string, params = {}) =>
+      runTestVmalloc({
+        machine: new Machine({ arch: x86_64, cpus: 2, seed: 1 }),
+        impl,
+        nrThreads: 2,
+        runTestMask: 7,
+        testLoopCount: 300,
+        params,
+      }).workerCycles.join(',');
+    const long = { scheduler: { ...SCHED_EEVDF_6_9, baseSliceNs: 100_000_000 } };
+    expect(cycles('6.9', { scheduler: SCHED_EEVDF_6_9 })).toBe(cycles('6.9'));
+    expect(cycles('6.9', long)).not.toBe(cycles('6.9'));
+    expect(cycles('5.2', long)).toBe(cycles('5.2'));
+    expect(SCHED_EEVDF_6_9.baseSliceNs).toBe(750_000);
   });
 
   it('XFS costs', () => {

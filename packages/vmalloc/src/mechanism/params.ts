@@ -2,6 +2,7 @@
 // misses, flush and IPI costs, lock and cache-line costs, cache latencies for walks) come from the Machine's
 // arch profile. [U lo..hi] marks a documented guess and its plausible range (docs/fidelity.md); the
 // instruction-count guesses are for a 2008 out-of-order core at 1.5–2 instructions per cycle.
+import type { SchedRecord } from '@kmemsim/core';
 import { sourced } from '@kmemsim/mmu';
 import type { ChaseLevels } from './memory.js';
 
@@ -74,10 +75,14 @@ export const MECHANISM = sourced({
 type Widen<T> = { [K in keyof T]: T[K] extends number ? number : T[K] };
 
 /**
- * The mechanism's values without their sources (what an experiment overrides), and the cache levels of list walks
- * on an arch without a `cache` section (default FALLBACK_MEMORY; a sensitivity sweep moves its [U] values).
+ * The mechanism's values without their sources (what an experiment overrides), the cache levels of list walks
+ * on an arch without a `cache` section (default FALLBACK_MEMORY), and the scheduler record of a design that has
+ * one (default the design's `scheduler`; ignored by designs without); a sensitivity sweep moves their [U] values.
  */
-export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>> & { fallbackMemory?: ChaseLevels };
+export type MechanismParams = Widen<Omit<typeof MECHANISM, 'sources'>> & {
+  fallbackMemory?: ChaseLevels;
+  scheduler?: SchedRecord;
+};
 
 /** MECHANISM's values with `over` applied. */
 export function mechanismParams(over: Partial<MechanismParams> = {}): MechanismParams {

@@ -60,8 +60,9 @@ export class Purger {
     this.lock = h.design.purgeLock === 'mutex' ? m.spinlock('vmap_purge_lock', 'mutex_lock') : m.spinlock('purge_lock');
     this.descent = new Descent(m, h.p.walkStepCycles, h.design.vmapAreaBytes, h.p.fallbackMemory);
     this.mem = archMemory(m, h.p.fallbackMemory);
-    // The era's fair scheduler shares a CPU between its test thread and the kworker running this design's works.
-    if (h.design.scheduler !== null) m.engine.sched = h.design.scheduler;
+    // The era's fair scheduler shares a CPU between its test thread and the kworker running this design's works
+    // (a sweep's copied record in `p.scheduler` when one of its [U] values is moved).
+    if (h.design.scheduler !== null) m.engine.sched = h.p.scheduler ?? h.design.scheduler;
   }
 
   /**

@@ -8,17 +8,18 @@ import type { PathNode } from './callpath.js';
 import { ROOT_NODE } from './callpath.js';
 import { Counters } from './counters.js';
 import type { EngineOptions, EngineTracer, InstantHook, Op, SpendHook, ThreadBody } from './engine-hooks.js';
+import { kworkerThread, newKworkers, reschedOp } from './engine-kworkers.js';
 import { DeadlockError, SimulationError } from './errors.js';
 import type { FairShare } from './fair-share.js';
 import { RunQueue } from './heap.js';
 import { IrqDebt } from './irq-debt.js';
-import { Kworkers } from './kworkers.js';
+import type { Kworkers } from './kworkers.js';
 import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
 import { Rng } from './rng.js';
 import { SCHED_CFS_6_1, type SchedRecord } from './sched-record.js';
 import { Thread } from './thread.js';
 import { notifyEngineCreated } from './trace.js';
-import { Work } from './workqueue.js';
+import type { Work } from './workqueue.js';
 
 // The engine's vocabulary lives beside it (engine-hooks, errors, thread); importers of './engine.js' keep working.
 export type { EngineOptions, EngineTracer, InstantHook, Op, SpendHook, ThreadBody } from './engine-hooks.js';
@@ -84,14 +85,11 @@ export class Engine {
   private readonly cpuThread: (Thread | null)[];
   /** Kworkers sharing CPUs with their bound threads: null until a workload queues work (then opt-in paths run). */
   private kw: Kworkers | null = null;
-  private readonly reschedOp = {
-    perform: (t: Thread): boolean => {
-      const kw = this.kw as Kworkers;
-      if (!kw.due(t, this.clock[t.cpu])) return false;
-      this.block(t, t.kworker ? 'preempted by bound thread' : 'preempted by kworker');
-      return kw.resched(t) || this.unblock(t);
-    },
-  };
+  private readonly reschedOp = reschedOp(
+    this,
+    () => this.kw as Kworkers,
+    (t) => this.unblock(t),
+  );
   private live = 0;
   /** CPUs whose bound thread is live: what {@link Engine.threadOn} finds, counted as threads start and finish. */
   private bound = 0;
@@ -251,27 +249,11 @@ export class Engine {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus) {
       throw new RangeError(`cpu ${cpu} out of range 0..${this.cpus - 1}`);
     }
-    this.kw ??= new Kworkers(
-      {
-        clock: this.clock,
-        run: (w, at) => this.runAt(w, at),
-        boundOn: (c) => this.threadOn(c),
-      },
-      this.cpus,
-      this.sched,
-      this.clockHz,
-    );
-    const w = new Thread(this, this.threads.length, cpu, name);
-    const work = new Work(this, w);
-    w.kworker = true;
-    w.state = 'blocked';
-    w.blockedOn = 'workqueue';
-    w.readyAt = w.startCycle = this.now();
-    w.gen = work.body(body);
-    this.threads.push(w);
+    this.kw ??= newKworkers(this, (w, at) => this.runAt(w, at));
+    const work = kworkerThread(this, cpu, name, body);
     this.live++;
     this.kw.live++;
-    this.kw.offer(w);
+    this.kw.offer(work.thread);
     return work;
   }
 

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { createVmap } from '../mechanism/api.js';
 import { fastAlloc, fastFree, type PurgeCycle, purgeCycle } from '../mechanism/functional.js';
 import { shortPurges } from './sampler.cases.js';
-import { FORWARDED_SKIP_ERROR, replaySteady, STEADY_SKIP_ERROR, type SteadyForward } from './sampler-ff.js';
+import {
+  FORWARDED_SKIP_ERROR,
+  replaySteady,
+  SPLIT_WALK_ERROR,
+  STEADY_SKIP_ERROR,
+  type SteadyForward,
+} from './sampler-ff.js';
 import type { Loop } from './sampler-loop.js';
 
 /** A counter standing in for vmap_lazy_nr: `pages` per loop, a purge past `limit`, as free_unmap_vmap_area does. */
@@ -74,6 +80,22 @@ describe('replaySteady: the loops past a skip’s last purge', () => {
     );
     replaySteady(ls);
     expect(ls.map((l) => l.pendingErr)).toEqual([7 + (FORWARDED_SKIP_ERROR - STEADY_SKIP_ERROR) * 1000, 7]);
+  });
+
+  it('adds SPLIT_WALK_ERROR − STEADY_SKIP_ERROR where the walk length depends on the layout, set-up skipped or not', () => {
+    const { cycle } = counter(100, 0);
+    const ls = [true, false].map(
+      (forwarded) =>
+        ({
+          pendingK: 5,
+          pendingJump: 1000,
+          pendingErr: 7,
+          steady: { once: () => {}, pages: 1, cycle, forwarded, splitWalk: true },
+        }) as unknown as Loop,
+    );
+    replaySteady(ls);
+    const e = 7 + (SPLIT_WALK_ERROR - STEADY_SKIP_ERROR) * 1000;
+    expect(ls.map((l) => l.pendingErr)).toEqual([e, e]);
   });
 
   it('replays nothing where there is no lazy queue (2.6.27: every loop ends where it began)', () => {

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { createVmap } from '../mechanism/api.js';
 import { fastAlloc, fastFree, type PurgeCycle, purgeCycle } from '../mechanism/functional.js';
 import { shortPurges } from './sampler.cases.js';
-import { FORWARDED_SKIP_ERROR, replaySteady, STEADY_SKIP_ERROR, type SteadyForward } from './sampler-ff.js';
+import {
+  FORWARDED_SKIP_ERROR,
+  replaySteady,
+  SPLIT_WALK_ERROR,
+  STEADY_SKIP_ERROR,
+  type SteadyForward,
+} from './sampler-ff.js';
 import type { Loop } from './sampler-loop.js';
 
 /** A counter standing in for vmap_lazy_nr: `pages` per loop, a purge past `limit`, as free_unmap_vmap_area does. */
@@ -61,7 +67,8 @@ describe('replaySteady: the loops past a skip’s last purge', () => {
     expect(seen).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 0]);
   });
 
-  it('adds FORWARDED_SKIP_ERROR − STEADY_SKIP_ERROR of the skip’s cycles where the case’s set-up was skipped', () => {
+  /** pendingErr after replaySteady of two 5-loop skips of 1,000 cycles (7 charged), forwarded and not. */
+  function skipErrors(splitWalk: boolean): number[] {
     const { cycle } = counter(100, 0);
     const ls = [true, false].map(
       (forwarded) =>
@@ -69,11 +76,20 @@ describe('replaySteady: the loops past a skip’s last purge', () => {
           pendingK: 5,
           pendingJump: 1000,
           pendingErr: 7,
-          steady: { once: () => {}, pages: 1, cycle, forwarded },
+          steady: { once: () => {}, pages: 1, cycle, forwarded, splitWalk },
         }) as unknown as Loop,
     );
     replaySteady(ls);
-    expect(ls.map((l) => l.pendingErr)).toEqual([7 + (FORWARDED_SKIP_ERROR - STEADY_SKIP_ERROR) * 1000, 7]);
+    return ls.map((l) => l.pendingErr);
+  }
+
+  it('adds FORWARDED_SKIP_ERROR − STEADY_SKIP_ERROR of the skip’s cycles where the case’s set-up was skipped', () => {
+    expect(skipErrors(false)).toEqual([7 + (FORWARDED_SKIP_ERROR - STEADY_SKIP_ERROR) * 1000, 7]);
+  });
+
+  it('adds SPLIT_WALK_ERROR − STEADY_SKIP_ERROR where the walk length depends on the layout, set-up skipped or not', () => {
+    const e = 7 + (SPLIT_WALK_ERROR - STEADY_SKIP_ERROR) * 1000;
+    expect(skipErrors(true)).toEqual([e, e]);
   });
 
   it('replays nothing where there is no lazy queue (2.6.27: every loop ends where it began)', () => {

@@ -23,6 +23,19 @@ export const STEADY_SKIP_ERROR = 0.06;
  */
 export const FORWARDED_SKIP_ERROR = 0.12;
 
+/**
+ * Relative error of a skipped main loop whose iteration allocates a large and a small area under the hole search
+ * that walks from VMALLOC_START (alloc_vmap_area's rb_next walk, 2.6.28–2.6.38; long_busy_list_alloc_test's 100 +
+ * 1 pages): whether the small one finds a hole below the busy list or walks all of it depends on where earlier
+ * cycles' lazy areas lay, a layout the purge does not regenerate (it returns the areas where they were). So the
+ * loop costs between one and two whole-list walks: 1.0 (a factor 2). Measured, 2.6.37 at 32 CPUs × mask 7 ×
+ * 20,000, mask order: exact 47 % of long_busy's walks cross the busy list (the small allocations fill holes below
+ * it), sampled 85 % from its first detailed loops (loops 100–300, before any skip of its own): its main loop
+ * +78 % against a 24 % bound with FORWARDED_SKIP_ERROR; with fix_size's and full_fit's main loops in detail
+ * +32 % / +49 % alone, +28 % both (no single skip causes it).
+ */
+export const SPLIT_WALK_ERROR = 1.0;
+
 /** One steady loop kind's functional fast-forward (test-cases.ts `loop`). */
 export interface SteadyForward {
   /** One loop of the kind without time (fastAlloc + fastFree, the workload's own draws). */
@@ -33,6 +46,8 @@ export interface SteadyForward {
   readonly cycle: PurgeCycle;
   /** The case's set-up was skipped: its skipped loops carry FORWARDED_SKIP_ERROR, not STEADY_SKIP_ERROR. */
   readonly forwarded?: boolean;
+  /** Its cost depends on the layout below the busy list: its skipped loops carry SPLIT_WALK_ERROR. */
+  readonly splitWalk?: boolean;
 }
 
 /**
@@ -50,8 +65,15 @@ export function replaySteady(loops: Iterable<Loop>): number {
   let pages = 0;
   for (const l of loops) {
     if (l.steady === null || l.pendingK <= 0) continue;
-    // The sampler charged STEADY_SKIP_ERROR of the skip's cycles; a case whose set-up was skipped carries more.
-    if (l.steady.forwarded === true) l.pendingErr += (FORWARDED_SKIP_ERROR - STEADY_SKIP_ERROR) * l.pendingJump;
+    // The sampler charged STEADY_SKIP_ERROR of the skip's cycles; a case whose set-up was skipped carries more, and
+    // a loop whose walk length the unregenerated layout decides more still.
+    const term =
+      l.steady.splitWalk === true
+        ? SPLIT_WALK_ERROR
+        : l.steady.forwarded === true
+          ? FORWARDED_SKIP_ERROR
+          : STEADY_SKIP_ERROR;
+    l.pendingErr += (term - STEADY_SKIP_ERROR) * l.pendingJump;
     items.push({ f: l.steady, k: l.pendingK });
     total += l.pendingK;
     pages += l.pendingK * l.steady.pages;

@@ -124,7 +124,8 @@ export type FastOnce = (w: Worker) => void;
 /**
  * A loop of test_loop_count iterations under the sampler; false as soon as one iteration fails. `fast` and `pages`
  * (lazily freed per iteration, guard pages included): how skipped iterations lay down their lazy areas, where the
- * worker's `steady` says they must (sampler-ff.ts).
+ * worker's `steady` says they must (sampler-ff.ts). `splitWalk`: an iteration allocates a large and a small area
+ * (sampler-ff.ts SPLIT_WALK_ERROR).
  */
 export function* loop(
   w: Worker,
@@ -132,10 +133,18 @@ export function* loop(
   body: (w: Worker) => Gen<boolean>,
   fast: FastOnce | null = null,
   pages = 0,
+  splitWalk = false,
 ): Gen<boolean> {
   const l = w.sampler.begin(w.t, w.loops, tag);
   if (fast !== null && w.steady !== null)
-    l.steady = { once: () => fast(w), pages, cycle: w.steady, forwarded: w.forwarded === l.kase };
+    l.steady = {
+      once: () => fast(w),
+      pages,
+      cycle: w.steady,
+      forwarded: w.forwarded === l.kase,
+      // Only the walk from VMALLOC_START lets the small allocation's hole below the busy list decide its cost.
+      splitWalk: splitWalk && w.vm.design.holeSearch === 'rbtree-walk',
+    };
   let ok = true;
   while (l.done < l.count) {
     if (!(yield* body(w))) {

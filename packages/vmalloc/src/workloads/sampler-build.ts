@@ -8,15 +8,12 @@
 import type { Loop } from './sampler-loop.js';
 import type { MixedShare } from './sampler-mixed.js';
 
-/** Loops whose every iteration takes the allocator's lock once (FIFO): they skip in step (see `keepInStep`). */
-const inStep = new WeakSet<Loop>();
-
 /**
  * Marks a state-building loop as one whose iterations each take the allocator's lock once, granted in FIFO order
  * (vmap_area_lock, a ticket spinlock, once per vmalloc / vfree of test_vmalloc's set-ups and tear-downs).
  */
 export function lockstep(l: Loop): void {
-  inStep.add(l);
+  l.lockstep = true;
 }
 
 /**
@@ -27,12 +24,12 @@ export function lockstep(l: Loop): void {
 export function keepInStep(builds: MixedShare[]): void {
   const least = new Map<string, number>();
   for (const b of builds) {
-    if (!inStep.has(b.l) || b.l.pendingK !== b.k) continue;
+    if (!b.l.lockstep || b.l.pendingK !== b.k) continue;
     least.set(b.l.tag, Math.min(least.get(b.l.tag) ?? b.k, b.k));
   }
   for (const b of builds) {
     const k = least.get(b.l.tag);
-    if (k === undefined || !inStep.has(b.l) || b.l.pendingK !== b.k || b.k <= k) continue;
+    if (k === undefined || !b.l.lockstep || b.l.pendingK !== b.k || b.k <= k) continue;
     b.l.pendingErr *= k / b.k;
     b.l.pendingK = k;
     b.k = k;

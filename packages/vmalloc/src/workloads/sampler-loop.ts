@@ -100,6 +100,9 @@ export class Loop {
   stats: TagReport | null = null;
   /** A steady loop's functional fast-forward (sampler-ff.ts; set by the workload after `begin`), or null. */
   steady: SteadyForward | null = null;
+  /** Each iteration takes the allocator's lock once, FIFO: a skip gives every such loop of its phase one count
+   * (sampler-build.ts `keepInStep`). */
+  lockstep = false;
   /** A cycle of this thread closed at a regeneration event while it stalled in an iteration (sampler-round.ts). */
   stalled = false;
   /** The round in which this thread closed a cycle while stalled, until its next loop boundary (else −1). */

@@ -26,15 +26,16 @@ export const FORWARDED_SKIP_ERROR = 0.12;
 /**
  * Relative error of a skipped main loop whose iteration allocates a large and a small area under the hole search
  * that walks from VMALLOC_START (alloc_vmap_area's rb_next walk, 2.6.28–2.6.38; long_busy_list_alloc_test's 100 +
- * 1 pages): whether the small one finds a hole below the busy list or walks all of it depends on where earlier
- * cycles' lazy areas lay, a layout the purge does not regenerate (it returns the areas where they were). So the
- * loop costs between one and two whole-list walks: 1.0 (a factor 2). Measured, 2.6.37 at 32 CPUs × mask 7 ×
- * 20,000, mask order: exact 47 % of long_busy's walks cross the busy list (the small allocations fill holes below
- * it), sampled 85 % from its first detailed loops (loops 100–300, before any skip of its own): its main loop
- * +78 % against a 24 % bound with FORWARDED_SKIP_ERROR; with fix_size's and full_fit's main loops in detail
- * +32 % / +49 % alone, +28 % both (no single skip causes it).
+ * 1 pages), [U] 0.25–1.0: the small one finds a hole below the busy list or walks all of it, so a loop costs one to
+ * two whole-list walks (1.0: a factor 2). The holes below the list decide which, and each purge returns the same
+ * ones (2.6.37 at 32 CPUs, exact: one split from the main loop's 2nd purge on): those of whichever of full_fit's 64
+ * ptr arrays were still lazy when long_busy's set-up ended, i.e. the lazy queue's phase at full_fit's end, which a
+ * few hundred areas move (SlipMeter keeps it). 13 arrays purged before the set-up left the 100-page areas 28 low
+ * holes and room below the list for every 1-page one (47 % of the walks cross it); 7 left 46 holes and 85 %.
+ * Measured with SlipMeter, mask 7 × 20,000, mask order, long_busy's main loop against the exact run: 2.6.37 +20.1 %
+ * (32 CPUs) and +3.7 % (16), 2.6.28 −21.8 % (32) and +6.6 % (16). 0.4: about twice the largest.
  */
-export const SPLIT_WALK_ERROR = 1.0;
+export const SPLIT_WALK_ERROR = 0.4;
 
 /** One steady loop kind's functional fast-forward (test-cases.ts `loop`). */
 export interface SteadyForward {

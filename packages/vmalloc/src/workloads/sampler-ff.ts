@@ -55,9 +55,9 @@ export interface SteadyForward {
 
 /**
  * The loops a purge simulated in detail runs past the free that took vmap_lazy_nr over lazy_max_pages: the
- * opportunistic purge (try_purge_vmap_area_lazy, 2.6.28; purge_vmap_area_lazy's trylock, 2.6.37) takes the queue
- * when its thread gets the purge lock in time order, so the frees other CPUs made meanwhile are in its batch.
- * A functional purge takes it at the crossing. Where the lazy queue's phase decides the layout — which of a case's
+ * opportunistic purge (try_purge_vmap_area_lazy's spin_trylock of purge_lock, 2.6.28–2.6.38; its walk of
+ * vmap_area_list takes every VM_LAZY_FREE area it passes) takes the queue when its thread gets the purge lock in
+ * time order, so the frees other CPUs made meanwhile are in its batch. A functional purge takes it at the crossing. Where the lazy queue's phase decides the layout — which of a case's
  * last frees are still lazy when the next case lays down its state, under the walk from VMALLOC_START — a skip
  * must keep the detailed cycle: 2.6.37 at 32 CPUs × mask 7 × 20,000, fix_size's detailed purges took 24,607 areas
  * (30 past the 24,577 of the crossing), full_fit's main loop's 24,589, so the skips' phase drifted by ~300 areas
@@ -111,6 +111,7 @@ export class SlipMeter {
  * then every C = ⌊limit/p̄⌋ + 1 loops (the free that takes vmap_lazy_nr past the limit purges, itself included), each
  * `slip` loops later where the detailed purges ran that far past the crossing (SlipMeter): j₀ + slip, C + slip. A
  * skip of R ≥ j₀ loops ends r = (R − j₀) mod C loops after a purge: purge now, replay r. R < j₀: replay all R.
+ * (r past the crossing, a purge still pending in detail: the replay's own functional free purges there instead.)
  */
 export function replaySteady(loops: Iterable<Loop>): number {
   const items: { f: SteadyForward; k: number }[] = [];

@@ -22,6 +22,7 @@ import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './s
 import type { MeasureContext } from './sampler-rate.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { ownGap, stallCycle, stalledNow, stallShares } from './sampler-round.js';
+import { CUTS, cutEvery, cutHalfWidth, hasCuts } from './sampler-round-cut.js';
 import { ratio } from './sampler-stats.js';
 
 export {
@@ -59,10 +60,17 @@ export class Sampler {
   /** The sampler's own stream (the workload's random draws stay as in the exact run). */
   private readonly rng: Rng;
   private lastRegen = -1;
+  /** The flush count the cut rule last saw (sampler-round-cut.ts). */
+  private lastFlush = 0;
   /** Regeneration events (without set-up ticks) when the last round started. */
   private lastRegenEv = 0;
   /** Batch boundaries crossed by set-up loops (their stand-in for regeneration events). */
   private buildTicks = 0;
+  /** Steady loops done (summed over threads) since the last flush, and since the last flush or cut. */
+  private steadyCycle = 0;
+  private steadySince = 0;
+  /** Steady loops between two cuts (sampler-round-cut.ts `cutEvery`); ∞ until a flush cycle was seen. */
+  private cutAt = Number.POSITIVE_INFINITY;
   private readonly members = new Set<Thread>();
   private readonly loops = new Map<Thread, Loop>();
   private readonly kinds = new Map<string, Kind>();
@@ -164,6 +172,21 @@ export class Sampler {
     // Set-ups free nothing, so no flush ends their cycles: every `batchLoops` loops of one is an event.
     if (l.counted && l.done % this.warmLoops === 0) this.buildTicks++;
     const regen = this.regen === null ? Math.floor(l.done / this.warmLoops) : this.regen();
+    // Steady loops on a machine whose purges wait for a kworker's turn (6.9's drain): a round also closes every
+    // `CUTS` th of a flush cycle's loops (sampler-round-cut.ts).
+    if (this.cutting() && l.fast === null && !l.counted) {
+      if (regen !== this.lastFlush) {
+        this.lastFlush = regen;
+        this.cutAt = cutEvery(this.steadyCycle, this.warmLoops, this.loops.size);
+        this.steadyCycle = 0;
+        this.steadySince = 0;
+      }
+      this.steadyCycle++;
+      if (++this.steadySince >= this.cutAt) {
+        this.steadySince = 0;
+        this.buildTicks++;
+      }
+    }
     const ev = regen + this.buildTicks;
     if (ev !== this.lastRegen) {
       this.lastRegen = ev;
@@ -270,7 +293,7 @@ export class Sampler {
       k = emptyKind();
       this.kinds.set(tag, k);
     }
-    poolCycle(k, this.round, this.lastRegenEv, y, n, WINDOW);
+    poolCycle(k, this.round, this.lastRegenEv, y, n, this.window());
   }
 
   private roundDone(now: number): void {
@@ -303,7 +326,7 @@ export class Sampler {
       return;
     const ctx: MeasureContext = {
       round: this.round,
-      window: WINDOW,
+      window: this.window(),
       need: this.need,
       relError: this.relError,
       flushesIn: (k, from) => this.flushesIn(k, from),
@@ -312,6 +335,7 @@ export class Sampler {
     };
     const rate = measureKinds(this.loops.values(), this.kinds, ctx);
     if (rate === null || diverging(this.loops.values(), rate, this.divergence)) return;
+    if (this.cutting() && !this.cutsHold(rate)) return;
     const shares = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
     const dt = skipSpan(this.loops.values(), rate, shares);
     if (Number.isNaN(dt)) return;
@@ -352,6 +376,36 @@ export class Sampler {
       const l = this.loops.get(decider);
       if (l !== undefined && l.pendingK > 0) this.apply(l);
     }
+  }
+
+  /** Rounds a kind's window may hold: as many flush cycles as without cuts (`CUTS` rounds each). */
+  private window(): number {
+    return this.cutting() ? WINDOW * CUTS : WINDOW;
+  }
+
+  /** Rounds of steady loops are cut between flushes: the purge waits for a kworker's turn (sampler-round-cut.ts). */
+  private cutting(): boolean {
+    return this.regen !== null && this.engine.fairShare !== null;
+  }
+
+  /**
+   * Every steady kind whose window holds rounds cut between flushes spans `MIN_FLUSHES` flushes and is within the
+   * target by the half-width that counts the rounds' correlation; its rate then carries that half-width
+   * (sampler-round-cut.ts `cutHalfWidth`).
+   */
+  private cutsHold(rate: Map<string, Rate>): boolean {
+    for (const l of this.loops.values()) {
+      const r = rate.get(l.tag) as Rate;
+      if (l.fast !== null || r.perRound <= 0) continue;
+      const k = this.kinds.get(l.tag) as Kind;
+      const to = k.round.length;
+      const from = Math.max(0, to - Math.round(r.window / r.perRound));
+      if (!hasCuts(k, from, to)) continue;
+      const h = cutHalfWidth(k, from, to);
+      if (!(h <= this.relError * r.c)) return false;
+      r.h = Math.max(r.h, h);
+    }
+    return true;
   }
 
   /** Regeneration events (flushes) between the start of round `from` of kind `k` and its last round's start. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyKind, type Kind } from './sampler-loop.js';
-import { cutEvery, cutHalfWidth, hasCuts, MIN_FLUSHES } from './sampler-round-cut.js';
+import { emptyKind, type Kind, type Snapshot } from './sampler-loop.js';
+import { cutEvery, cutHalfWidth, hasCuts, MIN_FLUSHES, samePhase } from './sampler-round-cut.js';
 import { ratio } from './sampler-stats.js';
 
 /** A kind with pooled rounds (time y, loops n, flushes counted at each round's start ev). */
@@ -17,10 +17,12 @@ function kind(y: number[], n: number[], ev: number[]): Kind {
 }
 
 describe('cutEvery (loops between two cuts)', () => {
-  it('the last flush cycle over CUTS, at least one batch per thread', () => {
+  it('the last flush cycle over CUTS; none where that is under one batch per thread', () => {
     expect(cutEvery(240_000, 32, 16)).toBe(30_000);
-    expect(cutEvery(1_000, 32, 16)).toBe(512);
-    expect(cutEvery(0, 32, 1_024)).toBe(32_768);
+    expect(cutEvery(4_096, 32, 16)).toBe(512);
+    expect(cutEvery(4_095, 32, 16)).toBe(Number.POSITIVE_INFINITY);
+    // vmap-bench 6.9 at 1,024 CPUs: 6 flushes in 1,024,000 loops, about 21,000 per cut, under 32 × 1,024.
+    expect(cutEvery(170_000, 32, 1_024)).toBe(Number.POSITIVE_INFINITY);
   });
 });
 
@@ -87,5 +89,25 @@ describe('cutHalfWidth (the ratio over correlated rounds)', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('samePhase (the replay spans whole flush cycles)', () => {
+  /** Snapshots of rounds 1.. with these flush counts. */
+  const snaps = (f: number[]): Snapshot[] =>
+    f.map((flushes, i) => ({ round: i + 1, time: i, profile: {} as Snapshot['profile'], counters: [], flushes }));
+
+  it('the round as far into its cycle as the last one, `cycles` flushes back', () => {
+    // Cycles of 4 rounds; the last snapshot is 2 rounds into flush 5's cycle, 2 rounds into flush 3's is index 12.
+    const s = snaps([0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5]);
+    expect(samePhase(s, 2, -1)).toBe(10 + 2);
+    // A shorter cycle than the phase: its last round.
+    expect(samePhase(snaps([0, 1, 2, 2, 2, 2]), 1, -1)).toBe(1);
+  });
+
+  it('none from before the last skip; −1 when only the last snapshot follows it', () => {
+    const s = snaps([0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3]);
+    expect(samePhase(s, 2, 8)).toBe(8);
+    expect(samePhase(s, 2, 11)).toBe(-1);
   });
 });

@@ -2,7 +2,7 @@
 // drain pass ends, which waits for its EEVDF turn (core fair-share.ts), so flushes are rare: 14 in fix_size's main
 // loop at 16 CPUs × 200,000 loops, 6 in vmap-bench at 1,024 CPUs × 1,000 iterations, too few regeneration cycles for
 // a rate within 1 %. On such a machine a steady kind's round also closes every `CUTS` th of the last flush cycle's
-// loops, so a window holds several rounds per cycle.
+// loops (where that is at least one batch of loops per thread), so a window holds several rounds per cycle.
 //
 // A cut round is not a regeneration cycle: the rounds of one flush cycle are correlated (the rate is flat between
 // drains, 2,100–2,150 cycles per loop at 16 CPUs, and rises to 3,000–9,000 while the drain shares a worker's CPU).
@@ -13,7 +13,7 @@
 // wrong (too narrow when neighbours move together, too wide when they alternate). So a window with cut rounds must
 // span `MIN_FLUSHES` flushes, and its half-width is the Bartlett-kernel (Newey–West) one over two flush cycles of
 // rounds, with the t quantile of its whole flush cycles: the variance of ΣY − cΣN with the rounds' covariances.
-import type { Kind } from './sampler-loop.js';
+import type { Kind, Snapshot } from './sampler-loop.js';
 import { tQuantile } from './sampler-stats.js';
 
 /** Rounds per flush cycle when rounds are cut by loop count (a sampler setting, not a model constant). */
@@ -23,11 +23,12 @@ export const CUTS = 8;
 export const MIN_FLUSHES = 3;
 
 /**
- * Steady loops (summed over threads) between two cuts: the last flush cycle's loops over `CUTS`, at least one
- * batch per thread (`batch` loops × `threads`).
+ * Steady loops (summed over threads) between two cuts: the last flush cycle's loops over `CUTS`; ∞ (no cut) where
+ * that is under one batch per thread (`batch` loops × `threads`): flushes are then frequent enough to be the rounds.
  */
 export function cutEvery(cycleLoops: number, batch: number, threads: number): number {
-  return Math.max(batch * threads, Math.floor(cycleLoops / CUTS));
+  const every = Math.floor(cycleLoops / CUTS);
+  return every >= batch * threads ? every : Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -63,4 +64,32 @@ export function cutHalfWidth(k: Kind, from: number, to: number): number {
 export function hasCuts(k: Kind, from: number, to: number): boolean {
   for (let i = from + 1; i < to; i++) if (k.ev[i] === k.ev[i - 1]) return true;
   return false;
+}
+
+/**
+ * The snapshot to replay a skip from when rounds are cut (sampler.ts `replayWindow`): the latest one at least
+ * `cycles` flushes before the last snapshot and after round `after`, taken as many rounds past its cycle's first
+ * round as the last one is past its own, so the replayed span holds whole flush cycles (the counters it replays,
+ * flushes among them, are not those of a partial cycle at either end). Else the oldest one after `after`; −1 if
+ * only the last one is.
+ */
+export function samePhase(snaps: readonly Snapshot[], cycles: number, after: number): number {
+  const last = snaps.length - 1;
+  let s = last;
+  while (s > 0 && snaps[s - 1].flushes === snaps[last].flushes) s--;
+  const phase = last - s;
+  let oldest = last - 1;
+  while (oldest > 0 && snaps[oldest - 1].round > after) oldest--;
+  if (oldest < 0 || snaps[oldest].round <= after) return -1;
+  // Runs of snapshots with one flush count, from the newest back.
+  for (let end = s - 1; end >= oldest; ) {
+    let start = end;
+    while (start > 0 && snaps[start - 1].flushes === snaps[end].flushes) start--;
+    if (snaps[last].flushes - snaps[end].flushes >= cycles) {
+      const i = Math.min(end, start + phase);
+      return Math.max(i, oldest);
+    }
+    end = start - 1;
+  }
+  return oldest;
 }

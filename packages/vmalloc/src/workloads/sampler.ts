@@ -300,7 +300,7 @@ export class Sampler {
       k = emptyKind();
       this.kinds.set(tag, k);
     }
-    poolCycle(k, this.round, this.lastRegenEv, y, n, WINDOW);
+    poolCycle(k, this.round, this.lastRegenEv, y, n, this.window());
   }
 
   private roundDone(now: number): void {
@@ -335,7 +335,7 @@ export class Sampler {
       return;
     const ctx: MeasureContext = {
       round: this.round,
-      window: WINDOW,
+      window: this.window(),
       need: this.need,
       relError: this.relError,
       flushesIn: (k, from) => this.flushesIn(k, from),
@@ -456,6 +456,15 @@ export class Sampler {
       if (i === this.snaps.length - 1) return null;
     }
     return this.snaps[i];
+  }
+
+  /**
+   * Rounds a kind's window may hold: with rounds cut between flushes, `CUTS` times as many, so it spans as many
+   * flush cycles as without cuts (at 256 rounds, 6.9's long_busy at 16 CPUs × mask 7 × 200,000 skipped 14,942
+   * loops; at 2,048, 2,791,188, −0.03 % from the exact run within ±3.43 %).
+   */
+  private window(): number {
+    return this.cutAt === Number.POSITIVE_INFINITY ? WINDOW : WINDOW * CUTS;
   }
 
   /** Snapshots kept for `replayWindow`: about `need` flush cycles of cut rounds, twice over. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { linearRate } from './sampler-linear.js';
+import { linearRate, setUpLine } from './sampler-linear.js';
 import { emptyKind, type Kind } from './sampler-loop.js';
 
 /** A kind whose rounds each hold `threads` threads of `per` loops, round i at `rate(x)` cycles per loop. */
@@ -68,6 +68,63 @@ describe('linearRate (tear-downs whose rate moves along a line)', () => {
         expect(Math.abs((f?.slope ?? 0) - 0.5)).toBeLessThanOrEqual((f?.slopeH ?? 0) * 3);
       }),
       { numRuns: 50 },
+    );
+  });
+});
+
+describe('setUpLine (set-ups whose every loop walks a list of the areas before it)', () => {
+  // c(x) = 1,000 + 3x; the last skip at position 1,000 (the line's value there 4,000); the window of 256 loops per
+  // thread ends at 2,256, so its ratio is the line's value at its centre, 2,128.
+  const at = 2_256;
+  const w = 256;
+  const line = (x: number) => 1_000 + 3 * x;
+
+  it('recovers the line: its value at the present position and its slope; the first line charges the whole move', () => {
+    const f = setUpLine(line(at - w / 2), 10, at, w, line(1_000), 1_000, Number.NaN);
+    expect(f).not.toBeNull();
+    expect(f?.slope).toBeCloseTo(3, 12);
+    expect(f?.c).toBeCloseTo(line(at), 9);
+    expect(f?.lag).toBe(128);
+    expect(f?.slopeH).toBeCloseTo(20 / 1_128, 12);
+    // No earlier line to check: the move since the last skip, and the position may only double.
+    expect(f?.moved).toBeCloseTo(3 * 1_128, 9);
+    expect(f?.grow).toBe(2);
+  });
+
+  it('a last line that held: no miss, and the skip may quadruple the position', () => {
+    const f = setUpLine(line(at - w / 2), 10, at, w, line(1_000), 1_000, 3);
+    expect(f?.moved).toBeCloseTo(0, 9);
+    expect(f?.grow).toBe(4);
+    // A last line that missed by more than a quarter of the move: back to doubling, the miss in `moved`.
+    const g = setUpLine(line(at - w / 2), 10, at, w, line(1_000), 1_000, 1);
+    expect(g?.moved).toBeCloseTo(2 * 1_128, 9);
+    expect(g?.grow).toBe(2);
+  });
+
+  it('needs the window to lie past the last skip', () => {
+    expect(setUpLine(5_000, 10, 1_100, 256, 4_000, 1_000, Number.NaN)).toBeNull();
+  });
+
+  it('the true slope lies within the half-width when both points are within h of the line', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.integer({ min: 100, max: 100_000 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        (a, b, lastAt, gap, e1, e2) => {
+          const h = 0.01 * (a + b * lastAt + 1);
+          const atNow = lastAt + gap + 128;
+          const f = setUpLine(a + b * (atNow - 128) + e2 * h, h, atNow, 256, a + b * lastAt + e1 * h, lastAt, b);
+          expect(f).not.toBeNull();
+          expect(Math.abs((f?.slope ?? 0) - b)).toBeLessThanOrEqual((f?.slopeH ?? 0) * (1 + 1e-9) + 1e-12);
+          // The last line (the true one) missed by the points' noise only.
+          expect(f?.moved ?? 0).toBeLessThanOrEqual(2 * h * (1 + 1e-9));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

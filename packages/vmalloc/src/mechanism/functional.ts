@@ -121,6 +121,20 @@ export interface PurgeCycle {
   busy(): boolean;
   /** The purge, without time: the regeneration point (every lazy area back, nothing queued). */
   purge(): void;
+  /** What the purges have taken so far (the sampler's fast-forward measures the detailed purges' batches). */
+  tally(): PurgeTally;
+}
+
+/** Purges and lazy frees so far: the vmap.purges and vmap.lazy_frees counters (detailed ones only), the queue. */
+export interface PurgeTally {
+  /** Purges that flushed (vmap.purges). */
+  readonly purges: number;
+  /** Areas freed lazily (vmap.lazy_frees). */
+  readonly frees: number;
+  /** Areas queued now. */
+  readonly queued: number;
+  /** Batches taken from the queue, by detailed and functional purges alike (LazyQueue.taken). */
+  readonly taken: number;
 }
 
 /** The allocator's purge cycle (see PurgeCycle), or null where purges do not regenerate its state (6.9's pools). */
@@ -132,6 +146,10 @@ export function purgeCycle(v: VmapCore): PurgeCycle | null {
     busy: () => purging(v),
     purge: () => {
       if (v.purger !== null && !purging(v)) fastPurge(v);
+    },
+    tally: () => {
+      const c = v.m.engine.counters.values;
+      return { purges: c[v.k.purges] ?? 0, frees: c[v.k.lazyFrees] ?? 0, queued: v.lazy.length, taken: v.lazy.taken };
     },
   };
 }

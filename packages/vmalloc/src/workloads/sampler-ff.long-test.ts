@@ -42,18 +42,13 @@ describe('steady fast-forward of the lazy-walk designs (long)', () => {
     }, 600_000);
   }
 
-  it('2.6.37, 32 CPUs × mask 7 × 20,000, mask order: long_busy’s main loop within its bound (SPLIT_WALK_ERROR)', () => {
-    // The small allocation of each iteration finds a hole below the busy list or walks all of it, as earlier
-    // cycles left the layout: sampled 85 % of the walks crossed the list against 47 % exact, +78 % against a 24 %
-    // bound before the term. Its tear-down (in detail) still came out +34.8 % against 33.7 %: checked only here.
-    const { s, x } = testVmallocBothWays('2.6.37', 32, 7, 20_000, {}, true);
-    const tag = 'long_busy_list_alloc_test';
-    const a = s.sampling.perTag[tag];
-    expect(a.skipped).toBeGreaterThan(0);
-    const exact = x.sampling.perTag[tag].detailedCycles;
-    expect(Math.abs(a.detailedCycles + a.extrapolatedCycles - exact)).toBeLessThanOrEqual(a.errCycles + 0.001 * exact);
-    expect(Math.abs(s.tests[2].avgUsec - x.tests[2].avgUsec)).toBeLessThanOrEqual(
-      x.tests[2].avgUsec * s.tests[2].errorBound,
-    );
+  it('2.6.37, 32 CPUs × mask 7 × 20,000, mask order: every phase within its bound (the detailed purges’ slip kept)', () => {
+    // The small allocation of each iteration of long_busy's main loop finds a hole below the busy list or walks all
+    // of it, as the queue's phase at full_fit's end left full_fit's ptr arrays lazy through long_busy's set-up. With
+    // the skips purging at the crossing (no SlipMeter) 85 % of the walks crossed the list against 47 % exact: the
+    // main loop +78 % against 24 % before SPLIT_WALK_ERROR, and its tear-down (in detail) +34.8 % against 33.7 %.
+    const r = testVmallocBothWays('2.6.37', 32, 7, 20_000, {}, true);
+    expect(r.s.sampling.perTag.long_busy_list_alloc_test.skipped).toBeGreaterThan(0);
+    expectEveryPhaseWithinBound(r, '2.6.37 32 CPUs');
   }, 600_000);
 });

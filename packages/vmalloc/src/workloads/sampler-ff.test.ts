@@ -8,29 +8,50 @@ import { shortPurges } from './sampler.cases.js';
 import {
   FORWARDED_SKIP_ERROR,
   replaySteady,
+  SlipMeter,
   SPLIT_WALK_ERROR,
   STEADY_SKIP_ERROR,
   type SteadyForward,
 } from './sampler-ff.js';
 import type { Loop } from './sampler-loop.js';
 
-/** A counter standing in for vmap_lazy_nr: `pages` per loop, a purge past `limit`, as free_unmap_vmap_area does. */
-function counter(limit: number, lazy: number) {
-  const c = { lazy, purges: 0, loops: [] as number[] };
+/**
+ * A counter standing in for vmap_lazy_nr: `pages` per loop, a purge past `limit`, as free_unmap_vmap_area does.
+ * `push` is a functional free (the purge at the crossing); `detailed` one whose purge takes the queue `slip` frees
+ * later, as a purge simulated in detail does (its tally counts those purges and frees).
+ */
+function counter(limit: number, lazy: number, slip = 0) {
+  const c = { lazy, queued: 0, purges: 0, detailed: 0, frees: 0, taken: 0, over: -1 };
   const cycle: PurgeCycle = {
     lazy: () => c.lazy,
     limit,
     busy: () => false,
     purge: () => {
       c.lazy = 0;
+      c.queued = 0;
       c.purges++;
+      c.taken++;
+      c.over = -1;
     },
+    tally: () => ({ purges: c.detailed, frees: c.frees, queued: c.queued, taken: c.taken }),
   };
   const push = (pages: number) => {
     c.lazy += pages;
+    c.queued++;
     if (c.lazy > limit) cycle.purge();
   };
-  return { c, cycle, push };
+  const detailed = (pages: number) => {
+    c.lazy += pages;
+    c.queued++;
+    c.frees++;
+    if (c.lazy > limit && c.over < 0) c.over = 0;
+    else if (c.over >= 0) c.over++;
+    if (c.over === slip) {
+      c.detailed++;
+      cycle.purge();
+    }
+  };
+  return { c, cycle, push, detailed };
 }
 
 /** Threads' loops as the sampler hands them over: each its skip `pendingK` and its fast-forward. */
@@ -65,6 +86,47 @@ describe('replaySteady: the loops past a skip’s last purge', () => {
     const n = replaySteady(loops([30, 20], (i) => ({ once: () => seen.push(i), pages: 10, cycle })));
     expect(n).toBe(10);
     expect(seen).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 0]);
+  });
+
+  it('keeps the detailed purges’ cycle: each takes the queue `slip` loops past the crossing (SlipMeter)', () => {
+    // lazy_max_pages 100, 10 pages a loop: the crossing at 11 loops from empty, each detailed purge 2 loops later.
+    const all = counter(100, 0, 2);
+    const ff = counter(100, 0, 2);
+    const meter = new SlipMeter(ff.cycle, 0, 1);
+    expect(meter.loops(11)).toBe(0);
+    for (let i = 0; i < 40; i++) {
+      all.detailed(10);
+      ff.detailed(10);
+      meter.observe();
+    }
+    // Purges at loops 13, 26 and 39; measured on the two after the first: batches of 13 loops.
+    expect(meter.loops(11)).toBe(2);
+    // 45 more loops: purges at 52, 65 and 78, 7 loops queued after the last; the skip purges and replays those.
+    for (let i = 0; i < 45; i++) all.detailed(10);
+    const n = replaySteady(loops([45], () => ({ once: () => ff.push(10), pages: 10, cycle: ff.cycle, slip: meter })));
+    expect(n).toBe(7);
+    expect(ff.c.lazy).toBe(all.c.lazy);
+    expect(ff.c.lazy).toBe(70);
+  });
+
+  it('SlipMeter: nothing measured before two detailed purges after the loop’s first, or across a functional one', () => {
+    const a = counter(100, 0, 3);
+    const meter = new SlipMeter(a.cycle, 0, 1);
+    for (let i = 0; i < 28; i++) {
+      a.detailed(10);
+      meter.observe();
+    }
+    // Purges at 14 and 28: one after the anchor.
+    expect(meter.loops(11)).toBe(0);
+    const b = counter(100, 0, 3);
+    const m2 = new SlipMeter(b.cycle, 0, 1);
+    for (let i = 0; i < 20; i++) {
+      b.detailed(10);
+      m2.observe();
+    }
+    b.cycle.purge();
+    for (let i = 0; i < 40; i++) b.detailed(10);
+    expect(m2.loops(11)).toBe(0);
   });
 
   /** pendingErr after replaySteady of two 5-loop skips of 1,000 cycles (7 charged), forwarded and not. */

@@ -4,7 +4,7 @@
 // left. Those are replayed functionally (`SteadyForward.once`) after a functional purge: at most one purge cycle,
 // however long the skip. Where the hole search walks the lazy areas (2.6.28–2.6.39), what follows is measured on
 // the right state (a skip that ran nothing left them where it began: full_fit +77 % against the exact run).
-import type { PurgeCycle } from '../mechanism/functional.js';
+import type { PurgeCycle, PurgeTally } from '../mechanism/functional.js';
 import type { Loop } from './sampler-loop.js';
 
 /**
@@ -26,15 +26,16 @@ export const FORWARDED_SKIP_ERROR = 0.12;
 /**
  * Relative error of a skipped main loop whose iteration allocates a large and a small area under the hole search
  * that walks from VMALLOC_START (alloc_vmap_area's rb_next walk, 2.6.28–2.6.38; long_busy_list_alloc_test's 100 +
- * 1 pages): whether the small one finds a hole below the busy list or walks all of it depends on where earlier
- * cycles' lazy areas lay, a layout the purge does not regenerate (it returns the areas where they were). So the
- * loop costs between one and two whole-list walks: 1.0 (a factor 2). Measured, 2.6.37 at 32 CPUs × mask 7 ×
- * 20,000, mask order: exact 47 % of long_busy's walks cross the busy list (the small allocations fill holes below
- * it), sampled 85 % from its first detailed loops (loops 100–300, before any skip of its own): its main loop
- * +78 % against a 24 % bound with FORWARDED_SKIP_ERROR; with fix_size's and full_fit's main loops in detail
- * +32 % / +49 % alone, +28 % both (no single skip causes it).
+ * 1 pages), [U] 0.25–1.0: the small one finds a hole below the busy list or walks all of it, so a loop costs one to
+ * two whole-list walks (1.0: a factor 2). The holes below the list decide which, and each purge returns the same
+ * ones (2.6.37 at 32 CPUs, exact: one split from the main loop's 2nd purge on): those of whichever of full_fit's 64
+ * ptr arrays were still lazy when long_busy's set-up ended, i.e. the lazy queue's phase at full_fit's end, which a
+ * few hundred areas move (SlipMeter keeps it). 13 arrays purged before the set-up left the 100-page areas 28 low
+ * holes and room below the list for every 1-page one (47 % of the walks cross it); 7 left 46 holes and 85 %.
+ * Measured with SlipMeter, mask 7 × 20,000, mask order, long_busy's main loop against the exact run: 2.6.37 +20.1 %
+ * (32 CPUs) and +3.7 % (16), 2.6.28 −21.8 % (32) and +6.6 % (16). 0.4: about twice the largest.
  */
-export const SPLIT_WALK_ERROR = 1.0;
+export const SPLIT_WALK_ERROR = 0.4;
 
 /** One steady loop kind's functional fast-forward (test-cases.ts `loop`). */
 export interface SteadyForward {
@@ -48,6 +49,57 @@ export interface SteadyForward {
   readonly forwarded?: boolean;
   /** Its cost depends on the layout below the busy list: its skipped loops carry SPLIT_WALK_ERROR. */
   readonly splitWalk?: boolean;
+  /** How far the detailed purges run past the crossing (SlipMeter); none: a purge at the crossing. */
+  readonly slip?: SlipMeter;
+}
+
+/**
+ * The loops a purge simulated in detail runs past the free that took vmap_lazy_nr over lazy_max_pages: the
+ * opportunistic purge (try_purge_vmap_area_lazy's spin_trylock of purge_lock, 2.6.28–2.6.38; its walk of
+ * vmap_area_list takes every VM_LAZY_FREE area it passes) takes the queue when its thread gets the purge lock in
+ * time order, so the frees other CPUs made meanwhile are in its batch. A functional purge takes it at the crossing. Where the lazy queue's phase decides the layout — which of a case's
+ * last frees are still lazy when the next case lays down its state, under the walk from VMALLOC_START — a skip
+ * must keep the detailed cycle: 2.6.37 at 32 CPUs × mask 7 × 20,000, fix_size's detailed purges took 24,607 areas
+ * (30 past the 24,577 of the crossing), full_fit's main loop's 24,589, so the skips' phase drifted by ~300 areas
+ * from the exact run's: the 64 ptr arrays full_fit_alloc_test frees last, 7 instead of 13 purged before long_busy's
+ * set-up, left long_busy's 100-page areas 46 low holes instead of 28, and its 1-page ones crossed the list.
+ */
+export class SlipMeter {
+  private measured = -1;
+  /** The tally just after the loop's first purge (null before): the batches after it hold only its own areas. */
+  private at: PurgeTally | null = null;
+  /**
+   * @param cycle - the allocator's purge cycle
+   * @param taken - LazyQueue.taken when the loop began
+   * @param areas - areas one loop frees lazily
+   */
+  constructor(
+    private readonly cycle: PurgeCycle,
+    private readonly taken: number,
+    private readonly areas: number,
+  ) {}
+
+  /** After each detailed loop: the first purge since the loop began anchors the measurement (its batch held areas of before). */
+  observe(): void {
+    if (this.at !== null) return;
+    const now = this.cycle.tally();
+    if (now.taken !== this.taken) this.at = now;
+  }
+
+  /**
+   * Mean loops past the crossing of the detailed purges after the loop's first (0 until two of them ran, or while
+   * a functional one took the queue in between), measured once and kept.
+   * @param crossing - loops from an empty queue to the crossing, ⌊limit / p⌋ + 1
+   */
+  loops(crossing: number): number {
+    if (this.measured >= 0 || this.at === null) return Math.max(0, this.measured);
+    const now = this.cycle.tally();
+    const purges = now.purges - this.at.purges;
+    if (purges < 2 || now.taken - this.at.taken !== purges) return 0;
+    const batch = (now.frees - this.at.frees + this.at.queued - now.queued) / purges / this.areas;
+    this.measured = Math.max(0, Math.round(batch - crossing));
+    return this.measured;
+  }
 }
 
 /**
@@ -56,8 +108,10 @@ export interface SteadyForward {
  * them). Returns the loops replayed.
  *
  * From `L` lazy pages, loops of `p` pages each (p̄: the skip's mean) purge first at j₀ = ⌊(limit − L)/p̄⌋ + 1 loops,
- * then every C = ⌊limit/p̄⌋ + 1 loops (the free that takes vmap_lazy_nr past the limit purges, itself included). A
+ * then every C = ⌊limit/p̄⌋ + 1 loops (the free that takes vmap_lazy_nr past the limit purges, itself included), each
+ * `slip` loops later where the detailed purges ran that far past the crossing (SlipMeter): j₀ + slip, C + slip. A
  * skip of R ≥ j₀ loops ends r = (R − j₀) mod C loops after a purge: purge now, replay r. R < j₀: replay all R.
+ * (r past the crossing, a purge still pending in detail: the replay's own functional free purges there instead.)
  */
 export function replaySteady(loops: Iterable<Loop>): number {
   const items: { f: SteadyForward; k: number }[] = [];
@@ -83,10 +137,13 @@ export function replaySteady(loops: Iterable<Loop>): number {
   // No lazy queue: every loop ends where it began.
   if (cycle.limit === 0) return 0;
   const p = pages / total;
-  const first = Math.floor((cycle.limit - cycle.lazy()) / p) + 1;
+  const crossing = Math.floor(cycle.limit / p) + 1;
+  // A detailed purge takes the queue `slip` loops past the crossing (SlipMeter): so does the skip's.
+  const slip = items[0].f.slip?.loops(crossing) ?? 0;
+  const first = Math.floor((cycle.limit - cycle.lazy()) / p) + 1 + slip;
   let r = total;
   if (total >= first) {
-    r = (total - first) % (Math.floor(cycle.limit / p) + 1);
+    r = (total - first) % (crossing + slip);
     // A purge in detail holds the queue: it is the skip's last purge, and the replayed loops follow it.
     cycle.purge();
   }

@@ -107,6 +107,8 @@ export class Loop {
   stalled = false;
   /** The round in which this thread closed a cycle while stalled, until its next loop boundary (else −1). */
   stallRound = -1;
+  /** The sampler's round when the loop began (sampler.ts `inStep`). */
+  began = 0;
 
   /** Records one cycle of this thread (cycles, loops, sys and user cycles), keeping the last `KEEP`. */
   keep(y: number, n: number, ys: number, yu: number): void {
@@ -266,6 +268,8 @@ export interface Snapshot {
   time: number;
   profile: ProfileSnapshot;
   counters: number[];
+  /** Regeneration events (flushes) counted when the round closed. */
+  flushes: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import { LAYOUT } from '../mechanism/params.js';
 import type { Gen } from '../types.js';
 import type { FastForward, Sampler } from './sampler.js';
 import { lockstep } from './sampler-build.js';
+import { SlipMeter } from './sampler-ff.js';
 
 /** lib/test_vmalloc.c's own work around the allocator (page allocation, the percpu allocator). */
 export const TEST_VMALLOC = sourced({
@@ -125,7 +126,7 @@ export type FastOnce = (w: Worker) => void;
  * A loop of test_loop_count iterations under the sampler; false as soon as one iteration fails. `fast` and `pages`
  * (lazily freed per iteration, guard pages included): how skipped iterations lay down their lazy areas, where the
  * worker's `steady` says they must (sampler-ff.ts). `splitWalk`: an iteration allocates a large and a small area
- * (sampler-ff.ts SPLIT_WALK_ERROR).
+ * (sampler-ff.ts SPLIT_WALK_ERROR). `areas`: areas an iteration frees lazily (the skip's purge cycle in loops).
  */
 export function* loop(
   w: Worker,
@@ -134,8 +135,10 @@ export function* loop(
   fast: FastOnce | null = null,
   pages = 0,
   splitWalk = false,
+  areas = 1,
 ): Gen<boolean> {
   const l = w.sampler.begin(w.t, w.loops, tag);
+  const walk = w.vm.design.holeSearch === 'rbtree-walk';
   if (fast !== null && w.steady !== null)
     l.steady = {
       once: () => fast(w),
@@ -143,7 +146,9 @@ export function* loop(
       cycle: w.steady,
       forwarded: w.forwarded === l.kase,
       // Only the walk from VMALLOC_START lets the small allocation's hole below the busy list decide its cost.
-      splitWalk: splitWalk && w.vm.design.holeSearch === 'rbtree-walk',
+      splitWalk: splitWalk && walk,
+      // Under that walk the queue's phase decides which lazy areas the next case's set-up meets (sampler-ff.ts).
+      slip: walk ? new SlipMeter(w.steady, w.steady.tally().taken, areas) : undefined,
     };
   let ok = true;
   while (l.done < l.count) {
@@ -151,6 +156,7 @@ export function* loop(
       ok = false;
       break;
     }
+    l.steady?.slip?.observe();
     w.sampler.next(l);
     // cond_resched() in vm_area_alloc_pages (6.9): a kworker queued on this CPU (the drain, a purge helper) runs.
     const rs = w.t.engine.condResched(w.t);

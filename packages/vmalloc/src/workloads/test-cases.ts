@@ -133,7 +133,7 @@ function* longBusyList(w: Worker): Gen<boolean> {
     },
     true,
   );
-  const ok = yield* loop(w, 'long_busy_list_alloc_test', longBusyOnce, fastLongBusy, 101 + 2 * vm.guard, true);
+  const ok = yield* loop(w, 'long_busy_list_alloc_test', longBusyOnce, fastLongBusy, 101 + 2 * vm.guard, true, 2);
   yield* build(w, 'long_busy_list_alloc_test:tear-down', 15_000, freeEach(w, busy), fastFreeEach(vm, busy));
   yield* vfree(w, arr);
   return ok;

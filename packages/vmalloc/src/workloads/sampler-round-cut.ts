@@ -1,0 +1,95 @@
+// Rounds cut by loop count between flushes (sampler.ts `next`). Under 6.9's drain a flush comes when the kworker's
+// drain pass ends, which waits for its EEVDF turn (core fair-share.ts), so flushes are rare: 14 in fix_size's main
+// loop at 16 CPUs × 200,000 loops, 6 in vmap-bench at 1,024 CPUs × 1,000 iterations, too few regeneration cycles for
+// a rate within 1 %. On such a machine a steady kind's round also closes every `CUTS` th of the last flush cycle's
+// loops (where that is at least one batch of loops per thread), so a window holds several rounds per cycle.
+//
+// A cut round is not a regeneration cycle: the rounds of one flush cycle are correlated (the rate is flat between
+// drains, 2,100–2,150 cycles per loop at 16 CPUs, and rises to 3,000–9,000 while the drain shares a worker's CPU).
+// The ratio ΣY/ΣN stays a consistent estimate: the rounds still partition each thread's time and loops, so over a
+// window it is each thread's clock advance over its loops, whatever the cuts; only the window's two ends fall inside
+// a cycle, which moves it by at most one partial cycle's excess over the window (O(1/window), as a regenerative
+// window's own ratio bias is). What the cuts break is the variance: the i.i.d. half-width over correlated rounds is
+// wrong (too narrow when neighbours move together, too wide when they alternate). So a window with cut rounds must
+// span `MIN_FLUSHES` flushes, and its half-width is the Bartlett-kernel (Newey–West) one over two flush cycles of
+// rounds, with the t quantile of its whole flush cycles: the variance of ΣY − cΣN with the rounds' covariances.
+import type { Kind, Snapshot } from './sampler-loop.js';
+import { tQuantile } from './sampler-stats.js';
+
+/** Rounds per flush cycle when rounds are cut by loop count (a sampler setting, not a model constant). */
+export const CUTS = 8;
+
+/** Flushes a window of cut rounds must span: at least two whole regeneration cycles inside it. */
+export const MIN_FLUSHES = 3;
+
+/**
+ * Steady loops (summed over threads) between two cuts: the last flush cycle's loops over `CUTS`; ∞ (no cut) where
+ * that is under one batch per thread (`batch` loops × `threads`): flushes are then frequent enough to be the rounds.
+ */
+export function cutEvery(cycleLoops: number, batch: number, threads: number): number {
+  const every = Math.floor(cycleLoops / CUTS);
+  return every >= batch * threads ? every : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The 95 % half-width of the ratio over the pooled rounds [from, to) of a kind whose rounds may be cut between
+ * flushes: ∞ unless they span `MIN_FLUSHES` flushes (`k.ev`); else t · √(Σ_{|i−j|≤L} w_{|i−j|} z_i z_j) / ΣN with
+ * z = y − c·n, Bartlett weights w_l = 1 − l/(L + 1), L twice the rounds per flush, and t for (flushes − 1) degrees
+ * of freedom.
+ */
+export function cutHalfWidth(k: Kind, from: number, to: number): number {
+  const flushes = k.ev[to - 1] - k.ev[from];
+  if (to - from < 2 || flushes < MIN_FLUSHES) return Number.POSITIVE_INFINITY;
+  let sy = 0;
+  let sn = 0;
+  for (let i = from; i < to; i++) {
+    sy += k.y[i];
+    sn += k.n[i];
+  }
+  const c = sy / sn;
+  const z = new Float64Array(to - from);
+  for (let i = from; i < to; i++) z[i - from] = k.y[i] - c * k.n[i];
+  const lags = Math.min(z.length - 1, Math.ceil((2 * z.length) / flushes));
+  let v = 0;
+  for (let i = 0; i < z.length; i++) v += z[i] * z[i];
+  for (let l = 1; l <= lags; l++) {
+    let g = 0;
+    for (let i = 0; i + l < z.length; i++) g += z[i] * z[i + l];
+    v += 2 * (1 - l / (lags + 1)) * g;
+  }
+  return (tQuantile(flushes - 1) * Math.sqrt(Math.max(0, v))) / sn;
+}
+
+/** Some round of [from, to) began without a flush since the one before it (a cut, not a regeneration). */
+export function hasCuts(k: Kind, from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if (k.ev[i] === k.ev[i - 1]) return true;
+  return false;
+}
+
+/**
+ * The snapshot to replay a skip from when rounds are cut (sampler.ts `replayWindow`): the latest one at least
+ * `cycles` flushes before the last snapshot and after round `after`, taken as many rounds past its cycle's first
+ * round as the last one is past its own, so the replayed span holds whole flush cycles (the counters it replays,
+ * flushes among them, are not those of a partial cycle at either end). Else the oldest one after `after`; −1 if
+ * only the last one is.
+ */
+export function samePhase(snaps: readonly Snapshot[], cycles: number, after: number): number {
+  const last = snaps.length - 1;
+  let s = last;
+  while (s > 0 && snaps[s - 1].flushes === snaps[last].flushes) s--;
+  const phase = last - s;
+  let oldest = last - 1;
+  while (oldest > 0 && snaps[oldest - 1].round > after) oldest--;
+  if (oldest < 0 || snaps[oldest].round <= after) return -1;
+  // Runs of snapshots with one flush count, from the newest back.
+  for (let end = s - 1; end >= oldest; ) {
+    let start = end;
+    while (start > 0 && snaps[start - 1].flushes === snaps[end].flushes) start--;
+    if (snaps[last].flushes - snaps[end].flushes >= cycles) {
+      const i = Math.min(end, start + phase);
+      return Math.max(i, oldest);
+    }
+    end = start - 1;
+  }
+  return oldest;
+}

@@ -27,6 +27,13 @@ describe('diverging: a state-building loop whose threads part', () => {
     expect(diverging(loops, rates(1_000), 0.05)).toBe(true);
   });
 
+  it('reads its loops twice: a one-shot iterator (the sampler passes Map.values()) is checked too', () => {
+    const loops = new Map([1_000, 1_000, 1_000, 1_250].map((c, i) => [i, setUp('s', c, true)]));
+    expect(diverging(loops.values(), rates(1_000), 0.05)).toBe(true);
+    const apart = new Map([870, 871].map((c, i) => [i, setUp('s', c, false)]));
+    expect(diverging(apart.values(), rates(1_000), 0.05)).toBe(true);
+  });
+
   it('a lockstep thread that parts from its peers diverges', () => {
     const loops = [1_000, 1_000, 1_000, 1_250].map((c) => setUp('s', c, true));
     expect(diverging(loops, rates(1_000), 0.05)).toBe(true);

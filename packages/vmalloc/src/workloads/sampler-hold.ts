@@ -20,8 +20,10 @@ import { ratio } from './sampler-stats.js';
  * 653 decisions refused in a row and the tear-downs (2.05 M loops) run wholly in detail.
  */
 export function diverging(loops: Iterable<Loop>, rate: Map<string, Rate>, divergence: number): boolean {
-  const peers = peerRates(loops);
-  for (const l of loops) {
+  // Read twice: the sampler passes a map's values() iterator, which the first pass would exhaust.
+  const all = [...loops];
+  const peers = peerRates(all);
+  for (const l of all) {
     if (l.fast === null || l.y.length === 0) continue;
     const c = l.lockstep ? (peers.get(l.tag) as number) : (rate.get(l.tag) as Rate).ref;
     if (Math.abs(ratio(l.y, l.n, 0, l.y.length).c - c) > divergence * c) return true;

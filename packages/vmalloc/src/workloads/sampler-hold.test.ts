@@ -6,8 +6,8 @@ import { diverging } from './sampler-hold.js';
 import { Loop, type Rate } from './sampler-loop.js';
 
 /** A set-up loop of `tag` whose thread's own cycles since the last skip ran at `own` cycles per loop. */
-function setUp(tag: string, own: number, inStep: boolean): Loop {
-  const l = new Loop({ clock: 0 } as unknown as Thread, 1_000, tag, () => {}, true);
+function setUp(tag: string, own: number, inStep: boolean, counted = true): Loop {
+  const l = new Loop({ clock: 0 } as unknown as Thread, 1_000, tag, () => {}, counted);
   if (inStep) lockstep(l);
   for (let i = 0; i < 8; i++) l.keep(own * 32, 32, own * 32, 0);
   return l;
@@ -32,6 +32,11 @@ describe('diverging: a state-building loop whose threads part', () => {
     expect(diverging(loops.values(), rates(1_000), 0.05)).toBe(true);
     const apart = new Map([870, 871].map((c, i) => [i, setUp('s', c, false)]));
     expect(diverging(apart.values(), rates(1_000), 0.05)).toBe(true);
+  });
+
+  it('lockstep tear-downs keep the pooled window as their reference', () => {
+    const loops = [870, 871, 869, 870].map((c) => setUp('s', c, true, false));
+    expect(diverging(loops, rates(1_000), 0.05)).toBe(true);
   });
 
   it('a lockstep thread that parts from its peers diverges', () => {

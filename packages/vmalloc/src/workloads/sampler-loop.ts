@@ -103,6 +103,9 @@ export class Loop {
   /** Each iteration takes the allocator's lock once, FIFO: a skip gives every such loop of its phase one count
    * (sampler-build.ts `keepInStep`). */
   lockstep = false;
+  /** A set-up whose every iteration walks a list of all areas set up before it: its rate is a line in its position
+   * (sampler-linear.ts `setUpLine`), not the log model (sampler-growth.ts `setUpWalksList`). */
+  walk = false;
   /** A cycle of this thread closed at a regeneration event while it stalled in an iteration (sampler-round.ts). */
   stalled = false;
   /** The round in which this thread closed a cycle while stalled, until its next loop boundary (else −1). */

@@ -13,7 +13,7 @@
 // wrong (too narrow when neighbours move together, too wide when they alternate). So a window with cut rounds must
 // span `MIN_FLUSHES` flushes, and its half-width is the Bartlett-kernel (Newey–West) one over two flush cycles of
 // rounds, with the t quantile of its whole flush cycles: the variance of ΣY − cΣN with the rounds' covariances.
-import type { Kind, Snapshot } from './sampler-loop.js';
+import type { Kind, Loop, Rate, Snapshot } from './sampler-loop.js';
 import { tQuantile } from './sampler-stats.js';
 
 /** Rounds per flush cycle when rounds are cut by loop count (a sampler setting, not a model constant). */
@@ -92,4 +92,53 @@ export function samePhase(snaps: readonly Snapshot[], cycles: number, after: num
     end = start - 1;
   }
   return oldest;
+}
+
+/** Where a steady round is cut between flushes: the steady loops done since the last flush (sampler.ts `loopEnd`). */
+export class CutClock {
+  /** Steady loops between two cuts (`cutEvery`); ∞ until a flush cycle was seen. */
+  at = Number.POSITIVE_INFINITY;
+  /** The flush count last seen. */
+  private lastFlush = 0;
+  /** Steady loops done (summed over threads) since the last flush, and since the last flush or cut. */
+  private cycle = 0;
+  private since = 0;
+
+  /** A steady loop ended with `regen` flushes so far; true when it closes a cut round. */
+  tick(regen: number, batch: number, threads: number): boolean {
+    if (regen !== this.lastFlush) {
+      this.lastFlush = regen;
+      this.at = cutEvery(this.cycle, batch, threads);
+      this.cycle = 0;
+      this.since = 0;
+    }
+    this.cycle++;
+    if (++this.since < this.at) return false;
+    this.since = 0;
+    return true;
+  }
+}
+
+/**
+ * Every steady kind whose window holds rounds cut between flushes spans `MIN_FLUSHES` flushes and is within the
+ * target by the half-width that counts the rounds' correlation; its rate then carries that half-width.
+ */
+export function cutsHold(
+  loops: Iterable<Loop>,
+  kinds: ReadonlyMap<string, Kind>,
+  rate: Map<string, Rate>,
+  relError: number,
+): boolean {
+  for (const l of loops) {
+    const r = rate.get(l.tag) as Rate;
+    if (l.fast !== null || r.perRound <= 0) continue;
+    const k = kinds.get(l.tag) as Kind;
+    const to = k.round.length;
+    const from = Math.max(0, to - Math.round(r.window / r.perRound));
+    if (!hasCuts(k, from, to)) continue;
+    const h = cutHalfWidth(k, from, to);
+    if (!(h <= relError * r.c)) return false;
+    r.h = Math.max(r.h, h);
+  }
+  return true;
 }

@@ -19,10 +19,11 @@ import {
   type TagReport,
 } from './sampler-loop.js';
 import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
+import { CaseOrders } from './sampler-order.js';
 import type { MeasureContext } from './sampler-rate.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { ownGap, stallCycle, stalledNow, stallShares } from './sampler-round.js';
-import { CUTS, cutEvery, cutHalfWidth, hasCuts, samePhase } from './sampler-round-cut.js';
+import { CUTS, CutClock, cutsHold, samePhase } from './sampler-round-cut.js';
 import { ratio } from './sampler-stats.js';
 
 export {
@@ -62,20 +63,15 @@ export class Sampler {
   private lastRegen = -1;
   /** The round of the last skip. */
   private lastSkip = -1;
-  /** The flush count the cut rule last saw (sampler-round-cut.ts). */
-  private lastFlush = 0;
   /** Regeneration events (without set-up ticks) when the last round started. */
   private lastRegenEv = 0;
   /** Batch boundaries crossed by set-up loops (their stand-in for regeneration events). */
   private buildTicks = 0;
-  /** Steady loops done (summed over threads) since the last flush, and since the last flush or cut. */
-  private steadyCycle = 0;
-  private steadySince = 0;
-  /** Steady loops between two cuts (sampler-round-cut.ts `cutEvery`); ∞ until a flush cycle was seen. */
-  private cutAt = Number.POSITIVE_INFINITY;
+  /** Where steady rounds are cut between flushes (sampler-round-cut.ts). */
+  private readonly cuts = new CutClock();
   private readonly members = new Set<Thread>();
-  /** The cases each thread has begun, in order (`|case|case…`; sampler.ts `sameOrder`). */
-  private readonly orders = new Map<Thread, string>();
+  /** The cases each thread has begun, in order (sampler-order.ts). */
+  private readonly orders = new CaseOrders();
   private readonly loops = new Map<Thread, Loop>();
   private readonly kinds = new Map<string, Kind>();
   private readonly snaps: Snapshot[] = [];
@@ -132,8 +128,7 @@ export class Sampler {
     const l = new Loop(t, n, tag, fast, counted);
     l.warm = this.warmLoops;
     l.began = this.round;
-    const order = this.orders.get(t) ?? '';
-    if (!order.endsWith(`|${l.kase}`)) this.orders.set(t, `${order}|${l.kase}`);
+    this.orders.note(t, l.kase);
     this.loops.set(t, l);
     this.loopsTotal += n;
     const s = this.byTag.get(tag) ?? { loops: 0, skipped: 0, errCycles: 0, detailedCycles: 0, extrapolatedCycles: 0 };
@@ -181,19 +176,8 @@ export class Sampler {
     const regen = this.regen === null ? Math.floor(l.done / this.warmLoops) : this.regen();
     // Steady loops on a machine whose purges wait for a kworker's turn (6.9's drain): a round also closes every
     // `CUTS` th of a flush cycle's loops (sampler-round-cut.ts).
-    if (this.cutting() && l.fast === null && !l.counted) {
-      if (regen !== this.lastFlush) {
-        this.lastFlush = regen;
-        this.cutAt = cutEvery(this.steadyCycle, this.warmLoops, this.loops.size);
-        this.steadyCycle = 0;
-        this.steadySince = 0;
-      }
-      this.steadyCycle++;
-      if (++this.steadySince >= this.cutAt) {
-        this.steadySince = 0;
-        this.buildTicks++;
-      }
-    }
+    if (this.cutting() && l.fast === null && !l.counted && this.cuts.tick(regen, this.warmLoops, this.loops.size))
+      this.buildTicks++;
     const ev = regen + this.buildTicks;
     if (ev !== this.lastRegen) {
       this.lastRegen = ev;
@@ -328,7 +312,7 @@ export class Sampler {
     // loop decides after it; steady loops' cycles include the kworker's stalls (sampler-round.ts).
     if (this.engine.kworkersLive > 0 && [...this.loops.values()].some((l) => l.fast !== null)) return;
     if (!this.skipSteady && [...this.loops.values()].some((l) => l.fast === null && l.steady === null)) return;
-    if (this.cutting() && !this.sameOrder()) return;
+    if (this.cutting() && !this.orders.same(this.members)) return;
     // [vm-shuffle] A mixed phase skips when its steady loops' layout can be laid down (sampler-mixed.ts).
     const mixedPhase = buildsHeld(this.loops.values(), this.skipBuilds);
     if (mixedPhase && !(this.skipBuilds && this.mixed !== null && mixedSkippable(this.loops.values(), this.mixed)))
@@ -344,7 +328,7 @@ export class Sampler {
     };
     const rate = measureKinds(this.loops.values(), this.kinds, ctx);
     if (rate === null || diverging(this.loops.values(), rate, this.divergence)) return;
-    if (this.cutting() && !this.cutsHold(rate)) return;
+    if (this.cutting() && !cutsHold(this.loops.values(), this.kinds, rate, this.relError)) return;
     const shares = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
     const dt = skipSpan(this.loops.values(), rate, shares);
     if (Number.isNaN(dt)) return;
@@ -393,44 +377,6 @@ export class Sampler {
     return this.regen !== null && this.engine.fairShare !== null;
   }
 
-  /**
-   * Every thread has run the same cases in the same order (test_vmalloc's mask order). Where kworkers share the
-   * CPUs, a skip lays down none of the drain's state and moves each worker by its own share, so the cases a worker
-   * runs after it meet the others at other points of theirs: 6.9 at 16 CPUs × mask 7 × 200,000 loops in the shuffled
-   * order, a skip of long_busy's main loop (workers at 3,053 to 56,468 of its loops) moved fix_size, run in detail
-   * by workers after it, −4.86 % from the exact run and full_fit +4.19 % (its tear-down −18.8 %). In mask order
-   * only the skipped case's tear-down follows it, and its case total holds (−0.04 % within ±3.4 %).
-   */
-  private sameOrder(): boolean {
-    let first: string | undefined;
-    for (const t of this.members) {
-      const o = this.orders.get(t) ?? '';
-      if (first === undefined) first = o;
-      else if (o !== first) return false;
-    }
-    return true;
-  }
-
-  /**
-   * Every steady kind whose window holds rounds cut between flushes spans `MIN_FLUSHES` flushes and is within the
-   * target by the half-width that counts the rounds' correlation; its rate then carries that half-width
-   * (sampler-round-cut.ts `cutHalfWidth`).
-   */
-  private cutsHold(rate: Map<string, Rate>): boolean {
-    for (const l of this.loops.values()) {
-      const r = rate.get(l.tag) as Rate;
-      if (l.fast !== null || r.perRound <= 0) continue;
-      const k = this.kinds.get(l.tag) as Kind;
-      const to = k.round.length;
-      const from = Math.max(0, to - Math.round(r.window / r.perRound));
-      if (!hasCuts(k, from, to)) continue;
-      const h = cutHalfWidth(k, from, to);
-      if (!(h <= this.relError * r.c)) return false;
-      r.h = Math.max(r.h, h);
-    }
-    return true;
-  }
-
   /** Regeneration events (flushes) between the start of round `from` of kind `k` and its last round's start. */
   private flushesIn(k: Kind, from: number): number {
     return this.regen === null ? Number.POSITIVE_INFINITY : k.ev[k.ev.length - 1] - k.ev[from];
@@ -444,7 +390,7 @@ export class Sampler {
    */
   private replayWindow(): Snapshot | null {
     if (this.snaps.length < 2) return null;
-    if (this.cutAt !== Number.POSITIVE_INFINITY) {
+    if (this.cuts.at !== Number.POSITIVE_INFINITY) {
       const i = samePhase(this.snaps, this.need, this.lastSkip);
       return i < 0 ? null : this.snaps[i];
     }
@@ -464,12 +410,12 @@ export class Sampler {
    * loops; at 2,048, 2,791,188, −0.03 % from the exact run within ±3.43 %).
    */
   private window(): number {
-    return this.cutAt === Number.POSITIVE_INFINITY ? WINDOW : WINDOW * CUTS;
+    return this.cuts.at === Number.POSITIVE_INFINITY ? WINDOW : WINDOW * CUTS;
   }
 
   /** Snapshots kept for `replayWindow`: about `need` flush cycles of cut rounds, twice over. */
   private replayRounds(): number {
-    return this.cutAt === Number.POSITIVE_INFINITY ? this.need : 2 * this.need * CUTS;
+    return this.cuts.at === Number.POSITIVE_INFINITY ? this.need : 2 * this.need * CUTS;
   }
 
   /** Applies this thread's share of a decided skip at its boundary. */

@@ -11,6 +11,9 @@ import type { FastForward, Sampler } from './sampler.js';
 import { lockstep } from './sampler-build.js';
 import { SlipMeter } from './sampler-ff.js';
 import { setUpWalksList } from './sampler-growth.js';
+import type { Loop } from './sampler-loop.js';
+import { FreeEach } from './test-case-bodies.js';
+import { type FlowBody, FlowLoop, type WorkerCalls } from './test-case-flow.js';
 
 /** lib/test_vmalloc.c's own work around the allocator (page allocation, the percpu allocator). */
 export const TEST_VMALLOC = sourced({
@@ -52,6 +55,8 @@ export interface Worker {
   steady: PurgeCycle | null;
   touch(id: number): void;
   sym: { alloc: SymbolId; free: SymbolId; memset: SymbolId };
+  /** vmalloc / vfree over one area flow, for the loops run as iterators (test-case-flow.ts `callsOf`). */
+  calls?: WorkerCalls;
 }
 
 /** vmalloc(pages) with optional byte alignment and zeroing: a handle, or −1 when no space fits. */
@@ -95,16 +100,22 @@ export interface TestCase {
 
 /**
  * A loop that builds state (a set-up allocating areas, a tear-down freeing them) under the sampler: skipped loops
- * are performed by `fast` without time. `body(i)` is iteration i; it returns false when an allocation failed.
+ * are performed by `fast` without time. `body(i)` is iteration i; it returns false when an allocation failed. A
+ * FlowBody runs as an iterator (test-case-flow.ts): the same steps without a generator per call.
  */
-export function* build(
+export function build(
   w: Worker,
   tag: string,
   n: number,
-  body: (i: number) => Gen<boolean>,
+  body: FlowBody | ((i: number) => Gen<boolean>),
   fast: FastForward,
   setUp = false,
 ): Gen<boolean> {
+  const open = () => openBuild(w, tag, n, fast, setUp);
+  return typeof body === 'function' ? buildGen(w, open, body) : new FlowLoop(w, open, body, false);
+}
+
+function openBuild(w: Worker, tag: string, n: number, fast: FastForward, setUp: boolean): Loop {
   const l = w.sampler.begin(w.t, n, tag, fast, setUp);
   // The lazy-walk designs' workers take vmap_area_lock once per iteration (FIFO): they skip in step.
   if (w.steady !== null) lockstep(l);
@@ -112,6 +123,11 @@ export function* build(
   // is fitted in the phase's mean position, so only where the workers keep in step on the lock: 2.6.27's set-ups
   // (not in step) came out with full_fit's main loop +31.8 % against a 3.7 % phase bound at 32 × 20,000.
   l.walk = setUp && l.lockstep && setUpWalksList(w.vm.design);
+  return l;
+}
+
+function* buildGen(w: Worker, open: () => Loop, body: (i: number) => Gen<boolean>): Gen<boolean> {
+  const l = open();
   let ok = true;
   while (l.done < l.count) {
     if (!(yield* body(l.done))) ok = false;
@@ -131,17 +147,30 @@ export type FastOnce = (w: Worker) => void;
  * A loop of test_loop_count iterations under the sampler; false as soon as one iteration fails. `fast` and `pages`
  * (lazily freed per iteration, guard pages included): how skipped iterations lay down their lazy areas, where the
  * worker's `steady` says they must (sampler-ff.ts). `splitWalk`: an iteration allocates a large and a small area
- * (sampler-ff.ts SPLIT_WALK_ERROR). `areas`: areas an iteration frees lazily (the skip's purge cycle in loops).
+ * (sampler-ff.ts SPLIT_WALK_ERROR). `areas`: areas an iteration frees lazily (the skip's purge cycle in loops). A
+ * FlowBody runs as an iterator (test-case-flow.ts).
  */
-export function* loop(
+export function loop(
   w: Worker,
   tag: string,
-  body: (w: Worker) => Gen<boolean>,
+  body: FlowBody | ((w: Worker) => Gen<boolean>),
   fast: FastOnce | null = null,
   pages = 0,
   splitWalk = false,
   areas = 1,
 ): Gen<boolean> {
+  const open = () => openLoop(w, tag, fast, pages, splitWalk, areas);
+  return typeof body === 'function' ? loopGen(w, open, body) : new FlowLoop(w, open, body, true);
+}
+
+function openLoop(
+  w: Worker,
+  tag: string,
+  fast: FastOnce | null,
+  pages: number,
+  splitWalk: boolean,
+  areas: number,
+): Loop {
   const l = w.sampler.begin(w.t, w.loops, tag);
   const walk = w.vm.design.holeSearch === 'rbtree-walk';
   if (fast !== null && w.steady !== null)
@@ -155,6 +184,11 @@ export function* loop(
       // Under that walk the queue's phase decides which lazy areas the next case's set-up meets (sampler-ff.ts).
       slip: walk ? new SlipMeter(w.steady, w.steady.tally().taken, areas) : undefined,
     };
+  return l;
+}
+
+function* loopGen(w: Worker, open: () => Loop, body: (w: Worker) => Gen<boolean>): Gen<boolean> {
+  const l = open();
   let ok = true;
   while (l.done < l.count) {
     if (!(yield* body(w))) {
@@ -182,13 +216,9 @@ export function fastOnce(w: Worker, pages: number, align = 1): void {
   if (id >= 0) fastFree(w.vm, id);
 }
 
-/** Iteration i frees ids[i] (if it was allocated). */
-export function freeEach(w: Worker, ids: Int32Array): (i: number) => Gen<boolean> {
-  return function* (i) {
-    if (ids[i] >= 0) yield* vfree(w, ids[i]);
-    ids[i] = -1;
-    return true;
-  };
+/** Iteration i frees ids[i] (if it was allocated), as a FlowBody. */
+export function freeEach(ids: Int32Array): FlowBody {
+  return new FreeEach(ids);
 }
 
 /** A tear-down's fast-forward: iterations from..from+k free ids[i] without time. */

@@ -5,6 +5,7 @@
 import { fastAlloc, fastFree } from '../mechanism/functional.js';
 import { LAYOUT } from '../mechanism/params.js';
 import type { Gen } from '../types.js';
+import { AllocEach, AllocTouchFree, LongBusyOnce } from './test-case-bodies.js';
 import {
   build,
   fastFreeEach,
@@ -24,27 +25,14 @@ export { TEST_VMALLOC, type TestCase, type TestVmallocCosts, vfree, vmalloc, typ
 // fix_size_alloc_test: vmalloc(nr_pages (default 1) pages), touch, vfree (lib/test_vmalloc.c of the module version
 // that has vm_map_ram_test, Debian linux-source-6.12; 6.1 the same). The first version (2019) allocated 3 pages
 // (recalled, no source here): `--nr-pages 3` runs that workload.
-function* fixSizeOnce(w: Worker): Gen<boolean> {
-  const a = yield* vmalloc(w, nrPages(w));
-  if (a < 0) return false;
-  w.touch(a);
-  yield* vfree(w, a);
-  return true;
-}
-
+// The iteration (vmalloc, touch, vfree) is test-case-bodies.ts AllocTouchFree.
 function* fixSize(w: Worker): Gen<boolean> {
   const n = nrPages(w);
-  return yield* loop(w, 'fix_size_alloc_test', fixSizeOnce, (w) => fastOnce(w, n), n + w.vm.guard);
+  return yield* loop(w, 'fix_size_alloc_test', new AllocTouchFree(w, n), (w) => fastOnce(w, n), n + w.vm.guard);
 }
 
-// full_fit_alloc_test's loop: tmp = vmalloc(1 page); *tmp = 1; vfree(tmp) (lib/test_vmalloc.c, 6.1 and 6.12).
-function* fullFitOnce(w: Worker): Gen<boolean> {
-  const a = yield* vmalloc(w, 1);
-  if (a < 0) return false;
-  w.touch(a);
-  yield* vfree(w, a);
-  return true;
-}
+// full_fit_alloc_test's loop: tmp = vmalloc(1 page); *tmp = 1; vfree(tmp) (lib/test_vmalloc.c, 6.1 and 6.12):
+// AllocTouchFree of 1 page.
 
 function* fullFit(w: Worker): Gen<boolean> {
   // junk_length = fls(num_online_cpus()) × 32 MB of pages: two interleaved 1-page runs, the junk one freed.
@@ -67,12 +55,14 @@ function* fullFit(w: Worker): Gen<boolean> {
     w,
     'full_fit_alloc_test:set-up',
     2 * junk,
-    function* (i) {
-      const id = yield* vmalloc(w, 1);
-      if (i & 1) drop[i >> 1] = id;
-      else keep[i >> 1] = id;
-      return id >= 0;
-    },
+    new AllocEach(
+      1,
+      (i, id) => {
+        if (i & 1) drop[i >> 1] = id;
+        else keep[i >> 1] = id;
+      },
+      true,
+    ),
     (from, k) => {
       for (let i = from; i < from + k; i++) {
         const id = fastAlloc(vm, cpu, 1);
@@ -82,29 +72,16 @@ function* fullFit(w: Worker): Gen<boolean> {
     },
     true,
   );
-  yield* build(w, 'full_fit_alloc_test:free-junk', junk, freeEach(w, drop), fastFreeEach(vm, drop));
-  const ok = made && (yield* loop(w, 'full_fit_alloc_test', fullFitOnce, (w) => fastOnce(w, 1), 1 + vm.guard));
-  yield* build(w, 'full_fit_alloc_test:tear-down', junk, freeEach(w, keep), fastFreeEach(vm, keep));
+  yield* build(w, 'full_fit_alloc_test:free-junk', junk, freeEach(drop), fastFreeEach(vm, drop));
+  const ok =
+    made && (yield* loop(w, 'full_fit_alloc_test', new AllocTouchFree(w, 1), (w) => fastOnce(w, 1), 1 + vm.guard));
+  yield* build(w, 'full_fit_alloc_test:tear-down', junk, freeEach(keep), fastFreeEach(vm, keep));
   yield* vfree(w, arr);
   yield* vfree(w, arr2);
   return ok;
 }
 
-function* longBusyOnce(w: Worker): Gen<boolean> {
-  const a = yield* vmalloc(w, 100);
-  if (a < 0) return false;
-  const b = yield* vmalloc(w, 1);
-  if (b < 0) {
-    yield* vfree(w, a);
-    return false;
-  }
-  w.touch(a);
-  w.touch(b);
-  yield* vfree(w, a);
-  yield* vfree(w, b);
-  return true;
-}
-
+// long_busy_list_alloc_test's iteration (vmalloc 100 and 1 pages, touch both, vfree both) is LongBusyOnce.
 function fastLongBusy(w: Worker): void {
   const { vm } = w;
   const a = fastAlloc(vm, w.t.cpu, 100);
@@ -124,17 +101,22 @@ function* longBusyList(w: Worker): Gen<boolean> {
     w,
     'long_busy_list_alloc_test:set-up',
     15_000,
-    function* (i) {
-      busy[i] = yield* vmalloc(w, 1);
-      return true;
-    },
+    new AllocEach(1, (i, id) => (busy[i] = id), false),
     (from, k) => {
       for (let i = from; i < from + k; i++) busy[i] = fastAlloc(vm, cpu, 1);
     },
     true,
   );
-  const ok = yield* loop(w, 'long_busy_list_alloc_test', longBusyOnce, fastLongBusy, 101 + 2 * vm.guard, true, 2);
-  yield* build(w, 'long_busy_list_alloc_test:tear-down', 15_000, freeEach(w, busy), fastFreeEach(vm, busy));
+  const ok = yield* loop(
+    w,
+    'long_busy_list_alloc_test',
+    new LongBusyOnce(w),
+    fastLongBusy,
+    101 + 2 * vm.guard,
+    true,
+    2,
+  );
+  yield* build(w, 'long_busy_list_alloc_test:tear-down', 15_000, freeEach(busy), fastFreeEach(vm, busy));
   yield* vfree(w, arr);
   return ok;
 }

@@ -1,4 +1,5 @@
 import { x86_64 } from '@kmemsim/arch-x86_64';
+import type { Thread } from '@kmemsim/core';
 import { Machine } from '@kmemsim/mmu';
 import { describe, expect, it } from 'vitest';
 import { DESIGNS } from '../designs/registry.js';
@@ -7,6 +8,7 @@ import type { Gen } from '../types.js';
 import { Sampler } from './sampler.js';
 import { flushEvents } from './sampler-loop.js';
 import { AllocEach, AllocTouchFree, LongBusyOnce } from './test-case-bodies.js';
+import { Handoff } from './test-case-flow.js';
 import { build, freeEach, loop, TEST_VMALLOC, vfree, vmalloc, type Worker } from './test-case-kit.js';
 
 // The generator bodies the FlowBodies replace, as test-cases.ts had them.
@@ -33,8 +35,12 @@ function* longBusyOnce(w: Worker): Gen<boolean> {
   return true;
 }
 
-/** 6 workers contending: a set-up, two main loops, a tear-down; as FlowBodies or as generator bodies. */
-function run(impl: string, flow: boolean, space = 0) {
+/**
+ * 6 workers contending: a set-up, two main loops, a tear-down; as FlowBodies (driven by a Handoff or through the
+ * generators) or as generator bodies.
+ */
+function run(impl: string, mode: 'generators' | 'flow' | 'handoff', space = 0) {
+  const flow = mode !== 'generators';
   const arch = space > 0 ? { ...x86_64, vmallocBytes: space * x86_64.pageBytes } : x86_64;
   const m = new Machine({ arch, cpus: 6 });
   const e = m.engine;
@@ -45,7 +51,8 @@ function run(impl: string, flow: boolean, space = 0) {
   const touchSym = e.sym('test_vmalloc_touch');
   const results: boolean[] = [];
   for (let cpu = 0; cpu < 6; cpu++) {
-    e.spawn(cpu, `vmalloc_test/${cpu}`, function* (t) {
+    const handoff = mode === 'handoff' ? new Handoff() : undefined;
+    const body = function* (t: Thread): Gen {
       const w: Worker = {
         t,
         vm,
@@ -61,6 +68,7 @@ function run(impl: string, flow: boolean, space = 0) {
         steady: null,
         sym,
         touch: (id) => m.touch(t, vm.areas.vpn[id], touchSym),
+        handoff,
       };
       sampler.join(t);
       const ids = new Int32Array(400).fill(-1);
@@ -82,6 +90,11 @@ function run(impl: string, flow: boolean, space = 0) {
           };
       results.push(yield* build(w, 'tear-down', 400, tearDown, () => {}));
       sampler.leave(t);
+    };
+    e.spawn(cpu, `vmalloc_test/${cpu}`, (t) => {
+      if (handoff === undefined) return body(t);
+      handoff.gen = body(t);
+      return handoff;
     });
   }
   e.run();
@@ -97,12 +110,15 @@ function run(impl: string, flow: boolean, space = 0) {
 
 describe('test_vmalloc loops as iterators (test-case-flow.ts)', () => {
   it.each(DESIGNS.map((d) => d.name))('%s: the same clocks, events, counters and results as generator bodies', (d) => {
-    expect(run(d, true)).toEqual(run(d, false));
+    const g = run(d, 'generators');
+    expect(run(d, 'flow')).toEqual(g);
+    expect(run(d, 'handoff')).toEqual(g);
   });
 
   it('failed allocations end a main loop and mark a set-up, as the generator bodies do', () => {
-    const a = run('5.2', true, 1_500);
+    const a = run('5.2', 'handoff', 1_500);
     expect(a.results).toContain(false);
-    expect(a).toEqual(run('5.2', false, 1_500));
+    expect(a).toEqual(run('5.2', 'generators', 1_500));
+    expect(run('5.2', 'flow', 1_500)).toEqual(a);
   });
 });

@@ -1,8 +1,8 @@
 // test_vmalloc's hot loops (build's set-ups and tear-downs, loop's iterations) as hand-written iterators over one
 // AreaFlow per worker (mechanism/area-flow.ts), as vmap-bench's BenchLoop does: a lock wait inside a loop resumes
-// no generator below the case's own, where `yield* body(i)` → `yield* vmalloc` → `yield* vm.allocArea` resumed
-// four, and each call allocated its generators and flow. Same steps in the same order as the generator bodies
-// (test-case-kit.ts vmalloc / vfree, build / loop): the outputs are byte-identical.
+// no generator, where `yield* body(i)` → `yield* vmalloc` → `yield* vm.allocArea` resumed four below the case's
+// and the thread body's (which a Handoff also skips), and each call allocated its generators and flow. Same steps
+// in the same order as the generator bodies (test-case-kit.ts vmalloc / vfree, build / loop): byte-identical.
 import type { Op } from '@kmemsim/core';
 import { AreaFlow, DELEGATE, DONE, type Step } from '../mechanism/area-flow.js';
 import { LAYOUT } from '../mechanism/params.js';
@@ -86,6 +86,53 @@ const FIN: unique symbol = Symbol('fin');
 
 type Result = IteratorResult<Op | undefined, boolean>;
 
+// What a FlowLoop yields once, up through the generators that started it, to hand itself to its worker's Handoff.
+// Never an op the engine sees: the Handoff drives the loop at once.
+const HANDOFF: Op = {
+  perform: () => {
+    throw new Error('a FlowLoop handoff reached the engine');
+  },
+};
+
+/**
+ * A worker's thread body (what the engine resumes): it runs `gen`, and when a FlowLoop started inside it hands
+ * itself over, drives that loop directly until it ends, then resumes `gen`, whose `yield*` of the loop then returns
+ * the loop's result. So a lock wait inside the loop resumes no generator at all (the case's and the thread
+ * body's were two per wait). The same calls in the same order as `gen` alone.
+ */
+export class Handoff implements Generator<Op | undefined, void, void> {
+  /** The loop being driven, or null. */
+  active: FlowLoop | null = null;
+  gen: Gen | null = null;
+
+  next(): IteratorResult<Op | undefined, void> {
+    for (;;) {
+      if (this.active !== null) {
+        const r = this.active.next();
+        if (!r.done) return r;
+        this.active = null;
+      }
+      const r = (this.gen as Gen).next();
+      if (r.done || r.value !== HANDOFF) return r;
+    }
+  }
+
+  /** Ends the body where it is (the engine never calls it; part of the Generator interface). */
+  return(): IteratorResult<Op | undefined, void> {
+    this.active = null;
+    return (this.gen as Gen).return();
+  }
+
+  /** Throws `e` (part of the Generator interface). */
+  throw(e: unknown): IteratorResult<Op | undefined, void> {
+    throw e;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
 /**
  * build (`main` false) or loop (`main` true) of test-case-kit.ts over a FlowBody. `open` begins the sampler's loop
  * (at the first next(), as the generator's first resume did); a main loop stops at the first failed iteration.
@@ -114,6 +161,12 @@ export class FlowLoop implements Generator<Op | undefined, boolean, void> {
     if (this.sub !== null) s = DELEGATE;
     else if (this.st === BODY) s = this.c.f.next();
     else if (this.st === START) {
+      const h = this.w.handoff;
+      if (h !== undefined && h.active !== this) {
+        // Started through generators: hand over to the worker's Handoff, which calls next() again at once.
+        h.active = this;
+        return this.yield(HANDOFF);
+      }
       this.l = this.open();
       s = this.top();
     } else if (this.st === RESCHED) s = this.top();

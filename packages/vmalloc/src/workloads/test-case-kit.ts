@@ -13,7 +13,7 @@ import { SlipMeter } from './sampler-ff.js';
 import { setUpWalksList } from './sampler-growth.js';
 import type { Loop } from './sampler-loop.js';
 import { FreeEach } from './test-case-bodies.js';
-import { type FlowBody, FlowLoop, type WorkerCalls } from './test-case-flow.js';
+import { type FlowBody, FlowLoop, type Handoff, type WorkerCalls } from './test-case-flow.js';
 
 /** lib/test_vmalloc.c's own work around the allocator (page allocation, the percpu allocator). */
 export const TEST_VMALLOC = sourced({
@@ -57,6 +57,8 @@ export interface Worker {
   sym: { alloc: SymbolId; free: SymbolId; memset: SymbolId };
   /** vmalloc / vfree over one area flow, for the loops run as iterators (test-case-flow.ts `callsOf`). */
   calls?: WorkerCalls;
+  /** The thread body driving this worker's FlowLoops directly (test-case-flow.ts), if any. */
+  handoff?: Handoff;
 }
 
 /** vmalloc(pages) with optional byte alignment and zeroing: a handle, or −1 when no space fits. */

@@ -10,11 +10,12 @@ import { resolveDesign } from '../designs/registry.js';
 import { createVmap } from '../mechanism/api.js';
 import { purgeCycle } from '../mechanism/functional.js';
 import { type MechanismParams, mechanismParams } from '../mechanism/params.js';
-import type { Vmap } from '../types.js';
+import type { Gen, Vmap } from '../types.js';
 import { caseBounds } from './case-bound.js';
 import { caseOrder } from './case-order.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
 import { vmallocLayout } from './sampler-mixed-vmap.js';
+import { Handoff } from './test-case-flow.js';
 import {
   TEST_CASES,
   TEST_VMALLOC,
@@ -188,43 +189,50 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   const threads: Thread[] = [];
   for (let cpu = 0; cpu < o.nrThreads; cpu++) {
     const rng = e.rng.fork(cpu + 1);
-    threads.push(
-      e.spawn(cpu, `vmalloc_test/${cpu}`, function* (t) {
-        const w: Worker = {
-          t,
-          vm,
-          rng,
-          loops,
-          nrPages: o.nrPages ?? 0,
-          pageBytes: m.arch.pageBytes,
-          wordBits: m.arch.wordBits,
-          cpus: m.cpus,
-          clearCyclesPerByte: p.clearCyclesPerByte,
-          costs,
-          sampler,
-          steady,
-          sym,
-          touch: (id) => m.touch(t, vm.areas.vpn[id], touchSym),
-        };
-        const order = caseOrder(
-          rng,
-          stats.map((s) => s.c.bit),
-          o.sequentialTestOrder === true,
-        );
-        sampler.join(t);
-        for (const i of order) {
-          const s = stats[i];
-          for (let r = 0; r < repeat; r++) {
-            const start = t.clock;
-            const ok = yield* s.c.run(w);
-            s.cycles += t.clock - start;
-            s.perWorker[cpu] += t.clock - start;
-            s.runs++;
-            if (ok) s.passed++;
-            else s.failed++;
-          }
+    // The hot loops hand themselves to the Handoff, which drives them without resuming these generators.
+    const handoff = new Handoff();
+    const body = function* (t: Thread): Gen {
+      const w: Worker = {
+        t,
+        vm,
+        rng,
+        loops,
+        nrPages: o.nrPages ?? 0,
+        pageBytes: m.arch.pageBytes,
+        wordBits: m.arch.wordBits,
+        cpus: m.cpus,
+        clearCyclesPerByte: p.clearCyclesPerByte,
+        costs,
+        sampler,
+        steady,
+        sym,
+        touch: (id) => m.touch(t, vm.areas.vpn[id], touchSym),
+        handoff,
+      };
+      const order = caseOrder(
+        rng,
+        stats.map((s) => s.c.bit),
+        o.sequentialTestOrder === true,
+      );
+      sampler.join(t);
+      for (const i of order) {
+        const s = stats[i];
+        for (let r = 0; r < repeat; r++) {
+          const start = t.clock;
+          const ok = yield* s.c.run(w);
+          s.cycles += t.clock - start;
+          s.perWorker[cpu] += t.clock - start;
+          s.runs++;
+          if (ok) s.passed++;
+          else s.failed++;
         }
-        sampler.leave(t);
+      }
+      sampler.leave(t);
+    };
+    threads.push(
+      e.spawn(cpu, `vmalloc_test/${cpu}`, (t) => {
+        handoff.gen = body(t);
+        return handoff;
       }),
     );
   }

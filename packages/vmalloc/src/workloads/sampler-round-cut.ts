@@ -14,6 +14,8 @@
 // span `MIN_FLUSHES` flushes, and its half-width is the Bartlett-kernel (Newey–West) one over two flush cycles of
 // rounds, with the t quantile of its whole flush cycles: the variance of ΣY − cΣN with the rounds' covariances.
 import type { Kind, Loop, Rate, Snapshot } from './sampler-loop.js';
+import { type MeasureContext, measure } from './sampler-rate.js';
+import type { CycleLog } from './sampler-round-reach.js';
 import { tQuantile } from './sampler-stats.js';
 
 /** Rounds per flush cycle when rounds are cut by loop count (a sampler setting, not a model constant). */
@@ -120,25 +122,53 @@ export class CutClock {
 }
 
 /**
- * Every steady kind whose window holds rounds cut between flushes spans `MIN_FLUSHES` flushes and is within the
- * target by the half-width that counts the rounds' correlation; its rate then carries that half-width.
+ * The rate of every loop kind in the mix on a machine whose rounds are cut between flushes, or null while one is
+ * not measured. A kind measured as usual (sampler-rate.ts `measure`) whose window holds cut rounds must span
+ * `MIN_FLUSHES` flushes and be within the target by the half-width that counts the rounds' correlation, and then
+ * carries that half-width. A steady kind that fails either is measured over its whole flush cycles (`log`), with the
+ * target its phase can reach (sampler-round-reach.ts), where those cycles are long enough to be cut (`batch` loops
+ * per thread per cut).
  */
-export function cutsHold(
+export function measureCut(
   loops: Iterable<Loop>,
   kinds: ReadonlyMap<string, Kind>,
-  rate: Map<string, Rate>,
-  relError: number,
-): boolean {
-  for (const l of loops) {
-    const r = rate.get(l.tag) as Rate;
-    if (l.fast !== null || r.perRound <= 0) continue;
-    const k = kinds.get(l.tag) as Kind;
-    const to = k.round.length;
-    const from = Math.max(0, to - Math.round(r.window / r.perRound));
-    if (!hasCuts(k, from, to)) continue;
-    const h = cutHalfWidth(k, from, to);
-    if (!(h <= relError * r.c)) return false;
-    r.h = Math.max(r.h, h);
+  ctx: MeasureContext,
+  log: CycleLog,
+  batch: number,
+): Map<string, Rate> | null {
+  const all = [...loops];
+  const rate = new Map<string, Rate>();
+  for (const l of all) {
+    if (rate.has(l.tag)) continue;
+    const k = kinds.get(l.tag);
+    if (k === undefined) return null;
+    let r = measure(k, l, ctx);
+    if (r !== null && l.fast === null && !cutHolds(k, r, ctx.relError)) r = null;
+    if (r === null && l.fast === null) {
+      const threads = all.filter((o) => o.tag === l.tag).length;
+      r = log.rate(l.tag, k, ctx.relError, remainingOf(all, l.tag), CUTS * batch * threads);
+    }
+    if (r === null) return null;
+    rate.set(l.tag, r);
   }
+  return rate;
+}
+
+/** A measured kind's window of cut rounds spans `MIN_FLUSHES` flushes and is within the target (r.h widened to it). */
+function cutHolds(k: Kind, r: Rate, relError: number): boolean {
+  if (r.perRound <= 0) return true;
+  const to = k.round.length;
+  const from = Math.max(0, to - Math.round(r.window / r.perRound));
+  if (!hasCuts(k, from, to)) return true;
+  const h = cutHalfWidth(k, from, to);
+  if (!(h <= relError * r.c)) return false;
+  r.h = Math.max(r.h, h);
   return true;
+}
+
+/** Loops the threads running kind `tag` have still to do. */
+function remainingOf(loops: readonly Loop[], tag: string): number {
+  let left = 0;
+  for (const l of loops) if (l.tag === tag) left += l.count - l.done;
+  return left;
 }

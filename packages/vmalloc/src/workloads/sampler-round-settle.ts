@@ -8,11 +8,18 @@
 // MSER is, so at least half the rounds are kept); the trend test then runs on what remains.
 
 /**
- * The start in [from, from + ⌊(to − from)/2⌋] (and at most `to − need`) of the pooled rounds [from, to) that
- * minimises Σ(y − c·n)² / (Σn)², c = Σy/Σn over the rounds kept.
+ * The start in [from, from + ⌊(to − from)/2⌋] (and at most `to − need`; with `anywhere`, up to `to − need`) of the
+ * pooled rounds [from, to) that minimises Σ(y − c·n)² / (Σn)², c = Σy/Σn over the rounds kept.
  */
-export function settledFrom(y: number[], n: number[], from: number, to: number, need: number): number {
-  const last = Math.min(from + ((to - from) >> 1), to - need);
+export function settledFrom(
+  y: number[],
+  n: number[],
+  from: number,
+  to: number,
+  need: number,
+  anywhere = false,
+): number {
+  const last = anywhere ? to - need : Math.min(from + ((to - from) >> 1), to - need);
   if (last <= from) return from;
   let sy = 0;
   let sn = 0;

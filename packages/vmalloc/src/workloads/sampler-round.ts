@@ -41,6 +41,40 @@ export function stalledNow(l: Loop): boolean {
 }
 
 /**
+ * A regeneration event while a kworker runs (6.9's drain or purge helpers) and the round still waits: every thread
+ * still owing its mark but `at` closes its cycle where it stands (`stallCycle`), handed to `pool` when it has one.
+ * Returns the marks so closed. (Closing at the first such event made vmap-bench 6.9 at 4 threads × 12,000
+ * iterations skip nothing: a drain pass stalls a worker for less than a flush interval there, and rounds cut inside
+ * it came out 5.4 % wide over 256 rounds.)
+ */
+export function closeStalled(
+  loops: Iterable<Loop>,
+  at: Loop,
+  round: number,
+  pool: (l: Loop, y: number) => void,
+): number {
+  let closed = 0;
+  for (const l of loops) {
+    if (!l.mark || l === at) continue;
+    const y = stallCycle(l, round);
+    if (y >= 0) pool(l, y);
+    closed++;
+  }
+  return closed;
+}
+
+/**
+ * The open round waits for a thread stalled behind a kworker: it has waited through a second regeneration event
+ * (`events`: those seen since it opened), or a thread still owing its mark has stalled before without passing a loop
+ * boundary since.
+ */
+export function stalledRound(events: number, loops: Iterable<Loop>): boolean {
+  if (events >= 2) return true;
+  for (const l of loops) if (l.mark && stalledNow(l)) return true;
+  return false;
+}
+
+/**
  * How far a thread's own rate may place its share of a skip off the pooled rate `ref`: |own − ref| cycles per loop
  * (sampler.ts `maybeDecide`). A thread that stalled may have done no loop in its window (own = ∞): skipped by k
  * loops at the pooled rate it is placed at most k loops ahead of where it would be, each worth `ref` cycles.

@@ -22,9 +22,11 @@ import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './s
 import { CaseOrders } from './sampler-order.js';
 import type { MeasureContext } from './sampler-rate.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
-import { ownGap, stallCycle, stalledNow, stallShares } from './sampler-round.js';
-import { CUTS, CutClock, cutsHold, samePhase } from './sampler-round-cut.js';
+import { closeStalled, ownGap, stalledNow, stalledRound, stallShares } from './sampler-round.js';
+import { CutClock, measureCut } from './sampler-round-cut.js';
+import { CycleLog } from './sampler-round-reach.js';
 import { ratio } from './sampler-stats.js';
+import { replayFrom, snapsKept, windowRounds } from './sampler-window.js';
 
 export {
   type FastForward,
@@ -34,9 +36,6 @@ export {
   type SamplingReport,
   type TagReport,
 } from './sampler-loop.js';
-
-/** Rounds of history kept per loop kind: the window its pooled rate may use (the trend test guards its age). */
-const WINDOW = 256;
 
 /**
  * Sampled simulation of a workload's long loops (regenerative method): loops in steady state are skipped ahead
@@ -69,6 +68,8 @@ export class Sampler {
   private buildTicks = 0;
   /** Where steady rounds are cut between flushes (sampler-round-cut.ts). */
   private readonly cuts = new CutClock();
+  /** Whole flush cycles of the steady kinds, where rounds are cut (sampler-round-reach.ts). */
+  private readonly cycleLog = new CycleLog();
   private readonly members = new Set<Thread>();
   /** The cases each thread has begun, in order (sampler-order.ts). */
   private readonly orders = new CaseOrders();
@@ -84,6 +85,8 @@ export class Sampler {
   /** Skips since the last round measured entirely in detail. */
   private chained = 0;
   private skippedThisRound = false;
+  /** A skip was made while kworkers share the CPUs (sampler.ts `next`). */
+  private afterDrainSkip = false;
   private loopsTotal = 0;
   private loopsSkipped = 0;
   private errTotal = 0;
@@ -159,7 +162,11 @@ export class Sampler {
     // one the lock's interleaving left: 5.2 at 8 CPUs, full_fit's free-junk after its skipped set-up ran 6 %
     // faster than in the exact run (and at 16 CPUs × mask 7 × 20,000 loops full_fit came out 1.3 % under the
     // exact run against a 1.1 % bound without this term). Each such loop adds `afterFastError` of its cycles.
-    if (this.forwarded.size > 0 && this.forwarded.has(l.kase)) {
+    // So does every loop after a skip where kworkers share the CPUs (6.9): the skip moves each worker on by its own
+    // pace, but which of them the drain's later passes stall, and when each enters the next phase, moves with it
+    // (16 CPUs × mask 7 × 200,000, mask order, after fix_size's skip: full_fit's set-up −4.4 %, free-junk −5.3 %,
+    // tear-down +6.5 %, long_busy's main loop +1.0 % against the exact run, none of them skipped).
+    if (this.afterDrainSkip || (this.forwarded.size > 0 && this.forwarded.has(l.kase))) {
       const e = this.afterFast * (l.t.clock - l.lastClock);
       l.errCycles += e;
       this.errTotal += e;
@@ -178,11 +185,17 @@ export class Sampler {
     // `CUTS` th of a flush cycle's loops (sampler-round-cut.ts).
     if (this.cutting() && l.fast === null && !l.counted && this.cuts.tick(regen, this.warmLoops, this.loops.size))
       this.buildTicks++;
+    if (regen !== this.cycleLog.last && this.cutting()) this.cycleLog.flush(regen, this.loops.values());
     const ev = regen + this.buildTicks;
     if (ev !== this.lastRegen) {
       this.lastRegen = ev;
       this.lastRegenEv = regen;
-      if (this.marksDue > 0 && this.pending === 0 && this.engine.kworkersLive > 0 && this.stalledRound())
+      if (
+        this.marksDue > 0 &&
+        this.pending === 0 &&
+        this.engine.kworkersLive > 0 &&
+        stalledRound(++this.openEvents, this.loops.values())
+      )
         this.closeStalled(l);
       if (this.marksDue === 0 && this.pending === 0) this.startRound();
     }
@@ -247,34 +260,17 @@ export class Sampler {
   }
 
   /**
-   * A regeneration event while a kworker runs (6.9's drain or purge helpers) and the round still waits for a stalled
-   * thread (`stalledRound`): the threads still owing their mark close their cycles where they stand
-   * (sampler-round.ts) and the round closes. (Closing at the first such event made vmap-bench 6.9 at 4 threads ×
-   * 12,000 iterations skip nothing: a drain pass stalls a worker for less than a flush interval there, and rounds cut
-   * inside it came out 5.4 % wide over 256 rounds.)
+   * A regeneration event while a kworker runs and the round still waits for a stalled thread (sampler-round.ts
+   * `stalledRound`): the threads still owing their mark close their cycles where they stand (`closeStalled`), and
+   * the round closes.
    */
   private closeStalled(at: Loop): void {
-    for (const l of this.loops.values()) {
-      if (!l.mark || l === at) continue;
-      const y = stallCycle(l, this.round);
-      if (y >= 0) {
-        this.pool(l.tag, y, 0);
-        (this.kinds.get(l.tag) as Kind).stalls = true;
-      }
-      this.marksDue--;
-    }
+    this.marksDue -= closeStalled(this.loops.values(), at, this.round, (l, y) => {
+      this.pool(l.tag, y, 0);
+      (this.kinds.get(l.tag) as Kind).stalls = true;
+    });
     if (at.mark) this.record(at);
     else if (this.marksDue === 0) this.roundDone(at.t.clock);
-  }
-
-  /**
-   * The open round waits for a thread stalled behind a kworker: it has waited through a second regeneration event,
-   * or a thread still owing its mark has stalled before without passing a loop boundary since.
-   */
-  private stalledRound(): boolean {
-    if (++this.openEvents >= 2) return true;
-    for (const l of this.loops.values()) if (l.mark && stalledNow(l)) return true;
-    return false;
   }
 
   /** Adds a thread's cycle to its kind's pooled round. */
@@ -284,7 +280,7 @@ export class Sampler {
       k = emptyKind();
       this.kinds.set(tag, k);
     }
-    poolCycle(k, this.round, this.lastRegenEv, y, n, this.window());
+    poolCycle(k, this.round, this.lastRegenEv, y, n, windowRounds(this.cuts.at));
   }
 
   private roundDone(now: number): void {
@@ -297,7 +293,7 @@ export class Sampler {
       flushes: this.lastRegenEv,
     });
     // replayWindow looks `need` rounds back at most (`need` flush cycles of cut rounds).
-    if (this.snaps.length > this.replayRounds() + 1) this.snaps.shift();
+    if (this.snaps.length > snapsKept(this.cuts.at, this.need) + 1) this.snaps.shift();
     if (!this.skippedThisRound) this.chained = 0;
     if (this.pending === 0) this.maybeDecide();
   }
@@ -319,20 +315,22 @@ export class Sampler {
       return;
     const ctx: MeasureContext = {
       round: this.round,
-      window: this.window(),
+      window: windowRounds(this.cuts.at),
       need: this.need,
       relError: this.relError,
-      flushesIn: (k, from) => this.flushesIn(k, from),
+      // Flushes between the start of round `from` of kind `k` and its last round's start.
+      flushesIn: (k, from) => (this.regen === null ? Number.POSITIVE_INFINITY : k.ev[k.ev.length - 1] - k.ev[from]),
       meanDone: (tag) => meanDone(this.loops.values(), tag),
       mixFrom: this.mixFrom,
     };
-    const rate = measureKinds(this.loops.values(), this.kinds, ctx);
+    const rate = this.cutting()
+      ? measureCut(this.loops.values(), this.kinds, ctx, this.cycleLog, this.warmLoops)
+      : measureKinds(this.loops.values(), this.kinds, ctx);
     if (rate === null || diverging(this.loops.values(), rate, this.divergence)) return;
-    if (this.cutting() && !cutsHold(this.loops.values(), this.kinds, rate, this.relError)) return;
     const shares = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
     const dt = skipSpan(this.loops.values(), rate, shares);
     if (Number.isNaN(dt)) return;
-    const replay = this.replayWindow();
+    const replay = replayFrom(this.snaps, this.need, this.lastSkip, this.cuts.at, this.cutting());
     if (replay === null) return;
     const decider = this.engine.current;
     const builds: MixedShare[] = [];
@@ -362,6 +360,10 @@ export class Sampler {
     }
     noteSkip(this.kinds, rate, this.round);
     replayMachine(this.engine, replay, this.snaps[this.snaps.length - 1], dt);
+    if (this.cutting()) {
+      this.cycleLog.restart((this.regen as () => number)());
+      this.afterDrainSkip = true;
+    }
     this.chained++;
     this.skippedThisRound = true;
     this.skips++;
@@ -375,47 +377,6 @@ export class Sampler {
   /** Rounds of steady loops are cut between flushes: the purge waits for a kworker's turn (sampler-round-cut.ts). */
   private cutting(): boolean {
     return this.regen !== null && this.engine.fairShare !== null;
-  }
-
-  /** Regeneration events (flushes) between the start of round `from` of kind `k` and its last round's start. */
-  private flushesIn(k: Kind, from: number): number {
-    return this.regen === null ? Number.POSITIVE_INFINITY : k.ev[k.ev.length - 1] - k.ev[from];
-  }
-
-  /**
-   * The global snapshot the skipped time is replayed from: `need` rounds back (or the oldest kept). With rounds cut
-   * between flushes, the one `need` flushes back (none from before the last skip) at the same point of its flush
-   * cycle as the last round, so the replay spans whole flush cycles (sampler-round-cut.ts `samePhase`): replayed
-   * from `need` cut rounds, vmap-bench 6.9 × 1 thread came out at 56 flushes against 68.
-   */
-  private replayWindow(): Snapshot | null {
-    if (this.snaps.length < 2) return null;
-    if (this.cuts.at !== Number.POSITIVE_INFINITY) {
-      const i = samePhase(this.snaps, this.need, this.lastSkip);
-      return i < 0 ? null : this.snaps[i];
-    }
-    let i = Math.max(0, this.snaps.length - 1 - this.need);
-    // Where kworkers share the CPUs, not from before the last skip: its replayed flushes would be replayed again
-    // (vmap-bench 6.9 × 4 threads, four skips in a row: 427 flushes against 390 exact).
-    if (this.cutting()) {
-      while (i < this.snaps.length - 1 && this.snaps[i].round <= this.lastSkip) i++;
-      if (i === this.snaps.length - 1) return null;
-    }
-    return this.snaps[i];
-  }
-
-  /**
-   * Rounds a kind's window may hold: with rounds cut between flushes, `CUTS` times as many, so it spans as many
-   * flush cycles as without cuts (at 256 rounds, 6.9's long_busy at 16 CPUs × mask 7 × 200,000 skipped 14,942
-   * loops; at 2,048, 2,791,188, −0.03 % from the exact run within ±3.43 %).
-   */
-  private window(): number {
-    return this.cuts.at === Number.POSITIVE_INFINITY ? WINDOW : WINDOW * CUTS;
-  }
-
-  /** Snapshots kept for `replayWindow`: about `need` flush cycles of cut rounds, twice over. */
-  private replayRounds(): number {
-    return this.cuts.at === Number.POSITIVE_INFINITY ? this.need : 2 * this.need * CUTS;
   }
 
   /** Applies this thread's share of a decided skip at its boundary. */

@@ -1,0 +1,171 @@
+// A steady kind's rate over whole flush cycles, with the error target the phase can reach (sampler.ts
+// `maybeDecide`, on a machine whose rounds are cut between flushes: 6.9's drain). Each flush ends a drain pass, so
+// the flushes are the regeneration events and the cycles between two of them the regenerative method's own units:
+// the rate is ΣY/ΣN over them, its half-width the ratio estimator's with t of (cycles − 1). Cycles are logged from
+// flush to flush by each thread's clock and loop count (`CycleLog`): pooled from cut rounds instead (runs of rounds
+// opened at one flush count), 64 CPUs × mask 1 × 400,000 loops had a per-cycle spread of ~20 % against ~10 %, as a
+// round open at a flush runs on into the next cycle.
+//
+// They are few and differ. 6.9 at 64 CPUs, fix_size (mask 1 × 400,000, mask order): the cycles lengthen from 28,733
+// loops to ~1.7 M over the first 8 flushes (purge helpers 0, 3, 6, 13, 25, 44, 63: the drain purges every node
+// the helpers do not take, clamp(vmap_lazy_nr / lazy_max_pages, 1, nodes) − 1, so a longer cycle leaves it less to
+// do and the next one longer), then settle at 1.2–1.8 M loops of 3,550–4,850 cycles per loop. 1 % would take
+// hundreds of cycles. When the phase cannot hold the cycles the target needs (measured to its end, it would still
+// be wider), the kind skips at the half-width it has reached after `REACH_CYCLES` settled whole cycles, and that
+// wider half-width is carried into the bound the run prints. A target the phase can reach is still awaited.
+import type { Kind, Loop, Rate } from './sampler-loop.js';
+import { settledFrom } from './sampler-round-settle.js';
+import { ratio } from './sampler-stats.js';
+
+/** Settled whole flush cycles a kind needs before it may skip at the half-width reached (a sampler setting). */
+export const REACH_CYCLES = 8;
+
+/**
+ * Largest ratio, either way, of the mean cycle length (loops) of the kept cycles' second half to their first half:
+ * beyond it the cycles still lengthen or shorten and the rate moves with them (a sampler setting; settled 6.9 cycles
+ * at 64 CPUs stay within ±7 % of their mean but for single short ones). 6.9's full_fit main loop at 16 CPUs × mask 7
+ * × 200,000 (mask order) shortens from ~250,000 loops per cycle to 35,000–75,000 as its rate rises from 5,300 to
+ * 9,900 cycles per loop; its halves' rates passed the trend test over 8 such cycles, and a skip there came out
+ * −12.7 % against ±5.7 %.
+ */
+export const LENGTHENING = 1.25;
+
+/**
+ * Largest half-width (relative) a kind may skip at when the target is out of reach (a sampler setting): wider, its
+ * phase runs in detail.
+ */
+export const REACH_MAX = 0.1;
+
+/** Cycles kept per kind. */
+const CYCLES_KEPT = 256;
+
+/** A kind's logged flush cycles: time and loops summed over its threads, and the flush count each closed at. */
+interface Cycles {
+  y: number[];
+  n: number[];
+  ev: number[];
+}
+
+/** Whole flush cycles of each steady kind, from each thread's clock and loop count at the flushes (sampler.ts `next`). */
+export class CycleLog {
+  /** The flush count last seen. */
+  last = 0;
+  private at = new WeakMap<Loop, { clock: number; done: number }>();
+  private readonly kinds = new Map<string, Cycles>();
+
+  /**
+   * A flush (`ev` flushes so far): every steady kind whose threads were all in it since the last flush, none with a
+   * skip due, logs the cycle; every such thread starts its next cycle here.
+   */
+  flush(ev: number, loops: Iterable<Loop>): void {
+    this.last = ev;
+    const sum = new Map<string, { y: number; n: number; whole: boolean }>();
+    for (const l of loops) {
+      if (l.fast !== null) continue;
+      const s = sum.get(l.tag) ?? { y: 0, n: 0, whole: true };
+      sum.set(l.tag, s);
+      const a = this.at.get(l);
+      if (a === undefined || l.pendingK > 0) s.whole = false;
+      else {
+        s.y += l.t.clock - a.clock;
+        s.n += l.done - a.done;
+      }
+      if (l.pendingK > 0) this.at.delete(l);
+      else this.at.set(l, { clock: l.t.clock, done: l.done });
+    }
+    for (const [tag, s] of sum) {
+      if (!s.whole || s.n <= 0) continue;
+      let c = this.kinds.get(tag);
+      if (c === undefined) {
+        c = { y: [], n: [], ev: [] };
+        this.kinds.set(tag, c);
+      }
+      c.y.push(s.y);
+      c.n.push(s.n);
+      c.ev.push(ev);
+      if (c.y.length > CYCLES_KEPT) {
+        c.y.shift();
+        c.n.shift();
+        c.ev.shift();
+      }
+    }
+  }
+
+  /** A skip was made (its replay moved the flush count to `ev`): no cycle straddles it, the next opens at a flush. */
+  restart(ev: number): void {
+    this.last = ev;
+    this.at = new WeakMap();
+  }
+
+  /**
+   * The rate of steady kind `k` (its pooled rounds; `tag`) over its logged cycles, or null. Its settling cycles are
+   * dropped by MSER (sampler-round-settle.ts, anywhere up to the last `REACH_CYCLES`); those must not lengthen
+   * or shorten (`LENGTHENING`) nor trend (their halves' rates apart by more than their half-widths combined). Within
+   * `relError` it is the rate; wider, only where the cycles the target needs, m·(h / (relError·c))², exceed the m
+   * measured plus those the kind's `remaining` loops hold, and at most `REACH_MAX`. The cycles must average
+   * `minLoops` loops.
+   */
+  rate(tag: string, k: Kind, relError: number, remaining: number, minLoops: number): Rate | null {
+    const cy = this.kinds.get(tag);
+    if (cy === undefined) return null;
+    const all = cy.y.length;
+    const from = settledFrom(cy.y, cy.n, 0, all, REACH_CYCLES, true);
+    const m = all - from;
+    if (m < REACH_CYCLES) return null;
+    const s = ratio(cy.y, cy.n, from, all);
+    if (!(s.c > 0) || !(s.h <= REACH_MAX * s.c)) return null;
+    // The halves differ by more than their own half-widths combined: a trend. (Against 2·h of the whole, as
+    // sampler-rate.ts tests, a steady rise passes: it widens the whole's half-width as much as it moves the halves.)
+    const half = from + (m >> 1);
+    const a = ratio(cy.y, cy.n, from, half);
+    const b = ratio(cy.y, cy.n, half, all);
+    if (Math.abs(a.c - b.c) > Math.hypot(a.h, b.h)) return null;
+    let first = 0;
+    let second = 0;
+    for (let i = from; i < half; i++) first += cy.n[i];
+    for (let i = half; i < all; i++) second += cy.n[i];
+    // Only cycles long enough to be cut into rounds (sampler-round-cut.ts `cutEvery`): where flushes are frequent,
+    // the rounds are the cycles and the usual target holds. (6.9's long_busy main loop at 16 CPUs × mask 7 × 200,000
+    // flushes every ~400 loops, in episodes of long stalled cycles: measured here at ±40 % it came out +62 %.)
+    if ((first + second) / m < minLoops) return null;
+    const grew = second / (all - half) / (first / (half - from));
+    if (grew > LENGTHENING || grew < 1 / LENGTHENING) return null;
+    if (s.h > relError * s.c) {
+      const holds = remaining / ((first + second) / m);
+      if (m * (s.h / (relError * s.c)) ** 2 <= m + holds) return null;
+    }
+    return steadyRate(k, s.c, s.h, from > 0 ? cy.ev[from - 1] : cy.ev[from] - 1);
+  }
+}
+
+/** A steady kind's rate c ± h with its rounds' loops per thread and spread over the rounds opened from flush `ev` on. */
+function steadyRate(k: Kind, c: number, h: number, ev: number): Rate {
+  let threads = 0;
+  let loops = 0;
+  let q = 0;
+  let rounds = 0;
+  for (let i = k.round.length - 1; i >= 0 && k.ev[i] >= ev; i--) {
+    threads += k.k[i];
+    loops += k.n[i];
+    q += k.q[i] - (k.n[i] * k.n[i]) / k.k[i];
+    rounds++;
+  }
+  const perRound = threads > 0 ? loops / threads : 0;
+  return {
+    c,
+    h,
+    trend: 0,
+    moved: 0,
+    growth: Number.NaN,
+    grow: 2,
+    at: 0,
+    window: perRound * rounds,
+    spread: threads > 0 ? Math.sqrt(Math.max(0, q) / threads) : 0,
+    perRound,
+    slope: Number.NaN,
+    slopeH: 0,
+    reach: Number.POSITIVE_INFINITY,
+    lag: 0,
+    ref: c,
+  };
+}

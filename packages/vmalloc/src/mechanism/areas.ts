@@ -69,8 +69,20 @@ export class AreaTable {
     for (let id = 0; id < this.top; id++) if (this.flags[id] & AREA_LIVE) yield id;
   }
 
+  /**
+   * Room for `n` areas (and `n` free slots) at once, for a workload that knows it will hold that many (test_vmalloc's
+   * full_fit: 7.3 M at 64 CPUs): no doubling copies on the way there. Handles and contents are unchanged.
+   */
+  reserve(n: number): void {
+    if (n > this.vpn.length) this.resize(n);
+    if (n > this.freeIds.length) this.freeIds = grow(this.freeIds, n);
+  }
+
   private grow(): void {
-    const n = this.vpn.length * 2;
+    this.resize(this.vpn.length * 2);
+  }
+
+  private resize(n: number): void {
     this.vpn = grow(this.vpn, n);
     this.pages = grow(this.pages, n);
     this.reserved = grow(this.reserved, n);

@@ -34,9 +34,18 @@ function* fixSize(w: Worker): Gen<boolean> {
 // full_fit_alloc_test's loop: tmp = vmalloc(1 page); *tmp = 1; vfree(tmp) (lib/test_vmalloc.c, 6.1 and 6.12):
 // AllocTouchFree of 1 page.
 
+// junk_length = fls(num_online_cpus()) × 32 MB of pages: two interleaved 1-page runs, the junk one freed.
+function junkLength(cpus: number, pageBytes: number): number {
+  return Math.floor(Math.log2(cpus) + 1) * Math.floor((32 * 2 ** 20) / pageBytes);
+}
+
+/** Areas one full_fit_alloc_test worker holds at most: its two pointer arrays and 2 · junk_length pages. */
+export function fullFitAreas(cpus: number, pageBytes: number): number {
+  return 2 + 2 * junkLength(cpus, pageBytes);
+}
+
 function* fullFit(w: Worker): Gen<boolean> {
-  // junk_length = fls(num_online_cpus()) × 32 MB of pages: two interleaved 1-page runs, the junk one freed.
-  const junk = Math.floor(Math.log2(w.cpus) + 1) * Math.floor((32 * 2 ** 20) / w.pageBytes);
+  const junk = junkLength(w.cpus, w.pageBytes);
   // ptr[] and junk_ptr[]: two vmalloc'ed arrays of junk_length pointers.
   const arrPages = Math.ceil((junk * (w.wordBits / 8)) / w.pageBytes);
   const arr = yield* vmalloc(w, arrPages);

@@ -7,6 +7,7 @@ import type { Op } from '@kmemsim/core';
 import { AreaFlow, DELEGATE, DONE, type Step } from '../mechanism/area-flow.js';
 import { LAYOUT } from '../mechanism/params.js';
 import type { Gen } from '../types.js';
+import { OpIterator } from './op-iterator.js';
 import type { Loop } from './sampler-loop.js';
 import type { Worker } from './test-case-kit.js';
 
@@ -100,7 +101,7 @@ const HANDOFF: Op = {
  * the loop's result. So a lock wait inside the loop resumes no generator at all (the case's and the thread
  * body's were two per wait). The same calls in the same order as `gen` alone.
  */
-export class Handoff implements Generator<Op | undefined, void, void> {
+export class Handoff extends OpIterator<void> {
   /** The loop being driven, or null. */
   active: FlowLoop | null = null;
   gen: Gen | null = null;
@@ -122,30 +123,19 @@ export class Handoff implements Generator<Op | undefined, void, void> {
     this.active = null;
     return (this.gen as Gen).return();
   }
-
-  /** Throws `e` (part of the Generator interface). */
-  throw(e: unknown): IteratorResult<Op | undefined, void> {
-    throw e;
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
 }
 
 /**
  * build (`main` false) or loop (`main` true) of test-case-kit.ts over a FlowBody. `open` begins the sampler's loop
  * (at the first next(), as the generator's first resume did); a main loop stops at the first failed iteration.
  */
-export class FlowLoop implements Generator<Op | undefined, boolean, void> {
+export class FlowLoop extends OpIterator<boolean> {
   private readonly c: WorkerCalls;
   private l: Loop | null = null;
   private st = START;
   private ok = true;
   /** The generator a DELEGATE step handed over, run to its end. */
   private sub: Gen<unknown> | null = null;
-  /** The one result object this loop yields through (the engine reads it before the next call). */
-  private readonly out: { done: false; value: Op | undefined } = { done: false, value: undefined };
 
   constructor(
     private readonly w: Worker,
@@ -153,6 +143,7 @@ export class FlowLoop implements Generator<Op | undefined, boolean, void> {
     private readonly body: FlowBody,
     private readonly main: boolean,
   ) {
+    super();
     this.c = callsOf(w);
   }
 
@@ -192,20 +183,6 @@ export class FlowLoop implements Generator<Op | undefined, boolean, void> {
     this.st = FINISHED;
     this.sub = null;
     return { done: true, value: this.ok };
-  }
-
-  /** Throws `e` (part of the Generator interface). */
-  throw(e: unknown): Result {
-    throw e;
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  private yield(op: Op | undefined): Result {
-    this.out.value = op;
-    return this.out;
   }
 
   /** The top of the loop: the next iteration's first step, or FIN once the count is done (the sampler told). */

@@ -7,6 +7,7 @@ import type { Machine } from '@kmemsim/mmu';
 import { AreaFlow, DELEGATE, DONE, type Step } from '../mechanism/area-flow.js';
 import type { VmapCore } from '../mechanism/vmap.js';
 import type { Gen } from '../types.js';
+import { OpIterator } from './op-iterator.js';
 import type { Sampler } from './sampler.js';
 import type { Loop } from './sampler-loop.js';
 
@@ -40,7 +41,7 @@ type Result = IteratorResult<Op | undefined, void>;
 const FINISHED: Result = { done: true, value: undefined };
 
 /** One vmap-bench thread's loop: the generator of its ThreadBody, written out as an iterator. */
-export class BenchLoop implements Generator<Op | undefined, void, void> {
+export class BenchLoop extends OpIterator<void> {
   private readonly f: AreaFlow;
   private readonly pfn0: number;
   private l: Loop | null = null;
@@ -49,14 +50,13 @@ export class BenchLoop implements Generator<Op | undefined, void, void> {
   /** A generator being run to its end: the flow's delegation, or (`own`) vm_map_ram / vm_unmap_ram's. */
   private sub: Gen<unknown> | null = null;
   private own = false;
-  /** The one result object this loop yields through (the engine reads it before the next call). */
-  private readonly out: { done: false; value: Op | undefined } = { done: false, value: undefined };
 
   constructor(
     private readonly o: BenchLoopSpec,
     private readonly t: Thread,
     pfnBase: number,
   ) {
+    super();
     this.f = new AreaFlow(o.v, t);
     this.pfn0 = pfnBase + t.cpu * 2 * o.pages;
   }
@@ -89,20 +89,6 @@ export class BenchLoop implements Generator<Op | undefined, void, void> {
     this.st = END;
     this.sub = null;
     return FINISHED;
-  }
-
-  /** Throws `e` (part of the Generator interface). */
-  throw(e: unknown): Result {
-    throw e;
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  private yield(op: Op | undefined): Result {
-    this.out.value = op;
-    return this.out;
   }
 
   private start(): Step {

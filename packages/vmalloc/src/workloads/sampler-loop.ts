@@ -42,6 +42,8 @@ export interface SamplingOptions {
   afterFastError?: number;
   /** [vm-shuffle] Mixed phases may skip, their steady loops laid down by this layout (sampler-mixed.ts). */
   mixed?: MixedLayout;
+  /** Charge each loop run in detail to why the last skip was refused (`SamplingReport.refusals`; sampler-refusal.ts). */
+  traceRefusals?: boolean;
 }
 
 /** Cycles of history kept per thread (a linear rate model spans no more rounds than a thread's own rate). */
@@ -180,6 +182,8 @@ export interface SamplingReport {
   errCycles: number;
   /** The same per loop kind (tag: a test case, its `:set-up` / `:tear-down`, or the benchmark loop). */
   perTag: Record<string, TagReport>;
+  /** With `traceRefusals`: loops in detail per `<loop kind> <- <why the last skip was refused>`. */
+  refusals?: Record<string, number>;
 }
 
 /** One loop kind's share of a `SamplingReport`: so a phase's own extrapolation can be checked against an exact run. */

@@ -3,6 +3,7 @@
 
 import { linearRate, type SetUpLine, setUpLine } from './sampler-linear.js';
 import { KEEP, type Kind, type Loop, type Rate } from './sampler-loop.js';
+import type { RateRefusal, RefusalLog } from './sampler-refusal.js';
 import { settledFrom } from './sampler-round-settle.js';
 import { pairedRatio, ratio } from './sampler-stats.js';
 
@@ -22,7 +23,12 @@ export interface MeasureContext {
   meanDone(tag: string): number;
   /** The first round begun in the present mix (which thread runs which loop kind; sampler.ts `begin`, `drop`). */
   mixFrom: number;
+  /** Where a refused measurement says why (SamplingOptions.traceRefusals), or undefined. */
+  refused?: RefusalLog;
 }
+
+/** Why the last `measureIn` returned null (read at once by `measure`, for the refusal trace only). */
+let refusal: RateRefusal = '';
 
 /**
  * The rate of loop kind `k`, which loop `l` runs: recent, tight, trend-free cycles (null: not steady yet). A kind's
@@ -33,7 +39,15 @@ export interface MeasureContext {
  */
 export function measure(k: Kind, l: Loop, o: MeasureContext): Rate | null {
   const r = measureIn(k, l, o, false);
-  return r !== null || l.fast !== null ? r : measureIn(k, l, o, true);
+  if (r !== null) return r;
+  const whole = refusal;
+  if (l.fast !== null) {
+    o.refused?.rate(l.tag, whole);
+    return null;
+  }
+  const m = measureIn(k, l, o, true);
+  if (m === null) o.refused?.rate(l.tag, whole, refusal);
+  return m;
 }
 
 /** `measure` over the kind's recent rounds, or (`inMix`) those of them begun in the present mix. */
@@ -69,15 +83,24 @@ function measureIn(k: Kind, l: Loop, o: MeasureContext, inMix: boolean): Rate | 
   if (!building && (k.stalls || l.t.engine.fairShare !== null || l.steady !== null))
     from = settledFrom(k.y, k.n, from, k.round.length, o.need);
   const m = k.round.length - from;
-  if (m < o.need) return null;
+  if (m < o.need) {
+    refusal = 'few rounds';
+    return null;
+  }
   // Purges may alternate in size (a purge that ran long leaves a larger batch to the next): a state-building
   // loop's half-width is taken over pairs of rounds, which such a cycle of two leaves steady.
   const s =
     building && !l.counted ? pairedRatio(k.y, k.n, from, k.round.length) : ratio(k.y, k.n, from, k.round.length);
-  if (!(s.h <= o.relError * s.c)) return building && !l.counted ? linear(k, l, from, o) : null;
+  if (!(s.h <= o.relError * s.c)) {
+    refusal = building && !l.counted ? 'wide, no line' : 'wide';
+    return building && !l.counted ? linear(k, l, from, o) : null;
+  }
   const half = from + (m >> 1);
   const trend = Math.abs(ratio(k.y, k.n, from, half).c - ratio(k.y, k.n, half, k.round.length).c);
-  if (!building && trend > 2 * s.h + 1e-9 * s.c) return null;
+  if (!building && trend > 2 * s.h + 1e-9 * s.c) {
+    refusal = 'trend';
+    return null;
+  }
   let moved = building && k.lastC > 0 ? Math.abs(s.c - k.lastC) : 0;
   // A set-up's rate grows with the log of its state (a tree one level deeper per doubling, a cache level
   // further): fitted on the positions of its last skip and this window, as `growth` cycles per doubling.

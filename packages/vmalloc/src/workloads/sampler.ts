@@ -21,6 +21,7 @@ import {
 import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
 import type { MeasureContext } from './sampler-rate.js';
+import { RefusalLog } from './sampler-refusal.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { closeStalled, ownGap, stalledNow, stalledRound, stallShares } from './sampler-round.js';
 import { CutClock, measureCut } from './sampler-round-cut.js';
@@ -94,6 +95,8 @@ export class Sampler {
   private readonly byTag = new Map<string, TagReport>();
   /** The first round begun in the present mix (which thread runs which loop kind: it changes at each begin and end). */
   private mixFrom = 0;
+  /** Why loops run in detail (SamplingOptions.traceRefusals), or null. */
+  private readonly refusals: RefusalLog | null;
 
   constructor(
     readonly engine: Engine,
@@ -110,6 +113,7 @@ export class Sampler {
     this.regen = o.regeneration ?? null;
     this.afterFast = o.afterFastError ?? 0.06;
     this.mixed = o.mixed ?? null; // [vm-shuffle]
+    this.refusals = o.traceRefusals === true ? new RefusalLog() : null;
     this.rng = engine.rng.fork(0x5a3d);
   }
 
@@ -173,6 +177,7 @@ export class Sampler {
       tag.errCycles += e;
     }
     l.lastClock = l.t.clock;
+    this.refusals?.count(l.tag);
     if (l.pendingK > 0) {
       this.apply(l);
       return;
@@ -214,6 +219,7 @@ export class Sampler {
       skips: this.skips,
       errCycles: this.errTotal,
       perTag,
+      ...(this.refusals === null ? {} : { refusals: this.refusals.report() }),
     };
   }
 
@@ -303,6 +309,7 @@ export class Sampler {
    * the time until the first loop ends.
    */
   private maybeDecide(): void {
+    this.refusals?.note('gate');
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
     // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: a state-building
     // loop decides after it; steady loops' cycles include the kworker's stalls (sampler-round.ts).
@@ -311,6 +318,7 @@ export class Sampler {
     if (this.cutting() && !this.orders.same(this.members)) return;
     // [vm-shuffle] A mixed phase skips when its steady loops' layout can be laid down (sampler-mixed.ts).
     const mixedPhase = buildsHeld(this.loops.values(), this.skipBuilds);
+    this.refusals?.note('mixed phase held');
     if (mixedPhase && !(this.skipBuilds && this.mixed !== null && mixedSkippable(this.loops.values(), this.mixed)))
       return;
     const ctx: MeasureContext = {
@@ -322,16 +330,23 @@ export class Sampler {
       flushesIn: (k, from) => (this.regen === null ? Number.POSITIVE_INFINITY : k.ev[k.ev.length - 1] - k.ev[from]),
       meanDone: (tag) => meanDone(this.loops.values(), tag),
       mixFrom: this.mixFrom,
+      refused: this.refusals ?? undefined,
     };
+    this.refusals?.note(mixedPhase ? 'rate in a mixed phase' : 'rate');
     const rate = this.cutting()
       ? measureCut(this.loops.values(), this.kinds, ctx, this.cycleLog, this.warmLoops)
       : measureKinds(this.loops.values(), this.kinds, ctx);
-    if (rate === null || diverging(this.loops.values(), rate, this.divergence)) return;
+    if (rate === null) return;
+    this.refusals?.note('diverging');
+    if (diverging(this.loops.values(), rate, this.divergence)) return;
     const shares = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
     const dt = skipSpan(this.loops.values(), rate, shares);
+    this.refusals?.note('span under two rounds');
     if (Number.isNaN(dt)) return;
     const replay = replayFrom(this.snaps, this.need, this.lastSkip, this.cuts.at, this.cutting());
+    this.refusals?.note('no replay window');
     if (replay === null) return;
+    this.refusals?.note('skipped');
     const decider = this.engine.current;
     const builds: MixedShare[] = [];
     for (const l of this.loops.values()) {

@@ -1,11 +1,12 @@
 // A steady kind's rate over whole flush cycles, with the error target the phase can reach (sampler.ts
 // `maybeDecide`, on a machine whose rounds are cut between flushes: 6.9's drain). Each flush ends a drain pass, so
 // the flushes are the regeneration events and the cycles between two of them the regenerative method's own units:
-// the rate is ΣY/ΣN over them. They are not independent: a drain pass that hands out fewer purge helpers is followed by
-// slow cycles, in runs (64 CPUs × mask 1 × 1,000,000, fix_size's 33 settled cycles: lag-1 autocorrelation of the
-// residuals y − c·n +0.26, of the rate +0.27; 16 CPUs × 7 × 200,000: fix_size +0.29, +0.27, +0.14 at lags 1–3,
-// full_fit +0.50, +0.39), so the half-width counts their autocorrelation (sampler-stats.ts `correlatedRatio`):
-// 64 CPUs' ±14.5 % as i.i.d. is ±15.3 %. Cycles are logged from
+// the rate is ΣY/ΣN over them. They are not independent: a drain pass that hands out fewer purge helpers is followed
+// by slow cycles, in runs (6.9, mask order: at 64 CPUs × mask 1 × 1,000,000, fix_size's 33 settled cycles have a
+// lag-1 autocorrelation of +0.26 in y − c·n and of +0.27 in the rate, and the helpers of the pass ending cycle i
+// correlate −0.67 with cycle i+1's rate; at 16 CPUs × 7 × 200,000 fix_size's settled cycles +0.08, +0.25, +0.13 at
+// lags 1–3, full_fit's +0.50, +0.39, +0.10). So the half-width counts their autocorrelation (sampler-stats.ts
+// `correlatedRatio`): the 64-CPU phase's ±14.5 % as i.i.d. cycles is ±19.5 %. Cycles are logged from
 // flush to flush by each thread's clock and loop count (`CycleLog`): pooled from cut rounds instead (runs of rounds
 // opened at one flush count), 64 CPUs × mask 1 × 400,000 loops had a per-cycle spread of ~20 % against ~10 %, as a
 // round open at a flush runs on into the next cycle.

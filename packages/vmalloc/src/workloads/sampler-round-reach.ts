@@ -1,7 +1,12 @@
 // A steady kind's rate over whole flush cycles, with the error target the phase can reach (sampler.ts
 // `maybeDecide`, on a machine whose rounds are cut between flushes: 6.9's drain). Each flush ends a drain pass, so
 // the flushes are the regeneration events and the cycles between two of them the regenerative method's own units:
-// the rate is ΣY/ΣN over them, its half-width the ratio estimator's with t of (cycles − 1). Cycles are logged from
+// the rate is ΣY/ΣN over them. They are not independent: a drain pass that hands out fewer purge helpers is followed
+// by slow cycles, in runs (6.9, mask order: at 64 CPUs × mask 1 × 1,000,000, fix_size's 33 settled cycles have a
+// lag-1 autocorrelation of +0.26 in y − c·n and of +0.27 in the rate, and the helpers of the pass ending cycle i
+// correlate −0.67 with cycle i+1's rate; at 16 CPUs × 7 × 200,000 fix_size's settled cycles +0.08, +0.25, +0.13 at
+// lags 1–3, full_fit's +0.50, +0.39, +0.10). So the half-width counts their autocorrelation (sampler-stats.ts
+// `correlatedRatio`): the 64-CPU phase's ±14.5 % as i.i.d. cycles is ±19.5 %. Cycles are logged from
 // flush to flush by each thread's clock and loop count (`CycleLog`): pooled from cut rounds instead (runs of rounds
 // opened at one flush count), 64 CPUs × mask 1 × 400,000 loops had a per-cycle spread of ~20 % against ~10 %, as a
 // round open at a flush runs on into the next cycle.
@@ -15,7 +20,7 @@
 // wider half-width is carried into the bound the run prints. A target the phase can reach is still awaited.
 import type { Kind, Loop, Rate } from './sampler-loop.js';
 import { settledFrom } from './sampler-round-settle.js';
-import { ratio } from './sampler-stats.js';
+import { correlatedRatio, ratio } from './sampler-stats.js';
 
 /** Settled whole flush cycles a kind needs before it may skip at the half-width reached (a sampler setting). */
 export const REACH_CYCLES = 8;
@@ -112,7 +117,7 @@ export class CycleLog {
     const from = settledFrom(cy.y, cy.n, 0, all, REACH_CYCLES, true);
     const m = all - from;
     if (m < REACH_CYCLES) return null;
-    const s = ratio(cy.y, cy.n, from, all);
+    const s = correlatedRatio(cy.y, cy.n, from, all);
     if (!(s.c > 0) || !(s.h <= REACH_MAX * s.c)) return null;
     // The halves differ by more than their own half-widths combined: a trend. (Against 2·h of the whole, as
     // sampler-rate.ts tests, a steady rise passes: it widens the whole's half-width as much as it moves the halves.)

@@ -1,5 +1,5 @@
-// Statistics of the sampler: the regenerative ratio estimator with its Student-t half-width, and a seeded normal
-// draw.
+// Statistics of the sampler: the regenerative ratio estimator with its Student-t half-width (cycles taken as
+// independent, or with their autocorrelation), and a seeded normal draw.
 import type { Rng } from '@kmemsim/core';
 
 /** Student-t 97.5 % quantiles for 1..30 degrees of freedom (then ≈ 1.96). */
@@ -45,4 +45,37 @@ export function pairedRatio(y: number[], n: number[], from: number, to: number):
     pn.push(n[i] + n[i + 1]);
   }
   return ratio(py, pn, 0, py.length);
+}
+
+/**
+ * The ratio estimator over cycles [from, to) whose residuals z = y − c·n may be autocorrelated: c = ΣY/ΣN, and the
+ * variance of Σz from the Bartlett-window (Newey–West) spectral estimate at frequency 0 over L = ⌊√k⌋ lags,
+ * Σ_{|l|≤L} (1 − |l|/(L + 1)) Σ_i z_i z_{i+l}. It widens the half-width where neighbouring cycles move together and
+ * narrows it where they alternate. c is fitted, so Σz = 0 and every lag's sum is biased down by about σ² (i.i.d.
+ * cycles): the estimate is scaled by k / (k − 1 − L) (k / (k − 1) of the i.i.d. sample variance at L = 0), which
+ * makes it unbiased for i.i.d. cycles. t for the window's equivalent degrees of freedom at frequency 0, 1.5·k / L
+ * (Priestley 1981, §6.2.4: 3k/L for the Bartlett window, halved at frequency 0), at most k − 1.
+ */
+export function correlatedRatio(y: number[], n: number[], from: number, to: number): { c: number; h: number } {
+  const k = to - from;
+  const lags = Math.floor(Math.sqrt(k));
+  if (k - 1 - lags < 2) return ratio(y, n, from, to);
+  let sy = 0;
+  let sn = 0;
+  for (let i = from; i < to; i++) {
+    sy += y[i];
+    sn += n[i];
+  }
+  const c = sy / sn;
+  const z = new Float64Array(k);
+  for (let i = 0; i < k; i++) z[i] = y[from + i] - c * n[from + i];
+  let v = 0;
+  for (let i = 0; i < k; i++) v += z[i] * z[i];
+  for (let l = 1; l <= lags; l++) {
+    let g = 0;
+    for (let i = 0; i + l < k; i++) g += z[i] * z[i + l];
+    v += 2 * (1 - l / (lags + 1)) * g;
+  }
+  const df = Math.max(1, Math.min(k - 1, Math.floor((1.5 * k) / lags)));
+  return { c, h: (tQuantile(df) * Math.sqrt((Math.max(0, v) * k) / (k - 1 - lags))) / sn };
 }

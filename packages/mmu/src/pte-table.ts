@@ -2,7 +2,8 @@
 // it — in page-table pages of 512 slots (x86_64's PTRS_PER_PTE) — each slot a frame in a Float64Array, NaN where
 // none is mapped (pte_none: one array, so a lookup costs one cache line, not two), so millions of map/unmap calls cost typed-array writes, not Map inserts and deletes of one key
 // each. A page-table page that empties leaves the table and waits for reuse, so memory follows the most ever mapped.
-// Pages are found by index from the first one mapped (a plain array: kernel mappings cluster), others in a Map.
+// Pages are found by index from the first one mapped (an Int32Array of page ids: kernel mappings cluster), others
+// in a Map.
 
 /** Slots per page-table page (a power of two). */
 const SLOTS = 512;

@@ -2,7 +2,8 @@
 // it — in page-table pages of 512 slots (x86_64's PTRS_PER_PTE) — each slot a frame in a Float64Array, NaN where
 // none is mapped (pte_none: one array, so a lookup costs one cache line, not two), so millions of map/unmap calls cost typed-array writes, not Map inserts and deletes of one key
 // each. A page-table page that empties leaves the table and waits for reuse, so memory follows the most ever mapped.
-// Pages are found by index from the first one mapped (a plain array: kernel mappings cluster), others in a Map.
+// Pages are found by index from the first one mapped (an Int32Array of page ids: kernel mappings cluster), others
+// in a Map.
 
 /** Slots per page-table page (a power of two). */
 const SLOTS = 512;
@@ -14,13 +15,6 @@ const DIR_MAX = 1 << 16;
  * them ~10⁵ times; a buffer per page cost an allocation, a NaN fill and GC work for each.
  */
 const SLAB = 64;
-
-interface PtPage {
-  /** Frame of each slot; NaN where the slot maps none. */
-  readonly pfn: Float64Array;
-  /** Present slots. */
-  count: number;
-}
 
 function checkPfn(pfn: number): void {
   if (Number.isNaN(pfn)) throw new RangeError(`pfn must be a number, got ${pfn}`);
@@ -43,18 +37,27 @@ function checkPfn(pfn: number): void {
 export class PteTable {
   /**
    * Page-table pages by index from `base` (the first page mapped): kernel mappings cluster (vmalloc allocates
-   * lowest-first), so an array index finds them; a page outside [base, base + DIR_MAX) lives in `far`.
+   * lowest-first), so an array index finds them; a page outside [base, base + DIR_MAX) lives in `far`. Each entry
+   * is a page id + 1 (0: none), and a page's slots are found from its id through Int32Arrays and the slab list:
+   * a lookup's chain of loads is a few small hot arrays and the slot itself, not an object and a view per page.
    */
-  private readonly dir: (PtPage | undefined)[] = [];
+  private dir: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private dirLen = 0;
   private base = Number.NaN;
-  private readonly far = new Map<number, PtPage>();
+  private readonly far = new Map<number, number>();
+  /** Per page id: its slab, its offset in the slab, and its present slots. */
+  private slabOf: Int32Array<ArrayBuffer> = new Int32Array(16);
+  private offOf: Int32Array<ArrayBuffer> = new Int32Array(16);
+  private countOf: Int32Array<ArrayBuffer> = new Int32Array(16);
+  private pages = 0;
+  /** The slabs pages are cut from: frame of each slot, NaN where the slot maps none. */
+  private readonly slabs: Float64Array[] = [];
   /**
    * Emptied pages (every slot NaN again) waiting for reuse: all of them, so the table never holds more pages than
    * at its fullest (pages of a slab cannot be freed one by one anyway).
    */
-  private readonly spares: PtPage[] = [];
-  /** The slab new pages are cut from, its size in pages, and how many of its pages are handed out. */
-  private slab = new Float64Array(0);
+  private readonly spares: number[] = [];
+  /** The size in pages of the current slab and how many of its pages are handed out. */
   private slabPages = 0;
   private slabUsed = 0;
   private n = 0;
@@ -64,21 +67,24 @@ export class PteTable {
     return this.n;
   }
 
-  private page(key: number): PtPage | undefined {
+  /** The id of page-table page `key`, or −1. */
+  private page(key: number): number {
     const i = key - this.base;
-    if (i >= 0 && i < this.dir.length) return this.dir[i];
-    return this.far.size === 0 ? undefined : this.far.get(key);
+    if (i >= 0 && i < this.dirLen) return this.dir[i] - 1;
+    if (this.far.size === 0) return -1;
+    return this.far.get(key) ?? -1;
   }
 
-  private pageFor(key: number): PtPage {
+  private pageFor(key: number): number {
     const p = this.page(key);
-    if (p !== undefined) return p;
+    if (p >= 0) return p;
     const q = this.spares.pop() ?? this.emptyPage();
     if (Number.isNaN(this.base)) this.base = key;
     const i = key - this.base;
     if (i >= 0 && i < DIR_MAX) {
-      while (this.dir.length <= i) this.dir.push(undefined);
-      this.dir[i] = q;
+      if (i >= this.dir.length) this.dir = grow(this.dir, Math.min(DIR_MAX, Math.max(64, 2 * i)));
+      if (i >= this.dirLen) this.dirLen = i + 1;
+      this.dir[i] = q + 1;
     } else this.far.set(key, q);
     return q;
   }
@@ -87,20 +93,28 @@ export class PteTable {
    * A page-table page with no slot present, cut from the current slab. A used-up slab is followed by one twice its
    * size, up to SLAB pages: a small table (a test's machine) allocates what it maps, not 256 KiB.
    */
-  private emptyPage(): PtPage {
+  private emptyPage(): number {
     if (this.slabUsed === this.slabPages) {
       this.slabPages = Math.min(SLAB, Math.max(1, 2 * this.slabPages));
-      this.slab = new Float64Array(this.slabPages * SLOTS).fill(Number.NaN);
+      this.slabs.push(new Float64Array(this.slabPages * SLOTS).fill(Number.NaN));
       this.slabUsed = 0;
     }
-    const off = this.slabUsed++ * SLOTS;
-    return { pfn: this.slab.subarray(off, off + SLOTS), count: 0 };
+    const id = this.pages++;
+    if (id === this.slabOf.length) {
+      this.slabOf = grow(this.slabOf, 2 * id);
+      this.offOf = grow(this.offOf, 2 * id);
+      this.countOf = grow(this.countOf, 2 * id);
+    }
+    this.slabOf[id] = this.slabs.length - 1;
+    this.offOf[id] = this.slabUsed++ * SLOTS;
+    this.countOf[id] = 0;
+    return id;
   }
 
   /** An emptied page leaves the table and becomes a spare. */
-  private drop(key: number, p: PtPage): void {
+  private drop(key: number, p: number): void {
     const i = key - this.base;
-    if (i >= 0 && i < this.dir.length) this.dir[i] = undefined;
+    if (i >= 0 && i < this.dirLen) this.dir[i] = 0;
     else this.far.delete(key);
     this.spares.push(p);
   }
@@ -109,8 +123,8 @@ export class PteTable {
   get(vpn: number): number | undefined {
     const key = Math.floor(vpn / SLOTS);
     const p = this.page(key);
-    if (p === undefined) return undefined;
-    const f: number | undefined = p.pfn[vpn - key * SLOTS]; // undefined at a non-integer index
+    if (p < 0) return undefined;
+    const f: number | undefined = this.slabs[this.slabOf[p]][this.offOf[p] + vpn - key * SLOTS]; // undefined at a non-integer index
     return f === undefined || Number.isNaN(f) ? undefined : f; // NaN: not present
   }
 
@@ -118,8 +132,8 @@ export class PteTable {
   has(vpn: number): boolean {
     const key = Math.floor(vpn / SLOTS);
     const p = this.page(key);
-    if (p === undefined) return false;
-    const f: number | undefined = p.pfn[vpn - key * SLOTS]; // undefined at a non-integer index
+    if (p < 0) return false;
+    const f: number | undefined = this.slabs[this.slabOf[p]][this.offOf[p] + vpn - key * SLOTS]; // undefined at a non-integer index
     return f !== undefined && !Number.isNaN(f);
   }
 
@@ -129,13 +143,13 @@ export class PteTable {
     checkPfn(pfn);
     const key = Math.floor(vpn / SLOTS);
     const p = this.pageFor(key);
-    const i = vpn - key * SLOTS;
-    const f = p.pfn[i];
-    if (Number.isNaN(f)) {
-      p.count++;
+    const frames = this.slabs[this.slabOf[p]];
+    const i = this.offOf[p] + vpn - key * SLOTS;
+    if (Number.isNaN(frames[i])) {
+      this.countOf[p]++;
       this.n++;
     }
-    p.pfn[i] = pfn;
+    frames[i] = pfn;
     return this;
   }
 
@@ -143,13 +157,14 @@ export class PteTable {
   delete(vpn: number): boolean {
     const key = Math.floor(vpn / SLOTS);
     const p = this.page(key);
-    if (p === undefined) return false;
-    const i = vpn - key * SLOTS;
-    const f: number | undefined = p.pfn[i]; // undefined at a non-integer index
+    if (p < 0) return false;
+    const frames = this.slabs[this.slabOf[p]];
+    const i = this.offOf[p] + vpn - key * SLOTS;
+    const f: number | undefined = frames[i]; // undefined at a non-integer index
     if (f === undefined || Number.isNaN(f)) return false;
-    p.pfn[i] = Number.NaN;
+    frames[i] = Number.NaN;
     this.n--;
-    if (--p.count === 0) this.drop(key, p);
+    if (--this.countOf[p] === 0) this.drop(key, p);
     return true;
   }
 
@@ -166,17 +181,17 @@ export class PteTable {
       const key = Math.floor(v / SLOTS);
       const p = this.pageFor(key);
       const base = key * SLOTS;
-      const stop = Math.min(end, base + SLOTS) - base;
-      const frames = p.pfn;
+      const frames = this.slabs[this.slabOf[p]];
+      const off = this.offOf[p] - base;
+      const stop = Math.min(end, base + SLOTS) + off;
       let added = 0;
-      for (let i = v - base, f = pfn + (v - vpn); i < stop; i++, f++) {
-        const old = frames[i];
-        if (Number.isNaN(old)) added++;
+      for (let i = v + off, f = pfn + (v - vpn); i < stop; i++, f++) {
+        if (Number.isNaN(frames[i])) added++;
         frames[i] = f;
       }
-      p.count += added;
+      this.countOf[p] += added;
       this.n += added;
-      v = base + stop;
+      v = stop - off;
     }
   }
 
@@ -188,31 +203,37 @@ export class PteTable {
     while (v < end) {
       const key = Math.floor(v / SLOTS);
       const base = key * SLOTS;
-      const stop = Math.min(end, base + SLOTS) - base;
+      const next = Math.min(end, base + SLOTS);
       const p = this.page(key);
-      if (p !== undefined) {
-        const frames = p.pfn;
+      if (p >= 0) {
+        const frames = this.slabs[this.slabOf[p]];
+        const off = this.offOf[p] - base;
         let removed = 0;
-        for (let i = v - base; i < stop; i++) {
-          const f = frames[i];
-          if (!Number.isNaN(f)) {
+        for (let i = v + off, stop = next + off; i < stop; i++) {
+          if (!Number.isNaN(frames[i])) {
             removed++;
             frames[i] = Number.NaN;
           }
         }
         this.n -= removed;
-        p.count -= removed;
-        if (p.count === 0) this.drop(key, p);
+        if ((this.countOf[p] -= removed) === 0) this.drop(key, p);
       }
-      v = base + stop;
+      v = next;
     }
   }
 
   /** Unmaps everything. */
   clear(): void {
-    this.dir.length = 0;
+    this.dir.fill(0, 0, this.dirLen);
+    this.dirLen = 0;
     this.base = Number.NaN;
     this.far.clear();
     this.n = 0;
   }
+}
+
+function grow(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
 }

@@ -38,8 +38,10 @@ export class Descent {
     private readonly fallback?: ChaseLevels,
   ) {}
 
+  /** ⌈log2(n + 1)⌉ levels (at least 1): for an integer n below 2^31 that is n's bit length, without Math.log2. */
   depth(n: number): number {
-    return n <= 1 ? 1 : Math.ceil(Math.log2(n + 1));
+    if (n <= 1) return 1;
+    return n < 0x80000000 && Number.isInteger(n) ? 32 - Math.clz32(n) : Math.ceil(Math.log2(n + 1));
   }
 
   cycles(n: number): number {

@@ -18,6 +18,9 @@ export class VmSpace {
   lastSplit: SplitCase = 'fit';
   /** Free neighbours the last release merged with (0–2). */
   lastMerged = 0;
+  /** releaseAll's scratch: the starts sorted and their lengths (reused, not a pair of arrays per purge). */
+  private keys = new Float64Array(64);
+  private lens = new Float64Array(64);
 
   constructor(
     readonly base: number,
@@ -83,8 +86,14 @@ export class VmSpace {
     const k = starts.length;
     if (k === 1) this.release(starts[0] as number);
     if (k <= 1) return;
-    const s = Float64Array.from(starts).sort();
-    const lens = new Float64Array(k);
+    if (k > this.keys.length) {
+      this.keys = new Float64Array(Math.max(k, 2 * this.keys.length));
+      this.lens = new Float64Array(this.keys.length);
+    }
+    const s = this.keys.subarray(0, k);
+    for (let i = 0; i < k; i++) s[i] = starts[i] as number;
+    s.sort();
+    const lens = this.lens;
     this.busy.takeSorted(s, k, lens);
     for (let i = 0; i < k; i++) {
       if (lens[i] < 0) throw new RangeError(`no busy vmap area at page ${s[i]}`);

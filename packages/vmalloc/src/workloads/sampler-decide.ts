@@ -2,13 +2,17 @@
 // loop's error over the skip, and the functional lay-down of skipped state-building loops.
 
 import type { Rng } from '@kmemsim/core';
+import { ENTRY_ERROR, enteredAfterSkip } from './sampler-entry.js';
 import { loopsIn, setUpRate } from './sampler-growth.js';
 import type { FastForward, Kind, Loop, Rate } from './sampler-loop.js';
 import type { MixedShare } from './sampler-mixed.js';
 import { type MeasureContext, measure } from './sampler-rate.js';
 import { gauss } from './sampler-stats.js';
 
-/** The rate of every loop kind in the mix, or null while one is not measured (sampler-rate.ts `measure`). */
+/**
+ * The rate of every loop kind in the mix, or null while one is not measured (sampler-rate.ts `measure`). A steady
+ * loop entered after a skip carries ENTRY_ERROR of its rate in its half-width (sampler-entry.ts).
+ */
 export function measureKinds(
   loops: Iterable<Loop>,
   kinds: ReadonlyMap<string, Kind>,
@@ -21,6 +25,7 @@ export function measureKinds(
     if (k === undefined) return null;
     const r = measure(k, l, ctx);
     if (r === null) return null;
+    if (l.fast === null && enteredAfterSkip(l, kinds)) r.h += ENTRY_ERROR * r.c;
     rate.set(l.tag, r);
   }
   return rate;

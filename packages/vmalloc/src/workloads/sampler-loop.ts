@@ -115,6 +115,13 @@ export class Loop {
   /** The sampler's round when the loop began (sampler.ts `inStep`). */
   began = 0;
 
+  /** Starts the thread's next cycle here: its clock, sys and user cycles now. */
+  markHere(): void {
+    this.markClock = this.t.clock;
+    this.markSys = this.t.sysCycles;
+    this.markUser = this.t.userCycles;
+  }
+
   /** Records one cycle of this thread (cycles, loops, sys and user cycles), keeping the last `KEEP`. */
   keep(y: number, n: number, ys: number, yu: number): void {
     this.y.push(y);
@@ -198,6 +205,16 @@ export interface TagReport {
   detailedCycles: number;
   /** Cycles added by skips (each thread's jump), summed over threads. */
   extrapolatedCycles: number;
+}
+
+/** Kind `tag`'s report in `byTag`, made empty on first use. */
+export function tagReport(byTag: Map<string, TagReport>, tag: string): TagReport {
+  let s = byTag.get(tag);
+  if (s === undefined) {
+    s = { loops: 0, skipped: 0, errCycles: 0, detailedCycles: 0, extrapolatedCycles: 0 };
+    byTag.set(tag, s);
+  }
+  return s;
 }
 
 /** A loop kind's pooled history (internal to the sampler). */

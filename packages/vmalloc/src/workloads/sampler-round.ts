@@ -22,9 +22,7 @@ export function stallCycle(l: Loop, round: number): number {
     l.keep(y, 0, t.sysCycles - l.markSys, t.userCycles - l.markUser);
     l.stalled = true;
   }
-  l.markClock = t.clock;
-  l.markSys = t.sysCycles;
-  l.markUser = t.userCycles;
+  l.markHere();
   return y;
 }
 

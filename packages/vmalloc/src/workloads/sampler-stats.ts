@@ -14,15 +14,21 @@ export function gauss(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.float());
 }
 
-/** Regenerative ratio estimator over cycles [from, to): c = ΣY/ΣN and its 95 % half-width. */
-export function ratio(y: number[], n: number[], from: number, to: number): { c: number; h: number } {
-  const k = to - from;
+/** ΣY and ΣN over cycles [from, to). */
+function sums(y: number[], n: number[], from: number, to: number): { sy: number; sn: number } {
   let sy = 0;
   let sn = 0;
   for (let i = from; i < to; i++) {
     sy += y[i];
     sn += n[i];
   }
+  return { sy, sn };
+}
+
+/** Regenerative ratio estimator over cycles [from, to): c = ΣY/ΣN and its 95 % half-width. */
+export function ratio(y: number[], n: number[], from: number, to: number): { c: number; h: number } {
+  const k = to - from;
+  const { sy, sn } = sums(y, n, from, to);
   const c = sy / sn;
   if (k < 2) return { c, h: Number.POSITIVE_INFINITY };
   let q = 0;
@@ -60,12 +66,7 @@ export function correlatedRatio(y: number[], n: number[], from: number, to: numb
   const k = to - from;
   const lags = Math.floor(Math.sqrt(k));
   if (k - 1 - lags < 2) return ratio(y, n, from, to);
-  let sy = 0;
-  let sn = 0;
-  for (let i = from; i < to; i++) {
-    sy += y[i];
-    sn += n[i];
-  }
+  const { sy, sn } = sums(y, n, from, to);
   const c = sy / sn;
   const z = new Float64Array(k);
   for (let i = 0; i < k; i++) z[i] = y[from + i] - c * n[from + i];

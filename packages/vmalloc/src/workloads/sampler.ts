@@ -17,12 +17,13 @@ import {
   type SamplingReport,
   type Snapshot,
   type TagReport,
+  tagReport,
 } from './sampler-loop.js';
 import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
 import type { MeasureContext } from './sampler-rate.js';
 import { RefusalLog } from './sampler-refusal.js';
-import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
+import { afterSkipError, chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { closeStalled, ownGap, stalledNow, stalledRound, stallShares } from './sampler-round.js';
 import { CutClock, measureCut } from './sampler-round-cut.js';
 import { CycleLog } from './sampler-round-reach.js';
@@ -88,7 +89,6 @@ export class Sampler {
   private skippedThisRound = false;
   /** A skip was made while kworkers share the CPUs (sampler.ts `next`). */
   private afterDrainSkip = false;
-  private loopsTotal = 0;
   private loopsSkipped = 0;
   private errTotal = 0;
   private skips = 0;
@@ -137,11 +137,8 @@ export class Sampler {
     l.began = this.round;
     this.orders.note(t, l.kase);
     this.loops.set(t, l);
-    this.loopsTotal += n;
-    const s = this.byTag.get(tag) ?? { loops: 0, skipped: 0, errCycles: 0, detailedCycles: 0, extrapolatedCycles: 0 };
-    s.loops += n;
-    this.byTag.set(tag, s);
-    l.stats = s;
+    l.stats = tagReport(this.byTag, tag);
+    l.stats.loops += n;
     // A new loop may complete the mix after a skip: the next skip need not wait for a round.
     if (!this.exact && this.pending === 0) this.maybeDecide();
     return l;
@@ -162,20 +159,10 @@ export class Sampler {
       l.lastClock = l.t.clock;
       return;
     }
-    // A loop simulated in detail after its case's state was fast-forwarded meets the functional layout, not the
-    // one the lock's interleaving left: 5.2 at 8 CPUs, full_fit's free-junk after its skipped set-up ran 6 %
-    // faster than in the exact run (and at 16 CPUs × mask 7 × 20,000 loops full_fit came out 1.3 % under the
-    // exact run against a 1.1 % bound without this term). Each such loop adds `afterFastError` of its cycles.
-    // So does every loop after a skip where kworkers share the CPUs (6.9): the skip moves each worker on by its own
-    // pace, but which of them the drain's later passes stall, and when each enters the next phase, moves with it
-    // (16 CPUs × mask 7 × 200,000, mask order, after fix_size's skip: full_fit's set-up −4.4 %, free-junk −5.3 %,
-    // tear-down +6.5 %, long_busy's main loop +1.0 % against the exact run, none of them skipped).
-    if (this.afterDrainSkip || (this.forwarded.size > 0 && this.forwarded.has(l.kase))) {
-      const e = this.afterFast * (l.t.clock - l.lastClock);
-      l.errCycles += e;
-      this.errTotal += e;
-      tag.errCycles += e;
-    }
+    // A loop in detail after its case's state was fast-forwarded, or after a skip under 6.9's drain, meets a layout
+    // and a contention the skip left (sampler-replay.ts `afterSkipError`).
+    if (this.afterDrainSkip || (this.forwarded.size > 0 && this.forwarded.has(l.kase)))
+      this.errTotal += afterSkipError(l, tag, this.afterFast);
     l.lastClock = l.t.clock;
     this.refusals?.count(l.tag);
     if (l.pendingK > 0) {
@@ -209,16 +196,16 @@ export class Sampler {
 
   /** What was simulated and extrapolated so far. */
   report(): SamplingReport {
-    const perTag: SamplingReport['perTag'] = {};
-    for (const [tag, s] of this.byTag) perTag[tag] = { ...s };
+    let loops = 0; // every loop begun, each counted in its kind's report
+    for (const s of this.byTag.values()) loops += s.loops;
     return {
       exact: this.exact,
-      loops: this.loopsTotal,
-      detailed: this.loopsTotal - this.loopsSkipped,
+      loops,
+      detailed: loops - this.loopsSkipped,
       skipped: this.loopsSkipped,
       skips: this.skips,
       errCycles: this.errTotal,
-      perTag,
+      perTag: Object.fromEntries([...this.byTag].map(([tag, s]) => [tag, { ...s }])),
       ...(this.refusals === null ? {} : { refusals: this.refusals.report() }),
     };
   }
@@ -258,10 +245,8 @@ export class Sampler {
       l.keep(y, n, t.sysCycles - l.markSys, t.userCycles - l.markUser);
       this.pool(l.tag, y, n);
     }
-    l.markClock = t.clock;
     l.markDone = l.done;
-    l.markSys = t.sysCycles;
-    l.markUser = t.userCycles;
+    l.markHere();
     if (this.marksDue === 0) this.roundDone(t.clock);
   }
 

@@ -21,11 +21,13 @@ export class VpnList {
 
 /**
  * 6.9 __purge_vmap_area_lazy's purge list of each node: the batch's areas of that node (its home, else its
- * address's node) in queue order, node n's being the batch indices `idx[from[n]]` … `idx[from[n + 1] − 1]`
- * (a counting sort over the batch).
+ * address's node) in queue order, copied out grouped by node (a counting sort over the batch) so that each
+ * node's purge reads its areas in sequence: node n's are at `from[n]` … `from[n + 1] − 1` of `vpn`, `len`, `home`.
  */
 export class NodeLists {
-  idx = new Int32Array(64);
+  vpn = new Float64Array(64);
+  len = new Int32Array(64);
+  home = new Int16Array(64);
   readonly from: Int32Array;
   private nodeOf = new Int32Array(64);
   private readonly at: Int32Array;
@@ -38,11 +40,14 @@ export class NodeLists {
   /** Splits `b` by node. */
   split(b: LazyBatch, nodes: VmapNodes): void {
     const k = b.count;
-    if (k > this.idx.length) {
-      this.idx = new Int32Array(Math.max(k, 2 * this.idx.length));
-      this.nodeOf = new Int32Array(this.idx.length);
+    if (k > this.vpn.length) {
+      const n = Math.max(k, 2 * this.vpn.length);
+      this.vpn = new Float64Array(n);
+      this.len = new Int32Array(n);
+      this.home = new Int16Array(n);
+      this.nodeOf = new Int32Array(n);
     }
-    const { from, at, nodeOf, idx } = this;
+    const { from, at, nodeOf, vpn, len, home } = this;
     from.fill(0);
     for (let i = 0; i < k; i++) {
       const n = b.home[i] >= 0 ? b.home[i] : nodes.of(b.vpn[i]);
@@ -53,7 +58,12 @@ export class NodeLists {
       from[n + 1] += from[n];
       at[n] = from[n];
     }
-    for (let i = 0; i < k; i++) idx[at[nodeOf[i]]++] = i;
+    for (let i = 0; i < k; i++) {
+      const j = at[nodeOf[i]]++;
+      vpn[j] = b.vpn[i];
+      len[j] = b.len[i];
+      home[j] = b.home[i];
+    }
   }
 
   /** Areas on node n's list. */

@@ -11,6 +11,7 @@ import type { LazyBatch, LazyQueue } from './lazy-queue.js';
 import { archMemory, chaseCycles } from './memory.js';
 import type { VmapNodes } from './nodes.js';
 import type { MechanismParams } from './params.js';
+import { Driver, HANDOFF, PoolFill } from './pool-fill.js';
 import { NodeLists, VpnList } from './purge-lists.js';
 import type { VmSpace } from './space.js';
 import type { VmapCounters, VmapSymbols } from './symbols.js';
@@ -54,6 +55,10 @@ export class Purger {
   private readonly backs: VpnList[] = [];
   private readonly pushDecayed = (vpn: number): void => this.decayed.push(vpn);
   private readonly pushBack = (vpn: number): void => this.back.push(vpn);
+  private readonly reclaimOf = (t: Thread, back: VpnList): Gen => this.reclaim(t, back);
+  /** The drain kworker running now and its body, which runs a PoolFill handed to it directly (pool-fill.ts). */
+  private drainThread: Thread | null = null;
+  private driver: Driver | null = null;
   /** mutex_lock's attempt at the thread's time: takes the lock if free (atomically), else sleeps. */
   private readonly sleepLockOp = {
     perform: (t: Thread): boolean => {
@@ -100,7 +105,11 @@ export class Purger {
       return;
     }
     this.drainState = 'queued';
-    this.h.m.engine.queueWork(t.cpu, `kworker/${t.cpu}`, (w) => this.drain(w));
+    this.h.m.engine.queueWork(t.cpu, `kworker/${t.cpu}`, (w) => {
+      this.drainThread = w;
+      this.driver = new Driver(this.drain(w));
+      return this.driver;
+    });
   }
 
   /**
@@ -229,7 +238,13 @@ export class Purger {
         e.counters.add(this.helperCounter);
         // Node i's helper runs on CPU i (nodes ≤ CPUs).
         works.push(e.queueWork(n, `kworker/${n}`, (w) => this.purgeNode(w, nodes, b, n, sym, !full)));
-      } else yield* this.purgeNode(t, nodes, b, n, sym, !full);
+      } else {
+        const fill = this.purgeNode(t, nodes, b, n, sym, !full);
+        if (t === this.drainThread) {
+          (this.driver as Driver).active = fill;
+          yield HANDOFF;
+        } else yield* fill;
+      }
     }
     for (const w of works) {
       const op = w.flush(t);
@@ -241,11 +256,18 @@ export class Purger {
   /**
    * purge_vmap_node: each area of the node's purge list to the node's pool (pool-sized, with a node id, and
    * `populate`: not vn->skip_populate, 6.12:2289) or to a local list; vmap_lazy_nr drops by the node's pages;
-   * reclaim_list_global returns the local list. Not a generator itself: it returns toPools', one level less per
-   * pooled area (its walk cost is spent at the call, which `yield*` and the kworker's body make the moment the
-   * generator starts).
+   * reclaim_list_global returns the local list. Not a generator itself: it returns a PoolFill (pool-fill.ts),
+   * which the drain's Driver, a helper's kworker or `yield*` runs (its walk cost is spent at the call, which each
+   * of them makes the moment the fill starts).
    */
-  private purgeNode(t: Thread, nodes: VmapNodes, b: LazyBatch, n: number, sym: number, populate: boolean): Gen {
+  private purgeNode(
+    t: Thread,
+    nodes: VmapNodes,
+    b: LazyBatch,
+    n: number,
+    sym: number,
+    populate: boolean,
+  ): PoolFill {
     const h = this.h;
     const bytes = h.design.vmapAreaBytes;
     const lists = this.lists as NodeLists;
@@ -254,11 +276,11 @@ export class Purger {
     const k = to - from;
     t.spend(sym, k * (h.p.walkStepCycles + chaseCycles(this.mem, k * bytes)));
     let pages = 0;
-    for (let j = from; j < to; j++) pages += b.len[lists.idx[j]];
+    for (let j = from; j < to; j++) pages += lists.len[j];
     this.backs[n] ??= new VpnList();
     const back = this.backs[n];
     back.n = 0;
-    return this.toPools(t, nodes, b, lists.idx, from, to, back, pages, populate);
+    return this.fill(t, nodes, lists.vpn, lists.len, lists.home, from, to, back, pages, populate);
   }
 
   /** reclaim_list_global: areas back to the global free tree under free_vmap_area_lock. */
@@ -342,41 +364,26 @@ export class Purger {
     back.n = 0;
     if (nodes !== null) {
       nodes.decay(false, this.pushBack);
-      return yield* this.toPools(t, nodes, b, null, 0, b.count, back, 0, true);
+      yield* this.fill(t, nodes, b.vpn, b.len, b.home, 0, b.count, back, 0, true);
+      return;
     }
     for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
     if (back.n > 0) yield* this.reclaim(t, back);
   }
 
-  /**
-   * The batch's areas `idx[from]` … `idx[to − 1]` (with `idx` null: areas `from` … `to − 1`), in order: a
-   * pool-sized area with a home node goes to that node's pool under its pool_lock (if `populate`); any other is
-   * pushed on `back`. Then vmap_lazy_nr drops by `pages` and reclaim_list_global returns `back`.
-   */
-  private *toPools(
+  /** The pool fill of the areas `from` … `to − 1` of (`vpn`, `len`, `home`): pool-fill.ts PoolFill. */
+  private fill(
     t: Thread,
     nodes: VmapNodes,
-    b: LazyBatch,
-    idx: Int32Array | null,
+    vpn: Float64Array,
+    len: Int32Array,
+    home: Int16Array,
     from: number,
     to: number,
     back: VpnList,
     pages: number,
     populate: boolean,
-  ): Gen {
-    const h = this.h;
-    for (let j = from; j < to; j++) {
-      const i = idx === null ? j : idx[j];
-      const home = b.home[i];
-      if (populate && home >= 0 && nodes.pooled(b.len[i])) {
-        const lock = nodes.poolLock(home);
-        yield lock.lock(t);
-        nodes.put(home, b.len[i], b.vpn[i]);
-        t.spend(h.s.pool, h.p.poolLookupCycles);
-        lock.unlock(t);
-      } else back.push(b.vpn[i]);
-    }
-    h.lazyNr -= pages;
-    if (back.n > 0) yield* this.reclaim(t, back);
+  ): PoolFill {
+    return new PoolFill(this.h, this.reclaimOf, t, nodes, vpn, len, home, from, to, back, pages, populate);
   }
 }

@@ -150,7 +150,8 @@ export class VmapNodes {
   }
 
   private forEachPool(f: (size: number, p: Pool) => void): void {
-    for (let node = 0; node < this.count; node++) for (const size of this.sizes[node]) f(size, this.pools[node][size] as Pool);
+    for (let node = 0; node < this.count; node++)
+      for (const size of this.sizes[node]) f(size, this.pools[node][size] as Pool);
   }
 }
 

@@ -237,9 +237,9 @@ export class Purger {
           this.helperCounter = e.counters.id('vmap.purge_helpers', 'purge_vmap_node works handed to helper CPUs');
         e.counters.add(this.helperCounter);
         // Node i's helper runs on CPU i (nodes ≤ CPUs).
-        works.push(e.queueWork(n, `kworker/${n}`, (w) => this.purgeNode(w, nodes, b, n, sym, !full)));
+        works.push(e.queueWork(n, `kworker/${n}`, (w) => this.purgeNode(w, nodes, n, sym, !full)));
       } else {
-        const fill = this.purgeNode(t, nodes, b, n, sym, !full);
+        const fill = this.purgeNode(t, nodes, n, sym, !full);
         if (t === this.drainThread) {
           (this.driver as Driver).active = fill;
           yield HANDOFF;
@@ -260,14 +260,7 @@ export class Purger {
    * which the drain's Driver, a helper's kworker or `yield*` runs (its walk cost is spent at the call, which each
    * of them makes the moment the fill starts).
    */
-  private purgeNode(
-    t: Thread,
-    nodes: VmapNodes,
-    b: LazyBatch,
-    n: number,
-    sym: number,
-    populate: boolean,
-  ): PoolFill {
+  private purgeNode(t: Thread, nodes: VmapNodes, n: number, sym: number, populate: boolean): PoolFill {
     const h = this.h;
     const bytes = h.design.vmapAreaBytes;
     const lists = this.lists as NodeLists;

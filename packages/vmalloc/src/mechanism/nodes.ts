@@ -12,8 +12,10 @@ export class VmapNodes {
   readonly count: number;
   /** Busy areas per node (the size of its rbtree). */
   readonly busy: Int32Array;
-  /** pools[node].get(size) → starts of pooled areas of that size, oldest first (the kernel list's tail first). */
-  private readonly pools: Map<number, number[]>[];
+  /** pools[node][size] → starts of pooled areas of that size, oldest first (the kernel list's tail first). */
+  private readonly pools: (Pool | undefined)[][];
+  /** Each node's pool sizes in the order they were first filled: the order a decay visits them. */
+  private readonly sizes: number[][];
   private readonly locks: (Spinlock | null)[];
   /** Areas on each node's lazy tree, counted since the purge numbered `lazyTaken` detached the lists. */
   private readonly lazyCount: Int32Array;
@@ -27,7 +29,8 @@ export class VmapNodes {
     // nr_vmap_nodes = 1 (6.12:956), so node_alloc returns NULL (6.12:1980–1982): no pools, no purge helpers.
     this.count = m.arch.wordBits === 64 ? Math.min(m.cpus, p.poolNodesMax) : 1;
     this.busy = new Int32Array(this.count);
-    this.pools = Array.from({ length: this.count }, () => new Map());
+    this.pools = Array.from({ length: this.count }, () => []);
+    this.sizes = Array.from({ length: this.count }, () => []);
     this.locks = new Array(this.count * 3).fill(null);
     this.lazyCount = new Int32Array(this.count);
     this.lazyTaken = new Float64Array(this.count);
@@ -82,8 +85,8 @@ export class VmapNodes {
 
   /** node_pool_del_va's check before pool_lock: `if (!vp || list_empty(&vp->head)) return NULL;` (6.12:1934). */
   has(node: number, size: number): boolean {
-    const list = this.pools[node].get(size);
-    return list !== undefined && list.length > 0;
+    const p = this.pools[node][size];
+    return p !== undefined && p.n > 0;
   }
 
   /**
@@ -91,24 +94,24 @@ export class VmapNodes {
    * −1, the head moved to the tail (`list_move_tail`, 6.12:1957) so the next request sees the next entry.
    */
   take(node: number, size: number, align: number): number {
-    const list = this.pools[node].get(size);
-    if (list === undefined || list.length === 0) return -1;
-    const at = list[list.length - 1];
-    list.pop();
+    const p = this.pools[node][size];
+    if (p === undefined || p.n === 0) return -1;
+    const at = p.a[--p.n];
     if (align > 1 && at % align !== 0) {
-      list.unshift(at);
+      p.unshift(at);
       return -1;
     }
     return at;
   }
 
   put(node: number, size: number, vpn: number): void {
-    let list = this.pools[node].get(size);
-    if (list === undefined) {
-      list = [];
-      this.pools[node].set(size, list);
+    let p = this.pools[node][size];
+    if (p === undefined) {
+      p = new Pool();
+      this.pools[node][size] = p;
+      this.sizes[node].push(size);
     }
-    list.push(vpn);
+    p.push(vpn);
   }
 
   /**
@@ -118,25 +121,64 @@ export class VmapNodes {
    * entries goes back whole. Calls back with each entry, newest first.
    */
   decay(full: boolean, out: (vpn: number, size: number) => void): void {
-    for (const pools of this.pools) {
-      for (const [size, list] of pools) {
-        const len = list.length;
+    for (let node = 0; node < this.count; node++) {
+      const pools = this.pools[node];
+      for (const size of this.sizes[node]) {
+        const p = pools[size] as Pool;
+        const len = p.n;
         if (len === 0) continue;
         const n = full ? len : len >> this.p.poolDecayShift || len;
-        for (let i = len - 1; i >= len - n; i--) out(list[i], size);
-        list.length = len - n;
+        for (let i = len - 1; i >= len - n; i--) out(p.a[i], size);
+        p.n = len - n;
       }
     }
   }
 
   pooledPages(): number {
     let n = 0;
-    for (const pools of this.pools) for (const [size, list] of pools) n += size * list.length;
+    this.forEachPool((size, p) => {
+      n += size * p.n;
+    });
     return n;
   }
 
   /** Every pooled area (checks). */
   forEachPooled(f: (vpn: number, size: number) => void): void {
-    for (const pools of this.pools) for (const [size, list] of pools) for (const v of list) f(v, size);
+    this.forEachPool((size, p) => {
+      for (let i = 0; i < p.n; i++) f(p.a[i], size);
+    });
+  }
+
+  private forEachPool(f: (size: number, p: Pool) => void): void {
+    for (let node = 0; node < this.count; node++)
+      for (const size of this.sizes[node]) f(size, this.pools[node][size] as Pool);
+  }
+}
+
+/**
+ * One node's pool of one size: area starts, oldest first, the newest at `n − 1` (a stack in a typed array that
+ * keeps its room: pools fill and drain by millions of areas in full_fit, where a JS array was trimmed and regrown).
+ */
+class Pool {
+  a = new Float64Array(16);
+  n = 0;
+
+  push(vpn: number): void {
+    if (this.n === this.a.length) this.grow();
+    this.a[this.n++] = vpn;
+  }
+
+  /** `vpn` in front of the oldest. */
+  unshift(vpn: number): void {
+    if (this.n === this.a.length) this.grow();
+    this.a.copyWithin(1, 0, this.n);
+    this.a[0] = vpn;
+    this.n++;
+  }
+
+  private grow(): void {
+    const a = new Float64Array(this.a.length * 2);
+    a.set(this.a);
+    this.a = a;
   }
 }

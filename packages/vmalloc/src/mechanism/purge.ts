@@ -11,6 +11,8 @@ import type { LazyBatch, LazyQueue } from './lazy-queue.js';
 import { archMemory, chaseCycles } from './memory.js';
 import type { VmapNodes } from './nodes.js';
 import type { MechanismParams } from './params.js';
+import { Driver, HANDOFF, PoolFill } from './pool-fill.js';
+import { NodeLists, VpnList } from './purge-lists.js';
 import type { VmSpace } from './space.js';
 import type { VmapCounters, VmapSymbols } from './symbols.js';
 
@@ -45,6 +47,18 @@ export class Purger {
   private helperCounter = -1;
   /** Threads asleep on vmap_purge_lock (6.9: the drain, forced purges), woken when it is released. */
   private sleepers: Thread[] = [];
+  /** The purge's lists, kept between purges (purge-lists.ts): the areas by node, those back to the free tree. */
+  private lists: NodeLists | null = null;
+  private readonly decayed = new VpnList();
+  private readonly back = new VpnList();
+  /** Per node: the areas of its purge list going back to the free tree (helpers run at once, each its own). */
+  private readonly backs: VpnList[] = [];
+  private readonly pushDecayed = (vpn: number): void => this.decayed.push(vpn);
+  private readonly pushBack = (vpn: number): void => this.back.push(vpn);
+  private readonly reclaimOf = (t: Thread, back: VpnList): Gen => this.reclaim(t, back);
+  /** The drain kworker running now and its body, which runs a PoolFill handed to it directly (pool-fill.ts). */
+  private drainThread: Thread | null = null;
+  private driver: Driver | null = null;
   /** mutex_lock's attempt at the thread's time: takes the lock if free (atomically), else sleeps. */
   private readonly sleepLockOp = {
     perform: (t: Thread): boolean => {
@@ -91,7 +105,11 @@ export class Purger {
       return;
     }
     this.drainState = 'queued';
-    this.h.m.engine.queueWork(t.cpu, `kworker/${t.cpu}`, (w) => this.drain(w));
+    this.h.m.engine.queueWork(t.cpu, `kworker/${t.cpu}`, (w) => {
+      this.drainThread = w;
+      this.driver = new Driver(this.drain(w));
+      return this.driver;
+    });
   }
 
   /**
@@ -185,22 +203,21 @@ export class Purger {
     const h = this.h;
     const e = h.m.engine;
     const sym = h.design.purgeTrigger === 'workqueue' && !force ? h.s.drain : h.s.purge;
-    const decayed: number[] = [];
-    nodes.decay(full, (vpn) => decayed.push(vpn));
-    if (decayed.length > 0) yield* this.reclaim(t, decayed);
+    const decayed = this.decayed;
+    decayed.n = 0;
+    nodes.decay(full, this.pushDecayed);
+    if (decayed.n > 0) yield* this.reclaim(t, decayed);
     const b = h.lazy.take();
     if (b.min < min) min = b.min;
     if (b.max > max) max = b.max;
     // The purge list of each node (its lazy areas, in queue order), nodes in id order (for_each_cpu).
-    const lists = new Map<number, number[]>();
-    for (let i = 0; i < b.count; i++) {
-      const n = b.home[i] >= 0 ? b.home[i] : nodes.of(b.vpn[i]);
-      const l = lists.get(n);
-      if (l === undefined) lists.set(n, [i]);
-      else l.push(i);
-    }
-    const order = [...lists.keys()].sort((x, y) => x - y);
-    for (const n of order) {
+    this.lists ??= new NodeLists(nodes.count);
+    const lists = this.lists;
+    lists.split(b, nodes);
+    let listed = 0;
+    for (let n = 0; n < nodes.count; n++) {
+      if (lists.size(n) === 0) continue;
+      listed++;
       const lock = nodes.lazyLock(n);
       yield lock.lock(t);
       lock.unlock(t);
@@ -210,18 +227,24 @@ export class Purger {
       e.counters.add(h.k.purges);
       if (max > min) yield* h.m.flushKernelRange(t, min, max - min);
     }
-    let helpers = Math.min(Math.max(Math.floor(h.lazyNr / h.lazyMaxPages), 1), order.length) - 1;
+    let helpers = Math.min(Math.max(Math.floor(h.lazyNr / h.lazyMaxPages), 1), listed) - 1;
     const works: Work[] = [];
-    for (const n of order) {
-      const list = lists.get(n) as number[];
+    for (let n = 0; n < nodes.count; n++) {
+      if (lists.size(n) === 0) continue;
       if (helpers > 0) {
         helpers--;
         if (this.helperCounter < 0)
           this.helperCounter = e.counters.id('vmap.purge_helpers', 'purge_vmap_node works handed to helper CPUs');
         e.counters.add(this.helperCounter);
         // Node i's helper runs on CPU i (nodes ≤ CPUs).
-        works.push(e.queueWork(n, `kworker/${n}`, (w) => this.purgeNode(w, nodes, b, list, sym, !full)));
-      } else yield* this.purgeNode(t, nodes, b, list, sym, !full);
+        works.push(e.queueWork(n, `kworker/${n}`, (w) => this.purgeNode(w, nodes, n, sym, !full)));
+      } else {
+        const fill = this.purgeNode(t, nodes, n, sym, !full);
+        if (t === this.drainThread) {
+          (this.driver as Driver).active = fill;
+          yield HANDOFF;
+        } else yield* fill;
+      }
     }
     for (const w of works) {
       const op = w.flush(t);
@@ -233,21 +256,28 @@ export class Purger {
   /**
    * purge_vmap_node: each area of the node's purge list to the node's pool (pool-sized, with a node id, and
    * `populate`: not vn->skip_populate, 6.12:2289) or to a local list; vmap_lazy_nr drops by the node's pages;
-   * reclaim_list_global returns the local list. Not a generator itself: it returns toPools', one level less per
-   * pooled area (its walk cost is spent at the call, which `yield*` and the kworker's body make the moment the
-   * generator starts).
+   * reclaim_list_global returns the local list. Not a generator itself: it returns a PoolFill (pool-fill.ts),
+   * which the drain's Driver, a helper's kworker or `yield*` runs (its walk cost is spent at the call, which each
+   * of them makes the moment the fill starts).
    */
-  private purgeNode(t: Thread, nodes: VmapNodes, b: LazyBatch, list: number[], sym: number, populate: boolean): Gen {
+  private purgeNode(t: Thread, nodes: VmapNodes, n: number, sym: number, populate: boolean): PoolFill {
     const h = this.h;
     const bytes = h.design.vmapAreaBytes;
-    t.spend(sym, list.length * (h.p.walkStepCycles + chaseCycles(this.mem, list.length * bytes)));
+    const lists = this.lists as NodeLists;
+    const from = lists.from[n];
+    const to = lists.from[n + 1];
+    const k = to - from;
+    t.spend(sym, k * (h.p.walkStepCycles + chaseCycles(this.mem, k * bytes)));
     let pages = 0;
-    for (const i of list) pages += b.len[i];
-    return this.toPools(t, nodes, b, list, [], pages, populate);
+    for (let j = from; j < to; j++) pages += lists.len[j];
+    this.backs[n] ??= new VpnList();
+    const back = this.backs[n];
+    back.n = 0;
+    return this.fill(t, nodes, lists.vpn, lists.len, lists.home, from, to, back, pages, populate);
   }
 
   /** reclaim_list_global: areas back to the global free tree under free_vmap_area_lock. */
-  private *reclaim(t: Thread, back: number[]): Gen {
+  private *reclaim(t: Thread, back: VpnList): Gen {
     const h = this.h;
     const p = h.p;
     yield h.areaLock.lock(t);
@@ -256,13 +286,14 @@ export class Purger {
       const n = h.space.free.size;
       per += this.descent.cycles(n) + this.descent.depth(n) * p.augmentLevelCycles;
     }
-    t.spend(h.s.freeVa, back.length * per);
+    t.spend(h.s.freeVa, back.n * per);
     if (h.hole.watchesReleases) {
-      for (const vpn of back) {
+      for (let i = 0; i < back.n; i++) {
+        const vpn = back.a[i];
         const end = h.space.release(vpn);
         h.hole.released(vpn, end);
       }
-    } else h.space.releaseAll(back);
+    } else h.space.releaseAll(back.a, back.n);
     h.areaLock.unlock(t);
   }
 
@@ -322,43 +353,30 @@ export class Purger {
   /** Purged areas back to the free space (6.9: pool-sized ones to their node's pool; pools decay first). */
   private *release(t: Thread, b: LazyBatch): Gen {
     const nodes = this.h.nodes;
-    const back: number[] = [];
+    const back = this.back;
+    back.n = 0;
     if (nodes !== null) {
-      nodes.decay(false, (vpn) => back.push(vpn));
-      return yield* this.toPools(t, nodes, b, null, back, 0, true);
+      nodes.decay(false, this.pushBack);
+      yield* this.fill(t, nodes, b.vpn, b.len, b.home, 0, b.count, back, 0, true);
+      return;
     }
     for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
-    if (back.length > 0) yield* this.reclaim(t, back);
+    if (back.n > 0) yield* this.reclaim(t, back);
   }
 
-  /**
-   * The batch's areas in `list` (every one when null), in order: a pool-sized area with a home node goes to that
-   * node's pool under its pool_lock (if `populate`); any other is pushed on `back`. Then vmap_lazy_nr drops by
-   * `pages` and reclaim_list_global returns `back`.
-   */
-  private *toPools(
+  /** The pool fill of the areas `from` … `to − 1` of (`vpn`, `len`, `home`): pool-fill.ts PoolFill. */
+  private fill(
     t: Thread,
     nodes: VmapNodes,
-    b: LazyBatch,
-    list: readonly number[] | null,
-    back: number[],
+    vpn: Float64Array,
+    len: Int32Array,
+    home: Int16Array,
+    from: number,
+    to: number,
+    back: VpnList,
     pages: number,
     populate: boolean,
-  ): Gen {
-    const h = this.h;
-    const n = list === null ? b.count : list.length;
-    for (let j = 0; j < n; j++) {
-      const i = list === null ? j : (list[j] as number);
-      const home = b.home[i];
-      if (populate && home >= 0 && nodes.pooled(b.len[i])) {
-        const lock = nodes.poolLock(home);
-        yield lock.lock(t);
-        nodes.put(home, b.len[i], b.vpn[i]);
-        t.spend(h.s.pool, h.p.poolLookupCycles);
-        lock.unlock(t);
-      } else back.push(b.vpn[i]);
-    }
-    h.lazyNr -= pages;
-    if (back.length > 0) yield* this.reclaim(t, back);
+  ): PoolFill {
+    return new PoolFill(this.h, this.reclaimOf, t, nodes, vpn, len, home, from, to, back, pages, populate);
   }
 }

@@ -80,10 +80,9 @@ export class VmSpace {
   /**
    * Releases every busy area starting at one of `starts`, in address order, each run of adjacent ones merged into
    * the free space at once: the same busy and free sets as releasing them one by one in any order (a purge's
-   * batch; its cost is charged per area by the caller). lastMerged is that of the last run.
+   * batch; its cost is charged per area by the caller). lastMerged is that of the last run. `k`: the first k starts.
    */
-  releaseAll(starts: readonly number[]): void {
-    const k = starts.length;
+  releaseAll(starts: ArrayLike<number>, k = starts.length): void {
     if (k === 1) this.release(starts[0] as number);
     if (k <= 1) return;
     if (k > this.keys.length) {

@@ -311,10 +311,10 @@ export class Sampler {
       window: windowRounds(this.cuts.at),
       need: this.need,
       relError: this.relError,
-      // Flushes between the start of round `from` of kind `k` and its last round's start.
       flushesIn: (k, from) => (this.regen === null ? Number.POSITIVE_INFINITY : k.ev[k.ev.length - 1] - k.ev[from]),
       meanDone: (tag) => meanDone(this.loops.values(), tag),
       mixFrom: this.mixFrom,
+      flushCycles: this.regen !== null && !this.cutting(),
       refused: this.refusals ?? undefined,
     };
     this.refusals?.note(mixedPhase ? 'rate in a mixed phase' : 'rate');

@@ -15,6 +15,15 @@ import type { Kind, Loop } from './sampler-loop.js';
  * level deeper under vmap_area_lock, which ~64 waiters each spin through). A delay mid-phase leaves it, as does a
  * skip within the phase (every worker moves by the same time), so the run cannot sample it by its own skips; the
  * skips before the phase enter it with another fragmentation (sampled mask 5 × 20,000: 382 extents against 608).
+ * The extents form in the set-up → main-loop transition (exact: 2 when the first worker enters the main loop, 596
+ * when the last does; sampled 251), as the early workers' purged main-loop areas fall among the late workers' last
+ * set-up allocations. Putting its inputs right — the lazy queue's phase, which a skipped 5.2 main loop leaves where
+ * the skip began (vmap_lazy_nr 5,880 pages against 31,144 exact at the set-up's start), and the workers' offsets
+ * (exact workers end a steady loop in groups whose offsets grow with its length) — did not put the extents right
+ * (65 … 1,223 for entry figures within 3 % of the exact ones; levels within ±2.7 % of exact at 20,000–300,000
+ * loops): the holes depend on when each purge falls against the last set-ups. Nor can the run measure the range:
+ * within a phase the extents oscillate inside each purge cycle and hold from cycle to cycle, so its rounds hold no
+ * spread of fragmentation to fit a slope on. Hence a constant (vm-frag, issue 13).
  */
 export const ENTRY_ERROR = 0.03;
 

@@ -1,5 +1,6 @@
 // The mixed-phase layout (sampler-mixed.ts): each worker's skipped loops interleaved by time, every one placed.
 import type { Thread } from '@kmemsim/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Loop } from './sampler-loop.js';
 import { layMixed, type MixedLayout, mixedSkippable } from './sampler-mixed.js';
@@ -44,6 +45,24 @@ describe('mixed-phase layout', () => {
       logging(['s'], log),
     );
     expect(log).toEqual(['s@1×1', 's@0×1', 's@1×1', 's@0×1', 's@1×1', 's@0×1']);
+  });
+
+  it('lays the loops down in the order of their times, ties by share (a sort of every loop’s time)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 24 }), (ks) => {
+        const log: string[] = [];
+        const shares = ks.map((k, i) => ({ l: new Loop(thread(i), 100, 's', null, false), from: 0, k }));
+        layMixed(shares, logging(['s'], log));
+        // Each share's times as layMixed accumulates them: step/2, then + step per loop.
+        const events: { t: number; i: number }[] = [];
+        ks.forEach((k, i) => {
+          const step = 1 / k;
+          for (let j = 0, t = step / 2; j < k; j++, t += step) events.push({ t, i });
+        });
+        events.sort((a, b) => a.t - b.t || a.i - b.i);
+        expect(log).toEqual(events.map((e) => `s@${e.i}×1`));
+      }),
+    );
   });
 
   it('refuses a mixed skip beside a steady kind without a layout, or while a purge runs in detail', () => {

@@ -50,6 +50,7 @@ export {
   type SamplingReport,
   type TagReport,
 } from './workloads/sampler.js';
+export { arrangementCaveat } from './workloads/sampling-caveat.js';
 export {
   TEST_CASES,
   TEST_VMALLOC,

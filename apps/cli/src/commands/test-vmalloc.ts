@@ -2,7 +2,7 @@
 // parameters and its output (per case: passed / failed / average µs; per worker: cycles). Design names come
 // from @kmemsim/vmalloc's registry; loops in steady state are extrapolated unless --exact.
 import type { ResultDocument } from '@kmemsim/core';
-import { DESIGN_CHOICES, DESIGN_NAMES, TEST_VMALLOC } from '@kmemsim/vmalloc';
+import { arrangementCaveat, DESIGN_CHOICES, DESIGN_NAMES, resolveDesign, TEST_VMALLOC } from '@kmemsim/vmalloc';
 import { defineCommand } from '../framework/define.js';
 import { badValue } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
@@ -253,6 +253,17 @@ export function renderTestVmalloc(doc: ResultDocument): string {
       cases.map((name) => [name, ...doc.runs.map((r) => r.metrics[`${name}.avg_usec`])]),
     ),
   );
-  out.push(samplingLine(doc.runs), ...sensitivityLines(doc));
+  out.push(samplingLine(doc.runs), ...caveatLines(doc), ...sensitivityLines(doc));
   return out.join('\n');
+}
+
+/** What the printed bound of a sampled run is known not to cover, per design (vmalloc's `arrangementCaveat`). */
+function caveatLines(doc: ResultDocument): string[] {
+  const out: string[] = [];
+  for (const r of doc.runs) {
+    if ((r.metrics.loops_extrapolated ?? 0) === 0) continue;
+    const c = arrangementCaveat(resolveDesign(String(r.variant.impl)), Number(doc.params.nr_threads));
+    if (c !== null) out.push(`Caveat: ${c}`);
+  }
+  return out;
 }

@@ -325,3 +325,19 @@ export function poolCycle(k: Kind, round: number, ev: number, y: number, n: numb
     k.ev.shift();
   }
 }
+
+/**
+ * A kind's rounds [from, to): loops per thread per round, and the spread of a thread's loops per round (the pooled
+ * within-round deviation: Σ over rounds of Σx² − (Σx)²/threads, per thread).
+ */
+export function roundSpan(k: Kind, from: number, to: number): { perRound: number; spread: number } {
+  let threads = 0;
+  let loops = 0;
+  let q = 0;
+  for (let i = from; i < to; i++) {
+    threads += k.k[i];
+    loops += k.n[i];
+    q += k.q[i] - (k.n[i] * k.n[i]) / k.k[i];
+  }
+  return { perRound: loops / threads, spread: Math.sqrt(q / threads) };
+}

@@ -2,7 +2,7 @@
 // or null while it is not yet steady (too few rounds, too wide, a trend).
 
 import { linearRate, type SetUpLine, setUpLine } from './sampler-linear.js';
-import { KEEP, type Kind, type Loop, type Rate } from './sampler-loop.js';
+import { KEEP, type Kind, type Loop, type Rate, roundSpan } from './sampler-loop.js';
 import type { RateRefusal, RefusalLog } from './sampler-refusal.js';
 import { cycleRatio, flushCycles, flushRate } from './sampler-round-flush.js';
 import { settledFrom } from './sampler-round-settle.js';
@@ -128,15 +128,7 @@ function measureIn(k: Kind, l: Loop, o: MeasureContext, inMix: boolean): Rate | 
   let grow = 2;
   let line: SetUpLine | null = null;
   const at = l.counted ? o.meanDone(l.tag) : 0;
-  let threads = 0;
-  let loops = 0;
-  let q = 0;
-  for (let i = from; i < k.round.length; i++) {
-    threads += k.k[i];
-    loops += k.n[i];
-    q += k.q[i] - (k.n[i] * k.n[i]) / k.k[i];
-  }
-  const perRound = loops / threads;
+  const { perRound, spread } = roundSpan(k, from, k.round.length);
   // A set-up walking a list of every area before it: its rate as a line in its position (sampler-linear.ts).
   if (l.walk && k.lastC > 0 && k.lastAt > 0 && at >= Math.SQRT2 * k.lastAt)
     line = setUpLine(s.c, s.h, at, perRound * m, k.lastC, k.lastAt, k.lastSlope);
@@ -159,7 +151,7 @@ function measureIn(k: Kind, l: Loop, o: MeasureContext, inMix: boolean): Rate | 
       grow: line.grow,
       at,
       window: perRound * m,
-      spread: Math.sqrt(q / threads),
+      spread,
       perRound,
       slope: line.slope,
       slopeH: line.slopeH,
@@ -176,7 +168,7 @@ function measureIn(k: Kind, l: Loop, o: MeasureContext, inMix: boolean): Rate | 
     grow,
     at,
     window: perRound * m,
-    spread: Math.sqrt(q / threads),
+    spread,
     perRound,
     slope: Number.NaN,
     slopeH: 0,
@@ -201,15 +193,7 @@ function linear(k: Kind, l: Loop, from: number, o: MeasureContext): Rate | null 
   const reach = f.slopeH > 0 ? 2 * ((o.relError * f.c) / f.slopeH - f.lag) : Number.POSITIVE_INFINITY;
   if (!(reach > 0)) return null;
   const moved = Number.isNaN(k.lastSlope) ? 0 : Math.abs(f.c - (k.lastC + k.lastSlope * (at - k.lastAt)));
-  let threads = 0;
-  let loops = 0;
-  let q = 0;
-  for (let i = start; i < k.round.length; i++) {
-    threads += k.k[i];
-    loops += k.n[i];
-    q += k.q[i] - (k.n[i] * k.n[i]) / k.k[i];
-  }
-  const perRound = loops / threads;
+  const { perRound, spread } = roundSpan(k, start, k.round.length);
   return {
     c: f.c,
     h: f.h,
@@ -219,7 +203,7 @@ function linear(k: Kind, l: Loop, from: number, o: MeasureContext): Rate | null 
     grow: 2,
     at,
     window: perRound * (k.round.length - start),
-    spread: Math.sqrt(q / threads),
+    spread,
     perRound,
     slope: f.slope,
     slopeH: f.slopeH,

@@ -8,7 +8,7 @@
 // neighbouring 256-round windows of one mix differ by a median 0.49 %. Grouped into flush cycles (a round whose
 // flush count differs from the round before begins one, the purge round first), each cycle holds one purge, and
 // the cycles are the regenerative method's own units: their ratio's i.i.d. half-width is the honest one.
-import type { Kind, Rate } from './sampler-loop.js';
+import { type Kind, type Rate, roundSpan } from './sampler-loop.js';
 import type { MeasureContext } from './sampler-rate.js';
 import { ratio } from './sampler-stats.js';
 
@@ -93,15 +93,7 @@ export function flushRate(k: Kind, o: MeasureContext, inMix: boolean): Rate | Cy
   const s = cycleRatio(cy);
   if (!(s.h <= o.relError * s.c)) return 'wide cycles';
   if (s.trend > 2 * s.h + 1e-9 * s.c) return 'trend cycles';
-  let threads = 0;
-  let loops = 0;
-  let q = 0;
-  for (let i = cy.first; i < cy.end; i++) {
-    threads += k.k[i];
-    loops += k.n[i];
-    q += k.q[i] - (k.n[i] * k.n[i]) / k.k[i];
-  }
-  const perRound = loops / threads;
+  const { perRound, spread } = roundSpan(k, cy.first, cy.end);
   return {
     c: s.c,
     h: s.h,
@@ -111,7 +103,7 @@ export function flushRate(k: Kind, o: MeasureContext, inMix: boolean): Rate | Cy
     grow: 2,
     at: 0,
     window: perRound * (cy.end - cy.first),
-    spread: Math.sqrt(q / threads),
+    spread,
     perRound,
     slope: Number.NaN,
     slopeH: 0,

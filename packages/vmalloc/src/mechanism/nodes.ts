@@ -7,6 +7,7 @@
 import type { Spinlock } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { MechanismParams } from './params.js';
+import { VpnList } from './purge-lists.js';
 
 export class VmapNodes {
   readonly count: number;
@@ -159,13 +160,9 @@ export class VmapNodes {
  * One node's pool of one size: area starts, oldest first, the newest at `n − 1` (a stack in a typed array that
  * keeps its room: pools fill and drain by millions of areas in full_fit, where a JS array was trimmed and regrown).
  */
-class Pool {
-  a = new Float64Array(16);
-  n = 0;
-
-  push(vpn: number): void {
-    if (this.n === this.a.length) this.grow();
-    this.a[this.n++] = vpn;
+class Pool extends VpnList {
+  constructor() {
+    super(16);
   }
 
   /** `vpn` in front of the oldest. */
@@ -174,11 +171,5 @@ class Pool {
     this.a.copyWithin(1, 0, this.n);
     this.a[0] = vpn;
     this.n++;
-  }
-
-  private grow(): void {
-    const a = new Float64Array(this.a.length * 2);
-    a.set(this.a);
-    this.a = a;
   }
 }

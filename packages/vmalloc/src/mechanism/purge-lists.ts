@@ -6,16 +6,22 @@ import type { VmapNodes } from './nodes.js';
 
 /** Area starts in the order they were pushed (areas going back to the global free tree). */
 export class VpnList {
-  a = new Float64Array(64);
+  a: Float64Array;
   n = 0;
 
+  constructor(room = 64) {
+    this.a = new Float64Array(room);
+  }
+
   push(vpn: number): void {
-    if (this.n === this.a.length) {
-      const a = new Float64Array(this.a.length * 2);
-      a.set(this.a);
-      this.a = a;
-    }
+    if (this.n === this.a.length) this.grow();
     this.a[this.n++] = vpn;
+  }
+
+  protected grow(): void {
+    const a = new Float64Array(this.a.length * 2);
+    a.set(this.a);
+    this.a = a;
   }
 }
 

@@ -2,33 +2,11 @@
 // or null while it is not yet steady (too few rounds, too wide, a trend).
 
 import { linearRate, type SetUpLine, setUpLine } from './sampler-linear.js';
-import { KEEP, type Kind, type Loop, type Rate, roundSpan } from './sampler-loop.js';
-import type { RateRefusal, RefusalLog } from './sampler-refusal.js';
+import { KEEP, type Kind, type Loop, type MeasureContext, type Rate, roundSpan } from './sampler-loop.js';
+import type { RateRefusal } from './sampler-refusal.js';
 import { cycleRatio, flushCycles, flushRate } from './sampler-round-flush.js';
 import { settledFrom } from './sampler-round-settle.js';
 import { pairedRatio, ratio } from './sampler-stats.js';
-
-/** What a measurement reads beside the kind's history. */
-export interface MeasureContext {
-  /** The sampler's current round. */
-  round: number;
-  /** Rounds of history a kind may use (older ones are stale). */
-  window: number;
-  /** Recent cycles a kind needs (`SamplingOptions.cycles`). */
-  need: number;
-  /** Target relative half-width (`SamplingOptions.relError`). */
-  relError: number;
-  /** Regeneration events (flushes) between the start of round `from` of `k` and its last round's start. */
-  flushesIn(k: Kind, from: number): number;
-  /** Mean loops done by the threads in loops of kind `tag`. */
-  meanDone(tag: string): number;
-  /** The first round begun in the present mix (which thread runs which loop kind; sampler.ts `begin`, `drop`). */
-  mixFrom: number;
-  /** Where a refused measurement says why (SamplingOptions.traceRefusals), or undefined. */
-  refused?: RefusalLog;
-  /** A steady kind whose rounds fail may be measured over whole flush cycles (sampler-round-flush.ts). */
-  flushCycles?: boolean;
-}
 
 /** Why the last `measureIn` returned null (read at once by `measure`, for the refusal trace only). */
 let refusal: RateRefusal = '';

@@ -11,6 +11,7 @@ import {
   type FastForward,
   type Kind,
   Loop,
+  type MeasureContext,
   poolCycle,
   type Rate,
   type SamplingOptions,
@@ -21,7 +22,6 @@ import {
 } from './sampler-loop.js';
 import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
-import type { MeasureContext } from './sampler-rate.js';
 import { RefusalLog } from './sampler-refusal.js';
 import { afterSkipError, chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { closeStalled, ownGap, stalledNow, stalledRound, stallShares } from './sampler-round.js';

@@ -1,17 +1,18 @@
-// The vmalloc address range as two interval sets: busy areas (each with its guard page, if any, inside it) and
-// free blocks (the complement, merged). Reserve = lowest-address fit; release = return and merge with the
+// The vmalloc address range as busy areas (each with its guard page, if any, inside it; busy-areas.ts) and free
+// blocks (the complement, merged, an augmented interval set). Reserve = lowest-address fit; release = return and merge with the
 // neighbours. Both report what the real structures would have visited, so each design can charge it.
+import { BusyAreas } from './busy-areas.js';
 import { IntervalSet } from './intervals.js';
 
 /** How a reservation split the free block it came from (the four cases of the 2019 allocator). */
 export type SplitCase = 'fit' | 'left-edge' | 'right-edge' | 'no-edge';
 
-/** The vmalloc address range of an allocator, in pages: busy areas and free blocks as two interval sets. */
+/** The vmalloc address range of an allocator, in pages: its busy areas and its free blocks. */
 export class VmSpace {
   /** Free blocks, merged (the complement of `busy`). */
   readonly free = new IntervalSet();
   /** Busy areas, each with its guard page inside it. */
-  readonly busy = new IntervalSet();
+  readonly busy: BusyAreas;
   /** Pages in busy areas. */
   busyPages = 0;
   /** How the last reservation split its free block. */
@@ -26,6 +27,7 @@ export class VmSpace {
     readonly base: number,
     readonly pages: number,
   ) {
+    this.busy = new BusyAreas(base);
     this.free.insert(base, base + pages);
   }
 
@@ -66,8 +68,8 @@ export class VmSpace {
 
   /** End of the busy area starting at `start`, or −1. */
   endOf(start: number): number {
-    const c = this.busy.get(start);
-    return c < 0 ? -1 : this.busy.endAt(c);
+    const len = this.busy.lengthAt(start);
+    return len < 0 ? -1 : start + len;
   }
 
   /** Releases the busy area starting at `start`; returns its end (the merges are in lastMerged). */
@@ -147,6 +149,6 @@ export class VmSpace {
 
   /** A busy area starts at page `start`. */
   isBusy(start: number): boolean {
-    return this.busy.get(start) >= 0;
+    return this.busy.lengthAt(start) >= 0;
   }
 }

@@ -2,7 +2,7 @@
 // blocks (the complement, merged, an augmented interval set). Reserve = lowest-address fit; release = return and merge with the
 // neighbours. Both report what the real structures would have visited, so each design can charge it.
 import { BusyAreas } from './busy-areas.js';
-import { IntervalSet } from './intervals.js';
+import { FreeSet } from './free-set.js';
 
 /** How a reservation split the free block it came from (the four cases of the 2019 allocator). */
 export type SplitCase = 'fit' | 'left-edge' | 'right-edge' | 'no-edge';
@@ -10,7 +10,7 @@ export type SplitCase = 'fit' | 'left-edge' | 'right-edge' | 'no-edge';
 /** The vmalloc address range of an allocator, in pages: its busy areas and its free blocks. */
 export class VmSpace {
   /** Free blocks, merged (the complement of `busy`). */
-  readonly free = new IntervalSet();
+  readonly free = new FreeSet();
   /** Busy areas, each with its guard page inside it. */
   readonly busy: BusyAreas;
   /** Pages in busy areas. */
@@ -42,19 +42,21 @@ export class VmSpace {
    */
   reserve(size: number, align = 1, lo = this.base, hi = this.end, gap = 0): number {
     const f = this.free;
-    const c = f.lowestFit(size, align, lo, hi, gap, this.base);
-    if (c < 0) return -1;
-    const at = f.fitAt;
-    const fs = f.startAt(c);
-    const fe = f.endAt(c);
+    const at = f.takeFit(size, align, lo, hi, gap, this.base);
+    if (at < 0) return -1;
+    const fs = f.fitStart;
+    const fe = f.fitEnd;
     const left = at > fs;
     const right = at + size < fe;
-    if (left && right) {
-      f.resize(fs, fs, at);
-      f.insert(at + size, fe);
-    } else if (left) f.resize(fs, fs, at);
-    else if (right) f.resize(fs, at + size, fe);
-    else f.remove(fs);
+    // takeFit shrank or dropped the block in its own descent, unless a leaf had to split or empty.
+    if (!f.applied) {
+      if (left && right) {
+        f.resize(fs, fs, at);
+        f.insert(at + size, fe);
+      } else if (left) f.resize(fs, fs, at);
+      else if (right) f.resize(fs, at + size, fe);
+      else f.remove(fs);
+    }
     this.busy.insert(at, at + size);
     this.busyPages += size;
     this.lastSplit = left ? (right ? 'no-edge' : 'right-edge') : right ? 'left-edge' : 'fit';
@@ -120,6 +122,11 @@ export class VmSpace {
   /** [start, end), no longer busy, into the free space: merged with a free neighbour on either side. */
   private freeRun(start: number, end: number): void {
     const f = this.free;
+    const merged = f.mergeIn(start, end);
+    if (f.applied) {
+      this.lastMerged = merged;
+      return;
+    }
     const p = f.floor(start - 1);
     const joinPrev = p >= 0 && f.endAt(p) === start;
     const prevStart = joinPrev ? f.startAt(p) : -1;

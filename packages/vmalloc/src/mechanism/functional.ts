@@ -83,10 +83,14 @@ export function fastPurge(v: VmapCore, full = false): void {
       else back.push(b.vpn[i]);
     }
   } else for (let i = 0; i < b.count; i++) back.push(b.vpn[i]);
-  for (const vpn of back) {
-    const end = v.space.release(vpn);
-    v.hole.released(vpn, end);
-  }
+  // As the detailed purge's reclaim (purge.ts): one by one only where the hole search watches releases
+  // (free_vmap_cache), else the batch at once — the same busy and free sets in any order.
+  if (v.hole.watchesReleases)
+    for (const vpn of back) {
+      const end = v.space.release(vpn);
+      v.hole.released(vpn, end);
+    }
+  else v.space.releaseAll(back);
   if (b.count > 0) v.m.tlb.flushAll();
 }
 

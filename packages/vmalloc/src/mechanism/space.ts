@@ -1,17 +1,18 @@
-// The vmalloc address range as two interval sets: busy areas (each with its guard page, if any, inside it) and
-// free blocks (the complement, merged). Reserve = lowest-address fit; release = return and merge with the
+// The vmalloc address range as busy areas (each with its guard page, if any, inside it; busy-areas.ts) and free
+// blocks (the complement, merged, an augmented interval set). Reserve = lowest-address fit; release = return and merge with the
 // neighbours. Both report what the real structures would have visited, so each design can charge it.
-import { IntervalSet } from './intervals.js';
+import { BusyAreas } from './busy-areas.js';
+import { FreeSet } from './free-set.js';
 
 /** How a reservation split the free block it came from (the four cases of the 2019 allocator). */
 export type SplitCase = 'fit' | 'left-edge' | 'right-edge' | 'no-edge';
 
-/** The vmalloc address range of an allocator, in pages: busy areas and free blocks as two interval sets. */
+/** The vmalloc address range of an allocator, in pages: its busy areas and its free blocks. */
 export class VmSpace {
   /** Free blocks, merged (the complement of `busy`). */
-  readonly free = new IntervalSet();
+  readonly free = new FreeSet();
   /** Busy areas, each with its guard page inside it. */
-  readonly busy = new IntervalSet();
+  readonly busy: BusyAreas;
   /** Pages in busy areas. */
   busyPages = 0;
   /** How the last reservation split its free block. */
@@ -26,6 +27,7 @@ export class VmSpace {
     readonly base: number,
     readonly pages: number,
   ) {
+    this.busy = new BusyAreas(base);
     this.free.insert(base, base + pages);
   }
 
@@ -40,19 +42,21 @@ export class VmSpace {
    */
   reserve(size: number, align = 1, lo = this.base, hi = this.end, gap = 0): number {
     const f = this.free;
-    const c = f.lowestFit(size, align, lo, hi, gap, this.base);
-    if (c < 0) return -1;
-    const at = f.fitAt;
-    const fs = f.startAt(c);
-    const fe = f.endAt(c);
+    const at = f.takeFit(size, align, lo, hi, gap, this.base);
+    if (at < 0) return -1;
+    const fs = f.fitStart;
+    const fe = f.fitEnd;
     const left = at > fs;
     const right = at + size < fe;
-    if (left && right) {
-      f.resize(fs, fs, at);
-      f.insert(at + size, fe);
-    } else if (left) f.resize(fs, fs, at);
-    else if (right) f.resize(fs, at + size, fe);
-    else f.remove(fs);
+    // takeFit shrank or dropped the block in its own descent, unless a leaf had to split or empty.
+    if (!f.applied) {
+      if (left && right) {
+        f.resize(fs, fs, at);
+        f.insert(at + size, fe);
+      } else if (left) f.resize(fs, fs, at);
+      else if (right) f.resize(fs, at + size, fe);
+      else f.remove(fs);
+    }
     this.busy.insert(at, at + size);
     this.busyPages += size;
     this.lastSplit = left ? (right ? 'no-edge' : 'right-edge') : right ? 'left-edge' : 'fit';
@@ -66,8 +70,8 @@ export class VmSpace {
 
   /** End of the busy area starting at `start`, or −1. */
   endOf(start: number): number {
-    const c = this.busy.get(start);
-    return c < 0 ? -1 : this.busy.endAt(c);
+    const len = this.busy.lengthAt(start);
+    return len < 0 ? -1 : start + len;
   }
 
   /** Releases the busy area starting at `start`; returns its end (the merges are in lastMerged). */
@@ -118,6 +122,11 @@ export class VmSpace {
   /** [start, end), no longer busy, into the free space: merged with a free neighbour on either side. */
   private freeRun(start: number, end: number): void {
     const f = this.free;
+    const merged = f.mergeIn(start, end);
+    if (f.applied) {
+      this.lastMerged = merged;
+      return;
+    }
     const p = f.floor(start - 1);
     const joinPrev = p >= 0 && f.endAt(p) === start;
     const prevStart = joinPrev ? f.startAt(p) : -1;
@@ -147,6 +156,6 @@ export class VmSpace {
 
   /** A busy area starts at page `start`. */
   isBusy(start: number): boolean {
-    return this.busy.get(start) >= 0;
+    return this.busy.lengthAt(start) >= 0;
   }
 }

@@ -1,0 +1,120 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { FreeSet } from './free-set.js';
+import { IntervalSet } from './intervals.js';
+
+/** The plain operations takeFit and mergeIn replace (VmSpace.reserve / freeRun before them). */
+function plainTake(f: IntervalSet, need: number, align: number, lo: number, hi: number, pad: number): number {
+  const c = f.lowestFit(need, align, lo, hi, pad, 0);
+  if (c < 0) return -1;
+  const at = f.fitAt;
+  const fs = f.startAt(c);
+  const fe = f.endAt(c);
+  if (at > fs && at + need < fe) {
+    f.resize(fs, fs, at);
+    f.insert(at + need, fe);
+  } else if (at > fs) f.resize(fs, fs, at);
+  else if (at + need < fe) f.resize(fs, at + need, fe);
+  else f.remove(fs);
+  return at;
+}
+
+function plainMerge(f: IntervalSet, start: number, end: number): void {
+  const p = f.floor(start - 1);
+  const prev = p >= 0 && f.endAt(p) === start;
+  const n = f.ceil(end);
+  const next = n >= 0 && f.startAt(n) === end;
+  const ps = prev ? f.startAt(p) : -1;
+  if (prev && next) {
+    const e = f.endAt(n);
+    f.remove(end);
+    f.resize(ps, ps, e);
+  } else if (prev) f.resize(ps, ps, end);
+  else if (next) f.resize(end, start, f.endAt(n));
+  else f.insert(start, end);
+}
+
+/** takeFit / mergeIn, falling back to the plain operations where they changed nothing (as VmSpace does). */
+function take(f: FreeSet, need: number, align: number, lo: number, hi: number, pad: number): number {
+  const at = f.takeFit(need, align, lo, hi, pad, 0);
+  if (at < 0 || f.applied) return at;
+  const fs = f.fitStart;
+  const fe = f.fitEnd;
+  if (at > fs && at + need < fe) {
+    f.resize(fs, fs, at);
+    f.insert(at + need, fe);
+  } else if (at > fs) f.resize(fs, fs, at);
+  else if (at + need < fe) f.resize(fs, at + need, fe);
+  else f.remove(fs);
+  return at;
+}
+
+function merge(f: FreeSet, start: number, end: number): void {
+  f.mergeIn(start, end);
+  if (!f.applied) plainMerge(f, start, end);
+}
+
+describe('FreeSet', () => {
+  it('merges within a leaf, and leaves a run at a leaf edge to the caller', () => {
+    const f = new FreeSet();
+    f.insert(0, 10);
+    f.insert(20, 30);
+    f.insert(40, 50);
+    expect(f.mergeIn(10, 20)).toBe(2);
+    expect(f.applied).toBe(true);
+    expect(f.toArray()).toEqual([
+      [0, 30],
+      [40, 50],
+    ]);
+    f.mergeIn(50, 60);
+    expect(f.applied).toBe(false);
+    expect(f.takeFit(5, 1, 0, 100)).toBe(0);
+    expect([f.fitStart, f.fitEnd, f.applied]).toEqual([0, 30, true]);
+    expect(f.toArray()[0]).toEqual([5, 30]);
+  });
+
+  // Thousands of areas (a tree of three levels), reserved lowest-fit with random sizes, alignments, windows and
+  // pads, and released in random order: the same sets, sizes, largest lengths and fits as the plain operations.
+  test.prop(
+    [
+      fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { minLength: 1200, maxLength: 1200 }),
+      fc.integer({ min: 1, max: 6 }),
+    ],
+    { numRuns: 12 },
+  )('keeps the sets and summaries of the plain operations', (draws, spread) => {
+    const f = new FreeSet();
+    const g = new IntervalSet();
+    f.insert(0, 400_000);
+    g.insert(0, 400_000);
+    const busy: [number, number][] = [];
+    let r = 0;
+    const next = () => draws[r++ % draws.length];
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 1500; i++) {
+        const need = 1 + (next() % (3 * spread));
+        const align = next() % 4 === 0 ? 4 : 1;
+        const lo = next() % 8 === 0 ? next() % 200_000 : 0;
+        const pad = next() % 16 === 0 ? 1 : 0;
+        const at = take(f, need, align, lo, 400_000, pad);
+        expect(at).toBe(plainTake(g, need, align, lo, 400_000, pad));
+        if (at >= 0) busy.push([at, at + need]);
+      }
+      for (let i = 0; i < 1200 && busy.length > 0; i++) {
+        const x = next() % busy.length;
+        const [s, e] = busy[x];
+        busy[x] = busy[busy.length - 1];
+        busy.pop();
+        merge(f, s, e);
+        plainMerge(g, s, e);
+      }
+      expect(f.size).toBe(g.size);
+      expect(f.toArray()).toEqual(g.toArray());
+      for (const [lo, hi] of [
+        [0, 400_000],
+        [1000, 90_000],
+        [123_456, 300_000],
+      ])
+        expect(f.maxLenIn(lo, hi)).toBe(g.maxLenIn(lo, hi));
+    }
+  });
+});

@@ -37,8 +37,8 @@ export interface SamplingOptions {
   /** Regeneration events so far (a counter that only grows), e.g. the machine's TLB flushes. */
   regeneration?: () => number;
   /**
-   * Relative error of a loop simulated in detail after its case's state was fast-forwarded (default 0.06; [U]
-   * 0.03–0.1, see sampler.ts `next`).
+   * Relative error of a loop simulated in detail after a skip, at least (default 0.06; [U] 0.03–0.1, see
+   * sampler-after.ts).
    */
   afterFastError?: number;
   /** [vm-shuffle] Mixed phases may skip, their steady loops laid down by this layout (sampler-mixed.ts). */

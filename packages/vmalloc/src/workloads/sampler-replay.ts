@@ -1,7 +1,7 @@
 // What a skip adds besides its loops: the machine's profile and counters over the skipped time, and the skipped
 // thread's cycles split into user / sys / idle, and where a kind's threads stand. All read what was measured.
 import type { Engine } from '@kmemsim/core';
-import type { Loop, Snapshot, TagReport } from './sampler-loop.js';
+import type { Loop, Snapshot } from './sampler-loop.js';
 
 /**
  * Adds what the machine did since the window's snapshot `w` (profile with its call paths, counters), scaled from the
@@ -56,25 +56,4 @@ export function meanDone(loops: Iterable<Loop>, tag: string): number {
     n++;
   }
   return n === 0 ? 0 : sum / n;
-}
-
-/**
- * A loop simulated in detail after its case's state was fast-forwarded meets the functional layout, not the one the
- * lock's interleaving left: 5.2 at 8 CPUs, full_fit's free-junk after its skipped set-up ran 6 % faster than in the
- * exact run (and at 16 CPUs × mask 7 × 20,000 loops full_fit came out 1.3 % under the exact run against a 1.1 %
- * bound without this term). Each such loop adds `afterFastError` of its cycles. So does every loop after a skip
- * where kworkers share the CPUs (6.9): the skip moves each worker on by its own pace, but which of them the drain's
- * later passes stall, and when each enters the next phase, moves with it (16 CPUs × mask 7 × 200,000, mask order,
- * after fix_size's skip: full_fit's set-up −4.4 %, free-junk −5.3 %, tear-down +6.5 %, long_busy's main loop +1.0 %
- * against the exact run, none of them skipped).
- * Adds that share of the loop's last iteration to its error and its kind's; returns it (for the run's total).
- * @param l - the loop, after its iteration (`lastClock` not yet moved)
- * @param tag - its kind's report
- * @param share - `afterFastError`
- */
-export function afterSkipError(l: Loop, tag: TagReport, share: number): number {
-  const e = share * (l.t.clock - l.lastClock);
-  l.errCycles += e;
-  tag.errCycles += e;
-  return e;
 }

@@ -2,6 +2,7 @@
 // their time extrapolated with a 95 % error bound, so kernel-default loop counts run in seconds. The method, its
 // rules and its bound are described in the package README ("Sampled simulation").
 import type { Engine, Rng, Thread } from '@kmemsim/core';
+import { AfterSkip } from './sampler-after.js';
 import { keepInStep } from './sampler-build.js';
 import { interleaveBuilds, measureKinds, noteSkip, skipDrift, skipLoops, skipSpan } from './sampler-decide.js';
 import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
@@ -23,7 +24,7 @@ import {
 import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
 import { RefusalLog } from './sampler-refusal.js';
-import { afterSkipError, chargeJump, meanDone, replayMachine } from './sampler-replay.js';
+import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { closeStalled, ownGap, stalledNow, stalledRound, stallShares } from './sampler-round.js';
 import { CutClock, measureCut } from './sampler-round-cut.js';
 import { CycleLog } from './sampler-round-reach.js';
@@ -54,11 +55,10 @@ export class Sampler {
   private readonly skipBuilds: boolean;
   private readonly skipSteady: boolean;
   private readonly regen: (() => number) | null;
-  private readonly afterFast: number;
+  /** What loops in detail after a skip carry in their bound (sampler-after.ts). */
+  private readonly after: AfterSkip;
   /** [vm-shuffle] Mixed phases' layout (sampler-mixed.ts); null: a mixed phase with a builder runs in detail. */
   private readonly mixed: MixedLayout | null;
-  /** Cases whose state-building loops were fast-forwarded (their state laid out functionally). */
-  private readonly forwarded = new Set<string>();
   /** The sampler's own stream (the workload's random draws stay as in the exact run). */
   private readonly rng: Rng;
   private lastRegen = -1;
@@ -87,8 +87,6 @@ export class Sampler {
   /** Skips since the last round measured entirely in detail. */
   private chained = 0;
   private skippedThisRound = false;
-  /** A skip was made while kworkers share the CPUs (sampler.ts `next`). */
-  private afterDrainSkip = false;
   private loopsSkipped = 0;
   private errTotal = 0;
   private skips = 0;
@@ -111,7 +109,7 @@ export class Sampler {
     this.skipBuilds = o.skipBuilds ?? true;
     this.skipSteady = o.skipSteady ?? true;
     this.regen = o.regeneration ?? null;
-    this.afterFast = o.afterFastError ?? 0.06;
+    this.after = new AfterSkip(o.afterFastError ?? 0.06);
     this.mixed = o.mixed ?? null; // [vm-shuffle]
     this.refusals = o.traceRefusals === true ? new RefusalLog() : null;
     this.rng = engine.rng.fork(0x5a3d);
@@ -159,10 +157,8 @@ export class Sampler {
       l.lastClock = l.t.clock;
       return;
     }
-    // A loop in detail after its case's state was fast-forwarded, or after a skip under 6.9's drain, meets a layout
-    // and a contention the skip left (sampler-replay.ts `afterSkipError`).
-    if (this.afterDrainSkip || (this.forwarded.size > 0 && this.forwarded.has(l.kase)))
-      this.errTotal += afterSkipError(l, tag, this.afterFast);
+    // A loop in detail after a skip meets a machine the exact run never had (sampler-after.ts).
+    if (this.skips > 0) this.errTotal += this.after.charge(l, tag);
     l.lastClock = l.t.clock;
     this.refusals?.count(l.tag);
     if (l.pendingK > 0) {
@@ -294,6 +290,8 @@ export class Sampler {
    * the time until the first loop ends.
    */
   private maybeDecide(): void {
+    this.after.scan(this.loops.values(), this.kinds, this.lastSkip, this.need, this.mixFrom, this.byTag);
+    this.errTotal += this.after.owed();
     this.refusals?.note('gate');
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
     // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: a state-building
@@ -348,8 +346,6 @@ export class Sampler {
       if (l.t !== decider && stalledNow(l)) this.apply(l, true);
       else this.pending++;
       if ((l.fast !== null || mixedPhase) && k > 0) builds.push({ l, from: l.done + (l.t === decider ? 0 : 1), k });
-      // [vm-shuffle] Every case of a mixed skip meets the functional layout afterwards (sampler.ts `next`).
-      if (mixedPhase) this.forwarded.add(l.kase);
     }
     if (mixedPhase) layMixed(builds, this.mixed as MixedLayout);
     else {
@@ -362,7 +358,6 @@ export class Sampler {
     replayMachine(this.engine, replay, this.snaps[this.snaps.length - 1], dt);
     if (this.cutting()) {
       this.cycleLog.restart((this.regen as () => number)());
-      this.afterDrainSkip = true;
     }
     this.chained++;
     this.skippedThisRound = true;
@@ -392,7 +387,6 @@ export class Sampler {
       this.pending--;
       l.lastClock = t.clock;
     }
-    if ((l.fast !== null || l.steady !== null) && k > 0) this.forwarded.add(l.kase);
     l.takeSkip(k, jump);
     this.loopsSkipped += k;
     this.errTotal += l.pendingErr;

@@ -39,10 +39,7 @@ export {
   type TagReport,
 } from './sampler-loop.js';
 
-/**
- * Sampled simulation of a workload's long loops (regenerative method): loops in steady state are skipped ahead
- * and their time extrapolated, with a 95 % error bound; transitions are always simulated.
- */
+/** Sampled simulation of long loops: steady loops skipped, their time extrapolated (95 % bound); transitions not. */
 export class Sampler {
   /** Every loop is simulated (no extrapolation). */
   readonly exact: boolean;
@@ -54,6 +51,7 @@ export class Sampler {
   private readonly skipBuilds: boolean;
   private readonly skipSteady: boolean;
   private readonly regen: (() => number) | null;
+  private readonly walks: SamplingOptions['walks'];
   private readonly afterFast: number;
   /** [vm-shuffle] Mixed phases' layout (sampler-mixed.ts); null: a mixed phase with a builder runs in detail. */
   private readonly mixed: MixedLayout | null;
@@ -111,6 +109,7 @@ export class Sampler {
     this.skipBuilds = o.skipBuilds ?? true;
     this.skipSteady = o.skipSteady ?? true;
     this.regen = o.regeneration ?? null;
+    this.walks = o.walks;
     this.afterFast = o.afterFastError ?? 0.06;
     this.mixed = o.mixed ?? null; // [vm-shuffle]
     this.refusals = o.traceRefusals === true ? new RefusalLog() : null;
@@ -159,6 +158,7 @@ export class Sampler {
       l.lastClock = l.t.clock;
       return;
     }
+    this.walks?.note(l);
     // A loop in detail after its case's state was fast-forwarded, or after a skip under 6.9's drain, meets a layout
     // and a contention the skip left (sampler-replay.ts `afterSkipError`).
     if (this.afterDrainSkip || (this.forwarded.size > 0 && this.forwarded.has(l.kase)))

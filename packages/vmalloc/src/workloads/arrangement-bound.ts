@@ -31,10 +31,11 @@ export function arrangementReach(loops: number, detailed: number): number {
 }
 
 /**
- * The arrangement term's factor on a kind's arrangement-dependent cycles A, with reach R: 0 while nothing up to it
- * was skipped (the run so far is the exact one), else 2R − 1. After a skip the exact run's arrangement is another
- * draw, of R times the spread: its part may be anywhere in 0–2RA ([U]: the draw's range, 0–2× its mean; vm-39's
- * trace, s17: in step, the measured diffusion and the per-round spread gave one tear-down −49 %, −30 % and +89 %).
+ * The arrangement term's factor on a kind's arrangement-dependent cycles A, with reach R over `loops` and `detailed`:
+ * 0 while nothing was skipped (the run is the exact one), else 2R − 1. After a skip the exact run's arrangement is
+ * another draw, of R times the spread: its part may be anywhere in 0–2RA ([U]: the draw's range, 0–2× its mean;
+ * vm-39's trace, s17: in step, the measured diffusion and the per-round spread gave one tear-down −49 %, −30 % and
+ * +89 %).
  */
 export function arrangementFactor(loops: number, detailed: number): number {
   return detailed >= loops ? 0 : 2 * arrangementReach(loops, detailed) - 1;
@@ -42,11 +43,13 @@ export function arrangementFactor(loops: number, detailed: number): number {
 
 /**
  * Adds each kind's arrangement term to `s` (its `perTag[…].errCycles` and `errCycles`): its arrangement-dependent
- * cycles times {@link arrangementFactor} over the kinds begun before it and itself (perTag is in begin order).
- * Returns the terms per kind.
+ * cycles times {@link arrangementFactor}, with the larger reach of the whole run's loops and of the kinds begun
+ * before it and itself (perTag is in begin order: in mask order that is the run up to it; shuffled, every case runs
+ * beside skipped ones, so the whole run's). Returns the terms per kind.
  */
 export function addArrangementBound(s: SamplingReport, kinds: Map<string, KindWalks>): Record<string, number> {
   const terms: Record<string, number> = {};
+  const run = s.skipped === 0 ? 0 : arrangementFactor(s.loops, s.detailed);
   let loops = 0;
   let detailed = 0;
   for (const [tag, x] of Object.entries(s.perTag)) {
@@ -54,7 +57,8 @@ export function addArrangementBound(s: SamplingReport, kinds: Map<string, KindWa
     detailed += x.loops - x.skipped;
     const k = kinds.get(tag);
     if (k === undefined) continue;
-    const term = arrangementCycles(k, x.detailedCycles, x.extrapolatedCycles) * arrangementFactor(loops, detailed);
+    const f = Math.max(run, arrangementFactor(loops, detailed));
+    const term = arrangementCycles(k, x.detailedCycles, x.extrapolatedCycles) * f;
     x.errCycles += term;
     s.errCycles += term;
     terms[tag] = term;

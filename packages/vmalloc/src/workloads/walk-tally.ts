@@ -34,8 +34,8 @@ export class WalkTally {
   /** Per CPU: the tallies at its thread's last loop boundary, and that loop's kind. */
   private readonly mark: Float64Array;
   private readonly tags: string[] = [];
-  /** Per kind: walk cycles of its threads, credited at their boundaries. */
-  private readonly byKind = new Map<string, number>();
+  /** Per kind: walk cycles of its threads, credited at their boundaries, and its tallies (null: none yet). */
+  private readonly byKind = new Map<string, { walked: number; k: KindWalks | null }>();
   /** Per kind: its detailed iterations' tallies. */
   readonly kinds = new Map<string, KindWalks>();
 
@@ -65,13 +65,18 @@ export class WalkTally {
     const cpu = l.t.cpu;
     const m = cpu * 4;
     const prev = this.tags[cpu];
-    const kindWalk = (this.byKind.get(l.tag) ?? 0) + (prev === undefined ? 0 : this.walk[cpu] - this.mark[m]);
-    this.byKind.set(l.tag, kindWalk);
+    let e = this.byKind.get(l.tag);
+    if (e === undefined) {
+      e = { walked: 0, k: null };
+      this.byKind.set(l.tag, e);
+    }
+    if (prev !== undefined) e.walked += this.walk[cpu] - this.mark[m];
     // A thread's first iteration of a loop only sets its marks (the one before was another kind's).
     if (prev === l.tag) {
-      let k = this.kinds.get(l.tag);
-      if (k === undefined) {
+      let k = e.k;
+      if (k === null) {
         k = { cycles: 0, global: 0, same: 0, own: 0, arr: 0 };
+        e.k = k;
         this.kinds.set(l.tag, k);
       }
       k.cycles += l.t.clock - l.lastClock;
@@ -79,12 +84,12 @@ export class WalkTally {
       k.own += this.walk[cpu] - this.mark[m];
       k.arr += this.arr[cpu] - this.mark[m + 2];
       // The same kind's walks since this thread's last boundary (the kind's tally then).
-      k.same += kindWalk - this.mark[m + 3];
+      k.same += e.walked - this.mark[m + 3];
     }
     this.tags[cpu] = l.tag;
     this.mark[m] = this.walk[cpu];
     this.mark[m + 1] = this.total;
     this.mark[m + 2] = this.arr[cpu];
-    this.mark[m + 3] = kindWalk;
+    this.mark[m + 3] = e.walked;
   }
 }

@@ -14,6 +14,8 @@ export class VmlistMirror {
   private readonly mem;
   walked = 0;
   private readonly walkedId: number;
+  /** Per-walk tally for the sampler's arrangement bound (workloads/walk-tally.ts): rank, list size, cycles. */
+  tally: { add(cpu: number, rank: number, size: number, cycles: number): void } | null = null;
 
   constructor(
     readonly m: Machine,
@@ -63,5 +65,6 @@ export class VmlistMirror {
     this.m.engine.counters.add(this.walkedId, n);
     const step = this.p.walkStepCycles + chaseCycles(this.mem, this.starts.size * this.p.vmStructBytes);
     t.spend(sym, n * step);
+    this.tally?.add(t.cpu, n - 1, this.starts.size, n * step);
   }
 }

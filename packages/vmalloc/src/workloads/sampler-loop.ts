@@ -36,6 +36,8 @@ export interface SamplingOptions {
   skipSteady?: boolean;
   /** Regeneration events so far (a counter that only grows), e.g. the machine's TLB flushes. */
   regeneration?: () => number;
+  /** Told of each detailed iteration before its clock mark moves (the vmlist walks' tally, walk-tally.ts). */
+  walks?: { note(l: Loop): void };
   /**
    * Relative error of a loop simulated in detail after a skip, at least (default 0.06; [U] 0.03–0.1, see
    * sampler-after.ts).

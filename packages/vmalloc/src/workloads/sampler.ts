@@ -40,10 +40,7 @@ export {
   type TagReport,
 } from './sampler-loop.js';
 
-/**
- * Sampled simulation of a workload's long loops (regenerative method): loops in steady state are skipped ahead
- * and their time extrapolated, with a 95 % error bound; transitions are always simulated.
- */
+/** Sampled simulation of long loops: steady loops skipped, their time extrapolated (95 % bound); transitions not. */
 export class Sampler {
   /** Every loop is simulated (no extrapolation). */
   readonly exact: boolean;
@@ -57,6 +54,7 @@ export class Sampler {
   private readonly regen: (() => number) | null;
   /** What loops in detail after a skip carry in their bound (sampler-after.ts). */
   private readonly after: AfterSkip;
+  private readonly walks: SamplingOptions['walks'];
   /** [vm-shuffle] Mixed phases' layout (sampler-mixed.ts); null: a mixed phase with a builder runs in detail. */
   private readonly mixed: MixedLayout | null;
   /** The sampler's own stream (the workload's random draws stay as in the exact run). */
@@ -110,6 +108,7 @@ export class Sampler {
     this.skipSteady = o.skipSteady ?? true;
     this.regen = o.regeneration ?? null;
     this.after = new AfterSkip(o.afterFastError ?? 0.06);
+    this.walks = o.walks;
     this.mixed = o.mixed ?? null; // [vm-shuffle]
     this.refusals = o.traceRefusals === true ? new RefusalLog() : null;
     this.rng = engine.rng.fork(0x5a3d);
@@ -157,6 +156,7 @@ export class Sampler {
       l.lastClock = l.t.clock;
       return;
     }
+    this.walks?.note(l);
     // A loop in detail after a skip meets a machine the exact run never had (sampler-after.ts).
     if (this.skips > 0) this.errTotal += this.after.charge(l, tag);
     l.lastClock = l.t.clock;

@@ -11,6 +11,7 @@ import { createVmap } from '../mechanism/api.js';
 import { purgeCycle } from '../mechanism/functional.js';
 import { type MechanismParams, mechanismParams } from '../mechanism/params.js';
 import type { Gen, Vmap } from '../types.js';
+import { addArrangementBound } from './arrangement-bound.js';
 import { caseBounds } from './case-bound.js';
 import { caseOrder } from './case-order.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
@@ -25,6 +26,7 @@ import {
   UNMODELLED_BITS,
   type Worker,
 } from './test-cases.js';
+import { WalkTally } from './walk-tally.js';
 
 /** Options of {@link runTestVmalloc}: the module parameters of lib/test_vmalloc.c, and the vmap design. */
 export interface TestVmallocOptions {
@@ -174,8 +176,14 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   // walks (remove_vm_area's vmlist walk under vmlist_lock). 16 CPUs × mask 7, mask order, against the exact run:
   // 2.6.39's long_busy tear-down +7.5 % at 20,000 loops, 2.6.37's +21.0 % at 2,000 (the skipped loops themselves:
   // sampler-ff.ts STEADY_SKIP_ERROR).
+  // vmlist designs: their phases' walks past other workers' areas, for the bound (arrangement-bound.ts). Below any
+  // walk: the boot areas, each worker's arrays (full_fit's two), half the workers' one area each (in step).
+  const walks = vm.mirror !== null && o.nrThreads > 1 && o.sampling?.exact !== true;
+  const tally = walks ? new WalkTally(m.cpus, p.bootAreas + 2.5 * o.nrThreads) : undefined;
+  if (vm.mirror !== null && tally !== undefined) vm.mirror.tally = tally;
   const sampler = new Sampler(e, {
     regeneration: flushEvents(e),
+    walks: tally,
     skipBuilds: !design.purgeHelpers,
     skipSteady: !lazyWalk,
     afterFastError: lazyWalk ? 0.25 : undefined,
@@ -244,6 +252,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   }
   e.run();
   const sampling = sampler.report();
+  if (tally !== undefined) addArrangementBound(sampling, tally.kinds);
   const workerCycles = threads.map((t) => t.endCycle - t.startCycle);
   const total = workerCycles.reduce((a, b) => a + b, 0);
   const bound = caseBounds(

@@ -1,0 +1,92 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { addArrangementBound, arrangementCycles, arrangementFactor } from './arrangement-bound.js';
+import type { SamplingReport, TagReport } from './sampler-loop.js';
+import type { KindWalks } from './walk-tally.js';
+
+const tagReport = (loops: number, skipped: number, detailedCycles: number, extrapolatedCycles: number): TagReport => ({
+  loops,
+  skipped,
+  errCycles: 0,
+  detailedCycles,
+  extrapolatedCycles,
+});
+
+describe('arrangementFactor', () => {
+  it('is 0 while nothing up to the kind was skipped (the run so far is the exact one), else 2R − 1', () => {
+    expect(arrangementFactor(1_000, 1_000)).toBe(0);
+    expect(arrangementFactor(1_000, 999)).toBeCloseTo(2 * Math.sqrt(1_000 / 999) - 1, 12);
+    // 64 workers × 1,000,000 fix_size loops, 921,984 in detail: the exact run's lags ≈ 8.3 times as spread.
+    expect(arrangementFactor(64_000_000, 921_984)).toBeCloseTo(2 * 8.33 - 1, 1);
+  });
+});
+
+describe('arrangementCycles', () => {
+  const k: KindWalks = { cycles: 1_000, global: 900, same: 700, own: 100, arr: 50 };
+  it("other kinds' walks waited through count as they are; the own kind's arrangement share scales to the skipped", () => {
+    // cross 200 (not scaled: a boundary's); same 700 × 50 % = 350, over 1,000 detailed of 4,000 cycles: 1,400.
+    expect(arrangementCycles(k, 1_000, 3_000)).toBeCloseTo(200 + 1_400, 9);
+  });
+  it('is never more than the kind’s cycles, and 0 without detailed iterations', () => {
+    expect(arrangementCycles({ ...k, global: 5_000, same: 5_000, arr: 100 }, 1_000, 0)).toBe(1_000);
+    expect(arrangementCycles({ ...k, cycles: 0 }, 0, 3_000)).toBe(0);
+  });
+  test.prop([
+    fc.double({ min: 1, max: 1e9, noNaN: true }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.double({ min: 0, max: 1e10, noNaN: true }),
+  ])('lies in [0, the kind’s cycles]', (cycles, g, s, a, ext) => {
+    const own = cycles * s;
+    const c = arrangementCycles({ cycles, global: cycles * g, same: cycles * s * g, own, arr: own * a }, cycles, ext);
+    expect(c).toBeGreaterThanOrEqual(0);
+    expect(c).toBeLessThanOrEqual(cycles + ext + 1e-6 * (cycles + ext));
+  });
+});
+
+describe('addArrangementBound', () => {
+  it('adds each kind’s term to its own and the run’s error, with the reach of the kinds begun up to it', () => {
+    const s: SamplingReport = {
+      exact: false,
+      loops: 3_000,
+      detailed: 1_500,
+      skipped: 1_500,
+      skips: 1,
+      errCycles: 10,
+      perTag: {
+        a: tagReport(1_000, 0, 100, 0),
+        b: tagReport(2_000, 1_500, 100, 300),
+      },
+    };
+    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5 };
+    const t = addArrangementBound(
+      s,
+      new Map([
+        ['a', walks],
+        ['b', walks],
+      ]),
+    );
+    // a: 50 % of its 100 cycles, the run's reach √(3,000 / 1,500) (nothing skipped up to a, but beside b).
+    expect(t.a).toBeCloseTo(50 * (2 * Math.SQRT2 - 1), 9);
+    // b: 50 % of its 400 cycles, reach √(3,000 / 1,500).
+    expect(t.b).toBeCloseTo(200 * (2 * Math.SQRT2 - 1), 9);
+    expect(s.perTag.b.errCycles).toBeCloseTo(t.b, 9);
+    expect(s.errCycles).toBeCloseTo(10 + t.a + t.b, 9);
+  });
+
+  it('adds nothing to a run that skipped nothing', () => {
+    const s: SamplingReport = {
+      exact: false,
+      loops: 1_000,
+      detailed: 1_000,
+      skipped: 0,
+      skips: 0,
+      errCycles: 0,
+      perTag: { a: tagReport(1_000, 0, 100, 0) },
+    };
+    const t = addArrangementBound(s, new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5 }]]));
+    expect(t.a).toBe(0);
+    expect(s.errCycles).toBe(0);
+  });
+});

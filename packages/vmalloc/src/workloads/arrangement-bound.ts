@@ -1,0 +1,67 @@
+// The bound of a vmlist design's phases for how far apart the workers entered them (issue 13). A phase's walks past
+// other workers' areas (walk-tally.ts) are set by the workers' lags: which worker runs a purge is a draw, and the
+// purger falls behind (vm-39's trace: ≈ 35 fix_size loops per purge at 64 CPUs), so the lags are a random walk over
+// the loops run. A skip moves every worker by the same time: the sampled run's lags come from its detailed loops
+// only, the exact run's from all of them.
+import type { SamplingReport } from './sampler-loop.js';
+import type { KindWalks } from './walk-tally.js';
+
+/**
+ * The arrangement-dependent cycles of one loop kind, detailed and extrapolated: the walks of other kinds its
+ * iterations waited through (in mask order the phase boundary, where the late workers wait behind the early ones'
+ * next phase; none of it is steady, so it is not scaled to the skipped loops), and the arrangement-dependent share
+ * of its own kind's walks they waited through, scaled to all its cycles. At most all its cycles.
+ */
+export function arrangementCycles(k: KindWalks, detailed: number, extrapolated: number): number {
+  if (k.cycles <= 0) return 0;
+  const cross = Math.min(k.cycles, Math.max(0, k.global - k.same));
+  const same = k.own > 0 ? Math.min(k.cycles, k.same) * (k.arr / k.own) : 0;
+  const all = detailed + extrapolated;
+  return Math.min(all, cross * (detailed / k.cycles) + (same * all) / k.cycles);
+}
+
+/**
+ * How many times the sampled run's arrangement the exact run's may be: the lags' spread grows as the square root of
+ * the loops that drew them (a random walk), and the walk past other workers' areas grows as that spread (a worker
+ * walks past the areas of those whose set-up lag exceeds their tear-down lag by more than its own), so √(loops /
+ * loops in detail) over the kinds begun up to this one.
+ */
+export function arrangementReach(loops: number, detailed: number): number {
+  return Math.sqrt(loops / Math.max(1, detailed));
+}
+
+/**
+ * The arrangement term's factor on a kind's arrangement-dependent cycles A, with reach R over `loops` and `detailed`:
+ * 0 while nothing was skipped (the run is the exact one), else 2R − 1. After a skip the exact run's arrangement is
+ * another draw, of R times the spread: its part may be anywhere in 0–2RA ([U]: the draw's range, 0–2× its mean;
+ * vm-39's trace, s17: in step, the measured diffusion and the per-round spread gave one tear-down −49 %, −30 % and
+ * +89 %).
+ */
+export function arrangementFactor(loops: number, detailed: number): number {
+  return detailed >= loops ? 0 : 2 * arrangementReach(loops, detailed) - 1;
+}
+
+/**
+ * Adds each kind's arrangement term to `s` (its `perTag[…].errCycles` and `errCycles`): its arrangement-dependent
+ * cycles times {@link arrangementFactor}, with the larger reach of the whole run's loops and of the kinds begun
+ * before it and itself (perTag is in begin order: in mask order that is the run up to it; shuffled, every case runs
+ * beside skipped ones, so the whole run's). Returns the terms per kind.
+ */
+export function addArrangementBound(s: SamplingReport, kinds: Map<string, KindWalks>): Record<string, number> {
+  const terms: Record<string, number> = {};
+  const run = s.skipped === 0 ? 0 : arrangementFactor(s.loops, s.detailed);
+  let loops = 0;
+  let detailed = 0;
+  for (const [tag, x] of Object.entries(s.perTag)) {
+    loops += x.loops;
+    detailed += x.loops - x.skipped;
+    const k = kinds.get(tag);
+    if (k === undefined) continue;
+    const f = Math.max(run, arrangementFactor(loops, detailed));
+    const term = arrangementCycles(k, x.detailedCycles, x.extrapolatedCycles) * f;
+    x.errCycles += term;
+    s.errCycles += term;
+    terms[tag] = term;
+  }
+  return terms;
+}

@@ -1,0 +1,66 @@
+import type { Thread } from '@kmemsim/core';
+import { describe, expect, it } from 'vitest';
+import { Loop } from './sampler-loop.js';
+import { WalkTally } from './walk-tally.js';
+
+/** A loop of kind `tag` on CPU `cpu`, its thread's clock settable. */
+function loopOn(cpu: number, tag: string): Loop {
+  return new Loop({ cpu, clock: 0 } as unknown as Thread, 100, tag, null, false);
+}
+
+/** One detailed iteration of `l` that took `cycles` (the sampler moves lastClock after the note). */
+function iterate(w: WalkTally, l: Loop, cycles: number): void {
+  (l.t as { clock: number }).clock += cycles;
+  w.note(l);
+  l.lastClock = l.t.clock;
+}
+
+describe('WalkTally: the vmlist walks per loop kind', () => {
+  it('counts the part of a walk the arrangement can move: away from the bottom (base) and from the top', () => {
+    const w = new WalkTally(2, 10);
+    const a = loopOn(0, 'tear-down');
+    iterate(w, a, 0);
+    // A free 110 areas up a list of 10,000: 100 of its 111 steps are past areas the arrangement put there.
+    w.add(0, 110, 10_000, 1_110);
+    // An insert above every live area (a set-up's): nothing of it.
+    w.add(0, 9_999, 9_999, 100_000);
+    // A walk inside the base: nothing.
+    w.add(0, 5, 10_000, 60);
+    iterate(w, a, 200_000);
+    const k = w.kinds.get('tear-down');
+    expect(k?.own).toBe(1_110 + 100_000 + 60);
+    expect(k?.arr).toBeCloseTo(1_000, 9);
+    expect(k?.cycles).toBe(200_000);
+  });
+
+  it("splits the walks a kind's iterations waited through into its own kind's and other kinds'", () => {
+    const w = new WalkTally(3, 0);
+    const late = loopOn(0, 'fix_size');
+    const peer = loopOn(1, 'fix_size');
+    const early = loopOn(2, 'set-up');
+    for (const l of [late, peer, early]) iterate(w, l, 0);
+    w.add(1, 0, 10, 50); // the peer's walk, credited to fix_size at its boundary
+    iterate(w, peer, 100);
+    w.add(2, 9, 10, 900); // the early worker's set-up walk
+    w.add(0, 0, 10, 40); // the late worker's own
+    iterate(w, late, 1_000);
+    const k = w.kinds.get('fix_size');
+    // The late worker's iteration: everyone's walks 990, its own kind's 50 + 40, so 900 of another kind's.
+    expect(k?.cycles).toBe(1_100);
+    expect(k?.global).toBe(50 + 990);
+    expect(k?.same).toBe(50 + 90);
+    expect(k?.own).toBe(90);
+  });
+
+  it("a thread's first iteration of a kind only sets its marks", () => {
+    const w = new WalkTally(1, 0);
+    const a = loopOn(0, 'a');
+    iterate(w, a, 10);
+    w.add(0, 3, 10, 30);
+    const b = loopOn(0, 'b');
+    iterate(w, b, 10);
+    expect(w.kinds.size).toBe(0);
+    iterate(w, b, 10);
+    expect(w.kinds.get('b')).toEqual({ cycles: 10, global: 0, same: 0, own: 0, arr: 0 });
+  });
+});

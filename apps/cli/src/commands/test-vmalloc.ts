@@ -257,9 +257,22 @@ export function renderTestVmalloc(doc: ResultDocument): string {
   return out.join('\n');
 }
 
-/** What the printed bound of a sampled run is known not to cover, per design (vmalloc's `arrangementCaveat`). */
+/**
+ * What the printed bound of a sampled run covers beyond the extrapolation (vmalloc's arrangement-bound.ts, for the
+ * vmlist mirror designs with several workers) and what it is known not to cover (`arrangementCaveat`).
+ */
 function caveatLines(doc: ResultDocument): string[] {
   const out: string[] = [];
+  const threads = Number(doc.params.nr_threads);
+  const mirrors = doc.runs.filter(
+    (r) => (r.metrics.loops_extrapolated ?? 0) > 0 && resolveDesign(String(r.variant.impl)).vmlist === 'mirror',
+  );
+  if (threads >= 2 && mirrors.length > 0)
+    out.push(
+      `Bound of ${mirrors.map((r) => String(r.variant.impl)).join(', ')}: it also covers how far apart the workers ` +
+        "may enter each phase (their vmlist walks past each other's areas, counted 2R − 1 times, R = √(loops / " +
+        'loops in detail)), which makes it wide.',
+    );
   for (const r of doc.runs) {
     if ((r.metrics.loops_extrapolated ?? 0) === 0) continue;
     const c = arrangementCaveat(resolveDesign(String(r.variant.impl)), Number(doc.params.nr_threads));

@@ -50,7 +50,8 @@ export function samplingLine(runs: Run[]): string {
   const sampled = runs.some((r) => (r.metrics.loops_extrapolated ?? 0) > 0);
   return sampled
     ? 'Loops in steady state were extrapolated from whole regeneration cycles (between TLB flushes); the bound is ' +
-        'the 95 % error of the extrapolated share of the result. --exact on simulates every loop.'
+        'the 95 % error of the extrapolated share of the result, plus what a skip leaves the loops simulated after it. ' +
+        '--exact on simulates every loop.'
     : 'Every loop was simulated in detail.';
 }
 

@@ -10,8 +10,8 @@ import type { VmapDesign } from '../designs/design.js';
  * layout, a draw in the exact run that a skip keeps in step. The mirror designs' bound has a term for it
  * (arrangement-bound.ts: the walks' arrangement-dependent cycles, measured per phase, times 2R − 1). Measured at 64
  * CPUs × mask 7 × 1,000,000, mask order, against `--exact` through the library:
- * - 2.6.28: every case and phase within its bound (tear-downs −81.9 / −63.9 % against ±823 / ±939 %): no caveat.
- * - 2.6.39: cases within (fix_size −20.9 %, long_busy −24.3 % against ±40.9 %), but fix_size's phase −20.9 %
+ * - 2.6.28: every case and phase within its bound (tear-downs −81.9 / −63.9 % against about ±900 %): no caveat.
+ * - 2.6.39: cases within (fix_size −20.9 %, long_busy −24.3 % against ±42 %), but fix_size's phase −20.9 %
  *   against ±9.2 % and long_busy's main loop −24.3 % against ±21.9 %: the tail where the late workers wait behind
  *   the early ones' next phase (set-up walks growing with their position), far longer in the exact run than the
  *   sampled run's tail scaled by 2R − 1.

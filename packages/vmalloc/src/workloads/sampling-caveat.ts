@@ -31,6 +31,7 @@ const NOT_COVERED: Record<string, string> = {
     "fix_size −20.9 % against ±9.2 % and long_busy's main loop −24.3 % against ±21.9 %; --exact on where it runs.",
 };
 
+/** What a sampled run's bound does not cover for `design` with `nrThreads` workers (NOT_COVERED above), or null. */
 export function arrangementCaveat(design: VmapDesign, nrThreads: number): string | null {
   if (design.vmlist === 'none' || nrThreads < 2) return null;
   const c = NOT_COVERED[design.name];

@@ -55,22 +55,34 @@ function merge(f: FreeSet, start: number, end: number): void {
 }
 
 describe('FreeSet', () => {
-  it('merges within a leaf, and leaves a run at a leaf edge to the caller', () => {
+  it('merges within a leaf, and leaves a merge with the next leaf to the caller', () => {
     const f = new FreeSet();
     f.insert(0, 10);
     f.insert(20, 30);
     f.insert(40, 50);
     expect(f.mergeIn(10, 20)).toBe(2);
     expect(f.applied).toBe(true);
+    expect(f.mergeIn(50, 60)).toBe(1);
+    expect(f.applied).toBe(true);
     expect(f.toArray()).toEqual([
       [0, 30],
-      [40, 50],
+      [40, 60],
     ]);
-    f.mergeIn(50, 60);
-    expect(f.applied).toBe(false);
     expect(f.takeFit(5, 1, 0, 100)).toBe(0);
     expect([f.fitStart, f.fitEnd, f.applied]).toEqual([0, 30, true]);
     expect(f.toArray()[0]).toEqual([5, 30]);
+    // Full leaves of 64 (appended in order): [630, 635) ends the first, [640, 645) begins the second.
+    const g = new FreeSet();
+    for (let i = 0; i < 200; i++) g.insert(10 * i, 10 * i + 5);
+    g.mergeIn(635, 640);
+    expect(g.applied).toBe(false);
+    g.mergeIn(625, 630);
+    expect(g.applied).toBe(true);
+    expect(g.toArray().slice(62, 65)).toEqual([
+      [620, 635],
+      [640, 645],
+      [650, 655],
+    ]);
   });
 
   // Thousands of areas (a tree of three levels), reserved lowest-fit with random sizes, alignments, windows and

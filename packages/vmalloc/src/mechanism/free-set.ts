@@ -40,7 +40,7 @@ export class FreeSet extends IntervalSet {
    */
   mergeIn(start: number, end: number): number {
     this.applied = false;
-    const r = this.mergeRec(this.root, 0, start, end);
+    const r = this.mergeRec(this.root, 0, start, end, Number.POSITIVE_INFINITY);
     if (this.applied) this.size += this.delta;
     return r;
   }
@@ -141,11 +141,12 @@ export class FreeSet extends IntervalSet {
     this.ik[k] = leafChild ? this.ls[child * LEAF] : this.ik[child * FAN];
   }
 
-  private mergeRec(node: number, d: number, start: number, end: number): number {
-    if (d === this.height) return this.mergeLeaf(node, start, end);
+  /** `after`: the smallest start past this subtree (the next sibling's, from the levels above), or +∞. */
+  private mergeRec(node: number, d: number, start: number, end: number, after: number): number {
+    if (d === this.height) return this.mergeLeaf(node, start, end, after);
     const i = this.childFor(node, start - 1);
     const k = node * FAN + i;
-    const r = this.mergeRec(this.ic[k], d + 1, start, end);
+    const r = this.mergeRec(this.ic[k], d + 1, start, end, i + 1 < this.inn[node] ? this.ik[k + 1] : after);
     if (this.applied) {
       // Merges only lengthen blocks, and the slot-0 start below never moves (the run lies after a block there).
       this.icnt[k] += this.delta;
@@ -154,15 +155,19 @@ export class FreeSet extends IntervalSet {
     return r;
   }
 
-  /** mergeIn within the leaf holding the last block before `start`, if that block and its successor are both in it. */
-  private mergeLeaf(leaf: number, start: number, end: number): number {
+  /**
+   * mergeIn within the leaf holding the last block before `start`, if a block after the run that it merges with is
+   * in that leaf too (`after`: the first start past the leaf).
+   */
+  private mergeLeaf(leaf: number, start: number, end: number, after: number): number {
     const j = this.slotFloor(leaf, start - 1);
     const b = leaf * LEAF;
     const n = this.ln[leaf];
-    if (j < 0 || j + 1 >= n) return -1;
+    if (j < 0) return -1;
     const k = b + j;
     const prev = this.le[k] === start;
-    const next = this.ls[k + 1] === end;
+    const next = j + 1 < n && this.ls[k + 1] === end;
+    if (j + 1 === n && after === end) return -1;
     if (prev && next) {
       this.le[k] = this.le[k + 1];
       for (let x = k + 1; x < b + n - 1; x++) {

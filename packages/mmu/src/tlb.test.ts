@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Tlb } from './tlb.js';
+import { slotOf, Tlb } from './tlb.js';
 
 /** Reference: per-CPU direct-mapped TLBs as plain arrays of objects, flushes done by emptying entries. */
 class RefTlb {
@@ -108,6 +108,23 @@ describe('Tlb against a reference model', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('slotOf', () => {
+  it('equals vpn % m for page numbers up to 2^52 (kernel addresses included) and for the values % keeps', () => {
+    const vpn = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 20 }),
+      fc.maxSafeNat().map((v) => v % 2 ** 52),
+      fc.integer({ min: 0, max: 2 ** 20 }).map((d) => 2 ** 52 - 1 - d),
+      fc.constantFrom(-1, 2 ** 52, 2 ** 53 - 1, 0.5, Number.NaN),
+    );
+    fc.assert(
+      fc.property(vpn, fc.integer({ min: 1, max: 4096 }), (v, m) => {
+        expect(Object.is(slotOf(v, m), v % m)).toBe(true);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

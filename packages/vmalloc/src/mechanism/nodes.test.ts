@@ -141,3 +141,23 @@ describe('node_pool_del_va (6.12:1925–1965)', () => {
     expect(vm.nodes?.has(0, 2)).toBe(false);
   });
 });
+
+describe('addr_to_node', () => {
+  it('is floor(vpn / 16 pages) % nr_vmap_nodes (the plain `%`) for page numbers up to 2^52 and node counts 1–64', () => {
+    const vpn = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 20 }),
+      fc.maxSafeNat().map((v) => v % 2 ** 52),
+      fc.integer({ min: 0, max: 2 ** 20 }).map((d) => 2 ** 52 - 1 - d),
+    );
+    const p = mechanismParams();
+    for (const cpus of [1, 3, 7, 24, 64]) {
+      const nodes = new VmapNodes(new Machine({ arch: x86_64, cpus }), p);
+      fc.assert(
+        fc.property(vpn, (v) => {
+          expect(nodes.of(v)).toBe(Math.floor(v / p.poolHashPages) % nodes.count);
+        }),
+        { numRuns: 300 },
+      );
+    }
+  });
+});

@@ -37,9 +37,14 @@ export class VmapNodes {
     this.lazyTaken = new Float64Array(this.count);
   }
 
-  /** addr_to_node(). */
+  /**
+   * addr_to_node(). `k % count` of a page number's hash is a call to fmod in V8 (the number is above 2^31); for an
+   * integer 0 ≤ k < 2^52 the floor of the rounded quotient is exact, so the difference is the same value.
+   */
   of(vpn: number): number {
-    return Math.floor(vpn / this.p.poolHashPages) % this.count;
+    const k = Math.floor(vpn / this.p.poolHashPages);
+    const n = this.count;
+    return k >= 0 && k < 2 ** 52 ? k - Math.floor(k / n) * n : k % n;
   }
 
   /** node_alloc: raw_smp_processor_id() % nr_vmap_nodes. */

@@ -6,7 +6,7 @@
 // overflow a leaf, or a neighbour may sit in another leaf, nothing is changed and the caller takes the general
 // path, so the sets are always those of the plain operations (only the tree's shape may differ, which no query reads).
 import { FAN, LEAF } from './interval-nodes.js';
-import { alignUp, IntervalSet } from './intervals.js';
+import { IntervalSet } from './intervals.js';
 
 export class FreeSet extends IntervalSet {
   /** The block the last takeFit found, as it was: its start and end. */
@@ -56,25 +56,13 @@ export class FreeSet extends IntervalSet {
     padFree: number,
   ): number {
     if (d === this.height) {
-      // As IntervalSet.fitRec's leaf.
-      const b = node * LEAF;
-      const n = this.ln[node];
-      for (let j = 0; j < n; j++) {
-        const s = this.ls[b + j];
-        if (s >= hi) return -1;
-        const e = this.le[b + j];
-        if (e - s < need || e <= lo) continue;
-        const from = s === padFree ? s : s + pad;
-        const at = alignUp(Math.max(from, lo), align);
-        if (at + need <= Math.min(e, hi)) {
-          this.fitAt = at;
-          this.fitStart = s;
-          this.fitEnd = e;
-          this.shrink(node, j, at, at + need);
-          return b + j;
-        }
+      const k = this.fitInLeaf(node, need, align, lo, hi, pad, padFree);
+      if (k >= 0) {
+        this.fitStart = this.ls[k];
+        this.fitEnd = this.le[k];
+        this.shrink(node, k, this.fitAt, this.fitAt + need);
       }
-      return -1;
+      return k;
     }
     const b = node * FAN;
     const n = this.inn[node];
@@ -90,20 +78,15 @@ export class FreeSet extends IntervalSet {
     return -1;
   }
 
-  /** Takes [at, to) out of the leaf's block at slot j (VmSpace.reserve's four cases), unless the leaf must split or empty. */
-  private shrink(leaf: number, j: number, at: number, to: number): void {
-    const b = leaf * LEAF;
+  /** Takes [at, to) out of the leaf's block in slot k (VmSpace.reserve's four cases), unless the leaf must split or empty. */
+  private shrink(leaf: number, k: number, at: number, to: number): void {
     const n = this.ln[leaf];
-    const k = b + j;
     const s = this.ls[k];
     const e = this.le[k];
     this.len = e - s;
     if (at > s && to < e) {
       if (n === LEAF) return;
-      for (let x = b + n; x > k + 1; x--) {
-        this.ls[x] = this.ls[x - 1];
-        this.le[x] = this.le[x - 1];
-      }
+      this.openSlot(leaf, k + 1, n);
       this.le[k] = at;
       this.ls[k + 1] = to;
       this.le[k + 1] = e;
@@ -117,10 +100,7 @@ export class FreeSet extends IntervalSet {
       this.delta = 0;
     } else {
       if (n === 1) return;
-      for (let x = k; x < b + n - 1; x++) {
-        this.ls[x] = this.ls[x + 1];
-        this.le[x] = this.le[x + 1];
-      }
+      this.closeSlot(leaf, k, n);
       this.ln[leaf] = n - 1;
       this.delta = -1;
     }
@@ -170,10 +150,7 @@ export class FreeSet extends IntervalSet {
     if (j + 1 === n && after === end) return -1;
     if (prev && next) {
       this.le[k] = this.le[k + 1];
-      for (let x = k + 1; x < b + n - 1; x++) {
-        this.ls[x] = this.ls[x + 1];
-        this.le[x] = this.le[x + 1];
-      }
+      this.closeSlot(leaf, k + 1, n);
       this.ln[leaf] = n - 1;
       this.delta = -1;
       this.len = this.le[k] - this.ls[k];
@@ -187,10 +164,7 @@ export class FreeSet extends IntervalSet {
       this.len = this.le[k + 1] - start;
     } else {
       if (n === LEAF) return -1;
-      for (let x = b + n; x > k + 1; x--) {
-        this.ls[x] = this.ls[x - 1];
-        this.le[x] = this.le[x - 1];
-      }
+      this.openSlot(leaf, k + 1, n);
       this.ls[k + 1] = start;
       this.le[k + 1] = end;
       this.ln[leaf] = n + 1;

@@ -55,6 +55,25 @@ export abstract class IntervalNodes {
     return lo;
   }
 
+  /**
+   * Slot k of a leaf holding n intervals (k < n) opened: slots k.. move one up (the caller fills k and counts).
+   * A plain loop: copyWithin's call costs more than moving a leaf's few slots.
+   */
+  protected openSlot(leaf: number, k: number, n: number): void {
+    for (let x = leaf * LEAF + n; x > k; x--) {
+      this.ls[x] = this.ls[x - 1];
+      this.le[x] = this.le[x - 1];
+    }
+  }
+
+  /** Slot k of a leaf holding n intervals closed: slots k+1.. move one down (the caller counts). */
+  protected closeSlot(leaf: number, k: number, n: number): void {
+    for (let x = k, e = leaf * LEAF + n - 1; x < e; x++) {
+      this.ls[x] = this.ls[x + 1];
+      this.le[x] = this.le[x + 1];
+    }
+  }
+
   protected leafInsert(leaf: number, start: number, end: number): number {
     let n = this.ln[leaf];
     let target = leaf;

@@ -211,6 +211,33 @@ export class IntervalSet extends IntervalNodes {
     return m;
   }
 
+  /** The leaf's lowest block holding `need` pages at `align` within [lo, hi) (fitRec's leaf): its slot, or −1; sets fitAt. */
+  protected fitInLeaf(
+    leaf: number,
+    need: number,
+    align: number,
+    lo: number,
+    hi: number,
+    pad: number,
+    padFree: number,
+  ): number {
+    const b = leaf * LEAF;
+    const n = this.ln[leaf];
+    for (let j = 0; j < n; j++) {
+      const s = this.ls[b + j];
+      if (s >= hi) return -1;
+      const e = this.le[b + j];
+      if (e - s < need || e <= lo) continue;
+      const from = s === padFree ? s : s + pad;
+      const at = alignUp(Math.max(from, lo), align);
+      if (at + need <= Math.min(e, hi)) {
+        this.fitAt = at;
+        return b + j;
+      }
+    }
+    return -1;
+  }
+
   private fitRec(
     node: number,
     d: number,
@@ -221,23 +248,7 @@ export class IntervalSet extends IntervalNodes {
     pad: number,
     padFree: number,
   ): number {
-    if (d === this.height) {
-      const b = node * LEAF;
-      const n = this.ln[node];
-      for (let j = 0; j < n; j++) {
-        const s = this.ls[b + j];
-        if (s >= hi) return -1;
-        const e = this.le[b + j];
-        if (e - s < need || e <= lo) continue;
-        const from = s === padFree ? s : s + pad;
-        const at = alignUp(Math.max(from, lo), align);
-        if (at + need <= Math.min(e, hi)) {
-          this.fitAt = at;
-          return b + j;
-        }
-      }
-      return -1;
-    }
+    if (d === this.height) return this.fitInLeaf(node, need, align, lo, hi, pad, padFree);
     const b = node * FAN;
     const n = this.inn[node];
     for (let i = 0; i < n; i++) {
@@ -281,11 +292,7 @@ export class IntervalSet extends IntervalNodes {
       if (j < 0 || this.ls[b + j] !== start) return false;
       this.removedLen = this.le[b + j] - start;
       const n = this.ln[node];
-      // A plain loop: copyWithin's call costs more than moving a leaf's few slots.
-      for (let x = b + j, e = b + n - 1; x < e; x++) {
-        this.ls[x] = this.ls[x + 1];
-        this.le[x] = this.le[x + 1];
-      }
+      this.closeSlot(node, b + j, n);
       this.ln[node] = n - 1;
       this.maxKept = false;
       return true;

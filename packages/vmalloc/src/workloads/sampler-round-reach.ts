@@ -146,8 +146,9 @@ export class CycleLog {
     let loops = 0;
     for (let i = from; i < all; i++) loops += cy.n[i];
     const h = s.h * Math.sqrt(1 + m / Math.max(1, span / (loops / m)));
-    // Refusal keys by 5 % of half-width, so the trace keeps a few lines.
-    const pct = () => `±${5 * Math.round((20 * h) / s.c)} %`;
+    // Refusal keys by a few classes of half-width, so the trace keeps a few lines.
+    const pct = () =>
+      `±${['0–10', '10–20', '20–50', '50+'][[0.1, 0.2, 0.5, Infinity].findIndex((x) => h < x * s.c)]} %`;
     if (!(s.c > 0) || !(h <= REACH_FACTOR * relError * s.c)) return refuse(why, () => `${pct()} over the cap`);
     // The halves differ by more than their own half-widths combined: a trend. (Against 2·h of the whole, as
     // sampler-rate.ts tests, a steady rise passes: it widens the whole's half-width as much as it moves the halves.)

@@ -16,11 +16,15 @@ describe('refusal trace', () => {
     log.count('b');
     log.note('skipped');
     log.count('a');
+    log.rate('long_busy', 'wide', 'wide');
+    log.append('cycles trend');
+    log.count('c');
     expect(log.report()).toEqual({
       'b <- fix_size: wide; in mix few rounds': 2,
       'a <- skipped': 1,
       'a <- start': 1,
       'b <- full_fit:set-up: trend': 1,
+      'c <- long_busy: wide; in mix wide; cycles trend': 1,
     });
     expect(Object.keys(log.report())[0]).toBe('b <- fix_size: wide; in mix few rounds');
   });

@@ -21,6 +21,11 @@ export class RefusalLog {
     this.why = inMix === '' ? `${tag}: ${whole}` : `${tag}: ${whole}; in mix ${inMix}`;
   }
 
+  /** Adds to the reason last noted (the cycle log's, after the rounds' refusal: sampler-round-cut.ts). */
+  append(why: string): void {
+    this.why = `${this.why}; ${why}`;
+  }
+
   /** One loop of kind `tag` ran in detail. */
   count(tag: string): void {
     const key = `${tag} <- ${this.why}`;

@@ -146,7 +146,8 @@ export function measureCut(
     if (r !== null && l.fast === null && !cutHolds(k, r, ctx.relError)) r = null;
     if (r === null && l.fast === null) {
       const threads = all.filter((o) => o.tag === l.tag).length;
-      r = log.rate(l.tag, k, ctx.relError, remainingOf(all, l.tag), CUTS * batch * threads);
+      const why = ctx.refused === undefined ? undefined : (w: string) => ctx.refused?.append(w);
+      r = log.rate(l.tag, k, ctx.relError, remainingOf(all, l.tag), CUTS * batch * threads, spanOf(all, l.tag), why);
     }
     if (r === null) return null;
     rate.set(l.tag, r);
@@ -164,6 +165,18 @@ function cutHolds(k: Kind, r: Rate, relError: number): boolean {
   if (!(h <= relError * r.c)) return false;
   r.h = Math.max(r.h, h);
   return true;
+}
+
+/** Loops a skip may cover of kind `tag`: up to the end of its thread that ends first, on each of its threads. */
+function spanOf(loops: readonly Loop[], tag: string): number {
+  let threads = 0;
+  let least = Number.POSITIVE_INFINITY;
+  for (const l of loops) {
+    if (l.tag !== tag) continue;
+    threads++;
+    least = Math.min(least, l.count - l.done);
+  }
+  return threads * least;
 }
 
 /** Loops the threads running kind `tag` have still to do. */

@@ -296,8 +296,10 @@ export class Sampler {
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
     // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: a state-building
     // loop decides after it; steady loops' cycles include the kworker's stalls (sampler-round.ts).
+    this.refusals?.note('gate: kworker beside a builder');
     if (this.engine.kworkersLive > 0 && [...this.loops.values()].some((l) => l.fast !== null)) return;
     if (!this.skipSteady && [...this.loops.values()].some((l) => l.fast === null && l.steady === null)) return;
+    this.refusals?.note('gate: case order');
     if (this.cutting() && !this.orders.same(this.members)) return;
     // [vm-shuffle] A mixed phase skips when its steady loops' layout can be laid down (sampler-mixed.ts).
     const mixedPhase = buildsHeld(this.loops.values(), this.skipBuilds);

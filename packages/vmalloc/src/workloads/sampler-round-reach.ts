@@ -21,8 +21,12 @@
 //
 // The half-width is a prediction interval (vm-69skip): the skipped span's own cycles are a draw as well, so the
 // error of m measured cycles' rate against the R cycles the skip covers has the variance σ²(1/m + 1/R), and h is
-// widened by √(1 + m/R). Without it, a block bootstrap of 6.9's logged fix_size cycles (mask order, mask 1) with the
-// rule applied at every flush covered 78.8 % of its skips at 16 CPUs (95.6 % with it) and 12 % at 64 CPUs.
+// widened by √(1 + m/R). And the rate is heavy-tailed (at 64 CPUs most cycles 3,200–4,700 cycles per loop, slow
+// ones 7,000–14,500, in runs), so 8 cycles pass a cap near their typical half-width mostly when they missed the
+// slow ones: a skip wider than the target needs `REACH_WIDE_CYCLES`. A block bootstrap of 6.9's logged fix_size
+// cycles (mask order, mask 1 × 1,000,000, blocks of 3; the rule applied at every flush) covered 75 / 64 / 12 % of
+// the old rule's skips at 16 / 32 / 64 CPUs, 88 / 77 / 12 % of this one's at the 10 % cap (it fires in 100 / 20 /
+// 1 % of the paths, not 100 / 97 / 29 %), and 88 / 94 / 94 % at a 50 % cap.
 import type { Kind, Loop, Rate } from './sampler-loop.js';
 import { settledFrom } from './sampler-round-settle.js';
 import { correlatedRatio, ratio } from './sampler-stats.js';
@@ -168,6 +172,8 @@ export class CycleLog {
       return refuse(why, () => (grew > 1 ? 'lengthening' : 'shortening'));
     if (h > relError * s.c) {
       const holds = remaining / (loops / m);
+      // Reachable by the estimate's own half-width; where only the prediction term keeps h over the target (few
+      // cycles left to skip), the phase runs on in detail.
       if (m * (s.h / (relError * s.c)) ** 2 <= m + holds) return refuse(why, () => `${pct()}, target reachable`);
       if (m < REACH_WIDE_CYCLES) return refuse(why, () => `${pct()}, wide under ${REACH_WIDE_CYCLES}`);
     }

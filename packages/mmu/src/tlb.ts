@@ -79,8 +79,7 @@ export class Tlb {
 
   /** The stamp an entry of `cpu` filled now gets, and a valid one has: the later of its CPU's two flushes. */
   private stampOf(cpu: number): number {
-    const l = this.localStamp[cpu];
-    return l > this.globalStamp ? l : this.globalStamp;
+    return Math.max(this.localStamp[cpu], this.globalStamp);
   }
 
   /**

@@ -46,7 +46,7 @@ describe('PteTable, exact small cases', () => {
     expect(() => t.setRange(Number.NaN, 1, 2)).toThrow(RangeError);
   });
 
-  it('a NaN frame cannot be set (NaN marks an empty slot); frames of an emptied, reused page read as unmapped', () => {
+  it('a NaN frame cannot be set; frames of an emptied, reused page read as unmapped', () => {
     const t = new PteTable();
     expect(() => t.set(7, Number.NaN)).toThrow(RangeError);
     expect(() => t.setRange(7, Number.NaN, 2)).toThrow(RangeError);
@@ -90,15 +90,23 @@ type Op =
 const vpnArb = fc
   .tuple(fc.constantFrom(0, 512, 1024, -512, 2 ** 40), fc.integer({ min: -40, max: 40 }))
   .map(([b, d]) => b + d);
+// Frames a 32-bit slot holds (pfn + 1 up to 2^32 − 2) and ones it does not (the side Map): around the limit,
+// negative, fractional, −0, beyond 2^53 (where the range's f++ stops counting).
+const wideArb = fc.oneof(
+  fc.integer(),
+  fc.integer({ min: 2 ** 32 - 1100, max: 2 ** 32 + 4 }),
+  fc.double({ noNaN: true }),
+  fc.constantFrom(-0, 0.5, 2 ** 53, 2 ** 53 - 2, 2 ** 32 - 3, 2 ** 32 - 2),
+);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ k: fc.constant('set' as const), vpn: vpnArb, pfn: fc.integer() }) },
+  { weight: 4, arbitrary: fc.record({ k: fc.constant('set' as const), vpn: vpnArb, pfn: wideArb }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('del' as const), vpn: vpnArb }) },
   {
     weight: 3,
     arbitrary: fc.record({
       k: fc.constant('setRange' as const),
       vpn: vpnArb,
-      pfn: fc.integer({ min: 0, max: 1e6 }),
+      pfn: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 1e6 }) }, { weight: 1, arbitrary: wideArb }),
       n: fc.integer({ min: 0, max: 1100 }),
     }),
   },
@@ -108,6 +116,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('clear' as const) }) },
 );
+
+/** setRange on a Map: frame pfn + (v − vpn) at each page-table page's first slot, then f++ (exact below 2^53). */
+function setRangeModel(m: Map<number, number>, vpn: number, pfn: number, n: number): void {
+  let f = 0;
+  for (let v = vpn; v < vpn + n; v++, f++) {
+    if (v === vpn || v % 512 === 0) f = pfn + (v - vpn);
+    m.set(v, f);
+  }
+}
 
 describe('PteTable against a Map model', () => {
   it('random map / clear / lookup sequences give the same lookups, sizes and delete results', () => {
@@ -125,7 +142,7 @@ describe('PteTable against a Map model', () => {
             } else if (o.k === 'del') expect(t.delete(o.vpn)).toBe(m.delete(o.vpn));
             else if (o.k === 'setRange') {
               t.setRange(o.vpn, o.pfn, o.n);
-              for (let i = 0; i < o.n; i++) m.set(o.vpn + i, o.pfn + i);
+              setRangeModel(m, o.vpn, o.pfn, o.n);
             } else if (o.k === 'clearRange') {
               t.clearRange(o.vpn, o.n);
               for (let i = 0; i < o.n; i++) m.delete(o.vpn + i);
@@ -142,7 +159,7 @@ describe('PteTable against a Map model', () => {
           for (const [v, f] of m) expect(t.get(v)).toBe(f);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
   });
 });

@@ -112,6 +112,29 @@ describe('Tlb against a reference model', () => {
   });
 });
 
+describe('Tlb flushes', () => {
+  it("a local flush drops that CPU's entries only, a global flush every CPU's; entries filled after either hit", () => {
+    const t = new Tlb(3, 8);
+    t.pte.set(3, 1);
+    const fill = () => [0, 1, 2].map((c) => t.access(c, 3, 0));
+    expect(fill()).toEqual([false, false, false]);
+    expect(fill()).toEqual([true, true, true]);
+    t.flushLocal(1);
+    expect(fill()).toEqual([true, false, true]);
+    t.flushLocal(1);
+    t.flushLocal(2);
+    expect([0, 1, 2].map((c) => t.holds(c, 3))).toEqual([true, false, false]);
+    expect(fill()).toEqual([true, false, false]);
+    t.flushAll();
+    expect(fill()).toEqual([false, false, false]);
+    t.flushLocal(0);
+    t.flushAll();
+    t.flushLocal(2);
+    expect(fill()).toEqual([false, false, false]);
+    expect(fill()).toEqual([true, true, true]);
+  });
+});
+
 describe('slotOf', () => {
   it('equals vpn % m for page numbers up to 2^52 (kernel addresses included) and for the values % keeps', () => {
     const vpn = fc.oneof(

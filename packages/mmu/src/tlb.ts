@@ -1,9 +1,11 @@
 // Per-CPU TLBs over one kernel page table, with hit/miss counters and the stale-translation detector.
 //
 // Representation: each CPU's TLB is a direct-mapped array of `entries` slots in one typed array (no object per
-// entry), a slot's four fields side by side (tag, frame, global and local generation) so a lookup reads one
-// cache line of the host's, not four. Flushes are generation counters, so a global flush is O(1) whatever the CPU count: an entry is valid
-// only if it was filled in the current global generation and its CPU's current local generation.
+// entry), a slot's three fields side by side (tag, frame, stamp) so a lookup reads one cache line of the host's,
+// mostly, not three: 24 bytes a slot (64 CPUs × 512 entries: 768 KiB, where four fields took 1 MiB and a touch
+// into it was a cache miss). Flushes are stamps, so a global flush is O(1) whatever the CPU count: every flush
+// takes the next number of one counter, as the time of the last global flush or of that CPU's last local flush;
+// an entry is valid only if its stamp is the later of its CPU's two (it was filled since both flushes).
 // The detector: an access that hits an entry whose page-table entry has since changed or been cleared is a
 // stale translation — the bug a missing flush causes — and is reported with its CPU, page and time.
 
@@ -44,10 +46,14 @@ export interface StaleReport {
 export class Tlb {
   /** TLB entries per CPU (the arch's `tlb.entries`; direct-mapped by virtual page number). */
   readonly entries: number;
-  /** Slot `i` of CPU `c` at `(c × entries + i) × 4`: tag (vpn, −1 empty), frame, global and local generation. */
+  /** Slot `i` of CPU `c` at `(c × entries + i) × 3`: tag (vpn, −1 empty), frame, stamp. */
   private readonly slot: Float64Array;
-  private globalGen = 1;
-  private readonly localGen: Uint32Array;
+  /** The flush counter: each flush takes the next value. */
+  private epoch = 1;
+  /** The stamp of the last global flush. */
+  private globalStamp = 1;
+  /** Per CPU, the stamp of its last local flush. */
+  private readonly localStamp: Float64Array;
   /** The kernel page table: virtual page number → page frame number (typed arrays paged by address). */
   readonly pte = new PteTable();
   /** Accesses that hit, all CPUs. */
@@ -66,9 +72,14 @@ export class Tlb {
     entries: number,
   ) {
     this.entries = entries;
-    this.slot = new Float64Array(cpus * entries * 4);
-    for (let i = 0; i < this.slot.length; i += 4) this.slot[i] = -1;
-    this.localGen = new Uint32Array(cpus).fill(1);
+    this.slot = new Float64Array(cpus * entries * 3);
+    for (let i = 0; i < this.slot.length; i += 3) this.slot[i] = -1;
+    this.localStamp = new Float64Array(cpus).fill(1);
+  }
+
+  /** The stamp an entry of `cpu` filled now gets, and a valid one has: the later of its CPU's two flushes. */
+  private stampOf(cpu: number): number {
+    return Math.max(this.localStamp[cpu], this.globalStamp);
   }
 
   /**
@@ -76,10 +87,11 @@ export class Tlb {
    * is not what the page table maps now, and an access to an unmapped page on a miss with no PTE.
    */
   access(cpu: number, vpn: number, cycle: number): boolean {
-    const i = (cpu * this.entries + slotOf(vpn, this.entries)) * 4;
+    const i = (cpu * this.entries + slotOf(vpn, this.entries)) * 3;
     const e = this.slot;
     const cur = this.pte.get(vpn);
-    if (e[i] === vpn && e[i + 2] === this.globalGen && e[i + 3] === this.localGen[cpu]) {
+    const stamp = this.stampOf(cpu);
+    if (e[i] === vpn && e[i + 2] === stamp) {
       this.hits++;
       if (cur !== e[i + 1]) this.report('stale', cpu, vpn, e[i + 1], cur, cycle);
       return true;
@@ -91,23 +103,22 @@ export class Tlb {
     }
     e[i] = vpn;
     e[i + 1] = cur;
-    e[i + 2] = this.globalGen;
-    e[i + 3] = this.localGen[cpu];
+    e[i + 2] = stamp;
     return false;
   }
 
   /** True if `cpu` holds a valid translation for `vpn` (whatever it points to). */
   holds(cpu: number, vpn: number): boolean {
-    const i = (cpu * this.entries + slotOf(vpn, this.entries)) * 4;
+    const i = (cpu * this.entries + slotOf(vpn, this.entries)) * 3;
     const e = this.slot;
-    return e[i] === vpn && e[i + 2] === this.globalGen && e[i + 3] === this.localGen[cpu];
+    return e[i] === vpn && e[i + 2] === this.stampOf(cpu);
   }
 
   /** True if some CPU may still translate `vpn` through an entry that differs from the page table. */
   mayBeStale(vpn: number): boolean {
     const cur = this.pte.get(vpn);
     for (let c = 0; c < this.cpus; c++) {
-      const i = (c * this.entries + slotOf(vpn, this.entries)) * 4;
+      const i = (c * this.entries + slotOf(vpn, this.entries)) * 3;
       if (this.holds(c, vpn) && this.slot[i + 1] !== cur) return true;
     }
     return false;
@@ -115,17 +126,17 @@ export class Tlb {
 
   /** Drops every entry of one CPU's TLB (a local full flush: `local_flush_tlb`). O(1). */
   flushLocal(cpu: number): void {
-    this.localGen[cpu]++;
+    this.localStamp[cpu] = ++this.epoch;
   }
 
   /** Drops every entry on every CPU (what `flush_tlb_all`'s IPIs achieve; the machine charges their cost). O(1). */
   flushAll(): void {
-    this.globalGen++;
+    this.globalStamp = ++this.epoch;
   }
 
   /** Drops one page's entry from one CPU's TLB (`invlpg` / `__flush_tlb_one`). */
   invalidate(cpu: number, vpn: number): void {
-    const i = (cpu * this.entries + slotOf(vpn, this.entries)) * 4;
+    const i = (cpu * this.entries + slotOf(vpn, this.entries)) * 3;
     if (this.slot[i] === vpn) this.slot[i] = -1;
   }
 
@@ -133,7 +144,7 @@ export class Tlb {
   invalidateRangeAll(vpn: number, pages: number): void {
     if (pages >= this.entries) {
       const e = this.slot;
-      for (let i = 0; i < e.length; i += 4) {
+      for (let i = 0; i < e.length; i += 3) {
         const v = e[i];
         if (v >= vpn && v < vpn + pages) e[i] = -1;
       }
@@ -150,9 +161,9 @@ export class Tlb {
     const out: { cpu: number; vpn: number }[] = [];
     const e = this.slot;
     for (let c = 0; c < this.cpus; c++) {
-      const base = c * this.entries * 4;
+      const base = c * this.entries * 3;
       for (let s = 0; s < this.entries; s++) {
-        const i = base + s * 4;
+        const i = base + s * 3;
         const vpn = e[i];
         if (vpn < 0 || e[i + 1] !== pfn || !this.holds(c, vpn)) continue;
         if (this.pte.get(vpn) !== pfn) out.push({ cpu: c, vpn });

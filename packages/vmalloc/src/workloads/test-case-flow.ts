@@ -97,9 +97,10 @@ const HANDOFF: Op = {
 
 /**
  * A worker's thread body (what the engine resumes): it runs `gen`, and when a FlowLoop started inside it hands
- * itself over, drives that loop directly until it ends, then resumes `gen`, whose `yield*` of the loop then returns
- * the loop's result. So a lock wait inside the loop resumes no generator at all (the case's and the thread
- * body's were two per wait). The same calls in the same order as `gen` alone.
+ * itself over, the loop becomes the thread's body (`t.gen`): the engine resumes it directly until it ends, when it
+ * puts this Handoff back and resumes `gen`, whose `yield*` of the loop then returns the loop's result. So a lock
+ * wait inside the loop resumes no generator and no wrapper (the case's and the thread body's generators were two
+ * per wait, this Handoff's next() one). The same calls in the same order as `gen` alone.
  */
 export class Handoff extends OpIterator<void> {
   /** The loop being driven, or null. */
@@ -107,15 +108,11 @@ export class Handoff extends OpIterator<void> {
   gen: Gen | null = null;
 
   next(): IteratorResult<Op | undefined, void> {
-    for (;;) {
-      if (this.active !== null) {
-        const r = this.active.next();
-        if (!r.done) return r;
-        this.active = null;
-      }
-      const r = (this.gen as Gen).next();
-      if (r.done || r.value !== HANDOFF) return r;
-    }
+    const r = (this.gen as Gen).next();
+    if (r.done || r.value !== HANDOFF) return r;
+    // The loop that yielded HANDOFF is the thread's body from now on; this runs its first step.
+    // Its end (even at once) comes back here through `ended`, so its own result never surfaces from this call.
+    return (this.active as FlowLoop).next() as IteratorResult<Op | undefined, void>;
   }
 
   /** Ends the body where it is (the engine never calls it; part of the Generator interface). */
@@ -131,6 +128,8 @@ export class Handoff extends OpIterator<void> {
  */
 export class FlowLoop extends OpIterator<boolean> {
   private readonly c: WorkerCalls;
+  /** The worker's flow (`c.f`), one load less per step. */
+  private readonly f: AreaFlow;
   private l: Loop | null = null;
   private st = START;
   private ok = true;
@@ -145,43 +144,64 @@ export class FlowLoop extends OpIterator<boolean> {
   ) {
     super();
     this.c = callsOf(w);
+    this.f = this.c.f;
   }
 
   next(): Result {
     let s: BodyStep | typeof FIN;
     if (this.sub !== null) s = DELEGATE;
-    else if (this.st === BODY) s = this.c.f.next();
+    else if (this.st === BODY) s = this.f.next();
     else if (this.st === START) {
       const h = this.w.handoff;
       if (h !== undefined && h.active !== this) {
-        // Started through generators: hand over to the worker's Handoff, which calls next() again at once.
+        // Started through generators: become the thread's body; the Handoff calls next() again at once.
         h.active = this;
+        this.w.t.gen = this as unknown as Gen;
         return this.yield(HANDOFF);
       }
       this.l = this.open();
       s = this.top();
     } else if (this.st === RESCHED) s = this.top();
-    else return { done: true, value: this.ok };
+    else return this.ended();
     for (;;) {
       if (s === DELEGATE) {
-        if (this.sub === null) this.sub = this.c.f.delegated();
+        if (this.sub === null) this.sub = this.f.delegated();
         const r = this.sub.next();
         if (!r.done) return this.yield(r.value);
         this.sub = null;
-        s = this.c.f.next();
+        s = this.f.next();
       } else if (s === DONE) s = this.body.after(this.c);
       else if (s === END) {
         s = this.iterated();
         if (this.st === RESCHED) return this.yield(s as Op);
-      } else if (s === FIN) return { done: true, value: this.ok };
+      } else if (s === FIN) return this.ended();
       else return this.yield(s);
     }
+  }
+
+  /**
+   * The loop's end. As the thread's body (handed over), it puts the Handoff back and resumes it: the generators'
+   * `yield*` of this loop calls next() once more and gets the result; called from a generator, the result.
+   */
+  private ended(): Result {
+    const h = this.w.handoff;
+    if (h !== undefined && h.active === this) {
+      h.active = null;
+      this.w.t.gen = h;
+      return h.next() as Result;
+    }
+    return { done: true, value: this.ok };
   }
 
   /** Ends the loop where it is (the engine never calls it; part of the Generator interface). */
   return(): Result {
     this.st = FINISHED;
     this.sub = null;
+    const h = this.w.handoff;
+    if (h !== undefined && h.active === this) {
+      h.active = null;
+      this.w.t.gen = h;
+    }
     return { done: true, value: this.ok };
   }
 

@@ -27,6 +27,9 @@ describe('arrangementCycles', () => {
     // cross 200 (not scaled: a boundary's); same 700 × 50 % = 350, over 1,000 detailed of 4,000 cycles: 1,400.
     expect(arrangementCycles(k, 1_000, 3_000)).toBeCloseTo(200 + 1_400, 9);
   });
+  it('counts walks shorter than in step as much as longer ones (the sum’s size, whatever its sign)', () => {
+    expect(arrangementCycles({ ...k, arr: -50 }, 1_000, 3_000)).toBeCloseTo(arrangementCycles(k, 1_000, 3_000), 9);
+  });
   it('is never more than the kind’s cycles, and 0 without detailed iterations', () => {
     expect(arrangementCycles({ ...k, global: 5_000, same: 5_000, arr: 100 }, 1_000, 0)).toBe(1_000);
     expect(arrangementCycles({ ...k, cycles: 0 }, 0, 3_000)).toBe(0);
@@ -35,7 +38,7 @@ describe('arrangementCycles', () => {
     fc.double({ min: 1, max: 1e9, noNaN: true }),
     fc.double({ min: 0, max: 1, noNaN: true }),
     fc.double({ min: 0, max: 1, noNaN: true }),
-    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.double({ min: -1, max: 1, noNaN: true }),
     fc.double({ min: 0, max: 1e10, noNaN: true }),
   ])('lies in [0, the kind’s cycles]', (cycles, g, s, a, ext) => {
     const own = cycles * s;

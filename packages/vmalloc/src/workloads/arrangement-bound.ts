@@ -15,7 +15,8 @@ import type { KindWalks } from './walk-tally.js';
 export function arrangementCycles(k: KindWalks, detailed: number, extrapolated: number): number {
   if (k.cycles <= 0) return 0;
   const cross = Math.min(k.cycles, Math.max(0, k.global - k.same));
-  const same = k.own > 0 ? Math.min(k.cycles, k.same) * (k.arr / k.own) : 0;
+  const share = Math.min(1, Math.abs(k.arr) / Math.max(1e-300, k.own));
+  const same = k.own > 0 ? Math.min(k.cycles, k.same) * share : 0;
   const all = detailed + extrapolated;
   return Math.min(all, cross * (detailed / k.cycles) + (same * all) / k.cycles);
 }

@@ -69,6 +69,7 @@ describe('addArrangementBound', () => {
         ['a', walks],
         ['b', walks],
       ]),
+      false,
     );
     // a: 50 % of its 100 cycles, the run's reach √(3,000 / 1,500) (nothing skipped up to a, but beside b).
     expect(t.a).toBeCloseTo(50 * (2 * Math.SQRT2 - 1), 9);
@@ -76,6 +77,30 @@ describe('addArrangementBound', () => {
     expect(t.b).toBeCloseTo(200 * (2 * Math.SQRT2 - 1), 9);
     expect(s.perTag.b.errCycles).toBeCloseTo(t.b, 9);
     expect(s.errCycles).toBeCloseTo(10 + t.a + t.b, 9);
+  });
+
+  it('in mask order, gives a kind begun before any skip no term (it ran as the exact run did)', () => {
+    const s: SamplingReport = {
+      exact: false,
+      loops: 3_000,
+      detailed: 1_500,
+      skipped: 1_500,
+      skips: 1,
+      errCycles: 0,
+      perTag: { a: tagReport(1_000, 0, 100, 0), b: tagReport(2_000, 1_500, 100, 300) },
+    };
+    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5 };
+    const t = addArrangementBound(
+      s,
+      new Map([
+        ['a', walks],
+        ['b', walks],
+      ]),
+      true,
+    );
+    expect(t.a).toBe(0);
+    // b: the reach of a and b, √(3,000 / 1,500).
+    expect(t.b).toBeCloseTo(200 * (2 * Math.SQRT2 - 1), 9);
   });
 
   it('adds nothing to a run that skipped nothing', () => {
@@ -88,7 +113,7 @@ describe('addArrangementBound', () => {
       errCycles: 0,
       perTag: { a: tagReport(1_000, 0, 100, 0) },
     };
-    const t = addArrangementBound(s, new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5 }]]));
+    const t = addArrangementBound(s, new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5 }]]), false);
     expect(t.a).toBe(0);
     expect(s.errCycles).toBe(0);
   });

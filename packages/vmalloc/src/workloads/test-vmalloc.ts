@@ -96,8 +96,6 @@ export interface TestVmallocResult {
   design: VmapDesign;
   /** What the sampler simulated and extrapolated. */
   sampling: SamplingReport;
-  /** DEBUG */
-  walkKinds?: Map<string, import('./walk-tally.js').KindWalks>;
 }
 
 /** nr_threads × test_loop_count from which mixed phases skip by default ({@link mixedPhasesOn}). */
@@ -254,7 +252,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   }
   e.run();
   const sampling = sampler.report();
-  if (tally !== undefined) addArrangementBound(sampling, tally.kinds);
+  if (tally !== undefined) addArrangementBound(sampling, tally.kinds, o.sequentialTestOrder === true);
   const workerCycles = threads.map((t) => t.endCycle - t.startCycle);
   const total = workerCycles.reduce((a, b) => a + b, 0);
   const bound = caseBounds(
@@ -292,5 +290,5 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
     tickRateHz: m.arch.hz,
   });
   run.counters.test_vmalloc = { worker_cycles: Object.fromEntries(workerCycles.map((c, i) => [String(i), c])) };
-  return { run, tests, workerCycles, vmap: vm, design, sampling, walkKinds: tally?.kinds };
+  return { run, tests, workerCycles, vmap: vm, design, sampling };
 }

@@ -270,8 +270,8 @@ function caveatLines(doc: ResultDocument): string[] {
   if (threads >= 2 && mirrors.length > 0)
     out.push(
       `Bound of ${mirrors.map((r) => String(r.variant.impl)).join(', ')}: it also covers how far apart the workers ` +
-        "may enter each phase (their vmlist walks past each other's areas, counted 2R − 1 times, R = √(loops / " +
-        'loops in detail)), which makes it wide.',
+        'may enter each phase (how far their vmlist walks lie from those of workers in step, counted 2R − 1 times, ' +
+        'R = √(loops / loops in detail)).',
     );
   for (const r of doc.runs) {
     if ((r.metrics.loops_extrapolated ?? 0) === 0) continue;

@@ -16,7 +16,7 @@ export function fastAlloc(v: VmapCore, cpu: number, pages: number, align = 1): n
   // alloc_vmap_area's overflow: one purge (the failure purge, below) and a retry.
   if (at < 0 && v.purger !== null && fastPurgeFailure(v)) at = reserve(v, cpu, size, align);
   if (at < 0) return -1;
-  v.mirror?.seed(at);
+  v.mirror?.seed(at, cpu);
   const id = v.areas.add(at, pages, size, -1, v.homeOf(cpu, size));
   v.areas.pfn[id] = 0;
   v.ledger.allocs++;

@@ -7,6 +7,12 @@ import { IntervalSet } from './intervals.js';
 import { archMemory, chaseCycles } from './memory.js';
 import type { MechanismParams } from './params.js';
 import { vmapCounters } from './symbols.js';
+import { VmlistOwners } from './vmlist-owners.js';
+
+/** Told of each walk (workloads/walk-tally.ts): the walker, areas below it (all, and the walker's own), cycles. */
+export interface VmlistWalkTally {
+  add(cpu: number, rank: number, own: number, cycles: number): void;
+}
 
 export class VmlistMirror {
   readonly lock: RwLock;
@@ -14,8 +20,9 @@ export class VmlistMirror {
   private readonly mem;
   walked = 0;
   private readonly walkedId: number;
-  /** Per-walk tally for the sampler's arrangement bound (workloads/walk-tally.ts): rank, list size, cycles. */
-  tally: { add(cpu: number, rank: number, size: number, cycles: number): void } | null = null;
+  /** Per-walk tally for the sampler's arrangement bound, and the areas' owners it needs (null: not kept). */
+  private tally: VmlistWalkTally | null = null;
+  private owners: VmlistOwners | null = null;
 
   constructor(
     readonly m: Machine,
@@ -28,6 +35,12 @@ export class VmlistMirror {
     this.walkedId = vmapCounters(m.engine).walked;
   }
 
+  /** Tells `tally` of each walk from now on, with the walker's own areas below it (`cpus` owners at most). */
+  watch(tally: VmlistWalkTally, cpus: number): void {
+    this.tally = tally;
+    this.owners = new VmlistOwners(cpus);
+  }
+
   get size(): number {
     return this.starts.size;
   }
@@ -36,35 +49,42 @@ export class VmlistMirror {
     return this.starts.get(vpn) >= 0;
   }
 
-  /** A vm_struct present before the workload (no cost). */
-  seed(vpn: number): void {
+  /** A vm_struct present before the workload or laid down without cost, of CPU `owner` (−1: boot, none). */
+  seed(vpn: number, owner = -1): void {
     this.starts.insert(vpn, vpn + 1);
+    this.owners?.add(vpn, owner);
   }
 
   /** A vm_struct gone without cost (functional fast-forward). */
   drop(vpn: number): void {
     this.starts.remove(vpn);
+    this.owners?.remove(vpn);
   }
 
   /** insert_vmalloc_vm, `lock` taken for write (`yield lock.writeLock(t)`): walk to the sorted position, link, unlock. */
   insertLocked(t: Thread, vpn: number): void {
-    this.charge(t, this.insertSym, this.starts.rank(vpn) + 1);
+    this.charge(t, this.insertSym, vpn, this.starts.rank(vpn) + 1);
     this.starts.insert(vpn, vpn + 1);
+    this.owners?.add(vpn, t.cpu);
     this.lock.writeUnlock(t);
   }
 
   /** remove_vm_area's unlink, `lock` taken for write: walk to the vm_struct, unlink, unlock. */
   removeLocked(t: Thread, vpn: number): void {
-    this.charge(t, this.removeSym, this.starts.rank(vpn) + 1);
+    this.charge(t, this.removeSym, vpn, this.starts.rank(vpn) + 1);
     this.starts.remove(vpn);
+    this.owners?.remove(vpn);
     this.lock.writeUnlock(t);
   }
 
-  private charge(t: Thread, sym: SymbolId, n: number): void {
+  private charge(t: Thread, sym: SymbolId, vpn: number, n: number): void {
     this.walked += n;
     this.m.engine.counters.add(this.walkedId, n);
     const step = this.p.walkStepCycles + chaseCycles(this.mem, this.starts.size * this.p.vmStructBytes);
     t.spend(sym, n * step);
-    this.tally?.add(t.cpu, n - 1, this.starts.size, n * step);
+    if (this.tally !== null) {
+      const own = (this.owners as VmlistOwners).below(t.cpu, vpn);
+      this.tally.add(t.cpu, n - 1, own, n * step);
+    }
   }
 }

@@ -27,6 +27,9 @@ describe('arrangementCycles', () => {
     // cross 200 (not scaled: a boundary's); same 700 × 50 % = 350, over 1,000 detailed of 4,000 cycles: 1,400.
     expect(arrangementCycles(k, 1_000, 3_000)).toBeCloseTo(200 + 1_400, 9);
   });
+  it('counts walks shorter than in step as much as longer ones (the sum’s size, whatever its sign)', () => {
+    expect(arrangementCycles({ ...k, arr: -50 }, 1_000, 3_000)).toBeCloseTo(arrangementCycles(k, 1_000, 3_000), 9);
+  });
   it('is never more than the kind’s cycles, and 0 without detailed iterations', () => {
     expect(arrangementCycles({ ...k, global: 5_000, same: 5_000, arr: 100 }, 1_000, 0)).toBe(1_000);
     expect(arrangementCycles({ ...k, cycles: 0 }, 0, 3_000)).toBe(0);
@@ -35,7 +38,7 @@ describe('arrangementCycles', () => {
     fc.double({ min: 1, max: 1e9, noNaN: true }),
     fc.double({ min: 0, max: 1, noNaN: true }),
     fc.double({ min: 0, max: 1, noNaN: true }),
-    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.double({ min: -1, max: 1, noNaN: true }),
     fc.double({ min: 0, max: 1e10, noNaN: true }),
   ])('lies in [0, the kind’s cycles]', (cycles, g, s, a, ext) => {
     const own = cycles * s;
@@ -66,6 +69,7 @@ describe('addArrangementBound', () => {
         ['a', walks],
         ['b', walks],
       ]),
+      false,
     );
     // a: 50 % of its 100 cycles, the run's reach √(3,000 / 1,500) (nothing skipped up to a, but beside b).
     expect(t.a).toBeCloseTo(50 * (2 * Math.SQRT2 - 1), 9);
@@ -73,6 +77,30 @@ describe('addArrangementBound', () => {
     expect(t.b).toBeCloseTo(200 * (2 * Math.SQRT2 - 1), 9);
     expect(s.perTag.b.errCycles).toBeCloseTo(t.b, 9);
     expect(s.errCycles).toBeCloseTo(10 + t.a + t.b, 9);
+  });
+
+  it('in mask order, gives a kind begun before any skip no term (it ran as the exact run did)', () => {
+    const s: SamplingReport = {
+      exact: false,
+      loops: 3_000,
+      detailed: 1_500,
+      skipped: 1_500,
+      skips: 1,
+      errCycles: 0,
+      perTag: { a: tagReport(1_000, 0, 100, 0), b: tagReport(2_000, 1_500, 100, 300) },
+    };
+    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5 };
+    const t = addArrangementBound(
+      s,
+      new Map([
+        ['a', walks],
+        ['b', walks],
+      ]),
+      true,
+    );
+    expect(t.a).toBe(0);
+    // b: the reach of a and b, √(3,000 / 1,500).
+    expect(t.b).toBeCloseTo(200 * (2 * Math.SQRT2 - 1), 9);
   });
 
   it('adds nothing to a run that skipped nothing', () => {
@@ -85,7 +113,7 @@ describe('addArrangementBound', () => {
       errCycles: 0,
       perTag: { a: tagReport(1_000, 0, 100, 0) },
     };
-    const t = addArrangementBound(s, new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5 }]]));
+    const t = addArrangementBound(s, new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5 }]]), false);
     expect(t.a).toBe(0);
     expect(s.errCycles).toBe(0);
   });

@@ -15,7 +15,8 @@ import type { KindWalks } from './walk-tally.js';
 export function arrangementCycles(k: KindWalks, detailed: number, extrapolated: number): number {
   if (k.cycles <= 0) return 0;
   const cross = Math.min(k.cycles, Math.max(0, k.global - k.same));
-  const same = k.own > 0 ? Math.min(k.cycles, k.same) * (k.arr / k.own) : 0;
+  const share = Math.min(1, Math.abs(k.arr) / Math.max(1e-300, k.own));
+  const same = k.own > 0 ? Math.min(k.cycles, k.same) * share : 0;
   const all = detailed + extrapolated;
   return Math.min(all, cross * (detailed / k.cycles) + (same * all) / k.cycles);
 }
@@ -43,13 +44,19 @@ export function arrangementFactor(loops: number, detailed: number): number {
 
 /**
  * Adds each kind's arrangement term to `s` (its `perTag[…].errCycles` and `errCycles`): its arrangement-dependent
- * cycles times {@link arrangementFactor}, with the larger reach of the whole run's loops and of the kinds begun
- * before it and itself (perTag is in begin order: in mask order that is the run up to it; shuffled, every case runs
- * beside skipped ones, so the whole run's). Returns the terms per kind.
+ * cycles times {@link arrangementFactor}, with the reach of the kinds begun up to and with it (perTag is in begin
+ * order). In mask order that is the run up to the kind: the sampler skips no loop while a state-building loop runs
+ * beside another kind (sampler.ts `maybeDecide`, buildsHeld), so a kind that began before any skip, and whose
+ * stragglers met only the next kind's set-up, ran as the exact run did. Shuffled, every case runs beside skipped
+ * ones: the larger of that and the whole run's reach. Returns the terms per kind.
  */
-export function addArrangementBound(s: SamplingReport, kinds: Map<string, KindWalks>): Record<string, number> {
+export function addArrangementBound(
+  s: SamplingReport,
+  kinds: Map<string, KindWalks>,
+  sequential: boolean,
+): Record<string, number> {
   const terms: Record<string, number> = {};
-  const run = s.skipped === 0 ? 0 : arrangementFactor(s.loops, s.detailed);
+  const run = s.skipped === 0 || sequential ? 0 : arrangementFactor(s.loops, s.detailed);
   let loops = 0;
   let detailed = 0;
   for (const [tag, x] of Object.entries(s.perTag)) {

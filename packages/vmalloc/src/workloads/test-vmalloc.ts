@@ -176,11 +176,11 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   // walks (remove_vm_area's vmlist walk under vmlist_lock). 16 CPUs × mask 7, mask order, against the exact run:
   // 2.6.39's long_busy tear-down +7.5 % at 20,000 loops, 2.6.37's +21.0 % at 2,000 (the skipped loops themselves:
   // sampler-ff.ts STEADY_SKIP_ERROR).
-  // vmlist designs: their phases' walks past other workers' areas, for the bound (arrangement-bound.ts). Below any
-  // walk: the boot areas, each worker's arrays (full_fit's two), half the workers' one area each (in step).
+  // vmlist designs: their phases' walks past other workers' areas, for the bound (arrangement-bound.ts): each walk's
+  // rank against the in-step one (walk-tally.ts), so the mirror keeps its areas' owners.
   const walks = vm.mirror !== null && o.nrThreads > 1 && o.sampling?.exact !== true;
-  const tally = walks ? new WalkTally(m.cpus, p.bootAreas + 2.5 * o.nrThreads) : undefined;
-  if (vm.mirror !== null && tally !== undefined) vm.mirror.tally = tally;
+  const tally = walks ? new WalkTally(m.cpus, p.bootAreas, o.nrThreads) : undefined;
+  if (vm.mirror !== null && tally !== undefined) vm.mirror.watch(tally, m.cpus);
   const sampler = new Sampler(e, {
     regeneration: flushEvents(e),
     walks: tally,
@@ -252,7 +252,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   }
   e.run();
   const sampling = sampler.report();
-  if (tally !== undefined) addArrangementBound(sampling, tally.kinds);
+  if (tally !== undefined) addArrangementBound(sampling, tally.kinds, o.sequentialTestOrder === true);
   const workerCycles = threads.map((t) => t.endCycle - t.startCycle);
   const total = workerCycles.reduce((a, b) => a + b, 0);
   const bound = caseBounds(

@@ -16,33 +16,34 @@ function iterate(w: WalkTally, l: Loop, cycles: number): void {
 }
 
 describe('WalkTally: the vmlist walks per loop kind', () => {
-  it('counts the part of a walk the arrangement can move: away from the bottom (base) and from the top', () => {
-    const w = new WalkTally(2, 10);
+  it('counts how far a walk lies from the in-step rank: the boot areas, N × the walker’s own below, half a round', () => {
+    // 4 workers, 10 boot areas: in step, a walker with 100 own areas below passes 10 + 4 × 100 + 1.5 areas.
+    const w = new WalkTally(4, 10, 4);
     const a = loopOn(0, 'tear-down');
     iterate(w, a, 0);
-    // A free 110 areas up a list of 10,000: 100 of its 111 steps are past areas the arrangement put there.
-    w.add(0, 110, 10_000, 1_110);
-    // An insert above every live area (a set-up's): nothing of it.
-    w.add(0, 9_999, 9_999, 100_000);
-    // A walk inside the base: nothing.
-    w.add(0, 5, 10_000, 60);
-    iterate(w, a, 200_000);
+    // 100 areas more than in step (the others' lagging areas below it): 100 of its 512 steps.
+    w.add(0, 511.5, 100, 5_125);
+    // A set-up's insert above every live area, the others ahead of it by as much as it is ahead of others: nothing.
+    w.add(0, 411.5, 100, 4_125);
+    // A walk 50 areas short of the in-step one (the others behind it): −50 of its 362 steps.
+    w.add(0, 361.5, 100, 3_625);
+    iterate(w, a, 20_000);
     const k = w.kinds.get('tear-down');
-    expect(k?.own).toBe(1_110 + 100_000 + 60);
-    expect(k?.arr).toBeCloseTo(1_000, 9);
-    expect(k?.cycles).toBe(200_000);
+    expect(k?.own).toBe(5_125 + 4_125 + 3_625);
+    expect(k?.arr).toBeCloseTo(1_000 - 500, 9);
+    expect(k?.cycles).toBe(20_000);
   });
 
   it("splits the walks a kind's iterations waited through into its own kind's and other kinds'", () => {
-    const w = new WalkTally(3, 0);
+    const w = new WalkTally(3, 0, 3);
     const late = loopOn(0, 'fix_size');
     const peer = loopOn(1, 'fix_size');
     const early = loopOn(2, 'set-up');
     for (const l of [late, peer, early]) iterate(w, l, 0);
-    w.add(1, 0, 10, 50); // the peer's walk, credited to fix_size at its boundary
+    w.add(1, 0, 0, 50); // the peer's walk, credited to fix_size at its boundary
     iterate(w, peer, 100);
-    w.add(2, 9, 10, 900); // the early worker's set-up walk
-    w.add(0, 0, 10, 40); // the late worker's own
+    w.add(2, 9, 0, 900); // the early worker's set-up walk
+    w.add(0, 0, 0, 40); // the late worker's own
     iterate(w, late, 1_000);
     const k = w.kinds.get('fix_size');
     // The late worker's iteration: everyone's walks 990, its own kind's 50 + 40, so 900 of another kind's.
@@ -53,10 +54,10 @@ describe('WalkTally: the vmlist walks per loop kind', () => {
   });
 
   it("a thread's first iteration of a kind only sets its marks", () => {
-    const w = new WalkTally(1, 0);
+    const w = new WalkTally(1, 0, 1);
     const a = loopOn(0, 'a');
     iterate(w, a, 10);
-    w.add(0, 3, 10, 30);
+    w.add(0, 3, 0, 30);
     const b = loopOn(0, 'b');
     iterate(w, b, 10);
     expect(w.kinds.size).toBe(0);

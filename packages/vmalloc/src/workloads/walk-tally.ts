@@ -7,7 +7,8 @@ import type { Loop } from './sampler-loop.js';
 
 /**
  * One loop kind's detailed iterations: their cycles, the walk cycles anyone made meanwhile (`global`), those made by
- * threads of the same kind (`same`), the kind's own walk cycles and their arrangement-dependent part (`arr`).
+ * threads of the same kind (`same`), the kind's own walk cycles and how far they lie from the in-step walks' (`arr`,
+ * signed).
  */
 export interface KindWalks {
   cycles: number;
@@ -18,15 +19,17 @@ export interface KindWalks {
 }
 
 /**
- * Tallies the mirror's walks (VmlistMirror.tally) per CPU and, at each detailed loop boundary (Sampler.next), per
- * loop kind. A walk's arrangement-dependent part: its distance from the nearest place the workers' positions cannot
- * move — the bottom (boot areas, the run's arrays, and the in-step rank, half the other workers' one area each) or
- * the top of the list (a new area above every live one: a set-up's, long_busy's 100-page area; there the walk is
- * every area, whoever owns it). A tear-down's free of its oldest area walks past the other workers' areas placed
- * below it: as many as their set-up lags exceed their tear-down lags (vm-39's trace, s17).
+ * Tallies the mirror's walks (VmlistMirror.watch) per CPU and, at each detailed loop boundary (Sampler.next), per
+ * loop kind. A walk's arrangement-dependent part is how far its rank lies from the rank the workers in step would
+ * give it: the boot areas (`base`, below every walk) and, per worker, as many areas below the position as the
+ * walker has of its own (arrays, set-up areas, kept areas), plus half the others' one in flight (a FIFO lock's
+ * round). That difference is the other workers' lags frozen into the layout: a tear-down's free of its oldest area
+ * walks past the areas of the workers whose tear-down lags behind its own (vm-39's trace, s17); a set-up's insert
+ * above every live area passes the others' areas ahead of and behind it alike. Signed: a kind's sum is what its
+ * walks' cycles move by, and the workers ahead and behind cancel where only the total is fixed by the layout.
  */
 export class WalkTally {
-  /** Per CPU: cycles of its walks, and of their arrangement-dependent part. */
+  /** Per CPU: cycles of its walks, and their distance from the in-step walks (signed). */
   private readonly walk: Float64Array;
   private readonly arr: Float64Array;
   /** Walk cycles of every CPU. */
@@ -41,23 +44,28 @@ export class WalkTally {
 
   /**
    * @param cpus - the machine's CPUs
-   * @param base - areas below any walk whatever the arrangement: boot areas, the run's arrays, half the workers
+   * @param base - areas below any walk whatever the arrangement: the boot areas
+   * @param workers - the workers, one per CPU from 0
    */
   constructor(
     cpus: number,
     private readonly base: number,
+    private readonly workers: number,
   ) {
     this.walk = new Float64Array(cpus);
     this.arr = new Float64Array(cpus);
     this.mark = new Float64Array(cpus * 4);
   }
 
-  /** A walk past `rank` areas of a list of `size`, costing `cycles` (mechanism/vmlist.ts `charge`). */
-  add(cpu: number, rank: number, size: number, cycles: number): void {
+  /**
+   * A walk by `cpu` past `rank` areas, `own` of them its own, costing `cycles` (mechanism/vmlist.ts `charge`): its
+   * distance from the in-step rank, in cycles (negative: shorter than in step).
+   */
+  add(cpu: number, rank: number, own: number, cycles: number): void {
     this.walk[cpu] += cycles;
     this.total += cycles;
-    const far = Math.min(rank - this.base, size - rank);
-    if (far > 0) this.arr[cpu] += (cycles * far) / (rank + 1);
+    const d = rank - (this.base + this.workers * own + (this.workers - 1) / 2);
+    this.arr[cpu] += (cycles * d) / (rank + 1);
   }
 
   /** A detailed iteration of `l` ended (Sampler.next, before its clock mark moves): credit it to its kind. */

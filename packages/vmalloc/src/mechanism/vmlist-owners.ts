@@ -96,12 +96,12 @@ export class VmlistOwners {
     for (let o = 0; o < this.cpus; o++) {
       const counts = new Int32Array(size);
       const old = this.trees[o];
-      // Fenwick → counts (a node less its children), moved to the new span; then counts → Fenwick.
+      // Fenwick → counts (undoing the build below, top down), moved to the new span; then counts → Fenwick.
       for (let i = this.size; i >= 1; i--) {
-        let c = old[i - 1];
-        for (let step = 1; step < (i & -i); step *= 2) c -= old[i - 1 - step];
-        counts[i - 1 + this.lo - lo] = c;
+        const up = i + (i & -i);
+        if (up <= this.size) old[up - 1] -= old[i - 1];
       }
+      if (this.size > 0) counts.set(old, this.lo - lo);
       for (let i = 1; i <= size; i++) {
         const up = i + (i & -i);
         if (up <= size) counts[up - 1] += counts[i - 1];

@@ -10,7 +10,7 @@ export const samplingSchema = {
   exact: bool({ description: 'simulate every loop instead of extrapolating loops in steady state', default: false }),
   maxError: num({
     description:
-      "target 95 % half-width of each thread's cycles per loop before extrapolating, percent (a loop whose drain cycles cannot reach it within its length may extrapolate at up to 10× it, 16 cycles measured, its wider bound printed)",
+      "target 95 % half-width of each thread's cycles per loop before extrapolating, percent (a loop whose drain cycles cannot reach it within its length may extrapolate at up to 10× it and at most 10 %, 16 cycles measured, its wider bound printed)",
     min: 0,
     max: 50,
     exclusiveMin: true,

@@ -150,6 +150,8 @@ describe('CycleLog.rate (the target the phase can reach)', () => {
     // Ten cycles 2,000–8,000 cycles per loop apart: about 30 % wide.
     const wild = [2_000, 8_000, 3_000, 7_000, 2_500, 7_500, 2_000, 8_000, 3_000, 7_000];
     expect(logOf([...wild, ...wild]).log.rate('a', kindOf(40, 2, 1_000), 0.01, 0, 0, FAR)).toBeNull();
+    // A wider target does not widen the cap past REACH_MAX (a skip that wide moved the cases after it: see the file).
+    expect(logOf([...wild, ...wild]).log.rate('a', kindOf(40, 2, 1_000), 0.05, 0, 0, FAR)).toBeNull();
     // 2 threads × 1,000 loops per cycle: 2,000 loops; at 2,001 they are too short to skip on.
     const twice = logOf([...rates, ...rates]).log;
     expect(twice.rate('a', kindOf(40, 2, 1_000), 0.01, 0, 2_000, FAR)).not.toBeNull();

@@ -47,8 +47,9 @@ interface Charged {
   /** Cycles of its loops in detail after a skip, and of those spent on other workers (sampler-wait.ts). */
   spent: number;
   waited: number;
-  /** The same per worker (by CPU): [waited, spent]. */
-  per: Map<number, [number, number]>;
+  /** The same per worker, by CPU (holes: CPUs none of its loops ran on). */
+  perWaited: number[];
+  perSpent: number[];
   /** The arrival term charged so far (`settle`). */
   moved: number;
   /** Error of the skips this kind was in. */
@@ -85,7 +86,8 @@ export class AfterSkip {
         arrival: 0,
         spent: 0,
         waited: 0,
-        per: new Map(),
+        perWaited: [],
+        perSpent: [],
         moved: 0,
         own: 0,
       };
@@ -152,12 +154,9 @@ export class AfterSkip {
     const w = this.waits === null ? 0 : this.waits.waited(l);
     c.waited += w;
     c.spent += y;
-    const p = c.per.get(l.t.cpu);
-    if (p === undefined) c.per.set(l.t.cpu, [w, y]);
-    else {
-      p[0] += w;
-      p[1] += y;
-    }
+    const cpu = l.t.cpu;
+    c.perWaited[cpu] = (c.perWaited[cpu] ?? 0) + w;
+    c.perSpent[cpu] = (c.perSpent[cpu] ?? 0) + y;
     const e = c.share * y;
     l.errCycles += e;
     tag.errCycles += e;
@@ -172,13 +171,14 @@ export class AfterSkip {
    */
   settle(byTag: ReadonlyMap<string, TagReport>): void {
     for (const [tag, c] of this.kinds) {
-      if (!(c.arrival > 0) || c.per.size === 0) continue;
+      if (!(c.arrival > 0) || c.perSpent.length === 0) continue;
       let lo = Number.POSITIVE_INFINITY;
       let hi = 0;
-      for (const [w, y] of c.per.values()) {
+      for (let i = 0; i < c.perSpent.length; i++) {
+        const y = c.perSpent[i];
         if (!(y > 0)) continue;
-        lo = Math.min(lo, w / y);
-        hi = Math.max(hi, w / y);
+        lo = Math.min(lo, c.perWaited[i] / y);
+        hi = Math.max(hi, c.perWaited[i] / y);
       }
       const moved = hi >= lo ? Math.min(2 * c.arrival * (hi - lo), c.waited) : 0;
       const e = moved - c.moved;

@@ -15,7 +15,8 @@ export class WaitTally {
   private readonly lock0: Float64Array;
   private readonly charged0: Float64Array;
   private readonly idle0: Float64Array;
-  private readonly isLock: Int8Array[] = [new Int8Array(64).fill(-1)];
+  /** Per symbol id: 1 a lock's, 0 not, −1 not yet seen. */
+  private isLock = new Int8Array(256).fill(-1);
   private on = false;
 
   constructor(private readonly e: Engine) {
@@ -35,9 +36,12 @@ export class WaitTally {
     const prev = this.e.onSpend;
     const lock = this.lock;
     const e = this.e;
-    // A kworker's own spends on the CPU are in the time its bound thread lost to it (`waited`).
+    // A kworker's own spends on the CPU are in the time its bound thread lost to it (`waited`). Most spends are of
+    // no lock: one typed-array read and out.
     const hook = (cpu: number, id: SymbolId, _start: number, cycles: number): void => {
-      if (this.locky(id) && e.current?.kworker !== true) lock[cpu] += cycles;
+      const f = this.isLock[id];
+      if (f === 0) return;
+      if ((f === 1 || this.classify(id)) && e.current?.kworker !== true) lock[cpu] += cycles;
     };
     this.e.onSpend =
       prev === undefined
@@ -48,15 +52,15 @@ export class WaitTally {
           };
   }
 
-  private locky(id: SymbolId): boolean {
-    let m = this.isLock[0];
-    if (id >= m.length) {
-      const g = new Int8Array(Math.max(id + 1, 2 * m.length)).fill(-1);
-      g.set(m);
-      this.isLock[0] = m = g;
+  /** Whether symbol `id` is a lock's (its first sight; the table grows to hold it). */
+  private classify(id: SymbolId): boolean {
+    if (id >= this.isLock.length) {
+      const g = new Int8Array(Math.max(id + 1, 2 * this.isLock.length)).fill(-1);
+      g.set(this.isLock);
+      this.isLock = g;
     }
-    let k = m[id];
-    if (k < 0) k = m[id] = LOCK_SYMBOL.test(this.e.profiler.info(id).name) ? 1 : 0;
+    const k = LOCK_SYMBOL.test(this.e.profiler.info(id).name) ? 1 : 0;
+    this.isLock[id] = k;
     return k === 1;
   }
 

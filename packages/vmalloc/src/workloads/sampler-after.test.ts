@@ -1,15 +1,16 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { AfterSkip } from './sampler-after.js';
-import { emptyKind, type Kind, type Loop, type TagReport } from './sampler-loop.js';
+import { emptyKind, type Kind, type Loop, type Rate, type TagReport } from './sampler-loop.js';
+import type { WaitTally } from './sampler-wait.js';
 
 /** A thread's loop of kind `tag` at position `done`, its last iteration `y` cycles long. */
-function loop(tag: string, done: number, y = 0, fast = false): Loop {
+function loop(tag: string, done: number, y = 0, fast = false, cpu = 0): Loop {
   return {
     tag,
     done,
     fast: fast ? () => {} : null,
-    t: { clock: 1_000 + y },
+    t: { clock: 1_000 + y, cpu },
     lastClock: 1_000,
     errCycles: 0,
   } as unknown as Loop;
@@ -119,4 +120,106 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
       expect(a.owed()).toBeCloseTo((share - base) * 1_000, 6);
     },
   );
+
+  describe("the arrival term: phases after another kind's skip", () => {
+    /** A stand-in for sampler-wait.ts: each iteration waited `w(l)` cycles. */
+    function tally(w: (l: Loop) => number): WaitTally {
+      return { start() {}, mark() {}, jumped() {}, waited: w } as unknown as WaitTally;
+    }
+    /** A skip of kind `tag`: one worker skipped in step by one loop, its own rate 2 × the pooled: `err` cycles off. */
+    function skipOf(a: AfterSkip, err: number, tag: string): void {
+      const l = { tag, fast: () => {}, steady: null, y: [2 * err], n: [1], pendingK: 1, stalled: false };
+      a.skip([l as unknown as Loop], new Map([[tag, { c: err, ref: err, perRound: 1, spread: 0 } as Rate]]), 1);
+    }
+    /** One iteration of `y` cycles of kind `tag` on each of `cpus`, charged. */
+    function run(a: AfterSkip, tag: string, y: number, cpus: number[], r: TagReport): void {
+      for (const cpu of cpus) {
+        const l = loop(tag, 0, y, false, cpu);
+        a.enter(l);
+        a.charge(l, r);
+      }
+    }
+
+    it("carries 2 × the arrival × its workers' range of wait rates, at most its waits; not its own skip's", () => {
+      // Worker 0 waited 10 % of its cycles, worker 1 40 %.
+      const a = new AfterSkip(
+        0.06,
+        tally((l) => (l.t.cpu === 0 ? 100 : 400)),
+      );
+      skipOf(a, 300, 'main');
+      const r = report();
+      run(a, 'tear-down', 1_000, [0, 1], r);
+      expect(r.errCycles).toBeCloseTo(120);
+      const byTag = new Map([['tear-down', r]]);
+      // min(2 · 300 · 0.3, 500)
+      expect(a.settled(byTag)).toBeCloseTo(180);
+      expect(r.errCycles).toBeCloseTo(300);
+      expect(a.settled(byTag)).toBe(0);
+      const own = report();
+      run(a, 'main', 1_000, [0, 1], own);
+      expect(a.settled(new Map([['main', own]]))).toBe(0);
+      // An arrival far beyond the phase: its waits at most.
+      skipOf(a, 1e6, 'other');
+      const late = report();
+      run(a, 'late', 1_000, [0, 1], late);
+      expect(a.settled(new Map([['late', late]]))).toBeCloseTo(500);
+    });
+
+    it("places a steady loop's workers by their walk against the exact run's and their own rate's gap", () => {
+      // Worker 1 waits all its cycles, worker 0 none: the term is 2 × the arrival.
+      const a = new AfterSkip(
+        0,
+        tally((l) => (l.t.cpu === 1 ? l.t.clock - l.lastClock : 0)),
+      );
+      // 10 loops per round at 100 cycles, σ = 2 loops per round; dt = 4 rounds; the worker ran 105 cycles per loop.
+      const l = { tag: 'main', t: {}, fast: null, steady: null, y: [1_050], n: [10], pendingK: 40, stalled: false };
+      const rate = { c: 100, ref: 100, perRound: 10, spread: 2 } as Rate;
+      a.skip([l as unknown as Loop], new Map([['main', rate]]), 4_000);
+      const r = report();
+      run(a, 'next', 1e9, [0, 1], r);
+      // 2√2 · 2 · √4 · 100 + 40 · 5
+      expect(a.settled(new Map([['next', r]]))).toBeCloseTo(2 * (800 * Math.SQRT2 + 200));
+      // A second such skip: the walks add in quadrature (√2 × the first's), the gaps add.
+      a.skip([l as unknown as Loop], new Map([['main', rate]]), 4_000);
+      const later = report();
+      run(a, 'later', 1e9, [0, 1], later);
+      expect(a.settled(new Map([['later', later]]))).toBeCloseTo(2 * (1_600 + 400));
+    });
+
+    test.prop([
+      fc.array(
+        fc.record({
+          y: fc.integer({ min: 1, max: 10_000 }),
+          w: fc.integer({ min: 0, max: 10_000 }),
+          cpu: fc.integer({ min: 0, max: 3 }),
+        }),
+        { minLength: 1, maxLength: 30 },
+      ),
+      fc.integer({ min: 0, max: 1e7 }),
+    ])('the kind ends charged base × cycles + min(2 · arrival · (max − min wait rate), waits)', (its, err) => {
+      let i = 0;
+      const a = new AfterSkip(
+        0.06,
+        tally(() => Math.min(its[i].w, its[i].y)),
+      );
+      skipOf(a, err, 'main');
+      const r = report();
+      const per = new Map<number, [number, number]>();
+      let y = 0;
+      let w = 0;
+      for (; i < its.length; i++) {
+        run(a, 'next', its[i].y, [its[i].cpu], r);
+        if (i % 7 === 3) a.settled(new Map([['next', r]]));
+        const wi = Math.min(its[i].w, its[i].y);
+        const p = per.get(its[i].cpu) ?? [0, 0];
+        per.set(its[i].cpu, [p[0] + wi, p[1] + its[i].y]);
+        y += its[i].y;
+        w += wi;
+      }
+      a.settled(new Map([['next', r]]));
+      const rates = [...per.values()].map(([pw, py]) => pw / py);
+      const range = Math.max(...rates) - Math.min(...rates);
+      expect(r.errCycles).toBeCloseTo(0.06 * y + Math.min(2 * err * range, w), 3);
+    });
+  });
 });

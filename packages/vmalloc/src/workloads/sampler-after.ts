@@ -13,7 +13,25 @@
 // after its own skip, lies from where the skip carried it (`scan`). 5.2 at 64 CPUs × mask 7 × 100,000, mask order:
 // long_busy's tear-down ran 7–15 % under the exact run's loops after its skip, and came out −7.50 % against a ±6.96 %
 // bound with 6 % alone; its rate after the skip lay 9.3 % off the skip's line, and the bound is now ±8.29 %.
-import type { Kind, Loop, TagReport } from './sampler-loop.js';
+// A skip also moves where each worker stands against the others when it reaches the phases after it (the arrival
+// term, `skip` / `settle`), and a phase whose workers meet each other elsewhere waits on each other otherwise. 6.9 at
+// 16 CPUs × mask 7 × 200,000, mask order, after fix_size's skip (each worker's walk against the exact run's, 95 %,
+// 20 M cycles): long_busy's set-up came out +21.3 / +40.9 / +8.3 % (seeds 1–3) against ±6 %, full_fit's tear-down
+// +6.8 %, set-up +7.7 %, free-junk −7.4 %, none of them skipped. Seed 1's set-up: its waits (lock cycles, CPU lost to
+// kworkers: sampler-wait.ts) 0.287 G cycles in the sampled run against 0.175 G exact, the phase +0.094 G. What a
+// moved entry changes is which waits a worker meets: over the time δ it moved, it waits at the rate of another
+// worker's position in the phase. Where every position waits alike (one lock all phases take at the same rate) that
+// is nothing: 5.2 at 64 CPUs × mask 7 × 100,000, the workers' wait rates (waits over cycles) in each phase spanned
+// at most 0.06 (long_busy's tear-down 0.960–0.989). Where positions differ (6.9's purges, kworkers on the workers'
+// CPUs), much: long_busy's set-up 0.22–0.69, full_fit's tear-down 0.16–0.61 (seed 1). So a kind carries 2 × the
+// arrival × its workers' range of wait rates (its worker's own waits, and the others' through it), at most its
+// waits, both over its loops in detail after a skip. The sampled run's waits stand for the exact run's; at seed 1
+// the set-up's were 1.64 × the exact run's, full_fit's tear-down's 1.15 ×.
+import type { Thread } from '@kmemsim/core';
+import type { Kind, Loop, Rate, TagReport } from './sampler-loop.js';
+import { ownGap } from './sampler-round.js';
+import { ratio } from './sampler-stats.js';
+import type { WaitTally } from './sampler-wait.js';
 
 /**
  * A kind's share and the cycles in detail charged at it since its last skip (the round `skip`; −1: since the run's
@@ -24,20 +42,55 @@ interface Charged {
   cycles: number;
   skip: number;
   measured: boolean;
+  /** Error of the other kinds' skips before this kind's latest loop began (the workers' arrival, cycles). */
+  arrival: number;
+  /** Cycles of its loops in detail after a skip, and of those spent on other workers (sampler-wait.ts). */
+  spent: number;
+  waited: number;
+  /** The same per worker, by CPU (holes: CPUs none of its loops ran on). */
+  perWaited: number[];
+  perSpent: number[];
+  /** The arrival term charged so far (`settle`). */
+  moved: number;
+  /** Error of the skips this kind was in. */
+  own: number;
 }
 
 /** The after-skip term of every loop kind (sampler.ts `next`, `maybeDecide`). */
 export class AfterSkip {
   private readonly kinds = new Map<string, Charged>();
   private debt = 0;
+  /** How far every skip so far may have placed the workers from each other (cycles; `skip`). */
+  private skipped = 0;
+  /** Its parts: the threads' own-rate gaps, and each thread's walk variance (cycles²). */
+  private gaps = 0;
+  private readonly walkVar = new Map<Thread, number>();
 
-  /** @param base - the relative share every loop after a skip carries at least (`afterFastError`) */
-  constructor(private readonly base: number) {}
+  /**
+   * @param base - the relative share every loop after a skip carries at least (`afterFastError`)
+   * @param waits - what the loops' iterations spend on other workers (null: nothing, no arrival term)
+   */
+  constructor(
+    private readonly base: number,
+    private readonly waits: WaitTally | null = null,
+  ) {}
 
   private of(tag: string): Charged {
     let c = this.kinds.get(tag);
     if (c === undefined) {
-      c = { share: this.base, cycles: 0, skip: -1, measured: false };
+      c = {
+        share: this.base,
+        cycles: 0,
+        skip: -1,
+        measured: false,
+        arrival: 0,
+        spent: 0,
+        waited: 0,
+        perWaited: [],
+        perSpent: [],
+        moved: 0,
+        own: 0,
+      };
       this.kinds.set(tag, c);
     }
     return c;
@@ -49,17 +102,92 @@ export class AfterSkip {
   }
 
   /**
+   * A skip of `dt` cycles was decided for `loops` (their `pendingK` set) at the rates `rate`: how far the skips so
+   * far may have placed the workers from each other (`arrival`). Not their whole error: the part common to all
+   * workers of a kind (its pooled rate's half-width) moves them together, and every worker jumps by the same time,
+   * so neither changes who meets whom. Per worker: its random walk against the exact run's own (sampler-decide.ts
+   * `skipLoops`: two draws of σ = spread · √rounds loops per skip, adding in quadrature over skips; 95 %: 2√2 σ;
+   * none for loops skipped in step), and its own rate's gap from the pooled one over its skipped loops
+   * (sampler-round.ts `ownGap`).
+   */
+  skip(loops: Iterable<Loop>, rate: ReadonlyMap<string, Rate>, dt: number): void {
+    this.waits?.start();
+    for (const l of loops) {
+      const r = rate.get(l.tag);
+      if (r === undefined) continue;
+      if (l.fast === null && l.steady === null) {
+        const v = (r.spread * r.c) ** 2 * (dt / (r.perRound * r.c));
+        this.walkVar.set(l.t, (this.walkVar.get(l.t) ?? 0) + v);
+      }
+      const own = l.y.length > 0 ? ratio(l.y, l.n, 0, l.y.length).c : r.ref;
+      this.gaps += l.pendingK * ownGap(l, own, r.ref);
+    }
+    let walks = 0;
+    for (const v of this.walkVar.values()) walks += 2 * Math.SQRT2 * Math.sqrt(v);
+    const grew = this.gaps + walks - this.skipped;
+    this.skipped += grew;
+    for (const tag of rate.keys()) this.of(tag).own += grew;
+  }
+
+  /** Loop `l` begins: its worker arrives as every skip of another kind so far left it. */
+  enter(l: Loop): void {
+    const c = this.of(l.tag);
+    c.arrival = Math.max(c.arrival, this.skipped - c.own);
+    this.waits?.mark(l.t);
+  }
+
+  /** Thread `t` stands at a loop boundary (`lastClock` moved); `within`: a skip moved it so far within an iteration. */
+  mark(t: Thread, within?: number): void {
+    if (within !== undefined) this.waits?.jumped(t, within);
+    else this.waits?.mark(t);
+  }
+
+  /**
    * Charges loop `l`'s last iteration (run in detail after a skip; `lastClock` not yet moved) to its error and its
-   * kind's; returns it (for the run's total).
+   * kind's; returns it (for the run's total): its share of its cycles (the state the skip left). Its cycles and
+   * waits count towards its kind's arrival term (`settle`).
    */
   charge(l: Loop, tag: TagReport): number {
     const c = this.of(l.tag);
     const y = l.t.clock - l.lastClock;
     c.cycles += y;
+    const w = this.waits === null ? 0 : this.waits.waited(l);
+    c.waited += w;
+    c.spent += y;
+    const cpu = l.t.cpu;
+    c.perWaited[cpu] = (c.perWaited[cpu] ?? 0) + w;
+    c.perSpent[cpu] = (c.perSpent[cpu] ?? 0) + y;
     const e = c.share * y;
     l.errCycles += e;
     tag.errCycles += e;
     return e;
+  }
+
+  /**
+   * Each kind's arrival term as its loops so far measured it (`scan`, each round; the report): a worker whose entry
+   * moved by δ against the others spends δ where the phase's other workers stood, whose wait rates (waits over
+   * cycles) spanned [min, max]: its own time moves by at most δ (max − min), the others' by as much again through
+   * it; and the phase by no more than its waits. So min(2 · arrival · (max − min), waits).
+   */
+  settle(byTag: ReadonlyMap<string, TagReport>): void {
+    for (const [tag, c] of this.kinds) {
+      if (!(c.arrival > 0) || c.perSpent.length === 0) continue;
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = 0;
+      for (let i = 0; i < c.perSpent.length; i++) {
+        const y = c.perSpent[i];
+        if (!(y > 0)) continue;
+        lo = Math.min(lo, c.perWaited[i] / y);
+        hi = Math.max(hi, c.perWaited[i] / y);
+      }
+      const moved = hi >= lo ? Math.min(2 * c.arrival * (hi - lo), c.waited) : 0;
+      const e = moved - c.moved;
+      if (e === 0) continue;
+      c.moved = moved;
+      this.debt += e;
+      const r = byTag.get(tag);
+      if (r !== undefined) r.errCycles += e;
+    }
   }
 
   /** Raises kind `tag`'s share to `share` if larger: the cycles after a skip already charged take the difference. */
@@ -96,6 +224,7 @@ export class AfterSkip {
     mixFrom: number,
     byTag: ReadonlyMap<string, TagReport>,
   ): void {
+    this.settle(byTag);
     if (skip < 0) return;
     const at = new Map<string, { done: number; n: number }>();
     for (const l of loops) {
@@ -122,6 +251,12 @@ export class AfterSkip {
       else if (!Number.isNaN(k.lastGrowth) && k.lastAt > 0 && mid > 0) c += k.lastGrowth * Math.log2(mid / k.lastAt);
       this.raise(tag, Math.abs(w.c - c) / c, byTag.get(tag));
     }
+  }
+
+  /** The arrival terms brought up to date (`settle`), and the error that added with `scan`'s since `owed`. */
+  settled(byTag: ReadonlyMap<string, TagReport>): number {
+    this.settle(byTag);
+    return this.owed();
   }
 
   /** Error added to kinds' reports by `scan` since the last call (for the run's total). */

@@ -29,6 +29,7 @@ import { closeStalled, ownGap, stalledNow, stalledRound, stallShares } from './s
 import { CutClock, measureCut } from './sampler-round-cut.js';
 import { CycleLog } from './sampler-round-reach.js';
 import { ratio } from './sampler-stats.js';
+import { WaitTally } from './sampler-wait.js';
 import { replayFrom, snapsKept, windowRounds } from './sampler-window.js';
 
 export {
@@ -107,7 +108,7 @@ export class Sampler {
     this.skipBuilds = o.skipBuilds ?? true;
     this.skipSteady = o.skipSteady ?? true;
     this.regen = o.regeneration ?? null;
-    this.after = new AfterSkip(o.afterFastError ?? 0.06);
+    this.after = new AfterSkip(o.afterFastError ?? 0.06, new WaitTally(engine));
     this.walks = o.walks;
     this.mixed = o.mixed ?? null; // [vm-shuffle]
     this.refusals = o.traceRefusals === true ? new RefusalLog() : null;
@@ -134,6 +135,7 @@ export class Sampler {
     l.began = this.round;
     this.orders.note(t, l.kase);
     this.loops.set(t, l);
+    this.after.enter(l);
     l.stats = tagReport(this.byTag, tag);
     l.stats.loops += n;
     // A new loop may complete the mix after a skip: the next skip need not wait for a round.
@@ -160,6 +162,7 @@ export class Sampler {
     // A loop in detail after a skip meets a machine the exact run never had (sampler-after.ts).
     if (this.skips > 0) this.errTotal += this.after.charge(l, tag);
     l.lastClock = l.t.clock;
+    this.after.mark(l.t);
     this.refusals?.count(l.tag);
     if (l.pendingK > 0) {
       this.apply(l);
@@ -192,6 +195,7 @@ export class Sampler {
 
   /** What was simulated and extrapolated so far. */
   report(): SamplingReport {
+    this.errTotal += this.after.settled(this.byTag);
     let loops = 0; // every loop begun, each counted in its kind's report
     for (const s of this.byTag.values()) loops += s.loops;
     return {
@@ -357,6 +361,7 @@ export class Sampler {
       replaySteady(this.loops.values());
     }
     noteSkip(this.kinds, rate, this.round);
+    this.after.skip(this.loops.values(), rate, dt);
     replayMachine(this.engine, replay, this.snaps[this.snaps.length - 1], dt);
     if (this.cutting()) {
       this.cycleLog.restart((this.regen as () => number)());
@@ -389,6 +394,7 @@ export class Sampler {
       this.pending--;
       l.lastClock = t.clock;
     }
+    this.after.mark(t, now ? jump : undefined);
     l.takeSkip(k, jump);
     this.loopsSkipped += k;
     this.errTotal += l.pendingErr;

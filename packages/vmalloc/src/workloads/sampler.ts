@@ -298,8 +298,7 @@ export class Sampler {
     this.errTotal += this.after.owed();
     this.refusals?.note('gate');
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
-    // A kworker at work (6.9's drain or purge helpers) holds a CPU some thread would skip on: a state-building
-    // loop decides after it; steady loops' cycles include the kworker's stalls (sampler-round.ts).
+    // A kworker (6.9's drain, purge helpers) holds a CPU a builder would skip on; steady cycles include its stalls.
     this.refusals?.note('gate: kworker beside a builder');
     if (this.engine.kworkersLive > 0 && [...this.loops.values()].some((l) => l.fast !== null)) return;
     if (!this.skipSteady && [...this.loops.values()].some((l) => l.fast === null && l.steady === null)) return;
@@ -346,8 +345,7 @@ export class Sampler {
       l.pendingK = k;
       l.pendingJump = Math.round(dt);
       l.pendingErr = k * (r.h + skipDrift(l, r, k) + ownGap(l, own, r.ref)) + r.c * (r.perRound + 1);
-      // A steady loop laying down its state carries STEADY_SKIP_ERROR of its skipped cycles (sampler-ff.ts).
-      if (l.steady !== null) l.pendingErr += STEADY_SKIP_ERROR * k * r.c;
+      if (l.steady !== null) l.pendingErr += STEADY_SKIP_ERROR * k * r.c; // its lay-down's share (sampler-ff.ts)
       // A thread stalled behind a kworker now moves on at once, its CPU with it (sampler-round.ts `stalledNow`).
       if (l.t !== decider && stalledNow(l)) this.apply(l, true);
       else this.pending++;

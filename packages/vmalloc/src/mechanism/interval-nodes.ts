@@ -1,9 +1,14 @@
 // The B+tree storage behind IntervalSet: leaves and inner nodes in typed arrays (no object per interval), and the
-// node-level operations — slot search, insertion into a node with its split, child summaries, allocation. The
-// tree walks (queries, insert/delete/resize descents) are IntervalSet's (intervals.ts).
+// node-level operations — slot search, a leaf's fit scan, insertion into a node with its split, child summaries,
+// allocation. The tree walks (queries, insert/delete/resize descents) are IntervalSet's (intervals.ts).
 
 export const LEAF = 64;
 export const FAN = 32;
+
+/** `x` rounded up to a multiple of `align` (as is for align ≤ 1). */
+export function alignUp(x: number, align: number): number {
+  return align <= 1 ? x : Math.ceil(x / align) * align;
+}
 
 export abstract class IntervalNodes {
   // Leaves: starts and ends, LEAF slots per leaf, and the count in use.
@@ -20,6 +25,8 @@ export abstract class IntervalNodes {
   protected inn = new Int32Array(1);
   protected innerTop = 0;
   protected readonly innerFree: number[] = [];
+  /** The aligned start found by the last lowestFit (fitInLeaf). */
+  fitAt = 0;
   protected root: number;
   /** Inner levels above the leaves (0: the root is a leaf). */
   protected height = 0;
@@ -72,6 +79,33 @@ export abstract class IntervalNodes {
       this.ls[x] = this.ls[x + 1];
       this.le[x] = this.le[x + 1];
     }
+  }
+
+  /** The leaf's lowest block holding `need` pages at `align` within [lo, hi) (fitRec's leaf): its slot, or −1; sets fitAt. */
+  protected fitInLeaf(
+    leaf: number,
+    need: number,
+    align: number,
+    lo: number,
+    hi: number,
+    pad: number,
+    padFree: number,
+  ): number {
+    const b = leaf * LEAF;
+    const n = this.ln[leaf];
+    for (let j = 0; j < n; j++) {
+      const s = this.ls[b + j];
+      if (s >= hi) return -1;
+      const e = this.le[b + j];
+      if (e - s < need || e <= lo) continue;
+      const from = s === padFree ? s : s + pad;
+      const at = alignUp(Math.max(from, lo), align);
+      if (at + need <= Math.min(e, hi)) {
+        this.fitAt = at;
+        return b + j;
+      }
+    }
+    return -1;
   }
 
   protected leafInsert(leaf: number, start: number, end: number): number {

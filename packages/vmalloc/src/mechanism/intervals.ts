@@ -8,17 +8,12 @@
 
 import { FAN, IntervalNodes, LEAF } from './interval-nodes.js';
 
-/** `x` rounded up to a multiple of `align` (as is for align ≤ 1). */
-export function alignUp(x: number, align: number): number {
-  return align <= 1 ? x : Math.ceil(x / align) * align;
-}
+export { alignUp } from './interval-nodes.js';
 
 /** An ordered set of disjoint page intervals [start, end) (a B+tree of typed arrays), addressed by cursors. */
 export class IntervalSet extends IntervalNodes {
   /** Interval count. */
   size = 0;
-  /** The aligned start found by the last lowestFit. */
-  fitAt = 0;
 
   // ---- queries ----
 
@@ -209,33 +204,6 @@ export class IntervalSet extends IntervalNodes {
       }
     }
     return m;
-  }
-
-  /** The leaf's lowest block holding `need` pages at `align` within [lo, hi) (fitRec's leaf): its slot, or −1; sets fitAt. */
-  protected fitInLeaf(
-    leaf: number,
-    need: number,
-    align: number,
-    lo: number,
-    hi: number,
-    pad: number,
-    padFree: number,
-  ): number {
-    const b = leaf * LEAF;
-    const n = this.ln[leaf];
-    for (let j = 0; j < n; j++) {
-      const s = this.ls[b + j];
-      if (s >= hi) return -1;
-      const e = this.le[b + j];
-      if (e - s < need || e <= lo) continue;
-      const from = s === padFree ? s : s + pad;
-      const at = alignUp(Math.max(from, lo), align);
-      if (at + need <= Math.min(e, hi)) {
-        this.fitAt = at;
-        return b + j;
-      }
-    }
-    return -1;
   }
 
   private fitRec(

@@ -22,7 +22,7 @@ describe('arrangementFactor', () => {
 });
 
 describe('arrangementCycles', () => {
-  const k: KindWalks = { cycles: 1_000, global: 900, same: 700, own: 100, arr: 50 };
+  const k: KindWalks = { cycles: 1_000, global: 900, same: 700, own: 100, arr: 50, top: 0, hole: 0 };
   it("other kinds' walks waited through count as they are; the own kind's arrangement share scales to the skipped", () => {
     // cross 200 (not scaled: a boundary's); same 700 × 50 % = 350, over 1,000 detailed of 4,000 cycles: 1,400.
     expect(arrangementCycles(k, 1_000, 3_000)).toBeCloseTo(200 + 1_400, 9);
@@ -42,7 +42,7 @@ describe('arrangementCycles', () => {
     fc.double({ min: 0, max: 1e10, noNaN: true }),
   ])('lies in [0, the kind’s cycles]', (cycles, g, s, a, ext) => {
     const own = cycles * s;
-    const c = arrangementCycles({ cycles, global: cycles * g, same: cycles * s * g, own, arr: own * a }, cycles, ext);
+    const c = arrangementCycles({ cycles, global: cycles * g, same: cycles * s * g, own, arr: own * a, top: 0, hole: 0 }, cycles, ext);
     expect(c).toBeGreaterThanOrEqual(0);
     expect(c).toBeLessThanOrEqual(cycles + ext + 1e-6 * (cycles + ext));
   });
@@ -62,7 +62,7 @@ describe('addArrangementBound', () => {
         b: tagReport(2_000, 1_500, 100, 300),
       },
     };
-    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5 };
+    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 };
     const t = addArrangementBound(
       s,
       new Map([
@@ -89,7 +89,7 @@ describe('addArrangementBound', () => {
       errCycles: 0,
       perTag: { a: tagReport(1_000, 0, 100, 0), b: tagReport(2_000, 1_500, 100, 300) },
     };
-    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5 };
+    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 };
     const t = addArrangementBound(
       s,
       new Map([
@@ -113,7 +113,7 @@ describe('addArrangementBound', () => {
       errCycles: 0,
       perTag: { a: tagReport(1_000, 0, 100, 0) },
     };
-    const t = addArrangementBound(s, new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5 }]]), false);
+    const t = addArrangementBound(s, new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 }]]), false);
     expect(t.a).toBe(0);
     expect(s.errCycles).toBe(0);
   });

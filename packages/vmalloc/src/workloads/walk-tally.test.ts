@@ -53,6 +53,20 @@ describe('WalkTally: the vmlist walks per loop kind', () => {
     expect(k?.own).toBe(90);
   });
 
+  it('sorts its own walks into those that reached the top of the list and those that stopped in a hole', () => {
+    // 2 workers, 10 boot areas, a list of 1,000: the top is within 2 × 2 + 10 areas of its end.
+    const w = new WalkTally(2, 10, 2);
+    const a = loopOn(0, 'main');
+    iterate(w, a, 0);
+    w.add(0, 995, 0, 996, 1_000); // a top insert
+    w.add(0, 99, 0, 100, 1_000); // a hole at rank 99: it could have lain 901 higher (1 cycle an area)
+    w.add(0, 899, 0, 900, 1_000); // a hole at rank 899: it could have lain 889 lower
+    iterate(w, a, 5_000);
+    const k = w.kinds.get('main');
+    expect(k?.top).toBe(996);
+    expect(k?.hole).toBeCloseTo(901 + 889, 9);
+  });
+
   it("a thread's first iteration of a kind only sets its marks", () => {
     const w = new WalkTally(1, 0, 1);
     const a = loopOn(0, 'a');

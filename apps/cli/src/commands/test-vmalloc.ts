@@ -273,6 +273,14 @@ function caveatLines(doc: ResultDocument): string[] {
         'may enter each phase (how far their vmlist walks lie from those of workers in step, counted 2R − 1 times, ' +
         'R = √(loops / loops in detail)).',
     );
+  // 2.6.39's search resumes after free_vmap_cache: the holes a phase boundary leaves set its walks (arrangement-bound.ts
+  // holeCycles).
+  const cached = mirrors.filter((r) => resolveDesign(String(r.variant.impl)).holeSearch === 'cached-hole');
+  if (threads >= 2 && cached.length > 0)
+    out.push(
+      `Bound of ${cached.map((r) => String(r.variant.impl)).join(', ')}: it also covers how deep the holes lie that its small ` +
+        'allocations take (a vmlist walk that stopped in a hole may have stopped anywhere in the list).',
+    );
   for (const r of doc.runs) {
     if ((r.metrics.loops_extrapolated ?? 0) === 0) continue;
     const c = arrangementCaveat(resolveDesign(String(r.variant.impl)), Number(doc.params.nr_threads));

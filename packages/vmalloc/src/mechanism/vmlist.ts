@@ -9,9 +9,12 @@ import type { MechanismParams } from './params.js';
 import { vmapCounters } from './symbols.js';
 import { VmlistOwners } from './vmlist-owners.js';
 
-/** Told of each walk (workloads/walk-tally.ts): the walker, areas below it (all, and the walker's own), cycles. */
+/**
+ * Told of each walk (workloads/walk-tally.ts): the walker, areas below it (all, and the walker's own), cycles, and
+ * the list's length.
+ */
 export interface VmlistWalkTally {
-  add(cpu: number, rank: number, own: number, cycles: number): void;
+  add(cpu: number, rank: number, own: number, cycles: number, size: number): void;
 }
 
 export class VmlistMirror {
@@ -84,7 +87,7 @@ export class VmlistMirror {
     t.spend(sym, n * step);
     if (this.tally !== null) {
       const own = (this.owners as VmlistOwners).below(t.cpu, vpn);
-      this.tally.add(t.cpu, n - 1, own, n * step);
+      this.tally.add(t.cpu, n - 1, own, n * step, this.starts.size);
     }
   }
 }

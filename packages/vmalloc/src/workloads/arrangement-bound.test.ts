@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { addArrangementBound, arrangementCycles, arrangementFactor } from './arrangement-bound.js';
+import { addArrangementBound, arrangementCycles, arrangementFactor, holeCycles } from './arrangement-bound.js';
 import type { SamplingReport, TagReport } from './sampler-loop.js';
 import type { KindWalks } from './walk-tally.js';
 
@@ -22,7 +22,7 @@ describe('arrangementFactor', () => {
 });
 
 describe('arrangementCycles', () => {
-  const k: KindWalks = { cycles: 1_000, global: 900, same: 700, own: 100, arr: 50 };
+  const k: KindWalks = { cycles: 1_000, global: 900, same: 700, own: 100, arr: 50, top: 0, hole: 0 };
   it("other kinds' walks waited through count as they are; the own kind's arrangement share scales to the skipped", () => {
     // cross 200 (not scaled: a boundary's); same 700 × 50 % = 350, over 1,000 detailed of 4,000 cycles: 1,400.
     expect(arrangementCycles(k, 1_000, 3_000)).toBeCloseTo(200 + 1_400, 9);
@@ -42,13 +42,57 @@ describe('arrangementCycles', () => {
     fc.double({ min: 0, max: 1e10, noNaN: true }),
   ])('lies in [0, the kind’s cycles]', (cycles, g, s, a, ext) => {
     const own = cycles * s;
-    const c = arrangementCycles({ cycles, global: cycles * g, same: cycles * s * g, own, arr: own * a }, cycles, ext);
+    const c = arrangementCycles(
+      { cycles, global: cycles * g, same: cycles * s * g, own, arr: own * a, top: 0, hole: 0 },
+      cycles,
+      ext,
+    );
     expect(c).toBeGreaterThanOrEqual(0);
     expect(c).toBeLessThanOrEqual(cycles + ext + 1e-6 * (cycles + ext));
   });
 });
 
+describe('holeCycles', () => {
+  // long_busy's main loop: most of its own walks reach the top; those stopped in a hole could have gone 40 further.
+  const k: KindWalks = { cycles: 1_000, global: 900, same: 700, own: 100, arr: 0, top: 80, hole: 40 };
+  it("scales the holes' headroom, as a share of the own walks, to the kind's cycles (no reach: it is a range)", () => {
+    // 700 × 40 % over 1,000 detailed of 4,000 cycles.
+    expect(holeCycles(k, 1_000, 3_000)).toBeCloseTo(1_120, 9);
+  });
+  it('is 0 for a kind whose walks mostly stop below the top (a tear-down, a loop in its own junk holes)', () => {
+    expect(holeCycles({ ...k, top: 40 }, 1_000, 3_000)).toBe(0);
+    expect(holeCycles({ ...k, own: 0, top: 0, hole: 0 }, 1_000, 3_000)).toBe(0);
+  });
+  it("is never more than the kind's cycles", () => {
+    expect(holeCycles({ ...k, hole: 1e9 }, 1_000, 0)).toBe(700);
+    expect(holeCycles({ ...k, same: 5_000, hole: 1e9 }, 1_000, 3_000)).toBe(4_000);
+  });
+});
+
 describe('addArrangementBound', () => {
+  it('adds the hole term only where the search resumes from a cache, and only after a skip', () => {
+    const report = (): SamplingReport => ({
+      exact: false,
+      loops: 3_000,
+      detailed: 1_500,
+      skipped: 1_500,
+      skips: 1,
+      errCycles: 0,
+      perTag: { a: tagReport(1_000, 0, 100, 0), b: tagReport(2_000, 1_500, 100, 300) },
+    });
+    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 0, top: 8, hole: 5 };
+    const kinds = new Map([
+      ['a', walks],
+      ['b', walks],
+    ]);
+    const plain = addArrangementBound(report(), kinds, true);
+    const cached = addArrangementBound(report(), kinds, true, true);
+    expect(cached.a).toBe(0);
+    expect(plain.b).toBe(0);
+    // b: 100 × 50 % of its 400 cycles.
+    expect(cached.b).toBeCloseTo(200, 9);
+  });
+
   it('adds each kind’s term to its own and the run’s error, with the reach of the kinds begun up to it', () => {
     const s: SamplingReport = {
       exact: false,
@@ -62,7 +106,7 @@ describe('addArrangementBound', () => {
         b: tagReport(2_000, 1_500, 100, 300),
       },
     };
-    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5 };
+    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 };
     const t = addArrangementBound(
       s,
       new Map([
@@ -89,7 +133,7 @@ describe('addArrangementBound', () => {
       errCycles: 0,
       perTag: { a: tagReport(1_000, 0, 100, 0), b: tagReport(2_000, 1_500, 100, 300) },
     };
-    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5 };
+    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 };
     const t = addArrangementBound(
       s,
       new Map([
@@ -113,7 +157,11 @@ describe('addArrangementBound', () => {
       errCycles: 0,
       perTag: { a: tagReport(1_000, 0, 100, 0) },
     };
-    const t = addArrangementBound(s, new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5 }]]), false);
+    const t = addArrangementBound(
+      s,
+      new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 }]]),
+      false,
+    );
     expect(t.a).toBe(0);
     expect(s.errCycles).toBe(0);
   });

@@ -22,6 +22,29 @@ export function arrangementCycles(k: KindWalks, detailed: number, extrapolated: 
 }
 
 /**
+ * The cycles of one loop kind that hang on where the holes its walks stop at lie, detailed and extrapolated, where
+ * the hole search resumes after the area last allocated (2.6.39's free_vmap_cache, `alloc_vmap_area`): a small
+ * request then takes the next hole above the cache, so the holes' spread over the whole list, not just the lowest
+ * one, sets how far `insert_vmalloc_vm` and `remove_vm_area` walk. A kind whose walks mostly reach the top of the
+ * list (long_busy's main loop: its 100-page areas, and its 1-page ones when no hole is taken) meets holes the phase
+ * boundary left: at 64 CPUs × mask 7 × 100,000, mask order, the exact run's holes were full_fit areas the late
+ * workers still held (ptr[] in its tear-down, junk_ptr[] in free-junk) while the early workers' long_busy set-up
+ * passed them, at a mean rank of 640 k and 946 k of 960 k; the sampled run, its set-up laid down with the workers in
+ * step, had none of them, only holes at ranks ≤ 11 k (1-page inserts at a mean rank 301,847 exact against 5,445).
+ * Which holes a boundary leaves is the workers' arrangement there, not a draw the sampled run has a smaller copy of,
+ * so no reach scales it: each walk that stopped below the top may have stopped anywhere in the list (`hole`, the
+ * larger of its distances to the boot areas and to the top). That share of the kind's own walks, scaled as
+ * arrangementCycles scales its own-kind part. 0 for a kind whose walks mostly stop below the top (a tear-down, or
+ * full_fit's main loop in its own junk holes: those holes are the workload's, every other area of the phase).
+ */
+export function holeCycles(k: KindWalks, detailed: number, extrapolated: number): number {
+  if (k.cycles <= 0 || k.own <= 0 || k.top < k.own / 2) return 0;
+  const share = Math.min(1, k.hole / k.own);
+  const all = detailed + extrapolated;
+  return Math.min(all, (Math.min(k.cycles, k.same) * share * all) / k.cycles);
+}
+
+/**
  * How many times the sampled run's arrangement the exact run's may be: the lags' spread grows as the square root of
  * the loops that drew them (a random walk), and the walk past other workers' areas grows as that spread (a worker
  * walks past the areas of those whose set-up lag exceeds their tear-down lag by more than its own), so √(loops /
@@ -48,12 +71,14 @@ export function arrangementFactor(loops: number, detailed: number): number {
  * order). In mask order that is the run up to the kind: the sampler skips no loop while a state-building loop runs
  * beside another kind (sampler.ts `maybeDecide`, buildsHeld), so a kind that began before any skip, and whose
  * stragglers met only the next kind's set-up, ran as the exact run did. Shuffled, every case runs beside skipped
- * ones: the larger of that and the whole run's reach. Returns the terms per kind.
+ * ones: the larger of that and the whole run's reach. `cachedHole`: the design's hole search resumes from
+ * free_vmap_cache (2.6.39), so each kind after a skip adds {@link holeCycles} too. Returns the terms per kind.
  */
 export function addArrangementBound(
   s: SamplingReport,
   kinds: Map<string, KindWalks>,
   sequential: boolean,
+  cachedHole = false,
 ): Record<string, number> {
   const terms: Record<string, number> = {};
   const run = s.skipped === 0 || sequential ? 0 : arrangementFactor(s.loops, s.detailed);
@@ -65,7 +90,8 @@ export function addArrangementBound(
     const k = kinds.get(tag);
     if (k === undefined) continue;
     const f = Math.max(run, arrangementFactor(loops, detailed));
-    const term = arrangementCycles(k, x.detailedCycles, x.extrapolatedCycles) * f;
+    let term = arrangementCycles(k, x.detailedCycles, x.extrapolatedCycles) * f;
+    if (cachedHole && f > 0) term += holeCycles(k, x.detailedCycles, x.extrapolatedCycles);
     x.errCycles += term;
     s.errCycles += term;
     terms[tag] = term;

@@ -252,7 +252,8 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   }
   e.run();
   const sampling = sampler.report();
-  if (tally !== undefined) addArrangementBound(sampling, tally.kinds, o.sequentialTestOrder === true);
+  if (tally !== undefined)
+    addArrangementBound(sampling, tally.kinds, o.sequentialTestOrder === true, design.holeSearch === 'cached-hole');
   const workerCycles = threads.map((t) => t.endCycle - t.startCycle);
   const total = workerCycles.reduce((a, b) => a + b, 0);
   const bound = caseBounds(

@@ -4,6 +4,7 @@
 // from the measured rate. Same placement, lazy queue, purge, pools and search-cache rules as the timed paths;
 // no cycles, no locks, no counters (the sampler replays those), and no PTE writes for areas nobody touches.
 import type { Thread } from '@kmemsim/core';
+import { drainOf } from './functional-drain.js';
 import type { VmapCore } from './vmap.js';
 
 /** A thread that pays for nothing: the searches' charges are dropped. */
@@ -41,9 +42,11 @@ export function fastFree(v: VmapCore, id: number): void {
   if (v.nodes !== null) v.nodes.busy[v.nodes.of(vpn)]--;
   v.lazy.push(vpn, size, 0, home);
   v.lazyNr += size;
+  // 6.9 schedules drain_vmap_work, which detaches the lists later (functional-drain.ts).
+  if (v.design.purgeTrigger === 'workqueue') drainOf(v).freed(size);
   // The over-limit purge is a trylock (try_purge_vmap_area_lazy, 2.6.28; purge_vmap_area_lazy's mutex_trylock,
   // 5.2): while a thread simulated in detail holds the purge lock with its batch, that purge is the one that runs.
-  if (v.lazyNr > v.lazyMaxPages && !purging(v)) fastPurge(v);
+  else if (v.lazyNr > v.lazyMaxPages && !purging(v)) fastPurge(v);
 }
 
 /** A purge simulated in detail is in progress (its thread holds the purge lock and the batch it took). */

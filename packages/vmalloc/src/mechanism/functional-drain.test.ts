@@ -158,3 +158,43 @@ describe('DrainLagMeter', () => {
     expect(meter.lag()).toBe(16_445 + 15 * 65 - 16_384);
   });
 });
+
+describe('6.9 functional drain beside a drain simulated in detail (besideLive)', () => {
+  it('the frees form the passes after it, each lazy_max_pages + lag; its own batch stays as it took it', () => {
+    const vm = vmap69();
+    const drain = drainOf(vm);
+    const holder = vm.m.engine.spawn(1, 'kworker', function* () {});
+    const purger = vm.purger as NonNullable<typeof vm.purger>;
+    // The detailed drain: 10 areas freed lazily, their batch detached, vmap_purge_lock held.
+    const first: number[] = [];
+    for (let i = 0; i < 10; i++) first.push(fastAlloc(vm, 0, 64));
+    for (const id of first) fastFree(vm, id);
+    expect(purger.lock.tryLock(holder)).toBe(true);
+    const inFlight = vm.lazy.take();
+    drain.lag = 0;
+    drain.besideLive();
+    const ids: number[] = [];
+    for (let i = 0; i < 600; i++) ids.push(fastAlloc(vm, 0, 64));
+    for (const id of ids) fastFree(vm, id);
+    drain.besideEnd();
+    // 253 areas (16,445 pages) a pass: two passes, 94 areas left on the lists for the detailed drain.
+    expect(drain.passes).toBe(2);
+    expect(vm.lazy.length).toBe(94);
+    expect(vm.lazyNr).toBe((10 + 94) * 65); // the in-flight batch is still counted until its purge returns it
+    expect(inFlight.count).toBe(10);
+    expect((vm.nodes as VmapNodes).pooledPages()).toBeGreaterThan(0);
+    purger.lock.unlock(holder);
+  });
+
+  it('no drain in detail: besideLive leaves the ordinary path (a drain at the crossing)', () => {
+    const vm = vmap69();
+    const drain = drainOf(vm);
+    drain.besideLive();
+    const ids: number[] = [];
+    for (let i = 0; i < 300; i++) ids.push(fastAlloc(vm, 0, 64));
+    for (const id of ids) fastFree(vm, id);
+    drain.besideEnd();
+    expect(drain.passes).toBe(1);
+    expect(vm.lazyNr).toBe(47 * 65);
+  });
+});

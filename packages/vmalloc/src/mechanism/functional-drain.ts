@@ -10,7 +10,8 @@
 // 4.16 × lazy_max_pages in mask order (28 drains; 10th / 90th percentile 1.0 / 95 ×) and 1.0 × shuffled (399;
 // 0.03 / 2.8 ×, max 72 ×): the kworker shares a CPU with a test thread under the fair scheduler, and waits for
 // vmap_purge_lock while a drain or a forced purge holds it.
-import { fastPurge, purging } from './functional.js';
+import { fastPurge, purgeBatch, purging } from './functional.js';
+import { LazyBatch } from './lazy-queue.js';
 import type { VmapCore } from './vmap.js';
 
 /**
@@ -29,6 +30,13 @@ export class FunctionalDrain {
   private since = 0;
 
   constructor(private readonly v: VmapCore) {}
+
+  /**
+   * Lazy frees laid down beside a drain simulated in detail (`besideLive`), or null: that drain holds the batch it
+   * detached and vmap_purge_lock, so these frees are the lists the passes after it (drain_vmap_work requeued by
+   * the frees over the limit, run back to back) detach, each `lazy_max_pages + lag` pages.
+   */
+  private side: LazyBatch | null = null;
 
   /** A drain is scheduled and has not run (work_pending). */
   get pending(): boolean {
@@ -49,6 +57,45 @@ export class FunctionalDrain {
       this.since = 0;
     } else this.since += pages;
     if (this.since >= this.lag && !purging(v)) this.run();
+  }
+
+  /**
+   * free_vmap_area_noflush without time: onto the lazy lists (their node's; vn_id = `home`), vmap_lazy_nr counted,
+   * and the drain scheduled or run (`freed`); beside a drain in detail, onto the lists its next passes detach.
+   */
+  free(vpn: number, size: number, home: number): void {
+    const v = this.v;
+    v.lazyNr += size;
+    const side = this.side;
+    if (side === null) {
+      v.lazy.push(vpn, size, 0, home);
+      this.freed(size);
+      return;
+    }
+    side.push(vpn, size, 0, home);
+    if (side.pages >= v.lazyMaxPages + this.lag) {
+      this.passes++;
+      purgeBatch(v, side);
+      side.clear();
+    }
+  }
+
+  /**
+   * Lays down frees beside the drain simulated in detail, if one holds vmap_purge_lock now (a skip decided while
+   * the drain runs): until `besideEnd`, functional frees form the passes that follow it.
+   */
+  besideLive(): void {
+    if (!purging(this.v)) return;
+    this.side ??= new LazyBatch();
+    this.side.clear();
+  }
+
+  /** The lay-down is over: the frees no pass took go on the lazy lists, for the drain in detail to detach. */
+  besideEnd(): void {
+    const side = this.side;
+    if (side === null) return;
+    this.side = null;
+    for (let i = 0; i < side.count; i++) this.v.lazy.push(side.vpn[i], side.len[i], side.ptes[i], side.home[i]);
   }
 
   /** drain_vmap_area_work now: __purge_vmap_area_lazy(ULONG_MAX, 0, false) without time. */

@@ -4,6 +4,8 @@
 // from the measured rate. Same placement, lazy queue, purge, pools and search-cache rules as the timed paths;
 // no cycles, no locks, no counters (the sampler replays those), and no PTE writes for areas nobody touches.
 import type { Thread } from '@kmemsim/core';
+import { drainOf } from './functional-drain.js';
+import type { LazyBatch } from './lazy-queue.js';
 import type { VmapCore } from './vmap.js';
 
 /** A thread that pays for nothing: the searches' charges are dropped. */
@@ -39,6 +41,11 @@ export function fastFree(v: VmapCore, id: number): void {
     return;
   }
   if (v.nodes !== null) v.nodes.busy[v.nodes.of(vpn)]--;
+  // 6.9 schedules drain_vmap_work, which detaches the lists later (functional-drain.ts).
+  if (v.design.purgeTrigger === 'workqueue') {
+    drainOf(v).free(vpn, size, home);
+    return;
+  }
   v.lazy.push(vpn, size, 0, home);
   v.lazyNr += size;
   // The over-limit purge is a trylock (try_purge_vmap_area_lazy, 2.6.28; purge_vmap_area_lazy's mutex_trylock,
@@ -71,7 +78,11 @@ function reserve(v: VmapCore, cpu: number, size: number, align: number): number 
  * alloc-failure purge's full_pool_decay, every pool back whole and no purged area into a pool (Purger.runFailure).
  */
 export function fastPurge(v: VmapCore, full = false): void {
-  const b = v.lazy.take();
+  purgeBatch(v, v.lazy.take(), full);
+}
+
+/** __purge_vmap_area_lazy without time over the detached batch `b` (fastPurge: the lazy queue's). */
+export function purgeBatch(v: VmapCore, b: LazyBatch, full = false): void {
   v.lazyNr -= b.pages;
   const nodes = v.nodes;
   const back: number[] = [];

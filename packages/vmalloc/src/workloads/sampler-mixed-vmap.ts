@@ -1,6 +1,7 @@
 // The vmalloc allocator as a mixed phase's layout (sampler-mixed.ts): the steady loops of test_vmalloc's cases,
 // each as the areas it allocates and frees (lib/test_vmalloc.c, as test-cases.ts models them), without time.
 import { fastAlloc, fastFree } from '../mechanism/functional.js';
+import { DrainLagMeter, drainOf } from '../mechanism/functional-drain.js';
 import type { VmapCore } from '../mechanism/vmap.js';
 import type { MixedLayout, SteadyEffect } from './sampler-mixed.js';
 
@@ -25,7 +26,23 @@ function allocFree(v: VmapCore, sizes: readonly number[]): SteadyEffect {
  * @param nrPages - fix_size_alloc_test's nr_pages (0 ⇒ 1)
  */
 export function vmallocLayout(v: VmapCore, nrPages: number): MixedLayout {
+  const drain = v.design.purgeTrigger === 'workqueue' ? drainOf(v) : null;
+  const meter = drain === null ? null : new DrainLagMeter(v);
+  const hooks =
+    drain === null || meter === null
+      ? {}
+      : {
+          // 6.9: the skipped frees' drains take the batches the recent detailed drains took, and beside a drain in
+          // detail they are the passes after it (functional-drain.ts).
+          begin: () => {
+            drain.lag = meter.lag();
+            drain.besideLive();
+          },
+          end: () => drain.besideEnd(),
+          observe: () => meter.observe(),
+        };
   return {
+    ...hooks,
     steady: new Map([
       ['fix_size_alloc_test', allocFree(v, [nrPages > 0 ? nrPages : 1])],
       ['full_fit_alloc_test', allocFree(v, [1])],

@@ -65,6 +65,13 @@ describe('mixed-phase layout', () => {
     );
   });
 
+  it('calls the layout’s begin before the first loop and its end after the last (6.9’s functional drain)', () => {
+    const log: string[] = [];
+    const layout = { ...logging(['s'], log), begin: () => log.push('begin'), end: () => log.push('end') };
+    layMixed([{ l: new Loop(thread(0), 10, 's', null, false), from: 0, k: 2 }], layout);
+    expect(log).toEqual(['begin', 's@0×1', 's@0×1', 'end']);
+  });
+
   it('refuses a mixed skip beside a steady kind without a layout, or while a purge runs in detail', () => {
     const loops = [new Loop(thread(0), 10, 'b:set-up', () => {}, true), new Loop(thread(1), 10, 's', null, false)];
     expect(mixedSkippable(loops, logging(['s'], []))).toBe(true);

@@ -18,6 +18,11 @@ export interface MixedLayout {
   steady: ReadonlyMap<string, SteadyEffect>;
   /** A purge is under way in detail (its batch taken, not yet returned): nothing may purge functionally now. */
   purging(): boolean;
+  /** Before and after a lay-down (6.9: the functional drain's passes beside a drain in detail, functional-drain.ts). */
+  begin?(): void;
+  end?(): void;
+  /** After each loop in detail (6.9: the detailed drains' batches, for the functional drain's lag). */
+  observe?(): void;
 }
 
 /**
@@ -58,6 +63,7 @@ export function layMixed(shares: MixedShare[], layout: MixedLayout): void {
     step[i] = 1 / shares[i].k;
     next[i] = step[i] / 2;
   }
+  layout.begin?.();
   const heap = new MinHeap(next);
   for (let i = 0; i < n; i++) if (shares[i].k > 0) heap.push(i);
   while (heap.size > 0) {
@@ -73,6 +79,7 @@ export function layMixed(shares: MixedShare[], layout: MixedLayout): void {
     if (done[i] < s.k) heap.siftTop();
     else heap.pop();
   }
+  layout.end?.();
 }
 
 /** Indices ordered by key[i] (ties: the lower index first, as the workers' CPUs). */

@@ -29,8 +29,7 @@
 // the set-up's were 1.64 × the exact run's, full_fit's tear-down's 1.15 ×.
 import type { Thread } from '@kmemsim/core';
 import type { Kind, Loop, Rate, TagReport } from './sampler-loop.js';
-import { ownGap } from './sampler-round.js';
-import { ratio } from './sampler-stats.js';
+import { ownGap, ownRate } from './sampler-round.js';
 import type { WaitTally } from './sampler-wait.js';
 
 /**
@@ -119,8 +118,7 @@ export class AfterSkip {
         const v = (r.spread * r.c) ** 2 * (dt / (r.perRound * r.c));
         this.walkVar.set(l.t, (this.walkVar.get(l.t) ?? 0) + v);
       }
-      const own = l.y.length > 0 ? ratio(l.y, l.n, 0, l.y.length).c : r.ref;
-      this.gaps += l.pendingK * ownGap(l, own, r.ref);
+      this.gaps += l.pendingK * ownGap(l, ownRate(l, r), r.ref);
     }
     let walks = 0;
     for (const v of this.walkVar.values()) walks += 2 * Math.SQRT2 * Math.sqrt(v);

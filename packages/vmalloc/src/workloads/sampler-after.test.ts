@@ -238,7 +238,7 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
       expect(a.settled(new Map([['next', r]]))).toBe(0);
     });
 
-    it("in shuffled order a kind's pooled error moves its workers against the others'; in step, no one", () => {
+    it('in shuffled order (a skip of several kinds) a gap all share still places each worker', () => {
       const a = new AfterSkip(
         0,
         tally((l) => (l.t.cpu === 1 ? l.t.clock - l.lastClock : 0)),
@@ -249,7 +249,7 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
           t: { cpu },
           fast: () => {},
           steady: null,
-          y: [1_000],
+          y: [1_050],
           n: [10],
           pendingK: 10,
           stalled: false,
@@ -260,7 +260,7 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
       const same = report();
       run(a, 'same', 1e9, [0, 1], same);
       expect(a.settled(new Map([['same', same]]))).toBe(0);
-      // Worker 0 in x, worker 1 in y, each 10 loops × 5 cycles of pooled error: 50 − 25 + 25 each.
+      // Worker 0 in x, worker 1 in y, each 10 loops × 5 cycles over the pooled rate: 50 each.
       a.skip(
         [l('x', 0), l('y', 1)],
         new Map([

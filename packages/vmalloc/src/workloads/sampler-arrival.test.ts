@@ -43,19 +43,21 @@ describe('Placement (where the skips left each worker against the others)', () =
     expect(p.placed[0]).toBeCloseTo(2 * Math.SQRT2 * 400 * Math.SQRT2, 9);
   });
 
-  it("moves no one by a pooled error all share; in shuffled order each kind's against the others', in quadrature", () => {
+  it('in a skip of several kinds (shuffled order), adds the gaps unsigned and uncentred', () => {
     const p = new Placement();
     const r = new Map([
       ['a', rate(100, 3)],
       ['b', rate(100, 3)],
     ]);
-    p.skip([loop('a', 0, 1_000, 10, 10), loop('a', 1, 1_000, 10, 10)], r, 1_000);
-    expect(p.placed).toEqual([0, 0]);
-    // 30 cycles of pooled error each, of two kinds: 15 off the mean, and 15 of the other kind's; twice: × √2.
-    p.skip([loop('a', 0, 1_000, 10, 10), loop('b', 1, 1_000, 10, 10)], r, 1_000);
-    expect(p.placed[0]).toBeCloseTo(30, 9);
-    p.skip([loop('a', 0, 1_000, 10, 10), loop('b', 1, 1_000, 10, 10)], r, 1_000);
-    expect(p.placed[1]).toBeCloseTo(30 * Math.SQRT2, 9);
+    // Both 10 cycles per loop under the pooled rate, 10 loops: 100 each, kept (not a common move there).
+    p.skip([loop('a', 0, 900, 10, 10), loop('b', 1, 900, 10, 10)], r, 1_000);
+    expect(p.placed).toEqual([100, 100]);
+    // A reversed gap adds again.
+    p.skip([loop('a', 0, 1_100, 10, 10), loop('b', 1, 1_100, 10, 10)], r, 1_000);
+    expect(p.placed).toEqual([200, 200]);
+    // A skip of one kind with the same common gap places no one further.
+    p.skip([loop('a', 0, 900, 10, 10), loop('a', 1, 900, 10, 10)], r, 1_000);
+    expect(p.placed).toEqual([200, 200]);
   });
 });
 

@@ -8,11 +8,13 @@
 // cycles off the exact run's arrangement (≤ 0.10 G each); at 64 × 100,000, 6–33 G (≤ 0.74 G each). vm-after2's
 // placement (each worker's |own − pooled| × its skipped loops added over skips, and its walk) came to 2.2–11.3 G and
 // 26–192 G: its own-rate gaps ran −7.8 G signed at 16 CPUs, the workers' rates below the pooled one together, a move
-// they share. Signed and taken from their mean, 2.0–3.8 G and 21–54 G, below the move measured for full_fit's set-up
+// they share. Signed and taken from their mean, 2.0–3.8 G and 21–54 G — below the move measured for full_fit's set-up
 // and free-junk at 64 CPUs (28 / 23 G against 21 / 22 G), whose workers came from different phases: in shuffled order
-// a kind's pooled-rate error moves its workers against those that ran another kind. Added per skip (half-width and
-// drift), 115–680 G, 5–100 × the move; the half-widths in quadrature over skips (each measured on the rounds after
-// the last skip), 47–148 G, 1.7–24 × the move, and 8–16 G at 16 CPUs (`skip`).
+// a kind's pooled-rate error moves its workers against those that ran another kind. Adding the kinds' half-widths
+// (each worker's against the mean) per skip: 115–315 G; in quadrature over skips: 47–148 G, and at 64 × 1,000,000
+// wider than the unsigned gaps (long_busy's tear-down ±83 % against ±74 %): the move does not grow with the skips as a
+// walk would (the tear-downs, last, stood 6–8 G off at 64 × 100,000). So the gaps are signed and centred in skips of
+// one kind (mask order) and stay unsigned in skips of several (`Placement.skip`).
 import type { Loop, Rate } from './sampler-loop.js';
 import { ownGap, ownRate } from './sampler-round.js';
 
@@ -21,30 +23,30 @@ const WALK_95 = 2 * Math.SQRT2;
 
 /** Per worker (by CPU): how far every skip so far may have placed it from the others, in cycles. */
 export class Placement {
-  /** Per worker: its own rate's gap from its kind's pooled one × its skipped loops, signed, added over skips. */
+  /** Per worker: its own rate's gap from the pooled one × its skipped loops, signed, over skips of one kind. */
   private readonly gaps: number[] = [];
-  /** Per worker: its walk's variance, and that of its kinds' pooled errors against the others' (cycles²). */
+  /** Per worker: the same unsigned, over skips of several kinds (shuffled order). */
+  private readonly mixed: number[] = [];
+  /** Per worker: its walk's variance (cycles²). */
   private readonly walkVar: number[] = [];
-  private readonly history: number[] = [];
   /** Per worker: the placement now (`skip`). */
   readonly placed: number[] = [];
 
   /**
    * A skip of `dt` cycles of `loops` (their `pendingK` set) at the rates `rate`. Per worker: its random walk against
    * the exact run's (sampler-decide.ts `skipLoops`: two draws of σ = spread · √rounds loops; in quadrature over
-   * skips; none for loops skipped in step); its own rate's gap from the pooled one (sampler-round.ts `ownGap`),
-   * signed so that a worker slower in one skip and faster in the next is placed by the difference, less the
-   * workers' mean gap (a gap all share moves no one against another); and its kind's pooled half-width against the
-   * mean over all workers: none when every worker ran the same kind (mask order), each kind's against the others'
-   * when they ran different ones (shuffled), in quadrature over skips (each rate is measured on the rounds after
-   * the last skip: independent draws). The rate models' drift (sampler-decide.ts `skipDrift`) is left out: added
-   * per skip with it the placement came to 5–100 × the move measured (module comment).
+   * skips; none for loops skipped in step), and its own rate's gap from the pooled one (sampler-round.ts `ownGap`).
+   * In a skip of one kind (every worker in the same phase: mask order) the gap is signed, so that a worker slower in
+   * one skip and faster in the next is placed by the difference, and taken from the workers' mean gap (a gap all
+   * share moves no one against another; nor does the kind's pooled error, which every worker shares). In a skip of
+   * several kinds (shuffled order) each kind's pooled error moves its workers against the others', and the gaps add
+   * unsigned, as before s20 (module comment: they covered the move measured; signed and centred, with the kinds'
+   * half-widths added in quadrature, they came to 1.7–24 × it, wider than unsigned at 1 M loops).
    * @returns per worker, how much its placement grew (negative: shrank)
    */
   skip(loops: Iterable<Loop>, rate: ReadonlyMap<string, Rate>, dt: number): number[] {
-    const err: { cpu: number; tag: string; e: number }[] = [];
-    const pooled = new Map<string, number>();
-    let all = 0;
+    const gaps: { cpu: number; gap: number }[] = [];
+    const tags = new Set<string>();
     for (const l of loops) {
       const r = rate.get(l.tag);
       if (r === undefined) continue;
@@ -54,16 +56,13 @@ export class Placement {
       }
       const own = ownRate(l, r);
       const gap = l.pendingK * ownGap(l, own, r.ref);
-      this.gaps[cpu] = (this.gaps[cpu] ?? 0) + (own < r.ref ? -gap : gap);
-      const e = l.pendingK * r.h;
-      err.push({ cpu, tag: l.tag, e });
-      pooled.set(l.tag, (pooled.get(l.tag) ?? 0) + e);
-      all += e;
+      gaps.push({ cpu, gap: own < r.ref ? -gap : gap });
+      tags.add(l.tag);
     }
-    const n = err.length;
-    for (const { cpu, tag, e } of err) {
-      const mine = pooled.get(tag) as number;
-      this.history[cpu] = (this.history[cpu] ?? 0) + (Math.abs(e - mine / n) + (all - mine) / n) ** 2;
+    for (const { cpu, gap } of gaps) {
+      if (tags.size > 1) this.mixed[cpu] = (this.mixed[cpu] ?? 0) + Math.abs(gap);
+      else this.gaps[cpu] = (this.gaps[cpu] ?? 0) + gap;
+      this.gaps[cpu] ??= 0;
     }
     let mean = 0;
     let k = 0;
@@ -78,7 +77,7 @@ export class Placement {
       const g = this.gaps[cpu];
       if (g === undefined) continue;
       const walk = WALK_95 * Math.sqrt(this.walkVar[cpu] ?? 0);
-      const p = Math.abs(g - mean) + Math.sqrt(this.history[cpu] ?? 0) + walk;
+      const p = Math.abs(g - mean) + (this.mixed[cpu] ?? 0) + walk;
       grew[cpu] = p - (this.placed[cpu] ?? 0);
       this.placed[cpu] = p;
     }

@@ -57,6 +57,7 @@ export abstract class LockBase {
     readonly costs: LockOptions,
   ) {
     this.sym = engine.sym(costs.symbol);
+    engine.profiler.markLock(this.sym);
     this.cContended = engine.counters.id('lock_contended', 'lock acquisitions that had to wait');
   }
 

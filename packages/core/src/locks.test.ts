@@ -165,3 +165,19 @@ describe('Mutex', () => {
     expect(b.sysCycles).toBe(20 + 510); // "w" is a sys symbol
   });
 });
+
+describe('Locks mark their symbols (Profiler.lock: what a waiter spent on another thread)', () => {
+  it("every kind of lock marks the symbol it charges to; other symbols stay unmarked, past the table's growth", () => {
+    const e = new Engine({ cpus: 1, clockHz: 1e9 });
+    const work = e.sym('work');
+    for (let i = 0; i < 200; i++) e.sym(`f${i}`); // grows the per-symbol arrays past 64
+    new Spinlock(e, 's', { ...costs, symbol: 'spin_sym' });
+    new RwLock(e, 'r', { ...costs, symbol: 'rw_sym' });
+    new Mutex(e, 'm', { ...costs, symbol: 'mutex_sym', wakeupCycles: 50, sleepSymbol: 'schedule' });
+    const p = e.profiler;
+    for (const name of ['spin_sym', 'rw_sym', 'mutex_sym']) expect(p.lock[e.sym(name)]).toBe(1);
+    expect(p.lock[work]).toBe(0);
+    expect(p.lock[e.sym('schedule', 'idle')]).toBe(0);
+    expect(p.lock[e.sym('f150')]).toBe(0);
+  });
+});

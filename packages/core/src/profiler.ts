@@ -60,6 +60,11 @@ export class Profiler {
   /** Class code per symbol (0 user, 1 sys, 2 idle). */
   cls = new Uint8Array(64);
   /**
+   * 1 per symbol a lock charges its acquire and spin to ({@link Profiler.markLock}): what a thread spent waiting
+   * on another (vmalloc's sampler-wait.ts reads it on every spend, so it is a flat array).
+   */
+  lock = new Uint8Array(64);
+  /**
    * Cycles charged, per call path (command, frames entered, symbol): folded stacks. Per-symbol totals are sums
    * over paths, so the hot path (Thread.spend) adds to one place.
    */
@@ -100,6 +105,14 @@ export class Profiler {
     const k = new Uint8Array(this.cls.length * 2);
     k.set(this.cls);
     this.cls = k;
+    const l = new Uint8Array(k.length);
+    l.set(this.lock);
+    this.lock = l;
+  }
+
+  /** Marks symbol `id` as a lock's: the one its acquire, hand-off and spin are charged to (lock-base.ts, sleeping.ts). */
+  markLock(id: SymbolId): void {
+    this.lock[id] = 1;
   }
 
   /** Charges cycles to a symbol outside any thread (no frames: the stack is the symbol alone). */

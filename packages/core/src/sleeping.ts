@@ -29,6 +29,7 @@ export class Mutex implements Op {
     readonly opts: MutexOptions,
   ) {
     this.sym = engine.sym(opts.symbol);
+    engine.profiler.markLock(this.sym);
     this.sleepSym = engine.sym(opts.sleepSymbol, 'idle');
   }
 

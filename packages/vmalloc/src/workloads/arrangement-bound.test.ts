@@ -69,24 +69,32 @@ describe('holeCycles', () => {
   });
 });
 
+/** A run of two kinds, a (1,000 loops, none skipped) and b (2,000, 1,500 skipped), `err` error before the term. */
+function twoKinds(err: number): SamplingReport {
+  return {
+    exact: false,
+    loops: 3_000,
+    detailed: 1_500,
+    skipped: 1_500,
+    skips: 1,
+    errCycles: err,
+    perTag: { a: tagReport(1_000, 0, 100, 0), b: tagReport(2_000, 1_500, 100, 300) },
+  };
+}
+
+/** Every kind with the same walks: 100 cycles, all on walks, 10 of them its own kind's, 5 of those the arrangement. */
+const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 };
+const walksOf = (...tags: string[]): Map<string, KindWalks> => new Map(tags.map((t) => [t, walks]));
+
 describe('addArrangementBound', () => {
   it('adds the hole term only where the search resumes from a cache, and only after a skip', () => {
-    const report = (): SamplingReport => ({
-      exact: false,
-      loops: 3_000,
-      detailed: 1_500,
-      skipped: 1_500,
-      skips: 1,
-      errCycles: 0,
-      perTag: { a: tagReport(1_000, 0, 100, 0), b: tagReport(2_000, 1_500, 100, 300) },
-    });
-    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 0, top: 8, hole: 5 };
+    const holes: KindWalks = { ...walks, arr: 0, top: 8, hole: 5 };
     const kinds = new Map([
-      ['a', walks],
-      ['b', walks],
+      ['a', holes],
+      ['b', holes],
     ]);
-    const plain = addArrangementBound(report(), kinds, true);
-    const cached = addArrangementBound(report(), kinds, true, true);
+    const plain = addArrangementBound(twoKinds(0), kinds, true);
+    const cached = addArrangementBound(twoKinds(0), kinds, true, true);
     expect(cached.a).toBe(0);
     expect(plain.b).toBe(0);
     // b: 100 × 50 % of its 400 cycles.
@@ -94,27 +102,8 @@ describe('addArrangementBound', () => {
   });
 
   it('adds each kind’s term to its own and the run’s error, with the reach of the kinds begun up to it', () => {
-    const s: SamplingReport = {
-      exact: false,
-      loops: 3_000,
-      detailed: 1_500,
-      skipped: 1_500,
-      skips: 1,
-      errCycles: 10,
-      perTag: {
-        a: tagReport(1_000, 0, 100, 0),
-        b: tagReport(2_000, 1_500, 100, 300),
-      },
-    };
-    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 };
-    const t = addArrangementBound(
-      s,
-      new Map([
-        ['a', walks],
-        ['b', walks],
-      ]),
-      false,
-    );
+    const s = twoKinds(10);
+    const t = addArrangementBound(s, walksOf('a', 'b'), false);
     // a: 50 % of its 100 cycles, the run's reach √(3,000 / 1,500) (nothing skipped up to a, but beside b).
     expect(t.a).toBeCloseTo(50 * (2 * Math.SQRT2 - 1), 9);
     // b: 50 % of its 400 cycles, reach √(3,000 / 1,500).
@@ -124,24 +113,7 @@ describe('addArrangementBound', () => {
   });
 
   it('in mask order, gives a kind begun before any skip no term (it ran as the exact run did)', () => {
-    const s: SamplingReport = {
-      exact: false,
-      loops: 3_000,
-      detailed: 1_500,
-      skipped: 1_500,
-      skips: 1,
-      errCycles: 0,
-      perTag: { a: tagReport(1_000, 0, 100, 0), b: tagReport(2_000, 1_500, 100, 300) },
-    };
-    const walks: KindWalks = { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 };
-    const t = addArrangementBound(
-      s,
-      new Map([
-        ['a', walks],
-        ['b', walks],
-      ]),
-      true,
-    );
+    const t = addArrangementBound(twoKinds(0), walksOf('a', 'b'), true);
     expect(t.a).toBe(0);
     // b: the reach of a and b, √(3,000 / 1,500).
     expect(t.b).toBeCloseTo(200 * (2 * Math.SQRT2 - 1), 9);
@@ -149,19 +121,14 @@ describe('addArrangementBound', () => {
 
   it('adds nothing to a run that skipped nothing', () => {
     const s: SamplingReport = {
-      exact: false,
+      ...twoKinds(0),
       loops: 1_000,
       detailed: 1_000,
       skipped: 0,
       skips: 0,
-      errCycles: 0,
       perTag: { a: tagReport(1_000, 0, 100, 0) },
     };
-    const t = addArrangementBound(
-      s,
-      new Map([['a', { cycles: 100, global: 100, same: 100, own: 10, arr: 5, top: 0, hole: 0 }]]),
-      false,
-    );
+    const t = addArrangementBound(s, walksOf('a'), false);
     expect(t.a).toBe(0);
     expect(s.errCycles).toBe(0);
   });

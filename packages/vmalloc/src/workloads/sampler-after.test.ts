@@ -126,10 +126,24 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
     function tally(w: (l: Loop) => number): WaitTally {
       return { start() {}, mark() {}, jumped() {}, waited: w } as unknown as WaitTally;
     }
-    /** A skip of kind `tag`: one worker skipped in step by one loop, its own rate 2 × the pooled: `err` cycles off. */
+    /**
+     * A skip of kind `tag` by one loop of workers 0 and 1 in step: worker 0's own rate 2 × the pooled, worker 1's
+     * the pooled: they stand `err` cycles apart, each `err` / 2 from their mean.
+     */
     function skipOf(a: AfterSkip, err: number, tag: string): void {
-      const l = { tag, fast: () => {}, steady: null, y: [2 * err], n: [1], pendingK: 1, stalled: false };
-      a.skip([l as unknown as Loop], new Map([[tag, { c: err, ref: err, perRound: 1, spread: 0 } as Rate]]), 1);
+      const l = (cpu: number, y: number) =>
+        ({
+          tag,
+          t: { cpu },
+          fast: () => {},
+          steady: null,
+          y: [y],
+          n: [1],
+          pendingK: 1,
+          stalled: false,
+        }) as unknown as Loop;
+      const r = { c: err, ref: err, h: 0, perRound: 1, spread: 0, slope: Number.NaN, growth: Number.NaN, trend: 0 };
+      a.skip([l(0, 2 * err), l(1, err)], new Map([[tag, { ...r, moved: 0, window: 1 } as Rate]]), 1);
     }
     /** One iteration of `y` cycles of kind `tag` on each of `cpus`, charged. */
     function run(a: AfterSkip, tag: string, y: number, cpus: number[], r: TagReport): void {
@@ -140,8 +154,8 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
       }
     }
 
-    it("carries 2 × the arrival × its workers' range of wait rates, at most its waits; not its own skip's", () => {
-      // Worker 0 waited 10 % of its cycles, worker 1 40 %.
+    it("carries 2 × the arrival × the moved worker's distance to the far end of the wait rates, at most its waits; not its own skip's", () => {
+      // Worker 0 (skipped, moved 300 cycles) waited 10 % of its cycles, worker 1 40 %.
       const a = new AfterSkip(
         0.06,
         tally((l) => (l.t.cpu === 0 ? 100 : 400)),
@@ -171,19 +185,93 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
         0,
         tally((l) => (l.t.cpu === 1 ? l.t.clock - l.lastClock : 0)),
       );
-      // 10 loops per round at 100 cycles, σ = 2 loops per round; dt = 4 rounds; the worker ran 105 cycles per loop.
-      const l = { tag: 'main', t: {}, fast: null, steady: null, y: [1_050], n: [10], pendingK: 40, stalled: false };
-      const rate = { c: 100, ref: 100, perRound: 10, spread: 2 } as Rate;
-      a.skip([l as unknown as Loop], new Map([['main', rate]]), 4_000);
+      // 10 loops per round at 100 cycles, σ = 2 loops per round; dt = 4 rounds; worker 0 ran 105 cycles per loop,
+      // worker 1 the pooled 100: 200 cycles apart.
+      const l = (cpu: number, y: number) =>
+        ({
+          tag: 'main',
+          t: { cpu },
+          fast: null,
+          steady: null,
+          y: [y],
+          n: [10],
+          pendingK: 40,
+          stalled: false,
+        }) as unknown as Loop;
+      const both = [l(0, 1_050), l(1, 1_000)];
+      const rate = { c: 100, ref: 100, h: 0, perRound: 10, spread: 2 } as Rate;
+      a.skip(both, new Map([['main', rate]]), 4_000);
       const r = report();
       run(a, 'next', 1e9, [0, 1], r);
-      // 2√2 · 2 · √4 · 100 + 40 · 5
-      expect(a.settled(new Map([['next', r]]))).toBeCloseTo(2 * (800 * Math.SQRT2 + 200));
+      // Each worker: its walk 2√2 · 2 · √4 · 100, and 100 off the two's mean gap.
+      expect(a.settled(new Map([['next', r]]))).toBeCloseTo(2 * 2 * (800 * Math.SQRT2 + 100));
       // A second such skip: the walks add in quadrature (√2 × the first's), the gaps add.
-      a.skip([l as unknown as Loop], new Map([['main', rate]]), 4_000);
+      a.skip(both, new Map([['main', rate]]), 4_000);
       const later = report();
       run(a, 'later', 1e9, [0, 1], later);
-      expect(a.settled(new Map([['later', later]]))).toBeCloseTo(2 * (1_600 + 400));
+      expect(a.settled(new Map([['later', later]]))).toBeCloseTo(2 * 2 * (1_600 + 200));
+    });
+
+    it('a gap every worker shares, or one reversed in the next skip, places no one', () => {
+      const a = new AfterSkip(
+        0,
+        tally((l) => (l.t.cpu === 1 ? l.t.clock - l.lastClock : 0)),
+      );
+      const l = (cpu: number, y: number) =>
+        ({
+          tag: 'main',
+          t: { cpu },
+          fast: () => {},
+          steady: null,
+          y: [y],
+          n: [10],
+          pendingK: 40,
+          stalled: false,
+        }) as unknown as Loop;
+      const rate = { c: 100, ref: 100, h: 0, perRound: 10, spread: 2, slope: Number.NaN, growth: Number.NaN, trend: 0 };
+      const rates = new Map([['main', { ...rate, moved: 0, window: 1 } as Rate]]);
+      a.skip([l(0, 1_050), l(1, 1_050)], rates, 4_000);
+      a.skip([l(0, 1_050), l(1, 950)], rates, 4_000);
+      a.skip([l(0, 950), l(1, 1_050)], rates, 4_000);
+      const r = report();
+      run(a, 'next', 1e9, [0, 1], r);
+      expect(a.settled(new Map([['next', r]]))).toBe(0);
+    });
+
+    it('in shuffled order (a skip of several kinds) a gap all share still places each worker', () => {
+      const a = new AfterSkip(
+        0,
+        tally((l) => (l.t.cpu === 1 ? l.t.clock - l.lastClock : 0)),
+      );
+      const l = (tag: string, cpu: number) =>
+        ({
+          tag,
+          t: { cpu },
+          fast: () => {},
+          steady: null,
+          y: [1_050],
+          n: [10],
+          pendingK: 10,
+          stalled: false,
+        }) as unknown as Loop;
+      const rate = { c: 100, ref: 100, h: 5, perRound: 10, spread: 0, slope: Number.NaN, growth: Number.NaN, trend: 0 };
+      const r0 = { ...rate, moved: 0, window: 1 } as Rate;
+      a.skip([l('x', 0), l('x', 1)], new Map([['x', r0]]), 1_000);
+      const same = report();
+      run(a, 'same', 1e9, [0, 1], same);
+      expect(a.settled(new Map([['same', same]]))).toBe(0);
+      // Worker 0 in x, worker 1 in y, each 10 loops × 5 cycles over the pooled rate: 50 each.
+      a.skip(
+        [l('x', 0), l('y', 1)],
+        new Map([
+          ['x', r0],
+          ['y', r0],
+        ]),
+        1_000,
+      );
+      const next = report();
+      run(a, 'next', 1e9, [0, 1], next);
+      expect(a.settled(new Map([['next', next]]))).toBeCloseTo(2 * 2 * 50);
     });
 
     test.prop([
@@ -196,30 +284,37 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
         { minLength: 1, maxLength: 30 },
       ),
       fc.integer({ min: 0, max: 1e7 }),
-    ])('the kind ends charged base × cycles + min(2 · arrival · (max − min wait rate), waits)', (its, err) => {
-      let i = 0;
-      const a = new AfterSkip(
-        0.06,
-        tally(() => Math.min(its[i].w, its[i].y)),
-      );
-      skipOf(a, err, 'main');
-      const r = report();
-      const per = new Map<number, [number, number]>();
-      let y = 0;
-      let w = 0;
-      for (; i < its.length; i++) {
-        run(a, 'next', its[i].y, [its[i].cpu], r);
-        if (i % 7 === 3) a.settled(new Map([['next', r]]));
-        const wi = Math.min(its[i].w, its[i].y);
-        const p = per.get(its[i].cpu) ?? [0, 0];
-        per.set(its[i].cpu, [p[0] + wi, p[1] + its[i].y]);
-        y += its[i].y;
-        w += wi;
-      }
-      a.settled(new Map([['next', r]]));
-      const rates = [...per.values()].map(([pw, py]) => pw / py);
-      const range = Math.max(...rates) - Math.min(...rates);
-      expect(r.errCycles).toBeCloseTo(0.06 * y + Math.min(2 * err * range, w), 3);
-    });
+    ])(
+      'the kind ends charged base × cycles + min(2 · Σ arrival · distance to the far end of the wait rates, waits)',
+      (its, err) => {
+        let i = 0;
+        const a = new AfterSkip(
+          0.06,
+          tally(() => Math.min(its[i].w, its[i].y)),
+        );
+        skipOf(a, err, 'main');
+        const r = report();
+        const per = new Map<number, [number, number]>();
+        let y = 0;
+        let w = 0;
+        for (; i < its.length; i++) {
+          run(a, 'next', its[i].y, [its[i].cpu], r);
+          if (i % 7 === 3) a.settled(new Map([['next', r]]));
+          const wi = Math.min(its[i].w, its[i].y);
+          const p = per.get(its[i].cpu) ?? [0, 0];
+          per.set(its[i].cpu, [p[0] + wi, p[1] + its[i].y]);
+          y += its[i].y;
+          w += wi;
+        }
+        a.settled(new Map([['next', r]]));
+        const rates = [...per.values()].map(([pw, py]) => pw / py);
+        const [lo, hi] = [Math.min(...rates), Math.max(...rates)];
+        const far = (cpu: number) => {
+          const p = per.get(cpu);
+          return p === undefined ? hi - lo : Math.max(hi - p[0] / p[1], p[0] / p[1] - lo);
+        };
+        expect(r.errCycles).toBeCloseTo(0.06 * y + Math.min(2 * (err / 2) * (far(0) + far(1)), w), 3);
+      },
+    );
   });
 });

@@ -23,14 +23,14 @@
 // worker's position in the phase. Where every position waits alike (one lock all phases take at the same rate) that
 // is nothing: 5.2 at 64 CPUs × mask 7 × 100,000, the workers' wait rates (waits over cycles) in each phase spanned
 // at most 0.06 (long_busy's tear-down 0.960–0.989). Where positions differ (6.9's purges, kworkers on the workers'
-// CPUs), much: long_busy's set-up 0.22–0.69, full_fit's tear-down 0.16–0.61 (seed 1). So a kind carries 2 × the
-// arrival × its workers' range of wait rates (its worker's own waits, and the others' through it), at most its
-// waits, both over its loops in detail after a skip. The sampled run's waits stand for the exact run's; at seed 1
-// the set-up's were 1.64 × the exact run's, full_fit's tear-down's 1.15 ×.
+// CPUs), much: long_busy's set-up 0.22–0.69, full_fit's tear-down 0.16–0.61 (seed 1). So a kind carries, per
+// worker, 2 × its arrival × its distance to the farther end of the workers' wait rates (its own waits, and the others'
+// through it), at most its waits, both over its loops in detail after a skip (sampler-arrival.ts; until s20 the
+// workers' summed arrival × their whole range). The sampled run's waits stand for the exact run's; at seed 1 the
+// set-up's were 1.64 × the exact run's, full_fit's tear-down's 1.15 ×.
 import type { Thread } from '@kmemsim/core';
+import { arrivalWidth, Placement } from './sampler-arrival.js';
 import type { Kind, Loop, Rate, TagReport } from './sampler-loop.js';
-import { ownGap } from './sampler-round.js';
-import { ratio } from './sampler-stats.js';
 import type { WaitTally } from './sampler-wait.js';
 
 /**
@@ -42,8 +42,8 @@ interface Charged {
   cycles: number;
   skip: number;
   measured: boolean;
-  /** Error of the other kinds' skips before this kind's latest loop began (the workers' arrival, cycles). */
-  arrival: number;
+  /** Per worker (by CPU): how far the other kinds' skips placed it before this kind's latest loop began (cycles). */
+  arrival: number[];
   /** Cycles of its loops in detail after a skip, and of those spent on other workers (sampler-wait.ts). */
   spent: number;
   waited: number;
@@ -52,19 +52,16 @@ interface Charged {
   perSpent: number[];
   /** The arrival term charged so far (`settle`). */
   moved: number;
-  /** Error of the skips this kind was in. */
-  own: number;
+  /** Per worker: the part of its placement from skips this kind was in. */
+  own: number[];
 }
 
 /** The after-skip term of every loop kind (sampler.ts `next`, `maybeDecide`). */
 export class AfterSkip {
   private readonly kinds = new Map<string, Charged>();
   private debt = 0;
-  /** How far every skip so far may have placed the workers from each other (cycles; `skip`). */
-  private skipped = 0;
-  /** Its parts: the threads' own-rate gaps, and each thread's walk variance (cycles²). */
-  private gaps = 0;
-  private readonly walkVar = new Map<Thread, number>();
+  /** Per worker (by CPU): how far every skip so far may have placed it from the others (sampler-arrival.ts). */
+  private readonly placement = new Placement();
 
   /**
    * @param base - the relative share every loop after a skip carries at least (`afterFastError`)
@@ -83,13 +80,13 @@ export class AfterSkip {
         cycles: 0,
         skip: -1,
         measured: false,
-        arrival: 0,
+        arrival: [],
         spent: 0,
         waited: 0,
         perWaited: [],
         perSpent: [],
         moved: 0,
-        own: 0,
+        own: [],
       };
       this.kinds.set(tag, c);
     }
@@ -103,36 +100,28 @@ export class AfterSkip {
 
   /**
    * A skip of `dt` cycles was decided for `loops` (their `pendingK` set) at the rates `rate`: how far the skips so
-   * far may have placed the workers from each other (`arrival`). Not their whole error: the part common to all
-   * workers of a kind (its pooled rate's half-width) moves them together, and every worker jumps by the same time,
-   * so neither changes who meets whom. Per worker: its random walk against the exact run's own (sampler-decide.ts
-   * `skipLoops`: two draws of σ = spread · √rounds loops per skip, adding in quadrature over skips; 95 %: 2√2 σ;
-   * none for loops skipped in step), and its own rate's gap from the pooled one over its skipped loops
-   * (sampler-round.ts `ownGap`).
+   * far may have placed each worker from the others (sampler-arrival.ts `Placement`). Each kind in the skip keeps
+   * what this skip added as its own (its own error covers it).
    */
   skip(loops: Iterable<Loop>, rate: ReadonlyMap<string, Rate>, dt: number): void {
     this.waits?.start();
-    for (const l of loops) {
-      const r = rate.get(l.tag);
-      if (r === undefined) continue;
-      if (l.fast === null && l.steady === null) {
-        const v = (r.spread * r.c) ** 2 * (dt / (r.perRound * r.c));
-        this.walkVar.set(l.t, (this.walkVar.get(l.t) ?? 0) + v);
+    const grew = this.placement.skip(loops, rate, dt);
+    for (const tag of rate.keys()) {
+      const own = this.of(tag).own;
+      for (let cpu = 0; cpu < grew.length; cpu++) {
+        if (grew[cpu] !== undefined) own[cpu] = (own[cpu] ?? 0) + grew[cpu];
       }
-      const own = l.y.length > 0 ? ratio(l.y, l.n, 0, l.y.length).c : r.ref;
-      this.gaps += l.pendingK * ownGap(l, own, r.ref);
     }
-    let walks = 0;
-    for (const v of this.walkVar.values()) walks += 2 * Math.SQRT2 * Math.sqrt(v);
-    const grew = this.gaps + walks - this.skipped;
-    this.skipped += grew;
-    for (const tag of rate.keys()) this.of(tag).own += grew;
   }
 
   /** Loop `l` begins: its worker arrives as every skip of another kind so far left it. */
   enter(l: Loop): void {
     const c = this.of(l.tag);
-    c.arrival = Math.max(c.arrival, this.skipped - c.own);
+    const p = this.placement.placed;
+    for (let i = 0; i < p.length; i++) {
+      const a = (p[i] ?? 0) - (c.own[i] ?? 0);
+      if (a > (c.arrival[i] ?? 0)) c.arrival[i] = a;
+    }
     this.waits?.mark(l.t);
   }
 
@@ -165,22 +154,15 @@ export class AfterSkip {
 
   /**
    * Each kind's arrival term as its loops so far measured it (`scan`, each round; the report): a worker whose entry
-   * moved by δ against the others spends δ where the phase's other workers stood, whose wait rates (waits over
-   * cycles) spanned [min, max]: its own time moves by at most δ (max − min), the others' by as much again through
-   * it; and the phase by no more than its waits. So min(2 · arrival · (max − min), waits).
+   * moved by δ against the others spends δ where another worker of the phase stood, and waits at that one's rate:
+   * its own time moves by at most δ × its distance to the farther end of the phase's wait rates, the others' by as
+   * much again through it; and the phase by no more than its waits. So min(2 · Σ δ · distance, waits)
+   * (sampler-arrival.ts `arrivalWidth`).
    */
   settle(byTag: ReadonlyMap<string, TagReport>): void {
     for (const [tag, c] of this.kinds) {
-      if (!(c.arrival > 0) || c.perSpent.length === 0) continue;
-      let lo = Number.POSITIVE_INFINITY;
-      let hi = 0;
-      for (let i = 0; i < c.perSpent.length; i++) {
-        const y = c.perSpent[i];
-        if (!(y > 0)) continue;
-        lo = Math.min(lo, c.perWaited[i] / y);
-        hi = Math.max(hi, c.perWaited[i] / y);
-      }
-      const moved = hi >= lo ? Math.min(2 * c.arrival * (hi - lo), c.waited) : 0;
+      if (c.arrival.length === 0 || c.perSpent.length === 0) continue;
+      const moved = Math.min(2 * arrivalWidth(c.arrival, c.perWaited, c.perSpent), c.waited);
       const e = moved - c.moved;
       if (e === 0) continue;
       c.moved = moved;

@@ -1,8 +1,8 @@
 import type { Thread } from '@kmemsim/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Loop } from './sampler-loop.js';
-import { ownGap, stallCycle, stalledNow, stallShares } from './sampler-round.js';
+import { Loop, type Rate } from './sampler-loop.js';
+import { ownGap, ownRate, stallCycle, stalledNow, stallShares } from './sampler-round.js';
 import { settledFrom } from './sampler-round-settle.js';
 
 /** A thread stand-in: the loop reads only its clock and its sys / user cycles. */
@@ -89,6 +89,17 @@ describe('ownGap (how far a thread may stand off the pooled rate)', () => {
     expect(ownGap(l, 350, 100)).toBe(100);
     expect(ownGap(l, Number.POSITIVE_INFINITY, 100)).toBe(100);
     expect(ownGap(l, Number.NaN, 100)).toBe(100);
+  });
+});
+
+describe("ownRate (a thread's own cycles per loop)", () => {
+  it("is its kept cycles over its loops, or the kind's ref when it kept none", () => {
+    const l = new Loop(thread(0), 10, 'k', null, false);
+    const r = { ref: 123 } as Rate;
+    expect(ownRate(l, r)).toBe(123);
+    l.keep(300, 2, 0, 0);
+    l.keep(500, 3, 0, 0);
+    expect(ownRate(l, r)).toBe(160);
   });
 });
 

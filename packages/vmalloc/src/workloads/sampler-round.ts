@@ -5,7 +5,8 @@
 // stands: the time since its last mark with no loop, pooled into the round now closing; the rest of its iteration
 // goes into the round in which it ends. Each thread's time and loops stay wholly partitioned into cycles, so the
 // pooled ratio ΣY/ΣN still carries the stall (the purge is part of the steady cycle) and stays unbiased.
-import type { Loop } from './sampler-loop.js';
+import type { Loop, Rate } from './sampler-loop.js';
+import { ratio } from './sampler-stats.js';
 
 /**
  * Closes the cycle of a thread still owing its mark at a regeneration event: returns the cycles since its last
@@ -70,6 +71,11 @@ export function stalledRound(events: number, loops: Iterable<Loop>): boolean {
   if (events >= 2) return true;
   for (const l of loops) if (l.mark && stalledNow(l)) return true;
   return false;
+}
+
+/** A thread's own cycles per loop over the cycles it kept (its window), or the kind's `ref` when it kept none. */
+export function ownRate(l: Loop, r: Rate): number {
+  return l.y.length > 0 ? ratio(l.y, l.n, 0, l.y.length).c : r.ref;
 }
 
 /**

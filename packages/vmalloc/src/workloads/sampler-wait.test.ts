@@ -35,6 +35,7 @@ describe('WaitTally: cycles an iteration spent on other workers', () => {
   it('counts nothing before start, and a skip within an iteration is no wait (jumped)', () => {
     const e = new Engine({ cpus: 1, clockHz: 1e9 });
     const w = new WaitTally(e);
+    new Spinlock(e, 'l', costs); // marks _spin_lock as a lock's symbol
     let before = -1;
     let after = -1;
     e.spawn(0, 'a', function* (t) {
@@ -58,5 +59,23 @@ describe('WaitTally: cycles an iteration spent on other workers', () => {
     e.run();
     expect(before).toBe(0);
     expect(after).toBe(40);
+  });
+
+  it("reads the lock flag, not the name: a lock's own symbol counts, a lock-like name no lock made does not", () => {
+    const e = new Engine({ cpus: 1, clockHz: 1e9 });
+    const w = new WaitTally(e);
+    new Spinlock(e, 'l', { ...costs, symbol: 'vmap_purge_wait' });
+    w.start();
+    let waited = -1;
+    e.spawn(0, 'a', function* (t) {
+      const loop = { t, lastClock: t.clock } as unknown as Loop;
+      w.mark(t);
+      t.spend('vmap_purge_wait', 30);
+      t.spend('_raw_spin_lock', 70);
+      waited = w.waited(loop);
+      yield undefined;
+    });
+    e.run();
+    expect(waited).toBe(30);
   });
 });

@@ -6,17 +6,12 @@
 import type { Engine, SymbolId, Thread } from '@kmemsim/core';
 import type { Loop } from './sampler-loop.js';
 
-/** The symbols locks charge their spin and acquire to (lock-base.ts, sleeping.ts; per arch: readprofile names). */
-const LOCK_SYMBOL = /^(_raw)?_(spin|read|write)_lock(_irq|_irqsave|_bh|_wait)?$|^mutex_lock$|spinlock_contention$/;
-
 /** Per CPU: lock cycles so far, and at each bound thread's last loop boundary (lock, charged cycles). */
 export class WaitTally {
   private readonly lock: Float64Array;
   private readonly lock0: Float64Array;
   private readonly charged0: Float64Array;
   private readonly idle0: Float64Array;
-  /** Per symbol id: 1 a lock's, 0 not, −1 not yet seen. */
-  private isLock = new Int8Array(256).fill(-1);
   private on = false;
 
   constructor(private readonly e: Engine) {
@@ -36,12 +31,11 @@ export class WaitTally {
     const prev = this.e.onSpend;
     const lock = this.lock;
     const e = this.e;
+    const p = e.profiler;
     // A kworker's own spends on the CPU are in the time its bound thread lost to it (`waited`). Most spends are of
-    // no lock: one typed-array read and out.
+    // no lock: one typed-array read and out. The locks mark their symbols where they are made (Profiler.markLock).
     const hook = (cpu: number, id: SymbolId, _start: number, cycles: number): void => {
-      const f = this.isLock[id];
-      if (f === 0) return;
-      if ((f === 1 || this.classify(id)) && e.current?.kworker !== true) lock[cpu] += cycles;
+      if (p.lock[id] === 1 && e.current?.kworker !== true) lock[cpu] += cycles;
     };
     this.e.onSpend =
       prev === undefined
@@ -50,18 +44,6 @@ export class WaitTally {
             prev(cpu, id, start, cycles);
             hook(cpu, id, start, cycles);
           };
-  }
-
-  /** Whether symbol `id` is a lock's (its first sight; the table grows to hold it). */
-  private classify(id: SymbolId): boolean {
-    if (id >= this.isLock.length) {
-      const g = new Int8Array(Math.max(id + 1, 2 * this.isLock.length)).fill(-1);
-      g.set(this.isLock);
-      this.isLock = g;
-    }
-    const k = LOCK_SYMBOL.test(this.e.profiler.info(id).name) ? 1 : 0;
-    this.isLock[id] = k;
-    return k === 1;
   }
 
   /** Thread `t` stands at a loop boundary (its loop's `lastClock` is its clock): its waits count from here. */

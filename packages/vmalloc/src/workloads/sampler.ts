@@ -25,10 +25,9 @@ import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './s
 import { CaseOrders } from './sampler-order.js';
 import { RefusalLog } from './sampler-refusal.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
-import { closeStalled, ownGap, stalledNow, stalledRound, stallShares } from './sampler-round.js';
+import { closeStalled, ownGap, ownRate, stalledNow, stalledRound, stallShares } from './sampler-round.js';
 import { CutClock, measureCut } from './sampler-round-cut.js';
 import { CycleLog } from './sampler-round-reach.js';
-import { ratio } from './sampler-stats.js';
 import { WaitTally } from './sampler-wait.js';
 import { replayFrom, snapsKept, windowRounds } from './sampler-window.js';
 
@@ -341,7 +340,7 @@ export class Sampler {
       const r = rate.get(l.tag) as Rate;
       const remaining = l.count - l.done - (l.t === decider ? 0 : 1);
       const k = skipLoops(l, r, dt, shares.get(l) ?? 1, remaining, this.rng);
-      const own = l.y.length > 0 ? ratio(l.y, l.n, 0, l.y.length).c : r.ref;
+      const own = ownRate(l, r);
       l.pendingK = k;
       l.pendingJump = Math.round(dt);
       l.pendingErr = k * (r.h + skipDrift(l, r, k) + ownGap(l, own, r.ref)) + r.c * (r.perRound + 1);

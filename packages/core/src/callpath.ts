@@ -65,6 +65,8 @@ export class CycleStore {
   held = false;
   /** Charged, grown or given a row through the store since the last snapshot copied it. */
   changed = true;
+  /** Entries over all of its rows (what {@link CycleStore.copyRowsInto} writes). */
+  entries = 0;
 
   constructor(
     /** The engine-wide arena the rows live in. */
@@ -88,6 +90,7 @@ export class CycleStore {
     if (off === undefined) {
       this.offs[node] = off = this.arena.alloc(32);
       this.lens[node] = 32;
+      this.entries += 32;
       this.changed = true;
     }
     return off;
@@ -118,6 +121,22 @@ export class CycleStore {
     return out;
   }
 
+  /**
+   * {@link CycleStore.copyRows} into `dst` from `at` on (its {@link CycleStore.entries} entries): the rows are views
+   * of `dst`, so one allocation serves every store a snapshot copies, not one per row.
+   */
+  copyRowsInto(dst: Float64Array, at: number): (Float64Array | undefined)[] {
+    const buf = this.arena.buf;
+    const out: (Float64Array | undefined)[] = [];
+    this.offs.forEach((off, node) => {
+      const len = this.lens[node];
+      for (let i = 0; i < len; i++) dst[at + i] = buf[off + i];
+      out[node] = dst.subarray(at, at + len);
+      at += len;
+    });
+    return out;
+  }
+
   /** The length of `node`'s row (0 if it has none). */
   lengthOf(node: PathNode): number {
     return this.lens[node] ?? 0;
@@ -134,6 +153,7 @@ export class CycleStore {
     buf.copyWithin(off, old, old + len);
     this.offs[node] = off;
     this.lens[node] = n;
+    this.entries += n - len;
     this.changed = true;
     return off;
   }

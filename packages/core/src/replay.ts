@@ -13,10 +13,20 @@ export type ProfileSnapshot = (Float64Array | undefined)[][];
  * that ran) keep their stores, so copying them all made each snapshot O(threads ever run).
  */
 export function snapshotStores(stores: readonly CycleStore[], prev: ProfileSnapshot): ProfileSnapshot {
+  // The rows of held stores (running threads, copied again at the next snapshot) share one new buffer: a sampler
+  // snapshots every few loops, and a slice per row was an off-heap allocation each. Any other store's copy gets
+  // its own, so a finished thread's rows, shared from snapshot to snapshot, keep no other rows alive.
+  let n = 0;
+  for (const st of stores) if (st.held) n += st.entries;
+  const dst = new Float64Array(n);
+  let at = 0;
   return stores.map((st, s) => {
     if (!st.held && !st.changed && s < prev.length) return prev[s];
     st.changed = false;
-    return st.copyRows();
+    if (!st.held) return st.copyRows();
+    const rows = st.copyRowsInto(dst, at);
+    at += st.entries;
+    return rows;
   });
 }
 

@@ -4,7 +4,7 @@
 // threads share one array), so the hot path (Thread.spend) is one typed-array add, as a flat per-symbol profile
 // would be. Per-symbol totals are sums.
 import type { SymbolId } from './profiler.js';
-import { type ProfileSnapshot, replayStores, snapshotStores } from './replay.js';
+import { type ProfileSnapshot, replayStores, SNAP_SHIFT, snapshotStores } from './replay.js';
 
 /** An interned frame name (a command, syscall or function entered). */
 export type FrameId = number;
@@ -48,6 +48,14 @@ export class CycleArena {
 }
 
 /**
+ * The stores of one chunk of a snapshot (replay.ts): set when any of them may differ from the last snapshot's copy
+ * (held by a running thread, or changed), so a snapshot passes over the chunks of finished threads in one test.
+ */
+export class StoreGroup {
+  dirty = true;
+}
+
+/**
  * Cycles per (node, symbol) of one thread (or of the engine, for interrupt work): per path node, a row of the
  * arena. Rows grow as symbols appear (a grown row moves to the arena's end); a row belongs to one store, so the
  * thread that writes it is the one that moves it.
@@ -65,11 +73,17 @@ export class CycleStore {
   held = false;
   /** Charged, grown or given a row through the store since the last snapshot copied it. */
   changed = true;
+  /** Entries over all of its rows (what {@link CycleStore.copyRowsInto} writes). */
+  entries = 0;
 
   constructor(
     /** The engine-wide arena the rows live in. */
     readonly arena: CycleArena,
-  ) {}
+    /** The store's chunk of a snapshot: marked whenever the store is held or changed. */
+    readonly group: StoreGroup = new StoreGroup(),
+  ) {
+    group.dirty = true;
+  }
 
   /** Cycles per symbol, indexed by path node (undefined: nothing charged there yet): views into the arena, valid
    * until the next charge. */
@@ -88,7 +102,9 @@ export class CycleStore {
     if (off === undefined) {
       this.offs[node] = off = this.arena.alloc(32);
       this.lens[node] = 32;
+      this.entries += 32;
       this.changed = true;
+      this.group.dirty = true;
     }
     return off;
   }
@@ -96,6 +112,7 @@ export class CycleStore {
   /** {@link CycleStore.row} for a thread that will add to it directly: the store counts as changing from now on. */
   hold(node: PathNode): number {
     this.held = true;
+    this.group.dirty = true;
     return this.row(node);
   }
 
@@ -103,6 +120,7 @@ export class CycleStore {
   release(): void {
     this.held = false;
     this.changed = true;
+    this.group.dirty = true;
   }
 
   /**
@@ -114,6 +132,22 @@ export class CycleStore {
     const out: (Float64Array | undefined)[] = [];
     this.offs.forEach((off, node) => {
       out[node] = buf.slice(off, off + this.lens[node]);
+    });
+    return out;
+  }
+
+  /**
+   * {@link CycleStore.copyRows} into `dst` from `at` on (its {@link CycleStore.entries} entries): the rows are views
+   * of `dst`, so one allocation serves every store a snapshot copies, not one per row.
+   */
+  copyRowsInto(dst: Float64Array, at: number): (Float64Array | undefined)[] {
+    const buf = this.arena.buf;
+    const out: (Float64Array | undefined)[] = [];
+    this.offs.forEach((off, node) => {
+      const len = this.lens[node];
+      for (let i = 0; i < len; i++) dst[at + i] = buf[off + i];
+      out[node] = dst.subarray(at, at + len);
+      at += len;
     });
     return out;
   }
@@ -134,7 +168,9 @@ export class CycleStore {
     buf.copyWithin(off, old, old + len);
     this.offs[node] = off;
     this.lens[node] = n;
+    this.entries += n - len;
     this.changed = true;
+    this.group.dirty = true;
     return off;
   }
 
@@ -143,6 +179,7 @@ export class CycleStore {
     const off = this.grow(node, sym);
     this.arena.buf[off + sym] += cycles;
     this.changed = true;
+    this.group.dirty = true;
   }
 }
 
@@ -155,8 +192,10 @@ export class CallPaths {
   private readonly children: Map<FrameId, PathNode>[] = [new Map()];
   /** Every store's rows, in one array. */
   readonly arena = new CycleArena();
+  /** Each chunk of 2^SNAP_SHIFT stores' flag (snapshotStores). */
+  private readonly groups: StoreGroup[] = [new StoreGroup()];
   /** The engine's own store (interrupt work), then one per thread, in creation order. */
-  private readonly stores: CycleStore[] = [new CycleStore(this.arena)];
+  private readonly stores: CycleStore[] = [new CycleStore(this.arena, this.groups[0])];
 
   /** Interns a frame name. */
   frame(name: string): FrameId {
@@ -195,7 +234,9 @@ export class CallPaths {
 
   /** A store for a new thread's cycles. */
   newStore(): CycleStore {
-    const st = new CycleStore(this.arena);
+    const g = this.stores.length >> SNAP_SHIFT;
+    if (g === this.groups.length) this.groups.push(new StoreGroup());
+    const st = new CycleStore(this.arena, this.groups[g]);
     this.stores.push(st);
     return st;
   }
@@ -210,7 +251,7 @@ export class CallPaths {
 
   /** Every path's cycles now, for `replay`. */
   snapshot(): ProfileSnapshot {
-    this.last = snapshotStores(this.stores, this.last);
+    this.last = snapshotStores(this.stores, this.groups, this.last);
     return this.last;
   }
 

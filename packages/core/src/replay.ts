@@ -2,22 +2,77 @@
 // them as `f` times what the measured window charged. Per-symbol totals grow by round(f × Δ) exactly, as a flat
 // per-symbol profile would; each call path grows by its own rounded share, the rounding remainder going to the
 // symbol's busiest path, so folded stacks still sum to the profile and every count stays an integer.
-import type { CycleStore } from './callpath.js';
+import type { CycleStore, StoreGroup } from './callpath.js';
 
-/** Every store's rows as they were when the window opened (never written: snapshots share them). */
-export type ProfileSnapshot = (Float64Array | undefined)[][];
+/** log2 of the stores per chunk of a snapshot. */
+export const SNAP_SHIFT = 5;
+const SNAP_MASK = (1 << SNAP_SHIFT) - 1;
+
+/**
+ * Every store's rows as they were when the window opened (never written: snapshots share them), in chunks of
+ * 2^SNAP_SHIFT stores: store s's rows are `snap[s >> SNAP_SHIFT][s & SNAP_MASK]` (see {@link snapshotRows}).
+ */
+export type ProfileSnapshot = (Float64Array | undefined)[][][];
+
+/** Store s's rows in a snapshot (undefined: the store did not exist yet). */
+export function snapshotRows(snap: ProfileSnapshot, s: number): (Float64Array | undefined)[] | undefined {
+  return snap[s >> SNAP_SHIFT]?.[s & SNAP_MASK];
+}
 
 /**
  * Copies every store's rows, except a store that no thread writes to and that nothing charged since `prev` (the
  * last snapshot): it shares `prev`'s copy. A sampler snapshots at every round and finished threads (every kworker
- * that ran) keep their stores, so copying them all made each snapshot O(threads ever run).
+ * that ran) keep their stores, so copying them all made each snapshot O(threads ever run); and a chunk of stores
+ * none of which is held or changed (its group is clean) shares `prev`'s chunk whole, so neither is visiting them.
+ * The rows of held stores (running threads, copied again at the next snapshot) share one new buffer: a slice per
+ * row was an off-heap allocation each. Any other store's copy gets its own, so a finished thread's rows, shared
+ * from snapshot to snapshot, keep no other rows alive.
  */
-export function snapshotStores(stores: readonly CycleStore[], prev: ProfileSnapshot): ProfileSnapshot {
-  return stores.map((st, s) => {
-    if (!st.held && !st.changed && s < prev.length) return prev[s];
-    st.changed = false;
-    return st.copyRows();
-  });
+export function snapshotStores(
+  stores: readonly CycleStore[],
+  groups: readonly StoreGroup[],
+  prev: ProfileSnapshot,
+): ProfileSnapshot {
+  const k = stores.length;
+  let n = 0;
+  for (let g = 0; g < groups.length; g++) {
+    if (!groups[g].dirty && g < prev.length) continue;
+    const to = Math.min(k, (g + 1) << SNAP_SHIFT);
+    for (let s = g << SNAP_SHIFT; s < to; s++) if (stores[s].held) n += stores[s].entries;
+  }
+  const dst = new Float64Array(n);
+  let at = 0;
+  const out: ProfileSnapshot = [];
+  for (let g = 0; g < groups.length; g++) {
+    const was = prev[g];
+    const group = groups[g];
+    if (!group.dirty && was !== undefined) {
+      out.push(was);
+      continue;
+    }
+    const chunk: (Float64Array | undefined)[][] = [];
+    let held = false;
+    const from = g << SNAP_SHIFT;
+    const to = Math.min(k, from + SNAP_MASK + 1);
+    for (let s = from; s < to; s++) {
+      const st = stores[s];
+      const old = was?.[s - from];
+      if (!st.held && !st.changed && old !== undefined) chunk.push(old);
+      else {
+        st.changed = false;
+        if (!st.held) chunk.push(st.copyRows());
+        else {
+          chunk.push(st.copyRowsInto(dst, at));
+          at += st.entries;
+          held = true;
+        }
+      }
+    }
+    // A held store writes its rows directly: its chunk stays dirty until the thread finishes (release marks it).
+    group.dirty = held;
+    out.push(chunk);
+  }
+  return out;
 }
 
 export function replayStores(stores: readonly CycleStore[], since: ProfileSnapshot, f: number): void {
@@ -28,7 +83,7 @@ export function replayStores(stores: readonly CycleStore[], since: ProfileSnapsh
     stores.forEach((store, s) => {
       store.rows.forEach((row, node) => {
         if (!row) return;
-        const was = since[s]?.[node];
+        const was = snapshotRows(since, s)?.[node];
         for (let sym = 0; sym < row.length; sym++) {
           const d = row[sym] - (was && sym < was.length ? was[sym] : 0);
           if (d !== 0) fn(s, node, sym, d);

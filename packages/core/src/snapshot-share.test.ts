@@ -1,15 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CycleStore } from './callpath.js';
+import type { CycleStore, StoreGroup } from './callpath.js';
 import { Engine, type Thread } from './engine.js';
-import { type ProfileSnapshot, snapshotStores } from './replay.js';
+import { type ProfileSnapshot, snapshotRows, snapshotStores } from './replay.js';
 
 /** What a snapshot must hold: a fresh copy of every store's rows (nothing shared with an earlier snapshot). */
-const fresh = (e: Engine): ProfileSnapshot =>
-  snapshotStores((e.profiler.paths as unknown as { stores: CycleStore[] }).stores, []);
+const fresh = (e: Engine): ProfileSnapshot => {
+  const p = e.profiler.paths as unknown as { stores: CycleStore[]; groups: StoreGroup[] };
+  return snapshotStores(p.stores, p.groups, []);
+};
 
 /** Rows as plain arrays (holes as undefined), so toEqual compares values, not which snapshot a row came from. */
-const plain = (s: ProfileSnapshot) => s.map((st) => Array.from(st, (r) => (r ? [...r] : undefined)));
+const plain = (s: ProfileSnapshot) => s.flat(1).map((st) => Array.from(st, (r) => (r ? [...r] : undefined)));
 
 // A step of one thread: spend on a symbol, enter or leave a frame, yield, take a snapshot (and check it), replay
 // an earlier snapshot, or spend on a thread that has finished (its store must count as changed again).
@@ -95,10 +97,42 @@ describe('profile snapshots share the rows of stores nothing wrote since', () =>
     });
     e.run();
     // Store 1 is done/0's: finished before s1, shared by s2 and s3 (the replay gave it nothing).
-    expect(s2[1]).toBe(s1[1]);
-    expect(s3[1]).toBe(s1[1]);
+    expect(snapshotRows(s2, 1)).toBe(snapshotRows(s1, 1));
+    expect(snapshotRows(s3, 1)).toBe(snapshotRows(s1, 1));
     // Store 2 is live/1's: held while it runs, so copied each time.
-    expect(s2[2]).not.toBe(s1[2]);
+    expect(snapshotRows(s2, 2)).not.toBe(snapshotRows(s1, 2));
     expect(plain(s3)).toEqual(plain(fresh(e)));
+  });
+  it('a chunk of finished threads is shared whole; a late charge copies that chunk again', () => {
+    const e = new Engine({ cpus: 2, clockHz: 1e9 });
+    const a = e.sym('a');
+    let late: Thread | null = null;
+    e.spawn(0, 'boss/0', function* (t) {
+      // Stores: 0 the engine's, 1 boss/0, 2 + i w/i; chunks of 32.
+      for (let i = 0; i < 70; i++) {
+        const w = e.spawn(1, `w/${i}`, function* (u) {
+          u.spend(a, i + 1);
+        });
+        if (i === 40) late = w;
+        while (w.state !== 'done') {
+          t.spend(a, 1000);
+          yield undefined;
+        }
+        if (i % 10 === 0) expect(plain(e.profiler.snapshot())).toEqual(plain(fresh(e)));
+      }
+      const s1 = e.profiler.snapshot();
+      const s2 = e.profiler.snapshot();
+      expect(s2[1]).toBe(s1[1]); // stores 32–63: finished, untouched
+      expect(s2[0]).not.toBe(s1[0]); // boss/0 runs: copied each time
+      (late as unknown as Thread).spend(a, 5); // store 42
+      const s3 = e.profiler.snapshot();
+      expect(s3[1]).not.toBe(s2[1]);
+      expect(snapshotRows(s3, 43)).toBe(snapshotRows(s2, 43));
+      expect(snapshotRows(s3, 42)).not.toBe(snapshotRows(s2, 42));
+      expect(s3[2]).toBe(s2[2]);
+      expect(snapshotRows(s3, 5)).toBe(snapshotRows(s2, 5));
+      expect(plain(s3)).toEqual(plain(fresh(e)));
+    });
+    e.run();
   });
 });

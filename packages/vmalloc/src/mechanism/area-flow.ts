@@ -7,7 +7,7 @@
 import type { Op, RwLock, Spinlock, Thread } from '@kmemsim/core';
 import type { Gen } from '../types.js';
 import { VmapError } from '../types.js';
-import type { AreaTable } from './areas.js';
+import { AREA_BLOCK, type AreaTable } from './areas.js';
 import { type LazyHost, lazyFree, lazyLock, lazyQueue, startPurge } from './lazy-free.js';
 import type { VmapNodes } from './nodes.js';
 import type { VmlistMirror } from './vmlist.js';
@@ -83,6 +83,9 @@ export class AreaFlow {
   private ptes = 0;
   private ram = false;
   private lock: Spinlock | null = null;
+  /** 6.9: the thread's node (node_alloc's cpu % nr_vmap_nodes; −1 until first needed) and its pool_lock. */
+  private cpuNode = -1;
+  private poolLock: Spinlock | null = null;
 
   constructor(
     private readonly h: FlowHost,
@@ -122,11 +125,16 @@ export class AreaFlow {
     this.skipPools = chunk;
     const nodes = this.h.nodes;
     // node_alloc → node_pool_del_va: an empty pool is seen without pool_lock (6.12:1933–1935).
-    if (!chunk && nodes?.pooled(size) && nodes.has(nodes.home(this.t.cpu), size)) {
-      this.node = nodes.home(this.t.cpu);
-      this.lock = nodes.poolLock(this.node);
-      this.st = POOL;
-      return this.lock.lock(this.t);
+    if (!chunk && nodes?.pooled(size)) {
+      // The thread's node and its pool_lock, found once: the thread never changes CPU.
+      if (this.cpuNode < 0) this.cpuNode = nodes.home(this.t.cpu);
+      if (nodes.has(this.cpuNode, size)) {
+        this.node = this.cpuNode;
+        this.poolLock ??= nodes.poolLock(this.cpuNode);
+        this.lock = this.poolLock;
+        this.st = POOL;
+        return this.lock.lock(this.t);
+      }
     }
     return this.search();
   }
@@ -137,7 +145,8 @@ export class AreaFlow {
     const a = h.areas;
     if (!ram) {
       h.checkLive(id, 'vunmap');
-      if (a.block[id] >= 0) throw new VmapError(`vunmap of area ${id}, a vm_map_ram block allocation`);
+      // AREA_BLOCK is set exactly when `block` ≥ 0 (AreaTable.add), on the cache line checkLive just read.
+      if ((a.flags[id] & AREA_BLOCK) !== 0) throw new VmapError(`vunmap of area ${id}, a vm_map_ram block allocation`);
     }
     this.ram = ram;
     const vpn = a.vpn[id];

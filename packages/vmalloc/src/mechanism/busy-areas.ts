@@ -9,6 +9,11 @@ import { IntervalSet } from './intervals.js';
 
 /** Pages per chunk of the direct-address table. */
 const CHUNK = 4096;
+/**
+ * Chunks made at once, as views of one zeroed buffer: 6.9's full_fit at 64 CPUs makes 3,600, and a 16 KB array
+ * each was its own allocation (the buffer's pages not yet used are only mapped when first written).
+ */
+const SLAB = 64;
 
 /** Busy areas [start, end) of an address range from `base`: a direct-address table until order is asked for. */
 export class BusyAreas {
@@ -18,6 +23,9 @@ export class BusyAreas {
   private tree: IntervalSet | null = null;
   /** Length of the area starting at base + i·CHUNK + j in chunks[i][j]; 0: none starts there. */
   private chunks: (Int32Array | undefined)[] = [];
+  /** The buffer new chunks are cut from, and the chunks cut so far. */
+  private slab: Int32Array | null = null;
+  private cut = SLAB;
 
   constructor(private readonly base: number) {}
 
@@ -33,10 +41,20 @@ export class BusyAreas {
     let c = this.chunks[i];
     if (c === undefined) {
       while (this.chunks.length < i) this.chunks.push(undefined);
-      c = new Int32Array(CHUNK);
+      c = this.newChunk();
       this.chunks[i] = c;
     }
     c[p - i * CHUNK] = end - start;
+  }
+
+  /** A zeroed chunk. */
+  private newChunk(): Int32Array {
+    if (this.cut === SLAB) {
+      this.slab = new Int32Array(CHUNK * SLAB);
+      this.cut = 0;
+    }
+    const at = CHUNK * this.cut++;
+    return (this.slab as Int32Array).subarray(at, at + CHUNK);
   }
 
   /** Length of the area starting at `start`, or −1. */
@@ -89,6 +107,8 @@ export class BusyAreas {
       });
       this.tree = t;
       this.chunks = [];
+      this.slab = null;
+      this.cut = SLAB;
     }
     return this.tree;
   }

@@ -123,6 +123,7 @@ export function drainOf(v: VmapCore): FunctionalDrain {
  * sampler's `next`), each detach seen as LazyQueue.taken moving, its batch as the lazy pages queued at the last look
  * before it plus the frees since (vmap_lazy_nr less the batch still being purged). A median over the drains seen: the
  * batches are heavy-tailed (a drain that waited behind another), and a mean would be set by the few longest waits.
+ * The instrument behind the 4.16 × / 1.0 × figures above; no skip sets FunctionalDrain.lag from it yet.
  */
 export class DrainLagMeter {
   private taken: number;

@@ -1,7 +1,7 @@
 // The vmalloc allocator as a mixed phase's layout (sampler-mixed.ts): the steady loops of test_vmalloc's cases,
 // each as the areas it allocates and frees (lib/test_vmalloc.c, as test-cases.ts models them), without time.
 import { fastAlloc, fastFree } from '../mechanism/functional.js';
-import { DrainLagMeter, drainOf } from '../mechanism/functional-drain.js';
+import { drainOf } from '../mechanism/functional-drain.js';
 import type { VmapCore } from '../mechanism/vmap.js';
 import type { MixedLayout, SteadyEffect } from './sampler-mixed.js';
 
@@ -27,20 +27,9 @@ function allocFree(v: VmapCore, sizes: readonly number[]): SteadyEffect {
  */
 export function vmallocLayout(v: VmapCore, nrPages: number): MixedLayout {
   const drain = v.design.purgeTrigger === 'workqueue' ? drainOf(v) : null;
-  const meter = drain === null ? null : new DrainLagMeter(v);
-  const hooks =
-    drain === null || meter === null
-      ? {}
-      : {
-          // 6.9: the skipped frees' drains take the batches the recent detailed drains took, and beside a drain in
-          // detail they are the passes after it (functional-drain.ts).
-          begin: () => {
-            drain.lag = meter.lag();
-            drain.besideLive();
-          },
-          end: () => drain.besideEnd(),
-          observe: () => meter.observe(),
-        };
+  // 6.9: beside a drain in detail the skipped frees are the passes after it (functional-drain.ts). The drain's lag
+  // stays 0 (at the crossing): DrainLagMeter measures the detailed drains' lag, but no skip sets it yet.
+  const hooks = drain === null ? {} : { begin: () => drain.besideLive(), end: () => drain.besideEnd() };
   return {
     ...hooks,
     steady: new Map([

@@ -21,8 +21,6 @@ export interface MixedLayout {
   /** Before and after a lay-down (6.9: the functional drain's passes beside a drain in detail, functional-drain.ts). */
   begin?(): void;
   end?(): void;
-  /** After each loop in detail (6.9: the detailed drains' batches, for the functional drain's lag). */
-  observe?(): void;
 }
 
 /**

@@ -126,22 +126,31 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
     function tally(w: (l: Loop) => number): WaitTally {
       return { start() {}, mark() {}, jumped() {}, waited: w } as unknown as WaitTally;
     }
+    /** A worker's loop of kind `tag` in a skip: `y` cycles over its last `n` loops, `k` loops to skip. */
+    function skipped(tag: string, cpu: number, y: number, n: number, k: number, fast = true): Loop {
+      return {
+        tag,
+        t: { cpu },
+        fast: fast ? () => {} : null,
+        steady: null,
+        y: [y],
+        n: [n],
+        pendingK: k,
+        stalled: false,
+      } as unknown as Loop;
+    }
+    /** Worker 1 waits all its cycles, worker 0 none. */
+    const cpu1Waits = (): AfterSkip =>
+      new AfterSkip(
+        0,
+        tally((l) => (l.t.cpu === 1 ? l.t.clock - l.lastClock : 0)),
+      );
     /**
      * A skip of kind `tag` by one loop of workers 0 and 1 in step: worker 0's own rate 2 × the pooled, worker 1's
      * the pooled: they stand `err` cycles apart, each `err` / 2 from their mean.
      */
     function skipOf(a: AfterSkip, err: number, tag: string): void {
-      const l = (cpu: number, y: number) =>
-        ({
-          tag,
-          t: { cpu },
-          fast: () => {},
-          steady: null,
-          y: [y],
-          n: [1],
-          pendingK: 1,
-          stalled: false,
-        }) as unknown as Loop;
+      const l = (cpu: number, y: number) => skipped(tag, cpu, y, 1, 1);
       const r = { c: err, ref: err, h: 0, perRound: 1, spread: 0, slope: Number.NaN, growth: Number.NaN, trend: 0 };
       a.skip([l(0, 2 * err), l(1, err)], new Map([[tag, { ...r, moved: 0, window: 1 } as Rate]]), 1);
     }
@@ -181,23 +190,10 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
 
     it("places a steady loop's workers by their walk against the exact run's and their own rate's gap", () => {
       // Worker 1 waits all its cycles, worker 0 none: the term is 2 × the arrival.
-      const a = new AfterSkip(
-        0,
-        tally((l) => (l.t.cpu === 1 ? l.t.clock - l.lastClock : 0)),
-      );
+      const a = cpu1Waits();
       // 10 loops per round at 100 cycles, σ = 2 loops per round; dt = 4 rounds; worker 0 ran 105 cycles per loop,
       // worker 1 the pooled 100: 200 cycles apart.
-      const l = (cpu: number, y: number) =>
-        ({
-          tag: 'main',
-          t: { cpu },
-          fast: null,
-          steady: null,
-          y: [y],
-          n: [10],
-          pendingK: 40,
-          stalled: false,
-        }) as unknown as Loop;
+      const l = (cpu: number, y: number) => skipped('main', cpu, y, 10, 40, false);
       const both = [l(0, 1_050), l(1, 1_000)];
       const rate = { c: 100, ref: 100, h: 0, perRound: 10, spread: 2 } as Rate;
       a.skip(both, new Map([['main', rate]]), 4_000);
@@ -213,21 +209,8 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
     });
 
     it('a gap every worker shares, or one reversed in the next skip, places no one', () => {
-      const a = new AfterSkip(
-        0,
-        tally((l) => (l.t.cpu === 1 ? l.t.clock - l.lastClock : 0)),
-      );
-      const l = (cpu: number, y: number) =>
-        ({
-          tag: 'main',
-          t: { cpu },
-          fast: () => {},
-          steady: null,
-          y: [y],
-          n: [10],
-          pendingK: 40,
-          stalled: false,
-        }) as unknown as Loop;
+      const a = cpu1Waits();
+      const l = (cpu: number, y: number) => skipped('main', cpu, y, 10, 40);
       const rate = { c: 100, ref: 100, h: 0, perRound: 10, spread: 2, slope: Number.NaN, growth: Number.NaN, trend: 0 };
       const rates = new Map([['main', { ...rate, moved: 0, window: 1 } as Rate]]);
       a.skip([l(0, 1_050), l(1, 1_050)], rates, 4_000);
@@ -239,21 +222,8 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
     });
 
     it('in shuffled order (a skip of several kinds) a gap all share still places each worker', () => {
-      const a = new AfterSkip(
-        0,
-        tally((l) => (l.t.cpu === 1 ? l.t.clock - l.lastClock : 0)),
-      );
-      const l = (tag: string, cpu: number) =>
-        ({
-          tag,
-          t: { cpu },
-          fast: () => {},
-          steady: null,
-          y: [1_050],
-          n: [10],
-          pendingK: 10,
-          stalled: false,
-        }) as unknown as Loop;
+      const a = cpu1Waits();
+      const l = (tag: string, cpu: number) => skipped(tag, cpu, 1_050, 10, 10);
       const rate = { c: 100, ref: 100, h: 5, perRound: 10, spread: 0, slope: Number.NaN, growth: Number.NaN, trend: 0 };
       const r0 = { ...rate, moved: 0, window: 1 } as Rate;
       a.skip([l('x', 0), l('x', 1)], new Map([['x', r0]]), 1_000);

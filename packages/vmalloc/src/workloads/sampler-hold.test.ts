@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import type { Thread } from '@kmemsim/core';
 import { describe, expect, it } from 'vitest';
 import { lockstep } from './sampler-build.js';
-import { diverging } from './sampler-hold.js';
+import { diverging, kworkerBesideBuilder } from './sampler-hold.js';
 import { Loop, type Rate } from './sampler-loop.js';
 
 /** A set-up loop of `tag` whose thread's own cycles since the last skip ran at `own` cycles per loop. */
@@ -50,5 +50,22 @@ describe('diverging: a state-building loop whose threads part', () => {
   ])('lockstep threads: the verdict depends on their own rates only, not on the pooled window', (own, scale) => {
     const loops = own.map((c) => setUp('s', c, true));
     expect(diverging(loops, rates(1_000 * scale), 0.05)).toBe(diverging(loops, rates(1_000), 0.05));
+  });
+});
+
+describe('kworkerBesideBuilder: no skip while a kworker runs beside a state-building loop', () => {
+  const steady = () => new Loop({ clock: 0 } as unknown as Thread, 1_000, 'm', null, false);
+  it('holds a mix with a builder while a kworker is live, and nothing else', () => {
+    expect(kworkerBesideBuilder(1, [steady(), setUp('s', 1_000, true)])).toBe(true);
+    expect(kworkerBesideBuilder(0, [steady(), setUp('s', 1_000, true)])).toBe(false);
+    expect(kworkerBesideBuilder(3, [steady(), steady()])).toBe(false);
+  });
+
+  it('reads a one-shot iterator (the sampler passes Map.values())', () => {
+    const loops = new Map([
+      [0, steady()],
+      [1, setUp('s', 1_000, false)],
+    ]);
+    expect(kworkerBesideBuilder(1, loops.values())).toBe(true);
   });
 });

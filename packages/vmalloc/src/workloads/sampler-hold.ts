@@ -69,3 +69,22 @@ export function buildsHeld(loops: Iterable<Loop>, skipBuilds: boolean): boolean 
   }
   return building && (mixed || !skipBuilds);
 }
+
+/**
+ * A kworker (6.9's drain, a purge helper) is live while a state-building loop runs: no skip. A builder skipped in
+ * step beside it would leave out the stalls its threads meet: a pass of __purge_vmap_area_lazy hands
+ * clamp(vmap_lazy_nr / lazy_max_pages, 1, nodes) − 1 nodes' purge_vmap_node to helper works on the nodes' CPUs
+ * (node n on CPU n), whose reclaim_list_global holds free_vmap_area_lock, and drain_vmap_area_work shares its CPU.
+ * Measured per pass (vm-69build; exact, mask order, 64 CPUs × mask 3 × 200,000): without a helper a worker lost a
+ * mean 9.7 × 10⁴ cycles (21 passes, full_fit's set-up); with 32 or more a mean 8.1 × 10⁷, up to 2.35 G (18 passes;
+ * one pass of full_fit's tear-down cost every worker 8.1 × 10⁸). The set-ups' own cost is the workers' contention
+ * (lock waits 67–91 % of a loop), not these stalls (regression on the passes each saw: R² 0.02–0.48). It is not what
+ * holds 6.9 in detail: with it off, 6.9 at 64 CPUs × mask 7 × 1,000,000 (mask order) ran 154,699,563 loops in detail
+ * with the same 6 skips and results as vm-69skip's run with it (the case-order gate, the mixed-phase hold and the
+ * cycle log hold them), and outputs were identical at 16 CPUs × 200,000 and 8–32 CPUs × 2,000–20,000, both orders.
+ */
+export function kworkerBesideBuilder(kworkersLive: number, loops: Iterable<Loop>): boolean {
+  if (kworkersLive === 0) return false;
+  for (const l of loops) if (l.fast !== null) return true;
+  return false;
+}

@@ -6,7 +6,7 @@ import { AfterSkip } from './sampler-after.js';
 import { keepInStep } from './sampler-build.js';
 import { interleaveBuilds, measureKinds, noteSkip, skipDrift, skipLoops, skipSpan } from './sampler-decide.js';
 import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
-import { buildsHeld, diverging } from './sampler-hold.js';
+import { buildsHeld, diverging, kworkerBesideBuilder } from './sampler-hold.js';
 import {
   emptyKind,
   type FastForward,
@@ -299,7 +299,7 @@ export class Sampler {
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
     // A kworker (6.9's drain, purge helpers) holds a CPU a builder would skip on; steady cycles include its stalls.
     this.refusals?.note('gate: kworker beside a builder');
-    if (this.engine.kworkersLive > 0 && [...this.loops.values()].some((l) => l.fast !== null)) return;
+    if (kworkerBesideBuilder(this.engine.kworkersLive, this.loops.values())) return;
     if (!this.skipSteady && [...this.loops.values()].some((l) => l.fast === null && l.steady === null)) return;
     this.refusals?.note('gate: case order');
     if (this.cutting() && !this.orders.same(this.members)) return;

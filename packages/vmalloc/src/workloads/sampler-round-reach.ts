@@ -29,6 +29,7 @@
 // 1 % of the paths, not 100 / 97 / 29 %), and 88 / 94 / 94 % at a 50 % cap (which is not allowed: `REACH_FACTOR`).
 import type { Kind, Loop, Rate } from './sampler-loop.js';
 import { settledFrom } from './sampler-round-settle.js';
+import { shareWindow } from './sampler-round-share.js';
 import { correlatedRatio, ratio } from './sampler-stats.js';
 
 /** Settled whole flush cycles a kind needs before it may skip at the half-width reached (a sampler setting). */
@@ -132,7 +133,8 @@ export class CycleLog {
    * combined). The half-width is widened to predict the `span` loops a skip may cover (√(1 + m/R), R their cycles).
    * Within `relError` it is the rate; wider, only where the cycles the target needs, m·(h / (relError·c))², exceed
    * the m measured plus those the kind's `remaining` loops hold, after `REACH_WIDE_CYCLES`, and at most
-   * `REACH_FACTOR`·relError and `REACH_MAX`. The cycles must average `minLoops` loops.
+   * `REACH_FACTOR`·relError and `REACH_MAX` — or, over that cap, where the skip's share of the bound of the kind's
+   * `phaseLoops` stays under it (sampler-round-share.ts). The cycles must average `minLoops` loops.
    */
   rate(
     tag: string,
@@ -142,22 +144,29 @@ export class CycleLog {
     minLoops: number,
     span = remaining,
     why?: (reason: string) => void,
+    phaseLoops = 0,
   ): Rate | null {
     const cy = this.kinds.get(tag);
     if (cy === undefined) return refuse(why, () => 'no cycles');
     const all = cy.y.length;
-    const from = settledFrom(cy.y, cy.n, 0, all, REACH_CYCLES, true);
-    const m = all - from;
+    let from = settledFrom(cy.y, cy.n, 0, all, REACH_CYCLES, true);
+    let m = all - from;
     if (m < REACH_CYCLES) return refuse(why, () => 'few settled');
-    const s = correlatedRatio(cy.y, cy.n, from, all);
+    let s = correlatedRatio(cy.y, cy.n, from, all);
     let loops = 0;
     for (let i = from; i < all; i++) loops += cy.n[i];
-    const h = s.h * Math.sqrt(1 + m / Math.max(1, span / (loops / m)));
+    let h = s.h * Math.sqrt(1 + m / Math.max(1, span / (loops / m)));
     // Refusal keys by a few classes of half-width, so the trace keeps a few lines.
     const pct = () =>
       `±${['0–10', '10–20', '20–50', '50+'][[0.1, 0.2, 0.5, Infinity].findIndex((x) => h < x * s.c)]} %`;
-    if (!(s.c > 0) || !(h <= Math.min(REACH_MAX, REACH_FACTOR * relError) * s.c))
-      return refuse(why, () => `${pct()} over the cap`);
+    const cap = Math.min(REACH_MAX, REACH_FACTOR * relError);
+    if (!(s.c > 0)) return refuse(why, () => 'no rate');
+    if (!(h <= cap * s.c)) {
+      // Over the rate's cap: the phase share (sampler-round-share.ts), over `SHARE_CYCLES` settled cycles.
+      const w = shareWindow(cy.y, cy.n, all, span, phaseLoops, cap);
+      if (typeof w === 'string') return refuse(why, () => `${pct()} over the cap${w}`);
+      ({ from, m, s, h, loops } = w);
+    }
     // The halves differ by more than their own half-widths combined: a trend. (Against 2·h of the whole, as
     // sampler-rate.ts tests, a steady rise passes: it widens the whole's half-width as much as it moves the halves.)
     const half = from + (m >> 1);

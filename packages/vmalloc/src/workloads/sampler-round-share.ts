@@ -1,0 +1,63 @@
+// The phase-share rule of the cycle-log rate (sampler-round-reach.ts `CycleLog.rate`): where the rate's own
+// prediction half-width is over the reach cap (10 %), a skip may still be made when its share of the phase's bound,
+// h·span / (phase loops), is under that cap. Regenerative estimation (Crane & Iglehart 1975): the drain passes are
+// the cycles, c = ΣY/ΣN over them, the half-width from their autocorrelated residuals (sampler-stats.ts
+// `correlatedRatio`), widened to predict the skipped span's own cycles (√(1 + m/R)).
+//
+// Why the cap moves from the rate to the phase (vm-69rate, measured): 6.9's fix_size at 64 CPUs × mask 1 ×
+// 1,000,000 (mask order, every loop in detail) has 47 drain passes in all, not thousands: each detaches ~63 ×
+// lazy_max_pages (3.6 M pages ≈ 2 pages per loop of the cycle), so a cycle is 1.4–1.8 M loops. Its 32–35 settled
+// cycles run 2,800–14,500 cycles per loop (coefficient of variation 0.44; slow ones in pairs after a pass that
+// handed out fewer purge helpers), the lag-1 autocorrelation +0.19. The spread is in the workers' own cycles
+// (corr 1.00; the waits on kworkers and locks are 150–290 cycles per loop), i.e. pool misses on
+// free_vmap_area_lock; the drain's batch explains none of it (R² 0.00–0.02 as a control variate, its per-loop
+// mean being fixed by the mechanism). So the rate's half-width over the cycles a phase holds is ±15–30 %: a 10 %
+// cap on it passes only windows that missed the slow cycles (block bootstrap of the logged cycles: the rule fired
+// in 1–15 % of paths and covered 0–65 % of its skips). Capping the skip's share of the phase's bound instead
+// selects mostly by how far the phase has come (span shrinks as it runs), not by a lucky half-width: with 24
+// settled cycles and the rate's own half-width under 50 %, the bootstrap (blocks of 3 cycles, 300 paths) covered
+// 95.4 % of the skips at 64 CPUs (58 % of paths skip, a quarter of the phase on average, bound ~8 %); with 16
+// cycles 86 %, with the iid half-width 90 %: hence `SHARE_CYCLES` and the Newey–West half-width.
+import { settledFrom } from './sampler-round-settle.js';
+import { correlatedRatio } from './sampler-stats.js';
+
+/** Settled cycles the phase-share rule needs (a sampler setting, from the bootstrap's coverage: see the header). */
+export const SHARE_CYCLES = 28;
+
+/** Largest half-width of the rate itself the phase-share rule may skip at (relative; a sampler setting). */
+export const SHARE_RATE_MAX = 0.5;
+
+/** The settled window the phase-share rule skips on, with its rate and prediction half-width. */
+export interface ShareWindow {
+  from: number;
+  m: number;
+  s: { c: number; h: number };
+  h: number;
+  loops: number;
+}
+
+/**
+ * Over cycles [0, all): the window settled by MSER with at least `SHARE_CYCLES` cycles, its rate and prediction
+ * half-width h (for a skip of `span` loops), where h is at most `SHARE_RATE_MAX` of the rate and h·span at most
+ * `cap` of the rate times the kind's `phaseLoops`; else why not (a suffix for the refusal trace).
+ */
+export function shareWindow(
+  y: number[],
+  n: number[],
+  all: number,
+  span: number,
+  phaseLoops: number,
+  cap: number,
+): ShareWindow | string {
+  if (!(phaseLoops > 0)) return '';
+  const from = settledFrom(y, n, 0, all, SHARE_CYCLES, true);
+  const m = all - from;
+  if (m < SHARE_CYCLES) return `, share under ${SHARE_CYCLES}`;
+  const s = correlatedRatio(y, n, from, all);
+  let loops = 0;
+  for (let i = from; i < all; i++) loops += n[i];
+  const h = s.h * Math.sqrt(1 + m / Math.max(1, span / (loops / m)));
+  if (!(h <= SHARE_RATE_MAX * s.c)) return ', share: rate over 50 %';
+  if (!(h * span <= cap * s.c * phaseLoops)) return ', share over the cap';
+  return { from, m, s, h, loops };
+}

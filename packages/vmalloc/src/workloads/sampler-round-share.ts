@@ -9,15 +9,18 @@
 // lazy_max_pages (3.6 M pages ≈ 2 pages per loop of the cycle), so a cycle is 1.4–1.8 M loops. Its 32–35 settled
 // cycles run 2,800–14,500 cycles per loop (coefficient of variation 0.44; slow ones in pairs after a pass that
 // handed out fewer purge helpers), the lag-1 autocorrelation +0.19. The spread is in the workers' own cycles
-// (corr 1.00; the waits on kworkers and locks are 150–290 cycles per loop), i.e. pool misses on
-// free_vmap_area_lock; the drain's batch explains none of it (R² 0.00–0.02 as a control variate, its per-loop
+// (corr 1.00; the waits on kworkers and sleeping locks are 150–290 cycles per loop): the allocation path (R² 0.28
+// for the pool-miss fraction, 0.37 for lock_contended per loop); the drain's batch explains none of it (R² 0.00–0.02 as a control variate, its per-loop
 // mean being fixed by the mechanism). So the rate's half-width over the cycles a phase holds is ±15–30 %: a 10 %
-// cap on it passes only windows that missed the slow cycles (block bootstrap of the logged cycles: the rule fired
-// in 1–15 % of paths and covered 0–65 % of its skips). Capping the skip's share of the phase's bound instead
-// selects mostly by how far the phase has come (span shrinks as it runs), not by a lucky half-width: with 24
-// settled cycles and the rate's own half-width under 50 %, the bootstrap (blocks of 3 cycles, 300 paths) covered
-// 95.4 % of the skips at 64 CPUs (58 % of paths skip, a quarter of the phase on average, bound ~8 %); with 16
-// cycles 86 %, with the iid half-width 90 %: hence `SHARE_CYCLES` and the Newey–West half-width.
+// cap on it passes only windows that missed the slow cycles (block bootstrap of the logged cycles: that rule fires
+// in 0–1 % of paths at 64 CPUs and covers 11–29 % of its skips; 10–14 % / 69–72 % at 32). Capping the skip's share of the phase's bound instead
+// selects mostly by how far the phase has come (span shrinks as it runs), not by a lucky half-width. A block
+// bootstrap of the logged cycles through `CycleLog.rate` itself (2,000 paths, blocks of 1, 3, 5 cycles) with 28
+// settled cycles and the rate's prediction half-width under 50 %: at 64 CPUs it fires in 55–59 % of paths and
+// covers 94.5–94.6 % of its skips (a fifth of the phase skipped, its bound ~7 %); at 32 CPUs 100 % / 93.6–94.5 %.
+// With 24 cycles 92.4–93.7 %, 32 cycles 93.1–93.3 %, a 30 % rate cap 86–90 % (lucky windows again); the shortfall
+// from 95 % is the t interval over a few dozen skewed cycles. The 64-CPU phase itself (exact 2,432,271 µs): 11.2 M
+// of 64 M loops skipped, −6.0 % within ±9.2 %.
 import { settledFrom } from './sampler-round-settle.js';
 import { correlatedRatio } from './sampler-stats.js';
 

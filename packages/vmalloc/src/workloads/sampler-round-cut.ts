@@ -147,17 +147,7 @@ export function measureCut(
     if (r === null && l.fast === null) {
       const threads = all.filter((o) => o.tag === l.tag).length;
       const why = ctx.refused === undefined ? undefined : (w: string) => ctx.refused?.append(w);
-      const remaining = remainingOf(all, l.tag);
-      r = log.rate(
-        l.tag,
-        k,
-        ctx.relError,
-        remaining,
-        CUTS * batch * threads,
-        spanOf(all, l.tag),
-        why,
-        countOf(all, l.tag),
-      );
+      r = log.rate(l.tag, k, ctx.relError, remainingOf(all, l.tag), CUTS * batch * threads, spanOf(all, l.tag), why);
     }
     if (r === null) return null;
     rate.set(l.tag, r);
@@ -194,11 +184,4 @@ function remainingOf(loops: readonly Loop[], tag: string): number {
   let left = 0;
   for (const l of loops) if (l.tag === tag) left += l.count - l.done;
   return left;
-}
-
-/** Loops the threads running kind `tag` do in all (its phase: the phase-share rule's denominator). */
-function countOf(loops: readonly Loop[], tag: string): number {
-  let n = 0;
-  for (const l of loops) if (l.tag === tag) n += l.count;
-  return n;
 }

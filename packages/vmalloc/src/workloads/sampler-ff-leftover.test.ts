@@ -5,6 +5,7 @@
 // the crossing and the frees other CPUs make before try_purge_vmap_area_lazy takes the queue), which the detailed
 // purges measure (SlipMeter), so the skip ends on the exact run's phase.
 import { describe, expect, it } from 'vitest';
+import type { VmapAllocator } from '../mechanism/api.js';
 import { testVmallocBothWays } from './sampler.cases.js';
 
 describe('fix_size’s skip leaves the exact run’s lazy leftover (kernel lazy_max_pages, mask order)', () => {
@@ -13,11 +14,12 @@ describe('fix_size’s skip leaves the exact run’s lazy leftover (kernel lazy_
       const { s, x } = testVmallocBothWays(impl, 16, 1, 20_000, {}, true);
       expect(s.sampling.perTag.fix_size_alloc_test.skipped, impl).toBeGreaterThan(0);
       const queue = (r: typeof s) => {
+        const vm = r.vmap as VmapAllocator;
         const q: number[] = [];
-        r.vmap.lazy.forEach((vpn) => {
+        vm.lazy.forEach((vpn) => {
           q.push(vpn);
         });
-        return { lazy: r.vmap.lazyNr, queue: q.sort((a, b) => a - b) };
+        return { lazy: vm.lazyNr, queue: q.sort((a, b) => a - b) };
       };
       const a = queue(s);
       const b = queue(x);

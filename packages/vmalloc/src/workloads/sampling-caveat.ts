@@ -25,7 +25,8 @@ import type { VmapDesign } from '../designs/design.js';
  *   others' set-up and the laggards' last frees share the hole is not yet traced). A skip keeps the workers in
  *   step (vm-vmlist4 s21).
  * - 2.6.37: not measured at 64 CPUs × 1,000,000 (16 and 32 CPUs × 20,000 and 64 × 100,000 within); it has 2.6.28's
- *   walk from VMALLOC_START and purge rhythm, so the same full_fit main loop.
+ *   walk from VMALLOC_START, so the same full_fit main loop, the same fix_size leftover (the same 28,735-area
+ *   batches) and a purger that falls behind: at 64 × 100,000 CPU 0 runs all 222 of fix_size's purges.
  * - 2.6.39: every case and phase within (long_busy's main loop −24.3 % against ±67.1 %, with the hole term) —
  *   no caveat.
  * - 2.6.27: its walks (first fit along vmlist, hole.ts) are not tallied: no term.

@@ -37,6 +37,9 @@
 // cycles. A cap on the skip's share of the phase's bound instead (28 cycles, rate ≤ 50 %; branch vm-69rate 3ad557a)
 // covered 94.5 % in a block bootstrap and kept its skips in bound, but left the must-show unchanged and printed ±25 %
 // at 32 CPUs × 1,000,000 (the after-skip term of the phase's straggler tail: sampler-after.ts), where this runs exact.
+// With 24 cycles it fired in the must-show (64 × mask 7, mask order: 10.5 M fix_size loops, +8.5 % vs ±26 %), and
+// full_fit's main loop, none of it skipped, came out −27 % vs ±6.2 % (long_busy's set-up +270 % vs ±94 %): the skip
+// moved the workers into full_fit in step, which no half-width of fix_size's own rate bounds.
 import type { Kind, Loop, Rate } from './sampler-loop.js';
 import { settledFrom } from './sampler-round-settle.js';
 import { correlatedRatio, ratio } from './sampler-stats.js';

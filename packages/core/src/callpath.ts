@@ -4,7 +4,7 @@
 // threads share one array), so the hot path (Thread.spend) is one typed-array add, as a flat per-symbol profile
 // would be. Per-symbol totals are sums.
 import type { SymbolId } from './profiler.js';
-import { type ProfileSnapshot, replayStores, SNAP_SHIFT, snapshotStores } from './replay.js';
+import { HeldCopy, type ProfileSnapshot, type RowLayout, replayStores, SNAP_SHIFT, snapshotStores } from './replay.js';
 
 /** An interned frame name (a command, syscall or function entered). */
 export type FrameId = number;
@@ -75,6 +75,8 @@ export class CycleStore {
   changed = true;
   /** Entries over all of its rows (what {@link CycleStore.copyRowsInto} writes). */
   entries = 0;
+  /** Its rows' nodes and lengths as copyRowsInto packs them; undefined after a row appears or grows. */
+  private layout: RowLayout | undefined;
 
   constructor(
     /** The engine-wide arena the rows live in. */
@@ -103,6 +105,7 @@ export class CycleStore {
       this.offs[node] = off = this.arena.alloc(32);
       this.lens[node] = 32;
       this.entries += 32;
+      this.layout = undefined;
       this.changed = true;
       this.group.dirty = true;
     }
@@ -137,19 +140,29 @@ export class CycleStore {
   }
 
   /**
-   * {@link CycleStore.copyRows} into `dst` from `at` on (its {@link CycleStore.entries} entries): the rows are views
-   * of `dst`, so one allocation serves every store a snapshot copies, not one per row.
+   * {@link CycleStore.copyRows} packed into `dst` from `at` on (its {@link CycleStore.entries} entries), in node
+   * order: one allocation serves every store a snapshot copies, not one per row, and no view is made until read.
    */
-  copyRowsInto(dst: Float64Array, at: number): (Float64Array | undefined)[] {
+  copyRowsInto(dst: Float64Array, at: number): HeldCopy {
+    let lay = this.layout;
+    if (lay === undefined) {
+      const nodes: number[] = [];
+      const lens: number[] = [];
+      this.offs.forEach((_, node) => {
+        nodes.push(node);
+        lens.push(this.lens[node]);
+      });
+      this.layout = lay = { nodes, lens };
+    }
     const buf = this.arena.buf;
-    const out: (Float64Array | undefined)[] = [];
-    this.offs.forEach((off, node) => {
-      const len = this.lens[node];
-      for (let i = 0; i < len; i++) dst[at + i] = buf[off + i];
-      out[node] = dst.subarray(at, at + len);
-      at += len;
-    });
-    return out;
+    const { nodes, lens } = lay;
+    for (let r = 0, p = at; r < nodes.length; r++) {
+      const off = this.offs[nodes[r]];
+      const len = lens[r];
+      for (let i = 0; i < len; i++) dst[p + i] = buf[off + i];
+      p += len;
+    }
+    return new HeldCopy(dst, at, lay);
   }
 
   /** The length of `node`'s row (0 if it has none). */
@@ -169,6 +182,7 @@ export class CycleStore {
     this.offs[node] = off;
     this.lens[node] = n;
     this.entries += n - len;
+    this.layout = undefined;
     this.changed = true;
     this.group.dirty = true;
     return off;

@@ -45,7 +45,7 @@ export {
   type SymbolInfo,
   type TickSampling,
 } from './profiler.js';
-export { type ProfileSnapshot, snapshotRows } from './replay.js';
+export { HeldCopy, type ProfileSnapshot, type RowLayout, type StoreCopy, snapshotRows } from './replay.js';
 export {
   type ArchSource,
   ArchSourceSchema,

@@ -8,15 +8,52 @@ import type { CycleStore, StoreGroup } from './callpath.js';
 export const SNAP_SHIFT = 5;
 const SNAP_MASK = (1 << SNAP_SHIFT) - 1;
 
+/** The nodes of a store's rows in node order and their lengths: how {@link HeldCopy} packs them. Never written. */
+export interface RowLayout {
+  readonly nodes: readonly number[];
+  readonly lens: readonly number[];
+}
+
+/**
+ * A held store's rows as a snapshot copied them: packed in `buf` from `at` by `layout`. The views are made only
+ * when read (a replay): a sampler snapshots every round (6.9 at 64 CPUs: one per ~150 loops) and drops nearly all
+ * of them unread, and a view per row was most of what a snapshot allocated.
+ */
+export class HeldCopy {
+  private views: (Float64Array | undefined)[] | undefined;
+
+  constructor(
+    readonly buf: Float64Array,
+    readonly at: number,
+    readonly layout: RowLayout,
+  ) {}
+
+  /** The rows indexed by node (holes where the store had none), as views of `buf`. */
+  rows(): (Float64Array | undefined)[] {
+    if (this.views === undefined) {
+      const out: (Float64Array | undefined)[] = [];
+      const { nodes, lens } = this.layout;
+      for (let r = 0, p = this.at; r < nodes.length; p += lens[r++]) out[nodes[r]] = this.buf.subarray(p, p + lens[r]);
+      this.views = out;
+    }
+    return this.views;
+  }
+}
+
+/** One store's rows in a snapshot: its own copy (indexed by node), or a held store's packed copy. */
+export type StoreCopy = (Float64Array | undefined)[] | HeldCopy;
+
 /**
  * Every store's rows as they were when the window opened (never written: snapshots share them), in chunks of
- * 2^SNAP_SHIFT stores: store s's rows are `snap[s >> SNAP_SHIFT][s & SNAP_MASK]` (see {@link snapshotRows}).
+ * 2^SNAP_SHIFT stores: store s's copy is `snap[s >> SNAP_SHIFT][s & SNAP_MASK]`; read its rows with
+ * {@link snapshotRows}.
  */
-export type ProfileSnapshot = (Float64Array | undefined)[][][];
+export type ProfileSnapshot = StoreCopy[][];
 
 /** Store s's rows in a snapshot (undefined: the store did not exist yet). */
 export function snapshotRows(snap: ProfileSnapshot, s: number): (Float64Array | undefined)[] | undefined {
-  return snap[s >> SNAP_SHIFT]?.[s & SNAP_MASK];
+  const c = snap[s >> SNAP_SHIFT]?.[s & SNAP_MASK];
+  return c instanceof HeldCopy ? c.rows() : c;
 }
 
 /**
@@ -50,7 +87,7 @@ export function snapshotStores(
       out.push(was);
       continue;
     }
-    const chunk: (Float64Array | undefined)[][] = [];
+    const chunk: StoreCopy[] = [];
     let held = false;
     const from = g << SNAP_SHIFT;
     const to = Math.min(k, from + SNAP_MASK + 1);

@@ -11,7 +11,8 @@ const fresh = (e: Engine): ProfileSnapshot => {
 };
 
 /** Rows as plain arrays (holes as undefined), so toEqual compares values, not which snapshot a row came from. */
-const plain = (s: ProfileSnapshot) => s.flat(1).map((st) => Array.from(st, (r) => (r ? [...r] : undefined)));
+const plain = (s: ProfileSnapshot) =>
+  s.flat(1).map((_, k) => Array.from(snapshotRows(s, k) ?? [], (r) => (r ? [...r] : undefined)));
 
 // A step of one thread: spend on a symbol, enter or leave a frame, yield, take a snapshot (and check it), replay
 // an earlier snapshot, or spend on a thread that has finished (its store must count as changed again).

@@ -36,6 +36,18 @@ describe('PteTable, exact small cases', () => {
     expect([t.size, t.get(510)]).toEqual([0, undefined]);
   });
 
+  it('pages far above the first one: in the index up to 4 TiB of pages away, in the far Map beyond', () => {
+    const t = new PteTable();
+    t.setRange(512 * 1000, 1, 2);
+    const near = 512 * (1000 + 300_000); // beyond the old 64 Ki-page index, within the new one
+    const far = 512 * (1000 + (1 << 21)) + 7; // just beyond the index
+    t.setRange(near - 1, 10, 3);
+    t.set(far, 20);
+    expect([t.get(near - 1), t.get(near + 1), t.get(far), t.get(far - 1), t.size]).toEqual([10, 12, 20, undefined, 6]);
+    t.clearRange(near - 1, 3);
+    expect([t.delete(far), t.has(near), t.get(512 * 1000 + 1), t.size]).toEqual([true, false, 2, 2]);
+  });
+
   it('a non-integer vpn is never mapped (as a Map of integer keys) and cannot be set', () => {
     const t = new PteTable();
     t.set(3, 1);

@@ -28,6 +28,7 @@ import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { closeStalled, ownGap, ownRate, stalledNow, stalledRound, stallShares } from './sampler-round.js';
 import { CutClock, measureCut } from './sampler-round-cut.js';
 import { CycleLog } from './sampler-round-reach.js';
+import { pushSnapshot } from './sampler-snap.js';
 import { WaitTally } from './sampler-wait.js';
 import { replayFrom, snapsKept, windowRounds } from './sampler-window.js';
 
@@ -274,16 +275,8 @@ export class Sampler {
   }
 
   private roundDone(now: number): void {
-    const e = this.engine;
-    this.snaps.push({
-      round: this.round,
-      time: now,
-      profile: e.profiler.snapshot(),
-      counters: [...e.counters.values],
-      flushes: this.lastRegenEv,
-    });
     // replayWindow looks `need` rounds back at most (`need` flush cycles of cut rounds).
-    if (this.snaps.length > snapsKept(this.cuts.at, this.need) + 1) this.snaps.shift();
+    pushSnapshot(this.snaps, snapsKept(this.cuts.at, this.need) + 1, this.engine, this.round, now, this.lastRegenEv);
     if (!this.skippedThisRound) this.chained = 0;
     if (this.pending === 0) this.maybeDecide();
   }

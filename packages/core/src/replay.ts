@@ -10,7 +10,9 @@ const SNAP_MASK = (1 << SNAP_SHIFT) - 1;
 
 /** The nodes of a store's rows in node order and their lengths: how {@link HeldCopy} packs them. Never written. */
 export interface RowLayout {
+  /** The call-path nodes that have a row in the store, in node order. */
   readonly nodes: readonly number[];
+  /** Each row's length in the packed buffer (Float64 slots), in the order of `nodes`. */
   readonly lens: readonly number[];
 }
 

@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { AfterSkip } from './sampler-after.js';
+import { skippedLoop as skipped } from './sampler-loop.cases.js';
 import { emptyKind, type Kind, type Loop, type Rate, type TagReport } from './sampler-loop.js';
 import type { WaitTally } from './sampler-wait.js';
 
@@ -125,19 +126,6 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
     /** A stand-in for sampler-wait.ts: each iteration waited `w(l)` cycles. */
     function tally(w: (l: Loop) => number): WaitTally {
       return { start() {}, mark() {}, jumped() {}, waited: w } as unknown as WaitTally;
-    }
-    /** A worker's loop of kind `tag` in a skip: `y` cycles over its last `n` loops, `k` loops to skip. */
-    function skipped(tag: string, cpu: number, y: number, n: number, k: number, fast = true): Loop {
-      return {
-        tag,
-        t: { cpu },
-        fast: fast ? () => {} : null,
-        steady: null,
-        y: [y],
-        n: [n],
-        pendingK: k,
-        stalled: false,
-      } as unknown as Loop;
     }
     /** Worker 1 waits all its cycles, worker 0 none. */
     const cpu1Waits = (): AfterSkip =>

@@ -1,21 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { arrivalWidth, Placement } from './sampler-arrival.js';
-import type { Loop, Rate } from './sampler-loop.js';
-
-/** A loop of kind `tag` on `cpu`, its own window `y` cycles over `n` loops, skipped by `k` loops (in step). */
-function loop(tag: string, cpu: number, y: number, n: number, k: number, steady = false): Loop {
-  return {
-    tag,
-    t: { cpu },
-    fast: steady ? null : () => {},
-    steady: null,
-    y: [y],
-    n: [n],
-    pendingK: k,
-    stalled: false,
-  } as unknown as Loop;
-}
+import { skippedLoop as loop } from './sampler-loop.cases.js';
+import type { Rate } from './sampler-loop.js';
 
 /** A kind's rate: `c` cycles per loop, half-width `h`, threads' spread `spread` loops per round of `perRound`. */
 function rate(c: number, h = 0, spread = 0, perRound = 10): Rate {
@@ -36,10 +23,10 @@ describe('Placement (where the skips left each worker against the others)', () =
   it('adds the walks of steady loops (2√2 σ, in quadrature over skips), none for loops in step', () => {
     const p = new Placement();
     // σ = 2 loops per round × 100 cycles × √(4,000 / 1,000 rounds) = 400 cycles.
-    p.skip([loop('a', 0, 1_000, 10, 40, true), loop('a', 1, 1_000, 10, 40)], new Map([['a', rate(100, 0, 2)]]), 4_000);
+    p.skip([loop('a', 0, 1_000, 10, 40, false), loop('a', 1, 1_000, 10, 40)], new Map([['a', rate(100, 0, 2)]]), 4_000);
     expect(p.placed[0]).toBeCloseTo(2 * Math.SQRT2 * 400, 9);
     expect(p.placed[1]).toBe(0);
-    p.skip([loop('a', 0, 1_000, 10, 40, true)], new Map([['a', rate(100, 0, 2)]]), 4_000);
+    p.skip([loop('a', 0, 1_000, 10, 40, false)], new Map([['a', rate(100, 0, 2)]]), 4_000);
     expect(p.placed[0]).toBeCloseTo(2 * Math.SQRT2 * 400 * Math.SQRT2, 9);
   });
 

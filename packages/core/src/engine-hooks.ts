@@ -2,6 +2,7 @@
 // body a thread runs, the engine's options, and the observers a timeline attaches (none may change the simulation).
 import type { SymbolId } from './profiler.js';
 import type { Thread } from './thread.js';
+import type { TickOptions } from './timer-tick.js';
 
 /** Something a thread asks the scheduler to do at its current time. Returns true if the thread must block. */
 export interface Op {
@@ -26,6 +27,8 @@ export interface EngineOptions {
   clockHz: number;
   /** Seed of the engine's {@link Rng} (default 1). Same inputs and seed give byte-identical results. */
   seed?: number;
+  /** A per-CPU timer tick (timer-tick.ts); default none: no CPU takes a tick, as before the option existed. */
+  tick?: TickOptions;
 }
 
 /** Observer of every {@link Thread.spend}: CPU, symbol id, start cycle and cycles (used by timelines/traces). */

@@ -18,6 +18,7 @@ import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
 import { Rng } from './rng.js';
 import { SCHED_CFS_6_1, type SchedRecord } from './sched-record.js';
 import { Thread } from './thread.js';
+import { TimerTick } from './timer-tick.js';
 import { notifyEngineCreated } from './trace.js';
 import type { Work } from './workqueue.js';
 
@@ -61,6 +62,8 @@ export class Engine {
   readonly rng: Rng;
   /** Every thread spawned, in spawn order. */
   readonly threads: Thread[] = [];
+  /** The per-CPU timer tick (EngineOptions.tick), or null: no CPU takes a tick. */
+  readonly tick: TimerTick | null;
   /** Optional observer of every spend (timelines); undefined on the fast path. */
   onSpend: SpendHook | undefined = undefined;
   /** Optional observer of instant events (flushes); undefined on the fast path. */
@@ -111,6 +114,7 @@ export class Engine {
     this.clock = new Float64Array(opts.cpus);
     this.cpuThread = new Array(opts.cpus).fill(null);
     this.debt = new IrqDebt(opts.cpus);
+    this.tick = opts.tick === undefined ? null : new TimerTick(this, opts.tick);
     notifyEngineCreated(this);
   }
 

@@ -76,8 +76,8 @@ export class Ipi {
     if (c.targets === 'allbutself') e.chargeAllButSelf(t.cpu, c.handlerSym, perTarget);
     else for (const cpu of c.targets) e.chargeCpu(cpu, c.handlerSym, perTarget);
     t.spend(c.sendSym ?? c.senderSym, sendTotal);
-    // The last target is reached when the last send completes; its ack ends the wait.
-    t.spend(c.senderSym, k.deliveryCycles + perTarget + k.ackCycles);
+    // The last target is reached when the last send completes; its ack ends the wait (csd_lock_wait: a spin).
+    t.spin(c.senderSym, k.deliveryCycles + perTarget + k.ackCycles);
     return false;
   }
 }

@@ -84,11 +84,9 @@ export abstract class LockBase {
     const tr = e.tracer;
     if (tr !== undefined) tr.begin(w.cpu, `wait ${this.name}`, w.clock, true);
     if (wasBlocked) e.settle(w.cpu, at);
+    // Spinning: a timer tick still running when the lock comes free delays the grant (Thread.spin).
     const wait = at - w.clock;
-    if (wait > 0) {
-      this.waitCycles += wait;
-      w.spend(sym, wait);
-    }
+    if (wait > 0) this.waitCycles += w.spin(sym, wait);
     if (tr !== undefined) tr.end(w.cpu, w.clock);
     this.acquisitions++;
     w.spend(sym, this.costs.handoffCycles + this.costs.acquireCycles);

@@ -79,10 +79,35 @@ export class Thread {
     return this.engine.clock[this.cpu];
   }
 
-  /** Local work: advances this CPU's clock and charges the symbol. Never yields. */
+  /**
+   * Local work: advances this CPU's clock and charges the symbol. Never yields. With the engine's timer tick on,
+   * ticks inside the span lengthen it by their handlers (timer-tick.ts).
+   */
   spend(sym: SymbolId | string, cycles: number): void {
     const e = this.engine;
     const id = typeof sym === 'string' ? e.profiler.sym(sym) : sym;
+    const tk = e.tick;
+    if (tk !== null && e.clock[this.cpu] + cycles >= tk.next[this.cpu]) tk.spend(this, id, cycles);
+    else this.charge(id, cycles);
+  }
+
+  /**
+   * Spins (busy-waits) `cycles` for an event at clock + cycles, charged to `sym`; returns the cycles the wait took.
+   * Without the timer tick: a spend. With it: ticks inside take the spin's time, and one still running at the event
+   * delays the spinner to its end (TimerTick.spin).
+   */
+  spin(sym: SymbolId, cycles: number): number {
+    const tk = this.engine.tick;
+    if (tk === null) {
+      this.spend(sym, cycles);
+      return cycles;
+    }
+    return tk.spin(this, sym, cycles);
+  }
+
+  /** Advances the clock and charges `cycles` to symbol `id`, with no timer tick: spend's body, and the tick's own. */
+  charge(id: SymbolId, cycles: number): void {
+    const e = this.engine;
     if (e.onSpend !== undefined) e.onSpend(this.cpu, id, e.clock[this.cpu], cycles);
     e.clock[this.cpu] += cycles;
     if (id < this.len) this.arena.buf[this.off + id] += cycles;

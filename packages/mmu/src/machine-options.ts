@@ -1,6 +1,6 @@
 // What a Machine is built from: its options (arch, virt mode, CPUs, era switches, fitted virt costs), the error
 // for a machine the arch cannot be, and the profile symbols it charges its own work to.
-import type { SymbolId } from '@kmemsim/core';
+import type { SymbolId, TickOptions } from '@kmemsim/core';
 import type { KvmVersion } from './kvm-era.js';
 import type { ArchProfile, VirtModeName, VirtOverride } from './schema.js';
 import { mechanismOf } from './virt-ops.js';
@@ -23,6 +23,8 @@ export interface MachineOptions {
   kvm?: KvmVersion;
   /** Overrides of the virt mode's costs (an experiment's fitted values): merged over the arch's. */
   virtCosts?: Partial<VirtOverride['mechanism'] & { vmExitCycles: number }>;
+  /** A per-CPU timer tick on the engine (EngineOptions.tick); default none. */
+  tick?: TickOptions;
 }
 
 /** Thrown for a machine the arch cannot be (CPUs out of range, PAE on an arch without it, …). */

@@ -97,7 +97,7 @@ export class Machine {
       throw new MachineError(`arch ${arch.name} has no PAE mode`);
     }
     this.pkmapEntries = arch.highmem ? (this.pae ? arch.highmem.pkmapEntriesPae : arch.highmem.pkmapEntries) : 0;
-    this.engine = new Engine({ cpus: this.cpus, clockHz: o.clockHz ?? arch.clockHz, seed: o.seed ?? 1 });
+    this.engine = new Engine({ cpus: this.cpus, clockHz: o.clockHz ?? arch.clockHz, seed: o.seed ?? 1, tick: o.tick });
     this.tlb = new Tlb(this.cpus, arch.tlb.entries);
     this.cost = effectiveCosts(arch, this.virtMode);
     const e = this.engine;

@@ -394,7 +394,7 @@ export const noResult = (): void => {};
 /** Throws VmapError unless `pages` is an integer ≥ 1 and `align` a power of two. */
 export function checkRequest(pages: number, align: number): void {
   if (!Number.isInteger(pages) || pages < 1) throw new VmapError(`vmap of ${pages} pages: expected an integer ≥ 1`);
-  if (!(align >= 1) || !Number.isInteger(Math.log2(align))) {
+  if (align !== 1 && !(align >= 1 && Number.isInteger(Math.log2(align)))) {
     throw new VmapError(`alignment of ${align} pages: expected a power of two`);
   }
 }

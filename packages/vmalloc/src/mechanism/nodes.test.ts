@@ -143,14 +143,16 @@ describe('node_pool_del_va (6.12:1925–1965)', () => {
 });
 
 describe('addr_to_node', () => {
-  it('is floor(vpn / 16 pages) % nr_vmap_nodes (the plain `%`) for page numbers up to 2^52 and node counts 1–64', () => {
+  it('is floor(vpn / 16 pages) % nr_vmap_nodes (the plain `%`) for page numbers up to 2^53 and node counts 1–128 (by bits where both are powers of two)', () => {
     const vpn = fc.oneof(
       fc.integer({ min: 0, max: 2 ** 20 }),
       fc.maxSafeNat().map((v) => v % 2 ** 52),
       fc.integer({ min: 0, max: 2 ** 20 }).map((d) => 2 ** 52 - 1 - d),
+      fc.maxSafeNat(),
+      fc.integer({ min: 0, max: 2 ** 20 }).map((d) => 2 ** 32 * (1 + (d % 7)) + d - 2 ** 19),
     );
     const p = mechanismParams();
-    for (const cpus of [1, 3, 7, 24, 64]) {
+    for (const cpus of [1, 2, 3, 7, 24, 32, 64, 128, 200]) {
       const nodes = new VmapNodes(new Machine({ arch: x86_64, cpus }), p);
       fc.assert(
         fc.property(vpn, (v) => {

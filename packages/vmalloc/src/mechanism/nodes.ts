@@ -21,6 +21,9 @@ export class VmapNodes {
   /** Areas on each node's lazy tree, counted since the purge numbered `lazyTaken` detached the lists. */
   private readonly lazyCount: Int32Array;
   private readonly lazyTaken: Float64Array;
+  /** addr_to_node by bits: log2 of the hash's pages, and count − 1 (−1: not both powers of two, divide). */
+  private readonly shift: number;
+  private readonly bits: number;
 
   constructor(
     readonly m: Machine,
@@ -35,13 +38,20 @@ export class VmapNodes {
     this.locks = new Array(this.count * 3).fill(null);
     this.lazyCount = new Int32Array(this.count);
     this.lazyTaken = new Float64Array(this.count);
+    const hash = p.poolHashPages;
+    this.shift = Math.log2(hash);
+    const pow2 = (x: number) => Number.isInteger(Math.log2(x));
+    this.bits = pow2(hash) && pow2(this.count) && hash * this.count <= 2 ** 32 ? this.count - 1 : -1;
   }
 
   /**
-   * addr_to_node(). `k % count` of a page number's hash is a call to fmod in V8 (the number is above 2^31); for an
+   * addr_to_node(). With the hash's pages and the node count powers of two (16 pages; 64 CPUs), the node is bits
+   * [shift, shift + log2 count) of the page number, which its low 32 bits (`>>> 0`, no division) hold. Else
+   * `k % count` of a page number's hash is a call to fmod in V8 (the number is above 2^31); for an
    * integer 0 ≤ k < 2^52 the floor of the rounded quotient is exact, so the difference is the same value.
    */
   of(vpn: number): number {
+    if (this.bits >= 0 && vpn >= 0 && vpn < 2 ** 53) return ((vpn >>> 0) >>> this.shift) & this.bits;
     const k = Math.floor(vpn / this.p.poolHashPages);
     const n = this.count;
     return k >= 0 && k < 2 ** 52 ? k - Math.floor(k / n) * n : k % n;

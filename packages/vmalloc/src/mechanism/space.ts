@@ -3,6 +3,7 @@
 // neighbours. Both report what the real structures would have visited, so each design can charge it.
 import { BusyAreas } from './busy-areas.js';
 import { FreeSet } from './free-set.js';
+import { PageSorter } from './page-sort.js';
 
 /** How a reservation split the free block it came from (the four cases of the 2019 allocator). */
 export type SplitCase = 'fit' | 'left-edge' | 'right-edge' | 'no-edge';
@@ -22,6 +23,7 @@ export class VmSpace {
   /** releaseAll's scratch: the starts sorted and their lengths (reused, not a pair of arrays per purge). */
   private keys = new Float64Array(64);
   private lens = new Float64Array(64);
+  private readonly sorter = new PageSorter();
 
   constructor(
     readonly base: number,
@@ -95,7 +97,7 @@ export class VmSpace {
     }
     const s = this.keys.subarray(0, k);
     for (let i = 0; i < k; i++) s[i] = starts[i] as number;
-    s.sort();
+    this.sorter.sort(s, k);
     const lens = this.lens;
     this.busy.takeSorted(s, k, lens);
     for (let i = 0; i < k; i++) {

@@ -2,7 +2,8 @@ import { x86_64 } from '@kmemsim/arch-x86_64';
 import type { Thread } from '@kmemsim/core';
 import { Machine } from '@kmemsim/mmu';
 import { describe, expect, it } from 'vitest';
-import { createVmap, type VmArea } from './api.js';
+import type { VmArea } from '../types.js';
+import { createVmap } from './api.js';
 import { fastAlloc, fastFree } from './functional.js';
 
 interface Walk {

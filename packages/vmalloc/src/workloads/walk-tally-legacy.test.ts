@@ -1,6 +1,7 @@
 import { x86_64 } from '@kmemsim/arch-x86_64';
 import { Machine } from '@kmemsim/mmu';
 import { describe, expect, it } from 'vitest';
+import type { VmapAllocator } from '../mechanism/api.js';
 import { runTestVmalloc } from './test-vmalloc.js';
 
 describe('2.6.27 sampled: its vmlist walks watched through skips', () => {
@@ -16,7 +17,7 @@ describe('2.6.27 sampled: its vmlist walks watched through skips', () => {
     });
     // The skips laid areas down and took them away without time (functional.ts), the detailed loops with walks.
     expect(r.sampling.skipped).toBeGreaterThan(0);
-    const v = r.vmap;
+    const v = r.vmap as VmapAllocator;
     const list = v.legacyList;
     expect(list).not.toBeNull();
     let owned = 0;

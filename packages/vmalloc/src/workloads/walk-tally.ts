@@ -71,8 +71,8 @@ export class WalkTally {
 
   /**
    * A walk by `cpu` past `rank` of the list's `size` areas, `own` of them its own, costing `cycles`
-   * (mechanism/vmlist.ts `charge`, vmlist-legacy.ts): its distance from the in-step rank, in cycles (negative: shorter than in step);
-   * and whether it reached the top of the list, else how far the area it stopped at could lie from where it does, up
+   * (mechanism/vmlist.ts `charge`, vmlist-legacy.ts): its distance from the in-step rank, in cycles (negative:
+   * shorter than in step); and whether it reached the top of the list, else how far the area it stopped at could lie from where it does, up
    * or down (from the boot areas to the top). The top: within two areas per worker (the others' areas in flight)
    * and a hundredth of the list (a main loop's own churn above the areas it keeps: long_busy's 100-page areas and
    * the holes its purges leave among them — at 64 × 100,000 its inserts stopped either within 1 % of the top or,

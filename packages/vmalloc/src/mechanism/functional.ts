@@ -8,8 +8,8 @@ import { drainOf } from './functional-drain.js';
 import type { LazyBatch } from './lazy-queue.js';
 import type { VmapCore } from './vmap.js';
 
-/** A thread that pays for nothing: the searches' charges are dropped. */
-const NOBODY = { spend() {}, cpu: 0 } as unknown as Thread;
+/** A thread that pays for nothing: the searches' charges are dropped (hole.ts tells no vmlist walk of it). */
+export const NOBODY = { spend() {}, cpu: 0 } as unknown as Thread;
 
 /** get_vm_area (+ guard page) without time: a handle, or −1. */
 export function fastAlloc(v: VmapCore, cpu: number, pages: number, align = 1): number {

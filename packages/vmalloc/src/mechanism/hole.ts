@@ -2,9 +2,10 @@
 // in O(log n) wall time; the cycles charged are those of the design's own search: a list or rb_next walk over
 // every area it passes (each step a dependent load over a working set of all areas), a tree descent, or a walk
 // from the cached position. Called with the design's allocation lock held.
-import { type SymbolId, Thread } from '@kmemsim/core';
+import type { SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { HoleSearch, VmapDesign } from '../designs/design.js';
+import { NOBODY } from './functional.js';
 import { alignUp } from './intervals.js';
 import { archMemory, type ChaseLevels, chaseCycles } from './memory.js';
 import type { MechanismParams } from './params.js';
@@ -106,9 +107,9 @@ class VmlistFirstFit extends Finder {
     const n = s.busy.size;
     const rank = at < 0 ? n : s.busyBelow(at);
     const cycles = this.walk(t, rank + 1, n, this.c.p.vmStructBytes);
-    // Only a worker's walk is told: functional.ts's fast path passes a stand-in that pays nothing (its area's
-    // owner comes from fastAlloc's seed). The list's length before this area, as the mirror's insert tells it.
-    if (this.list !== null && t instanceof Thread) {
+    // Only a worker's walk is told: functional.ts's fast path passes NOBODY, which pays nothing (its area's owner
+    // comes from fastAlloc's seed). The list's length before this area, as the mirror's insert tells it.
+    if (this.list !== null && t !== NOBODY) {
       this.list.inserted(t.cpu, at < 0 ? s.end : at, rank, cycles, at < 0 ? n : n - 1, at >= 0);
     }
     return at;

@@ -259,23 +259,23 @@ export function renderTestVmalloc(doc: ResultDocument): string {
 
 /**
  * What the printed bound of a sampled run covers beyond the extrapolation (vmalloc's arrangement-bound.ts, for the
- * vmlist mirror designs with several workers) and what it is known not to cover (`arrangementCaveat`).
+ * vmlist designs, 2.6.27–2.6.39, with several workers) and what it is known not to cover (`arrangementCaveat`).
  */
 function caveatLines(doc: ResultDocument): string[] {
   const out: string[] = [];
   const threads = Number(doc.params.nr_threads);
-  const mirrors = doc.runs.filter(
-    (r) => (r.metrics.loops_extrapolated ?? 0) > 0 && resolveDesign(String(r.variant.impl)).vmlist === 'mirror',
+  const listed = doc.runs.filter(
+    (r) => (r.metrics.loops_extrapolated ?? 0) > 0 && resolveDesign(String(r.variant.impl)).vmlist !== 'none',
   );
-  if (threads >= 2 && mirrors.length > 0)
+  if (threads >= 2 && listed.length > 0)
     out.push(
-      `Bound of ${mirrors.map((r) => String(r.variant.impl)).join(', ')}: it also covers how far apart the workers ` +
+      `Bound of ${listed.map((r) => String(r.variant.impl)).join(', ')}: it also covers how far apart the workers ` +
         'may enter each phase (how far their vmlist walks lie from those of workers in step, counted 2R − 1 times, ' +
         'R = √(loops / loops in detail)).',
     );
   // 2.6.39's search resumes after free_vmap_cache: the holes a phase boundary leaves set its walks (arrangement-bound.ts
   // holeCycles).
-  const cached = mirrors.filter((r) => resolveDesign(String(r.variant.impl)).holeSearch === 'cached-hole');
+  const cached = listed.filter((r) => resolveDesign(String(r.variant.impl)).holeSearch === 'cached-hole');
   if (threads >= 2 && cached.length > 0)
     out.push(
       `Bound of ${cached.map((r) => String(r.variant.impl)).join(', ')}: it also covers how deep the holes lie that its small ` +

@@ -8,8 +8,8 @@ import { drainOf } from './functional-drain.js';
 import type { LazyBatch } from './lazy-queue.js';
 import type { VmapCore } from './vmap.js';
 
-/** A thread that pays for nothing: the searches' charges are dropped. */
-const NOBODY = { spend() {}, cpu: 0 } as unknown as Thread;
+/** A thread that pays for nothing: the searches' charges are dropped (hole.ts tells no vmlist walk of it). */
+export const NOBODY = { spend() {}, cpu: 0 } as unknown as Thread;
 
 /** get_vm_area (+ guard page) without time: a handle, or −1. */
 export function fastAlloc(v: VmapCore, cpu: number, pages: number, align = 1): number {
@@ -19,6 +19,7 @@ export function fastAlloc(v: VmapCore, cpu: number, pages: number, align = 1): n
   if (at < 0 && v.purger !== null && fastPurgeFailure(v)) at = reserve(v, cpu, size, align);
   if (at < 0) return -1;
   v.mirror?.seed(at, cpu);
+  v.legacyList?.seed(at, cpu);
   const id = v.areas.add(at, pages, size, -1, v.homeOf(cpu, size));
   v.areas.pfn[id] = 0;
   v.ledger.allocs++;
@@ -35,6 +36,7 @@ export function fastFree(v: VmapCore, id: number): void {
   v.ledger.frees++;
   clearPtes(v, vpn, size);
   v.mirror?.drop(vpn);
+  v.legacyList?.drop(vpn);
   if (v.purger === null) {
     v.space.release(vpn);
     v.m.tlb.flushAll();

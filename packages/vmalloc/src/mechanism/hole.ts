@@ -5,11 +5,13 @@
 import type { SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { HoleSearch, VmapDesign } from '../designs/design.js';
+import { NOBODY } from './functional.js';
 import { alignUp } from './intervals.js';
 import { archMemory, type ChaseLevels, chaseCycles } from './memory.js';
 import type { MechanismParams } from './params.js';
 import type { VmSpace } from './space.js';
 import { vmapCounters } from './symbols.js';
+import type { LegacyVmlistWatch } from './vmlist-legacy.js';
 
 export interface HoleFinder {
   /** Reserves `size` pages aligned to `align`; returns the start or −1, having charged the search to `t`. */
@@ -25,6 +27,8 @@ export interface HoleFinder {
    * (6.12:1885–1892, 6.1 the same); nothing for the older designs.
    */
   preload(t: Thread): void;
+  /** 2.6.27's first fit: tell `w` of each walk from now on (the sampler's arrangement bound); absent elsewhere. */
+  watch?(w: LegacyVmlistWatch): void;
 }
 
 /** Cycles of a balanced-tree descent over `n` nodes of `bytes`: the top levels hot, the lowest as cold as n is big. */
@@ -81,21 +85,33 @@ abstract class Finder implements HoleFinder {
     return false;
   }
 
-  /** `n` steps of a walk over a structure of `total` objects of `bytes` each. */
-  protected walk(t: Thread, n: number, total: number, bytes: number): void {
+  /** `n` steps of a walk over a structure of `total` objects of `bytes` each; returns the cycles charged. */
+  protected walk(t: Thread, n: number, total: number, bytes: number): number {
     this.walked += n;
     this.c.m.engine.counters.add(this.walkedId, n);
-    t.spend(this.c.sym, n * (this.c.p.walkStepCycles + chaseCycles(this.mem, total * bytes)));
+    const cycles = n * (this.c.p.walkStepCycles + chaseCycles(this.mem, total * bytes));
+    t.spend(this.c.sym, cycles);
+    return cycles;
   }
 }
 
 /** ≤ 2.6.27 __get_vm_area_node: walk vmlist from the start; stop at the first area the request fits before. */
 class VmlistFirstFit extends Finder {
+  private list: LegacyVmlistWatch | null = null;
+  watch(w: LegacyVmlistWatch): void {
+    this.list = w;
+  }
   find(t: Thread, size: number, align: number): number {
     const s = this.c.space;
     const at = s.reserve(size, align);
     const n = s.busy.size;
-    this.walk(t, (at < 0 ? n : s.busyBelow(at)) + 1, n, this.c.p.vmStructBytes);
+    const rank = at < 0 ? n : s.busyBelow(at);
+    const cycles = this.walk(t, rank + 1, n, this.c.p.vmStructBytes);
+    // Only a worker's walk is told: functional.ts's fast path passes NOBODY, which pays nothing (its area's owner
+    // comes from fastAlloc's seed). The list's length before this area, as the mirror's insert tells it.
+    if (this.list !== null && t !== NOBODY) {
+      this.list.inserted(t.cpu, at < 0 ? s.end : at, rank, cycles, at < 0 ? n : n - 1, at >= 0);
+    }
     return at;
   }
 }

@@ -20,7 +20,8 @@ import { LAYOUT, type MechanismParams } from './params.js';
 import { Purger } from './purge.js';
 import { VmSpace } from './space.js';
 import { type VmapCounters, type VmapSymbols, vmapCounters, vmapSymbols } from './symbols.js';
-import { VmlistMirror } from './vmlist.js';
+import { VmlistMirror, type VmlistWalkTally } from './vmlist.js';
+import { LegacyVmlistWatch } from './vmlist-legacy.js';
 
 export class VmapCore implements BlockHost, LazyHost, FlowHost {
   readonly space: VmSpace;
@@ -38,6 +39,8 @@ export class VmapCore implements BlockHost, LazyHost, FlowHost {
   /** 2.6.27: vmlist_lock, the allocator's own lock. */
   readonly vmlistLock: RwLock | null;
   readonly mirror: VmlistMirror | null;
+  /** 2.6.27: the sampler's watch of vmlist's walks (null: not watched; see watchVmlist). */
+  legacyList: LegacyVmlistWatch | null = null;
   readonly blocks: VmapBlocks | null;
   readonly nodes: VmapNodes | null;
   readonly purger: Purger | null;
@@ -95,6 +98,18 @@ export class VmapCore implements BlockHost, LazyHost, FlowHost {
     for (let i = 0; i < p.bootAreas; i++) {
       const at = this.space.reserve(p.bootAreaPages + this.guard);
       this.mirror?.seed(at);
+    }
+  }
+
+  /**
+   * Tells `tally` of each vmlist walk from now on, with the walker's own areas below it (`cpus` owners at most):
+   * 2.6.27's first fit and unlink, the mirror designs' insert and unlink; nothing where vm_structs are on no list.
+   */
+  watchVmlist(tally: VmlistWalkTally, cpus: number): void {
+    if (this.mirror !== null) this.mirror.watch(tally, cpus);
+    else if (this.vmlistLock !== null) {
+      this.legacyList = new LegacyVmlistWatch(tally, cpus);
+      this.hole.watch?.(this.legacyList);
     }
   }
 
@@ -237,6 +252,8 @@ export class VmapCore implements BlockHost, LazyHost, FlowHost {
     const steps = this.space.busyBelow(vpn) + 1;
     this.ownWalks += steps;
     this.m.engine.counters.add(this.k.walked, steps);
-    t.spend(this.s.removeVm, steps * (this.p.walkStepCycles + chaseCycles(this.mem, n * this.p.vmStructBytes)));
+    const cycles = steps * (this.p.walkStepCycles + chaseCycles(this.mem, n * this.p.vmStructBytes));
+    t.spend(this.s.removeVm, cycles);
+    this.legacyList?.removed(t.cpu, vpn, steps - 1, cycles, n);
   }
 }

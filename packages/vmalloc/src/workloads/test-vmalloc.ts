@@ -177,10 +177,11 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
   // 2.6.39's long_busy tear-down +7.5 % at 20,000 loops, 2.6.37's +21.0 % at 2,000 (the skipped loops themselves:
   // sampler-ff.ts STEADY_SKIP_ERROR).
   // vmlist designs: their phases' walks past other workers' areas, for the bound (arrangement-bound.ts): each walk's
-  // rank against the in-step one (walk-tally.ts), so the mirror keeps its areas' owners.
-  const walks = vm.mirror !== null && o.nrThreads > 1 && o.sampling?.exact !== true;
+  // rank against the in-step one (walk-tally.ts), so the list (2.6.27's allocator, or the mirror) keeps its areas'
+  // owners.
+  const walks = design.vmlist !== 'none' && o.nrThreads > 1 && o.sampling?.exact !== true;
   const tally = walks ? new WalkTally(m.cpus, p.bootAreas, o.nrThreads) : undefined;
-  if (vm.mirror !== null && tally !== undefined) vm.mirror.watch(tally, m.cpus);
+  if (tally !== undefined) vm.watchVmlist(tally, m.cpus);
   const sampler = new Sampler(e, {
     regeneration: flushEvents(e),
     walks: tally,

@@ -1,8 +1,9 @@
 // The vmlist walks a sampled run made, per loop kind, for the bound of their arrangement-dependent part
-// (arrangement-bound.ts). The mirror designs (2.6.28–2.6.39) keep every vm_struct on the address-sorted vmlist:
-// insert_vmalloc_vm and remove_vm_area walk it from its head under vmlist_lock (mechanism/vmlist.ts), so with many
-// workers a loop's cycles are mostly the walks it waits through, and how far a walk goes past other workers' areas
-// depends on how far apart the workers entered the phase (issue 13).
+// (arrangement-bound.ts). 2.6.27–2.6.39 keep every vm_struct on the address-sorted vmlist and walk it from its head
+// under vmlist_lock: 2.6.27's __get_vm_area_node (first fit) and remove_vm_area (mechanism/vmlist-legacy.ts), the
+// mirror designs' insert_vmalloc_vm and remove_vm_area (mechanism/vmlist.ts). So with many workers a loop's cycles
+// are mostly the walks it waits through, and how far a walk goes past other workers' areas depends on how far apart
+// the workers entered the phase (issue 13).
 import type { Loop } from './sampler-loop.js';
 
 /** Per CPU at its last loop boundary: own walks, everyone's, arrangement, the kind's, top walks, hole headroom. */
@@ -25,7 +26,7 @@ export interface KindWalks {
 }
 
 /**
- * Tallies the mirror's walks (VmlistMirror.watch) per CPU and, at each detailed loop boundary (Sampler.next), per
+ * Tallies the vmlist walks (VmapCore.watchVmlist) per CPU and, at each detailed loop boundary (Sampler.next), per
  * loop kind. A walk's arrangement-dependent part is how far its rank lies from the rank the workers in step would
  * give it: the boot areas (`base`, below every walk) and, per worker, as many areas below the position as the
  * walker has of its own (arrays, set-up areas, kept areas), plus half the others' one in flight (a FIFO lock's
@@ -70,8 +71,8 @@ export class WalkTally {
 
   /**
    * A walk by `cpu` past `rank` of the list's `size` areas, `own` of them its own, costing `cycles`
-   * (mechanism/vmlist.ts `charge`): its distance from the in-step rank, in cycles (negative: shorter than in step);
-   * and whether it reached the top of the list, else how far the area it stopped at could lie from where it does, up
+   * (mechanism/vmlist.ts `charge`, vmlist-legacy.ts): its distance from the in-step rank, in cycles (negative:
+   * shorter than in step); and whether it reached the top of the list, else how far the area it stopped at could lie from where it does, up
    * or down (from the boot areas to the top). The top: within two areas per worker (the others' areas in flight)
    * and a hundredth of the list (a main loop's own churn above the areas it keeps: long_busy's 100-page areas and
    * the holes its purges leave among them — at 64 × 100,000 its inserts stopped either within 1 % of the top or,

@@ -23,6 +23,7 @@ import {
 } from './sampler-loop.js';
 import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
+import { paceShares } from './sampler-pace.js';
 import { RefusalLog } from './sampler-refusal.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { closeStalled, ownGap, ownRate, stalledNow, stalledRound, stallShares } from './sampler-round.js';
@@ -319,7 +320,8 @@ export class Sampler {
     if (rate === null) return;
     this.refusals?.note('diverging');
     if (diverging(this.loops.values(), rate, this.divergence)) return;
-    const shares = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
+    const stalls = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
+    const shares = paceShares(this.loops.values(), stalls); // each worker's own pace (sampler-pace.ts)
     const dt = skipSpan(this.loops.values(), rate, shares);
     this.refusals?.note('span under two rounds');
     if (Number.isNaN(dt)) return;

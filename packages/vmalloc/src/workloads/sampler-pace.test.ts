@@ -1,0 +1,69 @@
+import type { Thread } from '@kmemsim/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { SteadyForward } from './sampler-ff.js';
+import { Loop } from './sampler-loop.js';
+import { paceShares } from './sampler-pace.js';
+
+/** A thread stand-in: the loop reads only its clock and its sys / user cycles. */
+function thread(cpu: number): Thread {
+  return { cpu, clock: 0, sysCycles: 0, userCycles: 0 } as unknown as Thread;
+}
+
+/** A main loop of a lazy-walk design (its skip lays its state down) whose thread kept `cycles` of `loops` each. */
+function laying(cpu: number, cycles: number[], loops = 10, tag = 'k'): Loop {
+  const l = new Loop(thread(cpu), 1_000, tag, null, false);
+  l.steady = {} as SteadyForward;
+  for (const y of cycles) l.keep(y, loops, 0, 0);
+  return l;
+}
+
+describe('paceShares (each worker keeps its own pace over a skip)', () => {
+  it('a worker that purged falls behind by its own rate; the kind keeps its total', () => {
+    const ls = [laying(0, [1_100, 1_100]), laying(1, [1_000, 1_000]), laying(2, [1_000, 1_000])];
+    const s = paceShares(ls, new Map());
+    const pace = [1 / 110, 1 / 100, 1 / 100];
+    const mean = (pace[0] + pace[1] + pace[2]) / 3;
+    for (const [i, l] of ls.entries()) expect(s.get(l)).toBeCloseTo(pace[i] / mean, 12);
+    expect(s.get(ls[0]) as number).toBeLessThan(1);
+  });
+
+  it('leaves loops without a lay-down, state-building loops and shares already set alone', () => {
+    const plain = new Loop(thread(0), 1_000, 'k', null, false);
+    plain.keep(1_000, 10, 0, 0);
+    const build = new Loop(thread(1), 1_000, 'k:set-up', () => {}, true);
+    build.steady = {} as SteadyForward;
+    build.keep(1_000, 10, 0, 0);
+    const stalled = laying(2, [2_000]);
+    const fresh = laying(3, []);
+    const s = paceShares([plain, build, stalled, fresh], new Map([[stalled, 0.5]]));
+    expect([...s.keys()]).toEqual([stalled]);
+    expect(s.get(stalled)).toBe(0.5);
+  });
+
+  it('a kind with one worker moves it at the pooled rate', () => {
+    const l = laying(0, [1_300]);
+    expect(paceShares([l], new Map()).get(l)).toBe(1);
+  });
+
+  it('shares of a kind sum to its thread count, and kinds are paced apart', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(fc.integer({ min: 1, max: 5_000 }), { minLength: 1, maxLength: 8 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 16,
+        }),
+        (ws) => {
+          const ls = ws.map(([ys, a], c) => laying(c, ys, 10, a ? 'a' : 'b'));
+          const s = paceShares(ls, new Map());
+          for (const tag of ['a', 'b']) {
+            const of = ls.filter((l) => l.tag === tag);
+            if (of.length === 0) continue;
+            const sum = of.reduce((x, l) => x + (s.get(l) as number), 0);
+            expect(sum).toBeCloseTo(of.length, 9);
+          }
+        },
+      ),
+    );
+  });
+});

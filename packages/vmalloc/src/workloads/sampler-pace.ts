@@ -1,0 +1,49 @@
+// Each worker's own pace over a skip of a steady loop that lays down its state (sampler-ff.ts: 2.6.28, 2.6.37,
+// 2.6.39), issue 13. Those loops skip without a drift walk, so at the pooled rate every worker did the same loops and
+// the skip put them back in step. In the exact run they are not: whoever wins try_purge_vmap_area_lazy's trylock
+// runs __purge_vmap_area_lazy (its vmap_area_lock hold and flush) inside its own loop and falls behind, purge after
+// purge. Measured (vm-pace; 2.6.28, 64 CPUs × mask 3 × 100,000, mask order, each worker's clock at every 1 % of its
+// loops): CPUs 0 and 1 run every purge and end fix_size 78.6 G cycles behind the other 62 workers (who end within
+// 0.003 G of each other), their lag growing with every purge (0.30 / 2.48 / 11.3 / 27.6 G at 10 / 46 / 73 / 91 % of
+// the loops), and in full_fit's main loop the same two fall behind 0.23 G per 1 % of it; the sampled run's skips
+// (pooled rate) ended fix_size with them 1.9 G behind, and full_fit's main loop with them in step. Which CPUs purge
+// is the FIFO lock's rotation (vm-rhythm, s21), so the lag is a per-worker rate that holds from round to round: a
+// worker's own rate over its kept cycles (sampler-round.ts `ownRate`) is its rate over the skip.
+import type { Loop } from './sampler-loop.js';
+
+/** A steady loop laying down its state (a main loop of the lazy-walk designs), whose skip gets no drift walk. */
+function paced(l: Loop): boolean {
+  return l.fast === null && l.steady !== null && l.y.length > 0;
+}
+
+/**
+ * Each paced loop's share of its kind's skipped loops (sampler-decide.ts `skipLoops`, `skipSpan`): its own loops per
+ * cycle over its kept cycles, relative to the mean over its kind's threads, so the kind's total stays the pooled one
+ * and each worker keeps the pace it ran at. Loops with a share already (`shares`: sampler-round.ts `stallShares`)
+ * keep theirs; a kind with one thread has share 1.
+ */
+export function paceShares(loops: Iterable<Loop>, shares: Map<Loop, number>): Map<Loop, number> {
+  const pace = new Map<Loop, number>();
+  const sum = new Map<string, { p: number; k: number }>();
+  for (const l of loops) {
+    if (!paced(l) || shares.has(l)) continue;
+    let y = 0;
+    let n = 0;
+    for (let i = 0; i < l.y.length; i++) {
+      y += l.y[i];
+      n += l.n[i];
+    }
+    if (!(y > 0)) continue;
+    const p = n / y;
+    pace.set(l, p);
+    const s = sum.get(l.tag) ?? { p: 0, k: 0 };
+    s.p += p;
+    s.k++;
+    sum.set(l.tag, s);
+  }
+  for (const [l, p] of pace) {
+    const s = sum.get(l.tag) as { p: number; k: number };
+    shares.set(l, s.p > 0 && s.k > 1 ? (p * s.k) / s.p : 1);
+  }
+  return shares;
+}

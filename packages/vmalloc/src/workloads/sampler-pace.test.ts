@@ -21,7 +21,7 @@ function laying(cpu: number, cycles: number[], loops = 10, tag = 'k'): Loop {
 describe('paceShares (each worker keeps its own pace over a skip)', () => {
   it('a worker that purged falls behind by its own rate; the kind keeps its total', () => {
     const ls = [laying(0, [1_100, 1_100]), laying(1, [1_000, 1_000]), laying(2, [1_000, 1_000])];
-    const s = paceShares(ls, new Map());
+    const s = paceShares(ls, new Map(), 8);
     const pace = [1 / 110, 1 / 100, 1 / 100];
     const mean = (pace[0] + pace[1] + pace[2]) / 3;
     for (const [i, l] of ls.entries()) expect(s.get(l)).toBeCloseTo(pace[i] / mean, 12);
@@ -36,14 +36,21 @@ describe('paceShares (each worker keeps its own pace over a skip)', () => {
     build.keep(1_000, 10, 0, 0);
     const stalled = laying(2, [2_000]);
     const fresh = laying(3, []);
-    const s = paceShares([plain, build, stalled, fresh], new Map([[stalled, 0.5]]));
+    const s = paceShares([plain, build, stalled, fresh], new Map([[stalled, 0.5]]), 8);
     expect([...s.keys()]).toEqual([stalled]);
     expect(s.get(stalled)).toBe(0.5);
   });
 
+  it('counts only its last cycles: a late worker catching up is paced at its rate since', () => {
+    const late = laying(0, [100, 100, 1_000, 1_000]);
+    const other = laying(1, [1_000, 1_000, 1_000, 1_000]);
+    const s = paceShares([late, other], new Map(), 2);
+    expect(s.get(late)).toBeCloseTo(1, 12);
+  });
+
   it('a kind with one worker moves it at the pooled rate', () => {
     const l = laying(0, [1_300]);
-    expect(paceShares([l], new Map()).get(l)).toBe(1);
+    expect(paceShares([l], new Map(), 8).get(l)).toBe(1);
   });
 
   it('shares of a kind sum to its thread count, and kinds are paced apart', () => {
@@ -55,7 +62,7 @@ describe('paceShares (each worker keeps its own pace over a skip)', () => {
         }),
         (ws) => {
           const ls = ws.map(([ys, a], c) => laying(c, ys, 10, a ? 'a' : 'b'));
-          const s = paceShares(ls, new Map());
+          const s = paceShares(ls, new Map(), 8);
           for (const tag of ['a', 'b']) {
             const of = ls.filter((l) => l.tag === tag);
             if (of.length === 0) continue;

@@ -18,18 +18,21 @@ function paced(l: Loop): boolean {
 
 /**
  * Each paced loop's share of its kind's skipped loops (sampler-decide.ts `skipLoops`, `skipSpan`): its own loops per
- * cycle over its kept cycles, relative to the mean over its kind's threads, so the kind's total stays the pooled one
- * and each worker keeps the pace it ran at. Loops with a share already (`shares`: sampler-round.ts `stallShares`)
+ * cycle over its `last` kept cycles (the rounds the kind's rate is measured over, not every kept one: a worker that
+ * entered the phase late first catches up — 2.6.28 at 64 × mask 3 × 100,000, CPUs 0 and 1 entered full_fit's main
+ * loop 288 G cycles behind and were 16 G behind after 1 % of it — and that pace, carried over a skip of the whole
+ * phase, put them 18,000 G ahead at 1,000,000), relative to the mean over its kind's threads, so the kind's total
+ * stays the pooled one and each worker keeps the pace it ran at. Loops with a share already (`shares`: sampler-round.ts `stallShares`)
  * keep theirs; a kind with one thread has share 1.
  */
-export function paceShares(loops: Iterable<Loop>, shares: Map<Loop, number>): Map<Loop, number> {
+export function paceShares(loops: Iterable<Loop>, shares: Map<Loop, number>, last: number): Map<Loop, number> {
   const pace = new Map<Loop, number>();
   const sum = new Map<string, { p: number; k: number }>();
   for (const l of loops) {
     if (!paced(l) || shares.has(l)) continue;
     let y = 0;
     let n = 0;
-    for (let i = 0; i < l.y.length; i++) {
+    for (let i = Math.max(0, l.y.length - last); i < l.y.length; i++) {
       y += l.y[i];
       n += l.n[i];
     }

@@ -321,7 +321,7 @@ export class Sampler {
     this.refusals?.note('diverging');
     if (diverging(this.loops.values(), rate, this.divergence)) return;
     const stalls = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
-    const shares = paceShares(this.loops.values(), stalls); // each worker's own pace (sampler-pace.ts)
+    const shares = paceShares(this.loops.values(), stalls, this.need); // each worker's own pace (sampler-pace.ts)
     const dt = skipSpan(this.loops.values(), rate, shares);
     this.refusals?.note('span under two rounds');
     if (Number.isNaN(dt)) return;

@@ -9,7 +9,8 @@
 // (pooled rate) ended fix_size with them 1.9 G behind, and full_fit's main loop with them in step. Which CPUs purge
 // is the FIFO lock's rotation (vm-rhythm, s21), so the lag is a per-worker rate that holds from round to round: a
 // worker's own rate over its kept cycles (sampler-round.ts `ownRate`) is its rate over the skip.
-import type { Loop } from './sampler-loop.js';
+import { loopsIn } from './sampler-growth.js';
+import type { Loop, Rate } from './sampler-loop.js';
 
 /** A steady loop laying down its state (a main loop of the lazy-walk designs), whose skip gets no drift walk. */
 function paced(l: Loop): boolean {
@@ -25,9 +26,14 @@ function paced(l: Loop): boolean {
  * stays the pooled one and each worker keeps the pace it ran at. Loops with a share already (`shares`: sampler-round.ts `stallShares`)
  * keep theirs; a kind with one thread has share 1.
  */
-export function paceShares(loops: Iterable<Loop>, shares: Map<Loop, number>, last: number): Map<Loop, number> {
+export function paceShares(
+  loops: Iterable<Loop>,
+  shares: Map<Loop, number>,
+  last: number,
+  gaps: Map<Loop, number>,
+): Map<Loop, number> {
   const pace = new Map<Loop, number>();
-  const sum = new Map<string, { p: number; k: number }>();
+  const sum = new Map<string, { p: number; k: number; done: number }>();
   for (const l of loops) {
     if (!paced(l) || shares.has(l)) continue;
     let y = 0;
@@ -39,14 +45,43 @@ export function paceShares(loops: Iterable<Loop>, shares: Map<Loop, number>, las
     if (!(y > 0)) continue;
     const p = n / y;
     pace.set(l, p);
-    const s = sum.get(l.tag) ?? { p: 0, k: 0 };
+    const s = sum.get(l.tag) ?? { p: 0, k: 0, done: 0 };
     s.p += p;
     s.k++;
+    s.done += l.done;
     sum.set(l.tag, s);
   }
   for (const [l, p] of pace) {
-    const s = sum.get(l.tag) as { p: number; k: number };
+    const s = sum.get(l.tag) as { p: number; k: number; done: number };
     shares.set(l, s.p > 0 && s.k > 1 ? (p * s.k) / s.p : 1);
+    gaps.set(l, s.done / s.k - l.done);
   }
   return shares;
+}
+
+/**
+ * The share a paced worker skips with (`paceShares`), kept from carrying it across its kind's mean position: a
+ * worker behind the others that runs faster is closing its gap, and one ahead that runs slower is falling back to
+ * them; over the skip each may reach the mean, not pass it. In the exact runs the workers' order holds and a
+ * laggard's catch-up ends at the pack (2.6.28, 64 CPUs × mask 7 × 100,000: CPUs 0 and 1 entered long_busy's main
+ * loop 2,246 / 2,145 G cycles behind and left it 112 G behind; paced without this, CPU 1's fast rounds of catch-up
+ * carried it 9,926 G ahead, and long_busy's tear-down came out +4,682 %). A worker falling further behind (the
+ * purger) or pulling ahead keeps its pace.
+ * @param gaps - per paced loop, its kind's mean loops done less its own (`paceShares`)
+ */
+export function keepOrder(
+  l: Loop,
+  shares: ReadonlyMap<Loop, number>,
+  gaps: ReadonlyMap<Loop, number>,
+  r: Rate,
+  dt: number,
+): number {
+  const s = shares.get(l) ?? 1;
+  const g = gaps.get(l);
+  if (g === undefined) return s;
+  const k = loopsIn(r, l.done, dt);
+  if (!(k > 0)) return s;
+  if (g > 0 && s > 1) return Math.min(s, 1 + g / k);
+  if (g < 0 && s < 1) return Math.max(s, 1 + g / k);
+  return s;
 }

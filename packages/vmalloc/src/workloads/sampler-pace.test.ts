@@ -20,12 +20,22 @@ function laying(cpu: number, cycles: number[], loops = 10, tag = 'k'): Loop {
 
 describe('paceShares (each worker keeps its own pace over a skip)', () => {
   it('a worker that purged falls behind by its own rate; the kind keeps its total', () => {
-    const ls = [laying(0, [1_100, 1_100]), laying(1, [1_000, 1_000]), laying(2, [1_000, 1_000])];
+    // 2,000 loops in each window: paces known to 2 / 2,000.
+    const ls = [laying(0, [1_100, 1_100], 1_000), laying(1, [1_000, 1_000], 1_000), laying(2, [1_000, 1_000], 1_000)];
     const s = paceShares(ls, new Map(), 8, new Map());
-    const pace = [1 / 110, 1 / 100, 1 / 100];
+    const pace = [1 / 1.1, 1, 1];
     const mean = (pace[0] + pace[1] + pace[2]) / 3;
-    for (const [i, l] of ls.entries()) expect(s.get(l)).toBeCloseTo(pace[i] / mean, 12);
-    expect(s.get(ls[0]) as number).toBeLessThan(1);
+    const d = pace.map((p) => p / mean - 1).map((x) => Math.sign(x) * Math.max(0, Math.abs(x) - 0.001));
+    const centre = (d[0] + d[1] + d[2]) / 3;
+    for (const [i, l] of ls.entries()) expect(s.get(l)).toBeCloseTo(1 + d[i] - centre, 12);
+    expect(s.get(ls[0]) as number).toBeLessThan(0.95);
+    expect((s.get(ls[0]) as number) + (s.get(ls[1]) as number) + (s.get(ls[2]) as number)).toBeCloseTo(3, 12);
+  });
+
+  it('a departure within the window ends’ jitter (2 / loops) moves no one', () => {
+    const ls = [laying(0, [1_050], 10), laying(1, [1_000], 10)];
+    const s = paceShares(ls, new Map(), 8, new Map());
+    for (const l of ls) expect(s.get(l)).toBe(1);
   });
 
   it('leaves loops without a lay-down, state-building loops and shares already set alone', () => {

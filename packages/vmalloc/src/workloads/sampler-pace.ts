@@ -18,12 +18,16 @@ function paced(l: Loop): boolean {
 }
 
 /**
- * Each paced loop's share of its kind's skipped loops (sampler-decide.ts `skipLoops`, `skipSpan`): its own loops per
- * cycle over its `last` kept cycles (the rounds the kind's rate is measured over, not every kept one: a worker that
- * entered the phase late first catches up — 2.6.28 at 64 × mask 3 × 100,000, CPUs 0 and 1 entered full_fit's main
- * loop 288 G cycles behind and were 16 G behind after 1 % of it — and that pace, carried over a skip of the whole
- * phase, put them 18,000 G ahead at 1,000,000), relative to the mean over its kind's threads, so the kind's total
- * stays the pooled one and each worker keeps the pace it ran at. Loops with a share already (`shares`: sampler-round.ts `stallShares`)
+ * Each paced loop's share of its kind's skipped loops (sampler-decide.ts `skipLoops`, `skipSpan`): 1 plus its pace's
+ * departure from its kind's mean, where its pace is its own loops per cycle over its `last` kept cycles (the rounds
+ * the kind's rate is measured over, not every kept one: a worker that entered the phase late first catches up —
+ * 2.6.28 at 64 × mask 3 × 100,000, CPUs 0 and 1 entered full_fit's main loop 288 G cycles behind and were 16 G behind
+ * after 1 % of it — and that pace, carried over a skip of the whole phase, put them 18,000 G ahead at 1,000,000).
+ * A window's ends are the thread's loop boundaries after the rounds' events, up to a loop off the event each, so a
+ * pace over n loops is known to 2/n only: the departure counts beyond that (soft threshold), and the departures are
+ * centred so the kind's total stays the pooled one. Without it, 2.6.28's long_busy main loop (exact: every worker
+ * within one loop of the others over each eighth of the phase) was paced by its round-end jitter, and its workers
+ * left it 5,600 G cycles apart (exact 420 G). Loops with a share already (`shares`: sampler-round.ts `stallShares`)
  * keep theirs; a kind with one thread has share 1.
  */
 export function paceShares(
@@ -32,8 +36,8 @@ export function paceShares(
   last: number,
   gaps: Map<Loop, number>,
 ): Map<Loop, number> {
-  const pace = new Map<Loop, number>();
-  const sum = new Map<string, { p: number; k: number; done: number }>();
+  const pace = new Map<Loop, { p: number; n: number }>();
+  const sum = new Map<string, { p: number; k: number; done: number; d: number }>();
   for (const l of loops) {
     if (!paced(l) || shares.has(l)) continue;
     let y = 0;
@@ -42,18 +46,25 @@ export function paceShares(
       y += l.y[i];
       n += l.n[i];
     }
-    if (!(y > 0)) continue;
-    const p = n / y;
-    pace.set(l, p);
-    const s = sum.get(l.tag) ?? { p: 0, k: 0, done: 0 };
-    s.p += p;
+    if (!(y > 0) || !(n > 0)) continue;
+    pace.set(l, { p: n / y, n });
+    const s = sum.get(l.tag) ?? { p: 0, k: 0, done: 0, d: 0 };
+    s.p += n / y;
     s.k++;
     s.done += l.done;
     sum.set(l.tag, s);
   }
-  for (const [l, p] of pace) {
-    const s = sum.get(l.tag) as { p: number; k: number; done: number };
-    shares.set(l, s.p > 0 && s.k > 1 ? (p * s.k) / s.p : 1);
+  const dep = new Map<Loop, number>();
+  for (const [l, { p, n }] of pace) {
+    const s = sum.get(l.tag) as { p: number; k: number; done: number; d: number };
+    const d = (p * s.k) / s.p - 1;
+    const beyond = Math.sign(d) * Math.max(0, Math.abs(d) - 2 / n);
+    dep.set(l, beyond);
+    s.d += beyond;
+  }
+  for (const [l, d] of dep) {
+    const s = sum.get(l.tag) as { p: number; k: number; done: number; d: number };
+    shares.set(l, s.k > 1 ? 1 + d - s.d / s.k : 1);
     gaps.set(l, s.done / s.k - l.done);
   }
   return shares;

@@ -13,7 +13,7 @@ function thread(cpu: number): Thread {
 /** A main loop of a lazy-walk design (its skip lays its state down) whose thread kept `cycles` of `loops` each. */
 function laying(cpu: number, cycles: number[], loops = 10, tag = 'k'): Loop {
   const l = new Loop(thread(cpu), 1_000, tag, null, false);
-  l.steady = {} as SteadyForward;
+  l.steady = { slip: {} } as SteadyForward;
   for (const y of cycles) l.keep(y, loops, 0, 0);
   return l;
 }
@@ -42,11 +42,13 @@ describe('paceShares (each worker keeps its own pace over a skip)', () => {
     const plain = new Loop(thread(0), 1_000, 'k', null, false);
     plain.keep(1_000, 10, 0, 0);
     const build = new Loop(thread(1), 1_000, 'k:set-up', () => {}, true);
-    build.steady = {} as SteadyForward;
+    build.steady = { slip: {} } as SteadyForward;
     build.keep(1_000, 10, 0, 0);
     const stalled = laying(2, [2_000]);
     const fresh = laying(3, []);
-    const s = paceShares([plain, build, stalled, fresh], new Map([[stalled, 0.5]]), 8, new Map());
+    const cached = laying(4, [3_000]);
+    cached.steady = {} as SteadyForward; // 2.6.39's lay-down: no slip, its purger is a draw
+    const s = paceShares([plain, build, stalled, fresh, cached], new Map([[stalled, 0.5]]), 8, new Map());
     expect([...s.keys()]).toEqual([stalled]);
     expect(s.get(stalled)).toBe(0.5);
   });
@@ -97,7 +99,7 @@ describe('keepOrder (a skip carries no worker across its kind mean position)', (
     expect(keepOrder(behind, shares, new Map([[behind, 20]]), r, 10_000)).toBe(0.9);
   });
 
-  it('a leader falling back stops at the mean; one pulling ahead keeps its pace; unpaced loops keep their share', () => {
+  it('a leader falling back stops at the mean, one pulling ahead keeps its pace, unpaced loops keep theirs', () => {
     const ahead = laying(0, [500]);
     expect(keepOrder(ahead, new Map([[ahead, 0.5]]), new Map([[ahead, -30]]), r, 10_000)).toBeCloseTo(0.7, 12);
     expect(keepOrder(ahead, new Map([[ahead, 1.3]]), new Map([[ahead, -30]]), r, 10_000)).toBe(1.3);

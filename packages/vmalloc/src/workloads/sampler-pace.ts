@@ -1,20 +1,27 @@
-// Each worker's own pace over a skip of a steady loop that lays down its state (sampler-ff.ts: 2.6.28, 2.6.37,
-// 2.6.39), issue 13. Those loops skip without a drift walk, so at the pooled rate every worker did the same loops and
-// the skip put them back in step. In the exact run they are not: whoever wins try_purge_vmap_area_lazy's trylock
-// runs __purge_vmap_area_lazy (its vmap_area_lock hold and flush) inside its own loop and falls behind, purge after
-// purge. Measured (vm-pace; 2.6.28, 64 CPUs × mask 3 × 100,000, mask order, each worker's clock at every 1 % of its
-// loops): CPUs 0 and 1 run every purge and end fix_size 78.6 G cycles behind the other 62 workers (who end within
-// 0.003 G of each other), their lag growing with every purge (0.30 / 2.48 / 11.3 / 27.6 G at 10 / 46 / 73 / 91 % of
-// the loops), and in full_fit's main loop the same two fall behind 0.23 G per 1 % of it; the sampled run's skips
-// (pooled rate) ended fix_size with them 1.9 G behind, and full_fit's main loop with them in step. Which CPUs purge
-// is the FIFO lock's rotation (vm-rhythm, s21), so the lag is a per-worker rate that holds from round to round: a
-// worker's own rate over its kept cycles (sampler-round.ts `ownRate`) is its rate over the skip.
+// Each worker's own pace over a skip of a steady loop that lays down its state (sampler-ff.ts) under the walk from
+// VMALLOC_START (2.6.28, 2.6.37), issue 13. Those loops skip without a drift walk, so at the pooled rate every worker
+// did the same loops and the skip put them back in step. In the exact run they are not: whoever wins
+// try_purge_vmap_area_lazy's trylock runs __purge_vmap_area_lazy (its vmap_area_lock hold and flush) inside its own
+// loop and falls behind, purge after purge. Measured (vm-pace; 2.6.28, 64 CPUs × mask 3 × 100,000, mask order, each
+// worker's clock at every 1 % of its loops): CPUs 0 and 1 run every purge and end fix_size 78.6 G cycles behind the
+// other 62 workers (who end within 0.003 G of each other), their lag growing with every purge (0.30 / 2.48 / 11.3 /
+// 27.6 G at 10 / 46 / 73 / 91 % of the loops), and in full_fit's main loop the same two fall behind 0.23 G per 1 % of
+// it; the sampled run's skips (pooled rate) ended fix_size with them 1.9 G behind, and full_fit's main loop with them
+// in step. Which CPUs purge is the FIFO lock's rotation (vm-rhythm, s21; partly the engine's tie-break there), so the
+// lag is a per-worker rate that holds from round to round, and a worker's own rate over its last rounds is its rate
+// over the skip; the pace follows whatever the rounds show, so a run whose purges spread paces no one.
 import { loopsIn } from './sampler-growth.js';
 import type { Loop, Rate } from './sampler-loop.js';
 
-/** A steady loop laying down its state (a main loop of the lazy-walk designs), whose skip gets no drift walk. */
+/**
+ * A steady loop laying down its state under the walk from VMALLOC_START (2.6.28, 2.6.37: its lay-down measures the
+ * purge's slip, sampler-ff.ts `SlipMeter`), whose skip gets no drift walk. There the purger is always the same CPUs
+ * (vm-rhythm: 222 of 222 purges at 64 × 100,000). Not 2.6.39, whose purger is a draw (README: it falls ≈ 35 loops
+ * behind, whoever it is): paced, its window's recent purger was carried as a lasting pace, and 2.6.39 at 64 × mask 7
+ * × 1,000,000 (mask order) put fix_size +28,948 % off the exact run (±1,291 %).
+ */
 function paced(l: Loop): boolean {
-  return l.fast === null && l.steady !== null && l.y.length > 0;
+  return l.fast === null && l.steady?.slip !== undefined && l.y.length > 0;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 } from './sampler-loop.js';
 import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
+import { keepOrder, paceShares } from './sampler-pace.js';
 import { RefusalLog } from './sampler-refusal.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { closeStalled, ownGap, ownRate, stalledNow, stalledRound, stallShares } from './sampler-round.js';
@@ -319,7 +320,9 @@ export class Sampler {
     if (rate === null) return;
     this.refusals?.note('diverging');
     if (diverging(this.loops.values(), rate, this.divergence)) return;
-    const shares = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
+    const stalls = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
+    const gaps = new Map<Loop, number>(); // each worker's own pace, and how far behind its kind (sampler-pace.ts)
+    const shares = paceShares(this.loops.values(), stalls, this.need, gaps);
     const dt = skipSpan(this.loops.values(), rate, shares);
     this.refusals?.note('span under two rounds');
     if (Number.isNaN(dt)) return;
@@ -332,7 +335,7 @@ export class Sampler {
     for (const l of this.loops.values()) {
       const r = rate.get(l.tag) as Rate;
       const remaining = l.count - l.done - (l.t === decider ? 0 : 1);
-      const k = skipLoops(l, r, dt, shares.get(l) ?? 1, remaining, this.rng);
+      const k = skipLoops(l, r, dt, keepOrder(l, shares, gaps, r, dt), remaining, this.rng);
       const own = ownRate(l, r);
       l.pendingK = k;
       l.pendingJump = Math.round(dt);

@@ -11,24 +11,20 @@ import type { VmapDesign } from '../designs/design.js';
  * (arrangement-bound.ts: how far the walks lie from the workers-in-step ranks, per phase, times 2R − 1; 2.6.39 also
  * how deep the holes its cached search takes could lie). Measured at 64 CPUs × mask 7 × 1,000,000, mask order,
  * against `--exact` through the library (vm-walk2 s19, vm-vmlist3 s20):
- * - 2.6.28: cases within, phases within but full_fit's main loop, −18.1 % against ±17.6 % (exact 362 M cycles a
- *   loop, sampled 297 M). Its cost is set by the hole at the bottom that fix_size's lazy leftover leaves (purged in
- *   free-junk): each purge cycle's allocations fill it before they spill into the junk holes above the ptr[]
- *   areas, so exact, 64 CPUs × mask 3, mask order, at 100,000–100,500 loops it is 194 M + 2.2e-7 × S² cycles a
- *   loop, S the spill (one purge batch, 28,735 areas, less the leftover): 194 M to 382 M over one cycle. fix_size's
- *   skip lays the leftover down where the exact run leaves it (every purge takes 28,735 areas in both; at 1 M both
- *   leave 7,155), which gives 300 M. What differs: in the exact run CPUs 0 and 1 run every purge (alternately), so
- *   they fall behind the others linearly in the loops (≈ 220 frees at 100,000, 666 at 300,000, 2,230 at 1 M: the
- *   others leave fix_size with 4,866–4,927 areas queued, CPUs 0/1 with 7,152 and 7,154), and the main loop behaves
- *   as if the hole were smaller than the leftover (300,000 loops: 331 M against 319 M; 1 M: 362 M, as if 1,200
- *   areas were left — less than the first worker out saw, 4,866, so the lag alone does not account for it; how the
- *   others' set-up and the laggards' last frees share the hole is not yet traced). A skip keeps the workers in
- *   step (vm-vmlist4 s21).
- * - 2.6.37: cases within, phases within but full_fit's main loop, −19.5 % against ±17.7 % (exact 368.7 M cycles a
- *   loop, flat within 365.8–367.9 M over the loop after its first 40th; sampled 296.6 M; exact run 862 s user,
- *   vm-vmlist4 s21). It has 2.6.28's walk from VMALLOC_START, the same fix_size leftover (the same 28,735-area
- *   batches; 4,929–7,155 areas queued as the workers start full_fit's set-up at 1 M) and a purger that falls
- *   behind: at 64 × 100,000 CPU 0 runs all 222 of fix_size's purges.
+ * - 2.6.28: every case and phase within since vm-pace (s22, sampler-pace.ts: a skip of its lay-down main loops keeps
+ *   each worker at its own pace). Before it, full_fit's main loop came out −18.1 % against ±17.6 % (exact 362 M
+ *   cycles a loop, sampled 297 M): its cost is set by the hole fix_size's lazy leftover leaves at the bottom (exact,
+ *   64 CPUs × mask 3, mask order, 100,000–100,500 loops: 194 M + 2.2e-7 × S² cycles a loop, S the spill of a
+ *   28,735-area purge batch past the leftover), which the skip lays down as the exact run does (7,155 areas at 1 M in
+ *   both), but in the exact run CPUs 0 and 1 run every purge and fall behind the others linearly (≈ 220 frees at
+ *   100,000, 2,230 at 1 M) and the main loop behaves as if the hole were smaller; the pooled skip put them back in
+ *   step (vm-vmlist4 s21). Paced: −11.5 % against ±27.8 %; cases +0.01 / −0.63 / +2.44 % within ±37.8 / ±37.8 /
+ *   ±43.7 % (lead, s22, 22.8 s of CPU) — no caveat. Also within: 64 × 100,000 mask order, 16 and 32 × 20,000 both
+ *   orders (vm-pace).
+ * - 2.6.37: every case and phase within since vm-pace: at 1 M full_fit's main loop −5.7 % against ±122.8 % (was
+ *   −19.5 % against ±17.7 %: 369 M cycles a loop exact, 297 M sampled, for 2.6.28's cause, CPU 0 running every
+ *   purge), cases −0.00 / −0.45 / −18.0 % within ±60.6 / ±60.6 / ±68.9 % (lead, s22, against vm-vmlist4's exact
+ *   run, 862 s of CPU) — no caveat. Also within: 16 and 32 × 20,000 mask order (vm-pace).
  * - 2.6.39: every case and phase within (long_busy's main loop −24.3 % against ±67.1 %, with the hole term) —
  *   no caveat.
  * - 2.6.27: its walks are tallied since vm-vmlist5 (s22: __get_vm_area_node's first fit and remove_vm_area's unlink,
@@ -47,16 +43,6 @@ const NOT_COVERED: Record<string, string> = {
     "tear-downs of full_fit and long_busy at 55× and 42× the exact run's, outside their ±1,722 % and ±837 %: the " +
     "sampled workers leave the skipped full_fit set-up far apart and their tear-down walks pass each other's areas, " +
     "where the exact run's stay in step; --exact on where it runs.",
-  '2.6.28':
-    "at 64 CPUs × mask 7 × 1,000,000, mask order, against --exact, full_fit's main loop came out −18.1 % against " +
-    "its ±17.6 %: its cost is set by the hole fix_size's lazy areas leave at the bottom, which the skip lays down " +
-    'as the exact run does, but there the two workers that run every purge fall further behind with each purge and ' +
-    'the hole behaves as smaller (362 M cycles a loop exact, 297 M sampled, 300 M for the leftover alone); a skip ' +
-    'keeps the workers in step; --exact on where it runs.',
-  '2.6.37':
-    "at 64 CPUs × mask 7 × 1,000,000, mask order, against --exact, full_fit's main loop came out −19.5 % against " +
-    "its ±17.7 % (369 M cycles a loop exact, 297 M sampled), for 2.6.28's cause: the worker that runs every purge " +
-    "falls behind with each one and the hole fix_size's lazy areas leave behaves as smaller; --exact on where it runs.",
 };
 
 /** What a sampled run's bound does not cover for `design` with `nrThreads` workers (NOT_COVERED above), or null. */

@@ -8,6 +8,12 @@
 import { FAN, LEAF } from './interval-nodes.js';
 import { IntervalSet } from './intervals.js';
 
+/**
+ * A block shorter than this is dust to every request with a guard page: 5.2's lowest fit (need 2 and more) passed
+ * ~26 inner slots per search, 85 % of them children whose longest block was 1 page, left behind near the bottom.
+ */
+const DUST = 2;
+
 export class FreeSet extends IntervalSet {
   /** The block the last takeFit found, as it was: its start and end. */
   fitStart = 0;
@@ -20,6 +26,34 @@ export class FreeSet extends IntervalSet {
   private len = 0;
   /** takeFit: a level below already holds an interval as long as the block was (no recount above it). */
   private kept = false;
+  /**
+   * Per inner node, how many of its first children are known to hold only dust (longest block < DUST), valid while
+   * `dustAt[node]` is `epoch`: takeFit starts its scan there. Only the fast paths keep it; every general update
+   * (insert, remove, resize, takeSorted) may move slots or lengthen a block anywhere and moves the epoch on.
+   */
+  private dust = new Int32Array(16);
+  private dustAt = new Int32Array(16);
+  private epoch = 1;
+
+  override insert(start: number, end: number): void {
+    this.epoch++;
+    super.insert(start, end);
+  }
+
+  override remove(start: number): boolean {
+    this.epoch++;
+    return super.remove(start);
+  }
+
+  override resize(start: number, newStart: number, newEnd: number): void {
+    this.epoch++;
+    super.resize(start, newStart, newEnd);
+  }
+
+  override takeSorted(keys: Float64Array, k: number, lens: Float64Array): void {
+    this.epoch++;
+    super.takeSorted(keys, k, lens);
+  }
 
   /**
    * lowestFit(need, align, lo, hi, pad, padFree), and the block found shrunk or dropped as VmSpace.reserve would
@@ -66,16 +100,41 @@ export class FreeSet extends IntervalSet {
     }
     const b = node * FAN;
     const n = this.inn[node];
-    for (let i = 0; i < n; i++) {
-      if (this.imax[b + i] < need) continue;
-      if (this.ik[b + i] >= hi) return -1;
+    if (node >= this.dust.length) this.growDust();
+    // The children [0, lead) hold only dust (< DUST ≤ need: the scan would pass them).
+    let lead = this.dustAt[node] === this.epoch ? this.dust[node] : 0;
+    for (let i = need >= DUST ? lead : 0; i < n; i++) {
+      const m = this.imax[b + i];
+      if (m < need) {
+        if (i === lead && m < DUST) lead++;
+        continue;
+      }
+      if (this.ik[b + i] >= hi) break;
       if (i + 1 < n && this.ik[b + i + 1] <= lo) continue;
+      this.keepDust(node, lead);
+      // Below, only slot i's child changes (lengths only shrink): the dust before it stays dust.
       const c = this.takeRec(this.ic[b + i], d + 1, need, align, lo, hi, pad, padFree);
       if (c < 0) continue;
       if (this.applied) this.shrunk(node, i, d + 1 === this.height);
       return c;
     }
+    this.keepDust(node, lead);
     return -1;
+  }
+
+  private keepDust(node: number, lead: number): void {
+    this.dust[node] = lead;
+    this.dustAt[node] = this.epoch;
+  }
+
+  private growDust(): void {
+    const n = Math.max(this.inn.length, 2 * this.dust.length);
+    const d = new Int32Array(n);
+    d.set(this.dust);
+    this.dust = d;
+    const a = new Int32Array(n);
+    a.set(this.dustAt);
+    this.dustAt = a;
   }
 
   /** Takes [at, to) out of the leaf's block in slot k (VmSpace.reserve's four cases), unless the leaf must split or empty. */
@@ -130,7 +189,11 @@ export class FreeSet extends IntervalSet {
     if (this.applied) {
       // Merges only lengthen blocks, and the slot-0 start below never moves (the run lies after a block there).
       this.icnt[k] += this.delta;
-      if (this.len > this.imax[k]) this.imax[k] = this.len;
+      if (this.len > this.imax[k]) {
+        this.imax[k] = this.len;
+        // Slot i may no longer be dust.
+        if (this.len >= DUST && node < this.dust.length && i < this.dust[node]) this.dust[node] = i;
+      }
     }
     return r;
   }

@@ -54,6 +54,18 @@ function merge(f: FreeSet, start: number, end: number): void {
   if (!f.applied) plainMerge(f, start, end);
 }
 
+/** Frees up to `n` busy ranges, each picked by `next()`, from both the set under test and the plain one. */
+function freeSome(f: FreeSet, g: IntervalSet, busy: [number, number][], n: number, next: () => number): void {
+  for (let i = 0; i < n && busy.length > 0; i++) {
+    const x = next() % busy.length;
+    const [s, e] = busy[x];
+    busy[x] = busy[busy.length - 1];
+    busy.pop();
+    merge(f, s, e);
+    plainMerge(g, s, e);
+  }
+}
+
 describe('FreeSet', () => {
   it('merges within a leaf, and leaves a merge with the next leaf to the caller', () => {
     const f = new FreeSet();
@@ -111,14 +123,7 @@ describe('FreeSet', () => {
         expect(at).toBe(plainTake(g, need, align, lo, 400_000, pad));
         if (at >= 0) busy.push([at, at + need]);
       }
-      for (let i = 0; i < 1200 && busy.length > 0; i++) {
-        const x = next() % busy.length;
-        const [s, e] = busy[x];
-        busy[x] = busy[busy.length - 1];
-        busy.pop();
-        merge(f, s, e);
-        plainMerge(g, s, e);
-      }
+      freeSome(f, g, busy, 1200, next);
       expect(f.size).toBe(g.size);
       expect(f.toArray()).toEqual(g.toArray());
       for (const [lo, hi] of [
@@ -174,14 +179,7 @@ describe('FreeSet', () => {
         expect(at).toBe(plainTake(g, need, 1, 0, 200_000, 0));
         if (at >= 0) busy.push([at, at + need]);
       }
-      for (let i = 0; i < 250 && busy.length > 0; i++) {
-        const x = next() % busy.length;
-        const [s, e] = busy[x];
-        busy[x] = busy[busy.length - 1];
-        busy.pop();
-        merge(f, s, e);
-        plainMerge(g, s, e);
-      }
+      freeSome(f, g, busy, 250, next);
       expect(f.toArray()).toEqual(g.toArray());
     }
   });

@@ -3,13 +3,10 @@
 // their tear-downs — the areas must still exist (or be gone) afterwards, though the time those loops took comes
 // from the measured rate. Same placement, lazy queue, purge, pools and search-cache rules as the timed paths;
 // no cycles, no locks, no counters (the sampler replays those), and no PTE writes for areas nobody touches.
-import type { Thread } from '@kmemsim/core';
 import { drainOf } from './functional-drain.js';
 import type { LazyBatch } from './lazy-queue.js';
+import { NOBODY } from './nobody.js';
 import type { VmapCore } from './vmap.js';
-
-/** A thread that pays for nothing: the searches' charges are dropped (hole.ts tells no vmlist walk of it). */
-export const NOBODY = { spend() {}, cpu: 0 } as unknown as Thread;
 
 /** get_vm_area (+ guard page) without time: a handle, or −1. */
 export function fastAlloc(v: VmapCore, cpu: number, pages: number, align = 1): number {

@@ -5,9 +5,9 @@
 import type { SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import type { HoleSearch, VmapDesign } from '../designs/design.js';
-import { NOBODY } from './functional.js';
 import { alignUp } from './intervals.js';
 import { archMemory, type ChaseLevels, chaseCycles } from './memory.js';
+import { NOBODY } from './nobody.js';
 import type { MechanismParams } from './params.js';
 import type { VmSpace } from './space.js';
 import { vmapCounters } from './symbols.js';

@@ -9,8 +9,10 @@ import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import { tickParams } from '../framework/tick.js';
 import { type TestVmallocRun, typedRun } from './typed-runs.js';
 import {
+  eraPhases,
   machineFactory,
   runDesign,
   samplingCells,
@@ -18,6 +20,7 @@ import {
   samplingOptions,
   samplingParams,
   samplingSchema,
+  warnTickSampling,
 } from './vmalloc-common.js';
 import { sensitivityLines, sensitivityParams, sensitivityPlan, sensitivitySchema } from './vmalloc-sensitivity.js';
 
@@ -108,7 +111,7 @@ export const testVmallocCommand = defineCommand({
     ...sensitivitySchema('test-vmalloc', 'loops'),
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const mc = await resolveMachine(o);
+    const mc = await resolveMachine(o, true);
     const impls = o.impl;
     const nrThreads = o.nrThreads;
     if (nrThreads > mc.cpus)
@@ -167,7 +170,7 @@ export const testVmallocCommand = defineCommand({
     };
     for (const [i, impl] of impls.entries()) {
       ctx.progress(i, impls.length, `test-vmalloc --impl ${impl}`);
-      const machine = machineOn(mc.arch);
+      const machine = machineOn(mc.arch, impl);
       const r = runDesign(`--arch ${mc.arch.name} --cpus ${mc.cpus} --impl ${impl} --nr-threads ${nrThreads}`, () =>
         vm.runTestVmalloc({ ...module, machine, impl, nrCpus, sampling }),
       );
@@ -190,6 +193,7 @@ export const testVmallocCommand = defineCommand({
         })
       : undefined;
     ctx.progress(impls.length, impls.length, 'done');
+    warnTickSampling(mc.tick, runs, ctx);
     return {
       schema: 'kmemsim/result@1',
       command: 'test-vmalloc',
@@ -210,6 +214,7 @@ export const testVmallocCommand = defineCommand({
         cases: vm.selectedCases(mask).map((c) => c.name),
         unmodelled_cases_skipped: mask & vm.UNMODELLED_BITS,
         clock_hz: mc.arch.clockHz,
+        ...tickParams(mc.tick, await eraPhases(mc.tick, impls)),
         sources: { ...vm.MECHANISM.sources, ...vm.TEST_VMALLOC.sources },
         ...sensitivityParams(sens, plan.skipped),
       },

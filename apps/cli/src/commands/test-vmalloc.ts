@@ -46,6 +46,7 @@ export const testVmallocCommand = defineCommand({
     'kmemsim test-vmalloc --cpus 16 --nr-threads 16 --run-test-mask 7 --test-loop-count 2000 --impl 5.2,6.9',
     'kmemsim test-vmalloc --cpus 8 --nr-threads 8 --run-test-mask 1024 --nr-pages 4 --impl 2.6.28,5.2',
     'kmemsim test-vmalloc --cpus 1 --nr-threads 1 --run-test-mask 4 --impl 2.6.27,2.6.39 --exact on --format json',
+    'kmemsim test-vmalloc --cpus 16 --nr-threads 16 --run-test-mask 7 --test-loop-count 20000 --impl 2.6.28,5.2 --tick 1000:5000:era --exact on',
     'kmemsim test-vmalloc --arch x86_64 --cpus 64 --nr-threads 64 --run-test-mask 7 --test-loop-count 1000000 --sequential-test-order 1 --impl 5.2',
   ],
   helpAfter: [

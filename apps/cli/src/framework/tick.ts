@@ -71,8 +71,7 @@ export const tickOption = {
       `per-CPU timer tick: CONFIG_HZ, the cycles each tick's interrupt costs a busy CPU (default ${TICK_HANDLER_DEFAULT}, ` +
       `[U ${TICK_HANDLER_RANGE[0]}..${TICK_HANDLER_RANGE[1]}]: docs/sources-timer-tick.md §4), and where each CPU ticks ` +
       'in the period: aligned (2.6.36+, skew_tick=0), stagger (CPU c late by (period/2)/cpus × c: 2.6.21–2.6.35, or ' +
-      "skew_tick=1) or era (the vmap design's kernel; the default where a command runs vmap designs, else aligned); " +
-      'e.g. --tick 1000:5000:stagger',
+      "skew_tick=1) or era (the vmap design's kernel: the default where a command runs vmap designs, else aligned)",
     expected: TICK_EXPECTED,
     defaultText: 'off',
     parse: parseTick,

@@ -1,7 +1,10 @@
 // --tick on the commands that build machines: refused input, what a run records, the sampling warning.
+
+import { x86_64 } from '@kmemsim/arch-x86_64';
 import { describe, expect, it } from 'vitest';
+import { parseTick } from '../framework/tick.js';
 import { cli } from '../testing/in-process.js';
-import { TICK_SAMPLING_WARNING } from './vmalloc-common.js';
+import { machineFactory, TICK_SAMPLING_WARNING } from './vmalloc-common.js';
 
 const TV = 'test-vmalloc --cpus 4 --nr-threads 4 --run-test-mask 1 --test-loop-count 2000 --sensitivity off'.split(' ');
 /** 5.2's long_busy_list at 4 × 1000 extrapolates loops. */
@@ -64,6 +67,18 @@ describe('--tick', () => {
     // The tick costs time: the handler is charged where it lands.
     expect(era.doc.runs[1].metrics.worker_cycles_avg).toBeGreaterThan(absent.runs[1].metrics.worker_cycles_avg);
   }, 120_000);
+
+  it("builds each design's machine with its kernel's phase (the sensitivity sweeps call it with the impl too)", async () => {
+    const make = await machineFactory({ virt: 'none', cpus: 4, seed: 1, tick: parseTick('1000', '--tick') });
+    const phases = (impl?: string) => Array.from(make(x86_64, impl).engine.tick?.phase ?? []);
+    // stagger: CPU c at ⌊(P / 2) / 4⌋ × c, P = 2,300,000 cycles.
+    expect(phases('2.6.28')).toEqual([0, 287_500, 575_000, 862_500]);
+    expect(phases('lazy')).toEqual([0, 287_500, 575_000, 862_500]);
+    expect(phases('5.2')).toEqual([0, 0, 0, 0]);
+    expect(phases()).toEqual([0, 0, 0, 0]);
+    const off = await machineFactory({ virt: 'none', cpus: 4, seed: 1 });
+    expect(off(x86_64, '2.6.28').engine.tick).toBeNull();
+  });
 
   it('warns once when a run with the tick extrapolated loops, not when every loop ran in detail', async () => {
     const sampled = await json([...SAMPLED, '--tick', '250']);

@@ -4,6 +4,7 @@ import { x86_64 } from '@kmemsim/arch-x86_64';
 import { describe, expect, it } from 'vitest';
 import { parseTick } from '../framework/tick.js';
 import { cli } from '../testing/in-process.js';
+import { parseTypedDocument } from './typed-runs.js';
 import { machineFactory, TICK_SAMPLING_WARNING } from './vmalloc-common.js';
 
 const TV = 'test-vmalloc --cpus 4 --nr-threads 4 --run-test-mask 1 --test-loop-count 2000 --sensitivity off'.split(' ');
@@ -57,6 +58,7 @@ describe('--tick', () => {
       phase_by_impl: { '2.6.28': 'stagger', '5.2': 'aligned' },
     });
     for (const r of era.doc.runs) expect(r.counters.timer_tick, r.variant.impl).toBeGreaterThan(0);
+    expect(() => parseTypedDocument('test-vmalloc', era.doc)).not.toThrow();
     // The era phases are the ones given explicitly.
     const stagger = (await json([...TV, '--impl', '2.6.28', '--exact', 'on', '--tick', '1000:5000:stagger'])).doc;
     const aligned = (await json([...TV, '--impl', '5.2', '--exact', 'on', '--tick', '1000:5000:aligned'])).doc;
@@ -96,6 +98,7 @@ describe('--tick', () => {
     const cp = (await json(['checkpoint', '--size', '8MiB', '--map', 'kmap', '--tick', '1000:2000'])).doc;
     expect(cp.params.tick).toMatchObject({ hz: 1000, handler_cycles: 2000, phase: 'aligned' });
     expect(cp.runs[0].counters.timer_tick).toBeGreaterThan(0);
+    expect(() => parseTypedDocument('checkpoint', cp)).not.toThrow();
     const cpOff = (await json(['checkpoint', '--size', '8MiB', '--map', 'kmap'])).doc;
     expect(cpOff.params).not.toHaveProperty('tick');
     expect(cpOff.runs[0].counters).not.toHaveProperty('timer_tick');

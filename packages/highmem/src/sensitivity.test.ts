@@ -1,6 +1,7 @@
 // The kmap vs kmap_atomic verdicts the README states, and that they hold across every [U] range the runs depend on.
 import i386 from '@kmemsim/arch-i386';
-import { describe, expect, it } from 'vitest';
+import { TimerTick } from '@kmemsim/core';
+import { describe, expect, it, vi } from 'vitest';
 import { checkpointSensitivity } from './sensitivity.js';
 
 const MiB = 2 ** 20;
@@ -30,5 +31,19 @@ describe('checkpoint verdict across the [U] ranges', () => {
     expect(s.verdict).toBe('kmap < kmap_atomic');
     expect(s.entries.some((e) => e.parameter.endsWith('vmExitCycles'))).toBe(true); // the round trip, pinned
     expect(s.entries.filter((e) => e.flips).map((e) => e.parameter)).toEqual([]);
+  }, 120_000);
+
+  it("runs its machines with the command's timer tick (the CLI's --tick), none without it", () => {
+    const spend = vi.spyOn(TimerTick.prototype, 'spend');
+    try {
+      const small = { ...guest, maps: [...guest.maps], sizeBytes: 4 * MiB };
+      checkpointSensitivity(small);
+      expect(spend).not.toHaveBeenCalled();
+      const s = checkpointSensitivity({ ...small, tick: { hz: 1000, handlerCycles: 5000, phase: 'aligned' } });
+      expect(spend).toHaveBeenCalled();
+      expect(s.verdict).toBe('kmap < kmap_atomic');
+    } finally {
+      spend.mockRestore();
+    }
   }, 120_000);
 });

@@ -6,6 +6,7 @@
 import {
   type SensitivityEntry as CoreSensitivityEntry,
   observeEngines,
+  type TickOptions,
   uncertainRange,
   valueAt,
   withValueAt,
@@ -40,6 +41,8 @@ export interface SensitivityConfig {
   era?: Partial<HighmemEra>;
   /** Run as the seed000 experiment (fitted values refitted for each moved value). */
   experiment?: 'seed000';
+  /** The machine's per-CPU timer tick (MachineOptions.tick), as the checked runs had it; default none. */
+  tick?: TickOptions;
 }
 
 /** One [U] value moved to the ends of its range, and the verdict at each end (core's shared shape). */
@@ -86,6 +89,7 @@ function verdictOf(c: SensitivityConfig, k: Knobs, size: number): string {
       cpus: c.cpus,
       kvm: c.kvm,
       virtCosts: profile?.virtCosts,
+      ...(c.tick ? { tick: c.tick } : {}),
     });
     const params = { ...k.workload, ...profile?.params };
     const run = runCheckpoint({

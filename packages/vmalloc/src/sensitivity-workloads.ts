@@ -52,8 +52,11 @@ export function testVmallocFigures(runs: readonly Run[], cases: readonly string[
 
 /** What every workload's sweep shares: the machine, the values and how to rank. */
 interface CommonSweep {
-  /** A fresh machine on `arch` (virt mode, CPUs and seed as the command's). */
-  machine: (arch: ArchProfile) => Machine;
+  /**
+   * A fresh machine on `arch` (virt mode, CPUs, seed and timer tick as the command's) for the design `impl` (whose
+   * kernel may set the tick's phase: VmapDesign.tickPhase).
+   */
+  machine: (arch: ArchProfile, impl: string) => Machine;
   /** The run's values (the caller's overrides in `params`; explicit options in `given`). */
   base: SweepValues;
   /** Virtualization mode (its `virt.<mode>.*` values are moved). */
@@ -87,7 +90,7 @@ export function vmapBenchSensitivity(
       c.runs.map(
         (r) =>
           runVmapBench({
-            machine: c.machine(v.arch),
+            machine: c.machine(v.arch, r.impl),
             ...r,
             pages: c.pages,
             iterations: c.iterations,
@@ -131,7 +134,7 @@ export function testVmallocSensitivity(
         (impl) =>
           runTestVmalloc({
             ...c.module,
-            machine: c.machine(v.arch),
+            machine: c.machine(v.arch, impl),
             impl,
             nrCpus: v.nrCpus,
             params: v.params,
@@ -166,7 +169,7 @@ export function xfsDirSensitivity(
       c.runs.map(
         (r) =>
           runXfsDir({
-            machine: c.machine(v.arch),
+            machine: c.machine(v.arch, r.impl),
             ...r,
             ops: c.ops,
             nrCpus: v.nrCpus,

@@ -94,9 +94,14 @@ describe('vmap-bench: a constructed flip and a range that holds', () => {
   });
 
   it('the whole sweep is deterministic and reads every ranged value once', () => {
+    // Each machine is asked for with its run's design (the CLI gives it that design's --tick era phase).
+    const asked: string[] = [];
     const run = () =>
       vmapBenchSensitivity({
-        machine: (a) => new Machine({ arch: a, cpus: 2, seed: 7 }),
+        machine: (a, impl) => {
+          asked.push(impl);
+          return new Machine({ arch: a, cpus: 2, seed: 7 });
+        },
         base: { arch: x86_64, params: {} },
         virt: 'none',
         cpus: 2,
@@ -115,6 +120,8 @@ describe('vmap-bench: a constructed flip and a range that holds', () => {
     expect(names).toContain('BENCH.touchBytesPerPage');
     expect(names).not.toContain('MECHANISM.nrCpusDefault'); // sourced
     expect(a.reruns).toBe(a.entries.length * 2 * 2);
+    expect(asked.filter((i) => i === '2.6.27').length).toBe(asked.length / 2);
+    expect(new Set(asked)).toEqual(new Set(['2.6.27', '6.9']));
   });
 });
 

@@ -9,6 +9,7 @@ import { defineCommand } from '../framework/define.js';
 import { badValue, UsageError } from '../framework/errors.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, int, num, size } from '../framework/options.js';
+import { machineTick, tickParams } from '../framework/tick.js';
 import { renderCheckpoint, renderCheckpointMarkdown } from './checkpoint-render.js';
 import { type CheckpointRun, typedRun } from './typed-runs.js';
 
@@ -141,7 +142,9 @@ export const checkpointCommand = defineCommand({
       virt: o.virt ?? cfg?.virt ?? 'none',
       cpus: o.cpus ?? cfg?.cpus,
       seed: o.seed,
+      tick: o.tick,
     });
+    const tick = machineTick(mc.tick);
     const sizeBytes = o.size ?? cfg?.sizeBytes ?? 800 * 2 ** 20;
     const maps = o.map ?? (cfg ? [cfg.map] : MAP_KINDS);
     const hasPae = (mc.arch.highmem?.pkmapEntriesPae ?? 0) > 0;
@@ -175,6 +178,7 @@ export const checkpointCommand = defineCommand({
           pae,
           kvm,
           virtCosts: profile?.virtCosts,
+          ...(tick ? { tick } : {}),
         });
       } catch (err) {
         throw new UsageError(`--cpus ${mc.cpus}: ${(err as Error).message}`);
@@ -206,6 +210,7 @@ export const checkpointCommand = defineCommand({
             diskMbps,
             era,
             experiment,
+            tick,
           })
         : undefined;
     ctx.progress(maps.length, maps.length, 'done');
@@ -236,6 +241,7 @@ export const checkpointCommand = defineCommand({
         km_type_nr: mc.arch.highmem?.kmTypeNr ?? 0,
         clock_hz: mc.arch.clockHz,
         readprofile_hz: mc.arch.hz,
+        ...tickParams(mc.tick),
         era: { pkmap_flush: era.pkmapFlush, atomic_invlpg: era.atomicInvlpg },
         workload: params,
         mechanism: (() => {

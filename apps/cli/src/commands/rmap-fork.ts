@@ -24,6 +24,7 @@ import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { bool, choice, int } from '../framework/options.js';
+import { machineTick, tickParams } from '../framework/tick.js';
 import { renderRmapMarkdown, renderRmapTable } from './rmap-render.js';
 import { ranking, type SensitivityEntry, uncertainHardware, withValue } from './rmap-sensitivity.js';
 import { type RmapForkRun, typedRun } from './typed-runs.js';
@@ -236,9 +237,17 @@ export const rmapForkCommand = defineCommand({
               for (const alloc of allocs) variants.push({ rmap, direct, lock, batch, alloc });
     }
     const { Machine } = await import('@kmemsim/mmu');
+    const tick = machineTick(mc.tick);
     const newMachine = (arch = mc.arch) => {
       try {
-        return new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed, pae: o.pae });
+        return new Machine({
+          arch,
+          virt: mc.virt,
+          cpus: mc.cpus,
+          seed: mc.seed,
+          pae: o.pae,
+          ...(tick ? { tick } : {}),
+        });
       } catch (err) {
         throw new UsageError(`--arch ${mc.arch.name}: ${(err as Error).message}`);
       }
@@ -364,6 +373,7 @@ export const rmapForkCommand = defineCommand({
                 ? 'real time of the whole workload vs none'
                 : 'latency per operation vs none',
         clock_hz: mc.arch.clockHz,
+        ...tickParams(mc.tick),
         costs,
         sources,
         ...(workload === 'kernel-compile' ? { compile: rm.COMPILE } : {}),

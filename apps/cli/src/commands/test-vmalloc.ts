@@ -9,8 +9,10 @@ import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import { tickParams } from '../framework/tick.js';
 import { type TestVmallocRun, typedRun } from './typed-runs.js';
 import {
+  eraPhases,
   machineFactory,
   runDesign,
   samplingCells,
@@ -18,6 +20,7 @@ import {
   samplingOptions,
   samplingParams,
   samplingSchema,
+  warnTickSampling,
 } from './vmalloc-common.js';
 import { sensitivityLines, sensitivityParams, sensitivityPlan, sensitivitySchema } from './vmalloc-sensitivity.js';
 
@@ -43,6 +46,7 @@ export const testVmallocCommand = defineCommand({
     'kmemsim test-vmalloc --cpus 16 --nr-threads 16 --run-test-mask 7 --test-loop-count 2000 --impl 5.2,6.9',
     'kmemsim test-vmalloc --cpus 8 --nr-threads 8 --run-test-mask 1024 --nr-pages 4 --impl 2.6.28,5.2',
     'kmemsim test-vmalloc --cpus 1 --nr-threads 1 --run-test-mask 4 --impl 2.6.27,2.6.39 --exact on --format json',
+    'kmemsim test-vmalloc --cpus 16 --nr-threads 16 --run-test-mask 7 --test-loop-count 20000 --impl 2.6.28,5.2 --tick 1000:5000:era --exact on',
     'kmemsim test-vmalloc --arch x86_64 --cpus 64 --nr-threads 64 --run-test-mask 7 --test-loop-count 1000000 --sequential-test-order 1 --impl 5.2',
   ],
   helpAfter: [
@@ -108,7 +112,7 @@ export const testVmallocCommand = defineCommand({
     ...sensitivitySchema('test-vmalloc', 'loops'),
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const mc = await resolveMachine(o);
+    const mc = await resolveMachine(o, true);
     const impls = o.impl;
     const nrThreads = o.nrThreads;
     if (nrThreads > mc.cpus)
@@ -167,7 +171,7 @@ export const testVmallocCommand = defineCommand({
     };
     for (const [i, impl] of impls.entries()) {
       ctx.progress(i, impls.length, `test-vmalloc --impl ${impl}`);
-      const machine = machineOn(mc.arch);
+      const machine = machineOn(mc.arch, impl);
       const r = runDesign(`--arch ${mc.arch.name} --cpus ${mc.cpus} --impl ${impl} --nr-threads ${nrThreads}`, () =>
         vm.runTestVmalloc({ ...module, machine, impl, nrCpus, sampling }),
       );
@@ -190,6 +194,7 @@ export const testVmallocCommand = defineCommand({
         })
       : undefined;
     ctx.progress(impls.length, impls.length, 'done');
+    warnTickSampling(mc.tick, runs, ctx);
     return {
       schema: 'kmemsim/result@1',
       command: 'test-vmalloc',
@@ -210,6 +215,7 @@ export const testVmallocCommand = defineCommand({
         cases: vm.selectedCases(mask).map((c) => c.name),
         unmodelled_cases_skipped: mask & vm.UNMODELLED_BITS,
         clock_hz: mc.arch.clockHz,
+        ...tickParams(mc.tick, await eraPhases(mc.tick, impls)),
         sources: { ...vm.MECHANISM.sources, ...vm.TEST_VMALLOC.sources },
         ...sensitivityParams(sens, plan.skipped),
       },

@@ -9,7 +9,9 @@ import { limit } from '../framework/limits.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import { tickParams } from '../framework/tick.js';
 import {
+  eraPhases,
   experimentArch,
   machineFactory,
   runDesign,
@@ -18,6 +20,7 @@ import {
   samplingOptions,
   samplingParams,
   samplingSchema,
+  warnTickSampling,
 } from './vmalloc-common.js';
 import { sensitivityLines, sensitivityParams, sensitivityPlan, sensitivitySchema } from './vmalloc-sensitivity.js';
 
@@ -88,7 +91,7 @@ export const vmapBenchCommand = defineCommand({
   async run(o, ctx): Promise<ResultDocument> {
     const vm = await import('@kmemsim/vmalloc');
     const e = o.experiment === undefined ? undefined : vm.EXPERIMENTS[o.experiment];
-    const mc = await resolveMachine({ ...o, arch: o.arch, cpus: o.cpus ?? e?.defaults.cpus });
+    const mc = await resolveMachine({ ...o, arch: o.arch, cpus: o.cpus ?? e?.defaults.cpus }, true);
     const arch = experimentArch(mc.arch, e, vm.withExperiment);
     const threads = o.threads ?? (e?.defaults.threads ?? [1, 2, 4, 8]).filter((n) => n <= mc.cpus);
     for (const n of threads) {
@@ -122,7 +125,7 @@ export const vmapBenchCommand = defineCommand({
     for (const { impl, api } of combos) {
       for (const t of threads) {
         ctx.progress(i++, total, `vmap-bench --impl ${impl} --api ${api} --threads ${t}`);
-        const machine = machineOn(arch);
+        const machine = machineOn(arch, impl);
         const r = runDesign(
           `--arch ${arch.name} --cpus ${mc.cpus} --impl ${impl} --threads ${t} --pages ${o.pages}`,
           () =>
@@ -158,6 +161,7 @@ export const vmapBenchCommand = defineCommand({
         })
       : undefined;
     ctx.progress(total, total, 'done');
+    warnTickSampling(mc.tick, runs, ctx);
     const { sources: _m, ...mechanism } = vm.MECHANISM;
     return {
       schema: 'kmemsim/result@1',
@@ -174,6 +178,7 @@ export const vmapBenchCommand = defineCommand({
         nr_cpus: o.nrCpus ?? Math.max(vm.MECHANISM.nrCpusDefault, mc.cpus),
         ...samplingParams(sampling),
         clock_hz: arch.clockHz,
+        ...tickParams(mc.tick, await eraPhases(mc.tick, impls)),
         page_bytes: arch.pageBytes,
         global_flush: arch.tlb.globalFlush,
         global_flush_per_cpu_cycles: arch.costs.globalFlushPerCpuCycles,

@@ -19,6 +19,7 @@ import { badValue, UsageError } from '../framework/errors.js';
 import { limit } from '../framework/limits.js';
 import { ARCH_EXPECTED, MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { allOf, bool, choice, custom, int, kib, num, size, text } from '../framework/options.js';
+import { machineTick, tickParams } from '../framework/tick.js';
 import { renderVmcoreDumpMarkdown, renderVmcoreDumpTable } from './vmcore-dump-render.js';
 import { imageFileSource, modelledSource, rejectImageConflicts } from './vmcore-dump-source.js';
 import { parseFractions, warnUnscaled } from './vmcore-fractions.js';
@@ -212,7 +213,8 @@ export const vmcoreDumpCommand = defineCommand({
     }
     if (o.fractions) warnUnscaled(o.fractions, ctx);
     const arch = imageFile !== undefined ? 'x86_64' : (o.arch ?? E?.config.arch ?? 's390');
-    const mc = await resolveMachine({ arch, virt: o.virt, cpus: o.captureCpus, seed: o.seed });
+    const mc = await resolveMachine({ arch, virt: o.virt, cpus: o.captureCpus, seed: o.seed, tick: o.tick });
+    const tick = machineTick(mc.tick);
     // sizeof(struct page) is a multiple of its widest member's alignment: unsigned long flags, one word.
     const word = mc.arch.wordBits / 8;
     if (o.structPage !== undefined && o.structPage % word !== 0)
@@ -281,7 +283,8 @@ export const vmcoreDumpCommand = defineCommand({
     }
     const machineArch = vc.archForKernel(mc.arch, kernel, o.tlbFlushallShift);
     const combos = access.flatMap((a) => levels.map((d) => [a, d] as const));
-    const newMachine = (arch: typeof machineArch) => new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed });
+    const newMachine = (arch: typeof machineArch) =>
+      new Machine({ arch, virt: mc.virt, cpus: mc.cpus, seed: mc.seed, ...(tick ? { tick } : {}) });
     const base = {
       ...src,
       version,
@@ -345,6 +348,7 @@ export const vmcoreDumpCommand = defineCommand({
         iounmap: iounmap ?? (kernel.iounmapNonlazy ? 'nonlazy' : 'lazy'),
         hwpoison,
         capture_cpus: mc.cpus,
+        ...tickParams(mc.tick),
         crash_cpus: imageFile === undefined ? crashCpus : imageParams.crash_cpus,
         copy_oldmem_page: vc.copyPathOf(new Machine({ arch: mc.arch, virt: mc.virt, cpus: mc.cpus })),
         image: imageParams,

@@ -8,7 +8,9 @@ import { badValue } from '../framework/errors.js';
 import { MAX_CPUS, machineOptions, resolveMachine } from '../framework/machine.js';
 import { choice, int, size } from '../framework/options.js';
 import { docHeader, table } from '../framework/table.js';
+import { tickParams } from '../framework/tick.js';
 import {
+  eraPhases,
   machineFactory,
   runDesign,
   samplingCells,
@@ -16,6 +18,7 @@ import {
   samplingOptions,
   samplingParams,
   samplingSchema,
+  warnTickSampling,
 } from './vmalloc-common.js';
 import { sensitivityLines, sensitivityParams, sensitivityPlan, sensitivitySchema } from './vmalloc-sensitivity.js';
 
@@ -72,7 +75,7 @@ export const xfsDirCommand = defineCommand({
     ...sensitivitySchema('xfs-dir', 'directory operations'),
   },
   async run(o, ctx): Promise<ResultDocument> {
-    const mc = await resolveMachine(o);
+    const mc = await resolveMachine(o, true);
     const threads = o.threads ?? [...new Set([1, mc.cpus])];
     for (const n of threads) {
       if (n > mc.cpus) throw badValue('--threads', n, `at most --cpus (${mc.cpus}): one thread per CPU`);
@@ -96,7 +99,7 @@ export const xfsDirCommand = defineCommand({
       for (const api of apis) {
         for (const t of threads) {
           ctx.progress(i++, total, `xfs-dir --impl ${impl} --threads ${t}`);
-          const machine = machineOn(mc.arch);
+          const machine = machineOn(mc.arch, impl);
           const r = runDesign(
             `--arch ${mc.arch.name} --cpus ${mc.cpus} --impl ${impl} --threads ${t} --dir-block ${o.dirBlock}`,
             () =>
@@ -137,6 +140,7 @@ export const xfsDirCommand = defineCommand({
         })
       : undefined;
     ctx.progress(total, total, 'done');
+    warnTickSampling(mc.tick, runs, ctx);
     return {
       schema: 'kmemsim/result@1',
       command: 'xfs-dir',
@@ -152,6 +156,7 @@ export const xfsDirCommand = defineCommand({
         nr_cpus: nrCpus,
         ...samplingParams(sampling),
         clock_hz: mc.arch.clockHz,
+        ...tickParams(mc.tick, await eraPhases(mc.tick, o.impl)),
         sources: { ...vm.XFS.sources, ...vm.MECHANISM.sources },
         ...sensitivityParams(sens, plan.skipped),
       },

@@ -1,11 +1,12 @@
-// The common machine options of every simulation command (--arch, --virt, --cpus, --seed) and their resolution
-// against the chosen arch (its virt modes and maxCpus).
+// The common machine options of every simulation command (--arch, --virt, --cpus, --seed, --tick) and their
+// resolution against the chosen arch (its virt modes, maxCpus and clock).
 import type { ArchProfile, VirtModeName } from '@kmemsim/mmu';
 import { VIRT_MODES } from '@kmemsim/mmu';
 import { BUILTIN_ARCHES, loadArch } from './arches.js';
 import { badValue } from './errors.js';
 import { limit } from './limits.js';
 import { choice, int, text } from './options.js';
+import { checkTick, type TickChoice, tickOption } from './tick.js';
 
 /** Hard ceiling of --cpus whatever the arch says: per-CPU TLB arrays and run queues follow it. */
 export const MAX_CPUS = 8192;
@@ -17,7 +18,7 @@ export const ARCH_EXPECTED = `a built-in arch (${BUILTIN_ARCHES.join(', ')}), an
 
 /**
  * The options every machine-running command shares: --arch (a built-in name, an installed plugin package or a
- * file), --virt, --cpus, --seed; `defaultArch` is the default of --arch.
+ * file), --virt, --cpus, --seed, --tick (off unless given); `defaultArch` is the default of --arch.
  */
 export function machineOptions<const A extends string>(defaultArch: A) {
   return {
@@ -46,6 +47,7 @@ export function machineOptions<const A extends string>(defaultArch: A) {
       default: 1,
       sweep: false,
     }),
+    tick: tickOption,
   };
 }
 
@@ -54,15 +56,24 @@ export interface MachineChoice {
   virt: VirtModeName;
   cpus: number;
   seed: number;
+  /** --tick; undefined or null: off. */
+  tick?: TickChoice | null;
 }
 
-/** Loads the arch and checks --virt and --cpus against it. */
-export async function resolveMachine(o: {
-  arch: string;
-  virt: VirtModeName;
-  cpus: number | undefined;
-  seed: number;
-}): Promise<MachineChoice> {
+/**
+ * Loads the arch and checks --virt, --cpus and --tick against it; `hasEra`: the command runs vmap designs, whose
+ * kernels give --tick's `era` phase.
+ */
+export async function resolveMachine(
+  o: {
+    arch: string;
+    virt: VirtModeName;
+    cpus: number | undefined;
+    seed: number;
+    tick?: TickChoice | null;
+  },
+  hasEra = false,
+): Promise<MachineChoice> {
   const arch = await loadArch(o.arch);
   if (o.virt !== 'none' && !arch.virt[o.virt]) {
     const have = ['none', ...Object.keys(arch.virt)].join(', ');
@@ -78,5 +89,6 @@ export async function resolveMachine(o: {
     MAX_TLB_SLOTS,
     'TLB entries a machine may have (memory)',
   );
-  return { arch, virt: o.virt, cpus, seed: o.seed };
+  checkTick(o.tick, arch.clockHz, hasEra);
+  return { arch, virt: o.virt, cpus, seed: o.seed, ...(o.tick ? { tick: o.tick } : {}) };
 }

@@ -1,7 +1,7 @@
 // A vmap design is data: one record per kernel design along mm/vmalloc.c's history, naming the mechanism pieces
 // it is made of (src/mechanism) and how each behaves. The allocator (mechanism/vmap.ts) reads only these fields;
 // adding a design is one record in registry.ts plus any new piece it names.
-import type { SchedRecord } from '@kmemsim/core';
+import type { SchedRecord, TickPhase } from '@kmemsim/core';
 
 /** How alloc_vmap_area (or __get_vm_area_node) finds a hole, which is what its cost grows with. */
 export type HoleSearch =
@@ -101,4 +101,12 @@ export interface VmapDesign {
    * running the design's queued work (6.9: EEVDF); null where the design queues no work.
    */
   scheduler: SchedRecord | null;
+  /**
+   * Where each CPU's timer tick falls in the period on the design's kernel, if a run turns the engine's tick on
+   * (EngineOptions.tick; docs/sources-timer-tick.md §1): `stagger` before the skew's removal (tick_setup_sched_timer
+   * offsets CPU c by (TICK_NSEC / 2) / num_possible_cpus() × c, 2.6.21–2.6.35 with high-res timers), `aligned`
+   * after it (2.6.36 "clockevents: Remove the per cpu tick skew"; skew_tick=0, the default, in 6.1 — read). The
+   * 2.6.21–2.6.36 history is from memory, unchecked.
+   */
+  tickPhase: TickPhase;
 }

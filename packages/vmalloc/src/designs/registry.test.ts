@@ -30,7 +30,13 @@ describe('design registry', () => {
         (k) => !['name', 'aliases', 'origin', 'summary'].includes(k) && JSON.stringify(x[k]) !== JSON.stringify(y[k]),
       );
     };
-    expect(diff('2.6.28', '2.6.37')).toEqual(['perCpuBlocks', 'pteClear', 'failurePurge', 'iounmapNonlazy']);
+    expect(diff('2.6.28', '2.6.37')).toEqual([
+      'perCpuBlocks',
+      'pteClear',
+      'failurePurge',
+      'iounmapNonlazy',
+      'tickPhase',
+    ]);
     expect(diff('2.6.37', '2.6.39')).toEqual(['holeSearch', 'gapPages']);
     expect(diff('5.2', '6.9')).toEqual([
       'vmapAreaBytes',
@@ -44,5 +50,16 @@ describe('design registry', () => {
       'scheduler',
     ]);
     for (const d of DESIGNS) expect(d.origin.length, d.name).toBeGreaterThan(10);
+  });
+
+  it("gives each design its era's tick phase: skewed before 2.6.36, aligned after", () => {
+    expect(Object.fromEntries(DESIGNS.map((d) => [d.name, d.tickPhase]))).toEqual({
+      '2.6.27': 'stagger',
+      '2.6.28': 'stagger',
+      '2.6.37': 'aligned',
+      '2.6.39': 'aligned',
+      '5.2': 'aligned',
+      '6.9': 'aligned',
+    });
   });
 });

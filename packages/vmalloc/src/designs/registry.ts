@@ -25,6 +25,8 @@ const V2_6_27: VmapDesign = {
   freeTree: false,
   iounmapNonlazy: false,
   scheduler: null,
+  // A 2008 kernel with high-res timers: tick_setup_sched_timer's per-CPU skew (sources-timer-tick.md §1, unchecked).
+  tickPhase: 'stagger',
 };
 
 const V2_6_28: VmapDesign = {
@@ -65,6 +67,8 @@ const V2_6_28: VmapDesign = {
   // "mm, x86: Saving vmcore with non-lazy freeing of vmas" (Wickman, Sept 2010, ~2.6.37: sources-vmcore.md).
   iounmapNonlazy: false,
   scheduler: null,
+  // As 2.6.27: the skew is in tick_setup_sched_timer until 2.6.36 (sources-timer-tick.md §1, unchecked).
+  tickPhase: 'stagger',
 };
 
 const V2_6_37: VmapDesign = {
@@ -92,6 +96,9 @@ const V2_6_37: VmapDesign = {
   // [U] by 2.6.37 purge_vmap_area_lazy() passes sync = 1 (the failure path waits for purge_lock).
   failurePurge: 'wait',
   iounmapNonlazy: true,
+  // "clockevents: Remove the per cpu tick skew" (Arjan van de Ven, 2.6.36: sources-timer-tick.md §1, unchecked):
+  // every CPU expires at tick_init_jiffy_update(); skew_tick=1 (default 0) brings the skew back later.
+  tickPhase: 'aligned',
 };
 
 const V2_6_39: VmapDesign = {
@@ -148,6 +155,8 @@ const V5_2: VmapDesign = {
   // Present in 3.x–5.15, absent by 5.19 (sources-vmcore.md).
   iounmapNonlazy: true,
   scheduler: null,
+  // skew_tick defaults to 0: every CPU ticks at multiples of TICK_NSEC (6.1 tick_setup_sched_timer, read).
+  tickPhase: 'aligned',
 };
 
 const V6_9: VmapDesign = {

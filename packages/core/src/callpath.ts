@@ -158,14 +158,16 @@ export class CycleStore {
     if (lay === undefined) {
       const nodes: number[] = [];
       const lens: number[] = [];
-      this.offs.forEach((_, node) => {
+      const offs: number[] = [];
+      this.offs.forEach((off, node) => {
         nodes.push(node);
         lens.push(this.lens[node]);
+        offs.push(off);
       });
-      this.layout = lay = { nodes, lens };
+      this.layout = lay = { nodes, lens, offs };
     }
-    const { nodes, lens } = lay;
-    for (let r = 0; r < nodes.length; r++) run.add(this.offs[nodes[r]], lens[r]);
+    const { lens, offs } = lay;
+    for (let r = 0; r < offs.length; r++) run.add(offs[r], lens[r]);
     return new HeldCopy(dst, at, lay);
   }
 

@@ -14,6 +14,11 @@ export interface RowLayout {
   readonly nodes: readonly number[];
   /** Each row's length in the packed buffer (Float64 slots), in the order of `nodes`. */
   readonly lens: readonly number[];
+  /**
+   * Each row's offset in the arena when the layout was made, in the order of `nodes` (a row that moves or appears
+   * drops the layout): a snapshot copies from here without looking the rows up by node.
+   */
+  readonly offs: readonly number[];
 }
 
 /**

@@ -121,8 +121,9 @@ export class RunCopy {
   /** Copies the pending run (call before `dst` is read). */
   flush(): void {
     const n = this.to - this.from;
-    if (n >= RUN_SET) this.dst.set(this.src.subarray(this.from, this.to), this.at);
-    else for (let i = 0, src = this.src, dst = this.dst, f = this.from, a = this.at; i < n; i++) dst[a + i] = src[f + i];
+    const { src, dst, from, at } = this;
+    if (n >= RUN_SET) dst.set(src.subarray(from, this.to), at);
+    else for (let i = 0; i < n; i++) dst[at + i] = src[from + i];
     this.at += n;
     this.from = this.to;
   }

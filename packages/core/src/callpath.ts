@@ -150,10 +150,10 @@ export class CycleStore {
 
   /**
    * {@link CycleStore.copyRows} packed into `dst` from `at` on (its {@link CycleStore.entries} entries), in node
-   * order, through `run` (the caller flushes it before `dst` is read): one buffer serves every store a snapshot
-   * copies, not one per row, and no view is made until read.
+   * order, through `run` (the caller flushes it before `dst` is read; without one the copy is complete on return):
+   * one buffer serves every store a snapshot copies, not one per row, and no view is made until read.
    */
-  copyRowsInto(dst: Float64Array, at: number, run: RunCopy): HeldCopy {
+  copyRowsInto(dst: Float64Array, at: number, run?: RunCopy): HeldCopy {
     let lay = this.layout;
     if (lay === undefined) {
       const nodes: number[] = [];
@@ -167,7 +167,10 @@ export class CycleStore {
       this.layout = lay = { nodes, lens, offs };
     }
     const { lens, offs } = lay;
-    for (let r = 0; r < offs.length; r++) run.add(offs[r], lens[r]);
+    const copy = run ?? new RunCopy();
+    if (run === undefined) copy.begin(this.arena.buf, dst, at);
+    for (let r = 0; r < offs.length; r++) copy.add(offs[r], lens[r]);
+    if (run === undefined) copy.flush();
     return new HeldCopy(dst, at, lay);
   }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { CycleStore } from './callpath.js';
 import { Engine } from './engine.js';
 import { HeldCopy, RunCopy, SnapSlab, snapshotRows } from './replay.js';
 
@@ -82,5 +83,27 @@ describe('snapshot slabs and run copies', () => {
       expect(snapshotRows(b, k)?.[1]?.[sym]).toBe(2000 - (k - 1));
       expect(snapshotRows(c, k)?.[1]?.[sym]).toBe(3000 - (k - 1));
     }
+  });
+});
+
+describe('CycleStore.copyRowsInto without a copier', () => {
+  it('copies the rows completely on return, packed in node order', () => {
+    const e = new Engine({ cpus: 1, clockHz: 1e9 });
+    const a = e.sym('a');
+    const b = e.sym('b');
+    e.spawn(0, 'w/0', function* (t) {
+      t.spend(a, 5);
+      t.enter('vmap');
+      t.spend(b, 7);
+      t.leave();
+      yield undefined;
+    });
+    e.run();
+    const store = (e.profiler.paths as unknown as { stores: CycleStore[] }).stores[1];
+    const dst = new Float64Array(store.entries + 3).fill(-1);
+    const c = store.copyRowsInto(dst, 3);
+    const rows = c.rows();
+    expect([rows[1]?.[a], rows[2]?.[b], dst[0]]).toEqual([5, 7, -1]);
+    expect(dst.subarray(3).every((x) => x >= 0)).toBe(true);
   });
 });

@@ -4,7 +4,16 @@
 // threads share one array), so the hot path (Thread.spend) is one typed-array add, as a flat per-symbol profile
 // would be. Per-symbol totals are sums.
 import type { SymbolId } from './profiler.js';
-import { HeldCopy, type ProfileSnapshot, type RowLayout, replayStores, SNAP_SHIFT, snapshotStores } from './replay.js';
+import {
+  HeldCopy,
+  type ProfileSnapshot,
+  type RowLayout,
+  RunCopy,
+  replayStores,
+  SNAP_SHIFT,
+  SnapSlab,
+  snapshotStores,
+} from './replay.js';
 
 /** An interned frame name (a command, syscall or function entered). */
 export type FrameId = number;
@@ -141,27 +150,27 @@ export class CycleStore {
 
   /**
    * {@link CycleStore.copyRows} packed into `dst` from `at` on (its {@link CycleStore.entries} entries), in node
-   * order: one allocation serves every store a snapshot copies, not one per row, and no view is made until read.
+   * order, through `run` (the caller flushes it before `dst` is read; without one the copy is complete on return):
+   * one buffer serves every store a snapshot copies, not one per row, and no view is made until read.
    */
-  copyRowsInto(dst: Float64Array, at: number): HeldCopy {
+  copyRowsInto(dst: Float64Array, at: number, run?: RunCopy): HeldCopy {
     let lay = this.layout;
     if (lay === undefined) {
       const nodes: number[] = [];
       const lens: number[] = [];
-      this.offs.forEach((_, node) => {
+      const offs: number[] = [];
+      this.offs.forEach((off, node) => {
         nodes.push(node);
         lens.push(this.lens[node]);
+        offs.push(off);
       });
-      this.layout = lay = { nodes, lens };
+      this.layout = lay = { nodes, lens, offs };
     }
-    const buf = this.arena.buf;
-    const { nodes, lens } = lay;
-    for (let r = 0, p = at; r < nodes.length; r++) {
-      const off = this.offs[nodes[r]];
-      const len = lens[r];
-      for (let i = 0; i < len; i++) dst[p + i] = buf[off + i];
-      p += len;
-    }
+    const { lens, offs } = lay;
+    const copy = run ?? new RunCopy();
+    if (run === undefined) copy.begin(this.arena.buf, dst, at);
+    for (let r = 0; r < offs.length; r++) copy.add(offs[r], lens[r]);
+    if (run === undefined) copy.flush();
     return new HeldCopy(dst, at, lay);
   }
 
@@ -262,10 +271,13 @@ export class CallPaths {
 
   /** The last snapshot taken: a store unchanged since shares its rows with the next. */
   private last: ProfileSnapshot = [];
+  /** The buffer held stores' copies are cut from, and the copier that fills it. */
+  private readonly slab = new SnapSlab();
+  private readonly run = new RunCopy();
 
   /** Every path's cycles now, for `replay`. */
   snapshot(): ProfileSnapshot {
-    this.last = snapshotStores(this.stores, this.groups, this.last);
+    this.last = snapshotStores(this.stores, this.groups, this.last, this.slab, this.run);
     return this.last;
   }
 

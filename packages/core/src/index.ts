@@ -45,7 +45,15 @@ export {
   type SymbolInfo,
   type TickSampling,
 } from './profiler.js';
-export { HeldCopy, type ProfileSnapshot, type RowLayout, type StoreCopy, snapshotRows } from './replay.js';
+export {
+  HeldCopy,
+  type ProfileSnapshot,
+  type RowLayout,
+  RunCopy,
+  SnapSlab,
+  type StoreCopy,
+  snapshotRows,
+} from './replay.js';
 export {
   type ArchSource,
   ArchSourceSchema,

@@ -5,6 +5,7 @@
 // position: 2.6.39 at 16 CPUs × mask 7 × 2,000, counts within one skip 8,603–8,637, and the workers' lags at the
 // end of full_fit's set-up 5–12 loops against 0–4 in the exact run (long_busy: up to 563 against 335); the phases
 // after it, whose workers end together on the lock, were charged that spread (full_fit main loop +27 %).
+import type { VmapDesign } from '../designs/design.js';
 import type { Loop } from './sampler-loop.js';
 import type { MixedShare } from './sampler-mixed.js';
 
@@ -14,6 +15,19 @@ import type { MixedShare } from './sampler-mixed.js';
  */
 export function lockstep(l: Loop): void {
   l.lockstep = true;
+}
+
+/**
+ * Whether a design's set-ups and tear-downs take one FIFO lock once per loop with nothing else that parts the
+ * workers: 2.6.27's vmlist is the allocator, so every vmalloc write-locks vmlist_lock in __get_vm_area_node and every
+ * vfree in remove_vm_area (sources-mm.md §3.1), and it has no purger to draw a lag. The engine grants that rwlock
+ * FIFO (core RwLock), so its workers advance in step. Without this (each worker's count from the log growth model at
+ * its own position, which gives the one behind fewer loops) 2.6.27's full_fit set-up at 64 CPUs × mask 3 × 100,000
+ * (mask order) left the workers' loop counts 89 apart at the first skip and 166 at the seventh, and their clocks
+ * 1.37e13 cycles apart at its end (the last worker's 180 loops of full-list walks after the first had left).
+ */
+export function buildsOnOneLock(d: Pick<VmapDesign, 'vmlist'>): boolean {
+  return d.vmlist === 'allocator';
 }
 
 /**

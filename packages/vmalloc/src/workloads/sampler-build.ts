@@ -31,6 +31,15 @@ export function buildsOnOneLock(d: Pick<VmapDesign, 'vmlist'>): boolean {
 }
 
 /**
+ * Loops the first-ending loop of a skip still runs in detail after it where the workers advance in step on one lock
+ * (SamplingOptions.inStepEnds): every worker's last loops then meet the others' and their flushes as in the exact
+ * run, and the next phase begins with the lock's rotation, not one worker alone. A sampler choice, not a kernel
+ * figure: one loop left a worker that ended the phase first the others' last flush IPIs short (it began full_fit's
+ * set-up ≈ 60 loops ahead, 64 CPUs × mask 3, mask order); two is the least that leaves one whole round after the jump.
+ */
+export const IN_STEP_TAIL = 2;
+
+/**
  * A decided skip of state-building loops: the loops of one phase marked `lockstep` all skip the smallest count any
  * of them was given (the same number of lock rounds each), their error terms scaled with their counts. Others are
  * left as decided.

@@ -59,9 +59,7 @@ describe('kmemsim test-vmalloc', () => {
     expect(r.out).toContain('Bound of 2.6.39, 2.6.27: it also covers how far apart the workers');
     // 2.6.39's search resumes after free_vmap_cache: its bound covers the holes' depth, and it has no caveat.
     expect(r.out).toContain('Bound of 2.6.39: it also covers how deep the holes lie');
-    expect(r.out).toContain('Caveat: 2.6.27: ');
-    expect(r.out).not.toContain('Caveat: 2.6.39');
-    expect(r.out).not.toContain('Caveat: 2.6.28');
+    expect(r.out).not.toContain('Caveat:');
   }, 120_000);
 
   it('lists exactly the registry designs in --help', async () => {

@@ -33,15 +33,22 @@ export function measureKinds(
 
 /**
  * Cycles the mix may skip: up to the end of the loop that ends first (its thread then goes on, in detail, to
- * whatever follows), no further than any state-building loop's model reaches; NaN when that is under two rounds.
+ * whatever follows) less `tail` loops it then runs in detail, no further than any state-building loop's model
+ * reaches; NaN when that is under two rounds.
  */
-export function skipSpan(loops: Iterable<Loop>, rate: ReadonlyMap<string, Rate>, shares: Map<Loop, number>): number {
+export function skipSpan(
+  loops: Iterable<Loop>,
+  rate: ReadonlyMap<string, Rate>,
+  shares: Map<Loop, number>,
+  tail = 0,
+): number {
   let dt = Number.POSITIVE_INFINITY;
   let roundTime = 0;
   for (const l of loops) {
     const r = rate.get(l.tag) as Rate;
     const share = shares.get(l) ?? 1;
-    dt = Math.min(dt, ((l.count - l.done - 1) * setUpRate(r, l.done, l.count - l.done - 1)) / share);
+    const left = l.count - l.done - 1 - tail;
+    dt = Math.min(dt, (left * setUpRate(r, l.done, left)) / share);
     // A set-up's rate grows with the state it built: at most as many loops as it has done (or three times as
     // many, its model having held), so the state at most doubles (quadruples) between two measurements.
     if (l.counted) dt = Math.min(dt, (r.grow - 1) * l.done * setUpRate(r, l.done, (r.grow - 1) * l.done));

@@ -34,6 +34,13 @@ export interface SamplingOptions {
    * test-vmalloc.ts.
    */
   skipSteady?: boolean;
+  /**
+   * Every loop takes one FIFO lock and the workers advance in step on it (sampler-build.ts `buildsOnOneLock`:
+   * 2.6.27's vmlist_lock): the thread that decides a skip takes it at its next loop boundary as the others do, and a
+   * skip leaves the loop that ends first `IN_STEP_TAIL` loops to run in detail after it (default false; see sampler.ts
+   * `maybeDecide`).
+   */
+  inStepEnds?: boolean;
   /** Regeneration events so far (a counter that only grows), e.g. the machine's TLB flushes. */
   regeneration?: () => number;
   /** Told of each detailed iteration before its clock mark moves (the vmlist walks' tally, walk-tally.ts). */

@@ -3,7 +3,7 @@
 // rules and its bound are described in the package README ("Sampled simulation").
 import type { Engine, Rng, Thread } from '@kmemsim/core';
 import { AfterSkip } from './sampler-after.js';
-import { keepInStep } from './sampler-build.js';
+import { IN_STEP_TAIL, keepInStep } from './sampler-build.js';
 import { interleaveBuilds, measureKinds, noteSkip, skipDrift, skipLoops, skipSpan } from './sampler-decide.js';
 import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
 import { buildsHeld, diverging, kworkerBesideBuilder } from './sampler-hold.js';
@@ -52,6 +52,7 @@ export class Sampler {
   private readonly chain: number;
   private readonly divergence: number;
   private readonly skipBuilds: boolean;
+  private readonly inStepEnds: boolean;
   private readonly skipSteady: boolean;
   private readonly regen: (() => number) | null;
   /** What loops in detail after a skip carry in their bound (sampler-after.ts). */
@@ -107,6 +108,7 @@ export class Sampler {
     this.chain = o.chain ?? 16;
     this.divergence = o.divergence ?? 0.05;
     this.skipBuilds = o.skipBuilds ?? true;
+    this.inStepEnds = o.inStepEnds ?? false;
     this.skipSteady = o.skipSteady ?? true;
     this.regen = o.regeneration ?? null;
     this.after = new AfterSkip(o.afterFastError ?? 0.06, new WaitTally(engine));
@@ -323,18 +325,26 @@ export class Sampler {
     const stalls = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
     const gaps = new Map<Loop, number>(); // each worker's own pace, and how far behind its kind (sampler-pace.ts)
     const shares = paceShares(this.loops.values(), stalls, this.need, gaps);
-    const dt = skipSpan(this.loops.values(), rate, shares);
+    // `inStepEnds` (2.6.27: every loop on vmlist_lock, FIFO). The deciding thread stands at a boundary while the
+    // others are inside a loop; skipping at once, it runs one loop more than they after the jump (theirs ran before
+    // it), alone on the lock. And a thread that reaches its loop's end by a skip starts the next phase while the
+    // others' last loops, and their flush IPIs to it, lie before their jumps. At the end of fix_size (64 CPUs, mask
+    // order) the decider, last in the lock's rotation, ran its last loop in 0.18 M cycles instead of 1.67 M; entered
+    // full_fit's set-up first and alone it took ≈ 89 uncontended set-up loops (1.4 k cycles) before the others came
+    // (the exact run: all within 2 loops), a lead the lock's rounds then froze to the set-up's end: 5.6e12 cycles
+    // against 9.7e10 exact. So here the decider waits for its boundary, and every loop's last loops run in detail.
+    const dt = skipSpan(this.loops.values(), rate, shares, this.inStepEnds ? IN_STEP_TAIL : 0);
     this.refusals?.note('span under two rounds');
     if (Number.isNaN(dt)) return;
     const replay = replayFrom(this.snaps, this.need, this.lastSkip, this.cuts.at, this.cutting());
     this.refusals?.note('no replay window');
     if (replay === null) return;
     this.refusals?.note('skipped');
-    const decider = this.engine.current;
+    const decider = this.inStepEnds ? null : this.engine.current;
     const builds: MixedShare[] = [];
     for (const l of this.loops.values()) {
       const r = rate.get(l.tag) as Rate;
-      const remaining = l.count - l.done - (l.t === decider ? 0 : 1);
+      const remaining = l.count - l.done - (l.t === decider ? 0 : 1) - (this.inStepEnds ? IN_STEP_TAIL : 0);
       const k = skipLoops(l, r, dt, keepOrder(l, shares, gaps, r, dt), remaining, this.rng);
       const own = ownRate(l, r);
       l.pendingK = k;

@@ -28,22 +28,16 @@ import type { VmapDesign } from '../designs/design.js';
  * - 2.6.39: every case and phase within (long_busy's main loop −24.3 % against ±67.1 %, with the hole term) —
  *   no caveat.
  * - 2.6.27: its walks are tallied since vm-vmlist5 (s22: __get_vm_area_node's first fit and remove_vm_area's unlink,
- *   mechanism/vmlist-legacy.ts), so its phases carry the term. Against `--exact` every case and phase lies within
- *   its bound at 16 and 32 × 20,000 both orders (seeds 1–3 shuffled). At 64 × 100,000 and 64 × 1,000,000 (mask
- *   order) the cases are within (full_fit −17.7 % against ±86 / ±323 %) but the tear-downs are out: the sampled
- *   full_fit and long_busy tear-downs cost 55× and 42–48× the exact run's (4.6 M / 4.1 M cycles a loop exact):
- *   +5,426 % and +4,139 % at 1 M against ±1,722 / ±837 % (within them only as a range about the sampled value). The
- *   sampled run's tear-down walks pass ≈ 23 k areas more than workers in step would (mean rank 23.6 k at 100,000):
- *   its workers leave the skipped full_fit set-up ≈ 1.4e13 cycles apart (≈ 1,250 rounds of set-up walks), while the
- *   exact run's stay in step on the FIFO vmlist_lock (no purger draws a lag in 2.6.27).
+ *   mechanism/vmlist-legacy.ts), so its phases carry the term. Before vm-6927 (s23), at 64 × 100,000 and
+ *   64 × 1,000,000 (mask order) the full_fit and long_busy tear-downs were out: 55× and 42–48× the exact run's
+ *   (+5,426 / +4,139 % at 1 M against ±1,722 / ±837 %), the sampled workers leaving the skipped full_fit set-up
+ *   1.37e13 cycles apart (exact: 9.7e10, 64 × mask 3 × 100,000). Since vm-6927 its skips keep the workers in
+ *   vmlist_lock's rotation (sampler-build.ts `buildsOnOneLock`, SamplingOptions.inStepEnds; 1.30e12 apart): every case
+ *   and phase within at 16 and 32 × 20,000 both orders and 64 × 100,000 mask order (tear-downs +97 / +76 % against
+ *   ±1,973 / ±825 %), and at 64 × 1,000,000 mask order (cases −0.00 / −12.5 / −0.04 % within ±236 / ±35.3 /
+ *   ±6.8 %, tear-downs +97.0 / +76.0 % within ±3,028 / ±1,986 %; exact 1,050 s of CPU) — no caveat.
  */
-const NOT_COVERED: Record<string, string> = {
-  '2.6.27':
-    'at 64 CPUs × mask 7 × 1,000,000, mask order, against --exact, the cases came out within their bounds, but the ' +
-    "tear-downs of full_fit and long_busy at 55× and 42× the exact run's, outside their ±1,722 % and ±837 %: the " +
-    "sampled workers leave the skipped full_fit set-up far apart and their tear-down walks pass each other's areas, " +
-    "where the exact run's stay in step; --exact on where it runs.",
-};
+const NOT_COVERED: Record<string, string> = {};
 
 /** What a sampled run's bound does not cover for `design` with `nrThreads` workers (NOT_COVERED above), or null. */
 export function arrangementCaveat(design: VmapDesign, nrThreads: number): string | null {

@@ -8,7 +8,7 @@ import { fastAlloc, fastFree, type PurgeCycle } from '../mechanism/functional.js
 import { LAYOUT } from '../mechanism/params.js';
 import type { Gen } from '../types.js';
 import type { FastForward, Sampler } from './sampler.js';
-import { lockstep } from './sampler-build.js';
+import { buildsOnOneLock, lockstep } from './sampler-build.js';
 import { SlipMeter } from './sampler-ff.js';
 import { setUpWalksList } from './sampler-growth.js';
 import type { Loop } from './sampler-loop.js';
@@ -119,12 +119,13 @@ export function build(
 
 function openBuild(w: Worker, tag: string, n: number, fast: FastForward, setUp: boolean): Loop {
   const l = w.sampler.begin(w.t, n, tag, fast, setUp);
-  // The lazy-walk designs' workers take vmap_area_lock once per iteration (FIFO): they skip in step.
-  if (w.steady !== null) lockstep(l);
+  // The lazy-walk designs' workers take vmap_area_lock once per iteration (FIFO), 2.6.27's vmlist_lock: in step.
+  const legacy = buildsOnOneLock(w.vm.design);
+  if (w.steady !== null || legacy) lockstep(l);
   // A set-up that walks a list of every area before it grows linearly (sampler-growth.ts `setUpWalksList`). The line
   // is fitted in the phase's mean position, so only where the workers keep in step on the lock: 2.6.27's set-ups
   // (not in step) came out with full_fit's main loop +31.8 % against a 3.7 % phase bound at 32 × 20,000.
-  l.walk = setUp && l.lockstep && setUpWalksList(w.vm.design);
+  l.walk = setUp && l.lockstep && !legacy && setUpWalksList(w.vm.design);
   return l;
 }
 

@@ -15,6 +15,7 @@ import { addArrangementBound } from './arrangement-bound.js';
 import { caseBounds } from './case-bound.js';
 import { caseOrder } from './case-order.js';
 import { flushEvents, Sampler, type SamplingOptions, type SamplingReport } from './sampler.js';
+import { buildsOnOneLock } from './sampler-build.js';
 import { vmallocLayout } from './sampler-mixed-vmap.js';
 import { Handoff } from './test-case-flow.js';
 import {
@@ -186,6 +187,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
     regeneration: flushEvents(e),
     walks: tally,
     skipBuilds: !design.purgeHelpers,
+    inStepEnds: buildsOnOneLock(design),
     skipSteady: !lazyWalk,
     afterFastError: lazyWalk ? 0.25 : undefined,
     mixed,

@@ -69,7 +69,9 @@ export function snapshotRows(snap: ProfileSnapshot, s: number): (Float64Array | 
  * loops). A slice is never written again, and a buffer lives while any snapshot with a slice in it does.
  */
 export class SnapSlab {
+  /** The buffer slices are cut from now (earlier ones live on in the snapshots that hold slices of them). */
   buf = new Float64Array(0);
+  /** Entries of {@link SnapSlab.buf} handed out. */
   used = 0;
 
   /** Room for `n` entries: the offset in {@link SnapSlab.buf} (a new, larger buffer when the current one is full). */

@@ -325,14 +325,9 @@ export class Sampler {
     const stalls = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
     const gaps = new Map<Loop, number>(); // each worker's own pace, and how far behind its kind (sampler-pace.ts)
     const shares = paceShares(this.loops.values(), stalls, this.need, gaps);
-    // `inStepEnds` (2.6.27: every loop on vmlist_lock, FIFO). The deciding thread stands at a boundary while the
-    // others are inside a loop; skipping at once, it runs one loop more than they after the jump (theirs ran before
-    // it), alone on the lock. And a thread that reaches its loop's end by a skip starts the next phase while the
-    // others' last loops, and their flush IPIs to it, lie before their jumps. At the end of fix_size (64 CPUs, mask
-    // order) the decider, last in the lock's rotation, ran its last loop in 0.18 M cycles instead of 1.67 M; entered
-    // full_fit's set-up first and alone it took ≈ 89 uncontended set-up loops (1.4 k cycles) before the others came
-    // (the exact run: all within 2 loops), a lead the lock's rounds then froze to the set-up's end: 5.6e12 cycles
-    // against 9.7e10 exact. So here the decider waits for its boundary, and every loop's last loops run in detail.
+    // `inStepEnds` (2.6.27, every loop on FIFO vmlist_lock): the decider waits for its boundary like the others and
+    // each loop's last IN_STEP_TAIL loops run in detail, so no worker leaves a phase alone ahead of the rotation
+    // (why: README "2.6.27 in step", sampler-build.ts buildsOnOneLock).
     const dt = skipSpan(this.loops.values(), rate, shares, this.inStepEnds ? IN_STEP_TAIL : 0);
     this.refusals?.note('span under two rounds');
     if (Number.isNaN(dt)) return;

@@ -53,8 +53,27 @@ describe('6.9 decay_va_pool_node per node (one reclaim_list_global each)', () =>
     const scratch = new Set<number>();
     expect(extentsOf(...list([]), scratch)).toBe(0);
     expect(extentsOf(...list([[10, 2]]), scratch)).toBe(1);
-    expect(extentsOf(...list([[14, 2], [10, 2], [12, 2]]), scratch)).toBe(1);
-    expect(extentsOf(...list([[10, 2], [13, 2], [20, 1], [21, 4]]), scratch)).toBe(2 + 0 + 1);
+    expect(
+      extentsOf(
+        ...list([
+          [14, 2],
+          [10, 2],
+          [12, 2],
+        ]),
+        scratch,
+      ),
+    ).toBe(1);
+    expect(
+      extentsOf(
+        ...list([
+          [10, 2],
+          [13, 2],
+          [20, 1],
+          [21, 4],
+        ]),
+        scratch,
+      ),
+    ).toBe(2 + 0 + 1);
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(3), fc.integer({ min: 1, max: 3 })), { maxLength: 40 }), (gaps) => {
         // Disjoint areas from gaps and sizes, shuffled by a reversal of every other one.

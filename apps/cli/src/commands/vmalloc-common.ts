@@ -49,10 +49,10 @@ export function samplingCells(r: Run): [string, string] {
 }
 
 /** A run's global flushes, with the bound on those its skips replayed (`± n`) when it skipped any. */
-export function flushCell(r: Run): string {
+export function flushCell(r: Run): string | number {
   const b = Number(r.metrics.tlb_flush_global_bound ?? 0);
-  const n = Number(r.metrics.tlb_flush_global).toLocaleString('en-US');
-  return b > 0 ? `${n} ±${b.toLocaleString('en-US')}` : n;
+  const n = Number(r.metrics.tlb_flush_global);
+  return b > 0 ? `${n.toLocaleString('en-US')} ±${b.toLocaleString('en-US')}` : n;
 }
 
 export function samplingLine(runs: Run[]): string {

@@ -13,6 +13,7 @@ import { tickParams } from '../framework/tick.js';
 import {
   eraPhases,
   experimentArch,
+  flushCell,
   machineFactory,
   runDesign,
   samplingCells,
@@ -231,7 +232,7 @@ export function renderVmapBench(doc: ResultDocument): string {
         label(r),
         Number(r.variant.threads),
         ...samplingCells(r),
-        r.metrics.tlb_flush_global,
+        flushCell(r),
         r.metrics.ipi,
         r.metrics.purges,
         r.metrics.lock_contended,

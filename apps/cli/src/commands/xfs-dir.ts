@@ -11,6 +11,7 @@ import { docHeader, table } from '../framework/table.js';
 import { tickParams } from '../framework/tick.js';
 import {
   eraPhases,
+  flushCell,
   machineFactory,
   runDesign,
   samplingCells,
@@ -186,7 +187,7 @@ export const xfsDirCommand = defineCommand({
           Number(r.variant.threads),
           r.metrics.us_per_op,
           ...samplingCells(r),
-          r.metrics.tlb_flush_global,
+          flushCell(r),
           r.metrics.ipi,
           r.profile
             .slice(0, 3)

@@ -15,7 +15,7 @@ export class VmapNodes {
   readonly busy: Int32Array;
   /** pools[node][size] → starts of pooled areas of that size, oldest first (the kernel list's tail first). */
   private readonly pools: (Pool | undefined)[][];
-  /** Each node's pool sizes in the order they were first filled: the order a decay visits them. */
+  /** Each node's pool sizes in the order they were first filled: the order a decay visits them (decayNode). */
   private readonly sizes: number[][];
   private readonly locks: (Spinlock | null)[];
   /** Areas on each node's lazy tree, counted since the purge numbered `lazyTaken` detached the lists. */
@@ -134,19 +134,28 @@ export class VmapNodes {
    * decay_va_pool_node (6.12:2188–2233): each pool gives back `len >> shift` entries (all with `full`) from its
    * list head, i.e. the newest (pools are LIFO: list_add 6.12:1917, list_first_entry 6.12:1939). `n_decay` is an
    * unsigned long (6.12:2193) tested with `if (!--n_decay) break;` (6.12:2220): at 0 it wraps, so a pool of 1–3
-   * entries goes back whole. Calls back with each entry, newest first.
+   * entries goes back whole. Calls back with each entry, newest first; every node in turn ({@link decayNode}).
    */
   decay(full: boolean, out: (vpn: number, size: number) => void): void {
-    for (let node = 0; node < this.count; node++) {
-      const pools = this.pools[node];
-      for (const size of this.sizes[node]) {
-        const p = pools[size] as Pool;
-        const len = p.n;
-        if (len === 0) continue;
-        const n = full ? len : len >> this.p.poolDecayShift || len;
-        for (let i = len - 1; i >= len - n; i--) out(p.a[i], size);
-        p.n = len - n;
-      }
+    for (let node = 0; node < this.count; node++) this.decayNode(node, full, out);
+  }
+
+  /**
+   * decay_va_pool_node of one node: __purge_vmap_area_lazy calls it per node (6.12:2327), and each call ends in its
+   * own reclaim_list_global (6.12:2234), so the detailed purge returns each node's decayed areas under its own
+   * free_vmap_area_lock hold (purge.ts). The pools are visited in the order their sizes were first filled, not by
+   * size index as the kernel's `for (i = 0; i < MAX_VA_SIZE_PAGES; i++)`: the same entries leave, and the free
+   * space takes them back in one batch either way.
+   */
+  decayNode(node: number, full: boolean, out: (vpn: number, size: number) => void): void {
+    const pools = this.pools[node];
+    for (const size of this.sizes[node]) {
+      const p = pools[size] as Pool;
+      const len = p.n;
+      if (len === 0) continue;
+      const n = full ? len : len >> this.p.poolDecayShift || len;
+      for (let i = len - 1; i >= len - n; i--) out(p.a[i], size);
+      p.n = len - n;
     }
   }
 

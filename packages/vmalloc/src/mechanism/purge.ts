@@ -50,10 +50,16 @@ export class Purger {
   /** The purge's lists, kept between purges (purge-lists.ts): the areas by node, those back to the free tree. */
   private lists: NodeLists | null = null;
   private readonly decayed = new VpnList();
+  /** Each decayed area's end (its start + pages), for the node's local merge (reclaimDecayed). */
+  private readonly decayEnds = new VpnList();
+  private readonly starts = new Set<number>();
   private readonly back = new VpnList();
   /** Per node: the areas of its purge list going back to the free tree (helpers run at once, each its own). */
   private readonly backs: VpnList[] = [];
-  private readonly pushDecayed = (vpn: number): void => this.decayed.push(vpn);
+  private readonly pushDecayed = (vpn: number, size: number): void => {
+    this.decayed.push(vpn);
+    this.decayEnds.push(vpn + size);
+  };
   private readonly pushBack = (vpn: number): void => this.back.push(vpn);
   private readonly reclaimOf = (t: Thread, back: VpnList): Gen => this.reclaim(t, back);
   /** The drain kworker running now and its body, which runs a PoolFill handed to it directly (pool-fill.ts). */
@@ -203,10 +209,17 @@ export class Purger {
     const h = this.h;
     const e = h.m.engine;
     const sym = h.design.purgeTrigger === 'workqueue' && !force ? h.s.drain : h.s.purge;
+    // decay_va_pool_node per node (6.12:2327), each ending in its own reclaim_list_global: one free_vmap_area_lock
+    // hold per node, with other CPUs' pool misses queued between them (until s23 one hold took every node's).
+    // The kernel detaches node n's lazy list right after node n's decay; here every list after every decay, so
+    // areas freed during the decays of nodes already passed join this purge instead of the next.
     const decayed = this.decayed;
-    decayed.n = 0;
-    nodes.decay(full, this.pushDecayed);
-    if (decayed.n > 0) yield* this.reclaim(t, decayed);
+    for (let n = 0; n < nodes.count; n++) {
+      decayed.n = 0;
+      this.decayEnds.n = 0;
+      nodes.decayNode(n, full, this.pushDecayed);
+      if (decayed.n > 0) yield* this.reclaimDecayed(t, decayed, sym);
+    }
     const b = h.lazy.take();
     if (b.min < min) min = b.min;
     if (b.max > max) max = b.max;
@@ -276,8 +289,22 @@ export class Purger {
     return this.fill(t, nodes, lists.vpn, lists.len, lists.home, from, to, back, pages, populate);
   }
 
-  /** reclaim_list_global: areas back to the global free tree under free_vmap_area_lock. */
-  private *reclaim(t: Thread, back: VpnList): Gen {
+  /**
+   * The end of one node's decay_va_pool_node: its decayed areas go into a local rb-tree with
+   * merge_or_add_vmap_area (6.12:2214), outside any lock, so address-adjacent ones merge; reclaim_list_global
+   * (6.12:2173–2185) then adds each merged extent to the global free tree under free_vmap_area_lock.
+   */
+  private *reclaimDecayed(t: Thread, decayed: VpnList, sym: number): Gen {
+    const k = decayed.n;
+    t.spend(sym, k * (this.h.p.freeVmapAreaCycles + this.descent.cycles(k)));
+    yield* this.reclaim(t, decayed, extentsOf(decayed, this.decayEnds, this.starts));
+  }
+
+  /**
+   * reclaim_list_global: areas back to the global free tree under free_vmap_area_lock, `inserts` merge_or_add
+   * calls (default one per area; fewer where a node's decayed areas merged first).
+   */
+  private *reclaim(t: Thread, back: VpnList, inserts = back.n): Gen {
     const h = this.h;
     const p = h.p;
     yield h.areaLock.lock(t);
@@ -286,7 +313,7 @@ export class Purger {
       const n = h.space.free.size;
       per += this.descent.cycles(n) + this.descent.depth(n) * p.augmentLevelCycles;
     }
-    t.spend(h.s.freeVa, back.n * per);
+    t.spend(h.s.freeVa, inserts * per);
     if (h.hole.watchesReleases) {
       for (let i = 0; i < back.n; i++) {
         const vpn = back.a[i];
@@ -379,4 +406,19 @@ export class Purger {
   ): PoolFill {
     return new PoolFill(this.h, this.reclaimOf, t, nodes, vpn, len, home, from, to, back, pages, populate);
   }
+}
+
+/**
+ * The extents `k` areas (starts `vpn.a`, ends `ends.a`, k = vpn.n) make once address-adjacent ones merge: an area
+ * whose end is another's start joins it (areas never overlap: each is busy or pooled once). `starts` is scratch.
+ */
+export function extentsOf(vpn: VpnList, ends: VpnList, starts: Set<number>): number {
+  const k = vpn.n;
+  if (k <= 1) return k;
+  starts.clear();
+  for (let i = 0; i < k; i++) starts.add(vpn.a[i]);
+  let n = k;
+  for (let i = 0; i < k; i++) if (starts.has(ends.a[i])) n--;
+  starts.clear();
+  return n;
 }

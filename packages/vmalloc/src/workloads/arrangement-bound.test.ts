@@ -78,6 +78,7 @@ function twoKinds(err: number): SamplingReport {
     skipped: 1_500,
     skips: 1,
     errCycles: err,
+    flushErr: 0,
     perTag: { a: tagReport(1_000, 0, 100, 0), b: tagReport(2_000, 1_500, 100, 300) },
   };
 }

@@ -8,6 +8,8 @@ import type { SamplingReport } from './sampler.js';
 export type MachineMetrics = {
   /** Global TLB flushes (flush_tlb_all / flush_tlb_kernel_range with IPIs). */
   tlb_flush_global: number;
+  /** Bound on `tlb_flush_global`'s extrapolated share (flushes the skips replayed; 0 when nothing was skipped). */
+  tlb_flush_global_bound: number;
   /** IPIs sent. */
   ipi: number;
   /** Lazy-purge passes of the vmap allocator. */
@@ -29,6 +31,7 @@ export function machineMetrics(e: Engine, m: Machine, s: SamplingReport, cycles:
   const c = e.counters;
   return {
     tlb_flush_global: c.get('tlb_flush_global'),
+    tlb_flush_global_bound: s.flushErr,
     ipi: c.get('ipi'),
     purges: c.get('vmap.purges'),
     lock_contended: c.get('lock_contended'),

@@ -197,6 +197,8 @@ export interface SamplingReport {
   skips: number;
   /** Σ K_i · (…): the absolute error bound of the extrapolated cycles. */
   errCycles: number;
+  /** Bound on the flushes (global and range) the skips replayed: absolute, 95 % (sampler-flush-bound.ts). */
+  flushErr: number;
   /** The same per loop kind (tag: a test case, its `:set-up` / `:tear-down`, or the benchmark loop). */
   perTag: Record<string, TagReport>;
   /** With `traceRefusals`: loops in detail per `<loop kind> <- <why the last skip was refused>`. */

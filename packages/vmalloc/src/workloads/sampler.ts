@@ -6,6 +6,7 @@ import { AfterSkip } from './sampler-after.js';
 import { IN_STEP_TAIL, keepInStep } from './sampler-build.js';
 import { interleaveBuilds, measureKinds, noteSkip, skipDrift, skipLoops, skipSpan } from './sampler-decide.js';
 import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
+import { FlushBound } from './sampler-flush-bound.js';
 import { buildsHeld, diverging, kworkerBesideBuilder } from './sampler-hold.js';
 import {
   emptyKind,
@@ -71,6 +72,8 @@ export class Sampler {
   private buildTicks = 0;
   /** Where steady rounds are cut between flushes (sampler-round-cut.ts). */
   private readonly cuts = new CutClock();
+  /** The flush gaps seen in detail and the bound on the flushes skips replayed (sampler-flush-bound.ts). */
+  private readonly flushBound = new FlushBound();
   /** Whole flush cycles of the steady kinds, where rounds are cut (sampler-round-reach.ts). */
   private readonly cycleLog = new CycleLog();
   private readonly members = new Set<Thread>();
@@ -175,6 +178,7 @@ export class Sampler {
     // Set-ups free nothing, so no flush ends their cycles: every `batchLoops` loops of one is an event.
     if (l.counted && l.done % this.warmLoops === 0) this.buildTicks++;
     const regen = this.regen === null ? Math.floor(l.done / this.warmLoops) : this.regen();
+    if (this.regen !== null) this.flushBound.note(regen, l.t.clock);
     // Steady loops on a machine whose purges wait for a kworker's turn (6.9's drain): a round also closes every
     // `CUTS` th of a flush cycle's loops (sampler-round-cut.ts).
     if (this.cutting() && l.fast === null && !l.counted && this.cuts.tick(regen, this.warmLoops, this.loops.size))
@@ -208,6 +212,7 @@ export class Sampler {
       skipped: this.loopsSkipped,
       skips: this.skips,
       errCycles: this.errTotal,
+      flushErr: Math.round(this.flushBound.err),
       perTag: Object.fromEntries([...this.byTag].map(([tag, s]) => [tag, { ...s }])),
       ...(this.refusals === null ? {} : { refusals: this.refusals.report() }),
     };
@@ -360,7 +365,9 @@ export class Sampler {
     }
     noteSkip(this.kinds, rate, this.round);
     this.after.skip(this.loops.values(), rate, dt);
+    const before = this.regen?.() ?? 0;
     replayMachine(this.engine, replay, this.snaps[this.snaps.length - 1], dt);
+    if (this.regen !== null) this.flushBound.skip(dt, this.regen() - before);
     if (this.cutting()) {
       this.cycleLog.restart((this.regen as () => number)());
     }

@@ -99,6 +99,7 @@ describe('VmapBenchRun', () => {
       'purges',
       'stale_translations',
       'tlb_flush_global',
+      'tlb_flush_global_bound',
     ]);
     const ns: number = run.metrics.ns_per_op;
     expect(ns).toBeGreaterThan(0);

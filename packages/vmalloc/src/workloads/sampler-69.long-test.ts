@@ -24,8 +24,9 @@ describe('sampled simulation of 6.9 (long)', () => {
     // detail here. full_fit's main loop, whose cycles shorten as its rate rises, runs in detail (skipped over 8
     // cycles: −12.7 % against ±5.7 %). The checks below hold any skip to its bound.
     const { s, x } = testVmallocBothWays('6.9', 16, 7, 200_000, {}, true);
-    // Fails with flushes as the only rounds (15,383 skipped) or with a window of 256 cut rounds (14,942).
-    expect(s.sampling.perTag.long_busy_list_alloc_test.skipped).toBeGreaterThan(1_600_000);
+    // Fails with flushes as the only rounds (15,383 skipped) or with a window of 256 cut rounds (14,942). Since the
+    // purge decays node by node (s24: one free_vmap_area_lock hold per node) 1,349,109 (+0.08 % within ±1.69 %).
+    expect(s.sampling.perTag.long_busy_list_alloc_test.skipped).toBeGreaterThan(1_200_000);
     // Fails with the old reach rule (a confidence half-width over 8 cycles: 984,761 skipped).
     expect(s.sampling.perTag.fix_size_alloc_test.skipped).toBe(0);
     for (const tag of ['fix_size_alloc_test', 'long_busy_list_alloc_test']) {

@@ -33,6 +33,7 @@ export {
   Mutex,
   type MutexOptions,
   RwLock,
+  type RwLockFairness,
   Spinlock,
   WaitQueue,
 } from './locks.js';

@@ -8,6 +8,7 @@ import {
   Mutex,
   type Op,
   RwLock,
+  type RwLockFairness,
   Spinlock,
   type SymbolId,
   type Thread,
@@ -179,9 +180,13 @@ export class Machine {
     return new Spinlock(this.engine, name, this.lockCosts(symbol));
   }
 
-  /** A reader-writer spinlock priced like {@link Machine.spinlock}; write-acquire cycles go to `writeSymbol`. */
-  rwlock(name: string, writeSymbol = this.arch.symbols.writeLock): RwLock {
-    return new RwLock(this.engine, name, this.lockCosts(writeSymbol));
+  /**
+   * A reader-writer spinlock priced like {@link Machine.spinlock}; write-acquire cycles go to `writeSymbol`. `fairness`
+   * is the kernel era's rwlock: `queued` (qrwlock, 3.16+, FIFO) or `biased` (RW_LOCK_BIAS counter before it: unfair,
+   * reader preference; core rwlock-biased.ts).
+   */
+  rwlock(name: string, writeSymbol = this.arch.symbols.writeLock, fairness: RwLockFairness = 'queued'): RwLock {
+    return new RwLock(this.engine, name, this.lockCosts(writeSymbol), fairness);
   }
 
   /** A family of bit spinlocks (one bit per page: `bit_spin_lock` on page flags), priced like a spinlock. */

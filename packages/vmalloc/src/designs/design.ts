@@ -1,7 +1,7 @@
 // A vmap design is data: one record per kernel design along mm/vmalloc.c's history, naming the mechanism pieces
 // it is made of (src/mechanism) and how each behaves. The allocator (mechanism/vmap.ts) reads only these fields;
 // adding a design is one record in registry.ts plus any new piece it names.
-import type { SchedRecord, TickPhase } from '@kmemsim/core';
+import type { RwLockFairness, SchedRecord, TickPhase } from '@kmemsim/core';
 
 /** How alloc_vmap_area (or __get_vm_area_node) finds a hole, which is what its cost grows with. */
 export type HoleSearch =
@@ -63,6 +63,12 @@ export interface VmapDesign {
   gapPages: number;
   /** vm_structs: the allocator itself under vmlist_lock (2.6.27), a sorted mirror of it (2.6.28–3.9), or gone. */
   vmlist: 'allocator' | 'mirror' | 'none';
+  /**
+   * The x86 rwlock of the design's kernel, which vmlist_lock is: `biased` before 3.16 (RW_LOCK_BIAS counter,
+   * __write_lock_failed: unfair, no queue; core rwlock-biased.ts), `queued` from 3.16 (qrwlock). Moot where `vmlist`
+   * is 'none' (5.2, 6.9 take no rwlock).
+   */
+  rwlock: RwLockFairness;
   /** sizeof(struct vmap_area) on 64-bit (the walks' working set); 0 where there is none. */
   vmapAreaBytes: number;
   /** vm_map_ram's per-CPU blocks (2.6.28+), or null where the design has none. */

@@ -52,6 +52,17 @@ describe('design registry', () => {
     for (const d of DESIGNS) expect(d.origin.length, d.name).toBeGreaterThan(10);
   });
 
+  it("gives each design its era's x86 rwlock: the biased counter before 3.16, qrwlock after", () => {
+    expect(Object.fromEntries(DESIGNS.map((d) => [d.name, d.rwlock]))).toEqual({
+      '2.6.27': 'biased',
+      '2.6.28': 'biased',
+      '2.6.37': 'biased',
+      '2.6.39': 'biased',
+      '5.2': 'queued',
+      '6.9': 'queued',
+    });
+  });
+
   it("gives each design its era's tick phase: skewed before 2.6.36, aligned after", () => {
     expect(Object.fromEntries(DESIGNS.map((d) => [d.name, d.tickPhase]))).toEqual({
       '2.6.27': 'stagger',

@@ -11,6 +11,8 @@ const V2_6_27: VmapDesign = {
   holeSearch: 'vmlist-first-fit',
   gapPages: 0,
   vmlist: 'allocator',
+  // x86 write_lock before 3.16: __raw_write_lock's `lock subl $RW_LOCK_BIAS`, __write_lock_failed on a miss.
+  rwlock: 'biased',
   vmapAreaBytes: 0,
   perCpuBlocks: null,
   bookkeeping: 'global',
@@ -39,6 +41,8 @@ const V2_6_28: VmapDesign = {
   holeSearch: 'rbtree-walk',
   gapPages: 1,
   vmlist: 'mirror',
+  // As 2.6.27 (insert_vmalloc_vm / remove_vm_area write_lock the mirror's vmlist_lock); 2.6.37 and 2.6.39 too.
+  rwlock: 'biased',
   vmapAreaBytes: 104,
   perCpuBlocks: {
     bits: 'nr-cpus',
@@ -123,6 +127,8 @@ const V5_2: VmapDesign = {
   holeSearch: 'augmented-free-tree',
   gapPages: 0,
   vmlist: 'none',
+  // qrwlock (x86 since 3.16); no rwlock is taken, as vmlist is gone.
+  rwlock: 'queued',
   vmapAreaBytes: 88,
   // 3.15's "mm/vmalloc.c: remove alloc_map from vmap_block": blocks hand out pages with a bump pointer.
   // purge_vmap_area_lazy = purge_fragmented_blocks_allcpus + __purge_vmap_area_lazy (6.1:1853–1860, the later

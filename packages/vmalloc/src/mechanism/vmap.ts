@@ -69,8 +69,9 @@ export class VmapCore implements BlockHost, LazyHost, FlowHost {
     this.hole = holeFinder(m, design, p, this.space, holeSym, this.s.kmalloc);
     this.lazyMaxPages = fls(m.cpus) * Math.floor(p.lazyMaxBytesPerFlsCpu / m.arch.pageBytes);
     this.areaLock = m.spinlock(design.bookkeeping === 'per-node' ? 'free_vmap_area_lock' : 'vmap_area_lock');
-    this.vmlistLock = design.vmlist === 'allocator' ? m.rwlock('vmlist_lock') : null;
-    this.mirror = design.vmlist === 'mirror' ? new VmlistMirror(m, p, this.s.insertVm, this.s.removeVm) : null;
+    this.vmlistLock = design.vmlist === 'allocator' ? m.rwlock('vmlist_lock', undefined, design.rwlock) : null;
+    this.mirror =
+      design.vmlist === 'mirror' ? new VmlistMirror(m, p, this.s.insertVm, this.s.removeVm, design.rwlock) : null;
     this.nodes = design.bookkeeping === 'per-node' ? new VmapNodes(m, p) : null;
     this.purger = design.purgeLock === 'none' ? null : new Purger(this);
     this.blocks =

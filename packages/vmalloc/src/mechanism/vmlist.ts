@@ -1,7 +1,7 @@
 // 2.6.28–3.9 kept every vm_struct (vmalloc / vmap / ioremap areas, not vm_map_ram or vmap blocks) on the
 // address-sorted vmlist as well, for /proc/vmallocinfo: insert_vmalloc_vm and remove_vm_area walk it under
 // vmlist_lock taken for write. Only the starts matter, so the list is an IntervalSet of one-page stubs.
-import type { RwLock, SymbolId, Thread } from '@kmemsim/core';
+import type { RwLock, RwLockFairness, SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
 import { IntervalSet } from './intervals.js';
 import { archMemory, chaseCycles } from './memory.js';
@@ -32,8 +32,10 @@ export class VmlistMirror {
     readonly p: MechanismParams,
     private readonly insertSym: SymbolId,
     private readonly removeSym: SymbolId,
+    fairness: RwLockFairness = 'queued',
   ) {
-    this.lock = m.rwlock('vmlist_lock');
+    // The era's x86 rwlock (VmapDesign.rwlock: biased before 3.16).
+    this.lock = m.rwlock('vmlist_lock', undefined, fairness);
     this.mem = archMemory(m, p.fallbackMemory);
     this.walkedId = vmapCounters(m.engine).walked;
   }

@@ -20,8 +20,10 @@ export function lockstep(l: Loop): void {
 /**
  * Whether a design's set-ups and tear-downs take one FIFO lock once per loop with nothing else that parts the
  * workers: 2.6.27's vmlist is the allocator, so every vmalloc write-locks vmlist_lock in __get_vm_area_node and every
- * vfree in remove_vm_area (sources-mm.md §3.1), and it has no purger to draw a lag. The engine grants that rwlock
- * FIFO (core RwLock), so its workers advance in step. Without this (each worker's count from the log growth model at
+ * vfree in remove_vm_area (sources-mm.md §3.1), and it has no purger to draw a lag. That rwlock is the era's biased
+ * one (VmapDesign.rwlock: no queue, a seeded draw at each release), so its workers advance in step only on average:
+ * each gets one turn per round of the others as a mean, not in rotation (checked against --exact, core-rwlock-era s24,
+ * sampler-instep.test.ts). Without this (each worker's count from the log growth model at
  * its own position, which gives the one behind fewer loops) 2.6.27's full_fit set-up at 64 CPUs × mask 3 × 100,000
  * (mask order) left the workers' loop counts 89 apart at the first skip and 166 at the seventh, and their clocks
  * 1.37e13 cycles apart at its end (the last worker's 180 loops of full-list walks after the first had left).

@@ -29,10 +29,11 @@ describe('skipSpan with a tail', () => {
   });
 });
 
-describe('2.6.27 sampled: the workers leave full_fit’s set-up in the lock’s rotation', () => {
-  it('8 CPUs × mask 3 × 2,000, mask order: they end it within 3e9 cycles of each other (exact 1.07e9)', () => {
-    // Without the rule each worker's count came from the log model at its own position (the laggard got fewer
-    // loops) and the decider ran fix_size's last loop alone: 9.4e9 cycles apart (2.1e9 with it).
+describe('2.6.27 sampled: the workers leave full_fit’s set-up no further apart than in the exact run', () => {
+  it('8 CPUs × mask 3 × 2,000, mask order: within 1e11 cycles of each other (exact 1.77e11)', () => {
+    // vmlist_lock is 2.6.27's biased rwlock (VmapDesign.rwlock): each release goes to a draw among the spinners, so
+    // in the exact run the workers drift apart (1.77e11; 1.07e9 when the lock was FIFO, where this run kept them
+    // within 2.1e9 and the per-worker log model had left them 9.4e9 apart). Sampled: 5.6e10.
     const ends: number[] = [];
     const end = Sampler.prototype.end;
     const spy = vi.spyOn(Sampler.prototype, 'end').mockImplementation(function (this: Sampler, l: Loop) {
@@ -53,6 +54,6 @@ describe('2.6.27 sampled: the workers leave full_fit’s set-up in the lock’s 
       spy.mockRestore();
     }
     expect(ends).toHaveLength(8);
-    expect(Math.max(...ends) - Math.min(...ends)).toBeLessThan(3e9);
+    expect(Math.max(...ends) - Math.min(...ends)).toBeLessThan(1e11);
   });
 });

@@ -119,7 +119,8 @@ export function build(
 
 function openBuild(w: Worker, tag: string, n: number, fast: FastForward, setUp: boolean): Loop {
   const l = w.sampler.begin(w.t, n, tag, fast, setUp);
-  // The lazy-walk designs' workers take vmap_area_lock once per iteration (FIFO), 2.6.27's vmlist_lock: in step.
+  // The lazy-walk designs' workers take vmap_area_lock once per iteration (FIFO), 2.6.27's vmlist_lock (biased: in
+  // step on average): in step.
   const legacy = buildsOnOneLock(w.vm.design);
   if (w.steady !== null || legacy) lockstep(l);
   // A set-up that walks a list of every area before it grows linearly (sampler-growth.ts `setUpWalksList`). The line

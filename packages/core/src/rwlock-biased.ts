@@ -1,0 +1,98 @@
+// The spinning waiters of a pre-3.16 x86 rwlock: a biased counter, no queue. From memory of 2.6.2x
+// arch/x86/include/asm/spinlock.h and arch/x86/lib/rwlock_64.S (not on disk; the counter scheme is checked against
+// 6.1's arch/arc and arch/parisc spinlock_types.h, which keep __ARCH_RW_LOCK_UNLOCKED__ 0x01000000 and say "Unfair
+// locking as Writers could be starved indefinitely by Reader(s)"):
+// - __raw_read_lock: `lock subl $1`; negative (a writer holds it) → __read_lock_failed: add back, spin until the
+//   counter is > 0, retry. Readers enter whenever no writer holds it, even with writers spinning.
+// - __raw_write_lock: `lock subl $RW_LOCK_BIAS`; not zero → __write_lock_failed: add back, spin until the counter is
+//   RW_LOCK_BIAS again, retry. A writer only gets in when nobody holds it.
+// So at a release every spinner's retry races for the line and whichever atomic lands first wins: no order among
+// waiters. Which one lands first depends on cache topology and timing the engine does not model, so the pick is a
+// draw from a seeded stream of the lock's own ([U]: uniform among the spinners that can retry; real hardware favours
+// CPUs near the releaser's line).
+import type { Rng } from './rng.js';
+import type { Thread } from './thread.js';
+
+/**
+ * A stream number from a lock's name (FNV-1a), so each biased lock draws from its own stream of the seed. 20 bits:
+ * Rng.fork multiplies it by a 30-bit constant in doubles, and a larger product drops the seed's low bits.
+ */
+function streamOf(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h >>> 12;
+}
+
+/** The spinners of a biased rwlock, each with whether it wants to write and when its last try ends. */
+export class SpinPool {
+  readonly threads: Thread[] = [];
+  readonly writes: boolean[] = [];
+  /**
+   * When each spinner's last failed try is over and it spins on a read of the counter again: a failed try is a
+   * `lock subl` and the `lock addl` that undoes it on a line another CPU wrote, priced as the engine prices a
+   * contended acquisition (LockBase.grant: hand-off + atomic). A release before then is seen only then.
+   */
+  readonly readyAt: number[] = [];
+  private readonly rng: Rng;
+
+  constructor(seedRng: Rng, name: string) {
+    this.rng = seedRng.fork(streamOf(name));
+  }
+
+  get length(): number {
+    return this.threads.length;
+  }
+
+  /** A thread whose first try failed at `clock` (it now spins until `readyAt`, then on a read of the counter). */
+  add(t: Thread, write: boolean, readyAt: number): void {
+    this.threads.push(t);
+    this.writes.push(write);
+    this.readyAt.push(readyAt);
+  }
+
+  /**
+   * The spinner whose retry lands first after a release at `at`: those spinning on a read by then race and one is
+   * drawn; if none is, the one whose failed try ends first (ties drawn). Its index and the time it retries; −1 if
+   * there is no spinner.
+   */
+  pick(at: number): { i: number; at: number } {
+    const n = this.threads.length;
+    if (n === 0) return { i: -1, at };
+    let ready = 0;
+    let first = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const r = this.readyAt[i];
+      if (r <= at) ready++;
+      else if (r < first) first = r;
+    }
+    const when = ready > 0 ? at : first;
+    let k = ready;
+    if (k === 0) for (let i = 0; i < n; i++) if (this.readyAt[i] === when) k++;
+    let draw = k === 1 ? 0 : this.rng.int(0, k - 1);
+    for (let i = 0; i < n; i++) {
+      if (this.readyAt[i] > when) continue;
+      if (draw === 0) return { i, at: when };
+      draw--;
+    }
+    throw new Error('unreachable: SpinPool.pick');
+  }
+
+  /** Removes spinner `i` (order among the rest does not matter: no queue). */
+  remove(i: number): void {
+    const last = this.threads.length - 1;
+    this.threads[i] = this.threads[last];
+    this.writes[i] = this.writes[last];
+    this.readyAt[i] = this.readyAt[last];
+    this.threads.pop();
+    this.writes.pop();
+    this.readyAt.pop();
+  }
+
+  /**
+   * The spinners that raced at `at` and lost: each one's retry failed after the winner's atomic, so it is busy with
+   * the failed `lock subl` / `lock addl` until `at + tryCycles` (__read_lock_failed / __write_lock_failed).
+   */
+  lost(at: number, tryCycles: number): void {
+    for (let i = 0; i < this.readyAt.length; i++) if (this.readyAt[i] <= at) this.readyAt[i] = at + tryCycles;
+  }
+}

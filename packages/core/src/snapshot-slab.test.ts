@@ -43,7 +43,8 @@ describe('snapshot slabs and run copies', () => {
             off += len;
           }
           run.flush();
-          expect(dst).toEqual(want);
+          // The first index that differs (toEqual over 6,000 elements × 200 runs took 30 s on a loaded machine).
+          expect(dst.findIndex((v, i) => !Object.is(v, want[i]))).toBe(-1);
         },
       ),
       { numRuns: 200 },

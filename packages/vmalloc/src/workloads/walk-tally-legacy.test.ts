@@ -24,5 +24,5 @@ describe('2.6.27 sampled: its vmlist walks watched through skips', () => {
     for (let cpu = 0; cpu < cpus; cpu++) owned += list?.below(cpu, v.space.end) ?? 0;
     expect(owned).toBe(0);
     expect(v.space.busy.size).toBe(v.p.bootAreas);
-  });
+  }, 120_000);
 });

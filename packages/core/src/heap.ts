@@ -5,7 +5,7 @@
 // Two layouts of that one order, chosen by where threads put back land (recorded run-queue traces, s24):
 // - a sorted ring: pop at the head, insert scanning back from the tail, O(distance from the tail). Workers in lock
 //   step put nearly every thread back behind all the others: test_vmalloc 5.2 at 64 CPUs 81–92 % at the very tail,
-//   ≥ 95 % within 8 of it (80 → 57 ns per operation against the heap);
+//   ≥ 95 % within 8 of it (about half the heap's time per operation on those traces);
 // - a binary heap, O(log n): 6.9's workers, and vmap-bench's 1,024 threads, land mid-queue (32–500 entries from the
 //   tail), where the ring would move them all.
 // The queue starts sorted and turns into a heap when a window's inserts moved more entries than a heap's sifts would
@@ -99,7 +99,7 @@ export class RunQueue {
   /**
    * `push(id, key)` then `pop()` in one pass (the scheduler's switch: the running thread goes back in, the earliest
    * comes out). Same result and the same sequence numbers as the two calls. Each layout has its own method, so
-   * the heap's stays as lean as it was alone (one branch here; with both inline, 6.9's trace ran ~25 % slower).
+   * the heap's stays as lean as it was alone (one branch here; with both inline, 6.9's trace ran 20–30 % slower).
    */
   pushPop(id: number, key: number): number {
     if (!this.sorted) return this.heapPushPop(id, key);

@@ -4,8 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { VmArea } from '../types.js';
 import { createVmap } from './api.js';
-import { extentsOf } from './purge.js';
-import { VpnList } from './purge-lists.js';
+import { extentsOf, VpnList } from './purge-lists.js';
 
 /** 6.9 on 4 CPUs (4 vmap nodes): each CPU frees `perCpu` one-page areas, then CPU 0 purges `purges` times. */
 function decayRun(perCpu: number, purges: number) {

@@ -77,3 +77,44 @@ export class NodeLists {
     return this.from[n + 1] - this.from[n];
   }
 }
+
+/**
+ * One node's decayed pool entries (decay_va_pool_node): their starts and ends, for the node's local merge before
+ * reclaim_list_global (purge.ts reclaimDecayed).
+ */
+export class DecayedList {
+  readonly vpn = new VpnList();
+  /** Each entry's end (its start + pages). */
+  readonly ends = new VpnList();
+  private readonly starts = new Set<number>();
+  /** Adds an entry (the callback nodes.ts decayNode calls). */
+  readonly push = (vpn: number, size: number): void => {
+    this.vpn.push(vpn);
+    this.ends.push(vpn + size);
+  };
+
+  clear(): void {
+    this.vpn.n = 0;
+    this.ends.n = 0;
+  }
+
+  /** The extents the entries make once address-adjacent ones merge (merge_or_add_vmap_area). */
+  extents(): number {
+    return extentsOf(this.vpn, this.ends, this.starts);
+  }
+}
+
+/**
+ * The extents `k` areas (starts `vpn.a`, ends `ends.a`, k = vpn.n) make once address-adjacent ones merge: an area
+ * whose end is another's start joins it (areas never overlap: each is busy or pooled once). `starts` is scratch.
+ */
+export function extentsOf(vpn: VpnList, ends: VpnList, starts: Set<number>): number {
+  const k = vpn.n;
+  if (k <= 1) return k;
+  starts.clear();
+  for (let i = 0; i < k; i++) starts.add(vpn.a[i]);
+  let n = k;
+  for (let i = 0; i < k; i++) if (starts.has(ends.a[i])) n--;
+  starts.clear();
+  return n;
+}

@@ -12,7 +12,7 @@ import { archMemory, chaseCycles } from './memory.js';
 import type { VmapNodes } from './nodes.js';
 import type { MechanismParams } from './params.js';
 import { Driver, HANDOFF, PoolFill } from './pool-fill.js';
-import { NodeLists, VpnList } from './purge-lists.js';
+import { DecayedList, NodeLists, VpnList } from './purge-lists.js';
 import type { VmSpace } from './space.js';
 import type { VmapCounters, VmapSymbols } from './symbols.js';
 
@@ -49,17 +49,11 @@ export class Purger {
   private sleepers: Thread[] = [];
   /** The purge's lists, kept between purges (purge-lists.ts): the areas by node, those back to the free tree. */
   private lists: NodeLists | null = null;
-  private readonly decayed = new VpnList();
-  /** Each decayed area's end (its start + pages), for the node's local merge (reclaimDecayed). */
-  private readonly decayEnds = new VpnList();
-  private readonly starts = new Set<number>();
+  /** One node's decayed pool entries at a time (reclaimDecayed). */
+  private readonly decayed = new DecayedList();
   private readonly back = new VpnList();
   /** Per node: the areas of its purge list going back to the free tree (helpers run at once, each its own). */
   private readonly backs: VpnList[] = [];
-  private readonly pushDecayed = (vpn: number, size: number): void => {
-    this.decayed.push(vpn);
-    this.decayEnds.push(vpn + size);
-  };
   private readonly pushBack = (vpn: number): void => this.back.push(vpn);
   private readonly reclaimOf = (t: Thread, back: VpnList): Gen => this.reclaim(t, back);
   /** The drain kworker running now and its body, which runs a PoolFill handed to it directly (pool-fill.ts). */
@@ -215,10 +209,9 @@ export class Purger {
     // areas freed during the decays of nodes already passed join this purge instead of the next.
     const decayed = this.decayed;
     for (let n = 0; n < nodes.count; n++) {
-      decayed.n = 0;
-      this.decayEnds.n = 0;
-      nodes.decayNode(n, full, this.pushDecayed);
-      if (decayed.n > 0) yield* this.reclaimDecayed(t, decayed, sym);
+      decayed.clear();
+      nodes.decayNode(n, full, decayed.push);
+      if (decayed.vpn.n > 0) yield* this.reclaimDecayed(t, decayed, sym);
     }
     const b = h.lazy.take();
     if (b.min < min) min = b.min;
@@ -294,10 +287,10 @@ export class Purger {
    * merge_or_add_vmap_area (6.12:2214), outside any lock, so address-adjacent ones merge; reclaim_list_global
    * (6.12:2173–2185) then adds each merged extent to the global free tree under free_vmap_area_lock.
    */
-  private *reclaimDecayed(t: Thread, decayed: VpnList, sym: number): Gen {
-    const k = decayed.n;
+  private *reclaimDecayed(t: Thread, decayed: DecayedList, sym: number): Gen {
+    const k = decayed.vpn.n;
     t.spend(sym, k * (this.h.p.freeVmapAreaCycles + this.descent.cycles(k)));
-    yield* this.reclaim(t, decayed, extentsOf(decayed, this.decayEnds, this.starts));
+    yield* this.reclaim(t, decayed.vpn, decayed.extents());
   }
 
   /**
@@ -406,19 +399,4 @@ export class Purger {
   ): PoolFill {
     return new PoolFill(this.h, this.reclaimOf, t, nodes, vpn, len, home, from, to, back, pages, populate);
   }
-}
-
-/**
- * The extents `k` areas (starts `vpn.a`, ends `ends.a`, k = vpn.n) make once address-adjacent ones merge: an area
- * whose end is another's start joins it (areas never overlap: each is busy or pooled once). `starts` is scratch.
- */
-export function extentsOf(vpn: VpnList, ends: VpnList, starts: Set<number>): number {
-  const k = vpn.n;
-  if (k <= 1) return k;
-  starts.clear();
-  for (let i = 0; i < k; i++) starts.add(vpn.a[i]);
-  let n = k;
-  for (let i = 0; i < k; i++) if (starts.has(ends.a[i])) n--;
-  starts.clear();
-  return n;
 }

@@ -34,6 +34,10 @@ export class SpinPool {
    */
   readonly readyAt: number[] = [];
   private readonly rng: Rng;
+  /** The last pick's racers (indices, the first `racedCount`) and its time. */
+  private raced = new Int32Array(16);
+  private racedCount = 0;
+  private racedAt = 0;
 
   constructor(seedRng: Rng, name: string) {
     this.rng = seedRng.fork(streamOf(name));
@@ -53,28 +57,39 @@ export class SpinPool {
   /**
    * The spinner whose retry lands first after a release at `at`: those spinning on a read by then race and one is
    * drawn; if none is, the one whose failed try ends first (ties drawn). Its index and the time it retries; −1 if
-   * there is no spinner.
+   * there is no spinner. The racers (readyAt ≤ that time, in index order) stay in `raced` for {@link SpinPool.loseRaced}.
    */
   pick(at: number): { i: number; at: number } {
     const n = this.threads.length;
+    this.racedCount = 0;
     if (n === 0) return { i: -1, at };
-    let ready = 0;
+    if (this.raced.length < n) this.raced = new Int32Array(Math.max(n, 2 * this.raced.length));
+    const raced = this.raced;
+    const readyAt = this.readyAt;
+    // One pass: the spinners ready by `at` (the race), and the earliest try end of the others.
+    let k = 0;
     let first = Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) {
-      const r = this.readyAt[i];
-      if (r <= at) ready++;
+      const r = readyAt[i];
+      if (r <= at) raced[k++] = i;
       else if (r < first) first = r;
     }
-    const when = ready > 0 ? at : first;
-    let k = ready;
-    if (k === 0) for (let i = 0; i < n; i++) if (this.readyAt[i] === when) k++;
-    let draw = k === 1 ? 0 : this.rng.int(0, k - 1);
-    for (let i = 0; i < n; i++) {
-      if (this.readyAt[i] > when) continue;
-      if (draw === 0) return { i, at: when };
-      draw--;
-    }
-    throw new Error('unreachable: SpinPool.pick');
+    const when = k > 0 ? at : first;
+    if (k === 0) for (let i = 0; i < n; i++) if (readyAt[i] === when) raced[k++] = i;
+    this.racedCount = k;
+    this.racedAt = when;
+    const draw = k === 1 ? 0 : this.rng.int(0, k - 1);
+    return { i: raced[draw], at: when };
+  }
+
+  /**
+   * {@link SpinPool.lost} at the last pick's time, before the winner is removed: the racers are the spinners with
+   * readyAt ≤ that time (none earlier when none was ready), so this sets the same entries without a scan; the
+   * winner's own entry is set too and then removed with it.
+   */
+  loseRaced(tryCycles: number): void {
+    const until = this.racedAt + tryCycles;
+    for (let j = 0; j < this.racedCount; j++) this.readyAt[this.raced[j]] = until;
   }
 
   /** Removes spinner `i` (order among the rest does not matter: no queue). */

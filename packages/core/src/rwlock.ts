@@ -173,8 +173,8 @@ export class RwLock extends LockBase {
     const win = pool.pick(at);
     if (pool.writes[win.i]) {
       const w = pool.threads[win.i];
+      pool.loseRaced(this.tryCycles); // = remove, then lost(win.at, tryCycles)
       pool.remove(win.i);
-      pool.lost(win.at, this.tryCycles);
       this.writer = w;
       this.grant(w, win.at, true);
       return;

@@ -69,9 +69,7 @@ export class Tlb {
   private globalStamp = 1;
   /** Per CPU, the stamp of its last local flush. */
   private readonly localStamp: Uint32Array;
-  /**
-   * @internal The largest stamp before the renumbering (2^32 − 1; tests lower it to run the renumbering).
-   */
+  /** The largest stamp before the renumbering (2^32 − 1; tests lower it to run the renumbering). @internal */
   stampMax = STAMP_MAX;
   /** The kernel page table: virtual page number → page frame number (typed arrays paged by address). */
   readonly pte = new PteTable();

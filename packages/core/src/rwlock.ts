@@ -184,7 +184,7 @@ export class RwLock extends LockBase {
     for (let j = pool.length - 1; j >= 0; j--) {
       if (pool.writes[j]) continue;
       got.push(pool.threads[j]);
-      when.push(Math.max(win.at, pool.readyAt[j]));
+      when.push(Math.max(win.at, pool.readyOf(j)));
       pool.remove(j); // swaps in a later entry, already seen
     }
     pool.lost(win.at, this.tryCycles);

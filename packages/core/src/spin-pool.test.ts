@@ -60,10 +60,57 @@ describe('SpinPool', () => {
           pool.remove(got.i);
           refRemove(ref, want.i);
           refLost(ref, want.at, 7);
-          expect(pool.readyAt).toEqual(ref);
+          expect(pool.readyTimes()).toEqual(ref);
         }
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('lost, readyOf and a reader-style sweep match plain arrays, with every-spinner races and partial ones mixed', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), r: fc.integer({ min: 0, max: 80 }) }),
+      fc.record({ kind: fc.constant('win' as const), at: fc.integer({ min: 0, max: 90 }) }),
+      fc.record({ kind: fc.constant('lost' as const), at: fc.integer({ min: 0, max: 90 }) }),
+      fc.record({ kind: fc.constant('sweep' as const), at: fc.integer({ min: 0, max: 90 }) }),
+    );
+    fc.assert(
+      fc.property(fc.nat(1000), fc.array(op, { minLength: 1, maxLength: 60 }), (seed, ops) => {
+        const pool = new SpinPool(new Rng(seed), 'vmlist_lock');
+        const twin = new SpinPool(new Rng(seed), 'vmlist_lock');
+        const rng = (twin as unknown as { rng: Rng }).rng;
+        const ref: number[] = [];
+        for (const o of ops) {
+          if (o.kind === 'add') {
+            pool.add({} as Thread, false, o.r);
+            ref.push(o.r);
+          } else if (o.kind === 'lost') {
+            pool.lost(o.at, 5);
+            refLost(ref, o.at, 5);
+          } else if (o.kind === 'win') {
+            const got = pool.pick(o.at);
+            const want = refPick(ref, rng, o.at);
+            expect(got).toEqual(want);
+            if (got.i < 0) continue;
+            pool.loseRaced(3);
+            pool.remove(got.i);
+            refRemove(ref, want.i);
+            refLost(ref, want.at, 3);
+          } else {
+            // handBiased's reader win: every odd index leaves, from the top, each reading its readyAt first.
+            for (let j = ref.length - 1; j >= 0; j--) {
+              if (j % 2 === 0) continue;
+              expect(pool.readyOf(j)).toBe(ref[j]);
+              pool.remove(j);
+              refRemove(ref, j);
+            }
+            pool.lost(o.at, 5);
+            refLost(ref, o.at, 5);
+          }
+          expect(pool.readyTimes()).toEqual(ref);
+        }
+      }),
+      { numRuns: 600 },
     );
   });
 });

@@ -7,7 +7,8 @@ import { IN_STEP_TAIL, keepInStep } from './sampler-build.js';
 import { interleaveBuilds, measureKinds, noteSkip, skipDrift, skipLoops, skipSpan } from './sampler-decide.js';
 import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
 import { FlushBound } from './sampler-flush-bound.js';
-import { buildsHeld, diverging, kworkerBesideBuilder } from './sampler-hold.js';
+import { closedGates } from './sampler-gates.js';
+import { diverging } from './sampler-hold.js';
 import {
   emptyKind,
   type FastForward,
@@ -22,7 +23,7 @@ import {
   type TagReport,
   tagReport,
 } from './sampler-loop.js';
-import { layMixed, type MixedLayout, type MixedShare, mixedSkippable } from './sampler-mixed.js';
+import { layMixed, type MixedLayout, type MixedShare } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
 import { keepOrder, paceShares } from './sampler-pace.js';
 import { RefusalLog } from './sampler-refusal.js';
@@ -298,17 +299,23 @@ export class Sampler {
     this.errTotal += this.after.owed();
     this.refusals?.note('gate');
     if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
-    // A kworker (6.9's drain, purge helpers) holds a CPU a builder would skip on; steady cycles include its stalls.
-    this.refusals?.note('gate: kworker beside a builder');
-    if (kworkerBesideBuilder(this.engine.kworkersLive, this.loops.values())) return;
-    if (!this.skipSteady && [...this.loops.values()].some((l) => l.fast === null && l.steady === null)) return;
-    this.refusals?.note('gate: case order');
-    if (this.cutting() && !this.orders.same(this.members)) return;
-    // [vm-shuffle] A mixed phase skips when its steady loops' layout can be laid down (sampler-mixed.ts).
-    const mixedPhase = buildsHeld(this.loops.values(), this.skipBuilds);
-    this.refusals?.note('mixed phase held');
-    if (mixedPhase && !(this.skipBuilds && this.mixed !== null && mixedSkippable(this.loops.values(), this.mixed)))
-      return;
+    // A kworker beside a builder, steady loops kept, the case order, a mixed phase held (sampler-gates.ts); the
+    // trace names every closed gate. [vm-shuffle] A mixed phase skips when its layout can be laid down.
+    const gates = closedGates(
+      {
+        kworkersLive: this.engine.kworkersLive,
+        loops: [...this.loops.values()],
+        skipSteady: this.skipSteady,
+        cutting: this.cutting(),
+        sameOrder: () => this.orders.same(this.members),
+        skipBuilds: this.skipBuilds,
+        mixed: this.mixed,
+      },
+      this.refusals !== null,
+    );
+    this.refusals?.note(`gate: ${gates.closed}`);
+    if (gates.closed !== '') return;
+    const mixedPhase = gates.mixedPhase;
     const ctx: MeasureContext = {
       round: this.round,
       window: windowRounds(this.cuts.at),

@@ -1,0 +1,114 @@
+// Interrupt work the running thread charges to other CPUs (IPI handlers): broadcast charges owed until each CPU is
+// next scheduled (IrqDebt), targeted charges added at once, and the call path each lands on (the interrupted
+// thread's command, or `swapper` for an idle CPU). The engine keeps the state (clocks, threads per CPU, live
+// threads per command); this module only reads it and adds the cycles, in the order the engine always did.
+import type { CallPaths, PathNode } from './callpath.js';
+import { ROOT_NODE } from './callpath.js';
+import type { EngineTracer } from './engine-hooks.js';
+import { IrqDebt } from './irq-debt.js';
+import type { SymbolId } from './profiler.js';
+import type { Thread } from './thread.js';
+
+/** What the charges read of the engine: its arrays are shared (never replaced), its tracer is read at each charge. */
+export interface ChargeView {
+  readonly cpus: number;
+  readonly clock: Float64Array;
+  readonly tracer: EngineTracer | undefined;
+}
+
+/** The engine's interrupt-work charging (see {@link Engine.chargeAllButSelf}, chargeCpu, chargeEachCpu, settle). */
+export class CpuCharges {
+  /** Broadcast interrupt work not yet added to each CPU's clock (see chargeAllButSelf). */
+  readonly debt: IrqDebt;
+  private swapperNode: PathNode = -1;
+
+  constructor(
+    private readonly e: ChargeView,
+    private readonly paths: CallPaths,
+    /** The engine's bound thread per CPU (live or not). */
+    private readonly cpuThread: (Thread | null)[],
+    /** Per CPU, 1 while its bound thread is live. */
+    private readonly liveOn: Uint8Array,
+    /** Live bound threads per command node. */
+    private readonly liveByBase: Map<PathNode, number>,
+  ) {
+    this.debt = new IrqDebt(e.cpus);
+  }
+
+  /** The live thread bound to `cpu`, or null (the engine's threadOn). */
+  private threadOn(cpu: number): Thread | null {
+    return this.liveOn[cpu] === 1 ? this.cpuThread[cpu] : null;
+  }
+
+  /** Engine.chargeAllButSelf: O(1) on the clocks (IrqDebt), O(commands) on the call paths. */
+  chargeAllButSelf(from: number, sym: SymbolId, cycles: number): void {
+    this.debt.add(from, cycles);
+    // Call paths: the handler runs under whatever each target CPU was running (perf's comm), O(commands).
+    const paths = this.paths;
+    const self = this.threadOn(from);
+    let busy = 0;
+    for (const [base, n] of this.liveByBase) {
+      const k = self !== null && self.base === base ? n - 1 : n;
+      if (k > 0) paths.charge(base, sym, cycles * k);
+      busy += k;
+    }
+    const idle = this.e.cpus - 1 - busy;
+    if (idle > 0) paths.charge(this.idleNode(), sym, cycles * idle);
+  }
+
+  /** Engine.chargeCpu: settles `cpu`, then adds the handler to its clock, call path and thread's sys time. */
+  chargeCpu(cpu: number, sym: SymbolId, cycles: number): void {
+    this.settle(cpu);
+    const clock = this.e.clock;
+    this.e.tracer?.irq(cpu, clock[cpu], cycles);
+    clock[cpu] += cycles;
+    const t = this.threadOn(cpu);
+    this.paths.charge(t ? t.base : this.idleNode(), sym, cycles);
+    if (t) t.sysCycles += cycles;
+  }
+
+  /** Engine.chargeEachCpu: chargeCpu on every CPU but `from`, in CPU order, to the bit. */
+  chargeEachCpu(from: number, sym: SymbolId, cycles: number): void {
+    const idleNode = this.swapperNode;
+    const cpus = this.e.cpus;
+    if (this.e.tracer !== undefined || idleNode < 0 || (this.liveByBase.get(idleNode) ?? 0) > 0) {
+      for (let c = 0; c < cpus; c++) if (c !== from) this.chargeCpu(c, sym, cycles);
+      return;
+    }
+    const paths = this.paths;
+    const clock = this.e.clock;
+    let idle = 0;
+    for (let c = 0; c < cpus; c++) {
+      if (c === from) continue;
+      this.settle(c);
+      clock[c] += cycles;
+      if (this.liveOn[c] === 1) {
+        const t = this.cpuThread[c] as Thread;
+        paths.charge(t.base, sym, cycles);
+        t.sysCycles += cycles;
+      } else if (idle++ === 0) paths.charge(idleNode, sym, cycles);
+    }
+    paths.chargeTimes(idleNode, sym, cycles, idle - 1);
+  }
+
+  /** The call-path node of an idle CPU: perf names its task `swapper`. */
+  idleNode(): PathNode {
+    if (this.swapperNode < 0) {
+      const paths = this.paths;
+      this.swapperNode = paths.child(ROOT_NODE, paths.frame('swapper'));
+    }
+    return this.swapperNode;
+  }
+
+  /** Engine.settle: adds `cpu`'s pending broadcast work to its clock and its live thread's sys time. */
+  settle(cpu: number, until?: number): void {
+    const pending = this.debt.take(cpu);
+    if (pending > 0) {
+      const clock = this.e.clock;
+      this.e.tracer?.irq(cpu, clock[cpu], pending, until);
+      clock[cpu] += pending;
+      const t = this.threadOn(cpu);
+      if (t) t.sysCycles += pending;
+    }
+  }
+}

@@ -67,28 +67,59 @@ export class CpuCharges {
     if (t) t.sysCycles += cycles;
   }
 
-  /** Engine.chargeEachCpu: chargeCpu on every CPU but `from`, in CPU order, to the bit. */
+  /**
+   * Engine.chargeEachCpu: chargeCpu on every CPU but `from`, in CPU order, to the bit. The call-path cells come
+   * first, one per command (its live threads, less the sender's) and one for the idle CPUs, each given its k adds
+   * of `cycles` in a row (CallPaths.chargeTimes): in the scan those adds also come in a row per cell, as no other
+   * cell is the same. Then each CPU, in order, settles and takes the cycles on its clock and live thread's sys time.
+   * The plain loop with a tracer, before any CPU was charged idle, if a live thread's command node is the idle one,
+   * or if a cell's row would grow (so rows grow in the order they always did).
+   */
   chargeEachCpu(from: number, sym: SymbolId, cycles: number): void {
     const idleNode = this.swapperNode;
     const cpus = this.e.cpus;
-    if (this.e.tracer !== undefined || idleNode < 0 || (this.liveByBase.get(idleNode) ?? 0) > 0) {
+    if (
+      this.e.tracer !== undefined ||
+      idleNode < 0 ||
+      (this.liveByBase.get(idleNode) ?? 0) > 0 ||
+      !this.rowsHold(from, idleNode, sym)
+    ) {
       for (let c = 0; c < cpus; c++) if (c !== from) this.chargeCpu(c, sym, cycles);
       return;
     }
     const paths = this.paths;
+    const self = this.threadOn(from);
+    let busy = 0;
+    for (const [base, n] of this.liveByBase) {
+      const k = self !== null && self.base === base ? n - 1 : n;
+      paths.chargeTimes(base, sym, cycles, k);
+      busy += k;
+    }
+    paths.chargeTimes(idleNode, sym, cycles, cpus - 1 - busy);
     const clock = this.e.clock;
-    let idle = 0;
+    const debt = this.debt;
+    const liveOn = this.liveOn;
+    const cpuThread = this.cpuThread;
     for (let c = 0; c < cpus; c++) {
       if (c === from) continue;
-      this.settle(c);
+      // settle(c) when c owes broadcast work (the scheduler's test: else take() would find nothing).
+      if (debt.total !== debt.seen[c]) this.settle(c);
       clock[c] += cycles;
-      if (this.liveOn[c] === 1) {
-        const t = this.cpuThread[c] as Thread;
-        paths.charge(t.base, sym, cycles);
-        t.sysCycles += cycles;
-      } else if (idle++ === 0) paths.charge(idleNode, sym, cycles);
+      if (liveOn[c] === 1) (cpuThread[c] as Thread).sysCycles += cycles;
     }
-    paths.chargeTimes(idleNode, sym, cycles, idle - 1);
+  }
+
+  /** Every cell chargeEachCpu adds to has a row already holding `sym` (no row grows). */
+  private rowsHold(from: number, idleNode: PathNode, sym: SymbolId): boolean {
+    const paths = this.paths;
+    const self = this.threadOn(from);
+    let busy = 0;
+    for (const [base, n] of this.liveByBase) {
+      const k = self !== null && self.base === base ? n - 1 : n;
+      if (k > 0 && paths.lengthOf(base) <= sym) return false;
+      busy += k;
+    }
+    return this.e.cpus - 1 - busy <= 0 || paths.lengthOf(idleNode) > sym;
   }
 
   /** The call-path node of an idle CPU: perf names its task `swapper`. */

@@ -7,7 +7,7 @@ import { ROOT_NODE } from './callpath.js';
 import type { EngineTracer } from './engine-hooks.js';
 import { IrqDebt } from './irq-debt.js';
 import type { SymbolId } from './profiler.js';
-import type { Thread } from './thread.js';
+import type { SysCycles, Thread } from './thread.js';
 
 /** What the charges read of the engine: its arrays are shared (never replaced), its tracer is read at each charge. */
 export interface ChargeView {
@@ -27,8 +27,10 @@ export class CpuCharges {
     private readonly paths: CallPaths,
     /** The engine's bound thread per CPU (live or not). */
     private readonly cpuThread: (Thread | null)[],
-    /** Per CPU, 1 while its bound thread is live. */
-    private readonly liveOn: Uint8Array,
+    /** Per CPU, its bound thread's id + 1 while that thread is live, else 0. */
+    private readonly liveOn: Int32Array,
+    /** Sys cycles per thread id (Thread.sysCycles). */
+    private readonly sys: SysCycles,
     /** Live bound threads per command node. */
     private readonly liveByBase: Map<PathNode, number>,
   ) {
@@ -37,7 +39,7 @@ export class CpuCharges {
 
   /** The live thread bound to `cpu`, or null (the engine's threadOn). */
   private threadOn(cpu: number): Thread | null {
-    return this.liveOn[cpu] === 1 ? this.cpuThread[cpu] : null;
+    return this.liveOn[cpu] !== 0 ? this.cpuThread[cpu] : null;
   }
 
   /** Engine.chargeAllButSelf: O(1) on the clocks (IrqDebt), O(commands) on the call paths. */
@@ -99,13 +101,14 @@ export class CpuCharges {
     const clock = this.e.clock;
     const debt = this.debt;
     const liveOn = this.liveOn;
-    const cpuThread = this.cpuThread;
     for (let c = 0; c < cpus; c++) {
       if (c === from) continue;
       // settle(c) when c owes broadcast work (the scheduler's test: else take() would find nothing).
       if (debt.total !== debt.seen[c]) this.settle(c);
       clock[c] += cycles;
-      if (liveOn[c] === 1) (cpuThread[c] as Thread).sysCycles += cycles;
+      // The live thread's sysCycles += cycles, by its id: its Thread is not loaded.
+      const id1 = liveOn[c];
+      if (id1 !== 0) this.sys.buf[id1 - 1] += cycles;
     }
   }
 

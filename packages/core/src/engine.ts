@@ -17,7 +17,7 @@ import type { Kworkers } from './kworkers.js';
 import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
 import { Rng } from './rng.js';
 import { SCHED_CFS_6_1, type SchedRecord } from './sched-record.js';
-import { Thread } from './thread.js';
+import { SysCycles, Thread } from './thread.js';
 import { TimerTick } from './timer-tick.js';
 import { notifyEngineCreated } from './trace.js';
 import type { Work } from './workqueue.js';
@@ -60,6 +60,8 @@ export class Engine {
   readonly counters = new Counters();
   /** The engine's seeded random stream (fork it per workload with `rng.fork(n)`). */
   readonly rng: Rng;
+  /** Every thread's sys-class cycles, by thread id ({@link Thread.sysCycles} is its entry). */
+  readonly threadSys = new SysCycles();
   /** Every thread spawned, in spawn order. */
   readonly threads: Thread[] = [];
   /** The per-CPU timer tick (EngineOptions.tick), or null: no CPU takes a tick. */
@@ -87,10 +89,10 @@ export class Engine {
   private readonly queue = new RunQueue();
   private readonly cpuThread: (Thread | null)[];
   /**
-   * Per CPU, 1 while its bound thread is live (`cpuThread[c]` not done): threadOn reads a byte, not the Thread, so
-   * an O(CPUs) scan over CPUs whose threads finished long ago (2.6.27's shootdown at 1,024 CPUs) misses no cache.
+   * Per CPU, its bound thread's id + 1 while that thread is live (`cpuThread[c]` not done), else 0: threadOn and an
+   * O(CPUs) charge (2.6.27's shootdown at 1,024 CPUs) read this array, not the Threads, and miss no cache.
    */
-  private readonly liveOn: Uint8Array;
+  private readonly liveOn: Int32Array;
   /** Kworkers sharing CPUs with their bound threads: null until a workload queues work (then opt-in paths run). */
   private kw: Kworkers | null = null;
   private readonly reschedOp = reschedOp(
@@ -119,8 +121,15 @@ export class Engine {
     this.rng = new Rng(this.seed);
     this.clock = new Float64Array(opts.cpus);
     this.cpuThread = new Array(opts.cpus).fill(null);
-    this.liveOn = new Uint8Array(opts.cpus);
-    this.charges = new CpuCharges(this, this.profiler.paths, this.cpuThread, this.liveOn, this.liveByBase);
+    this.liveOn = new Int32Array(opts.cpus);
+    this.charges = new CpuCharges(
+      this,
+      this.profiler.paths,
+      this.cpuThread,
+      this.liveOn,
+      this.threadSys,
+      this.liveByBase,
+    );
     this.debt = this.charges.debt;
     this.tick = opts.tick === undefined ? null : new TimerTick(this, opts.tick);
     notifyEngineCreated(this);
@@ -145,7 +154,7 @@ export class Engine {
     t.gen = body(t);
     this.threads.push(t);
     this.cpuThread[cpu] = t;
-    this.liveOn[cpu] = 1;
+    this.liveOn[cpu] = t.id + 1;
     this.bound++;
     this.live++;
     this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 0) + 1);
@@ -316,7 +325,7 @@ export class Engine {
 
   /** The thread bound to a CPU, if any is live. */
   threadOn(cpu: number): Thread | null {
-    return this.liveOn[cpu] === 1 ? this.cpuThread[cpu] : null;
+    return this.liveOn[cpu] !== 0 ? this.cpuThread[cpu] : null;
   }
 
   /**

@@ -210,10 +210,23 @@ export class CycleStore {
     if (k <= 0) return;
     const i = this.grow(node, sym) + sym;
     const buf = this.arena.buf;
-    for (let n = 0; n < k; n++) buf[i] += cycles;
+    buf[i] = addTimes(buf[i], cycles, k);
     this.changed = true;
     this.group.dirty = true;
   }
+}
+
+/**
+ * `v` after `k` float adds of `c` in a row (`v += c`, k times). In one multiply-add when v and c are integers and
+ * |v| + k·|c| < 2^53: every partial sum is then an integer below 2^53, so each add is exact and so is v + k·c;
+ * otherwise the adds themselves, in order (rounding depends on it). `k`: an integer; none for k ≤ 0 (v stays, −0 too).
+ */
+export function addTimes(v: number, c: number, k: number): number {
+  if (k <= 0) return v;
+  if (Number.isInteger(v) && Number.isInteger(c) && Math.abs(v) + k * Math.abs(c) < 2 ** 53) return v + k * c;
+  let s = v;
+  for (let n = 0; n < k; n++) s += c;
+  return s;
 }
 
 /** The call-path trie of one engine, and the cycle stores charged against it. */
@@ -282,6 +295,11 @@ export class CallPaths {
   /** `k` charges of `cycles` to (node, sym) in the engine's own store, one after another. */
   chargeTimes(node: PathNode, sym: SymbolId, cycles: number, k: number): void {
     this.stores[0].chargeTimes(node, sym, cycles, k);
+  }
+
+  /** The length of `node`'s row in the engine's own store (0 if none): a charge of a symbol below it grows no row. */
+  lengthOf(node: PathNode): number {
+    return this.stores[0].lengthOf(node);
   }
 
   /** The last snapshot taken: a store unchanged since shares its rows with the next. */

@@ -39,7 +39,7 @@ function run(s: Script, useEach: boolean): string {
 }
 
 describe('Engine.chargeEachCpu', () => {
-  it('gives the bytes of chargeCpu on every other CPU in order (fractional cycles, idle CPUs, a thread named swapper)', () => {
+  it('gives the bytes of chargeCpu on every other CPU in order (fractional and huge cycles, idle CPUs, a thread named swapper)', () => {
     const script = fc.integer({ min: 2, max: 9 }).chain((cpus) =>
       fc.record({
         cpus: fc.constant(cpus),
@@ -58,9 +58,14 @@ describe('Engine.chargeEachCpu', () => {
           fc.record({
             by: fc.nat(cpus - 1),
             each: fc.boolean(),
-            cycles: fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.double({ min: 0.1, max: 5000, noNaN: true })),
+            // Small and huge integers (sums past 2^53 round: the batched adds' closed form must not apply) and fractions.
+            cycles: fc.oneof(
+              fc.integer({ min: 0, max: 5000 }),
+              fc.double({ min: 0.1, max: 5000, noNaN: true }),
+              fc.constantFrom(2 ** 51 + 1, 2 ** 52 - 3, 2 ** 53 - 1),
+            ),
           }),
-          { maxLength: 6 },
+          { maxLength: 8 },
         ),
       }),
     );

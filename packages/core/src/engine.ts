@@ -5,19 +5,19 @@
 // runnable threads (ties: first queued first), so shared state changes in simulated-time order. Same inputs and
 // seed ⇒ same event order ⇒ byte-identical results.
 import type { PathNode } from './callpath.js';
-import { ROOT_NODE } from './callpath.js';
 import { Counters } from './counters.js';
+import { CpuCharges } from './engine-charge.js';
 import type { EngineOptions, EngineTracer, InstantHook, Op, SpendHook, ThreadBody } from './engine-hooks.js';
 import { kworkerThread, newKworkers, reschedOp } from './engine-kworkers.js';
 import { DeadlockError, SimulationError } from './errors.js';
 import type { FairShare } from './fair-share.js';
 import { RunQueue } from './heap.js';
-import { IrqDebt } from './irq-debt.js';
+import type { IrqDebt } from './irq-debt.js';
 import type { Kworkers } from './kworkers.js';
 import { Profiler, type SymbolClass, type SymbolId } from './profiler.js';
 import { Rng } from './rng.js';
 import { SCHED_CFS_6_1, type SchedRecord } from './sched-record.js';
-import { Thread } from './thread.js';
+import { SysCycles, Thread } from './thread.js';
 import { TimerTick } from './timer-tick.js';
 import { notifyEngineCreated } from './trace.js';
 import type { Work } from './workqueue.js';
@@ -60,6 +60,8 @@ export class Engine {
   readonly counters = new Counters();
   /** The engine's seeded random stream (fork it per workload with `rng.fork(n)`). */
   readonly rng: Rng;
+  /** Every thread's sys-class cycles, by thread id ({@link Thread.sysCycles} is its entry). */
+  readonly threadSys = new SysCycles();
   /** Every thread spawned, in spawn order. */
   readonly threads: Thread[] = [];
   /** The per-CPU timer tick (EngineOptions.tick), or null: no CPU takes a tick. */
@@ -87,10 +89,10 @@ export class Engine {
   private readonly queue = new RunQueue();
   private readonly cpuThread: (Thread | null)[];
   /**
-   * Per CPU, 1 while its bound thread is live (`cpuThread[c]` not done): threadOn reads a byte, not the Thread, so
-   * an O(CPUs) scan over CPUs whose threads finished long ago (2.6.27's shootdown at 1,024 CPUs) misses no cache.
+   * Per CPU, its bound thread's id + 1 while that thread is live (`cpuThread[c]` not done), else 0: threadOn and an
+   * O(CPUs) charge (2.6.27's shootdown at 1,024 CPUs) read this array, not the Threads, and miss no cache.
    */
-  private readonly liveOn: Uint8Array;
+  private readonly liveOn: Int32Array;
   /** Kworkers sharing CPUs with their bound threads: null until a workload queues work (then opt-in paths run). */
   private kw: Kworkers | null = null;
   private readonly reschedOp = reschedOp(
@@ -103,9 +105,10 @@ export class Engine {
   private bound = 0;
   /** Live threads per command node, to split broadcast interrupt work among the commands it interrupts. */
   private readonly liveByBase = new Map<PathNode, number>();
-  private swapperNode: PathNode = -1;
   private running = false;
-  /** Broadcast interrupt work not yet added to each CPU's clock (see chargeAllButSelf). */
+  /** Interrupt work charged to other CPUs (engine-charge.ts): the IPI handlers' clocks, call paths and sys time. */
+  private readonly charges: CpuCharges;
+  /** Broadcast interrupt work not yet added to each CPU's clock (the charges' IrqDebt, read by the scheduler). */
   private readonly debt: IrqDebt;
 
   constructor(opts: EngineOptions) {
@@ -118,8 +121,16 @@ export class Engine {
     this.rng = new Rng(this.seed);
     this.clock = new Float64Array(opts.cpus);
     this.cpuThread = new Array(opts.cpus).fill(null);
-    this.liveOn = new Uint8Array(opts.cpus);
-    this.debt = new IrqDebt(opts.cpus);
+    this.liveOn = new Int32Array(opts.cpus);
+    this.charges = new CpuCharges(
+      this,
+      this.profiler.paths,
+      this.cpuThread,
+      this.liveOn,
+      this.threadSys,
+      this.liveByBase,
+    );
+    this.debt = this.charges.debt;
     this.tick = opts.tick === undefined ? null : new TimerTick(this, opts.tick);
     notifyEngineCreated(this);
   }
@@ -143,7 +154,7 @@ export class Engine {
     t.gen = body(t);
     this.threads.push(t);
     this.cpuThread[cpu] = t;
-    this.liveOn[cpu] = 1;
+    this.liveOn[cpu] = t.id + 1;
     this.bound++;
     this.live++;
     this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 0) + 1);
@@ -314,7 +325,7 @@ export class Engine {
 
   /** The thread bound to a CPU, if any is live. */
   threadOn(cpu: number): Thread | null {
-    return this.liveOn[cpu] === 1 ? this.cpuThread[cpu] : null;
+    return this.liveOn[cpu] !== 0 ? this.cpuThread[cpu] : null;
   }
 
   /**
@@ -324,28 +335,12 @@ export class Engine {
    * command (and once for the idle CPUs), not once per CPU.
    */
   chargeAllButSelf(from: number, sym: SymbolId, cycles: number): void {
-    this.debt.add(from, cycles);
-    // Call paths: the handler runs under whatever each target CPU was running (perf's comm), O(commands).
-    const paths = this.profiler.paths;
-    const self = this.threadOn(from);
-    let busy = 0;
-    for (const [base, n] of this.liveByBase) {
-      const k = self !== null && self.base === base ? n - 1 : n;
-      if (k > 0) paths.charge(base, sym, cycles * k);
-      busy += k;
-    }
-    const idle = this.cpus - 1 - busy;
-    if (idle > 0) paths.charge(this.idleNode(), sym, cycles * idle);
+    this.charges.chargeAllButSelf(from, sym, cycles);
   }
 
   /** Charges interrupt work to one CPU now (a targeted IPI handler). */
   chargeCpu(cpu: number, sym: SymbolId, cycles: number): void {
-    this.settle(cpu);
-    this.tracer?.irq(cpu, this.clock[cpu], cycles);
-    this.clock[cpu] += cycles;
-    const t = this.threadOn(cpu);
-    this.profiler.paths.charge(t ? t.base : this.idleNode(), sym, cycles);
-    if (t) t.sysCycles += cycles;
+    this.charges.chargeCpu(cpu, sym, cycles);
   }
 
   /**
@@ -355,33 +350,7 @@ export class Engine {
    * with a tracer or before any CPU was charged idle, it is the plain loop).
    */
   chargeEachCpu(from: number, sym: SymbolId, cycles: number): void {
-    const idleNode = this.swapperNode;
-    if (this.tracer !== undefined || idleNode < 0 || (this.liveByBase.get(idleNode) ?? 0) > 0) {
-      for (let c = 0; c < this.cpus; c++) if (c !== from) this.chargeCpu(c, sym, cycles);
-      return;
-    }
-    const paths = this.profiler.paths;
-    let idle = 0;
-    for (let c = 0; c < this.cpus; c++) {
-      if (c === from) continue;
-      this.settle(c);
-      this.clock[c] += cycles;
-      if (this.liveOn[c] === 1) {
-        const t = this.cpuThread[c] as Thread;
-        paths.charge(t.base, sym, cycles);
-        t.sysCycles += cycles;
-      } else if (idle++ === 0) paths.charge(idleNode, sym, cycles);
-    }
-    paths.chargeTimes(idleNode, sym, cycles, idle - 1);
-  }
-
-  /** The call-path node of an idle CPU: perf names its task `swapper`. */
-  private idleNode(): PathNode {
-    if (this.swapperNode < 0) {
-      const paths = this.profiler.paths;
-      this.swapperNode = paths.child(ROOT_NODE, paths.frame('swapper'));
-    }
-    return this.swapperNode;
+    this.charges.chargeEachCpu(from, sym, cycles);
   }
 
   /**
@@ -389,13 +358,7 @@ export class Engine {
    * so a timeline may show the handlers inside the wait rather than before it.
    */
   settle(cpu: number, until?: number): void {
-    const pending = this.debt.take(cpu);
-    if (pending > 0) {
-      this.tracer?.irq(cpu, this.clock[cpu], pending, until);
-      this.clock[cpu] += pending;
-      const t = this.threadOn(cpu);
-      if (t) t.sysCycles += pending;
-    }
+    this.charges.settle(cpu, until);
   }
 
   /** Latest clock over all CPUs (after settling pending interrupt work). */

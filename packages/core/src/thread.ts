@@ -10,6 +10,24 @@ import type { SymbolId } from './profiler.js';
 type ThreadState = 'ready' | 'blocked' | 'done';
 
 /**
+ * Every thread's sys-class cycles on one engine, by thread id, in one array ({@link Thread.sysCycles} reads and
+ * writes its entry): an IPI handler charged to 1,023 CPUs' threads (Engine.chargeEachCpu) adds to this array
+ * without loading each Thread and the box V8 keeps its float field in. The same adds in the same order.
+ */
+export class SysCycles {
+  /** Entry `id`: thread `id`'s sys cycles. Replaced by a larger copy when it grows: read it again after ensure. */
+  buf = new Float64Array(64);
+
+  /** Room for thread `id`'s entry. */
+  ensure(id: number): void {
+    if (id < this.buf.length) return;
+    const b = new Float64Array(Math.max(id + 1, this.buf.length * 2));
+    b.set(this.buf);
+    this.buf = b;
+  }
+}
+
+/**
  * A simulated thread bound to one CPU (created by {@link Engine.spawn}). Its clock is its CPU's clock; it charges
  * cycles to symbols with {@link Thread.spend} and accumulates user/sys/idle time like time(1).
  */
@@ -29,8 +47,8 @@ export class Thread {
   /** That row's length. */
   private len: number;
   private readonly arena: CycleArena;
-  /** Cycles charged to sys-class (kernel) symbols. */
-  sysCycles = 0;
+  /** The engine's sys cycles per thread: this thread's are at its id. */
+  private readonly sys: SysCycles;
   /** `ready`, `blocked` (waiting in an Op; see `blockedOn`) or `done`. */
   state: ThreadState = 'ready';
   /** The thread's index in {@link Engine.threads} (spawn order). */
@@ -74,6 +92,8 @@ export class Thread {
     this.cpu = cpu;
     this.name = name;
     this.comm = name.replace(/\/\d+$/, '');
+    this.sys = engine.threadSys;
+    this.sys.ensure(id);
     const paths = engine.profiler.paths;
     this.paths = paths;
     this.store = paths.newStore();
@@ -81,6 +101,15 @@ export class Thread {
     this.base = this.node = paths.child(ROOT_NODE, paths.frame(this.comm));
     this.off = this.store.hold(this.node);
     this.len = this.store.lengthOf(this.node);
+  }
+
+  /** Cycles charged to sys-class (kernel) symbols (kept in the engine's {@link SysCycles}). */
+  get sysCycles(): number {
+    return this.sys.buf[this.id];
+  }
+
+  set sysCycles(v: number) {
+    this.sys.buf[this.id] = v;
   }
 
   /** This thread's CPU clock, in cycles. */
@@ -128,7 +157,7 @@ export class Thread {
       this.arena.buf[this.off + id] += cycles;
     }
     const k = e.profiler.cls[id];
-    if (k === 1) this.sysCycles += cycles;
+    if (k === 1) this.sys.buf[this.id] += cycles;
     else if (k === 0) this.userCycles += cycles;
     else this.idleCycles += cycles;
   }

@@ -79,6 +79,7 @@ export {
 export { Rng } from './rng.js';
 export type { SchedNumber, SchedRecord, SchedTunables } from './sched-record.js';
 export { SCHED_CFS_6_1, SCHED_EEVDF_6_9, schedTunables } from './sched-record.js';
+export type { SysCycles } from './thread.js';
 export { type TickOptions, type TickPhase, TimerTick } from './timer-tick.js';
 export {
   observeEngines,

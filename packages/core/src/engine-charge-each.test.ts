@@ -69,12 +69,12 @@ describe('Engine.chargeEachCpu', () => {
         ),
       }),
     );
-    fc.assert(
-      fc.property(script, (s) => {
-        expect(run(s, true)).toBe(run(s, false));
-      }),
-      { numRuns: 300 },
-    );
+    const same = fc.property(script, (s) => {
+      expect(run(s, true)).toBe(run(s, false));
+    });
+    fc.assert(same, { numRuns: 300 });
+    // A CI run's draw: a 4-cycle broadcast absorbed by a total past 2^53 left the skip test blind (IrqDebt.stale).
+    fc.assert(same, { numRuns: 150, seed: -1697714429 });
   });
 
   it('charges the idle CPUs under swapper and each busy one under its command', () => {

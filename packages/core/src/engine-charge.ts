@@ -101,13 +101,10 @@ export class CpuCharges {
     const clock = this.e.clock;
     const debt = this.debt;
     const liveOn = this.liveOn;
-    // settle(c) when c owes broadcast work (the scheduler's test: else take() would find nothing); a settle moves
-    // only its own CPU's marks, never the total.
-    const total = debt.total;
-    const seen = debt.seen;
+    // settle(c) only where chargeCpu's settle would change something (IrqDebt.stale): the same adds in the same order.
     for (let c = 0; c < cpus; c++) {
       if (c === from) continue;
-      if (total !== seen[c]) this.settle(c);
+      if (debt.stale(c)) this.settle(c);
       clock[c] += cycles;
       // The live thread's sysCycles += cycles, by its id: its Thread is not loaded.
       const id1 = liveOn[c];

@@ -26,6 +26,15 @@ export class IrqDebt {
     this.self[from] += cycles;
   }
 
+  /**
+   * Whether {@link IrqDebt.take} would change anything for `cpu`: the total moved or `cpu` broadcast since it last
+   * settled. Not just the total: past 2^53 a small broadcast can leave the total unchanged by rounding, and a take
+   * then still moves `cpu`'s own mark (and so the grouping of its next pending sum).
+   */
+  stale(cpu: number): boolean {
+    return this.total !== this.seen[cpu] || this.self[cpu] !== this.selfSeen[cpu];
+  }
+
   /** The cycles `cpu` owes since it last settled, now marked as taken. */
   take(cpu: number): number {
     const pending = this.total - this.seen[cpu] - (this.self[cpu] - this.selfSeen[cpu]);

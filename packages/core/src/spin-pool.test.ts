@@ -35,6 +35,19 @@ function refRemove(readyAt: number[], i: number): void {
   readyAt.pop();
 }
 
+/** A writer's win on both sides (pick, loseRaced, remove against the plain arrays); false if there was no spinner. */
+function win(pool: SpinPool, ref: number[], rng: Rng, at: number, tryCycles: number): boolean {
+  const got = pool.pick(at);
+  const want = refPick(ref, rng, at);
+  expect(got).toEqual(want);
+  if (got.i < 0) return false;
+  pool.loseRaced(tryCycles);
+  pool.remove(got.i);
+  refRemove(ref, want.i);
+  refLost(ref, want.at, tryCycles);
+  return true;
+}
+
 describe('SpinPool', () => {
   it('pick, then loseRaced and remove, match the scans they replace (draws, winners, every readyAt)', () => {
     const step = fc.record({
@@ -52,14 +65,7 @@ describe('SpinPool', () => {
             pool.add({} as Thread, false, r);
             ref.push(r);
           }
-          const got = pool.pick(s.at);
-          const want = refPick(ref, rng, s.at);
-          expect(got).toEqual(want);
-          if (got.i < 0) continue;
-          pool.loseRaced(7);
-          pool.remove(got.i);
-          refRemove(ref, want.i);
-          refLost(ref, want.at, 7);
+          if (!win(pool, ref, rng, s.at, 7)) continue;
           expect(pool.readyTimes()).toEqual(ref);
         }
       }),
@@ -88,14 +94,7 @@ describe('SpinPool', () => {
             pool.lost(o.at, 5);
             refLost(ref, o.at, 5);
           } else if (o.kind === 'win') {
-            const got = pool.pick(o.at);
-            const want = refPick(ref, rng, o.at);
-            expect(got).toEqual(want);
-            if (got.i < 0) continue;
-            pool.loseRaced(3);
-            pool.remove(got.i);
-            refRemove(ref, want.i);
-            refLost(ref, want.at, 3);
+            if (!win(pool, ref, rng, o.at, 3)) continue;
           } else {
             // handBiased's reader win: every odd index leaves, from the top, each reading its readyAt first.
             for (let j = ref.length - 1; j >= 0; j--) {

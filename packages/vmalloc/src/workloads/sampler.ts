@@ -3,9 +3,8 @@
 // rules and its bound are described in the package README ("Sampled simulation").
 import type { Engine, Rng, Thread } from '@kmemsim/core';
 import { AfterSkip } from './sampler-after.js';
-import { IN_STEP_TAIL, keepInStep } from './sampler-build.js';
-import { interleaveBuilds, measureKinds, noteSkip, skipDrift, skipLoops, skipSpan } from './sampler-decide.js';
-import { replaySteady, STEADY_SKIP_ERROR } from './sampler-ff.js';
+import { IN_STEP_TAIL } from './sampler-build.js';
+import { measureKinds, noteSkip, skipSpan } from './sampler-decide.js';
 import { FlushBound } from './sampler-flush-bound.js';
 import { closedGates } from './sampler-gates.js';
 import { diverging } from './sampler-hold.js';
@@ -16,21 +15,21 @@ import {
   Loop,
   type MeasureContext,
   poolCycle,
-  type Rate,
   type SamplingOptions,
   type SamplingReport,
   type Snapshot,
   type TagReport,
   tagReport,
 } from './sampler-loop.js';
-import { layMixed, type MixedLayout, type MixedShare } from './sampler-mixed.js';
+import type { MixedLayout } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
-import { keepOrder, paceShares } from './sampler-pace.js';
+import { paceShares } from './sampler-pace.js';
 import { RefusalLog } from './sampler-refusal.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
-import { closeStalled, ownGap, ownRate, stalledNow, stalledRound, stallShares } from './sampler-round.js';
+import { closeStalled, stalledRound, stallShares } from './sampler-round.js';
 import { CutClock, measureCut } from './sampler-round-cut.js';
 import { CycleLog } from './sampler-round-reach.js';
+import { layDown, setShares } from './sampler-shares.js';
 import { pushSnapshot } from './sampler-snap.js';
 import { WaitTally } from './sampler-wait.js';
 import { replayFrom, snapsKept, windowRounds } from './sampler-window.js';
@@ -340,7 +339,8 @@ export class Sampler {
     // `inStepEnds` (2.6.27, every loop on FIFO vmlist_lock): the decider waits for its boundary like the others and
     // each loop's last IN_STEP_TAIL loops run in detail, so no worker leaves a phase alone ahead of the rotation
     // (why: README "2.6.27 in step", sampler-build.ts buildsOnOneLock).
-    const dt = skipSpan(this.loops.values(), rate, shares, this.inStepEnds ? IN_STEP_TAIL : 0);
+    const tail = this.inStepEnds ? IN_STEP_TAIL : 0;
+    const dt = skipSpan(this.loops.values(), rate, shares, tail);
     this.refusals?.note('span under two rounds');
     if (Number.isNaN(dt)) return;
     const replay = replayFrom(this.snaps, this.need, this.lastSkip, this.cuts.at, this.cutting());
@@ -348,36 +348,19 @@ export class Sampler {
     if (replay === null) return;
     this.refusals?.note('skipped');
     const decider = this.inStepEnds ? null : this.engine.current;
-    const builds: MixedShare[] = [];
-    for (const l of this.loops.values()) {
-      const r = rate.get(l.tag) as Rate;
-      const remaining = l.count - l.done - (l.t === decider ? 0 : 1) - (this.inStepEnds ? IN_STEP_TAIL : 0);
-      const k = skipLoops(l, r, dt, keepOrder(l, shares, gaps, r, dt), remaining, this.rng);
-      const own = ownRate(l, r);
-      l.pendingK = k;
-      l.pendingJump = Math.round(dt);
-      l.pendingErr = k * (r.h + skipDrift(l, r, k) + ownGap(l, own, r.ref)) + r.c * (r.perRound + 1);
-      if (l.steady !== null) l.pendingErr += STEADY_SKIP_ERROR * k * r.c; // its lay-down's share (sampler-ff.ts)
-      // A thread stalled behind a kworker now moves on at once, its CPU with it (sampler-round.ts `stalledNow`).
-      if (l.t !== decider && stalledNow(l)) this.apply(l, true);
-      else this.pending++;
-      if ((l.fast !== null || mixedPhase) && k > 0) builds.push({ l, from: l.done + (l.t === decider ? 0 : 1), k });
-    }
-    if (mixedPhase) layMixed(builds, this.mixed as MixedLayout);
-    else {
-      keepInStep(builds);
-      interleaveBuilds(builds);
-      // Steady loops with a fast-forward: the lazy areas the skipped loops leave (sampler-ff.ts).
-      replaySteady(this.loops.values());
-    }
+    const builds = setShares(
+      this.loops.values(),
+      { rate, dt, shares, gaps, decider, tail, mixedPhase, rng: this.rng },
+      (l) => this.apply(l, true),
+      () => this.pending++,
+    );
+    layDown(builds, this.loops.values(), mixedPhase ? this.mixed : null);
     noteSkip(this.kinds, rate, this.round);
     this.after.skip(this.loops.values(), rate, dt);
     const before = this.regen?.() ?? 0;
     replayMachine(this.engine, replay, this.snaps[this.snaps.length - 1], dt);
     if (this.regen !== null) this.flushBound.skip(dt, this.regen() - before);
-    if (this.cutting()) {
-      this.cycleLog.restart((this.regen as () => number)());
-    }
+    if (this.cutting()) this.cycleLog.restart((this.regen as () => number)());
     this.chained++;
     this.skippedThisRound = true;
     this.skips++;

@@ -62,7 +62,8 @@ describe('2.6.27 sampled: full_fit’s set-up as a line in its position (sampler
   it('4 CPUs × mask 2 × 200, mask order: the set-up within 5 % of the exact run and within its bound', () => {
     // __get_vm_area_node walks vmlist from its head, so a set-up loop costs a + b·x in its position x. The log
     // model (a rise per doubling) extrapolated each skip at 0.84–0.90 of the exact run's cycles over the same loops
-    // (the first skip, with no model yet, at 0.6): this phase −25.0 % against ±55.3 %. As a line: +1.8 % against ±18 %.
+    // (the first skip, with no model yet, at 0.6): this phase −25.0 % against ±55.3 %. As a line: +1.8 % against ±18 %;
+    // since a list-walk set-up skips only on a line (sampler-rate.ts, 'one point'), as it is here.
     const run = (exact: boolean) =>
       runTestVmalloc({
         machine: new Machine({ arch: x86_64, cpus: 4 }),

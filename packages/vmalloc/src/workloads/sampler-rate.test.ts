@@ -1,0 +1,70 @@
+// A list-walk set-up's rate (sampler-rate.ts `measure`): it skips only on a line through two measured points.
+import { describe, expect, it } from 'vitest';
+import { emptyKind, type Kind, Loop, type MeasureContext } from './sampler-loop.js';
+import { measure } from './sampler-rate.js';
+
+/** Appends `rounds` rounds numbered from `first`, each of `threads` × `per` loops at `rate` cycles per loop. */
+function push(k: Kind, first: number, rounds: number, rate: number, per = 10, threads = 4): void {
+  for (let i = first; i < first + rounds; i++) {
+    k.round.push(i);
+    k.n.push(per * threads);
+    k.k.push(threads);
+    k.q.push(0);
+    k.ev.push(i);
+    k.y.push(rate * per * threads);
+  }
+}
+
+describe('measure: a list-walk set-up skips only on a line', () => {
+  it('its first measured window is the first point (no rate yet); √2 × further, a line through both', () => {
+    const t = { cpu: 0, clock: 0, sysCycles: 0, userCycles: 0 } as unknown as Loop['t'];
+    const l = new Loop(t, 100_000, 'w:set-up', () => {}, true);
+    l.walk = true;
+    let at = 1_000;
+    const o = (round: number): MeasureContext => ({
+      round,
+      window: 64,
+      need: 8,
+      relError: 0.01,
+      flushesIn: () => Number.POSITIVE_INFINITY,
+      meanDone: () => at,
+      mixFrom: 0,
+    });
+    const k = emptyKind();
+    push(k, 0, 10, 5_000);
+    // Tight, but one point: no rate (its window's rate over a doubling fell 24–42 % short), kept as the first point.
+    expect(measure(k, l, o(10))).toBeNull();
+    expect(k.lastC).toBe(5_000);
+    expect(k.lastAt).toBe(1_000);
+    // Nearer than √2 × the first point: still none, and the first point stays.
+    at = 1_300;
+    push(k, 10, 10, 6_500);
+    expect(measure(k, l, o(20))).toBeNull();
+    expect(k.lastAt).toBe(1_000);
+    // Twice as far: a line through the first point and this window (its centre 8 rounds × 10 loops / 2 behind).
+    at = 2_000;
+    push(k, 20, 10, 10_000);
+    const r = measure(k, l, o(30));
+    expect(r).not.toBeNull();
+    expect(r?.slope).toBeCloseTo((10_000 - 5_000) / (2_000 - 40 - 1_000), 9);
+    expect(r?.c).toBeCloseTo(10_000 + (r?.slope ?? 0) * 40, 6);
+  });
+
+  it('a set-up without the walk still takes its window’s rate at once (the log model needs no first point)', () => {
+    const t = { cpu: 0, clock: 0, sysCycles: 0, userCycles: 0 } as unknown as Loop['t'];
+    const l = new Loop(t, 100_000, 's:set-up', () => {}, true);
+    const k = emptyKind();
+    push(k, 0, 10, 5_000);
+    const r = measure(k, l, {
+      round: 10,
+      window: 64,
+      need: 8,
+      relError: 0.01,
+      flushesIn: () => Number.POSITIVE_INFINITY,
+      meanDone: () => 1_000,
+      mixFrom: 0,
+    });
+    expect(r?.c).toBe(5_000);
+    expect(k.lastC).toBe(0);
+  });
+});

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { DESIGNS } from '../designs/registry.js';
-import { setUpRate, setUpWalksList } from './sampler-growth.js';
+import { freeWalksList, setUpRate, setUpWalksList } from './sampler-growth.js';
 import type { Rate } from './sampler-loop.js';
 
 describe('setUpWalksList: which designs set up areas with a walk over every area before them', () => {
   it('the vmlist designs (2.6.27 first fit, 2.6.28–2.6.37 rb_next walk, the mirror through 2.6.39), not 5.2 or 6.9', () => {
     expect(Object.fromEntries(DESIGNS.map((d) => [d.name, setUpWalksList(d)]))).toEqual({
+      '2.6.27': true,
+      '2.6.28': true,
+      '2.6.37': true,
+      '2.6.39': true,
+      '5.2': false,
+      '6.9': false,
+    });
+  });
+});
+
+describe('freeWalksList: which designs free an area with a walk over the areas below it', () => {
+  it('the vmlist designs (2.6.27 remove_vm_area, the mirror unlink through 2.6.39), not 5.2 or 6.9', () => {
+    expect(Object.fromEntries(DESIGNS.map((d) => [d.name, freeWalksList(d)]))).toEqual({
       '2.6.27': true,
       '2.6.28': true,
       '2.6.37': true,

@@ -18,6 +18,16 @@ export function setUpWalksList(d: Pick<VmapDesign, 'holeSearch' | 'vmlist'>): bo
 }
 
 /**
+ * Whether a design's vfree walks a list of the areas below the one it frees: 2.6.27's remove_vm_area searches vmlist
+ * from its head, and 2.6.28–3.9's unlinks the vm_struct from the address-sorted vmlist mirror the same way
+ * (sources-mm.md §3.1–3.2, vmlist.ts `remove`). A free loop whose targets ascend over areas kept live below them
+ * (test_vmalloc's free-junk: junk_ptr[i] freed in order while ptr[0..i] stay) then costs a + b·x in its position.
+ */
+export function freeWalksList(d: Pick<VmapDesign, 'vmlist'>): boolean {
+  return d.vmlist !== 'none';
+}
+
+/**
  * A loop kind's mean rate over `k` loops from position `x`: a set-up's the middle of its growth model's bracket,
  * a tear-down or a list-walk set-up fitted as a line (sampler-linear.ts) the line's value at the middle of the k
  * loops.

@@ -105,7 +105,7 @@ function measureIn(k: Kind, l: Loop, o: MeasureContext, inMix: boolean): Rate | 
   let growth = Number.NaN;
   let grow = 2;
   let line: SetUpLine | null = null;
-  const at = l.counted ? o.meanDone(l.tag) : 0;
+  const at = l.counted || l.walk ? o.meanDone(l.tag) : 0;
   const { perRound, spread } = roundSpan(k, from, k.round.length);
   // A set-up walking a list of every area before it: its rate as a line in its position (sampler-linear.ts).
   if (l.walk && k.lastC > 0 && k.lastAt > 0 && at >= Math.SQRT2 * k.lastAt)

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { VmArea } from '../types.js';
 import { createVmap } from './api.js';
-import { extentsOf, VpnList } from './purge-lists.js';
+import { ExtentScratch, extentsOf, VpnList } from './purge-lists.js';
 
 /** 6.9 on 4 CPUs (4 vmap nodes): each CPU frees `perCpu` one-page areas, then CPU 0 purges `purges` times. */
 function decayRun(perCpu: number, purges: number) {
@@ -49,7 +49,7 @@ describe('6.9 decay_va_pool_node per node (one reclaim_list_global each)', () =>
       }
       return [v, e] as const;
     };
-    const scratch = new Set<number>();
+    const scratch = new ExtentScratch();
     expect(extentsOf(...list([]), scratch)).toBe(0);
     expect(extentsOf(...list([[10, 2]]), scratch)).toBe(1);
     expect(
@@ -89,6 +89,44 @@ describe('6.9 decay_va_pool_node per node (one reclaim_list_global each)', () =>
         expect(extentsOf(...list(order), scratch)).toBe(runs);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('extentsOf equals a Set of the starts probed with every end (any order, radix-sized batches)', () => {
+    // The s26 implementation, kept as the reference. Mutations that fail this: the walk's `<` as `<=`, or the
+    // ends left unsorted.
+    const bySet = (v: VpnList, e: VpnList): number => {
+      const starts = new Set<number>();
+      for (let i = 0; i < v.n; i++) starts.add(v.a[i]);
+      let n = v.n;
+      for (let i = 0; i < v.n; i++) if (starts.has(e.a[i])) n--;
+      return n;
+    };
+    const scratch = new ExtentScratch();
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(2), fc.integer({ min: 1, max: 4 }), fc.nat()), { maxLength: 400 }),
+        fc.constantFrom(0, 2 ** 20, 2 ** 35),
+        (xs, base) => {
+          // Disjoint areas (gap, size) from `base`, then shuffled by their drawn ranks.
+          let at = base;
+          const areas = xs.map(([gap, size, rank]) => {
+            at += gap;
+            const a = { s: at, n: size, rank };
+            at += size;
+            return a;
+          });
+          areas.sort((a, b) => a.rank - b.rank);
+          const v = new VpnList();
+          const e = new VpnList();
+          for (const a of areas) {
+            v.push(a.s);
+            e.push(a.s + a.n);
+          }
+          expect(extentsOf(v, e, scratch)).toBe(bySet(v, e));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -204,6 +204,16 @@ export class CycleStore {
     this.changed = true;
     this.group.dirty = true;
   }
+
+  /** `k` calls of {@link CycleStore.charge} with the same arguments, one after another (the same float sums). */
+  chargeTimes(node: PathNode, sym: SymbolId, cycles: number, k: number): void {
+    if (k <= 0) return;
+    const i = this.grow(node, sym) + sym;
+    const buf = this.arena.buf;
+    for (let n = 0; n < k; n++) buf[i] += cycles;
+    this.changed = true;
+    this.group.dirty = true;
+  }
 }
 
 /** The call-path trie of one engine, and the cycle stores charged against it. */
@@ -267,6 +277,11 @@ export class CallPaths {
   /** Charges `cycles` to (node, sym) in the engine's own store (cold paths: interrupt work). */
   charge(node: PathNode, sym: SymbolId, cycles: number): void {
     this.stores[0].charge(node, sym, cycles);
+  }
+
+  /** `k` charges of `cycles` to (node, sym) in the engine's own store, one after another. */
+  chargeTimes(node: PathNode, sym: SymbolId, cycles: number, k: number): void {
+    this.stores[0].chargeTimes(node, sym, cycles, k);
   }
 
   /** The last snapshot taken: a store unchanged since shares its rows with the next. */

@@ -86,6 +86,11 @@ export class Engine {
 
   private readonly queue = new RunQueue();
   private readonly cpuThread: (Thread | null)[];
+  /**
+   * Per CPU, 1 while its bound thread is live (`cpuThread[c]` not done): threadOn reads a byte, not the Thread, so
+   * an O(CPUs) scan over CPUs whose threads finished long ago (2.6.27's shootdown at 1,024 CPUs) misses no cache.
+   */
+  private readonly liveOn: Uint8Array;
   /** Kworkers sharing CPUs with their bound threads: null until a workload queues work (then opt-in paths run). */
   private kw: Kworkers | null = null;
   private readonly reschedOp = reschedOp(
@@ -113,6 +118,7 @@ export class Engine {
     this.rng = new Rng(this.seed);
     this.clock = new Float64Array(opts.cpus);
     this.cpuThread = new Array(opts.cpus).fill(null);
+    this.liveOn = new Uint8Array(opts.cpus);
     this.debt = new IrqDebt(opts.cpus);
     this.tick = opts.tick === undefined ? null : new TimerTick(this, opts.tick);
     notifyEngineCreated(this);
@@ -137,6 +143,7 @@ export class Engine {
     t.gen = body(t);
     this.threads.push(t);
     this.cpuThread[cpu] = t;
+    this.liveOn[cpu] = 1;
     this.bound++;
     this.live++;
     this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 0) + 1);
@@ -199,7 +206,10 @@ export class Engine {
         t.stopWriting();
         t.endCycle = clock[t.cpu];
         this.live--;
-        if (this.cpuThread[t.cpu] === t) this.bound--;
+        if (this.cpuThread[t.cpu] === t) {
+          this.bound--;
+          this.liveOn[t.cpu] = 0;
+        }
         if (!t.kworker) this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 1) - 1);
         if (this.kw !== null) this.kw.finished(t);
         return -1;
@@ -304,8 +314,7 @@ export class Engine {
 
   /** The thread bound to a CPU, if any is live. */
   threadOn(cpu: number): Thread | null {
-    const t = this.cpuThread[cpu];
-    return t && t.state !== 'done' ? t : null;
+    return this.liveOn[cpu] === 1 ? this.cpuThread[cpu] : null;
   }
 
   /**
@@ -337,6 +346,33 @@ export class Engine {
     const t = this.threadOn(cpu);
     this.profiler.paths.charge(t ? t.base : this.idleNode(), sym, cycles);
     if (t) t.sysCycles += cycles;
+  }
+
+  /**
+   * {@link Engine.chargeCpu} of `cycles` to every CPU but `from`, in CPU order (a targeted IPI to each), to the bit:
+   * an idle CPU reads a byte, not its last Thread, and the idle CPUs' shares after the first are added to the idle
+   * node's cell after the scan — the same adds in the same order, since no live thread charges that cell (else, and
+   * with a tracer or before any CPU was charged idle, it is the plain loop).
+   */
+  chargeEachCpu(from: number, sym: SymbolId, cycles: number): void {
+    const idleNode = this.swapperNode;
+    if (this.tracer !== undefined || idleNode < 0 || (this.liveByBase.get(idleNode) ?? 0) > 0) {
+      for (let c = 0; c < this.cpus; c++) if (c !== from) this.chargeCpu(c, sym, cycles);
+      return;
+    }
+    const paths = this.profiler.paths;
+    let idle = 0;
+    for (let c = 0; c < this.cpus; c++) {
+      if (c === from) continue;
+      this.settle(c);
+      this.clock[c] += cycles;
+      if (this.liveOn[c] === 1) {
+        const t = this.cpuThread[c] as Thread;
+        paths.charge(t.base, sym, cycles);
+        t.sysCycles += cycles;
+      } else if (idle++ === 0) paths.charge(idleNode, sym, cycles);
+    }
+    paths.chargeTimes(idleNode, sym, cycles, idle - 1);
   }
 
   /** The call-path node of an idle CPU: perf names its task `swapper`. */

@@ -173,8 +173,8 @@ export class RwLock extends LockBase {
     const win = pool.pick(at);
     if (pool.writes[win.i]) {
       const w = pool.threads[win.i];
+      pool.loseRaced(this.tryCycles); // = remove, then lost(win.at, tryCycles)
       pool.remove(win.i);
-      pool.lost(win.at, this.tryCycles);
       this.writer = w;
       this.grant(w, win.at, true);
       return;
@@ -184,7 +184,7 @@ export class RwLock extends LockBase {
     for (let j = pool.length - 1; j >= 0; j--) {
       if (pool.writes[j]) continue;
       got.push(pool.threads[j]);
-      when.push(Math.max(win.at, pool.readyAt[j]));
+      when.push(Math.max(win.at, pool.readyOf(j)));
       pool.remove(j); // swaps in a later entry, already seen
     }
     pool.lost(win.at, this.tryCycles);

@@ -49,6 +49,12 @@ export function shootdownAll(m: Machine, t: Thread, perCpu: number, ids: { ipi: 
     e.chargeAllButSelf(t.cpu, handlerSym, slowest);
     // The timeline: a handler slice on every target, each with a flow arrow from the sender.
     e.tracer?.ipi(t.cpu, t.clock, 'allbutself', handlerSym, slowest, arrival, step);
+  } else if (m.vops.o === null && e.tracer === undefined) {
+    // Bare metal: a target's handler costs the same running or idle (no exits to count), so one engine scan
+    // charges each target as the loop below would, without touching the Threads of CPUs gone idle.
+    const cyc = target(false);
+    e.chargeEachCpu(t.cpu, handlerSym, cyc);
+    if (cyc > slowest) slowest = cyc;
   } else {
     for (let c = 0; c < m.cpus; c++) {
       if (c === t.cpu) continue;

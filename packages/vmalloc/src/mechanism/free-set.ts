@@ -170,14 +170,36 @@ export class FreeSet extends IntervalSet {
   private shrunk(node: number, i: number, leafChild: boolean): void {
     const k = node * FAN + i;
     const child = this.ic[k];
-    if (!this.kept && this.len >= this.imax[k]) {
-      // The block may have been this subtree's longest: recount the child (as IntervalSet.setRec / delRec).
-      this.setChild(node, i, child, leafChild);
-      if (this.imax[k] >= this.len) this.kept = true;
-      return;
-    }
     this.icnt[k] += this.delta;
     this.ik[k] = leafChild ? this.ls[child * LEAF] : this.ik[child * FAN];
+    if (!this.kept && this.len >= this.imax[k]) {
+      // The block may have been this subtree's longest: its new longest length (as setChild would count it).
+      this.imax[k] = leafChild ? this.leafMax(child, this.imax[k]) : this.innerMax(child, this.imax[k]);
+      if (this.imax[k] >= this.len) this.kept = true;
+    }
+  }
+
+  /**
+   * The longest block of a leaf whose blocks only shrank from a longest of `was`: the scan stops at the first block
+   * still that long (none is longer), where setChild's recount went through every block (in a leaf of 2-page holes,
+   * the one after the hole taken).
+   */
+  private leafMax(leaf: number, was: number): number {
+    const b = leaf * LEAF;
+    let m = 0;
+    for (let j = b, e = b + this.ln[leaf]; j < e && m < was; j++) {
+      const len = this.le[j] - this.ls[j];
+      if (len > m) m = len;
+    }
+    return m;
+  }
+
+  /** innerMax: leafMax for an inner node's children (their longest lengths). */
+  private innerMax(node: number, was: number): number {
+    const b = node * FAN;
+    let m = 0;
+    for (let j = b, e = b + this.inn[node]; j < e && m < was; j++) if (this.imax[j] > m) m = this.imax[j];
+    return m;
   }
 
   /** `after`: the smallest start past this subtree (the next sibling's, from the levels above), or +∞. */

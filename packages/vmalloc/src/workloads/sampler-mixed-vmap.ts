@@ -5,14 +5,17 @@ import { drainOf } from '../mechanism/functional-drain.js';
 import type { VmapCore } from '../mechanism/vmap.js';
 import type { MixedLayout, SteadyEffect } from './sampler-mixed.js';
 
-/** A steady loop that allocates areas of `sizes` pages in turn, then frees them all. */
+/**
+ * A steady loop that allocates areas of `sizes` pages in turn, then frees them all: nothing maps them in between
+ * (a range is reserved free of PTEs: every unmap clears them before the range goes back), so no PTE to clear.
+ */
 function allocFree(v: VmapCore, sizes: readonly number[]): SteadyEffect {
   const ids = new Int32Array(sizes.length);
   return {
     run(cpu, k) {
       for (let j = 0; j < k; j++) {
         for (let i = 0; i < sizes.length; i++) ids[i] = fastAlloc(v, cpu, sizes[i]);
-        for (let i = 0; i < sizes.length; i++) if (ids[i] >= 0) fastFree(v, ids[i]);
+        for (let i = 0; i < sizes.length; i++) if (ids[i] >= 0) fastFree(v, ids[i], false);
       }
     },
   };

@@ -50,18 +50,26 @@ describe('mixed-phase layout', () => {
   it('lays the loops down in the order of their times, ties by share (a sort of every loop’s time)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 24 }), (ks) => {
-        const log: string[] = [];
-        const shares = ks.map((k, i) => ({ l: new Loop(thread(i), 100, 's', null, false), from: 0, k }));
-        layMixed(shares, logging(['s'], log));
-        // Each share's times as layMixed accumulates them: step/2, then + step per loop.
-        const events: { t: number; i: number }[] = [];
-        ks.forEach((k, i) => {
-          const step = 1 / k;
-          for (let j = 0, t = step / 2; j < k; j++, t += step) events.push({ t, i });
-        });
-        events.sort((a, b) => a.t - b.t || a.i - b.i);
-        expect(log).toEqual(events.map((e) => `s@${e.i}×1`));
+        expectTimeOrder(ks);
       }),
+    );
+  });
+
+  it('lays shares of equal k together and merges the times where different k meet (k 1 and 3 at ½), by share', () => {
+    const log: string[] = [];
+    const ks = [3, 1, 3, 2, 1];
+    const shares = ks.map((k, i) => ({ l: new Loop(thread(i), 100, 's', null, false), from: 0, k }));
+    layMixed(shares, logging(['s'], log));
+    // k 3: 1/6, ½, 5/6; k 1: ½; k 2: ¼, ¾ — at ½ shares 0, 1, 2, 4 in index order.
+    expect(log.map((x) => Number(x[2]))).toEqual([0, 2, 3, 0, 1, 2, 4, 3, 0, 2]);
+  });
+
+  it('lays down many small k as a sort of every loop’s time (ties between k frequent)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 40 }), (ks) => {
+        expectTimeOrder(ks);
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -92,3 +100,18 @@ describe('mixed phases by default (test-vmalloc.ts mixedPhasesOn)', () => {
     expect(mixedPhasesOn({ ...o, mixedPhases: true, sequentialTestOrder: true })).toBe(false);
   });
 });
+
+/** layMixed over one share per k lays its loops down as a sort of every loop's time (ties by share). */
+function expectTimeOrder(ks: number[]): void {
+  const log: string[] = [];
+  const shares = ks.map((k, i) => ({ l: new Loop(thread(i), 100, 's', null, false), from: 0, k }));
+  layMixed(shares, logging(['s'], log));
+  // Each share's times as layMixed accumulates them: step/2, then + step per loop.
+  const events: { t: number; i: number }[] = [];
+  ks.forEach((k, i) => {
+    const step = 1 / k;
+    for (let j = 0, t = step / 2; j < k; j++, t += step) events.push({ t, i });
+  });
+  events.sort((a, b) => a.t - b.t || a.i - b.i);
+  expect(log).toEqual(events.map((e) => `s@${e.i}×1`));
+}

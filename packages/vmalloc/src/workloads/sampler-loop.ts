@@ -22,6 +22,8 @@ export interface SamplingOptions {
    * state-building loop is still skipped (default 0.05; [U] 0.02–0.1, see sampler.ts `maybeDecide`).
    */
   divergence?: number;
+  /** The state-building loops' lock is unfair: `divergence` is widened by each thread's own half-width (sampler-hold.ts). */
+  divergenceNoise?: boolean;
   /**
    * State-building loops may be skipped (default true); then only while every thread runs the same case (tags
    * `<case>` and `<case>:<phase>`). False where the workers' relative positions decide which of them a long stall

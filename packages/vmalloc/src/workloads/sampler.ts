@@ -52,6 +52,7 @@ export class Sampler {
   private readonly warmLoops: number;
   private readonly chain: number;
   private readonly divergence: number;
+  private readonly divergenceNoise: boolean;
   private readonly skipBuilds: boolean;
   private readonly inStepEnds: boolean;
   private readonly skipSteady: boolean;
@@ -110,6 +111,7 @@ export class Sampler {
     this.warmLoops = o.batchLoops ?? 32;
     this.chain = o.chain ?? 16;
     this.divergence = o.divergence ?? 0.05;
+    this.divergenceNoise = o.divergenceNoise ?? false;
     this.skipBuilds = o.skipBuilds ?? true;
     this.inStepEnds = o.inStepEnds ?? false;
     this.skipSteady = o.skipSteady ?? true;
@@ -332,7 +334,7 @@ export class Sampler {
       : measureKinds(this.loops.values(), this.kinds, ctx);
     if (rate === null) return;
     this.refusals?.note('diverging');
-    if (diverging(this.loops.values(), rate, this.divergence)) return;
+    if (diverging(this.loops.values(), rate, this.divergence, this.divergenceNoise)) return;
     const stalls = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
     const gaps = new Map<Loop, number>(); // each worker's own pace, and how far behind its kind (sampler-pace.ts)
     const shares = paceShares(this.loops.values(), stalls, this.need, gaps);

@@ -188,6 +188,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
     walks: tally,
     skipBuilds: !design.purgeHelpers,
     inStepEnds: buildsOnOneLock(design),
+    divergenceNoise: buildsOnOneLock(design) && design.rwlock === 'biased',
     skipSteady: !lazyWalk,
     afterFastError: lazyWalk ? 0.25 : undefined,
     mixed,

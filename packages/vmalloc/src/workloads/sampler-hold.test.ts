@@ -44,6 +44,21 @@ describe('diverging: a state-building loop whose threads part', () => {
     expect(diverging(loops, rates(1_000), 0.05)).toBe(true);
   });
 
+  it('under an unfair lock (`noisy`) a gap within the thread’s own half-width is a draw, not a parting', () => {
+    // Own cycles alternate 750 / 1,250 per loop around 1,000: mean 1,000, a wide own half-width.
+    const wide = (c: number) => {
+      const l = new Loop({ clock: 0 } as unknown as Thread, 1_000, 's', () => {}, true);
+      lockstep(l);
+      for (let i = 0; i < 8; i++) l.keep((i & 1 ? c + 250 : c - 250) * 32, 32, 0, 0);
+      return l;
+    };
+    const loops = [1_000, 1_000, 1_000, 1_080].map(wide);
+    expect(diverging(loops, rates(1_000), 0.05)).toBe(true);
+    expect(diverging(loops, rates(1_000), 0.05, true)).toBe(false);
+    // A gap past the half-width still parts them.
+    expect(diverging([1_000, 1_000, 1_000, 1_600].map(wide), rates(1_000), 0.05, true)).toBe(true);
+  });
+
   test.prop([
     fc.array(fc.integer({ min: 900, max: 1_100 }), { minLength: 1, maxLength: 16 }),
     fc.double({ min: 0.1, max: 10, noNaN: true }),

@@ -26,12 +26,7 @@ import { ratio } from './sampler-stats.js';
  * widened by the thread's own 95 % half-width. Without it 2.6.27 at 16 CPUs × mask 7 × 20,000 (mask order) ran
  * 561,408 of full_fit's free-junk loops in detail on this refusal alone.
  */
-export function diverging(
-  loops: Iterable<Loop>,
-  rate: Map<string, Rate>,
-  divergence: number,
-  noisy = false,
-): boolean {
+export function diverging(loops: Iterable<Loop>, rate: Map<string, Rate>, divergence: number, noisy = false): boolean {
   // Read twice: the sampler passes a map's values() iterator, which the first pass would exhaust.
   const all = [...loops];
   const peers = peerRates(all);

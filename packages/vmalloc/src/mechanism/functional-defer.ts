@@ -7,21 +7,34 @@
 // area after its 100-page one went lazy) and, at the lay-down's end, every area not yet purged.
 import type { VmapCore } from './vmap.js';
 
+/** Blocks stepped through one by one before a fit asks the augmented tree for the next one long enough. */
+const STEPS = 8;
+
 /** Steady areas since the last purge: placed virtually, lazily freed or still busy. */
 export class UnplacedAreas {
-  /** Virtual areas still busy: their handle, start and size. */
-  private readonly busyId: number[] = [];
-  private readonly busyAt: number[] = [];
-  private readonly busySize: number[] = [];
+  /** Virtual areas still busy (a steady loop's, at most two): their handle, start and size. */
+  private busyId = new Int32Array(4);
+  private busyAt = new Float64Array(4);
+  private busySize = new Int32Array(4);
+  private nBusy = 0;
   /** Virtual areas freed lazily: their start and size. */
-  private readonly lazyAt: number[] = [];
-  private readonly lazySize: number[] = [];
+  private lazyAt = new Float64Array(1024);
+  private lazySize = new Int32Array(1024);
+  private nLazy = 0;
   /** Their pages (in vmap_lazy_nr, not in the lazy queue). */
   lazyPages = 0;
   /** Pages taken virtually from the left of the real free block starting at a key. */
   private readonly used = new Map<number, number>();
-  /** Per size: the real block the last fit of that size was in (free space only shrinks between purges). */
-  private readonly cursor = new Map<number, number>();
+  /**
+   * Per size: the real block the last fit of that size was in (free space only shrinks between purges, so no
+   * later fit of that size lies below it), by start and by cursor, valid while `epoch` is unchanged.
+   */
+  private readonly sizes: number[] = [];
+  private readonly keys: number[] = [];
+  private readonly cursors: number[] = [];
+  private readonly epochs: number[] = [];
+  /** Bumped by every change to the real free set (a cursor into it may have moved). */
+  private epoch = 0;
   /** The real block of the last fit. */
   private at = 0;
   /** Between a lay-down's begin and end. */
@@ -35,55 +48,80 @@ export class UnplacedAreas {
    */
   fit(size: number): number {
     const f = this.v.space.free;
-    const end = this.v.space.end;
-    let lo = this.cursor.get(size) ?? this.v.space.base;
-    for (;;) {
-      const c = f.lowestFit(size, 1, lo, end);
-      if (c < 0) return -1;
+    let w = this.sizes.indexOf(size);
+    if (w < 0) {
+      w = this.sizes.length;
+      this.sizes.push(size);
+      this.keys.push(this.v.space.base);
+      this.cursors.push(-1);
+      this.epochs.push(-1);
+    }
+    // From the block the last fit of this size was in: by its cursor while the tree is as it was, else by key.
+    let c = this.epochs[w] === this.epoch ? this.cursors[w] : f.ceil(this.keys[w]);
+    for (let steps = 1; c >= 0; steps++) {
       const s = f.startAt(c);
       const e = f.endAt(c);
       const u = this.used.get(s) ?? 0;
       if (e - s - u >= size) {
-        this.cursor.set(size, s);
+        this.keys[w] = s;
+        this.cursors[w] = c;
+        this.epochs[w] = this.epoch;
         this.at = s;
         return s + u;
       }
-      lo = e;
+      // Past a run of blocks too short: the augmented descent to the next one long enough.
+      c = steps % STEPS === 0 ? f.lowestFit(size, 1, e, this.v.space.end) : f.next(c);
     }
+    return -1;
   }
 
   /** A steady area of `size` pages at the last fit (`fit`), held virtually under handle `id`. */
   take(id: number, start: number, size: number): void {
     this.used.set(this.at, (this.used.get(this.at) ?? 0) + size);
-    this.busyId.push(id);
-    this.busyAt.push(start);
-    this.busySize.push(size);
+    if (this.nBusy === this.busyId.length) {
+      this.busyId = grow(this.busyId);
+      this.busyAt = grow(this.busyAt);
+      this.busySize = grow(this.busySize);
+    }
+    const j = this.nBusy++;
+    this.busyId[j] = id;
+    this.busyAt[j] = start;
+    this.busySize[j] = size;
   }
 
   /** Whether handle `id` is a virtual area still busy. */
   holds(id: number): boolean {
-    return this.busyId.indexOf(id) >= 0;
+    return this.slot(id) >= 0;
   }
 
   /** The virtual area `id` (held) freed lazily: its pages (the caller adds them to vmap_lazy_nr). */
   free(id: number): number {
-    const j = this.busyId.indexOf(id);
+    const j = this.slot(id);
     const size = this.busySize[j];
-    this.lazyAt.push(this.busyAt[j]);
-    this.lazySize.push(size);
+    if (this.nLazy === this.lazyAt.length) {
+      this.lazyAt = grow(this.lazyAt);
+      this.lazySize = grow(this.lazySize);
+    }
+    this.lazyAt[this.nLazy] = this.busyAt[j];
+    this.lazySize[this.nLazy++] = size;
     this.lazyPages += size;
-    this.busyId.splice(j, 1);
-    this.busyAt.splice(j, 1);
-    this.busySize.splice(j, 1);
+    // The last busy one into its slot (their order is moot: a purge reserves them all).
+    const last = --this.nBusy;
+    this.busyId[j] = this.busyId[last];
+    this.busyAt[j] = this.busyAt[last];
+    this.busySize[j] = this.busySize[last];
     return size;
+  }
+
+  private slot(id: number): number {
+    for (let j = 0; j < this.nBusy; j++) if (this.busyId[j] === id) return j;
+    return -1;
   }
 
   /** A purge is about to take the lazy queue: the virtual areas still busy outlive it, so they become real. */
   beforePurge(): void {
-    for (let j = 0; j < this.busyId.length; j++) this.reserveAt(this.busyAt[j], this.busySize[j]);
-    this.busyId.length = 0;
-    this.busyAt.length = 0;
-    this.busySize.length = 0;
+    for (let j = 0; j < this.nBusy; j++) this.reserveAt(this.busyAt[j], this.busySize[j]);
+    this.nBusy = 0;
   }
 
   /**
@@ -92,9 +130,8 @@ export class UnplacedAreas {
    */
   afterPurge(count: number): void {
     this.v.lazyNr -= this.lazyPages;
-    if (count === 0 && this.lazySize.length > 0) this.v.m.tlb.flushAll();
-    this.lazyAt.length = 0;
-    this.lazySize.length = 0;
+    if (count === 0 && this.nLazy > 0) this.v.m.tlb.flushAll();
+    this.nLazy = 0;
     this.lazyPages = 0;
     this.reset();
   }
@@ -106,12 +143,11 @@ export class UnplacedAreas {
   settle(): void {
     this.beforePurge();
     const v = this.v;
-    for (let j = 0; j < this.lazyAt.length; j++) {
+    for (let j = 0; j < this.nLazy; j++) {
       this.reserveAt(this.lazyAt[j], this.lazySize[j]);
       v.lazy.push(this.lazyAt[j], this.lazySize[j], 0, -1);
     }
-    this.lazyAt.length = 0;
-    this.lazySize.length = 0;
+    this.nLazy = 0;
     this.lazyPages = 0;
     this.reset();
   }
@@ -129,14 +165,25 @@ export class UnplacedAreas {
 
   /** A real reservation at the start `fit` gave (a builder's allocation). */
   reserveAt(start: number, size: number): void {
+    this.epoch++;
     const at = this.v.space.reserve(size, 1, start, start + size);
     if (at !== start) throw new RangeError(`unplaced area at page ${start} (${size} pages) is not free`);
   }
 
   private reset(): void {
     this.used.clear();
-    this.cursor.clear();
+    this.sizes.length = 0;
+    this.keys.length = 0;
+    this.cursors.length = 0;
+    this.epochs.length = 0;
+    this.epoch++;
   }
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(2 * a.length);
+  b.set(a);
+  return b;
 }
 
 const unplaced = new WeakMap<VmapCore, UnplacedAreas>();

@@ -3,6 +3,7 @@
 // their tear-downs — the areas must still exist (or be gone) afterwards, though the time those loops took comes
 // from the measured rate. Same placement, lazy queue, purge, pools and search-cache rules as the timed paths;
 // no cycles, no locks, no counters (the sampler replays those), and no PTE writes for areas nobody touches.
+import { activeUnplaced } from './functional-defer.js';
 import { drainOf } from './functional-drain.js';
 import type { LazyBatch } from './lazy-queue.js';
 import { NOBODY } from './nobody.js';
@@ -11,7 +12,18 @@ import type { VmapCore } from './vmap.js';
 /** get_vm_area (+ guard page) without time: a handle, or −1. */
 export function fastAlloc(v: VmapCore, cpu: number, pages: number, align = 1): number {
   const size = pages + v.guard;
-  let at = reserve(v, cpu, size, align);
+  let at = -1;
+  // Inside a lay-down with steady areas placed virtually (functional-defer.ts): the lowest fit around them, reserved
+  // there; it is the left end of its block as the kernel sees it, so no no-edge split (no preload taken).
+  const u = activeUnplaced(v);
+  if (u !== null && align === 1) {
+    at = u.fit(size);
+    if (at >= 0) u.reserveAt(at, size);
+  }
+  if (at < 0) {
+    u?.settle();
+    at = reserve(v, cpu, size, align);
+  }
   // alloc_vmap_area's overflow: one purge (the failure purge, below) and a retry.
   if (at < 0 && v.purger !== null && fastPurgeFailure(v)) at = reserve(v, cpu, size, align);
   if (at < 0) return -1;
@@ -81,7 +93,11 @@ function reserve(v: VmapCore, cpu: number, size: number, align: number): number 
  * alloc-failure purge's full_pool_decay, every pool back whole and no purged area into a pool (Purger.runFailure).
  */
 export function fastPurge(v: VmapCore, full = false): void {
-  purgeBatch(v, v.lazy.take(), full);
+  const u = activeUnplaced(v);
+  u?.beforePurge();
+  const b = v.lazy.take();
+  purgeBatch(v, b, full);
+  u?.afterPurge(b.count);
 }
 
 /** __purge_vmap_area_lazy without time over the detached batch `b` (fastPurge: the lazy queue's). */

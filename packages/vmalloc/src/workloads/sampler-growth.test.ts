@@ -3,29 +3,15 @@ import { DESIGNS } from '../designs/registry.js';
 import { freeWalksList, setUpRate, setUpWalksList } from './sampler-growth.js';
 import type { Rate } from './sampler-loop.js';
 
-describe('setUpWalksList: which designs set up areas with a walk over every area before them', () => {
-  it('the vmlist designs (2.6.27 first fit, 2.6.28–2.6.37 rb_next walk, the mirror through 2.6.39), not 5.2 or 6.9', () => {
-    expect(Object.fromEntries(DESIGNS.map((d) => [d.name, setUpWalksList(d)]))).toEqual({
-      '2.6.27': true,
-      '2.6.28': true,
-      '2.6.37': true,
-      '2.6.39': true,
-      '5.2': false,
-      '6.9': false,
-    });
-  });
-});
-
-describe('freeWalksList: which designs free an area with a walk over the areas below it', () => {
-  it('the vmlist designs (2.6.27 remove_vm_area, the mirror unlink through 2.6.39), not 5.2 or 6.9', () => {
-    expect(Object.fromEntries(DESIGNS.map((d) => [d.name, freeWalksList(d)]))).toEqual({
-      '2.6.27': true,
-      '2.6.28': true,
-      '2.6.37': true,
-      '2.6.39': true,
-      '5.2': false,
-      '6.9': false,
-    });
+describe('which designs walk a list of the areas before (or below) the one they allocate or free', () => {
+  // The vmlist designs: 2.6.27 first fit and remove_vm_area; 2.6.28–2.6.37's rb_next walk; the vmlist mirror's insert
+  // and unlink through 2.6.39. Not 5.2 or 6.9.
+  const vmlist = { '2.6.27': true, '2.6.28': true, '2.6.37': true, '2.6.39': true, '5.2': false, '6.9': false };
+  it.each([
+    ['setUpWalksList (a set-up’s vmalloc)', setUpWalksList],
+    ['freeWalksList (a vfree)', freeWalksList],
+  ])('%s', (_name, walks) => {
+    expect(Object.fromEntries(DESIGNS.map((d) => [d.name, walks(d)]))).toEqual(vmlist);
   });
 });
 

@@ -15,21 +15,31 @@ function push(k: Kind, first: number, rounds: number, rate: number, per = 10, th
   }
 }
 
+/** A set-up loop of kind `tag` (fast-forwarded, counted). */
+function setUp(tag: string): Loop {
+  const t = { cpu: 0, clock: 0, sysCycles: 0, userCycles: 0 } as unknown as Loop['t'];
+  return new Loop(t, 100_000, tag, () => {}, true);
+}
+
+/** The decision's context at `round`, the kind's mean position `at()`. */
+function ctx(round: number, at: () => number): MeasureContext {
+  return {
+    round,
+    window: 64,
+    need: 8,
+    relError: 0.01,
+    flushesIn: () => Number.POSITIVE_INFINITY,
+    meanDone: at,
+    mixFrom: 0,
+  };
+}
+
 describe('measure: a list-walk set-up skips only on a line', () => {
   it('its first measured window is the first point (no rate yet); √2 × further, a line through both', () => {
-    const t = { cpu: 0, clock: 0, sysCycles: 0, userCycles: 0 } as unknown as Loop['t'];
-    const l = new Loop(t, 100_000, 'w:set-up', () => {}, true);
+    const l = setUp('w:set-up');
     l.walk = true;
     let at = 1_000;
-    const o = (round: number): MeasureContext => ({
-      round,
-      window: 64,
-      need: 8,
-      relError: 0.01,
-      flushesIn: () => Number.POSITIVE_INFINITY,
-      meanDone: () => at,
-      mixFrom: 0,
-    });
+    const o = (round: number) => ctx(round, () => at);
     const k = emptyKind();
     push(k, 0, 10, 5_000);
     // Tight, but one point: no rate (its window's rate over a doubling fell 24–42 % short), kept as the first point.
@@ -51,19 +61,13 @@ describe('measure: a list-walk set-up skips only on a line', () => {
   });
 
   it('a set-up without the walk still takes its window’s rate at once (the log model needs no first point)', () => {
-    const t = { cpu: 0, clock: 0, sysCycles: 0, userCycles: 0 } as unknown as Loop['t'];
-    const l = new Loop(t, 100_000, 's:set-up', () => {}, true);
     const k = emptyKind();
     push(k, 0, 10, 5_000);
-    const r = measure(k, l, {
-      round: 10,
-      window: 64,
-      need: 8,
-      relError: 0.01,
-      flushesIn: () => Number.POSITIVE_INFINITY,
-      meanDone: () => 1_000,
-      mixFrom: 0,
-    });
+    const r = measure(
+      k,
+      setUp('s:set-up'),
+      ctx(10, () => 1_000),
+    );
     expect(r?.c).toBe(5_000);
     expect(k.lastC).toBe(0);
   });

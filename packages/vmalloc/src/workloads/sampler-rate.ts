@@ -36,10 +36,15 @@ export function measure(k: Kind, l: Loop, o: MeasureContext): Rate | null {
     if (typeof f !== 'string') return f;
     const g = flushRate(k, o, true);
     if (typeof g !== 'string') return g;
-    // Too few whole cycles in the window: those of the present mix logged past it (sampler-round-log.ts).
-    const lg = loggedRate(k, o);
-    if (typeof lg !== 'string') return lg;
-    o.refused?.rate(l.tag, whole, `${inMix}; cycles ${f}; in mix ${g}; logged ${lg}`);
+    // In a mixed phase, too few whole cycles in the window: those of the present mix logged past it
+    // (sampler-round-log.ts).
+    if (o.loggedCycles === true) {
+      const lg = loggedRate(k, o);
+      if (typeof lg !== 'string') return lg;
+      o.refused?.rate(l.tag, whole, `${inMix}; cycles ${f}; in mix ${g}; logged ${lg}`);
+      return null;
+    }
+    o.refused?.rate(l.tag, whole, `${inMix}; cycles ${f}; in mix ${g}`);
     return null;
   }
   o.refused?.rate(l.tag, whole, inMix);

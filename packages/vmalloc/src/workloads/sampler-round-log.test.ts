@@ -40,6 +40,7 @@ function ctx(round: number, mixFrom = 0): MeasureContext {
     meanDone: () => 0,
     mixFrom,
     flushCycles: true,
+    loggedCycles: true,
   };
 }
 
@@ -87,6 +88,8 @@ describe('measure: a steady kind over its logged cycles', () => {
     expect(r).not.toBeNull();
     expect(r?.c).toBeCloseTo((39 * 855_000 + 3_050_000) / 40, 3);
     expect(r?.h).toBeLessThan(0.01 * (r?.c ?? 0));
+    // Outside a mixed phase the logged cycles are not read.
+    expect(measure(k, steady(), { ...ctx(1_000), loggedCycles: false })).toBeNull();
     // The same rounds pooled without logRound (the rule off): 6 cycles in the window, refused.
     const bare = emptyKind();
     for (let i = 0; i < k.round.length; i++) {

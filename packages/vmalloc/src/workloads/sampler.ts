@@ -328,6 +328,7 @@ export class Sampler {
       meanDone: (tag) => meanDone(this.loops.values(), tag),
       mixFrom: this.mixFrom,
       flushCycles: this.regen !== null && !this.cutting(),
+      loggedCycles: mixedPhase && this.regen !== null && !this.cutting(),
       refused: this.refusals ?? undefined,
     };
     this.refusals?.note(mixedPhase ? 'rate in a mixed phase' : 'rate');

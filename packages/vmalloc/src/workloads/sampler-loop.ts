@@ -376,4 +376,6 @@ export interface MeasureContext {
   refused?: RefusalLog;
   /** A steady kind whose rounds fail may be measured over whole flush cycles (sampler-round-flush.ts). */
   flushCycles?: boolean;
+  /** A mixed phase's steady kind whose window fails may be measured over its logged cycles (sampler-round-log.ts). */
+  loggedCycles?: boolean;
 }

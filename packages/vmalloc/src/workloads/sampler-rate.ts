@@ -5,6 +5,7 @@ import { linearRate, type SetUpLine, setUpLine } from './sampler-linear.js';
 import { KEEP, type Kind, type Loop, type MeasureContext, type Rate, roundSpan } from './sampler-loop.js';
 import type { RateRefusal } from './sampler-refusal.js';
 import { cycleRatio, flushCycles, flushRate } from './sampler-round-flush.js';
+import { loggedRate } from './sampler-round-log.js';
 import { settledFrom } from './sampler-round-settle.js';
 import { pairedRatio, ratio } from './sampler-stats.js';
 
@@ -35,6 +36,14 @@ export function measure(k: Kind, l: Loop, o: MeasureContext): Rate | null {
     if (typeof f !== 'string') return f;
     const g = flushRate(k, o, true);
     if (typeof g !== 'string') return g;
+    // In a mixed phase, too few whole cycles in the window: those of the present mix logged past it
+    // (sampler-round-log.ts).
+    if (o.loggedCycles === true) {
+      const lg = loggedRate(k, o);
+      if (typeof lg !== 'string') return lg;
+      o.refused?.rate(l.tag, whole, `${inMix}; cycles ${f}; in mix ${g}; logged ${lg}`);
+      return null;
+    }
     o.refused?.rate(l.tag, whole, `${inMix}; cycles ${f}; in mix ${g}`);
     return null;
   }

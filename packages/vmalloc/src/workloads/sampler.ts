@@ -28,6 +28,7 @@ import { RefusalLog } from './sampler-refusal.js';
 import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
 import { closeStalled, stalledRound, stallShares } from './sampler-round.js';
 import { CutClock, measureCut } from './sampler-round-cut.js';
+import { logRound } from './sampler-round-log.js';
 import { CycleLog } from './sampler-round-reach.js';
 import { layDown, setShares } from './sampler-shares.js';
 import { pushSnapshot } from './sampler-snap.js';
@@ -282,6 +283,7 @@ export class Sampler {
       this.kinds.set(tag, k);
     }
     poolCycle(k, this.round, this.lastRegenEv, y, n, windowRounds(this.cuts.at));
+    logRound(k);
   }
 
   private roundDone(now: number): void {
@@ -326,6 +328,7 @@ export class Sampler {
       meanDone: (tag) => meanDone(this.loops.values(), tag),
       mixFrom: this.mixFrom,
       flushCycles: this.regen !== null && !this.cutting(),
+      loggedCycles: mixedPhase && this.regen !== null && !this.cutting(),
       refused: this.refusals ?? undefined,
     };
     this.refusals?.note(mixedPhase ? 'rate in a mixed phase' : 'rate');

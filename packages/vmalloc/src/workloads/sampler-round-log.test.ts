@@ -109,6 +109,18 @@ describe('measure: a steady kind over its logged cycles', () => {
     expect(typeof loggedRate(k, ctx(1_000))).not.toBe('string');
   });
 
+  it('a skip moves the level: only the cycles after it are pooled', () => {
+    // Cycles 13 on (from round 523) 5 % slower, the skip at round 520: as beside a builder whose state the skip
+    // advanced (sampler-round-log.ts). The 11 cycles after it give their own level; with the 13 before pooled the
+    // halves would trend apart and be refused.
+    const k = emptyKind();
+    feed(k, 0, 1_000, 40, { rate: (c) => (c >= 13 ? 1.05 : 1) });
+    k.skipRound = 520;
+    const r = loggedRate(k, ctx(1_000));
+    if (typeof r === 'string') throw new Error(r);
+    expect(r.c).toBeCloseTo((1.05 * (39 * 855_000 + 3_050_000)) / 40, 3);
+  });
+
   it('a step in the rate between the halves: within the bound of the later level, or refused', () => {
     const step = (size: number) => {
       const k = emptyKind();

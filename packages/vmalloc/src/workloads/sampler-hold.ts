@@ -96,3 +96,12 @@ export function kworkerBesideBuilder(kworkersLive: number, loops: Iterable<Loop>
   for (const l of loops) if (l.fast !== null) return true;
   return false;
 }
+
+/**
+ * Whether a loop that is not a set-up runs (a main loop, free-junk or a tear-down: each frees, so the lazy list
+ * fills and purges come): SamplingOptions.purgeStallsBuilds's condition.
+ */
+export function besideFrees(loops: Iterable<Loop>): boolean {
+  for (const l of loops) if (!l.counted) return true;
+  return false;
+}

@@ -25,6 +25,11 @@ export interface SamplingOptions {
   /** The state-building loops' lock is unfair: `divergence` is widened by each thread's own half-width (sampler-hold.ts). */
   divergenceNoise?: boolean;
   /**
+   * The design's lazy purge runs inline under the lock a set-up allocates under (purgeTrigger 'inline-trylock'):
+   * a set-up beside loops that free is measured over whole flush cycles (sampler-rate.ts `measureIn`).
+   */
+  purgeStallsBuilds?: boolean;
+  /**
    * State-building loops may be skipped (default true); then only while every thread runs the same case (tags
    * `<case>` and `<case>:<phase>`). False where the workers' relative positions decide which of them a long stall
    * hits (6.9's purge helpers on the workers' CPUs): see sampler.ts `maybeDecide`.
@@ -378,4 +383,6 @@ export interface MeasureContext {
   flushCycles?: boolean;
   /** A mixed phase's steady kind whose window fails may be measured over its logged cycles (sampler-round-log.ts). */
   loggedCycles?: boolean;
+  /** Loops that free run beside, and their purges stall set-ups (SamplingOptions.purgeStallsBuilds). */
+  besideFrees?: boolean;
 }

@@ -72,3 +72,30 @@ describe('measure: a list-walk set-up skips only on a line', () => {
     expect(k.lastC).toBe(0);
   });
 });
+
+describe('measure: a set-up beside loops that free spans their purges', () => {
+  /** The context with flushes counted from the kind's rounds (as sampler.ts does) and set-ups beside frees. */
+  const beside = (round: number): MeasureContext => ({
+    ...ctx(round, () => 1_000),
+    flushCycles: true,
+    besideFrees: true,
+    flushesIn: (k, from) => k.ev[k.ev.length - 1] - k.ev[from],
+  });
+
+  it('refuses a window between two purges, tight as it is (their stall is not in it)', () => {
+    const k = emptyKind();
+    push(k, 0, 10, 5_000);
+    k.ev.fill(3);
+    expect(measure(k, setUp('s:set-up'), beside(10))).toBeNull();
+    // Nothing frees beside it: the window's rate, as before.
+    expect(measure(k, setUp('s:set-up'), { ...beside(10), besideFrees: false })?.c).toBe(5_000);
+  });
+
+  it('takes a window over `need` purges or more as it is', () => {
+    const k = emptyKind();
+    push(k, 0, 10, 5_000);
+    // Two purges a round: its window, the last `need` rounds (tight), spans 14.
+    for (let i = 0; i < 10; i++) k.ev[i] = 2 * i;
+    expect(measure(k, setUp('s:set-up'), beside(10))?.c).toBe(5_000);
+  });
+});

@@ -95,10 +95,21 @@ function measureIn(k: Kind, l: Loop, o: MeasureContext, inMix: boolean): Rate | 
   let trend = Math.abs(ratio(k.y, k.n, from, half).c - ratio(k.y, k.n, half, k.round.length).c);
   // A set-up's rounds since its last skip, too wide as rounds, may be tight as whole flush cycles: beside steady
   // workers' purges its rounds are slivers too (sampler-round-flush.ts).
-  const cy = l.counted && o.flushCycles === true && !(s.h <= o.relError * s.c) ? setUpCycles(k, from, o) : null;
+  // A set-up beside loops that free meets their purges: each frees a lazy_max_pages batch under the lock it allocates
+  // under (__purge_vmap_area_lazy), stalling it. 5.2 shuffled, 16 CPUs × mask 7 × 20,000: seven workers' full_fit
+  // set-ups beside others' main loop and tear-down stalled 25.7 M cycles every ~6,464 loops each (~15 % of their
+  // cycles); windows between two purges hold none of it, are tight, and their skips jumped 0.84–0.89 of the exact
+  // cycles (the phase −3.35 % against ±2.91 %). So such a set-up's rate is taken over whole flush cycles, unless its
+  // window spans `need` purges or more (then a part cycle at either end moves their share by under 1/need).
+  const stalled = l.counted && o.flushCycles === true && o.besideFrees === true && o.flushesIn(k, from) < o.need;
+  const cy =
+    l.counted && o.flushCycles === true && (stalled || !(s.h <= o.relError * s.c)) ? setUpCycles(k, from, o) : null;
   if (cy !== null) {
     s = cy;
     trend = cy.trend;
+  } else if (stalled) {
+    refusal = 'between flushes';
+    return null;
   }
   if (!(s.h <= o.relError * s.c)) {
     refusal = building && !l.counted ? 'wide, no line' : 'wide';

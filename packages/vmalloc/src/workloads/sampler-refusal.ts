@@ -42,4 +42,4 @@ export class RefusalLog {
 }
 
 /** Why a kind's rate was refused (sampler-rate.ts `measureIn`): set by the measurement, read by `measure`. */
-export type RateRefusal = 'few rounds' | 'wide' | 'trend' | 'wide, no line' | 'one point' | '';
+export type RateRefusal = 'few rounds' | 'wide' | 'trend' | 'wide, no line' | 'one point' | 'between flushes' | '';

@@ -7,7 +7,7 @@ import { IN_STEP_TAIL } from './sampler-build.js';
 import { measureKinds, noteSkip, skipSpan } from './sampler-decide.js';
 import { FlushBound } from './sampler-flush-bound.js';
 import { closedGates } from './sampler-gates.js';
-import { diverging } from './sampler-hold.js';
+import { besideFrees, diverging } from './sampler-hold.js';
 import {
   emptyKind,
   type FastForward,
@@ -54,6 +54,7 @@ export class Sampler {
   private readonly chain: number;
   private readonly divergence: number;
   private readonly divergenceNoise: boolean;
+  private readonly purgeStallsBuilds: boolean;
   private readonly skipBuilds: boolean;
   private readonly inStepEnds: boolean;
   private readonly skipSteady: boolean;
@@ -113,6 +114,7 @@ export class Sampler {
     this.chain = o.chain ?? 16;
     this.divergence = o.divergence ?? 0.05;
     this.divergenceNoise = o.divergenceNoise ?? false;
+    this.purgeStallsBuilds = o.purgeStallsBuilds ?? false;
     this.skipBuilds = o.skipBuilds ?? true;
     this.inStepEnds = o.inStepEnds ?? false;
     this.skipSteady = o.skipSteady ?? true;
@@ -329,6 +331,7 @@ export class Sampler {
       mixFrom: this.mixFrom,
       flushCycles: this.regen !== null && !this.cutting(),
       loggedCycles: mixedPhase && this.regen !== null && !this.cutting(),
+      besideFrees: this.purgeStallsBuilds && besideFrees(this.loops.values()),
       refused: this.refusals ?? undefined,
     };
     this.refusals?.note(mixedPhase ? 'rate in a mixed phase' : 'rate');

@@ -189,6 +189,7 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
     skipBuilds: !design.purgeHelpers,
     inStepEnds: buildsOnOneLock(design),
     divergenceNoise: buildsOnOneLock(design) && design.rwlock === 'biased',
+    purgeStallsBuilds: design.purgeTrigger === 'inline-trylock',
     skipSteady: !lazyWalk,
     afterFastError: lazyWalk ? 0.25 : undefined,
     mixed,

@@ -49,10 +49,20 @@ describe('sampled simulation (long)', () => {
     expectEveryCaseWithinBound(testVmallocBothWays('5.2', 16, 7, 2_000, {}));
   }, 600_000);
 
-  it('test_vmalloc mixed phases at 20,000 loops (5.2, 16 CPUs × mask 7): every case within its bound', () => {
+  it('test_vmalloc shuffled at 20,000 loops (5.2, 16 CPUs × mask 7): every case and every phase within its bound', () => {
     // full_fit came out 1.3 % under the exact run against a 1.1 % bound before loops simulated in detail after a
-    // fast-forward of their case carried an error of their own (sampler.ts `next`, `afterFastError`).
-    expectEveryCaseWithinBound(testVmallocBothWays('5.2', 16, 7, 20_000, {}));
+    // fast-forward of their case carried an error of their own (sampler.ts `next`, `afterFastError`). Then its
+    // set-up, seven workers beside others' frees, skipped on windows between purges and came out −3.35 % against
+    // ±2.91 % (the purges' stalls, ~15 % of its cycles, were in none of them): a set-up beside loops that free now
+    // waits for `need` purges in its window (sampler-rate.ts, `purgeStallsBuilds`), and here runs in detail.
+    const r = testVmallocBothWays('5.2', 16, 7, 20_000, {});
+    expectEveryCaseWithinBound(r, false);
+    for (const [tag, a] of Object.entries(r.s.sampling.perTag)) {
+      const exact = r.x.sampling.perTag[tag].detailedCycles;
+      expect(Math.abs(a.detailedCycles + a.extrapolatedCycles - exact), tag).toBeLessThanOrEqual(
+        a.errCycles + 0.001 * exact,
+      );
+    }
   }, 600_000);
 
   it('test_vmalloc in sequential order on 2.6.28 (16 CPUs × mask 7 × 2,000): free-junk fitted as a line, every case within its bound', () => {
@@ -69,9 +79,12 @@ describe('sampled simulation (long)', () => {
   }, 600_000);
 });
 
-/** Every case: same passes and failures, average µs within the sampled run's bound (+1 µs of rounding). */
-function expectEveryCaseWithinBound({ s, x }: ReturnType<typeof testVmallocBothWays>): void {
-  expect(s.sampling.skipped).toBeGreaterThan(0);
+/**
+ * Every case: same passes and failures, average µs within the sampled run's bound (+1 µs of rounding); `skips`:
+ * and the run skipped something (else the check is the exact run's against itself).
+ */
+function expectEveryCaseWithinBound({ s, x }: ReturnType<typeof testVmallocBothWays>, skips = true): void {
+  if (skips) expect(s.sampling.skipped).toBeGreaterThan(0);
   for (let i = 0; i < s.tests.length; i++) {
     const a = s.tests[i];
     const b = x.tests[i];

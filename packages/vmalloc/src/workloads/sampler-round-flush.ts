@@ -94,21 +94,26 @@ export function flushRate(k: Kind, o: MeasureContext, inMix: boolean): Rate | Cy
   if (!(s.h <= o.relError * s.c)) return 'wide cycles';
   if (s.trend > 2 * s.h + 1e-9 * s.c) return 'trend cycles';
   const { perRound, spread } = roundSpan(k, cy.first, cy.end);
+  return steadyRate(s.c, s.h, perRound, spread, perRound * (cy.end - cy.first));
+}
+
+/** A steady kind's rate `c` ± `h` over a window of `window` loops per thread (no trend, growth or line). */
+export function steadyRate(c: number, h: number, perRound: number, spread: number, window: number): Rate {
   return {
-    c: s.c,
-    h: s.h,
+    c,
+    h,
     trend: 0,
     moved: 0,
     growth: Number.NaN,
     grow: 2,
     at: 0,
-    window: perRound * (cy.end - cy.first),
+    window,
     spread,
     perRound,
     slope: Number.NaN,
     slopeH: 0,
     reach: Number.POSITIVE_INFINITY,
     lag: 0,
-    ref: s.c,
+    ref: c,
   };
 }

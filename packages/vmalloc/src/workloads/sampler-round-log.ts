@@ -14,7 +14,7 @@
 // detail (seed 2: 12.07 M → 7.65 M; 32 × 100,000: 9.02 M → 8.04 M), the must-show 14.84 M → 11.91 M, every case and
 // phase within its bound. Everywhere (branch vm-52wide-general) it also moved mask order, vmap-bench and xfs-dir, unchecked there.
 import { type Kind, type MeasureContext, type Rate, roundSpan } from './sampler-loop.js';
-import type { CycleRefusal } from './sampler-round-flush.js';
+import { type CycleRefusal, steadyRate } from './sampler-round-flush.js';
 import { correlatedRatio, ratio } from './sampler-stats.js';
 
 /** Whole cycles kept per kind (as sampler-round-reach.ts keeps for 6.9). */
@@ -107,21 +107,5 @@ export function loggedRate(k: Kind, o: MeasureContext): Rate | CycleRefusal {
   let i = k.round.length;
   while (i > 0 && k.round[i - 1] >= g.first[from]) i--;
   const { perRound, spread } = roundSpan(k, i, k.round.length);
-  return {
-    c: s.c,
-    h: s.h,
-    trend: 0,
-    moved: 0,
-    growth: Number.NaN,
-    grow: 2,
-    at: 0,
-    window: perRound * (k.round.length - i),
-    spread,
-    perRound,
-    slope: Number.NaN,
-    slopeH: 0,
-    reach: Number.POSITIVE_INFINITY,
-    lag: 0,
-    ref: s.c,
-  };
+  return steadyRate(s.c, s.h, perRound, spread, perRound * (k.round.length - i));
 }

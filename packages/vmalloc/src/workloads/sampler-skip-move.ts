@@ -10,7 +10,8 @@
 // So each such skip carries K · |c₁ − c₀| / 2: K the kind's loops it skipped, c₀ their rate, c₁ the kind's level
 // after it over its whole flush cycles of the same mix up to its next skip (sampler-round-log.ts), measured when they
 // are there (the bound is printed at the end). Where the mix changed before a cycle closed (the skip reached a loop's
-// end), the kind's last measured relative jump stands for it.
+// end), the kind's last relative jump measured before it closed stands for it (as a builder's skip carries `moved`,
+// what its last model missed); before any, nothing.
 import type { Kind, Loop, Rate, TagReport } from './sampler-loop.js';
 import { loggedCycles } from './sampler-round-log.js';
 
@@ -34,17 +35,10 @@ interface SteadySkip {
   bound: number;
 }
 
-/** The skips of one kind that closed unmeasured: Σ K · c₀, and their term charged so far. */
-interface Unmeasured {
-  kc: number;
-  charged: number;
-}
-
 /** The move term of every steady kind's skips beside a builder. */
 export class SkipMove {
   /** Skips whose level after them may still be measured. */
   private open: SteadySkip[] = [];
-  private readonly unmeasured = new Map<string, Unmeasured>();
   /** Per kind: its last measured relative jump (the stand-in where one is not measured). */
   private readonly last = new Map<string, number>();
   /** Every skip recorded, as closed or still open (for the tests and the report's diagnostics). */
@@ -77,11 +71,6 @@ export class SkipMove {
    */
   settle(kinds: ReadonlyMap<string, Kind>, mixFrom: number, byTag: ReadonlyMap<string, TagReport>): number {
     let total = 0;
-    const charge = (tag: string, e: number): void => {
-      total += e;
-      const r = byTag.get(tag);
-      if (r !== undefined) r.errCycles += e;
-    };
     const still: SteadySkip[] = [];
     for (const s of this.open) {
       if (s.end === Infinity && mixFrom !== s.mix) s.end = mixFrom;
@@ -104,29 +93,18 @@ export class SkipMove {
           this.last.set(s.tag, s.jump);
         }
       }
-      const measured = !Number.isNaN(s.jump);
-      const jump = measured ? s.jump : (this.last.get(s.tag) ?? 0);
+      const jump = Number.isNaN(s.jump) ? (this.last.get(s.tag) ?? 0) : s.jump;
       const e = (s.k * jump * s.c) / 2 - s.charged;
       if (e !== 0) {
         s.charged += e;
-        charge(s.tag, e);
+        total += e;
+        const r = byTag.get(s.tag);
+        if (r !== undefined) r.errCycles += e;
       }
-      // Closed: no cycle begun before its bound is still to come.
+      // Closed, its term final: no cycle begun before its bound is still to come.
       if (!(bound < Infinity && newest >= bound)) still.push(s);
-      else if (!measured) {
-        const u = this.unmeasured.get(s.tag) ?? { kc: 0, charged: 0 };
-        u.kc += s.k * s.c;
-        u.charged += s.charged;
-        this.unmeasured.set(s.tag, u);
-      }
     }
     this.open = still;
-    for (const [tag, u] of this.unmeasured) {
-      const e = (u.kc * (this.last.get(tag) ?? 0)) / 2 - u.charged;
-      if (e === 0) continue;
-      u.charged += e;
-      charge(tag, e);
-    }
     return total;
   }
 }

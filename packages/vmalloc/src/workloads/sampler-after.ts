@@ -198,7 +198,8 @@ export class AfterSkip {
    * there lies from the one the skip carried forward, relative. It is the share of the kind's loops in detail after
    * that skip, up to its next skip (which leaves another state: the share starts again from the base), if larger. That rate is the one it skipped at, moved along the
    * skip's model to the middle of those rounds: a set-up's growth per doubling of its position, a tear-down's line
-   * (sampler-growth.ts, sampler-linear.ts), nothing for a steady loop, whose rate should not move within its phase.
+   * (sampler-growth.ts, sampler-linear.ts), nothing for a steady loop, whose rate should not move within its phase
+   * (beside a builder it does: its skipped loops carry that move, sampler-skip-move.ts).
    * Only rounds of the present mix count (which thread runs which kind: the rate of a kind moves with the mix, 6–28 %
    * at a change, sampler-rate.ts `measure`); so a kind that ran before the skip, by other threads, but not in it is
    * not compared either (5.2, 16 × mask 7 × 20,000, shuffled, full_fit's main loop: 21 %).

@@ -31,6 +31,7 @@
 import type { Thread } from '@kmemsim/core';
 import { arrivalWidth, Placement } from './sampler-arrival.js';
 import type { Kind, Loop, Rate, TagReport } from './sampler-loop.js';
+import { SkipMove } from './sampler-skip-move.js';
 import type { WaitTally } from './sampler-wait.js';
 
 /**
@@ -62,6 +63,11 @@ export class AfterSkip {
   private debt = 0;
   /** Per worker (by CPU): how far every skip so far may have placed it from the others (sampler-arrival.ts). */
   private readonly placement = new Placement();
+  /** A steady kind's skips beside a builder: their rate's move across each (sampler-skip-move.ts). */
+  readonly moves = new SkipMove();
+  /** The kinds and the present mix's first round as the last `scan` saw them (the skips' rounds, `settled`). */
+  private known: ReadonlyMap<string, Kind> = new Map();
+  private mixFrom = 0;
 
   /**
    * @param base - the relative share every loop after a skip carries at least (`afterFastError`)
@@ -105,7 +111,12 @@ export class AfterSkip {
    */
   skip(loops: Iterable<Loop>, rate: ReadonlyMap<string, Rate>, dt: number): void {
     this.waits?.start();
-    const grew = this.placement.skip(loops, rate, dt);
+    const all = [...loops]; // read twice: the placement's and the moves'
+    const grew = this.placement.skip(all, rate, dt);
+    // The skip's round: every kind in it has just noted it (sampler-decide.ts `noteSkip`).
+    const first = rate.keys().next();
+    const round = first.done === true ? -1 : (this.known.get(first.value)?.skipRound ?? -1);
+    this.moves.skip(all, rate, round, this.mixFrom);
     for (const tag of rate.keys()) {
       const own = this.of(tag).own;
       for (let cpu = 0; cpu < grew.length; cpu++) {
@@ -187,7 +198,8 @@ export class AfterSkip {
    * there lies from the one the skip carried forward, relative. It is the share of the kind's loops in detail after
    * that skip, up to its next skip (which leaves another state: the share starts again from the base), if larger. That rate is the one it skipped at, moved along the
    * skip's model to the middle of those rounds: a set-up's growth per doubling of its position, a tear-down's line
-   * (sampler-growth.ts, sampler-linear.ts), nothing for a steady loop, whose rate should not move within its phase.
+   * (sampler-growth.ts, sampler-linear.ts), nothing for a steady loop, whose rate should not move within its phase
+   * (beside a builder it does: its skipped loops carry that move, sampler-skip-move.ts).
    * Only rounds of the present mix count (which thread runs which kind: the rate of a kind moves with the mix, 6–28 %
    * at a change, sampler-rate.ts `measure`); so a kind that ran before the skip, by other threads, but not in it is
    * not compared either (5.2, 16 × mask 7 × 20,000, shuffled, full_fit's main loop: 21 %).
@@ -207,6 +219,9 @@ export class AfterSkip {
     byTag: ReadonlyMap<string, TagReport>,
   ): void {
     this.settle(byTag);
+    this.known = kinds;
+    this.mixFrom = mixFrom;
+    this.debt += this.moves.settle(kinds, mixFrom, byTag);
     if (skip < 0) return;
     const at = new Map<string, { done: number; n: number }>();
     for (const l of loops) {
@@ -238,6 +253,7 @@ export class AfterSkip {
   /** The arrival terms brought up to date (`settle`), and the error that added with `scan`'s since `owed`. */
   settled(byTag: ReadonlyMap<string, TagReport>): number {
     this.settle(byTag);
+    this.debt += this.moves.settle(this.known, this.mixFrom, byTag);
     return this.owed();
   }
 

@@ -101,6 +101,9 @@ function measureIn(k: Kind, l: Loop, o: MeasureContext, inMix: boolean): Rate | 
   // cycles); windows between two purges hold none of it, are tight, and their skips jumped 0.84–0.89 of the exact
   // cycles (the phase −3.35 % against ±2.91 %). So such a set-up's rate is taken over whole flush cycles, unless its
   // window spans `need` purges or more (then a part cycle at either end moves their share by under 1/need).
+  // Neither the stall share of the cycles before the last skip (it moved the rate by a median 1.4–2.2 % across a
+  // skip) nor fewer whole cycles since it (at least two, logged past the window: the same outputs at every size checked,
+  // another kind refusing too) lets it skip sooner: README, "What the purge-stall rule costs".
   const stalled = l.counted && o.flushCycles === true && o.besideFrees === true && o.flushesIn(k, from) < o.need;
   const cy =
     l.counted && o.flushCycles === true && (stalled || !(s.h <= o.relError * s.c)) ? setUpCycles(k, from, o) : null;

@@ -88,7 +88,11 @@ export function loggedCycles(k: Kind): { y: readonly number[]; n: readonly numbe
  * every loop in detail (same seed, --exact's outputs) moved as much between the same builder positions
  * (correlation 0.94; fix_size +13.8 % as full_fit's set-up went 21 k → 43 k loops, +15.9 % across the skip), and
  * each level lay within 0.36 % (median) of that run's. Pooled across the skip (vm-52wide's v3) the levels trend
- * apart: 7.99 M → 9.73 M loops in detail.
+ * apart: 7.99 M → 9.73 M loops in detail. The steady kinds of a mix move nearly together across a skip (same runs,
+ * 122 pairs): fix_size and full_fit by 7.1 ± 1.9 % and 3.5 ± 1.4 % more than long_busy (in log), within 0.6–0.8 %
+ * rms of it; but carrying a kind's earlier cycles over the skip by a tight peer's move (branch vm-52factor-rule,
+ * within every bound at four sizes) kept as many loops in detail: 45 % of the must-show's wait after a change of the
+ * mix instead, across which long_busy moves only ~80 % as far as the others (−16 % against −20 %).
  */
 export function loggedRate(k: Kind, o: MeasureContext): Rate | CycleRefusal {
   const g = logs.get(k);

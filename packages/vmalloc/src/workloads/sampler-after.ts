@@ -65,7 +65,7 @@ export class AfterSkip {
   private readonly placement = new Placement();
   /** A steady kind's skips beside a builder: their rate's move across each (sampler-skip-move.ts). */
   readonly moves = new SkipMove();
-  /** The kinds and the present mix's first round as the last `scan` saw them (the skips' rounds, `settled`). */
+  /** The kinds and the present mix's first round as the last `scan` saw them (for `skip` and `settled`). */
   private known: ReadonlyMap<string, Kind> = new Map();
   private mixFrom = 0;
 
@@ -107,15 +107,13 @@ export class AfterSkip {
   /**
    * A skip of `dt` cycles was decided for `loops` (their `pendingK` set) at the rates `rate`: how far the skips so
    * far may have placed each worker from the others (sampler-arrival.ts `Placement`). Each kind in the skip keeps
-   * what this skip added as its own (its own error covers it).
+   * what this skip added as its own (its own error covers it). `round`: the skip's round (its steady kinds' moves,
+   * sampler-skip-move.ts; −1: none recorded).
    */
-  skip(loops: Iterable<Loop>, rate: ReadonlyMap<string, Rate>, dt: number): void {
+  skip(loops: Iterable<Loop>, rate: ReadonlyMap<string, Rate>, dt: number, round = -1): void {
     this.waits?.start();
     const all = [...loops]; // read twice: the placement's and the moves'
     const grew = this.placement.skip(all, rate, dt);
-    // The skip's round: every kind in it has just noted it (sampler-decide.ts `noteSkip`).
-    const first = rate.keys().next();
-    const round = first.done === true ? -1 : (this.known.get(first.value)?.skipRound ?? -1);
     this.moves.skip(all, rate, round, this.mixFrom);
     for (const tag of rate.keys()) {
       const own = this.of(tag).own;

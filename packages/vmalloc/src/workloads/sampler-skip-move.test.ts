@@ -108,6 +108,7 @@ describe("SkipMove: a steady kind's skip beside a builder carries its rate's mov
       [skippedLoop('main', 0, 100, 1, 1_000, false), skippedLoop('b:set-up', 2, 50, 1, 200, true)].values(),
       rates,
       1,
+      20,
     );
     feed(k, 21, 40, 90);
     expect(a.settled(byTag)).toBeCloseTo(5_000, 6);

@@ -364,7 +364,7 @@ export class Sampler {
     );
     layDown(builds, this.loops.values(), mixedPhase ? this.mixed : null);
     noteSkip(this.kinds, rate, this.round);
-    this.after.skip(this.loops.values(), rate, dt);
+    this.after.skip(this.loops.values(), rate, dt, this.round);
     const before = this.regen?.() ?? 0;
     replayMachine(this.engine, replay, this.snaps[this.snaps.length - 1], dt);
     if (this.regen !== null) this.flushBound.skip(dt, this.regen() - before);

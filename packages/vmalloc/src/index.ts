@@ -50,6 +50,7 @@ export {
   type SamplingReport,
   type TagReport,
 } from './workloads/sampler.js';
+export { type HeldShare, heldSummary } from './workloads/sampler-refusal.js';
 export { arrangementCaveat } from './workloads/sampling-caveat.js';
 export {
   TEST_CASES,

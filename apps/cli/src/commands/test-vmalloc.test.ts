@@ -1,6 +1,7 @@
 import { DESIGN_CHOICES } from '@kmemsim/vmalloc';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../testing/in-process.js';
+import { renderTestVmalloc } from './test-vmalloc.js';
 import { parseTypedDocument } from './typed-runs.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -28,6 +29,29 @@ describe('kmemsim test-vmalloc', () => {
     expect(doc.params.cases).toEqual(['fix_size_alloc_test', 'random_size_alloc_test']);
     expect(doc.runs[0].metrics['fix_size_alloc_test.avg_usec']).toBeGreaterThan(0);
     expect(Object.keys((doc.runs[0].counters.test_vmalloc as { worker_cycles: object }).worker_cycles)).toHaveLength(4);
+  });
+
+  it('says why loops ran in detail: every loop in detail charged to one reason (JSON), the largest shares (text)', async () => {
+    const args =
+      'test-vmalloc --cpus 4 --nr-threads 4 --run-test-mask 7 --test-loop-count 300 --impl 5.2 --mixed-phases on --sensitivity off';
+    const j = await cli([...args.split(' '), '--format', 'json']);
+    expect(j.code).toBe(0);
+    const run = parseTypedDocument('test-vmalloc', JSON.parse(j.out)).runs[0];
+    const held = run.counters.held_in_detail as Record<string, number>;
+    expect(run.metrics.loops_extrapolated).toBeGreaterThan(0);
+    expect(Object.values(held).reduce((a, b) => a + b, 0)).toBe(run.metrics.loops_detailed);
+    expect(Object.keys(held).every((k) => / <- ./.test(k))).toBe(true);
+    const t = await cli(args.split(' '));
+    const line = t.out.split('\n').find((l) => l.startsWith('held in detail by: '));
+    const shares = [...(line ?? '').matchAll(/(\d+\.\d) %/g)].map((m) => Number(m[1]));
+    expect(shares.length).toBeGreaterThan(0);
+    expect(Math.abs(shares.reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.3);
+    expect(t.out).toContain('"held in detail by": why the sampler did not skip');
+    // An exact run has nothing to explain.
+    const xj = await cli([...args.split(' '), '--exact', 'on', '--format', 'json']);
+    const exact = parseTypedDocument('test-vmalloc', JSON.parse(xj.out));
+    expect(exact.runs[0].counters.held_in_detail).toBeUndefined();
+    expect(renderTestVmalloc(exact)).not.toContain('held in detail');
   });
 
   it('--mixed-phases on skips mixed phases of the shuffled order (auto: not at 4 × 300), recorded in params', async () => {

@@ -13,6 +13,8 @@ import { tickParams } from '../framework/tick.js';
 import { type TestVmallocRun, typedRun } from './typed-runs.js';
 import {
   eraPhases,
+  heldLine,
+  heldNote,
   machineFactory,
   runDesign,
   samplingCells,
@@ -251,6 +253,8 @@ export function renderTestVmalloc(doc: ResultDocument): string {
     for (const [w, c] of Object.entries(workers)) out.push(`All test took worker${w}=${c} cycles`);
     const [detail, bound] = samplingCells(r);
     out.push(`loops simulated in detail: ${detail}; error bound ${bound}`);
+    const held = heldLine(r);
+    if (held !== null) out.push(held);
   }
   out.push('', 'average µs per test:');
   out.push(
@@ -259,7 +263,7 @@ export function renderTestVmalloc(doc: ResultDocument): string {
       cases.map((name) => [name, ...doc.runs.map((r) => r.metrics[`${name}.avg_usec`])]),
     ),
   );
-  out.push(samplingLine(doc.runs), ...caveatLines(doc), ...sensitivityLines(doc));
+  out.push(samplingLine(doc.runs), ...heldNote(doc.runs), ...caveatLines(doc), ...sensitivityLines(doc));
   return out.join('\n');
 }
 

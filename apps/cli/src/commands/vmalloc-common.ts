@@ -2,7 +2,7 @@
 // is reported, and --experiment (an experiment profile's fitted values over the arch).
 import type { Run, TickPhase } from '@kmemsim/core';
 import type { ArchProfile, Machine, VirtModeName } from '@kmemsim/mmu';
-import type { ExperimentProfile, SamplingOptions } from '@kmemsim/vmalloc';
+import { type ExperimentProfile, heldSummary, type SamplingOptions } from '@kmemsim/vmalloc';
 import { UsageError } from '../framework/errors.js';
 import { bool, num } from '../framework/options.js';
 import { machineTick, type TickChoice } from '../framework/tick.js';
@@ -53,6 +53,39 @@ export function flushCell(r: Run): string | number {
   const b = Number(r.metrics.tlb_flush_global_bound ?? 0);
   const n = Number(r.metrics.tlb_flush_global);
   return b > 0 ? `${n.toLocaleString('en-US')} ±${b.toLocaleString('en-US')}` : n;
+}
+
+/** Reasons shown in a run's "held in detail by" line; the rest are summed as "other". */
+const HELD_ROWS = 3;
+
+/**
+ * Why a sampled run's loops ran in detail (the run's `held_in_detail` counters: each loop in detail charged to why
+ * the sampler's last skip was refused; vmalloc's sampler-refusal.ts), as the shares of its largest reasons; null for
+ * an exact run, or one without the trace.
+ */
+export function heldLine(r: Run): string | null {
+  const trace = r.counters.held_in_detail;
+  if (trace === undefined || typeof trace === 'number') return null;
+  const rows = heldSummary(trace as Record<string, number>);
+  const total = rows.reduce((a, h) => a + h.loops, 0);
+  if (total === 0) return null;
+  const pct = (n: number) => `${((100 * n) / total).toFixed(1)} %`;
+  const shown = rows.slice(0, HELD_ROWS).map((h) => `${pct(h.loops)} ${h.why}`);
+  const rest = rows.slice(HELD_ROWS).reduce((a, h) => a + h.loops, 0);
+  if (rest > 0) shown.push(`${pct(rest)} other`);
+  return `held in detail by: ${shown.join('; ')}`;
+}
+
+/** What the "held in detail by" lines name, once per document that has them. */
+export function heldNote(runs: Run[]): string[] {
+  if (!runs.some((r) => heldLine(r) !== null)) return [];
+  return [
+    '"held in detail by": why the sampler did not skip when those loops ran — a gate (a state it does not ' +
+      "extrapolate: 'kworker beside a builder', 'case order', 'no builds skipped', 'purge in detail', …) or a loop " +
+      "kind whose rate was not yet known within the target ('wide', 'trend', 'few rounds', 'between flushes', …); " +
+      'each is explained in @kmemsim/vmalloc\'s README, "Sampled simulation". The JSON has every kind and reason ' +
+      '(counters.held_in_detail).',
+  ];
 }
 
 export function samplingLine(runs: Run[]): string {

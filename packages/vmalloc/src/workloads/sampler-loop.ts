@@ -59,7 +59,10 @@ export interface SamplingOptions {
   afterFastError?: number;
   /** [vm-shuffle] Mixed phases may skip, their steady loops laid down by this layout (sampler-mixed.ts). */
   mixed?: MixedLayout;
-  /** Charge each loop run in detail to why the last skip was refused (`SamplingReport.refusals`; sampler-refusal.ts). */
+  /**
+   * Charge each loop run in detail to why the last skip was refused (`SamplingReport.refusals`; sampler-refusal.ts).
+   * Changes nothing simulated; runTestVmalloc sets it unless `exact`.
+   */
   traceRefusals?: boolean;
 }
 

@@ -2,7 +2,7 @@
 import { x86_64 } from '@kmemsim/arch-x86_64';
 import { Machine } from '@kmemsim/mmu';
 import { describe, expect, it } from 'vitest';
-import { RefusalLog } from './sampler-refusal.js';
+import { heldSummary, RefusalLog } from './sampler-refusal.js';
 import { runTestVmalloc } from './test-vmalloc.js';
 
 describe('refusal trace', () => {
@@ -27,6 +27,37 @@ describe('refusal trace', () => {
       'c <- long_busy: wide; in mix wide; cycles trend': 1,
     });
     expect(Object.keys(log.report())[0]).toBe('b <- fix_size: wide; in mix few rounds');
+  });
+
+  it('sums the trace by coarse reason: kinds merged, a rate refusal cut to its first clause, most loops first', () => {
+    expect(
+      heldSummary({
+        'a <- gate: case order': 5,
+        'b <- gate: case order': 4,
+        'b <- fix_size: wide; in mix few rounds': 3,
+        'c <- fix_size: wide; in mix wide; cycles trend': 6,
+        'a <- start': 1,
+        'c <- skipped': 1,
+      }),
+    ).toEqual([
+      { why: 'fix_size: wide', loops: 9 },
+      { why: 'gate: case order', loops: 9 },
+      { why: 'skipped', loops: 1 },
+      { why: 'start', loops: 1 },
+    ]);
+    expect(heldSummary({})).toEqual([]);
+  });
+
+  it('counts a reason noted again after another as the same row', () => {
+    const log = new RefusalLog();
+    log.note('gate');
+    log.count('a');
+    log.note('skipped');
+    log.count('a');
+    log.note('gate');
+    log.count('a');
+    log.count('b');
+    expect(log.report()).toEqual({ 'a <- gate': 2, 'a <- skipped': 1, 'b <- gate': 1 });
   });
 
   it('5.2, 4 CPUs × mask 7 × 2,000, shuffled with mixed skips: the same run, its detailed loops all charged', () => {

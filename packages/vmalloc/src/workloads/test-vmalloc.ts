@@ -193,6 +193,8 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
     skipSteady: !lazyWalk,
     afterFastError: lazyWalk ? 0.25 : undefined,
     mixed,
+    // Why loops ran in detail, reported with the run (sampler-refusal.ts): it changes nothing the run simulates.
+    traceRefusals: o.sampling?.exact !== true,
     ...o.sampling,
   });
   const touchSym = e.sym('test_vmalloc_touch');
@@ -296,5 +298,6 @@ export function runTestVmalloc(o: TestVmallocOptions): TestVmallocResult {
     tickRateHz: m.arch.hz,
   });
   run.counters.test_vmalloc = { worker_cycles: Object.fromEntries(workerCycles.map((c, i) => [String(i), c])) };
+  if (sampling.refusals !== undefined) run.counters.held_in_detail = sampling.refusals;
   return { run, tests, workerCycles, vmap: vm, design, sampling };
 }

@@ -26,7 +26,7 @@ import { machineOptions, resolveMachine } from '../framework/machine.js';
 import { bool, choice, int } from '../framework/options.js';
 import { machineTick, tickParams } from '../framework/tick.js';
 import { renderRmapMarkdown, renderRmapTable } from './rmap-render.js';
-import { ranking, type SensitivityEntry, uncertainHardware, withValue } from './rmap-sensitivity.js';
+import { type Headlines, sensitivitySweep } from './rmap-sensitivity.js';
 import { type RmapForkRun, typedRun } from './typed-runs.js';
 
 /** pte_chain slots, PTE pages and struct pages follow the mapped PTEs: 2^25 of them stay under 2 GiB. */
@@ -299,39 +299,17 @@ export const rmapForkCommand = defineCommand({
       [v.rmap, v.direct && 'direct', v.lock !== 'bit' && v.lock, v.batch && 'batch', chained(v) && v.alloc]
         .filter(Boolean)
         .join('+');
-    const sensitivity: SensitivityEntry[] = [];
-    if (o.sensitivity) {
-      const headlines = (arch: typeof mc.arch) => {
-        const all = variants.map((v) => runOne(v, arch).headline);
-        const none =
-          noneIdx >= 0 ? (all[noneIdx] as number) : runOne({ ...variants[0], rmap: 'none' } as Variant, arch).headline;
-        return { values: Object.fromEntries(variants.map((v, i) => [label(v), all[i] as number])), none };
-      };
-      const nominal = ranking(
-        Object.fromEntries(variants.map((v, i) => [label(v), (results[i] as { headline: number }).headline])),
-      );
-      for (const u of uncertainHardware(mc.arch)) {
-        ctx.progress(sensitivity.length, uncertainHardware(mc.arch).length, `sensitivity ${u.path}`);
-        const at = (x: number) => headlines(withValue(mc.arch, u.path, x));
-        const lo = at(u.lo);
-        const hi = at(u.hi);
-        const pct = (h: { values: Record<string, number>; none: number }) =>
-          Object.fromEntries(Object.entries(h.values).map(([k, x]) => [k, rm.overheadPct(x, h.none)]));
-        const rlo = ranking(lo.values);
-        const rhi = ranking(hi.values);
-        sensitivity.push({
-          param: u.path,
-          nominal: u.nominal,
-          lo: u.lo,
-          hi: u.hi,
-          ranking_lo: rlo,
-          ranking_hi: rhi,
-          flips: rlo.join() !== nominal.join() || rhi.join() !== nominal.join(),
-          overhead_lo: pct(lo),
-          overhead_hi: pct(hi),
-        });
-      }
-    }
+    /** Every design's headline value, and none's, on a machine with one [U] value moved (rmap-sensitivity.ts). */
+    const headlines = (arch: typeof mc.arch): Headlines => {
+      const all = variants.map((v) => runOne(v, arch).headline);
+      const none =
+        noneIdx >= 0 ? (all[noneIdx] as number) : runOne({ ...variants[0], rmap: 'none' } as Variant, arch).headline;
+      return { values: Object.fromEntries(variants.map((v, i) => [label(v), all[i] as number])), none };
+    };
+    const nominal = Object.fromEntries(
+      variants.map((v, i) => [label(v), (results[i] as { headline: number }).headline]),
+    );
+    const sensitivity = o.sensitivity ? sensitivitySweep(mc.arch, nominal, headlines, rm.overheadPct, ctx) : [];
     const { sources, ...costs } = rm.COSTS;
     const shortAuto = (o.fidelity ?? 'auto') === 'auto' && (o.pages ?? p?.pages ?? 0) < rm.AUTO_SAMPLED_PAGES;
     const plainExact = fid.used === 'exact' && (o.fidelity === 'exact' || shortAuto);

@@ -56,6 +56,49 @@ export function ranking(values: Record<string, number>): string[] {
   return Object.keys(values).sort((a, b) => (values[a] as number) - (values[b] as number));
 }
 
+/** Every design's headline value by label, and none's (the base of its overhead), on one machine. */
+export interface Headlines {
+  values: Record<string, number>;
+  none: number;
+}
+
+/**
+ * Each [U] value of `arch` set to lo, then hi, every design re-run there (`headlines`): does the ranking of
+ * `nominal` (the designs' headline values on `arch` as given) hold? `overheadPct` as the run computes it.
+ */
+export function sensitivitySweep(
+  arch: ArchProfile,
+  nominal: Record<string, number>,
+  headlines: (arch: ArchProfile) => Headlines,
+  overheadPct: (value: number, baseline: number) => number,
+  ctx: { progress(done: number, total: number, label: string): void },
+): SensitivityEntry[] {
+  const order = ranking(nominal).join();
+  const values = uncertainHardware(arch);
+  const out: SensitivityEntry[] = [];
+  const pct = (h: Headlines) =>
+    Object.fromEntries(Object.entries(h.values).map(([k, x]) => [k, overheadPct(x, h.none)]));
+  for (const u of values) {
+    ctx.progress(out.length, values.length, `sensitivity ${u.path}`);
+    const lo = headlines(withValue(arch, u.path, u.lo));
+    const hi = headlines(withValue(arch, u.path, u.hi));
+    const rlo = ranking(lo.values);
+    const rhi = ranking(hi.values);
+    out.push({
+      param: u.path,
+      nominal: u.nominal,
+      lo: u.lo,
+      hi: u.hi,
+      ranking_lo: rlo,
+      ranking_hi: rhi,
+      flips: rlo.join() !== order || rhi.join() !== order,
+      overhead_lo: pct(lo),
+      overhead_hi: pct(hi),
+    });
+  }
+  return out;
+}
+
 /** One line per value whose range flips the ranking, or a line saying none does. */
 export function sensitivityLines(entries: SensitivityEntry[]): string[] {
   if (entries.length === 0) return ['sensitivity: the machine has no [U lo..hi] cache or NUMA value'];

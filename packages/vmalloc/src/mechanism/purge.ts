@@ -13,6 +13,7 @@ import type { VmapNodes } from './nodes.js';
 import type { MechanismParams } from './params.js';
 import { Driver, HANDOFF, PoolFill } from './pool-fill.js';
 import { DecayedList, NodeLists, VpnList } from './purge-lists.js';
+import { PurgeLock } from './purge-lock.js';
 import type { VmSpace } from './space.js';
 import type { VmapCounters, VmapSymbols } from './symbols.js';
 
@@ -38,15 +39,14 @@ export interface PurgeHost {
 }
 
 export class Purger {
-  /** purge_lock (2.6.28) or vmap_purge_lock (5.x, a mutex modelled spinning: its waits are forced purges only). */
+  /** purge_lock or vmap_purge_lock (purge-lock.ts). */
   readonly lock: Spinlock;
+  private readonly purgeLock: PurgeLock;
   private readonly descent: Descent;
   private readonly mem;
   /** drain_vmap_work (6.9): idle, queued on a CPU's kworker, or running (and queued again while it runs). */
   private drainState: 'idle' | 'queued' | 'running' | 'requeued' = 'idle';
   private helperCounter = -1;
-  /** Threads asleep on vmap_purge_lock (6.9: the drain, forced purges), woken when it is released. */
-  private sleepers: Thread[] = [];
   /** The purge's lists, kept between purges (purge-lists.ts): the areas by node, those back to the free tree. */
   private lists: NodeLists | null = null;
   /** One node's decayed pool entries at a time (reclaimDecayed). */
@@ -59,19 +59,11 @@ export class Purger {
   /** The drain kworker running now and its body, which runs a PoolFill handed to it directly (pool-fill.ts). */
   private drainThread: Thread | null = null;
   private driver: Driver | null = null;
-  /** mutex_lock's attempt at the thread's time: takes the lock if free (atomically), else sleeps. */
-  private readonly sleepLockOp = {
-    perform: (t: Thread): boolean => {
-      if (this.lock.holder === null) return this.lock.perform(t);
-      this.sleepers.push(t);
-      this.h.m.engine.sleep(t, 'mutex vmap_purge_lock');
-      return true;
-    },
-  };
 
   constructor(private readonly h: PurgeHost) {
     const m = h.m;
-    this.lock = h.design.purgeLock === 'mutex' ? m.spinlock('vmap_purge_lock', 'mutex_lock') : m.spinlock('purge_lock');
+    this.purgeLock = new PurgeLock(m, h.design);
+    this.lock = this.purgeLock.lock;
     this.descent = new Descent(m, h.p.walkStepCycles, h.design.vmapAreaBytes, h.p.fallbackMemory);
     this.mem = archMemory(m, h.p.fallbackMemory);
     // The era's fair scheduler shares a CPU between its test thread and the kworker running this design's works
@@ -121,7 +113,7 @@ export class Purger {
     for (;;) {
       this.drainState = 'running';
       // A mutex: while a forced purge holds it, the kworker sleeps and its CPU runs other work (a purge helper).
-      yield* this.lockSleeping(w);
+      yield* this.purgeLock.lockSleeping(w);
       yield* this.purge(w, false, false, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
       if ((this.drainState as string) !== 'requeued') break;
       // Pending again, not running, while the worker waits its turn (a free meanwhile finds it queued).
@@ -156,7 +148,7 @@ export class Purger {
     yield undefined;
     if (!force) return this.tryStart(t);
     // 6.9: the holder may be waiting in flush_work for a helper queued on this CPU; a mutex waiter sleeps.
-    if (this.h.design.purgeHelpers) yield* this.lockSleeping(t);
+    if (this.h.design.purgeHelpers) yield* this.purgeLock.lockSleeping(t);
     else yield this.lock.lock(t);
     return true;
   }
@@ -182,7 +174,7 @@ export class Purger {
       if (max > min) yield* h.m.flushKernelRange(t, min, max - min);
     }
     if (b.count > 0 || h.nodes !== null) yield* this.release(t, b);
-    this.unlock(t);
+    this.purgeLock.unlock(t);
   }
 
   /**
@@ -256,7 +248,7 @@ export class Purger {
       const op = w.flush(t);
       if (op !== undefined) yield op;
     }
-    this.unlock(t);
+    this.purgeLock.unlock(t);
   }
 
   /**
@@ -327,20 +319,6 @@ export class Purger {
         t.spend(h.s.unmap, h.p.pageTableWalkCycles);
       }
     }
-  }
-
-  /** mutex_lock(&vmap_purge_lock) with sleeping waiters (6.9): tried again after each wake-up until held. */
-  private *lockSleeping(t: Thread): Gen {
-    while (this.lock.holder !== t) yield this.sleepLockOp;
-  }
-
-  /** Releases the purge lock and wakes the kworkers asleep on it. */
-  private unlock(t: Thread): void {
-    this.lock.unlock(t);
-    if (this.sleepers.length === 0) return;
-    const e = this.h.m.engine;
-    for (const w of this.sleepers) e.wake(w, t.clock);
-    this.sleepers = [];
   }
 
   /** Finding the lazy areas (and, 2.6.28–2.6.36, unmapping them). */

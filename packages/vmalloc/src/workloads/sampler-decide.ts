@@ -4,7 +4,8 @@
 import type { Rng } from '@kmemsim/core';
 import { ENTRY_ERROR, enteredAfterSkip } from './sampler-entry.js';
 import { loopsIn, setUpRate } from './sampler-growth.js';
-import type { FastForward, Kind, Loop, MeasureContext, Rate } from './sampler-loop.js';
+import type { FastForward, Kind, Loop, Rate } from './sampler-loop.js';
+import type { MeasureContext } from './sampler-measure-context.js';
 import type { MixedShare } from './sampler-mixed.js';
 import { measure } from './sampler-rate.js';
 import { gauss } from './sampler-stats.js';

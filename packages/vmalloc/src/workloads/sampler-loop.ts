@@ -3,7 +3,6 @@
 import type { Engine, ProfileSnapshot, Thread } from '@kmemsim/core';
 import type { SteadyForward } from './sampler-ff.js';
 import type { MixedLayout } from './sampler-mixed.js';
-import type { RefusalLog } from './sampler-refusal.js';
 
 /** How the `Sampler` (sampler.ts) decides a loop kind is in steady state (defaults suit the vmalloc workloads). */
 export interface SamplingOptions {
@@ -362,30 +361,4 @@ export function roundSpan(k: Kind, from: number, to: number): { perRound: number
     q += k.q[i] - (k.n[i] * k.n[i]) / k.k[i];
   }
   return { perRound: loops / threads, spread: Math.sqrt(q / threads) };
-}
-
-/** What a measurement reads beside the kind's history. */
-export interface MeasureContext {
-  /** The sampler's current round. */
-  round: number;
-  /** Rounds of history a kind may use (older ones are stale). */
-  window: number;
-  /** Recent cycles a kind needs (`SamplingOptions.cycles`). */
-  need: number;
-  /** Target relative half-width (`SamplingOptions.relError`). */
-  relError: number;
-  /** Regeneration events (flushes) between the start of round `from` of `k` and its last round's start. */
-  flushesIn(k: Kind, from: number): number;
-  /** Mean loops done by the threads in loops of kind `tag`. */
-  meanDone(tag: string): number;
-  /** The first round begun in the present mix (which thread runs which loop kind; sampler.ts `begin`, `drop`). */
-  mixFrom: number;
-  /** Where a refused measurement says why (SamplingOptions.traceRefusals), or undefined. */
-  refused?: RefusalLog;
-  /** A steady kind whose rounds fail may be measured over whole flush cycles (sampler-round-flush.ts). */
-  flushCycles?: boolean;
-  /** A mixed phase's steady kind whose window fails may be measured over its logged cycles (sampler-round-log.ts). */
-  loggedCycles?: boolean;
-  /** Loops that free run beside, and their purges stall set-ups (SamplingOptions.purgeStallsBuilds). */
-  besideFrees?: boolean;
 }

@@ -1,6 +1,7 @@
 // A list-walk set-up's rate (sampler-rate.ts `measure`): it skips only on a line through two measured points.
 import { describe, expect, it } from 'vitest';
-import { emptyKind, type Kind, Loop, type MeasureContext } from './sampler-loop.js';
+import { emptyKind, type Kind, Loop } from './sampler-loop.js';
+import type { MeasureContext } from './sampler-measure-context.js';
 import { measure } from './sampler-rate.js';
 
 /** Appends `rounds` rounds numbered from `first`, each of `threads` × `per` loops at `rate` cycles per loop. */

@@ -2,7 +2,8 @@
 // or null while it is not yet steady (too few rounds, too wide, a trend).
 
 import { linearRate, type SetUpLine, setUpLine } from './sampler-linear.js';
-import { KEEP, type Kind, type Loop, type MeasureContext, type Rate, roundSpan } from './sampler-loop.js';
+import { KEEP, type Kind, type Loop, type Rate, roundSpan } from './sampler-loop.js';
+import type { MeasureContext } from './sampler-measure-context.js';
 import type { RateRefusal } from './sampler-refusal.js';
 import { cycleRatio, flushCycles, flushRate } from './sampler-round-flush.js';
 import { loggedRate } from './sampler-round-log.js';

@@ -13,7 +13,8 @@
 // wrong (too narrow when neighbours move together, too wide when they alternate). So a window with cut rounds must
 // span `MIN_FLUSHES` flushes, and its half-width is the Bartlett-kernel (Newey–West) one over two flush cycles of
 // rounds, with the t quantile of its whole flush cycles: the variance of ΣY − cΣN with the rounds' covariances.
-import type { Kind, Loop, MeasureContext, Rate, Snapshot } from './sampler-loop.js';
+import type { Kind, Loop, Rate, Snapshot } from './sampler-loop.js';
+import type { MeasureContext } from './sampler-measure-context.js';
 import { measure } from './sampler-rate.js';
 import type { CycleLog } from './sampler-round-reach.js';
 import { tQuantile } from './sampler-stats.js';

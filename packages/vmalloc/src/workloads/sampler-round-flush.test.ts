@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyKind, type Kind, type MeasureContext } from './sampler-loop.js';
+import { emptyKind, type Kind } from './sampler-loop.js';
+import type { MeasureContext } from './sampler-measure-context.js';
 
 import { cycleRatio, flushCycles, flushRate } from './sampler-round-flush.js';
 

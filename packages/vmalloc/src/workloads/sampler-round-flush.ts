@@ -8,7 +8,8 @@
 // neighbouring 256-round windows of one mix differ by a median 0.49 %. Grouped into flush cycles (a round whose
 // flush count differs from the round before begins one, the purge round first), each cycle holds one purge, and
 // the cycles are the regenerative method's own units: their ratio's i.i.d. half-width is the honest one.
-import { type Kind, type MeasureContext, type Rate, roundSpan } from './sampler-loop.js';
+import { type Kind, type Rate, roundSpan } from './sampler-loop.js';
+import type { MeasureContext } from './sampler-measure-context.js';
 
 import { ratio } from './sampler-stats.js';
 

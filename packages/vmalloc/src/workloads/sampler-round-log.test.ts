@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyKind, type Kind, Loop, type MeasureContext, poolCycle } from './sampler-loop.js';
+import { emptyKind, type Kind, Loop, poolCycle } from './sampler-loop.js';
+import type { MeasureContext } from './sampler-measure-context.js';
 import { measure } from './sampler-rate.js';
 import { flushCycles } from './sampler-round-flush.js';
 import { loggedCycles, loggedRate, logRound } from './sampler-round-log.js';

@@ -13,7 +13,8 @@
 // slivers come from, and where it was checked against exact runs): 64 × 100,000 shuffled 11.04 M → 7.99 M loops in
 // detail (seed 2: 12.07 M → 7.65 M; 32 × 100,000: 9.02 M → 8.04 M), the must-show 14.84 M → 11.91 M, every case and
 // phase within its bound. Everywhere (branch vm-52wide-general) it also moved mask order, vmap-bench and xfs-dir, unchecked there.
-import { type Kind, type MeasureContext, type Rate, roundSpan } from './sampler-loop.js';
+import { type Kind, type Rate, roundSpan } from './sampler-loop.js';
+import type { MeasureContext } from './sampler-measure-context.js';
 import { type CycleRefusal, steadyRate } from './sampler-round-flush.js';
 import { correlatedRatio, ratio } from './sampler-stats.js';
 

@@ -7,13 +7,12 @@ import { IN_STEP_TAIL } from './sampler-build.js';
 import { measureKinds, noteSkip, skipSpan } from './sampler-decide.js';
 import { FlushBound } from './sampler-flush-bound.js';
 import { closedGates } from './sampler-gates.js';
-import { besideFrees, diverging } from './sampler-hold.js';
+import { diverging } from './sampler-hold.js';
 import {
   emptyKind,
   type FastForward,
   type Kind,
   Loop,
-  type MeasureContext,
   poolCycle,
   type SamplingOptions,
   type SamplingReport,
@@ -21,15 +20,17 @@ import {
   type TagReport,
   tagReport,
 } from './sampler-loop.js';
+import { measureContext } from './sampler-measure-context.js';
 import type { MixedLayout } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
 import { paceShares } from './sampler-pace.js';
 import { RefusalLog } from './sampler-refusal.js';
-import { chargeJump, meanDone, replayMachine } from './sampler-replay.js';
+import { chargeJump, replayMachine } from './sampler-replay.js';
 import { closeStalled, stalledRound, stallShares } from './sampler-round.js';
 import { CutClock, measureCut } from './sampler-round-cut.js';
 import { logRound } from './sampler-round-log.js';
 import { CycleLog } from './sampler-round-reach.js';
+import { type SamplerSettings, samplerSettings } from './sampler-settings.js';
 import { layDown, setShares } from './sampler-shares.js';
 import { pushSnapshot } from './sampler-snap.js';
 import { WaitTally } from './sampler-wait.js';
@@ -48,17 +49,8 @@ export {
 export class Sampler {
   /** Every loop is simulated (no extrapolation). */
   readonly exact: boolean;
-  private readonly relError: number;
-  private readonly need: number;
-  private readonly warmLoops: number;
-  private readonly chain: number;
-  private readonly divergence: number;
-  private readonly divergenceNoise: boolean;
-  private readonly purgeStallsBuilds: boolean;
-  private readonly skipBuilds: boolean;
-  private readonly inStepEnds: boolean;
-  private readonly skipSteady: boolean;
-  private readonly regen: (() => number) | null;
+  /** The options with their defaults (sampler-settings.ts). */
+  private readonly cfg: SamplerSettings;
   /** What loops in detail after a skip carry in their bound (sampler-after.ts). */
   private readonly after: AfterSkip;
   private readonly walks: SamplingOptions['walks'];
@@ -108,17 +100,7 @@ export class Sampler {
     o: SamplingOptions = {},
   ) {
     this.exact = o.exact ?? false;
-    this.relError = o.relError ?? 0.01;
-    this.need = o.cycles ?? 8;
-    this.warmLoops = o.batchLoops ?? 32;
-    this.chain = o.chain ?? 16;
-    this.divergence = o.divergence ?? 0.05;
-    this.divergenceNoise = o.divergenceNoise ?? false;
-    this.purgeStallsBuilds = o.purgeStallsBuilds ?? false;
-    this.skipBuilds = o.skipBuilds ?? true;
-    this.inStepEnds = o.inStepEnds ?? false;
-    this.skipSteady = o.skipSteady ?? true;
-    this.regen = o.regeneration ?? null;
+    this.cfg = samplerSettings(o);
     this.after = new AfterSkip(o.afterFastError ?? 0.06, new WaitTally(engine));
     this.walks = o.walks;
     this.mixed = o.mixed ?? null; // [vm-shuffle]
@@ -142,7 +124,7 @@ export class Sampler {
     this.drop(t);
     this.mixFrom = this.round + 1;
     const l = new Loop(t, n, tag, fast, counted);
-    l.warm = this.warmLoops;
+    l.warm = this.cfg.warmLoops;
     l.began = this.round;
     this.orders.note(t, l.kase);
     this.loops.set(t, l);
@@ -181,12 +163,12 @@ export class Sampler {
     }
     if (l.warm > 0) l.warm--;
     // Set-ups free nothing, so no flush ends their cycles: every `batchLoops` loops of one is an event.
-    if (l.counted && l.done % this.warmLoops === 0) this.buildTicks++;
-    const regen = this.regen === null ? Math.floor(l.done / this.warmLoops) : this.regen();
-    if (this.regen !== null) this.flushBound.note(regen, l.t.clock);
+    if (l.counted && l.done % this.cfg.warmLoops === 0) this.buildTicks++;
+    const regen = this.cfg.regen === null ? Math.floor(l.done / this.cfg.warmLoops) : this.cfg.regen();
+    if (this.cfg.regen !== null) this.flushBound.note(regen, l.t.clock);
     // Steady loops on a machine whose purges wait for a kworker's turn (6.9's drain): a round also closes every
     // `CUTS` th of a flush cycle's loops (sampler-round-cut.ts).
-    if (this.cutting() && l.fast === null && !l.counted && this.cuts.tick(regen, this.warmLoops, this.loops.size))
+    if (this.cutting() && l.fast === null && !l.counted && this.cuts.tick(regen, this.cfg.warmLoops, this.loops.size))
       this.buildTicks++;
     if (regen !== this.cycleLog.last && this.cutting()) this.cycleLog.flush(regen, this.loops.values());
     const ev = regen + this.buildTicks;
@@ -290,7 +272,8 @@ export class Sampler {
 
   private roundDone(now: number): void {
     // replayWindow looks `need` rounds back at most (`need` flush cycles of cut rounds).
-    pushSnapshot(this.snaps, snapsKept(this.cuts.at, this.need) + 1, this.engine, this.round, now, this.lastRegenEv);
+    const kept = snapsKept(this.cuts.at, this.cfg.need) + 1;
+    pushSnapshot(this.snaps, kept, this.engine, this.round, now, this.lastRegenEv);
     if (!this.skippedThisRound) this.chained = 0;
     if (this.pending === 0) this.maybeDecide();
   }
@@ -300,20 +283,20 @@ export class Sampler {
    * the time until the first loop ends.
    */
   private maybeDecide(): void {
-    this.after.scan(this.loops.values(), this.kinds, this.lastSkip, this.need, this.mixFrom, this.byTag);
+    this.after.scan(this.loops.values(), this.kinds, this.lastSkip, this.cfg.need, this.mixFrom, this.byTag);
     this.errTotal += this.after.owed();
     this.refusals?.note('gate');
-    if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.chain) return;
+    if (this.loops.size !== this.members.size || this.loops.size === 0 || this.chained >= this.cfg.chain) return;
     // A kworker beside a builder, steady loops kept, the case order, a mixed phase held (sampler-gates.ts); the
     // trace names every closed gate. [vm-shuffle] A mixed phase skips when its layout can be laid down.
     const gates = closedGates(
       {
         kworkersLive: this.engine.kworkersLive,
         loops: [...this.loops.values()],
-        skipSteady: this.skipSteady,
+        skipSteady: this.cfg.skipSteady,
         cutting: this.cutting(),
         sameOrder: () => this.orders.same(this.members),
-        skipBuilds: this.skipBuilds,
+        skipBuilds: this.cfg.skipBuilds,
         mixed: this.mixed,
       },
       this.refusals !== null,
@@ -321,41 +304,36 @@ export class Sampler {
     this.refusals?.note(`gate: ${gates.closed}`);
     if (gates.closed !== '') return;
     const mixedPhase = gates.mixedPhase;
-    const ctx: MeasureContext = {
+    const ctx = measureContext(this.cfg, this.loops, {
       round: this.round,
       window: windowRounds(this.cuts.at),
-      need: this.need,
-      relError: this.relError,
-      flushesIn: (k, from) => (this.regen === null ? Number.POSITIVE_INFINITY : k.ev[k.ev.length - 1] - k.ev[from]),
-      meanDone: (tag) => meanDone(this.loops.values(), tag),
       mixFrom: this.mixFrom,
-      flushCycles: this.regen !== null && !this.cutting(),
-      loggedCycles: mixedPhase && this.regen !== null && !this.cutting(),
-      besideFrees: this.purgeStallsBuilds && besideFrees(this.loops.values()),
-      refused: this.refusals ?? undefined,
-    };
+      cutting: this.cutting(),
+      mixedPhase,
+      refused: this.refusals,
+    });
     this.refusals?.note(mixedPhase ? 'rate in a mixed phase' : 'rate');
     const rate = this.cutting()
-      ? measureCut(this.loops.values(), this.kinds, ctx, this.cycleLog, this.warmLoops)
+      ? measureCut(this.loops.values(), this.kinds, ctx, this.cycleLog, this.cfg.warmLoops)
       : measureKinds(this.loops.values(), this.kinds, ctx);
     if (rate === null) return;
     this.refusals?.note('diverging');
-    if (diverging(this.loops.values(), rate, this.divergence, this.divergenceNoise)) return;
+    if (diverging(this.loops.values(), rate, this.cfg.divergence, this.cfg.divergenceNoise)) return;
     const stalls = stallShares(this.loops.values(), (tag) => (this.kinds.get(tag) as Kind).stalls);
     const gaps = new Map<Loop, number>(); // each worker's own pace, and how far behind its kind (sampler-pace.ts)
-    const shares = paceShares(this.loops.values(), stalls, this.need, gaps);
+    const shares = paceShares(this.loops.values(), stalls, this.cfg.need, gaps);
     // `inStepEnds` (2.6.27, every loop on FIFO vmlist_lock): the decider waits for its boundary like the others and
     // each loop's last IN_STEP_TAIL loops run in detail, so no worker leaves a phase alone ahead of the rotation
     // (why: README "2.6.27 in step", sampler-build.ts buildsOnOneLock).
-    const tail = this.inStepEnds ? IN_STEP_TAIL : 0;
+    const tail = this.cfg.inStepEnds ? IN_STEP_TAIL : 0;
     const dt = skipSpan(this.loops.values(), rate, shares, tail);
     this.refusals?.note('span under two rounds');
     if (Number.isNaN(dt)) return;
-    const replay = replayFrom(this.snaps, this.need, this.lastSkip, this.cuts.at, this.cutting());
+    const replay = replayFrom(this.snaps, this.cfg.need, this.lastSkip, this.cuts.at, this.cutting());
     this.refusals?.note('no replay window');
     if (replay === null) return;
     this.refusals?.note('skipped');
-    const decider = this.inStepEnds ? null : this.engine.current;
+    const decider = this.cfg.inStepEnds ? null : this.engine.current;
     const builds = setShares(
       this.loops.values(),
       { rate, dt, shares, gaps, decider, tail, mixedPhase, rng: this.rng },
@@ -365,10 +343,10 @@ export class Sampler {
     layDown(builds, this.loops.values(), mixedPhase ? this.mixed : null);
     noteSkip(this.kinds, rate, this.round);
     this.after.skip(this.loops.values(), rate, dt, this.round);
-    const before = this.regen?.() ?? 0;
+    const before = this.cfg.regen?.() ?? 0;
     replayMachine(this.engine, replay, this.snaps[this.snaps.length - 1], dt);
-    if (this.regen !== null) this.flushBound.skip(dt, this.regen() - before);
-    if (this.cutting()) this.cycleLog.restart((this.regen as () => number)());
+    if (this.cfg.regen !== null) this.flushBound.skip(dt, this.cfg.regen() - before);
+    if (this.cutting()) this.cycleLog.restart((this.cfg.regen as () => number)());
     this.chained++;
     this.skippedThisRound = true;
     this.skips++;
@@ -381,7 +359,7 @@ export class Sampler {
 
   /** Rounds of steady loops are cut between flushes: the purge waits for a kworker's turn (sampler-round-cut.ts). */
   private cutting(): boolean {
-    return this.regen !== null && this.engine.fairShare !== null;
+    return this.cfg.regen !== null && this.engine.fairShare !== null;
   }
 
   /** Applies this thread's share of a decided skip at its boundary. */

@@ -111,6 +111,7 @@ export class FreeSet extends IntervalSet {
       }
       if (this.ik[b + i] >= hi) break;
       if (i + 1 < n && this.ik[b + i + 1] <= lo) continue;
+      if (m < need + pad && !this.mayHold(b, i, n, padFree)) continue;
       this.keepDust(node, lead);
       // Below, only slot i's child changes (lengths only shrink): the dust before it stays dust.
       const c = this.takeRec(this.ic[b + i], d + 1, need, align, lo, hi, pad, padFree);

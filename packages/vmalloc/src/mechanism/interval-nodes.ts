@@ -81,6 +81,16 @@ export abstract class IntervalNodes {
     }
   }
 
+  /**
+   * Whether slot i (of n, at base b) of an inner node may hold the interval starting at `start`: the only block
+   * that fits with fewer than need + pad pages (fitInLeaf: pad is kept after every other start). With a pad, a
+   * lowest fit used to descend into every subtree whose longest block was exactly `need` pages (2.6.28's holes of
+   * a freed area of the same size: `need` met, the pad not) and come back empty from each leaf.
+   */
+  protected mayHold(b: number, i: number, n: number, start: number): boolean {
+    return this.ik[b + i] <= start && (i + 1 === n || this.ik[b + i + 1] > start);
+  }
+
   /** The leaf's lowest block holding `need` pages at `align` within [lo, hi) (fitRec's leaf): its slot, or −1; sets fitAt. */
   protected fitInLeaf(
     leaf: number,

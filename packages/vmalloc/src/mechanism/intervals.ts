@@ -223,6 +223,7 @@ export class IntervalSet extends IntervalNodes {
       if (this.imax[b + i] < need) continue;
       if (this.ik[b + i] >= hi) return -1;
       if (i + 1 < n && this.ik[b + i + 1] <= lo) continue;
+      if (this.imax[b + i] < need + pad && !this.mayHold(b, i, n, padFree)) continue;
       const c = this.fitRec(this.ic[b + i], d + 1, need, align, lo, hi, pad, padFree);
       if (c >= 0) return c;
     }

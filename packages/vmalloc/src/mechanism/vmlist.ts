@@ -1,13 +1,13 @@
 // 2.6.28–3.9 kept every vm_struct (vmalloc / vmap / ioremap areas, not vm_map_ram or vmap blocks) on the
 // address-sorted vmlist as well, for /proc/vmallocinfo: insert_vmalloc_vm and remove_vm_area walk it under
-// vmlist_lock taken for write. Only the starts matter, so the list is an IntervalSet of one-page stubs.
+// vmlist_lock taken for write. Only the starts matter, so the list is their counts (vmlist-starts.ts).
 import type { RwLock, RwLockFairness, SymbolId, Thread } from '@kmemsim/core';
 import type { Machine } from '@kmemsim/mmu';
-import { IntervalSet } from './intervals.js';
 import { archMemory, chaseCycles } from './memory.js';
 import type { MechanismParams } from './params.js';
 import { vmapCounters } from './symbols.js';
 import { VmlistOwners } from './vmlist-owners.js';
+import { VmlistStarts } from './vmlist-starts.js';
 
 /**
  * Told of each walk (workloads/walk-tally.ts): the walker, areas below it (all, and the walker's own), cycles, and
@@ -19,7 +19,7 @@ export interface VmlistWalkTally {
 
 export class VmlistMirror {
   readonly lock: RwLock;
-  private readonly starts = new IntervalSet();
+  private readonly starts = new VmlistStarts();
   private readonly mem;
   walked = 0;
   private readonly walkedId: number;
@@ -51,12 +51,12 @@ export class VmlistMirror {
   }
 
   has(vpn: number): boolean {
-    return this.starts.get(vpn) >= 0;
+    return this.starts.has(vpn);
   }
 
   /** A vm_struct present before the workload or laid down without cost, of CPU `owner` (−1: boot, none). */
   seed(vpn: number, owner = -1): void {
-    this.starts.insert(vpn, vpn + 1);
+    this.starts.insert(vpn);
     this.owners?.add(vpn, owner);
   }
 
@@ -69,7 +69,7 @@ export class VmlistMirror {
   /** insert_vmalloc_vm, `lock` taken for write (`yield lock.writeLock(t)`): walk to the sorted position, link, unlock. */
   insertLocked(t: Thread, vpn: number): void {
     this.charge(t, this.insertSym, vpn, this.starts.rank(vpn) + 1);
-    this.starts.insert(vpn, vpn + 1);
+    this.starts.insert(vpn);
     this.owners?.add(vpn, t.cpu);
     this.lock.writeUnlock(t);
   }

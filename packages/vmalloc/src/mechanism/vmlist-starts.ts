@@ -8,6 +8,8 @@
 // listed again while the old vm_struct waits for vmlist_lock (area-flow.ts lazyDone; seen at 64 × 7 × 100,000
 // shuffled). Each copy counts, as the IntervalSet's second stub did.
 
+import { lowerBound } from './sorted-keys.js';
+
 /** Pages per counted bucket (log2): two bitmap words. */
 const BUCKET = 6;
 /** Buckets per chunk (log2). */
@@ -116,13 +118,7 @@ export class VmlistStarts {
   private slot(c: number): number {
     if (c === this.lastChunk) return this.lastSlot;
     const keys = this.keys;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (keys[m] < c) lo = m + 1;
-      else hi = m;
-    }
+    const lo = lowerBound(keys, c);
     if (lo < keys.length && keys[lo] === c) {
       this.lastChunk = c;
       this.lastSlot = lo;

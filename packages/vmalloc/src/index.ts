@@ -53,6 +53,7 @@ export {
 export { type HeldShare, heldSummary } from './workloads/sampler-refusal.js';
 export { arrangementCaveat } from './workloads/sampling-caveat.js';
 export {
+  type CaseShape,
   TEST_CASES,
   TEST_VMALLOC,
   type TestCase,
@@ -62,6 +63,7 @@ export {
 export {
   MIXED_PHASES_FROM,
   mixedPhasesOn,
+  plannedLoops,
   runTestVmalloc,
   selectedCases,
   type TestSummary,

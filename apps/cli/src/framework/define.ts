@@ -9,8 +9,8 @@ export type Format = 'table' | 'json' | 'csv' | 'svg' | 'folded' | 'md' | 'html'
 
 /** What a command's run() may use besides its options: progress, warnings, stdout. */
 export interface RunContext {
-  /** Progress (stderr on a TTY; silent otherwise and inside sweep/reproduce). */
-  progress(done: number, total: number, label: string): void;
+  /** Progress (stderr on a TTY; silent otherwise and inside sweep/reproduce); `unit`: what is counted (default runs). */
+  progress(done: number, total: number, label: string, unit?: string): void;
   /** One line on stderr, prefixed "kmemsim: warning: ". */
   warn(line: string): void;
   /** One line on stderr as is (a summary of what was done). */

@@ -25,7 +25,7 @@ export interface CliContext extends RunContext {
 export function contextFor(io: Io, progress = true, unit = 'runs'): CliContext {
   const bar = progress ? createProgress(io, unit) : NO_PROGRESS;
   return {
-    progress: (done, total, label) => bar.update(done, total, label),
+    progress: (done, total, label, what) => bar.update(done, total, label, what),
     warn: (line) => {
       bar.stop();
       io.stderr(`kmemsim: warning: ${line}\n`);

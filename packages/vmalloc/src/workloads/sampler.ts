@@ -24,6 +24,7 @@ import { measureContext } from './sampler-measure-context.js';
 import type { MixedLayout } from './sampler-mixed.js';
 import { CaseOrders } from './sampler-order.js';
 import { paceShares } from './sampler-pace.js';
+import { loopsDone, ProgressWatch } from './sampler-progress.js';
 import { RefusalLog } from './sampler-refusal.js';
 import { chargeJump, replayMachine } from './sampler-replay.js';
 import { closeStalled, stalledRound, stallShares } from './sampler-round.js';
@@ -94,6 +95,7 @@ export class Sampler {
   private mixFrom = 0;
   /** Why loops run in detail (SamplingOptions.traceRefusals), or null. */
   private readonly refusals: RefusalLog | null;
+  private readonly progress = new ProgressWatch();
 
   constructor(
     readonly engine: Engine,
@@ -141,9 +143,15 @@ export class Sampler {
     if (this.loops.get(l.t) === l) this.drop(l.t);
   }
 
+  /** Calls `fn` with the loops done (sampler-progress.ts) every `every` loops in detail; it only reads. */
+  watch(every: number, fn: (done: number) => void): void {
+    this.progress.set(every, fn);
+  }
+
   /** After each iteration: counts it and, in a steady mix, skips ahead (l.done then jumps). */
   next(l: Loop): void {
     l.done++;
+    if (this.progress.due()) this.progress.tell(loopsDone(this.byTag, this.loops.values()));
     l.stallRound = -1;
     const tag = l.stats as TagReport;
     tag.detailedCycles += l.t.clock - l.lastClock;

@@ -90,6 +90,13 @@ export function* vfree(w: Worker, id: number): Gen {
   w.t.spend(w.sym.free, w.costs.freePageCycles * pages);
 }
 
+/** What a case's loop counts follow: test_loop_count and the machine (full_fit's junk_length). */
+export interface CaseShape {
+  loops: number;
+  cpus: number;
+  pageBytes: number;
+}
+
 /** One case of test_vmalloc.c's test_case_array, modelled. */
 export interface TestCase {
   /** Its run_test_mask bit. */
@@ -98,6 +105,8 @@ export interface TestCase {
   name: string;
   /** One run of the case by a worker: test_loop_count loops; false when an allocation failed. */
   run(w: Worker): Gen<boolean>;
+  /** Iterations one run of the case puts under the sampler (its `loop` and `build` counts): a display's progress. */
+  sampledLoops(s: CaseShape): number;
 }
 
 /**

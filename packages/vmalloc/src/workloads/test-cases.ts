@@ -8,6 +8,7 @@ import type { Gen } from '../types.js';
 import { AllocEach, AllocTouchFree, LongBusyOnce } from './test-case-bodies.js';
 import {
   build,
+  type CaseShape,
   fastFreeEach,
   fastOnce,
   freeEach,
@@ -20,7 +21,15 @@ import {
   type Worker,
 } from './test-case-kit.js';
 
-export { TEST_VMALLOC, type TestCase, type TestVmallocCosts, vfree, vmalloc, type Worker } from './test-case-kit.js';
+export {
+  type CaseShape,
+  TEST_VMALLOC,
+  type TestCase,
+  type TestVmallocCosts,
+  vfree,
+  vmalloc,
+  type Worker,
+} from './test-case-kit.js';
 
 // fix_size_alloc_test: vmalloc(nr_pages (default 1) pages), touch, vfree (lib/test_vmalloc.c of the module version
 // that has vm_map_ram_test, Debian linux-source-6.12; 6.1 the same). The first version (2019) allocated 3 pages
@@ -262,16 +271,28 @@ function* vmMapRam(w: Worker): Gen<boolean> {
 
 /** run_test_mask bits in the order of test_case_array. 256 and 512 (kvfree_rcu) are not modelled. */
 export const TEST_CASES: TestCase[] = [
-  { bit: 1, name: 'fix_size_alloc_test', run: fixSize },
-  { bit: 2, name: 'full_fit_alloc_test', run: fullFit },
-  { bit: 4, name: 'long_busy_list_alloc_test', run: longBusyList },
-  { bit: 8, name: 'random_size_alloc_test', run: randomSize },
-  { bit: 16, name: 'fix_align_alloc_test', run: fixAlign },
-  { bit: 32, name: 'random_size_align_alloc_test', run: randomSizeAlign },
-  { bit: 64, name: 'align_shift_alloc_test', run: alignShift },
-  { bit: 128, name: 'pcpu_alloc_test', run: pcpuAlloc },
-  { bit: 1024, name: 'vm_map_ram_test', run: vmMapRam },
+  { bit: 1, name: 'fix_size_alloc_test', run: fixSize, sampledLoops: loopCount },
+  // set-up 2 · junk_length, free-junk and tear-down junk_length each, and the main loop.
+  {
+    bit: 2,
+    name: 'full_fit_alloc_test',
+    run: fullFit,
+    sampledLoops: (s) => 4 * junkLength(s.cpus, s.pageBytes) + s.loops,
+  },
+  // set-up and tear-down of the 15,000 busy areas, and the main loop.
+  { bit: 4, name: 'long_busy_list_alloc_test', run: longBusyList, sampledLoops: (s) => 30_000 + s.loops },
+  { bit: 8, name: 'random_size_alloc_test', run: randomSize, sampledLoops: loopCount },
+  { bit: 16, name: 'fix_align_alloc_test', run: fixAlign, sampledLoops: loopCount },
+  { bit: 32, name: 'random_size_align_alloc_test', run: randomSizeAlign, sampledLoops: loopCount },
+  // Neither runs a loop under the sampler (BITS_PER_LONG allocations; 35,000 percpu allocations in place).
+  { bit: 64, name: 'align_shift_alloc_test', run: alignShift, sampledLoops: () => 0 },
+  { bit: 128, name: 'pcpu_alloc_test', run: pcpuAlloc, sampledLoops: () => 0 },
+  { bit: 1024, name: 'vm_map_ram_test', run: vmMapRam, sampledLoops: loopCount },
 ];
+
+function loopCount(s: CaseShape): number {
+  return s.loops;
+}
 
 /** run_test_mask bits of the cases not modelled (kvfree_rcu_1_arg_vmalloc_test, kvfree_rcu_2_arg_vmalloc_test): skipped. */
 export const UNMODELLED_BITS = 256 | 512;

@@ -4,7 +4,8 @@ import type { Loop, TagReport } from './sampler-loop.js';
 
 /** Reports every `every` loops run in detail; off until {@link ProgressWatch.set}. */
 export class ProgressWatch {
-  private left = 0;
+  /** Loops in detail until the next report; 0 while nobody watches (the caller tests it before `due`). */
+  left = 0;
   private every = 0;
   private fn: ((done: number) => void) | null = null;
 

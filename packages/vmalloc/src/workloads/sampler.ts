@@ -151,7 +151,7 @@ export class Sampler {
   /** After each iteration: counts it and, in a steady mix, skips ahead (l.done then jumps). */
   next(l: Loop): void {
     l.done++;
-    if (this.progress.due()) this.progress.tell(loopsDone(this.byTag, this.loops.values()));
+    if (this.progress.left > 0 && this.progress.due()) this.progress.tell(loopsDone(this.byTag, this.loops.values()));
     l.stallRound = -1;
     const tag = l.stats as TagReport;
     tag.detailedCycles += l.t.clock - l.lastClock;

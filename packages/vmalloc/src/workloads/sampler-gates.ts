@@ -3,7 +3,7 @@
 // trace: in 6.9's shuffled order the first gate hid the others. At 64 × mask 7 × 100,000 the trace charged 35.0 M
 // of 35.8 M loops to "kworker beside a builder", yet lifting that gate changes nothing: every builder's round is
 // also held by "case order" and by 6.9's "no builds skipped" (the same cases and phases at 16 and 32 × 20,000;
-// README, s26).
+// docs/vmalloc-sampling.md, s26).
 import { buildsHeld, kworkerBesideBuilder } from './sampler-hold.js';
 import type { Loop } from './sampler-loop.js';
 import { type MixedLayout, mixedSkippable } from './sampler-mixed.js';

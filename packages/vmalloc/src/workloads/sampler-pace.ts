@@ -16,7 +16,7 @@ import type { Loop, Rate } from './sampler-loop.js';
 /**
  * A steady loop laying down its state under the walk from VMALLOC_START (2.6.28, 2.6.37: its lay-down measures the
  * purge's slip, sampler-ff.ts `SlipMeter`), whose skip gets no drift walk. There the purger is always the same CPUs
- * (vm-rhythm: 222 of 222 purges at 64 × 100,000). Not 2.6.39, whose purger is a draw (README: it falls ≈ 35 loops
+ * (vm-rhythm: 222 of 222 purges at 64 × 100,000). Not 2.6.39, whose purger is a draw (docs/vmalloc-speed-history.md: it falls ≈ 35 loops
  * behind, whoever it is): paced, its window's recent purger was carried as a lasting pace, and 2.6.39 at 64 × mask 7
  * × 1,000,000 (mask order) put fix_size +28,948 % off the exact run (±1,291 %).
  */

@@ -111,7 +111,7 @@ describe('measure: a set-up beside loops that free spans their purges', () => {
     expect(measure(k, setUp('s:set-up'), beside(51))?.c).toBeCloseTo(7_000, 6);
     // A skip at round 50, then nine tight rounds without a purge: the stall share of the cycles before the skip is not
     // carried over (5.2 shuffled, 64 × 100,000 and 1 M: across a set-up's skip its stall share moved the rate by a
-    // median 2.2 / 1.4 %, up to 7.5 %; README, "What the purge-stall rule costs"), so no rate until purges come.
+    // median 2.2 / 1.4 %, up to 7.5 %; docs/vmalloc-sampling.md, "What the purge-stall rule costs"), so no rate until purges come.
     k.skipRound = 50;
     push(k, 51, 9, 5_000);
     k.ev.fill(10, 51);

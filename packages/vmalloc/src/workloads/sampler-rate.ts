@@ -104,7 +104,7 @@ function measureIn(k: Kind, l: Loop, o: MeasureContext, inMix: boolean): Rate | 
   // window spans `need` purges or more (then a part cycle at either end moves their share by under 1/need).
   // Neither the stall share of the cycles before the last skip (it moved the rate by a median 1.4–2.2 % across a
   // skip) nor fewer whole cycles since it (at least two, logged past the window: the same outputs at every size checked,
-  // another kind refusing too) lets it skip sooner: README, "What the purge-stall rule costs".
+  // another kind refusing too) lets it skip sooner: docs/vmalloc-sampling.md, "What the purge-stall rule costs".
   const stalled = l.counted && o.flushCycles === true && o.besideFrees === true && o.flushesIn(k, from) < o.need;
   const cy =
     l.counted && o.flushCycles === true && (stalled || !(s.h <= o.relError * s.c)) ? setUpCycles(k, from, o) : null;

@@ -1,6 +1,6 @@
 // Sampled simulation of long loops (SMARTS-style, regenerative rate estimate): steady loops are skipped ahead and
 // their time extrapolated with a 95 % error bound, so kernel-default loop counts run in seconds. The method, its
-// rules and its bound are described in the package README ("Sampled simulation").
+// rules and its bound are summarised in the package README ("Sampled simulation"), each in docs/vmalloc-sampling.md.
 import type { Engine, Rng, Thread } from '@kmemsim/core';
 import { AfterSkip } from './sampler-after.js';
 import { IN_STEP_TAIL } from './sampler-build.js';
@@ -332,7 +332,7 @@ export class Sampler {
     const shares = paceShares(this.loops.values(), stalls, this.cfg.need, gaps);
     // `inStepEnds` (2.6.27, every loop on FIFO vmlist_lock): the decider waits for its boundary like the others and
     // each loop's last IN_STEP_TAIL loops run in detail, so no worker leaves a phase alone ahead of the rotation
-    // (why: README "2.6.27 in step", sampler-build.ts buildsOnOneLock).
+    // (why: docs/vmalloc-speed-history.md "2.6.27 in step", sampler-build.ts buildsOnOneLock).
     const tail = this.cfg.inStepEnds ? IN_STEP_TAIL : 0;
     const dt = skipSpan(this.loops.values(), rate, shares, tail);
     this.refusals?.note('span under two rounds');

@@ -92,8 +92,11 @@ export function* vfree(w: Worker, id: number): Gen {
 
 /** What a case's loop counts follow: test_loop_count and the machine (full_fit's junk_length). */
 export interface CaseShape {
+  /** test_loop_count. */
   loops: number;
+  /** The machine's CPUs (full_fit's junk_length is fls(cpus) × 32 MiB of pages). */
   cpus: number;
+  /** Bytes per page. */
   pageBytes: number;
 }
 
@@ -137,7 +140,7 @@ function openBuild(w: Worker, tag: string, n: number, fast: FastForward, setUp: 
   // is fitted in the phase's mean position, so only where the workers keep in step on the lock. 2.6.27's too, since
   // its set-ups skip in step (__get_vm_area_node walks vmlist from its head): under the log model they came out
   // −15.0 / −13.4 % (full_fit's set-up, 8 / 16 CPUs × mask 7 × 20,000, mask order), each skip's jump 0.84–0.90 of
-  // the exact run's cycles over the same loops; under the line +0.3 / −0.0 % (README "Sampled simulation").
+  // the exact run's cycles over the same loops; under the line +0.3 / −0.0 % (docs/vmalloc-sampling.md, "State-building loops").
   // So does a free loop whose targets ascend over areas kept live below them, where vfree walks vmlist
   // (sampler-growth.ts `freeWalksList`): full_fit's free-junk on 2.6.27 at 8 CPUs × mask 7 × 20,000 (mask order)
   // came out −12.0 %, each skip at its window's flat rate 0.69–0.72 of the exact cycles over the same loops.

@@ -58,7 +58,7 @@ export interface TestVmallocOptions {
   /**
    * Shuffled order: skip mixed phases too (a set-up or tear-down beside another case), the steady workers' skipped
    * loops laid down functionally beside the builders' (sampler-mixed.ts). Default: {@link mixedPhasesOn}'s rule, on
-   * for long runs of many workers, where it is cheaper and its bounds tighter (package README, "Sampled simulation").
+   * for long runs of many workers, where it is cheaper and its bounds tighter (docs/vmalloc-sampling.md, "Mixed phases").
    */
   mixedPhases?: boolean;
   /**

@@ -169,19 +169,49 @@ export class Engine {
     try {
       const q = this.queue;
       const debt = this.debt;
-      // The thread to run next when the last step already took it out of the queue (a switch: see step), else -1.
+      const clock = this.clock;
+      const threads = this.threads;
+      // The thread to run next when the last went back into the queue and the earliest came out (pushPop), else -1.
       let next = -1;
       while (next >= 0 || q.size > 0) {
-        const t = this.threads[next >= 0 ? next : q.pop()];
+        const t = threads[next >= 0 ? next : q.pop()];
         const key = q.lastKey;
-        if (debt.total !== debt.seen[t.cpu]) this.settle(t.cpu);
-        const c = this.clock[t.cpu];
+        const cpu = t.cpu;
+        if (debt.total !== debt.seen[cpu]) this.settle(cpu);
+        const c = clock[cpu];
         // Interrupt work raised this CPU's clock since it was queued: requeue at its true time.
         if (c > key && q.size > 0 && c >= q.peekKey()) {
           next = q.pushPop(t.id, c);
           continue;
         }
-        next = this.step(t);
+        // The step (inline, not a call per switch): resume `t` until it blocks, finishes or yields behind another.
+        this.current = t;
+        this.switches++;
+        next = -1;
+        const pending = t.pending;
+        if (pending !== undefined) {
+          t.pending = undefined;
+          if (pending.perform(t)) continue;
+        }
+        for (;;) {
+          const r = t.gen.next();
+          if (r.done) {
+            this.finished(t);
+            break;
+          }
+          this.events++;
+          if (debt.total !== debt.seen[cpu]) this.settle(cpu);
+          const op = r.value;
+          const now = clock[cpu];
+          if (now < q.peekKey()) {
+            // Still the earliest thread: perform at once, no switch needed.
+            if (op?.perform(t)) break;
+            continue;
+          }
+          t.pending = op;
+          next = q.pushPop(t.id, now);
+          break;
+        }
       }
       if (this.live > 0) {
         const blocked = this.threads.filter((t) => t.state === 'blocked');
@@ -195,47 +225,18 @@ export class Engine {
     }
   }
 
-  /**
-   * Resumes `t` until it blocks, finishes (then returns -1: the caller pops the next thread) or yields while another
-   * thread is earlier: then it goes back into the queue and the earliest comes out in one pushPop, whose id is returned.
-   */
-  private step(t: Thread): number {
-    this.current = t;
-    this.switches++;
-    const q = this.queue;
-    if (t.pending !== undefined) {
-      const op = t.pending;
-      t.pending = undefined;
-      if (op.perform(t)) return -1;
+  /** `t`'s body has returned: it is done, its CPU free, its command one live thread less. */
+  private finished(t: Thread): void {
+    t.state = 'done';
+    t.stopWriting();
+    t.endCycle = this.clock[t.cpu];
+    this.live--;
+    if (this.cpuThread[t.cpu] === t) {
+      this.bound--;
+      this.liveOn[t.cpu] = 0;
     }
-    const clock = this.clock;
-    const debt = this.debt;
-    for (;;) {
-      const r = t.gen.next();
-      if (r.done) {
-        t.state = 'done';
-        t.stopWriting();
-        t.endCycle = clock[t.cpu];
-        this.live--;
-        if (this.cpuThread[t.cpu] === t) {
-          this.bound--;
-          this.liveOn[t.cpu] = 0;
-        }
-        if (!t.kworker) this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 1) - 1);
-        if (this.kw !== null) this.kw.finished(t);
-        return -1;
-      }
-      this.events++;
-      if (debt.total !== debt.seen[t.cpu]) this.settle(t.cpu);
-      const op = r.value;
-      if (clock[t.cpu] < q.peekKey()) {
-        // Still the earliest thread: perform at once, no switch needed.
-        if (op?.perform(t)) return -1;
-        continue;
-      }
-      t.pending = op;
-      return q.pushPop(t.id, clock[t.cpu]);
-    }
+    if (!t.kworker) this.liveByBase.set(t.base, (this.liveByBase.get(t.base) ?? 1) - 1);
+    if (this.kw !== null) this.kw.finished(t);
   }
 
   /** Parks the calling thread (from inside an Op's perform, which then returns true). */

@@ -35,13 +35,63 @@ export class Work implements Op {
     return true;
   }
 
-  /** The kworker's body: the item, then every flush_work waiter woken at the time it ended. */
-  *body(body: ThreadBody): ReturnType<ThreadBody> {
-    yield* body(this.thread);
+  /**
+   * The kworker's body: the item, then every flush_work waiter woken at the time it ended ({@link Work.finish}). A
+   * hand-written iterator, not a generator around `yield* body(thread)`: each of the item's yields (6.9's drain puts
+   * every purged area back under a pool_lock, about one per loop at 64 CPUs) resumed that generator too.
+   */
+  body(body: ThreadBody): ReturnType<ThreadBody> {
+    return new WorkRun(this, body);
+  }
+
+  /** The item has ended: flush_work's waiters wake at its end. */
+  finish(): void {
     this.done = true;
     const end = this.thread.clock;
     this.endCycle = end;
     for (const w of this.waiters) this.engine.wake(w, end);
     this.waiters = [];
+  }
+}
+
+/**
+ * `function* () { yield* body(thread); work.finish(); }` by hand: the item's body is made at the first next(), its
+ * results are passed on as they are (as yield* does), and its end finishes the work in the same next().
+ */
+class WorkRun implements Generator<Op | undefined, void, void> {
+  private inner: Generator<Op | undefined, void, void> | null = null;
+  private ended = false;
+
+  constructor(
+    private readonly work: Work,
+    private readonly make: ThreadBody,
+  ) {}
+
+  next(): IteratorResult<Op | undefined, void> {
+    if (this.ended) return { done: true, value: undefined };
+    this.inner ??= this.make(this.work.thread);
+    const r = this.inner.next();
+    if (!r.done) return r;
+    this.ended = true;
+    this.inner = null;
+    this.work.finish();
+    return { done: true, value: undefined };
+  }
+
+  /** Ends the body where it is, as a generator's return() would (the engine never calls it). */
+  return(): IteratorResult<Op | undefined, void> {
+    const inner = this.inner;
+    this.ended = true;
+    this.inner = null;
+    inner?.return();
+    return { done: true, value: undefined };
+  }
+
+  throw(e: unknown): IteratorResult<Op | undefined, void> {
+    throw e;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
   }
 }

@@ -23,6 +23,20 @@ describe('BusyAreas', () => {
     expect(b.size).toBe(1);
   });
 
+  it('keeps areas a vmalloc space apart (past the packed chunks) in order, near and far alike', () => {
+    const base = 2 ** 33;
+    const b = new BusyAreas(base);
+    const far = base + 2 ** 33 - 4096;
+    for (const s of [far + 8, base + 5, far, base + 2 ** 28 + 1]) b.insert(s, s + 4);
+    expect(b.toArray().map(([s]) => s - base)).toEqual([5, 2 ** 28 + 1, far - base, far + 8 - base]);
+    expect(b.rank(far + 8)).toBe(3);
+    expect(b.floor(far + 7)).toBe(far);
+    expect(b.lengthAt(far + 8)).toBe(4);
+    expect(b.take(far)).toBe(4);
+    expect(b.floor(far + 7)).toBe(base + 2 ** 28 + 1);
+    expect(b.size).toBe(3);
+  });
+
   it('keeps order from the first ordered query and answers the same after', () => {
     const b = new BusyAreas(0);
     for (const s of [40, 0, 10]) b.insert(s, s + 5);

@@ -9,10 +9,18 @@ import { StartIndex } from './start-index.js';
 /** Pages per chunk of the direct-address table. */
 const CHUNK = 4096;
 /**
- * Chunks made at once, as views of one zeroed buffer: 6.9's full_fit at 64 CPUs makes 3,600, and a 16 KB array
- * each was its own allocation (the buffer's pages not yet used are only mapped when first written).
+ * Chunks made at once at most, as views of one zeroed buffer: 6.9's full_fit at 64 CPUs makes 3,600, and a 16 KB
+ * array each was its own allocation (the buffer's pages not yet used are only mapped when first written). The
+ * buffers double from one chunk: a range that only ever holds a few areas (the invariant tests' 10,000 short
+ * sequences per design) took 1 MB each, which cost 2.6.28's test 2× its CPU once the list designs kept the table.
  */
 const SLAB = 64;
+/**
+ * Chunks kept in the packed array (2^16: 1 TiB of 4 KiB pages from the range's base); those farther off are in a map.
+ * vm_map_ram's blocks can sit near the top of the vmalloc space (vmlist-owners.ts), 2^21 chunks up on x86_64: a
+ * packed array reaching them is two million pushes per address range, now that 2.6.27–2.6.39 keep the table too.
+ */
+const NEAR = 1 << 16;
 
 /** Busy areas [start, end) of an address range from `base`: a direct-address table, and their starts in order once asked. */
 export class BusyAreas {
@@ -22,9 +30,13 @@ export class BusyAreas {
   private order: StartIndex | null = null;
   /** Length of the area starting at base + i·CHUNK + j in chunks[i][j]; 0: none starts there. */
   private chunks: (Int32Array | undefined)[] = [];
+  /** The chunks from NEAR on, by number. */
+  private readonly far = new Map<number, Int32Array>();
   /** The buffer new chunks are cut from, and the chunks cut so far. */
   private slab: Int32Array | null = null;
-  private cut = SLAB;
+  private cut = 0;
+  /** Chunks in the current buffer. */
+  private slabChunks = 0;
 
   constructor(private readonly base: number) {}
 
@@ -33,20 +45,29 @@ export class BusyAreas {
     this.size++;
     const p = start - this.base;
     const i = Math.floor(p / CHUNK);
-    let c = this.chunks[i];
+    let c = this.chunk(i);
     if (c === undefined) {
-      while (this.chunks.length < i) this.chunks.push(undefined);
       c = this.newChunk();
-      this.chunks[i] = c;
+      if (i >= NEAR) this.far.set(i, c);
+      else {
+        while (this.chunks.length < i) this.chunks.push(undefined);
+        this.chunks[i] = c;
+      }
     }
     c[p - i * CHUNK] = end - start;
     this.order?.insert(start);
   }
 
+  /** Chunk i, if made. */
+  private chunk(i: number): Int32Array | undefined {
+    return i < NEAR ? this.chunks[i] : this.far.get(i);
+  }
+
   /** A zeroed chunk. */
   private newChunk(): Int32Array {
-    if (this.cut === SLAB) {
-      this.slab = new Int32Array(CHUNK * SLAB);
+    if (this.cut === this.slabChunks) {
+      this.slabChunks = Math.min(SLAB, Math.max(1, 2 * this.slabChunks));
+      this.slab = new Int32Array(CHUNK * this.slabChunks);
       this.cut = 0;
     }
     const at = CHUNK * this.cut++;
@@ -57,7 +78,7 @@ export class BusyAreas {
   lengthAt(start: number): number {
     const p = start - this.base;
     const i = Math.floor(p / CHUNK);
-    const len = p >= 0 ? (this.chunks[i]?.[p - i * CHUNK] ?? 0) : 0;
+    const len = p >= 0 ? (this.chunk(i)?.[p - i * CHUNK] ?? 0) : 0;
     return len > 0 ? len : -1;
   }
 
@@ -65,7 +86,7 @@ export class BusyAreas {
   take(start: number): number {
     const p = start - this.base;
     const i = Math.floor(p / CHUNK);
-    const c = p >= 0 ? this.chunks[i] : undefined;
+    const c = p >= 0 ? this.chunk(i) : undefined;
     const j = p - i * CHUNK;
     const len = c === undefined ? 0 : c[j];
     if (len <= 0) return -1;
@@ -119,8 +140,9 @@ export class BusyAreas {
 
   /** Visits every area in address order. */
   forEach(f: (start: number, end: number) => void): void {
-    for (let i = 0; i < this.chunks.length; i++) {
-      const c = this.chunks[i];
+    const far = [...this.far.keys()].sort((a, b) => a - b);
+    for (const i of [...this.chunks.keys(), ...far]) {
+      const c = this.chunk(i);
       if (c === undefined) continue;
       const at = this.base + i * CHUNK;
       for (let j = 0; j < CHUNK; j++) if (c[j] > 0) f(at + j, at + j + c[j]);

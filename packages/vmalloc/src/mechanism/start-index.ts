@@ -46,8 +46,22 @@ export class StartIndex {
     return n;
   }
 
-  /** The largest start ≤ `vpn`, or −1. */
+  /**
+   * The largest start ≤ `vpn`, or −1: from the bitmap when it lies in `vpn`'s word or the word before (2.6.39
+   * asks on each free at or below its cache, for the area just below: mostly a neighbour), else a rank and a select.
+   */
   floor(vpn: number): number {
+    const c = Math.floor(vpn / CHUNK_PAGES);
+    const j = this.slot(c);
+    if (j < this.keys.length && this.keys[j] === c) {
+      const off = vpn - c * CHUNK_PAGES;
+      const w = this.bits[j];
+      const at = off >>> 5;
+      const r = off & 31;
+      let x = w[at] & (r === 31 ? -1 : (1 << (r + 1)) - 1);
+      if (x !== 0) return c * CHUNK_PAGES + (at << 5) + 31 - Math.clz32(x);
+      if (at > 0 && (x = w[at - 1]) !== 0) return c * CHUNK_PAGES + ((at - 1) << 5) + 31 - Math.clz32(x);
+    }
     const r = this.rank(vpn + 1);
     return r === 0 ? -1 : this.select(r);
   }

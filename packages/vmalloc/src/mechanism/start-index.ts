@@ -2,50 +2,12 @@
 // through select (the k-th start). BusyAreas keeps its areas' lengths in a direct-address table and this beside it
 // for the ordered queries the list-walking designs (2.6.27–2.6.39) make on every allocation and free; the B+tree it
 // replaces made a descent per insert, per take and per rank (≈ 12 % of 2.6.28's shuffled profile at 64 × 7 ×
-// 100,000). The layout is VmlistStarts' (chunks of 2^18 pages, each a Fenwick tree over 64-page buckets and a page
-// bitmap, made as starts reach them), without its copies: a busy area starts at a page at most once.
+// 100,000). The counts are ChunkedStarts' (chunked-starts.ts), as VmlistStarts' are, without its copies: a busy area
+// starts at a page at most once.
 
-import { lowerBound } from './sorted-keys.js';
+import { BUCKET, CHUNK_BUCKETS, CHUNK_PAGES, ChunkedStarts, popcount } from './chunked-starts.js';
 
-/** Pages per counted bucket (log2): two bitmap words. */
-const BUCKET = 6;
-/** Buckets per chunk (log2). */
-const CHUNK = 12;
-const CHUNK_BUCKETS = 1 << CHUNK;
-const CHUNK_PAGES = 1 << (BUCKET + CHUNK);
-
-export class StartIndex {
-  /** Starts held. */
-  size = 0;
-  /** Chunk numbers in ascending order, each chunk's Fenwick tree over its buckets and bitmap of its pages. */
-  private readonly keys: number[] = [];
-  private readonly trees: Int32Array[] = [];
-  private readonly bits: Uint32Array[] = [];
-  /** A Fenwick tree over the chunks' counts by slot (rebuilt when a chunk is put in: rare). */
-  private fen = new Int32Array(0);
-  /** The chunk last looked up and its slot (a set-up's areas come one after another). */
-  private lastChunk = -1;
-  private lastSlot = 0;
-
-  /** Starts below `vpn`. */
-  rank(vpn: number): number {
-    const c = Math.floor(vpn / CHUNK_PAGES);
-    const j = this.slot(c);
-    let n = 0;
-    for (let i = j; i > 0; i -= i & -i) n += this.fen[i - 1];
-    if (j === this.keys.length || this.keys[j] !== c) return n;
-    const off = vpn - c * CHUNK_PAGES;
-    const t = this.trees[j];
-    for (let i = off >>> BUCKET; i > 0; i -= i & -i) n += t[i - 1];
-    const w = this.bits[j];
-    const lo = (off >>> BUCKET) << 1;
-    const at = off >>> 5;
-    if (at > lo) n += popcount(w[lo]);
-    const r = off & 31;
-    if (r > 0) n += popcount(w[at] & ((1 << r) - 1));
-    return n;
-  }
-
+export class StartIndex extends ChunkedStarts {
   /**
    * The largest start ≤ `vpn`, or −1: from the bitmap when it lies in `vpn`'s word or the word before (2.6.39
    * asks on each free at or below its cache, for the area just below: mostly a neighbour), else a rank and a select.
@@ -120,51 +82,9 @@ export class StartIndex {
     this.count(j, off, -1);
     this.size--;
   }
-
-  private count(j: number, off: number, d: number): void {
-    for (let i = j + 1; i <= this.keys.length; i += i & -i) this.fen[i - 1] += d;
-    const t = this.trees[j];
-    for (let i = (off >>> BUCKET) + 1; i <= CHUNK_BUCKETS; i += i & -i) t[i - 1] += d;
-  }
-
-  /** The slot of chunk `c` among the ascending keys: its index, or where it would be put. */
-  private slot(c: number): number {
-    if (c === this.lastChunk) return this.lastSlot;
-    const keys = this.keys;
-    const lo = lowerBound(keys, c);
-    if (lo < keys.length && keys[lo] === c) {
-      this.lastChunk = c;
-      this.lastSlot = lo;
-    }
-    return lo;
-  }
-
-  /** Chunk `c` put in at slot j, the chunks' tree rebuilt: j. */
-  private addChunk(j: number, c: number): number {
-    this.keys.splice(j, 0, c);
-    this.trees.splice(j, 0, new Int32Array(CHUNK_BUCKETS));
-    this.bits.splice(j, 0, new Uint32Array(CHUNK_PAGES >>> 5));
-    this.lastChunk = -1;
-    const n = this.keys.length;
-    const fen = new Int32Array(n);
-    for (let i = 1; i <= n; i++) {
-      fen[i - 1] += this.trees[i - 1][CHUNK_BUCKETS - 1];
-      const up = i + (i & -i);
-      if (up <= n) fen[up - 1] += fen[i - 1];
-    }
-    this.fen = fen;
-    return j;
-  }
 }
 
 /** The largest power of two ≤ n (0 for 0). */
 function highBit(n: number): number {
   return n === 0 ? 0 : 2 ** (31 - Math.clz32(n));
-}
-
-/** Set bits of a 32-bit word. */
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

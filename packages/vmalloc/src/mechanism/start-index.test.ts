@@ -1,13 +1,14 @@
-import { fc, test } from '@fast-check/vitest';
+import { test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { SEQ_AT, SEQUENCES, SPREAD, SPREAD_BASE } from './chunked-starts.cases.js';
 import { IntervalSet } from './intervals.js';
 import { StartIndex } from './start-index.js';
 
 describe('StartIndex', () => {
   it('ranks, selects and floors within a bucket, across buckets and across chunks a vmalloc space apart', () => {
     const s = new StartIndex();
-    const base = 2 ** 33;
-    for (const v of [base + 31, base + 32, base + 63, base + 64, base, 2 ** 35 - 1]) s.insert(v);
+    const base = SPREAD_BASE;
+    for (const v of SPREAD) s.insert(v);
     expect(s.size).toBe(6);
     expect(s.rank(base + 33)).toBe(3);
     expect([1, 2, 3, 4, 5, 6].map((k) => s.select(k) - base)).toEqual([0, 31, 32, 63, 64, 2 ** 35 - 1 - base]);
@@ -23,15 +24,11 @@ describe('StartIndex', () => {
 
   // BusyAreas' ordered queries were an IntervalSet's: the same rank and floor after any inserts and removals
   // (dense: neighbours in one bucket and its two words; wide: across buckets and chunks).
-  for (const [name, max] of [
-    ['dense', 150],
-    ['wide', 3 * 2 ** 18],
-  ] as const) {
-    const op = fc.tuple(fc.boolean(), fc.integer({ min: 0, max }), fc.integer({ min: 0, max }));
-    test.prop([fc.array(op, { maxLength: 300 })])(`ranks and floors as an IntervalSet does (${name})`, (ops) => {
+  for (const { name, ops: seqs } of SEQUENCES) {
+    test.prop([seqs])(`ranks and floors as an IntervalSet does (${name})`, (ops) => {
       const s = new StartIndex();
       const ref = new IntervalSet();
-      const at = 2 ** 30 + 40;
+      const at = SEQ_AT;
       for (const [add, x, probe] of ops) {
         const v = at + x;
         if (add && ref.get(v) < 0) {

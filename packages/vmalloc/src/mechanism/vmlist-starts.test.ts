@@ -1,13 +1,14 @@
-import { fc, test } from '@fast-check/vitest';
+import { test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { SEQ_AT, SEQUENCES, SPREAD, SPREAD_BASE } from './chunked-starts.cases.js';
 import { IntervalSet } from './intervals.js';
 import { VmlistStarts } from './vmlist-starts.js';
 
 describe('VmlistStarts', () => {
   it('ranks starts within a bucket, across buckets and across chunks a vmalloc space apart', () => {
     const s = new VmlistStarts();
-    const base = 2 ** 33;
-    for (const v of [base + 31, base + 32, base + 63, base + 64, base, 2 ** 35 - 1]) s.insert(v);
+    const base = SPREAD_BASE;
+    for (const v of SPREAD) s.insert(v);
     expect(s.size).toBe(6);
     expect(s.rank(base)).toBe(0);
     expect(s.rank(base + 32)).toBe(2);
@@ -25,15 +26,11 @@ describe('VmlistStarts', () => {
 
   // The mirror's list was an IntervalSet of one-page stubs: the same ranks after any inserts and removals, a start
   // put in twice counting twice (dense: copies and neighbours in one bucket; wide: across buckets and chunks).
-  for (const [name, max] of [
-    ['dense', 150],
-    ['wide', 3 * 2 ** 18],
-  ] as const) {
-    const op = fc.tuple(fc.boolean(), fc.integer({ min: 0, max }), fc.integer({ min: 0, max }));
-    test.prop([fc.array(op, { maxLength: 300 })])(`ranks as an IntervalSet of one-page stubs does (${name})`, (ops) => {
+  for (const { name, ops: seqs } of SEQUENCES) {
+    test.prop([seqs])(`ranks as an IntervalSet of one-page stubs does (${name})`, (ops) => {
       const s = new VmlistStarts();
       const ref = new IntervalSet();
-      const at = 2 ** 30 + 40;
+      const at = SEQ_AT;
       for (const [add, x, probe] of ops) {
         const v = at + x;
         if (add) {

@@ -11,6 +11,7 @@ const SLOW: Record<string, number> = {
   // pnpm test:long (others: CI, Nov 30; the interop matrix: split one case a file, --seccomp-bpf, load 8-9)
   'tools/release/src/install.long-test.ts': 90,
   'apps/cli/src/fuzz/fuzz-b.long-test.ts': 75,
+  'packages/vmalloc/src/mechanism/invariants-drain.long-test.ts': 70,
   'packages/vmcore/src/elf/interop-ig3200-hwpoison.long-test.ts': 68,
   'apps/cli/src/fuzz/fuzz-a.long-test.ts': 60,
   'apps/cli/src/fuzz/fuzz-binary.long-test.ts': 45,
@@ -26,7 +27,7 @@ const SLOW: Record<string, number> = {
   'packages/vmcore/src/elf/interop-sparse384.long-test.ts': 17,
   'packages/vmcore/src/elf/interop-fs256.long-test.ts': 16,
   // pnpm test
-  'packages/vmalloc/src/mechanism/invariants-drain.test.ts': 108,
+  'packages/vmalloc/src/mechanism/invariants-drain.test.ts': 11,
   'packages/vmalloc/src/mechanism/invariants-steps.test.ts': 20,
   'apps/cli/src/fuzz/fuzz.test.ts': 33,
   'apps/cli/src/commands/sweep.test.ts': 24,

@@ -69,3 +69,18 @@ export function play(impl: string, steps: Step[], faults: VmapFaults = {}, every
   m.engine.run();
   return { m, vm, problems };
 }
+
+/** What a drained sequence must end with: no problem found, no stale use, nothing live, unfreed or lazily held. */
+export const DRAINED = { problems: [] as string[], stale: 0, live: 0, unfreed: 0, lazyPages: 0 };
+
+/** A sequence played on `impl` (the consistency check once, at the end) and drained: its end state, as DRAINED. */
+export function drained(impl: string, steps: Step[]): typeof DRAINED {
+  const { m, vm, problems } = play(impl, steps, {}, false);
+  return {
+    problems: [...problems, ...vm.check()],
+    stale: m.tlb.staleCount,
+    live: vm.ledger.live,
+    unfreed: vm.ledger.allocs - vm.ledger.frees,
+    lazyPages: vm.ledger.lazyPages,
+  };
+}

@@ -29,7 +29,7 @@ const SLOW: Record<string, number> = {
   // pnpm test
   'packages/vmalloc/src/mechanism/invariants-drain.test.ts': 11,
   'packages/vmalloc/src/mechanism/invariants-steps.test.ts': 20,
-  'apps/cli/src/fuzz/fuzz.test.ts': 33,
+  'apps/cli/src/fuzz/fuzz.test.ts': 17,
   'apps/cli/src/commands/sweep.test.ts': 24,
   'packages/rmap/src/rmap.test.ts': 20,
   'packages/highmem/src/atomic-local.test.ts': 20,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPoints as readLines } from '../sweep/format.js';
 import { compileSweep, parseShard, point } from '../sweep/spec.js';
+import { cli } from '../testing/in-process.js';
 import { CLI, runCli } from '../testing/run-cli.js';
 
 const SPEC = `command: checkpoint
@@ -99,7 +100,7 @@ describe('kmemsim sweep / merge (built binary)', () => {
     expect(runCli(['merge', out]).stdout).toBe(runCli(['merge', clean]).stdout);
   });
 
-  it('rejects malformed sweep files in one line with the dot path, exit 2', () => {
+  it('rejects malformed sweep files in one line with the dot path, exit 2', async () => {
     const d = dir();
     const cases: [string, RegExp][] = [
       ['command: checkpoint\ngrid: { map: kmap }\n', /grid\.map: .*expected array/],
@@ -111,13 +112,18 @@ describe('kmemsim sweep / merge (built binary)', () => {
       ['command: [checkpoint\n', /not valid YAML/],
       ['command: checkpoint\ngrid: { map: [kmap] }\nextra: 1\n', /Unrecognized key/],
     ];
+    // In-process (the same main() the binary runs); the first case also through the built binary, for its exit code.
     for (const [text, re] of cases) {
       writeFileSync(join(d, 'b.yaml'), text);
-      const r = runCli(['sweep', join(d, 'b.yaml'), '--out', join(d, 'o.jsonl')]);
+      const r = await cli(['sweep', join(d, 'b.yaml'), '--out', join(d, 'o.jsonl')]);
       expect(r.code, text).toBe(2);
-      expect(r.stderr.trim().split('\n'), text).toHaveLength(1);
-      expect(r.stderr, text).toMatch(re);
+      expect(r.err.trim().split('\n'), text).toHaveLength(1);
+      expect(r.err, text).toMatch(re);
     }
+    writeFileSync(join(d, 'b.yaml'), cases[0][0]);
+    const bin = runCli(['sweep', join(d, 'b.yaml'), '--out', join(d, 'o.jsonl')]);
+    expect([bin.code, bin.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(bin.stderr).toMatch(cases[0][1]);
   });
 
   it('started twice on one file: the second exits 2 naming the first; every point exactly once', async () => {

@@ -151,6 +151,23 @@ describe('AfterSkip: what a loop in detail after a skip carries', () => {
       }
     }
 
+    it('keeps each worker’s waits and cycles whatever order the CPUs first charge in (the per-CPU slots grow)', () => {
+      const settle = (cpus: number[]): number => {
+        const a = new AfterSkip(
+          0,
+          tally((l) => 100 * (l.t.cpu + 1)),
+        );
+        skipOf(a, 300, 'main');
+        const r = report();
+        for (const cpu of cpus) run(a, 'tear-down', 1_000 + cpu, [cpu], r);
+        return a.settled(new Map([['tear-down', r]]));
+      };
+      // Workers 0 and 1 each placed 150 from their mean; wait rates 0.1 (worker 0), 0.2 (1), 0.5 (4, not moved).
+      const far = 500 / 1_004;
+      expect(settle([4, 1, 0])).toBeCloseTo(2 * 150 * (far - 100 / 1_000 + (far - 200 / 1_001)), 6);
+      expect(settle([1, 0, 4])).toBe(settle([4, 1, 0]));
+    });
+
     it("carries 2 × the arrival × the moved worker's distance to the far end of the wait rates, at most its waits; not its own skip's", () => {
       // Worker 0 (skipped, moved 300 cycles) waited 10 % of its cycles, worker 1 40 %.
       const a = new AfterSkip(

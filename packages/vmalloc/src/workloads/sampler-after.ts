@@ -48,9 +48,9 @@ interface Charged {
   /** Cycles of its loops in detail after a skip, and of those spent on other workers (sampler-wait.ts). */
   spent: number;
   waited: number;
-  /** The same per worker, by CPU (holes: CPUs none of its loops ran on). */
-  perWaited: number[];
-  perSpent: number[];
+  /** The same per worker, by CPU (zero: CPUs none of its loops ran on; null: no loop charged yet). */
+  perWaited: Float64Array | null;
+  perSpent: Float64Array | null;
   /** The arrival term charged so far (`settle`). */
   moved: number;
   /** Per worker: the part of its placement from skips this kind was in. */
@@ -89,8 +89,8 @@ export class AfterSkip {
         arrival: [],
         spent: 0,
         waited: 0,
-        perWaited: [],
-        perSpent: [],
+        perWaited: null,
+        perSpent: null,
         moved: 0,
         own: [],
       };
@@ -152,9 +152,12 @@ export class AfterSkip {
     const w = this.waits === null ? 0 : this.waits.waited(l);
     c.waited += w;
     c.spent += y;
+    // Typed per CPU: a holey array's `(x ?? 0) + w` per loop was 0.45 % of 2.6.27's profile (the same sums).
     const cpu = l.t.cpu;
-    c.perWaited[cpu] = (c.perWaited[cpu] ?? 0) + w;
-    c.perSpent[cpu] = (c.perSpent[cpu] ?? 0) + y;
+    c.perWaited = perCpu(c.perWaited, cpu);
+    c.perSpent = perCpu(c.perSpent, cpu);
+    c.perWaited[cpu] += w;
+    c.perSpent[cpu] += y;
     const e = c.share * y;
     l.errCycles += e;
     tag.errCycles += e;
@@ -170,7 +173,7 @@ export class AfterSkip {
    */
   settle(byTag: ReadonlyMap<string, TagReport>): void {
     for (const [tag, c] of this.kinds) {
-      if (c.arrival.length === 0 || c.perSpent.length === 0) continue;
+      if (c.arrival.length === 0 || c.perSpent === null || c.perWaited === null) continue;
       const moved = Math.min(2 * arrivalWidth(c.arrival, c.perWaited, c.perSpent), c.waited);
       const e = moved - c.moved;
       if (e === 0) continue;
@@ -261,6 +264,14 @@ export class AfterSkip {
     this.debt = 0;
     return e;
   }
+}
+
+/** `a` with a slot for `cpu` (zero where none was charged): made, or grown to twice, as CPUs appear. */
+function perCpu(a: Float64Array | null, cpu: number): Float64Array {
+  if (a !== null && cpu < a.length) return a;
+  const b = new Float64Array(Math.max(cpu + 1, 2 * (a?.length ?? 0)));
+  if (a !== null) b.set(a);
+  return b;
 }
 
 /**

@@ -96,8 +96,8 @@ export class Placement {
  */
 export function arrivalWidth(
   arrival: readonly number[],
-  perWaited: readonly number[],
-  perSpent: readonly number[],
+  perWaited: ArrayLike<number>,
+  perSpent: ArrayLike<number>,
 ): number {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;

@@ -2,6 +2,7 @@
 // report of what was simulated in detail and what was extrapolated (sampler.ts holds the method).
 import type { Engine, ProfileSnapshot, Thread } from '@kmemsim/core';
 import type { SteadyForward } from './sampler-ff.js';
+import { CycleHistory } from './sampler-history.js';
 import type { MixedLayout } from './sampler-mixed.js';
 
 /** How the `Sampler` (sampler.ts) decides a loop kind is in steady state (defaults suit the vmalloc workloads). */
@@ -99,14 +100,8 @@ export class Loop {
   markSys = 0;
   /** At the last boundary: the thread's user cycles. */
   markUser = 0;
-  /** This thread's own recent cycles: their time. */
-  y: number[] = [];
-  /** This thread's own recent cycles: their loops. */
-  n: number[] = [];
-  /** This thread's own recent cycles: the sys part of their time. */
-  ys: number[] = [];
-  /** This thread's own recent cycles: the user part of their time. */
-  yu: number[] = [];
+  /** This thread's own recent cycles (the last `KEEP`; sampler-history.ts). */
+  private readonly cycles = new CycleHistory(KEEP);
   /** A decided skip, applied at this thread's next boundary: the loops it skips. */
   pendingK = 0;
   /** A decided skip: the simulated time it adds to this thread's clock. */
@@ -141,18 +136,29 @@ export class Loop {
     this.markUser = this.t.userCycles;
   }
 
+  /** This thread's own recent cycles: their time (read at once: the next `keep` may trim it). */
+  get y(): number[] {
+    return this.cycles.y;
+  }
+
+  /** This thread's own recent cycles: their loops. */
+  get n(): number[] {
+    return this.cycles.n;
+  }
+
+  /** This thread's own recent cycles: the sys part of their time. */
+  get ys(): number[] {
+    return this.cycles.ys;
+  }
+
+  /** This thread's own recent cycles: the user part of their time. */
+  get yu(): number[] {
+    return this.cycles.yu;
+  }
+
   /** Records one cycle of this thread (cycles, loops, sys and user cycles), keeping the last `KEEP`. */
   keep(y: number, n: number, ys: number, yu: number): void {
-    this.y.push(y);
-    this.n.push(n);
-    this.ys.push(ys);
-    this.yu.push(yu);
-    if (this.y.length > KEEP) {
-      this.y.shift();
-      this.n.shift();
-      this.ys.shift();
-      this.yu.shift();
-    }
+    this.cycles.push(y, n, ys, yu);
   }
 
   /** Counts a decided skip of `k` loops and `jump` cycles (with its `pendingErr`) on the loop and its kind. */
@@ -167,12 +173,7 @@ export class Loop {
     // The cycle in progress straddles the skip: start the next one after it. A state-building loop's cycles
     // before the skip measured a smaller (larger) state: its own rate starts afresh.
     this.markClock = -1;
-    if (this.fast !== null) {
-      this.y.length = 0;
-      this.n.length = 0;
-      this.ys.length = 0;
-      this.yu.length = 0;
-    }
+    if (this.fast !== null) this.cycles.clear();
   }
 
   constructor(

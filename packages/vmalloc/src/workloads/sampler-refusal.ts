@@ -10,10 +10,10 @@
 export class RefusalLog {
   /** The last decision's refusal: `gate` (not every thread in a loop, a chain or a kworker), a kind's rate, … */
   private why = 'start';
-  /** Loops in detail per reason, then per loop kind. */
-  private readonly held = new Map<string, Map<string, number>>();
+  /** Loops in detail per reason, then per loop kind (a cell, so a loop costs one lookup and no `set`). */
+  private readonly held = new Map<string, Map<string, { n: number }>>();
   /** `held`'s row of `why` (counted into per loop, so a loop costs one lookup by its kind, not a key built). */
-  private row: Map<string, number> | null = null;
+  private row: Map<string, { n: number }> | null = null;
 
   /** The decision now being taken was refused for `why` (the last call before it returns wins). */
   note(why: string): void {
@@ -34,17 +34,19 @@ export class RefusalLog {
   count(tag: string): void {
     let row = this.row;
     if (row === null) {
-      row = this.held.get(this.why) ?? new Map<string, number>();
+      row = this.held.get(this.why) ?? new Map<string, { n: number }>();
       this.held.set(this.why, row);
       this.row = row;
     }
-    row.set(tag, (row.get(tag) ?? 0) + 1);
+    const c = row.get(tag);
+    if (c === undefined) row.set(tag, { n: 1 });
+    else c.n++;
   }
 
   /** Loops in detail per `<loop kind> <- <reason>`, most first (ties by name). */
   report(): Record<string, number> {
     const rows: [string, number][] = [];
-    for (const [why, row] of this.held) for (const [tag, n] of row) rows.push([`${tag} <- ${why}`, n]);
+    for (const [why, row] of this.held) for (const [tag, c] of row) rows.push([`${tag} <- ${why}`, c.n]);
     rows.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const out: Record<string, number> = {};
     for (const [k, v] of rows) out[k] = v;

@@ -135,32 +135,6 @@ describe('FreeSet', () => {
     }
   });
 
-  it('keeps a leaf’s count of leading dust through merges and drops in the leaf', () => {
-    const f = new FreeSet();
-    const g = new IntervalSet();
-    f.insert(0, 1000);
-    g.insert(0, 1000);
-    const fit = (need: number, pad: number) => {
-      const at = take(f, need, 1, 0, 1000, pad);
-      expect(at).toBe(plainTake(g, need, 1, 0, 1000, pad));
-      return at;
-    };
-    // 2.6.28's pattern: 2-page areas each after a 1-page hole, in one leaf; the leaf's dust then runs to its tail.
-    const at: number[] = [];
-    for (let i = 0; i < 40; i++) at.push(fit(2, 1));
-    expect(at[5]).toBe(15);
-    // A free between two holes lengthens a dust block below the count: the next fit comes back to it.
-    for (const x of [30, 5, 12]) {
-      merge(f, at[x], at[x] + 2);
-      plainMerge(g, at[x], at[x] + 2);
-      expect(fit(2, 1)).toBe(at[x]);
-    }
-    // A 1-page request drops the first hole: the dust after it moves down a slot, the tail's fit follows.
-    expect(fit(1, 0)).toBe(2);
-    expect(fit(2, 1)).toBe(120);
-    expect(f.toArray()).toEqual(g.toArray());
-  });
-
   // Thousands of 1-page holes low in the range (dust: takeFit's scan starts past the inner slots holding only them),
   // then requests of 2+ pages, and releases that merge dust into longer blocks again (the scan must see them).
   test.prop([fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { minLength: 800, maxLength: 800 })], {

@@ -5,7 +5,7 @@
 // back up (5.2's shuffled must-show: 30.6 M reservations, 20.5 M released runs). Where the change would empty or
 // overflow a leaf, or a neighbour may sit in another leaf, nothing is changed and the caller takes the general
 // path, so the sets are always those of the plain operations (only the tree's shape may differ, which no query reads).
-import { alignUp, FAN, LEAF } from './interval-nodes.js';
+import { FAN, LEAF } from './interval-nodes.js';
 import { IntervalSet } from './intervals.js';
 
 /**
@@ -34,13 +34,6 @@ export class FreeSet extends IntervalSet {
   private dust = new Int32Array(16);
   private dustAt = new Int32Array(16);
   private epoch = 1;
-  /**
-   * Per leaf, as `dust` per inner node: how many of its first blocks are dust, valid while `leafDustAt[leaf]` is
-   * `epoch`. At 64 × 7 × 1,000,000 2.6.28's leaves are mostly 1-page holes (the page kept after each area) around a
-   * few longer ones: the leaf's fit scan and its longest-block rescan (leafMax) passed them on each reservation.
-   */
-  private leafDust = new Int32Array(16);
-  private leafDustAt = new Int32Array(16);
 
   override insert(start: number, end: number): void {
     this.epoch++;
@@ -97,7 +90,7 @@ export class FreeSet extends IntervalSet {
     padFree: number,
   ): number {
     if (d === this.height) {
-      const k = this.fitLeaf(node, need, align, lo, hi, pad, padFree);
+      const k = this.fitInLeaf(node, need, align, lo, hi, pad, padFree);
       if (k >= 0) {
         this.fitStart = this.ls[k];
         this.fitEnd = this.le[k];
@@ -130,51 +123,6 @@ export class FreeSet extends IntervalSet {
     return -1;
   }
 
-  /** fitInLeaf from the leaf's first block that is not known to be dust, keeping how far the dust goes. */
-  private fitLeaf(
-    leaf: number,
-    need: number,
-    align: number,
-    lo: number,
-    hi: number,
-    pad: number,
-    padFree: number,
-  ): number {
-    if (leaf >= this.leafDust.length) this.growLeafDust();
-    const b = leaf * LEAF;
-    const n = this.ln[leaf];
-    let lead = this.leafDustAt[leaf] === this.epoch ? this.leafDust[leaf] : 0;
-    let k = -1;
-    for (let j = need >= DUST ? lead : 0; j < n; j++) {
-      const s = this.ls[b + j];
-      if (s >= hi) break;
-      const e = this.le[b + j];
-      if (e - s < need || e <= lo) {
-        if (j === lead && e - s < DUST) lead++;
-        continue;
-      }
-      const at = alignUp(Math.max(s === padFree ? s : s + pad, lo), align);
-      if (at + need <= Math.min(e, hi)) {
-        this.fitAt = at;
-        k = b + j;
-        break;
-      }
-    }
-    this.leafDust[leaf] = lead;
-    this.leafDustAt[leaf] = this.epoch;
-    return k;
-  }
-
-  private growLeafDust(): void {
-    const n = Math.max(this.ln.length, 2 * this.leafDust.length);
-    const d = new Int32Array(n);
-    d.set(this.leafDust);
-    this.leafDust = d;
-    const a = new Int32Array(n);
-    a.set(this.leafDustAt);
-    this.leafDustAt = a;
-  }
-
   private keepDust(node: number, lead: number): void {
     this.dust[node] = lead;
     this.dustAt[node] = this.epoch;
@@ -198,7 +146,6 @@ export class FreeSet extends IntervalSet {
     this.len = e - s;
     if (at > s && to < e) {
       if (n === LEAF) return;
-      // (A split block is longer than need + 1 ≥ 2 pages: not dust, at or past the leaf's dust count.)
       this.openSlot(leaf, k + 1, n);
       this.le[k] = at;
       this.ls[k + 1] = to;
@@ -216,8 +163,6 @@ export class FreeSet extends IntervalSet {
       this.closeSlot(leaf, k, n);
       this.ln[leaf] = n - 1;
       this.delta = -1;
-      // A dust block dropped (a 1-page request): the dust after it moves down one slot.
-      if (k - leaf * LEAF < this.leafDust[leaf]) this.leafDust[leaf]--;
     }
     this.applied = true;
   }
@@ -238,27 +183,15 @@ export class FreeSet extends IntervalSet {
   /**
    * The longest block of a leaf whose blocks only shrank from a longest of `was`: the scan stops at the first block
    * still that long (none is longer), where setChild's recount went through every block (in a leaf of 2-page holes,
-   * the one after the hole taken). It starts past the leading dust (fitLeaf's), and reads it only if nothing after
-   * it is longer than dust.
+   * the one after the hole taken).
    */
   private leafMax(leaf: number, was: number): number {
     const b = leaf * LEAF;
-    const e = b + this.ln[leaf];
-    const lead = this.leafDust[leaf];
     let m = 0;
-    let to = b + lead;
-    for (let j = to; j < e && m < was; j++) {
+    for (let j = b, e = b + this.ln[leaf]; j < e && m < was; j++) {
       const len = this.le[j] - this.ls[j];
       if (len > m) m = len;
-      if (j === to && len < DUST) to++;
     }
-    if (m < DUST) {
-      for (let j = b, f = b + lead; j < f && m < was; j++) {
-        const len = this.le[j] - this.ls[j];
-        if (len > m) m = len;
-      }
-    }
-    this.leafDust[leaf] = to - b;
     return m;
   }
 
@@ -301,8 +234,6 @@ export class FreeSet extends IntervalSet {
     const prev = this.le[k] === start;
     const next = j + 1 < n && this.ls[k + 1] === end;
     if (j + 1 === n && after === end) return -1;
-    // Slot j lengthens, or the slots after it move: the dust known stops at j.
-    if (leaf < this.leafDust.length && j < this.leafDust[leaf]) this.leafDust[leaf] = j;
     if (prev && next) {
       this.le[k] = this.le[k + 1];
       this.closeSlot(leaf, k + 1, n);

@@ -223,4 +223,30 @@ describe('IntervalSet (B+tree)', () => {
     t.insert(5, 6);
     expect(t.toArray()).toEqual([[5, 6]]);
   });
+
+  it('takes the largest length from the intervals starting in [lo, hi), hi itself excluded, at every level', () => {
+    const t = new IntervalSet();
+    const n = new Naive();
+    const r = rng(11);
+    // 20,000 intervals of 1–9 pages with gaps: three levels; bounds at the starts themselves and beside them.
+    let at = 0;
+    for (let i = 0; i < 20_000; i++) {
+      at += 1 + r(5);
+      const e = at + 1 + r(9);
+      t.insert(at, e);
+      n.insert(at, e);
+      at = e;
+    }
+    for (let q = 0; q < 300; q++) {
+      const x = n.a[r(n.a.length)][0];
+      const y = n.a[r(n.a.length)][0];
+      for (const [lo, hi] of [
+        [Math.min(x, y), Math.max(x, y)],
+        [x, x + 1],
+        [x - 1, x],
+        [x, n.a[Math.min(n.a.length - 1, n.a.findIndex(([s]) => s === x) + 2)][0]],
+      ])
+        expect(t.maxLenIn(lo, hi)).toBe(n.maxLen(lo, hi));
+    }
+  });
 });

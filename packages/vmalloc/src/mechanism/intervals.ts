@@ -179,23 +179,25 @@ export class IntervalSet extends IntervalNodes {
     return -1;
   }
 
+  /** The children (slots) are in address order: the scans start at the one holding `lo` and stop past `hi`. */
   private maxRec(node: number, d: number, lo: number, hi: number, to: number): number {
+    let m = 0;
     if (d === this.height) {
       const b = node * LEAF;
-      let m = 0;
-      for (let j = 0; j < this.ln[node]; j++) {
-        const s = this.ls[b + j];
-        if (s >= lo && s < hi && this.le[b + j] - s > m) m = this.le[b + j] - s;
+      for (let j = b, e = b + this.ln[node]; j < e; j++) {
+        const s = this.ls[j];
+        if (s >= hi) break;
+        if (s >= lo && this.le[j] - s > m) m = this.le[j] - s;
       }
       return m;
     }
     const b = node * FAN;
     const n = this.inn[node];
-    let m = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = this.childFor(node, lo); i < n; i++) {
       const s = this.ik[b + i];
+      if (s >= hi) break;
       const e = i + 1 < n ? this.ik[b + i + 1] : to;
-      if (e <= lo || s >= hi) continue;
+      if (e <= lo) continue;
       if (s >= lo && e <= hi) {
         if (this.imax[b + i] > m) m = this.imax[b + i];
       } else {

@@ -2,6 +2,8 @@
 // workload holding millions of areas (test_vmalloc's full_fit at 64 CPUs keeps 7.3 M) costs ~30 bytes each,
 // not an object each. A handle's generation changes when its slot is reused, so a stale VmArea is caught.
 
+import { grow } from './typed-grow.js';
+
 /** Area flags. */
 export const AREA_LIVE = 1;
 /** Came from a per-CPU vmap block (vm_map_ram). */
@@ -92,10 +94,4 @@ export class AreaTable {
     this.gen = grow(this.gen, n);
     this.flags = grow(this.flags, n);
   }
-}
-
-function grow<T extends Float64Array | Int32Array | Int16Array | Uint8Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
 }

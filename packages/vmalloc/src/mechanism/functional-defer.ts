@@ -5,6 +5,8 @@
 // purge, which always sit at the left end of a real free block (each allocation takes the lowest fit's left end).
 // Only what outlives the purge is reserved for real: an area still busy when the purge runs (long_busy's 1-page
 // area after its 100-page one went lazy) and, at the lay-down's end, every area not yet purged.
+
+import { grow } from './typed-grow.js';
 import type { VmapCore } from './vmap.js';
 
 /** Blocks stepped through one by one before a fit asks the augmented tree for the next one long enough. */
@@ -79,9 +81,9 @@ export class UnplacedAreas {
   take(id: number, start: number, size: number): void {
     this.used.set(this.at, (this.used.get(this.at) ?? 0) + size);
     if (this.nBusy === this.busyId.length) {
-      this.busyId = grow(this.busyId);
-      this.busyAt = grow(this.busyAt);
-      this.busySize = grow(this.busySize);
+      this.busyId = grow(this.busyId, 2 * this.busyId.length);
+      this.busyAt = grow(this.busyAt, 2 * this.busyAt.length);
+      this.busySize = grow(this.busySize, 2 * this.busySize.length);
     }
     const j = this.nBusy++;
     this.busyId[j] = id;
@@ -99,8 +101,8 @@ export class UnplacedAreas {
     const j = this.slot(id);
     const size = this.busySize[j];
     if (this.nLazy === this.lazyAt.length) {
-      this.lazyAt = grow(this.lazyAt);
-      this.lazySize = grow(this.lazySize);
+      this.lazyAt = grow(this.lazyAt, 2 * this.lazyAt.length);
+      this.lazySize = grow(this.lazySize, 2 * this.lazySize.length);
     }
     this.lazyAt[this.nLazy] = this.busyAt[j];
     this.lazySize[this.nLazy++] = size;
@@ -178,12 +180,6 @@ export class UnplacedAreas {
     this.epochs.length = 0;
     this.epoch++;
   }
-}
-
-function grow<T extends Int32Array | Float64Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(2 * a.length);
-  b.set(a);
-  return b;
 }
 
 const unplaced = new WeakMap<VmapCore, UnplacedAreas>();

@@ -2,6 +2,8 @@
 // node-level operations — slot search, a leaf's fit scan, insertion into a node with its split, child summaries,
 // allocation. The tree walks (queries, insert/delete/resize descents) are IntervalSet's (intervals.ts).
 
+import { grow } from './typed-grow.js';
+
 export const LEAF = 64;
 export const FAN = 32;
 
@@ -283,10 +285,4 @@ export abstract class IntervalNodes {
     this.inn[id] = 0;
     return id;
   }
-}
-
-function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
 }

@@ -29,6 +29,7 @@
 // workers' summed arrival × their whole range). The sampled run's waits stand for the exact run's; at seed 1 the
 // set-up's were 1.64 × the exact run's, full_fit's tear-down's 1.15 ×.
 import type { Thread } from '@kmemsim/core';
+import { grow } from '../mechanism/typed-grow.js';
 import { arrivalWidth, Placement } from './sampler-arrival.js';
 import type { Kind, Loop, Rate, TagReport } from './sampler-loop.js';
 import { SkipMove } from './sampler-skip-move.js';
@@ -268,10 +269,8 @@ export class AfterSkip {
 
 /** `a` with a slot for `cpu` (zero where none was charged): made, or grown to twice, as CPUs appear. */
 function perCpu(a: Float64Array | null, cpu: number): Float64Array {
-  if (a !== null && cpu < a.length) return a;
-  const b = new Float64Array(Math.max(cpu + 1, 2 * (a?.length ?? 0)));
-  if (a !== null) b.set(a);
-  return b;
+  if (a === null) return new Float64Array(cpu + 1);
+  return cpu < a.length ? a : grow(a, Math.max(cpu + 1, 2 * a.length));
 }
 
 /**
